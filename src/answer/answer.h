@@ -1,0 +1,40 @@
+/* The query engine: one DNS message in, one response out, no sockets and no
+ * allocation per query. Used by the UDP/TCP workers, the tests and the fuzzers. */
+#ifndef ST_ANSWER_ANSWER_H
+#define ST_ANSWER_ANSWER_H
+
+#include "answer/view.h"
+#include "common/sockaddr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+	ST_TRANSPORT_UDP = 0,
+	ST_TRANSPORT_TCP = 1,
+} st_transport_t;
+
+#define ST_STATS_RCODES 16
+#define ST_STATS_QTYPES 8 /* A, AAAA, CNAME, NS, SOA, MX, TXT/ANY/other buckets: see answer/stats.h */
+
+/* Per-thread answer context: scratch space, the random generator for
+ * weighted choices, and counters (read by metrics without locks). */
+typedef struct st_answer_ctx st_answer_ctx_t;
+
+/* seed: the per-thread random seed (tests pass a fixed one). */
+st_answer_ctx_t *st_answer_ctx_new(uint64_t seed);
+void st_answer_ctx_free(st_answer_ctx_t *ctx);
+
+/* Answer one query.
+ *   view:     current view (caller holds the RCU read side)
+ *   query:    the message as received (len bytes)
+ *   client:   the peer address (client location when no ECS)
+ *   out:      response buffer, outcap bytes (>= 512; 65535 for TCP)
+ * Returns the response length, or 0 when the message must be dropped
+ * (QR=1, too short for a header). UDP answers are truncated (TC=1) to the
+ * requester's payload size (EDNS, at least 512, capped by the view). */
+size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
+		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap);
+
+#endif

@@ -1,0 +1,21 @@
+/* The view: everything a query is answered from, swapped as one pointer
+ * under RCU on reload (zones, compiled routing, limits). */
+#ifndef ST_ANSWER_VIEW_H
+#define ST_ANSWER_VIEW_H
+
+#include <stdint.h>
+
+struct st_zoneset;
+struct st_route;
+struct st_health;
+
+typedef struct st_view {
+	struct st_zoneset *zones;
+	struct st_route *route;         /* NULL: no dynamic records */
+	struct st_health *health;       /* NULL: every endpoint healthy. Built from the same
+	                                 * config as route, so endpoint indices agree. */
+	uint16_t udp_max_payload;       /* EDNS payload cap for UDP answers (default 1232) */
+	uint64_t generation;            /* bumped on each reload */
+} st_view_t;
+
+#endif

@@ -1,0 +1,201 @@
+/* The configuration: YAML (DESIGN.md "Interface") parsed through a schema table
+ * into an immutable st_conf_t. Every other module reads this struct; only
+ * src/conf/ knows YAML. */
+#ifndef ST_CONF_CONF_H
+#define ST_CONF_CONF_H
+
+#include "common/errors.h"
+#include "common/sockaddr.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ST_CONF_NONE ((uint32_t)-1)
+
+typedef struct st_conf_zone {
+	char *name; /* presentation, absolute, lower case, trailing dot: "example.test." */
+	char *file; /* path as given, resolved relative to the config file's folder */
+	unsigned line;
+} st_conf_zone_t;
+
+typedef enum {
+	ST_CHECK_HTTP,
+	ST_CHECK_HTTPS,
+	ST_CHECK_TCP,
+	ST_CHECK_DNS,
+	ST_CHECK_EXEC,
+} st_check_type_t;
+
+typedef struct st_status_range {
+	uint16_t lo, hi;
+} st_status_range_t;
+
+typedef struct st_conf_check {
+	char *name;
+	st_check_type_t type;
+	uint16_t port;          /* 0: default for the type (80, 443, 53); tcp needs one */
+	char *path;             /* http(s): default "/" */
+	char *host;             /* http(s) Host header and TLS SNI; default: target address */
+	st_status_range_t *expect_status; /* default one range 200-399 */
+	size_t n_expect_status;
+	char *expect_body;      /* NULL: not checked; else substring in the first 5120 bytes */
+	bool tls_verify;        /* https: default true */
+	char *tls_ca_file;      /* https: CA bundle; NULL = system default */
+	char *dns_name;         /* dns: name to query (default: the zone apex "."), presentation */
+	uint16_t dns_type;      /* dns: qtype, default A (1) */
+	int dns_rcode;          /* dns: expected rcode, default 0 */
+	char *dns_expect;       /* dns: expected answer rdata in presentation form, NULL = any */
+	char **exec_argv;       /* exec: argv, NULL-terminated */
+	size_t exec_argc;
+	uint64_t interval_ms;   /* default 2000, minimum 100 */
+	uint64_t timeout_ms;    /* default 1000, must be < interval */
+	uint32_t rise, fall;    /* default 2, 2 */
+	unsigned line;
+} st_conf_check_t;
+
+typedef struct st_conf_endpoint {
+	char *name;             /* unique across all regions */
+	uint32_t region;        /* index into st_conf_t.regions */
+	bool has_v4, has_v6;
+	uint8_t addr4[4];       /* `address:` (IPv4) */
+	uint8_t addr6[16];      /* `address6:` or an IPv6 `address:` */
+	char *cname;            /* `cname:` target, absolute presentation name, or NULL */
+	uint32_t weight;        /* default 1 */
+	uint32_t check;         /* index into st_conf_t.checks, or ST_CONF_NONE (always healthy) */
+	char *check_target;     /* "host:port" probe destination, or NULL (= address, check port) */
+	unsigned line;
+} st_conf_endpoint_t;
+
+typedef enum {
+	ST_SELECT_WEIGHTED, /* one endpoint by weight among healthy */
+	ST_SELECT_ALL,      /* every healthy endpoint */
+	ST_SELECT_MULTIVALUE, /* up to select_max healthy, random order */
+} st_select_t;
+
+typedef struct st_conf_region {
+	char *name;
+	bool has_location;
+	double lat, lon;        /* degrees */
+	uint32_t dial;          /* 0-100, default 100 */
+	int32_t bias;           /* -99..99, default 0 */
+	st_select_t select;     /* default weighted */
+	uint32_t select_max;    /* multivalue: default 8 */
+	uint32_t min_healthy;   /* default 1 */
+	uint32_t *endpoints;    /* indices into st_conf_t.endpoints */
+	size_t n_endpoints;
+	unsigned line;
+} st_conf_region_t;
+
+typedef enum {
+	ST_POLICY_SIMPLE,
+	ST_POLICY_WEIGHTED,
+	ST_POLICY_FAILOVER,
+	ST_POLICY_MULTIVALUE,
+	ST_POLICY_GEOLOCATION,
+	ST_POLICY_GEOPROXIMITY,
+	ST_POLICY_LATENCY,
+	ST_POLICY_CIDR,
+} st_policy_t;
+
+typedef enum {
+	ST_ALL_DOWN_ROUTE53, /* default: treat all as healthy and apply the policy */
+	ST_ALL_DOWN_SERVFAIL,
+	ST_ALL_DOWN_NODATA,
+} st_all_down_t;
+
+typedef struct st_conf_map_entry {
+	char *key;              /* "continent:EU", "country:DE", "subdivision:US-VA",
+	                         * "192.0.2.0/24", "2001:db8::/32" or "default" */
+	uint32_t region;        /* index into st_conf_t.regions */
+	unsigned line;
+} st_conf_map_entry_t;
+
+typedef struct st_conf_weight {
+	char *name;             /* a region or an endpoint name */
+	bool is_region;
+	uint32_t index;         /* into regions or endpoints */
+	uint32_t weight;
+	unsigned line;
+} st_conf_weight_t;
+
+typedef struct st_conf_record {
+	char *owner;            /* absolute, lower case, trailing dot */
+	uint16_t type;          /* 1 (A), 28 (AAAA) or 5 (CNAME) */
+	uint32_t ttl;           /* default 20 */
+	st_policy_t policy;
+	uint32_t *regions;      /* `regions:` list, in order */
+	size_t n_regions;
+	st_conf_map_entry_t *map;
+	size_t n_map;
+	st_conf_weight_t *weights;
+	size_t n_weights;
+	st_all_down_t on_all_down;
+	uint64_t failover_budget_ms; /* 0: none */
+	unsigned line;
+} st_conf_record_t;
+
+typedef enum {
+	ST_STALE_LAST_KNOWN,
+	ST_STALE_FAIL_OPEN,
+} st_on_stale_t;
+
+typedef struct st_conf {
+	char *path;             /* the config file, or NULL when built from the command line */
+
+	/* server: */
+	st_sockaddr_t *listen;  /* default: 127.0.0.1:53 and [::1]:53 */
+	size_t n_listen;
+	uint32_t workers;       /* 0: one per CPU */
+	char *control;          /* UNIX socket path, or NULL (no control socket) */
+	char *metrics;          /* "ADDR:PORT", or NULL (no metrics) */
+	char *state_dir;        /* NULL: no persistence */
+	uint32_t udp_max_payload; /* EDNS payload cap, default 1232, 512..4096 */
+	uint64_t tcp_idle_timeout_ms; /* default 10000 */
+	uint32_t tcp_max_clients;     /* default 1024 */
+	char *log_level;        /* "info" default */
+
+	st_conf_zone_t *zones;
+	size_t n_zones;
+
+	/* geo: */
+	char *geo_database;     /* MMDB path or NULL */
+	char *geo_coordinates;  /* countries.csv path or NULL */
+	char *geo_latency;      /* latency override YAML or NULL */
+
+	/* health: */
+	char *health_table;     /* default "run/health.shm" relative to the config */
+	uint64_t stale_after_ms; /* default 10000 */
+	st_on_stale_t on_stale;
+
+	st_conf_check_t *checks;
+	size_t n_checks;
+	st_conf_region_t *regions;
+	size_t n_regions;
+	st_conf_endpoint_t *endpoints; /* every region's endpoints, flattened */
+	size_t n_endpoints;
+	st_conf_record_t *records;
+	size_t n_records;
+} st_conf_t;
+
+/* A config with every default and no zones (for the command-line mode). */
+st_conf_t *st_conf_new(void);
+void st_conf_free(st_conf_t *conf);
+
+/* Parse and validate a YAML config file. On error returns ST_EPARSE/ST_ECONF
+ * and sets diag to "file:line:column: what is wrong". Warnings (for example a
+ * failover budget that cannot be met) are logged, not errors. */
+int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag);
+
+/* Command-line additions: "ADDR:PORT" and "NAME:FILE". */
+int st_conf_add_listen(st_conf_t *conf, const char *addr, st_diag_t *diag);
+int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *diag);
+
+/* Lookups by name (NULL/ST_CONF_NONE when absent). */
+uint32_t st_conf_region_index(const st_conf_t *conf, const char *name);
+uint32_t st_conf_endpoint_index(const st_conf_t *conf, const char *name);
+
+const char *st_policy_name(st_policy_t p);
+const char *st_check_type_name(st_check_type_t t);
+
+#endif

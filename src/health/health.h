@@ -1,0 +1,72 @@
+/* Effective endpoint health as steerd sees it: the checker's state from the
+ * shared table (health/table.h), admin overrides (drain, force) and the
+ * staleness policy. The query path calls st_health_up() on every dynamic
+ * answer: it takes no lock and never blocks. */
+#ifndef ST_HEALTH_HEALTH_H
+#define ST_HEALTH_HEALTH_H
+
+#include "common/errors.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct st_conf;
+
+typedef enum {
+	ST_HEALTH_UNKNOWN = 0, /* no probe result yet: treated as up (cold start) */
+	ST_HEALTH_UP = 1,
+	ST_HEALTH_DOWN = 2,
+} st_health_state_t;
+
+typedef enum {
+	ST_OVERRIDE_NONE = 0,
+	ST_OVERRIDE_DRAIN = 1,   /* treated as down, reported as drained */
+	ST_OVERRIDE_UP = 2,      /* force up */
+	ST_OVERRIDE_DOWN = 3,    /* force down */
+} st_override_t;
+
+/* A snapshot of one endpoint's checker slot (consistent: read under the seqlock). */
+typedef struct st_health_info {
+	st_health_state_t checker;  /* checker's state (UNKNOWN when stale+fail-open is not applied) */
+	st_health_state_t effective;
+	st_override_t override;
+	uint32_t rtt_us;            /* EWMA of successful probes, 0 = none */
+	uint64_t last_check_ns;     /* CLOCK_MONOTONIC */
+	uint64_t last_change_ns;    /* CLOCK_MONOTONIC */
+	uint32_t successes, failures, flaps;
+	bool has_check;             /* endpoint has a check at all */
+	bool in_table;              /* a slot of that name was found */
+	char error[96];
+} st_health_info_t;
+
+typedef struct st_health st_health_t;
+
+/* Build the health view for a config's endpoints (index = endpoint index in
+ * conf->endpoints). Maps conf->health_table read-only if it exists; a missing,
+ * truncated or corrupt table is not an error (acts as stale). */
+int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag);
+void st_health_free(st_health_t *h);
+
+/* Hot path: is the endpoint usable? (override, else checker state; unknown
+ * counts as up; stale + fail-open counts as up; endpoints with no check are up.) */
+bool st_health_up(const st_health_t *h, uint32_t endpoint);
+
+/* Housekeeping from the main loop (every ~100 ms): remap when the table
+ * appears, changes generation or size; detect staleness and log it once. */
+void st_health_tick(st_health_t *h);
+
+bool st_health_stale(const st_health_t *h);
+/* Heartbeat age in ms (UINT64_MAX when there is no valid table). */
+uint64_t st_health_age_ms(const st_health_t *h);
+/* Checker pid from the table header, 0 if none. */
+int st_health_checker_pid(const st_health_t *h);
+
+/* Control plane (steerctl drain/force): atomic, visible to the next query. */
+void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov);
+st_override_t st_health_get_override(const st_health_t *h, uint32_t endpoint);
+
+int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *out);
+size_t st_health_count(const st_health_t *h);
+
+#endif

@@ -1,0 +1,104 @@
+/* Zones: RFC 1035 master files loaded with ldns and compiled into immutable
+ * snapshots that the query path reads without locks. */
+#ifndef ST_ZONE_ZONE_H
+#define ST_ZONE_ZONE_H
+
+#include "common/errors.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Node flags. */
+enum {
+	ST_NODE_APEX = 1 << 0,      /* the zone apex */
+	ST_NODE_DELEG = 1 << 1,     /* NS below the apex: a zone cut (data below is glue) */
+	ST_NODE_ENT = 1 << 2,       /* empty non-terminal: exists, owns no RRsets */
+	ST_NODE_WILDCARD = 1 << 3,  /* this node's name starts with the '*' label */
+	ST_NODE_HAS_WILDCARD_CHILD = 1 << 4, /* "*.<this name>" exists */
+	ST_NODE_GLUE = 1 << 5,      /* at or below a zone cut (not authoritative) */
+};
+
+/* One RRset in wire form, ready to copy into a response.
+ *
+ * `wire` holds `count` records back to back, each as
+ *   TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA
+ * in network order, names inside RDATA uncompressed and in their original
+ * case, with no owner name: the answer writer emits the owner (usually a
+ * compression pointer) before each record. `rr_offsets[i]` is the offset of
+ * record i in `wire`. */
+typedef struct st_rrset {
+	uint16_t type;
+	uint16_t count;
+	uint32_t ttl;
+	const uint8_t *wire;
+	uint32_t wire_len;
+	const uint32_t *rr_offsets;
+	/* For NS, MX, SRV, CNAME, DNAME, PTR: offset within each record's RDATA
+	 * of the domain name to chase (additional section or CNAME), else 0xffff. */
+	uint16_t target_off;
+	/* Non-NULL: a dynamic RRset whose records the router computes per query
+	 * (`wire` is then empty). The handle is whatever was given to the builder. */
+	const void *dyn;
+} st_rrset_t;
+
+typedef struct st_node {
+	const uint8_t *name;        /* canonical (lower-case) wire name, absolute */
+	uint8_t name_len;
+	uint8_t labels;             /* label count, root excluded */
+	uint16_t flags;
+	uint16_t n_rrsets;
+	const st_rrset_t *rrsets;   /* sorted by type */
+} st_node_t;
+
+typedef struct st_zone st_zone_t;
+typedef struct st_zoneset st_zoneset_t;
+
+/* A dynamic RRset to graft into a zone at compile time. */
+typedef struct st_zone_dyn {
+	const uint8_t *owner;       /* canonical wire name */
+	uint8_t owner_len;
+	uint16_t type;              /* A, AAAA or CNAME */
+	uint32_t ttl;
+	const void *handle;
+	const char *source;         /* "steerd.yaml:42" for error messages */
+} st_zone_dyn_t;
+
+/* Load and compile a zone. `origin` is the presentation name ("example.test."),
+ * `file` the master file. Dynamic RRsets are grafted in (a dynamic owner with
+ * static data of the same type, or a CNAME conflict, is an error). On error
+ * returns ST_EZONE/ST_EIO/ST_ENOMEM with diag "file:line: what is wrong". */
+int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
+		 st_zone_t **out, st_diag_t *diag);
+/* Zones are reference counted so that zone sets built by a reload can share
+ * the zones that did not change. A new zone holds one reference;
+ * st_zone_free drops one and frees the zone with the last. */
+st_zone_t *st_zone_ref(st_zone_t *zone);
+void st_zone_free(st_zone_t *zone);
+
+/* Accessors. */
+const uint8_t *st_zone_apex(const st_zone_t *zone, uint8_t *len);
+const st_node_t *st_zone_apex_node(const st_zone_t *zone);
+uint32_t st_zone_serial(const st_zone_t *zone);
+size_t st_zone_record_count(const st_zone_t *zone);
+const char *st_zone_file(const st_zone_t *zone);
+uint64_t st_zone_loaded_at(const st_zone_t *zone); /* st_real_ns() at load */
+
+/* Exact lookup of a canonical wire name (must be at or below the apex). */
+const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len);
+/* The RRset of `type` at a node, or NULL. */
+const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
+
+/* Zone sets: the zones a server answers for; immutable once built. */
+st_zoneset_t *st_zoneset_new(void);
+/* Takes over the caller's reference to zone. ST_EEXIST if a zone of that name is in the set. */
+int st_zoneset_add(st_zoneset_t *set, st_zone_t *zone);
+/* Remove and return the zone of that (canonical wire) name, or NULL. */
+st_zone_t *st_zoneset_take(st_zoneset_t *set, const uint8_t *apex, size_t len);
+void st_zoneset_free(st_zoneset_t *set);
+/* The zone with the longest apex that is a suffix of name, or NULL (REFUSED). */
+const st_zone_t *st_zoneset_find(const st_zoneset_t *set, const uint8_t *name, size_t len);
+size_t st_zoneset_count(const st_zoneset_t *set);
+const st_zone_t *st_zoneset_get(const st_zoneset_t *set, size_t i);
+
+#endif
