@@ -1,0 +1,133 @@
+# Shared helpers for the dig smoke tests (sourced, not run).
+# Every test: loopback addresses only, bounded waits, processes stopped by PID.
+# Exit codes follow automake: 0 pass, 1 fail, 77 skip.
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir/build}"
+: "${DIG:=$(command -v dig || true)}"
+
+ST_PIDS=()
+ST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/steer-smoke.XXXXXX")
+ST_FAILS=0
+
+st_cleanup() {
+    local pid
+    for pid in "${ST_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${ST_PIDS[@]}"; do
+        # bounded wait, then force
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    ST_PIDS=()
+    if [ "${ST_KEEP_TMP:-}" = "" ]; then rm -rf "$ST_TMP"; fi
+}
+trap st_cleanup EXIT
+
+st_skip() { echo "SKIP: $*"; exit 77; }
+st_need() { local t; for t in "$@"; do command -v "$t" >/dev/null 2>&1 || st_skip "$t not installed"; done; }
+st_need_dig() { [ -n "$DIG" ] && [ -x "$DIG" ] || st_skip "dig not installed"; }
+
+# A free port on 127.0.0.1 for both UDP and TCP (best effort).
+st_free_port() {
+    python3 - "$@" <<'PY'
+import random, socket, sys
+host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
+for _ in range(200):
+    p = random.randint(20000, 60000)
+    try:
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        u = socket.socket(fam, socket.SOCK_DGRAM); u.bind((host, p))
+        t = socket.socket(fam, socket.SOCK_STREAM); t.bind((host, p))
+        u.close(); t.close(); print(p); sys.exit(0)
+    except OSError:
+        continue
+sys.exit(1)
+PY
+}
+
+# st_start NAME CMD ARGS...: start a process in the background, log to
+# $ST_TMP/NAME.log, remember its PID in ST_PID and ST_PIDS.
+st_start() {
+    local name=$1; shift
+    "$@" >"$ST_TMP/$name.log" 2>&1 &
+    ST_PID=$!
+    ST_PIDS+=("$ST_PID")
+}
+
+# st_stop PID: stop one process we started (SIGTERM, bounded wait, SIGKILL).
+st_stop() {
+    local pid=$1
+    kill "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+# st_wait_dns ADDR PORT [NAME]: wait (max ~10 s) until a server answers on UDP.
+st_wait_dns() {
+    local addr=$1 port=$2 name=${3:-.}
+    for _ in $(seq 1 100); do
+        if "$DIG" @"$addr" -p "$port" +time=1 +tries=1 +norec "$name" SOA >/dev/null 2>&1; then
+            return 0
+        fi
+        if [ -n "${ST_PID:-}" ] && ! kill -0 "$ST_PID" 2>/dev/null; then
+            echo "process $ST_PID exited early"; return 1
+        fi
+        sleep 0.1
+    done
+    echo "no DNS answer from $addr port $port"
+    return 1
+}
+
+# st_steerd ARGS...: start the real steerd with ARGS, set ST_STEERD_PID, wait for it.
+# Set ST_ADDR (default 127.0.0.1) and ST_PORT (default: a free port) first if needed.
+st_steerd() {
+    : "${ST_ADDR:=127.0.0.1}"
+    : "${ST_PORT:=$(st_free_port "$ST_ADDR")}"
+    st_start steerd "$top_builddir/steerd" --listen "$ST_ADDR:$ST_PORT" --workers 1 "$@"
+    ST_STEERD_PID=$ST_PID
+    st_wait_dns "$ST_ADDR" "$ST_PORT" || { cat "$ST_TMP/steerd.log"; return 1; }
+}
+
+# st_dig ARGS...: dig against the test server, no recursion, short timeouts.
+st_dig() {
+    "$DIG" @"${ST_ADDR:-127.0.0.1}" -p "$ST_PORT" +norec +time=2 +tries=1 "$@"
+}
+
+# st_expect LABEL EXPECTED ACTUAL: compare, report, count failures.
+st_expect() {
+    local label=$1 want=$2 got=$3
+    if [ "$want" = "$got" ]; then
+        echo "ok - $label"
+    else
+        echo "not ok - $label"
+        echo "--- expected"; printf '%s\n' "$want"
+        echo "--- got"; printf '%s\n' "$got"
+        ST_FAILS=$((ST_FAILS + 1))
+    fi
+}
+
+# st_expect_match LABEL REGEX ACTUAL (extended regex, whole output searched).
+st_expect_match() {
+    local label=$1 re=$2 got=$3
+    if printf '%s\n' "$got" | grep -Eq -- "$re"; then
+        echo "ok - $label"
+    else
+        echo "not ok - $label (no match for /$re/)"
+        printf '%s\n' "$got"
+        ST_FAILS=$((ST_FAILS + 1))
+    fi
+}
+
+# st_done: exit with the test result.
+st_done() {
+    if [ "$ST_FAILS" -ne 0 ]; then
+        echo "$ST_FAILS check(s) failed"
+        [ -f "$ST_TMP/steerd.log" ] && { echo "--- steerd log"; tail -50 "$ST_TMP/steerd.log"; }
+        exit 1
+    fi
+    exit 0
+}
