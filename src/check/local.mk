@@ -1,0 +1,1 @@
+# src/check: probes, scheduling, hysteresis (steercheck)

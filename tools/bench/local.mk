@@ -1,0 +1,1 @@
+# tools/bench: dnsperf benchmark against knotd, nsd, gdnsd

@@ -1,0 +1,1 @@
+# tools/drill: failover drill behind a caching resolver
