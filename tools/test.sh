@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Build steerdns and run every test (make check). --sanitizers builds in
-# build-asan/ with ASan+UBSan instead. Run from anywhere inside the tree.
+# Build steerdns and run every test (make check), installing missing Debian
+# packages first. --sanitizers builds in build-asan/ with ASan+UBSan instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+tools/deps.sh
 builddir="$top/build"
 conf_args=(--enable-werror)
 if [ "${1:-}" = "--sanitizers" ]; then
@@ -16,4 +17,9 @@ cd "$builddir"
 [ -f Makefile ] || "$top/configure" "${conf_args[@]}"
 jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs"
-make -j"$jobs" check || { cat tests/*/*.log 2>/dev/null | tail -200; exit 1; }
+if ! make -j"$jobs" check; then
+    for log in $(grep -l -E '^(FAIL|ERROR)' $(find . -name '*.trs') 2>/dev/null | sed 's/\.trs$/.log/'); do
+        echo "=== $log"; tail -80 "$log"
+    done
+    exit 1
+fi
