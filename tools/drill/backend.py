@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""A drill backend: one HTTP server on ADDR:PORT whose behaviour the drill
+switches at run time through a mode file (re-read on every request).
+
+Modes:
+  ok         /healthz -> 200 "OK", / -> 200 "ok <name>"
+  error500   every path -> 500 (a service outage)
+  hang       accept, then never answer (a load balancer failing: probes time out)
+  wrongbody  /healthz -> 200 "DEGRADED" (the index failing), / -> 200 "error <name>"
+A killed backend is this process stopped (connection refused).
+"""
+import argparse
+import http.server
+import os
+import socketserver
+import sys
+import time
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "drill-backend"
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def mode(self):
+        try:
+            with open(self.server.mode_file) as f:
+                return f.read().strip() or "ok"
+        except OSError:
+            return "ok"
+
+    def reply(self, status, body):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        mode = self.mode()
+        name = self.server.name
+        if mode == "hang":
+            # Hold the connection without answering; bounded so threads end.
+            time.sleep(30)
+            return
+        if mode == "error500":
+            self.reply(500, "error %s\n" % name)
+        elif self.path.startswith("/healthz"):
+            self.reply(200, "DEGRADED\n" if mode == "wrongbody" else "OK\n")
+        else:
+            self.reply(200, ("error %s\n" if mode == "wrongbody" else "ok %s\n") % name)
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--addr", required=True)
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--mode-file", required=True)
+    args = ap.parse_args()
+    srv = Server((args.addr, args.port), Handler)
+    srv.name = args.name
+    srv.mode_file = args.mode_file
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Drill analysis: per-run figures, the Markdown report and an SVG plot of
+the share of client traffic per region over time."""
+import statistics
+
+
+def bucketize(samples, start, end, width=1.0):
+    """[(t0, [samples])] for consecutive buckets of `width` seconds."""
+    n = max(0, int((end - start) / width + 0.999))
+    buckets = [(start + i * width, []) for i in range(n)]
+    for s in samples:
+        if start <= s.t < end:
+            i = int((s.t - start) / width)
+            if i < n:
+                buckets[i][1].append(s)
+    return buckets
+
+
+def analyse(run):
+    """Figures of one scenario run (a dict filled by the drill)."""
+    samples, auth = run["samples"], run["auth"]
+    fault, recover, end = run["fault_t"], run["recover_t"], run["end_t"]
+    failed = set(run.get("failed_ips") or [])
+    out = {}
+    phase = [s for s in samples if fault <= s.t < recover]
+    out["requests"] = len(phase)
+    out["failed_requests"] = sum(1 for s in phase if not s.ok)
+    out["dns_failures"] = sum(1 for s in phase if not s.dns_ok)
+
+    # Authoritative answer moved: last time steerd still gave a failed address.
+    if failed:
+        last = None
+        for t, ips in auth:
+            if fault <= t < recover and ips and failed.intersection(ips):
+                last = t
+        out["auth_moved_s"] = 0.0 if last is None else round(last + 0.05 - fault, 2)
+        last_client = None
+        for s in phase:
+            if s.ip in failed:
+                last_client = s.t
+        out["clients_moved_s"] = 0.0 if last_client is None else round(last_client - fault, 2)
+    else:
+        out["auth_moved_s"] = None
+        out["clients_moved_s"] = None
+
+    # 99% of client requests succeed again: the end of the last 1 s bucket
+    # below 99% success.
+    t99 = 0.0
+    for t0, bucket in bucketize(samples, fault, recover):
+        if bucket and sum(1 for s in bucket if s.ok) < 0.99 * len(bucket):
+            t99 = t0 + 1.0 - fault
+    out["t99_s"] = round(t99, 2)
+    out["stale_answers_after_t99"] = sum(
+        1 for s in phase if s.t >= fault + t99 and s.ip in failed) if failed else 0
+
+    # Recovery: when steerd hands out a recovered address again.
+    if failed and run.get("recovery"):
+        back = None
+        for t, ips in auth:
+            if t >= recover and ips and failed.intersection(ips):
+                back = t
+                break
+        out["back_s"] = None if back is None else round(back - recover, 2)
+        rec = [s for s in samples if recover <= s.t < end]
+        out["failed_after_recovery"] = sum(1 for s in rec if not s.ok)
+    else:
+        out["back_s"] = None
+        out["failed_after_recovery"] = None
+    return out
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return "%.2f" % v
+    return str(v)
+
+
+def summarise(values):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return "-", "-"
+    return fmt(float(statistics.median(vals))), fmt(float(max(vals)))
+
+
+COLUMNS = [
+    ("auth_moved_s", "steerd answer moved (s)"),
+    ("clients_moved_s", "last client answer to failed (s)"),
+    ("t99_s", "99% success again (s)"),
+    ("failed_requests", "failed requests"),
+    ("dns_failures", "DNS failures"),
+    ("stale_answers_after_t99", "answers to failed after 99%"),
+    ("back_s", "recovered endpoint back (s)"),
+]
+
+
+def markdown(results, meta):
+    """results: {variant: {scenario: [figures per repetition]}}."""
+    lines = ["# steerdns failover drill", ""]
+    lines.append("Lab: %s." % meta["lab"])
+    lines.append("")
+    lines.append("Budget (interval x fall + timeout + TTL) = %.1f s. "
+                 "Target: behind a resolver that honours TTLs, 99%% of client requests "
+                 "succeed again within 10 s of a single-backend or single-region fault, and "
+                 "no answer points at the failed region after that." % meta["budget"])
+    lines.append("")
+    lines.append("Figures are median / max over %d repetition(s); times from the fault." %
+                 meta["repetitions"])
+    for variant, by_scenario in results.items():
+        lines += ["", "## %s" % meta["variants"][variant], ""]
+        head = "| scenario | " + " | ".join(c[1] for c in COLUMNS) + " | within target |"
+        lines += [head, "|" + "---|" * (len(COLUMNS) + 2)]
+        for scenario, runs in by_scenario.items():
+            cells = []
+            for key, _ in COLUMNS:
+                med, mx = summarise([r[key] for r in runs])
+                cells.append("%s / %s" % (med, mx))
+            ok = all(r["t99_s"] <= 10.0 and r["stale_answers_after_t99"] == 0 for r in runs)
+            lines.append("| %s | %s | %s |" % (scenario, " | ".join(cells), "yes" if ok else "no"))
+    lines += ["", "## Notes", ""] + ["- " + n for n in meta.get("notes", [])]
+    lines += ["", "Plot: traffic share per region over time: %s" % ", ".join(meta.get("plots", []))]
+    return "\n".join(lines) + "\n"
+
+
+def svg_share(run, title, regions=("east", "west")):
+    """Share of client requests per region (and failures) per second."""
+    samples = run["samples"]
+    end = run["end_t"]
+    buckets = bucketize(samples, 0.0, end)
+    W, H, L, R, T, B = 900, 360, 60, 20, 40, 50
+    pw, ph = W - L - R, H - T - B
+    colors = {"east": "#1f77b4", "west": "#ff7f0e", "failed": "#d62728"}
+
+    def x(t):
+        return L + pw * t / max(end, 1e-9)
+
+    def y(v):
+        return T + ph * (1.0 - v)
+
+    series = {k: [] for k in list(regions) + ["failed"]}
+    for t0, b in buckets:
+        n = len(b)
+        if n == 0:
+            continue
+        for r in regions:
+            series[r].append((t0 + 0.5, sum(1 for s in b if s.region == r) / n))
+        series["failed"].append((t0 + 0.5, sum(1 for s in b if not s.ok) / n))
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="12">' % (W, H),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="20" font-size="14">%s</text>' % (L, title)]
+    for v in (0, 0.25, 0.5, 0.75, 1.0):
+        out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (L, y(v), W - R, y(v)))
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%d%%</text>' % (L - 5, y(v) + 4, v * 100))
+    step = 10 if end > 60 else 5
+    t = 0
+    while t <= end:
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%ds</text>' % (x(t), H - B + 18, t))
+        t += step
+    for label, key in (("fault", "fault_t"), ("recovery", "recover_t")):
+        if run.get(key) is not None and run[key] < end:
+            out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333" stroke-dasharray="4 3"/>'
+                       % (x(run[key]), T, x(run[key]), H - B))
+            out.append('<text x="%.1f" y="%d">%s</text>' % (x(run[key]) + 3, T + 12, label))
+    for i, (name, pts) in enumerate(series.items()):
+        if not pts:
+            continue
+        path = " ".join("%.1f,%.1f" % (x(t), y(v)) for t, v in pts)
+        out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (colors[name], path))
+        label = "failed requests" if name == "failed" else "region " + name
+        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (L + 10 + i * 150, H - 20, colors[name]))
+        out.append('<text x="%d" y="%d">%s</text>' % (L + 26 + i * 150, H - 10, label))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
