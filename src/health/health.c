@@ -1,13 +1,205 @@
-/* Effective health: placeholder bodies until the shared table lands. */
+/* Effective health for steerd: binds the config's endpoints to slots of the
+ * shared table by name, applies overrides and the staleness policy. The query
+ * path reads through an immutable binding (a pointer per endpoint to the
+ * slot's state word); the main loop's tick swaps bindings when the table
+ * changes and unmaps retired ones only after a grace period. */
 #include "health/health.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/time.h"
 #include "conf/conf.h"
+#include "health/table.h"
 
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A worker holds a binding for the few nanoseconds of one st_health_up();
+ * retired bindings and mappings are released well after that. */
+#define RETIRE_GRACE_NS (5 * ST_NS_PER_SEC)
+/* A heartbeat ahead of our clock by more than this comes from a previous boot. */
+#define FUTURE_SLACK_NS (1 * ST_NS_PER_SEC)
+
+/* State word for endpoints without a slot: unknown, which counts as up. */
+static const _Atomic uint32_t unknown_word = ST_HEALTH_UNKNOWN;
+
+typedef struct binding {
+	st_ht_t *table; /* NULL: no usable table */
+	uint64_t generation;
+	const _Atomic uint32_t **state; /* per endpoint */
+	uint32_t *slot;			/* per endpoint, UINT32_MAX when not in the table */
+	uint64_t retired_ns;
+	struct binding *next;
+} binding_t;
+
 struct st_health {
 	size_t n;
+	char **names;
+	bool *has_check;
+	bool any_check;
+	char *path;
+	uint64_t stale_after_ns;
+	st_on_stale_t on_stale;
+
+	_Atomic(binding_t *) cur;
+	_Atomic uint8_t *ov;
+	_Atomic bool all_up; /* stale and fail-open */
+	_Atomic bool stale;
+	bool table_bad;	   /* the file changed and its replacement is unusable */
+	bool logged_once;  /* the stale/fresh log line has been printed at least once */
+	char problem[256]; /* why the table is unusable, logged on change */
+	binding_t *retired;
 };
+
+static void binding_free(binding_t *b)
+{
+	if (!b)
+		return;
+	st_ht_close(b->table);
+	free(b->state);
+	free(b->slot);
+	free(b);
+}
+
+/* Bind every checked endpoint to the table slot of the same name. */
+static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
+{
+	binding_t *b = calloc(1, sizeof(*b));
+	if (!b)
+		return NULL;
+	b->state = calloc(h->n ? h->n : 1, sizeof(*b->state));
+	b->slot = calloc(h->n ? h->n : 1, sizeof(*b->slot));
+	size_t cap = 16;
+	while (table && cap < st_ht_count(table) * 2)
+		cap <<= 1;
+	uint32_t *index = table ? malloc(cap * sizeof(*index)) : NULL;
+	if (!b->state || !b->slot || (table && !index)) {
+		free(index);
+		binding_free(b);
+		return NULL;
+	}
+	/* Open addressing over the slot names: O(n) rebinding for big tables. */
+	if (table) {
+		memset(index, 0xff, cap * sizeof(*index));
+		for (uint32_t i = 0; i < st_ht_count(table); i++) {
+			const char *nm = st_ht_name(table, i);
+			size_t k = st_hash(nm, strlen(nm)) & (cap - 1);
+			while (index[k] != UINT32_MAX)
+				k = (k + 1) & (cap - 1);
+			index[k] = i;
+		}
+	}
+	for (size_t e = 0; e < h->n; e++) {
+		b->state[e] = &unknown_word;
+		b->slot[e] = UINT32_MAX;
+		if (!table || !h->has_check[e])
+			continue;
+		size_t k = st_hash(h->names[e], strlen(h->names[e])) & (cap - 1);
+		for (; index[k] != UINT32_MAX; k = (k + 1) & (cap - 1)) {
+			if (strcmp(st_ht_name(table, index[k]), h->names[e]) == 0) {
+				b->slot[e] = index[k];
+				b->state[e] = st_ht_state_word(table, index[k]);
+				break;
+			}
+		}
+	}
+	free(index);
+	b->table = table;
+	b->generation = table ? st_ht_generation(table) : 0;
+	return b;
+}
+
+static void retire(st_health_t *h, binding_t *old, uint64_t now)
+{
+	old->retired_ns = now;
+	old->next = h->retired;
+	h->retired = old;
+}
+
+static void reap_retired(st_health_t *h, uint64_t now, bool all)
+{
+	binding_t **pp = &h->retired;
+	while (*pp) {
+		binding_t *b = *pp;
+		if (all || now - b->retired_ns >= RETIRE_GRACE_NS) {
+			*pp = b->next;
+			binding_free(b);
+		} else {
+			pp = &b->next;
+		}
+	}
+}
+
+/* Try to (re)map the table; on success swap the binding. */
+static void try_map(st_health_t *h, uint64_t now)
+{
+	if (!h->path) {
+		snprintf(h->problem, sizeof(h->problem), "no health table configured");
+		return;
+	}
+	st_ht_t *t = NULL;
+	st_diag_t diag;
+	int rc = st_ht_reader_open(h->path, &t, &diag);
+	if (rc != 0) {
+		snprintf(h->problem, sizeof(h->problem), "%.240s",
+			 rc == ST_ENOENT ? "table file missing" : diag.text);
+		h->table_bad = true;
+		return;
+	}
+	binding_t *nb = binding_new(h, t);
+	if (!nb) {
+		st_ht_close(t);
+		return;
+	}
+	binding_t *old = atomic_exchange_explicit(&h->cur, nb, memory_order_acq_rel);
+	if (old)
+		retire(h, old, now);
+	h->table_bad = false;
+	h->problem[0] = '\0';
+	st_log_debug("health table %s, mapped (generation %llu, %zu slots)", h->path,
+		     (unsigned long long)nb->generation, st_ht_count(t));
+}
+
+static void eval_stale(st_health_t *h, uint64_t now)
+{
+	binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
+	bool stale;
+	char why[320];
+	why[0] = '\0';
+	if (!h->any_check) {
+		stale = false;
+	} else if (!b->table || h->table_bad) {
+		stale = true;
+		snprintf(why, sizeof(why), "%s", h->problem[0] ? h->problem : "no table");
+	} else {
+		uint64_t hb = st_ht_heartbeat_ns(b->table);
+		if (hb == 0) {
+			stale = true;
+			snprintf(why, sizeof(why), "no heartbeat yet");
+		} else if (hb > now + FUTURE_SLACK_NS) {
+			stale = true;
+			snprintf(why, sizeof(why), "heartbeat from before the last boot");
+		} else {
+			uint64_t age = now > hb ? now - hb : 0;
+			stale = age > h->stale_after_ns;
+			snprintf(why, sizeof(why), "heartbeat %llums old, checker pid %d",
+				 (unsigned long long)(age / ST_NS_PER_MS), st_ht_pid(b->table));
+		}
+	}
+	bool was = atomic_load_explicit(&h->stale, memory_order_relaxed);
+	atomic_store_explicit(&h->all_up, stale && h->on_stale == ST_STALE_FAIL_OPEN,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->stale, stale, memory_order_relaxed);
+	if (stale && (!was || !h->logged_once))
+		st_log_warn("health table %s, stale (%s), %s", h->path ? h->path : "(none)", why,
+			    h->on_stale == ST_STALE_FAIL_OPEN ? "treating every endpoint as up"
+							      : "keeping last-known states");
+	else if (!stale && was && h->logged_once)
+		st_log_notice("health table %s, fresh again (%s)", h->path, why);
+	if (stale)
+		h->logged_once = true;
+}
 
 int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag)
 {
@@ -15,52 +207,151 @@ int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag
 	if (!h)
 		return ST_ENOMEM;
 	h->n = conf->n_endpoints;
+	h->stale_after_ns = conf->stale_after_ms * ST_NS_PER_MS;
+	h->on_stale = conf->on_stale;
+	h->names = calloc(h->n ? h->n : 1, sizeof(*h->names));
+	h->has_check = calloc(h->n ? h->n : 1, sizeof(*h->has_check));
+	h->ov = calloc(h->n ? h->n : 1, sizeof(*h->ov));
+	if (conf->health_table)
+		h->path = strdup(conf->health_table);
+	if (!h->names || !h->has_check || !h->ov || (conf->health_table && !h->path))
+		goto nomem;
+	for (size_t i = 0; i < h->n; i++) {
+		h->names[i] = strdup(conf->endpoints[i].name ? conf->endpoints[i].name : "");
+		if (!h->names[i])
+			goto nomem;
+		h->has_check[i] = conf->endpoints[i].check != ST_CONF_NONE;
+		h->any_check |= h->has_check[i];
+	}
+	binding_t *b = binding_new(h, NULL);
+	if (!b)
+		goto nomem;
+	atomic_store(&h->cur, b);
+	atomic_store(&h->stale, false);
+	uint64_t now = st_mono_ns();
+	if (h->any_check)
+		try_map(h, now);
+	eval_stale(h, now);
 	*out = h;
 	return 0;
+nomem:
+	st_health_free(h);
+	return st_diag_set(diag, ST_ENOMEM, "health: out of memory");
 }
 
 void st_health_free(st_health_t *h)
 {
+	if (!h)
+		return;
+	reap_retired(h, 0, true);
+	binding_free(atomic_load(&h->cur));
+	if (h->names)
+		for (size_t i = 0; i < h->n; i++)
+			free(h->names[i]);
+	free(h->names);
+	free(h->has_check);
+	free((void *)h->ov);
+	free(h->path);
 	free(h);
 }
 
 bool st_health_up(const st_health_t *h, uint32_t endpoint)
 {
-	return true;
+	if (!h || endpoint >= h->n)
+		return true;
+	uint8_t ov = atomic_load_explicit(&h->ov[endpoint], memory_order_relaxed);
+	if (ov != ST_OVERRIDE_NONE)
+		return ov == ST_OVERRIDE_UP;
+	if (!h->has_check[endpoint] || atomic_load_explicit(&h->all_up, memory_order_relaxed))
+		return true;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	return atomic_load_explicit(b->state[endpoint], memory_order_relaxed) != ST_HEALTH_DOWN;
 }
 
 void st_health_tick(st_health_t *h)
 {
+	if (!h)
+		return;
+	uint64_t now = st_mono_ns();
+	reap_retired(h, now, false);
+	if (h->any_check) {
+		binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
+		if (!b->table || h->table_bad || st_ht_changed(b->table) ||
+		    st_ht_generation(b->table) != b->generation) {
+			char before[256];
+			snprintf(before, sizeof(before), "%s", h->problem);
+			try_map(h, now);
+			if (h->problem[0] && strcmp(before, h->problem) != 0 && h->logged_once)
+				st_log_warn("health table %s, unusable (%s)", h->path, h->problem);
+		}
+	}
+	eval_stale(h, now);
 }
 
 bool st_health_stale(const st_health_t *h)
 {
-	return true;
+	return h && atomic_load_explicit(&h->stale, memory_order_relaxed);
 }
 
 uint64_t st_health_age_ms(const st_health_t *h)
 {
-	return UINT64_MAX;
+	if (!h)
+		return UINT64_MAX;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	if (!b->table)
+		return UINT64_MAX;
+	uint64_t hb = st_ht_heartbeat_ns(b->table), now = st_mono_ns();
+	if (hb == 0 || hb > now + FUTURE_SLACK_NS)
+		return UINT64_MAX;
+	return now > hb ? (now - hb) / ST_NS_PER_MS : 0;
 }
 
 int st_health_checker_pid(const st_health_t *h)
 {
-	return 0;
+	if (!h)
+		return 0;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	return b->table ? st_ht_pid(b->table) : 0;
 }
 
 void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov)
 {
+	if (h && endpoint < h->n)
+		atomic_store_explicit(&h->ov[endpoint], (uint8_t)ov, memory_order_relaxed);
 }
 
 st_override_t st_health_get_override(const st_health_t *h, uint32_t endpoint)
 {
-	return ST_OVERRIDE_NONE;
+	if (!h || endpoint >= h->n)
+		return ST_OVERRIDE_NONE;
+	return (st_override_t)atomic_load_explicit(&h->ov[endpoint], memory_order_relaxed);
 }
 
 int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *out)
 {
 	memset(out, 0, sizeof(*out));
-	return ST_ENOENT;
+	if (!h || endpoint >= h->n)
+		return ST_ENOENT;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	out->has_check = h->has_check[endpoint];
+	out->override = st_health_get_override(h, endpoint);
+	out->checker = ST_HEALTH_UNKNOWN;
+	if (b->table && b->slot[endpoint] != UINT32_MAX) {
+		st_ht_rec_t rec;
+		out->in_table = true;
+		if (st_ht_read(b->table, b->slot[endpoint], &rec) == 0) {
+			out->checker = rec.state;
+			out->rtt_us = rec.rtt_us;
+			out->last_check_ns = rec.last_check_ns;
+			out->last_change_ns = rec.last_change_ns;
+			out->successes = rec.successes;
+			out->failures = rec.failures;
+			out->flaps = rec.flaps;
+			snprintf(out->error, sizeof(out->error), "%s", rec.error);
+		}
+	}
+	out->effective = st_health_up(h, endpoint) ? ST_HEALTH_UP : ST_HEALTH_DOWN;
+	return 0;
 }
 
 size_t st_health_count(const st_health_t *h)

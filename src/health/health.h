@@ -21,22 +21,23 @@ typedef enum {
 
 typedef enum {
 	ST_OVERRIDE_NONE = 0,
-	ST_OVERRIDE_DRAIN = 1,   /* treated as down, reported as drained */
-	ST_OVERRIDE_UP = 2,      /* force up */
-	ST_OVERRIDE_DOWN = 3,    /* force down */
+	ST_OVERRIDE_DRAIN = 1, /* treated as down, reported as drained */
+	ST_OVERRIDE_UP = 2,    /* force up */
+	ST_OVERRIDE_DOWN = 3,  /* force down */
 } st_override_t;
 
 /* A snapshot of one endpoint's checker slot (consistent: read under the seqlock). */
 typedef struct st_health_info {
-	st_health_state_t checker;  /* checker's state (UNKNOWN when stale+fail-open is not applied) */
+	st_health_state_t
+	    checker; /* checker's state (UNKNOWN when stale+fail-open is not applied) */
 	st_health_state_t effective;
 	st_override_t override;
-	uint32_t rtt_us;            /* EWMA of successful probes, 0 = none */
-	uint64_t last_check_ns;     /* CLOCK_MONOTONIC */
-	uint64_t last_change_ns;    /* CLOCK_MONOTONIC */
+	uint32_t rtt_us;	 /* EWMA of successful probes, 0 = none */
+	uint64_t last_check_ns;	 /* CLOCK_MONOTONIC */
+	uint64_t last_change_ns; /* CLOCK_MONOTONIC */
 	uint32_t successes, failures, flaps;
-	bool has_check;             /* endpoint has a check at all */
-	bool in_table;              /* a slot of that name was found */
+	bool has_check; /* endpoint has a check at all */
+	bool in_table;	/* a slot of that name was found */
 	char error[96];
 } st_health_info_t;
 

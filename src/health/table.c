@@ -1,0 +1,447 @@
+/* The shared health table: file layout, the checker's writer and steerd's
+ * read-only mapping. Seqlock per slot (C11 atomics, Boehm's fence recipe):
+ * the writer makes seq odd, writes the fields, makes it even again; a reader
+ * copies the fields between two reads of seq and retries when they differ. */
+#include "health/table.h"
+#include "common/log.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(st_ht_header_t) == 128, "header layout is part of the file format");
+_Static_assert(sizeof(st_ht_slot_t) == 256, "slot layout is part of the file format");
+
+#define READ_RETRIES 10000
+
+struct st_ht {
+	char *path;
+	int fd;
+	bool writable;
+	void *base;
+	size_t size;
+	dev_t dev;
+	ino_t ino;
+	st_ht_header_t *hdr;
+	st_ht_slot_t *slots;
+	uint32_t n;
+};
+
+const char *st_health_state_name(st_health_state_t s)
+{
+	switch (s) {
+	case ST_HEALTH_UP:
+		return "up";
+	case ST_HEALTH_DOWN:
+		return "down";
+	default:
+		return "unknown";
+	}
+}
+
+static size_t layout_size(uint32_t n)
+{
+	return sizeof(st_ht_header_t) + (size_t)n * sizeof(st_ht_slot_t);
+}
+
+/* Validate a mapping before anything in it is trusted. */
+static int validate(const void *base, size_t size, const char *path, st_diag_t *diag)
+{
+	if (size < sizeof(st_ht_header_t))
+		return st_diag_set(diag, ST_ECORRUPT, "%s: truncated (%zu bytes, header needs %zu)",
+				   path, size, sizeof(st_ht_header_t));
+	const st_ht_header_t *h = base;
+	if (h->magic != ST_HT_MAGIC)
+		return st_diag_set(diag, ST_ECORRUPT, "%s: not a health table (bad magic)", path);
+	if (h->version != ST_HT_VERSION)
+		return st_diag_set(diag, ST_ECORRUPT,
+				   "%s: layout version %u, this build reads version %u", path,
+				   h->version, ST_HT_VERSION);
+	if (h->header_size != sizeof(st_ht_header_t) || h->slot_size != sizeof(st_ht_slot_t))
+		return st_diag_set(diag, ST_ECORRUPT, "%s: header or slot size does not match",
+				   path);
+	if (h->n_slots > ST_HT_MAX_SLOTS)
+		return st_diag_set(diag, ST_ECORRUPT, "%s: %u slots is more than allowed", path,
+				   h->n_slots);
+	if (size < layout_size(h->n_slots))
+		return st_diag_set(diag, ST_ECORRUPT, "%s: truncated (%zu bytes for %u slots)",
+				   path, size, h->n_slots);
+	const st_ht_slot_t *slots = (const void *)((const char *)base + sizeof(st_ht_header_t));
+	for (uint32_t i = 0; i < h->n_slots; i++)
+		if (!memchr(slots[i].name, '\0', sizeof(slots[i].name)))
+			return st_diag_set(diag, ST_ECORRUPT, "%s: slot %u has a bad name", path,
+					   i);
+	return 0;
+}
+
+static void ht_unmap(st_ht_t *t)
+{
+	if (t->base)
+		munmap(t->base, t->size);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->base = NULL;
+	t->fd = -1;
+}
+
+void st_ht_close(st_ht_t *t)
+{
+	if (!t)
+		return;
+	ht_unmap(t);
+	free(t->path);
+	free(t);
+}
+
+/* Map an open fd; validates it. The fd is owned by t on success. */
+static int ht_map(st_ht_t *t, int fd, bool writable, st_diag_t *diag)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) != 0)
+		return st_diag_set(diag, -errno, "%s: %s", t->path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return st_diag_set(diag, ST_ECORRUPT, "%s: not a regular file", t->path);
+	size_t size = (size_t)sb.st_size;
+	if (size < sizeof(st_ht_header_t))
+		return validate(NULL, size, t->path, diag);
+	void *base =
+	    mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED)
+		return st_diag_set(diag, -errno, "%s: mmap: %s", t->path, strerror(errno));
+	int rc = validate(base, size, t->path, diag);
+	if (rc != 0) {
+		munmap(base, size);
+		return rc;
+	}
+	t->fd = fd;
+	t->writable = writable;
+	t->base = base;
+	t->size = size;
+	t->dev = sb.st_dev;
+	t->ino = sb.st_ino;
+	t->hdr = base;
+	t->slots = (void *)((char *)base + sizeof(st_ht_header_t));
+	t->n = t->hdr->n_slots;
+	return 0;
+}
+
+static st_ht_t *ht_alloc(const char *path)
+{
+	st_ht_t *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->fd = -1;
+	t->path = strdup(path);
+	if (!t->path) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag)
+{
+	st_ht_t *t = ht_alloc(path);
+	if (!t)
+		return ST_ENOMEM;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int rc = errno == ENOENT ? ST_ENOENT : -errno;
+		st_diag_set(diag, rc, "%s: %s", path, strerror(errno));
+		st_ht_close(t);
+		return rc;
+	}
+	int rc = ht_map(t, fd, false, diag);
+	if (rc != 0) {
+		close(fd);
+		st_ht_close(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+bool st_ht_changed(const st_ht_t *t)
+{
+	if (atomic_load_explicit(&t->hdr->replaced, memory_order_acquire))
+		return true;
+	struct stat sb;
+	if (stat(t->path, &sb) != 0)
+		return true;
+	return sb.st_dev != t->dev || sb.st_ino != t->ino || (size_t)sb.st_size < t->size;
+}
+
+int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out)
+{
+	if (slot >= t->n)
+		return ST_ERANGE;
+	const st_ht_slot_t *s = &t->slots[slot];
+	uint64_t err[ST_HT_ERROR_MAX / 8];
+	for (int tries = 0; tries < READ_RETRIES; tries++) {
+		uint32_t s1 = atomic_load_explicit(&s->seq, memory_order_acquire);
+		if (s1 & 1) {
+			if (tries > 100)
+				sched_yield();
+			continue;
+		}
+		out->state =
+		    (st_health_state_t)atomic_load_explicit(&s->state, memory_order_relaxed);
+		out->rtt_us = atomic_load_explicit(&s->rtt_us, memory_order_relaxed);
+		out->successes = atomic_load_explicit(&s->successes, memory_order_relaxed);
+		out->failures = atomic_load_explicit(&s->failures, memory_order_relaxed);
+		out->flaps = atomic_load_explicit(&s->flaps, memory_order_relaxed);
+		out->last_check_ns = atomic_load_explicit(&s->last_check_ns, memory_order_relaxed);
+		out->last_change_ns =
+		    atomic_load_explicit(&s->last_change_ns, memory_order_relaxed);
+		for (size_t i = 0; i < ST_HT_ERROR_MAX / 8; i++)
+			err[i] = atomic_load_explicit(&s->error[i], memory_order_relaxed);
+		/* Orders the field loads before the second read of seq. */
+		atomic_thread_fence(memory_order_acquire);
+		uint32_t s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
+		if (s1 == s2) {
+			memcpy(out->error, err, sizeof(out->error));
+			out->error[ST_HT_ERROR_MAX - 1] = '\0';
+			if (out->state > ST_HEALTH_DOWN)
+				out->state = ST_HEALTH_UNKNOWN;
+			return 0;
+		}
+	}
+	return ST_EAGAIN;
+}
+
+void st_ht_write(st_ht_t *t, uint32_t slot, const st_ht_rec_t *rec)
+{
+	if (slot >= t->n || !t->writable)
+		return;
+	st_ht_slot_t *s = &t->slots[slot];
+	uint64_t err[ST_HT_ERROR_MAX / 8] = {0};
+	size_t len = strnlen(rec->error, ST_HT_ERROR_MAX - 1);
+	memcpy(err, rec->error, len);
+
+	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
+	atomic_store_explicit(&s->seq, seq + 1, memory_order_relaxed);
+	/* Orders the odd seq before the field stores. */
+	atomic_thread_fence(memory_order_release);
+	atomic_store_explicit(&s->state, (uint32_t)rec->state, memory_order_relaxed);
+	atomic_store_explicit(&s->rtt_us, rec->rtt_us, memory_order_relaxed);
+	atomic_store_explicit(&s->successes, rec->successes, memory_order_relaxed);
+	atomic_store_explicit(&s->failures, rec->failures, memory_order_relaxed);
+	atomic_store_explicit(&s->flaps, rec->flaps, memory_order_relaxed);
+	atomic_store_explicit(&s->last_check_ns, rec->last_check_ns, memory_order_relaxed);
+	atomic_store_explicit(&s->last_change_ns, rec->last_change_ns, memory_order_relaxed);
+	for (size_t i = 0; i < ST_HT_ERROR_MAX / 8; i++)
+		atomic_store_explicit(&s->error[i], err[i], memory_order_relaxed);
+	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+}
+
+void st_ht_heartbeat(st_ht_t *t, uint64_t mono_ns)
+{
+	if (t->writable)
+		atomic_store_explicit(&t->hdr->heartbeat_ns, mono_ns, memory_order_release);
+}
+
+void st_ht_writer_detach(st_ht_t *t)
+{
+	if (t && t->writable && t->hdr)
+		atomic_store_explicit(&t->hdr->pid, 0, memory_order_release);
+}
+
+static bool same_names(const st_ht_t *t, const char *const *names, size_t n)
+{
+	if (t->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t->slots[i].name, names[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Take the writer lock; ST_EEXIST names the live holder. */
+static int lock_table(int fd, const char *path, int holder_pid, st_diag_t *diag)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		return st_diag_set(diag, ST_EEXIST, "%s: in use by another steercheck (pid %d)",
+				   path, holder_pid);
+	return st_diag_set(diag, -errno, "%s: lock: %s", path, strerror(errno));
+}
+
+/* Write a fresh table for `names` to a temporary file, carry states over from
+ * `old` (may be NULL), and rename it over the path. */
+static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names, size_t n,
+			st_diag_t *diag)
+{
+	if (n > ST_HT_MAX_SLOTS)
+		return st_diag_set(diag, ST_ERANGE, "%s: too many endpoints (%zu)", t->path, n);
+	size_t plen = strlen(t->path) + 32;
+	char *tmp = malloc(plen);
+	if (!tmp)
+		return ST_ENOMEM;
+	snprintf(tmp, plen, "%s.tmp.%ld", t->path, (long)getpid());
+	unlink(tmp);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int rc = st_diag_set(diag, -errno, "%s: create: %s", tmp, strerror(errno));
+		free(tmp);
+		return rc;
+	}
+	int rc = 0;
+	size_t size = layout_size((uint32_t)n);
+	if (ftruncate(fd, (off_t)size) != 0) {
+		rc = st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (base == MAP_FAILED) {
+		rc = st_diag_set(diag, -errno, "%s: mmap: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	st_ht_header_t *h = base;
+	st_ht_slot_t *slots = (void *)((char *)base + sizeof(*h));
+	h->magic = ST_HT_MAGIC;
+	h->version = ST_HT_VERSION;
+	h->header_size = sizeof(*h);
+	h->slot_size = sizeof(*slots);
+	h->n_slots = (uint32_t)n;
+	uint64_t gen = old ? atomic_load(&old->hdr->generation) + 1 : 1;
+	atomic_store(&h->generation, gen);
+	atomic_store(&h->pid, (int32_t)getpid());
+	atomic_store(&h->heartbeat_ns, 0);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]);
+		if (len >= ST_HT_NAME_MAX) {
+			rc = st_diag_set(diag, ST_EINVAL,
+					 "endpoint name '%s' is longer than %d bytes", names[i],
+					 ST_HT_NAME_MAX - 1);
+			munmap(base, size);
+			goto fail;
+		}
+		memcpy(slots[i].name, names[i], len + 1);
+	}
+	munmap(base, size);
+	if ((rc = ht_map(t, fd, true, diag)) != 0)
+		goto fail;
+	fd = -1; /* owned by t now */
+	if (old) {
+		for (uint32_t i = 0; i < t->n; i++) {
+			uint32_t j = st_ht_find(old, names[i]);
+			st_ht_rec_t rec;
+			if (j != UINT32_MAX && st_ht_read(old, j, &rec) == 0)
+				st_ht_write(t, i, &rec);
+		}
+	}
+	if ((rc = lock_table(t->fd, tmp, 0, diag)) != 0)
+		goto fail;
+	if (rename(tmp, t->path) != 0) {
+		rc = st_diag_set(diag, -errno, "%s: rename to %s: %s", tmp, t->path,
+				 strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	ht_unmap(t);
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int st_ht_writer_open(const char *path, const char *const *names, size_t n, st_ht_t **out,
+		      st_diag_t *diag)
+{
+	st_ht_t *t = ht_alloc(path);
+	st_ht_t *old = ht_alloc(path);
+	int rc = ST_ENOMEM;
+	if (!t || !old)
+		goto done;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		st_diag_t why;
+		if (ht_map(old, fd, true, &why) != 0) {
+			/* Not ours or damaged: replace it rather than trust it. */
+			st_log_warn("health table %s, replacing it (%s)", path, why.text);
+			close(fd);
+		} else {
+			rc = lock_table(old->fd, path, atomic_load(&old->hdr->pid), diag);
+			if (rc != 0)
+				goto done;
+		}
+	} else if (errno != ENOENT) {
+		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (old->base && same_names(old, names, n)) {
+		/* Reattach in place: states and generation stay. */
+		atomic_store(&old->hdr->pid, (int32_t)getpid());
+		*out = old;
+		old = NULL;
+		rc = 0;
+		goto done;
+	}
+	rc = create_table(t, old->base ? old : NULL, names, n, diag);
+	if (rc != 0)
+		goto done;
+	if (old->base) {
+		/* Readers still mapping the old inode remap on this. */
+		atomic_store(&old->hdr->pid, 0);
+		atomic_store_explicit(&old->hdr->replaced, 1, memory_order_release);
+	}
+	*out = t;
+	t = NULL;
+done:
+	st_ht_close(t);
+	st_ht_close(old);
+	return rc;
+}
+
+uint32_t st_ht_find(const st_ht_t *t, const char *name)
+{
+	for (uint32_t i = 0; i < t->n; i++)
+		if (strcmp(t->slots[i].name, name) == 0)
+			return i;
+	return UINT32_MAX;
+}
+
+size_t st_ht_count(const st_ht_t *t)
+{
+	return t ? t->n : 0;
+}
+
+const char *st_ht_name(const st_ht_t *t, uint32_t slot)
+{
+	return slot < t->n ? t->slots[slot].name : NULL;
+}
+
+const char *st_ht_path(const st_ht_t *t)
+{
+	return t->path;
+}
+
+uint64_t st_ht_generation(const st_ht_t *t)
+{
+	return atomic_load_explicit(&t->hdr->generation, memory_order_acquire);
+}
+
+uint64_t st_ht_heartbeat_ns(const st_ht_t *t)
+{
+	return atomic_load_explicit(&t->hdr->heartbeat_ns, memory_order_acquire);
+}
+
+int st_ht_pid(const st_ht_t *t)
+{
+	return atomic_load_explicit(&t->hdr->pid, memory_order_relaxed);
+}
+
+const _Atomic uint32_t *st_ht_state_word(const st_ht_t *t, uint32_t slot)
+{
+	return &t->slots[slot].state;
+}

@@ -1,0 +1,104 @@
+/* The shared health table: an mmap'd file written by steercheck and read by
+ * steerd. A header (magic, layout version, sizes, generation, checker pid,
+ * heartbeat) and one fixed-size slot per checked endpoint, each guarded by a
+ * seqlock so that readers never block the writer and never see a torn slot. */
+#ifndef ST_HEALTH_TABLE_H
+#define ST_HEALTH_TABLE_H
+
+#include "common/errors.h"
+#include "health/health.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ST_HT_MAGIC 0x3130424c54485453ULL /* "STHTBL01" little-endian */
+#define ST_HT_VERSION 1u
+#define ST_HT_NAME_MAX 64  /* bytes including the NUL */
+#define ST_HT_ERROR_MAX 96 /* bytes including the NUL */
+#define ST_HT_MAX_SLOTS (1u << 20)
+
+/* On-file layout. Every field a reader looks at while the writer runs is
+ * atomic; the name is written once when the file is created. */
+typedef struct st_ht_header {
+	uint64_t magic;
+	uint32_t version;
+	uint32_t header_size;
+	uint32_t slot_size;
+	uint32_t n_slots;
+	_Atomic uint64_t generation;   /* bumped when the endpoint set changes */
+	_Atomic uint64_t heartbeat_ns; /* CLOCK_MONOTONIC of the writer's last beat */
+	_Atomic int32_t pid;	       /* checker pid, 0 when it exited cleanly */
+	uint32_t reserved0;
+	_Atomic uint64_t replaced; /* non-zero: this file was replaced, remap */
+	uint8_t reserved[72];
+} st_ht_header_t;
+
+typedef struct st_ht_slot {
+	_Atomic uint32_t seq;	/* odd while the writer updates the slot */
+	_Atomic uint32_t state; /* st_health_state_t */
+	_Atomic uint32_t rtt_us;
+	_Atomic uint32_t successes; /* consecutive */
+	_Atomic uint32_t failures;  /* consecutive */
+	_Atomic uint32_t flaps;
+	_Atomic uint64_t last_check_ns;
+	_Atomic uint64_t last_change_ns;
+	_Atomic uint64_t error[ST_HT_ERROR_MAX / 8];
+	char name[ST_HT_NAME_MAX];
+	uint8_t reserved[56];
+} st_ht_slot_t;
+
+/* One slot's fields, as written and as read back consistently. */
+typedef struct st_ht_rec {
+	st_health_state_t state;
+	uint32_t rtt_us;
+	uint32_t successes, failures, flaps;
+	uint64_t last_check_ns, last_change_ns;
+	char error[ST_HT_ERROR_MAX];
+} st_ht_rec_t;
+
+typedef struct st_ht st_ht_t;
+
+/* Writer (steercheck): open `path` for the endpoint names given (each shorter
+ * than ST_HT_NAME_MAX, unique). An existing valid table with exactly these
+ * names is reattached in place and keeps its states. Otherwise a new file is
+ * written next to it and renamed over it, carrying over the states of
+ * endpoints of the same name, with the generation bumped; the old file is
+ * marked replaced so that readers remap. Fails with ST_EEXIST when another
+ * live checker holds the table. */
+int st_ht_writer_open(const char *path, const char *const *names, size_t n, st_ht_t **out,
+		      st_diag_t *diag);
+/* Publish a slot (seqlock write). */
+void st_ht_write(st_ht_t *t, uint32_t slot, const st_ht_rec_t *rec);
+void st_ht_heartbeat(st_ht_t *t, uint64_t mono_ns);
+/* Writer leaving cleanly: clears the pid (the heartbeat then ages). */
+void st_ht_writer_detach(st_ht_t *t);
+
+/* Reader: map read-only and validate. Returns ST_ENOENT when the file does
+ * not exist, ST_ECORRUPT when it fails validation (diag says why). */
+int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag);
+/* Has the file behind this mapping been replaced, removed or marked
+ * replaced by the writer? (one stat(): main loop, not the query path) */
+bool st_ht_changed(const st_ht_t *t);
+
+void st_ht_close(st_ht_t *t);
+
+/* Consistent copy of a slot; ST_EAGAIN when the writer kept it busy for
+ * every one of a bounded number of retries. */
+int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out);
+/* Slot index of a name, or UINT32_MAX. */
+uint32_t st_ht_find(const st_ht_t *t, const char *name);
+
+size_t st_ht_count(const st_ht_t *t);
+const char *st_ht_name(const st_ht_t *t, uint32_t slot);
+const char *st_ht_path(const st_ht_t *t);
+uint64_t st_ht_generation(const st_ht_t *t);
+uint64_t st_ht_heartbeat_ns(const st_ht_t *t);
+int st_ht_pid(const st_ht_t *t);
+/* The state word of a slot, for a single relaxed load on the query path. */
+const _Atomic uint32_t *st_ht_state_word(const st_ht_t *t, uint32_t slot);
+
+const char *st_health_state_name(st_health_state_t s);
+
+#endif

@@ -1,0 +1,277 @@
+/* Effective health as steerd sees it: table states, unknown = up, endpoints
+ * without a check, overrides, staleness policies, remap by name after a
+ * generation bump, damaged tables. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "common/time.h"
+#include "conf/conf.h"
+#include "health/health.h"
+#include "health/table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+static char path[300];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test_health.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/health.shm", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Endpoints e0, e1 (checked) and e2 (no check). */
+static st_conf_t *make_conf(st_on_stale_t on_stale, uint64_t stale_ms)
+{
+	st_conf_t *c = st_conf_new();
+	c->health_table = strdup(path);
+	c->on_stale = on_stale;
+	c->stale_after_ms = stale_ms;
+	c->n_checks = 1;
+	c->checks = calloc(1, sizeof(*c->checks));
+	c->checks[0].name = strdup("web");
+	c->n_endpoints = 3;
+	c->endpoints = calloc(3, sizeof(*c->endpoints));
+	for (int i = 0; i < 3; i++) {
+		char nm[16];
+		snprintf(nm, sizeof(nm), "e%d", i);
+		c->endpoints[i].name = strdup(nm);
+		c->endpoints[i].check = i < 2 ? 0 : ST_CONF_NONE;
+	}
+	return c;
+}
+
+static void put(st_ht_t *w, const char *name, st_health_state_t s)
+{
+	st_ht_rec_t rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.state = s;
+	rec.rtt_us = 1500;
+	snprintf(rec.error, sizeof(rec.error), "%s", s == ST_HEALTH_DOWN ? "http 500" : "");
+	st_ht_write(w, st_ht_find(w, name), &rec);
+}
+
+static void test_no_table(void **state)
+{
+	unlink(path);
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	assert_int_equal(st_health_count(h), 3);
+	/* Cold start: nothing known, every endpoint usable. */
+	for (uint32_t i = 0; i < 3; i++)
+		assert_true(st_health_up(h, i));
+	assert_true(st_health_stale(h));
+	assert_int_equal(st_health_age_ms(h), UINT64_MAX);
+	assert_int_equal(st_health_checker_pid(h), 0);
+	assert_true(st_health_up(h, 99)); /* out of range is not a crash */
+	st_health_info_t info;
+	assert_int_equal(st_health_info(h, 0, &info), 0);
+	assert_false(info.in_table);
+	assert_true(info.has_check);
+	assert_int_equal(info.effective, ST_HEALTH_UP);
+	st_health_tick(h);
+	st_health_free(h);
+	st_conf_free(c);
+	st_health_free(NULL);
+}
+
+static void test_states_and_overrides(void **state)
+{
+	unlink(path);
+	const char *names[2] = {"e1", "e0"}; /* order differs from the config */
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	assert_false(st_health_stale(h));
+	assert_int_equal(st_health_checker_pid(h), getpid());
+	assert_true(st_health_age_ms(h) < 5000);
+	assert_true(st_health_up(h, 0)); /* unknown */
+
+	put(w, "e0", ST_HEALTH_DOWN);
+	put(w, "e1", ST_HEALTH_UP);
+	/* Visible at once, no tick needed: the query path reads the slot. */
+	assert_false(st_health_up(h, 0));
+	assert_true(st_health_up(h, 1));
+	assert_true(st_health_up(h, 2));
+
+	st_health_info_t info;
+	assert_int_equal(st_health_info(h, 0, &info), 0);
+	assert_true(info.in_table);
+	assert_int_equal(info.checker, ST_HEALTH_DOWN);
+	assert_int_equal(info.effective, ST_HEALTH_DOWN);
+	assert_int_equal(info.rtt_us, 1500);
+	assert_string_equal(info.error, "http 500");
+	assert_int_equal(st_health_info(h, 2, &info), 0);
+	assert_false(info.has_check);
+	assert_int_equal(info.effective, ST_HEALTH_UP);
+
+	st_health_set_override(h, 0, ST_OVERRIDE_UP);
+	assert_true(st_health_up(h, 0));
+	st_health_set_override(h, 1, ST_OVERRIDE_DRAIN);
+	assert_false(st_health_up(h, 1));
+	assert_int_equal(st_health_get_override(h, 1), ST_OVERRIDE_DRAIN);
+	st_health_set_override(h, 2, ST_OVERRIDE_DOWN); /* even without a check */
+	assert_false(st_health_up(h, 2));
+	st_health_set_override(h, 0, ST_OVERRIDE_NONE);
+	st_health_set_override(h, 1, ST_OVERRIDE_NONE);
+	st_health_set_override(h, 2, ST_OVERRIDE_NONE);
+	assert_false(st_health_up(h, 0));
+	assert_true(st_health_up(h, 1));
+	assert_true(st_health_up(h, 2));
+
+	st_health_free(h);
+	st_conf_free(c);
+	st_ht_close(w);
+}
+
+static void test_stale_policies(void **state)
+{
+	unlink(path);
+	const char *names[2] = {"e0", "e1"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	put(w, "e0", ST_HEALTH_DOWN);
+	st_ht_heartbeat(w, st_mono_ns());
+
+	st_conf_t *lk = make_conf(ST_STALE_LAST_KNOWN, 200);
+	st_conf_t *fo = make_conf(ST_STALE_FAIL_OPEN, 200);
+	st_health_t *hl = NULL, *hf = NULL;
+	assert_int_equal(st_health_new(lk, &hl, &diag), 0);
+	assert_int_equal(st_health_new(fo, &hf, &diag), 0);
+	assert_false(st_health_stale(hl));
+	assert_false(st_health_up(hl, 0));
+	assert_false(st_health_up(hf, 0));
+
+	usleep(300 * 1000); /* heartbeat now older than stale_after */
+	st_health_tick(hl);
+	st_health_tick(hf);
+	assert_true(st_health_stale(hl));
+	assert_true(st_health_stale(hf));
+	assert_false(st_health_up(hl, 0)); /* last-known keeps the state */
+	assert_true(st_health_up(hf, 0));  /* fail-open */
+	/* An override still wins while stale. */
+	st_health_set_override(hf, 0, ST_OVERRIDE_DOWN);
+	assert_false(st_health_up(hf, 0));
+	st_health_set_override(hf, 0, ST_OVERRIDE_NONE);
+
+	st_ht_heartbeat(w, st_mono_ns());
+	st_health_tick(hl);
+	st_health_tick(hf);
+	assert_false(st_health_stale(hl));
+	assert_false(st_health_up(hf, 0));
+
+	/* A heartbeat far in the future comes from a previous boot: stale. */
+	st_ht_heartbeat(w, st_mono_ns() + 3600 * ST_NS_PER_SEC);
+	st_health_tick(hl);
+	assert_true(st_health_stale(hl));
+
+	st_health_free(hl);
+	st_health_free(hf);
+	st_conf_free(lk);
+	st_conf_free(fo);
+	st_ht_close(w);
+}
+
+static void test_remap_by_name(void **state)
+{
+	unlink(path);
+	const char *first[1] = {"e0"};
+	const char *second[3] = {"x", "e1", "e0"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, first, 1, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	put(w, "e0", ST_HEALTH_DOWN);
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	assert_false(st_health_up(h, 0));
+	assert_true(st_health_up(h, 1));
+
+	/* The checker restarts with another endpoint set. */
+	st_ht_close(w);
+	assert_int_equal(st_ht_writer_open(path, second, 3, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	put(w, "e1", ST_HEALTH_DOWN);
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0)); /* carried over by name */
+	assert_false(st_health_up(h, 1)); /* e1 now bound */
+	put(w, "e0", ST_HEALTH_UP);
+	assert_true(st_health_up(h, 0));
+
+	/* The file is replaced by garbage: no crash, last-known states, stale. */
+	st_ht_close(w);
+	char tmp[400];
+	snprintf(tmp, sizeof(tmp), "%s.junk", path);
+	FILE *f = fopen(tmp, "w");
+	fputs("this is not a health table", f);
+	fclose(f);
+	rename(tmp, path);
+	st_health_tick(h);
+	assert_true(st_health_stale(h));
+	assert_true(st_health_up(h, 0));
+	assert_false(st_health_up(h, 1));
+
+	/* The file disappears: still no crash. */
+	unlink(path);
+	st_health_tick(h);
+	assert_true(st_health_stale(h));
+	assert_false(st_health_up(h, 1));
+
+	/* A good table comes back: fresh again. */
+	assert_int_equal(st_ht_writer_open(path, first, 1, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	st_health_tick(h);
+	assert_false(st_health_stale(h));
+	assert_true(st_health_up(h, 1)); /* no slot any more: unknown */
+	st_health_free(h);
+	st_conf_free(c);
+	st_ht_close(w);
+}
+
+static void test_no_checks_never_stale(void **state)
+{
+	st_conf_t *c = st_conf_new();
+	st_health_t *h = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	assert_false(st_health_stale(h));
+	assert_int_equal(st_health_count(h), 0);
+	st_health_tick(h);
+	st_health_free(h);
+	st_conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_no_table),
+	    cmocka_unit_test(test_states_and_overrides),
+	    cmocka_unit_test(test_stale_policies),
+	    cmocka_unit_test(test_remap_by_name),
+	    cmocka_unit_test(test_no_checks_never_stale),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

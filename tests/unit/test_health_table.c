@@ -1,0 +1,353 @@
+/* Shared health table: seqlock under a writer thread and hammering readers,
+ * validation of damaged files, reattach, generation bump, writer lock. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "health/table.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+static char path[300];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test_health_table.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/health.shm", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Every field of a record derived from one counter: a torn read mixes two. */
+static void rec_from(uint32_t c, st_ht_rec_t *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->state = (c & 1) ? ST_HEALTH_UP : ST_HEALTH_DOWN;
+	r->rtt_us = c * 3u;
+	r->successes = c;
+	r->failures = ~c;
+	r->flaps = c ^ 0x5a5a5a5au;
+	r->last_check_ns = (uint64_t)c * 7u;
+	r->last_change_ns = (uint64_t)c * 11u + 1;
+	snprintf(r->error, sizeof(r->error), "counter %u and some padding text to span words %u", c,
+		 c);
+}
+
+static bool rec_consistent(const st_ht_rec_t *r)
+{
+	st_ht_rec_t want;
+	rec_from(r->successes, &want);
+	return r->state == want.state && r->rtt_us == want.rtt_us && r->failures == want.failures &&
+	       r->flaps == want.flaps && r->last_check_ns == want.last_check_ns &&
+	       r->last_change_ns == want.last_change_ns && strcmp(r->error, want.error) == 0;
+}
+
+#define HAMMER_SLOTS 4
+static atomic_bool hammer_stop;
+
+static void *writer_main(void *arg)
+{
+	st_ht_t *w = arg;
+	st_ht_rec_t r;
+	for (uint32_t c = 1; !atomic_load(&hammer_stop); c++) {
+		rec_from(c, &r);
+		st_ht_write(w, c % HAMMER_SLOTS, &r);
+	}
+	return NULL;
+}
+
+typedef struct {
+	st_ht_t *r;
+	unsigned long reads, torn, busy;
+} reader_arg_t;
+
+static void *reader_main(void *arg)
+{
+	reader_arg_t *a = arg;
+	st_ht_rec_t rec;
+	while (!atomic_load(&hammer_stop)) {
+		for (uint32_t s = 0; s < HAMMER_SLOTS; s++) {
+			int rc = st_ht_read(a->r, s, &rec);
+			if (rc == ST_EAGAIN) {
+				a->busy++;
+				continue;
+			}
+			a->reads++;
+			if (rec.successes != 0 && !rec_consistent(&rec))
+				a->torn++;
+		}
+	}
+	return NULL;
+}
+
+static void test_seqlock_hammer(void **state)
+{
+	const char *names[HAMMER_SLOTS] = {"a", "b", "c", "d"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, names, HAMMER_SLOTS, &w, &diag), 0);
+	reader_arg_t ra[3];
+	pthread_t rt[3], wt;
+	atomic_store(&hammer_stop, false);
+	for (int i = 0; i < 3; i++) {
+		memset(&ra[i], 0, sizeof(ra[i]));
+		/* Each reader maps the file itself, as steerd would. */
+		assert_int_equal(st_ht_reader_open(path, &ra[i].r, &diag), 0);
+		pthread_create(&rt[i], NULL, reader_main, &ra[i]);
+	}
+	pthread_create(&wt, NULL, writer_main, w);
+	usleep(700 * 1000);
+	atomic_store(&hammer_stop, true);
+	pthread_join(wt, NULL);
+	unsigned long reads = 0, torn = 0;
+	for (int i = 0; i < 3; i++) {
+		pthread_join(rt[i], NULL);
+		reads += ra[i].reads;
+		torn += ra[i].torn;
+		st_ht_close(ra[i].r);
+	}
+	print_message("seqlock: %lu consistent reads, %lu torn\n", reads, torn);
+	assert_true(reads > 1000);
+	assert_int_equal(torn, 0);
+	st_ht_close(w);
+}
+
+static void write_file(const void *data, size_t len)
+{
+	unlink(path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+/* A valid table image with two slots, to be damaged by the tests. */
+static void *valid_image(size_t *len)
+{
+	const char *names[2] = {"x", "y"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	unlink(path);
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	st_ht_close(w);
+	int fd = open(path, O_RDONLY);
+	struct stat sb;
+	fstat(fd, &sb);
+	*len = (size_t)sb.st_size;
+	void *buf = malloc(*len);
+	assert_int_equal(read(fd, buf, *len), (ssize_t)*len);
+	close(fd);
+	return buf;
+}
+
+static void expect_reject(int want)
+{
+	st_ht_t *r = NULL;
+	st_diag_t diag;
+	int rc = st_ht_reader_open(path, &r, &diag);
+	assert_int_equal(rc, want);
+	assert_null(r);
+}
+
+static void test_validation(void **state)
+{
+	size_t len;
+	unsigned char *img = valid_image(&len);
+	st_ht_t *r = NULL;
+	st_diag_t diag;
+	assert_int_equal(len, sizeof(st_ht_header_t) + 2 * sizeof(st_ht_slot_t));
+
+	unlink(path);
+	expect_reject(ST_ENOENT);
+
+	write_file(img, len);
+	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_ht_count(r), 2);
+	assert_string_equal(st_ht_name(r, 1), "y");
+	assert_int_equal(st_ht_find(r, "y"), 1);
+	assert_int_equal(st_ht_find(r, "z"), UINT32_MAX);
+	st_ht_close(r);
+
+	write_file(img, 0); /* empty */
+	expect_reject(ST_ECORRUPT);
+	write_file(img, 60); /* half a header */
+	expect_reject(ST_ECORRUPT);
+	write_file(img, len - 1); /* last slot cut short */
+	expect_reject(ST_ECORRUPT);
+
+	unsigned char *bad = malloc(len);
+	memcpy(bad, img, len);
+	bad[0] ^= 0xff; /* magic */
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
+	((st_ht_header_t *)bad)->version = ST_HT_VERSION + 1;
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
+	((st_ht_header_t *)bad)->slot_size = 128;
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
+	((st_ht_header_t *)bad)->n_slots = 3; /* more slots than the file holds */
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
+	((st_ht_header_t *)bad)->n_slots = 0xffffffffu;
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
+	st_ht_slot_t *s = (void *)(bad + sizeof(st_ht_header_t));
+	memset(s[0].name, 'n', sizeof(s[0].name)); /* name without NUL */
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	/* Garbage of many sizes must be rejected without crashing. */
+	unsigned seed = 12345;
+	for (int i = 0; i < 200; i++) {
+		size_t n = (size_t)(rand_r(&seed) % (len * 2));
+		for (size_t k = 0; k < n && k < len; k++)
+			bad[k] = (unsigned char)rand_r(&seed);
+		write_file(bad, n < len ? n : len);
+		expect_reject(ST_ECORRUPT);
+	}
+
+	/* A directory in the way. */
+	unlink(path);
+	mkdir(path, 0755);
+	assert_true(st_ht_reader_open(path, &r, &diag) < 0);
+	rmdir(path);
+
+	/* The writer replaces a damaged file instead of trusting it. */
+	memcpy(bad, img, len);
+	bad[0] ^= 0xff;
+	write_file(bad, len);
+	const char *names[1] = {"fresh"};
+	st_ht_t *w = NULL;
+	assert_int_equal(st_ht_writer_open(path, names, 1, &w, &diag), 0);
+	assert_int_equal(st_ht_count(w), 1);
+	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
+	assert_string_equal(st_ht_name(r, 0), "fresh");
+	st_ht_close(r);
+	st_ht_close(w);
+	free(bad);
+	free(img);
+}
+
+static void test_reattach_generation(void **state)
+{
+	const char *ab[2] = {"a", "b"};
+	const char *bc[2] = {"b", "c"};
+	st_ht_t *w = NULL, *r = NULL, *r2 = NULL;
+	st_diag_t diag;
+	st_ht_rec_t rec;
+	unlink(path);
+	assert_int_equal(st_ht_writer_open(path, ab, 2, &w, &diag), 0);
+	uint64_t gen = st_ht_generation(w);
+	assert_int_equal(st_ht_pid(w), getpid());
+	memset(&rec, 0, sizeof(rec));
+	rec.state = ST_HEALTH_DOWN;
+	rec.failures = 3;
+	snprintf(rec.error, sizeof(rec.error), "http 500");
+	st_ht_write(w, 1, &rec);
+	rec.state = ST_HEALTH_UP;
+	st_ht_write(w, 0, &rec);
+	st_ht_heartbeat(w, 42);
+
+	/* A second writer is refused while the first holds the table. */
+	st_ht_t *w2 = NULL;
+	assert_int_equal(st_ht_writer_open(path, ab, 2, &w2, &diag), ST_EEXIST);
+	assert_non_null(strstr(diag.text, "in use"));
+
+	st_ht_writer_detach(w);
+	st_ht_close(w);
+
+	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_ht_pid(r), 0);
+	assert_false(st_ht_changed(r));
+
+	/* Restart with the same endpoints: same file, same generation, states kept. */
+	assert_int_equal(st_ht_writer_open(path, ab, 2, &w, &diag), 0);
+	assert_int_equal(st_ht_generation(w), gen);
+	assert_false(st_ht_changed(r));
+	assert_int_equal(st_ht_read(r, 1, &rec), 0);
+	assert_int_equal(rec.state, ST_HEALTH_DOWN);
+	assert_string_equal(rec.error, "http 500");
+	st_ht_close(w);
+
+	/* The endpoint set changes: new file, generation bumped, b carried over. */
+	assert_int_equal(st_ht_writer_open(path, bc, 2, &w, &diag), 0);
+	assert_int_equal(st_ht_generation(w), gen + 1);
+	assert_true(st_ht_changed(r));
+	assert_int_equal(st_ht_reader_open(path, &r2, &diag), 0);
+	assert_int_equal(st_ht_generation(r2), gen + 1);
+	assert_int_equal(st_ht_find(r2, "a"), UINT32_MAX);
+	uint32_t b = st_ht_find(r2, "b"), c = st_ht_find(r2, "c");
+	assert_int_equal(b, 0);
+	assert_int_equal(c, 1);
+	assert_int_equal(st_ht_read(r2, b, &rec), 0);
+	assert_int_equal(rec.state, ST_HEALTH_DOWN);
+	assert_int_equal(rec.failures, 3);
+	assert_int_equal(st_ht_read(r2, c, &rec), 0);
+	assert_int_equal(rec.state, ST_HEALTH_UNKNOWN);
+	assert_false(st_ht_changed(r2));
+
+	/* No temporary file left behind. */
+	char tmp[400];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	assert_int_equal(access(tmp, F_OK), -1);
+
+	/* Removing the file is a change too. */
+	unlink(path);
+	assert_true(st_ht_changed(r2));
+	st_ht_close(r);
+	st_ht_close(r2);
+	st_ht_close(w);
+}
+
+static void test_long_name(void **state)
+{
+	char name[ST_HT_NAME_MAX + 4];
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	const char *names[1] = {name};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	unlink(path);
+	assert_int_equal(st_ht_writer_open(path, names, 1, &w, &diag), ST_EINVAL);
+	assert_null(w);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_seqlock_hammer),
+	    cmocka_unit_test(test_validation),
+	    cmocka_unit_test(test_reattach_generation),
+	    cmocka_unit_test(test_long_name),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
