@@ -1,1 +1,4 @@
-# src/steerctl
+# src/steerctl: the control tool
+bin_PROGRAMS += steerctl
+steerctl_SOURCES = src/steerctl/main.c
+steerctl_LDADD = $(STEER_LIBS)

@@ -1,0 +1,111 @@
+/* A growable text buffer for control replies and metrics pages. */
+#include "ctl/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void st_buf_init(st_buf_t *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void st_buf_free(st_buf_t *b)
+{
+	free(b->data);
+	st_buf_init(b);
+}
+
+void st_buf_reset(st_buf_t *b)
+{
+	b->len = 0;
+	b->oom = false;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static bool reserve(st_buf_t *b, size_t more)
+{
+	if (b->oom)
+		return false;
+	if (b->len + more + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + more + 1)
+		cap *= 2;
+	char *p = realloc(b->data, cap);
+	if (!p) {
+		b->oom = true;
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+void st_buf_add(st_buf_t *b, const char *s, size_t len)
+{
+	if (!reserve(b, len))
+		return;
+	memcpy(b->data + b->len, s, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void st_buf_puts(st_buf_t *b, const char *s)
+{
+	st_buf_add(b, s, strlen(s));
+}
+
+void st_buf_printf(st_buf_t *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !reserve(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void st_buf_json_str(st_buf_t *b, const char *s)
+{
+	st_buf_add(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			st_buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			st_buf_add(b, "\\\\", 2);
+			break;
+		case '\n':
+			st_buf_add(b, "\\n", 2);
+			break;
+		case '\t':
+			st_buf_add(b, "\\t", 2);
+			break;
+		default:
+			if (*p < 0x20)
+				st_buf_printf(b, "\\u%04x", *p);
+			else
+				st_buf_add(b, (const char *)p, 1);
+		}
+	}
+	st_buf_add(b, "\"", 1);
+}
+
+char *st_buf_steal(st_buf_t *b, size_t *len)
+{
+	if (!b->data)
+		st_buf_add(b, "", 0);
+	char *d = b->data;
+	if (len)
+		*len = b->len;
+	st_buf_init(b);
+	return d;
+}

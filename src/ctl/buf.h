@@ -1,0 +1,25 @@
+/* A growable text buffer for control replies and metrics pages. */
+#ifndef ST_CTL_BUF_H
+#define ST_CTL_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct st_buf {
+	char *data; /* NUL-terminated when non-NULL */
+	size_t len, cap;
+	bool oom;   /* an append failed: the text is cut short */
+} st_buf_t;
+
+void st_buf_init(st_buf_t *b);
+void st_buf_free(st_buf_t *b);
+void st_buf_reset(st_buf_t *b);
+void st_buf_add(st_buf_t *b, const char *s, size_t len);
+void st_buf_puts(st_buf_t *b, const char *s);
+void st_buf_printf(st_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON string literal with quotes and escapes. */
+void st_buf_json_str(st_buf_t *b, const char *s);
+/* Hand the text over to the caller (free() it); the buffer is empty after. */
+char *st_buf_steal(st_buf_t *b, size_t *len);
+
+#endif

@@ -1,0 +1,386 @@
+/* Control-plane state by name, and its file: one entry per line,
+ *   steerd-state 1
+ *   endpoint NAME drain|up|down
+ *   region-drain NAME
+ *   dial NAME PCT
+ *   ramp NAME PCT FROM TO START_MS DURATION_MS
+ * so that an operator can read it and a diff shows what changed. */
+#include "ctl/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define STATE_MAGIC "steerd-state"
+#define STATE_VERSION 1
+
+st_ctl_state_t *st_ctl_state_new(void)
+{
+	return calloc(1, sizeof(st_ctl_state_t));
+}
+
+void st_ctl_state_clear(st_ctl_state_t *st)
+{
+	for (size_t i = 0; i < st->n_endpoints; i++)
+		free(st->endpoints[i].name);
+	for (size_t i = 0; i < st->n_regions; i++)
+		free(st->regions[i]);
+	for (size_t i = 0; i < st->n_dials; i++)
+		free(st->dials[i].name);
+	free(st->endpoints);
+	free(st->regions);
+	free(st->dials);
+	memset(st, 0, sizeof(*st));
+}
+
+void st_ctl_state_free(st_ctl_state_t *st)
+{
+	if (!st)
+		return;
+	st_ctl_state_clear(st);
+	free(st);
+}
+
+const char *st_override_name(st_override_t ov)
+{
+	switch (ov) {
+	case ST_OVERRIDE_DRAIN:
+		return "drain";
+	case ST_OVERRIDE_UP:
+		return "up";
+	case ST_OVERRIDE_DOWN:
+		return "down";
+	default:
+		return "none";
+	}
+}
+
+/* Grow an array by one element (zeroed); NULL on failure. */
+static void *grow(void *arr, size_t *n, size_t size)
+{
+	char *p = realloc(arr, (*n + 1) * size);
+	if (!p)
+		return NULL;
+	memset(p + *n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
+int st_ctl_state_set_endpoint(st_ctl_state_t *st, const char *name, st_override_t ov)
+{
+	for (size_t i = 0; i < st->n_endpoints; i++) {
+		if (strcmp(st->endpoints[i].name, name) != 0)
+			continue;
+		if (ov != ST_OVERRIDE_NONE) {
+			st->endpoints[i].ov = ov;
+			return 0;
+		}
+		free(st->endpoints[i].name);
+		st->endpoints[i] = st->endpoints[--st->n_endpoints];
+		return 0;
+	}
+	if (ov == ST_OVERRIDE_NONE)
+		return 0;
+	char *copy = strdup(name);
+	if (!copy)
+		return ST_ENOMEM;
+	st_state_endpoint_t *arr = grow(st->endpoints, &st->n_endpoints, sizeof(*arr));
+	if (!arr) {
+		free(copy);
+		return ST_ENOMEM;
+	}
+	st->endpoints = arr;
+	arr[st->n_endpoints - 1] = (st_state_endpoint_t){ .name = copy, .ov = ov };
+	return 0;
+}
+
+st_override_t st_ctl_state_endpoint(const st_ctl_state_t *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_endpoints; i++)
+		if (strcmp(st->endpoints[i].name, name) == 0)
+			return st->endpoints[i].ov;
+	return ST_OVERRIDE_NONE;
+}
+
+int st_ctl_state_set_region_drain(st_ctl_state_t *st, const char *name, bool drained)
+{
+	for (size_t i = 0; i < st->n_regions; i++) {
+		if (strcmp(st->regions[i], name) != 0)
+			continue;
+		if (!drained) {
+			free(st->regions[i]);
+			st->regions[i] = st->regions[--st->n_regions];
+		}
+		return 0;
+	}
+	if (!drained)
+		return 0;
+	char *copy = strdup(name);
+	if (!copy)
+		return ST_ENOMEM;
+	char **arr = grow(st->regions, &st->n_regions, sizeof(*arr));
+	if (!arr) {
+		free(copy);
+		return ST_ENOMEM;
+	}
+	st->regions = arr;
+	arr[st->n_regions - 1] = copy;
+	return 0;
+}
+
+bool st_ctl_state_region_drained(const st_ctl_state_t *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_regions; i++)
+		if (strcmp(st->regions[i], name) == 0)
+			return true;
+	return false;
+}
+
+st_state_dial_t *st_ctl_state_dial(const st_ctl_state_t *st, const char *name)
+{
+	for (size_t i = 0; i < st->n_dials; i++)
+		if (strcmp(st->dials[i].name, name) == 0)
+			return &st->dials[i];
+	return NULL;
+}
+
+int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
+			  const st_ramp_t *ramp)
+{
+	st_state_dial_t *d = st_ctl_state_dial(st, name);
+	if (!d) {
+		char *copy = strdup(name);
+		if (!copy)
+			return ST_ENOMEM;
+		st_state_dial_t *arr = grow(st->dials, &st->n_dials, sizeof(*arr));
+		if (!arr) {
+			free(copy);
+			return ST_ENOMEM;
+		}
+		st->dials = arr;
+		d = &arr[st->n_dials - 1];
+		d->name = copy;
+	}
+	d->dial = dial;
+	d->ramping = ramp != NULL;
+	if (ramp)
+		d->ramp = *ramp;
+	else
+		memset(&d->ramp, 0, sizeof(d->ramp));
+	return 0;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 255)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s)
+		return ST_EINVAL;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno || *s == '-')
+		return ST_EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_pct(const char *s, uint32_t *out)
+{
+	uint64_t v;
+	if (parse_u64(s, &v) < 0 || v > 100)
+		return ST_EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const char **why)
+{
+	char *tok[8];
+	int n = 0;
+	char *save = NULL;
+	line += strspn(line, " \t");
+	if (*line == '#')
+		return 0;
+	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == 8) {
+			*why = "too many fields";
+			return ST_EPARSE;
+		}
+		tok[n++] = t;
+	}
+	if (n == 0)
+		return 0;
+	if (!*seen_magic) {
+		uint64_t v;
+		if (strcmp(tok[0], STATE_MAGIC) != 0 || n != 2 || parse_u64(tok[1], &v) < 0) {
+			*why = "not a steerd state file (expected \"" STATE_MAGIC " 1\")";
+			return ST_EPARSE;
+		}
+		if (v != STATE_VERSION) {
+			*why = "unsupported state file version";
+			return ST_EPARSE;
+		}
+		*seen_magic = true;
+		return 0;
+	}
+	if (n >= 2 && !valid_name(tok[1])) {
+		*why = "bad name";
+		return ST_EPARSE;
+	}
+	if (strcmp(tok[0], "endpoint") == 0 && n == 3) {
+		st_override_t ov;
+		if (strcmp(tok[2], "drain") == 0)
+			ov = ST_OVERRIDE_DRAIN;
+		else if (strcmp(tok[2], "up") == 0)
+			ov = ST_OVERRIDE_UP;
+		else if (strcmp(tok[2], "down") == 0)
+			ov = ST_OVERRIDE_DOWN;
+		else {
+			*why = "endpoint override must be drain, up or down";
+			return ST_EPARSE;
+		}
+		return st_ctl_state_set_endpoint(st, tok[1], ov);
+	}
+	if (strcmp(tok[0], "region-drain") == 0 && n == 2)
+		return st_ctl_state_set_region_drain(st, tok[1], true);
+	if (strcmp(tok[0], "dial") == 0 && n == 3) {
+		uint32_t pct;
+		if (parse_pct(tok[2], &pct) < 0) {
+			*why = "dial must be 0-100";
+			return ST_EPARSE;
+		}
+		return st_ctl_state_set_dial(st, tok[1], pct, NULL);
+	}
+	if (strcmp(tok[0], "ramp") == 0 && n == 7) {
+		uint32_t pct;
+		st_ramp_t r;
+		if (parse_pct(tok[2], &pct) < 0 || parse_pct(tok[3], &r.from) < 0 ||
+		    parse_pct(tok[4], &r.to) < 0 || parse_u64(tok[5], &r.start_ms) < 0 ||
+		    parse_u64(tok[6], &r.duration_ms) < 0 || r.duration_ms == 0) {
+			*why = "bad ramp (expected: ramp NAME PCT FROM TO START_MS DURATION_MS)";
+			return ST_EPARSE;
+		}
+		return st_ctl_state_set_dial(st, tok[1], pct, &r);
+	}
+	*why = "unknown or malformed entry";
+	return ST_EPARSE;
+}
+
+int st_ctl_state_load(st_ctl_state_t *st, const char *path, st_diag_t *diag)
+{
+	st_ctl_state_clear(st);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		return st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned lineno = 0;
+	bool seen_magic = false;
+	int rc = 0;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		const char *why = "out of memory";
+		if (len > 1024)
+			why = "line too long";
+		else if (strlen(line) != (size_t)len)
+			why = "NUL byte in line";
+		else
+			why = NULL;
+		if (why) {
+			rc = st_diag_set(diag, ST_EPARSE, "%s:%u: %s", path, lineno, why);
+			break;
+		}
+		why = "out of memory";
+		rc = parse_line(st, line, &seen_magic, &why);
+		if (rc < 0) {
+			rc = st_diag_set(diag, rc == ST_ENOMEM ? ST_ENOMEM : ST_EPARSE, "%s:%u: %s",
+					 path, lineno, why);
+			break;
+		}
+	}
+	free(line);
+	if (rc == 0 && ferror(f))
+		rc = st_diag_set(diag, ST_EIO, "%s: read error", path);
+	if (rc == 0 && !seen_magic && lineno > 0)
+		rc = st_diag_set(diag, ST_EPARSE, "%s:1: not a steerd state file", path);
+	fclose(f);
+	if (rc < 0)
+		st_ctl_state_clear(st);
+	return rc;
+}
+
+int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *diag)
+{
+	char tmp[4096];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+		return st_diag_set(diag, ST_ERANGE, "%s: path too long", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return st_diag_set(diag, -e, "%s: %s", tmp, strerror(e));
+	}
+	fprintf(f, "%s %d\n# written by steerd: drains, forced states and dials (steerctl)\n",
+		STATE_MAGIC, STATE_VERSION);
+	for (size_t i = 0; i < st->n_endpoints; i++)
+		fprintf(f, "endpoint %s %s\n", st->endpoints[i].name,
+			st_override_name(st->endpoints[i].ov));
+	for (size_t i = 0; i < st->n_regions; i++)
+		fprintf(f, "region-drain %s\n", st->regions[i]);
+	for (size_t i = 0; i < st->n_dials; i++) {
+		const st_state_dial_t *d = &st->dials[i];
+		if (d->ramping)
+			fprintf(f, "ramp %s %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu64 " %" PRIu64 "\n",
+				d->name, d->dial, d->ramp.from, d->ramp.to, d->ramp.start_ms,
+				d->ramp.duration_ms);
+		else
+			fprintf(f, "dial %s %" PRIu32 "\n", d->name, d->dial);
+	}
+	int rc = 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
+	if (fclose(f) != 0 && rc == 0)
+		rc = st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	if (rc < 0) {
+		unlink(tmp);
+		return rc;
+	}
+	/* Make the rename itself durable. */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}

@@ -1,0 +1,269 @@
+/* The UNIX-socket line server behind the control socket, on libevent. */
+#include "net/unix.h"
+#include "net/ev_internal.h"
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define IDLE_TIMEOUT_S 60
+
+typedef struct conn {
+	struct bufferevent *bev;
+	st_unix_server_t *srv;
+	bool closing; /* close once the output is flushed */
+	struct conn *prev, *next;
+} conn_t;
+
+struct st_unix_server {
+	struct evconnlistener *listener;
+	char *path;
+	size_t max_line;
+	char *too_long;
+	st_unix_line_cb_t cb;
+	void *arg;
+	conn_t *conns;
+};
+
+static int make_addr(const char *path, struct sockaddr_un *sun, st_diag_t *diag)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return st_diag_set(diag, ST_ERANGE, "%s: socket path longer than %zu bytes", path,
+				   sizeof(sun->sun_path) - 1);
+	memcpy(sun->sun_path, path, strlen(path));
+	return 0;
+}
+
+int st_unix_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	if (make_addr(path, &sun, NULL) < 0)
+		return -ENAMETOOLONG;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static void conn_free(conn_t *c)
+{
+	st_unix_server_t *srv = c->srv;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void conn_reply(conn_t *c, char *reply, size_t len)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	evbuffer_add(out, reply, len);
+	free(reply);
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	conn_t *c = arg;
+	st_unix_server_t *srv = c->srv;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	while (!c->closing) {
+		size_t n;
+		char *line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
+		if (!line) {
+			if (evbuffer_get_length(in) > srv->max_line) {
+				evbuffer_add(bufferevent_get_output(bev), srv->too_long,
+					     strlen(srv->too_long));
+				c->closing = true;
+			}
+			break;
+		}
+		if (n > srv->max_line) {
+			free(line);
+			evbuffer_add(bufferevent_get_output(bev), srv->too_long,
+				     strlen(srv->too_long));
+			c->closing = true;
+			break;
+		}
+		size_t rlen = 0;
+		char *reply = srv->cb(srv->arg, line, &rlen);
+		free(line);
+		if (!reply) {
+			c->closing = true;
+			break;
+		}
+		conn_reply(c, reply, rlen);
+	}
+	if (c->closing) {
+		bufferevent_disable(bev, EV_READ);
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			conn_free(c);
+	}
+}
+
+static void on_write(struct bufferevent *bev, void *arg)
+{
+	conn_t *c = arg;
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	conn_t *c = arg;
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+		/* Half-closed by the client: still deliver what it asked for. */
+		c->closing = true;
+		bufferevent_disable(bev, EV_READ);
+		return;
+	}
+	conn_free(c);
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int len,
+		      void *arg)
+{
+	st_unix_server_t *srv = arg;
+	struct event_base *base = evconnlistener_get_base(l);
+	conn_t *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!c->bev) {
+		close(fd);
+		free(c);
+		return;
+	}
+	c->srv = srv;
+	c->next = srv->conns;
+	if (srv->conns)
+		srv->conns->prev = c;
+	srv->conns = c;
+	struct timeval idle = { .tv_sec = IDLE_TIMEOUT_S };
+	bufferevent_set_timeouts(c->bev, &idle, &idle);
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_enable(c->bev, EV_READ);
+}
+
+/* Remove a leftover socket file, refusing when a server still answers. */
+static int clear_stale(const char *path, st_diag_t *diag)
+{
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	if (!S_ISSOCK(sb.st_mode))
+		return st_diag_set(diag, ST_EEXIST,
+				   "%s: exists and is not a socket (remove it or choose another "
+				   "server.control path)",
+				   path);
+	int fd = st_unix_connect(path);
+	if (fd >= 0) {
+		close(fd);
+		return st_diag_set(diag, ST_EEXIST,
+				   "%s: another server answers on this control socket (is steerd "
+				   "already running?)",
+				   path);
+	}
+	if (unlink(path) != 0 && errno != ENOENT)
+		return st_diag_set(diag, -errno, "%s: cannot remove stale socket: %s", path,
+				   strerror(errno));
+	return 0;
+}
+
+int st_unix_listen(st_loop_t *loop, const char *path, size_t max_line, const char *too_long,
+		   st_unix_line_cb_t cb, void *arg, st_unix_server_t **out, st_diag_t *diag)
+{
+	struct sockaddr_un sun;
+	int rc = make_addr(path, &sun, diag);
+	if (rc < 0)
+		return rc;
+	rc = clear_stale(path, diag);
+	if (rc < 0)
+		return rc;
+	st_unix_server_t *srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return ST_ENOMEM;
+	srv->path = strdup(path);
+	srv->too_long = strdup(too_long);
+	srv->max_line = max_line;
+	srv->cb = cb;
+	srv->arg = arg;
+	if (!srv->path || !srv->too_long) {
+		rc = ST_ENOMEM;
+		goto fail;
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = st_diag_set(diag, -errno, "%s: socket: %s", path, strerror(errno));
+		goto fail;
+	}
+	/* The umask closes the window between bind and chmod in which another
+	 * user could connect. */
+	mode_t old = umask(0177);
+	int b = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	int e = errno;
+	umask(old);
+	if (b != 0) {
+		close(fd);
+		rc = st_diag_set(diag, -e, "%s: bind: %s", path, strerror(e));
+		goto fail;
+	}
+	if (chmod(path, 0600) != 0 || listen(fd, 16) != 0) {
+		e = errno;
+		close(fd);
+		unlink(path);
+		rc = st_diag_set(diag, -e, "%s: %s", path, strerror(e));
+		goto fail;
+	}
+	srv->listener = evconnlistener_new(st_loop_base(loop), on_accept, srv,
+					   LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (!srv->listener) {
+		close(fd);
+		unlink(path);
+		rc = st_diag_set(diag, ST_ENOMEM, "%s: cannot watch the socket", path);
+		goto fail;
+	}
+	*out = srv;
+	return 0;
+fail:
+	free(srv->path);
+	free(srv->too_long);
+	free(srv);
+	return rc;
+}
+
+void st_unix_close(st_unix_server_t *srv)
+{
+	if (!srv)
+		return;
+	while (srv->conns)
+		conn_free(srv->conns);
+	evconnlistener_free(srv->listener);
+	unlink(srv->path);
+	free(srv->path);
+	free(srv->too_long);
+	free(srv);
+}

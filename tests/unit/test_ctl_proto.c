@@ -1,0 +1,235 @@
+/* Control protocol: request parsing, command table dispatch, reply framing
+ * and parsing, and the UNIX-socket line server end to end. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ctl/proto.h"
+#include "net/unix.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+typedef struct fake {
+	int calls;
+	char last[64];
+} fake_t;
+
+static int exec_echo(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	fake_t *f = ctx;
+	f->calls++;
+	snprintf(f->last, sizeof(f->last), "%s", argv[0]);
+	st_buf_printf(out, "%d args\n", argc - 1);
+	for (int i = 1; i < argc; i++)
+		st_buf_printf(out, "%s\n\n", argv[i]); /* the blank lines must not end the reply */
+	return 0;
+}
+
+static int exec_fail(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	st_buf_puts(out, "partial output\n");
+	return st_diag_set(diag, ST_EZONE, "zones/x.zone:12: bad IPv4 address\nsecond line");
+}
+
+static const st_ctl_cmd_t cmd_echo = { "echo", "[ARG...]", "", 0, 3, exec_echo };
+static const st_ctl_cmd_t cmd_fail = { "fail", "", "", 0, 0, exec_fail };
+static const st_ctl_cmd_t cmd_two = { "two", "A B", "", 2, 2, exec_echo };
+static const st_ctl_cmd_t *const table[] = { &cmd_echo, &cmd_fail, &cmd_two };
+#define N_TABLE (sizeof(table) / sizeof(table[0]))
+
+static char *run(fake_t *f, const char *req)
+{
+	char line[256];
+	snprintf(line, sizeof(line), "%s", req);
+	st_buf_t reply;
+	st_buf_init(&reply);
+	st_ctl_dispatch(table, N_TABLE, f, line, &reply);
+	return st_buf_steal(&reply, NULL);
+}
+
+static void test_parse(void **state)
+{
+	char line[] = "STEER1  dial\tus-east-1 50 --over 1h\r\n";
+	char *argv[ST_CTL_MAX_ARGS];
+	int argc = 0;
+	st_diag_t d;
+	assert_int_equal(st_ctl_parse(line, &argc, argv, &d), 0);
+	assert_int_equal(argc, 5);
+	assert_string_equal(argv[0], "dial");
+	assert_string_equal(argv[1], "us-east-1");
+	assert_string_equal(argv[4], "1h");
+
+	char v2[] = "STEER2 status";
+	assert_int_equal(st_ctl_parse(v2, &argc, argv, &d), ST_EPROTO);
+	assert_non_null(strstr(d.text, "unsupported protocol version STEER2"));
+	char junk[] = "GET / HTTP/1.0";
+	assert_int_equal(st_ctl_parse(junk, &argc, argv, &d), ST_EPROTO);
+	char empty[] = "   ";
+	assert_int_equal(st_ctl_parse(empty, &argc, argv, &d), ST_EPROTO);
+	char nocmd[] = "STEER1";
+	assert_int_equal(st_ctl_parse(nocmd, &argc, argv, &d), ST_EPROTO);
+	char many[256] = "STEER1 x";
+	for (int i = 0; i < ST_CTL_MAX_ARGS; i++)
+		strcat(many, " a");
+	assert_int_equal(st_ctl_parse(many, &argc, argv, &d), ST_EPROTO);
+}
+
+static void test_dispatch(void **state)
+{
+	fake_t f = { 0 };
+	char *r = run(&f, "STEER1 echo a b");
+	assert_string_equal(r, "ok 2 args\na\nb\n\n");
+	assert_int_equal(f.calls, 1);
+	free(r);
+
+	r = run(&f, "STEER1 echo");
+	assert_string_equal(r, "ok 0 args\n\n");
+	free(r);
+
+	r = run(&f, "STEER1 nope");
+	assert_string_equal(r, "error unknown command 'nope' (commands: echo fail two)\n\n");
+	free(r);
+
+	r = run(&f, "STEER1 two a");
+	assert_string_equal(r, "error usage: two A B\n\n");
+	free(r);
+	r = run(&f, "STEER1 echo 1 2 3 4");
+	assert_string_equal(r, "error usage: echo [ARG...]\n\n");
+	free(r);
+	assert_int_equal(f.calls, 2);
+
+	/* An error replaces any partial output and stays on one line. */
+	r = run(&f, "STEER1 fail");
+	assert_string_equal(r, "error zones/x.zone:12: bad IPv4 address; second line\n\n");
+	free(r);
+
+	r = run(&f, "STEER9 echo");
+	assert_string_equal(r, "error unsupported protocol version STEER9 (this server speaks "
+			       "STEER1)\n\n");
+	free(r);
+}
+
+static void test_reply_parse(void **state)
+{
+	const char *a = "ok 2 args\na\nb\n\nok next\n\n";
+	size_t end = st_ctl_reply_complete(a, strlen(a));
+	assert_int_equal(end, strlen("ok 2 args\na\nb\n\n"));
+	bool ok = false;
+	st_buf_t body;
+	st_buf_init(&body);
+	assert_int_equal(st_ctl_reply_parse(a, strlen(a), &ok, &body), 0);
+	assert_true(ok);
+	assert_string_equal(body.data, "2 args\na\nb");
+	st_buf_reset(&body);
+
+	assert_int_equal(st_ctl_reply_parse("ok\n\n", 4, &ok, &body), 0);
+	assert_true(ok);
+	assert_int_equal(body.len, 0);
+
+	assert_int_equal(st_ctl_reply_parse("error no such zone\n\n", 20, &ok, &body), 0);
+	assert_false(ok);
+	assert_string_equal(body.data, "no such zone");
+	st_buf_reset(&body);
+
+	assert_int_equal(st_ctl_reply_complete("ok partial\n", 11), 0);
+	assert_int_equal(st_ctl_reply_parse("ok partial\n", 11, &ok, &body), ST_EPROTO);
+	assert_int_equal(st_ctl_reply_parse("what\n\n", 6, &ok, &body), ST_EPROTO);
+	st_buf_free(&body);
+}
+
+static void test_buf_json(void **state)
+{
+	st_buf_t b;
+	st_buf_init(&b);
+	st_buf_json_str(&b, "a\"b\\c\n\x01");
+	assert_string_equal(b.data, "\"a\\\"b\\\\c\\n\\u0001\"");
+	st_buf_free(&b);
+}
+
+/* The line server: a real socket, mode 0600, pipelined requests, a stale
+ * socket file replaced, a live one refused. */
+static char *on_line(void *arg, char *line, size_t *len)
+{
+	st_buf_t reply;
+	st_buf_init(&reply);
+	st_ctl_dispatch(table, N_TABLE, arg, line, &reply);
+	return st_buf_steal(&reply, len);
+}
+
+static void test_unix_server(void **state)
+{
+	char dir[] = "/tmp/test_ctl_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%.40s/ctl.sock", dir);
+
+	/* A stale socket file from a dead server. */
+	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	assert_int_equal(bind(stale, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(stale);
+
+	fake_t f = { 0 };
+	st_loop_t *loop = st_loop_new();
+	st_unix_server_t *srv = NULL;
+	st_diag_t d;
+	assert_int_equal(st_unix_listen(loop, path, 4096, "error too long\n\n", on_line, &f, &srv,
+					&d),
+			 0);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+
+	/* A second server on the same path must refuse. */
+	st_unix_server_t *srv2 = NULL;
+	assert_int_equal(st_unix_listen(loop, path, 4096, "x", on_line, &f, &srv2, &d), ST_EEXIST);
+	assert_non_null(strstr(d.text, "another server answers"));
+
+	int fd = st_unix_connect(path);
+	assert_true(fd >= 0);
+	const char *req = "STEER1 echo x\nSTEER1 two\nSTEER1 echo y z\n";
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	shutdown(fd, SHUT_WR);
+	char got[512] = "";
+	size_t have = 0;
+	for (int i = 0; i < 200 && have < sizeof(got) - 1; i++) {
+		st_loop_run_once(loop);
+		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n > 0)
+			have += (size_t)n;
+		else
+			usleep(1000);
+	}
+	got[have] = '\0';
+	assert_string_equal(got, "ok 1 args\nx\n\nerror usage: two A B\n\nok 2 args\ny\nz\n\n");
+	close(fd);
+	assert_int_equal(f.calls, 2);
+
+	st_unix_close(srv);
+	assert_int_not_equal(access(path, F_OK), 0); /* removed on close */
+	st_loop_free(loop);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_dispatch),
+		cmocka_unit_test(test_reply_parse),
+		cmocka_unit_test(test_buf_json),
+		cmocka_unit_test(test_unix_server),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
