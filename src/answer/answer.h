@@ -15,8 +15,9 @@ typedef enum {
 	ST_TRANSPORT_TCP = 1,
 } st_transport_t;
 
-#define ST_STATS_RCODES 16
-#define ST_STATS_QTYPES 8 /* A, AAAA, CNAME, NS, SOA, MX, TXT/ANY/other buckets: see answer/stats.h */
+#define ST_STATS_RCODES 17        /* rcodes 0-15, then BADVERS */
+#define ST_STATS_RCODE_BADVERS 16
+#define ST_STATS_QTYPES 10        /* A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY, other: see answer/stats.h */
 
 /* Per-thread answer context: scratch space, the random generator for
  * weighted choices, and counters (read by metrics without locks). */

@@ -1,0 +1,632 @@
+/* The query engine: parse, find the zone, walk names (delegations, CNAME
+ * chains, wildcards), write the response. RFC 1034 4.3.2, 2181, 4592, 6604,
+ * 6891, 7871, 8482. */
+#include "answer/answer.h"
+#include "answer/stats.h"
+#include "dns/name.h"
+#include "dns/query.h"
+#include "dns/response.h"
+#include "route/route.h"
+#include "zone/zone.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+/* CNAME links followed at most, loops included. */
+#define CHAIN_MAX 16
+/* Names whose addresses go into the additional section. */
+#define ADDITIONAL_MAX 16
+
+struct st_answer_ctx {
+	uint64_t rng;
+	st_query_t q;
+	st_answer_stats_t stats;
+};
+
+/* State of one answer being built. */
+typedef struct lookup {
+	st_answer_ctx_t *ctx;
+	const st_view_t *view;
+	const st_query_t *q;
+	const st_sockaddr_t *client;
+	st_resp_t r;
+	const st_zone_t *zone;
+	const st_node_t *apex_node;
+	uint8_t apex_len;
+	uint8_t apex_labels;
+	unsigned rcode;
+	bool aa;
+	bool trunc;
+	uint8_t scope;
+	/* The name being resolved (qname, then CNAME targets): canonical form
+	 * and the offset in the response where it is written. */
+	uint8_t name[ST_DNS_MAX_NAME];
+	uint8_t name_len;
+	size_t name_off;
+	/* Targets (NS, MX, SRV) whose addresses go into the additional section. */
+	uint32_t add_off[ADDITIONAL_MAX];
+	bool add_glue[ADDITIONAL_MAX];
+	unsigned n_add;
+	const st_node_t *visited[CHAIN_MAX];
+	unsigned n_visited;
+} lookup_t;
+
+/* What the walk for one name ended at. */
+enum find_result { FIND_EXACT, FIND_DELEG, FIND_WILDCARD, FIND_NXDOMAIN };
+
+/* What answering at a node asks the caller to do next. */
+enum step { STEP_DONE, STEP_CHASE, STEP_NODATA };
+
+st_answer_ctx_t *st_answer_ctx_new(uint64_t seed)
+{
+	st_answer_ctx_t *ctx = calloc(1, sizeof(*ctx));
+	if (ctx)
+		ctx->rng = seed;
+	return ctx;
+}
+
+void st_answer_ctx_free(st_answer_ctx_t *ctx)
+{
+	free(ctx);
+}
+
+const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx)
+{
+	return &ctx->stats;
+}
+
+/* ---- records ---- */
+
+static size_t rr_len(const st_rrset_t *rs, unsigned i)
+{
+	uint32_t start = rs->rr_offsets[i];
+	uint32_t end = i + 1u < rs->count ? rs->rr_offsets[i + 1] : rs->wire_len;
+	return end - start;
+}
+
+static void note_additional(lookup_t *lk, size_t off, bool glue)
+{
+	if (lk->n_add < ADDITIONAL_MAX) {
+		lk->add_off[lk->n_add] = (uint32_t)off;
+		lk->add_glue[lk->n_add] = glue;
+		lk->n_add++;
+	}
+}
+
+static bool wants_additional(uint16_t type)
+{
+	return type == ST_TYPE_NS || type == ST_TYPE_MX || type == ST_TYPE_SRV;
+}
+
+/* Copy a static RRset; remember targets for the additional section. */
+static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset_t *rs)
+{
+	bool add = wants_additional(rs->type) && rs->target_off != 0xffff;
+	for (unsigned i = 0; i < rs->count; i++) {
+		int off = st_resp_rr(&lk->r, section, owner_off, rs->wire + rs->rr_offsets[i],
+				     rr_len(rs, i), UINT32_MAX);
+		if (off < 0)
+			return off;
+		if (add)
+			note_additional(lk, (size_t)off + rs->target_off, false);
+	}
+	return 0;
+}
+
+/* The zone's SOA for negative answers, TTL = min(SOA TTL, MINIMUM) (RFC 2308). */
+static int put_soa(lookup_t *lk)
+{
+	const st_rrset_t *soa = st_node_rrset(lk->apex_node, ST_TYPE_SOA);
+	if (!soa || soa->count == 0 || soa->dyn)
+		return 0;
+	const uint8_t *rr = soa->wire + soa->rr_offsets[0];
+	size_t len = rr_len(soa, 0);
+	if (len < 10 + 22)
+		return 0;
+	uint32_t ttl = st_get32(rr + 4), minimum = st_get32(rr + len - 4);
+	if (minimum < ttl)
+		ttl = minimum;
+	/* The apex is a suffix of the question name (chains stay in the zone). */
+	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - lk->apex_len;
+	int ret = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner, rr, len, ttl);
+	return ret < 0 ? ret : 0;
+}
+
+/* ---- dynamic RRsets ---- */
+
+static void make_client(const lookup_t *lk, st_client_t *c)
+{
+	const st_query_t *q = lk->q;
+	memset(c->addr, 0, sizeof(c->addr));
+	c->from_ecs = false;
+	if (q->has_ecs && q->ecs_source > 0) {
+		c->family = q->ecs_family == 1 ? AF_INET : AF_INET6;
+		memcpy(c->addr, q->ecs_addr, q->ecs_family == 1 ? 4 : 16);
+		c->source_prefix = q->ecs_source;
+		c->from_ecs = true;
+		return;
+	}
+	c->family = AF_INET;
+	c->source_prefix = 32;
+	if (!lk->client)
+		return;
+	if (lk->client->u.sa.sa_family == AF_INET) {
+		memcpy(c->addr, &lk->client->u.in4.sin_addr, 4);
+	} else if (lk->client->u.sa.sa_family == AF_INET6) {
+		const struct in6_addr *a = &lk->client->u.in6.sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			memcpy(c->addr, a->s6_addr + 12, 4);
+		} else {
+			c->family = AF_INET6;
+			c->source_prefix = 128;
+			memcpy(c->addr, a->s6_addr, 16);
+		}
+	}
+}
+
+static void count_route(lookup_t *lk, const st_route_result_t *res)
+{
+	st_answer_stats_t *st = &lk->ctx->stats;
+	st_stat_inc(&st->dynamic);
+	if (res->record < ST_STATS_ROUTE_MAX)
+		st_stat_inc(&st->route_record[res->record]);
+	size_t n = res->rrtype == ST_TYPE_CNAME ? 1 : res->n;
+	for (size_t i = 0; i < n && i < ST_ROUTE_MAX_ADDRS; i++) {
+		if (res->regions[i] < ST_STATS_ROUTE_MAX)
+			st_stat_inc(&st->route_region[res->regions[i]]);
+		if (res->endpoints[i] < ST_STATS_ROUTE_MAX)
+			st_stat_inc(&st->route_endpoint[res->endpoints[i]]);
+	}
+}
+
+/* Ask the router. A CNAME result becomes the next name to chase. */
+static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_off, uint16_t qtype)
+{
+	st_client_t client;
+	st_route_result_t res;
+	if (!lk->view->route) {
+		lk->rcode = ST_RCODE_SERVFAIL;
+		return STEP_DONE;
+	}
+	make_client(lk, &client);
+	res.n = 0;
+	res.cname = NULL;
+	int ret = st_route_resolve(lk->view->route, rs->dyn, qtype, &client, lk->view->health,
+				   &lk->ctx->rng, &res);
+	if (ret < 0 || res.action == ST_ROUTE_SERVFAIL) {
+		lk->rcode = ST_RCODE_SERVFAIL;
+		return STEP_DONE;
+	}
+	if (res.scope > lk->scope)
+		lk->scope = res.scope;
+	if (res.action == ST_ROUTE_NODATA)
+		return STEP_NODATA;
+	count_route(lk, &res);
+	if (res.rrtype == ST_TYPE_CNAME) {
+		if (!res.cname || res.cname_len == 0 ||
+		    st_name_length(res.cname, res.cname_len) != res.cname_len) {
+			lk->rcode = ST_RCODE_SERVFAIL;
+			return STEP_DONE;
+		}
+		int off = st_resp_rr_name(&lk->r, ST_SECTION_ANSWER, owner_off, ST_TYPE_CNAME,
+					  res.ttl, res.cname, res.cname_len);
+		if (off < 0) {
+			lk->trunc = true;
+			return STEP_DONE;
+		}
+		/* Point later owners at labels, not at a bare pointer. */
+		size_t noff = (size_t)off;
+		if ((lk->r.buf[noff] & 0xc0) == 0xc0)
+			noff = (size_t)(lk->r.buf[noff] & 0x3f) << 8 | lk->r.buf[noff + 1];
+		memcpy(lk->name, res.cname, res.cname_len);
+		lk->name_len = res.cname_len;
+		lk->name_off = noff;
+		return STEP_CHASE;
+	}
+	if ((res.rrtype != ST_TYPE_A && res.rrtype != ST_TYPE_AAAA) || res.n == 0)
+		return STEP_NODATA;
+	size_t alen = res.rrtype == ST_TYPE_A ? 4 : 16;
+	for (size_t i = 0; i < res.n && i < ST_ROUTE_MAX_ADDRS; i++) {
+		if (st_resp_rr_parts(&lk->r, ST_SECTION_ANSWER, owner_off, res.rrtype, res.ttl,
+				     res.addrs[i], alen) < 0) {
+			lk->trunc = true;
+			return STEP_DONE;
+		}
+	}
+	return STEP_DONE;
+}
+
+/* ---- answering at a node ---- */
+
+/* RFC 8482: one RRset for ANY, the most useful one. */
+static const st_rrset_t *pick_any(const st_node_t *node)
+{
+	const st_rrset_t *rs;
+	if ((rs = st_node_rrset(node, ST_TYPE_CNAME)) || (rs = st_node_rrset(node, ST_TYPE_A)) ||
+	    (rs = st_node_rrset(node, ST_TYPE_AAAA)))
+		return rs;
+	for (unsigned i = 0; i < node->n_rrsets; i++) {
+		uint16_t t = node->rrsets[i].type;
+		if (t != ST_TYPE_RRSIG && t != ST_TYPE_NSEC && t != ST_TYPE_NSEC3)
+			return &node->rrsets[i];
+	}
+	return NULL;
+}
+
+/* HINFO "RFC8482" "" for an ANY at a node with nothing worth sending. */
+static void put_hinfo(lookup_t *lk, size_t owner_off)
+{
+	static const uint8_t rdata[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
+	uint32_t ttl = 3600;
+	const st_rrset_t *soa = st_node_rrset(lk->apex_node, ST_TYPE_SOA);
+	if (soa && soa->count)
+		ttl = soa->ttl;
+	if (st_resp_rr_parts(&lk->r, ST_SECTION_ANSWER, owner_off, ST_TYPE_HINFO, ttl, rdata,
+			     sizeof(rdata)) < 0)
+		lk->trunc = true;
+}
+
+/* Put the CNAME and make its target the next name. */
+static enum step put_cname(lookup_t *lk, const st_rrset_t *rs, size_t owner_off)
+{
+	if (rs->count == 0)
+		return STEP_NODATA;
+	const uint8_t *rr = rs->wire + rs->rr_offsets[0];
+	size_t len = rr_len(rs, 0);
+	if (len <= 10)
+		return STEP_NODATA;
+	size_t tlen = st_name_length(rr + 10, len - 10);
+	if (tlen == 0)
+		return STEP_NODATA;
+	int off = st_resp_rr(&lk->r, ST_SECTION_ANSWER, owner_off, rr, len, UINT32_MAX);
+	if (off < 0) {
+		lk->trunc = true;
+		return STEP_DONE;
+	}
+	st_name_lower(lk->name, rr + 10, tlen);
+	lk->name_len = (uint8_t)tlen;
+	lk->name_off = (size_t)off;
+	return STEP_CHASE;
+}
+
+static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_off)
+{
+	uint16_t qtype = lk->q->qtype;
+	const st_rrset_t *rs;
+
+	if (qtype == ST_TYPE_ANY) {
+		rs = pick_any(node);
+		if (!rs) {
+			if (node->n_rrsets == 0)
+				return STEP_NODATA;
+			put_hinfo(lk, owner_off);
+			return STEP_DONE;
+		}
+		if (rs->dyn)
+			return put_dynamic(lk, rs, owner_off, rs->type);
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs) < 0)
+			lk->trunc = true;
+		lk->n_add = 0; /* keep ANY small */
+		return STEP_DONE;
+	}
+	rs = st_node_rrset(node, qtype);
+	if (rs) {
+		if (rs->dyn)
+			return put_dynamic(lk, rs, owner_off, qtype);
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs) < 0)
+			lk->trunc = true;
+		return STEP_DONE;
+	}
+	rs = st_node_rrset(node, ST_TYPE_CNAME);
+	if (rs) {
+		if (rs->dyn)
+			return put_dynamic(lk, rs, owner_off, qtype);
+		return put_cname(lk, rs, owner_off);
+	}
+	return STEP_NODATA;
+}
+
+/* ---- finding names ---- */
+
+/* Walk one canonical name down from the apex. Nodes exist for every name that
+ * owns data or has descendants (empty non-terminals), so the first missing
+ * ancestor ends the walk; the topmost zone cut on the way wins. */
+static enum find_result find(lookup_t *lk, const st_node_t **out)
+{
+	const uint8_t *name = lk->name;
+	size_t len = lk->name_len;
+	const st_node_t *node = st_zone_find(lk->zone, name, len);
+	if (node && !(node->flags & (ST_NODE_DELEG | ST_NODE_GLUE))) {
+		*out = node;
+		return FIND_EXACT;
+	}
+	uint8_t offs[ST_DNS_MAX_LABELS];
+	int labels = (int)st_name_labels(name, offs);
+	const st_node_t *ce = lk->apex_node;
+	for (int i = labels - lk->apex_labels - 1; i >= 0; i--) {
+		const st_node_t *n = i == 0 ? node : st_zone_find(lk->zone, name + offs[i], len - offs[i]);
+		if (!n)
+			break;
+		if (n->flags & ST_NODE_DELEG) {
+			*out = n;
+			return FIND_DELEG;
+		}
+		ce = n;
+	}
+	if (node) {
+		*out = node;
+		return FIND_EXACT;
+	}
+	if (ce->flags & ST_NODE_HAS_WILDCARD_CHILD && ce->name_len + 2u <= ST_DNS_MAX_NAME) {
+		uint8_t wild[ST_DNS_MAX_NAME];
+		wild[0] = 1;
+		wild[1] = '*';
+		memcpy(wild + 2, ce->name, ce->name_len);
+		const st_node_t *w = st_zone_find(lk->zone, wild, ce->name_len + 2u);
+		if (w) {
+			*out = w;
+			return FIND_WILDCARD;
+		}
+	}
+	*out = ce;
+	return FIND_NXDOMAIN;
+}
+
+static bool visited(lookup_t *lk, const st_node_t *node)
+{
+	for (unsigned i = 0; i < lk->n_visited; i++)
+		if (lk->visited[i] == node)
+			return true;
+	if (lk->n_visited < CHAIN_MAX)
+		lk->visited[lk->n_visited++] = node;
+	return false;
+}
+
+/* Referral: the cut's NS in authority, AA clear, glue noted for additional. */
+static void put_referral(lookup_t *lk, const st_node_t *cut)
+{
+	const st_rrset_t *ns = st_node_rrset(cut, ST_TYPE_NS);
+	lk->aa = false;
+	if (!ns || ns->dyn)
+		return;
+	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - cut->name_len;
+	bool add = ns->target_off != 0xffff;
+	for (unsigned i = 0; i < ns->count; i++) {
+		int off = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner, ns->wire + ns->rr_offsets[i],
+				     rr_len(ns, i), UINT32_MAX);
+		if (off < 0) {
+			lk->trunc = true;
+			return;
+		}
+		if (add)
+			note_additional(lk, (size_t)off + ns->target_off, true);
+	}
+}
+
+/* Resolve the question: follow CNAMEs within the zone, at most CHAIN_MAX links. */
+static void resolve(lookup_t *lk)
+{
+	for (unsigned depth = 0;; depth++) {
+		const st_node_t *node;
+		enum find_result fr = find(lk, &node);
+		enum step st = STEP_DONE;
+		switch (fr) {
+		case FIND_DELEG:
+			if (depth > 0)
+				return; /* the chain leaves our authority: the resolver goes on */
+			if (lk->q->qtype == ST_TYPE_DS && node->name_len == lk->name_len) {
+				/* DS belongs to the parent side of the cut. */
+				const st_rrset_t *ds = st_node_rrset(node, ST_TYPE_DS);
+				if (ds && !ds->dyn) {
+					if (put_rrset(lk, ST_SECTION_ANSWER, lk->name_off, ds) < 0)
+						lk->trunc = true;
+				} else if (put_soa(lk) < 0) {
+					lk->trunc = true;
+				}
+				return;
+			}
+			put_referral(lk, node);
+			return;
+		case FIND_NXDOMAIN:
+			lk->rcode = ST_RCODE_NXDOMAIN;
+			if (put_soa(lk) < 0)
+				lk->trunc = true;
+			return;
+		case FIND_EXACT:
+		case FIND_WILDCARD:
+			if (depth > 0 && fr == FIND_EXACT && visited(lk, node))
+				return; /* CNAME loop */
+			if (depth == 0 && fr == FIND_EXACT)
+				visited(lk, node);
+			st = answer_node(lk, node, lk->name_off);
+			break;
+		}
+		if (st == STEP_NODATA) {
+			if (put_soa(lk) < 0)
+				lk->trunc = true;
+			return;
+		}
+		if (st == STEP_DONE || lk->trunc || depth + 1 >= CHAIN_MAX)
+			return;
+		/* STEP_CHASE: the next name must be in this zone. */
+		uint8_t apex_len;
+		const uint8_t *apex = st_zone_apex(lk->zone, &apex_len);
+		if (!st_name_in(lk->name, lk->name_len, apex, apex_len))
+			return;
+	}
+}
+
+/* Addresses of in-zone NS, MX and SRV targets. Glue a referral needs must
+ * fit (else TC, RFC 9471); other additions are dropped when they do not. */
+static void put_additional(lookup_t *lk)
+{
+	uint8_t apex_len;
+	const uint8_t *apex = st_zone_apex(lk->zone, &apex_len);
+	const st_node_t *done[ADDITIONAL_MAX];
+	unsigned n_done = 0;
+	for (unsigned i = 0; i < lk->n_add; i++) {
+		uint8_t name[ST_DNS_MAX_NAME], len;
+		size_t pos = lk->add_off[i];
+		if (st_name_parse(lk->r.buf, lk->r.len, &pos, NULL, name, &len, NULL) < 0)
+			continue;
+		if (!st_name_in(name, len, apex, apex_len))
+			continue;
+		const st_node_t *node = st_zone_find(lk->zone, name, len);
+		if (!node || ((node->flags & ST_NODE_GLUE) && !lk->add_glue[i]))
+			continue;
+		bool dup = false;
+		for (unsigned j = 0; j < n_done; j++)
+			dup |= done[j] == node;
+		if (dup)
+			continue;
+		done[n_done++] = node;
+		st_resp_mark_t m = st_resp_mark(&lk->r);
+		const st_rrset_t *a = st_node_rrset(node, ST_TYPE_A);
+		const st_rrset_t *aaaa = st_node_rrset(node, ST_TYPE_AAAA);
+		int ret = 0;
+		if (a && !a->dyn)
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], a);
+		if (ret == 0 && aaaa && !aaaa->dyn)
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], aaaa);
+		if (ret < 0) {
+			st_resp_rollback(&lk->r, &m);
+			if (lk->add_glue[i] && (node->flags & ST_NODE_GLUE))
+				lk->trunc = true;
+			return;
+		}
+	}
+}
+
+/* ---- the entry point ---- */
+
+static size_t max_response(const st_view_t *view, const st_query_t *q, st_transport_t transport,
+			   size_t outcap)
+{
+	size_t max;
+	if (transport == ST_TRANSPORT_TCP) {
+		max = 65535;
+	} else if (q->has_edns) {
+		size_t cap = view && view->udp_max_payload ? view->udp_max_payload : ST_DNS_DEFAULT_UDP;
+		if (cap < ST_DNS_MIN_UDP)
+			cap = ST_DNS_MIN_UDP;
+		max = q->edns_payload < ST_DNS_MIN_UDP ? ST_DNS_MIN_UDP : q->edns_payload;
+		if (max > cap)
+			max = cap;
+	} else {
+		max = ST_DNS_MIN_UDP;
+	}
+	return max < outcap ? max : outcap;
+}
+
+static uint16_t server_payload(const st_view_t *view)
+{
+	uint16_t p = view && view->udp_max_payload ? view->udp_max_payload : ST_DNS_DEFAULT_UDP;
+	return p < ST_DNS_MIN_UDP ? ST_DNS_MIN_UDP : p;
+}
+
+static void count(st_answer_ctx_t *ctx, const st_query_t *q, unsigned rcode,
+		  st_transport_t transport, bool tc)
+{
+	st_answer_stats_t *st = &ctx->stats;
+	st_stat_inc(&st->queries);
+	st_stat_inc(&st->rcode[rcode < ST_STATS_RCODES ? rcode : ST_STATS_RCODES - 1]);
+	if (q->has_question)
+		st_stat_inc(&st->qtype[st_answer_qtype_bucket(q->qtype)]);
+	st_stat_inc(&st->transport[transport == ST_TRANSPORT_TCP ? 1 : 0]);
+	if (q->has_edns)
+		st_stat_inc(&st->edns);
+	if (q->has_ecs)
+		st_stat_inc(&st->ecs);
+	if (tc)
+		st_stat_inc(&st->truncated);
+}
+
+/* A response with no records: errors, REFUSED, BADVERS. */
+static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_query_t *q,
+			  unsigned rcode, bool ecs, st_transport_t transport, uint8_t *out,
+			  size_t outcap)
+{
+	st_resp_t r;
+	size_t max = max_response(view, q, transport, outcap);
+	if (st_resp_begin(&r, out, max, q, true) < 0 && st_resp_begin(&r, out, max, q, false) < 0)
+		return 0;
+	st_resp_set_rcode(&r, rcode & 0x0f);
+	if (q->has_edns && st_resp_opt(&r, q, server_payload(view), rcode, ecs, 0) < 0)
+		return 0;
+	count(ctx, q, rcode, transport, false);
+	return st_resp_finish(&r);
+}
+
+size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
+		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap)
+{
+	st_query_t *q = &ctx->q;
+	int ret = st_query_parse(query, len, q);
+	if (ret == ST_EDROP || outcap < ST_DNS_HEADER_LEN) {
+		st_stat_inc(&ctx->stats.dropped);
+		return 0;
+	}
+	if (ret == ST_ENOTIMP)
+		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, transport, out, outcap);
+	if (ret < 0)
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, transport, out, outcap);
+	if (q->has_edns && q->edns_version > 0)
+		return reply_rcode(ctx, view, q, ST_RCODE_BADVERS, false, transport, out, outcap);
+	if (q->qtype == ST_TYPE_OPT || q->qtype == ST_TYPE_TSIG || q->qtype == ST_TYPE_TKEY)
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, true, transport, out, outcap);
+	if (q->qtype == ST_TYPE_MAILA || q->qtype == ST_TYPE_MAILB)
+		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, transport, out, outcap);
+
+	const st_zone_t *zone = NULL;
+	if (q->qclass == ST_CLASS_IN && view && view->zones)
+		zone = st_zoneset_find(view->zones, q->qname, q->qname_len);
+	/* No zone transfers: refuse them like any other denied request. */
+	if (!zone || q->qtype == ST_TYPE_AXFR || q->qtype == ST_TYPE_IXFR)
+		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, transport, out, outcap);
+
+	lookup_t lk;
+	lk.ctx = ctx;
+	lk.view = view;
+	lk.q = q;
+	lk.client = client;
+	lk.zone = zone;
+	lk.apex_node = st_zone_apex_node(zone);
+	lk.apex_labels = lk.apex_node->labels;
+	lk.apex_len = lk.apex_node->name_len;
+	lk.rcode = ST_RCODE_NOERROR;
+	lk.aa = true;
+	lk.trunc = false;
+	lk.scope = 0;
+	lk.n_add = 0;
+	lk.n_visited = 0;
+	memcpy(lk.name, q->qname, q->qname_len);
+	lk.name_len = q->qname_len;
+	lk.name_off = ST_RESP_QNAME_OFF;
+
+	size_t max = max_response(view, q, transport, outcap);
+	size_t opt = q->has_edns ? st_resp_opt_size(q, true) : 0;
+	if (st_resp_begin(&lk.r, out, max, q, true) < 0 || lk.r.len + opt > max)
+		return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, false, transport, out, outcap);
+	lk.r.limit = max - opt;
+
+	resolve(&lk);
+	if (!lk.trunc && lk.rcode != ST_RCODE_SERVFAIL)
+		put_additional(&lk);
+	if (lk.rcode == ST_RCODE_SERVFAIL) {
+		/* Nothing half-made goes out with a failure. */
+		lk.r.len = lk.r.question_end;
+		lk.r.count[0] = lk.r.count[1] = lk.r.count[2] = 0;
+		lk.aa = false;
+	}
+	if (lk.trunc) {
+		lk.r.len = lk.r.question_end;
+		lk.r.count[0] = lk.r.count[1] = lk.r.count[2] = 0;
+		out[2] |= ST_FLAG1_TC;
+	}
+	st_resp_set_aa(&lk.r, lk.aa);
+	st_resp_set_rcode(&lk.r, lk.rcode);
+	if (q->has_edns)
+		st_resp_opt(&lk.r, q, server_payload(view), lk.rcode, true, lk.scope);
+	count(ctx, q, lk.rcode, transport, lk.trunc);
+	return st_resp_finish(&lk.r);
+}

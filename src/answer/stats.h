@@ -1,0 +1,66 @@
+/* Per-thread query counters. Each worker is the only writer of its own
+ * counters (relaxed atomic load + store, no locked instruction); metrics and
+ * the control socket read them from other threads with relaxed loads. */
+#ifndef ST_ANSWER_STATS_H
+#define ST_ANSWER_STATS_H
+
+#include "answer/answer.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Query type buckets. */
+enum {
+	ST_QTYPE_BUCKET_A = 0,
+	ST_QTYPE_BUCKET_AAAA,
+	ST_QTYPE_BUCKET_CNAME,
+	ST_QTYPE_BUCKET_NS,
+	ST_QTYPE_BUCKET_SOA,
+	ST_QTYPE_BUCKET_MX,
+	ST_QTYPE_BUCKET_TXT,
+	ST_QTYPE_BUCKET_SRV,
+	ST_QTYPE_BUCKET_ANY,
+	ST_QTYPE_BUCKET_OTHER,
+};
+
+/* Answers per route record, region and endpoint index; larger indices are not counted. */
+#define ST_STATS_ROUTE_MAX 4096
+
+typedef struct st_answer_stats {
+	uint64_t queries;                  /* messages answered (drops excluded) */
+	uint64_t dropped;                  /* QR=1, shorter than a header */
+	uint64_t rcode[ST_STATS_RCODES];   /* index = rcode; BADVERS is ST_STATS_RCODE_BADVERS */
+	uint64_t qtype[ST_STATS_QTYPES];
+	uint64_t transport[2];             /* ST_TRANSPORT_UDP, ST_TRANSPORT_TCP */
+	uint64_t truncated;                /* UDP answers sent with TC=1 */
+	uint64_t edns;                     /* queries with an OPT record */
+	uint64_t ecs;                      /* queries with Client Subnet */
+	uint64_t dynamic;                  /* routed RRsets answered */
+	uint64_t route_record[ST_STATS_ROUTE_MAX];
+	uint64_t route_region[ST_STATS_ROUTE_MAX];
+	uint64_t route_endpoint[ST_STATS_ROUTE_MAX];
+} st_answer_stats_t;
+
+/* The counters of one context (the owning worker keeps writing them). */
+const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx);
+
+/* Add one context's counters into sum (relaxed loads; sum is private to the caller). */
+void st_answer_stats_add(st_answer_stats_t *sum, const st_answer_stats_t *one);
+
+/* Bucket of a query type. */
+unsigned st_answer_qtype_bucket(uint16_t qtype);
+/* "A", "AAAA", ..., "other" for metrics labels. */
+const char *st_answer_qtype_bucket_name(unsigned bucket);
+
+/* Single-writer increment: no lock prefix, readers see whole values. */
+static inline void st_stat_inc(uint64_t *c)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t st_stat_get(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+#endif
