@@ -141,6 +141,11 @@ int st_ev_signal_start(st_ev_t *ev)
 	return event_add(ev->ev, NULL) == 0 ? 0 : ST_EIO;
 }
 
+void st_ev_activate(st_ev_t *ev)
+{
+	event_active(ev->ev, EV_TIMEOUT, 0);
+}
+
 void st_ev_stop(st_ev_t *ev)
 {
 	if (ev)

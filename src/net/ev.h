@@ -40,6 +40,9 @@ int st_ev_io_start(st_ev_t *ev, uint64_t timeout_ms);
 /* Signal handler run on the loop (persistent). */
 st_ev_t *st_ev_signal_new(st_loop_t *loop, int signo, st_ev_cb_t cb, void *arg);
 int st_ev_signal_start(st_ev_t *ev);
+/* Run the event's callback on its loop soon, with what = ST_EV_TIMEOUT, even
+ * if it is not started. Safe from other threads (wakes the loop). */
+void st_ev_activate(st_ev_t *ev);
 /* Stop an event (it may be started again). */
 void st_ev_stop(st_ev_t *ev);
 bool st_ev_pending(const st_ev_t *ev);

@@ -41,6 +41,32 @@ unsigned st_server_workers(const st_server_t *srv);
 size_t st_server_answer_ctx_count(const st_server_t *srv);
 struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i);
 
+/* Command-line settings laid over the config at start and on every reload. */
+typedef struct st_server_overrides {
+	const char *const *listen; /* "ADDR:PORT": replace server.listen when n_listen > 0 */
+	size_t n_listen;
+	const char *const *zones;  /* "NAME:FILE": add, or replace the zone of that name */
+	size_t n_zones;
+	uint32_t workers;          /* 0: keep the config's */
+} st_server_overrides_t;
+
+/* Apply overrides to a config (also fills the default listen addresses). */
+int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t *ov,
+			      st_diag_t *diag);
+/* Remember overrides (copied) so that a reload of the config file applies them too. */
+int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov);
+
+/* Finalise a view built by a reload before it is published, for example to
+ * carry drains, forced states and dials over from the old view. A non-zero
+ * return fails the reload (diag says why) and the old view keeps serving. */
+typedef int (*st_server_view_hook_t)(st_server_t *srv, const st_view_t *old, st_view_t *fresh,
+				     void *arg, st_diag_t *diag);
+void st_server_set_view_hook(st_server_t *srv, st_server_view_hook_t hook, void *arg);
+
+/* Totals over the current view's zones (for --check and status). */
+size_t st_server_record_count(const st_server_t *srv);
+size_t st_server_dyn_record_count(const st_server_t *srv);
+
 /* Reload bookkeeping for status and metrics. */
 typedef struct st_reload_stats {
 	uint64_t ok, failed;

@@ -1,0 +1,23 @@
+/* Listening sockets for the UDP and TCP servers, and per-thread seeds. */
+#ifndef ST_NET_SOCK_H
+#define ST_NET_SOCK_H
+
+#include "common/errors.h"
+#include "common/sockaddr.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Create and bind a socket of `type` (SOCK_DGRAM or SOCK_STREAM) on addr:
+ * IPV6_V6ONLY on IPv6, SO_REUSEPORT for UDP (one socket per worker),
+ * SO_REUSEADDR for TCP, destination-address control messages on wildcard
+ * UDP binds, listen() for TCP. Errors name the address. */
+int st_sock_listen(const st_sockaddr_t *addr, int type, int *fd, st_diag_t *diag);
+
+/* True when addr is 0.0.0.0 or :: (replies need the queried address set). */
+bool st_sock_is_wildcard(const st_sockaddr_t *addr);
+
+/* A random seed for a thread's answer context (differs per call). */
+uint64_t st_sock_seed(void);
+
+#endif

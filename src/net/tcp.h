@@ -1,0 +1,35 @@
+/* TCP: one thread with its own event loop accepts on every listen address,
+ * reassembles length-prefixed queries and answers them in order (RFC 7766). */
+#ifndef ST_NET_TCP_H
+#define ST_NET_TCP_H
+
+#include "answer/view.h"
+#include "common/errors.h"
+#include "common/sockaddr.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct st_answer_ctx;
+
+typedef struct st_tcp st_tcp_t;
+
+typedef struct st_tcp_limits {
+	uint64_t idle_timeout_ms; /* close a connection idle this long (0: 10 s) */
+	uint32_t max_clients;     /* open connections; the least recently active
+	                           * one is closed to make room (0: 1024) */
+} st_tcp_limits_t;
+
+/* Open the listening sockets. `viewp` points at the RCU-protected current view. */
+int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits_t *limits,
+	       st_view_t *const *viewp, st_tcp_t **out, st_diag_t *diag);
+int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag);
+/* Stop the thread and close every connection (bounded). */
+void st_tcp_stop(st_tcp_t *tcp);
+void st_tcp_free(st_tcp_t *tcp);
+
+struct st_answer_ctx *st_tcp_ctx(st_tcp_t *tcp);
+/* Open connections right now (approximate when read from another thread). */
+uint32_t st_tcp_clients(const st_tcp_t *tcp);
+
+#endif

@@ -1,0 +1,333 @@
+/* Building views off the query path: zones and compiled routing from a
+ * config, at start and on reload, sharing what did not change. */
+#include "server/build.h"
+#include "conf/conf.h"
+#include "health/health.h"
+#include "route/route.h"
+#include "zone/zone.h"
+#include "common/log.h"
+
+#include <ctype.h>
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define WIRE_MAX 255
+
+typedef struct zone_plan {
+	uint8_t apex[WIRE_MAX];
+	size_t apex_len;
+	st_zone_dyn_t *dyn;
+	size_t n_dyn;
+} zone_plan_t;
+
+static void routing_unref(st_routing_t *r)
+{
+	if (!r || --r->refs > 0)
+		return;
+	st_route_free(r->route);
+	st_health_free(r->health);
+	st_conf_free(r->conf);
+	free(r);
+}
+
+void st_view_box_free(st_view_box_t *box)
+{
+	if (!box)
+		return;
+	/* Zones first: their dynamic RRsets point into the routing. */
+	st_zoneset_free(box->view.zones);
+	routing_unref(box->routing);
+	free(box->srcs);
+	free(box);
+}
+
+size_t st_view_box_dyn_count(const st_view_box_t *box)
+{
+	return box && box->routing->route ? st_route_record_count(box->routing->route) : 0;
+}
+
+static int name_to_wire(const char *name, uint8_t *out, size_t *len)
+{
+	ldns_rdf *rdf = ldns_dname_new_frm_str(name);
+	if (!rdf)
+		return ST_EINVAL;
+	ldns_dname2canonical(rdf);
+	size_t n = ldns_rdf_size(rdf);
+	if (n > WIRE_MAX) {
+		ldns_rdf_deep_free(rdf);
+		return ST_EINVAL;
+	}
+	memcpy(out, ldns_rdf_data(rdf), n);
+	*len = n;
+	ldns_rdf_deep_free(rdf);
+	return 0;
+}
+
+static void wire_to_str(const uint8_t *w, size_t len, char *buf, size_t cap)
+{
+	size_t o = 0, i = 0;
+	buf[0] = '\0';
+	while (i < len && w[i] != 0 && o + 5 < cap) {
+		size_t l = w[i++];
+		for (size_t k = 0; k < l && i < len && o + 5 < cap; k++, i++) {
+			unsigned char c = w[i];
+			if (c == '.' || c == '\\')
+				o += (size_t)snprintf(buf + o, cap - o, "\\%c", c);
+			else if (isgraph(c))
+				buf[o++] = (char)c;
+			else
+				o += (size_t)snprintf(buf + o, cap - o, "\\%03u", c);
+		}
+		buf[o++] = '.';
+	}
+	if (o == 0 && cap > 1)
+		buf[o++] = '.';
+	buf[o < cap ? o : cap - 1] = '\0';
+}
+
+/* Is the wire name at or below the apex (both canonical)? */
+static bool name_under(const uint8_t *name, size_t len, const uint8_t *apex, size_t alen)
+{
+	size_t off = 0;
+	while (off < len) {
+		if (len - off == alen && memcmp(name + off, apex, alen) == 0)
+			return true;
+		if (name[off] == 0)
+			break;
+		off += (size_t)name[off] + 1;
+	}
+	return false;
+}
+
+static const char *conf_source(const st_conf_t *conf)
+{
+	return conf->path ? conf->path : "command line";
+}
+
+static void plans_free(zone_plan_t *plans, size_t n)
+{
+	if (!plans)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(plans[i].dyn);
+	free(plans);
+}
+
+/* Work out each zone's apex and the dynamic records that go into it. */
+static int plan_zones(const st_routing_t *rt, zone_plan_t **out, st_diag_t *diag)
+{
+	const st_conf_t *conf = rt->conf;
+	zone_plan_t *plans = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*plans));
+	if (!plans)
+		return ST_ENOMEM;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		if (name_to_wire(conf->zones[z].name, plans[z].apex, &plans[z].apex_len) != 0) {
+			plans_free(plans, conf->n_zones);
+			return st_diag_set(diag, ST_ECONF, "%s:%u: bad zone name '%s'",
+					   conf_source(conf), conf->zones[z].line,
+					   conf->zones[z].name);
+		}
+	}
+
+	size_t n_rec = rt->route ? st_route_record_count(rt->route) : 0;
+	for (size_t i = 0; i < n_rec; i++) {
+		st_route_record_info_t info;
+		st_route_record_info(rt->route, i, &info);
+		size_t best = SIZE_MAX;
+		for (size_t z = 0; z < conf->n_zones; z++) {
+			if (name_under(info.owner, info.owner_len, plans[z].apex,
+				       plans[z].apex_len) &&
+			    (best == SIZE_MAX || plans[z].apex_len > plans[best].apex_len))
+				best = z;
+		}
+		if (best == SIZE_MAX) {
+			char owner[1024];
+			wire_to_str(info.owner, info.owner_len, owner, sizeof(owner));
+			plans_free(plans, conf->n_zones);
+			return st_diag_set(diag, ST_ECONF,
+					   "%s: record %s is in no served zone (add its zone "
+					   "under `zones:`)",
+					   info.source ? info.source : conf_source(conf), owner);
+		}
+		zone_plan_t *p = &plans[best];
+		st_zone_dyn_t *nd = realloc(p->dyn, (p->n_dyn + 1) * sizeof(*nd));
+		if (!nd) {
+			plans_free(plans, conf->n_zones);
+			return ST_ENOMEM;
+		}
+		p->dyn = nd;
+		p->dyn[p->n_dyn++] = (st_zone_dyn_t){
+			.owner = info.owner,
+			.owner_len = info.owner_len,
+			.type = info.type,
+			.ttl = info.ttl,
+			.handle = info.handle,
+			.source = info.source,
+		};
+	}
+	*out = plans;
+	return 0;
+}
+
+static const st_zone_src_t *old_src(const st_view_box_t *old, const char *name)
+{
+	if (!old)
+		return NULL;
+	for (size_t i = 0; i < old->n_srcs; i++)
+		if (strcmp(old->srcs[i].name, name) == 0)
+			return &old->srcs[i];
+	return NULL;
+}
+
+static void src_stat(st_zone_src_t *src)
+{
+	struct stat st;
+	src->has_stat = stat(src->file, &st) == 0;
+	if (!src->has_stat)
+		return;
+	src->dev = st.st_dev;
+	src->ino = st.st_ino;
+	src->size = st.st_size;
+	src->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+}
+
+static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
+{
+	return a->has_stat && b->has_stat && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->mtime_ns == b->mtime_ns;
+}
+
+typedef enum {
+	REUSE_IF_UNCHANGED, /* reload the zones whose file changed */
+	REUSE_ALL_BUT_ONE,  /* reload only `only` */
+} reuse_t;
+
+/* Build a view box over `rt` (takes the caller's reference to rt). */
+static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const char *only,
+		 uint64_t generation, st_view_box_t **out, st_diag_t *diag)
+{
+	const st_conf_t *conf = rt->conf;
+	zone_plan_t *plans = NULL;
+	st_view_box_t *box = calloc(1, sizeof(*box));
+	if (!box) {
+		routing_unref(rt);
+		return ST_ENOMEM;
+	}
+	box->routing = rt;
+	box->view.route = rt->route;
+	box->view.health = rt->health;
+	box->view.udp_max_payload = (uint16_t)conf->udp_max_payload;
+	box->view.generation = generation;
+	box->view.zones = st_zoneset_new();
+	box->srcs = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*box->srcs));
+	int ret = ST_ENOMEM;
+	if (!box->view.zones || !box->srcs)
+		goto fail;
+	ret = plan_zones(rt, &plans, diag);
+	if (ret != 0)
+		goto fail;
+
+	bool same_routing = old && old->routing == rt;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		const st_conf_zone_t *cz = &conf->zones[z];
+		st_zone_src_t *src = &box->srcs[z];
+		src->name = cz->name;
+		src->file = cz->file;
+		src->n_dyn = plans[z].n_dyn;
+		src_stat(src);
+
+		const st_zone_src_t *prev = old_src(old, cz->name);
+		bool compatible = prev && strcmp(prev->file, cz->file) == 0 &&
+				  (same_routing || (prev->n_dyn == 0 && src->n_dyn == 0));
+		bool reuse;
+		if (mode == REUSE_ALL_BUT_ONE)
+			reuse = compatible && strcmp(cz->name, only) != 0;
+		else
+			reuse = compatible && src_unchanged(prev, src);
+
+		st_zone_t *zone;
+		if (reuse) {
+			zone = st_zone_ref(prev->zone);
+			/* Keep the stat the zone was loaded with. */
+			*src = *prev;
+			src->name = cz->name;
+			src->file = cz->file;
+		} else {
+			ret = st_zone_load(cz->name, cz->file, plans[z].dyn, plans[z].n_dyn, &zone,
+					   diag);
+			if (ret != 0)
+				goto fail;
+		}
+		src->zone = zone;
+		ret = st_zoneset_add(box->view.zones, zone);
+		if (ret == ST_EEXIST) {
+			st_zone_free(zone);
+			ret = st_diag_set(diag, ST_ECONF, "%s:%u: zone %s is listed twice",
+					  conf_source(conf), cz->line, cz->name);
+			goto fail;
+		} else if (ret != 0) {
+			st_zone_free(zone);
+			goto fail;
+		}
+		box->n_srcs++;
+		box->n_records += st_zone_record_count(zone);
+	}
+	plans_free(plans, conf->n_zones);
+	*out = box;
+	return 0;
+fail:
+	plans_free(plans, conf->n_zones);
+	st_view_box_free(box);
+	return ret;
+}
+
+int st_view_build(struct st_conf *conf, const st_view_box_t *old, uint64_t generation,
+		  st_view_box_t **out, st_diag_t *diag)
+{
+	st_routing_t *rt = calloc(1, sizeof(*rt));
+	if (!rt) {
+		st_conf_free(conf);
+		return ST_ENOMEM;
+	}
+	rt->conf = conf;
+	rt->refs = 1;
+	int ret = st_route_new(conf, &rt->route, diag);
+	if (ret == 0)
+		ret = st_health_new(conf, &rt->health, diag);
+	if (ret != 0) {
+		routing_unref(rt);
+		return ret;
+	}
+	return build(rt, old, REUSE_IF_UNCHANGED, NULL, generation, out, diag);
+}
+
+int st_view_build_zone(const st_view_box_t *old, const char *zone, uint64_t generation,
+		       st_view_box_t **out, st_diag_t *diag)
+{
+	/* Match the config's spelling: lower case with a trailing dot. */
+	char name[WIRE_MAX * 4 + 2];
+	size_t n = strlen(zone);
+	if (n == 0 || n >= sizeof(name) - 1)
+		return st_diag_set(diag, ST_EINVAL, "bad zone name '%s'", zone);
+	for (size_t i = 0; i <= n; i++)
+		name[i] = (char)tolower((unsigned char)zone[i]);
+	if (name[n - 1] != '.') {
+		name[n] = '.';
+		name[n + 1] = '\0';
+	}
+	if (!old_src(old, name))
+		return st_diag_set(diag, ST_ENOENT, "zone %s is not served", name);
+	old->routing->refs++;
+	return build(old->routing, old, REUSE_ALL_BUT_ONE, name, generation, out, diag);
+}
+
+int st_view_build_same(const st_view_box_t *old, uint64_t generation, st_view_box_t **out,
+		       st_diag_t *diag)
+{
+	old->routing->refs++;
+	return build(old->routing, old, REUSE_IF_UNCHANGED, NULL, generation, out, diag);
+}

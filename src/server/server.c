@@ -1,0 +1,460 @@
+/* The steerd process: the current view under RCU, the UDP and TCP servers,
+ * signals, the health housekeeping timer and reloads. */
+#define _GNU_SOURCE
+#define _LGPL_SOURCE
+#include "config.h"
+#include "server/server.h"
+#include "server/build.h"
+#include "answer/answer.h"
+#include "conf/conf.h"
+#include "health/health.h"
+#include "net/ev.h"
+#include "net/tcp.h"
+#include "net/udp.h"
+#include "zone/zone.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <urcu-qsbr.h>
+
+#define HEALTH_TICK_MS 100
+
+struct st_server {
+	/* The published view: the first member of an st_view_box_t. Workers
+	 * rcu_dereference() it; only the main thread replaces it. */
+	st_view_t *view;
+	uint64_t generation;
+
+	st_loop_t *loop;
+	st_ev_t *ev_term, *ev_int, *ev_hup, *ev_tick, *ev_stop;
+	st_udp_t *udp;
+	st_tcp_t *tcp;
+	unsigned workers;
+	uint64_t started_ns;
+
+	char **ov_listen;
+	size_t n_ov_listen;
+	char **ov_zones;
+	size_t n_ov_zones;
+	uint32_t ov_workers;
+
+	st_server_view_hook_t hook;
+	void *hook_arg;
+	st_reload_stats_t reloads;
+};
+
+static st_view_box_t *cur_box(const st_server_t *srv)
+{
+	/* Main thread only: the writer needs no read-side protection. */
+	return (st_view_box_t *)srv->view;
+}
+
+/* ---- overrides ------------------------------------------------------------ */
+
+static int set_default_listen(st_conf_t *conf, st_diag_t *diag)
+{
+	if (conf->n_listen > 0)
+		return 0;
+	int ret = st_conf_add_listen(conf, "127.0.0.1:53", diag);
+	if (ret == 0)
+		ret = st_conf_add_listen(conf, "[::1]:53", diag);
+	return ret;
+}
+
+int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t *ov,
+			      st_diag_t *diag)
+{
+	int ret;
+	if (ov && ov->n_listen > 0) {
+		free(conf->listen);
+		conf->listen = NULL;
+		conf->n_listen = 0;
+		for (size_t i = 0; i < ov->n_listen; i++) {
+			ret = st_conf_add_listen(conf, ov->listen[i], diag);
+			if (ret != 0)
+				return ret;
+		}
+	}
+	for (size_t i = 0; ov && i < ov->n_zones; i++) {
+		ret = st_conf_add_zone(conf, ov->zones[i], diag);
+		if (ret != 0)
+			return ret;
+		/* A zone named again on the command line replaces the config's. */
+		st_conf_zone_t *added = &conf->zones[conf->n_zones - 1];
+		for (size_t z = 0; z + 1 < conf->n_zones; z++) {
+			if (strcmp(conf->zones[z].name, added->name) == 0) {
+				free(conf->zones[z].file);
+				conf->zones[z].file = added->file;
+				conf->zones[z].line = added->line;
+				free(added->name);
+				conf->n_zones--;
+				break;
+			}
+		}
+	}
+	if (ov && ov->workers)
+		conf->workers = ov->workers;
+	return set_default_listen(conf, diag);
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static char **strv_dup(const char *const *v, size_t n)
+{
+	char **out = calloc(n ? n : 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		out[i] = strdup(v[i]);
+		if (!out[i]) {
+			strv_free(out, i);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov)
+{
+	char **l = strv_dup(ov->listen, ov->n_listen);
+	char **z = strv_dup(ov->zones, ov->n_zones);
+	if (!l || !z) {
+		strv_free(l, ov->n_listen);
+		strv_free(z, ov->n_zones);
+		return ST_ENOMEM;
+	}
+	strv_free(srv->ov_listen, srv->n_ov_listen);
+	strv_free(srv->ov_zones, srv->n_ov_zones);
+	srv->ov_listen = l;
+	srv->n_ov_listen = ov->n_listen;
+	srv->ov_zones = z;
+	srv->n_ov_zones = ov->n_zones;
+	srv->ov_workers = ov->workers;
+	return 0;
+}
+
+static int reapply_overrides(const st_server_t *srv, st_conf_t *conf, st_diag_t *diag)
+{
+	st_server_overrides_t ov = {
+		.listen = (const char *const *)srv->ov_listen,
+		.n_listen = srv->n_ov_listen,
+		.zones = (const char *const *)srv->ov_zones,
+		.n_zones = srv->n_ov_zones,
+		.workers = srv->ov_workers,
+	};
+	return st_server_apply_overrides(conf, &ov, diag);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static void log_zones(const st_view_box_t *box, const st_view_box_t *old)
+{
+	for (size_t i = 0; i < box->n_srcs; i++) {
+		const st_zone_src_t *s = &box->srcs[i];
+		bool kept = false;
+		for (size_t j = 0; old && j < old->n_srcs; j++)
+			kept |= old->srcs[j].zone == s->zone;
+		if (kept)
+			continue;
+		st_log_info("zone %s, serial %u, %zu records%s, loaded from %s", s->name,
+			    st_zone_serial(s->zone), st_zone_record_count(s->zone),
+			    s->n_dyn ? " (+ dynamic)" : "", s->file);
+	}
+}
+
+static void stop_cb(int fd, short what, void *arg)
+{
+	st_server_t *srv = arg;
+	st_loop_break(srv->loop);
+}
+
+static void signal_cb(int signo, short what, void *arg)
+{
+	st_server_t *srv = arg;
+	if (signo == SIGHUP) {
+		st_log_info("reload requested by SIGHUP");
+		st_diag_t diag;
+		(void)st_server_reload(srv, NULL, &diag);
+		return;
+	}
+	st_log_info("%s received, shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+	st_loop_break(srv->loop);
+}
+
+static void tick_cb(int fd, short what, void *arg)
+{
+	st_server_t *srv = arg;
+	st_view_t *view = srv->view;
+	if (view->health)
+		st_health_tick(view->health);
+}
+
+int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
+{
+	int ret = set_default_listen(conf, diag);
+	if (ret != 0) {
+		st_conf_free(conf);
+		return ret;
+	}
+	st_server_t *srv = calloc(1, sizeof(*srv));
+	if (!srv) {
+		st_conf_free(conf);
+		return ST_ENOMEM;
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	srv->workers = conf->workers ? conf->workers : (unsigned)(ncpu > 0 ? ncpu : 1);
+	srv->loop = st_loop_new();
+	if (!srv->loop) {
+		st_conf_free(conf);
+		free(srv);
+		return ST_ENOMEM;
+	}
+	srv->ev_stop = st_ev_timer_new(srv->loop, false, stop_cb, srv);
+	if (!srv->ev_stop) {
+		st_conf_free(conf);
+		st_server_free(srv);
+		return ST_ENOMEM;
+	}
+
+	srv->generation = 1;
+	st_view_box_t *box;
+	ret = st_view_build(conf, NULL, srv->generation, &box, diag);
+	if (ret != 0) {
+		st_server_free(srv);
+		return ret;
+	}
+	rcu_assign_pointer(srv->view, &box->view);
+	*out = srv;
+	return 0;
+}
+
+void st_server_free(st_server_t *srv)
+{
+	if (!srv)
+		return;
+	/* Workers first: nobody reads the view after this. */
+	st_udp_free(srv->udp);
+	st_tcp_free(srv->tcp);
+	st_ev_free(srv->ev_term);
+	st_ev_free(srv->ev_int);
+	st_ev_free(srv->ev_hup);
+	st_ev_free(srv->ev_tick);
+	st_ev_free(srv->ev_stop);
+	st_view_box_free(cur_box(srv));
+	st_loop_free(srv->loop);
+	strv_free(srv->ov_listen, srv->n_ov_listen);
+	strv_free(srv->ov_zones, srv->n_ov_zones);
+	free(srv);
+}
+
+static int start_signals(st_server_t *srv)
+{
+	srv->ev_term = st_ev_signal_new(srv->loop, SIGTERM, signal_cb, srv);
+	srv->ev_int = st_ev_signal_new(srv->loop, SIGINT, signal_cb, srv);
+	srv->ev_hup = st_ev_signal_new(srv->loop, SIGHUP, signal_cb, srv);
+	srv->ev_tick = st_ev_timer_new(srv->loop, true, tick_cb, srv);
+	if (!srv->ev_term || !srv->ev_int || !srv->ev_hup || !srv->ev_tick)
+		return ST_ENOMEM;
+	if (st_ev_signal_start(srv->ev_term) || st_ev_signal_start(srv->ev_int) ||
+	    st_ev_signal_start(srv->ev_hup) || st_ev_timer_start(srv->ev_tick, HEALTH_TICK_MS))
+		return ST_EIO;
+	return 0;
+}
+
+int st_server_run(st_server_t *srv, st_diag_t *diag)
+{
+	const st_conf_t *conf = st_server_conf(srv);
+	/* A client that resets a TCP connection must not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+
+	int ret = st_udp_new(conf->listen, conf->n_listen, srv->workers, &srv->view, &srv->udp,
+			     diag);
+	if (ret != 0)
+		return ret;
+	st_tcp_limits_t limits = {
+		.idle_timeout_ms = conf->tcp_idle_timeout_ms,
+		.max_clients = conf->tcp_max_clients,
+	};
+	ret = st_tcp_new(conf->listen, conf->n_listen, &limits, &srv->view, &srv->tcp, diag);
+	if (ret != 0)
+		return ret;
+	ret = start_signals(srv);
+	if (ret != 0)
+		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)", st_strerror(ret));
+
+	/* The control socket and the metrics endpoint start here, on srv->loop. */
+
+	ret = st_udp_start(srv->udp, diag);
+	if (ret == 0)
+		ret = st_tcp_start(srv->tcp, diag);
+	if (ret != 0)
+		return ret;
+
+	srv->started_ns = st_real_ns();
+	st_log_info("steerd %s started, %u worker%s per address, pid %d", PACKAGE_VERSION,
+		    srv->workers, srv->workers == 1 ? "" : "s", (int)getpid());
+	for (size_t i = 0; i < conf->n_listen; i++) {
+		char a[ST_SOCKADDR_STRLEN];
+		st_sockaddr_str(&conf->listen[i], a, sizeof(a));
+		st_log_info("listening on %s (udp, tcp)", a);
+	}
+	log_zones(cur_box(srv), NULL);
+
+	ret = st_loop_run(srv->loop);
+
+	st_udp_stop(srv->udp);
+	st_tcp_stop(srv->tcp);
+	st_log_info("stopped");
+	if (ret != 0)
+		return st_diag_set(diag, ret, "main loop failed (%s)", st_strerror(ret));
+	return 0;
+}
+
+void st_server_stop(st_server_t *srv)
+{
+	st_ev_activate(srv->ev_stop);
+}
+
+/* ---- reload --------------------------------------------------------------- */
+
+static void warn_restart_needed(const st_conf_t *cur, const st_conf_t *next, unsigned workers)
+{
+	bool same = cur->n_listen == next->n_listen;
+	for (size_t i = 0; same && i < cur->n_listen; i++)
+		same = cur->listen[i].len == next->listen[i].len &&
+		       memcmp(&cur->listen[i].u, &next->listen[i].u, cur->listen[i].len) == 0;
+	if (!same)
+		st_log_warn("reload, server.listen changed: restart steerd to apply it");
+	if (next->workers && next->workers != workers)
+		st_log_warn("reload, server.workers changed: restart steerd to apply it");
+}
+
+int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
+{
+	st_diag_t local;
+	if (!diag)
+		diag = &local;
+	st_diag_clear(diag);
+	uint64_t t0 = st_mono_ns();
+	st_view_box_t *old = cur_box(srv), *fresh = NULL;
+	uint64_t gen = srv->generation + 1;
+	int ret;
+
+	if (zone) {
+		ret = st_view_build_zone(old, zone, gen, &fresh, diag);
+	} else if (old->routing->conf->path) {
+		st_conf_t *conf = NULL;
+		ret = st_conf_load(old->routing->conf->path, &conf, diag);
+		if (ret == 0)
+			ret = reapply_overrides(srv, conf, diag);
+		if (ret == 0) {
+			warn_restart_needed(old->routing->conf, conf, srv->workers);
+			ret = st_view_build(conf, old, gen, &fresh, diag);
+		} else {
+			st_conf_free(conf);
+		}
+	} else {
+		ret = st_view_build_same(old, gen, &fresh, diag);
+	}
+	if (ret == 0 && srv->hook) {
+		ret = srv->hook(srv, &old->view, &fresh->view, srv->hook_arg, diag);
+		if (ret != 0)
+			st_view_box_free(fresh);
+	}
+
+	if (ret != 0) {
+		if (diag->text[0] == '\0')
+			st_diag_set(diag, ret, "%s", st_strerror(ret));
+		srv->reloads.failed++;
+		srv->reloads.last_failed_ns = st_real_ns();
+		size_t n = strnlen(diag->text, sizeof(srv->reloads.last_error) - 1);
+		memcpy(srv->reloads.last_error, diag->text, n);
+		srv->reloads.last_error[n] = '\0';
+		st_log_err("reload%s%s failed, old data kept serving (%s)", zone ? " of zone " : "",
+			   zone ? zone : "", diag->text);
+		return ret;
+	}
+
+	/* Publish, wait until no worker can still see the old view, free it. */
+	rcu_xchg_pointer(&srv->view, &fresh->view);
+	synchronize_rcu();
+	log_zones(fresh, old);
+	st_view_box_free(old);
+	srv->generation = gen;
+	srv->reloads.ok++;
+	srv->reloads.last_ok_ns = st_real_ns();
+	st_log_info("reload%s%s done in %.1f ms, generation %llu", zone ? " of zone " : "",
+		    zone ? zone : "", (double)(st_mono_ns() - t0) / 1e6, (unsigned long long)gen);
+	return 0;
+}
+
+/* ---- accessors ------------------------------------------------------------ */
+
+void st_server_set_view_hook(st_server_t *srv, st_server_view_hook_t hook, void *arg)
+{
+	srv->hook = hook;
+	srv->hook_arg = arg;
+}
+
+const struct st_conf *st_server_conf(const st_server_t *srv)
+{
+	return cur_box(srv)->routing->conf;
+}
+
+st_view_t *st_server_view(st_server_t *srv)
+{
+	return srv->view;
+}
+
+struct st_loop *st_server_loop(st_server_t *srv)
+{
+	return srv->loop;
+}
+
+uint64_t st_server_started_ns(const st_server_t *srv)
+{
+	return srv->started_ns;
+}
+
+unsigned st_server_workers(const st_server_t *srv)
+{
+	return srv->workers;
+}
+
+size_t st_server_answer_ctx_count(const st_server_t *srv)
+{
+	return st_udp_ctx_count(srv->udp) + (srv->tcp ? 1 : 0);
+}
+
+struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i)
+{
+	size_t n_udp = st_udp_ctx_count(srv->udp);
+	if (i < n_udp)
+		return st_udp_ctx(srv->udp, i);
+	return i == n_udp ? st_tcp_ctx(srv->tcp) : NULL;
+}
+
+size_t st_server_record_count(const st_server_t *srv)
+{
+	return cur_box(srv)->n_records;
+}
+
+size_t st_server_dyn_record_count(const st_server_t *srv)
+{
+	return st_view_box_dyn_count(cur_box(srv));
+}
+
+void st_server_reload_stats(const st_server_t *srv, st_reload_stats_t *out)
+{
+	*out = srv->reloads;
+}
