@@ -1,1 +1,5 @@
-# tools/bench: dnsperf benchmark against knotd, nsd, gdnsd
+# tools/bench: dnsperf benchmark against knotd, nsd, gdnsd (run by hand:
+# timings never decide a test). The self-test only proves the harness runs.
+EXTRA_DIST += tools/bench/run.sh tools/bench/gen.py tools/bench/report.py \
+	tools/bench/README.md
+EXTRA_DIST += tests/smoke/bench-selftest.sh

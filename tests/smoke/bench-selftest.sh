@@ -1,0 +1,38 @@
+#!/bin/bash
+# Proves the benchmark harness runs end to end against steerd: zone and query
+# generation, server start and readiness, dnsperf over UDP and TCP, CPU
+# accounting and the result table. Judges only that it ran and got answers,
+# never timings (those belong in tools/bench/run.sh's output, not in tests).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
+
+st_need dnsperf taskset python3
+st_need_dig
+[ -x "$top_builddir/steerd" ] || st_skip "steerd not built"
+
+out=$ST_TMP/bench
+log=$ST_TMP/bench.log
+# low rates: under ASan+UBSan steerd is slow, and nothing here is timed
+if "$top_srcdir/tools/bench/run.sh" --servers steerd --steerd "$top_builddir/steerd" \
+	--duration 2 --udp-rate 2000 --tcp-rate 1000 --out "$out" >"$log" 2>&1; then
+	st_expect "run.sh exit status" 0 0
+else
+	st_expect "run.sh exit status" 0 "$?"
+fi
+cat "$log"
+
+res=$out/results.tsv
+for tr in udp tcp; do
+	# columns: scenario server transport rate sent completed lost qps cpu_s
+	# us_per_q noerror nxdomain other_rcodes
+	row=$(awk -F'\t' -v tr="$tr" '$2 == "steerd" && $3 == tr' "$res" 2>/dev/null | head -1)
+	completed=$(printf '%s\n' "$row" | cut -f6)
+	noerror=$(printf '%s\n' "$row" | cut -f11)
+	nxdomain=$(printf '%s\n' "$row" | cut -f12)
+	cpu=$(printf '%s\n' "$row" | cut -f9)
+	st_expect_match "$tr: queries answered" '^[1-9][0-9]*$' "$completed"
+	st_expect_match "$tr: NOERROR answers" '^[1-9][0-9]*$' "$noerror"
+	st_expect_match "$tr: NXDOMAIN answers" '^[1-9][0-9]*$' "$nxdomain"
+	st_expect_match "$tr: server CPU time read" '^[0-9]+\.[0-9]+$' "$cpu"
+done
+st_expect_match "table printed" '^static +tcp +1000 +steerd ' "$(cat "$log")"
+st_done

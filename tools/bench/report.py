@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Measurement helpers for the DNS benchmark: process CPU time from /proc,
+dnsperf output parsing, and the result table.
+
+  report.py cpu PID             utime+stime (seconds) of PID and every
+                                descendant (NSD forks its workers)
+  report.py freeport            a port free on 127.0.0.1 for UDP and TCP
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt
+                                append one result row
+  report.py table OUT.tsv [--reference SERVER]
+                                print the table (median over repetitions)
+"""
+
+import os
+import random
+import re
+import socket
+import statistics
+import sys
+
+TICK = os.sysconf("SC_CLK_TCK")
+COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
+        "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes"]
+
+
+def proc_stat(pid):
+    """(ppid, utime+stime ticks) of one process, or None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    # comm may hold spaces and parentheses: fields start after the last ')'
+    rest = data[data.rindex(")") + 2:].split()
+    # rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15
+    return int(rest[1]), int(rest[11]) + int(rest[12])
+
+
+def tree_cpu(root):
+    """CPU seconds of root and all its live descendants. /proc/PID/stat of a
+    process already sums all of its threads."""
+    procs = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = proc_stat(int(name))
+            if st:
+                procs[int(name)] = st
+    if root not in procs:
+        raise SystemExit("process %d is not running" % root)
+    children = {}
+    for pid, (ppid, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0, [root]
+    while todo:
+        p = todo.pop()
+        total += procs[p][1]
+        todo.extend(children.get(p, []))
+    return total / TICK
+
+
+def freeport():
+    for _ in range(200):
+        p = random.randint(20000, 60000)
+        try:
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            u.bind(("127.0.0.1", p))
+            t.bind(("127.0.0.1", p))
+            u.close()
+            t.close()
+            return p
+        except OSError:
+            continue
+    raise SystemExit("no free port")
+
+
+def parse_dnsperf(text):
+    def num(label):
+        m = re.search(r"^\s*%s:\s+([0-9.]+)" % re.escape(label), text, re.M)
+        return float(m.group(1)) if m else 0.0
+
+    r = {"sent": int(num("Queries sent")),
+         "completed": int(num("Queries completed")),
+         "lost": int(num("Queries lost")),
+         "qps": num("Queries per second")}
+    rc = {}
+    m = re.search(r"^\s*Response codes:\s*(.*)$", text, re.M)
+    if m:
+        for name, count in re.findall(r"([A-Z]+) (\d+)", m.group(1)):
+            rc[name] = int(count)
+    r["noerror"] = rc.pop("NOERROR", 0)
+    r["nxdomain"] = rc.pop("NXDOMAIN", 0)
+    r["other_rcodes"] = ",".join("%s:%d" % kv for kv in sorted(rc.items())) or "-"
+    return r
+
+
+def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file):
+    with open(perf_file, encoding="utf-8", errors="replace") as f:
+        r = parse_dnsperf(f.read())
+    cpu = float(cpu1) - float(cpu0)
+    us = cpu * 1e6 / r["completed"] if r["completed"] else float("nan")
+    row = {"scenario": scenario, "server": server, "transport": transport,
+           "rate": rate, "cpu_s": "%.2f" % cpu, "us_per_q": "%.2f" % us}
+    row.update(r)
+    row["qps"] = "%.0f" % r["qps"]
+    new = not os.path.exists(out) or os.path.getsize(out) == 0
+    with open(out, "a", encoding="utf-8") as f:
+        if new:
+            f.write("\t".join(COLS) + "\n")
+        f.write("\t".join(str(row[c]) for c in COLS) + "\n")
+    print("  %-8s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
+          % (server, transport, rate, row["qps"], cpu, us, r["lost"]), flush=True)
+
+
+def cmd_table(path, reference):
+    with open(path, encoding="utf-8") as f:
+        lines = [l.rstrip("\n").split("\t") for l in f if l.strip()]
+    head, rows = lines[0], [dict(zip(lines[0], l)) for l in lines[1:]]
+    # one line per (scenario, transport, rate, server): medians over runs
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["scenario"], r["transport"], r["rate"], r["server"]), []).append(r)
+    med = {}
+    for key, rs in groups.items():
+        us = statistics.median(float(r["us_per_q"]) for r in rs)
+        qps = statistics.median(float(r["qps"]) for r in rs)
+        lost = sum(int(r["lost"]) for r in rs)
+        sent = sum(int(r["sent"]) for r in rs)
+        comp = sum(int(r["completed"]) for r in rs)
+        nx = sum(int(r["nxdomain"]) for r in rs)
+        others = sorted({r["other_rcodes"] for r in rs} - {"-"})
+        med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent,
+                    "nx": 100.0 * nx / comp if comp else 0.0,
+                    "other": ";".join(others) or "-", "runs": len(rs),
+                    "spread": (min(float(r["us_per_q"]) for r in rs),
+                               max(float(r["us_per_q"]) for r in rs))}
+    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %6s %-14s %s"
+    print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
+                 "(min-max)", "lost", "NXD%", "other rcodes", "%s ratio" % reference))
+    order = {}
+    for key in groups:
+        order.setdefault(key[:3], []).append(key[3])
+    for sk in order:
+        ref = med.get(sk + (reference,))
+        for srv in order[sk]:
+            m = med[sk + (srv,)]
+            if srv == reference or ref is None:
+                ratio = "-"
+            else:
+                ratio = "%.2f" % (ref["us"] / m["us"]) if m["us"] else "-"
+            spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
+            print(fmt % (sk[0], sk[1], sk[2], srv, "%.0f" % m["qps"], "%.2f" % m["us"],
+                         spread, m["lost"], "%.1f" % m["nx"], m["other"][:14], ratio))
+    print()
+    print("us/query = server CPU (utime+stime, all threads and child processes)"
+          " / answered queries; median of %d run(s)." % max(m["runs"] for m in med.values()))
+    print("%s ratio = %s us/query / that server's us/query (below 1.00: %s uses"
+          " less CPU per query)." % (reference, reference, reference))
+
+
+def main(argv):
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd = argv[0]
+    if cmd == "cpu" and len(argv) == 2:
+        print("%.2f" % tree_cpu(int(argv[1])))
+    elif cmd == "freeport":
+        print(freeport())
+    elif cmd == "record" and len(argv) == 9:
+        cmd_record(*argv[1:])
+    elif cmd == "table" and len(argv) >= 2:
+        ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"
+        cmd_table(argv[1], ref)
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

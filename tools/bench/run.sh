@@ -1,0 +1,402 @@
+#!/usr/bin/env bash
+# DNS benchmark: server CPU time per answered query for steerd, knotd, nsd
+# and gdnsd on the same generated zone and query mix, over UDP and TCP.
+#
+# Usage: tools/bench/run.sh [options]
+#   --servers LIST    comma-separated subset of steerd,knotd,nsd,gdnsd
+#                     (default: all that are installed / built)
+#   --steerd PATH     steerd binary (default: $STEERD, else build*/steerd
+#                     under the source tree, newest first)
+#   --transports LIST udp,tcp (default both)
+#   --udp-rate N      offered load for UDP, queries/s (default 50000)
+#   --tcp-rate N      offered load for TCP, queries/s (default 20000)
+#   --max             add a pass without a rate limit (dnsperf as fast as
+#                     its single core goes)
+#   --duration S      seconds per pass (default 15)
+#   --repeat N        passes per server/transport, the table shows medians
+#                     (default 1)
+#   --quick           short passes (3 s) and lower rates, to check the setup
+#   --dynamic         dynamic answers instead of the static zone: steerd's
+#                     weighted, geolocation and latency records against
+#                     gdnsd's weighted and geoip plugins, with and without
+#                     an EDNS Client Subnet option in the queries
+#   --mmdb FILE       geo database for --dynamic (default: MaxMind's
+#                     GeoIP2-City test database from the shared geo folder)
+#   --ecs SUBNET      client subnet sent with --dynamic (default 81.2.69.160/27,
+#                     GB/Europe in the test database)
+#   --out DIR         keep configs, logs, dnsperf outputs and results.tsv
+#                     there (default: a temporary folder, removed at the end)
+#
+# What it does: generates the zone (10,000 names) and the queries (80%
+# existing A, 10% AAAA, 5% NXDOMAIN, 5% MX/TXT/NS/SOA) with gen.py, writes a
+# minimal config per server, starts each server with one worker pinned to
+# the second CPU (1), runs dnsperf pinned to the first (0) at the same
+# offered load, reads the server's utime+stime from /proc before and after
+# each pass, and prints server CPU microseconds per answered query, QPS,
+# lost queries and steerd's ratio to each peer (tools/bench/README.md: how
+# to read it, and why CPU per query rather than QPS on a 2-core machine).
+# Loopback only; every server is stopped by its PID. Exit status 1 when a
+# server failed to start or answer.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+GEN="python3 $HERE/gen.py"
+REP="python3 $HERE/report.py"
+
+SERVERS=""
+TRANSPORTS="udp,tcp"
+UDP_RATE=50000
+TCP_RATE=20000
+MAXPASS=0
+DURATION=15
+REPEAT=1
+QUICK=0
+DYNAMIC=0
+MMDB="$TOP/../shared/geo/maxmind-test-data/GeoIP2-City-Test.mmdb"
+ECS_NET="81.2.69.160/27"
+OUT=""
+STEERD_BIN=${STEERD:-}
+
+die() { echo "run.sh: $*" >&2; exit 2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --servers) SERVERS=$2; shift ;;
+    --steerd) STEERD_BIN=$2; shift ;;
+    --transports) TRANSPORTS=$2; shift ;;
+    --udp-rate) UDP_RATE=$2; shift ;;
+    --tcp-rate) TCP_RATE=$2; shift ;;
+    --max) MAXPASS=1 ;;
+    --duration) DURATION=$2; shift ;;
+    --repeat) REPEAT=$2; shift ;;
+    --quick) QUICK=1 ;;
+    --dynamic) DYNAMIC=1 ;;
+    --mmdb) MMDB=$2; shift ;;
+    --ecs) ECS_NET=$2; shift ;;
+    --out) OUT=$2; shift ;;
+    -h | --help) usage 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
+    esac
+    shift
+done
+
+if [ "$QUICK" = 1 ]; then
+    DURATION=3
+    UDP_RATE=$((UDP_RATE / 4))
+    TCP_RATE=$((TCP_RATE / 4))
+fi
+
+command -v dnsperf >/dev/null || die "dnsperf not installed (apt-get install dnsperf)"
+command -v dig >/dev/null || die "dig not installed (apt-get install bind9-dnsutils)"
+command -v taskset >/dev/null || die "taskset not installed (util-linux)"
+# the first two CPUs this process may use (containers restrict the set)
+CPUS=$(python3 -c 'import os; print(" ".join(map(str, sorted(os.sched_getaffinity(0))[:2])))')
+read -r CLIENT_CPU SERVER_CPU <<<"$CPUS"
+if [ -z "$SERVER_CPU" ]; then
+    # one CPU: no separation possible, measure anyway
+    SERVER_CPU=$CLIENT_CPU
+    echo "run.sh: only one CPU: server and dnsperf share it" >&2
+fi
+
+if [ -z "$STEERD_BIN" ]; then
+    # newest build of steerd in the tree
+    STEERD_BIN=$(ls -t "$TOP"/steerd "$TOP"/build*/steerd 2>/dev/null | head -1 || true)
+fi
+
+if [ -z "$SERVERS" ]; then
+    if [ "$DYNAMIC" = 1 ]; then SERVERS="steerd,gdnsd"; else SERVERS="steerd,knotd,nsd,gdnsd"; fi
+fi
+IFS=, read -r -a SERVER_LIST <<<"$SERVERS"
+IFS=, read -r -a TRANSPORT_LIST <<<"$TRANSPORTS"
+for s in "${SERVER_LIST[@]}"; do
+    case $s in
+    steerd) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
+    knotd | nsd | gdnsd) command -v "$s" >/dev/null || die "$s not installed" ;;
+    *) die "unknown server $s (steerd, knotd, nsd, gdnsd)" ;;
+    esac
+done
+if [ "$DYNAMIC" = 1 ]; then
+    [ -r "$MMDB" ] || die "geo database $MMDB not readable (use --mmdb FILE)"
+    for s in "${SERVER_LIST[@]}"; do
+        case $s in steerd | gdnsd) ;; *) die "--dynamic compares steerd and gdnsd only" ;; esac
+    done
+fi
+
+if [ -n "$OUT" ]; then
+    mkdir -p "$OUT"
+    WORK=$(cd "$OUT" && pwd)
+    KEEP=1
+else
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/steer-bench.XXXXXX")
+    KEEP=0
+fi
+RESULTS=$WORK/results.tsv
+: >"$RESULTS"
+
+SPID=""
+SCMD=()
+stop_server() {
+    [ -n "$SPID" ] || return 0
+    kill "$SPID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SPID" 2>/dev/null || true
+    wait "$SPID" 2>/dev/null || true
+    SPID=""
+}
+cleanup() {
+    stop_server
+    if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "generating zone and queries in $WORK" >&2
+$GEN static "$WORK"
+ZONEFILE=$WORK/bench.test.zone
+
+# ---- per-server configs and start commands ---------------------------------
+
+# cfg_knotd DIR PORT ZONEFILE: a minimal knotd config, one worker of each kind
+cfg_knotd() {
+    local d=$1 port=$2 zf=$3
+    mkdir -p "$d"
+    cat >"$d/knot.conf" <<EOF
+server:
+    rundir: "$d"
+    listen: 127.0.0.1@$port
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+log:
+  - target: stderr
+    any: warning
+database:
+    storage: "$d"
+template:
+  - id: default
+    storage: "$d"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: bench.test
+    file: "$zf"
+EOF
+    SCMD=(knotd -c "$d/knot.conf")
+}
+
+# cfg_nsd DIR PORT ZONEFILE: NSD with one server process, no database, no
+# remote control, everything under DIR
+cfg_nsd() {
+    local d=$1 port=$2 zf=$3
+    mkdir -p "$d"
+    cat >"$d/nsd.conf" <<EOF
+server:
+    ip-address: 127.0.0.1@$port
+    server-count: 1
+    do-ip6: no
+    username: ""
+    chroot: ""
+    zonesdir: "$d"
+    database: ""
+    pidfile: "$d/nsd.pid"
+    zonelistfile: "$d/zone.list"
+    xfrdfile: "$d/xfrd.state"
+    xfrdir: "$d"
+    logfile: "$d/nsd.log"
+    verbosity: 1
+    tcp-count: 256
+    # Debian builds NSD with response rate limiting on: a benchmark from
+    # one address would be rate limited
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+remote-control:
+    control-enable: no
+zone:
+    name: bench.test
+    zonefile: "$zf"
+EOF
+    SCMD=(nsd -d -c "$d/nsd.conf")
+}
+
+# cfg_gdnsd DIR PORT ZONEFILE [PLUGINS]: gdnsd 3 config dir, one UDP and one
+# TCP thread, private run and state dirs
+cfg_gdnsd() {
+    local d=$1 port=$2 zf=$3 plugins=${4:-}
+    mkdir -p "$d/zones" "$d/run" "$d/state"
+    cp "$zf" "$d/zones/bench.test"
+    {
+        echo "options => {"
+        echo "  listen => [ 127.0.0.1:$port ]"
+        echo "  udp_threads => 1"
+        echo "  tcp_threads => 1"
+        echo "  run_dir => $d/run"
+        echo "  state_dir => $d/state"
+        echo "}"
+        [ -n "$plugins" ] && cat "$plugins"
+    } >"$d/config"
+    SCMD=(gdnsd -c "$d" start)
+}
+
+cfg_steerd() {
+    local port=$2 zf=$3
+    SCMD=("$STEERD_BIN" --listen "127.0.0.1:$port" --zone "bench.test:$zf" --workers 1)
+}
+
+# wait_ready PORT PID: until the server answers the apex SOA authoritatively
+wait_ready() {
+    local port=$1 pid=$2 out
+    for _ in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || return 1
+        out=$(dig @127.0.0.1 -p "$port" +norec +time=1 +tries=1 bench.test SOA 2>/dev/null || true)
+        if printf '%s\n' "$out" | grep -q 'status: NOERROR' &&
+            printf '%s\n' "$out" | grep -q 'flags:[^;]* aa'; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# start_server NAME PORT: start SCMD pinned to SERVER_CPU, set SPID; logs in
+# WORK/NAME.log
+start_server() {
+    local name=$1 port=$2
+    echo "starting $name: ${SCMD[*]}" >&2
+    taskset -c "$SERVER_CPU" "${SCMD[@]}" >"$WORK/$name.log" 2>&1 &
+    SPID=$!
+    if ! wait_ready "$port" "$SPID"; then
+        echo "run.sh: $name did not answer on 127.0.0.1:$port; its log:" >&2
+        tail -20 "$WORK/$name.log" >&2
+        stop_server
+        return 1
+    fi
+}
+
+# one_pass SCENARIO SERVER TRANSPORT RATE QUERYFILE PORT [dnsperf args]
+one_pass() {
+    local scen=$1 srv=$2 tr=$3 rate=$4 qf=$5 port=$6
+    shift 6
+    local args=(-s 127.0.0.1 -p "$port" -d "$qf" -l "$DURATION" -t 2)
+    if [ "$tr" = tcp ]; then args+=(-m tcp -c 8 -q 256); else args+=(-c 4 -q 512); fi
+    [ "$rate" = max ] || args+=(-Q "$rate")
+    local n=$((${#RUNNO[@]} + 1))
+    RUNNO+=("$n")
+    local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
+    local c0 c1
+    c0=$($REP cpu "$SPID")
+    taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$perf" 2>&1 || true
+    c1=$($REP cpu "$SPID")
+    if ! grep -q 'Queries completed' "$perf"; then
+        echo "run.sh: dnsperf failed against $srv:" >&2
+        tail -5 "$perf" >&2
+        return 1
+    fi
+    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf"
+}
+RUNNO=()
+
+# warm_up TRANSPORT PORT QUERYFILE [dnsperf args]: one unmeasured second at
+# the pass rate, so start-up work (lazy allocation, first-touch page faults,
+# cache warming) is not counted, and losses in it are not reported
+warm_up() {
+    local tr=$1 port=$2 qf=$3
+    shift 3
+    local args=(-s 127.0.0.1 -p "$port" -d "$qf" -l 1 -t 1 -Q "$(rate_for "$tr")")
+    [ "$tr" = tcp ] && args+=(-m tcp -c 8)
+    taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$WORK/warmup.txt" 2>&1 || true
+}
+
+rate_for() {
+    if [ "$1" = tcp ]; then echo "$TCP_RATE"; else echo "$UDP_RATE"; fi
+}
+
+# passes SCENARIO SERVER PORT QUERYFILE [dnsperf args]: every transport and
+# rate, REPEAT times
+passes() {
+    local scen=$1 srv=$2 port=$3 qf=$4
+    shift 4
+    local tr rate i rates
+    for tr in "${TRANSPORT_LIST[@]}"; do
+        warm_up "$tr" "$port" "$qf" "$@"
+        rates=$(rate_for "$tr")
+        [ "$MAXPASS" = 1 ] && rates="$rates max"
+        for rate in $rates; do
+            for i in $(seq 1 "$REPEAT"); do
+                one_pass "$scen" "$srv" "$tr" "$rate" "$qf" "$port" "$@" || return 1
+            done
+        done
+    done
+}
+
+FAILED=()
+
+run_static() {
+    local srv port
+    for srv in "${SERVER_LIST[@]}"; do
+        port=$($REP freeport)
+        cfg_"$srv" "$WORK/$srv" "$port" "$ZONEFILE"
+        if start_server "$srv" "$port"; then
+            passes static "$srv" "$port" "$WORK/queries.txt" || FAILED+=("$srv")
+        else
+            FAILED+=("$srv")
+        fi
+        stop_server
+    done
+}
+
+run_dynamic() {
+    local srv port ecs scen qf
+    ecs=$($GEN ecs "$ECS_NET")
+    for srv in "${SERVER_LIST[@]}"; do
+        port=$($REP freeport)
+        $GEN dynamic "$WORK" --mmdb "$MMDB" --listen "127.0.0.1:$port"
+        case $srv in
+        steerd) SCMD=("$STEERD_BIN" -c "$WORK/dyn/steerd.yaml") ;;
+        gdnsd) cfg_gdnsd "$WORK/gdnsd-dyn" "$port" "$WORK/dyn/gdnsd-zone" "$WORK/dyn/gdnsd-plugins" ;;
+        esac
+        if ! start_server "$srv" "$port"; then
+            FAILED+=("$srv")
+            continue
+        fi
+        for scen in weighted geo geo+ecs latency latency+ecs; do
+            qf=$WORK/dyn/q-${scen%+ecs}.txt
+            # the first query of each kind must get an answer, or the
+            # server does not serve the record at all
+            local qname ans subnet=()
+            qname=$(head -1 "$qf" | cut -d' ' -f1)
+            [ "$scen" != "${scen%+ecs}" ] && subnet=(+subnet="$ECS_NET")
+            ans=$(dig @127.0.0.1 -p "$port" +norec +short "${subnet[@]}" "$qname" A 2>/dev/null | tr '\n' ' ')
+            if [ -z "$ans" ]; then
+                echo "run.sh: $srv gives no answer for $qname A" >&2
+                FAILED+=("$srv:$scen")
+                continue
+            fi
+            echo "  $scen: $qname A ${subnet[*]} -> $ans" >&2
+            if [ "$scen" != "${scen%+ecs}" ]; then
+                passes "$scen" "$srv" "$port" "$qf" -E "$ecs" || FAILED+=("$srv:$scen")
+            else
+                passes "$scen" "$srv" "$port" "$qf" || FAILED+=("$srv:$scen")
+            fi
+        done
+        stop_server
+    done
+}
+
+echo "servers on CPU $SERVER_CPU, dnsperf on CPU $CLIENT_CPU, $DURATION s per pass" >&2
+if [ "$DYNAMIC" = 1 ]; then run_dynamic; else run_static; fi
+
+echo
+if [ -s "$RESULTS" ]; then
+    ref=steerd
+    printf '%s\n' "${SERVER_LIST[@]}" | grep -qx steerd || ref=${SERVER_LIST[0]}
+    $REP table "$RESULTS" --reference "$ref"
+fi
+[ "$KEEP" = 1 ] && echo "raw results: $RESULTS"
+if [ ${#FAILED[@]} -gt 0 ]; then
+    echo "failed: ${FAILED[*]}" >&2
+    exit 1
+fi
+exit 0
