@@ -4,3 +4,9 @@ src_libsteer_a_SOURCES += \
 	src/dns/name.c src/dns/name.h \
 	src/dns/query.c src/dns/query.h \
 	src/dns/response.c src/dns/response.h
+
+check_PROGRAMS += tests/unit/test_dns_query
+TESTS += tests/unit/test_dns_query
+tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c
+tests_unit_test_dns_query_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_dns_query_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

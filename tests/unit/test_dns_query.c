@@ -1,0 +1,599 @@
+/* Query parser, name handling and response writer: hand-made messages,
+ * every FORMERR and drop case, EDNS and Client Subnet. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "common/errors.h"
+#include "dns/name.h"
+#include "dns/query.h"
+#include "dns/response.h"
+
+#include <string.h>
+
+/* A message under construction. */
+typedef struct msg {
+	uint8_t b[4096];
+	size_t len;
+} msg_t;
+
+static void put8(msg_t *m, uint8_t v)
+{
+	m->b[m->len++] = v;
+}
+
+static void put16(msg_t *m, uint16_t v)
+{
+	put8(m, (uint8_t)(v >> 8));
+	put8(m, (uint8_t)v);
+}
+
+static void put_bytes(msg_t *m, const void *p, size_t n)
+{
+	memcpy(m->b + m->len, p, n);
+	m->len += n;
+}
+
+static void put_name(msg_t *m, const char *s)
+{
+	uint8_t w[255];
+	int n = st_name_from_str(s, w, sizeof(w));
+	assert_true(n > 0);
+	put_bytes(m, w, (size_t)n);
+}
+
+static void header(msg_t *m, uint16_t id, uint8_t f1, uint16_t qd, uint16_t an, uint16_t ns,
+		   uint16_t ar)
+{
+	m->len = 0;
+	put16(m, id);
+	put8(m, f1);
+	put8(m, 0);
+	put16(m, qd);
+	put16(m, an);
+	put16(m, ns);
+	put16(m, ar);
+}
+
+static void question(msg_t *m, const char *name, uint16_t type)
+{
+	put_name(m, name);
+	put16(m, type);
+	put16(m, ST_CLASS_IN);
+}
+
+/* OPT: payload, version, DO, then raw option bytes. */
+static void opt(msg_t *m, uint16_t payload, uint8_t version, bool dnssec, const uint8_t *opts,
+		size_t optlen)
+{
+	put8(m, 0);
+	put16(m, ST_TYPE_OPT);
+	put16(m, payload);
+	put8(m, 0);
+	put8(m, version);
+	put16(m, dnssec ? 0x8000 : 0);
+	put16(m, (uint16_t)optlen);
+	if (optlen)
+		put_bytes(m, opts, optlen);
+}
+
+static void query(msg_t *m, const char *name, uint16_t type)
+{
+	header(m, 0x1234, ST_FLAG1_RD, 1, 0, 0, 0);
+	question(m, name, type);
+}
+
+static int parse(msg_t *m, st_query_t *q)
+{
+	return st_query_parse(m->b, m->len, q);
+}
+
+/* An ECS option: family, source, scope, address bytes. */
+static size_t ecs(uint8_t *o, uint16_t family, uint8_t source, uint8_t scope, const uint8_t *addr,
+		  size_t alen)
+{
+	o[0] = 0;
+	o[1] = 8;
+	o[2] = 0;
+	o[3] = (uint8_t)(4 + alen);
+	o[4] = (uint8_t)(family >> 8);
+	o[5] = (uint8_t)family;
+	o[6] = source;
+	o[7] = scope;
+	memcpy(o + 8, addr, alen);
+	return 8 + alen;
+}
+
+static void ecs_query(msg_t *m, uint16_t family, uint8_t source, uint8_t scope,
+		      const uint8_t *addr, size_t alen)
+{
+	uint8_t o[64];
+	size_t n = ecs(o, family, source, scope, addr, alen);
+	header(m, 1, 0, 1, 0, 0, 1);
+	question(m, "www.example.test.", ST_TYPE_A);
+	opt(m, 1232, 0, false, o, n);
+}
+
+static void test_plain_query(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, "WwW.ExAmple.TEST.", ST_TYPE_AAAA);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.id, 0x1234);
+	assert_int_equal(q.qtype, ST_TYPE_AAAA);
+	assert_int_equal(q.qclass, ST_CLASS_IN);
+	assert_int_equal(q.qname_len, 18);
+	assert_int_equal(q.qlabels, 3);
+	assert_memory_equal(q.qname, "\3www\7example\4test", 18);
+	assert_memory_equal(q.qname_orig, "\3WwW\7ExAmple\4TEST", 18);
+	assert_false(q.has_edns);
+	assert_true(q.has_question);
+}
+
+static void test_drops(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, "a.test.", ST_TYPE_A);
+	assert_int_equal(st_query_parse(m.b, 11, &q), ST_EDROP);
+	assert_int_equal(st_query_parse(m.b, 0, &q), ST_EDROP);
+	m.b[2] |= ST_FLAG1_QR;
+	assert_int_equal(parse(&m, &q), ST_EDROP);
+}
+
+static void test_notimp(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, "a.test.", ST_TYPE_SOA);
+	m.b[2] = (uint8_t)(4 << 3); /* NOTIFY */
+	assert_int_equal(parse(&m, &q), ST_ENOTIMP);
+	assert_true(q.has_question);
+	assert_int_equal(q.opcode, 4);
+	header(&m, 1, 2 << 3, 0, 0, 0, 0); /* STATUS, no question */
+	assert_int_equal(parse(&m, &q), ST_ENOTIMP);
+	assert_false(q.has_question);
+}
+
+static void test_qdcount(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	header(&m, 1, 0, 0, 0, 0, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	header(&m, 1, 0, 2, 0, 0, 0);
+	question(&m, "a.test.", ST_TYPE_A);
+	question(&m, "b.test.", ST_TYPE_A);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_false(q.has_question);
+}
+
+static void test_truncated(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, "www.example.test.", ST_TYPE_A);
+	for (size_t len = 12; len < m.len; len++)
+		assert_int_equal(st_query_parse(m.b, len, &q), ST_EFORMERR);
+	assert_int_equal(st_query_parse(m.b, m.len, &q), 0);
+	/* An additional record promised but missing. */
+	m.b[11] = 1;
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* A record whose RDATA runs past the end. */
+	put8(&m, 0);
+	put16(&m, ST_TYPE_A);
+	put16(&m, 1);
+	put16(&m, 0);
+	put16(&m, 0);
+	put16(&m, 8);
+	put_bytes(&m, "\1\2\3\4", 4);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	m.b[m.len - 5] = 4; /* RDLENGTH 4: now it fits */
+	assert_int_equal(parse(&m, &q), 0);
+}
+
+static void test_bad_labels(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	header(&m, 1, 0, 1, 0, 0, 0);
+	put8(&m, 0x41); /* extended label type 01 */
+	put_bytes(&m, "a", 1);
+	put8(&m, 0);
+	put16(&m, 1);
+	put16(&m, 1);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	m.b[12] = 0x81; /* reserved 10 */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* Label running past the end. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	put8(&m, 40);
+	put_bytes(&m, "abc", 3);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+}
+
+static void test_compression_loops(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	/* A pointer to itself. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	put8(&m, 0xc0);
+	put8(&m, 12);
+	put16(&m, 1);
+	put16(&m, 1);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* A pointer forwards. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	put8(&m, 0xc0);
+	put8(&m, 18);
+	put16(&m, 1);
+	put16(&m, 1);
+	put8(&m, 1);
+	put8(&m, 'a');
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* A pointer past the end. */
+	m.b[13] = 0xff;
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* Label, then a pointer back to that label: a two-step loop. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	put8(&m, 1);
+	put8(&m, 'a');
+	put8(&m, 0xc0);
+	put8(&m, 12);
+	put16(&m, 1);
+	put16(&m, 1);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+}
+
+static void test_backward_pointer(void **state)
+{
+	/* Names in the message body may point back at the question. */
+	uint8_t msgb[] = {0,    1,    0, 0, 0,    1, 0, 0, 0,   0, 0,   0, 1,   'a', 4, 't',
+			  'e',  's',  't', 0, 0,    1, 0, 1, 1,   'x', 0xc0, 12};
+	uint8_t orig[255], lc[255], len, labels;
+	size_t pos = 24;
+	assert_int_equal(st_name_parse(msgb, sizeof(msgb), &pos, orig, lc, &len, &labels), 0);
+	assert_int_equal(pos, sizeof(msgb));
+	assert_int_equal(len, 10);
+	assert_int_equal(labels, 3);
+	assert_memory_equal(lc, "\1x\1a\4test", 10);
+	/* Same bytes, pointer aimed at itself (offset 26). */
+	msgb[27] = 26;
+	pos = 24;
+	assert_int_equal(st_name_parse(msgb, sizeof(msgb), &pos, orig, lc, &len, &labels),
+			 ST_EFORMERR);
+}
+
+static void test_name_too_long(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	header(&m, 1, 0, 1, 0, 0, 0);
+	/* 4 labels of 63 = 256 bytes with the root: one too many. */
+	for (int i = 0; i < 4; i++) {
+		put8(&m, 63);
+		for (int j = 0; j < 63; j++)
+			put8(&m, 'a');
+	}
+	put8(&m, 0);
+	put16(&m, 1);
+	put16(&m, 1);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* 3 x 63 + 61 + root = 255: the limit. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	for (int i = 0; i < 3; i++) {
+		put8(&m, 63);
+		for (int j = 0; j < 63; j++)
+			put8(&m, 'b');
+	}
+	put8(&m, 61);
+	for (int j = 0; j < 61; j++)
+		put8(&m, 'c');
+	put8(&m, 0);
+	put16(&m, 1);
+	put16(&m, 1);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.qname_len, 255);
+}
+
+static void test_root_query(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, ".", ST_TYPE_NS);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.qname_len, 1);
+	assert_int_equal(q.qlabels, 0);
+}
+
+static void test_edns(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	uint8_t unknown[] = {0xfd, 0xe9, 0, 3, 'x', 'y', 'z', 0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 4096, 0, true, unknown, sizeof(unknown));
+	assert_int_equal(parse(&m, &q), 0);
+	assert_true(q.has_edns);
+	assert_true(q.edns_do);
+	assert_int_equal(q.edns_payload, 4096);
+	assert_int_equal(q.edns_version, 0);
+	assert_false(q.has_ecs);
+
+	/* Version 1 parses (the engine answers BADVERS). */
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 512, 1, false, NULL, 0);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.edns_version, 1);
+	assert_false(q.edns_do);
+}
+
+static void test_edns_formerr(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	/* Two OPT records. */
+	header(&m, 1, 0, 1, 0, 0, 2);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, NULL, 0);
+	opt(&m, 1232, 0, false, NULL, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* OPT in the answer section. */
+	header(&m, 1, 0, 1, 1, 0, 0);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, NULL, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* OPT in the authority section. */
+	m.b[7] = 0;
+	m.b[9] = 1;
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* OPT owned by a name other than the root. */
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	put8(&m, 1);
+	put8(&m, 'x');
+	opt(&m, 1232, 0, false, NULL, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* An option running past the RDATA. */
+	uint8_t bad[] = {0, 10, 0, 9, 1, 2, 3, 4};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, bad, sizeof(bad));
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* Less than an option header left. */
+	uint8_t stub[] = {0, 10, 0};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, stub, sizeof(stub));
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+}
+
+static void test_ecs_valid(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	uint8_t v4[] = {192, 0, 2};
+	ecs_query(&m, 1, 24, 0, v4, 3);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_true(q.has_ecs);
+	assert_int_equal(q.ecs_family, 1);
+	assert_int_equal(q.ecs_source, 24);
+	assert_memory_equal(q.ecs_addr, "\xc0\x00\x02\x00", 4);
+
+	uint8_t v4b[] = {198, 51, 100, 128};
+	ecs_query(&m, 1, 25, 0, v4b, 4);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.ecs_source, 25);
+
+	uint8_t v6[] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0x56};
+	ecs_query(&m, 2, 56, 0, v6, 7);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.ecs_family, 2);
+	assert_int_equal(q.ecs_source, 56);
+
+	ecs_query(&m, 1, 0, 0, NULL, 0);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_true(q.has_ecs);
+	assert_int_equal(q.ecs_source, 0);
+}
+
+static void test_ecs_formerr(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	uint8_t a[17] = {192, 0, 2, 1};
+	ecs_query(&m, 3, 24, 0, a, 3); /* unknown family */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	ecs_query(&m, 1, 33, 0, a, 5); /* prefix beyond IPv4 */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	ecs_query(&m, 2, 129, 0, a, 17); /* prefix beyond IPv6 */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	ecs_query(&m, 1, 24, 24, a, 3); /* scope set in a query */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	ecs_query(&m, 1, 24, 0, a, 4); /* too many address bytes */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	ecs_query(&m, 1, 24, 0, a, 2); /* too few */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	uint8_t b[] = {192, 0, 2, 1};
+	ecs_query(&m, 1, 31, 0, b, 4); /* bit set beyond the prefix */
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* Shorter than family + prefixes. */
+	uint8_t stub[] = {0, 8, 0, 2, 0, 1};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, stub, sizeof(stub));
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	/* Two ECS options. */
+	uint8_t two[64];
+	size_t n = ecs(two, 1, 8, 0, b, 1);
+	n += ecs(two + n, 1, 8, 0, b, 1);
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, two, n);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_true(q.has_edns); /* the answer can still carry an OPT */
+}
+
+static void test_name_helpers(void **state)
+{
+	uint8_t w[255];
+	char buf[1024];
+	assert_int_equal(st_name_from_str("Www.Example.TEST.", w, sizeof(w)), 18);
+	assert_int_equal(st_name_length(w, sizeof(w)), 18);
+	assert_int_equal(st_name_to_str(w, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "Www.Example.TEST.");
+	assert_int_equal(st_name_from_str("a\\.b.c\\032d.", w, sizeof(w)), 9);
+	assert_int_equal(st_name_to_str(w, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a\\.b.c\\032d.");
+	assert_true(st_name_from_str("a..b.", w, sizeof(w)) < 0);
+	assert_int_equal(st_name_from_str(".", w, sizeof(w)), 1);
+	assert_int_equal(st_name_to_str(w, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, ".");
+
+	uint8_t offs[ST_DNS_MAX_LABELS];
+	st_name_from_str("a.bb.ccc.", w, sizeof(w));
+	assert_int_equal(st_name_labels(w, offs), 3);
+	assert_int_equal(offs[0], 0);
+	assert_int_equal(offs[1], 2);
+	assert_int_equal(offs[2], 5);
+
+	/* Suffix tests land on label boundaries only. */
+	uint8_t apex[255];
+	int al = st_name_from_str("example.test.", apex, sizeof(apex));
+	int nl = st_name_from_str("www.example.test.", w, sizeof(w));
+	assert_true(st_name_in(w, (size_t)nl, apex, (size_t)al));
+	assert_true(st_name_in(apex, (size_t)al, apex, (size_t)al));
+	nl = st_name_from_str("wwwexample.test.", w, sizeof(w));
+	assert_false(st_name_in(w, (size_t)nl, apex, (size_t)al));
+	nl = st_name_from_str("xexample.test.", w, sizeof(w));
+	assert_false(st_name_in(w, (size_t)nl, apex, (size_t)al));
+	nl = st_name_from_str("test.", w, sizeof(w));
+	assert_false(st_name_in(w, (size_t)nl, apex, (size_t)al));
+
+	/* Malformed uncompressed names. */
+	uint8_t ptr[] = {1, 'a', 0xc0, 12};
+	assert_int_equal(st_name_length(ptr, sizeof(ptr)), 0);
+	uint8_t unterminated[] = {1, 'a', 1, 'b'};
+	assert_int_equal(st_name_length(unterminated, sizeof(unterminated)), 0);
+	assert_true(st_name_equal_ci((const uint8_t *)"\3AbC", (const uint8_t *)"\3aBc", 4));
+}
+
+static void test_writer(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	uint8_t out[512];
+	st_resp_t r;
+	query(&m, "WWW.example.test.", ST_TYPE_A);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
+	assert_int_equal(r.len, 12 + 18 + 4);
+	assert_memory_equal(out + 12, "\3WWW\7example\4test", 18);
+	assert_int_equal(out[2], ST_FLAG1_QR | ST_FLAG1_RD);
+
+	/* A record with its owner pointing at the question. */
+	uint8_t rr[] = {0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4, 192, 0, 2, 1};
+	int off = st_resp_rr(&r, ST_SECTION_ANSWER, ST_RESP_QNAME_OFF, rr, sizeof(rr), UINT32_MAX);
+	assert_int_equal(off, 34 + 2 + 10);
+	assert_int_equal(out[34], 0xc0);
+	assert_int_equal(out[35], 12);
+
+	/* A name sharing a suffix with the question compresses to a pointer. */
+	uint8_t name[255];
+	int nl = st_name_from_str("lb.EXAMPLE.test.", name, sizeof(name));
+	off = st_resp_rr_name(&r, ST_SECTION_ANSWER, ST_RESP_QNAME_OFF, ST_TYPE_CNAME, 20, name,
+			      (size_t)nl);
+	assert_true(off > 0);
+	assert_memory_equal(out + off, "\2lb\xc0\x10", 5);
+	assert_int_equal(st_get16(out + off - 2), 5); /* RDLENGTH */
+	/* The whole question name compresses to a bare pointer. */
+	nl = st_name_from_str("www.example.test.", name, sizeof(name));
+	off = st_resp_name(&r, name, (size_t)nl);
+	assert_int_equal(out[off], 0xc0);
+	assert_int_equal(out[off + 1], 12);
+
+	/* OPT with Client Subnet echoed. */
+	uint8_t v4[] = {192, 0, 2};
+	ecs_query(&m, 1, 24, 0, v4, 3);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
+	size_t before = r.len;
+	assert_int_equal(st_resp_opt_size(&q, true), 11 + 8 + 3);
+	assert_int_equal(st_resp_opt(&r, &q, 1232, 16, true, 0), 0);
+	assert_int_equal(r.len - before, 22);
+	assert_int_equal(st_get16(out + before + 3), 1232);
+	assert_int_equal(out[before + 5], 1); /* BADVERS upper bits */
+	assert_int_equal(st_get16(out + before + 15), 1);
+	assert_int_equal(out[before + 17], 24);
+	assert_int_equal(out[before + 18], 0);
+	assert_memory_equal(out + before + 19, v4, 3);
+	assert_int_equal(st_resp_finish(&r), before + 22);
+	assert_int_equal(st_get16(out + 10), 1);
+
+	/* Records that do not fit report it and leave the message whole. */
+	assert_int_equal(st_resp_begin(&r, out, 40, &q, true), 0);
+	size_t len = r.len;
+	assert_int_equal(st_resp_rr(&r, ST_SECTION_ANSWER, 12, rr, sizeof(rr), UINT32_MAX),
+			 ST_ETRUNC);
+	assert_int_equal(r.len, len);
+	assert_int_equal(r.count[0], 0);
+}
+
+static void test_writer_far_owner(void **state)
+{
+	/* Owners beyond the 14-bit pointer range are written out. */
+	static uint8_t out[20000];
+	msg_t m;
+	st_query_t q;
+	st_resp_t r;
+	query(&m, "a.test.", ST_TYPE_TXT);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
+	uint8_t big[10 + 200];
+	memset(big, 'x', sizeof(big));
+	big[0] = 0;
+	big[1] = 16;
+	big[2] = 0;
+	big[3] = 1;
+	st_put16(big + 8, 200);
+	while (r.len < 0x4000)
+		assert_true(st_resp_rr(&r, ST_SECTION_ANSWER, 12, big, sizeof(big), 60) > 0);
+	uint8_t name[255];
+	int nl = st_name_from_str("far.away.", name, sizeof(name));
+	int at = st_resp_name(&r, name, (size_t)nl);
+	assert_true(at >= 0x4000);
+	size_t before = r.len;
+	assert_true(st_resp_rr(&r, ST_SECTION_ANSWER, (size_t)at, big, sizeof(big), 60) > 0);
+	assert_memory_equal(out + before, name, (size_t)nl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_query),
+		cmocka_unit_test(test_drops),
+		cmocka_unit_test(test_notimp),
+		cmocka_unit_test(test_qdcount),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_bad_labels),
+		cmocka_unit_test(test_compression_loops),
+		cmocka_unit_test(test_backward_pointer),
+		cmocka_unit_test(test_name_too_long),
+		cmocka_unit_test(test_root_query),
+		cmocka_unit_test(test_edns),
+		cmocka_unit_test(test_edns_formerr),
+		cmocka_unit_test(test_ecs_valid),
+		cmocka_unit_test(test_ecs_formerr),
+		cmocka_unit_test(test_name_helpers),
+		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_writer_far_owner),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
