@@ -2,4 +2,5 @@
 # timings never decide a test). The self-test only proves the harness runs.
 EXTRA_DIST += tools/bench/run.sh tools/bench/gen.py tools/bench/report.py \
 	tools/bench/README.md
+TESTS += tests/smoke/bench-selftest.sh
 EXTRA_DIST += tests/smoke/bench-selftest.sh
