@@ -1,1 +1,18 @@
-# src/zone
+# src/zone: master files (ldns) -> immutable snapshots, zone sets
+src_libsteer_a_SOURCES += \
+	src/zone/zone.h src/zone/internal.h \
+	src/zone/parse.c src/zone/build.c src/zone/zone.c src/zone/zoneset.c
+
+# A loader that prints load time and memory (used by tools/zone-load-compare.sh)
+noinst_PROGRAMS += tools/zone-load
+tools_zone_load_SOURCES = tools/zone-load.c
+tools_zone_load_LDADD = $(STEER_LIBS)
+EXTRA_DIST += tools/zone-gen.py
+
+check_PROGRAMS += tests/unit/test_zone
+TESTS += tests/unit/test_zone
+tests_unit_test_zone_SOURCES = tests/unit/test_zone.c
+tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_zone_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_zone_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/zones-good tests/data/zones-bad

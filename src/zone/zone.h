@@ -16,7 +16,8 @@ enum {
 	ST_NODE_ENT = 1 << 2,       /* empty non-terminal: exists, owns no RRsets */
 	ST_NODE_WILDCARD = 1 << 3,  /* this node's name starts with the '*' label */
 	ST_NODE_HAS_WILDCARD_CHILD = 1 << 4, /* "*.<this name>" exists */
-	ST_NODE_GLUE = 1 << 5,      /* at or below a zone cut (not authoritative) */
+	ST_NODE_GLUE = 1 << 5,      /* at (with DELEG) or below a zone cut: not authoritative,
+	                             * holds only NS/DS at the cut and A/AAAA glue */
 };
 
 /* One RRset in wire form, ready to copy into a response.
@@ -67,7 +68,9 @@ typedef struct st_zone_dyn {
 /* Load and compile a zone. `origin` is the presentation name ("example.test."),
  * `file` the master file. Dynamic RRsets are grafted in (a dynamic owner with
  * static data of the same type, or a CNAME conflict, is an error). On error
- * returns ST_EZONE/ST_EIO/ST_ENOMEM with diag "file:line: what is wrong". */
+ * returns ST_EZONE/ST_EIO/ST_ENOMEM with diag "file:line: what is wrong" and
+ * nothing allocated. Warnings (TTLs unified inside an RRset, data hidden by
+ * a delegation) are logged. Duplicate records are collapsed. */
 int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
 		 st_zone_t **out, st_diag_t *diag);
 /* Zones are reference counted so that zone sets built by a reload can share
@@ -83,8 +86,12 @@ uint32_t st_zone_serial(const st_zone_t *zone);
 size_t st_zone_record_count(const st_zone_t *zone);
 const char *st_zone_file(const st_zone_t *zone);
 uint64_t st_zone_loaded_at(const st_zone_t *zone); /* st_real_ns() at load */
+const char *st_zone_name(const st_zone_t *zone);   /* origin, presentation form */
+size_t st_zone_node_count(const st_zone_t *zone);  /* owner names, ENTs included */
+size_t st_zone_memory(const st_zone_t *zone);      /* bytes held by the snapshot */
 
-/* Exact lookup of a canonical wire name (must be at or below the apex). */
+/* Exact lookup of a wire name (at or below the apex). Names compare without
+ * regard to ASCII case, so the query name can be used as received. */
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len);
 /* The RRset of `type` at a node, or NULL. */
 const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
@@ -96,7 +103,8 @@ int st_zoneset_add(st_zoneset_t *set, st_zone_t *zone);
 /* Remove and return the zone of that (canonical wire) name, or NULL. */
 st_zone_t *st_zoneset_take(st_zoneset_t *set, const uint8_t *apex, size_t len);
 void st_zoneset_free(st_zoneset_t *set);
-/* The zone with the longest apex that is a suffix of name, or NULL (REFUSED). */
+/* The zone with the longest apex that is a suffix of name (any case), or
+ * NULL (REFUSED). */
 const st_zone_t *st_zoneset_find(const st_zoneset_t *set, const uint8_t *name, size_t len);
 size_t st_zoneset_count(const st_zoneset_t *set);
 const st_zone_t *st_zoneset_get(const st_zoneset_t *set, size_t i);

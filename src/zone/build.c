@@ -1,0 +1,752 @@
+/* Zone builder: collects parsed records, checks them (SOA, NS, CNAME,
+ * delegations and glue, dynamic RRsets) and compiles the immutable snapshot
+ * into a handful of arenas. */
+#include "config.h"
+
+#include "zone/internal.h"
+
+#include "common/log.h"
+
+#include <ldns/ldns.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
+
+static void *grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return p;
+	size_t n = *cap ? *cap : 64;
+	while (n < need)
+		n *= 2;
+	void *q = realloc(p, n * elem);
+	if (q)
+		*cap = n;
+	return q;
+}
+
+void zb_warn(zb_t *zb, const char *fmt, ...)
+{
+	char buf[512];
+	if (++zb->warnings > ZB_MAX_WARNINGS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	st_log_warn("zone %s, %s", zb->origin, buf);
+}
+
+int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t apex_len)
+{
+	if (len < apex_len)
+		return -1;
+	size_t off = 0;
+	while (off < len - apex_len && name[off])
+		off += name[off] + 1u;
+	if (off != len - apex_len || !st_zname_eq(name + off, apex, apex_len))
+		return -1;
+	return (int)off;
+}
+
+void st_zname_str(const uint8_t *name, size_t len, char *buf, size_t cap)
+{
+	size_t o = 0, w = 0;
+	if (cap == 0)
+		return;
+	if (len == 0 || name[0] == 0) {
+		snprintf(buf, cap, ".");
+		return;
+	}
+	while (o < len && name[o] && w + 5 < cap) {
+		uint8_t l = name[o++];
+		for (uint8_t k = 0; k < l && o < len && w + 5 < cap; k++, o++) {
+			uint8_t c = name[o];
+			if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')')
+				w += (size_t)snprintf(buf + w, cap - w, "\\%c", c);
+			else if (c <= 0x20 || c >= 0x7f)
+				w += (size_t)snprintf(buf + w, cap - w, "\\%03u", c);
+			else
+				buf[w++] = (char)c;
+		}
+		buf[w++] = '.';
+	}
+	buf[w] = '\0';
+}
+
+static const char *type_str(uint16_t t, char *buf, size_t cap)
+{
+	const ldns_rr_descriptor *d = ldns_rr_descript(t);
+	if (d && d->_name)
+		snprintf(buf, cap, "%s", d->_name);
+	else
+		snprintf(buf, cap, "TYPE%u", t);
+	return buf;
+}
+
+/* Owner-name table. */
+static uint32_t lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h)
+{
+	for (uint32_t i = h & zb->mask;; i = (i + 1) & zb->mask) {
+		const st_zslot_t *s = &zb->slots[i];
+		if (s->idx == ZB_NONE)
+			return ZB_NONE;
+		const zb_node_t *n = &zb->nodes[s->idx];
+		if (s->hash == h && n->name_len == len &&
+		    st_zname_eq(name, zb->names + n->name_off, len))
+			return s->idx;
+	}
+}
+
+static int rehash(zb_t *zb, uint32_t slots)
+{
+	st_zslot_t *t = malloc(sizeof(*t) * slots);
+	if (!t)
+		return ST_ENOMEM;
+	for (uint32_t i = 0; i < slots; i++)
+		t[i].idx = ZB_NONE;
+	uint32_t mask = slots - 1;
+	for (size_t k = 0; zb->slots && k <= zb->mask; k++) {
+		st_zslot_t s = zb->slots[k];
+		if (s.idx == ZB_NONE)
+			continue;
+		uint32_t i = s.hash & mask;
+		while (t[i].idx != ZB_NONE)
+			i = (i + 1) & mask;
+		t[i] = s;
+	}
+	free(zb->slots);
+	zb->slots = t;
+	zb->mask = mask;
+	return 0;
+}
+
+/* The node of a name, created (with no records) when missing. */
+static int intern(zb_t *zb, const uint8_t *name, size_t len, uint32_t *out)
+{
+	uint32_t h = st_zhash(name, len);
+	uint32_t idx = lookup(zb, name, len, h);
+	if (idx != ZB_NONE) {
+		*out = idx;
+		return 0;
+	}
+	if (zb->n_nodes >= ZB_NONE - 1)
+		return ST_ERANGE;
+	if ((zb->n_nodes + 1) * 2 > (size_t)zb->mask + 1) {
+		int rc = rehash(zb, (zb->mask + 1) * 2);
+		if (rc)
+			return rc;
+	}
+	zb_node_t *nodes = grow(zb->nodes, &zb->nodes_cap, zb->n_nodes + 1, sizeof(*nodes));
+	uint8_t *names = grow(zb->names, &zb->names_cap, zb->names_len + len, 1);
+	if (nodes)
+		zb->nodes = nodes;
+	if (names)
+		zb->names = names;
+	if (!nodes || !names)
+		return ST_ENOMEM;
+	zb_node_t *n = &zb->nodes[zb->n_nodes];
+	memset(n, 0, sizeof(*n));
+	n->name_off = (uint32_t)zb->names_len;
+	n->name_len = (uint8_t)len;
+	n->parent = ZB_NONE;
+	for (size_t i = 0; i < len; i++)
+		zb->names[zb->names_len + i] = st_zlower(name[i]);
+	zb->names_len += len;
+	for (size_t off = 0; name[off]; off += name[off] + 1u)
+		n->labels++;
+	uint32_t i = h & zb->mask;
+	while (zb->slots[i].idx != ZB_NONE)
+		i = (i + 1) & zb->mask;
+	zb->slots[i] = (st_zslot_t){.idx = (uint32_t)zb->n_nodes, .hash = h};
+	*out = (uint32_t)zb->n_nodes++;
+	return 0;
+}
+
+int zb_init(zb_t *zb, const char *origin, st_diag_t *diag)
+{
+	memset(zb, 0, sizeof(*zb));
+	zb->diag = diag;
+	zb->origin = origin;
+	ldns_rdf *o = NULL;
+	size_t n = strlen(origin);
+	char *abs = malloc(n + 2);
+	if (!abs)
+		return ST_ENOMEM;
+	memcpy(abs, origin, n + 1);
+	if (n == 0 || origin[n - 1] != '.')
+		strcpy(abs + n, ".");
+	ldns_status s = ldns_str2rdf_dname(&o, abs);
+	free(abs);
+	if (s != LDNS_STATUS_OK || !o)
+		return st_diag_set(diag, ST_EZONE, "bad zone name '%s'", origin);
+	zb->apex_len = (uint8_t)ldns_rdf_size(o);
+	for (size_t i = 0; i < zb->apex_len; i++)
+		zb->apex[i] = st_zlower(ldns_rdf_data(o)[i]);
+	ldns_rdf_deep_free(o);
+	int rc = rehash(zb, 1024);
+	uint32_t apex;
+	if (!rc)
+		rc = intern(zb, zb->apex, zb->apex_len, &apex);
+	if (rc)
+		return rc;
+	zb->apex_labels = zb->nodes[0].labels;
+	return 0;
+}
+
+void zb_clear(zb_t *zb)
+{
+	free(zb->names);
+	free(zb->nodes);
+	free(zb->slots);
+	free(zb->recs);
+	free(zb->rdata);
+	for (size_t i = 0; i < zb->n_files; i++)
+		free(zb->files[i]);
+	free(zb->files);
+	free(zb->dyn_node);
+	free(zb->dyn_order);
+	memset(zb, 0, sizeof(*zb));
+}
+
+int zb_add_file(zb_t *zb, const char *path)
+{
+	if (zb->n_files >= UINT16_MAX)
+		return st_diag_set(zb->diag, ST_ERANGE, "%s: too many included files", path);
+	char **f = realloc(zb->files, sizeof(*f) * (zb->n_files + 1));
+	if (!f)
+		return ST_ENOMEM;
+	zb->files = f;
+	if (!(f[zb->n_files] = strdup(path)))
+		return ST_ENOMEM;
+	return (int)zb->n_files++;
+}
+
+int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file,
+		  uint32_t line)
+{
+	const char *path = zb->files[file];
+	if (rclass != LDNS_RR_CLASS_IN) {
+		char cls[32];
+		ldns_rr_class c = rclass;
+		char *s = ldns_rr_class2str(c);
+		snprintf(cls, sizeof(cls), "%s", s ? s : "?");
+		free(s);
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: class %s, only IN is served", path,
+				   line, cls);
+	}
+	if (st_zname_suffix(owner, owner_len, zb->apex, zb->apex_len) < 0) {
+		char n[1024];
+		st_zname_str(owner, owner_len, n, sizeof(n));
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s is outside the zone %s", path,
+				   line, n, zb->origin);
+	}
+	if (zb->rdata_len + rdlen > UINT32_MAX || zb->n_recs >= UINT32_MAX)
+		return st_diag_set(zb->diag, ST_ERANGE, "%s:%u: zone too large", path, line);
+	uint32_t node;
+	int rc = intern(zb, owner, owner_len, &node);
+	if (rc)
+		return rc;
+	zb_rec_t *recs = grow(zb->recs, &zb->recs_cap, zb->n_recs + 1, sizeof(*recs));
+	if (!recs)
+		return ST_ENOMEM;
+	zb->recs = recs;
+	uint8_t *rd = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + rdlen, 1);
+	if (!rd)
+		return ST_ENOMEM;
+	zb->rdata = rd;
+	memcpy(rd + zb->rdata_len, rdata, rdlen);
+	recs[zb->n_recs++] = (zb_rec_t){.node = node,
+					.type = type,
+					.rdlen = (uint16_t)rdlen,
+					.ttl = ttl,
+					.rdata = (uint32_t)zb->rdata_len,
+					.line = line,
+					.file = file};
+	zb->rdata_len += rdlen;
+	return 0;
+}
+
+static int rec_cmp(const void *a, const void *b, void *arg)
+{
+	const zb_rec_t *x = a, *y = b;
+	const uint8_t *rdata = arg;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	size_t n = x->rdlen < y->rdlen ? x->rdlen : y->rdlen;
+	int c = memcmp(rdata + x->rdata, rdata + y->rdata, n);
+	if (c)
+		return c;
+	if (x->rdlen != y->rdlen)
+		return x->rdlen < y->rdlen ? -1 : 1;
+	/* Equal records: the first in the file stays, later ones are dropped. */
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Collapse duplicates, unify TTLs inside each RRset (the lowest wins, RFC
+ * 2181 5.2), and index each node's records. */
+static void group_records(zb_t *zb)
+{
+	size_t i = 0;
+	while (i < zb->n_recs) {
+		zb_rec_t *r = &zb->recs[i];
+		zb_node_t *n = &zb->nodes[r->node];
+		if (n->nrec == 0)
+			n->first = (uint32_t)i;
+		size_t j = i + 1;
+		uint32_t ttl = r->ttl;
+		const zb_rec_t *other = NULL;
+		while (j < zb->n_recs && zb->recs[j].node == r->node && zb->recs[j].type == r->type) {
+			zb_rec_t *q = &zb->recs[j], *p = &zb->recs[j - 1];
+			if (q->rdlen == p->rdlen &&
+			    memcmp(zb->rdata + q->rdata, zb->rdata + p->rdata, q->rdlen) == 0)
+				q->flags |= ZB_DROP;
+			if (q->ttl != ttl) {
+				other = q;
+				if (q->ttl < ttl)
+					ttl = q->ttl;
+			}
+			j++;
+		}
+		if (other) {
+			char tb[16], nb[1024];
+			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+			zb_warn(zb, "%s:%u: TTL %u of %s %s differs from %u at %s:%u, using %u",
+				REC_LOC(zb, other), other->ttl, nb, type_str(r->type, tb, sizeof(tb)),
+				r->ttl, REC_LOC(zb, r), ttl);
+		}
+		for (size_t k = i; k < j; k++)
+			zb->recs[k].ttl = ttl;
+		n->nrec += (uint32_t)(j - i);
+		i = j;
+	}
+}
+
+/* The first live record of `type` at a node, or NULL. */
+static const zb_rec_t *node_rec(const zb_t *zb, const zb_node_t *n, uint16_t type)
+{
+	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
+		const zb_rec_t *r = &zb->recs[i];
+		if (r->type == type && !(r->flags & ZB_DROP))
+			return r;
+	}
+	return NULL;
+}
+
+static const zb_rec_t *node_other(const zb_t *zb, const zb_node_t *n, uint16_t type)
+{
+	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
+		const zb_rec_t *r = &zb->recs[i];
+		if (r->type != type && r->type != T_RRSIG && r->type != T_NSEC &&
+		    !(r->flags & ZB_DROP))
+			return r;
+	}
+	return NULL;
+}
+
+/* SOA, NS at the apex, CNAME exclusivity. */
+static int check_static(zb_t *zb)
+{
+	char nb[1024], tb[16];
+	for (size_t i = 0; i < zb->n_nodes; i++) {
+		const zb_node_t *n = &zb->nodes[i];
+		if (!n->nrec)
+			continue;
+		const zb_rec_t *soa = node_rec(zb, n, T_SOA);
+		st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+		if (soa && i != 0)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: SOA record for %s, which is not the zone apex %s",
+					   REC_LOC(zb, soa), nb, zb->origin);
+		static const uint16_t single[] = {T_SOA, T_CNAME};
+		for (size_t k = 0; k < 2; k++) {
+			const zb_rec_t *first = node_rec(zb, n, single[k]), *second = NULL;
+			for (const zb_rec_t *r = first ? first + 1 : NULL;
+			     r && !second && r < zb->recs + n->first + n->nrec && r->type == single[k];
+			     r++)
+				if (!(r->flags & ZB_DROP))
+					second = r;
+			if (second)
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s:%u: more than one %s record at %s (first at %s:%u)",
+						   REC_LOC(zb, second), k ? "CNAME" : "SOA", nb,
+						   REC_LOC(zb, first));
+		}
+		const zb_rec_t *cname = node_rec(zb, n, T_CNAME);
+		const zb_rec_t *other = cname ? node_other(zb, n, T_CNAME) : NULL;
+		if (other) {
+			bool cname_later = cname->file > other->file ||
+					   (cname->file == other->file && cname->line > other->line);
+			const zb_rec_t *later = cname_later ? cname : other;
+			const zb_rec_t *earlier = cname_later ? other : cname;
+			char eb[16];
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "
+					   "alone at its name)",
+					   REC_LOC(zb, later), nb, type_str(later->type, tb, sizeof(tb)),
+					   type_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
+		}
+	}
+	const zb_node_t *apex = &zb->nodes[0];
+	const zb_rec_t *soa = node_rec(zb, apex, T_SOA);
+	if (!soa)
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: no SOA record at the zone apex %s",
+				   zb->files[0], 1u, zb->origin);
+	if (!node_rec(zb, apex, T_NS))
+		return st_diag_set(zb->diag, ST_EZONE,
+				   "%s:%u: no NS records at the zone apex %s (the SOA is here)",
+				   REC_LOC(zb, soa), zb->origin);
+	return 0;
+}
+
+/* The parent of node i, created as an empty non-terminal when missing. The
+ * name is copied first: intern() may move the name arena. */
+static int intern_parent(zb_t *zb, size_t i, uint32_t *out)
+{
+	uint8_t buf[255];
+	const zb_node_t *n = &zb->nodes[i];
+	const uint8_t *name = zb->names + n->name_off;
+	size_t len = n->name_len - name[0] - 1u;
+	memcpy(buf, name + name[0] + 1, len);
+	return intern(zb, buf, len, out);
+}
+
+/* Nodes for every empty non-terminal, and each node's parent. */
+static int link_parents(zb_t *zb)
+{
+	for (size_t i = 1; i < zb->n_nodes; i++) {
+		uint32_t p;
+		int rc = intern_parent(zb, i, &p);
+		if (rc)
+			return rc;
+		zb->nodes[i].parent = p;
+	}
+	return 0;
+}
+
+static int dyn_cmp(const void *a, const void *b, void *arg)
+{
+	const zb_t *zb = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (zb->dyn_node[x] != zb->dyn_node[y])
+		return zb->dyn_node[x] < zb->dyn_node[y] ? -1 : 1;
+	if (zb->dyn[x].type != zb->dyn[y].type)
+		return zb->dyn[x].type < zb->dyn[y].type ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int add_dyn(zb_t *zb)
+{
+	char nb[1024], tb[16];
+	if (!zb->n_dyn)
+		return 0;
+	zb->dyn_node = malloc(sizeof(uint32_t) * zb->n_dyn);
+	zb->dyn_order = malloc(sizeof(uint32_t) * zb->n_dyn);
+	if (!zb->dyn_node || !zb->dyn_order)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < zb->n_dyn; i++) {
+		const st_zone_dyn_t *d = &zb->dyn[i];
+		const char *src = d->source ? d->source : "dynamic record";
+		st_zname_str(d->owner, d->owner_len, nb, sizeof(nb));
+		if (d->type != T_A && d->type != T_AAAA && d->type != T_CNAME)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic %s at %s: only A, AAAA and CNAME can be dynamic",
+					   src, type_str(d->type, tb, sizeof(tb)), nb);
+		if (st_zname_suffix(d->owner, d->owner_len, zb->apex, zb->apex_len) < 0)
+			return st_diag_set(zb->diag, ST_EZONE, "%s: %s is outside the zone %s", src,
+					   nb, zb->origin);
+		size_t before = zb->n_nodes;
+		int rc = intern(zb, d->owner, d->owner_len, &zb->dyn_node[i]);
+		if (rc)
+			return rc;
+		/* New nodes need their parents (and ENTs) too. */
+		for (size_t k = before; k < zb->n_nodes; k++) {
+			uint32_t p;
+			if ((rc = intern_parent(zb, k, &p)))
+				return rc;
+			zb->nodes[k].parent = p;
+		}
+		const zb_node_t *n = &zb->nodes[zb->dyn_node[i]];
+		const zb_rec_t *same = node_rec(zb, n, d->type);
+		const zb_rec_t *cname = node_rec(zb, n, T_CNAME);
+		const zb_rec_t *any = n->nrec ? node_other(zb, n, 0) : NULL;
+		type_str(d->type, tb, sizeof(tb));
+		if (same)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic %s at %s clashes with the static %s at %s:%u",
+					   src, tb, nb, tb, REC_LOC(zb, same));
+		if (cname)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic %s at %s clashes with the static CNAME at %s:%u",
+					   src, tb, nb, REC_LOC(zb, cname));
+		if (d->type == T_CNAME && any) {
+			char ob[16];
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic CNAME at %s clashes with the static %s at %s:%u",
+					   src, nb, type_str(any->type, ob, sizeof(ob)),
+					   REC_LOC(zb, any));
+		}
+		zb->dyn_order[i] = (uint32_t)i;
+	}
+	qsort_r(zb->dyn_order, zb->n_dyn, sizeof(uint32_t), dyn_cmp, zb);
+	for (size_t k = 0; k < zb->n_dyn; k++) {
+		uint32_t i = zb->dyn_order[k];
+		zb_node_t *n = &zb->nodes[zb->dyn_node[i]];
+		if (n->ndyn == 0)
+			n->dyn_first = (uint32_t)k;
+		n->ndyn++;
+		if (k == 0 || zb->dyn_node[zb->dyn_order[k - 1]] != zb->dyn_node[i])
+			continue;
+		const st_zone_dyn_t *a = &zb->dyn[zb->dyn_order[k - 1]], *b = &zb->dyn[i];
+		if (a->type == b->type || a->type == T_CNAME || b->type == T_CNAME) {
+			st_zname_str(b->owner, b->owner_len, nb, sizeof(nb));
+			char ob[16];
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic %s at %s clashes with the dynamic %s at %s",
+					   b->source ? b->source : "dynamic record",
+					   type_str(b->type, tb, sizeof(tb)), nb,
+					   type_str(a->type, ob, sizeof(ob)),
+					   a->source ? a->source : "dynamic record");
+		}
+	}
+	return 0;
+}
+
+/* Zone cuts, glue, wildcards; drops occluded data. Parents come before
+ * children because nodes are visited by label count. */
+static int mark_cuts(zb_t *zb)
+{
+	uint32_t count[129] = {0};
+	uint32_t *order = malloc(sizeof(uint32_t) * zb->n_nodes);
+	if (!order)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < zb->n_nodes; i++)
+		count[zb->nodes[i].labels + 1]++;
+	for (size_t l = 1; l < 129; l++)
+		count[l] += count[l - 1];
+	for (size_t i = 0; i < zb->n_nodes; i++)
+		order[count[zb->nodes[i].labels]++] = (uint32_t)i;
+	char nb[1024], cb[1024], tb[16];
+	int rc = 0;
+	for (size_t k = 0; k < zb->n_nodes && !rc; k++) {
+		uint32_t i = order[k];
+		zb_node_t *n = &zb->nodes[i];
+		const uint8_t *name = zb->names + n->name_off;
+		if (i == 0) {
+			n->flags |= ST_NODE_APEX;
+			continue;
+		}
+		const zb_node_t *p = &zb->nodes[n->parent];
+		if (name[0] == 1 && name[1] == '*') {
+			n->flags |= ST_NODE_WILDCARD;
+			zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
+		}
+		bool below = p->flags & ST_NODE_GLUE;
+		if (!below && node_rec(zb, n, T_NS))
+			n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
+		else if (below)
+			n->flags |= ST_NODE_GLUE;
+		if (!(n->flags & ST_NODE_GLUE))
+			continue;
+		if (n->ndyn) {
+			uint32_t cut = i;
+			while (!(zb->nodes[cut].flags & ST_NODE_DELEG))
+				cut = zb->nodes[cut].parent;
+			const zb_node_t *c = &zb->nodes[cut];
+			const st_zone_dyn_t *d = &zb->dyn[zb->dyn_order[n->dyn_first]];
+			st_zname_str(name, n->name_len, nb, sizeof(nb));
+			st_zname_str(zb->names + c->name_off, c->name_len, cb, sizeof(cb));
+			rc = st_diag_set(zb->diag, ST_EZONE,
+					 "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
+					 d->source ? d->source : "dynamic record",
+					 type_str(d->type, tb, sizeof(tb)), nb, cb,
+					 REC_LOC(zb, node_rec(zb, c, T_NS)));
+			break;
+		}
+		/* Like NSD and Knot, data a delegation hides is not served; unlike
+		 * them it is not even kept: only addresses (glue) and, at the cut,
+		 * NS, DS and DNSSEC records stay. */
+		bool cut = n->flags & ST_NODE_DELEG;
+		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
+			zb_rec_t *rec = &zb->recs[r];
+			uint16_t t = rec->type;
+			if ((rec->flags & ZB_DROP) || t == T_A || t == T_AAAA ||
+			    (cut && (t == T_NS || t == T_DS || t == T_RRSIG || t == T_NSEC)))
+				continue;
+			rec->flags |= ZB_DROP;
+			st_zname_str(name, n->name_len, nb, sizeof(nb));
+			zb_warn(zb, "%s:%u: %s %s is %s a delegation and is not served, ignored",
+				REC_LOC(zb, rec), nb, type_str(t, tb, sizeof(tb)),
+				cut ? "at" : "below");
+		}
+	}
+	free(order);
+	return rc;
+}
+
+static uint16_t target_off(uint16_t type)
+{
+	switch (type) {
+	case T_NS:
+	case T_CNAME:
+	case T_DNAME:
+	case T_PTR:
+		return 0;
+	case T_MX:
+		return 2;
+	case T_SRV:
+		return 6;
+	default:
+		return 0xffff;
+	}
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Static RRsets and dynamic ones merged by type. */
+static int compile(zb_t *zb, st_zone_t *z)
+{
+	size_t n_rrsets = 0, n_recs = 0, wire = 0;
+	for (size_t i = 0; i < zb->n_nodes; i++) {
+		const zb_node_t *n = &zb->nodes[i];
+		size_t sets = n->ndyn;
+		int last = -1;
+		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
+			const zb_rec_t *rec = &zb->recs[r];
+			if (rec->flags & ZB_DROP)
+				continue;
+			sets += rec->type != last;
+			last = rec->type;
+			n_recs++;
+			wire += 10u + rec->rdlen;
+		}
+		if (sets > UINT16_MAX)
+			return ST_ERANGE;
+		n_rrsets += sets;
+	}
+	z->names = realloc(zb->names, zb->names_len ? zb->names_len : 1);
+	if (!z->names)
+		return ST_ENOMEM;
+	zb->names = NULL;
+	z->nodes = malloc(sizeof(st_node_t) * zb->n_nodes);
+	z->rrsets = malloc(sizeof(st_rrset_t) * (n_rrsets ? n_rrsets : 1));
+	z->offsets = malloc(sizeof(uint32_t) * (n_recs ? n_recs : 1));
+	z->wire = malloc(wire ? wire : 1);
+	if (!z->nodes || !z->rrsets || !z->offsets || !z->wire)
+		return ST_ENOMEM;
+	z->n_nodes = zb->n_nodes;
+	z->n_rrsets = n_rrsets;
+	z->wire_len = wire;
+	z->records = n_recs;
+	z->slots = zb->slots;
+	z->mask = zb->mask;
+	zb->slots = NULL;
+
+	st_rrset_t *set = z->rrsets;
+	uint32_t *off = z->offsets;
+	uint8_t *w = z->wire;
+	for (size_t i = 0; i < zb->n_nodes; i++) {
+		const zb_node_t *n = &zb->nodes[i];
+		st_node_t *out = &z->nodes[i];
+		*out = (st_node_t){.name = z->names + n->name_off,
+				   .name_len = n->name_len,
+				   .labels = n->labels,
+				   .flags = n->flags,
+				   .rrsets = set};
+		uint32_t r = n->first, rend = n->first + n->nrec, d = 0;
+		for (;;) {
+			while (r < rend && (zb->recs[r].flags & ZB_DROP))
+				r++;
+			bool has_r = r < rend, has_d = d < n->ndyn;
+			if (!has_r && !has_d)
+				break;
+			const st_zone_dyn_t *dy =
+				has_d ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
+			if (has_d && (!has_r || dy->type < zb->recs[r].type)) {
+				*set++ = (st_rrset_t){.type = dy->type,
+						      .ttl = dy->ttl,
+						      .wire = w,
+						      .rr_offsets = off,
+						      .target_off = target_off(dy->type),
+						      .dyn = dy->handle};
+				d++;
+				continue;
+			}
+			const zb_rec_t *first = &zb->recs[r];
+			uint8_t *base = w;
+			*set = (st_rrset_t){.type = first->type,
+					    .ttl = first->ttl,
+					    .wire = base,
+					    .rr_offsets = off,
+					    .target_off = target_off(first->type)};
+			for (; r < rend && zb->recs[r].type == first->type; r++) {
+				const zb_rec_t *rec = &zb->recs[r];
+				if (rec->flags & ZB_DROP)
+					continue;
+				*off++ = (uint32_t)(w - base);
+				put16(w, rec->type);
+				put16(w + 2, 1);
+				put32(w + 4, rec->ttl);
+				put16(w + 8, rec->rdlen);
+				memcpy(w + 10, zb->rdata + rec->rdata, rec->rdlen);
+				w += 10u + rec->rdlen;
+				set->count++;
+			}
+			set->wire_len = (uint32_t)(w - base);
+			set++;
+		}
+		out->n_rrsets = (uint16_t)(set - out->rrsets);
+		if (!out->n_rrsets && !(out->flags & ST_NODE_APEX))
+			out->flags |= ST_NODE_ENT;
+	}
+	/* Serial: SOA RDATA is MNAME RNAME SERIAL ... */
+	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], T_SOA);
+	const uint8_t *rd = soa->wire + 10, *end = soa->wire + soa->wire_len;
+	for (int k = 0; k < 2; k++) {
+		while (rd < end && *rd)
+			rd += *rd + 1u;
+		rd++;
+	}
+	if (rd + 4 <= end)
+		z->serial = (uint32_t)rd[0] << 24 | (uint32_t)rd[1] << 16 | (uint32_t)rd[2] << 8 |
+			    rd[3];
+	return 0;
+}
+
+int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *z)
+{
+	qsort_r(zb->recs, zb->n_recs, sizeof(*zb->recs), rec_cmp, zb->rdata);
+	group_records(zb);
+	int rc = check_static(zb);
+	if (rc)
+		return rc;
+	zb->dyn = dyn;
+	zb->n_dyn = n_dyn;
+	if ((rc = link_parents(zb)) || (rc = add_dyn(zb)) || (rc = mark_cuts(zb)))
+		return rc;
+	if (zb->warnings > ZB_MAX_WARNINGS)
+		st_log_warn("zone %s, %u more warnings not shown", zb->origin,
+			    zb->warnings - ZB_MAX_WARNINGS);
+	return compile(zb, z);
+}

@@ -1,0 +1,168 @@
+/* Zone internals shared by the parser, the builder and the snapshot code. */
+#ifndef ST_ZONE_INTERNAL_H
+#define ST_ZONE_INTERNAL_H
+
+#include "zone/zone.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZB_NONE UINT32_MAX
+#define ZB_MAX_INCLUDE_DEPTH 8
+#define ZB_MAX_WARNINGS 20
+
+/* RR types the builder treats specially. */
+enum {
+	T_A = 1,
+	T_NS = 2,
+	T_CNAME = 5,
+	T_SOA = 6,
+	T_PTR = 12,
+	T_MX = 15,
+	T_AAAA = 28,
+	T_SRV = 33,
+	T_DNAME = 39,
+	T_OPT = 41,
+	T_DS = 43,
+	T_RRSIG = 46,
+	T_NSEC = 47,
+};
+
+/* ASCII lower case for one byte of a wire name (length bytes are < 64 and
+ * therefore never touched). */
+static inline uint8_t st_zlower(uint8_t c)
+{
+	return (uint8_t)(c + (((unsigned)c - 'A') < 26u) * 32u);
+}
+
+/* FNV-1a over the lower-cased bytes, with a final avalanche: the same value
+ * for any case of a name, so lookups need not canonicalise first. */
+static inline uint32_t st_zhash(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= st_zlower(p[i]);
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
+/* a (any case) equals canonical b, both len bytes. */
+static inline bool st_zname_eq(const uint8_t *a, const uint8_t *canon, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (st_zlower(a[i]) != canon[i])
+			return false;
+	return true;
+}
+
+/* One slot of the owner-name table: node index (ZB_NONE when empty) and
+ * the name's hash, which rejects most mismatches without touching the node. */
+typedef struct st_zslot {
+	uint32_t idx;
+	uint32_t hash;
+} st_zslot_t;
+
+struct st_zone {
+	atomic_uint refs;
+	char *name;              /* origin in presentation form */
+	char *file;
+	uint8_t apex[255];
+	uint8_t apex_len;
+	uint32_t serial;
+	size_t records;
+	uint64_t loaded_at;
+	/* The arenas: everything below is one allocation each. */
+	uint8_t *names;
+	st_node_t *nodes;
+	size_t n_nodes;
+	st_rrset_t *rrsets;
+	size_t n_rrsets;
+	uint32_t *offsets;
+	uint8_t *wire;
+	size_t wire_len;
+	st_zslot_t *slots;
+	uint32_t mask;           /* slots - 1, a power of two minus one */
+};
+
+/* Builder: the records of a zone between parsing and compiling. */
+typedef struct zb_rec {
+	uint32_t node;
+	uint16_t type;
+	uint16_t rdlen;
+	uint32_t ttl;
+	uint32_t rdata;          /* offset in the rdata arena; dyn index for ZB_DYN */
+	uint32_t line;
+	uint16_t file;
+	uint16_t flags;
+} zb_rec_t;
+
+enum { ZB_DROP = 1 };
+
+typedef struct zb_node {
+	uint32_t name_off;
+	uint8_t name_len;
+	uint8_t labels;
+	uint16_t flags;
+	uint32_t parent;
+	uint32_t first;          /* first record in the sorted record array */
+	uint32_t nrec;
+	uint32_t dyn_first;      /* first entry in the sorted dyn index */
+	uint32_t ndyn;
+} zb_node_t;
+
+typedef struct zb {
+	const char *origin;      /* presentation, for messages */
+	uint8_t apex[255];
+	uint8_t apex_len;
+	uint8_t apex_labels;
+	st_diag_t *diag;
+	unsigned warnings;
+
+	uint8_t *names;
+	size_t names_len, names_cap;
+	zb_node_t *nodes;
+	size_t n_nodes, nodes_cap;
+	st_zslot_t *slots;
+	uint32_t mask;
+
+	zb_rec_t *recs;
+	size_t n_recs, recs_cap;
+	uint8_t *rdata;
+	size_t rdata_len, rdata_cap;
+
+	char **files;
+	size_t n_files;
+
+	const st_zone_dyn_t *dyn;
+	size_t n_dyn;
+	uint32_t *dyn_node;      /* node of each dyn entry */
+	uint32_t *dyn_order;     /* dyn entries sorted by (node, type) */
+} zb_t;
+
+int zb_init(zb_t *zb, const char *origin, st_diag_t *diag);
+void zb_clear(zb_t *zb);
+/* Remember a file name for messages; returns its index or a negative error. */
+int zb_add_file(zb_t *zb, const char *path);
+/* Add one parsed record (owner: absolute wire name in any case). */
+int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type,
+		  uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file,
+		  uint32_t line);
+/* Checks, dynamic RRsets, compilation into `zone`. */
+int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
+void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parse a master file (and its includes) into the builder. */
+int zp_parse(zb_t *zb, const char *file);
+
+/* Offset of the suffix of `name` that equals `apex` on a label boundary, or -1. */
+int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t apex_len);
+/* Presentation form of a wire name into buf (always terminated). */
+void st_zname_str(const uint8_t *name, size_t len, char *buf, size_t cap);
+
+#endif

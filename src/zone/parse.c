@@ -1,0 +1,452 @@
+/* Master file reader: splits a file into logical entries (parentheses,
+ * quotes, comments) keeping the line each starts on, handles $ORIGIN, $TTL
+ * and $INCLUDE, and hands each record to ldns. */
+#include "config.h"
+
+#include "zone/internal.h"
+
+#include <ldns/ldns.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ZP_MAX_TTL 2147483647u /* RFC 2181 8 */
+
+typedef struct zp_file {
+	const char *path;       /* as shown in messages */
+	uint16_t idx;
+	const char *p, *end;
+	uint32_t line;          /* physical line of p */
+	char *buf;              /* the current logical entry */
+	size_t len, cap;
+} zp_file_t;
+
+typedef struct zp_state {
+	ldns_rdf *origin;       /* owned */
+	ldns_rdf *prev;         /* owned, may be NULL */
+	uint32_t ttl;           /* $TTL, 0 when none was given (ldns then uses 3600) */
+	int depth;
+} zp_state_t;
+
+static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32_t from_line,
+		      zp_state_t *st);
+
+static int put(zp_file_t *f, char c)
+{
+	if (f->len + 2 > f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 256;
+		char *b = realloc(f->buf, cap);
+		if (!b)
+			return ST_ENOMEM;
+		f->buf = b;
+		f->cap = cap;
+	}
+	f->buf[f->len++] = c;
+	return 0;
+}
+
+/* The next logical entry into f->buf: 1 and its first line in *start, 0 at
+ * the end of the file, or an error. Parentheses and comments become spaces,
+ * quoted text and backslash escapes are kept for ldns. */
+static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
+{
+	for (;;) {
+		if (f->p >= f->end)
+			return 0;
+		f->len = 0;
+		*start = f->line;
+		int paren = 0;
+		uint32_t paren_line = 0, quote_line = 0;
+		bool inq = false, data = false;
+		while (f->p < f->end) {
+			char c = *f->p;
+			if (c == '\0')
+				return st_diag_set(zb->diag, ST_EZONE, "%s:%u: NUL byte in the file",
+						   f->path, f->line);
+			if (c == '\n') {
+				if (inq)
+					return st_diag_set(zb->diag, ST_EZONE,
+							   "%s:%u: unterminated quoted string", f->path,
+							   quote_line);
+				f->line++;
+				f->p++;
+				if (paren) {
+					if (put(f, ' '))
+						return ST_ENOMEM;
+					continue;
+				}
+				break;
+			}
+			if (inq) {
+				if (c == '\\' && f->p + 1 < f->end && f->p[1] != '\n') {
+					if (put(f, c) || put(f, f->p[1]))
+						return ST_ENOMEM;
+					f->p += 2;
+					continue;
+				}
+				if (c == '"')
+					inq = false;
+				if (put(f, c))
+					return ST_ENOMEM;
+				f->p++;
+				continue;
+			}
+			f->p++;
+			switch (c) {
+			case ';':
+				while (f->p < f->end && *f->p != '\n')
+					f->p++;
+				continue;
+			case '(':
+				if (paren++ == 0)
+					paren_line = f->line;
+				c = ' ';
+				break;
+			case ')':
+				if (paren == 0)
+					return st_diag_set(zb->diag, ST_EZONE,
+							   "%s:%u: ')' without a matching '('", f->path,
+							   f->line);
+				paren--;
+				c = ' ';
+				break;
+			case '"':
+				inq = true;
+				quote_line = f->line;
+				data = true;
+				break;
+			case '\\':
+				data = true;
+				if (f->p < f->end && *f->p != '\n') {
+					if (put(f, c))
+						return ST_ENOMEM;
+					c = *f->p++;
+				}
+				break;
+			case '\r':
+			case '\t':
+			case ' ':
+				c = c == '\r' ? ' ' : c;
+				break;
+			default:
+				data = true;
+			}
+			if (put(f, c))
+				return ST_ENOMEM;
+		}
+		if (inq)
+			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: unterminated quoted string",
+					   f->path, quote_line);
+		if (paren)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: '(' without a matching ')' before the end of the file",
+					   f->path, paren_line);
+		if (!data)
+			continue;
+		f->buf[f->len] = '\0';
+		return 1;
+	}
+}
+
+/* Split off the next whitespace-separated token (quotes kept together). */
+static char *token(char **s)
+{
+	char *p = *s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p)
+		return NULL;
+	char *t = p;
+	if (*p == '"') {
+		t = ++p;
+		while (*p && *p != '"')
+			p += (*p == '\\' && p[1]) ? 2 : 1;
+	} else {
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return t;
+}
+
+/* A name relative to the current origin becomes absolute. */
+static int make_name(const char *text, const ldns_rdf *origin, ldns_rdf **out)
+{
+	ldns_rdf *n = NULL;
+	if (strcmp(text, "@") == 0)
+		n = ldns_rdf_clone(origin);
+	else if (ldns_str2rdf_dname(&n, text) != LDNS_STATUS_OK)
+		return ST_EINVAL;
+	if (!n)
+		return ST_ENOMEM;
+	if (!ldns_dname_str_absolute(text) && strcmp(text, "@") != 0 &&
+	    ldns_dname_cat(n, origin) != LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(n);
+		return ST_EINVAL;
+	}
+	*out = n;
+	return 0;
+}
+
+static int parse_ttl(const char *s, uint32_t *out)
+{
+	const char *end = NULL;
+	if (!*s || !isdigit((unsigned char)*s))
+		return ST_EINVAL;
+	uint32_t v = ldns_str2period(s, &end);
+	if (!end || *end)
+		return ST_EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
+{
+	char *s = f->buf;
+	char *cmd = token(&s);
+	char *arg = token(&s);
+	if (strcasecmp(cmd, "$ORIGIN") == 0) {
+		ldns_rdf *o = NULL;
+		if (!arg || token(&s))
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $ORIGIN takes exactly one domain name", f->path, line);
+		if (make_name(arg, st->origin, &o))
+			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $ORIGIN name '%s'",
+					   f->path, line, arg);
+		ldns_rdf_deep_free(st->origin);
+		st->origin = o;
+		return 0;
+	}
+	if (strcasecmp(cmd, "$TTL") == 0) {
+		uint32_t ttl;
+		if (!arg || token(&s))
+			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: $TTL takes exactly one value",
+					   f->path, line);
+		if (parse_ttl(arg, &ttl))
+			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $TTL value '%s'",
+					   f->path, line, arg);
+		if (ttl > ZP_MAX_TTL)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $TTL %u is out of range (at most %u)", f->path,
+					   line, ttl, ZP_MAX_TTL);
+		st->ttl = ttl;
+		return 0;
+	}
+	if (strcasecmp(cmd, "$INCLUDE") == 0) {
+		char *oname = arg ? token(&s) : NULL;
+		if (!arg || !*arg || token(&s))
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $INCLUDE takes a file name and an optional origin",
+					   f->path, line);
+		if (st->depth + 1 > ZB_MAX_INCLUDE_DEPTH)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $INCLUDE nested more than %d deep (a loop?)",
+					   f->path, line, ZB_MAX_INCLUDE_DEPTH);
+		zp_state_t sub = {.ttl = st->ttl, .depth = st->depth + 1};
+		if (oname) {
+			if (make_name(oname, st->origin, &sub.origin))
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s:%u: bad $INCLUDE origin '%s'", f->path, line,
+						   oname);
+		} else if (!(sub.origin = ldns_rdf_clone(st->origin))) {
+			return ST_ENOMEM;
+		}
+		/* Relative to the including file's folder. */
+		char *path;
+		const char *slash = strrchr(f->path, '/');
+		int n;
+		if (arg[0] == '/' || !slash)
+			n = asprintf(&path, "%s", arg);
+		else
+			n = asprintf(&path, "%.*s/%s", (int)(slash - f->path), f->path, arg);
+		if (n < 0) {
+			ldns_rdf_deep_free(sub.origin);
+			return ST_ENOMEM;
+		}
+		int rc = parse_file(zb, path, f->path, line, &sub);
+		free(path);
+		ldns_rdf_deep_free(sub.origin);
+		ldns_rdf_deep_free(sub.prev);
+		return rc;
+	}
+	if (strcasecmp(cmd, "$GENERATE") == 0)
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: $GENERATE is not supported", f->path,
+				   line);
+	return st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown directive %s", f->path, line, cmd);
+}
+
+static bool is_class(const char *t, size_t n)
+{
+	return (n == 2 && (!strncasecmp(t, "IN", 2) || !strncasecmp(t, "CH", 2) ||
+			   !strncasecmp(t, "HS", 2) || !strncasecmp(t, "CS", 2))) ||
+	       (n > 5 && !strncasecmp(t, "CLASS", 5));
+}
+
+/* RFC 1035 allows "owner class ttl type": ldns only takes "ttl class", so
+ * swap the two tokens in place. */
+static void swap_class_ttl(char *s)
+{
+	char *p = s;
+	if (*p != ' ' && *p != '\t')
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *c = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	size_t cn = (size_t)(p - c);
+	if (!is_class(c, cn))
+		return;
+	char *sp = p;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *t = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	size_t tn = (size_t)(p - t);
+	if (tn == 0 || !isdigit((unsigned char)*t))
+		return;
+	/* [c: class][sp..t: blanks][t: ttl] -> [ttl][blanks][class] */
+	char tmp[64];
+	size_t total = (size_t)(p - c);
+	if (total >= sizeof(tmp))
+		return;
+	size_t gap = (size_t)(t - sp);
+	memcpy(tmp, t, tn);
+	memcpy(tmp + tn, sp, gap);
+	memcpy(tmp + tn + gap, c, cn);
+	memcpy(c, tmp, total);
+}
+
+static bool meta_type(uint16_t t)
+{
+	return t == 0 || t == T_OPT || (t >= 128 && t <= 255);
+}
+
+static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
+{
+	ldns_rr *rr = NULL;
+	swap_class_ttl(f->buf);
+	ldns_status s = ldns_rr_new_frm_str(&rr, f->buf, st->ttl, st->origin, &st->prev);
+	if (s != LDNS_STATUS_OK) {
+		/* Echo the entry with blanks squeezed, and ldns' reason. */
+		char text[96], why[128];
+		size_t n = 0;
+		bool blank = true;
+		for (const char *p = f->buf; *p && n + 4 < sizeof(text); p++) {
+			bool sp = *p == ' ' || *p == '\t';
+			if (!sp || !blank)
+				text[n++] = sp ? ' ' : *p;
+			blank = sp;
+		}
+		while (n && text[n - 1] == ' ')
+			n--;
+		if (n + 4 >= sizeof(text))
+			memcpy(text + n, "...", 3), n += 3;
+		text[n] = '\0';
+		snprintf(why, sizeof(why), "%s", ldns_get_errorstr_by_id(s));
+		why[0] = (char)tolower((unsigned char)why[0]);
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record '%s': %s", f->path, line,
+				   text, why);
+	}
+	uint8_t rd[65535];
+	size_t rdlen = 0;
+	int rc = 0;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		const ldns_rdf *r = ldns_rr_rdf(rr, i);
+		size_t n = ldns_rdf_size(r);
+		if (n > sizeof(rd) - rdlen) {
+			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: record data longer than 65535 bytes",
+					 f->path, line);
+			goto out;
+		}
+		memcpy(rd + rdlen, ldns_rdf_data(r), n);
+		rdlen += n;
+	}
+	uint16_t type = (uint16_t)ldns_rr_get_type(rr);
+	if (meta_type(type)) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: type %u cannot appear in a zone file",
+				 f->path, line, type);
+		goto out;
+	}
+	if (ldns_rr_ttl(rr) > ZP_MAX_TTL) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: TTL %u is out of range (at most %u)",
+				 f->path, line, ldns_rr_ttl(rr), ZP_MAX_TTL);
+		goto out;
+	}
+	const ldns_rdf *owner = ldns_rr_owner(rr);
+	rc = zb_add_record(zb, ldns_rdf_data(owner), ldns_rdf_size(owner), type,
+			   (uint16_t)ldns_rr_get_class(rr), ldns_rr_ttl(rr), rd, rdlen, f->idx, line);
+out:
+	ldns_rr_free(rr);
+	return rc;
+}
+
+static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32_t from_line,
+		      zp_state_t *st)
+{
+	int rc = zb_add_file(zb, path);
+	if (rc < 0)
+		return rc;
+	zp_file_t f = {.path = zb->files[rc], .idx = (uint16_t)rc, .line = 1};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (shown_from)
+			return st_diag_set(zb->diag, ST_EIO, "%s:%u: cannot open $INCLUDE file %s: %s",
+					   shown_from, from_line, path, strerror(e));
+		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, strerror(e));
+	}
+	void *map = NULL;
+	size_t size = (size_t)sb.st_size;
+	if (size > 0) {
+		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			int e = errno;
+			close(fd);
+			return st_diag_set(zb->diag, ST_EIO, "%s: cannot read: %s", path,
+					   strerror(e));
+		}
+		madvise(map, size, MADV_SEQUENTIAL);
+	}
+	close(fd);
+	f.p = map;
+	f.end = f.p + size;
+	uint32_t line;
+	while ((rc = next_entry(zb, &f, &line)) > 0) {
+		if (f.buf[0] == '$')
+			rc = directive(zb, &f, line, st);
+		else
+			rc = record(zb, &f, line, st);
+		if (rc < 0)
+			break;
+	}
+	free(f.buf);
+	if (map)
+		munmap(map, size);
+	return rc;
+}
+
+int zp_parse(zb_t *zb, const char *file)
+{
+	zp_state_t st = {0};
+	if (ldns_str2rdf_dname(&st.origin, zb->origin) != LDNS_STATUS_OK || !st.origin)
+		return st_diag_set(zb->diag, ST_EZONE, "bad zone name '%s'", zb->origin);
+	int rc = parse_file(zb, file, NULL, 0, &st);
+	ldns_rdf_deep_free(st.origin);
+	ldns_rdf_deep_free(st.prev);
+	return rc;
+}

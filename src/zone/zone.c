@@ -1,0 +1,152 @@
+/* Zone snapshots: loading entry point, lookups, reference counting. */
+#include "config.h"
+
+#include "zone/internal.h"
+
+#include "common/log.h"
+#include "common/time.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void zone_destroy(st_zone_t *z)
+{
+	free(z->name);
+	free(z->file);
+	free(z->names);
+	free(z->nodes);
+	free(z->rrsets);
+	free(z->offsets);
+	free(z->wire);
+	free(z->slots);
+	free(z);
+}
+
+int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
+		 st_zone_t **out, st_diag_t *diag)
+{
+	zb_t zb;
+	st_zone_t *z = calloc(1, sizeof(*z));
+	if (!z)
+		return st_diag_set(diag, ST_ENOMEM, "%s: out of memory", file);
+	int rc = zb_init(&zb, origin, diag);
+	if (!rc)
+		rc = zp_parse(&zb, file);
+	if (!rc)
+		rc = zb_finish(&zb, dyn, n_dyn, z);
+	if (!rc) {
+		memcpy(z->apex, zb.apex, zb.apex_len);
+		z->apex_len = zb.apex_len;
+		char buf[1024];
+		st_zname_str(z->apex, z->apex_len, buf, sizeof(buf));
+		z->name = strdup(buf);
+		z->file = strdup(file);
+		if (!z->name || !z->file)
+			rc = ST_ENOMEM;
+	}
+	zb_clear(&zb);
+	if (rc) {
+		if (rc == ST_ENOMEM)
+			st_diag_set(diag, rc, "%s: out of memory", file);
+		else if (rc == ST_ERANGE && diag && !diag->text[0])
+			st_diag_set(diag, ST_EZONE, "%s: zone too large", file);
+		zone_destroy(z);
+		return rc == ST_ERANGE ? ST_EZONE : rc;
+	}
+	atomic_init(&z->refs, 1);
+	z->loaded_at = st_real_ns();
+	*out = z;
+	return 0;
+}
+
+st_zone_t *st_zone_ref(st_zone_t *zone)
+{
+	if (zone)
+		atomic_fetch_add_explicit(&zone->refs, 1, memory_order_relaxed);
+	return zone;
+}
+
+void st_zone_free(st_zone_t *zone)
+{
+	if (!zone)
+		return;
+	if (atomic_fetch_sub_explicit(&zone->refs, 1, memory_order_acq_rel) == 1)
+		zone_destroy(zone);
+}
+
+const uint8_t *st_zone_apex(const st_zone_t *zone, uint8_t *len)
+{
+	if (len)
+		*len = zone->apex_len;
+	return zone->apex;
+}
+
+const st_node_t *st_zone_apex_node(const st_zone_t *zone)
+{
+	return &zone->nodes[0];
+}
+
+const char *st_zone_name(const st_zone_t *zone)
+{
+	return zone->name;
+}
+
+uint32_t st_zone_serial(const st_zone_t *zone)
+{
+	return zone->serial;
+}
+
+size_t st_zone_record_count(const st_zone_t *zone)
+{
+	return zone->records;
+}
+
+size_t st_zone_node_count(const st_zone_t *zone)
+{
+	return zone->n_nodes;
+}
+
+size_t st_zone_memory(const st_zone_t *zone)
+{
+	size_t names = 0;
+	for (size_t i = 0; i < zone->n_nodes; i++)
+		names += zone->nodes[i].name_len;
+	return sizeof(*zone) + names + zone->n_nodes * sizeof(st_node_t) +
+	       zone->n_rrsets * sizeof(st_rrset_t) + zone->records * sizeof(uint32_t) +
+	       zone->wire_len + ((size_t)zone->mask + 1) * sizeof(st_zslot_t);
+}
+
+const char *st_zone_file(const st_zone_t *zone)
+{
+	return zone->file;
+}
+
+uint64_t st_zone_loaded_at(const st_zone_t *zone)
+{
+	return zone->loaded_at;
+}
+
+const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len)
+{
+	uint32_t h = st_zhash(name, len);
+	for (uint32_t i = h & zone->mask;; i = (i + 1) & zone->mask) {
+		const st_zslot_t *s = &zone->slots[i];
+		if (s->idx == ZB_NONE)
+			return NULL;
+		const st_node_t *n = &zone->nodes[s->idx];
+		if (s->hash == h && n->name_len == len && st_zname_eq(name, n->name, len))
+			return n;
+	}
+}
+
+const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type)
+{
+	/* A node holds a handful of RRsets: a linear scan beats a search. */
+	for (uint16_t i = 0; i < node->n_rrsets; i++) {
+		if (node->rrsets[i].type == type)
+			return &node->rrsets[i];
+		if (node->rrsets[i].type > type)
+			break;
+	}
+	return NULL;
+}
