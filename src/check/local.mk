@@ -1,1 +1,17 @@
-# src/check: probes, scheduling, hysteresis (steercheck)
+# src/check: probes, scheduling, hysteresis (steercheck); the client streams
+# the probes connect with live in src/net/
+src_libsteer_a_SOURCES += \
+	src/check/checker.c src/check/checker.h \
+	src/check/hyst.c src/check/hyst.h \
+	src/check/probe.c src/check/probe.h src/check/probe_int.h \
+	src/check/probe_dns.c src/check/probe_exec.c \
+	src/net/stream.c src/net/stream.h
+
+check_PROGRAMS += tests/unit/test_check_hyst tests/unit/test_check_probe
+TESTS += tests/unit/test_check_hyst tests/unit/test_check_probe
+tests_unit_test_check_hyst_SOURCES = tests/unit/test_check_hyst.c
+tests_unit_test_check_hyst_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_check_hyst_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_check_probe_SOURCES = tests/unit/test_check_probe.c
+tests_unit_test_check_probe_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_check_probe_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

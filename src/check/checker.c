@@ -1,0 +1,315 @@
+/* The checker: a timer per endpoint (drift-free, jittered start), one probe
+ * in flight per endpoint, hysteresis, table slots, heartbeat, change logs. */
+#include "check/checker.h"
+#include "check/probe.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "health/table.h"
+#include "net/stream.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MIN_INTERVAL_MS 100
+#define MAX_BEAT_MS 1000
+#define MIN_BEAT_MS 50
+
+typedef struct ep {
+	st_checker_t *c;
+	uint32_t index; /* in conf->endpoints */
+	const st_conf_check_t *check;
+	st_probe_spec_t spec;
+	st_ev_t *timer;
+	st_probe_t *probe;
+	uint64_t interval_ns;
+	uint64_t next_due_ns;
+	st_hyst_t hyst;
+	bool last_ok;
+	char text[ST_PROBE_TEXT_MAX];
+} ep_t;
+
+struct st_checker {
+	st_loop_t *loop;
+	const st_conf_t *conf;
+	ep_t *eps;
+	size_t n;
+	st_tls_client_t **tls; /* per check, https only */
+	st_ht_t *table;
+	st_ev_t *beat;
+	uint64_t beat_ms;
+	uint64_t rng;
+	size_t once_pending;
+	void (*once_done)(st_checker_t *c, void *arg);
+	void *once_arg;
+};
+
+static uint64_t interval_ms(const st_conf_check_t *c)
+{
+	uint64_t ms = c->interval_ms ? c->interval_ms : 2000;
+	return ms < MIN_INTERVAL_MS ? MIN_INTERVAL_MS : ms;
+}
+
+static void fmt_rtt(uint32_t us, char *buf, size_t len)
+{
+	if (us < 10000)
+		snprintf(buf, len, "%u.%ums", us / 1000, (us % 1000) / 100);
+	else
+		snprintf(buf, len, "%ums", us / 1000);
+}
+
+static void publish(ep_t *e)
+{
+	st_checker_t *c = e->c;
+	if (!c->table)
+		return;
+	st_ht_rec_t rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.state = e->hyst.state;
+	rec.rtt_us = e->hyst.rtt_us;
+	rec.successes = e->hyst.successes;
+	rec.failures = e->hyst.failures;
+	rec.flaps = e->hyst.flaps;
+	rec.last_check_ns = e->hyst.last_check_ns;
+	rec.last_change_ns = e->hyst.last_change_ns;
+	if (!e->last_ok)
+		snprintf(rec.error, sizeof(rec.error), "%s", e->text);
+	st_ht_write(c->table, (uint32_t)(e - c->eps), &rec);
+}
+
+static void on_result(const st_probe_result_t *res, void *arg)
+{
+	ep_t *e = arg;
+	st_checker_t *c = e->c;
+	e->probe = NULL;
+	e->last_ok = res->ok;
+	snprintf(e->text, sizeof(e->text), "%s", res->text);
+	const char *name = c->conf->endpoints[e->index].name;
+	st_health_state_t before = e->hyst.state;
+	if (st_hyst_update(&e->hyst, res->ok, res->rtt_us, e->check->rise, e->check->fall,
+			   st_mono_ns())) {
+		if (e->hyst.state == ST_HEALTH_UP) {
+			char rtt[32];
+			fmt_rtt(e->hyst.rtt_us, rtt, sizeof(rtt));
+			if (before == ST_HEALTH_UNKNOWN)
+				st_log_info("endpoint %s, up (%s, rtt %s)", name, res->text, rtt);
+			else
+				st_log_notice("endpoint %s, up (%s, rtt %s)", name, res->text, rtt);
+		} else {
+			st_log_warn("endpoint %s, down (%s)", name, res->text);
+		}
+	} else if (!res->ok) {
+		st_log_debug("endpoint %s, probe failed (%s), %u of %u", name, res->text,
+			     e->hyst.failures, e->check->fall);
+	}
+	publish(e);
+	if (c->once_pending && --c->once_pending == 0 && c->once_done)
+		c->once_done(c, c->once_arg);
+}
+
+static void probe_now(ep_t *e)
+{
+	if (e->probe)
+		return; /* still running: timeout < interval makes this rare */
+	int rc = st_probe_start(e->c->loop, &e->spec, on_result, e, &e->probe);
+	if (rc != 0)
+		st_log_err("endpoint %s, cannot start a probe (%s)",
+			   e->c->conf->endpoints[e->index].name, st_strerror(rc));
+}
+
+static void on_timer(int fd, short what, void *arg)
+{
+	ep_t *e = arg;
+	uint64_t now = st_mono_ns();
+	probe_now(e);
+	e->next_due_ns += e->interval_ns;
+	if (e->next_due_ns <= now)
+		e->next_due_ns = now + e->interval_ns;
+	st_ev_timer_start(e->timer, (e->next_due_ns - now) / ST_NS_PER_MS);
+}
+
+static void on_beat(int fd, short what, void *arg)
+{
+	st_checker_t *c = arg;
+	if (c->table)
+		st_ht_heartbeat(c->table, st_mono_ns());
+	st_probe_reap();
+}
+
+static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
+{
+	const char **names = calloc(c->n ? c->n : 1, sizeof(*names));
+	if (!names)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < c->n; i++)
+		names[i] = c->conf->endpoints[c->eps[i].index].name;
+	int rc = st_ht_writer_open(path, names, c->n, &c->table, diag);
+	free(names);
+	if (rc != 0)
+		return rc;
+	/* A restart carries on from the published states. */
+	for (size_t i = 0; i < c->n; i++) {
+		st_ht_rec_t rec;
+		if (st_ht_read(c->table, (uint32_t)i, &rec) != 0)
+			continue;
+		st_hyst_t *h = &c->eps[i].hyst;
+		h->state = rec.state;
+		h->successes = rec.successes;
+		h->failures = rec.failures;
+		h->flaps = rec.flaps;
+		h->rtt_us = rec.rtt_us;
+		h->last_check_ns = rec.last_check_ns;
+		h->last_change_ns = rec.last_change_ns;
+		c->eps[i].last_ok = rec.error[0] == '\0';
+		snprintf(c->eps[i].text, sizeof(c->eps[i].text), "%s", rec.error);
+	}
+	st_ht_heartbeat(c->table, st_mono_ns());
+	return 0;
+}
+
+int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_path,
+		   st_checker_t **out, st_diag_t *diag)
+{
+	st_checker_t *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ST_ENOMEM;
+	c->loop = loop;
+	c->conf = conf;
+	c->rng = st_mono_ns() ^ ((uint64_t)getpid() << 32);
+	int rc = ST_ENOMEM;
+	c->eps = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*c->eps));
+	c->tls = calloc(conf->n_checks ? conf->n_checks : 1, sizeof(*c->tls));
+	if (!c->eps || !c->tls)
+		goto fail;
+	uint64_t min_interval = UINT64_MAX;
+	for (size_t i = 0; i < conf->n_checks; i++) {
+		const st_conf_check_t *k = &conf->checks[i];
+		if (k->type != ST_CHECK_HTTPS)
+			continue;
+		rc = st_tls_client_new(k->tls_verify, k->tls_ca_file, &c->tls[i], diag);
+		if (rc != 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		const st_conf_endpoint_t *ep = &conf->endpoints[i];
+		if (ep->check == ST_CONF_NONE)
+			continue;
+		ep_t *e = &c->eps[c->n];
+		e->c = c;
+		e->index = (uint32_t)i;
+		if ((rc = st_probe_spec_init(&e->spec, conf, (uint32_t)i, diag)) != 0)
+			goto fail;
+		e->check = e->spec.check;
+		e->spec.tls = c->tls[ep->check];
+		e->interval_ns = interval_ms(e->check) * ST_NS_PER_MS;
+		e->last_ok = true;
+		if (interval_ms(e->check) < min_interval)
+			min_interval = interval_ms(e->check);
+		e->timer = st_ev_timer_new(loop, false, on_timer, e);
+		if (!e->timer) {
+			rc = ST_ENOMEM;
+			goto fail;
+		}
+		c->n++;
+	}
+	c->beat_ms = min_interval == UINT64_MAX ? MAX_BEAT_MS : min_interval / 2;
+	if (c->beat_ms > MAX_BEAT_MS)
+		c->beat_ms = MAX_BEAT_MS;
+	if (c->beat_ms < MIN_BEAT_MS)
+		c->beat_ms = MIN_BEAT_MS;
+	c->beat = st_ev_timer_new(loop, true, on_beat, c);
+	if (!c->beat) {
+		rc = ST_ENOMEM;
+		goto fail;
+	}
+	if (table_path && (rc = open_table(c, table_path, diag)) != 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	st_checker_free(c);
+	return rc;
+}
+
+int st_checker_start(st_checker_t *c)
+{
+	uint64_t now = st_mono_ns();
+	for (size_t i = 0; i < c->n; i++) {
+		ep_t *e = &c->eps[i];
+		/* Spread the first probes over the interval. */
+		uint32_t ms = (uint32_t)(e->interval_ns / ST_NS_PER_MS);
+		uint64_t jitter = st_rand_below(&c->rng, ms ? ms : 1);
+		e->next_due_ns = now + jitter * ST_NS_PER_MS;
+		if (st_ev_timer_start(e->timer, jitter) != 0)
+			return ST_EIO;
+	}
+	on_beat(-1, 0, c);
+	return st_ev_timer_start(c->beat, c->beat_ms);
+}
+
+int st_checker_once(st_checker_t *c, void (*done)(st_checker_t *c, void *arg), void *arg)
+{
+	c->once_done = done;
+	c->once_arg = arg;
+	c->once_pending = c->n;
+	if (c->n == 0) {
+		if (done)
+			done(c, arg);
+		return 0;
+	}
+	for (size_t i = 0; i < c->n; i++)
+		probe_now(&c->eps[i]);
+	return 0;
+}
+
+void st_checker_free(st_checker_t *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		st_probe_cancel(c->eps[i].probe);
+		st_ev_free(c->eps[i].timer);
+	}
+	/* Endpoints that failed half-way through setup. */
+	if (c->eps && c->n < c->conf->n_endpoints)
+		st_ev_free(c->eps[c->n].timer);
+	st_ev_free(c->beat);
+	if (c->table) {
+		st_ht_writer_detach(c->table);
+		st_ht_close(c->table);
+	}
+	if (c->tls)
+		for (size_t i = 0; i < c->conf->n_checks; i++)
+			st_tls_client_free(c->tls[i]);
+	free(c->tls);
+	free(c->eps);
+	st_probe_reap();
+	free(c);
+}
+
+size_t st_checker_count(const st_checker_t *c)
+{
+	return c->n;
+}
+
+const char *st_checker_name(const st_checker_t *c, size_t i)
+{
+	return i < c->n ? c->conf->endpoints[c->eps[i].index].name : NULL;
+}
+
+const st_hyst_t *st_checker_hyst(const st_checker_t *c, size_t i)
+{
+	return i < c->n ? &c->eps[i].hyst : NULL;
+}
+
+const char *st_checker_last_text(const st_checker_t *c, size_t i)
+{
+	return i < c->n ? c->eps[i].text : NULL;
+}
+
+bool st_checker_last_ok(const st_checker_t *c, size_t i)
+{
+	return i < c->n && c->eps[i].last_ok;
+}
