@@ -7,6 +7,6 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_dns_query
 TESTS += tests/unit/test_dns_query
-tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c
+tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c tests/unit/test_dns_msg.h
 tests_unit_test_dns_query_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_dns_query_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
