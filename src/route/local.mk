@@ -1,3 +1,11 @@
 # src/route: policies, dials, geo database, latency model
 src_libsteer_a_SOURCES += \
-	src/route/route.c src/route/route.h
+	src/route/route.c src/route/route.h src/route/route_internal.h \
+	src/route/policy.c src/route/geo.c src/route/latency.c \
+	src/route/cidr.c src/route/dial.c src/route/explain.c
+
+check_PROGRAMS += tests/unit/test_route
+TESTS += tests/unit/test_route
+tests_unit_test_route_SOURCES = tests/unit/test_route.c tests/unit/test_route_fixture.h
+tests_unit_test_route_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_route_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -1,48 +1,560 @@
-/* Routing: placeholder bodies until the policies land (no records compile). */
-#include "route/route.h"
-#include "conf/conf.h"
+/* Routing compile step: records, regions and endpoints of a config turned
+ * into compact runtime structures (wire names, candidate lists, parsed maps,
+ * coordinates in radians), plus the geo database and the latency table. */
+#include "route/route_internal.h"
+
+#include "common/log.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEG2RAD (M_PI / 180.0)
+
+/* "www.example.test." -> canonical (lower-case) wire form; plain names as the
+ * config loader hands them over (letters, digits, '-', '_', '*'), length or -1. */
+int st_rt_name_to_wire(const char *s, uint8_t *out, size_t cap)
+{
+	size_t pos = 0;
+	if (strcmp(s, ".") == 0) {
+		out[0] = 0;
+		return 1;
+	}
+	while (*s) {
+		const char *dot = strchr(s, '.');
+		size_t l = dot ? (size_t)(dot - s) : strlen(s);
+		if (l == 0 || l > 63 || pos + l + 2 > cap || pos + l + 2 > 255)
+			return -1;
+		out[pos++] = (uint8_t)l;
+		for (size_t i = 0; i < l; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c + 32);
+			if (c <= ' ' || c >= 0x7f || c == '\\')
+				return -1;
+			out[pos++] = c;
+		}
+		s += l;
+		if (*s == '.')
+			s++;
+	}
+	out[pos++] = 0;
+	return (int)pos;
+}
+
+static bool policy_uses_location(st_policy_t p)
+{
+	return p == ST_POLICY_GEOLOCATION || p == ST_POLICY_GEOPROXIMITY || p == ST_POLICY_LATENCY;
+}
+
+static const char *type_name(uint16_t t)
+{
+	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "?";
+}
+
+static bool valid_continent(uint16_t c)
+{
+	static const char *const all[] = { "AF", "AN", "AS", "EU", "NA", "OC", "SA" };
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (c == ST_CODE2(all[i][0], all[i][1]))
+			return true;
+	return false;
+}
+
+/* Subdivision keys: "US-VA", "GB-ENG" (ISO 3166-2). */
+static bool parse_subdivision(const char *s, st_rt_geomap_t *m)
+{
+	size_t len = strlen(s);
+	if (len < 4 || len > 6 || s[2] != '-')
+		return false;
+	m->code = st_code_parse(s, 2);
+	if (!m->code)
+		return false;
+	size_t n = len - 3;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[3 + i];
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+			return false;
+		m->sub[i] = c;
+	}
+	m->sub[n] = '\0';
+	return true;
+}
+
+static int geomap_cmp(const void *a, const void *b)
+{
+	const st_rt_geomap_t *x = a, *y = b;
+	return (int)x->level - (int)y->level;
+}
+
+static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_record_t *cr,
+		       st_rt_record_t *rec, st_diag_t *diag)
+{
+	const char *path = conf->path ? conf->path : "config";
+	rec->cidr_default = ST_CONF_NONE;
+	if (cr->policy == ST_POLICY_GEOLOCATION) {
+		rec->geomap = calloc(cr->n_map ? cr->n_map : 1, sizeof(*rec->geomap));
+		if (!rec->geomap)
+			return ST_ENOMEM;
+	} else if (cr->policy == ST_POLICY_CIDR) {
+		rec->cidr.entries = calloc(cr->n_map ? cr->n_map : 1, sizeof(*rec->cidr.entries));
+		if (!rec->cidr.entries)
+			return ST_ENOMEM;
+	}
+	for (size_t i = 0; i < cr->n_map; i++) {
+		const st_conf_map_entry_t *me = &cr->map[i];
+		const char *k = me->key;
+		unsigned line = me->line ? me->line : cr->line;
+		if (me->region >= rt->n_regions)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: map entry '%s' names no region",
+					   path, line, k);
+		if (cr->policy == ST_POLICY_CIDR) {
+			if (strcmp(k, "default") == 0) {
+				rec->cidr_default = me->region;
+				continue;
+			}
+			st_cidr_entry_t *e = &rec->cidr.entries[rec->cidr.n];
+			int rc = st_cidr_parse(k, e);
+			if (rc)
+				return st_diag_set(diag, ST_ECONF,
+						   "%s:%u: '%s' is not a network like 192.0.2.0/24 or "
+						   "2001:db8::/32%s",
+						   path, line, k,
+						   rc == ST_ERANGE ? " (host bits are set)" : "");
+			e->region = me->region;
+			e->line = line;
+			for (size_t j = 0; j < rec->cidr.n; j++) {
+				const st_cidr_entry_t *o = &rec->cidr.entries[j];
+				if (o->family == e->family && o->prefix == e->prefix &&
+				    memcmp(o->net, e->net, 16) == 0)
+					return st_diag_set(diag, ST_ECONF,
+							   "%s:%u: network %s is given twice", path,
+							   line, k);
+			}
+			rec->cidr.n++;
+			continue;
+		}
+		st_rt_geomap_t *m = &rec->geomap[rec->n_geomap];
+		m->region = me->region;
+		bool ok = false;
+		if (strcmp(k, "default") == 0) {
+			m->level = ST_GEO_DEFAULT;
+			ok = true;
+		} else if (strncmp(k, "continent:", 10) == 0) {
+			m->level = ST_GEO_CONTINENT;
+			m->code = st_code_parse(k + 10, strlen(k + 10));
+			ok = m->code && valid_continent(m->code);
+		} else if (strncmp(k, "country:", 8) == 0) {
+			m->level = ST_GEO_COUNTRY;
+			m->code = st_code_parse(k + 8, strlen(k + 8));
+			ok = m->code != 0;
+		} else if (strncmp(k, "subdivision:", 12) == 0) {
+			m->level = ST_GEO_SUBDIVISION;
+			ok = parse_subdivision(k + 12, m);
+		}
+		if (!ok)
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: map key '%s' is not \"subdivision:US-VA\", "
+					   "\"country:DE\", \"continent:EU\" (AF AN AS EU NA OC SA) "
+					   "or \"default\"",
+					   path, line, k);
+		for (uint32_t j = 0; j < rec->n_geomap; j++) {
+			const st_rt_geomap_t *o = &rec->geomap[j];
+			if (o->level == m->level && o->code == m->code && strcmp(o->sub, m->sub) == 0)
+				return st_diag_set(diag, ST_ECONF, "%s:%u: map key '%s' is given twice",
+						   path, line, k);
+		}
+		rec->n_geomap++;
+	}
+	if (cr->policy == ST_POLICY_GEOLOCATION) {
+		if (rec->n_geomap == 0)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: %s: geolocation needs a map:",
+					   path, cr->line, cr->owner);
+		/* stable: entries of one level keep their order, and the level
+		 * order is the walk order (most specific first) */
+		for (uint32_t i = 1; i < rec->n_geomap; i++)
+			for (uint32_t j = i; j > 0 && geomap_cmp(&rec->geomap[j - 1], &rec->geomap[j]) > 0;
+			     j--) {
+				st_rt_geomap_t t = rec->geomap[j];
+				rec->geomap[j] = rec->geomap[j - 1];
+				rec->geomap[j - 1] = t;
+			}
+	}
+	if (cr->policy == ST_POLICY_CIDR) {
+		if (rec->cidr.n == 0 && rec->cidr_default == ST_CONF_NONE)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: %s: cidr needs a map:", path,
+					   cr->line, cr->owner);
+		st_cidr_sort(&rec->cidr);
+	}
+	return 0;
+}
+
+/* Every region a record can pick, for the "does anything serve this type" check. */
+static bool record_can_serve(const st_route_t *rt, const st_rt_record_t *rec)
+{
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		const st_rt_region_t *rg = &rt->regions[rec->regions[i]];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+				return true;
+	}
+	for (uint32_t i = 0; i < rec->n_weights; i++) {
+		const st_rt_weight_t *w = &rec->weights[i];
+		if (!w->is_region) {
+			if (st_rt_ep_serves(&rt->endpoints[w->index], rec->type))
+				return true;
+			continue;
+		}
+		const st_rt_region_t *rg = &rt->regions[w->index];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+				return true;
+	}
+	for (uint32_t i = 0; i < rec->n_geomap; i++) {
+		const st_rt_region_t *rg = &rt->regions[rec->geomap[i].region];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+				return true;
+	}
+	for (size_t i = 0; i <= rec->cidr.n; i++) {
+		uint32_t r = i < rec->cidr.n ? rec->cidr.entries[i].region : rec->cidr_default;
+		if (r == ST_CONF_NONE)
+			continue;
+		const st_rt_region_t *rg = &rt->regions[r];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+				return true;
+	}
+	return false;
+}
+
+static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_diag_t *diag)
+{
+	const st_conf_record_t *cr = &conf->records[idx];
+	st_rt_record_t *rec = &rt->records[idx];
+	const char *path = conf->path ? conf->path : "config";
+	rec->index = (uint32_t)idx;
+	rec->cidr_default = ST_CONF_NONE;
+	snprintf(rec->source, sizeof(rec->source), "%s:%u", path, cr->line);
+	int len = cr->owner ? st_rt_name_to_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
+	if (len <= 0)
+		return st_diag_set(diag, ST_ECONF, "%s: record name '%s' is not a domain name",
+				   rec->source, cr->owner ? cr->owner : "");
+	rec->owner_len = (uint8_t)len;
+	if (cr->type != 1 && cr->type != 28 && cr->type != 5)
+		return st_diag_set(diag, ST_ECONF,
+				   "%s: %s: type must be A, AAAA or CNAME for a routed record",
+				   rec->source, cr->owner);
+	rec->type = cr->type;
+	rec->ttl = cr->ttl;
+	rec->policy = cr->policy;
+	rec->on_all_down = cr->on_all_down;
+	if ((unsigned)cr->policy > ST_POLICY_CIDR)
+		return st_diag_set(diag, ST_ECONF, "%s: %s: unknown policy", rec->source, cr->owner);
+
+	rec->regions = calloc(cr->n_regions ? cr->n_regions : 1, sizeof(uint32_t));
+	rec->weights = calloc(cr->n_weights ? cr->n_weights : 1, sizeof(*rec->weights));
+	if (!rec->regions || !rec->weights)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < cr->n_regions; i++) {
+		if (cr->regions[i] >= rt->n_regions)
+			return st_diag_set(diag, ST_ECONF, "%s: %s: regions: entry %zu is no region",
+					   rec->source, cr->owner, i + 1);
+		for (size_t j = 0; j < i; j++)
+			if (cr->regions[j] == cr->regions[i])
+				return st_diag_set(diag, ST_ECONF, "%s: %s: region %s is listed twice",
+						   rec->source, cr->owner,
+						   rt->regions[cr->regions[i]].name);
+		rec->regions[rec->n_regions++] = cr->regions[i];
+	}
+	for (size_t i = 0; i < cr->n_weights; i++) {
+		const st_conf_weight_t *w = &cr->weights[i];
+		unsigned line = w->line ? w->line : cr->line;
+		size_t lim = w->is_region ? rt->n_regions : rt->n_endpoints;
+		if (w->index >= lim)
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: weights: '%s' is not a region or an endpoint", path,
+					   line, w->name ? w->name : "");
+		rec->weights[rec->n_weights++] =
+			(st_rt_weight_t){ .is_region = w->is_region, .index = w->index, .weight = w->weight };
+	}
+	int rc = compile_map(rt, conf, cr, rec, diag);
+	if (rc)
+		return rc;
+
+	switch (cr->policy) {
+	case ST_POLICY_WEIGHTED:
+		if (rec->n_weights == 0) {
+			/* `regions:` alone: equal shares */
+			if (rec->n_regions == 0)
+				return st_diag_set(diag, ST_ECONF,
+						   "%s: %s: weighted needs weights: (or regions:)",
+						   rec->source, cr->owner);
+			free(rec->weights);
+			rec->weights = calloc(rec->n_regions, sizeof(*rec->weights));
+			if (!rec->weights)
+				return ST_ENOMEM;
+			for (uint32_t i = 0; i < rec->n_regions; i++)
+				rec->weights[i] = (st_rt_weight_t){ true, rec->regions[i], 1 };
+			rec->n_weights = rec->n_regions;
+		}
+		break;
+	case ST_POLICY_SIMPLE:
+	case ST_POLICY_FAILOVER:
+	case ST_POLICY_MULTIVALUE:
+		if (rec->n_regions == 0)
+			return st_diag_set(diag, ST_ECONF, "%s: %s: policy %s needs regions:",
+					   rec->source, cr->owner, st_policy_name(cr->policy));
+		break;
+	case ST_POLICY_GEOPROXIMITY:
+	case ST_POLICY_LATENCY:
+		if (rec->n_regions == 0)
+			return st_diag_set(diag, ST_ECONF, "%s: %s: policy %s needs regions:",
+					   rec->source, cr->owner, st_policy_name(cr->policy));
+		if (rec->n_regions > ST_ROUTE_MAX_ORDER)
+			return st_diag_set(diag, ST_ECONF, "%s: %s: at most %d regions per record",
+					   rec->source, cr->owner, ST_ROUTE_MAX_ORDER);
+		for (uint32_t i = 0; i < rec->n_regions; i++)
+			if (!rt->regions[rec->regions[i]].has_location)
+				return st_diag_set(diag, ST_ECONF,
+						   "%s: %s: region %s needs a location: [lat, lon] for "
+						   "policy %s",
+						   rec->source, cr->owner,
+						   rt->regions[rec->regions[i]].name,
+						   st_policy_name(cr->policy));
+		break;
+	case ST_POLICY_GEOLOCATION:
+	case ST_POLICY_CIDR:
+		break;
+	}
+	if (!record_can_serve(rt, rec))
+		return st_diag_set(diag, ST_ECONF,
+				   "%s: %s: no endpoint of its regions has %s (type %s)", rec->source,
+				   cr->owner,
+				   rec->type == 1	 ? "an IPv4 address"
+				   : rec->type == 28 ? "an IPv6 address"
+						     : "a cname:",
+				   type_name(rec->type));
+	if (policy_uses_location(cr->policy))
+		rt->needs_geo = true;
+	return 0;
+}
+
+static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *diag)
+{
+	const char *path = conf->path ? conf->path : "config";
+	size_t names = 0;
+	for (size_t i = 0; i < conf->n_regions; i++)
+		names += strlen(conf->regions[i].name) + 1;
+	for (size_t i = 0; i < conf->n_endpoints; i++)
+		names += strlen(conf->endpoints[i].name) + 1;
+	rt->names = malloc(names ? names : 1);
+	rt->regions = calloc(conf->n_regions ? conf->n_regions : 1, sizeof(*rt->regions));
+	rt->endpoints = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*rt->endpoints));
+	if (!rt->names || !rt->regions || !rt->endpoints)
+		return ST_ENOMEM;
+	char *np = rt->names;
+	rt->n_regions = conf->n_regions;
+	rt->n_endpoints = conf->n_endpoints;
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		const st_conf_endpoint_t *ce = &conf->endpoints[i];
+		st_rt_endpoint_t *ep = &rt->endpoints[i];
+		size_t l = strlen(ce->name) + 1;
+		memcpy(np, ce->name, l);
+		ep->name = np;
+		np += l;
+		if (ce->region >= conf->n_regions)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: endpoint %s belongs to no region",
+					   path, ce->line, ce->name);
+		ep->region = ce->region;
+		ep->weight = ce->weight;
+		ep->has_v4 = ce->has_v4;
+		ep->has_v6 = ce->has_v6;
+		memcpy(ep->addr4, ce->addr4, 4);
+		memcpy(ep->addr6, ce->addr6, 16);
+		if (ce->cname) {
+			int len = st_rt_name_to_wire(ce->cname, ep->cname, sizeof(ep->cname));
+			if (len <= 0 || ce->cname[0] == '\0' ||
+			    ce->cname[strlen(ce->cname) - 1] != '.')
+				return st_diag_set(diag, ST_ECONF,
+						   "%s:%u: endpoint %s: cname '%s' is not an absolute "
+						   "domain name",
+						   path, ce->line, ce->name, ce->cname);
+			ep->cname_len = (uint8_t)len;
+		}
+	}
+	for (size_t i = 0; i < conf->n_regions; i++) {
+		const st_conf_region_t *cg = &conf->regions[i];
+		st_rt_region_t *rg = &rt->regions[i];
+		size_t l = strlen(cg->name) + 1;
+		memcpy(np, cg->name, l);
+		rg->name = np;
+		np += l;
+		rg->has_location = cg->has_location;
+		if (cg->has_location &&
+		    !(cg->lat >= -90 && cg->lat <= 90 && cg->lon >= -180 && cg->lon <= 180))
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: region %s: location must be [lat -90..90, lon "
+					   "-180..180]",
+					   path, cg->line, cg->name);
+		rg->lat = cg->lat * DEG2RAD;
+		rg->lon = cg->lon * DEG2RAD;
+		if (cg->bias < -99 || cg->bias > 99)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: bias must be -99..99",
+					   path, cg->line, cg->name);
+		rg->bias = cg->bias;
+		if (cg->dial > 100)
+			return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: dial must be 0..100",
+					   path, cg->line, cg->name);
+		atomic_init(&rg->dial, cg->dial);
+		rg->select = cg->select;
+		rg->select_max = cg->select_max ? cg->select_max : ST_ROUTE_MAX_ADDRS;
+		if (rg->select_max > ST_ROUTE_MAX_ADDRS)
+			rg->select_max = ST_ROUTE_MAX_ADDRS;
+		rg->min_healthy = cg->min_healthy ? cg->min_healthy : 1;
+		rg->endpoints = calloc(cg->n_endpoints ? cg->n_endpoints : 1, sizeof(uint32_t));
+		if (!rg->endpoints)
+			return ST_ENOMEM;
+		for (size_t j = 0; j < cg->n_endpoints; j++) {
+			if (cg->endpoints[j] >= conf->n_endpoints)
+				return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: bad endpoint",
+						   path, cg->line, cg->name);
+			rg->endpoints[rg->n_endpoints++] = cg->endpoints[j];
+		}
+		if (rg->min_healthy > rg->n_endpoints && rg->n_endpoints > 0)
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: region %s: min_healthy %u is more than its %u "
+					   "endpoints",
+					   path, cg->line, cg->name, rg->min_healthy, rg->n_endpoints);
+	}
+	return 0;
+}
 
 int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 {
-	if (conf->n_records > 0)
-		return st_diag_set(diag, ST_ENOTIMP, "%s: dynamic records are not supported yet",
-				   conf->path ? conf->path : "config");
-	*out = NULL;
+	st_route_t *rt = calloc(1, sizeof(*rt));
+	if (!rt)
+		return ST_ENOMEM;
+	int rc = compile_topology(rt, conf, diag);
+	if (rc)
+		goto fail;
+	rt->records = calloc(conf->n_records ? conf->n_records : 1, sizeof(*rt->records));
+	if (!rt->records) {
+		rc = ST_ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < conf->n_records; i++) {
+		rt->n_records = i + 1;
+		rc = compile_record(rt, conf, i, diag);
+		if (rc)
+			goto fail;
+		for (size_t j = 0; j < i; j++) {
+			const st_rt_record_t *a = &rt->records[j], *b = &rt->records[i];
+			if (a->owner_len == b->owner_len && a->type == b->type &&
+			    memcmp(a->owner, b->owner, a->owner_len) == 0) {
+				rc = st_diag_set(diag, ST_ECONF, "%s: %s %s is already defined at %s",
+						 b->source, conf->records[i].owner,
+						 type_name(b->type), a->source);
+				goto fail;
+			}
+		}
+	}
+	rc = st_geo_open(&rt->geo, conf->geo_database, conf->geo_coordinates, diag);
+	if (rc)
+		goto fail;
+	if (rt->needs_geo && !rt->geo.open)
+		st_log_warn("routing, no geo database configured (geo.database): "
+			    "location-based records answer as if every client were unknown");
+	if (conf->geo_latency) {
+		rc = st_latency_load(&rt->latency, conf->geo_latency, conf, diag);
+		if (rc)
+			goto fail;
+		rt->have_latency = true;
+	}
+	*out = rt;
 	return 0;
+fail:
+	st_route_free(rt);
+	return rc;
 }
 
 void st_route_free(st_route_t *rt)
 {
-	(void)rt;
+	if (!rt)
+		return;
+	for (size_t i = 0; i < rt->n_records; i++) {
+		st_rt_record_t *rec = &rt->records[i];
+		free(rec->regions);
+		free(rec->weights);
+		free(rec->geomap);
+		free(rec->cidr.entries);
+	}
+	free(rt->records);
+	for (size_t i = 0; i < rt->n_regions; i++)
+		free(rt->regions[i].endpoints);
+	free(rt->regions);
+	free(rt->endpoints);
+	free(rt->names);
+	st_geo_close(&rt->geo);
+	if (rt->have_latency)
+		st_latency_free(&rt->latency);
+	free(rt);
 }
 
 size_t st_route_record_count(const st_route_t *rt)
 {
-	(void)rt;
-	return 0;
+	return rt ? rt->n_records : 0;
 }
 
 void st_route_record_info(const st_route_t *rt, size_t i, st_route_record_info_t *out)
 {
-	(void)rt;
-	(void)i;
-	(void)out;
+	const st_rt_record_t *rec = &rt->records[i];
+	out->owner = rec->owner;
+	out->owner_len = rec->owner_len;
+	out->type = rec->type;
+	out->ttl = rec->ttl;
+	out->handle = rec;
+	out->source = rec->source;
 }
 
-int st_route_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
-		     const st_client_t *client, const struct st_health *health, uint64_t *rng,
-		     st_route_result_t *res)
+const void *st_route_find(const st_route_t *rt, const uint8_t *owner, size_t owner_len,
+			  uint16_t type)
 {
-	res->action = ST_ROUTE_SERVFAIL;
-	return ST_ENOTIMP;
+	if (!rt)
+		return NULL;
+	for (size_t i = 0; i < rt->n_records; i++) {
+		const st_rt_record_t *rec = &rt->records[i];
+		if (rec->owner_len == owner_len && strncasecmp((const char *)rec->owner,
+							       (const char *)owner, owner_len) == 0 &&
+		    (type == 0 || rec->type == type))
+			return rec;
+	}
+	return NULL;
 }
 
-int st_route_set_dial(st_route_t *rt, uint32_t region, uint32_t pct)
+size_t st_route_region_count(const st_route_t *rt)
 {
-	return ST_ENOTIMP;
+	return rt ? rt->n_regions : 0;
 }
 
-uint32_t st_route_get_dial(const st_route_t *rt, uint32_t region)
+const char *st_route_region_name(const st_route_t *rt, uint32_t region)
 {
-	return 100;
+	return rt && region < rt->n_regions ? rt->regions[region].name : NULL;
+}
+
+uint32_t st_route_region_index(const st_route_t *rt, const char *name)
+{
+	for (size_t i = 0; rt && i < rt->n_regions; i++)
+		if (strcmp(rt->regions[i].name, name) == 0)
+			return (uint32_t)i;
+	return UINT32_MAX;
+}
+
+const char *st_route_endpoint_name(const st_route_t *rt, uint32_t endpoint)
+{
+	return rt && endpoint < rt->n_endpoints ? rt->endpoints[endpoint].name : NULL;
 }

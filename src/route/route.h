@@ -37,11 +37,12 @@ typedef struct st_route_result {
 	uint32_t ttl;
 	uint8_t scope;          /* ECS scope prefix length: 0 when the answer does not depend on the client */
 	uint16_t rrtype;        /* type of the records to emit: A, AAAA or CNAME */
-	size_t n;               /* addresses (A: 4 bytes used, AAAA: 16) */
+	size_t n;               /* addresses (A: 4 bytes used, AAAA: 16); 0 for CNAME */
 	uint8_t addrs[ST_ROUTE_MAX_ADDRS][16];
 	const uint8_t *cname;   /* CNAME target, canonical wire name */
 	uint8_t cname_len;
 	uint32_t record;        /* record index (stats) */
+	/* region and endpoint of each address (stats); for CNAME, of the target in [0] */
 	uint32_t regions[ST_ROUTE_MAX_ADDRS];   /* region of each address (stats) */
 	uint32_t endpoints[ST_ROUTE_MAX_ADDRS]; /* endpoint of each address (stats) */
 } st_route_result_t;
@@ -70,8 +71,28 @@ int st_route_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 		     const st_client_t *client, const struct st_health *health, uint64_t *rng,
 		     st_route_result_t *res);
 
-/* Traffic dials (control plane): atomic, visible to the next query. */
+/* Traffic dials (control plane): atomic, visible to the next query.
+ * set: ST_ENOENT for an unknown region, ST_ERANGE above 100.
+ * get: 100 for an unknown region. */
 int st_route_set_dial(st_route_t *rt, uint32_t region, uint32_t pct);
 uint32_t st_route_get_dial(const st_route_t *rt, uint32_t region);
+
+/* Describe the decision st_route_resolve would take for this client (policy,
+ * location and the MMDB network, distances or RTT estimates per region,
+ * dials, health, chosen region and endpoints) as text lines in buf. Random
+ * choices use a fixed seed. Returns 0, or ST_ENOSPC when the text was cut. */
+int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
+		     const st_client_t *client, const struct st_health *health, char *buf,
+		     size_t len);
+
+/* Lookups for the control plane (not for the query path). */
+/* The record handle for a canonical wire owner and type (0: any type), or NULL. */
+const void *st_route_find(const st_route_t *rt, const uint8_t *owner, size_t owner_len,
+			  uint16_t type);
+size_t st_route_region_count(const st_route_t *rt);
+const char *st_route_region_name(const st_route_t *rt, uint32_t region);
+/* Region index by name, UINT32_MAX when unknown. */
+uint32_t st_route_region_index(const st_route_t *rt, const char *name);
+const char *st_route_endpoint_name(const st_route_t *rt, uint32_t endpoint);
 
 #endif

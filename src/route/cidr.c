@@ -1,0 +1,105 @@
+/* CIDR tables for the cidr policy: longest-prefix match over a record's map
+ * (a handful of entries: a sorted array beats a trie at that size), and the
+ * ECS scope over which the match cannot change. */
+#include "route/route_internal.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+int st_cidr_parse(const char *s, st_cidr_entry_t *out)
+{
+	const char *slash = strchr(s, '/');
+	if (!slash || (size_t)(slash - s) >= 64)
+		return ST_EINVAL;
+	char buf[64];
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	memset(out, 0, sizeof(*out));
+	unsigned max;
+	if (inet_pton(AF_INET, buf, out->net) == 1) {
+		out->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, out->net) == 1) {
+		out->family = AF_INET6;
+		max = 128;
+	} else {
+		return ST_EINVAL;
+	}
+	char *end;
+	const char *len = slash + 1;
+	if (*len < '0' || *len > '9')
+		return ST_EINVAL;
+	unsigned long p = strtoul(len, &end, 10);
+	if (*end != '\0' || p > max)
+		return ST_EINVAL;
+	out->prefix = (uint8_t)p;
+	/* host bits set ("192.0.2.1/24") are a typo more often than not */
+	for (unsigned bit = out->prefix; bit < max; bit++)
+		if (out->net[bit / 8] & (0x80 >> (bit % 8)))
+			return ST_ERANGE;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const st_cidr_entry_t *x = a, *y = b;
+	if (x->prefix != y->prefix)
+		return x->prefix > y->prefix ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+void st_cidr_sort(st_cidr_t *t)
+{
+	if (t->n > 1)
+		qsort(t->entries, t->n, sizeof(*t->entries), cmp_entry);
+}
+
+/* Leading bits that a and b share, up to max. */
+static unsigned common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; n < max; i++) {
+		uint8_t x = a[i] ^ b[i];
+		if (x == 0) {
+			n += 8;
+			continue;
+		}
+		n += (unsigned)__builtin_clz((unsigned)x) - 24;
+		break;
+	}
+	return n < max ? n : max;
+}
+
+size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx,
+		     size_t max, uint8_t *scope)
+{
+	size_t n = 0;
+	unsigned s = 0;
+	bool matched = false;
+	for (size_t i = 0; i < t->n; i++) {
+		const st_cidr_entry_t *e = &t->entries[i];
+		if (e->family != family)
+			continue;
+		unsigned c = common_bits(e->net, addr, e->prefix);
+		if (c >= e->prefix) {
+			if (!matched) {
+				matched = true;
+				/* the deciding network is the longest match; the
+				 * longer entries it does not contain are already
+				 * excluded through the scope below */
+				if (e->prefix > s)
+					s = e->prefix;
+			}
+			if (n < max)
+				idx[n++] = (uint32_t)i;
+		} else if (!matched) {
+			/* a longer (unmatched) entry: the scope must be long
+			 * enough that the client's network does not reach into it */
+			if (c + 1 > s)
+				s = c + 1;
+		}
+	}
+	*scope = (uint8_t)s;
+	return n;
+}

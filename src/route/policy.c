@@ -1,0 +1,597 @@
+/* The policies: each record picks region(s) by its policy, then the region
+ * picks endpoint addresses by its select rule, reading health on the way.
+ * Runs per query: no allocation, no locks, O(regions + endpoints). The same
+ * code explains its decisions when given a trace (steerctl explain). */
+#include "route/route_internal.h"
+
+#include "common/hash.h"
+#include "health/health.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define TR(c, ...)                                     \
+	do {                                           \
+		if ((c)->tr)                           \
+			st_trace_add((c)->tr, __VA_ARGS__); \
+	} while (0)
+
+void st_trace_add(st_trace_t *t, const char *fmt, ...)
+{
+	if (t->pos >= t->len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(t->buf + t->pos, t->len - t->pos, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= t->len - t->pos) {
+		t->pos = t->len;
+		t->cut = true;
+	} else {
+		t->pos += (size_t)n;
+	}
+}
+
+/* One resolution in progress. */
+typedef struct ctx {
+	const st_route_t *rt;
+	const st_rt_record_t *rec;
+	const struct st_health *h;
+	uint64_t *rng;
+	st_route_result_t *res;
+	st_trace_t *tr;
+	bool ignore_health;   /* Route 53 all-down mode: every endpoint counts as healthy */
+	st_geo_loc_t loc;
+} ctx_t;
+
+enum { PICKED = 0, NONE_HEALTHY = 1, NO_MATCH = 2 };
+
+static inline bool ep_up(const ctx_t *c, uint32_t e)
+{
+	return c->ignore_health || !c->h || st_health_up(c->h, e);
+}
+
+static inline bool ep_ok(const ctx_t *c, uint32_t e)
+{
+	return st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
+}
+
+bool st_rt_region_healthy(const st_route_t *rt, const st_rt_region_t *rg, uint16_t type,
+			  const struct st_health *h)
+{
+	uint32_t up = 0;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+		uint32_t e = rg->endpoints[i];
+		if (st_rt_ep_serves(&rt->endpoints[e], type) && (!h || st_health_up(h, e)))
+			if (++up >= rg->min_healthy)
+				return true;
+	}
+	return false;
+}
+
+static bool region_ok(const ctx_t *c, uint32_t r)
+{
+	const st_rt_region_t *rg = &c->rt->regions[r];
+	if (!c->ignore_health)
+		return st_rt_region_healthy(c->rt, rg, c->rec->type, c->h);
+	for (uint32_t i = 0; i < rg->n_endpoints; i++)
+		if (st_rt_ep_serves(&c->rt->endpoints[rg->endpoints[i]], c->rec->type))
+			return true;
+	return false;
+}
+
+/* Uniform in [0, n) for 64-bit n. */
+static uint64_t rand_below64(uint64_t *rng, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)st_splitmix64(rng) * n) >> 64);
+}
+
+static void add_endpoint(ctx_t *c, uint32_t e)
+{
+	st_route_result_t *res = c->res;
+	const st_rt_endpoint_t *ep = &c->rt->endpoints[e];
+	if (c->rec->type == 5) {
+		if (res->cname)
+			return;
+		res->cname = ep->cname;
+		res->cname_len = ep->cname_len;
+		res->regions[0] = ep->region;
+		res->endpoints[0] = e;
+		return;
+	}
+	if (res->n >= ST_ROUTE_MAX_ADDRS)
+		return;
+	if (c->rec->type == 1)
+		memcpy(res->addrs[res->n], ep->addr4, 4);
+	else
+		memcpy(res->addrs[res->n], ep->addr6, 16);
+	res->regions[res->n] = ep->region;
+	res->endpoints[res->n] = e;
+	res->n++;
+}
+
+/* Shuffle the collected addresses (Fisher-Yates) for random order. */
+static void shuffle_result(ctx_t *c)
+{
+	st_route_result_t *res = c->res;
+	for (size_t i = res->n; i > 1; i--) {
+		size_t j = st_rand_below(c->rng, (uint32_t)i);
+		size_t k = i - 1;
+		if (j == k)
+			continue;
+		uint8_t a[16];
+		memcpy(a, res->addrs[k], 16);
+		memcpy(res->addrs[k], res->addrs[j], 16);
+		memcpy(res->addrs[j], a, 16);
+		uint32_t t = res->regions[k];
+		res->regions[k] = res->regions[j];
+		res->regions[j] = t;
+		t = res->endpoints[k];
+		res->endpoints[k] = res->endpoints[j];
+		res->endpoints[j] = t;
+	}
+}
+
+/* Reservoir sampling of up to max endpoints from a stream (then shuffled). */
+typedef struct reservoir {
+	uint32_t pick[ST_ROUTE_MAX_ADDRS];
+	uint32_t n, seen, max;
+} reservoir_t;
+
+static void reservoir_add(reservoir_t *rs, uint64_t *rng, uint32_t e)
+{
+	if (rs->n < rs->max) {
+		rs->pick[rs->n++] = e;
+	} else {
+		uint32_t j = st_rand_below(rng, rs->seen + 1);
+		if (j < rs->max)
+			rs->pick[j] = e;
+	}
+	rs->seen++;
+}
+
+static void reservoir_emit(ctx_t *c, reservoir_t *rs)
+{
+	for (uint32_t i = 0; i < rs->n; i++)
+		add_endpoint(c, rs->pick[i]);
+	shuffle_result(c);
+}
+
+/* Weighted choice among a region's usable endpoints: weight 0 = backup. */
+static int pick_weighted_endpoint(ctx_t *c, const st_rt_region_t *rg)
+{
+	uint64_t sum = 0;
+	uint32_t zero = 0;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+		uint32_t e = rg->endpoints[i];
+		if (!ep_ok(c, e))
+			continue;
+		if (c->rt->endpoints[e].weight)
+			sum += c->rt->endpoints[e].weight;
+		else
+			zero++;
+	}
+	if (sum > 0) {
+		uint64_t r = rand_below64(c->rng, sum);
+		for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+			uint32_t e = rg->endpoints[i];
+			uint32_t w = c->rt->endpoints[e].weight;
+			if (!w || !ep_ok(c, e))
+				continue;
+			if (r < w)
+				return (int)e;
+			r -= w;
+		}
+	} else if (zero > 0) {
+		uint32_t r = st_rand_below(c->rng, zero);
+		for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+			uint32_t e = rg->endpoints[i];
+			if (ep_ok(c, e) && r-- == 0)
+				return (int)e;
+		}
+	}
+	return -1;
+}
+
+/* The region picks its endpoint(s) by its select rule. */
+static int select_in_region(ctx_t *c, uint32_t r)
+{
+	const st_rt_region_t *rg = &c->rt->regions[r];
+	st_select_t sel = c->rec->type == 5 ? ST_SELECT_WEIGHTED : rg->select;
+	switch (sel) {
+	case ST_SELECT_ALL:
+		for (uint32_t i = 0; i < rg->n_endpoints; i++)
+			if (ep_ok(c, rg->endpoints[i]))
+				add_endpoint(c, rg->endpoints[i]);
+		break;
+	case ST_SELECT_MULTIVALUE: {
+		reservoir_t rs = { .max = rg->select_max };
+		for (uint32_t i = 0; i < rg->n_endpoints; i++)
+			if (ep_ok(c, rg->endpoints[i]))
+				reservoir_add(&rs, c->rng, rg->endpoints[i]);
+		reservoir_emit(c, &rs);
+		break;
+	}
+	case ST_SELECT_WEIGHTED:
+	default: {
+		int e = pick_weighted_endpoint(c, rg);
+		if (e >= 0)
+			add_endpoint(c, (uint32_t)e);
+		break;
+	}
+	}
+	TR(c, "region %s selects (%s)%s\n", rg->name,
+	   sel == ST_SELECT_ALL ? "all" : sel == ST_SELECT_MULTIVALUE ? "multivalue" : "weighted",
+	   c->ignore_health ? ", every endpoint counted healthy" : "");
+	return PICKED;
+}
+
+static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
+{
+	if (!c->tr)
+		return;
+	const st_rt_region_t *rg = &c->rt->regions[r];
+	uint32_t up = 0, serve = 0;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+		uint32_t e = rg->endpoints[i];
+		if (!st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type))
+			continue;
+		serve++;
+		if (!c->h || st_health_up(c->h, e))
+			up++;
+	}
+	st_trace_add(c->tr, "%s%s: %u/%u endpoints up (min_healthy %u) -> %s, dial %u\n", prefix,
+		     rg->name, up, serve, rg->min_healthy,
+		     st_rt_region_healthy(c->rt, rg, c->rec->type, c->h) ? "healthy" : "down",
+		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
+}
+
+/* ---- record policies ---- */
+
+static int pol_simple(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		const st_rt_region_t *rg = &c->rt->regions[rec->regions[i]];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (st_rt_ep_serves(&c->rt->endpoints[rg->endpoints[j]], rec->type))
+				add_endpoint(c, rg->endpoints[j]);
+	}
+	TR(c, "simple: every listed endpoint, health not consulted\n");
+	return PICKED;
+}
+
+static bool weight_item_ok(ctx_t *c, const st_rt_weight_t *w)
+{
+	return w->is_region ? region_ok(c, w->index) : ep_ok(c, w->index);
+}
+
+static int pol_weighted(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	uint64_t sum = 0;
+	uint32_t zero = 0;
+	for (uint32_t i = 0; i < rec->n_weights; i++) {
+		const st_rt_weight_t *w = &rec->weights[i];
+		bool ok = weight_item_ok(c, w);
+		TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
+		   w->is_region ? c->rt->regions[w->index].name : c->rt->endpoints[w->index].name,
+		   w->weight, ok ? "healthy" : "down");
+		if (!ok)
+			continue;
+		if (w->weight)
+			sum += w->weight;
+		else
+			zero++;
+	}
+	const st_rt_weight_t *pick = NULL;
+	if (sum > 0) {
+		uint64_t r = rand_below64(c->rng, sum);
+		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
+			const st_rt_weight_t *w = &rec->weights[i];
+			if (!w->weight || !weight_item_ok(c, w))
+				continue;
+			if (r < w->weight)
+				pick = w;
+			else
+				r -= w->weight;
+		}
+	} else if (zero > 0) {
+		/* every weighted item is down (or all weights are 0): the
+		 * zero-weight backups share equally */
+		uint32_t r = st_rand_below(c->rng, zero);
+		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
+			const st_rt_weight_t *w = &rec->weights[i];
+			if (!w->weight && weight_item_ok(c, w) && r-- == 0)
+				pick = w;
+		}
+	}
+	if (!pick)
+		return NONE_HEALTHY;
+	TR(c, "weighted: healthy weight total %llu%s, picked %s\n", (unsigned long long)sum,
+	   sum == 0 ? " (zero-weight backups in use)" : "",
+	   pick->is_region ? c->rt->regions[pick->index].name : c->rt->endpoints[pick->index].name);
+	if (pick->is_region)
+		return select_in_region(c, pick->index);
+	add_endpoint(c, pick->index);
+	return PICKED;
+}
+
+static int pol_failover(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		trace_region(c, rec->regions[i], i == 0 ? "  primary " : "  then ");
+		if (region_ok(c, rec->regions[i])) {
+			TR(c, "failover: %s\n", c->rt->regions[rec->regions[i]].name);
+			return select_in_region(c, rec->regions[i]);
+		}
+	}
+	return NONE_HEALTHY;
+}
+
+static int pol_multivalue(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	reservoir_t rs = { .max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS };
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		trace_region(c, rec->regions[i], "  ");
+		if (!region_ok(c, rec->regions[i]))
+			continue;
+		const st_rt_region_t *rg = &c->rt->regions[rec->regions[i]];
+		for (uint32_t j = 0; j < rg->n_endpoints; j++)
+			if (ep_ok(c, rg->endpoints[j]))
+				reservoir_add(&rs, c->rng, rg->endpoints[j]);
+	}
+	if (rs.n == 0)
+		return NONE_HEALTHY;
+	TR(c, "multivalue: %u of %u usable endpoints, random order\n", rs.n, rs.seen);
+	reservoir_emit(c, &rs);
+	return PICKED;
+}
+
+static bool geomap_match(const st_rt_geomap_t *m, const st_geo_loc_t *loc)
+{
+	switch (m->level) {
+	case ST_GEO_SUBDIVISION:
+		return loc->country == m->code && loc->subdivision[0] &&
+		       strcmp(loc->subdivision, m->sub) == 0;
+	case ST_GEO_COUNTRY:
+		return loc->country && loc->country == m->code;
+	case ST_GEO_CONTINENT:
+		return loc->continent && loc->continent == m->code;
+	case ST_GEO_DEFAULT:
+	default:
+		return true;
+	}
+}
+
+static int pol_geolocation(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	bool matched = false;
+	static const char *const lvl[] = { "subdivision", "country", "continent", "default" };
+	for (uint32_t i = 0; i < rec->n_geomap; i++) {
+		const st_rt_geomap_t *m = &rec->geomap[i];
+		if (!geomap_match(m, &c->loc))
+			continue;
+		matched = true;
+		trace_region(c, m->region, "  ");
+		if (region_ok(c, m->region)) {
+			TR(c, "geolocation: %s match -> %s\n", lvl[m->level],
+			   c->rt->regions[m->region].name);
+			return select_in_region(c, m->region);
+		}
+		TR(c, "  %s match %s is down, walking up\n", lvl[m->level],
+		   c->rt->regions[m->region].name);
+	}
+	if (!matched) {
+		TR(c, "geolocation: no map entry matches and there is no default: NODATA\n");
+		return NO_MATCH;
+	}
+	return NONE_HEALTHY;
+}
+
+size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo_loc_t *loc,
+		   uint32_t *order, double *cost, const char **why)
+{
+	const st_latency_row_t *row = NULL;
+	if (rec->policy == ST_POLICY_LATENCY && rt->have_latency)
+		row = st_latency_row(&rt->latency, loc);
+	*why = loc->has_point ? (rec->policy == ST_POLICY_LATENCY ? "estimated RTT" : "distance")
+			      : "configured order (client location unknown)";
+	size_t n = 0;
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		uint32_t r = rec->regions[i];
+		const st_rt_region_t *rg = &rt->regions[r];
+		double v;
+		if (row && row->ms[r] >= 0) {
+			v = row->ms[r];
+		} else if (loc->has_point) {
+			double km = st_geo_distance_km(loc->lat, loc->lon, rg->lat, rg->lon);
+			v = rec->policy == ST_POLICY_LATENCY ? st_latency_estimate_ms(km)
+							     : st_bias_distance(km, rg->bias);
+		} else {
+			/* no point: after every measured region, in config order */
+			v = 1e9 + i;
+		}
+		/* insertion sort: stable, and n is small */
+		size_t j = n++;
+		while (j > 0 && cost[j - 1] > v) {
+			cost[j] = cost[j - 1];
+			order[j] = order[j - 1];
+			j--;
+		}
+		cost[j] = v;
+		order[j] = r;
+	}
+	if (row)
+		*why = "measured RTT where known, else estimated";
+	return n;
+}
+
+static int pol_nearest(ctx_t *c)
+{
+	const st_rt_record_t *rec = c->rec;
+	uint32_t order[ST_ROUTE_MAX_ORDER];
+	double cost[ST_ROUTE_MAX_ORDER];
+	const char *why;
+	size_t n = st_rt_order(c->rt, rec, &c->loc, order, cost, &why);
+	TR(c, "%s order by %s:\n", st_policy_name(rec->policy), why);
+	/* healthy regions in the client's order; each keeps dial% of what
+	 * reaches it and spills the rest to the next one */
+	int last_taker = -1, first = -1;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = order[i];
+		if (c->tr) {
+			if (cost[i] < 1e9)
+				st_trace_add(c->tr, "  %.1f %s  ", cost[i],
+					     rec->policy == ST_POLICY_LATENCY ? "ms" : "km");
+			else
+				st_trace_add(c->tr, "  -  ");
+			trace_region(c, r, "");
+		}
+		if (!region_ok(c, r))
+			continue;
+		if (first < 0)
+			first = (int)r;
+		uint32_t dial = atomic_load_explicit(&c->rt->regions[r].dial, memory_order_relaxed);
+		if (dial == 0)
+			continue;
+		last_taker = (int)r;
+		if (dial >= 100 || st_rand_below(c->rng, 100) < dial) {
+			TR(c, "%s: %s (keeps its dial of %u%%)\n", st_policy_name(rec->policy),
+			   c->rt->regions[r].name, dial);
+			return select_in_region(c, r);
+		}
+		TR(c, "  %s spills (dial %u%%)\n", c->rt->regions[r].name, dial);
+	}
+	if (first < 0)
+		return NONE_HEALTHY;
+	/* every region passed the traffic on: the last one that takes any
+	 * keeps it (or the nearest when every dial is 0) */
+	uint32_t r = (uint32_t)(last_taker >= 0 ? last_taker : first);
+	TR(c, "%s: %s (every dial spilled)\n", st_policy_name(rec->policy), c->rt->regions[r].name);
+	return select_in_region(c, r);
+}
+
+static int pol_cidr(ctx_t *c, const st_client_t *client)
+{
+	const st_rt_record_t *rec = c->rec;
+	uint32_t idx[16];
+	uint8_t scope = 0;
+	size_t n = st_cidr_match(&rec->cidr, client->family, client->addr, idx, 16, &scope);
+	c->res->scope = scope;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		const st_cidr_entry_t *e = &rec->cidr.entries[idx[i]];
+		any = true;
+		trace_region(c, e->region, "  ");
+		if (region_ok(c, e->region)) {
+			TR(c, "cidr: /%u match (line %u) -> %s\n", e->prefix, e->line,
+			   c->rt->regions[e->region].name);
+			return select_in_region(c, e->region);
+		}
+	}
+	if (rec->cidr_default != ST_CONF_NONE) {
+		any = true;
+		trace_region(c, rec->cidr_default, "  default ");
+		if (region_ok(c, rec->cidr_default)) {
+			TR(c, "cidr: %s -> %s\n", n ? "matches down, default" : "no match, default",
+			   c->rt->regions[rec->cidr_default].name);
+			return select_in_region(c, rec->cidr_default);
+		}
+	}
+	if (!any) {
+		TR(c, "cidr: no network matches and there is no default: NODATA\n");
+		return NO_MATCH;
+	}
+	return NONE_HEALTHY;
+}
+
+static int run_policy(ctx_t *c, const st_client_t *client)
+{
+	switch (c->rec->policy) {
+	case ST_POLICY_SIMPLE:
+		return pol_simple(c);
+	case ST_POLICY_WEIGHTED:
+		return pol_weighted(c);
+	case ST_POLICY_FAILOVER:
+		return pol_failover(c);
+	case ST_POLICY_MULTIVALUE:
+		return pol_multivalue(c);
+	case ST_POLICY_GEOLOCATION:
+		return pol_geolocation(c);
+	case ST_POLICY_GEOPROXIMITY:
+	case ST_POLICY_LATENCY:
+		return pol_nearest(c);
+	case ST_POLICY_CIDR:
+		return pol_cidr(c, client);
+	}
+	return NO_MATCH;
+}
+
+int st_rt_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
+		  const st_client_t *client, const struct st_health *health, uint64_t *rng,
+		  st_route_result_t *res, st_trace_t *tr, st_geo_loc_t *loc_out)
+{
+	const st_rt_record_t *rec = handle;
+	res->action = ST_ROUTE_ANSWER;
+	res->ttl = rec->ttl;
+	res->scope = 0;
+	res->rrtype = rec->type;
+	res->n = 0;
+	res->cname = NULL;
+	res->cname_len = 0;
+	res->record = rec->index;
+	if (rec->type != 5 && qtype != rec->type && qtype != 255) {
+		res->action = ST_ROUTE_NODATA;
+		return 0;
+	}
+	ctx_t c = { .rt = rt, .rec = rec, .h = health, .rng = rng, .res = res, .tr = tr };
+	if (rec->policy == ST_POLICY_GEOLOCATION || rec->policy == ST_POLICY_GEOPROXIMITY ||
+	    rec->policy == ST_POLICY_LATENCY) {
+		st_geo_lookup(&rt->geo, client, &c.loc);
+		res->scope = c.loc.scope;
+	} else {
+		c.loc.found = false;
+	}
+	if (loc_out)
+		*loc_out = c.loc;
+	int rc = run_policy(&c, client);
+	if (rc == NONE_HEALTHY) {
+		switch (rec->on_all_down) {
+		case ST_ALL_DOWN_SERVFAIL:
+			TR(&c, "every candidate is down: on_all_down servfail\n");
+			res->action = ST_ROUTE_SERVFAIL;
+			return 0;
+		case ST_ALL_DOWN_NODATA:
+			TR(&c, "every candidate is down: on_all_down nodata\n");
+			res->action = ST_ROUTE_NODATA;
+			return 0;
+		case ST_ALL_DOWN_ROUTE53:
+		default:
+			TR(&c, "every candidate is down: answering as if all were healthy\n");
+			c.ignore_health = true;
+			rc = run_policy(&c, client);
+			break;
+		}
+	}
+	if (rc != PICKED || (rec->type == 5 ? res->cname == NULL : res->n == 0))
+		res->action = ST_ROUTE_NODATA;
+	return 0;
+}
+
+int st_route_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
+		     const st_client_t *client, const struct st_health *health, uint64_t *rng,
+		     st_route_result_t *res)
+{
+	if (!rt || !handle || !client || !rng || !res)
+		return ST_EINVAL;
+	return st_rt_resolve(rt, handle, qtype, client, health, rng, res, NULL, NULL);
+}

@@ -1,0 +1,562 @@
+/* Routing policies without a geo database: simple, weighted, failover,
+ * multivalue, cidr, region select rules, all-down behaviours, families,
+ * CNAME, dials, the distance/latency/bias formulas and compile errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "test_route_fixture.h"
+
+#include "route/route_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#define RAD(x) ((x) * M_PI / 180.0)
+#define st_bias_distance_km_for_test st_bias_distance
+#define st_latency_ms_for_test st_latency_estimate_ms
+#define st_distance_km_for_test(a, b, c, d) st_geo_distance_km(RAD(a), RAD(b), RAD(c), RAD(d))
+
+/* Three regions, one endpoint each (v4 + v6), and region C with two. */
+static st_conf_t *three_regions(void)
+{
+	st_conf_t *c = fx_conf();
+	uint32_t a = fx_region(c, "a", 39.04, -77.49);
+	uint32_t b = fx_region(c, "b", 39.96, -83.00);
+	uint32_t d = fx_region(c, "c", 50.11, 8.68);
+	fx_endpoint(c, a, "a1", "192.0.2.1", "2001:db8::a1", 1);
+	fx_endpoint(c, b, "b1", "192.0.2.2", "2001:db8::b1", 1);
+	fx_endpoint(c, d, "c1", "192.0.2.3", "2001:db8::c1", 1);
+	fx_endpoint(c, d, "c2", "192.0.2.4", NULL, 1);
+	return c;
+}
+
+static void test_simple(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "www.example.test.", 1, ST_POLICY_SIMPLE);
+	fx_regions(r, 2, 0u, 2u);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	fx_down(h, c, "a1"); /* simple ignores health */
+	uint64_t rng = 1;
+	st_route_result_t res;
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.7", 0, h, &rng, &res), "192.0.2.1");
+	assert_int_equal(res.action, ST_ROUTE_ANSWER);
+	assert_int_equal(res.n, 3);
+	assert_int_equal(res.scope, 0);
+	assert_int_equal(res.ttl, 20);
+	assert_int_equal(res.rrtype, 1);
+	st_route_record_info_t info;
+	st_route_record_info(rt, 0, &info);
+	assert_int_equal(info.owner_len, 18);
+	assert_memory_equal(info.owner, "\3www\7example\4test\0", 18);
+	assert_string_equal(info.source, "test.yaml:200");
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void shares(const st_route_t *rt, size_t rec, const st_health_t *h, uint64_t seed,
+		   unsigned counts[4], int n)
+{
+	uint64_t rng = seed;
+	memset(counts, 0, 4 * sizeof(unsigned));
+	for (int i = 0; i < n; i++) {
+		st_route_result_t res;
+		const char *a = fx_first(rt, rec, 1, "198.51.100.7", 0, h, &rng, &res);
+		assert_int_equal(res.scope, 0);
+		if (strcmp(a, "192.0.2.1") == 0)
+			counts[0]++;
+		else if (strcmp(a, "192.0.2.2") == 0)
+			counts[1]++;
+		else if (strcmp(a, "192.0.2.3") == 0 || strcmp(a, "192.0.2.4") == 0)
+			counts[2]++;
+		else
+			counts[3]++;
+	}
+}
+
+static void assert_share(unsigned got, int n, double want)
+{
+	double share = 100.0 * got / n;
+	if (fabs(share - want) > 2.0)
+		fail_msg("share %.2f%%, want %.2f%% +- 2", share, want);
+}
+
+static void test_weighted_123(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "w.example.test.", 1, ST_POLICY_WEIGHTED);
+	fx_weight(c, r, "a", 1);
+	fx_weight(c, r, "b", 2);
+	fx_weight(c, r, "c", 3);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	unsigned n[4];
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		shares(rt, 0, h, seed * 7919, n, 10000);
+		assert_share(n[0], 10000, 100.0 / 6);
+		assert_share(n[1], 10000, 200.0 / 6);
+		assert_share(n[2], 10000, 300.0 / 6);
+		assert_int_equal(n[3], 0);
+	}
+	/* b down: a and c share 1:3 */
+	fx_down(h, c, "b1");
+	shares(rt, 0, h, 42, n, 10000);
+	assert_int_equal(n[1], 0);
+	assert_share(n[0], 10000, 25);
+	assert_share(n[2], 10000, 75);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_weighted_backup_and_endpoints(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "w.example.test.", 1, ST_POLICY_WEIGHTED);
+	fx_weight(c, r, "a1", 1); /* endpoint keys */
+	fx_weight(c, r, "b1", 1);
+	fx_weight(c, r, "c", 0); /* backup */
+	r = fx_record(c, "z.example.test.", 1, ST_POLICY_WEIGHTED);
+	fx_weight(c, r, "a", 0);
+	fx_weight(c, r, "b", 0);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	unsigned n[4];
+	shares(rt, 0, h, 5, n, 2000);
+	assert_int_equal(n[2], 0); /* backup unused while a weighted one is up */
+	assert_share(n[0], 2000, 50);
+	fx_down(h, c, "a1");
+	shares(rt, 0, h, 5, n, 2000);
+	assert_int_equal(n[1], 2000);
+	fx_down(h, c, "b1");
+	shares(rt, 0, h, 5, n, 2000);
+	assert_int_equal(n[2], 2000); /* every weighted one down: the backup */
+	fx_down(h, c, "c1");
+	fx_down(h, c, "c2");
+	shares(rt, 0, h, 5, n, 2000); /* all down: Route 53 treats all as healthy */
+	assert_int_equal(n[3], 0);
+	assert_share(n[0], 2000, 50);
+	/* all weights zero: equal shares */
+	fx_up(h, c, "a1");
+	fx_up(h, c, "b1");
+	shares(rt, 1, h, 9, n, 4000);
+	assert_share(n[0], 4000, 50);
+	assert_share(n[1], 4000, 50);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_failover(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 2, 1u, 0u);
+	r = fx_record(c, "s.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 2, 1u, 0u);
+	r->on_all_down = ST_ALL_DOWN_SERVFAIL;
+	r = fx_record(c, "n.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 2, 1u, 0u);
+	r->on_all_down = ST_ALL_DOWN_NODATA;
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 1;
+	st_route_result_t res;
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res), "192.0.2.2");
+	fx_down(h, c, "b1");
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res), "192.0.2.1");
+	assert_int_equal(res.regions[0], 0);
+	assert_int_equal(res.endpoints[0], 0);
+	fx_down(h, c, "a1");
+	/* all down: the primary */
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res), "192.0.2.2");
+	assert_int_equal(res.action, ST_ROUTE_ANSWER);
+	fx_first(rt, 1, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_SERVFAIL);
+	fx_first(rt, 2, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_NODATA);
+	fx_up(h, c, "a1");
+	assert_string_equal(fx_first(rt, 1, 1, "192.0.2.200", 0, h, &rng, &res), "192.0.2.1");
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_multivalue(void **state)
+{
+	st_conf_t *c = fx_conf();
+	uint32_t a = fx_region(c, "a", 0, 0), b = fx_region(c, "b", 0, 0);
+	char name[16], addr[32];
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "a%d", i);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", 10 + i);
+		fx_endpoint(c, a, name, addr, NULL, 1);
+		snprintf(name, sizeof(name), "b%d", i);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", 20 + i);
+		fx_endpoint(c, b, name, addr, NULL, 1);
+	}
+	st_conf_record_t *r = fx_record(c, "m.example.test.", 1, ST_POLICY_MULTIVALUE);
+	fx_regions(r, 2, a, b);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 3;
+	st_route_result_t res;
+	unsigned firsts[256] = { 0 };
+	for (int i = 0; i < 600; i++) {
+		fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+		assert_int_equal(res.n, 8);
+		for (size_t j = 0; j < res.n; j++)
+			for (size_t k = j + 1; k < res.n; k++)
+				assert_memory_not_equal(res.addrs[j], res.addrs[k], 4);
+		firsts[res.addrs[0][3]]++;
+	}
+	/* random order: every one of the 12 leads some of the time */
+	for (int i = 0; i < 6; i++) {
+		assert_true(firsts[10 + i] > 10);
+		assert_true(firsts[20 + i] > 10);
+	}
+	/* 9 of 12 down: the 3 healthy only */
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "a%d", i);
+		fx_down(h, c, name);
+		if (i < 3) {
+			snprintf(name, sizeof(name), "b%d", i);
+			fx_down(h, c, name);
+		}
+	}
+	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.n, 3);
+	for (size_t j = 0; j < res.n; j++)
+		assert_true(res.addrs[j][3] >= 23);
+	/* all down: up to 8 of the unhealthy */
+	for (int i = 3; i < 6; i++) {
+		snprintf(name, sizeof(name), "b%d", i);
+		fx_down(h, c, name);
+	}
+	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_ANSWER);
+	assert_int_equal(res.n, 8);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_region_select(void **state)
+{
+	st_conf_t *c = fx_conf();
+	uint32_t a = fx_region(c, "a", 0, 0), b = fx_region(c, "b", 0, 0);
+	fx_endpoint(c, a, "a1", "192.0.2.1", NULL, 1);
+	fx_endpoint(c, a, "a2", "192.0.2.2", NULL, 3);
+	fx_endpoint(c, a, "a3", "192.0.2.3", NULL, 0);
+	fx_endpoint(c, b, "b1", "192.0.2.11", NULL, 1);
+	fx_endpoint(c, b, "b2", "192.0.2.12", NULL, 1);
+	fx_endpoint(c, b, "b3", "192.0.2.13", NULL, 1);
+	c->regions[b].select = ST_SELECT_ALL;
+	c->regions[b].min_healthy = 2;
+	st_conf_record_t *r = fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 2, b, a);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 11;
+	st_route_result_t res;
+	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.n, 3); /* select all */
+	fx_down(h, c, "b2");
+	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.n, 2);
+	fx_down(h, c, "b3"); /* below min_healthy: b is down, fail over to a */
+	unsigned n1 = 0, n2 = 0;
+	for (int i = 0; i < 4000; i++) {
+		const char *x = fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+		assert_int_equal(res.n, 1);
+		n1 += strcmp(x, "192.0.2.1") == 0;
+		n2 += strcmp(x, "192.0.2.2") == 0;
+	}
+	assert_int_equal(n1 + n2, 4000); /* a3 (weight 0) is a backup */
+	assert_share(n1, 4000, 25);
+	fx_down(h, c, "a1");
+	fx_down(h, c, "a2");
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res), "192.0.2.3");
+	/* multivalue with select_max */
+	st_route_free(rt);
+	c->regions[b].select = ST_SELECT_MULTIVALUE;
+	c->regions[b].select_max = 2;
+	c->regions[b].min_healthy = 1;
+	rt = fx_route(c);
+	fx_up(h, c, "b2");
+	fx_up(h, c, "b3");
+	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.n, 2);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_families_and_cname(void **state)
+{
+	st_conf_t *c = fx_conf();
+	uint32_t a = fx_region(c, "a", 0, 0), b = fx_region(c, "b", 0, 0);
+	fx_endpoint(c, a, "a1", "192.0.2.1", NULL, 1);
+	uint32_t b1 = fx_endpoint(c, b, "b1", "2001:db8::1", NULL, 1);
+	c->endpoints[b1].cname = strdup("lb.b.example.net.");
+	fx_regions(fx_record(c, "x.example.test.", 28, ST_POLICY_FAILOVER), 2, a, b);
+	fx_regions(fx_record(c, "y.example.test.", 1, ST_POLICY_FAILOVER), 2, b, a);
+	fx_regions(fx_record(c, "z.example.test.", 5, ST_POLICY_FAILOVER), 2, a, b);
+	st_conf_record_t *r = fx_record(c, "w.example.test.", 28, ST_POLICY_WEIGHTED);
+	fx_weight(c, r, "a", 1);
+	st_route_t *rt = NULL;
+	st_diag_t d;
+	/* w (AAAA) can only pick region a, which has no IPv6 address */
+	assert_int_equal(st_route_new(c, &rt, &d), ST_ECONF);
+	assert_non_null(strstr(d.text, "test.yaml:203"));
+	assert_non_null(strstr(d.text, "IPv6"));
+	c->n_records--;
+	free(r->owner);
+	free(r->weights[0].name);
+	free(r->weights);
+	rt = fx_route(c);
+	uint64_t rng = 1;
+	st_route_result_t res;
+	/* AAAA record: region a has no IPv6 endpoint, so b serves */
+	assert_string_equal(fx_first(rt, 0, 28, "192.0.2.200", 0, NULL, &rng, &res), "2001:db8::1");
+	assert_string_equal(fx_first(rt, 1, 1, "192.0.2.200", 0, NULL, &rng, &res), "192.0.2.1");
+	/* a type the record does not have: NODATA */
+	fx_first(rt, 1, 28, "192.0.2.200", 0, NULL, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_NODATA);
+	/* CNAME: answers any type */
+	fx_first(rt, 2, 1, "192.0.2.200", 0, NULL, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_ANSWER);
+	assert_int_equal(res.rrtype, 5);
+	assert_int_equal(res.cname_len, 18);
+	assert_memory_equal(res.cname, "\2lb\1b\7example\3net\0", 18);
+	/* all down on the AAAA record: the choice (a) lacks IPv6 -> NODATA */
+	st_health_t *h = fx_health(c);
+	fx_down(h, c, "a1");
+	fx_down(h, c, "b1");
+	fx_first(rt, 0, 28, "192.0.2.200", 0, h, &rng, &res);
+	assert_int_equal(res.action, ST_ROUTE_ANSWER); /* b is the only region with IPv6 */
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_cidr(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "c.example.test.", 1, ST_POLICY_CIDR);
+	fx_map(r, "198.51.100.0/24", 0);
+	fx_map(r, "198.51.100.128/25", 1);
+	fx_map(r, "2001:db8:1::/48", 1);
+	fx_map(r, "default", 2);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 1;
+	st_route_result_t res;
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.200", 0, h, &rng, &res), "192.0.2.2");
+	assert_int_equal(res.scope, 25);
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.7", 24, h, &rng, &res), "192.0.2.1");
+	/* the /24 matches, but its lower half must not reach into the /25 */
+	assert_int_equal(res.scope, 25);
+	const char *d = fx_first(rt, 0, 1, "203.0.113.9", 0, h, &rng, &res);
+	assert_true(strcmp(d, "192.0.2.3") == 0 || strcmp(d, "192.0.2.4") == 0);
+	/* default: 203.0.113.9 and 198.51.100.0 share their first 4 bits */
+	assert_int_equal(res.scope, 5);
+	fx_first(rt, 0, 1, "2001:db8:1:2::1", 56, h, &rng, &res);
+	assert_int_equal(res.scope, 48);
+	fx_first(rt, 0, 1, "2001:db8:2::1", 0, h, &rng, &res);
+	assert_int_equal(res.scope, 47);
+	/* /25 region down: the /24 (longest healthy match), scope unchanged */
+	fx_down(h, c, "b1");
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.200", 0, h, &rng, &res), "192.0.2.1");
+	assert_int_equal(res.scope, 25);
+	fx_down(h, c, "a1");
+	d = fx_first(rt, 0, 1, "198.51.100.200", 0, h, &rng, &res);
+	assert_true(strcmp(d, "192.0.2.3") == 0 || strcmp(d, "192.0.2.4") == 0);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void test_formulas(void **state)
+{
+	/* Route 53 bias */
+	assert_true(fabs(st_bias_distance_km_for_test(1000, 50) - 500) < 1e-9);
+	assert_true(fabs(st_bias_distance_km_for_test(1000, -50) - 2000) < 1e-9);
+	assert_true(fabs(st_bias_distance_km_for_test(1000, 99) - 10) < 1e-9);
+	assert_true(fabs(st_bias_distance_km_for_test(1000, -99) - 100000) < 1e-6);
+	assert_true(fabs(st_bias_distance_km_for_test(1000, 0) - 1000) < 1e-9);
+}
+
+static void test_latency_estimate(void **state)
+{
+	/* us-east-1 Ashburn <-> us-east-2 Columbus: 484 km, ~10.3 ms */
+	double km = st_distance_km_for_test(39.04, -77.49, 39.96, -83.00);
+	assert_true(fabs(km - 484) < 3);
+	double ms = st_latency_ms_for_test(km);
+	assert_true(ms > 9.5 && ms < 11);
+	/* us-east-1 <-> eu-central-1: 6549 km, ~101 ms */
+	km = st_distance_km_for_test(39.04, -77.49, 50.11, 8.68);
+	assert_true(fabs(km - 6549) < 20);
+	assert_true(fabs(st_latency_ms_for_test(km) - 101.3) < 1);
+	assert_true(fabs(st_latency_ms_for_test(0) - 3) < 1e-9);
+}
+
+/* Latency without a geo database: the configured order, with dials. */
+static void test_dial_spill(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "l.example.test.", 1, ST_POLICY_LATENCY);
+	fx_regions(r, 3, 0u, 1u, 2u);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	unsigned n[4];
+	shares(rt, 0, h, 1, n, 1000);
+	assert_int_equal(n[0], 1000);
+	assert_int_equal(st_route_set_dial(rt, 0, 70), 0);
+	assert_int_equal(st_route_get_dial(rt, 0), 70);
+	shares(rt, 0, h, 2, n, 10000);
+	assert_share(n[0], 10000, 70);
+	assert_share(n[1], 10000, 30);
+	assert_int_equal(n[2], 0);
+	/* the next one's dial applies to what reaches it */
+	assert_int_equal(st_route_set_dial(rt, 1, 50), 0);
+	shares(rt, 0, h, 3, n, 10000);
+	assert_share(n[0], 10000, 70);
+	assert_share(n[1], 10000, 15);
+	assert_share(n[2], 10000, 15);
+	/* dial 0: nothing; a down region gets nothing whatever its dial */
+	assert_int_equal(st_route_set_dial(rt, 0, 0), 0);
+	assert_int_equal(st_route_set_dial(rt, 1, 100), 0);
+	shares(rt, 0, h, 4, n, 2000);
+	assert_int_equal(n[1], 2000);
+	fx_down(h, c, "b1");
+	shares(rt, 0, h, 4, n, 2000);
+	assert_int_equal(n[2], 2000);
+	/* every healthy region dialled to 0: the nearest healthy one */
+	assert_int_equal(st_route_set_dial(rt, 2, 0), 0);
+	shares(rt, 0, h, 4, n, 200);
+	assert_int_equal(n[0], 200);
+	/* errors */
+	assert_int_equal(st_route_set_dial(rt, 3, 50), ST_ENOENT);
+	assert_int_equal(st_route_set_dial(rt, 0, 101), ST_ERANGE);
+	assert_int_equal(st_route_get_dial(rt, 99), 100);
+	assert_int_equal(st_route_region_index(rt, "c"), 2);
+	assert_int_equal(st_route_region_index(rt, "nope"), UINT32_MAX);
+	assert_string_equal(st_route_region_name(rt, 1), "b");
+	assert_int_equal(st_route_region_count(rt), 3);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+static void expect_error(st_conf_t *c, const char *where, const char *what)
+{
+	st_route_t *rt = NULL;
+	st_diag_t d = { "" };
+	assert_int_not_equal(st_route_new(c, &rt, &d), 0);
+	assert_null(rt);
+	if (!strstr(d.text, where) || !strstr(d.text, what))
+		fail_msg("diag '%s' lacks '%s' / '%s'", d.text, where, what);
+	st_conf_free(c);
+}
+
+static void test_errors(void **state)
+{
+	st_conf_t *c = three_regions();
+	fx_map(fx_record(c, "g.example.test.", 1, ST_POLICY_GEOLOCATION), "country:Germany", 0);
+	expect_error(c, "test.yaml:201", "country:Germany");
+
+	c = three_regions();
+	fx_map(fx_record(c, "g.example.test.", 1, ST_POLICY_GEOLOCATION), "continent:XX", 0);
+	expect_error(c, "test.yaml:201", "continent");
+
+	c = three_regions();
+	fx_map(fx_record(c, "c.example.test.", 1, ST_POLICY_CIDR), "192.0.2.1/24", 0);
+	expect_error(c, "test.yaml:201", "host bits");
+
+	c = three_regions();
+	fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
+	expect_error(c, "test.yaml:200", "needs regions");
+
+	c = three_regions();
+	uint32_t x = fx_region(c, "nowhere", 0, 0);
+	fx_endpoint(c, x, "x1", "192.0.2.9", NULL, 1);
+	fx_regions(fx_record(c, "l.example.test.", 1, ST_POLICY_GEOPROXIMITY), 2, 0u, x);
+	expect_error(c, "test.yaml:200", "location");
+
+	c = three_regions();
+	fx_regions(fx_record(c, "d.example.test.", 1, ST_POLICY_FAILOVER), 1, 0u);
+	fx_regions(fx_record(c, "D.example.test.", 1, ST_POLICY_FAILOVER), 1, 1u);
+	expect_error(c, "test.yaml:201", "already defined at test.yaml:200");
+
+	c = three_regions();
+	c->regions[0].bias = 100;
+	expect_error(c, "test.yaml:10", "bias");
+
+	c = three_regions();
+	c->endpoints[0].cname = strdup("relative.name");
+	expect_error(c, "test.yaml:100", "absolute");
+}
+
+static void test_no_records(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_route_t *rt = fx_route(c);
+	assert_non_null(rt);
+	assert_int_equal(st_route_record_count(rt), 0);
+	assert_int_equal(st_route_record_count(NULL), 0);
+	st_route_free(rt);
+	st_route_free(NULL);
+	st_conf_free(c);
+}
+
+static void test_explain(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 2, 1u, 0u);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	fx_down(h, c, "b1");
+	char buf[2048];
+	st_client_t cl = fx_client("198.51.100.0", 24);
+	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "record f.example.test. A (test.yaml:200), policy failover"));
+	assert_non_null(strstr(buf, "client 198.51.100.0/24 (EDNS client subnet)"));
+	assert_non_null(strstr(buf, "b: 0/1 endpoints up"));
+	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (a/a1), ttl 20, ECS scope /0"));
+	char tiny[40];
+	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, tiny, sizeof(tiny)),
+			 ST_ENOSPC);
+	assert_true(strlen(tiny) < sizeof(tiny));
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_simple),
+		cmocka_unit_test(test_weighted_123),
+		cmocka_unit_test(test_weighted_backup_and_endpoints),
+		cmocka_unit_test(test_failover),
+		cmocka_unit_test(test_multivalue),
+		cmocka_unit_test(test_region_select),
+		cmocka_unit_test(test_families_and_cname),
+		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_formulas),
+		cmocka_unit_test(test_latency_estimate),
+		cmocka_unit_test(test_dial_spill),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_no_records),
+		cmocka_unit_test(test_explain),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
