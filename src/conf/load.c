@@ -1,0 +1,559 @@
+/* st_conf_load(): the top level, the server, zones, geo and health sections,
+ * and health checks. Regions and records live in region.c and record.c. */
+#include "conf/load.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
+
+const st_ynode_t *st_map_key(const st_ynode_t *map, const char *name)
+{
+	if (!map || map->kind != ST_YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(st_ynode_key(map, i)->str, name) == 0)
+			return st_ynode_key(map, i);
+	return NULL;
+}
+
+const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name)
+{
+	if (!map || map->kind != ST_YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(st_ynode_key(map, i)->str, name) == 0)
+			return st_ynode_val(map, i);
+	return NULL;
+}
+
+void st_ctx_set_path(st_ctx_t *ctx, const char *section, const char *name)
+{
+	if (name)
+		snprintf(ctx->path, sizeof(ctx->path), "%s.%s", section, name);
+	else
+		snprintf(ctx->path, sizeof(ctx->path), "%s", section);
+}
+
+int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
+{
+	const char *s = key->str;
+	size_t len = strlen(s);
+	if (len == 0 || len > 63)
+		return st_ctx_error(ctx, key, NULL, "%s name '%s' must be 1 to 63 characters", what,
+				    s);
+	for (const char *p = s; *p; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.';
+		if (!ok)
+			return st_ctx_error(ctx, key, NULL,
+					    "%s name '%s' may only hold letters, digits, '-', '_' "
+					    "and '.'",
+					    what, s);
+	}
+	return 0;
+}
+
+/* ---- server ---------------------------------------------------------- */
+
+static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	const st_ynode_t *one[1] = { val };
+	st_ynode_t *const *items = (st_ynode_t *const *)one;
+	size_t n = 1;
+	if (val->kind == ST_YNODE_SEQ) {
+		items = val->items;
+		n = val->n;
+	} else if (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)) {
+		return st_ctx_error(ctx, val, it->name,
+				    "expected a list of ADDR:PORT, not %s", st_ynode_kind_name(val));
+	}
+	if (n == 0)
+		return st_ctx_error(ctx, val, it->name, "the list is empty; give at least one "
+							"ADDR:PORT");
+	st_sockaddr_t *list = calloc(n, sizeof(*list));
+	if (!list)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *s;
+		int rc = st_ctx_scalar(ctx, items[i], it->name, &s);
+		if (rc == 0 && st_sockaddr_parse(s, 53, &list[i]) != 0)
+			rc = st_ctx_error(ctx, items[i], it->name,
+					  "'%s' is not ADDR:PORT or [ADDR6]:PORT", s);
+		for (size_t j = 0; rc == 0 && j < i; j++)
+			if (list[j].len == list[i].len && memcmp(&list[j].u, &list[i].u, list[i].len) == 0)
+				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice", s);
+		if (rc != 0) {
+			free(list);
+			return rc;
+		}
+	}
+	free(conf->listen);
+	conf->listen = list;
+	conf->n_listen = n;
+	return 0;
+}
+
+static int parse_metrics(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	const char *s;
+	st_sockaddr_t sa;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	if (st_sockaddr_parse(s, 9153, &sa) != 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not ADDR:PORT or [ADDR6]:PORT (numeric address)", s);
+	char buf[ST_SOCKADDR_STRLEN];
+	st_sockaddr_str(&sa, buf, sizeof(buf));
+	free(conf->metrics);
+	conf->metrics = NULL;
+	return st_ctx_strdup(ctx, buf, &conf->metrics);
+}
+
+static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	const char *s;
+	st_log_level_t level;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	if (st_log_level_parse(s, &level) != 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not one of: error, warning, notice, info, debug", s);
+	free(conf->log_level);
+	conf->log_level = NULL;
+	return st_ctx_strdup(ctx, s, &conf->log_level);
+}
+
+static const st_item_t server_items[] = {
+	{ .name = "listen", .type = ST_T_CUSTOM, .def = "[\"127.0.0.1:53\", \"[::1]:53\"]", .parse = parse_listen },
+	{ .name = "workers", .type = ST_T_UINT, OFF(st_conf_t, workers), .min = 0, .max = 1024, .def = "0" },
+	{ .name = "control", .type = ST_T_PATH, OFF(st_conf_t, control) },
+	{ .name = "metrics", .type = ST_T_CUSTOM, .parse = parse_metrics },
+	{ .name = "state_dir", .type = ST_T_PATH, OFF(st_conf_t, state_dir) },
+	{ .name = "udp_max_payload", .type = ST_T_UINT, OFF(st_conf_t, udp_max_payload), .min = 512, .max = 4096, .def = "1232" },
+	{ .name = "tcp_idle_timeout", .type = ST_T_DURATION, OFF(st_conf_t, tcp_idle_timeout_ms), .min = 100, .max = 3600000,
+	  .def = "10s" },
+	{ .name = "tcp_max_clients", .type = ST_T_UINT, OFF(st_conf_t, tcp_max_clients), .min = 1, .max = 1000000, .def = "1024" },
+	{ .name = "log_level", .type = ST_T_CUSTOM, .def = "info", .parse = parse_log_level },
+	{ .name = NULL },
+};
+static const st_table_t server_table = { "server", server_items };
+
+/* ---- geo, health ------------------------------------------------------ */
+
+static const st_item_t geo_items[] = {
+	{ .name = "database", .type = ST_T_PATH, OFF(st_conf_t, geo_database) },
+	{ .name = "coordinates", .type = ST_T_PATH, OFF(st_conf_t, geo_coordinates) },
+	{ .name = "latency", .type = ST_T_PATH, OFF(st_conf_t, geo_latency) },
+	{ .name = NULL },
+};
+static const st_table_t geo_table = { "geo", geo_items };
+
+static const st_enum_t on_stale_enum[] = {
+	{ "last-known", ST_STALE_LAST_KNOWN },
+	{ "fail-open", ST_STALE_FAIL_OPEN },
+	{ NULL },
+};
+
+static const st_item_t health_items[] = {
+	{ .name = "table", .type = ST_T_PATH, OFF(st_conf_t, health_table), .def = "run/health.shm" },
+	{ .name = "stale_after", .type = ST_T_DURATION, OFF(st_conf_t, stale_after_ms), .min = 100, .max = 86400000,
+	  .def = "10s" },
+	{ .name = "on_stale", .type = ST_T_ENUM, OFF(st_conf_t, on_stale), .enums = on_stale_enum,
+	  .def = "last-known" },
+	{ .name = NULL },
+};
+static const st_table_t health_table = { "health", health_items };
+
+/* ---- zones -------------------------------------------------------------- */
+
+static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
+{
+	st_conf_t *conf = ctx->conf;
+	st_ctx_set_path(ctx, "zones", NULL);
+	if (st_ynode_is_null(map))
+		return 0;
+	if (map->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, map, NULL,
+				    "expected a mapping of zone name -> zone file, not %s",
+				    st_ynode_kind_name(map));
+	conf->zones = calloc(map->n ? map->n : 1, sizeof(*conf->zones));
+	if (!conf->zones)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
+		st_conf_zone_t *z = &conf->zones[conf->n_zones++];
+		z->line = k->line;
+		int rc = st_ctx_name(ctx, k, NULL, &z->name);
+		if (rc != 0)
+			return rc;
+		if (strcmp(z->name, ".") == 0)
+			return st_ctx_error(ctx, k, NULL, "the root zone cannot be served here");
+		for (size_t j = 0; j + 1 < conf->n_zones; j++)
+			if (strcmp(conf->zones[j].name, z->name) == 0)
+				return st_ctx_error(ctx, k, NULL,
+						    "zone %s is given twice (first at line %u)",
+						    z->name, conf->zones[j].line);
+		const char *file;
+		if (v->kind != ST_YNODE_SCALAR || st_ynode_is_null(v))
+			return st_ctx_error(ctx, v, k->str, "expected the zone's file name, not %s",
+					    st_ynode_kind_name(v));
+		file = v->str;
+		if ((rc = st_ctx_path(ctx, file, &z->file)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+/* "200", 200, "200-399", or a list of those. */
+static int parse_status(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_check_t *c = obj;
+	const st_ynode_t *one[1] = { val };
+	st_ynode_t *const *items = (st_ynode_t *const *)one;
+	size_t n = 1;
+	if (val->kind == ST_YNODE_SEQ) {
+		items = val->items;
+		n = val->n;
+	}
+	if (n == 0)
+		return st_ctx_error(ctx, val, it->name, "the list is empty");
+	st_status_range_t *r = calloc(n, sizeof(*r));
+	if (!r)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const char *s;
+		int rc = st_ctx_scalar(ctx, items[i], it->name, &s);
+		unsigned lo = 0, hi = 0;
+		if (rc == 0) {
+			const char *p = s;
+			bool ok = *p >= '0' && *p <= '9';
+			while (*p >= '0' && *p <= '9' && lo < 1000)
+				lo = lo * 10 + (unsigned)(*p++ - '0');
+			hi = lo;
+			if (ok && *p == '-') {
+				p++;
+				ok = *p >= '0' && *p <= '9';
+				for (hi = 0; *p >= '0' && *p <= '9' && hi < 1000; p++)
+					hi = hi * 10 + (unsigned)(*p - '0');
+			}
+			if (!ok || *p != '\0')
+				rc = st_ctx_error(ctx, items[i], it->name,
+						  "'%s' is not a status code (200) or a range "
+						  "(\"200-399\")",
+						  s);
+			else if (lo < 100 || hi > 599 || lo > hi)
+				rc = st_ctx_error(ctx, items[i], it->name,
+						  "'%s' is not within 100-599 (low-high)", s);
+		}
+		if (rc != 0) {
+			free(r);
+			return rc;
+		}
+		r[i].lo = (uint16_t)lo;
+		r[i].hi = (uint16_t)hi;
+	}
+	free(c->expect_status);
+	c->expect_status = r;
+	c->n_expect_status = n;
+	return 0;
+}
+
+static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_check_t *c = obj;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	ldns_rr_type t = ldns_get_rr_type_by_name(s);
+	if (t == 0 || t == LDNS_RR_TYPE_ANY || t == LDNS_RR_TYPE_AXFR || t == LDNS_RR_TYPE_IXFR)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not a record type (A, AAAA, SOA, TXT, TYPE65...)", s);
+	c->dns_type = (uint16_t)t;
+	return 0;
+}
+
+static int parse_dns_rcode(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					     "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					     "NXRRSET", "NOTAUTH", "NOTZONE" };
+	st_conf_check_t *c = obj;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			c->dns_rcode = (int)i;
+			return 0;
+		}
+	}
+	uint64_t v;
+	if (s[0] >= '0' && s[0] <= '9') {
+		if ((rc = st_ctx_uint(ctx, val, it->name, 0, 15, &v)) != 0)
+			return rc;
+		c->dns_rcode = (int)v;
+		return 0;
+	}
+	return st_ctx_error(ctx, val, it->name,
+			    "'%s' is not an rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED... or 0-15)",
+			    s);
+}
+
+static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_check_t *c = obj;
+	if (val->kind != ST_YNODE_SEQ || val->n == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "expected the command as a list [program, arg...] (it runs "
+				    "without a shell), not %s",
+				    val->kind == ST_YNODE_SEQ ? "an empty list" : st_ynode_kind_name(val));
+	c->exec_argv = calloc(val->n + 1, sizeof(char *));
+	if (!c->exec_argv)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < val->n; i++) {
+		const char *s;
+		int rc = st_ctx_scalar(ctx, val->items[i], it->name, &s);
+		if (rc == 0 && i == 0 && s[0] == '\0')
+			rc = st_ctx_error(ctx, val->items[i], it->name, "the program name is empty");
+		if (rc == 0)
+			rc = st_ctx_strdup(ctx, s, &c->exec_argv[i]);
+		if (rc != 0)
+			return rc;
+		c->exec_argc = i + 1;
+	}
+	return 0;
+}
+
+static const st_enum_t check_type_enum[] = {
+	{ "http", ST_CHECK_HTTP }, { "https", ST_CHECK_HTTPS }, { "tcp", ST_CHECK_TCP },
+	{ "dns", ST_CHECK_DNS },   { "exec", ST_CHECK_EXEC },   { NULL },
+};
+
+#define HTTP_T ((1u << ST_CHECK_HTTP) | (1u << ST_CHECK_HTTPS))
+#define NET_T (HTTP_T | (1u << ST_CHECK_TCP) | (1u << ST_CHECK_DNS))
+
+static const st_item_t check_items[] = {
+	{ .name = "type", .type = ST_T_ENUM, OFF(st_conf_check_t, type), .enums = check_type_enum,
+	  .flags = ST_ITEM_REQUIRED },
+	{ .name = "port", .type = ST_T_UINT, OFF(st_conf_check_t, port), .min = 1, .max = 65535 },
+	{ .name = "path", .type = ST_T_STR, OFF(st_conf_check_t, path), .def = "/" },
+	{ .name = "host", .type = ST_T_STR, OFF(st_conf_check_t, host) },
+	{ .name = "expect_status", .type = ST_T_CUSTOM, .def = "200-399", .parse = parse_status },
+	{ .name = "expect_body", .type = ST_T_STR, OFF(st_conf_check_t, expect_body) },
+	{ .name = "tls_verify", .type = ST_T_BOOL, OFF(st_conf_check_t, tls_verify), .def = "true" },
+	{ .name = "tls_ca_file", .type = ST_T_PATH, OFF(st_conf_check_t, tls_ca_file) },
+	{ .name = "dns_name", .type = ST_T_NAME, OFF(st_conf_check_t, dns_name), .def = "." },
+	{ .name = "dns_type", .type = ST_T_CUSTOM, .def = "A", .parse = parse_dns_type },
+	{ .name = "dns_rcode", .type = ST_T_CUSTOM, .def = "NOERROR", .parse = parse_dns_rcode },
+	{ .name = "dns_expect", .type = ST_T_STR, OFF(st_conf_check_t, dns_expect) },
+	{ .name = "command", .type = ST_T_CUSTOM, .parse = parse_command },
+	{ .name = "interval", .type = ST_T_DURATION, OFF(st_conf_check_t, interval_ms), .min = 100, .max = 86400000,
+	  .def = "2s" },
+	{ .name = "timeout", .type = ST_T_DURATION, OFF(st_conf_check_t, timeout_ms), .min = 1, .max = 86400000, .def = "1s" },
+	{ .name = "rise", .type = ST_T_UINT, OFF(st_conf_check_t, rise), .min = 1, .max = 100, .def = "2" },
+	{ .name = "fall", .type = ST_T_UINT, OFF(st_conf_check_t, fall), .min = 1, .max = 100, .def = "2" },
+	{ .name = NULL },
+};
+static const st_table_t check_table = { "check", check_items };
+
+/* Which check types a key applies to (keys not listed apply to all). */
+static const struct {
+	const char *key;
+	unsigned types;
+	const char *types_text;
+} check_applies[] = {
+	{ "port", NET_T, "http, https, tcp and dns" },
+	{ "path", HTTP_T, "http and https" },
+	{ "host", HTTP_T, "http and https" },
+	{ "expect_status", HTTP_T, "http and https" },
+	{ "expect_body", HTTP_T, "http and https" },
+	{ "tls_verify", 1u << ST_CHECK_HTTPS, "https" },
+	{ "tls_ca_file", 1u << ST_CHECK_HTTPS, "https" },
+	{ "dns_name", 1u << ST_CHECK_DNS, "dns" },
+	{ "dns_type", 1u << ST_CHECK_DNS, "dns" },
+	{ "dns_rcode", 1u << ST_CHECK_DNS, "dns" },
+	{ "dns_expect", 1u << ST_CHECK_DNS, "dns" },
+	{ "command", 1u << ST_CHECK_EXEC, "exec" },
+};
+
+static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynode_t *map,
+			  const st_ynode_t *name)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i);
+		for (size_t j = 0; j < sizeof(check_applies) / sizeof(check_applies[0]); j++)
+			if (strcmp(k->str, check_applies[j].key) == 0 &&
+			    !(check_applies[j].types & (1u << c->type)))
+				return st_ctx_error(ctx, k, NULL,
+						    "'%s' does not apply to %s checks (only to %s)",
+						    k->str, st_check_type_name(c->type),
+						    check_applies[j].types_text);
+	}
+	if (c->type == ST_CHECK_EXEC && c->exec_argc == 0)
+		return st_ctx_error(ctx, name, NULL,
+				    "an exec check needs 'command: [program, arg...]'");
+	if ((c->type == ST_CHECK_HTTP || c->type == ST_CHECK_HTTPS) && c->path[0] != '/')
+		return st_ctx_error(ctx, st_map_get(map, "path"), "path",
+				    "'%s' must start with '/'", c->path);
+	if (c->timeout_ms >= c->interval_ms) {
+		char t[32], iv[32];
+		st_duration_fmt(c->timeout_ms, t, sizeof(t));
+		st_duration_fmt(c->interval_ms, iv, sizeof(iv));
+		const char *key = st_map_get(map, "timeout")    ? "timeout"
+				  : st_map_get(map, "interval") ? "interval"
+								: NULL;
+		return st_ctx_error(ctx, key ? st_map_get(map, key) : name, key,
+				    "timeout %s must be shorter than interval %s", t, iv);
+	}
+	return 0;
+}
+
+static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
+{
+	st_conf_t *conf = ctx->conf;
+	st_ctx_set_path(ctx, "checks", NULL);
+	if (st_ynode_is_null(map))
+		return 0;
+	if (map->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, map, NULL, "expected a mapping of check name -> check, not %s",
+				    st_ynode_kind_name(map));
+	conf->checks = calloc(map->n ? map->n : 1, sizeof(*conf->checks));
+	if (!conf->checks)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
+		st_conf_check_t *c = &conf->checks[conf->n_checks++];
+		int rc;
+		st_ctx_set_path(ctx, "checks", NULL);
+		if ((rc = st_check_object_name(ctx, k, "check")) != 0)
+			return rc;
+		c->line = k->line;
+		if ((rc = st_ctx_strdup(ctx, k->str, &c->name)) != 0)
+			return rc;
+		st_ctx_set_path(ctx, "checks", k->str);
+		if (v->kind != ST_YNODE_MAP)
+			return st_ctx_error(ctx, v, NULL, "expected the check's settings (type: ...), "
+							  "not %s",
+					    st_ynode_kind_name(v));
+		if ((rc = st_schema_apply(ctx, &check_table, v, k, c, NULL)) != 0)
+			return rc;
+		if ((rc = check_validate(ctx, c, v, k)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- top level ---------------------------------------------------------- */
+
+typedef int (*section_fn)(st_ctx_t *ctx, const st_ynode_t *val);
+
+static int load_server(st_ctx_t *ctx, const st_ynode_t *val)
+{
+	st_ctx_set_path(ctx, "server", NULL);
+	return st_schema_apply(ctx, &server_table, val, val, ctx->conf, NULL);
+}
+
+static int load_geo(st_ctx_t *ctx, const st_ynode_t *val)
+{
+	st_ctx_set_path(ctx, "geo", NULL);
+	return st_schema_apply(ctx, &geo_table, val, val, ctx->conf, NULL);
+}
+
+static int load_health(st_ctx_t *ctx, const st_ynode_t *val)
+{
+	st_ctx_set_path(ctx, "health", NULL);
+	return st_schema_apply(ctx, &health_table, val, val, ctx->conf, NULL);
+}
+
+/* In dependency order: endpoints name checks, records name regions. */
+static const struct {
+	const char *name;
+	section_fn load;
+} sections[] = {
+	{ "server", load_server },   { "zones", load_zones },     { "geo", load_geo },
+	{ "health", load_health },   { "checks", load_checks },   { "regions", st_load_regions },
+	{ "records", st_load_records },
+};
+#define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
+{
+	if (root->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, root, NULL,
+				    "expected a mapping of sections (server:, zones:...), not %s",
+				    st_ynode_kind_name(root));
+	const char *names[N_SECTIONS];
+	for (size_t j = 0; j < N_SECTIONS; j++)
+		names[j] = sections[j].name;
+	for (size_t i = 0; i < root->n; i++) {
+		const st_ynode_t *k = st_ynode_key(root, i);
+		size_t j;
+		for (j = 0; j < N_SECTIONS; j++)
+			if (strcmp(k->str, sections[j].name) == 0)
+				break;
+		if (j < N_SECTIONS)
+			continue;
+		const char *hint = st_suggest(k->str, names, N_SECTIONS);
+		if (hint)
+			return st_ctx_error(ctx, k, NULL, "unknown section '%s' (did you mean '%s'?)",
+					    k->str, hint);
+		return st_ctx_error(ctx, k, NULL,
+				    "unknown section '%s' (sections are server, zones, geo, "
+				    "health, checks, regions, records)",
+				    k->str);
+	}
+	static const st_ynode_t empty = { .kind = ST_YNODE_MAP };
+	for (size_t j = 0; j < N_SECTIONS; j++) {
+		const st_ynode_t *v = st_map_get(root, sections[j].name);
+		int rc = sections[j].load(ctx, v ? v : &empty);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag)
+{
+	st_ynode_t *root = NULL;
+	int rc = st_ynode_parse_file(path, path, &root, diag);
+	if (rc != 0)
+		return rc;
+	st_conf_t *conf = st_conf_new();
+	st_ctx_t ctx = { .file = path, .conf = conf, .diag = diag };
+	const char *slash = strrchr(path, '/');
+	if (conf)
+		conf->path = strdup(path);
+	ctx.dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup("");
+	if (!conf || !conf->path || !ctx.dir) {
+		rc = ST_ENOMEM;
+		goto out;
+	}
+	rc = load_top(&ctx, root);
+	if (rc == 0)
+		st_conf_warn(conf);
+out:
+	if (rc == ST_ENOMEM)
+		st_diag_set(diag, rc, "%s: out of memory", path);
+	st_ynode_free(root);
+	free(ctx.dir);
+	if (rc != 0) {
+		st_conf_free(conf);
+		return rc;
+	}
+	*out = conf;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* Internal to src/conf: the section loaders that st_conf_load() runs in
+ * dependency order (checks, then regions, then records). */
+#ifndef ST_CONF_LOAD_H
+#define ST_CONF_LOAD_H
+
+#include "conf/schema.h"
+
+/* The value of `name` in mapping `map`, its key node, or NULL. */
+const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);
+const st_ynode_t *st_map_key(const st_ynode_t *map, const char *name);
+
+/* Check that an object name (check, region, endpoint) is usable. */
+int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what);
+
+/* Set ctx->path to "section.name" for messages. */
+void st_ctx_set_path(st_ctx_t *ctx, const char *section, const char *name);
+
+int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map);
+int st_load_records(st_ctx_t *ctx, const st_ynode_t *map);
+/* Warnings that never fail a load (failover budgets). */
+void st_conf_warn(const st_conf_t *conf);
+
+#endif

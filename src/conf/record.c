@@ -1,0 +1,629 @@
+/* The records: section: dynamic owners, their policy and what each policy
+ * needs, and the failover budget warning. */
+#include "conf/load.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
+
+enum { KEY_DEFAULT, KEY_GEO, KEY_CIDR };
+
+static const char *type_name(uint16_t t)
+{
+	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "?";
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+static int resolve(st_ctx_t *ctx, const st_ynode_t *val, const char *key, bool endpoints_too,
+		   bool *is_region, uint32_t *index)
+{
+	const st_conf_t *conf = ctx->conf;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, key, &s);
+	if (rc != 0)
+		return rc;
+	uint32_t i = st_conf_region_index(conf, s);
+	if (i != ST_CONF_NONE) {
+		*is_region = true;
+		*index = i;
+		return 0;
+	}
+	if (endpoints_too && (i = st_conf_endpoint_index(conf, s)) != ST_CONF_NONE) {
+		*is_region = false;
+		*index = i;
+		return 0;
+	}
+	size_t n = conf->n_regions + (endpoints_too ? conf->n_endpoints : 0);
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	if (!names)
+		return ST_ENOMEM;
+	size_t k = 0;
+	for (size_t j = 0; j < conf->n_regions; j++)
+		names[k++] = conf->regions[j].name;
+	for (size_t j = 0; endpoints_too && j < conf->n_endpoints; j++)
+		names[k++] = conf->endpoints[j].name;
+	const char *hint = st_suggest(s, names, n);
+	if (hint)
+		rc = st_ctx_error(ctx, val, key, "'%s' is not a %s (did you mean '%s'?)", s,
+				  endpoints_too ? "region or endpoint" : "region", hint);
+	else
+		rc = st_ctx_error(ctx, val, key, "'%s' is not a %s defined in regions:", s,
+				  endpoints_too ? "region or endpoint" : "region");
+	free(names);
+	return rc;
+}
+
+/* ---- map keys ------------------------------------------------------------ */
+
+static bool is_alpha2(const char *s)
+{
+	return ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
+	       ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= 'a' && s[1] <= 'z'));
+}
+
+static void upper(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 32);
+}
+
+/* Check and normalise a map key into out (upper-case codes, canonical
+ * prefixes). Returns the key's kind, or -1 with *why set. */
+static int map_key_norm(const char *s, char *out, size_t len, const char **why)
+{
+	static const char *const continents[] = { "AF", "AN", "AS", "EU", "NA", "OC", "SA" };
+	if (strcmp(s, "default") == 0) {
+		snprintf(out, len, "default");
+		return KEY_DEFAULT;
+	}
+	if (strncmp(s, "continent:", 10) == 0) {
+		snprintf(out, len, "%s", s);
+		upper(out + 10);
+		for (size_t i = 0; i < 7; i++)
+			if (strcmp(out + 10, continents[i]) == 0)
+				return KEY_GEO;
+		*why = "continent codes are AF, AN, AS, EU, NA, OC, SA";
+		return -1;
+	}
+	if (strncmp(s, "country:", 8) == 0) {
+		if (strlen(s + 8) != 2 || !is_alpha2(s + 8)) {
+			*why = "a country is two letters (ISO 3166-1), e.g. country:DE";
+			return -1;
+		}
+		snprintf(out, len, "%s", s);
+		upper(out + 8);
+		return KEY_GEO;
+	}
+	if (strncmp(s, "subdivision:", 12) == 0) {
+		const char *p = s + 12;
+		size_t sub = strlen(p) >= 3 ? strlen(p + 3) : 0;
+		bool ok = strlen(p) >= 4 && is_alpha2(p) && p[2] == '-' && sub >= 1 && sub <= 3;
+		for (size_t i = 3; ok && p[i]; i++)
+			ok = (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z') ||
+			     (p[i] >= '0' && p[i] <= '9');
+		if (!ok) {
+			*why = "a subdivision is COUNTRY-CODE (ISO 3166-2), e.g. subdivision:US-VA";
+			return -1;
+		}
+		snprintf(out, len, "%s", s);
+		upper(out + 12);
+		return KEY_GEO;
+	}
+	const char *slash = strchr(s, '/');
+	if (slash) {
+		char addr_s[64];
+		uint8_t addr[16];
+		int family;
+		size_t alen = (size_t)(slash - s);
+		char *end;
+		if (alen >= sizeof(addr_s)) {
+			*why = "the address part is too long";
+			return -1;
+		}
+		memcpy(addr_s, s, alen);
+		addr_s[alen] = '\0';
+		if (st_addr_parse(addr_s, &family, addr) != 0) {
+			*why = "the address part is not an IPv4 or IPv6 address";
+			return -1;
+		}
+		unsigned max = family == AF_INET ? 32 : 128;
+		unsigned long plen = strtoul(slash + 1, &end, 10);
+		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || plen > max) {
+			*why = family == AF_INET ? "the prefix length must be 0-32"
+						 : "the prefix length must be 0-128";
+			return -1;
+		}
+		for (unsigned bit = (unsigned)plen; bit < max; bit++) {
+			if (addr[bit / 8] & (0x80 >> (bit % 8))) {
+				*why = "the address has bits set past the prefix length";
+				return -1;
+			}
+		}
+		char buf[INET6_ADDRSTRLEN];
+		inet_ntop(family, addr, buf, sizeof(buf));
+		snprintf(out, len, "%s/%lu", buf, plen);
+		return KEY_CIDR;
+	}
+	*why = "write continent:EU, country:DE, subdivision:US-VA, a prefix such as "
+	       "192.0.2.0/24, or default";
+	return -1;
+}
+
+/* ---- record keys --------------------------------------------------------- */
+
+static int parse_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_record_t *r = obj;
+	const st_ynode_t *one[1] = { val };
+	st_ynode_t *const *items = (st_ynode_t *const *)one;
+	size_t n = 1;
+	if (val->kind == ST_YNODE_SEQ) {
+		items = val->items;
+		n = val->n;
+	}
+	if (n == 0 || n > 2)
+		return st_ctx_error(ctx, val, it->name, "expected A, AAAA, CNAME or [A, AAAA]");
+	ctx->n_types = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s;
+		uint16_t t;
+		int rc = st_ctx_scalar(ctx, items[i], it->name, &s);
+		if (rc != 0)
+			return rc;
+		if (strcasecmp(s, "A") == 0)
+			t = 1;
+		else if (strcasecmp(s, "AAAA") == 0)
+			t = 28;
+		else if (strcasecmp(s, "CNAME") == 0)
+			t = 5;
+		else
+			return st_ctx_error(ctx, items[i], it->name,
+					    "'%s' is not a dynamic record type (A, AAAA or CNAME)", s);
+		if (n > 1 && (t == 5 || (i == 1 && t == ctx->types[0])))
+			return st_ctx_error(ctx, items[i], it->name,
+					    "a list of types is A and AAAA (a CNAME stands alone)");
+		ctx->types[ctx->n_types++] = t;
+	}
+	r->type = ctx->types[0];
+	return 0;
+}
+
+static int parse_regions(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_record_t *r = obj;
+	if (val->kind != ST_YNODE_SEQ || val->n == 0)
+		return st_ctx_error(ctx, val, it->name, "expected a list of region names, not %s",
+				    val->kind == ST_YNODE_SEQ ? "an empty list"
+							      : st_ynode_kind_name(val));
+	r->regions = calloc(val->n, sizeof(*r->regions));
+	if (!r->regions)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < val->n; i++) {
+		bool is_region;
+		uint32_t idx;
+		int rc = resolve(ctx, val->items[i], it->name, false, &is_region, &idx);
+		if (rc != 0)
+			return rc;
+		for (size_t j = 0; j < r->n_regions; j++)
+			if (r->regions[j] == idx)
+				return st_ctx_error(ctx, val->items[i], it->name,
+						    "region '%s' is listed twice", val->items[i]->str);
+		r->regions[r->n_regions++] = idx;
+	}
+	return 0;
+}
+
+static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_record_t *r = obj;
+	if (val->kind != ST_YNODE_MAP || val->n == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "expected a mapping of location or prefix -> region, not %s",
+				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	r->map = calloc(val->n, sizeof(*r->map));
+	if (!r->map)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < val->n; i++) {
+		const st_ynode_t *k = st_ynode_key(val, i);
+		char key[128];
+		const char *why = NULL;
+		bool is_region;
+		uint32_t idx;
+		if (map_key_norm(k->str, key, sizeof(key), &why) < 0)
+			return st_ctx_error(ctx, k, it->name, "'%s' is not a map key: %s", k->str, why);
+		for (size_t j = 0; j < r->n_map; j++)
+			if (strcmp(r->map[j].key, key) == 0)
+				return st_ctx_error(ctx, k, it->name,
+						    "'%s' is the same key as '%s' (line %u)", k->str,
+						    st_ynode_key(val, j)->str, r->map[j].line);
+		int rc = resolve(ctx, st_ynode_val(val, i), it->name, false, &is_region, &idx);
+		if (rc != 0)
+			return rc;
+		st_conf_map_entry_t *m = &r->map[r->n_map];
+		if ((rc = st_ctx_strdup(ctx, key, &m->key)) != 0)
+			return rc;
+		m->region = idx;
+		m->line = k->line;
+		r->n_map++;
+	}
+	return 0;
+}
+
+static int parse_weights(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_record_t *r = obj;
+	if (val->kind != ST_YNODE_MAP || val->n == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "expected a mapping of region or endpoint name -> weight, not %s",
+				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	r->weights = calloc(val->n, sizeof(*r->weights));
+	if (!r->weights)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < val->n; i++) {
+		const st_ynode_t *k = st_ynode_key(val, i);
+		st_conf_weight_t *w = &r->weights[r->n_weights];
+		uint64_t v;
+		int rc = resolve(ctx, k, it->name, true, &w->is_region, &w->index);
+		if (rc == 0)
+			rc = st_ctx_uint(ctx, st_ynode_val(val, i), it->name, 0, 1000000, &v);
+		if (rc == 0)
+			rc = st_ctx_strdup(ctx, k->str, &w->name);
+		if (rc != 0)
+			return rc;
+		w->weight = (uint32_t)v;
+		w->line = k->line;
+		r->n_weights++;
+	}
+	return 0;
+}
+
+static const st_enum_t policy_enum[] = {
+	{ "simple", ST_POLICY_SIMPLE },
+	{ "weighted", ST_POLICY_WEIGHTED },
+	{ "failover", ST_POLICY_FAILOVER },
+	{ "multivalue", ST_POLICY_MULTIVALUE },
+	{ "geolocation", ST_POLICY_GEOLOCATION },
+	{ "geoproximity", ST_POLICY_GEOPROXIMITY },
+	{ "latency", ST_POLICY_LATENCY },
+	{ "cidr", ST_POLICY_CIDR },
+	{ NULL },
+};
+
+static const st_enum_t all_down_enum[] = {
+	{ "route53", ST_ALL_DOWN_ROUTE53 },
+	{ "servfail", ST_ALL_DOWN_SERVFAIL },
+	{ "nodata", ST_ALL_DOWN_NODATA },
+	{ NULL },
+};
+
+static const st_item_t record_items[] = {
+	{ .name = "type", .type = ST_T_CUSTOM, .parse = parse_type, .flags = ST_ITEM_REQUIRED },
+	{ .name = "ttl", .type = ST_T_UINT, OFF(st_conf_record_t, ttl), .min = 0, .max = 2147483647, .def = "20" },
+	{ .name = "policy", .type = ST_T_ENUM, OFF(st_conf_record_t, policy), .enums = policy_enum,
+	  .def = "simple" },
+	{ .name = "regions", .type = ST_T_CUSTOM, .parse = parse_regions },
+	{ .name = "map", .type = ST_T_CUSTOM, .parse = parse_map },
+	{ .name = "weights", .type = ST_T_CUSTOM, .parse = parse_weights },
+	{ .name = "on_all_down", .type = ST_T_ENUM, OFF(st_conf_record_t, on_all_down), .enums = all_down_enum,
+	  .def = "route53" },
+	{ .name = "failover_budget", .type = ST_T_DURATION, OFF(st_conf_record_t, failover_budget_ms), 0,
+	  86400000 },
+	{ .name = NULL },
+};
+static const st_table_t record_table = { "record", record_items };
+
+/* ---- per-policy validation ----------------------------------------------- */
+
+enum { USE_REGIONS = 1, USE_MAP = 2, USE_WEIGHTS = 4 };
+
+static const struct {
+	unsigned uses;
+	const char *text;
+} policy_uses[] = {
+	[ST_POLICY_SIMPLE] = { USE_REGIONS, "simple serves the endpoints of 'regions'" },
+	[ST_POLICY_WEIGHTED] = { USE_REGIONS | USE_WEIGHTS, "weighted uses 'weights' or 'regions'" },
+	[ST_POLICY_FAILOVER] = { USE_REGIONS, "failover uses 'regions' in order" },
+	[ST_POLICY_MULTIVALUE] = { USE_REGIONS, "multivalue uses 'regions'" },
+	[ST_POLICY_GEOLOCATION] = { USE_MAP, "geolocation uses 'map'" },
+	[ST_POLICY_GEOPROXIMITY] = { USE_REGIONS, "geoproximity uses 'regions'" },
+	[ST_POLICY_LATENCY] = { USE_REGIONS, "latency uses 'regions'" },
+	[ST_POLICY_CIDR] = { USE_MAP, "cidr uses 'map'" },
+};
+
+/* Mark every endpoint the record can answer with. */
+static void record_endpoints(const st_conf_t *conf, const st_conf_record_t *r, bool *mark)
+{
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		uint32_t reg = conf->endpoints[i].region;
+		bool m = false;
+		for (size_t j = 0; !m && j < r->n_regions; j++)
+			m = r->regions[j] == reg;
+		for (size_t j = 0; !m && j < r->n_map; j++)
+			m = r->map[j].region == reg;
+		for (size_t j = 0; !m && j < r->n_weights; j++)
+			m = r->weights[j].is_region ? r->weights[j].index == reg
+						    : r->weights[j].index == i;
+		mark[i] = m;
+	}
+}
+
+static int check_family(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map)
+{
+	const st_conf_t *conf = ctx->conf;
+	bool *mark = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*mark));
+	if (!mark)
+		return ST_ENOMEM;
+	record_endpoints(conf, r, mark);
+	bool ok = false;
+	for (size_t i = 0; !ok && i < conf->n_endpoints; i++) {
+		const st_conf_endpoint_t *e = &conf->endpoints[i];
+		ok = mark[i] && ((r->type == 1 && e->has_v4) || (r->type == 28 && e->has_v6) ||
+				 (r->type == 5 && e->cname));
+	}
+	free(mark);
+	if (ok)
+		return 0;
+	const char *what = r->type == 1 ? "an IPv4 'address'"
+			   : r->type == 28 ? "an IPv6 'address' or 'address6'"
+					   : "a 'cname'";
+	return st_ctx_error(ctx, st_map_get(map, "type"), "type",
+			    "the record is type %s but none of the endpoints it can pick has %s",
+			    type_name(r->type), what);
+}
+
+static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map,
+			   const st_ynode_t *name)
+{
+	const st_conf_t *conf = ctx->conf;
+	static const char *const use_keys[] = { "regions", "map", "weights" };
+	unsigned uses = policy_uses[r->policy].uses;
+	for (unsigned b = 0; b < 3; b++) {
+		const st_ynode_t *k = st_map_key(map, use_keys[b]);
+		if (k && !(uses & (1u << b)))
+			return st_ctx_error(ctx, k, NULL, "'%s' is not used by policy %s (%s)",
+					    use_keys[b], st_policy_name(r->policy),
+					    policy_uses[r->policy].text);
+	}
+	const st_ynode_t *pk = st_map_get(map, "policy");
+	const st_ynode_t *at = pk ? pk : name;
+	const char *at_key = pk ? "policy" : NULL;
+	switch (r->policy) {
+	case ST_POLICY_WEIGHTED:
+		if (r->n_weights == 0 && r->n_regions == 0)
+			return st_ctx_error(ctx, at, at_key,
+					    "policy weighted needs 'weights: { name: weight }' or "
+					    "'regions: [...]'");
+		break;
+	case ST_POLICY_FAILOVER:
+		if (r->n_regions < 2)
+			return st_ctx_error(ctx, at, at_key,
+					    "policy failover needs 'regions:' with at least two "
+					    "regions, primary first");
+		break;
+	case ST_POLICY_GEOLOCATION:
+	case ST_POLICY_CIDR: {
+		if (r->n_map == 0)
+			return st_ctx_error(ctx, at, at_key, "policy %s needs 'map: { key: region }'",
+					    st_policy_name(r->policy));
+		const st_ynode_t *m = st_map_get(map, "map");
+		int want = r->policy == ST_POLICY_CIDR ? KEY_CIDR : KEY_GEO;
+		for (size_t i = 0; i < m->n; i++) {
+			char key[128];
+			const char *why;
+			int kind = map_key_norm(st_ynode_key(m, i)->str, key, sizeof(key), &why);
+			if (kind != KEY_DEFAULT && kind != want)
+				return st_ctx_error(
+					ctx, st_ynode_key(m, i), "map",
+					"'%s' does not fit policy %s (keys are %s or default)",
+					st_ynode_key(m, i)->str, st_policy_name(r->policy),
+					want == KEY_CIDR ? "prefixes such as 192.0.2.0/24"
+							 : "continent:, country: or subdivision:");
+		}
+		break;
+	}
+	case ST_POLICY_GEOPROXIMITY:
+	case ST_POLICY_LATENCY:
+		for (size_t i = 0; i < r->n_regions; i++) {
+			const st_conf_region_t *g = &conf->regions[r->regions[i]];
+			if (!g->has_location)
+				return st_ctx_error(ctx, st_map_get(map, "regions")->items[i], "regions",
+						    "region '%s' has no location (line %u); policy %s "
+						    "needs 'location: [lat, lon]' on every region",
+						    g->name, g->line, st_policy_name(r->policy));
+		}
+		/* fall through */
+	default:
+		if (r->n_regions == 0)
+			return st_ctx_error(ctx, at, at_key, "policy %s needs 'regions: [...]'",
+					    st_policy_name(r->policy));
+		break;
+	}
+	return check_family(ctx, r, map);
+}
+
+/* ---- owners ---------------------------------------------------------------- */
+
+static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *name)
+{
+	const st_conf_t *conf = ctx->conf;
+	size_t olen = strlen(r->owner);
+	const st_conf_zone_t *best = NULL;
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const st_conf_zone_t *z = &conf->zones[i];
+		size_t zlen = strlen(z->name);
+		if (zlen > olen || strcmp(r->owner + olen - zlen, z->name) != 0)
+			continue;
+		if (zlen < olen && r->owner[olen - zlen - 1] != '.')
+			continue;
+		if (!best || zlen > strlen(best->name))
+			best = z;
+	}
+	if (!best) {
+		char zones[256] = "";
+		for (size_t i = 0; i < conf->n_zones; i++) {
+			size_t n = strlen(zones);
+			snprintf(zones + n, sizeof(zones) - n, "%s%s", n ? ", " : "",
+				 conf->zones[i].name);
+		}
+		return st_ctx_error(ctx, name, NULL,
+				    "'%s' is not inside any zone served (zones: %s)", r->owner,
+				    conf->n_zones ? zones : "none");
+	}
+	if (r->type == 5 && strcmp(best->name, r->owner) == 0)
+		return st_ctx_error(ctx, name, NULL,
+				    "a CNAME cannot be at the zone apex %s (it holds SOA and NS)",
+				    best->name);
+	for (size_t i = 0; i + 1 < conf->n_records; i++) {
+		const st_conf_record_t *o = &conf->records[i];
+		if (strcmp(o->owner, r->owner) != 0)
+			continue;
+		if (o->type == r->type)
+			return st_ctx_error(ctx, name, NULL,
+					    "record %s %s is given twice (first at line %u)", r->owner,
+					    type_name(r->type), o->line);
+		if (o->type == 5 || r->type == 5)
+			return st_ctx_error(ctx, name, NULL,
+					    "%s has a CNAME and an %s record (line %u); a CNAME "
+					    "cannot share its name",
+					    r->owner, type_name(o->type == 5 ? r->type : o->type),
+					    o->line);
+	}
+	return 0;
+}
+
+static int record_copy(st_conf_record_t *dst, const st_conf_record_t *src)
+{
+	*dst = *src;
+	dst->owner = strdup(src->owner);
+	dst->regions = NULL;
+	dst->map = NULL;
+	dst->weights = NULL;
+	dst->n_map = dst->n_weights = 0;
+	if (!dst->owner)
+		return ST_ENOMEM;
+	if (src->n_regions) {
+		dst->regions = malloc(src->n_regions * sizeof(*dst->regions));
+		if (!dst->regions)
+			return ST_ENOMEM;
+		memcpy(dst->regions, src->regions, src->n_regions * sizeof(*dst->regions));
+	}
+	if (src->n_map && !(dst->map = calloc(src->n_map, sizeof(*dst->map))))
+		return ST_ENOMEM;
+	for (size_t i = 0; i < src->n_map; i++, dst->n_map++) {
+		dst->map[i] = src->map[i];
+		if (!(dst->map[i].key = strdup(src->map[i].key)))
+			return ST_ENOMEM;
+	}
+	if (src->n_weights && !(dst->weights = calloc(src->n_weights, sizeof(*dst->weights))))
+		return ST_ENOMEM;
+	for (size_t i = 0; i < src->n_weights; i++, dst->n_weights++) {
+		dst->weights[i] = src->weights[i];
+		if (!(dst->weights[i].name = strdup(src->weights[i].name)))
+			return ST_ENOMEM;
+	}
+	return 0;
+}
+
+int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
+{
+	st_conf_t *conf = ctx->conf;
+	st_ctx_set_path(ctx, "records", NULL);
+	if (st_ynode_is_null(map))
+		return 0;
+	if (map->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, map, NULL,
+				    "expected a mapping of owner name -> record, not %s",
+				    st_ynode_kind_name(map));
+	/* At most two records per entry (type: [A, AAAA]): pointers stay valid. */
+	conf->records = calloc(map->n ? 2 * map->n : 1, sizeof(*conf->records));
+	if (!conf->records)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
+		st_conf_record_t *r = &conf->records[conf->n_records++];
+		int rc;
+		st_ctx_set_path(ctx, "records", NULL);
+		r->line = k->line;
+		if ((rc = st_ctx_name(ctx, k, NULL, &r->owner)) != 0)
+			return rc;
+		st_ctx_set_path(ctx, "records", k->str);
+		if (v->kind != ST_YNODE_MAP)
+			return st_ctx_error(ctx, v, NULL,
+					    "expected the record's settings (type: ..., policy: ...), "
+					    "not %s",
+					    st_ynode_kind_name(v));
+		ctx->n_types = 0;
+		if ((rc = st_schema_apply(ctx, &record_table, v, k, r, NULL)) != 0)
+			return rc;
+		size_t n_types = ctx->n_types;
+		uint16_t types[2] = { ctx->types[0], ctx->types[1] };
+		if ((rc = check_owner(ctx, r, k)) != 0 || (rc = record_validate(ctx, r, v, k)) != 0)
+			return rc;
+		for (size_t t = 1; t < n_types; t++) {
+			st_conf_record_t *x = &conf->records[conf->n_records++];
+			rc = record_copy(x, r);
+			x->type = types[t];
+			if (rc != 0 || (rc = check_owner(ctx, x, k)) != 0 ||
+			    (rc = record_validate(ctx, x, v, k)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- warnings -------------------------------------------------------------- */
+
+void st_conf_warn(const st_conf_t *conf)
+{
+	bool *mark = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*mark));
+	if (!mark)
+		return;
+	for (size_t i = 0; i < conf->n_records; i++) {
+		const st_conf_record_t *r = &conf->records[i];
+		if (r->failover_budget_ms == 0)
+			continue;
+		record_endpoints(conf, r, mark);
+		const st_conf_check_t *worst = NULL;
+		uint64_t worst_ms = 0;
+		for (size_t j = 0; j < conf->n_endpoints; j++) {
+			if (!mark[j] || conf->endpoints[j].check == ST_CONF_NONE)
+				continue;
+			const st_conf_check_t *c = &conf->checks[conf->endpoints[j].check];
+			uint64_t ms = c->interval_ms * c->fall + c->timeout_ms;
+			if (!worst || ms > worst_ms) {
+				worst = c;
+				worst_ms = ms;
+			}
+		}
+		char budget[32];
+		st_duration_fmt(r->failover_budget_ms, budget, sizeof(budget));
+		if (!worst) {
+			st_log_warn("record %s %s, failover budget %s cannot be met: none of its "
+				    "endpoints has a check, so it never fails over (%s:%u)",
+				    r->owner, type_name(r->type), budget, conf->path, r->line);
+			continue;
+		}
+		uint64_t total = worst_ms + (uint64_t)r->ttl * 1000;
+		if (total <= r->failover_budget_ms)
+			continue;
+		char iv[32], to[32], ttl[32], tot[32];
+		st_duration_fmt(worst->interval_ms, iv, sizeof(iv));
+		st_duration_fmt(worst->timeout_ms, to, sizeof(to));
+		st_duration_fmt((uint64_t)r->ttl * 1000, ttl, sizeof(ttl));
+		st_duration_fmt(total, tot, sizeof(tot));
+		st_log_warn("record %s %s, failover budget %s is exceeded: check %s interval %s x "
+			    "fall %u + timeout %s + ttl %s = %s; lower the ttl or the check's "
+			    "interval or fall (%s:%u)",
+			    r->owner, type_name(r->type), budget, worst->name, iv, worst->fall, to,
+			    ttl, tot, conf->path, r->line);
+	}
+	free(mark);
+}

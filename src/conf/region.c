@@ -1,0 +1,296 @@
+/* The regions: section: regions and their endpoints (flattened into
+ * st_conf_t.endpoints, names unique across regions). */
+#include "conf/load.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
+
+/* ---- endpoints ----------------------------------------------------------- */
+
+static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_endpoint_t *e = obj;
+	const char *s;
+	int family;
+	uint8_t addr[16];
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	if (st_addr_parse(s, &family, addr) != 0)
+		return st_ctx_error(ctx, val, it->name, "'%s' is not an IPv4 or IPv6 address", s);
+	if (strcmp(it->name, "address6") == 0 && family != AF_INET6)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not an IPv6 address (put IPv4 in 'address')", s);
+	if (family == AF_INET) {
+		memcpy(e->addr4, addr, 4);
+		e->has_v4 = true;
+	} else {
+		if (e->has_v6)
+			return st_ctx_error(ctx, val, it->name,
+					    "the endpoint has an IPv6 address already; give IPv4 in "
+					    "'address' and IPv6 in 'address6'");
+		memcpy(e->addr6, addr, 16);
+		e->has_v6 = true;
+	}
+	return 0;
+}
+
+static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+				void *obj)
+{
+	st_conf_endpoint_t *e = obj;
+	const st_conf_t *conf = ctx->conf;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	const char *names[64];
+	size_t n = 0;
+	for (size_t i = 0; i < conf->n_checks; i++) {
+		if (strcmp(conf->checks[i].name, s) == 0) {
+			e->check = (uint32_t)i;
+			return 0;
+		}
+		if (n < 64)
+			names[n++] = conf->checks[i].name;
+	}
+	const char *hint = st_suggest(s, names, n);
+	if (hint)
+		return st_ctx_error(ctx, val, it->name, "no check named '%s' (did you mean '%s'?)", s,
+				    hint);
+	return st_ctx_error(ctx, val, it->name, "no check named '%s' in the checks: section", s);
+}
+
+static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+			      void *obj)
+{
+	st_conf_endpoint_t *e = obj;
+	const char *s;
+	st_sockaddr_t sa;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	if (st_sockaddr_parse(s, 0, &sa) != 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not ADDR:PORT, [ADDR6]:PORT or ADDR (numeric address)",
+				    s);
+	free(e->check_target);
+	e->check_target = NULL;
+	return st_ctx_strdup(ctx, s, &e->check_target);
+}
+
+static const st_item_t endpoint_items[] = {
+	{ .name = "address", .type = ST_T_CUSTOM, .parse = parse_address },
+	{ .name = "address6", .type = ST_T_CUSTOM, .parse = parse_address },
+	{ .name = "cname", .type = ST_T_NAME, OFF(st_conf_endpoint_t, cname) },
+	{ .name = "weight", .type = ST_T_UINT, OFF(st_conf_endpoint_t, weight), .min = 0, .max = 1000000, .def = "1" },
+	{ .name = "check", .type = ST_T_CUSTOM, .parse = parse_endpoint_check },
+	{ .name = "check_target", .type = ST_T_CUSTOM, .parse = parse_check_target },
+	{ .name = NULL },
+};
+static const st_table_t endpoint_table = { "endpoint", endpoint_items };
+
+static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const st_ynode_t *map,
+			     const st_ynode_t *name)
+{
+	const st_conf_t *conf = ctx->conf;
+	if (!e->has_v4 && !e->has_v6 && !e->cname)
+		return st_ctx_error(ctx, name, NULL,
+				    "the endpoint needs an 'address', 'address6' or 'cname'");
+	if (e->check_target && e->check == ST_CONF_NONE)
+		return st_ctx_error(ctx, st_map_key(map, "check_target"), NULL,
+				    "'check_target' needs a 'check' to say how to probe it");
+	if (e->check == ST_CONF_NONE)
+		return 0;
+	const st_conf_check_t *c = &conf->checks[e->check];
+	if (c->type == ST_CHECK_EXEC || c->port != 0)
+		return 0;
+	st_sockaddr_t sa;
+	if (e->check_target && st_sockaddr_parse(e->check_target, 0, &sa) == 0 &&
+	    st_sockaddr_port(&sa) != 0)
+		return 0;
+	if (c->type == ST_CHECK_TCP)
+		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
+				    "tcp check '%s' has no port: set 'port' in the check or give "
+				    "'check_target: ADDR:PORT'",
+				    c->name);
+	if (!e->has_v4 && !e->has_v6 && !e->check_target)
+		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
+				    "the endpoint has no address to probe: give 'check_target'");
+	return 0;
+}
+
+static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = ctx->conf;
+	st_conf_region_t *r = obj;
+	uint32_t ridx = (uint32_t)(r - conf->regions);
+	if (val->kind != ST_YNODE_MAP || val->n == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "expected a mapping of endpoint name -> { address: ... }, not %s",
+				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	st_conf_endpoint_t *eps = realloc(conf->endpoints,
+					  (conf->n_endpoints + val->n) * sizeof(*eps));
+	if (!eps)
+		return ST_ENOMEM;
+	conf->endpoints = eps;
+	r->endpoints = calloc(val->n, sizeof(*r->endpoints));
+	if (!r->endpoints)
+		return ST_ENOMEM;
+	char saved[sizeof(ctx->path)];
+	memcpy(saved, ctx->path, sizeof(saved));
+	int rc = 0;
+	for (size_t i = 0; i < val->n && rc == 0; i++) {
+		const st_ynode_t *k = st_ynode_key(val, i), *v = st_ynode_val(val, i);
+		uint32_t eidx = (uint32_t)conf->n_endpoints;
+		st_conf_endpoint_t *e = &conf->endpoints[conf->n_endpoints++];
+		memset(e, 0, sizeof(*e));
+		e->region = ridx;
+		e->check = ST_CONF_NONE;
+		e->line = k->line;
+		r->endpoints[r->n_endpoints++] = eidx;
+		memcpy(ctx->path, saved, sizeof(saved));
+		if ((rc = st_check_object_name(ctx, k, "endpoint")) != 0)
+			break;
+		for (uint32_t j = 0; j < eidx; j++) {
+			if (strcmp(conf->endpoints[j].name, k->str) == 0) {
+				const st_conf_endpoint_t *o = &conf->endpoints[j];
+				rc = st_ctx_error(ctx, k, NULL,
+						  "endpoint name '%s' is used already in region %s "
+						  "(line %u); endpoint names are unique across regions",
+						  k->str, conf->regions[o->region].name, o->line);
+				break;
+			}
+		}
+		const st_ynode_t *clash = st_map_key(ctx->regions_node, k->str);
+		if (rc == 0 && clash)
+			rc = st_ctx_error(ctx, k, NULL,
+					  "endpoint name '%s' is also a region name (line %u); rename "
+					  "one so that weights keys are unambiguous",
+					  k->str, clash->line);
+		if (rc == 0)
+			rc = st_ctx_strdup(ctx, k->str, &e->name);
+		if (rc != 0)
+			break;
+		/* Names are short (63 at most): the path always fits. */
+		if (snprintf(ctx->path, sizeof(ctx->path), "%s.endpoints.%s", saved, k->str) < 0)
+			ctx->path[0] = '\0';
+		if (v->kind != ST_YNODE_MAP) {
+			rc = st_ctx_error(ctx, v, NULL,
+					  "expected the endpoint's settings ({ address: ... }), not %s",
+					  st_ynode_kind_name(v));
+			break;
+		}
+		rc = st_schema_apply(ctx, &endpoint_table, v, k, e, NULL);
+		if (rc == 0)
+			rc = endpoint_validate(ctx, e, v, k);
+	}
+	memcpy(ctx->path, saved, sizeof(saved));
+	return rc;
+}
+
+/* ---- regions ------------------------------------------------------------- */
+
+static int parse_location(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_region_t *r = obj;
+	if (val->kind != ST_YNODE_SEQ || val->n != 2)
+		return st_ctx_error(ctx, val, it->name,
+				    "expected [latitude, longitude] in degrees, e.g. [38.9, -77.4]");
+	double v[2];
+	static const double lim[2] = { 90, 180 };
+	static const char *const what[2] = { "latitude", "longitude" };
+	for (int i = 0; i < 2; i++) {
+		const char *s;
+		char *end;
+		int rc = st_ctx_scalar(ctx, val->items[i], it->name, &s);
+		if (rc != 0)
+			return rc;
+		v[i] = strtod(s, &end);
+		if (end == s || *end != '\0' || !isfinite(v[i]))
+			return st_ctx_error(ctx, val->items[i], it->name,
+					    "%s '%s' is not a number of degrees", what[i], s);
+		if (v[i] < -lim[i] || v[i] > lim[i])
+			return st_ctx_error(ctx, val->items[i], it->name,
+					    "%s %s is out of range (-%g..%g)", what[i], s, lim[i],
+					    lim[i]);
+	}
+	r->lat = v[0];
+	r->lon = v[1];
+	r->has_location = true;
+	return 0;
+}
+
+static const st_enum_t select_enum[] = {
+	{ "weighted", ST_SELECT_WEIGHTED },
+	{ "all", ST_SELECT_ALL },
+	{ "multivalue", ST_SELECT_MULTIVALUE },
+	{ NULL },
+};
+
+static const st_item_t region_items[] = {
+	{ .name = "location", .type = ST_T_CUSTOM, .parse = parse_location },
+	{ .name = "dial", .type = ST_T_UINT, OFF(st_conf_region_t, dial), .min = 0, .max = 100, .def = "100" },
+	{ .name = "bias", .type = ST_T_INT, OFF(st_conf_region_t, bias), .min = -99, .max = 99, .def = "0" },
+	{ .name = "select", .type = ST_T_ENUM, OFF(st_conf_region_t, select), .enums = select_enum,
+	  .def = "weighted" },
+	{ .name = "select_max", .type = ST_T_UINT, OFF(st_conf_region_t, select_max), .min = 1, .max = 64, .def = "8" },
+	{ .name = "min_healthy", .type = ST_T_UINT, OFF(st_conf_region_t, min_healthy), .min = 0, .max = 100000, .def = "1" },
+	{ .name = "endpoints", .type = ST_T_CUSTOM, .parse = parse_endpoints, .flags = ST_ITEM_REQUIRED },
+	{ .name = NULL },
+};
+static const st_table_t region_table = { "region", region_items };
+
+static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_ynode_t *map)
+{
+	if (r->min_healthy > r->n_endpoints)
+		return st_ctx_error(ctx, st_map_get(map, "min_healthy"), "min_healthy",
+				    "%u is more than the region's %zu endpoint%s: it could never "
+				    "be healthy",
+				    r->min_healthy, r->n_endpoints, r->n_endpoints == 1 ? "" : "s");
+	if (r->select != ST_SELECT_MULTIVALUE && st_map_get(map, "select_max"))
+		return st_ctx_error(ctx, st_map_key(map, "select_max"), NULL,
+				    "'select_max' applies only to 'select: multivalue'");
+	return 0;
+}
+
+int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map)
+{
+	st_conf_t *conf = ctx->conf;
+	st_ctx_set_path(ctx, "regions", NULL);
+	if (st_ynode_is_null(map))
+		return 0;
+	if (map->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, map, NULL,
+				    "expected a mapping of region name -> region, not %s",
+				    st_ynode_kind_name(map));
+	ctx->regions_node = map;
+	conf->regions = calloc(map->n ? map->n : 1, sizeof(*conf->regions));
+	if (!conf->regions)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
+		st_conf_region_t *r = &conf->regions[conf->n_regions++];
+		int rc;
+		st_ctx_set_path(ctx, "regions", NULL);
+		if ((rc = st_check_object_name(ctx, k, "region")) != 0)
+			return rc;
+		r->line = k->line;
+		if ((rc = st_ctx_strdup(ctx, k->str, &r->name)) != 0)
+			return rc;
+		st_ctx_set_path(ctx, "regions", k->str);
+		if (v->kind != ST_YNODE_MAP)
+			return st_ctx_error(ctx, v, NULL,
+					    "expected the region's settings (endpoints: ...), not %s",
+					    st_ynode_kind_name(v));
+		if ((rc = st_schema_apply(ctx, &region_table, v, k, r, NULL)) != 0)
+			return rc;
+		if ((rc = region_validate(ctx, r, v)) != 0)
+			return rc;
+	}
+	return 0;
+}
