@@ -2,3 +2,12 @@
 src_libsteer_a_SOURCES += \
 	src/answer/answer.c src/answer/answer.h src/answer/view.h \
 	src/answer/stats.c src/answer/stats.h
+
+check_PROGRAMS += tests/unit/test_answer
+TESTS += tests/unit/test_answer
+tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+EXTRA_DIST += tests/data/zones/answer.test.zone
