@@ -4,6 +4,12 @@ src_libsteer_a_SOURCES += \
 	src/ctl/proto.c src/ctl/proto.h \
 	src/ctl/ramp.c src/ctl/ramp.h \
 	src/ctl/state.c src/ctl/state.h \
+	src/ctl/ctl.c src/ctl/ctl.h src/ctl/cmd.h \
+	src/ctl/names.c src/ctl/names.h \
+	src/ctl/cmd_status.c src/ctl/cmd_reload.c src/ctl/cmd_stats.c \
+	src/ctl/cmd_health.c src/ctl/cmd_drain.c src/ctl/cmd_undrain.c \
+	src/ctl/cmd_force.c src/ctl/cmd_dial.c \
+	src/ctl/cmd_checkconf.c \
 	src/net/unix.c src/net/unix.h
 
 check_PROGRAMS += tests/unit/test_ctl_proto tests/unit/test_ctl_state

@@ -1,1 +1,4 @@
-# src/metrics
+# src/metrics: Prometheus exposition over the evhttp server
+src_libsteer_a_SOURCES += \
+	src/metrics/metrics.c src/metrics/metrics.h \
+	src/net/http.c src/net/http.h

@@ -1,0 +1,119 @@
+/* health [--json]: every endpoint with its region, effective state, the
+ * checker's state, the override, how long since the last change, RTT and
+ * the last probe error. */
+#include "ctl/cmd.h"
+#include "common/time.h"
+#include "health/health.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *state_name(st_health_state_t s)
+{
+	switch (s) {
+	case ST_HEALTH_UP:
+		return "up";
+	case ST_HEALTH_DOWN:
+		return "down";
+	default:
+		return "unknown";
+	}
+}
+
+/* The effective state as an operator reads it: a drain is not a failure. */
+static const char *effective_name(const st_health_t *h, uint32_t i, const st_health_info_t *in)
+{
+	if (in->override == ST_OVERRIDE_DRAIN)
+		return "drained";
+	return st_health_up(h, i) ? "up" : "down";
+}
+
+static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size_t len)
+{
+	if (!in->has_check || !in->last_change_ns || in->last_change_ns > now_mono) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	st_duration_fmt((now_mono - in->last_change_ns) / ST_NS_PER_MS, buf, len);
+}
+
+static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	st_ctl_t *ctl = ctx;
+	bool json = st_ctl_has_flag(argc, argv, "--json");
+	if (argc > 1 && !json)
+		return st_diag_set(diag, ST_EINVAL, "usage: health [--json]");
+	const st_conf_t *conf = st_ctl_conf(ctl);
+	st_view_t *view = st_ctl_view(ctl);
+	if (conf->n_endpoints == 0) {
+		st_buf_puts(out, json ? "[]\n" : "no endpoints configured\n");
+		return 0;
+	}
+	if (!view->health)
+		return st_diag_set(diag, ST_ENOENT, "no health view (no endpoints with checks)");
+	uint64_t now = st_mono_ns();
+	int wn = 8, wr = 6;
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		int a = (int)strlen(conf->endpoints[i].name);
+		int b = (int)strlen(conf->regions[conf->endpoints[i].region].name);
+		wn = a > wn ? a : wn;
+		wr = b > wr ? b : wr;
+	}
+	if (json)
+		st_buf_puts(out, "[");
+	else
+		st_buf_printf(out, "%-*s  %-*s  %-8s %-8s %-8s %-10s %-9s %s\n", wn, "endpoint", wr,
+			      "region", "state", "checker", "override", "since", "rtt", "error");
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		const st_conf_endpoint_t *ep = &conf->endpoints[i];
+		st_health_info_t in;
+		memset(&in, 0, sizeof(in));
+		st_health_info(view->health, (uint32_t)i, &in);
+		const char *checker = !in.has_check ? "no-check" : state_name(in.checker);
+		const char *eff = effective_name(view->health, (uint32_t)i, &in);
+		char s[32], rtt[32];
+		since(&in, now, s, sizeof(s));
+		if (in.rtt_us)
+			snprintf(rtt, sizeof(rtt), "%.1fms", in.rtt_us / 1000.0);
+		else
+			snprintf(rtt, sizeof(rtt), "-");
+		if (json) {
+			st_buf_puts(out, i ? ",{\"endpoint\":" : "{\"endpoint\":");
+			st_buf_json_str(out, ep->name);
+			st_buf_puts(out, ",\"region\":");
+			st_buf_json_str(out, conf->regions[ep->region].name);
+			st_buf_printf(out,
+				      ",\"state\":\"%s\",\"checker\":\"%s\",\"override\":\"%s\","
+				      "\"since_seconds\":",
+				      eff, checker, st_override_name(in.override));
+			if (s[0] == '-')
+				st_buf_puts(out, "null");
+			else
+				st_buf_printf(out, "%.3f",
+					      (double)(now - in.last_change_ns) / 1e9);
+			st_buf_printf(out, ",\"rtt_ms\":%.3f,\"flaps\":%u,\"error\":",
+				      in.rtt_us / 1000.0, in.flaps);
+			st_buf_json_str(out, in.error);
+			st_buf_puts(out, "}");
+		} else {
+			st_buf_printf(out, "%-*s  %-*s  %-8s %-8s %-8s %-10s %-9s %s\n", wn,
+				      ep->name, wr, conf->regions[ep->region].name, eff, checker,
+				      in.override ? st_override_name(in.override) : "-", s, rtt,
+				      in.error[0] ? in.error : "-");
+		}
+	}
+	if (json)
+		st_buf_puts(out, "]\n");
+	if (!json && st_health_stale(view->health))
+		st_buf_puts(out, "warning: the health table is stale (is steercheck running?)\n");
+	return 0;
+}
+
+const st_ctl_cmd_t st_cmd_health = {
+	.name = "health",
+	.usage = "[--json]",
+	.help = "each endpoint: region, state, checker state, override, since, RTT, error",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = exec,
+};

@@ -1,0 +1,124 @@
+/* stats [--json]: queries by rcode, type and transport; routed answers per
+ * record, region and endpoint; summed over every worker. */
+#include "ctl/cmd.h"
+#include "metrics/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *type_name(uint16_t t)
+{
+	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "other";
+}
+
+static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
+{
+	char buf[16];
+	st_buf_printf(out, "queries %llu (udp %llu, tcp %llu), dropped %llu, truncated %llu\n",
+		      (unsigned long long)(st_stat_get(&s->transport[0]) +
+					   st_stat_get(&s->transport[1])),
+		      (unsigned long long)st_stat_get(&s->transport[0]),
+		      (unsigned long long)st_stat_get(&s->transport[1]),
+		      (unsigned long long)st_stat_get(&s->dropped),
+		      (unsigned long long)st_stat_get(&s->truncated));
+	for (unsigned i = 0; i < ST_STATS_RCODES; i++)
+		if (st_stat_get(&s->rcode[i]))
+			st_buf_printf(out, "rcode %s %llu\n", st_rcode_label(i, buf, sizeof(buf)),
+				      (unsigned long long)st_stat_get(&s->rcode[i]));
+	for (unsigned i = 0; i < ST_STATS_QTYPES; i++)
+		if (st_stat_get(&s->qtype[i]))
+			st_buf_printf(out, "qtype %s %llu\n", st_answer_qtype_bucket_name(i),
+				      (unsigned long long)st_stat_get(&s->qtype[i]));
+	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++)
+		st_buf_printf(out, "record %s %s %llu\n", conf->records[i].owner,
+			      type_name(conf->records[i].type),
+			      (unsigned long long)st_stat_get(&s->route_record[i]));
+	for (size_t i = 0; i < conf->n_regions && i < ST_STATS_ROUTE_MAX; i++)
+		st_buf_printf(out, "region %s %llu\n", conf->regions[i].name,
+			      (unsigned long long)st_stat_get(&s->route_region[i]));
+	for (size_t i = 0; i < conf->n_endpoints && i < ST_STATS_ROUTE_MAX; i++)
+		st_buf_printf(out, "endpoint %s %s %llu\n", conf->endpoints[i].name,
+			      conf->regions[conf->endpoints[i].region].name,
+			      (unsigned long long)st_stat_get(&s->route_endpoint[i]));
+}
+
+static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
+{
+	char buf[16];
+	st_buf_printf(out, "{\"queries\":{\"udp\":%llu,\"tcp\":%llu},\"dropped\":%llu,"
+			   "\"truncated\":%llu,\"rcode\":{",
+		      (unsigned long long)st_stat_get(&s->transport[0]),
+		      (unsigned long long)st_stat_get(&s->transport[1]),
+		      (unsigned long long)st_stat_get(&s->dropped),
+		      (unsigned long long)st_stat_get(&s->truncated));
+	bool first = true;
+	for (unsigned i = 0; i < ST_STATS_RCODES; i++) {
+		if (!st_stat_get(&s->rcode[i]))
+			continue;
+		st_buf_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+			      st_rcode_label(i, buf, sizeof(buf)),
+			      (unsigned long long)st_stat_get(&s->rcode[i]));
+		first = false;
+	}
+	st_buf_puts(out, "},\"qtype\":{");
+	first = true;
+	for (unsigned i = 0; i < ST_STATS_QTYPES; i++) {
+		if (!st_stat_get(&s->qtype[i]))
+			continue;
+		st_buf_printf(out, "%s\"%s\":%llu", first ? "" : ",", st_answer_qtype_bucket_name(i),
+			      (unsigned long long)st_stat_get(&s->qtype[i]));
+		first = false;
+	}
+	st_buf_puts(out, "},\"records\":[");
+	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++) {
+		st_buf_puts(out, i ? ",{\"owner\":" : "{\"owner\":");
+		st_buf_json_str(out, conf->records[i].owner);
+		st_buf_printf(out, ",\"type\":\"%s\",\"answers\":%llu}",
+			      type_name(conf->records[i].type),
+			      (unsigned long long)st_stat_get(&s->route_record[i]));
+	}
+	st_buf_puts(out, "],\"regions\":[");
+	for (size_t i = 0; i < conf->n_regions && i < ST_STATS_ROUTE_MAX; i++) {
+		st_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+		st_buf_json_str(out, conf->regions[i].name);
+		st_buf_printf(out, ",\"answers\":%llu}",
+			      (unsigned long long)st_stat_get(&s->route_region[i]));
+	}
+	st_buf_puts(out, "],\"endpoints\":[");
+	for (size_t i = 0; i < conf->n_endpoints && i < ST_STATS_ROUTE_MAX; i++) {
+		st_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+		st_buf_json_str(out, conf->endpoints[i].name);
+		st_buf_puts(out, ",\"region\":");
+		st_buf_json_str(out, conf->regions[conf->endpoints[i].region].name);
+		st_buf_printf(out, ",\"answers\":%llu}",
+			      (unsigned long long)st_stat_get(&s->route_endpoint[i]));
+	}
+	st_buf_puts(out, "]}\n");
+}
+
+static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	st_ctl_t *ctl = ctx;
+	bool as_json = st_ctl_has_flag(argc, argv, "--json");
+	if (argc > 1 && !as_json)
+		return st_diag_set(diag, ST_EINVAL, "usage: stats [--json]");
+	st_answer_stats_t *s = calloc(1, sizeof(*s));
+	if (!s)
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
+	st_metrics_sum(ctl->srv, s);
+	if (as_json)
+		json(st_ctl_conf(ctl), s, out);
+	else
+		text(st_ctl_conf(ctl), s, out);
+	free(s);
+	return 0;
+}
+
+const st_ctl_cmd_t st_cmd_stats = {
+	.name = "stats",
+	.usage = "[--json]",
+	.help = "queries by rcode, type, transport; answers per record, region, endpoint",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = exec,
+};

@@ -1,0 +1,202 @@
+/* status [--json]: version, uptime, workers, zones, health table, dials and
+ * ramps, overrides, reloads. */
+#include "config.h"
+#include "ctl/cmd.h"
+#include "common/time.h"
+#include "dns/name.h"
+#include "health/health.h"
+#include "route/route.h"
+#include "zone/zone.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void zone_name(const st_zone_t *z, char *buf, size_t len)
+{
+	uint8_t alen;
+	const uint8_t *apex = st_zone_apex(z, &alen);
+	if (st_name_to_str(apex, buf, len) < 0)
+		snprintf(buf, len, "?");
+}
+
+static void text(st_ctl_t *ctl, st_buf_t *out)
+{
+	st_server_t *srv = ctl->srv;
+	const st_conf_t *conf = st_ctl_conf(ctl);
+	st_view_t *view = st_ctl_view(ctl);
+	uint64_t now = st_real_ns();
+	char t[64], d[32];
+
+	uint64_t started = st_server_started_ns(srv);
+	st_duration_fmt(started && now > started ? (now - started) / ST_NS_PER_MS : 0, d,
+			sizeof(d));
+	st_ctl_fmt_time(started, t, sizeof(t));
+	st_buf_printf(out, "steerd %s, pid %d, up %s (since %s)\n", PACKAGE_VERSION, (int)getpid(),
+		      d, t);
+	st_buf_printf(out, "workers %u, config %s, generation %llu\n", st_server_workers(srv),
+		      conf->path ? conf->path : "(command line)",
+		      (unsigned long long)view->generation);
+
+	size_t nz = view->zones ? st_zoneset_count(view->zones) : 0;
+	for (size_t i = 0; i < nz; i++) {
+		const st_zone_t *z = st_zoneset_get(view->zones, i);
+		char name[256];
+		zone_name(z, name, sizeof(name));
+		st_ctl_fmt_time(st_zone_loaded_at(z), t, sizeof(t));
+		st_buf_printf(out, "zone %s serial %u, %zu records, loaded %s from %s\n", name,
+			      st_zone_serial(z), st_zone_record_count(z), t, st_zone_file(z));
+	}
+
+	if (view->health && conf->n_endpoints > 0) {
+		uint64_t age = st_health_age_ms(view->health);
+		int pid = st_health_checker_pid(view->health);
+		bool stale = st_health_stale(view->health);
+		if (age == UINT64_MAX)
+			snprintf(d, sizeof(d), "none");
+		else
+			st_duration_fmt(age, d, sizeof(d));
+		st_buf_printf(out, "health table %s, heartbeat age %s, checker pid %d, %s%s\n",
+			      conf->health_table ? conf->health_table : "-", d, pid,
+			      stale ? "STALE" : "fresh",
+			      stale ? (conf->on_stale == ST_STALE_FAIL_OPEN ? " (fail-open: all up)"
+									    : " (last-known states)")
+				    : "");
+	} else {
+		st_buf_puts(out, "health table not used (no endpoints)\n");
+	}
+
+	for (size_t r = 0; r < conf->n_regions; r++) {
+		const char *name = conf->regions[r].name;
+		uint32_t up = 0;
+		bool healthy = st_ctl_region_healthy(conf, view, (uint32_t)r, &up);
+		uint32_t dial = view->route ? st_route_get_dial(view->route, (uint32_t)r)
+					    : conf->regions[r].dial;
+		st_buf_printf(out, "region %s %s, %u/%zu endpoints up, dial %u%%%s\n", name,
+			      healthy ? "healthy" : "UNHEALTHY", up, conf->regions[r].n_endpoints,
+			      dial, st_ctl_state_region_drained(ctl->state, name) ? ", drained" : "");
+		const st_state_dial_t *sd = st_ctl_state_dial(ctl->state, name);
+		if (sd && sd->ramping) {
+			st_duration_fmt(sd->ramp.duration_ms, d, sizeof(d));
+			st_ctl_fmt_time(sd->ramp.start_ms * ST_NS_PER_MS, t, sizeof(t));
+			uint64_t next = st_ramp_next_change_ms(&sd->ramp, now / ST_NS_PER_MS);
+			char nd[32];
+			st_duration_fmt(next, nd, sizeof(nd));
+			st_buf_printf(out, "  ramp %u%% -> %u%% over %s, started %s, next step in %s\n",
+				      sd->ramp.from, sd->ramp.to, d, t, nd);
+		}
+		for (size_t a = 0; a < ctl->n_aborts; a++) {
+			if (strcmp(ctl->aborts[a].region, name) != 0)
+				continue;
+			st_ctl_fmt_time(ctl->aborts[a].at_ns, t, sizeof(t));
+			st_buf_printf(out, "  %s at %s\n", ctl->aborts[a].text, t);
+		}
+	}
+	for (size_t i = 0; i < ctl->state->n_endpoints; i++)
+		st_buf_printf(out, "override %s %s\n", ctl->state->endpoints[i].name,
+			      st_override_name(ctl->state->endpoints[i].ov));
+
+	st_reload_stats_t rs;
+	st_server_reload_stats(srv, &rs);
+	st_ctl_fmt_time(rs.last_ok_ns, t, sizeof(t));
+	st_buf_printf(out, "reloads %llu ok (last %s), %llu failed",
+		      (unsigned long long)rs.ok, t, (unsigned long long)rs.failed);
+	if (rs.failed) {
+		st_ctl_fmt_time(rs.last_failed_ns, t, sizeof(t));
+		st_buf_printf(out, " (last %s: %s)", t, rs.last_error);
+	}
+	st_buf_puts(out, "\n");
+	st_buf_printf(out, "state %s\n", ctl->state_path ? ctl->state_path : "not persisted (no server.state_dir)");
+}
+
+static void json(st_ctl_t *ctl, st_buf_t *out)
+{
+	st_server_t *srv = ctl->srv;
+	const st_conf_t *conf = st_ctl_conf(ctl);
+	st_view_t *view = st_ctl_view(ctl);
+	uint64_t now = st_real_ns(), started = st_server_started_ns(srv);
+	st_buf_printf(out, "{\"version\":\"%s\",\"pid\":%d,\"uptime_seconds\":%.3f,\"workers\":%u,"
+			   "\"generation\":%llu,\"zones\":[",
+		      PACKAGE_VERSION, (int)getpid(),
+		      started && now > started ? (double)(now - started) / 1e9 : 0.0,
+		      st_server_workers(srv), (unsigned long long)view->generation);
+	size_t nz = view->zones ? st_zoneset_count(view->zones) : 0;
+	for (size_t i = 0; i < nz; i++) {
+		const st_zone_t *z = st_zoneset_get(view->zones, i);
+		char name[256];
+		zone_name(z, name, sizeof(name));
+		st_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+		st_buf_json_str(out, name);
+		st_buf_printf(out, ",\"serial\":%u,\"records\":%zu,\"loaded_at\":%.3f,\"file\":",
+			      st_zone_serial(z), st_zone_record_count(z),
+			      (double)st_zone_loaded_at(z) / 1e9);
+		st_buf_json_str(out, st_zone_file(z));
+		st_buf_puts(out, "}");
+	}
+	st_buf_puts(out, "],\"health\":");
+	if (view->health && conf->n_endpoints > 0) {
+		uint64_t age = st_health_age_ms(view->health);
+		st_buf_printf(out, "{\"stale\":%s,\"checker_pid\":%d,\"age_seconds\":",
+			      st_health_stale(view->health) ? "true" : "false",
+			      st_health_checker_pid(view->health));
+		if (age == UINT64_MAX)
+			st_buf_puts(out, "null}");
+		else
+			st_buf_printf(out, "%.3f}", (double)age / 1e3);
+	} else {
+		st_buf_puts(out, "null");
+	}
+	st_buf_puts(out, ",\"regions\":[");
+	for (size_t r = 0; r < conf->n_regions; r++) {
+		const char *name = conf->regions[r].name;
+		uint32_t up = 0;
+		bool healthy = st_ctl_region_healthy(conf, view, (uint32_t)r, &up);
+		st_buf_puts(out, r ? ",{\"name\":" : "{\"name\":");
+		st_buf_json_str(out, name);
+		st_buf_printf(out, ",\"healthy\":%s,\"endpoints_up\":%u,\"dial\":%u,\"drained\":%s",
+			      healthy ? "true" : "false", up,
+			      view->route ? st_route_get_dial(view->route, (uint32_t)r)
+					  : conf->regions[r].dial,
+			      st_ctl_state_region_drained(ctl->state, name) ? "true" : "false");
+		const st_state_dial_t *sd = st_ctl_state_dial(ctl->state, name);
+		if (sd && sd->ramping)
+			st_buf_printf(out,
+				      ",\"ramp\":{\"from\":%u,\"to\":%u,\"start\":%.3f,"
+				      "\"duration_seconds\":%.3f}",
+				      sd->ramp.from, sd->ramp.to, (double)sd->ramp.start_ms / 1e3,
+				      (double)sd->ramp.duration_ms / 1e3);
+		for (size_t a = 0; a < ctl->n_aborts; a++) {
+			if (strcmp(ctl->aborts[a].region, name) != 0)
+				continue;
+			st_buf_puts(out, ",\"ramp_stopped\":");
+			st_buf_json_str(out, ctl->aborts[a].text);
+		}
+		st_buf_puts(out, "}");
+	}
+	st_reload_stats_t rs;
+	st_server_reload_stats(srv, &rs);
+	st_buf_printf(out, "],\"reloads\":{\"ok\":%llu,\"failed\":%llu,\"last_error\":",
+		      (unsigned long long)rs.ok, (unsigned long long)rs.failed);
+	st_buf_json_str(out, rs.last_error);
+	st_buf_puts(out, "}}\n");
+}
+
+static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	if (argc > 1 && !st_ctl_has_flag(argc, argv, "--json"))
+		return st_diag_set(diag, ST_EINVAL, "usage: status [--json]");
+	if (argc > 1)
+		json(ctx, out);
+	else
+		text(ctx, out);
+	return 0;
+}
+
+const st_ctl_cmd_t st_cmd_status = {
+	.name = "status",
+	.usage = "[--json]",
+	.help = "version, uptime, workers, zones, health table, dials and ramps",
+	.min_args = 0,
+	.max_args = 1,
+	.exec = exec,
+};

@@ -1,0 +1,21 @@
+/* The control plane of steerd: the control socket (server.control), the
+ * persisted drains, forced states and dials (server.state_dir) and their
+ * carry-over into every view a reload builds, and dial ramps on a main-loop
+ * timer. */
+#ifndef ST_CTL_CTL_H
+#define ST_CTL_CTL_H
+
+#include "common/errors.h"
+
+struct st_server;
+
+typedef struct st_ctl st_ctl_t;
+
+/* Restore the state from server.state_dir and apply it to the current view,
+ * open server.control (if set) on the server's loop and hook into reloads.
+ * Call from the main thread before the workers start answering. */
+int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag);
+/* Close the socket, stop ramps (their state stays on disk), unhook. NULL ok. */
+void st_ctl_free(st_ctl_t *ctl);
+
+#endif

@@ -1,0 +1,293 @@
+/* Prometheus text exposition of steerd's counters and state. */
+#include "config.h"
+#include "metrics/metrics.h"
+#include "answer/answer.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "conf/conf.h"
+#include "health/health.h"
+#include "net/http.h"
+#include "route/route.h"
+#include "server/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct st_metrics {
+	struct st_server *srv;
+	st_http_server_t *http;
+};
+
+static const char *const rcode_names[] = {
+	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+};
+
+const char *st_rcode_label(unsigned rcode, char *buf, size_t len)
+{
+	if (rcode < sizeof(rcode_names) / sizeof(rcode_names[0]))
+		return rcode_names[rcode];
+	if (rcode == ST_STATS_RCODE_BADVERS)
+		return "BADVERS";
+	snprintf(buf, len, "RCODE%u", rcode);
+	return buf;
+}
+
+void st_metrics_sum(struct st_server *srv, st_answer_stats_t *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	size_t n = st_server_answer_ctx_count(srv);
+	for (size_t i = 0; i < n; i++) {
+		st_answer_ctx_t *ctx = st_server_answer_ctx(srv, i);
+		if (ctx)
+			st_answer_stats_add(sum, st_answer_ctx_stats(ctx));
+	}
+}
+
+void st_prom_header(st_buf_t *out, const char *name, const char *type, const char *help)
+{
+	st_buf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+void st_prom_label_value(st_buf_t *out, const char *value)
+{
+	st_buf_puts(out, "\"");
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\')
+			st_buf_puts(out, "\\\\");
+		else if (*p == '"')
+			st_buf_puts(out, "\\\"");
+		else if (*p == '\n')
+			st_buf_puts(out, "\\n");
+		else
+			st_buf_add(out, p, 1);
+	}
+	st_buf_puts(out, "\"");
+}
+
+/* The first label of a series starts it with the metric's name. */
+static void label(st_buf_t *out, const char *metric, const char *key, const char *value)
+{
+	if (metric)
+		st_buf_printf(out, "%s{%s=", metric, key);
+	else
+		st_buf_printf(out, ",%s=", key);
+	st_prom_label_value(out, value);
+}
+
+static const char *type_name(uint16_t t)
+{
+	switch (t) {
+	case 1:
+		return "A";
+	case 28:
+		return "AAAA";
+	case 5:
+		return "CNAME";
+	default:
+		return "other";
+	}
+}
+
+static void queries(st_buf_t *out, const st_answer_stats_t *s)
+{
+	/* The workers count rcode, type and transport separately (no cross
+	 * product on the query path), so each is its own metric and every
+	 * metric sums to the total without double counting. */
+	static const char *const tr[] = { "udp", "tcp" };
+	st_prom_header(out, "steerdns_queries_total", "counter",
+		       "DNS queries answered, by transport.");
+	for (unsigned i = 0; i < 2; i++)
+		st_buf_printf(out, "steerdns_queries_total{transport=\"%s\"} %llu\n", tr[i],
+			      (unsigned long long)st_stat_get(&s->transport[i]));
+	st_prom_header(out, "steerdns_responses_total", "counter",
+		       "DNS responses sent, by rcode.");
+	char buf[16];
+	for (unsigned i = 0; i < ST_STATS_RCODES; i++) {
+		uint64_t v = st_stat_get(&s->rcode[i]);
+		/* The usual rcodes always appear so that rate() has a series. */
+		if (!v && i != 0 && i != 1 && i != 2 && i != 3 && i != 4 && i != 5)
+			continue;
+		label(out, "steerdns_responses_total", "rcode", st_rcode_label(i, buf, sizeof(buf)));
+		st_buf_printf(out, "} %llu\n", (unsigned long long)v);
+	}
+	st_prom_header(out, "steerdns_queries_by_qtype_total", "counter",
+		       "DNS queries answered, by query type.");
+	for (unsigned i = 0; i < ST_STATS_QTYPES; i++) {
+		label(out, "steerdns_queries_by_qtype_total", "qtype", st_answer_qtype_bucket_name(i));
+		st_buf_printf(out, "} %llu\n", (unsigned long long)st_stat_get(&s->qtype[i]));
+	}
+	st_prom_header(out, "steerdns_queries_dropped_total", "counter",
+		       "Messages dropped without an answer (responses, runts).");
+	st_buf_printf(out, "steerdns_queries_dropped_total %llu\n",
+		      (unsigned long long)st_stat_get(&s->dropped));
+	st_prom_header(out, "steerdns_truncated_total", "counter",
+		       "UDP answers sent truncated (TC=1).");
+	st_buf_printf(out, "steerdns_truncated_total %llu\n",
+		      (unsigned long long)st_stat_get(&s->truncated));
+}
+
+static void answers(st_buf_t *out, const st_conf_t *conf, const st_answer_stats_t *s)
+{
+	st_prom_header(out, "steerdns_answers_total", "counter",
+		       "Addresses handed out in routed answers, by region and endpoint "
+		       "(sum by region for the traffic split).");
+	for (size_t i = 0; i < conf->n_endpoints && i < ST_STATS_ROUTE_MAX; i++) {
+		label(out, "steerdns_answers_total", "region",
+		      conf->regions[conf->endpoints[i].region].name);
+		label(out, NULL, "endpoint", conf->endpoints[i].name);
+		st_buf_printf(out, "} %llu\n",
+			      (unsigned long long)st_stat_get(&s->route_endpoint[i]));
+	}
+	st_prom_header(out, "steerdns_record_answers_total", "counter",
+		       "Routed answers, by record (owner/type).");
+	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++) {
+		char rec[300];
+		snprintf(rec, sizeof(rec), "%s/%s", conf->records[i].owner,
+			 type_name(conf->records[i].type));
+		label(out, "steerdns_record_answers_total", "record", rec);
+		st_buf_printf(out, "} %llu\n",
+			      (unsigned long long)st_stat_get(&s->route_record[i]));
+	}
+}
+
+static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
+{
+	uint64_t now = st_mono_ns();
+	st_prom_header(out, "steerdns_endpoint_up", "gauge",
+		       "Effective endpoint health: 1 up, 0 down or drained.");
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		label(out, "steerdns_endpoint_up", "endpoint", conf->endpoints[i].name);
+		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
+		st_buf_printf(out, "} %d\n",
+			      !view->health || st_health_up(view->health, (uint32_t)i) ? 1 : 0);
+	}
+	st_prom_header(out, "steerdns_endpoint_state_age_seconds", "gauge",
+		       "Seconds since the checker last changed the endpoint's state.");
+	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
+		st_health_info_t in;
+		memset(&in, 0, sizeof(in));
+		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.last_change_ns ||
+		    in.last_change_ns > now)
+			continue;
+		label(out, "steerdns_endpoint_state_age_seconds", "endpoint",
+		      conf->endpoints[i].name);
+		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
+		st_buf_printf(out, "} %.3f\n", (double)(now - in.last_change_ns) / 1e9);
+	}
+	st_prom_header(out, "steerdns_endpoint_override", "gauge",
+		       "Admin override of the endpoint: 1 for the active kind.");
+	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
+		st_override_t ov = st_health_get_override(view->health, (uint32_t)i);
+		if (ov == ST_OVERRIDE_NONE)
+			continue;
+		label(out, "steerdns_endpoint_override", "endpoint", conf->endpoints[i].name);
+		st_buf_printf(out, ",override=\"%s\"} 1\n",
+			      ov == ST_OVERRIDE_DRAIN ? "drain"
+			      : ov == ST_OVERRIDE_UP  ? "up"
+						      : "down");
+	}
+	if (view->health && conf->n_endpoints > 0) {
+		uint64_t age = st_health_age_ms(view->health);
+		st_prom_header(out, "steerdns_health_table_age_seconds", "gauge",
+			       "Age of the checker's heartbeat (NaN: no valid table).");
+		if (age == UINT64_MAX)
+			st_buf_puts(out, "steerdns_health_table_age_seconds NaN\n");
+		else
+			st_buf_printf(out, "steerdns_health_table_age_seconds %.3f\n",
+				      (double)age / 1e3);
+		st_prom_header(out, "steerdns_health_table_stale", "gauge",
+			       "1 when the heartbeat is older than health.stale_after.");
+		st_buf_printf(out, "steerdns_health_table_stale %d\n",
+			      st_health_stale(view->health) ? 1 : 0);
+	}
+	st_prom_header(out, "steerdns_region_dial_ratio", "gauge",
+		       "Traffic dial of the region, 0 to 1.");
+	for (size_t r = 0; r < conf->n_regions; r++) {
+		uint32_t dial = view->route ? st_route_get_dial(view->route, (uint32_t)r)
+					    : conf->regions[r].dial;
+		label(out, "steerdns_region_dial_ratio", "region", conf->regions[r].name);
+		st_buf_printf(out, "} %.2f\n", dial / 100.0);
+	}
+}
+
+static void reloads(st_buf_t *out, struct st_server *srv)
+{
+	st_reload_stats_t rs;
+	st_server_reload_stats(srv, &rs);
+	st_prom_header(out, "steerdns_reloads_total", "counter", "Reloads by result.");
+	st_buf_printf(out, "steerdns_reloads_total{result=\"success\"} %llu\n",
+		      (unsigned long long)rs.ok);
+	st_buf_printf(out, "steerdns_reloads_total{result=\"failure\"} %llu\n",
+		      (unsigned long long)rs.failed);
+	st_prom_header(out, "steerdns_last_reload_timestamp_seconds", "gauge",
+		       "Unix time of the last reload by result (0: never).");
+	st_buf_printf(out, "steerdns_last_reload_timestamp_seconds{result=\"success\"} %.3f\n",
+		      (double)rs.last_ok_ns / 1e9);
+	st_buf_printf(out, "steerdns_last_reload_timestamp_seconds{result=\"failure\"} %.3f\n",
+		      (double)rs.last_failed_ns / 1e9);
+}
+
+void st_metrics_render(struct st_server *srv, st_buf_t *out)
+{
+	const st_conf_t *conf = st_server_conf(srv);
+	st_view_t *view = st_server_view(srv);
+	st_answer_stats_t *s = calloc(1, sizeof(*s));
+	if (!s) {
+		out->oom = true;
+		return;
+	}
+	st_metrics_sum(srv, s);
+	st_prom_header(out, "steerdns_build_info", "gauge", "Build information (always 1).");
+	st_buf_printf(out, "steerdns_build_info{version=\"%s\"} 1\n", PACKAGE_VERSION);
+	st_prom_header(out, "steerdns_start_time_seconds", "gauge",
+		       "Unix time at which steerd started.");
+	st_buf_printf(out, "steerdns_start_time_seconds %.3f\n",
+		      (double)st_server_started_ns(srv) / 1e9);
+	queries(out, s);
+	answers(out, conf, s);
+	health(out, conf, view);
+	reloads(out, srv);
+	free(s);
+}
+
+static char *page(void *arg, size_t *len)
+{
+	st_metrics_t *m = arg;
+	st_buf_t b;
+	st_buf_init(&b);
+	st_metrics_render(m->srv, &b);
+	if (b.oom) {
+		st_buf_free(&b);
+		return NULL;
+	}
+	return st_buf_steal(&b, len);
+}
+
+int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag)
+{
+	const st_conf_t *conf = st_server_conf(srv);
+	st_metrics_t *m = calloc(1, sizeof(*m));
+	if (!m)
+		return ST_ENOMEM;
+	m->srv = srv;
+	int rc = st_http_listen(st_server_loop(srv), conf->metrics, "/metrics",
+				"text/plain; version=0.0.4; charset=utf-8", page, m, &m->http,
+				diag);
+	if (rc < 0) {
+		free(m);
+		return rc;
+	}
+	st_log_info("metrics at http://%s/metrics", conf->metrics);
+	*out = m;
+	return 0;
+}
+
+void st_metrics_free(st_metrics_t *m)
+{
+	if (!m)
+		return;
+	st_http_close(m->http);
+	free(m);
+}

@@ -1,0 +1,31 @@
+/* Prometheus metrics (text exposition format 0.0.4) at server.metrics
+ * /metrics, and the counter sums that `steerctl stats` shows too. */
+#ifndef ST_METRICS_METRICS_H
+#define ST_METRICS_METRICS_H
+
+#include "answer/stats.h"
+#include "common/errors.h"
+#include "ctl/buf.h"
+
+struct st_server;
+
+typedef struct st_metrics st_metrics_t;
+
+/* Serve server.metrics on the server's loop. */
+int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag);
+void st_metrics_free(st_metrics_t *m);
+
+/* The whole page. */
+void st_metrics_render(struct st_server *srv, st_buf_t *out);
+
+/* Sum the counters of every answer context (sum is zeroed first). */
+void st_metrics_sum(struct st_server *srv, st_answer_stats_t *sum);
+/* "NOERROR", "NXDOMAIN", ..., "BADVERS"; "RCODE12" for unnamed ones. */
+const char *st_rcode_label(unsigned rcode, char *buf, size_t len);
+
+/* Exposition helpers (exported for the unit tests). */
+void st_prom_header(st_buf_t *out, const char *name, const char *type, const char *help);
+/* A label value with \\, \" and \n escaped. */
+void st_prom_label_value(st_buf_t *out, const char *value);
+
+#endif

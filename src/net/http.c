@@ -1,0 +1,130 @@
+/* The metrics HTTP server on libevent's evhttp. */
+#include "net/http.h"
+#include "common/sockaddr.h"
+#include "net/ev_internal.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct st_http_server {
+	struct evhttp *http;
+	char *path;
+	char *content_type;
+	st_http_page_cb_t cb;
+	void *arg;
+};
+
+static void free_body(const void *data, size_t len, void *extra)
+{
+	free((void *)data);
+}
+
+static void on_page(struct evhttp_request *req, void *arg)
+{
+	st_http_server_t *srv = arg;
+	size_t len = 0;
+	char *body = srv->cb(srv->arg, &len);
+	if (!body) {
+		evhttp_send_error(req, HTTP_INTERNAL, "cannot build the page");
+		return;
+	}
+	struct evbuffer *buf = evbuffer_new();
+	if (!buf) {
+		free(body);
+		evhttp_send_error(req, HTTP_INTERNAL, NULL);
+		return;
+	}
+	evbuffer_add_reference(buf, body, len, free_body, NULL);
+	struct evkeyvalq *hdr = evhttp_request_get_output_headers(req);
+	evhttp_add_header(hdr, "Content-Type", srv->content_type);
+	evhttp_add_header(hdr, "Cache-Control", "no-store");
+	evhttp_send_reply(req, HTTP_OK, "OK", buf);
+	evbuffer_free(buf);
+}
+
+static void on_other(struct evhttp_request *req, void *arg)
+{
+	st_http_server_t *srv = arg;
+	struct evbuffer *buf = evbuffer_new();
+	if (!buf) {
+		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
+		return;
+	}
+	evbuffer_add_printf(buf, "steerdns: metrics are at %s\n", srv->path);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "text/plain; charset=utf-8");
+	evhttp_send_reply(req, HTTP_NOTFOUND, "Not Found", buf);
+	evbuffer_free(buf);
+}
+
+int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
+		   const char *content_type, st_http_page_cb_t cb, void *arg,
+		   st_http_server_t **out, st_diag_t *diag)
+{
+	st_sockaddr_t sa;
+	if (st_sockaddr_parse(addrport, 0, &sa) < 0 || st_sockaddr_port(&sa) == 0)
+		return st_diag_set(diag, ST_EINVAL,
+				   "metrics address '%s': expected ADDR:PORT (e.g. 127.0.0.1:9153)",
+				   addrport);
+	st_http_server_t *srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return ST_ENOMEM;
+	srv->path = strdup(path);
+	srv->content_type = strdup(content_type);
+	srv->cb = cb;
+	srv->arg = arg;
+	srv->http = evhttp_new(st_loop_base(loop));
+	int rc = ST_ENOMEM;
+	if (!srv->path || !srv->content_type || !srv->http)
+		goto fail;
+	int fd = socket(sa.u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = st_diag_set(diag, -errno, "metrics %s: socket: %s", addrport, strerror(errno));
+		goto fail;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (sa.u.sa.sa_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, &sa.u.sa, sa.len) != 0 || listen(fd, 64) != 0) {
+		int e = errno;
+		close(fd);
+		rc = st_diag_set(diag, -e, "metrics %s: %s", addrport, strerror(e));
+		goto fail;
+	}
+	if (evhttp_accept_socket(srv->http, fd) != 0) {
+		close(fd);
+		rc = st_diag_set(diag, ST_EIO, "metrics %s: cannot accept connections", addrport);
+		goto fail;
+	}
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_timeout(srv->http, 10);
+	evhttp_set_max_headers_size(srv->http, 16384);
+	evhttp_set_cb(srv->http, path, on_page, srv);
+	evhttp_set_gencb(srv->http, on_other, srv);
+	*out = srv;
+	return 0;
+fail:
+	if (srv->http)
+		evhttp_free(srv->http);
+	free(srv->path);
+	free(srv->content_type);
+	free(srv);
+	return rc;
+}
+
+void st_http_close(st_http_server_t *srv)
+{
+	if (!srv)
+		return;
+	evhttp_free(srv->http); /* closes the bound socket and open connections */
+	free(srv->path);
+	free(srv->content_type);
+	free(srv);
+}
