@@ -7,7 +7,9 @@
 #include "server/build.h"
 #include "answer/answer.h"
 #include "conf/conf.h"
+#include "ctl/ctl.h"
 #include "health/health.h"
+#include "metrics/metrics.h"
 #include "net/ev.h"
 #include "net/tcp.h"
 #include "net/udp.h"
@@ -292,13 +294,23 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 	if (ret != 0)
 		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)", st_strerror(ret));
 
-	/* The control socket and the metrics endpoint start here, on srv->loop. */
+	/* The control socket and the metrics endpoint start here, on srv->loop;
+	 * the control state (drains, dials) applies before the first answer. */
+	st_ctl_t *ctl = NULL;
+	st_metrics_t *metrics = NULL;
+	ret = st_ctl_start(srv, &ctl, diag);
+	if (ret == 0 && conf->metrics)
+		ret = st_metrics_start(srv, &metrics, diag);
 
-	ret = st_udp_start(srv->udp, diag);
+	if (ret == 0)
+		ret = st_udp_start(srv->udp, diag);
 	if (ret == 0)
 		ret = st_tcp_start(srv->tcp, diag);
-	if (ret != 0)
+	if (ret != 0) {
+		st_metrics_free(metrics);
+		st_ctl_free(ctl);
 		return ret;
+	}
 
 	srv->started_ns = st_real_ns();
 	st_log_info("steerd %s started, %u worker%s per address, pid %d", PACKAGE_VERSION,
@@ -314,6 +326,8 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 
 	st_udp_stop(srv->udp);
 	st_tcp_stop(srv->tcp);
+	st_metrics_free(metrics);
+	st_ctl_free(ctl);
 	st_log_info("stopped");
 	if (ret != 0)
 		return st_diag_set(diag, ret, "main loop failed (%s)", st_strerror(ret));
