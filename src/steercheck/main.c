@@ -1,0 +1,315 @@
+/* steercheck: the health checker. Probes every endpoint of steerd's config
+ * and publishes the results in the shared health table; --dump prints the
+ * table, --once probes everything once and prints the verdicts. */
+#include "config.h"
+
+#include "check/checker.h"
+#include "common/log.h"
+#include "common/time.h"
+#include "conf/conf.h"
+#include "health/table.h"
+#include "net/ev.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_CONFIG 3
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: steercheck -c FILE [--table PATH] [--log-level LEVEL]\n"
+		   "       steercheck --dump [-c FILE | --table PATH]\n"
+		   "       steercheck --once -c FILE\n"
+		   "\n"
+		   "  -c, --config FILE   steerd's config file (checks, regions, health table)\n"
+		   "  -t, --table PATH    health table file (default: health.table of the config)\n"
+		   "  -d, --dump          print the table: name, state, rtt, since, last error\n"
+		   "  -1, --once          probe every endpoint once, print the results, exit\n"
+		   "                      (exit 1 when a probe failed); does not touch the table\n"
+		   "  -l, --log-level L   error, warning, notice, info (default), debug\n"
+		   "  -V, --version, -h, --help\n"
+		   "\n"
+		   "Runs in the foreground. SIGHUP re-reads the config, SIGTERM/SIGINT exit.\n");
+}
+
+static void fmt_ago(uint64_t then_ns, uint64_t now_ns, char *buf, size_t len)
+{
+	if (then_ns == 0 || then_ns > now_ns) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	st_duration_fmt((now_ns - then_ns) / ST_NS_PER_MS, buf, (unsigned)len);
+}
+
+static void fmt_rtt(uint32_t us, char *buf, size_t len)
+{
+	if (us == 0)
+		snprintf(buf, len, "-");
+	else if (us < 10000)
+		snprintf(buf, len, "%u.%ums", us / 1000, (us % 1000) / 100);
+	else
+		snprintf(buf, len, "%ums", us / 1000);
+}
+
+static int dump(const char *path, uint64_t stale_after_ms)
+{
+	st_ht_t *t = NULL;
+	st_diag_t diag;
+	int rc = st_ht_reader_open(path, &t, &diag);
+	if (rc != 0) {
+		fprintf(stderr, "steercheck: %s\n", diag.text);
+		return EXIT_FAIL;
+	}
+	uint64_t now = st_mono_ns(), hb = st_ht_heartbeat_ns(t);
+	char age[32];
+	fmt_ago(hb, now, age, sizeof(age));
+	bool stale = hb == 0 || hb > now || (now - hb) / ST_NS_PER_MS > stale_after_ms;
+	printf("# table %s: generation %llu, checker pid %d, heartbeat %s ago%s, %zu endpoint%s\n",
+	       path, (unsigned long long)st_ht_generation(t), st_ht_pid(t), age,
+	       stale ? " (stale)" : "", st_ht_count(t), st_ht_count(t) == 1 ? "" : "s");
+	printf("%-24s %-8s %-8s %-8s %-8s %-5s %s\n", "NAME", "STATE", "RTT", "SINCE", "CHECKED",
+	       "FLAPS", "LAST ERROR");
+	for (uint32_t i = 0; i < st_ht_count(t); i++) {
+		st_ht_rec_t rec;
+		if (st_ht_read(t, i, &rec) != 0) {
+			printf("%-24s busy\n", st_ht_name(t, i));
+			continue;
+		}
+		char rtt[32], since[32], checked[32];
+		fmt_rtt(rec.rtt_us, rtt, sizeof(rtt));
+		fmt_ago(rec.last_change_ns, now, since, sizeof(since));
+		fmt_ago(rec.last_check_ns, now, checked, sizeof(checked));
+		printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_ht_name(t, i),
+		       st_health_state_name(rec.state), rtt, since, checked, rec.flaps,
+		       rec.error[0] ? rec.error : "-");
+	}
+	st_ht_close(t);
+	return 0;
+}
+
+static void once_done(st_checker_t *c, void *arg)
+{
+	st_loop_break(arg);
+}
+
+static int run_once(const st_conf_t *conf)
+{
+	st_loop_t *loop = st_loop_new();
+	st_checker_t *c = NULL;
+	st_diag_t diag;
+	st_diag_clear(&diag);
+	if (!loop)
+		return EXIT_FAIL;
+	int rc = st_checker_new(loop, conf, NULL, &c, &diag);
+	if (rc != 0) {
+		fprintf(stderr, "steercheck: %s\n", diag.text[0] ? diag.text : st_strerror(rc));
+		st_loop_free(loop);
+		return EXIT_CONFIG;
+	}
+	st_checker_once(c, once_done, loop);
+	if (st_checker_count(c) > 0)
+		st_loop_run(loop);
+	int ret = 0;
+	for (size_t i = 0; i < st_checker_count(c); i++) {
+		bool ok = st_checker_last_ok(c, i);
+		char rtt[32];
+		fmt_rtt(ok ? st_checker_hyst(c, i)->rtt_us : 0, rtt, sizeof(rtt));
+		printf("%-24s %-4s %-8s %s\n", st_checker_name(c, i), ok ? "ok" : "fail", rtt,
+		       st_checker_last_text(c, i));
+		if (!ok)
+			ret = EXIT_FAIL;
+	}
+	st_checker_free(c);
+	st_loop_free(loop);
+	return ret;
+}
+
+/* The running checker and what SIGHUP needs to rebuild it. */
+typedef struct app {
+	st_loop_t *loop;
+	const char *config;
+	const char *table_opt;
+	st_conf_t *conf;
+	st_checker_t *checker;
+} app_t;
+
+static const char *table_path(const app_t *a, const st_conf_t *conf)
+{
+	return a->table_opt ? a->table_opt : conf->health_table;
+}
+
+static int start(app_t *a, st_conf_t *conf, st_diag_t *diag)
+{
+	const char *path = table_path(a, conf);
+	if (!path)
+		return st_diag_set(diag, ST_ECONF, "no health table: set health.table or --table");
+	int rc = st_checker_new(a->loop, conf, path, &a->checker, diag);
+	if (rc == 0)
+		rc = st_checker_start(a->checker);
+	if (rc != 0) {
+		st_checker_free(a->checker);
+		a->checker = NULL;
+	}
+	return rc;
+}
+
+static void on_stop(int sig, short what, void *arg)
+{
+	app_t *a = arg;
+	st_log_info("steercheck, stopping (signal %d)", sig);
+	st_loop_break(a->loop);
+}
+
+static void on_reload(int sig, short what, void *arg)
+{
+	app_t *a = arg;
+	st_diag_t diag;
+	st_diag_clear(&diag);
+	st_conf_t *conf = NULL;
+	int rc = st_conf_load(a->config, &conf, &diag);
+	if (rc != 0) {
+		st_log_err("config %s, reload failed, keeping the running checks (%s)", a->config,
+			   diag.text[0] ? diag.text : st_strerror(rc));
+		return;
+	}
+	/* The table allows one writer: the old checker lets go first. */
+	st_checker_free(a->checker);
+	a->checker = NULL;
+	rc = start(a, conf, &diag);
+	if (rc != 0) {
+		st_log_err("config %s, reload failed, keeping the running checks (%s)", a->config,
+			   diag.text[0] ? diag.text : st_strerror(rc));
+		st_conf_free(conf);
+		if (start(a, a->conf, &diag) != 0) {
+			st_log_err("steercheck, cannot restart the previous checks (%s)",
+				   diag.text);
+			st_loop_break(a->loop);
+		}
+		return;
+	}
+	st_conf_free(a->conf);
+	a->conf = conf;
+	st_log_info("config %s, reloaded (%zu endpoints checked)", a->config,
+		    st_checker_count(a->checker));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"config", required_argument, NULL, 'c'},
+	    {"table", required_argument, NULL, 't'},
+	    {"dump", no_argument, NULL, 'd'},
+	    {"once", no_argument, NULL, '1'},
+	    {"log-level", required_argument, NULL, 'l'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	app_t a;
+	memset(&a, 0, sizeof(a));
+	const char *log_level = NULL;
+	bool do_dump = false, once = false;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "c:t:d1l:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			a.config = optarg;
+			break;
+		case 't':
+			a.table_opt = optarg;
+			break;
+		case 'd':
+			do_dump = true;
+			break;
+		case '1':
+			once = true;
+			break;
+		case 'l':
+			log_level = optarg;
+			break;
+		case 'V':
+			printf("steercheck %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "steercheck: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	st_log_level_t level = ST_LOG_INFO;
+	if (log_level && st_log_level_parse(log_level, &level) != 0) {
+		fprintf(stderr, "steercheck: --log-level: unknown level '%s'\n", log_level);
+		return EXIT_USAGE;
+	}
+	st_log_init("steercheck", level, false);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (do_dump && a.table_opt && !a.config)
+		return dump(a.table_opt, 10000);
+	if (!a.config) {
+		fprintf(stderr, "steercheck: give -c FILE (steerd's config)%s\n",
+			do_dump ? " or --table PATH" : "");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	st_diag_t diag;
+	st_diag_clear(&diag);
+	int rc = st_conf_load(a.config, &a.conf, &diag);
+	if (rc != 0) {
+		fprintf(stderr, "steercheck: %s\n", diag.text[0] ? diag.text : st_strerror(rc));
+		return EXIT_CONFIG;
+	}
+	if (!log_level && a.conf->log_level && st_log_level_parse(a.conf->log_level, &level) == 0)
+		st_log_set_level(level);
+	int ret;
+	if (do_dump) {
+		const char *path = table_path(&a, a.conf);
+		ret = path ? dump(path, a.conf->stale_after_ms) : EXIT_CONFIG;
+		st_conf_free(a.conf);
+		return ret;
+	}
+	if (once) {
+		ret = run_once(a.conf);
+		st_conf_free(a.conf);
+		return ret;
+	}
+
+	a.loop = st_loop_new();
+	st_ev_t *sig_term = a.loop ? st_ev_signal_new(a.loop, SIGTERM, on_stop, &a) : NULL;
+	st_ev_t *sig_int = a.loop ? st_ev_signal_new(a.loop, SIGINT, on_stop, &a) : NULL;
+	st_ev_t *sig_hup = a.loop ? st_ev_signal_new(a.loop, SIGHUP, on_reload, &a) : NULL;
+	if (!sig_term || !sig_int || !sig_hup || st_ev_signal_start(sig_term) != 0 ||
+	    st_ev_signal_start(sig_int) != 0 || st_ev_signal_start(sig_hup) != 0) {
+		fprintf(stderr, "steercheck: cannot set up the event loop\n");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	rc = start(&a, a.conf, &diag);
+	if (rc != 0) {
+		fprintf(stderr, "steercheck: %s\n", diag.text[0] ? diag.text : st_strerror(rc));
+		ret = EXIT_CONFIG;
+		goto out;
+	}
+	st_log_info("steercheck, started (%zu endpoints checked, table %s)",
+		    st_checker_count(a.checker), table_path(&a, a.conf));
+	ret = st_loop_run(a.loop) == 0 ? 0 : EXIT_FAIL;
+out:
+	st_checker_free(a.checker);
+	st_ev_free(sig_term);
+	st_ev_free(sig_int);
+	st_ev_free(sig_hup);
+	st_loop_free(a.loop);
+	st_conf_free(a.conf);
+	return ret;
+}
