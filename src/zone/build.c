@@ -362,6 +362,9 @@ static int check_static(zb_t *zb)
 		if (!n->nrec)
 			continue;
 		const zb_rec_t *soa = node_rec(zb, n, T_SOA);
+		bool cname = node_rec(zb, n, T_CNAME);
+		if (!soa && !cname)
+			continue;
 		st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
 		if (soa && i != 0)
 			return st_diag_set(zb->diag, ST_EZONE,
@@ -381,13 +384,13 @@ static int check_static(zb_t *zb)
 						   REC_LOC(zb, second), k ? "CNAME" : "SOA", nb,
 						   REC_LOC(zb, first));
 		}
-		const zb_rec_t *cname = node_rec(zb, n, T_CNAME);
-		const zb_rec_t *other = cname ? node_other(zb, n, T_CNAME) : NULL;
+		const zb_rec_t *cn = node_rec(zb, n, T_CNAME);
+		const zb_rec_t *other = cn ? node_other(zb, n, T_CNAME) : NULL;
 		if (other) {
-			bool cname_later = cname->file > other->file ||
-					   (cname->file == other->file && cname->line > other->line);
-			const zb_rec_t *later = cname_later ? cname : other;
-			const zb_rec_t *earlier = cname_later ? other : cname;
+			bool cname_later = cn->file > other->file ||
+					   (cn->file == other->file && cn->line > other->line);
+			const zb_rec_t *later = cname_later ? cn : other;
+			const zb_rec_t *earlier = cname_later ? other : cn;
 			char eb[16];
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "

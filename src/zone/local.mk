@@ -7,7 +7,7 @@ src_libsteer_a_SOURCES += \
 noinst_PROGRAMS += tools/zone-load
 tools_zone_load_SOURCES = tools/zone-load.c
 tools_zone_load_LDADD = $(STEER_LIBS)
-EXTRA_DIST += tools/zone-gen.py
+EXTRA_DIST += tools/zone-gen.py tools/zone-load-compare.sh
 
 check_PROGRAMS += tests/unit/test_zone
 TESTS += tests/unit/test_zone
