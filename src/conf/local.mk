@@ -6,7 +6,11 @@ src_libsteer_a_SOURCES += \
 	src/conf/load.c src/conf/load.h \
 	src/conf/region.c src/conf/record.c
 
-EXTRA_DIST += doc/steerd.yaml.example tests/data/conf/full.yaml
+# The config file's man page and a commented example covering every key.
+dist_man_MANS += doc/steerd.yaml.5
+confexampledir = $(docdir)
+dist_confexample_DATA = doc/steerd.yaml.example
+EXTRA_DIST += tests/data/conf/full.yaml
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf
