@@ -31,7 +31,8 @@ typedef struct zp_file {
 typedef struct zp_state {
 	ldns_rdf *origin;       /* owned */
 	ldns_rdf *prev;         /* owned, may be NULL */
-	uint32_t ttl;           /* $TTL, 0 when none was given (ldns then uses 3600) */
+	uint32_t ttl;           /* $TTL; ldns reads 0 as "none" and uses 3600 */
+	bool ttl_zero;          /* an explicit "$TTL 0" */
 	int depth;
 } zp_state_t;
 
@@ -239,6 +240,7 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 					   "%s:%u: $TTL %u is out of range (at most %u)", f->path,
 					   line, ttl, ZP_MAX_TTL);
 		st->ttl = ttl;
+		st->ttl_zero = ttl == 0;
 		return 0;
 	}
 	if (strcasecmp(cmd, "$INCLUDE") == 0) {
@@ -251,7 +253,7 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $INCLUDE nested more than %d deep (a loop?)",
 					   f->path, line, ZB_MAX_INCLUDE_DEPTH);
-		zp_state_t sub = {.ttl = st->ttl, .depth = st->depth + 1};
+		zp_state_t sub = {.ttl = st->ttl, .ttl_zero = st->ttl_zero, .depth = st->depth + 1};
 		if (oname) {
 			if (make_name(oname, st->origin, &sub.origin))
 				return st_diag_set(zb->diag, ST_EZONE,
@@ -328,6 +330,24 @@ static void swap_class_ttl(char *s)
 	memcpy(c, tmp, total);
 }
 
+/* Whether an entry states its TTL (a number among the two fields after the owner). */
+static bool explicit_ttl(const char *s)
+{
+	const char *p = s;
+	if (*p != ' ' && *p != '\t')
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	for (int k = 0; k < 2; k++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (isdigit((unsigned char)*p))
+			return true;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return false;
+}
+
 static bool meta_type(uint16_t t)
 {
 	return t == 0 || t == T_OPT || (t >= 128 && t <= 255);
@@ -373,6 +393,8 @@ static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		memcpy(rd + rdlen, ldns_rdf_data(r), n);
 		rdlen += n;
 	}
+	if (st->ttl_zero && !explicit_ttl(f->buf))
+		ldns_rr_set_ttl(rr, 0);
 	uint16_t type = (uint16_t)ldns_rr_get_type(rr);
 	if (meta_type(type)) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: type %u cannot appear in a zone file",

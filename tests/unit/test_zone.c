@@ -110,8 +110,8 @@ static void test_apex(void **state)
 	assert_int_equal(ns->target_off, 0);
 	assert_null(ns->dyn);
 	assert_null(st_node_rrset(n, 16));
-	/* 34 records in the file, one duplicate, two hidden by the delegation. */
-	assert_int_equal(st_zone_record_count(z), 31);
+	/* 36 records in the file, one duplicate, two hidden by the delegation. */
+	assert_int_equal(st_zone_record_count(z), 33);
 }
 
 static void test_wire(void **state)
@@ -261,6 +261,9 @@ static void test_directives(void **state)
 	assert_non_null(y);
 	assert_int_equal(y->ttl, 3600);
 	assert_int_equal(find(z, "rel.example.test.")->flags, ST_NODE_ENT);
+	/* "$TTL 0" is a TTL, not "none" */
+	assert_int_equal(st_node_rrset(find(z, "z.rel.example.test."), 1)->ttl, 0);
+	assert_int_equal(st_node_rrset(find(z, "z2.rel.example.test."), 1)->ttl, 60);
 }
 
 /* Each bad zone fails with exactly this text ("%s/" is the folder). */
