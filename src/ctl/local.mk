@@ -20,3 +20,9 @@ tests_unit_test_ctl_proto_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_ctl_state_SOURCES = tests/unit/test_ctl_state.c
 tests_unit_test_ctl_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_ctl_state_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+# Smoke tests against the real steerd and steerctl.
+TESTS += tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh tests/smoke/ctl-persist.sh \
+	tests/smoke/metrics-scrape.sh
+EXTRA_DIST += tests/smoke/ctl-common.sh tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh \
+	tests/smoke/ctl-persist.sh tests/smoke/metrics-scrape.sh
