@@ -72,6 +72,20 @@ int st_sock_listen(const st_sockaddr_t *addr, int type, int *out, st_diag_t *dia
 	return 0;
 }
 
+int st_sock_udp_unused(const st_sockaddr_t *addr, st_diag_t *diag)
+{
+	int one = 1;
+	int fd = socket(addr->u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return sock_fail(-1, addr, "socket", diag);
+	if (addr->u.sa.sa_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, &addr->u.sa, addr->len) < 0)
+		return sock_fail(fd, addr, "bind", diag);
+	close(fd);
+	return 0;
+}
+
 uint64_t st_sock_seed(void)
 {
 	static atomic_uint_fast64_t counter;

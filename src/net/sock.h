@@ -14,6 +14,10 @@
  * UDP binds, listen() for TCP. Errors name the address. */
 int st_sock_listen(const st_sockaddr_t *addr, int type, int *fd, st_diag_t *diag);
 
+/* Fail if another socket holds addr for UDP: SO_REUSEPORT would otherwise let
+ * a second server of the same user silently share the port with this one. */
+int st_sock_udp_unused(const st_sockaddr_t *addr, st_diag_t *diag);
+
 /* True when addr is 0.0.0.0 or :: (replies need the queried address set). */
 bool st_sock_is_wildcard(const st_sockaddr_t *addr);
 

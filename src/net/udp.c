@@ -209,7 +209,8 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 	struct timeval tv = { .tv_sec = 0, .tv_usec = UDP_RCVTIMEO_MS * 1000 };
 	int ret = 0;
 	for (size_t a = 0; a < n_listen && ret == 0; a++) {
-		for (unsigned w = 0; w < workers; w++) {
+		ret = st_sock_udp_unused(&listen[a], diag);
+		for (unsigned w = 0; w < workers && ret == 0; w++) {
 			udp_thread_t *t = calloc(1, sizeof(*t));
 			if (!t) {
 				ret = ST_ENOMEM;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -68,6 +69,28 @@ static int set_default_listen(st_conf_t *conf, st_diag_t *diag)
 	return ret;
 }
 
+/* Remove the config's zone named like the "NAME:FILE" argument, if any. */
+static void drop_zone(st_conf_t *conf, const char *name_colon_file)
+{
+	const char *colon = strchr(name_colon_file, ':');
+	if (!colon || colon == name_colon_file)
+		return;
+	size_t n = (size_t)(colon - name_colon_file);
+	if (name_colon_file[n - 1] == '.')
+		n--;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		const char *have = conf->zones[z].name;
+		if (strlen(have) == n + 1 && strncasecmp(have, name_colon_file, n) == 0) {
+			free(conf->zones[z].name);
+			free(conf->zones[z].file);
+			memmove(&conf->zones[z], &conf->zones[z + 1],
+				(conf->n_zones - z - 1) * sizeof(conf->zones[0]));
+			conf->n_zones--;
+			return;
+		}
+	}
+}
+
 int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t *ov,
 			      st_diag_t *diag)
 {
@@ -83,21 +106,11 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 		}
 	}
 	for (size_t i = 0; ov && i < ov->n_zones; i++) {
+		/* A zone named again on the command line replaces the config's. */
+		drop_zone(conf, ov->zones[i]);
 		ret = st_conf_add_zone(conf, ov->zones[i], diag);
 		if (ret != 0)
 			return ret;
-		/* A zone named again on the command line replaces the config's. */
-		st_conf_zone_t *added = &conf->zones[conf->n_zones - 1];
-		for (size_t z = 0; z + 1 < conf->n_zones; z++) {
-			if (strcmp(conf->zones[z].name, added->name) == 0) {
-				free(conf->zones[z].file);
-				conf->zones[z].file = added->file;
-				conf->zones[z].line = added->line;
-				free(added->name);
-				conf->n_zones--;
-				break;
-			}
-		}
 	}
 	if (ov && ov->workers)
 		conf->workers = ov->workers;

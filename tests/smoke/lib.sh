@@ -30,6 +30,19 @@ st_skip() { echo "SKIP: $*"; exit 77; }
 st_need() { local t; for t in "$@"; do command -v "$t" >/dev/null 2>&1 || st_skip "$t not installed"; done; }
 st_need_dig() { [ -n "$DIG" ] && [ -x "$DIG" ] || st_skip "dig not installed"; }
 
+# st_need_pydns: set ST_PY to a python3 that has dnspython (the first python3
+# on PATH may be another installation), or skip.
+st_need_pydns() {
+    local py
+    for py in python3 /usr/bin/python3; do
+        if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import dns.message' 2>/dev/null; then
+            ST_PY=$py
+            return 0
+        fi
+    done
+    st_skip "python3 with dnspython (python3-dnspython) not installed"
+}
+
 # A free port on 127.0.0.1 for both UDP and TCP (best effort).
 st_free_port() {
     python3 - "$@" <<'PY'
@@ -82,12 +95,52 @@ st_wait_dns() {
     return 1
 }
 
+# st_hostport ADDR PORT: "127.0.0.1:53" or "[::1]:53".
+st_hostport() {
+    case $1 in
+        *:*) printf '[%s]:%s\n' "$1" "$2" ;;
+        *) printf '%s:%s\n' "$1" "$2" ;;
+    esac
+}
+
+# st_wait_exit PID SECONDS: wait for a process we started to exit by itself;
+# sets ST_EXIT to its exit code (or "timeout" after SECONDS, then kills it).
+st_wait_exit() {
+    local pid=$1 secs=$2
+    for _ in $(seq 1 $((secs * 10))); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        ST_EXIT=timeout
+        return 1
+    fi
+    ST_EXIT=0
+    wait "$pid" 2>/dev/null || ST_EXIT=$?
+    return 0
+}
+
+# st_write_zone FILE ORIGIN SERIAL: a small zone (SOA, NS with glue, www A/AAAA).
+st_write_zone() {
+    local file=$1 origin=$2 serial=$3
+    {
+        printf '$ORIGIN %s\n$TTL 300\n' "$origin"
+        printf '@    IN SOA  ns1 hostmaster %s 3600 600 86400 300\n' "$serial"
+        printf '@    IN NS   ns1\n'
+        printf 'ns1  IN A    192.0.2.53\n'
+        printf 'www  IN A    192.0.2.1\n'
+        printf 'www  IN AAAA 2001:db8::1\n'
+    } >"$file"
+}
+
 # st_steerd ARGS...: start the real steerd with ARGS, set ST_STEERD_PID, wait for it.
 # Set ST_ADDR (default 127.0.0.1) and ST_PORT (default: a free port) first if needed.
 st_steerd() {
     : "${ST_ADDR:=127.0.0.1}"
     : "${ST_PORT:=$(st_free_port "$ST_ADDR")}"
-    st_start steerd "$top_builddir/steerd" --listen "$ST_ADDR:$ST_PORT" --workers 1 "$@"
+    st_start steerd "$top_builddir/steerd" --listen "$(st_hostport "$ST_ADDR" "$ST_PORT")" --workers 1 "$@"
     ST_STEERD_PID=$ST_PID
     st_wait_dns "$ST_ADDR" "$ST_PORT" || { cat "$ST_TMP/steerd.log"; return 1; }
 }
