@@ -16,3 +16,6 @@ tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"
 tests_unit_test_zone_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_zone_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
+
+TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
+EXTRA_DIST += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
