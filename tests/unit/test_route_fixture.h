@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *fx_grow(void *p, size_t n, size_t size)
+static inline void *fx_grow(void *p, size_t n, size_t size)
 {
 	void *q = realloc(p, (n + 1) * size);
 	assert_non_null(q);
@@ -21,7 +21,7 @@ static void *fx_grow(void *p, size_t n, size_t size)
 	return q;
 }
 
-static uint32_t fx_region(st_conf_t *c, const char *name, double lat, double lon)
+static inline uint32_t fx_region(st_conf_t *c, const char *name, double lat, double lon)
 {
 	c->regions = fx_grow(c->regions, c->n_regions, sizeof(*c->regions));
 	st_conf_region_t *r = &c->regions[c->n_regions];
@@ -38,7 +38,7 @@ static uint32_t fx_region(st_conf_t *c, const char *name, double lat, double lon
 }
 
 /* addr: IPv4 or IPv6 text, or NULL; addr6 optional second address. */
-static uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *name, const char *addr,
+static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *name, const char *addr,
 			    const char *addr6, uint32_t weight)
 {
 	c->endpoints = fx_grow(c->endpoints, c->n_endpoints, sizeof(*c->endpoints));
@@ -65,7 +65,7 @@ static uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *name, con
 	return (uint32_t)c->n_endpoints++;
 }
 
-static st_conf_record_t *fx_record(st_conf_t *c, const char *owner, uint16_t type, st_policy_t p)
+static inline st_conf_record_t *fx_record(st_conf_t *c, const char *owner, uint16_t type, st_policy_t p)
 {
 	c->records = fx_grow(c->records, c->n_records, sizeof(*c->records));
 	st_conf_record_t *r = &c->records[c->n_records];
@@ -78,7 +78,7 @@ static st_conf_record_t *fx_record(st_conf_t *c, const char *owner, uint16_t typ
 	return r;
 }
 
-static void fx_regions(st_conf_record_t *r, size_t n, ...)
+static inline void fx_regions(st_conf_record_t *r, size_t n, ...)
 {
 	va_list ap;
 	va_start(ap, n);
@@ -89,7 +89,7 @@ static void fx_regions(st_conf_record_t *r, size_t n, ...)
 	va_end(ap);
 }
 
-static void fx_map(st_conf_record_t *r, const char *key, uint32_t region)
+static inline void fx_map(st_conf_record_t *r, const char *key, uint32_t region)
 {
 	r->map = fx_grow(r->map, r->n_map, sizeof(*r->map));
 	r->map[r->n_map].key = strdup(key);
@@ -98,7 +98,7 @@ static void fx_map(st_conf_record_t *r, const char *key, uint32_t region)
 	r->n_map++;
 }
 
-static void fx_weight(const st_conf_t *c, st_conf_record_t *r, const char *name, uint32_t w)
+static inline void fx_weight(const st_conf_t *c, st_conf_record_t *r, const char *name, uint32_t w)
 {
 	r->weights = fx_grow(r->weights, r->n_weights, sizeof(*r->weights));
 	st_conf_weight_t *x = &r->weights[r->n_weights++];
@@ -111,7 +111,7 @@ static void fx_weight(const st_conf_t *c, st_conf_record_t *r, const char *name,
 		x->index = st_conf_endpoint_index(c, name);
 }
 
-static st_conf_t *fx_conf(void)
+static inline st_conf_t *fx_conf(void)
 {
 	st_conf_t *c = st_conf_new();
 	assert_non_null(c);
@@ -119,7 +119,7 @@ static st_conf_t *fx_conf(void)
 	return c;
 }
 
-static st_client_t fx_client(const char *addr, unsigned prefix)
+static inline st_client_t fx_client(const char *addr, unsigned prefix)
 {
 	st_client_t cl;
 	memset(&cl, 0, sizeof(cl));
@@ -135,7 +135,7 @@ static st_client_t fx_client(const char *addr, unsigned prefix)
 	return cl;
 }
 
-static const void *fx_handle(const st_route_t *rt, size_t i)
+static inline const void *fx_handle(const st_route_t *rt, size_t i)
 {
 	st_route_record_info_t info;
 	st_route_record_info(rt, i, &info);
@@ -143,7 +143,7 @@ static const void *fx_handle(const st_route_t *rt, size_t i)
 }
 
 /* Resolve and return the first address as text ("" for NODATA/SERVFAIL). */
-static const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qtype, const char *client,
+static inline const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qtype, const char *client,
 			    unsigned prefix, const st_health_t *h, uint64_t *rng,
 			    st_route_result_t *res)
 {
@@ -156,7 +156,7 @@ static const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qtype, co
 	return buf;
 }
 
-static st_health_t *fx_health(const st_conf_t *c)
+static inline st_health_t *fx_health(const st_conf_t *c)
 {
 	st_health_t *h = NULL;
 	st_diag_t d;
@@ -164,17 +164,17 @@ static st_health_t *fx_health(const st_conf_t *c)
 	return h;
 }
 
-static void fx_down(st_health_t *h, const st_conf_t *c, const char *ep)
+static inline void fx_down(st_health_t *h, const st_conf_t *c, const char *ep)
 {
 	st_health_set_override(h, st_conf_endpoint_index(c, ep), ST_OVERRIDE_DOWN);
 }
 
-static void fx_up(st_health_t *h, const st_conf_t *c, const char *ep)
+static inline void fx_up(st_health_t *h, const st_conf_t *c, const char *ep)
 {
 	st_health_set_override(h, st_conf_endpoint_index(c, ep), ST_OVERRIDE_NONE);
 }
 
-static st_route_t *fx_route(const st_conf_t *c)
+static inline st_route_t *fx_route(const st_conf_t *c)
 {
 	st_route_t *rt = NULL;
 	st_diag_t d = { "" };
