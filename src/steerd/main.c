@@ -1,8 +1,181 @@
-/* steerd: the authoritative DNS server. */
-#include <stdio.h>
+/* steerd: the authoritative DNS server (command line over the server library). */
+#include "config.h"
+#include "conf/conf.h"
+#include "server/server.h"
+#include "answer/view.h"
+#include "zone/zone.h"
+#include "common/errors.h"
+#include "common/log.h"
 
-int main(void)
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_CONFIG 1
+#define EXIT_USAGE 2
+#define MAX_ARGS 256
+
+static void usage(FILE *f)
 {
-	fprintf(stderr, "steerd: not built yet\n");
-	return 1;
+	fprintf(f,
+		"Usage: steerd [-c FILE] [--listen ADDR:PORT]... [--zone NAME:FILE]...\n"
+		"              [--workers N] [--check] [--log-level LEVEL]\n"
+		"\n"
+		"Authoritative DNS server with health-aware routing.\n"
+		"\n"
+		"  -c, --config FILE      read the YAML config FILE\n"
+		"  -l, --listen ADDR:PORT serve UDP and TCP on ADDR:PORT (repeatable;\n"
+		"                         replaces server.listen); IPv6 as [::1]:PORT\n"
+		"  -z, --zone NAME:FILE   serve zone NAME from master file FILE (repeatable;\n"
+		"                         added to the config's zones)\n"
+		"  -w, --workers N        UDP worker threads per listen address\n"
+		"                         (default: server.workers, else one per CPU)\n"
+		"      --check            validate the config and zones, then exit\n"
+		"      --log-level LEVEL  error, warning, notice, info (default) or debug\n"
+		"  -V, --version          print the version and exit\n"
+		"  -h, --help             print this help and exit\n"
+		"\n"
+		"Runs in the foreground and logs to stderr. SIGHUP reloads the config and\n"
+		"changed zone files; SIGTERM or SIGINT stops the server.\n"
+		"\n"
+		"Example:\n"
+		"  steerd --listen 127.0.0.1:5353 --zone example.test:zones/example.test.zone\n");
+}
+
+static int parse_workers(const char *s, uint32_t *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || v < 1 || v > 1024)
+		return ST_EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_CHECK = 256, OPT_LOG_LEVEL };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "zone", required_argument, NULL, 'z' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *log_level = NULL;
+	const char *listen[MAX_ARGS], *zones[MAX_ARGS];
+	st_server_overrides_t ov = { .listen = listen, .zones = zones };
+	bool check = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:l:z:w:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'l':
+			if (ov.n_listen == MAX_ARGS) {
+				fprintf(stderr, "steerd: too many --listen options\n");
+				return EXIT_USAGE;
+			}
+			listen[ov.n_listen++] = optarg;
+			break;
+		case 'z':
+			if (ov.n_zones == MAX_ARGS) {
+				fprintf(stderr, "steerd: too many --zone options\n");
+				return EXIT_USAGE;
+			}
+			zones[ov.n_zones++] = optarg;
+			break;
+		case 'w':
+			if (parse_workers(optarg, &ov.workers) != 0) {
+				fprintf(stderr, "steerd: --workers: '%s' is not a number from 1 to 1024\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_CHECK:
+			check = true;
+			break;
+		case OPT_LOG_LEVEL:
+			log_level = optarg;
+			break;
+		case 'V':
+			printf("steerd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "steerd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!config && ov.n_zones == 0) {
+		fprintf(stderr, "steerd: nothing to serve: give -c FILE or --zone NAME:FILE\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+
+	st_log_level_t level = ST_LOG_INFO;
+	if (log_level && st_log_level_parse(log_level, &level) != 0) {
+		fprintf(stderr, "steerd: --log-level: unknown level '%s'\n", log_level);
+		return EXIT_USAGE;
+	}
+	st_log_init("steerd", level, false);
+
+	st_diag_t diag;
+	st_diag_clear(&diag);
+	st_conf_t *conf = NULL;
+	int ret = config ? st_conf_load(config, &conf, &diag) : 0;
+	if (ret == 0 && !config)
+		conf = st_conf_new();
+	if (ret == 0 && !conf)
+		ret = st_diag_set(&diag, ST_ENOMEM, "out of memory");
+	if (ret == 0)
+		ret = st_server_apply_overrides(conf, &ov, &diag);
+	if (ret != 0) {
+		fprintf(stderr, "steerd: %s\n", diag.text[0] ? diag.text : st_strerror(ret));
+		st_conf_free(conf);
+		return EXIT_CONFIG;
+	}
+	/* The config's log level applies unless the command line set one. */
+	if (!log_level && conf->log_level && st_log_level_parse(conf->log_level, &level) == 0)
+		st_log_set_level(level);
+
+	st_server_t *srv;
+	ret = st_server_new(conf, &srv, &diag);
+	if (ret != 0) {
+		fprintf(stderr, "steerd: %s\n", diag.text[0] ? diag.text : st_strerror(ret));
+		return EXIT_CONFIG;
+	}
+
+	if (check) {
+		const st_view_t *view = st_server_view(srv);
+		size_t n_zones = st_zoneset_count(view->zones);
+		printf("%s: ok, %zu zone%s, %zu records, %zu dynamic record%s\n",
+		       config ? config : "command line", n_zones, n_zones == 1 ? "" : "s",
+		       st_server_record_count(srv), st_server_dyn_record_count(srv),
+		       st_server_dyn_record_count(srv) == 1 ? "" : "s");
+		st_server_free(srv);
+		return 0;
+	}
+
+	ret = st_server_set_overrides(srv, &ov);
+	if (ret == 0)
+		ret = st_server_run(srv, &diag);
+	if (ret != 0)
+		st_log_err("%s", diag.text[0] ? diag.text : st_strerror(ret));
+	st_server_free(srv);
+	return ret == 0 ? 0 : EXIT_CONFIG;
 }
