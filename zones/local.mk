@@ -1,1 +1,2 @@
-# zones
+# zones: the quick-start example zone
+EXTRA_DIST += zones/example.test.zone
