@@ -635,17 +635,31 @@ static int compile(zb_t *zb, st_zone_t *z)
 		const zb_node_t *n = &zb->nodes[i];
 		size_t sets = n->ndyn;
 		int last = -1;
+		size_t in_set = 0;
 		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
 			const zb_rec_t *rec = &zb->recs[r];
 			if (rec->flags & ZB_DROP)
 				continue;
+			in_set = rec->type != last ? 1 : in_set + 1;
 			sets += rec->type != last;
 			last = rec->type;
 			n_recs++;
 			wire += 10u + rec->rdlen;
+			if (in_set > UINT16_MAX) {
+				char nb[1024], tb[16];
+				st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s:%u: more than %u records in the %s %s RRset",
+						   REC_LOC(zb, rec), UINT16_MAX, nb,
+						   type_str(rec->type, tb, sizeof(tb)));
+			}
 		}
-		if (sets > UINT16_MAX)
-			return ST_ERANGE;
+		if (sets > UINT16_MAX) {
+			char nb[1024];
+			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+			return st_diag_set(zb->diag, ST_EZONE, "%s: more than %u RRsets at %s",
+					   zb->files[0], UINT16_MAX, nb);
+		}
 		n_rrsets += sets;
 	}
 	z->names = realloc(zb->names, zb->names_len ? zb->names_len : 1);

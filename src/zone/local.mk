@@ -19,3 +19,10 @@ EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
 
 TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 EXTRA_DIST += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
+
+check_PROGRAMS += tests/unit/test_zone_robust
+TESTS += tests/unit/test_zone_robust
+tests_unit_test_zone_robust_SOURCES = tests/unit/test_zone_robust.c
+tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_zone_robust_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_zone_robust_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -26,6 +26,7 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 		 st_zone_t **out, st_diag_t *diag)
 {
 	zb_t zb;
+	st_diag_clear(diag);
 	st_zone_t *z = calloc(1, sizeof(*z));
 	if (!z)
 		return st_diag_set(diag, ST_ENOMEM, "%s: out of memory", file);
@@ -104,6 +105,11 @@ size_t st_zone_record_count(const st_zone_t *zone)
 size_t st_zone_node_count(const st_zone_t *zone)
 {
 	return zone->n_nodes;
+}
+
+const st_node_t *st_zone_node(const st_zone_t *zone, size_t i)
+{
+	return i < zone->n_nodes ? &zone->nodes[i] : NULL;
 }
 
 size_t st_zone_memory(const st_zone_t *zone)

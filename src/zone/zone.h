@@ -88,6 +88,9 @@ const char *st_zone_file(const st_zone_t *zone);
 uint64_t st_zone_loaded_at(const st_zone_t *zone); /* st_real_ns() at load */
 const char *st_zone_name(const st_zone_t *zone);   /* origin, presentation form */
 size_t st_zone_node_count(const st_zone_t *zone);  /* owner names, ENTs included */
+/* Node i (0 <= i < st_zone_node_count, node 0 is the apex), for walks such
+ * as dumps and consistency checks; order is otherwise unspecified. */
+const st_node_t *st_zone_node(const st_zone_t *zone, size_t i);
 size_t st_zone_memory(const st_zone_t *zone);      /* bytes held by the snapshot */
 
 /* Exact lookup of a wire name (at or below the apex). Names compare without
