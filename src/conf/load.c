@@ -204,7 +204,7 @@ static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 						    "zone %s is given twice (first at line %u)",
 						    z->name, conf->zones[j].line);
 		const char *file;
-		if (v->kind != ST_YNODE_SCALAR || st_ynode_is_null(v))
+		if (v->kind != ST_YNODE_SCALAR || st_ynode_is_null(v) || v->str[0] == '\0')
 			return st_ctx_error(ctx, v, k->str, "expected the zone's file name, not %s",
 					    st_ynode_kind_name(v));
 		file = v->str;

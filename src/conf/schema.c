@@ -85,8 +85,9 @@ int st_ctx_path(st_ctx_t *ctx, const char *s, char **out)
 	if (!p)
 		return ST_ENOMEM;
 	memcpy(p, ctx->dir, a);
-	p[a] = '/';
-	memcpy(p + a + 1, s, b + 1);
+	if (ctx->dir[a - 1] != '/')
+		p[a++] = '/';
+	memcpy(p + a, s, b + 1);
 	*out = p;
 	return 0;
 }
@@ -199,6 +200,9 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	case ST_T_PATH:
 	case ST_T_NAME: {
 		char *d = NULL;
+		if (s[0] == '\0')
+			return st_ctx_error(ctx, val, it->name,
+					    "the value is empty (leave the key out for the default)");
 		if (it->type == ST_T_STR)
 			rc = st_ctx_strdup(ctx, s, &d);
 		else if (it->type == ST_T_PATH)

@@ -288,7 +288,5 @@ int st_ynode_parse_file(const char *path, const char *name, st_ynode_t **out, st
 		rc = st_diag_set(diag, ST_EIO, "%s: read error", name);
 	yaml_parser_delete(&parser);
 	fclose(f);
-	if (rc != 0 && *out == NULL)
-		return rc;
 	return rc;
 }

@@ -445,6 +445,8 @@ static const struct {
 	{ "zones:\n  bad..name: z\n", "t.yaml:2:3: zones: 'bad..name' has an empty label (two dots in a row)" },
 	{ "zones:\n  Example.test: a\n  example.test.: b\n",
 	  "t.yaml:3:3: zones: zone example.test. is given twice (first at line 2)" },
+	{ "server:\n  control: \"\"\n",
+	  "t.yaml:2:12: server.control: the value is empty (leave the key out for the default)" },
 	{ "zones:\n  example.test:\n",
 	  "t.yaml:2:16: zones.example.test: expected the zone's file name, not nothing" },
 	/* checks */
@@ -767,6 +769,79 @@ static void test_budget_warning(void **state)
 	st_conf_free(c);
 }
 
+/* Load a damaged copy: it either loads or fails with "t.yaml:LINE:COL: ". */
+static bool load_damaged(const char *text, const char *how, size_t line)
+{
+	st_conf_t *c;
+	st_diag_t d;
+	int rc = load_text(text, &c, &d);
+	if (rc == 0) {
+		st_conf_free(c);
+		return true;
+	}
+	unsigned l, col;
+	char colon;
+	if (sscanf(d.text, "t.yaml:%u:%u%c", &l, &col, &colon) != 3 || colon != ':' || l == 0 ||
+	    col == 0)
+		fail_msg("%s line %zu: error without a position: %s", how, line, d.text);
+	return false;
+}
+
+/* The full config with each line deleted, each value replaced by a wrong
+ * type, and cut short after each line: every error path runs, and the
+ * sanitizer build checks that none of them leaks. */
+static void test_damaged(void **state)
+{
+	char path[PATH_MAX];
+	data_path(path, sizeof(path), "tests/data/conf/full.yaml");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[16384], out[16384];
+	size_t len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	size_t n_lines = 0;
+	const char *lines[512];
+	for (char *p = text; *p && n_lines < 512; n_lines++) {
+		lines[n_lines] = p;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	static const char *const wrong[] = { "{ x: 1 }", "[1, 2]", "-1", "\"\"", "99999999999" };
+	size_t loaded = 0, failed = 0;
+	st_log_set_level(ST_LOG_ERR); /* budget warnings of damaged copies are noise here */
+	for (size_t i = 0; i < n_lines; i++) {
+		for (int mode = 0; mode < 2 + 5; mode++) {
+			size_t o = 0;
+			for (size_t j = 0; j < n_lines; j++) {
+				if (mode == 1 && j > i)
+					break;
+				if (j == i && mode == 0)
+					continue;
+				const char *colon = strstr(lines[j], ": ");
+				if (j == i && mode >= 2 && colon)
+					o += (size_t)snprintf(out + o, sizeof(out) - o, "%.*s: %s\n",
+							      (int)(colon - lines[j]), lines[j],
+							      wrong[mode - 2]);
+				else
+					o += (size_t)snprintf(out + o, sizeof(out) - o, "%s\n", lines[j]);
+				assert_true(o < sizeof(out));
+			}
+			if (load_damaged(out, mode == 0 ? "deleted" : mode == 1 ? "cut after" : "wrong type",
+					 i + 1))
+				loaded++;
+			else
+				failed++;
+		}
+	}
+	st_log_set_level(ST_LOG_WARNING);
+	/* Comments and optional keys can go; most damage must be caught. */
+	print_message("damaged copies: %zu loaded, %zu rejected\n", loaded, failed);
+	assert_true(loaded > 200 && failed > 400);
+}
+
 static void test_example(void **state)
 {
 	char path[PATH_MAX];
@@ -802,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_budget_warning),
+		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_example),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
