@@ -66,6 +66,18 @@ ctl stats --json
 st_expect "stats --json parses" "ok" \
     "$(printf '%s' "$CTL_OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("ok" if d["queries"]["udp"] > 0 and d["endpoints"][0]["name"] == "use1-a" else d)')"
 
+ctl explain www.example.test A --client 192.0.2.1
+st_expect "explain exit 0" 0 "$CTL_RC"
+st_expect_match "explain names the policy" '^record www\.example\.test\. A \(.*steerd\.yaml:[0-9]+\), policy failover' "$CTL_OUT"
+st_expect_match "explain names the client" '^client 192\.0\.2\.1/32' "$CTL_OUT"
+st_expect_match "explain gives the answer" '^answer: A 192\.0\.2\.11' "$CTL_OUT"
+ctl explain www.example.test A --client 198.51.100.0/24
+st_expect_match "explain with ECS" '^client 198\.51\.100\.0/24 \(EDNS client subnet\)' "$CTL_OUT"
+ctl explain static.example.test A
+st_expect "explain static name" "1 steerctl: static.example.test. A is not a routed record (static zone data is answered as written)" "$CTL_RC $CTL_OUT"
+ctl explain www.example.test A --client 300.1.1.1
+st_expect_match "explain bad client" "expected ADDR or ADDR/PREFIX" "$CTL_OUT"
+
 ctl checkconf
 st_expect_match "checkconf" '^steerd\.yaml and 1 zone are valid|and 1 zone are valid' "$CTL_OUT"
 

@@ -1,0 +1,121 @@
+/* explain NAME TYPE [--client ADDR[/PREFIX]]: which policy, region and
+ * endpoints the answer for that client would get, and why. */
+#include "ctl/cmd.h"
+#include "common/sockaddr.h"
+#include "dns/name.h"
+#include "route/route.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define EXPLAIN_MAX 16384
+
+static int parse_type(const char *s, uint16_t *out)
+{
+	if (strcasecmp(s, "A") == 0)
+		*out = 1;
+	else if (strcasecmp(s, "AAAA") == 0)
+		*out = 28;
+	else if (strcasecmp(s, "CNAME") == 0)
+		*out = 5;
+	else if (strcasecmp(s, "ANY") == 0)
+		*out = 255;
+	else
+		return ST_EINVAL;
+	return 0;
+}
+
+/* "192.0.2.1" (a resolver's address) or "192.0.2.0/24" (as EDNS Client Subnet). */
+static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
+{
+	char addr[INET6_ADDRSTRLEN + 8];
+	snprintf(addr, sizeof(addr), "%s", s);
+	char *slash = strchr(addr, '/');
+	long prefix = -1;
+	if (slash) {
+		*slash = '\0';
+		char *end;
+		prefix = strtol(slash + 1, &end, 10);
+		if (*end || end == slash + 1)
+			prefix = -2;
+	}
+	memset(c, 0, sizeof(*c));
+	if (st_addr_parse(addr, &c->family, c->addr) < 0)
+		return st_diag_set(diag, ST_EINVAL, "--client '%s': expected ADDR or ADDR/PREFIX", s);
+	long max = c->family == AF_INET ? 32 : 128;
+	if (prefix == -2 || prefix == 0 || prefix > max)
+		return st_diag_set(diag, ST_EINVAL, "--client '%s': prefix must be 1-%ld", s, max);
+	c->from_ecs = prefix > 0;
+	c->source_prefix = (uint8_t)(prefix > 0 ? prefix : max);
+	return 0;
+}
+
+static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+{
+	st_ctl_t *ctl = ctx;
+	st_view_t *view = st_ctl_view(ctl);
+	uint16_t type;
+	if (parse_type(argv[2], &type) < 0)
+		return st_diag_set(diag, ST_EINVAL, "type '%s': expected A, AAAA, CNAME or ANY",
+				   argv[2]);
+	st_client_t client;
+	const char *who = "127.0.0.1";
+	if (argc == 5 && strcmp(argv[3], "--client") == 0)
+		who = argv[4];
+	else if (argc != 3)
+		return st_diag_set(diag, ST_EINVAL,
+				   "usage: explain NAME TYPE [--client ADDR[/PREFIX]]");
+	int rc = parse_client(who, &client, diag);
+	if (rc < 0)
+		return rc;
+
+	char fqdn[300];
+	size_t n = strlen(argv[1]);
+	snprintf(fqdn, sizeof(fqdn), "%s%s", argv[1], n && argv[1][n - 1] == '.' ? "" : ".");
+	uint8_t wire[256];
+	int wl = st_name_from_str(fqdn, wire, sizeof(wire));
+	if (wl < 0)
+		return st_diag_set(diag, ST_EINVAL, "'%s' is not a domain name", argv[1]);
+	st_name_lower(wire, wire, (size_t)wl);
+	if (!view->route)
+		return st_diag_set(diag, ST_ENOENT, "no routed records in this config");
+	const void *handle = st_route_find(view->route, wire, (size_t)wl, type == 255 ? 0 : type);
+	if (!handle && type != 5)
+		handle = st_route_find(view->route, wire, (size_t)wl, 5); /* a CNAME answers any type */
+	if (!handle)
+		return st_diag_set(diag, ST_ENOENT,
+				   "%s %s is not a routed record (static zone data is answered "
+				   "as written)",
+				   fqdn, argv[2]);
+	if (argc != 5)
+		st_buf_puts(out, "client 127.0.0.1 (none given: use --client ADDR or "
+				 "--client ADDR/PREFIX for ECS)\n");
+	char *text = malloc(EXPLAIN_MAX);
+	if (!text)
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
+	text[0] = '\0';
+	rc = st_route_explain(view->route, handle, type == 255 ? 1 : type, &client, view->health,
+			      text, EXPLAIN_MAX);
+	if (rc < 0 && rc != ST_ENOSPC) {
+		free(text);
+		return st_diag_set(diag, rc, "explain failed: %s", st_strerror(rc));
+	}
+	st_buf_puts(out, text);
+	if (rc == ST_ENOSPC)
+		st_buf_puts(out, "\n(cut short)");
+	st_buf_puts(out, "\n");
+	free(text);
+	return 0;
+}
+
+const st_ctl_cmd_t st_cmd_explain = {
+	.name = "explain",
+	.usage = "NAME TYPE [--client ADDR[/PREFIX]]",
+	.help = "which policy, region and endpoints an answer gets, and why",
+	.min_args = 2,
+	.max_args = 4,
+	.exec = exec,
+};
