@@ -18,7 +18,7 @@
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
+	if (p && need <= *cap)
 		return p;
 	size_t n = *cap ? *cap : 64;
 	while (n < need)
@@ -753,7 +753,8 @@ static int compile(zb_t *zb, st_zone_t *z)
 
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *z)
 {
-	qsort_r(zb->recs, zb->n_recs, sizeof(*zb->recs), rec_cmp, zb->rdata);
+	if (zb->n_recs > 1)
+		qsort_r(zb->recs, zb->n_recs, sizeof(*zb->recs), rec_cmp, zb->rdata);
 	group_records(zb);
 	int rc = check_static(zb);
 	if (rc)

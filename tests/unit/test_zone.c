@@ -541,6 +541,20 @@ static void test_zoneset(void **state)
 	st_zone_free(NULL);
 }
 
+static void test_empty_rdata(void **state)
+{
+	st_zone_t *z = load_good("empty.test.", "empty-rdata.zone", NULL, 0);
+	const st_rrset_t *rs = st_node_rrset(st_zone_apex_node(z), 65000);
+	assert_non_null(rs);
+	assert_int_equal(rs->count, 1);
+	assert_int_equal(rs->wire_len, 10);
+	uint16_t len;
+	rdata(rs, 0, &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(st_zone_serial(z), 3);
+	st_zone_free(z);
+}
+
 static void test_root_zone(void **state)
 {
 	char path[8192];
@@ -580,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_dyn_graft),
 		cmocka_unit_test(test_dyn_errors),
 		cmocka_unit_test(test_zoneset),
+		cmocka_unit_test(test_empty_rdata),
 		cmocka_unit_test(test_root_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
