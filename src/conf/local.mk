@@ -17,3 +17,7 @@ TESTS += tests/unit/test_conf
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
 tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_conf_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+# steerd --check over the example config.
+TESTS += tests/smoke/conf-example.sh
+EXTRA_DIST += tests/smoke/conf-example.sh
