@@ -57,6 +57,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def serve_dns(addr, port, mode_file):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((addr, port))
+    print("ready", flush=True)
     while True:
         data, peer = s.recvfrom(512)
         if len(data) < 12:
