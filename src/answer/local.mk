@@ -11,3 +11,11 @@ tests_unit_test_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 EXTRA_DIST += tests/data/zones/answer.test.zone
+
+# dig smoke tests against the real steerd
+ANSWER_SMOKE = tests/smoke/answer-basic.sh tests/smoke/answer-cname.sh \
+	tests/smoke/answer-wildcard.sh tests/smoke/answer-delegation.sh \
+	tests/smoke/answer-edns.sh tests/smoke/answer-malformed.sh \
+	tests/smoke/answer-example.sh
+TESTS += $(ANSWER_SMOKE)
+EXTRA_DIST += $(ANSWER_SMOKE) tests/smoke/answer-common.sh
