@@ -226,9 +226,8 @@ int zb_add_file(zb_t *zb, const char *path)
 	return (int)zb->n_files++;
 }
 
-int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type,
-		  uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file,
-		  uint32_t line)
+int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
+		  uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file, uint32_t line)
 {
 	const char *path = zb->files[file];
 	if (rclass != LDNS_RR_CLASS_IN) {
@@ -305,7 +304,8 @@ static void group_records(zb_t *zb)
 		size_t j = i + 1;
 		uint32_t ttl = r->ttl;
 		const zb_rec_t *other = NULL;
-		while (j < zb->n_recs && zb->recs[j].node == r->node && zb->recs[j].type == r->type) {
+		while (j < zb->n_recs && zb->recs[j].node == r->node &&
+		       zb->recs[j].type == r->type) {
 			zb_rec_t *q = &zb->recs[j], *p = &zb->recs[j - 1];
 			if (q->rdlen == p->rdlen &&
 			    memcmp(zb->rdata + q->rdata, zb->rdata + p->rdata, q->rdlen) == 0)
@@ -321,8 +321,8 @@ static void group_records(zb_t *zb)
 			char tb[16], nb[1024];
 			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
 			zb_warn(zb, "%s:%u: TTL %u of %s %s differs from %u at %s:%u, using %u",
-				REC_LOC(zb, other), other->ttl, nb, type_str(r->type, tb, sizeof(tb)),
-				r->ttl, REC_LOC(zb, r), ttl);
+				REC_LOC(zb, other), other->ttl, nb,
+				type_str(r->type, tb, sizeof(tb)), r->ttl, REC_LOC(zb, r), ttl);
 		}
 		for (size_t k = i; k < j; k++)
 			zb->recs[k].ttl = ttl;
@@ -367,22 +367,25 @@ static int check_static(zb_t *zb)
 			continue;
 		st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
 		if (soa && i != 0)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: SOA record for %s, which is not the zone apex %s",
-					   REC_LOC(zb, soa), nb, zb->origin);
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s:%u: SOA record for %s, which is not the zone apex %s",
+			    REC_LOC(zb, soa), nb, zb->origin);
 		static const uint16_t single[] = {T_SOA, T_CNAME};
 		for (size_t k = 0; k < 2; k++) {
 			const zb_rec_t *first = node_rec(zb, n, single[k]), *second = NULL;
 			for (const zb_rec_t *r = first ? first + 1 : NULL;
-			     r && !second && r < zb->recs + n->first + n->nrec && r->type == single[k];
+			     r && !second && r < zb->recs + n->first + n->nrec &&
+			     r->type == single[k];
 			     r++)
 				if (!(r->flags & ZB_DROP))
 					second = r;
 			if (second)
-				return st_diag_set(zb->diag, ST_EZONE,
-						   "%s:%u: more than one %s record at %s (first at %s:%u)",
-						   REC_LOC(zb, second), k ? "CNAME" : "SOA", nb,
-						   REC_LOC(zb, first));
+				return st_diag_set(
+				    zb->diag, ST_EZONE,
+				    "%s:%u: more than one %s record at %s (first at %s:%u)",
+				    REC_LOC(zb, second), k ? "CNAME" : "SOA", nb,
+				    REC_LOC(zb, first));
 		}
 		const zb_rec_t *cn = node_rec(zb, n, T_CNAME);
 		const zb_rec_t *other = cn ? node_other(zb, n, T_CNAME) : NULL;
@@ -392,11 +395,12 @@ static int check_static(zb_t *zb)
 			const zb_rec_t *later = cname_later ? cn : other;
 			const zb_rec_t *earlier = cname_later ? other : cn;
 			char eb[16];
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "
-					   "alone at its name)",
-					   REC_LOC(zb, later), nb, type_str(later->type, tb, sizeof(tb)),
-					   type_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "
+			    "alone at its name)",
+			    REC_LOC(zb, later), nb, type_str(later->type, tb, sizeof(tb)),
+			    type_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
 		}
 	}
 	const zb_node_t *apex = &zb->nodes[0];
@@ -461,9 +465,10 @@ static int add_dyn(zb_t *zb)
 		const char *src = d->source ? d->source : "dynamic record";
 		st_zname_str(d->owner, d->owner_len, nb, sizeof(nb));
 		if (d->type != T_A && d->type != T_AAAA && d->type != T_CNAME)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s: dynamic %s at %s: only A, AAAA and CNAME can be dynamic",
-					   src, type_str(d->type, tb, sizeof(tb)), nb);
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s: dynamic %s at %s: only A, AAAA and CNAME can be dynamic", src,
+			    type_str(d->type, tb, sizeof(tb)), nb);
 		if (st_zname_suffix(d->owner, d->owner_len, zb->apex, zb->apex_len) < 0)
 			return st_diag_set(zb->diag, ST_EZONE, "%s: %s is outside the zone %s", src,
 					   nb, zb->origin);
@@ -484,19 +489,21 @@ static int add_dyn(zb_t *zb)
 		const zb_rec_t *any = n->nrec ? node_other(zb, n, 0) : NULL;
 		type_str(d->type, tb, sizeof(tb));
 		if (same)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s: dynamic %s at %s clashes with the static %s at %s:%u",
-					   src, tb, nb, tb, REC_LOC(zb, same));
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s: dynamic %s at %s clashes with the static %s at %s:%u", src, tb, nb,
+			    tb, REC_LOC(zb, same));
 		if (cname)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s: dynamic %s at %s clashes with the static CNAME at %s:%u",
-					   src, tb, nb, REC_LOC(zb, cname));
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s: dynamic %s at %s clashes with the static CNAME at %s:%u", src, tb,
+			    nb, REC_LOC(zb, cname));
 		if (d->type == T_CNAME && any) {
 			char ob[16];
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s: dynamic CNAME at %s clashes with the static %s at %s:%u",
-					   src, nb, type_str(any->type, ob, sizeof(ob)),
-					   REC_LOC(zb, any));
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s: dynamic CNAME at %s clashes with the static %s at %s:%u", src, nb,
+			    type_str(any->type, ob, sizeof(ob)), REC_LOC(zb, any));
 		}
 		zb->dyn_order[i] = (uint32_t)i;
 	}
@@ -568,11 +575,12 @@ static int mark_cuts(zb_t *zb)
 			const st_zone_dyn_t *d = &zb->dyn[zb->dyn_order[n->dyn_first]];
 			st_zname_str(name, n->name_len, nb, sizeof(nb));
 			st_zname_str(zb->names + c->name_off, c->name_len, cb, sizeof(cb));
-			rc = st_diag_set(zb->diag, ST_EZONE,
-					 "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
-					 d->source ? d->source : "dynamic record",
-					 type_str(d->type, tb, sizeof(tb)), nb, cb,
-					 REC_LOC(zb, node_rec(zb, c, T_NS)));
+			rc = st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
+			    d->source ? d->source : "dynamic record",
+			    type_str(d->type, tb, sizeof(tb)), nb, cb,
+			    REC_LOC(zb, node_rec(zb, c, T_NS)));
 			break;
 		}
 		/* Like NSD and Knot, data a delegation hides is not served; unlike
@@ -699,7 +707,7 @@ static int compile(zb_t *zb, st_zone_t *z)
 			if (!has_r && !has_d)
 				break;
 			const st_zone_dyn_t *dy =
-				has_d ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
+			    has_d ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
 			if (has_d && (!has_r || dy->type < zb->recs[r].type)) {
 				*set++ = (st_rrset_t){.type = dy->type,
 						      .ttl = dy->ttl,
@@ -746,8 +754,8 @@ static int compile(zb_t *zb, st_zone_t *z)
 		rd++;
 	}
 	if (rd + 4 <= end)
-		z->serial = (uint32_t)rd[0] << 24 | (uint32_t)rd[1] << 16 | (uint32_t)rd[2] << 8 |
-			    rd[3];
+		z->serial =
+		    (uint32_t)rd[0] << 24 | (uint32_t)rd[1] << 16 | (uint32_t)rd[2] << 8 | rd[3];
 	return 0;
 }
 

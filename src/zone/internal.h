@@ -70,13 +70,14 @@ typedef struct st_zslot {
 
 struct st_zone {
 	atomic_uint refs;
-	char *name;              /* origin in presentation form */
+	char *name; /* origin in presentation form */
 	char *file;
 	uint8_t apex[255];
 	uint8_t apex_len;
 	uint32_t serial;
 	size_t records;
 	uint64_t loaded_at;
+	uint64_t load_ns;
 	/* The arenas: everything below is one allocation each. */
 	uint8_t *names;
 	st_node_t *nodes;
@@ -87,7 +88,7 @@ struct st_zone {
 	uint8_t *wire;
 	size_t wire_len;
 	st_zslot_t *slots;
-	uint32_t mask;           /* slots - 1, a power of two minus one */
+	uint32_t mask; /* slots - 1, a power of two minus one */
 };
 
 /* Builder: the records of a zone between parsing and compiling. */
@@ -96,7 +97,7 @@ typedef struct zb_rec {
 	uint16_t type;
 	uint16_t rdlen;
 	uint32_t ttl;
-	uint32_t rdata;          /* offset in the rdata arena; dyn index for ZB_DYN */
+	uint32_t rdata; /* offset in the rdata arena; dyn index for ZB_DYN */
 	uint32_t line;
 	uint16_t file;
 	uint16_t flags;
@@ -110,14 +111,14 @@ typedef struct zb_node {
 	uint8_t labels;
 	uint16_t flags;
 	uint32_t parent;
-	uint32_t first;          /* first record in the sorted record array */
+	uint32_t first; /* first record in the sorted record array */
 	uint32_t nrec;
-	uint32_t dyn_first;      /* first entry in the sorted dyn index */
+	uint32_t dyn_first; /* first entry in the sorted dyn index */
 	uint32_t ndyn;
 } zb_node_t;
 
 typedef struct zb {
-	const char *origin;      /* presentation, for messages */
+	const char *origin; /* presentation, for messages */
 	uint8_t apex[255];
 	uint8_t apex_len;
 	uint8_t apex_labels;
@@ -141,8 +142,8 @@ typedef struct zb {
 
 	const st_zone_dyn_t *dyn;
 	size_t n_dyn;
-	uint32_t *dyn_node;      /* node of each dyn entry */
-	uint32_t *dyn_order;     /* dyn entries sorted by (node, type) */
+	uint32_t *dyn_node;  /* node of each dyn entry */
+	uint32_t *dyn_order; /* dyn entries sorted by (node, type) */
 } zb_t;
 
 int zb_init(zb_t *zb, const char *origin, st_diag_t *diag);
@@ -150,9 +151,8 @@ void zb_clear(zb_t *zb);
 /* Remember a file name for messages; returns its index or a negative error. */
 int zb_add_file(zb_t *zb, const char *path);
 /* Add one parsed record (owner: absolute wire name in any case). */
-int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type,
-		  uint16_t rclass, uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file,
-		  uint32_t line);
+int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
+		  uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file, uint32_t line);
 /* Checks, dynamic RRsets, compilation into `zone`. */
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -20,19 +20,19 @@
 #define ZP_MAX_TTL 2147483647u /* RFC 2181 8 */
 
 typedef struct zp_file {
-	const char *path;       /* as shown in messages */
+	const char *path; /* as shown in messages */
 	uint16_t idx;
 	const char *p, *end;
-	uint32_t line;          /* physical line of p */
-	char *buf;              /* the current logical entry */
+	uint32_t line; /* physical line of p */
+	char *buf;     /* the current logical entry */
 	size_t len, cap;
 } zp_file_t;
 
 typedef struct zp_state {
-	ldns_rdf *origin;       /* owned */
-	ldns_rdf *prev;         /* owned, may be NULL */
-	uint32_t ttl;           /* $TTL; ldns reads 0 as "none" and uses 3600 */
-	bool ttl_zero;          /* an explicit "$TTL 0" */
+	ldns_rdf *origin; /* owned */
+	ldns_rdf *prev;	  /* owned, may be NULL */
+	uint32_t ttl;	  /* $TTL; ldns reads 0 as "none" and uses 3600 */
+	bool ttl_zero;	  /* an explicit "$TTL 0" */
 	int depth;
 } zp_state_t;
 
@@ -69,13 +69,13 @@ static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
 		while (f->p < f->end) {
 			char c = *f->p;
 			if (c == '\0')
-				return st_diag_set(zb->diag, ST_EZONE, "%s:%u: NUL byte in the file",
-						   f->path, f->line);
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s:%u: NUL byte in the file", f->path, f->line);
 			if (c == '\n') {
 				if (inq)
 					return st_diag_set(zb->diag, ST_EZONE,
-							   "%s:%u: unterminated quoted string", f->path,
-							   quote_line);
+							   "%s:%u: unterminated quoted string",
+							   f->path, quote_line);
 				f->line++;
 				f->p++;
 				if (paren) {
@@ -113,8 +113,8 @@ static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
 			case ')':
 				if (paren == 0)
 					return st_diag_set(zb->diag, ST_EZONE,
-							   "%s:%u: ')' without a matching '('", f->path,
-							   f->line);
+							   "%s:%u: ')' without a matching '('",
+							   f->path, f->line);
 				paren--;
 				c = ' ';
 				break;
@@ -146,9 +146,10 @@ static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: unterminated quoted string",
 					   f->path, quote_line);
 		if (paren)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: '(' without a matching ')' before the end of the file",
-					   f->path, paren_line);
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s:%u: '(' without a matching ')' before the end of the file", f->path,
+			    paren_line);
 		if (!data)
 			continue;
 		f->buf[f->len] = '\0';
@@ -219,7 +220,8 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		ldns_rdf *o = NULL;
 		if (!arg || token(&s))
 			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: $ORIGIN takes exactly one domain name", f->path, line);
+					   "%s:%u: $ORIGIN takes exactly one domain name", f->path,
+					   line);
 		if (make_name(arg, st->origin, &o))
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $ORIGIN name '%s'",
 					   f->path, line, arg);
@@ -230,8 +232,8 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 	if (strcasecmp(cmd, "$TTL") == 0) {
 		uint32_t ttl;
 		if (!arg || token(&s))
-			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: $TTL takes exactly one value",
-					   f->path, line);
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $TTL takes exactly one value", f->path, line);
 		if (parse_ttl(arg, &ttl))
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $TTL value '%s'",
 					   f->path, line, arg);
@@ -246,9 +248,10 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 	if (strcasecmp(cmd, "$INCLUDE") == 0) {
 		char *oname = arg ? token(&s) : NULL;
 		if (!arg || !*arg || token(&s))
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: $INCLUDE takes a file name and an optional origin",
-					   f->path, line);
+			return st_diag_set(
+			    zb->diag, ST_EZONE,
+			    "%s:%u: $INCLUDE takes a file name and an optional origin", f->path,
+			    line);
 		if (st->depth + 1 > ZB_MAX_INCLUDE_DEPTH)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $INCLUDE nested more than %d deep (a loop?)",
@@ -386,8 +389,9 @@ static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		const ldns_rdf *r = ldns_rr_rdf(rr, i);
 		size_t n = ldns_rdf_size(r);
 		if (n > sizeof(rd) - rdlen) {
-			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: record data longer than 65535 bytes",
-					 f->path, line);
+			rc = st_diag_set(zb->diag, ST_EZONE,
+					 "%s:%u: record data longer than 65535 bytes", f->path,
+					 line);
 			goto out;
 		}
 		memcpy(rd + rdlen, ldns_rdf_data(r), n);
@@ -408,7 +412,8 @@ static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 	}
 	const ldns_rdf *owner = ldns_rr_owner(rr);
 	rc = zb_add_record(zb, ldns_rdf_data(owner), ldns_rdf_size(owner), type,
-			   (uint16_t)ldns_rr_get_class(rr), ldns_rr_ttl(rr), rd, rdlen, f->idx, line);
+			   (uint16_t)ldns_rr_get_class(rr), ldns_rr_ttl(rr), rd, rdlen, f->idx,
+			   line);
 out:
 	ldns_rr_free(rr);
 	return rc;
@@ -428,8 +433,9 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 		if (fd >= 0)
 			close(fd);
 		if (shown_from)
-			return st_diag_set(zb->diag, ST_EIO, "%s:%u: cannot open $INCLUDE file %s: %s",
-					   shown_from, from_line, path, strerror(e));
+			return st_diag_set(zb->diag, ST_EIO,
+					   "%s:%u: cannot open $INCLUDE file %s: %s", shown_from,
+					   from_line, path, strerror(e));
 		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, strerror(e));
 	}
 	void *map = NULL;

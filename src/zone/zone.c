@@ -26,6 +26,7 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 		 st_zone_t **out, st_diag_t *diag)
 {
 	zb_t zb;
+	uint64_t t0 = st_mono_ns();
 	st_diag_clear(diag);
 	st_zone_t *z = calloc(1, sizeof(*z));
 	if (!z)
@@ -56,6 +57,7 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 	}
 	atomic_init(&z->refs, 1);
 	z->loaded_at = st_real_ns();
+	z->load_ns = st_mono_ns() - t0;
 	*out = z;
 	return 0;
 }
@@ -130,6 +132,11 @@ const char *st_zone_file(const st_zone_t *zone)
 uint64_t st_zone_loaded_at(const st_zone_t *zone)
 {
 	return zone->loaded_at;
+}
+
+uint64_t st_zone_load_ns(const st_zone_t *zone)
+{
+	return zone->load_ns;
 }
 
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len)

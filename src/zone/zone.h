@@ -11,13 +11,13 @@
 
 /* Node flags. */
 enum {
-	ST_NODE_APEX = 1 << 0,      /* the zone apex */
-	ST_NODE_DELEG = 1 << 1,     /* NS below the apex: a zone cut (data below is glue) */
-	ST_NODE_ENT = 1 << 2,       /* empty non-terminal: exists, owns no RRsets */
-	ST_NODE_WILDCARD = 1 << 3,  /* this node's name starts with the '*' label */
+	ST_NODE_APEX = 1 << 0,	   /* the zone apex */
+	ST_NODE_DELEG = 1 << 1,	   /* NS below the apex: a zone cut (data below is glue) */
+	ST_NODE_ENT = 1 << 2,	   /* empty non-terminal: exists, owns no RRsets */
+	ST_NODE_WILDCARD = 1 << 3, /* this node's name starts with the '*' label */
 	ST_NODE_HAS_WILDCARD_CHILD = 1 << 4, /* "*.<this name>" exists */
-	ST_NODE_GLUE = 1 << 5,      /* at (with DELEG) or below a zone cut: not authoritative,
-	                             * holds only NS/DS at the cut and A/AAAA glue */
+	ST_NODE_GLUE = 1 << 5, /* at (with DELEG) or below a zone cut: not authoritative,
+				* holds only NS/DS at the cut and A/AAAA glue */
 };
 
 /* One RRset in wire form, ready to copy into a response.
@@ -44,12 +44,12 @@ typedef struct st_rrset {
 } st_rrset_t;
 
 typedef struct st_node {
-	const uint8_t *name;        /* canonical (lower-case) wire name, absolute */
+	const uint8_t *name; /* canonical (lower-case) wire name, absolute */
 	uint8_t name_len;
-	uint8_t labels;             /* label count, root excluded */
+	uint8_t labels; /* label count, root excluded */
 	uint16_t flags;
 	uint16_t n_rrsets;
-	const st_rrset_t *rrsets;   /* sorted by type */
+	const st_rrset_t *rrsets; /* sorted by type */
 } st_node_t;
 
 typedef struct st_zone st_zone_t;
@@ -57,12 +57,12 @@ typedef struct st_zoneset st_zoneset_t;
 
 /* A dynamic RRset to graft into a zone at compile time. */
 typedef struct st_zone_dyn {
-	const uint8_t *owner;       /* canonical wire name */
+	const uint8_t *owner; /* canonical wire name */
 	uint8_t owner_len;
-	uint16_t type;              /* A, AAAA or CNAME */
+	uint16_t type; /* A, AAAA or CNAME */
 	uint32_t ttl;
 	const void *handle;
-	const char *source;         /* "steerd.yaml:42" for error messages */
+	const char *source; /* "steerd.yaml:42" for error messages */
 } st_zone_dyn_t;
 
 /* Load and compile a zone. `origin` is the presentation name ("example.test."),
@@ -86,12 +86,13 @@ uint32_t st_zone_serial(const st_zone_t *zone);
 size_t st_zone_record_count(const st_zone_t *zone);
 const char *st_zone_file(const st_zone_t *zone);
 uint64_t st_zone_loaded_at(const st_zone_t *zone); /* st_real_ns() at load */
+uint64_t st_zone_load_ns(const st_zone_t *zone);   /* how long parsing and compiling took */
 const char *st_zone_name(const st_zone_t *zone);   /* origin, presentation form */
 size_t st_zone_node_count(const st_zone_t *zone);  /* owner names, ENTs included */
 /* Node i (0 <= i < st_zone_node_count, node 0 is the apex), for walks such
  * as dumps and consistency checks; order is otherwise unspecified. */
 const st_node_t *st_zone_node(const st_zone_t *zone, size_t i);
-size_t st_zone_memory(const st_zone_t *zone);      /* bytes held by the snapshot */
+size_t st_zone_memory(const st_zone_t *zone); /* bytes held by the snapshot */
 
 /* Exact lookup of a wire name (at or below the apex). Names compare without
  * regard to ASCII case, so the query name can be used as received. */

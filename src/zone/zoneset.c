@@ -10,9 +10,9 @@
 struct st_zoneset {
 	st_zone_t **zones;
 	size_t n, cap;
-	st_zslot_t *slots;      /* idx into zones */
+	st_zslot_t *slots; /* idx into zones */
 	uint32_t mask;
-	uint64_t labels[2];     /* bit l: some apex has l labels (0..127) */
+	uint64_t labels[2]; /* bit l: some apex has l labels (0..127) */
 };
 
 st_zoneset_t *st_zoneset_new(void)
@@ -55,8 +55,7 @@ static int reindex(st_zoneset_t *set)
 	return 0;
 }
 
-static const st_zone_t *probe(const st_zoneset_t *set, const uint8_t *name, size_t len,
-			      size_t *pos)
+static const st_zone_t *probe(const st_zoneset_t *set, const uint8_t *name, size_t len, size_t *pos)
 {
 	if (!set->slots)
 		return NULL;

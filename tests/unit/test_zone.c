@@ -91,6 +91,7 @@ static void test_apex(void **state)
 	assert_string_equal(st_zone_name(z), "example.test.");
 	assert_non_null(strstr(st_zone_file(z), "example.test.zone"));
 	assert_true(st_zone_loaded_at(z) > 0);
+	assert_true(st_zone_load_ns(z) > 0);
 	uint8_t len;
 	const uint8_t *apex = st_zone_apex(z, &len);
 	assert_int_equal(len, 14);
@@ -272,55 +273,56 @@ static const struct {
 	int code;
 	const char *text;
 } bad_zones[] = {
-	{"bad-a.zone", ST_EZONE,
-	 "%s/bad-a.zone:5: bad record 'www IN A 192.0.2': syntax error, could not parse the RR's rdata"},
-	{"bad-type.zone", ST_EZONE,
-	 "%s/bad-type.zone:5: bad record 'www IN BOGUS 192.0.2.2': syntax error, could not parse "
-	 "the RR's rdata"},
-	{"class-ch.zone", ST_EZONE, "%s/class-ch.zone:5: class CH, only IN is served"},
-	{"close-paren.zone", ST_EZONE, "%s/close-paren.zone:5: ')' without a matching '('"},
-	{"cname-after.zone", ST_EZONE,
-	 "%s/cname-after.zone:6: www.bad.test. CNAME conflicts with the A at "
-	 "%s/cname-after.zone:5 (a CNAME must be alone at its name)"},
-	{"cname-other.zone", ST_EZONE,
-	 "%s/cname-other.zone:7: www.bad.test. A conflicts with the CNAME at "
-	 "%s/cname-other.zone:5 (a CNAME must be alone at its name)"},
-	{"generate.zone", ST_EZONE, "%s/generate.zone:5: $GENERATE is not supported"},
-	{"include-bad.zone", ST_EZONE,
-	 "%s/include-bad.inc:3: bad record 'bad IN AAAA 192.0.2.8': syntax error, could not "
-	 "parse the RR's rdata"},
-	{"include-loop.zone", ST_EZONE,
-	 "%s/include-loop.zone:5: $INCLUDE nested more than 8 deep (a loop?)"},
-	{"include-missing.zone", ST_EIO,
-	 "%s/include-missing.zone:5: cannot open $INCLUDE file %s/missing.inc: No such file or "
-	 "directory"},
-	{"meta-type.zone", ST_EZONE, "%s/meta-type.zone:5: type 41 cannot appear in a zone file"},
-	{"no-ns.zone", ST_EZONE,
-	 "%s/no-ns.zone:2: no NS records at the zone apex bad.test. (the SOA is here)"},
-	{"no-soa.zone", ST_EZONE, "%s/no-soa.zone:1: no SOA record at the zone apex bad.test."},
-	{"nul-byte.zone", ST_EZONE, "%s/nul-byte.zone:6: NUL byte in the file"},
-	{"open-paren.zone", ST_EZONE,
-	 "%s/open-paren.zone:5: '(' without a matching ')' before the end of the file"},
-	{"open-quote.zone", ST_EZONE, "%s/open-quote.zone:5: unterminated quoted string"},
-	{"origin-args.zone", ST_EZONE, "%s/origin-args.zone:5: $ORIGIN takes exactly one domain name"},
-	{"out-of-zone.zone", ST_EZONE,
-	 "%s/out-of-zone.zone:5: www.example.org. is outside the zone bad.test."},
-	{"soa-not-apex.zone", ST_EZONE,
-	 "%s/soa-not-apex.zone:5: SOA record for sub.bad.test., which is not the zone apex "
-	 "bad.test."},
-	{"ttl-directive.zone", ST_EZONE, "%s/ttl-directive.zone:5: bad $TTL value 'soon'"},
-	{"ttl-range.zone", ST_EZONE,
-	 "%s/ttl-range.zone:5: TTL 2147483648 is out of range (at most 2147483647)"},
-	{"two-cname.zone", ST_EZONE,
-	 "%s/two-cname.zone:6: more than one CNAME record at www.bad.test. (first at "
-	 "%s/two-cname.zone:5)"},
-	{"two-soa.zone", ST_EZONE,
-	 "%s/two-soa.zone:5: more than one SOA record at bad.test. (first at %s/two-soa.zone:2)"},
-	{"unknown-directive.zone", ST_EZONE, "%s/unknown-directive.zone:5: unknown directive $FOO"},
-	{"unknown-length.zone", ST_EZONE,
-	 "%s/unknown-length.zone:5: bad record 'www IN TYPE65000 \\# 2 abcdef': syntax error, "
-	 "could not parse the RR's rdata"},
-	{"missing.zone", ST_EIO, "%s/missing.zone: cannot open: No such file or directory"},
+    {"bad-a.zone", ST_EZONE,
+     "%s/bad-a.zone:5: bad record 'www IN A 192.0.2': syntax error, could not parse the RR's "
+     "rdata"},
+    {"bad-type.zone", ST_EZONE,
+     "%s/bad-type.zone:5: bad record 'www IN BOGUS 192.0.2.2': syntax error, could not parse "
+     "the RR's rdata"},
+    {"class-ch.zone", ST_EZONE, "%s/class-ch.zone:5: class CH, only IN is served"},
+    {"close-paren.zone", ST_EZONE, "%s/close-paren.zone:5: ')' without a matching '('"},
+    {"cname-after.zone", ST_EZONE,
+     "%s/cname-after.zone:6: www.bad.test. CNAME conflicts with the A at "
+     "%s/cname-after.zone:5 (a CNAME must be alone at its name)"},
+    {"cname-other.zone", ST_EZONE,
+     "%s/cname-other.zone:7: www.bad.test. A conflicts with the CNAME at "
+     "%s/cname-other.zone:5 (a CNAME must be alone at its name)"},
+    {"generate.zone", ST_EZONE, "%s/generate.zone:5: $GENERATE is not supported"},
+    {"include-bad.zone", ST_EZONE,
+     "%s/include-bad.inc:3: bad record 'bad IN AAAA 192.0.2.8': syntax error, could not "
+     "parse the RR's rdata"},
+    {"include-loop.zone", ST_EZONE,
+     "%s/include-loop.zone:5: $INCLUDE nested more than 8 deep (a loop?)"},
+    {"include-missing.zone", ST_EIO,
+     "%s/include-missing.zone:5: cannot open $INCLUDE file %s/missing.inc: No such file or "
+     "directory"},
+    {"meta-type.zone", ST_EZONE, "%s/meta-type.zone:5: type 41 cannot appear in a zone file"},
+    {"no-ns.zone", ST_EZONE,
+     "%s/no-ns.zone:2: no NS records at the zone apex bad.test. (the SOA is here)"},
+    {"no-soa.zone", ST_EZONE, "%s/no-soa.zone:1: no SOA record at the zone apex bad.test."},
+    {"nul-byte.zone", ST_EZONE, "%s/nul-byte.zone:6: NUL byte in the file"},
+    {"open-paren.zone", ST_EZONE,
+     "%s/open-paren.zone:5: '(' without a matching ')' before the end of the file"},
+    {"open-quote.zone", ST_EZONE, "%s/open-quote.zone:5: unterminated quoted string"},
+    {"origin-args.zone", ST_EZONE, "%s/origin-args.zone:5: $ORIGIN takes exactly one domain name"},
+    {"out-of-zone.zone", ST_EZONE,
+     "%s/out-of-zone.zone:5: www.example.org. is outside the zone bad.test."},
+    {"soa-not-apex.zone", ST_EZONE,
+     "%s/soa-not-apex.zone:5: SOA record for sub.bad.test., which is not the zone apex "
+     "bad.test."},
+    {"ttl-directive.zone", ST_EZONE, "%s/ttl-directive.zone:5: bad $TTL value 'soon'"},
+    {"ttl-range.zone", ST_EZONE,
+     "%s/ttl-range.zone:5: TTL 2147483648 is out of range (at most 2147483647)"},
+    {"two-cname.zone", ST_EZONE,
+     "%s/two-cname.zone:6: more than one CNAME record at www.bad.test. (first at "
+     "%s/two-cname.zone:5)"},
+    {"two-soa.zone", ST_EZONE,
+     "%s/two-soa.zone:5: more than one SOA record at bad.test. (first at %s/two-soa.zone:2)"},
+    {"unknown-directive.zone", ST_EZONE, "%s/unknown-directive.zone:5: unknown directive $FOO"},
+    {"unknown-length.zone", ST_EZONE,
+     "%s/unknown-length.zone:5: bad record 'www IN TYPE65000 \\# 2 abcdef': syntax error, "
+     "could not parse the RR's rdata"},
+    {"missing.zone", ST_EIO, "%s/missing.zone: cannot open: No such file or directory"},
 };
 
 static void test_bad_zones(void **state)
@@ -426,26 +428,27 @@ static void test_dyn_errors(void **state)
 		uint16_t type;
 		const char *text; /* %s: the zone file */
 	} cases[] = {
-		{"web.example.test.", 1,
-		 "steerd.yaml:7: dynamic A at web.example.test. clashes with the static A at %s:15"},
-		{"ns1.example.test.", 5,
-		 "steerd.yaml:7: dynamic CNAME at ns1.example.test. clashes with the static A at "
-		 "%s:11"},
-		{"www.example.test.", 28,
-		 "steerd.yaml:7: dynamic AAAA at www.example.test. clashes with the static CNAME at "
-		 "%s:14"},
-		{"example.test.", 5,
-		 "steerd.yaml:7: dynamic CNAME at example.test. clashes with the static A at %s:10"},
-		{"www.example.org.", 1, "steerd.yaml:7: www.example.org. is outside the zone example.test."},
-		{"ns.sub.example.test.", 28,
-		 "steerd.yaml:7: dynamic AAAA at ns.sub.example.test. is at or below the delegation "
-		 "to sub.example.test. (%s:21)"},
-		{"sub.example.test.", 1,
-		 "steerd.yaml:7: dynamic A at sub.example.test. is at or below the delegation to "
-		 "sub.example.test. (%s:21)"},
-		{"api.example.test.", 16,
-		 "steerd.yaml:7: dynamic TXT at api.example.test.: only A, AAAA and CNAME can be "
-		 "dynamic"},
+	    {"web.example.test.", 1,
+	     "steerd.yaml:7: dynamic A at web.example.test. clashes with the static A at %s:15"},
+	    {"ns1.example.test.", 5,
+	     "steerd.yaml:7: dynamic CNAME at ns1.example.test. clashes with the static A at "
+	     "%s:11"},
+	    {"www.example.test.", 28,
+	     "steerd.yaml:7: dynamic AAAA at www.example.test. clashes with the static CNAME at "
+	     "%s:14"},
+	    {"example.test.", 5,
+	     "steerd.yaml:7: dynamic CNAME at example.test. clashes with the static A at %s:10"},
+	    {"www.example.org.", 1,
+	     "steerd.yaml:7: www.example.org. is outside the zone example.test."},
+	    {"ns.sub.example.test.", 28,
+	     "steerd.yaml:7: dynamic AAAA at ns.sub.example.test. is at or below the delegation "
+	     "to sub.example.test. (%s:21)"},
+	    {"sub.example.test.", 1,
+	     "steerd.yaml:7: dynamic A at sub.example.test. is at or below the delegation to "
+	     "sub.example.test. (%s:21)"},
+	    {"api.example.test.", 16,
+	     "steerd.yaml:7: dynamic TXT at api.example.test.: only A, AAAA and CNAME can be "
+	     "dynamic"},
 	};
 	char path[8192];
 	snprintf(path, sizeof(path), "%s/example.test.zone", good_dir);
@@ -527,7 +530,7 @@ static void test_zoneset(void **state)
 	st_zoneset_t *next = st_zoneset_new();
 	for (size_t i = 0; i < st_zoneset_count(set); i++)
 		assert_int_equal(
-			st_zoneset_add(next, st_zone_ref((st_zone_t *)st_zoneset_get(set, i))), 0);
+		    st_zoneset_add(next, st_zone_ref((st_zone_t *)st_zoneset_get(set, i))), 0);
 	assert_null(st_zoneset_get(set, 2));
 	assert_int_equal(st_zoneset_add(next, taken), 0);
 	st_zoneset_free(set);
@@ -582,20 +585,19 @@ int main(void)
 	snprintf(bad_dir, sizeof(bad_dir), "%s/tests/data/zones-bad", top);
 	st_log_init("test_zone", ST_LOG_ERR, false);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_apex, setup_example, teardown_zone),
-		cmocka_unit_test_setup_teardown(test_wire, setup_example, teardown_zone),
-		cmocka_unit_test_setup_teardown(test_unknown_types, setup_example, teardown_zone),
-		cmocka_unit_test_setup_teardown(test_ents_and_wildcards, setup_example,
-						teardown_zone),
-		cmocka_unit_test_setup_teardown(test_delegation, setup_example, teardown_zone),
-		cmocka_unit_test_setup_teardown(test_directives, setup_example, teardown_zone),
-		cmocka_unit_test(test_bad_zones),
-		cmocka_unit_test(test_bad_origin),
-		cmocka_unit_test(test_dyn_graft),
-		cmocka_unit_test(test_dyn_errors),
-		cmocka_unit_test(test_zoneset),
-		cmocka_unit_test(test_empty_rdata),
-		cmocka_unit_test(test_root_zone),
+	    cmocka_unit_test_setup_teardown(test_apex, setup_example, teardown_zone),
+	    cmocka_unit_test_setup_teardown(test_wire, setup_example, teardown_zone),
+	    cmocka_unit_test_setup_teardown(test_unknown_types, setup_example, teardown_zone),
+	    cmocka_unit_test_setup_teardown(test_ents_and_wildcards, setup_example, teardown_zone),
+	    cmocka_unit_test_setup_teardown(test_delegation, setup_example, teardown_zone),
+	    cmocka_unit_test_setup_teardown(test_directives, setup_example, teardown_zone),
+	    cmocka_unit_test(test_bad_zones),
+	    cmocka_unit_test(test_bad_origin),
+	    cmocka_unit_test(test_dyn_graft),
+	    cmocka_unit_test(test_dyn_errors),
+	    cmocka_unit_test(test_zoneset),
+	    cmocka_unit_test(test_empty_rdata),
+	    cmocka_unit_test(test_root_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,12 +44,44 @@ static void spill(const char *path, const char *data, size_t len)
 }
 
 static const char *const tokens[] = {
-	"(", ")", "\"", ";", "\\", "\\#", "\n", "\t", " ", "@", "*", ".", "..", "$ORIGIN ",
-	"$TTL ", "$INCLUDE ", "$INCLUDE inc/extra.inc sub\n", "$ORIGIN .\n", "$TTL 0\n",
-	" CNAME x\n", " NS ns.x\n", " DNAME y\n", " SOA a b 1 2 3 4 5\n", " TYPE65535 \\# 0\n",
-	" IN 0 A 1.2.3.4\n", "4294967295", "2147483647", "\\000", "\\.", "x.sub ",
-	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	" A \\# 4 01020304\n", " TXT \"", "\r\n", "CH", "CLASS1 ", "*.x ", " DS 1 8 2 ab\n",
+    "(",
+    ")",
+    "\"",
+    ";",
+    "\\",
+    "\\#",
+    "\n",
+    "\t",
+    " ",
+    "@",
+    "*",
+    ".",
+    "..",
+    "$ORIGIN ",
+    "$TTL ",
+    "$INCLUDE ",
+    "$INCLUDE inc/extra.inc sub\n",
+    "$ORIGIN .\n",
+    "$TTL 0\n",
+    " CNAME x\n",
+    " NS ns.x\n",
+    " DNAME y\n",
+    " SOA a b 1 2 3 4 5\n",
+    " TYPE65535 \\# 0\n",
+    " IN 0 A 1.2.3.4\n",
+    "4294967295",
+    "2147483647",
+    "\\000",
+    "\\.",
+    "x.sub ",
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    " A \\# 4 01020304\n",
+    " TXT \"",
+    "\r\n",
+    "CH",
+    "CLASS1 ",
+    "*.x ",
+    " DS 1 8 2 ab\n",
 };
 
 /* Apply 1 or 2 random edits to `src` into `dst` (capacity cap). */
@@ -85,7 +117,8 @@ static size_t mutate(const char *src, size_t len, char *dst, size_t cap, uint64_
 			break;
 		}
 		default: { /* insert a token */
-			const char *t = tokens[st_rand_below(rng, sizeof(tokens) / sizeof(tokens[0]))];
+			const char *t =
+			    tokens[st_rand_below(rng, sizeof(tokens) / sizeof(tokens[0]))];
 			size_t n = strlen(t);
 			if (len + n > cap)
 				break;
@@ -126,8 +159,8 @@ static void check_snapshot(const st_zone_t *z)
 			assert_false(n->name[k] >= 'A' && n->name[k] <= 'Z');
 		if (i > 0) {
 			/* the parent exists: no gaps between a name and the apex */
-			const st_node_t *p =
-				st_zone_find(z, n->name + n->name[0] + 1, n->name_len - n->name[0] - 1u);
+			const st_node_t *p = st_zone_find(z, n->name + n->name[0] + 1,
+							  n->name_len - n->name[0] - 1u);
 			assert_non_null(p);
 			if (p->flags & ST_NODE_GLUE)
 				assert_true(n->flags & ST_NODE_GLUE);
@@ -254,7 +287,7 @@ int main(void)
 	snprintf(good_dir, sizeof(good_dir), "%s/tests/data/zones-good", top);
 	st_log_init("test_zone_robust", ST_LOG_ERR, false);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mutations),
+	    cmocka_unit_test(test_mutations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
