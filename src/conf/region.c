@@ -107,20 +107,21 @@ static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const s
 	if (e->check == ST_CONF_NONE)
 		return 0;
 	const st_conf_check_t *c = &conf->checks[e->check];
-	if (c->type == ST_CHECK_EXEC || c->port != 0)
+	if (c->type == ST_CHECK_EXEC)
 		return 0;
+	if (!e->has_v4 && !e->has_v6 && !e->check_target)
+		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
+				    "check '%s' (%s) needs an address to probe, and the endpoint has "
+				    "only a cname: give 'check_target: ADDR:PORT'",
+				    c->name, st_check_type_name(c->type));
 	st_sockaddr_t sa;
-	if (e->check_target && st_sockaddr_parse(e->check_target, 0, &sa) == 0 &&
-	    st_sockaddr_port(&sa) != 0)
-		return 0;
-	if (c->type == ST_CHECK_TCP)
+	bool target_port = e->check_target && st_sockaddr_parse(e->check_target, 0, &sa) == 0 &&
+			   st_sockaddr_port(&sa) != 0;
+	if (c->type == ST_CHECK_TCP && c->port == 0 && !target_port)
 		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
 				    "tcp check '%s' has no port: set 'port' in the check or give "
 				    "'check_target: ADDR:PORT'",
 				    c->name);
-	if (!e->has_v4 && !e->has_v6 && !e->check_target)
-		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
-				    "the endpoint has no address to probe: give 'check_target'");
 	return 0;
 }
 

@@ -525,6 +525,10 @@ static const struct {
 	  "192.0.2.1, check: t } }\n",
 	  "t.yaml:5:50: regions.r.endpoints.e.check: tcp check 't' has no port: set 'port' in "
 	  "the check or give 'check_target: ADDR:PORT'" },
+	{ "checks:\n  w: { type: http, port: 80 }\nregions:\n  r:\n    endpoints: { e: { cname: "
+	  "a.example.net, check: w } }\n",
+	  "t.yaml:5:52: regions.r.endpoints.e.check: check 'w' (http) needs an address to probe, "
+	  "and the endpoint has only a cname: give 'check_target: ADDR:PORT'" },
 	{ "regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check_target: "
 	  "\"127.0.0.1:1\" } }\n",
 	  "t.yaml:3:43: regions.r.endpoints.e: 'check_target' needs a 'check' to say how to probe "
