@@ -27,8 +27,19 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	if (r == ST_CONF_NONE)
 		return st_diag_set(diag, ST_ENOENT, "no region named '%s' in the config", argv[1]);
 	uint32_t pct;
+	if (strcmp(argv[2], "clear") == 0 && argc == 3) {
+		uint32_t was = view->route ? st_route_get_dial(view->route, r) : conf->regions[r].dial;
+		st_ctl_state_clear_dial(ctl->state, argv[1]);
+		st_ctl_apply(ctl, conf, view);
+		st_ctl_ramps_changed(ctl);
+		if (st_ctl_save(ctl, diag) < 0)
+			return ST_EIO;
+		st_buf_printf(out, "dial %s %u%% from the config (was %u%%)\n", argv[1],
+			      conf->regions[r].dial, was);
+		return 0;
+	}
 	if (parse_pct(argv[2], &pct) < 0)
-		return st_diag_set(diag, ST_EINVAL, "dial '%s': expected a percentage 0-100",
+		return st_diag_set(diag, ST_EINVAL, "dial '%s': expected a percentage 0-100 or clear",
 				   argv[2]);
 	uint64_t over = 0;
 	if (argc == 5 && strcmp(argv[3], "--over") == 0) {
@@ -80,7 +91,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 
 const st_ctl_cmd_t st_cmd_dial = {
 	.name = "dial",
-	.usage = "REGION PCT [--over DURATION]",
+	.usage = "REGION PCT [--over DURATION] | REGION clear",
 	.help = "set a region's traffic dial at once or as a ramp",
 	.min_args = 2,
 	.max_args = 4,

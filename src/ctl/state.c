@@ -175,6 +175,15 @@ int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
 	return 0;
 }
 
+void st_ctl_state_clear_dial(st_ctl_state_t *st, const char *name)
+{
+	st_state_dial_t *d = st_ctl_state_dial(st, name);
+	if (!d)
+		return;
+	free(d->name);
+	*d = st->dials[--st->n_dials];
+}
+
 static bool valid_name(const char *s)
 {
 	if (!*s || strlen(s) > 255)

@@ -49,6 +49,8 @@ bool st_ctl_state_region_drained(const st_ctl_state_t *st, const char *name);
 int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
 			  const st_ramp_t *ramp);
 st_state_dial_t *st_ctl_state_dial(const st_ctl_state_t *st, const char *name);
+/* Forget the dial of a region (the config's value applies again). */
+void st_ctl_state_clear_dial(st_ctl_state_t *st, const char *name);
 
 /* Read a state file. A missing file is an empty state (0). A malformed one
  * returns ST_EPARSE with "file:line: what is wrong" and leaves st empty. */

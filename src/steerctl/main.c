@@ -31,6 +31,7 @@ static const struct {
 	{ "undrain ENDPOINT|REGION|all", "end a drain" },
 	{ "force ENDPOINT up|down|clear", "override the checker's state of an endpoint" },
 	{ "dial REGION PCT [--over DURATION]", "set a region's traffic dial, at once or as a ramp" },
+	{ "dial REGION clear", "forget the dial set here: the config's dial applies" },
 	{ "explain NAME TYPE [--client ADDR]", "which policy, region and endpoints an answer gets, and why" },
 	{ "checkconf", "validate the config file and zones without applying them" },
 };

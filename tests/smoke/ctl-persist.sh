@@ -71,6 +71,10 @@ st_expect "state after abort" "dial us-east-2 10" "$(grep '^dial us-east-2' run/
 ctl dial us-east-2 50 --over 5s
 st_expect_match "no ramp on an unhealthy region" 'region us-east-2 is unhealthy' "$CTL_OUT"
 
+ctl dial us-east-2 clear
+st_expect "dial clear" "0 dial us-east-2 100% from the config (was 10%)" "$CTL_RC $CTL_OUT"
+st_expect "dial cleared from the state file" "" "$(grep '^dial us-east-2' run/steerd.state)"
+
 # A corrupt state file is moved aside; steerd starts clean.
 st_stop "$ST_STEERD_PID"
 printf 'steerd-state 1\nendpoint use1-a sideways\n' >run/steerd.state

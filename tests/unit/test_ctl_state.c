@@ -79,6 +79,10 @@ static void test_set_and_clear(void **state)
 	assert_int_equal(st_ctl_state_set_dial(st, "us-east-1", 30, NULL), 0);
 	assert_false(st_ctl_state_dial(st, "us-east-1")->ramping);
 	assert_int_equal(st->n_dials, 1);
+	st_ctl_state_clear_dial(st, "us-east-1");
+	st_ctl_state_clear_dial(st, "us-east-1");
+	assert_null(st_ctl_state_dial(st, "us-east-1"));
+	assert_int_equal(st->n_dials, 0);
 	st_ctl_state_free(st);
 	st_ctl_state_free(NULL);
 }
