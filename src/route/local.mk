@@ -21,3 +21,9 @@ tests_unit_test_route_geo_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_route_geo_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 	tests/data/geo/test-city4.mmdb tests/data/geo/test-country.mmdb
+
+# dig smoke tests: every policy with EDNS client subnets, health changes
+# through steercheck and steerctl, dials.
+TESTS += tests/smoke/route-policies.sh
+EXTRA_DIST += tests/smoke/route-policies.sh tests/smoke/route-common.sh
+tests/smoke/route-policies.log: tests/data/geo/test-city.mmdb

@@ -61,16 +61,20 @@ static inline bool ep_ok(const ctx_t *c, uint32_t e)
 	return st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
 }
 
+/* Region health counts endpoints of every family: the policy picks a region
+ * the same way for A and AAAA (a dual-stack client must not be sent to one
+ * region over IPv4 and another over IPv6); a region that lacks the asked
+ * family then answers NODATA. */
 bool st_rt_region_healthy(const st_route_t *rt, const st_rt_region_t *rg, uint16_t type,
 			  const struct st_health *h)
 {
+	(void)rt;
+	(void)type;
 	uint32_t up = 0;
-	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
-		uint32_t e = rg->endpoints[i];
-		if (st_rt_ep_serves(&rt->endpoints[e], type) && (!h || st_health_up(h, e)))
+	for (uint32_t i = 0; i < rg->n_endpoints; i++)
+		if (!h || st_health_up(h, rg->endpoints[i]))
 			if (++up >= rg->min_healthy)
 				return true;
-	}
 	return false;
 }
 
@@ -79,10 +83,7 @@ static bool region_ok(const ctx_t *c, uint32_t r)
 	const st_rt_region_t *rg = &c->rt->regions[r];
 	if (!c->ignore_health)
 		return st_rt_region_healthy(c->rt, rg, c->rec->type, c->h);
-	for (uint32_t i = 0; i < rg->n_endpoints; i++)
-		if (st_rt_ep_serves(&c->rt->endpoints[rg->endpoints[i]], c->rec->type))
-			return true;
-	return false;
+	return rg->n_endpoints > 0;
 }
 
 /* Uniform in [0, n) for 64-bit n. */
@@ -95,6 +96,8 @@ static void add_endpoint(ctx_t *c, uint32_t e)
 {
 	st_route_result_t *res = c->res;
 	const st_rt_endpoint_t *ep = &c->rt->endpoints[e];
+	if (!st_rt_ep_serves(ep, c->rec->type))
+		return; /* the choice lacks this family: NODATA */
 	if (c->rec->type == 5) {
 		if (res->cname)
 			return;
@@ -239,14 +242,13 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 	uint32_t up = 0, serve = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 		uint32_t e = rg->endpoints[i];
-		if (!st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type))
-			continue;
-		serve++;
+		serve += st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type);
 		if (!c->h || st_health_up(c->h, e))
 			up++;
 	}
-	st_trace_add(c->tr, "%s%s: %u/%u endpoints up (min_healthy %u) -> %s, dial %u\n", prefix,
-		     rg->name, up, serve, rg->min_healthy,
+	st_trace_add(c->tr, "%s%s: %u/%u endpoints up, %u with %s data (min_healthy %u) -> %s, dial %u\n",
+		     prefix, rg->name, up, rg->n_endpoints, serve,
+		     c->rec->type == 1 ? "A" : c->rec->type == 28 ? "AAAA" : "CNAME", rg->min_healthy,
 		     st_rt_region_healthy(c->rt, rg, c->rec->type, c->h) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
@@ -268,7 +270,7 @@ static int pol_simple(ctx_t *c)
 
 static bool weight_item_ok(ctx_t *c, const st_rt_weight_t *w)
 {
-	return w->is_region ? region_ok(c, w->index) : ep_ok(c, w->index);
+	return w->is_region ? region_ok(c, w->index) : ep_up(c, w->index);
 }
 
 static int pol_weighted(ctx_t *c)
@@ -339,17 +341,23 @@ static int pol_multivalue(ctx_t *c)
 {
 	const st_rt_record_t *rec = c->rec;
 	reservoir_t rs = { .max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS };
+	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		trace_region(c, rec->regions[i], "  ");
 		if (!region_ok(c, rec->regions[i]))
 			continue;
 		const st_rt_region_t *rg = &c->rt->regions[rec->regions[i]];
-		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (ep_ok(c, rg->endpoints[j]))
-				reservoir_add(&rs, c->rng, rg->endpoints[j]);
+		for (uint32_t j = 0; j < rg->n_endpoints; j++) {
+			uint32_t e = rg->endpoints[j];
+			if (!ep_up(c, e))
+				continue;
+			any_up = true;
+			if (st_rt_ep_serves(&c->rt->endpoints[e], rec->type))
+				reservoir_add(&rs, c->rng, e);
+		}
 	}
 	if (rs.n == 0)
-		return NONE_HEALTHY;
+		return any_up ? NO_MATCH : NONE_HEALTHY;
 	TR(c, "multivalue: %u of %u usable endpoints, random order\n", rs.n, rs.seen);
 	reservoir_emit(c, &rs);
 	return PICKED;

@@ -331,14 +331,14 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 	case ST_POLICY_CIDR:
 		break;
 	}
+	/* `type: [A, AAAA]` over IPv4-only regions is legitimate: AAAA
+	 * answers NODATA. Worth a word, not an error. */
 	if (!record_can_serve(rt, rec))
-		return st_diag_set(diag, ST_ECONF,
-				   "%s: %s: no endpoint of its regions has %s (type %s)", rec->source,
-				   cr->owner,
-				   rec->type == 1	 ? "an IPv4 address"
-				   : rec->type == 28 ? "an IPv6 address"
-						     : "a cname:",
-				   type_name(rec->type));
+		st_log_warn("%s: %s %s, no endpoint of its regions has %s: it answers NODATA",
+			    rec->source, cr->owner, type_name(rec->type),
+			    rec->type == 1    ? "an IPv4 address"
+			    : rec->type == 28 ? "an IPv6 address"
+					      : "a cname:");
 	if (policy_uses_location(cr->policy))
 		rt->needs_geo = true;
 	return 0;
