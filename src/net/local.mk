@@ -4,3 +4,9 @@ src_libsteer_a_SOURCES += \
 	src/net/sock.c src/net/sock.h \
 	src/net/udp.c src/net/udp.h \
 	src/net/tcp.c src/net/tcp.h
+
+check_PROGRAMS += tests/unit/test_net
+TESTS += tests/unit/test_net
+tests_unit_test_net_SOURCES = tests/unit/test_net.c
+tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_net_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -6,6 +6,7 @@
 #include "route/route.h"
 #include "zone/zone.h"
 #include "common/log.h"
+#include "common/time.h"
 
 #include <ctype.h>
 #include <ldns/ldns.h>
@@ -183,9 +184,14 @@ static const st_zone_src_t *old_src(const st_view_box_t *old, const char *name)
 	return NULL;
 }
 
+/* A file modified this close to the moment it was read may change again
+ * within the same timestamp tick: such a zone is always read again. */
+#define RACY_NS 1000000000LL
+
 static void src_stat(st_zone_src_t *src)
 {
 	struct stat st;
+	src->stat_at_ns = (int64_t)st_real_ns();
 	src->has_stat = stat(src->file, &st) == 0;
 	if (!src->has_stat)
 		return;
@@ -195,10 +201,14 @@ static void src_stat(st_zone_src_t *src)
 	src->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
+/* Same file, same size and modification time as when `a` was loaded, and
+ * not modified right before that load. Only the master file is compared: a
+ * changed $INCLUDE file needs a reload of the zone by name. */
 static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
 {
 	return a->has_stat && b->has_stat && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime_ns == b->mtime_ns;
+	       a->size == b->size && a->mtime_ns == b->mtime_ns &&
+	       a->mtime_ns < a->stat_at_ns - RACY_NS;
 }
 
 typedef enum {

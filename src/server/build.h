@@ -33,6 +33,7 @@ typedef struct st_zone_src {
 	ino_t ino;
 	off_t size;
 	int64_t mtime_ns;
+	int64_t stat_at_ns; /* st_real_ns() when the stat was taken */
 } st_zone_src_t;
 
 /* A view plus what built it. `view` is first: the published pointer is the box. */
