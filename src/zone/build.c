@@ -362,8 +362,7 @@ static int check_static(zb_t *zb)
 		if (!n->nrec)
 			continue;
 		const zb_rec_t *soa = node_rec(zb, n, T_SOA);
-		bool cname = node_rec(zb, n, T_CNAME);
-		if (!soa && !cname)
+		if (!soa && !node_rec(zb, n, T_CNAME) && !node_rec(zb, n, T_DNAME))
 			continue;
 		st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
 		if (soa && i != 0)
@@ -371,8 +370,9 @@ static int check_static(zb_t *zb)
 			    zb->diag, ST_EZONE,
 			    "%s:%u: SOA record for %s, which is not the zone apex %s",
 			    REC_LOC(zb, soa), nb, zb->origin);
-		static const uint16_t single[] = {T_SOA, T_CNAME};
-		for (size_t k = 0; k < 2; k++) {
+		static const uint16_t single[] = {T_SOA, T_CNAME, T_DNAME};
+		static const char *const single_name[] = {"SOA", "CNAME", "DNAME"};
+		for (size_t k = 0; k < 3; k++) {
 			const zb_rec_t *first = node_rec(zb, n, single[k]), *second = NULL;
 			for (const zb_rec_t *r = first ? first + 1 : NULL;
 			     r && !second && r < zb->recs + n->first + n->nrec &&
@@ -384,8 +384,7 @@ static int check_static(zb_t *zb)
 				return st_diag_set(
 				    zb->diag, ST_EZONE,
 				    "%s:%u: more than one %s record at %s (first at %s:%u)",
-				    REC_LOC(zb, second), k ? "CNAME" : "SOA", nb,
-				    REC_LOC(zb, first));
+				    REC_LOC(zb, second), single_name[k], nb, REC_LOC(zb, first));
 		}
 		const zb_rec_t *cn = node_rec(zb, n, T_CNAME);
 		const zb_rec_t *other = cn ? node_other(zb, n, T_CNAME) : NULL;
@@ -537,8 +536,13 @@ static int mark_cuts(zb_t *zb)
 {
 	uint32_t count[129] = {0};
 	uint32_t *order = malloc(sizeof(uint32_t) * zb->n_nodes);
-	if (!order)
+	/* dname[i]: the nearest node at or above i that owns a DNAME */
+	uint32_t *dname = malloc(sizeof(uint32_t) * zb->n_nodes);
+	if (!order || !dname) {
+		free(order);
+		free(dname);
 		return ST_ENOMEM;
+	}
 	for (size_t i = 0; i < zb->n_nodes; i++)
 		count[zb->nodes[i].labels + 1]++;
 	for (size_t l = 1; l < 129; l++)
@@ -551,23 +555,22 @@ static int mark_cuts(zb_t *zb)
 		uint32_t i = order[k];
 		zb_node_t *n = &zb->nodes[i];
 		const uint8_t *name = zb->names + n->name_off;
+		uint32_t up = i == 0 ? ZB_NONE : dname[n->parent];
 		if (i == 0) {
 			n->flags |= ST_NODE_APEX;
-			continue;
+		} else {
+			const zb_node_t *p = &zb->nodes[n->parent];
+			if (name[0] == 1 && name[1] == '*') {
+				n->flags |= ST_NODE_WILDCARD;
+				zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
+			}
+			bool below = p->flags & ST_NODE_GLUE;
+			if (!below && node_rec(zb, n, T_NS))
+				n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
+			else if (below)
+				n->flags |= ST_NODE_GLUE;
 		}
-		const zb_node_t *p = &zb->nodes[n->parent];
-		if (name[0] == 1 && name[1] == '*') {
-			n->flags |= ST_NODE_WILDCARD;
-			zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
-		}
-		bool below = p->flags & ST_NODE_GLUE;
-		if (!below && node_rec(zb, n, T_NS))
-			n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
-		else if (below)
-			n->flags |= ST_NODE_GLUE;
-		if (!(n->flags & ST_NODE_GLUE))
-			continue;
-		if (n->ndyn) {
+		if ((n->flags & ST_NODE_GLUE) && n->ndyn) {
 			uint32_t cut = i;
 			while (!(zb->nodes[cut].flags & ST_NODE_DELEG))
 				cut = zb->nodes[cut].parent;
@@ -587,7 +590,8 @@ static int mark_cuts(zb_t *zb)
 		 * them it is not even kept: only addresses (glue) and, at the cut,
 		 * NS, DS and DNSSEC records stay. */
 		bool cut = n->flags & ST_NODE_DELEG;
-		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
+		for (uint32_t r = n->first; (n->flags & ST_NODE_GLUE) && r < n->first + n->nrec;
+		     r++) {
 			zb_rec_t *rec = &zb->recs[r];
 			uint16_t t = rec->type;
 			if ((rec->flags & ZB_DROP) || t == T_A || t == T_AAAA ||
@@ -599,8 +603,42 @@ static int mark_cuts(zb_t *zb)
 				REC_LOC(zb, rec), nb, type_str(t, tb, sizeof(tb)),
 				cut ? "at" : "below");
 		}
+		/* RFC 6672: no data below a DNAME (NSD refuses such zones too). */
+		if (up != ZB_NONE) {
+			const zb_node_t *d = &zb->nodes[up];
+			const zb_rec_t *live = n->nrec ? node_other(zb, n, 0) : NULL;
+			if (!live)
+				live = node_rec(zb, n, T_RRSIG) ? node_rec(zb, n, T_RRSIG)
+								: node_rec(zb, n, T_NSEC);
+			if (live || n->ndyn) {
+				st_zname_str(name, n->name_len, nb, sizeof(nb));
+				st_zname_str(zb->names + d->name_off, d->name_len, cb, sizeof(cb));
+				const zb_rec_t *dr = node_rec(zb, d, T_DNAME);
+				if (live)
+					rc = st_diag_set(
+					    zb->diag, ST_EZONE,
+					    "%s:%u: %s %s is below the DNAME at %s (%s:%u); "
+					    "a DNAME must have no data below it",
+					    REC_LOC(zb, live), nb,
+					    type_str(live->type, tb, sizeof(tb)), cb,
+					    REC_LOC(zb, dr));
+				else
+					rc = st_diag_set(
+					    zb->diag, ST_EZONE,
+					    "%s: dynamic %s at %s is below the DNAME at %s (%s:%u)",
+					    zb->dyn[zb->dyn_order[n->dyn_first]].source
+						? zb->dyn[zb->dyn_order[n->dyn_first]].source
+						: "dynamic record",
+					    type_str(zb->dyn[zb->dyn_order[n->dyn_first]].type, tb,
+						     sizeof(tb)),
+					    nb, cb, REC_LOC(zb, dr));
+				break;
+			}
+		}
+		dname[i] = node_rec(zb, n, T_DNAME) ? i : up;
 	}
 	free(order);
+	free(dname);
 	return rc;
 }
 

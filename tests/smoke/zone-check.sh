@@ -13,7 +13,7 @@ run() { out=$("$@" 2>&1); rc=$?; }
 
 run "$steerd" --check --zone "example.test:$good/example.test.zone"
 st_expect "good zone: exit 0" 0 "$rc"
-st_expect_match "good zone: 33 records" 'ok, 1 zone, 33 records' "$out"
+st_expect_match "good zone: 34 records" 'ok, 1 zone, 34 records' "$out"
 st_expect_match "good zone: TTL warning" \
     'warning: zone example\.test\., .*example\.test\.zone:18: TTL 60 of web\.example\.test\. A differs from 300 at .*example\.test\.zone:15, using 60' "$out"
 st_expect_match "good zone: occluded data warning" \
@@ -57,6 +57,8 @@ two-cname.zone|two-cname.zone:6: more than one CNAME record at www.bad.test. (fi
 two-soa.zone|two-soa.zone:5: more than one SOA record at bad.test. (first at two-soa.zone:2)
 unknown-directive.zone|unknown-directive.zone:5: unknown directive $FOO
 unknown-length.zone|unknown-length.zone:5: bad record 'www IN TYPE65000 \# 2 abcdef'
+dname-below.zone|dname-below.zone:6: www.alias.bad.test. A is below the DNAME at alias.bad.test. (dname-below.zone:5)
+two-dname.zone|two-dname.zone:6: more than one DNAME record at alias.bad.test. (first at two-dname.zone:5)
 missing.zone|missing.zone: cannot open: No such file or directory
 EOF2
 st_done
