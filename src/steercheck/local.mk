@@ -3,5 +3,6 @@ sbin_PROGRAMS += steercheck
 steercheck_SOURCES = src/steercheck/main.c
 steercheck_LDADD = $(STEER_LIBS)
 
-TESTS += tests/smoke/health-probes.sh
-EXTRA_DIST += tests/smoke/health-probes.sh tests/data/health/backend.py
+TESTS += tests/smoke/health-probes.sh tests/smoke/health-e2e.sh
+EXTRA_DIST += tests/smoke/health-probes.sh tests/smoke/health-e2e.sh \
+	tests/data/health/backend.py tests/data/health/propagation.py
