@@ -92,7 +92,8 @@ static inline size_t ecs(uint8_t *o, uint16_t family, uint8_t source, uint8_t sc
 	o[5] = (uint8_t)family;
 	o[6] = source;
 	o[7] = scope;
-	memcpy(o + 8, addr, alen);
+	if (alen)
+		memcpy(o + 8, addr, alen);
 	return 8 + alen;
 }
 
