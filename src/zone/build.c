@@ -642,6 +642,47 @@ static int mark_cuts(zb_t *zb)
 	return rc;
 }
 
+/* An NS target inside the zone (at or below the apex, or below the cut it
+ * serves) with no address cannot be reached: warn, as NSD and Knot do. */
+static void warn_glue(zb_t *zb)
+{
+	char nb[1024], tb[1024];
+	for (size_t i = 0; i < zb->n_nodes; i++) {
+		const zb_node_t *n = &zb->nodes[i];
+		if (!(n->flags & (ST_NODE_APEX | ST_NODE_DELEG)))
+			continue;
+		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
+			const zb_rec_t *rec = &zb->recs[r];
+			if (rec->type != T_NS || (rec->flags & ZB_DROP))
+				continue;
+			const uint8_t *t = zb->rdata + rec->rdata;
+			/* Below a cut only names under that cut need glue. */
+			const uint8_t *scope = i == 0 ? zb->apex : zb->names + n->name_off;
+			size_t scope_len = i == 0 ? zb->apex_len : n->name_len;
+			if (st_zname_suffix(t, rec->rdlen, scope, scope_len) < 0)
+				continue;
+			uint32_t h = st_zhash(t, rec->rdlen);
+			uint32_t ti = lookup(zb, t, rec->rdlen, h);
+			if (ti != ZB_NONE) {
+				const zb_node_t *tn = &zb->nodes[ti];
+				if (node_rec(zb, tn, T_A) || node_rec(zb, tn, T_AAAA))
+					continue;
+				bool dyn_addr = false;
+				for (uint32_t d = 0; d < tn->ndyn; d++)
+					dyn_addr |=
+					    zb->dyn[zb->dyn_order[tn->dyn_first + d]].type !=
+					    T_CNAME;
+				if (dyn_addr)
+					continue;
+			}
+			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+			st_zname_str(t, rec->rdlen, tb, sizeof(tb));
+			zb_warn(zb, "%s:%u: NS %s of %s has no address record in the zone",
+				REC_LOC(zb, rec), tb, nb);
+		}
+	}
+}
+
 static uint16_t target_off(uint16_t type)
 {
 	switch (type) {
@@ -809,6 +850,7 @@ int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *z)
 	zb->n_dyn = n_dyn;
 	if ((rc = link_parents(zb)) || (rc = add_dyn(zb)) || (rc = mark_cuts(zb)))
 		return rc;
+	warn_glue(zb);
 	if (zb->warnings > ZB_MAX_WARNINGS)
 		st_log_warn("zone %s, %u more warnings not shown", zb->origin,
 			    zb->warnings - ZB_MAX_WARNINGS);
