@@ -74,6 +74,13 @@ st_expect "config reload also reloads the changed zone" 4 "$(serial example.test
 # Still answering over TCP after reloads.
 st_expect "tcp after reloads" 4 "$(st_dig +tcp +short example.test SOA | awk '{print $3}')"
 
+# A second server on the same port refuses to start (SO_REUSEPORT would let
+# it share the port silently).
+timeout 10 "$top_builddir/steerd" --listen "127.0.0.1:$ST_PORT" --zone example.test:example.test.zone \
+    >second.log 2>&1
+st_expect "port in use: exit 1" 1 "$?"
+st_expect_match "port in use: address named" "127\.0\.0\.1:$ST_PORT.*in use" "$(cat second.log)"
+
 # SIGTERM: clean exit, code 0, within 5 s.
 kill -TERM "$pid"
 st_wait_exit "$pid" 5
