@@ -27,3 +27,6 @@ EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 TESTS += tests/smoke/route-policies.sh
 EXTRA_DIST += tests/smoke/route-policies.sh tests/smoke/route-common.sh
 tests/smoke/route-policies.log: tests/data/geo/test-city.mmdb
+TESTS += tests/smoke/route-health.sh
+EXTRA_DIST += tests/smoke/route-health.sh
+tests/smoke/route-health.log: tests/data/geo/test-city.mmdb
