@@ -98,7 +98,8 @@ static st_ev_t *ev_new(st_loop_t *loop, int fd, short flags, st_ev_cb_t cb, void
 
 static struct timeval ms_to_tv(uint64_t ms)
 {
-	struct timeval tv = { .tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)((ms % 1000) * 1000) };
+	struct timeval tv = {.tv_sec = (time_t)(ms / 1000),
+			     .tv_usec = (suseconds_t)((ms % 1000) * 1000)};
 	return tv;
 }
 

@@ -52,10 +52,10 @@ int st_sock_listen(const st_sockaddr_t *addr, int type, int *out, st_diag_t *dia
 		int rcvbuf = UDP_RCVBUF;
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 		if (st_sock_is_wildcard(addr)) {
-			int r = family == AF_INET
-					? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))
-					: setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one,
-						     sizeof(one));
+			int r =
+			    family == AF_INET
+				? setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one))
+				: setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof(one));
 			if (r < 0)
 				return sock_fail(fd, addr, "PKTINFO", diag);
 		}

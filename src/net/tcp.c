@@ -35,8 +35,8 @@ typedef struct tcp_conn {
 	struct bufferevent *bev;
 	st_sockaddr_t peer;
 	struct tcp_conn *prev, *next; /* activity order: head = least recently active */
-	bool throttled;               /* reading paused until the output drains */
-	bool closing;                 /* peer closed: close once the answers are sent */
+	bool throttled;		      /* reading paused until the output drains */
+	bool closing;		      /* peer closed: close once the answers are sent */
 } tcp_conn_t;
 
 struct st_tcp {
@@ -219,7 +219,7 @@ static void accept_error_cb(struct evconnlistener *lev, void *arg)
 		    TCP_ACCEPT_PAUSE_MS);
 	for (size_t i = 0; i < tcp->n_listeners; i++)
 		evconnlistener_disable(tcp->listeners[i]);
-	struct timeval tv = { .tv_sec = 0, .tv_usec = TCP_ACCEPT_PAUSE_MS * 1000 };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = TCP_ACCEPT_PAUSE_MS * 1000};
 	event_add(tcp->resume_ev, &tv);
 }
 
@@ -283,7 +283,7 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 			goto fail;
 		/* backlog 0: the socket is already listening. */
 		struct evconnlistener *lev = evconnlistener_new(
-			base, accept_cb, tcp, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+		    base, accept_cb, tcp, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 		if (!lev) {
 			close(fd);
 			ret = ST_ENOMEM;

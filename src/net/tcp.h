@@ -16,8 +16,8 @@ typedef struct st_tcp st_tcp_t;
 
 typedef struct st_tcp_limits {
 	uint64_t idle_timeout_ms; /* close a connection idle this long (0: 10 s) */
-	uint32_t max_clients;     /* open connections; the least recently active
-	                           * one is closed to make room (0: 1024) */
+	uint32_t max_clients;	  /* open connections; the least recently active
+				   * one is closed to make room (0: 1024) */
 } st_tcp_limits_t;
 
 /* Open the listening sockets. `viewp` points at the RCU-protected current view. */

@@ -67,7 +67,7 @@ static size_t reply_cmsg(const udp_thread_t *t, size_t i, udp_cmsg_t *out)
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			struct in_pktinfo reply = { .ipi_ifindex = 0, .ipi_spec_dst = pi.ipi_addr };
+			struct in_pktinfo reply = {.ipi_ifindex = 0, .ipi_spec_dst = pi.ipi_addr};
 			memset(out, 0, sizeof(*out));
 			struct cmsghdr *o = &out->align;
 			o->cmsg_level = IPPROTO_IP;
@@ -112,7 +112,7 @@ static void udp_send(udp_thread_t *t, unsigned n)
 static void udp_prepare(udp_thread_t *t)
 {
 	for (size_t i = 0; i < UDP_BATCH; i++) {
-		t->iov_in[i] = (struct iovec){ .iov_base = t->qbuf[i], .iov_len = UDP_INBUF };
+		t->iov_in[i] = (struct iovec){.iov_base = t->qbuf[i], .iov_len = UDP_INBUF};
 		struct msghdr *mh = &t->in[i].msg_hdr;
 		mh->msg_name = &t->peer[i].u.ss;
 		mh->msg_namelen = sizeof(t->peer[i].u.ss);
@@ -163,8 +163,9 @@ static void *udp_main(void *arg)
 			if (mh->msg_flags & MSG_TRUNC)
 				continue;
 			t->peer[i].len = mh->msg_namelen;
-			size_t len = st_answer(t->ctx, view, t->qbuf[i], t->in[i].msg_len,
-					       &t->peer[i], ST_TRANSPORT_UDP, t->abuf[i], UDP_OUTBUF);
+			size_t len =
+			    st_answer(t->ctx, view, t->qbuf[i], t->in[i].msg_len, &t->peer[i],
+				      ST_TRANSPORT_UDP, t->abuf[i], UDP_OUTBUF);
 			if (len == 0)
 				continue;
 			struct msghdr *oh = &t->out[m].msg_hdr;
@@ -206,7 +207,7 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 		return ST_ENOMEM;
 	}
 
-	struct timeval tv = { .tv_sec = 0, .tv_usec = UDP_RCVTIMEO_MS * 1000 };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = UDP_RCVTIMEO_MS * 1000};
 	int ret = 0;
 	for (size_t a = 0; a < n_listen && ret == 0; a++) {
 		ret = st_sock_udp_unused(&listen[a], diag);
@@ -251,7 +252,8 @@ int st_udp_start(st_udp_t *udp, st_diag_t *diag)
 		udp_thread_t *t = udp->threads[i];
 		int err = pthread_create(&t->tid, NULL, udp_main, t);
 		if (err != 0) {
-			ret = st_diag_set(diag, -err, "udp, cannot start worker (%s)", strerror(err));
+			ret =
+			    st_diag_set(diag, -err, "udp, cannot start worker (%s)", strerror(err));
 			break;
 		}
 		t->started = true;

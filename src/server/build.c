@@ -162,12 +162,12 @@ static int plan_zones(const st_routing_t *rt, zone_plan_t **out, st_diag_t *diag
 		}
 		p->dyn = nd;
 		p->dyn[p->n_dyn++] = (st_zone_dyn_t){
-			.owner = info.owner,
-			.owner_len = info.owner_len,
-			.type = info.type,
-			.ttl = info.ttl,
-			.handle = info.handle,
-			.source = info.source,
+		    .owner = info.owner,
+		    .owner_len = info.owner_len,
+		    .type = info.type,
+		    .ttl = info.ttl,
+		    .handle = info.handle,
+		    .source = info.source,
 		};
 	}
 	*out = plans;

@@ -24,10 +24,10 @@ typedef struct st_routing {
 
 /* What a zone was loaded from, to tell whether a reload may reuse it. */
 typedef struct st_zone_src {
-	const char *name;     /* conf zone name (owned by the routing's conf) */
+	const char *name; /* conf zone name (owned by the routing's conf) */
 	const char *file;
 	struct st_zone *zone; /* reference held by the view's zoneset */
-	size_t n_dyn;         /* dynamic records grafted in */
+	size_t n_dyn;	      /* dynamic records grafted in */
 	bool has_stat;
 	dev_t dev;
 	ino_t ino;

@@ -161,11 +161,11 @@ int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov)
 static int reapply_overrides(const st_server_t *srv, st_conf_t *conf, st_diag_t *diag)
 {
 	st_server_overrides_t ov = {
-		.listen = (const char *const *)srv->ov_listen,
-		.n_listen = srv->n_ov_listen,
-		.zones = (const char *const *)srv->ov_zones,
-		.n_zones = srv->n_ov_zones,
-		.workers = srv->ov_workers,
+	    .listen = (const char *const *)srv->ov_listen,
+	    .n_listen = srv->n_ov_listen,
+	    .zones = (const char *const *)srv->ov_zones,
+	    .n_zones = srv->n_ov_zones,
+	    .workers = srv->ov_workers,
 	};
 	return st_server_apply_overrides(conf, &ov, diag);
 }
@@ -292,20 +292,21 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 	/* A client that resets a TCP connection must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 
-	int ret = st_udp_new(conf->listen, conf->n_listen, srv->workers, &srv->view, &srv->udp,
-			     diag);
+	int ret =
+	    st_udp_new(conf->listen, conf->n_listen, srv->workers, &srv->view, &srv->udp, diag);
 	if (ret != 0)
 		return ret;
 	st_tcp_limits_t limits = {
-		.idle_timeout_ms = conf->tcp_idle_timeout_ms,
-		.max_clients = conf->tcp_max_clients,
+	    .idle_timeout_ms = conf->tcp_idle_timeout_ms,
+	    .max_clients = conf->tcp_max_clients,
 	};
 	ret = st_tcp_new(conf->listen, conf->n_listen, &limits, &srv->view, &srv->tcp, diag);
 	if (ret != 0)
 		return ret;
 	ret = start_signals(srv);
 	if (ret != 0)
-		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)", st_strerror(ret));
+		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)",
+				   st_strerror(ret));
 
 	/* The control socket and the metrics endpoint start here, on srv->loop;
 	 * the control state (drains, dials) applies before the first answer. */

@@ -33,7 +33,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag);
 
 /* Main-thread accessors for the control plane (not for workers). */
 const struct st_conf *st_server_conf(const st_server_t *srv);
-st_view_t *st_server_view(st_server_t *srv);   /* current view */
+st_view_t *st_server_view(st_server_t *srv); /* current view */
 struct st_loop *st_server_loop(st_server_t *srv);
 uint64_t st_server_started_ns(const st_server_t *srv); /* st_real_ns() at start */
 unsigned st_server_workers(const st_server_t *srv);
@@ -45,9 +45,9 @@ struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i);
 typedef struct st_server_overrides {
 	const char *const *listen; /* "ADDR:PORT": replace server.listen when n_listen > 0 */
 	size_t n_listen;
-	const char *const *zones;  /* "NAME:FILE": add, or replace the zone of that name */
+	const char *const *zones; /* "NAME:FILE": add, or replace the zone of that name */
 	size_t n_zones;
-	uint32_t workers;          /* 0: keep the config's */
+	uint32_t workers; /* 0: keep the config's */
 } st_server_overrides_t;
 
 /* Apply overrides to a config (also fills the default listen addresses). */

@@ -57,19 +57,19 @@ int main(int argc, char **argv)
 {
 	enum { OPT_CHECK = 256, OPT_LOG_LEVEL };
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "listen", required_argument, NULL, 'l' },
-		{ "zone", required_argument, NULL, 'z' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"zone", required_argument, NULL, 'z'},
+	    {"workers", required_argument, NULL, 'w'},
+	    {"check", no_argument, NULL, OPT_CHECK},
+	    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+	    {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *log_level = NULL;
 	const char *listen[MAX_ARGS], *zones[MAX_ARGS];
-	st_server_overrides_t ov = { .listen = listen, .zones = zones };
+	st_server_overrides_t ov = {.listen = listen, .zones = zones};
 	bool check = false;
 	int c;
 
@@ -94,7 +94,8 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			if (parse_workers(optarg, &ov.workers) != 0) {
-				fprintf(stderr, "steerd: --workers: '%s' is not a number from 1 to 1024\n",
+				fprintf(stderr,
+					"steerd: --workers: '%s' is not a number from 1 to 1024\n",
 					optarg);
 				return EXIT_USAGE;
 			}

@@ -53,7 +53,8 @@ static uint16_t free_port(void)
 {
 	for (int i = 0; i < 50; i++) {
 		int u = socket(AF_INET, SOCK_DGRAM, 0);
-		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 		socklen_t len = sizeof(sa);
 		assert_int_equal(bind(u, (struct sockaddr *)&sa, sizeof(sa)), 0);
 		assert_int_equal(getsockname(u, (struct sockaddr *)&sa, &len), 0);
@@ -107,10 +108,11 @@ static size_t make_query(uint8_t *buf, uint16_t id, const char *name, uint16_t q
 static size_t udp_query(uint16_t port, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	struct timeval tv = {.tv_sec = 0, .tv_usec = 200000};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	ssize_t n = -1;
 	for (int i = 0; i < 25 && n < 0; i++) {
 		sendto(fd, q, qlen, 0, (struct sockaddr *)&sa, sizeof(sa));
@@ -140,7 +142,7 @@ static int setup(void **state)
 	snprintf(fx->zone, sizeof(fx->zone), "%s/example.test.zone", fx->dir);
 	write_zone(fx->zone, 1, NULL);
 	/* An old file: a reload may share it when it has not changed since. */
-	struct timeval past[2] = { { .tv_sec = time(NULL) - 100 }, { .tv_sec = time(NULL) - 100 } };
+	struct timeval past[2] = {{.tv_sec = time(NULL) - 100}, {.tv_sec = time(NULL) - 100}};
 	assert_int_equal(utimes(fx->zone, past), 0);
 	fx->port = free_port();
 
@@ -190,11 +192,11 @@ static void test_udp(void **state)
 	assert_true(n > ql);
 	assert_int_equal(a[0], 0x12);
 	assert_int_equal(a[1], 0x34);
-	assert_true(a[2] & 0x80);        /* QR */
-	assert_true(a[2] & 0x04);        /* AA */
+	assert_true(a[2] & 0x80);	  /* QR */
+	assert_true(a[2] & 0x04);	  /* AA */
 	assert_int_equal(a[3] & 0x0f, 0); /* NOERROR */
-	assert_int_equal(a[7], 1);       /* one answer */
-	const uint8_t addr[4] = { 192, 0, 2, 1 };
+	assert_int_equal(a[7], 1);	  /* one answer */
+	const uint8_t addr[4] = {192, 0, 2, 1};
 	assert_memory_equal(a + n - 4, addr, 4);
 	/* The question keeps its case. */
 	assert_memory_equal(a + 12, q + 12, ql - 12);
@@ -219,17 +221,18 @@ static void test_tcp_framing(void **state)
 {
 	fixture_t *fx = *state;
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct timeval tv = { .tv_sec = 3 };
+	struct timeval tv = {.tv_sec = 3};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(fx->port),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(fx->port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 
 	/* Three queries, the first split inside its length prefix, the other
 	 * two pipelined in one write. */
 	uint8_t buf[3][514];
 	size_t len[3];
-	const char *names[3] = { "www.example.test", "nx.example.test", "example.test" };
+	const char *names[3] = {"www.example.test", "nx.example.test", "example.test"};
 	for (int i = 0; i < 3; i++) {
 		size_t ql = make_query(buf[i] + 2, (uint16_t)(100 + i), names[i], 1);
 		buf[i][0] = (uint8_t)(ql >> 8);
@@ -336,11 +339,11 @@ int main(void)
 {
 	st_log_init("test_net", ST_LOG_ERR, false);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_udp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_framing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reload_shares_unchanged, setup, teardown),
-		cmocka_unit_test(test_ev_activate),
+	    cmocka_unit_test_setup_teardown(test_udp, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_tcp_framing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reload_shares_unchanged, setup, teardown),
+	    cmocka_unit_test(test_ev_activate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
