@@ -453,17 +453,17 @@ static int pol_nearest(ctx_t *c)
 	TR(c, "%s order by %s:\n", st_policy_name(rec->policy), why);
 	/* healthy regions in the client's order; each keeps dial% of what
 	 * reaches it and spills the rest to the next one */
+	for (size_t i = 0; c->tr && i < n; i++) {
+		if (cost[i] < 1e9)
+			st_trace_add(c->tr, "  %.1f %s  ", cost[i],
+				     rec->policy == ST_POLICY_LATENCY ? "ms" : "km");
+		else
+			st_trace_add(c->tr, "  -  ");
+		trace_region(c, order[i], "");
+	}
 	int last_taker = -1, first = -1;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t r = order[i];
-		if (c->tr) {
-			if (cost[i] < 1e9)
-				st_trace_add(c->tr, "  %.1f %s  ", cost[i],
-					     rec->policy == ST_POLICY_LATENCY ? "ms" : "km");
-			else
-				st_trace_add(c->tr, "  -  ");
-			trace_region(c, r, "");
-		}
 		if (!region_ok(c, r))
 			continue;
 		if (first < 0)
