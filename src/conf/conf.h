@@ -34,55 +34,55 @@ typedef struct st_status_range {
 typedef struct st_conf_check {
 	char *name;
 	st_check_type_t type;
-	uint16_t port;          /* 0: default for the type (80, 443, 53); tcp needs one */
-	char *path;             /* http(s): default "/" */
-	char *host;             /* http(s) Host header and TLS SNI; default: target address */
+	uint16_t port; /* 0: default for the type (80, 443, 53); tcp needs one */
+	char *path;    /* http(s): default "/" */
+	char *host;    /* http(s) Host header and TLS SNI; default: target address */
 	st_status_range_t *expect_status; /* default one range 200-399 */
 	size_t n_expect_status;
-	char *expect_body;      /* NULL: not checked; else substring in the first 5120 bytes */
-	bool tls_verify;        /* https: default true */
-	char *tls_ca_file;      /* https: CA bundle; NULL = system default */
-	char *dns_name;         /* dns: name to query (default: the zone apex "."), presentation */
-	uint16_t dns_type;      /* dns: qtype, default A (1) */
-	int dns_rcode;          /* dns: expected rcode, default 0 */
-	char *dns_expect;       /* dns: expected answer rdata in presentation form, NULL = any */
-	char **exec_argv;       /* exec: argv, NULL-terminated */
+	char *expect_body; /* NULL: not checked; else substring in the first 5120 bytes */
+	bool tls_verify;   /* https: default true */
+	char *tls_ca_file; /* https: CA bundle; NULL = system default */
+	char *dns_name;	   /* dns: name to query (default: the zone apex "."), presentation */
+	uint16_t dns_type; /* dns: qtype, default A (1) */
+	int dns_rcode;	   /* dns: expected rcode, default 0 */
+	char *dns_expect;  /* dns: expected answer rdata in presentation form, NULL = any */
+	char **exec_argv;  /* exec: argv, NULL-terminated */
 	size_t exec_argc;
-	uint64_t interval_ms;   /* default 2000, minimum 100 */
-	uint64_t timeout_ms;    /* default 1000, must be < interval */
-	uint32_t rise, fall;    /* default 2, 2 */
+	uint64_t interval_ms; /* default 2000, minimum 100 */
+	uint64_t timeout_ms;  /* default 1000, must be < interval */
+	uint32_t rise, fall;  /* default 2, 2 */
 	unsigned line;
 } st_conf_check_t;
 
 typedef struct st_conf_endpoint {
-	char *name;             /* unique across all regions */
-	uint32_t region;        /* index into st_conf_t.regions */
+	char *name;	 /* unique across all regions */
+	uint32_t region; /* index into st_conf_t.regions */
 	bool has_v4, has_v6;
-	uint8_t addr4[4];       /* `address:` (IPv4) */
-	uint8_t addr6[16];      /* `address6:` or an IPv6 `address:` */
-	char *cname;            /* `cname:` target, absolute presentation name, or NULL */
-	uint32_t weight;        /* default 1 */
-	uint32_t check;         /* index into st_conf_t.checks, or ST_CONF_NONE (always healthy) */
-	char *check_target;     /* "host:port" probe destination, or NULL (= address, check port) */
+	uint8_t addr4[4];   /* `address:` (IPv4) */
+	uint8_t addr6[16];  /* `address6:` or an IPv6 `address:` */
+	char *cname;	    /* `cname:` target, absolute presentation name, or NULL */
+	uint32_t weight;    /* default 1 */
+	uint32_t check;	    /* index into st_conf_t.checks, or ST_CONF_NONE (always healthy) */
+	char *check_target; /* "host:port" probe destination, or NULL (= address, check port) */
 	unsigned line;
 } st_conf_endpoint_t;
 
 typedef enum {
-	ST_SELECT_WEIGHTED, /* one endpoint by weight among healthy */
-	ST_SELECT_ALL,      /* every healthy endpoint */
+	ST_SELECT_WEIGHTED,   /* one endpoint by weight among healthy */
+	ST_SELECT_ALL,	      /* every healthy endpoint */
 	ST_SELECT_MULTIVALUE, /* up to select_max healthy, random order */
 } st_select_t;
 
 typedef struct st_conf_region {
 	char *name;
 	bool has_location;
-	double lat, lon;        /* degrees */
-	uint32_t dial;          /* 0-100, default 100 */
-	int32_t bias;           /* -99..99, default 0 */
-	st_select_t select;     /* default weighted */
-	uint32_t select_max;    /* multivalue: default 8 */
-	uint32_t min_healthy;   /* default 1 */
-	uint32_t *endpoints;    /* indices into st_conf_t.endpoints */
+	double lat, lon;      /* degrees */
+	uint32_t dial;	      /* 0-100, default 100 */
+	int32_t bias;	      /* -99..99, default 0 */
+	st_select_t select;   /* default weighted */
+	uint32_t select_max;  /* multivalue: default 8 */
+	uint32_t min_healthy; /* default 1 */
+	uint32_t *endpoints;  /* indices into st_conf_t.endpoints */
 	size_t n_endpoints;
 	unsigned line;
 } st_conf_region_t;
@@ -105,26 +105,26 @@ typedef enum {
 } st_all_down_t;
 
 typedef struct st_conf_map_entry {
-	char *key;              /* "continent:EU", "country:DE", "subdivision:US-VA",
-	                         * "192.0.2.0/24", "2001:db8::/32" or "default" */
-	uint32_t region;        /* index into st_conf_t.regions */
+	char *key;	 /* "continent:EU", "country:DE", "subdivision:US-VA",
+			  * "192.0.2.0/24", "2001:db8::/32" or "default" */
+	uint32_t region; /* index into st_conf_t.regions */
 	unsigned line;
 } st_conf_map_entry_t;
 
 typedef struct st_conf_weight {
-	char *name;             /* a region or an endpoint name */
+	char *name; /* a region or an endpoint name */
 	bool is_region;
-	uint32_t index;         /* into regions or endpoints */
+	uint32_t index; /* into regions or endpoints */
 	uint32_t weight;
 	unsigned line;
 } st_conf_weight_t;
 
 typedef struct st_conf_record {
-	char *owner;            /* absolute, lower case, trailing dot */
-	uint16_t type;          /* 1 (A), 28 (AAAA) or 5 (CNAME) */
-	uint32_t ttl;           /* default 20 */
+	char *owner;   /* absolute, lower case, trailing dot */
+	uint16_t type; /* 1 (A), 28 (AAAA) or 5 (CNAME) */
+	uint32_t ttl;  /* default 20 */
 	st_policy_t policy;
-	uint32_t *regions;      /* `regions:` list, in order */
+	uint32_t *regions; /* `regions:` list, in order */
 	size_t n_regions;
 	st_conf_map_entry_t *map;
 	size_t n_map;
@@ -141,30 +141,30 @@ typedef enum {
 } st_on_stale_t;
 
 typedef struct st_conf {
-	char *path;             /* the config file, or NULL when built from the command line */
+	char *path; /* the config file, or NULL when built from the command line */
 
 	/* server: */
-	st_sockaddr_t *listen;  /* default: 127.0.0.1:53 and [::1]:53 */
+	st_sockaddr_t *listen; /* default: 127.0.0.1:53 and [::1]:53 */
 	size_t n_listen;
-	uint32_t workers;       /* 0: one per CPU */
-	char *control;          /* UNIX socket path, or NULL (no control socket) */
-	char *metrics;          /* "ADDR:PORT", or NULL (no metrics) */
-	char *state_dir;        /* NULL: no persistence */
-	uint32_t udp_max_payload; /* EDNS payload cap, default 1232, 512..4096 */
+	uint32_t workers;	      /* 0: one per CPU */
+	char *control;		      /* UNIX socket path, or NULL (no control socket) */
+	char *metrics;		      /* "ADDR:PORT", or NULL (no metrics) */
+	char *state_dir;	      /* NULL: no persistence */
+	uint32_t udp_max_payload;     /* EDNS payload cap, default 1232, 512..4096 */
 	uint64_t tcp_idle_timeout_ms; /* default 10000 */
 	uint32_t tcp_max_clients;     /* default 1024 */
-	char *log_level;        /* "info" default */
+	char *log_level;	      /* "info" default */
 
 	st_conf_zone_t *zones;
 	size_t n_zones;
 
 	/* geo: */
-	char *geo_database;     /* MMDB path or NULL */
-	char *geo_coordinates;  /* countries.csv path or NULL */
-	char *geo_latency;      /* latency override YAML or NULL */
+	char *geo_database;    /* MMDB path or NULL */
+	char *geo_coordinates; /* countries.csv path or NULL */
+	char *geo_latency;     /* latency override YAML or NULL */
 
 	/* health: */
-	char *health_table;     /* default "run/health.shm" relative to the config */
+	char *health_table;	 /* default "run/health.shm" relative to the config */
 	uint64_t stale_after_ms; /* default 10000 */
 	st_on_stale_t on_stale;
 

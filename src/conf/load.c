@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
-
 const st_ynode_t *st_map_key(const st_ynode_t *map, const char *name)
 {
 	if (!map || map->kind != ST_YNODE_MAP)
@@ -63,19 +61,20 @@ int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_t *conf = obj;
-	const st_ynode_t *one[1] = { val };
+	const st_ynode_t *one[1] = {val};
 	st_ynode_t *const *items = (st_ynode_t *const *)one;
 	size_t n = 1;
 	if (val->kind == ST_YNODE_SEQ) {
 		items = val->items;
 		n = val->n;
 	} else if (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)) {
-		return st_ctx_error(ctx, val, it->name,
-				    "expected a list of ADDR:PORT, not %s", st_ynode_kind_name(val));
+		return st_ctx_error(ctx, val, it->name, "expected a list of ADDR:PORT, not %s",
+				    st_ynode_kind_name(val));
 	}
 	if (n == 0)
-		return st_ctx_error(ctx, val, it->name, "the list is empty; give at least one "
-							"ADDR:PORT");
+		return st_ctx_error(ctx, val, it->name,
+				    "the list is empty; give at least one "
+				    "ADDR:PORT");
 	st_sockaddr_t *list = calloc(n, sizeof(*list));
 	if (!list)
 		return ST_ENOMEM;
@@ -86,8 +85,10 @@ static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 			rc = st_ctx_error(ctx, items[i], it->name,
 					  "'%s' is not ADDR:PORT or [ADDR6]:PORT", s);
 		for (size_t j = 0; rc == 0 && j < i; j++)
-			if (list[j].len == list[i].len && memcmp(&list[j].u, &list[i].u, list[i].len) == 0)
-				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice", s);
+			if (list[j].len == list[i].len &&
+			    memcmp(&list[j].u, &list[i].u, list[i].len) == 0)
+				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice",
+						  s);
 		if (rc != 0) {
 			free(list);
 			return rc;
@@ -134,45 +135,48 @@ static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 }
 
 static const st_item_t server_items[] = {
-	{ .name = "listen", .type = ST_T_CUSTOM, .def = "[\"127.0.0.1:53\", \"[::1]:53\"]", .parse = parse_listen },
-	{ .name = "workers", .type = ST_T_UINT, OFF(st_conf_t, workers), .min = 0, .max = 1024, .def = "0" },
-	{ .name = "control", .type = ST_T_PATH, OFF(st_conf_t, control) },
-	{ .name = "metrics", .type = ST_T_CUSTOM, .parse = parse_metrics },
-	{ .name = "state_dir", .type = ST_T_PATH, OFF(st_conf_t, state_dir) },
-	{ .name = "udp_max_payload", .type = ST_T_UINT, OFF(st_conf_t, udp_max_payload), .min = 512, .max = 4096, .def = "1232" },
-	{ .name = "tcp_idle_timeout", .type = ST_T_DURATION, OFF(st_conf_t, tcp_idle_timeout_ms), .min = 100, .max = 3600000,
-	  .def = "10s" },
-	{ .name = "tcp_max_clients", .type = ST_T_UINT, OFF(st_conf_t, tcp_max_clients), .min = 1, .max = 1000000, .def = "1024" },
-	{ .name = "log_level", .type = ST_T_CUSTOM, .def = "info", .parse = parse_log_level },
-	{ .name = NULL },
+    ST_KEY("listen", ST_T_CUSTOM, ST_DEF("[\"127.0.0.1:53\", \"[::1]:53\"]"),
+	   ST_PARSE(parse_listen)),
+    ST_KEY("workers", ST_T_UINT, ST_AT(st_conf_t, workers), ST_RANGE(0, 1024), ST_DEF("0")),
+    ST_KEY("control", ST_T_PATH, ST_AT(st_conf_t, control)),
+    ST_KEY("metrics", ST_T_CUSTOM, ST_PARSE(parse_metrics)),
+    ST_KEY("state_dir", ST_T_PATH, ST_AT(st_conf_t, state_dir)),
+    ST_KEY("udp_max_payload", ST_T_UINT, ST_AT(st_conf_t, udp_max_payload), ST_RANGE(512, 4096),
+	   ST_DEF("1232")),
+    ST_KEY("tcp_idle_timeout", ST_T_DURATION, ST_AT(st_conf_t, tcp_idle_timeout_ms),
+	   ST_RANGE(100, 3600000), ST_DEF("10s")),
+    ST_KEY("tcp_max_clients", ST_T_UINT, ST_AT(st_conf_t, tcp_max_clients), ST_RANGE(1, 1000000),
+	   ST_DEF("1024")),
+    ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
+    ST_END,
 };
-static const st_table_t server_table = { "server", server_items };
+static const st_table_t server_table = {"server", server_items};
 
 /* ---- geo, health ------------------------------------------------------ */
 
 static const st_item_t geo_items[] = {
-	{ .name = "database", .type = ST_T_PATH, OFF(st_conf_t, geo_database) },
-	{ .name = "coordinates", .type = ST_T_PATH, OFF(st_conf_t, geo_coordinates) },
-	{ .name = "latency", .type = ST_T_PATH, OFF(st_conf_t, geo_latency) },
-	{ .name = NULL },
+    ST_KEY("database", ST_T_PATH, ST_AT(st_conf_t, geo_database)),
+    ST_KEY("coordinates", ST_T_PATH, ST_AT(st_conf_t, geo_coordinates)),
+    ST_KEY("latency", ST_T_PATH, ST_AT(st_conf_t, geo_latency)),
+    ST_END,
 };
-static const st_table_t geo_table = { "geo", geo_items };
+static const st_table_t geo_table = {"geo", geo_items};
 
 static const st_enum_t on_stale_enum[] = {
-	{ "last-known", ST_STALE_LAST_KNOWN },
-	{ "fail-open", ST_STALE_FAIL_OPEN },
-	{ NULL },
+    {"last-known", ST_STALE_LAST_KNOWN},
+    {"fail-open", ST_STALE_FAIL_OPEN},
+    {NULL},
 };
 
 static const st_item_t health_items[] = {
-	{ .name = "table", .type = ST_T_PATH, OFF(st_conf_t, health_table), .def = "run/health.shm" },
-	{ .name = "stale_after", .type = ST_T_DURATION, OFF(st_conf_t, stale_after_ms), .min = 100, .max = 86400000,
-	  .def = "10s" },
-	{ .name = "on_stale", .type = ST_T_ENUM, OFF(st_conf_t, on_stale), .enums = on_stale_enum,
-	  .def = "last-known" },
-	{ .name = NULL },
+    ST_KEY("table", ST_T_PATH, ST_AT(st_conf_t, health_table), ST_DEF("run/health.shm")),
+    ST_KEY("stale_after", ST_T_DURATION, ST_AT(st_conf_t, stale_after_ms), ST_RANGE(100, 86400000),
+	   ST_DEF("10s")),
+    ST_KEY("on_stale", ST_T_ENUM, ST_AT(st_conf_t, on_stale), ST_ENUMS(on_stale_enum),
+	   ST_DEF("last-known")),
+    ST_END,
 };
-static const st_table_t health_table = { "health", health_items };
+static const st_table_t health_table = {"health", health_items};
 
 /* ---- zones -------------------------------------------------------------- */
 
@@ -220,7 +224,7 @@ static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 static int parse_status(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_check_t *c = obj;
-	const st_ynode_t *one[1] = { val };
+	const st_ynode_t *one[1] = {val};
 	st_ynode_t *const *items = (st_ynode_t *const *)one;
 	size_t n = 1;
 	if (val->kind == ST_YNODE_SEQ) {
@@ -287,9 +291,9 @@ static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *
 
 static int parse_dns_rcode(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
-	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-					     "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-					     "NXRRSET", "NOTAUTH", "NOTZONE" };
+	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
+					    "NXRRSET", "NOTAUTH", "NOTZONE"};
 	st_conf_check_t *c = obj;
 	const char *s;
 	int rc = st_ctx_scalar(ctx, val, it->name, &s);
@@ -308,9 +312,9 @@ static int parse_dns_rcode(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 		c->dns_rcode = (int)v;
 		return 0;
 	}
-	return st_ctx_error(ctx, val, it->name,
-			    "'%s' is not an rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED... or 0-15)",
-			    s);
+	return st_ctx_error(
+	    ctx, val, it->name,
+	    "'%s' is not an rcode (NOERROR, NXDOMAIN, SERVFAIL, REFUSED... or 0-15)", s);
 }
 
 static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
@@ -320,7 +324,8 @@ static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 		return st_ctx_error(ctx, val, it->name,
 				    "expected the command as a list [program, arg...] (it runs "
 				    "without a shell), not %s",
-				    val->kind == ST_YNODE_SEQ ? "an empty list" : st_ynode_kind_name(val));
+				    val->kind == ST_YNODE_SEQ ? "an empty list"
+							      : st_ynode_kind_name(val));
 	c->exec_argv = calloc(val->n + 1, sizeof(char *));
 	if (!c->exec_argv)
 		return ST_ENOMEM;
@@ -328,7 +333,8 @@ static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 		const char *s;
 		int rc = st_ctx_scalar(ctx, val->items[i], it->name, &s);
 		if (rc == 0 && i == 0 && s[0] == '\0')
-			rc = st_ctx_error(ctx, val->items[i], it->name, "the program name is empty");
+			rc =
+			    st_ctx_error(ctx, val->items[i], it->name, "the program name is empty");
 		if (rc == 0)
 			rc = st_ctx_strdup(ctx, s, &c->exec_argv[i]);
 		if (rc != 0)
@@ -339,36 +345,36 @@ static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 }
 
 static const st_enum_t check_type_enum[] = {
-	{ "http", ST_CHECK_HTTP }, { "https", ST_CHECK_HTTPS }, { "tcp", ST_CHECK_TCP },
-	{ "dns", ST_CHECK_DNS },   { "exec", ST_CHECK_EXEC },   { NULL },
+    {"http", ST_CHECK_HTTP}, {"https", ST_CHECK_HTTPS}, {"tcp", ST_CHECK_TCP},
+    {"dns", ST_CHECK_DNS},   {"exec", ST_CHECK_EXEC},	{NULL},
 };
 
 #define HTTP_T ((1u << ST_CHECK_HTTP) | (1u << ST_CHECK_HTTPS))
 #define NET_T (HTTP_T | (1u << ST_CHECK_TCP) | (1u << ST_CHECK_DNS))
 
 static const st_item_t check_items[] = {
-	{ .name = "type", .type = ST_T_ENUM, OFF(st_conf_check_t, type), .enums = check_type_enum,
-	  .flags = ST_ITEM_REQUIRED },
-	{ .name = "port", .type = ST_T_UINT, OFF(st_conf_check_t, port), .min = 1, .max = 65535 },
-	{ .name = "path", .type = ST_T_STR, OFF(st_conf_check_t, path), .def = "/" },
-	{ .name = "host", .type = ST_T_STR, OFF(st_conf_check_t, host) },
-	{ .name = "expect_status", .type = ST_T_CUSTOM, .def = "200-399", .parse = parse_status },
-	{ .name = "expect_body", .type = ST_T_STR, OFF(st_conf_check_t, expect_body) },
-	{ .name = "tls_verify", .type = ST_T_BOOL, OFF(st_conf_check_t, tls_verify), .def = "true" },
-	{ .name = "tls_ca_file", .type = ST_T_PATH, OFF(st_conf_check_t, tls_ca_file) },
-	{ .name = "dns_name", .type = ST_T_NAME, OFF(st_conf_check_t, dns_name), .def = "." },
-	{ .name = "dns_type", .type = ST_T_CUSTOM, .def = "A", .parse = parse_dns_type },
-	{ .name = "dns_rcode", .type = ST_T_CUSTOM, .def = "NOERROR", .parse = parse_dns_rcode },
-	{ .name = "dns_expect", .type = ST_T_STR, OFF(st_conf_check_t, dns_expect) },
-	{ .name = "command", .type = ST_T_CUSTOM, .parse = parse_command },
-	{ .name = "interval", .type = ST_T_DURATION, OFF(st_conf_check_t, interval_ms), .min = 100, .max = 86400000,
-	  .def = "2s" },
-	{ .name = "timeout", .type = ST_T_DURATION, OFF(st_conf_check_t, timeout_ms), .min = 1, .max = 86400000, .def = "1s" },
-	{ .name = "rise", .type = ST_T_UINT, OFF(st_conf_check_t, rise), .min = 1, .max = 100, .def = "2" },
-	{ .name = "fall", .type = ST_T_UINT, OFF(st_conf_check_t, fall), .min = 1, .max = 100, .def = "2" },
-	{ .name = NULL },
+    ST_KEY("type", ST_T_ENUM, ST_AT(st_conf_check_t, type), ST_ENUMS(check_type_enum), ST_REQUIRED),
+    ST_KEY("port", ST_T_UINT, ST_AT(st_conf_check_t, port), ST_RANGE(1, 65535)),
+    ST_KEY("path", ST_T_STR, ST_AT(st_conf_check_t, path), ST_DEF("/")),
+    ST_KEY("host", ST_T_STR, ST_AT(st_conf_check_t, host)),
+    ST_KEY("expect_status", ST_T_CUSTOM, ST_DEF("200-399"), ST_PARSE(parse_status)),
+    ST_KEY("expect_body", ST_T_STR, ST_AT(st_conf_check_t, expect_body)),
+    ST_KEY("tls_verify", ST_T_BOOL, ST_AT(st_conf_check_t, tls_verify), ST_DEF("true")),
+    ST_KEY("tls_ca_file", ST_T_PATH, ST_AT(st_conf_check_t, tls_ca_file)),
+    ST_KEY("dns_name", ST_T_NAME, ST_AT(st_conf_check_t, dns_name), ST_DEF(".")),
+    ST_KEY("dns_type", ST_T_CUSTOM, ST_DEF("A"), ST_PARSE(parse_dns_type)),
+    ST_KEY("dns_rcode", ST_T_CUSTOM, ST_DEF("NOERROR"), ST_PARSE(parse_dns_rcode)),
+    ST_KEY("dns_expect", ST_T_STR, ST_AT(st_conf_check_t, dns_expect)),
+    ST_KEY("command", ST_T_CUSTOM, ST_PARSE(parse_command)),
+    ST_KEY("interval", ST_T_DURATION, ST_AT(st_conf_check_t, interval_ms), ST_RANGE(100, 86400000),
+	   ST_DEF("2s")),
+    ST_KEY("timeout", ST_T_DURATION, ST_AT(st_conf_check_t, timeout_ms), ST_RANGE(1, 86400000),
+	   ST_DEF("1s")),
+    ST_KEY("rise", ST_T_UINT, ST_AT(st_conf_check_t, rise), ST_RANGE(1, 100), ST_DEF("2")),
+    ST_KEY("fall", ST_T_UINT, ST_AT(st_conf_check_t, fall), ST_RANGE(1, 100), ST_DEF("2")),
+    ST_END,
 };
-static const st_table_t check_table = { "check", check_items };
+static const st_table_t check_table = {"check", check_items};
 
 /* Which check types a key applies to (keys not listed apply to all). */
 static const struct {
@@ -376,18 +382,18 @@ static const struct {
 	unsigned types;
 	const char *types_text;
 } check_applies[] = {
-	{ "port", NET_T, "http, https, tcp and dns" },
-	{ "path", HTTP_T, "http and https" },
-	{ "host", HTTP_T, "http and https" },
-	{ "expect_status", HTTP_T, "http and https" },
-	{ "expect_body", HTTP_T, "http and https" },
-	{ "tls_verify", 1u << ST_CHECK_HTTPS, "https" },
-	{ "tls_ca_file", 1u << ST_CHECK_HTTPS, "https" },
-	{ "dns_name", 1u << ST_CHECK_DNS, "dns" },
-	{ "dns_type", 1u << ST_CHECK_DNS, "dns" },
-	{ "dns_rcode", 1u << ST_CHECK_DNS, "dns" },
-	{ "dns_expect", 1u << ST_CHECK_DNS, "dns" },
-	{ "command", 1u << ST_CHECK_EXEC, "exec" },
+    {"port", NET_T, "http, https, tcp and dns"},
+    {"path", HTTP_T, "http and https"},
+    {"host", HTTP_T, "http and https"},
+    {"expect_status", HTTP_T, "http and https"},
+    {"expect_body", HTTP_T, "http and https"},
+    {"tls_verify", 1u << ST_CHECK_HTTPS, "https"},
+    {"tls_ca_file", 1u << ST_CHECK_HTTPS, "https"},
+    {"dns_name", 1u << ST_CHECK_DNS, "dns"},
+    {"dns_type", 1u << ST_CHECK_DNS, "dns"},
+    {"dns_rcode", 1u << ST_CHECK_DNS, "dns"},
+    {"dns_expect", 1u << ST_CHECK_DNS, "dns"},
+    {"command", 1u << ST_CHECK_EXEC, "exec"},
 };
 
 static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynode_t *map,
@@ -413,7 +419,7 @@ static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynod
 		char t[32], iv[32];
 		st_duration_fmt(c->timeout_ms, t, sizeof(t));
 		st_duration_fmt(c->interval_ms, iv, sizeof(iv));
-		const char *key = st_map_get(map, "timeout")    ? "timeout"
+		const char *key = st_map_get(map, "timeout")	? "timeout"
 				  : st_map_get(map, "interval") ? "interval"
 								: NULL;
 		return st_ctx_error(ctx, key ? st_map_get(map, key) : name, key,
@@ -429,7 +435,8 @@ static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
 	if (st_ynode_is_null(map))
 		return 0;
 	if (map->kind != ST_YNODE_MAP)
-		return st_ctx_error(ctx, map, NULL, "expected a mapping of check name -> check, not %s",
+		return st_ctx_error(ctx, map, NULL,
+				    "expected a mapping of check name -> check, not %s",
 				    st_ynode_kind_name(map));
 	conf->checks = calloc(map->n ? map->n : 1, sizeof(*conf->checks));
 	if (!conf->checks)
@@ -446,8 +453,9 @@ static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
 			return rc;
 		st_ctx_set_path(ctx, "checks", k->str);
 		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(ctx, v, NULL, "expected the check's settings (type: ...), "
-							  "not %s",
+			return st_ctx_error(ctx, v, NULL,
+					    "expected the check's settings (type: ...), "
+					    "not %s",
 					    st_ynode_kind_name(v));
 		if ((rc = st_schema_apply(ctx, &check_table, v, k, c, NULL)) != 0)
 			return rc;
@@ -484,9 +492,9 @@ static const struct {
 	const char *name;
 	section_fn load;
 } sections[] = {
-	{ "server", load_server },   { "zones", load_zones },     { "geo", load_geo },
-	{ "health", load_health },   { "checks", load_checks },   { "regions", st_load_regions },
-	{ "records", st_load_records },
+    {"server", load_server},	  {"zones", load_zones},   {"geo", load_geo},
+    {"health", load_health},	  {"checks", load_checks}, {"regions", st_load_regions},
+    {"records", st_load_records},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -509,14 +517,15 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 			continue;
 		const char *hint = st_suggest(k->str, names, N_SECTIONS);
 		if (hint)
-			return st_ctx_error(ctx, k, NULL, "unknown section '%s' (did you mean '%s'?)",
-					    k->str, hint);
+			return st_ctx_error(ctx, k, NULL,
+					    "unknown section '%s' (did you mean '%s'?)", k->str,
+					    hint);
 		return st_ctx_error(ctx, k, NULL,
 				    "unknown section '%s' (sections are server, zones, geo, "
 				    "health, checks, regions, records)",
 				    k->str);
 	}
-	static const st_ynode_t empty = { .kind = ST_YNODE_MAP };
+	static const st_ynode_t empty = {.kind = ST_YNODE_MAP};
 	for (size_t j = 0; j < N_SECTIONS; j++) {
 		const st_ynode_t *v = st_map_get(root, sections[j].name);
 		int rc = sections[j].load(ctx, v ? v : &empty);
@@ -533,7 +542,7 @@ int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag)
 	if (rc != 0)
 		return rc;
 	st_conf_t *conf = st_conf_new();
-	st_ctx_t ctx = { .file = path, .conf = conf, .diag = diag };
+	st_ctx_t ctx = {.file = path, .conf = conf, .diag = diag};
 	const char *slash = strrchr(path, '/');
 	if (conf)
 		conf->path = strdup(path);
@@ -550,6 +559,9 @@ out:
 		st_diag_set(diag, rc, "%s: out of memory", path);
 	st_ynode_free(root);
 	free(ctx.dir);
+	st_nameset_clear(&ctx.endpoint_names);
+	st_nameset_clear(&ctx.owners);
+	free(ctx.owner_prev);
 	if (rc != 0) {
 		st_conf_free(conf);
 		return rc;

@@ -4,6 +4,7 @@ src_libsteer_a_SOURCES += \
 	src/conf/ynode.c src/conf/ynode.h \
 	src/conf/schema.c src/conf/schema.h \
 	src/conf/load.c src/conf/load.h \
+	src/conf/nameset.c src/conf/nameset.h \
 	src/conf/region.c src/conf/record.c
 
 # The config file's man page and a commented example covering every key.

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
-
 enum { KEY_DEFAULT, KEY_GEO, KEY_CIDR };
 
 static const char *type_name(uint16_t t)
@@ -35,7 +33,7 @@ static int resolve(st_ctx_t *ctx, const st_ynode_t *val, const char *key, bool e
 		*index = i;
 		return 0;
 	}
-	if (endpoints_too && (i = st_conf_endpoint_index(conf, s)) != ST_CONF_NONE) {
+	if (endpoints_too && (i = st_nameset_get(&ctx->endpoint_names, s)) != UINT32_MAX) {
 		*is_region = false;
 		*index = i;
 		return 0;
@@ -79,7 +77,7 @@ static void upper(char *s)
  * prefixes). Returns the key's kind, or -1 with *why set. */
 static int map_key_norm(const char *s, char *out, size_t len, const char **why)
 {
-	static const char *const continents[] = { "AF", "AN", "AS", "EU", "NA", "OC", "SA" };
+	static const char *const continents[] = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
 	if (strcmp(s, "default") == 0) {
 		snprintf(out, len, "default");
 		return KEY_DEFAULT;
@@ -162,7 +160,7 @@ static int map_key_norm(const char *s, char *out, size_t len, const char **why)
 static int parse_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	const st_ynode_t *one[1] = { val };
+	const st_ynode_t *one[1] = {val};
 	st_ynode_t *const *items = (st_ynode_t *const *)one;
 	size_t n = 1;
 	if (val->kind == ST_YNODE_SEQ) {
@@ -186,7 +184,8 @@ static int parse_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
 			t = 5;
 		else
 			return st_ctx_error(ctx, items[i], it->name,
-					    "'%s' is not a dynamic record type (A, AAAA or CNAME)", s);
+					    "'%s' is not a dynamic record type (A, AAAA or CNAME)",
+					    s);
 		if (n > 1 && (t == 5 || (i == 1 && t == ctx->types[0])))
 			return st_ctx_error(ctx, items[i], it->name,
 					    "a list of types is A and AAAA (a CNAME stands alone)");
@@ -215,7 +214,8 @@ static int parse_regions(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 		for (size_t j = 0; j < r->n_regions; j++)
 			if (r->regions[j] == idx)
 				return st_ctx_error(ctx, val->items[i], it->name,
-						    "region '%s' is listed twice", val->items[i]->str);
+						    "region '%s' is listed twice",
+						    val->items[i]->str);
 		r->regions[r->n_regions++] = idx;
 	}
 	return 0;
@@ -227,7 +227,8 @@ static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 	if (val->kind != ST_YNODE_MAP || val->n == 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "expected a mapping of location or prefix -> region, not %s",
-				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+				    val->kind == ST_YNODE_MAP ? "an empty one"
+							      : st_ynode_kind_name(val));
 	r->map = calloc(val->n, sizeof(*r->map));
 	if (!r->map)
 		return ST_ENOMEM;
@@ -238,12 +239,13 @@ static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 		bool is_region;
 		uint32_t idx;
 		if (map_key_norm(k->str, key, sizeof(key), &why) < 0)
-			return st_ctx_error(ctx, k, it->name, "'%s' is not a map key: %s", k->str, why);
+			return st_ctx_error(ctx, k, it->name, "'%s' is not a map key: %s", k->str,
+					    why);
 		for (size_t j = 0; j < r->n_map; j++)
 			if (strcmp(r->map[j].key, key) == 0)
-				return st_ctx_error(ctx, k, it->name,
-						    "'%s' is the same key as '%s' (line %u)", k->str,
-						    st_ynode_key(val, j)->str, r->map[j].line);
+				return st_ctx_error(
+				    ctx, k, it->name, "'%s' is the same key as '%s' (line %u)",
+				    k->str, st_ynode_key(val, j)->str, r->map[j].line);
 		int rc = resolve(ctx, st_ynode_val(val, i), it->name, false, &is_region, &idx);
 		if (rc != 0)
 			return rc;
@@ -261,9 +263,10 @@ static int parse_weights(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 {
 	st_conf_record_t *r = obj;
 	if (val->kind != ST_YNODE_MAP || val->n == 0)
-		return st_ctx_error(ctx, val, it->name,
-				    "expected a mapping of region or endpoint name -> weight, not %s",
-				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+		return st_ctx_error(
+		    ctx, val, it->name,
+		    "expected a mapping of region or endpoint name -> weight, not %s",
+		    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
 	r->weights = calloc(val->n, sizeof(*r->weights));
 	if (!r->weights)
 		return ST_ENOMEM;
@@ -286,39 +289,39 @@ static int parse_weights(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 }
 
 static const st_enum_t policy_enum[] = {
-	{ "simple", ST_POLICY_SIMPLE },
-	{ "weighted", ST_POLICY_WEIGHTED },
-	{ "failover", ST_POLICY_FAILOVER },
-	{ "multivalue", ST_POLICY_MULTIVALUE },
-	{ "geolocation", ST_POLICY_GEOLOCATION },
-	{ "geoproximity", ST_POLICY_GEOPROXIMITY },
-	{ "latency", ST_POLICY_LATENCY },
-	{ "cidr", ST_POLICY_CIDR },
-	{ NULL },
+    {"simple", ST_POLICY_SIMPLE},
+    {"weighted", ST_POLICY_WEIGHTED},
+    {"failover", ST_POLICY_FAILOVER},
+    {"multivalue", ST_POLICY_MULTIVALUE},
+    {"geolocation", ST_POLICY_GEOLOCATION},
+    {"geoproximity", ST_POLICY_GEOPROXIMITY},
+    {"latency", ST_POLICY_LATENCY},
+    {"cidr", ST_POLICY_CIDR},
+    {NULL},
 };
 
 static const st_enum_t all_down_enum[] = {
-	{ "route53", ST_ALL_DOWN_ROUTE53 },
-	{ "servfail", ST_ALL_DOWN_SERVFAIL },
-	{ "nodata", ST_ALL_DOWN_NODATA },
-	{ NULL },
+    {"route53", ST_ALL_DOWN_ROUTE53},
+    {"servfail", ST_ALL_DOWN_SERVFAIL},
+    {"nodata", ST_ALL_DOWN_NODATA},
+    {NULL},
 };
 
 static const st_item_t record_items[] = {
-	{ .name = "type", .type = ST_T_CUSTOM, .parse = parse_type, .flags = ST_ITEM_REQUIRED },
-	{ .name = "ttl", .type = ST_T_UINT, OFF(st_conf_record_t, ttl), .min = 0, .max = 2147483647, .def = "20" },
-	{ .name = "policy", .type = ST_T_ENUM, OFF(st_conf_record_t, policy), .enums = policy_enum,
-	  .def = "simple" },
-	{ .name = "regions", .type = ST_T_CUSTOM, .parse = parse_regions },
-	{ .name = "map", .type = ST_T_CUSTOM, .parse = parse_map },
-	{ .name = "weights", .type = ST_T_CUSTOM, .parse = parse_weights },
-	{ .name = "on_all_down", .type = ST_T_ENUM, OFF(st_conf_record_t, on_all_down), .enums = all_down_enum,
-	  .def = "route53" },
-	{ .name = "failover_budget", .type = ST_T_DURATION, OFF(st_conf_record_t, failover_budget_ms), 0,
-	  86400000 },
-	{ .name = NULL },
+    ST_KEY("type", ST_T_CUSTOM, ST_PARSE(parse_type), ST_REQUIRED),
+    ST_KEY("ttl", ST_T_UINT, ST_AT(st_conf_record_t, ttl), ST_RANGE(0, 2147483647), ST_DEF("20")),
+    ST_KEY("policy", ST_T_ENUM, ST_AT(st_conf_record_t, policy), ST_ENUMS(policy_enum),
+	   ST_DEF("simple")),
+    ST_KEY("regions", ST_T_CUSTOM, ST_PARSE(parse_regions)),
+    ST_KEY("map", ST_T_CUSTOM, ST_PARSE(parse_map)),
+    ST_KEY("weights", ST_T_CUSTOM, ST_PARSE(parse_weights)),
+    ST_KEY("on_all_down", ST_T_ENUM, ST_AT(st_conf_record_t, on_all_down), ST_ENUMS(all_down_enum),
+	   ST_DEF("route53")),
+    ST_KEY("failover_budget", ST_T_DURATION, ST_AT(st_conf_record_t, failover_budget_ms),
+	   ST_RANGE(0, 86400000)),
+    ST_END,
 };
-static const st_table_t record_table = { "record", record_items };
+static const st_table_t record_table = {"record", record_items};
 
 /* ---- per-policy validation ----------------------------------------------- */
 
@@ -328,50 +331,57 @@ static const struct {
 	unsigned uses;
 	const char *text;
 } policy_uses[] = {
-	[ST_POLICY_SIMPLE] = { USE_REGIONS, "simple serves the endpoints of 'regions'" },
-	[ST_POLICY_WEIGHTED] = { USE_REGIONS | USE_WEIGHTS, "weighted uses 'weights' or 'regions'" },
-	[ST_POLICY_FAILOVER] = { USE_REGIONS, "failover uses 'regions' in order" },
-	[ST_POLICY_MULTIVALUE] = { USE_REGIONS, "multivalue uses 'regions'" },
-	[ST_POLICY_GEOLOCATION] = { USE_MAP, "geolocation uses 'map'" },
-	[ST_POLICY_GEOPROXIMITY] = { USE_REGIONS, "geoproximity uses 'regions'" },
-	[ST_POLICY_LATENCY] = { USE_REGIONS, "latency uses 'regions'" },
-	[ST_POLICY_CIDR] = { USE_MAP, "cidr uses 'map'" },
+    [ST_POLICY_SIMPLE] = {USE_REGIONS, "simple serves the endpoints of 'regions'"},
+    [ST_POLICY_WEIGHTED] = {USE_REGIONS | USE_WEIGHTS, "weighted uses 'weights' or 'regions'"},
+    [ST_POLICY_FAILOVER] = {USE_REGIONS, "failover uses 'regions' in order"},
+    [ST_POLICY_MULTIVALUE] = {USE_REGIONS, "multivalue uses 'regions'"},
+    [ST_POLICY_GEOLOCATION] = {USE_MAP, "geolocation uses 'map'"},
+    [ST_POLICY_GEOPROXIMITY] = {USE_REGIONS, "geoproximity uses 'regions'"},
+    [ST_POLICY_LATENCY] = {USE_REGIONS, "latency uses 'regions'"},
+    [ST_POLICY_CIDR] = {USE_MAP, "cidr uses 'map'"},
 };
 
-/* Mark every endpoint the record can answer with. */
-static void record_endpoints(const st_conf_t *conf, const st_conf_record_t *r, bool *mark)
+/* Call fn for every endpoint the record can answer with (an endpoint may
+ * come more than once); stops when fn returns true. */
+static bool each_endpoint(const st_conf_t *conf, const st_conf_record_t *r,
+			  bool (*fn)(const st_conf_t *, uint32_t, void *), void *arg)
 {
-	for (size_t i = 0; i < conf->n_endpoints; i++) {
-		uint32_t reg = conf->endpoints[i].region;
-		bool m = false;
-		for (size_t j = 0; !m && j < r->n_regions; j++)
-			m = r->regions[j] == reg;
-		for (size_t j = 0; !m && j < r->n_map; j++)
-			m = r->map[j].region == reg;
-		for (size_t j = 0; !m && j < r->n_weights; j++)
-			m = r->weights[j].is_region ? r->weights[j].index == reg
-						    : r->weights[j].index == i;
-		mark[i] = m;
+	for (size_t i = 0; i < r->n_regions + r->n_map + r->n_weights; i++) {
+		uint32_t reg;
+		if (i < r->n_regions) {
+			reg = r->regions[i];
+		} else if (i < r->n_regions + r->n_map) {
+			reg = r->map[i - r->n_regions].region;
+		} else {
+			const st_conf_weight_t *w = &r->weights[i - r->n_regions - r->n_map];
+			if (!w->is_region) {
+				if (fn(conf, w->index, arg))
+					return true;
+				continue;
+			}
+			reg = w->index;
+		}
+		const st_conf_region_t *g = &conf->regions[reg];
+		for (size_t j = 0; j < g->n_endpoints; j++)
+			if (fn(conf, g->endpoints[j], arg))
+				return true;
 	}
+	return false;
+}
+
+static bool serves_type(const st_conf_t *conf, uint32_t e, void *arg)
+{
+	const st_conf_endpoint_t *ep = &conf->endpoints[e];
+	uint16_t type = *(const uint16_t *)arg;
+	return (type == 1 && ep->has_v4) || (type == 28 && ep->has_v6) || (type == 5 && ep->cname);
 }
 
 static int check_family(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map)
 {
-	const st_conf_t *conf = ctx->conf;
-	bool *mark = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*mark));
-	if (!mark)
-		return ST_ENOMEM;
-	record_endpoints(conf, r, mark);
-	bool ok = false;
-	for (size_t i = 0; !ok && i < conf->n_endpoints; i++) {
-		const st_conf_endpoint_t *e = &conf->endpoints[i];
-		ok = mark[i] && ((r->type == 1 && e->has_v4) || (r->type == 28 && e->has_v6) ||
-				 (r->type == 5 && e->cname));
-	}
-	free(mark);
-	if (ok)
+	uint16_t type = r->type;
+	if (each_endpoint(ctx->conf, r, serves_type, &type))
 		return 0;
-	const char *what = r->type == 1 ? "an IPv4 'address'"
+	const char *what = r->type == 1	   ? "an IPv4 'address'"
 			   : r->type == 28 ? "an IPv6 'address' or 'address6'"
 					   : "a 'cname'";
 	return st_ctx_error(ctx, st_map_get(map, "type"), "type",
@@ -383,7 +393,7 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 			   const st_ynode_t *name)
 {
 	const st_conf_t *conf = ctx->conf;
-	static const char *const use_keys[] = { "regions", "map", "weights" };
+	static const char *const use_keys[] = {"regions", "map", "weights"};
 	unsigned uses = policy_uses[r->policy].uses;
 	for (unsigned b = 0; b < 3; b++) {
 		const st_ynode_t *k = st_map_key(map, use_keys[b]);
@@ -411,7 +421,8 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 	case ST_POLICY_GEOLOCATION:
 	case ST_POLICY_CIDR: {
 		if (r->n_map == 0)
-			return st_ctx_error(ctx, at, at_key, "policy %s needs 'map: { key: region }'",
+			return st_ctx_error(ctx, at, at_key,
+					    "policy %s needs 'map: { key: region }'",
 					    st_policy_name(r->policy));
 		const st_ynode_t *m = st_map_get(map, "map");
 		int want = r->policy == ST_POLICY_CIDR ? KEY_CIDR : KEY_GEO;
@@ -421,11 +432,11 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 			int kind = map_key_norm(st_ynode_key(m, i)->str, key, sizeof(key), &why);
 			if (kind != KEY_DEFAULT && kind != want)
 				return st_ctx_error(
-					ctx, st_ynode_key(m, i), "map",
-					"'%s' does not fit policy %s (keys are %s or default)",
-					st_ynode_key(m, i)->str, st_policy_name(r->policy),
-					want == KEY_CIDR ? "prefixes such as 192.0.2.0/24"
-							 : "continent:, country: or subdivision:");
+				    ctx, st_ynode_key(m, i), "map",
+				    "'%s' does not fit policy %s (keys are %s or default)",
+				    st_ynode_key(m, i)->str, st_policy_name(r->policy),
+				    want == KEY_CIDR ? "prefixes such as 192.0.2.0/24"
+						     : "continent:, country: or subdivision:");
 		}
 		break;
 	}
@@ -434,10 +445,11 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 		for (size_t i = 0; i < r->n_regions; i++) {
 			const st_conf_region_t *g = &conf->regions[r->regions[i]];
 			if (!g->has_location)
-				return st_ctx_error(ctx, st_map_get(map, "regions")->items[i], "regions",
-						    "region '%s' has no location (line %u); policy %s "
-						    "needs 'location: [lat, lon]' on every region",
-						    g->name, g->line, st_policy_name(r->policy));
+				return st_ctx_error(
+				    ctx, st_map_get(map, "regions")->items[i], "regions",
+				    "region '%s' has no location (line %u); policy %s "
+				    "needs 'location: [lat, lon]' on every region",
+				    g->name, g->line, st_policy_name(r->policy));
 		}
 		/* fall through */
 	default:
@@ -481,14 +493,16 @@ static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_
 		return st_ctx_error(ctx, name, NULL,
 				    "a CNAME cannot be at the zone apex %s (it holds SOA and NS)",
 				    best->name);
-	for (size_t i = 0; i + 1 < conf->n_records; i++) {
+	/* Earlier records of the same owner, newest first. */
+	uint32_t idx = (uint32_t)(conf->n_records - 1);
+	uint32_t *latest = st_nameset_find(&ctx->owners, r->owner);
+	ctx->owner_prev[idx] = latest ? *latest : ST_CONF_NONE;
+	for (uint32_t i = ctx->owner_prev[idx]; i != ST_CONF_NONE; i = ctx->owner_prev[i]) {
 		const st_conf_record_t *o = &conf->records[i];
-		if (strcmp(o->owner, r->owner) != 0)
-			continue;
 		if (o->type == r->type)
 			return st_ctx_error(ctx, name, NULL,
-					    "record %s %s is given twice (first at line %u)", r->owner,
-					    type_name(r->type), o->line);
+					    "record %s %s is given twice (first at line %u)",
+					    r->owner, type_name(r->type), o->line);
 		if (o->type == 5 || r->type == 5)
 			return st_ctx_error(ctx, name, NULL,
 					    "%s has a CNAME and an %s record (line %u); a CNAME "
@@ -496,7 +510,13 @@ static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_
 					    r->owner, type_name(o->type == 5 ? r->type : o->type),
 					    o->line);
 	}
-	return 0;
+	if (latest) {
+		*latest = idx;
+		return 0;
+	}
+	uint32_t dummy;
+	int rc = st_nameset_put(&ctx->owners, r->owner, idx, &dummy);
+	return rc < 0 ? rc : 0;
 }
 
 static int record_copy(st_conf_record_t *dst, const st_conf_record_t *src)
@@ -544,7 +564,8 @@ int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
 				    st_ynode_kind_name(map));
 	/* At most two records per entry (type: [A, AAAA]): pointers stay valid. */
 	conf->records = calloc(map->n ? 2 * map->n : 1, sizeof(*conf->records));
-	if (!conf->records)
+	ctx->owner_prev = calloc(map->n ? 2 * map->n : 1, sizeof(*ctx->owner_prev));
+	if (!conf->records || !ctx->owner_prev)
 		return ST_ENOMEM;
 	for (size_t i = 0; i < map->n; i++) {
 		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
@@ -556,15 +577,16 @@ int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
 			return rc;
 		st_ctx_set_path(ctx, "records", k->str);
 		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(ctx, v, NULL,
-					    "expected the record's settings (type: ..., policy: ...), "
-					    "not %s",
-					    st_ynode_kind_name(v));
+			return st_ctx_error(
+			    ctx, v, NULL,
+			    "expected the record's settings (type: ..., policy: ...), "
+			    "not %s",
+			    st_ynode_kind_name(v));
 		ctx->n_types = 0;
 		if ((rc = st_schema_apply(ctx, &record_table, v, k, r, NULL)) != 0)
 			return rc;
 		size_t n_types = ctx->n_types;
-		uint16_t types[2] = { ctx->types[0], ctx->types[1] };
+		uint16_t types[2] = {ctx->types[0], ctx->types[1]};
 		if ((rc = check_owner(ctx, r, k)) != 0 || (rc = record_validate(ctx, r, v, k)) != 0)
 			return rc;
 		for (size_t t = 1; t < n_types; t++) {
@@ -581,28 +603,35 @@ int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
 
 /* ---- warnings -------------------------------------------------------------- */
 
+typedef struct worst {
+	const st_conf_check_t *check;
+	uint64_t ms; /* interval x fall + timeout */
+} worst_t;
+
+static bool slowest_check(const st_conf_t *conf, uint32_t e, void *arg)
+{
+	worst_t *w = arg;
+	if (conf->endpoints[e].check == ST_CONF_NONE)
+		return false;
+	const st_conf_check_t *c = &conf->checks[conf->endpoints[e].check];
+	uint64_t ms = c->interval_ms * c->fall + c->timeout_ms;
+	if (!w->check || ms > w->ms) {
+		w->check = c;
+		w->ms = ms;
+	}
+	return false;
+}
+
 void st_conf_warn(const st_conf_t *conf)
 {
-	bool *mark = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*mark));
-	if (!mark)
-		return;
 	for (size_t i = 0; i < conf->n_records; i++) {
 		const st_conf_record_t *r = &conf->records[i];
 		if (r->failover_budget_ms == 0)
 			continue;
-		record_endpoints(conf, r, mark);
-		const st_conf_check_t *worst = NULL;
-		uint64_t worst_ms = 0;
-		for (size_t j = 0; j < conf->n_endpoints; j++) {
-			if (!mark[j] || conf->endpoints[j].check == ST_CONF_NONE)
-				continue;
-			const st_conf_check_t *c = &conf->checks[conf->endpoints[j].check];
-			uint64_t ms = c->interval_ms * c->fall + c->timeout_ms;
-			if (!worst || ms > worst_ms) {
-				worst = c;
-				worst_ms = ms;
-			}
-		}
+		worst_t w = {0};
+		each_endpoint(conf, r, slowest_check, &w);
+		const st_conf_check_t *worst = w.check;
+		uint64_t worst_ms = w.ms;
 		char budget[32];
 		st_duration_fmt(r->failover_budget_ms, budget, sizeof(budget));
 		if (!worst) {
@@ -625,5 +654,4 @@ void st_conf_warn(const st_conf_t *conf)
 			    r->owner, type_name(r->type), budget, worst->name, iv, worst->fall, to,
 			    ttl, tot, conf->path, r->line);
 	}
-	free(mark);
 }

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OFF(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
-
 /* ---- endpoints ----------------------------------------------------------- */
 
 static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
@@ -30,9 +28,10 @@ static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 		e->has_v4 = true;
 	} else {
 		if (e->has_v6)
-			return st_ctx_error(ctx, val, it->name,
-					    "the endpoint has an IPv6 address already; give IPv4 in "
-					    "'address' and IPv6 in 'address6'");
+			return st_ctx_error(
+			    ctx, val, it->name,
+			    "the endpoint has an IPv6 address already; give IPv4 in "
+			    "'address' and IPv6 in 'address6'");
 		memcpy(e->addr6, addr, 16);
 		e->has_v6 = true;
 	}
@@ -60,13 +59,12 @@ static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_yno
 	}
 	const char *hint = st_suggest(s, names, n);
 	if (hint)
-		return st_ctx_error(ctx, val, it->name, "no check named '%s' (did you mean '%s'?)", s,
-				    hint);
+		return st_ctx_error(ctx, val, it->name, "no check named '%s' (did you mean '%s'?)",
+				    s, hint);
 	return st_ctx_error(ctx, val, it->name, "no check named '%s' in the checks: section", s);
 }
 
-static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
-			      void *obj)
+static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_endpoint_t *e = obj;
 	const char *s;
@@ -84,15 +82,16 @@ static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode
 }
 
 static const st_item_t endpoint_items[] = {
-	{ .name = "address", .type = ST_T_CUSTOM, .parse = parse_address },
-	{ .name = "address6", .type = ST_T_CUSTOM, .parse = parse_address },
-	{ .name = "cname", .type = ST_T_NAME, OFF(st_conf_endpoint_t, cname) },
-	{ .name = "weight", .type = ST_T_UINT, OFF(st_conf_endpoint_t, weight), .min = 0, .max = 1000000, .def = "1" },
-	{ .name = "check", .type = ST_T_CUSTOM, .parse = parse_endpoint_check },
-	{ .name = "check_target", .type = ST_T_CUSTOM, .parse = parse_check_target },
-	{ .name = NULL },
+    ST_KEY("address", ST_T_CUSTOM, ST_PARSE(parse_address)),
+    ST_KEY("address6", ST_T_CUSTOM, ST_PARSE(parse_address)),
+    ST_KEY("cname", ST_T_NAME, ST_AT(st_conf_endpoint_t, cname)),
+    ST_KEY("weight", ST_T_UINT, ST_AT(st_conf_endpoint_t, weight), ST_RANGE(0, 1000000),
+	   ST_DEF("1")),
+    ST_KEY("check", ST_T_CUSTOM, ST_PARSE(parse_endpoint_check)),
+    ST_KEY("check_target", ST_T_CUSTOM, ST_PARSE(parse_check_target)),
+    ST_END,
 };
-static const st_table_t endpoint_table = { "endpoint", endpoint_items };
+static const st_table_t endpoint_table = {"endpoint", endpoint_items};
 
 static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const st_ynode_t *map,
 			     const st_ynode_t *name)
@@ -110,10 +109,11 @@ static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const s
 	if (c->type == ST_CHECK_EXEC)
 		return 0;
 	if (!e->has_v4 && !e->has_v6 && !e->check_target)
-		return st_ctx_error(ctx, st_map_get(map, "check"), "check",
-				    "check '%s' (%s) needs an address to probe, and the endpoint has "
-				    "only a cname: give 'check_target: ADDR:PORT'",
-				    c->name, st_check_type_name(c->type));
+		return st_ctx_error(
+		    ctx, st_map_get(map, "check"), "check",
+		    "check '%s' (%s) needs an address to probe, and the endpoint has "
+		    "only a cname: give 'check_target: ADDR:PORT'",
+		    c->name, st_check_type_name(c->type));
 	st_sockaddr_t sa;
 	bool target_port = e->check_target && st_sockaddr_parse(e->check_target, 0, &sa) == 0 &&
 			   st_sockaddr_port(&sa) != 0;
@@ -131,11 +131,12 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 	st_conf_region_t *r = obj;
 	uint32_t ridx = (uint32_t)(r - conf->regions);
 	if (val->kind != ST_YNODE_MAP || val->n == 0)
-		return st_ctx_error(ctx, val, it->name,
-				    "expected a mapping of endpoint name -> { address: ... }, not %s",
-				    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
-	st_conf_endpoint_t *eps = realloc(conf->endpoints,
-					  (conf->n_endpoints + val->n) * sizeof(*eps));
+		return st_ctx_error(
+		    ctx, val, it->name,
+		    "expected a mapping of endpoint name -> { address: ... }, not %s",
+		    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	st_conf_endpoint_t *eps =
+	    realloc(conf->endpoints, (conf->n_endpoints + val->n) * sizeof(*eps));
 	if (!eps)
 		return ST_ENOMEM;
 	conf->endpoints = eps;
@@ -157,22 +158,24 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 		memcpy(ctx->path, saved, sizeof(saved));
 		if ((rc = st_check_object_name(ctx, k, "endpoint")) != 0)
 			break;
-		for (uint32_t j = 0; j < eidx; j++) {
-			if (strcmp(conf->endpoints[j].name, k->str) == 0) {
-				const st_conf_endpoint_t *o = &conf->endpoints[j];
-				rc = st_ctx_error(ctx, k, NULL,
-						  "endpoint name '%s' is used already in region %s "
-						  "(line %u); endpoint names are unique across regions",
-						  k->str, conf->regions[o->region].name, o->line);
-				break;
-			}
+		uint32_t j;
+		rc = st_nameset_put(&ctx->endpoint_names, k->str, eidx, &j);
+		if (rc == 1) {
+			const st_conf_endpoint_t *o = &conf->endpoints[j];
+			rc = st_ctx_error(ctx, k, NULL,
+					  "endpoint name '%s' is used already in region %s "
+					  "(line %u); endpoint names are unique across regions",
+					  k->str, conf->regions[o->region].name, o->line);
 		}
+		if (rc != 0)
+			break;
 		const st_ynode_t *clash = st_map_key(ctx->regions_node, k->str);
 		if (rc == 0 && clash)
-			rc = st_ctx_error(ctx, k, NULL,
-					  "endpoint name '%s' is also a region name (line %u); rename "
-					  "one so that weights keys are unambiguous",
-					  k->str, clash->line);
+			rc = st_ctx_error(
+			    ctx, k, NULL,
+			    "endpoint name '%s' is also a region name (line %u); rename "
+			    "one so that weights keys are unambiguous",
+			    k->str, clash->line);
 		if (rc == 0)
 			rc = st_ctx_strdup(ctx, k->str, &e->name);
 		if (rc != 0)
@@ -181,9 +184,10 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 		if (snprintf(ctx->path, sizeof(ctx->path), "%s.endpoints.%s", saved, k->str) < 0)
 			ctx->path[0] = '\0';
 		if (v->kind != ST_YNODE_MAP) {
-			rc = st_ctx_error(ctx, v, NULL,
-					  "expected the endpoint's settings ({ address: ... }), not %s",
-					  st_ynode_kind_name(v));
+			rc = st_ctx_error(
+			    ctx, v, NULL,
+			    "expected the endpoint's settings ({ address: ... }), not %s",
+			    st_ynode_kind_name(v));
 			break;
 		}
 		rc = st_schema_apply(ctx, &endpoint_table, v, k, e, NULL);
@@ -200,11 +204,12 @@ static int parse_location(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *
 {
 	st_conf_region_t *r = obj;
 	if (val->kind != ST_YNODE_SEQ || val->n != 2)
-		return st_ctx_error(ctx, val, it->name,
-				    "expected [latitude, longitude] in degrees, e.g. [38.9, -77.4]");
+		return st_ctx_error(
+		    ctx, val, it->name,
+		    "expected [latitude, longitude] in degrees, e.g. [38.9, -77.4]");
 	double v[2];
-	static const double lim[2] = { 90, 180 };
-	static const char *const what[2] = { "latitude", "longitude" };
+	static const double lim[2] = {90, 180};
+	static const char *const what[2] = {"latitude", "longitude"};
 	for (int i = 0; i < 2; i++) {
 		const char *s;
 		char *end;
@@ -227,24 +232,26 @@ static int parse_location(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *
 }
 
 static const st_enum_t select_enum[] = {
-	{ "weighted", ST_SELECT_WEIGHTED },
-	{ "all", ST_SELECT_ALL },
-	{ "multivalue", ST_SELECT_MULTIVALUE },
-	{ NULL },
+    {"weighted", ST_SELECT_WEIGHTED},
+    {"all", ST_SELECT_ALL},
+    {"multivalue", ST_SELECT_MULTIVALUE},
+    {NULL},
 };
 
 static const st_item_t region_items[] = {
-	{ .name = "location", .type = ST_T_CUSTOM, .parse = parse_location },
-	{ .name = "dial", .type = ST_T_UINT, OFF(st_conf_region_t, dial), .min = 0, .max = 100, .def = "100" },
-	{ .name = "bias", .type = ST_T_INT, OFF(st_conf_region_t, bias), .min = -99, .max = 99, .def = "0" },
-	{ .name = "select", .type = ST_T_ENUM, OFF(st_conf_region_t, select), .enums = select_enum,
-	  .def = "weighted" },
-	{ .name = "select_max", .type = ST_T_UINT, OFF(st_conf_region_t, select_max), .min = 1, .max = 64, .def = "8" },
-	{ .name = "min_healthy", .type = ST_T_UINT, OFF(st_conf_region_t, min_healthy), .min = 0, .max = 100000, .def = "1" },
-	{ .name = "endpoints", .type = ST_T_CUSTOM, .parse = parse_endpoints, .flags = ST_ITEM_REQUIRED },
-	{ .name = NULL },
+    ST_KEY("location", ST_T_CUSTOM, ST_PARSE(parse_location)),
+    ST_KEY("dial", ST_T_UINT, ST_AT(st_conf_region_t, dial), ST_RANGE(0, 100), ST_DEF("100")),
+    ST_KEY("bias", ST_T_INT, ST_AT(st_conf_region_t, bias), ST_RANGE(-99, 99), ST_DEF("0")),
+    ST_KEY("select", ST_T_ENUM, ST_AT(st_conf_region_t, select), ST_ENUMS(select_enum),
+	   ST_DEF("weighted")),
+    ST_KEY("select_max", ST_T_UINT, ST_AT(st_conf_region_t, select_max), ST_RANGE(1, 64),
+	   ST_DEF("8")),
+    ST_KEY("min_healthy", ST_T_UINT, ST_AT(st_conf_region_t, min_healthy), ST_RANGE(0, 100000),
+	   ST_DEF("1")),
+    ST_KEY("endpoints", ST_T_CUSTOM, ST_PARSE(parse_endpoints), ST_REQUIRED),
+    ST_END,
 };
-static const st_table_t region_table = { "region", region_items };
+static const st_table_t region_table = {"region", region_items};
 
 static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_ynode_t *map)
 {
@@ -285,9 +292,9 @@ int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map)
 			return rc;
 		st_ctx_set_path(ctx, "regions", k->str);
 		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(ctx, v, NULL,
-					    "expected the region's settings (endpoints: ...), not %s",
-					    st_ynode_kind_name(v));
+			return st_ctx_error(
+			    ctx, v, NULL, "expected the region's settings (endpoints: ...), not %s",
+			    st_ynode_kind_name(v));
 		if ((rc = st_schema_apply(ctx, &region_table, v, k, r, NULL)) != 0)
 			return rc;
 		if ((rc = region_validate(ctx, r, v)) != 0)

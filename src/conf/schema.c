@@ -40,8 +40,8 @@ int st_ctx_scalar(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const c
 	return 0;
 }
 
-int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min,
-		uint64_t max, uint64_t *out)
+int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min, uint64_t max,
+		uint64_t *out)
 {
 	const char *s;
 	int rc = st_ctx_scalar(ctx, val, key, &s);
@@ -111,7 +111,8 @@ int st_ctx_name(st_ctx_t *ctx, const st_ynode_t *val, const char *key, char **ou
 		if (c == '.') {
 			if (label == 0)
 				return st_ctx_error(ctx, val, key,
-						    "'%s' has an empty label (two dots in a row)", s);
+						    "'%s' has an empty label (two dots in a row)",
+						    s);
 			label = 0;
 			continue;
 		}
@@ -119,7 +120,8 @@ int st_ctx_name(st_ctx_t *ctx, const st_ynode_t *val, const char *key, char **ou
 			  (c >= '0' && c <= '9') || c == '-' || c == '_';
 		if (!ok)
 			return st_ctx_error(ctx, val, key,
-					    "'%s' is not a valid domain name (character '%c')", s, c);
+					    "'%s' is not a valid domain name (character '%c')", s,
+					    c);
 		if (++label > 63)
 			return st_ctx_error(ctx, val, key, "'%s' has a label longer than 63", s);
 	}
@@ -162,8 +164,10 @@ static void store_int(void *field, size_t size, int64_t v)
 
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF" };
+	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
+					  "YES",  "on",	  "On",	  "ON"};
+	static const char *const no[] = {"false", "False", "FALSE", "no", "No",
+					 "NO",	  "off",   "Off",   "OFF"};
 	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
 		if (strcmp(s, yes[i]) == 0) {
 			*out = true;
@@ -201,8 +205,9 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	case ST_T_NAME: {
 		char *d = NULL;
 		if (s[0] == '\0')
-			return st_ctx_error(ctx, val, it->name,
-					    "the value is empty (leave the key out for the default)");
+			return st_ctx_error(
+			    ctx, val, it->name,
+			    "the value is empty (leave the key out for the default)");
 		if (it->type == ST_T_STR)
 			rc = st_ctx_strdup(ctx, s, &d);
 		else if (it->type == ST_T_PATH)
@@ -218,7 +223,8 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	}
 	case ST_T_UINT: {
 		uint64_t v;
-		if ((rc = st_ctx_uint(ctx, val, it->name, (uint64_t)it->min, (uint64_t)it->max, &v)))
+		if ((rc =
+			 st_ctx_uint(ctx, val, it->name, (uint64_t)it->min, (uint64_t)it->max, &v)))
 			return rc;
 		store_int(field, it->size, (int64_t)v);
 		return 0;
@@ -230,8 +236,8 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 		if (end == s || *end != '\0' || errno != 0)
 			return st_ctx_error(ctx, val, it->name, "'%s' is not a whole number", s);
 		if (v < it->min || v > it->max)
-			return st_ctx_error(ctx, val, it->name, "%s is out of range (%lld..%lld)", s,
-					    (long long)it->min, (long long)it->max);
+			return st_ctx_error(ctx, val, it->name, "%s is out of range (%lld..%lld)",
+					    s, (long long)it->min, (long long)it->max);
 		store_int(field, it->size, v);
 		return 0;
 	}
@@ -364,10 +370,11 @@ int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *ma
 					return st_ctx_error(ctx, k, NULL,
 							    "unknown key '%s' (did you mean '%s'?)",
 							    k->str, hint);
-				return st_ctx_error(ctx, k, NULL, "unknown key '%s' for a %s", k->str,
-						    table->what);
+				return st_ctx_error(ctx, k, NULL, "unknown key '%s' for a %s",
+						    k->str, table->what);
 			}
-			if ((rc = st_schema_item(ctx, &table->items[idx], st_ynode_val(map, i), obj)))
+			if ((rc = st_schema_item(ctx, &table->items[idx], st_ynode_val(map, i),
+						 obj)))
 				return rc;
 			got |= 1ull << idx;
 		}

@@ -5,6 +5,7 @@
 #define ST_CONF_SCHEMA_H
 
 #include "conf/conf.h"
+#include "conf/nameset.h"
 #include "conf/ynode.h"
 
 #include <stddef.h>
@@ -32,44 +33,62 @@ typedef struct st_item st_item_t;
 
 /* A custom parser: `obj` is the object the table describes (the whole
  * st_conf_t for the top-level sections). */
-typedef int (*st_parse_fn)(st_ctx_t *ctx, const st_item_t *item, const st_ynode_t *val,
-			   void *obj);
+typedef int (*st_parse_fn)(st_ctx_t *ctx, const st_item_t *item, const st_ynode_t *val, void *obj);
 
 struct st_item {
 	const char *name;
 	st_type_t type;
-	size_t offset;           /* of the field in the object */
-	size_t size;             /* of the field (integers and enums) */
-	int64_t min, max;        /* ranges of integers and durations */
-	const st_enum_t *enums;  /* ST_T_ENUM: NULL-terminated */
-	const char *def;         /* default as YAML text, applied when the key is absent */
-	st_parse_fn parse;       /* ST_T_CUSTOM */
+	size_t offset;		/* of the field in the object */
+	size_t size;		/* of the field (integers and enums) */
+	int64_t min, max;	/* ranges of integers and durations */
+	const st_enum_t *enums; /* ST_T_ENUM: NULL-terminated */
+	const char *def;	/* default as YAML text, applied when the key is absent */
+	st_parse_fn parse;	/* ST_T_CUSTOM */
 	unsigned flags;
 };
 
 #define ST_ITEM_REQUIRED 0x1u
 
+/* Row builders, so that a table holds one line per key. */
+#define ST_KEY(name_, type_, ...)                                                                  \
+	{                                                                                          \
+		.name = (name_), .type = (type_), __VA_ARGS__                                      \
+	}
+#define ST_AT(type, field) .offset = offsetof(type, field), .size = sizeof(((type *)0)->field)
+#define ST_RANGE(lo, hi) .min = (lo), .max = (hi)
+#define ST_DEF(text) .def = (text)
+#define ST_ENUMS(table) .enums = (table)
+#define ST_PARSE(fn) .parse = (fn)
+#define ST_REQUIRED .flags = ST_ITEM_REQUIRED
+#define ST_END                                                                                     \
+	{                                                                                          \
+		.name = NULL                                                                       \
+	}
+
 /* A table and the object it fills. */
 typedef struct st_table {
-	const char *what;        /* "check", "region"... for messages */
-	const st_item_t *items;  /* terminated by a row with name NULL */
+	const char *what;	/* "check", "region"... for messages */
+	const st_item_t *items; /* terminated by a row with name NULL */
 } st_table_t;
 
 /* Load state shared by the parsers. */
 struct st_ctx {
-	const char *file;        /* name used in messages */
-	char *dir;               /* the config file's folder ("" for the cwd) */
+	const char *file; /* name used in messages */
+	char *dir;	  /* the config file's folder ("" for the cwd) */
 	st_conf_t *conf;
 	st_diag_t *diag;
-	char path[256];          /* dotted key path of the object being parsed */
+	char path[256];			/* dotted key path of the object being parsed */
 	const st_ynode_t *regions_node; /* the regions: mapping, for name clashes */
-	uint16_t types[2];       /* a record's types (`type: [A, AAAA]`) */
+	uint16_t types[2];		/* a record's types (`type: [A, AAAA]`) */
 	size_t n_types;
+	st_nameset_t endpoint_names; /* endpoint name -> index */
+	st_nameset_t owners;	     /* record owner -> index of its latest record */
+	uint32_t *owner_prev;	     /* per record: the previous one with its owner */
 };
 
 /* Report an error at a node: "file:line:col: path.key: message". */
 int st_ctx_error(st_ctx_t *ctx, const st_ynode_t *at, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Walk mapping `map` through `table` into `obj`: unknown keys (with a
  * suggestion), wrong types, ranges and required keys are errors; defaults
@@ -86,8 +105,8 @@ int st_schema_index(const st_table_t *table, const char *name);
 
 /* Scalars. Each returns 0 or an error set at `val` under `key`. */
 int st_ctx_scalar(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char **out);
-int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min,
-		uint64_t max, uint64_t *out);
+int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min, uint64_t max,
+		uint64_t *out);
 /* A string copy, or a path resolved from the config's folder. */
 int st_ctx_strdup(st_ctx_t *ctx, const char *s, char **out);
 int st_ctx_path(st_ctx_t *ctx, const char *s, char **out);

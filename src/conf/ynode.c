@@ -2,6 +2,7 @@
  * marks too, but checking duplicate keys and rejecting aliases as nodes are
  * built gives the better message at the right place. */
 #include "conf/ynode.h"
+#include "conf/nameset.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,8 @@ typedef struct builder {
 	st_ynode_t *root;
 	st_ynode_t *stack[YNODE_MAX_DEPTH];
 	size_t depth;
-	size_t cap[YNODE_MAX_DEPTH]; /* allocated item slots of stack[i] */
+	size_t cap[YNODE_MAX_DEPTH];	    /* allocated item slots of stack[i] */
+	st_nameset_t keys[YNODE_MAX_DEPTH]; /* keys of the open mappings */
 	bool docs_done;
 } builder_t;
 
@@ -90,23 +92,24 @@ static int attach(builder_t *b, st_ynode_t *node)
 
 	if (is_key) {
 		if (node->kind != ST_YNODE_SCALAR) {
-			int rc = st_diag_set(b->diag, ST_EPARSE,
-					     "%s:%u:%u: a mapping key must be a plain name, not %s",
-					     b->name, node->line, node->col, st_ynode_kind_name(node));
+			int rc =
+			    st_diag_set(b->diag, ST_EPARSE,
+					"%s:%u:%u: a mapping key must be a plain name, not %s",
+					b->name, node->line, node->col, st_ynode_kind_name(node));
 			st_ynode_free(node);
 			return rc;
 		}
-		for (size_t i = 0; i < c->n; i++) {
-			const st_ynode_t *k = c->items[2 * i];
-			if (strcmp(k->str, node->str) == 0) {
-				int rc = st_diag_set(
-					b->diag, ST_EPARSE,
-					"%s:%u:%u: duplicate key '%s' (first given at line %u); "
-					"remove one of them",
-					b->name, node->line, node->col, node->str, k->line);
-				st_ynode_free(node);
-				return rc;
-			}
+		uint32_t first;
+		int rc = st_nameset_put(&b->keys[b->depth - 1], node->str, (uint32_t)c->n, &first);
+		if (rc == 1)
+			rc = st_diag_set(b->diag, ST_EPARSE,
+					 "%s:%u:%u: duplicate key '%s' (first given at line %u); "
+					 "remove one of them",
+					 b->name, node->line, node->col, node->str,
+					 c->items[2 * first]->line);
+		if (rc != 0) {
+			st_ynode_free(node);
+			return rc;
 		}
 	}
 	/* +2 keeps room for the NULL slot after a map's last pair. */
@@ -141,17 +144,17 @@ static int push(builder_t *b, st_ynode_t *node)
 	if (b->depth > 0) {
 		const st_ynode_t *c = b->stack[b->depth - 1];
 		if (c->kind == ST_YNODE_MAP && (used_slots(c) % 2) == 0) {
-			int rc = st_diag_set(
-				b->diag, ST_EPARSE,
-				"%s:%u:%u: a mapping key must be a plain name, not %s", b->name,
-				node->line, node->col,
-				node->kind == ST_YNODE_MAP ? "a mapping" : "a list");
+			int rc = st_diag_set(b->diag, ST_EPARSE,
+					     "%s:%u:%u: a mapping key must be a plain name, not %s",
+					     b->name, node->line, node->col,
+					     node->kind == ST_YNODE_MAP ? "a mapping" : "a list");
 			st_ynode_free(node);
 			return rc;
 		}
 	}
 	b->stack[b->depth] = node;
 	b->cap[b->depth] = 0;
+	memset(&b->keys[b->depth], 0, sizeof(b->keys[b->depth]));
 	b->depth++;
 	return 0;
 }
@@ -208,6 +211,7 @@ static int on_event(builder_t *b, const yaml_event_t *ev)
 	case YAML_MAPPING_END_EVENT:
 		node = b->stack[--b->depth];
 		b->stack[b->depth] = NULL;
+		st_nameset_clear(&b->keys[b->depth]);
 		return attach(b, node);
 	default:
 		return 0;
@@ -216,21 +220,22 @@ static int on_event(builder_t *b, const yaml_event_t *ev)
 
 static int parse(yaml_parser_t *parser, const char *name, st_ynode_t **out, st_diag_t *diag)
 {
-	builder_t b = { .name = name, .diag = diag };
+	builder_t b = {.name = name, .diag = diag};
 	int rc = 0;
 	for (;;) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(parser, &ev)) {
-			const yaml_mark_t *m = parser->problem_mark.line || parser->problem_mark.column
-						       ? &parser->problem_mark
-						       : &parser->context_mark;
+			const yaml_mark_t *m =
+			    parser->problem_mark.line || parser->problem_mark.column
+				? &parser->problem_mark
+				: &parser->context_mark;
 			if (parser->error == YAML_MEMORY_ERROR)
 				rc = ST_ENOMEM;
 			else if (parser->context)
-				rc = st_diag_set(diag, ST_EPARSE, "%s:%u:%u: YAML syntax: %s %s",
-						 name, (unsigned)m->line + 1, (unsigned)m->column + 1,
-						 parser->problem ? parser->problem : "error",
-						 parser->context);
+				rc = st_diag_set(
+				    diag, ST_EPARSE, "%s:%u:%u: YAML syntax: %s %s", name,
+				    (unsigned)m->line + 1, (unsigned)m->column + 1,
+				    parser->problem ? parser->problem : "error", parser->context);
 			else
 				rc = st_diag_set(diag, ST_EPARSE, "%s:%u:%u: YAML syntax: %s", name,
 						 (unsigned)m->line + 1, (unsigned)m->column + 1,
@@ -243,14 +248,16 @@ static int parse(yaml_parser_t *parser, const char *name, st_ynode_t **out, st_d
 		if (rc != 0 || end)
 			break;
 	}
-	while (b.depth > 0)
+	while (b.depth > 0) {
+		st_nameset_clear(&b.keys[b.depth - 1]);
 		st_ynode_free(b.stack[--b.depth]);
+	}
 	if (rc != 0) {
 		st_ynode_free(b.root);
 		return rc;
 	}
 	if (!b.root || st_ynode_is_null(b.root)) {
-		yaml_mark_t m = { 0 };
+		yaml_mark_t m = {0};
 		st_ynode_free(b.root);
 		b.root = node_new(ST_YNODE_MAP, &m);
 		if (!b.root)

@@ -18,11 +18,11 @@ typedef struct st_ynode st_ynode_t;
 
 struct st_ynode {
 	st_ynode_kind_t kind;
-	unsigned line, col;  /* 1-based */
-	char *str;           /* scalar text, NUL-terminated */
-	bool quoted;         /* scalar written quoted or as a block: never null/bool/number-like */
-	st_ynode_t **items;  /* seq: n items; map: n keys at items[2i], values at items[2i+1] */
-	size_t n;            /* seq: item count; map: pair count */
+	unsigned line, col; /* 1-based */
+	char *str;	    /* scalar text, NUL-terminated */
+	bool quoted;	    /* scalar written quoted or as a block: never null/bool/number-like */
+	st_ynode_t **items; /* seq: n items; map: n keys at items[2i], values at items[2i+1] */
+	size_t n;	    /* seq: item count; map: pair count */
 };
 
 /* Parse one YAML document. An empty file gives an empty mapping. Duplicate
