@@ -26,6 +26,7 @@ int st_resp_begin(st_resp_t *r, uint8_t *buf, size_t cap, const st_query_t *q, b
 	r->limit = cap;
 	r->count[0] = r->count[1] = r->count[2] = 0;
 	r->n_comp = 0;
+	r->comp_ready = false;
 	if (cap < ST_DNS_HEADER_LEN)
 		return ST_ETRUNC;
 	st_put16(buf, q->id);
@@ -38,7 +39,6 @@ int st_resp_begin(st_resp_t *r, uint8_t *buf, size_t cap, const st_query_t *q, b
 		if (need > cap)
 			return ST_ETRUNC;
 		memcpy(buf + r->len, q->qname_orig, q->qname_len);
-		comp_add_name(r, r->len);
 		r->len += q->qname_len;
 		st_put16(buf + r->len, q->qtype);
 		st_put16(buf + r->len + 2, q->qclass);
@@ -149,6 +149,12 @@ int st_resp_name(st_resp_t *r, const uint8_t *name, size_t name_len)
 {
 	size_t start = r->len;
 	size_t p = 0;
+	/* The question joins the table on first use: most answers never write a name. */
+	if (!r->comp_ready) {
+		r->comp_ready = true;
+		if (r->question_end > ST_RESP_QNAME_OFF)
+			comp_add_name(r, ST_RESP_QNAME_OFF);
+	}
 	/* Find the longest suffix already in the message. */
 	while (name[p] != 0) {
 		for (unsigned i = 0; i < r->n_comp; i++) {

@@ -27,6 +27,7 @@ typedef struct st_resp {
 	size_t len;
 	size_t question_end;
 	uint16_t count[3];
+	bool comp_ready; /* the question is in the compression table */
 	uint16_t n_comp; /* label starts of names written literally, for compression */
 	uint16_t comp[ST_RESP_COMP_MAX];
 } st_resp_t;
@@ -36,6 +37,7 @@ typedef struct st_resp_mark {
 	size_t len;
 	uint16_t count[3];
 	uint16_t n_comp;
+	bool comp_ready;
 } st_resp_mark_t;
 
 /* Start a response to q in buf[0..cap): ID, opcode, RD and CD copied, QR set,
@@ -58,7 +60,8 @@ static inline void st_resp_set_aa(st_resp_t *r, bool aa)
 
 static inline st_resp_mark_t st_resp_mark(const st_resp_t *r)
 {
-	st_resp_mark_t m = {r->len, {r->count[0], r->count[1], r->count[2]}, r->n_comp};
+	st_resp_mark_t m = {r->len, {r->count[0], r->count[1], r->count[2]}, r->n_comp,
+			    r->comp_ready};
 	return m;
 }
 
@@ -69,6 +72,7 @@ static inline void st_resp_rollback(st_resp_t *r, const st_resp_mark_t *m)
 	r->count[1] = m->count[1];
 	r->count[2] = m->count[2];
 	r->n_comp = m->n_comp;
+	r->comp_ready = m->comp_ready;
 }
 
 /* Copy one record in zone wire form (TYPE CLASS TTL RDLENGTH RDATA, rr_len

@@ -386,6 +386,27 @@ static void test_name_helpers(void **state)
 	uint8_t unterminated[] = {1, 'a', 1, 'b'};
 	assert_int_equal(st_name_length(unterminated, sizeof(unterminated)), 0);
 	assert_true(st_name_equal_ci((const uint8_t *)"\3AbC", (const uint8_t *)"\3aBc", 4));
+
+	/* The word-at-a-time lower-casing agrees with the byte rule on every byte
+	 * value, at every alignment and length. */
+	uint8_t all[256 + 16], low[256 + 16];
+	for (unsigned i = 0; i < sizeof(all); i++)
+		all[i] = (uint8_t)(i * 7 + 3);
+	for (unsigned start = 0; start < 9; start++) {
+		for (unsigned len = 0; len + start <= 256; len += 13) {
+			memset(low, 0xaa, sizeof(low));
+			st_name_lower(low, all + start, len);
+			for (unsigned i = 0; i < len; i++)
+				assert_int_equal(low[i], st_dns_lower(all[start + i]));
+			assert_int_equal(low[len], 0xaa);
+		}
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		uint8_t one[8];
+		memset(one, (int)c, sizeof(one));
+		st_name_lower(low, one, 8);
+		assert_int_equal(low[3], c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
 }
 
 static void test_writer(void **state)
