@@ -8,7 +8,7 @@
 typedef struct st_buf {
 	char *data; /* NUL-terminated when non-NULL */
 	size_t len, cap;
-	bool oom;   /* an append failed: the text is cut short */
+	bool oom; /* an append failed: the text is cut short */
 } st_buf_t;
 
 void st_buf_init(st_buf_t *b);

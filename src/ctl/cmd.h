@@ -29,7 +29,7 @@ typedef struct st_ctl_abort {
 struct st_ctl {
 	struct st_server *srv;
 	st_ctl_state_t *state;
-	char *state_path;       /* NULL: no server.state_dir, nothing persists */
+	char *state_path; /* NULL: no server.state_dir, nothing persists */
 	st_unix_server_t *sock;
 	st_ev_t *ramp_timer;
 	st_ctl_abort_t aborts[ST_CTL_MAX_ABORTS];
@@ -58,7 +58,7 @@ bool st_ctl_has_flag(int argc, char **argv, const char *flag);
 /* "2026-11-22T04:40:00Z" from st_real_ns(). */
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len);
 
-extern const st_ctl_cmd_t st_cmd_status, st_cmd_reload, st_cmd_stats, st_cmd_health,
-	st_cmd_drain, st_cmd_undrain, st_cmd_force, st_cmd_dial, st_cmd_explain, st_cmd_checkconf;
+extern const st_ctl_cmd_t st_cmd_status, st_cmd_reload, st_cmd_stats, st_cmd_health, st_cmd_drain,
+    st_cmd_undrain, st_cmd_force, st_cmd_dial, st_cmd_explain, st_cmd_checkconf;
 
 #endif

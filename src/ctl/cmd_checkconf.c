@@ -31,10 +31,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_checkconf = {
-	.name = "checkconf",
-	.usage = "",
-	.help = "validate the config file and zones without applying them",
-	.min_args = 0,
-	.max_args = 0,
-	.exec = exec,
+    .name = "checkconf",
+    .usage = "",
+    .help = "validate the config file and zones without applying them",
+    .min_args = 0,
+    .max_args = 0,
+    .exec = exec,
 };

@@ -28,7 +28,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return st_diag_set(diag, ST_ENOENT, "no region named '%s' in the config", argv[1]);
 	uint32_t pct;
 	if (strcmp(argv[2], "clear") == 0 && argc == 3) {
-		uint32_t was = view->route ? st_route_get_dial(view->route, r) : conf->regions[r].dial;
+		uint32_t was =
+		    view->route ? st_route_get_dial(view->route, r) : conf->regions[r].dial;
 		st_ctl_state_clear_dial(ctl->state, argv[1]);
 		st_ctl_apply(ctl, conf, view);
 		st_ctl_ramps_changed(ctl);
@@ -39,8 +40,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return 0;
 	}
 	if (parse_pct(argv[2], &pct) < 0)
-		return st_diag_set(diag, ST_EINVAL, "dial '%s': expected a percentage 0-100 or clear",
-				   argv[2]);
+		return st_diag_set(diag, ST_EINVAL,
+				   "dial '%s': expected a percentage 0-100 or clear", argv[2]);
 	uint64_t over = 0;
 	if (argc == 5 && strcmp(argv[3], "--over") == 0) {
 		if (st_duration_parse(argv[4], &over) < 0 || over == 0)
@@ -51,19 +52,20 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return st_diag_set(diag, ST_EINVAL, "usage: dial REGION PCT [--over DURATION]");
 	}
 	uint32_t cur = view->route ? st_route_get_dial(view->route, r) : conf->regions[r].dial;
-	st_ramp_t ramp = { .from = cur, .to = pct, .start_ms = st_real_ns() / ST_NS_PER_MS,
-			   .duration_ms = over };
+	st_ramp_t ramp = {
+	    .from = cur, .to = pct, .start_ms = st_real_ns() / ST_NS_PER_MS, .duration_ms = over};
 	bool ramping = over > 0 && cur != pct;
 	if (ramping) {
 		uint32_t up = 0;
 		if (!st_ctl_region_healthy(conf, view, r, &up))
-			return st_diag_set(diag, ST_EAGAIN,
-					   "region %s is unhealthy (%u of %zu endpoints up): a ramp "
-					   "would stop at once; set the dial without --over",
-					   argv[1], up, conf->regions[r].n_endpoints);
+			return st_diag_set(
+			    diag, ST_EAGAIN,
+			    "region %s is unhealthy (%u of %zu endpoints up): a ramp "
+			    "would stop at once; set the dial without --over",
+			    argv[1], up, conf->regions[r].n_endpoints);
 	}
-	int rc = st_ctl_state_set_dial(ctl->state, argv[1], ramping ? cur : pct,
-				       ramping ? &ramp : NULL);
+	int rc =
+	    st_ctl_state_set_dial(ctl->state, argv[1], ramping ? cur : pct, ramping ? &ramp : NULL);
 	if (rc < 0)
 		return st_diag_set(diag, rc, "%s", st_strerror(rc));
 	/* A new command supersedes the note of an earlier stopped ramp. */
@@ -90,10 +92,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_dial = {
-	.name = "dial",
-	.usage = "REGION PCT [--over DURATION] | REGION clear",
-	.help = "set a region's traffic dial at once or as a ramp",
-	.min_args = 2,
-	.max_args = 4,
-	.exec = exec,
+    .name = "dial",
+    .usage = "REGION PCT [--over DURATION] | REGION clear",
+    .help = "set a region's traffic dial at once or as a ramp",
+    .min_args = 2,
+    .max_args = 4,
+    .exec = exec,
 };

@@ -34,10 +34,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_drain = {
-	.name = "drain",
-	.usage = "ENDPOINT|REGION",
-	.help = "take an endpoint or all endpoints of a region out of answers",
-	.min_args = 1,
-	.max_args = 1,
-	.exec = exec,
+    .name = "drain",
+    .usage = "ENDPOINT|REGION",
+    .help = "take an endpoint or all endpoints of a region out of answers",
+    .min_args = 1,
+    .max_args = 1,
+    .exec = exec,
 };

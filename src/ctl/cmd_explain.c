@@ -44,7 +44,8 @@ static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
 	}
 	memset(c, 0, sizeof(*c));
 	if (st_addr_parse(addr, &c->family, c->addr) < 0)
-		return st_diag_set(diag, ST_EINVAL, "--client '%s': expected ADDR or ADDR/PREFIX", s);
+		return st_diag_set(diag, ST_EINVAL, "--client '%s': expected ADDR or ADDR/PREFIX",
+				   s);
 	long max = c->family == AF_INET ? 32 : 128;
 	if (prefix == -2 || prefix == 0 || prefix > max)
 		return st_diag_set(diag, ST_EINVAL, "--client '%s': prefix must be 1-%ld", s, max);
@@ -84,7 +85,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return st_diag_set(diag, ST_ENOENT, "no routed records in this config");
 	const void *handle = st_route_find(view->route, wire, (size_t)wl, type == 255 ? 0 : type);
 	if (!handle && type != 5)
-		handle = st_route_find(view->route, wire, (size_t)wl, 5); /* a CNAME answers any type */
+		handle =
+		    st_route_find(view->route, wire, (size_t)wl, 5); /* a CNAME answers any type */
 	if (!handle)
 		return st_diag_set(diag, ST_ENOENT,
 				   "%s %s is not a routed record (static zone data is answered "
@@ -112,10 +114,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_explain = {
-	.name = "explain",
-	.usage = "NAME TYPE [--client ADDR[/PREFIX]]",
-	.help = "which policy, region and endpoints an answer gets, and why",
-	.min_args = 2,
-	.max_args = 4,
-	.exec = exec,
+    .name = "explain",
+    .usage = "NAME TYPE [--client ADDR[/PREFIX]]",
+    .help = "which policy, region and endpoints an answer gets, and why",
+    .min_args = 2,
+    .max_args = 4,
+    .exec = exec,
 };

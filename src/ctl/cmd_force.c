@@ -39,10 +39,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_force = {
-	.name = "force",
-	.usage = "ENDPOINT up|down|clear",
-	.help = "override the checker's state of an endpoint",
-	.min_args = 2,
-	.max_args = 2,
-	.exec = exec,
+    .name = "force",
+    .usage = "ENDPOINT up|down|clear",
+    .help = "override the checker's state of an endpoint",
+    .min_args = 2,
+    .max_args = 2,
+    .exec = exec,
 };

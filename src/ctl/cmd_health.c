@@ -89,8 +89,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			if (s[0] == '-')
 				st_buf_puts(out, "null");
 			else
-				st_buf_printf(out, "%.3f",
-					      (double)(now - in.last_change_ns) / 1e9);
+				st_buf_printf(out, "%.3f", (double)(now - in.last_change_ns) / 1e9);
 			st_buf_printf(out, ",\"rtt_ms\":%.3f,\"flaps\":%u,\"error\":",
 				      in.rtt_us / 1000.0, in.flaps);
 			st_buf_json_str(out, in.error);
@@ -110,10 +109,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_health = {
-	.name = "health",
-	.usage = "[--json]",
-	.help = "each endpoint: region, state, checker state, override, since, RTT, error",
-	.min_args = 0,
-	.max_args = 1,
-	.exec = exec,
+    .name = "health",
+    .usage = "[--json]",
+    .help = "each endpoint: region, state, checker state, override, since, RTT, error",
+    .min_args = 0,
+    .max_args = 1,
+    .exec = exec,
 };

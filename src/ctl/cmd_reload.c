@@ -30,10 +30,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_reload = {
-	.name = "reload",
-	.usage = "[ZONE]",
-	.help = "re-read the config and every zone (or one zone); errors keep the old data",
-	.min_args = 0,
-	.max_args = 1,
-	.exec = exec,
+    .name = "reload",
+    .usage = "[ZONE]",
+    .help = "re-read the config and every zone (or one zone); errors keep the old data",
+    .min_args = 0,
+    .max_args = 1,
+    .exec = exec,
 };

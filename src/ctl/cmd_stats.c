@@ -14,13 +14,13 @@ static const char *type_name(uint16_t t)
 static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
 {
 	char buf[16];
-	st_buf_printf(out, "queries %llu (udp %llu, tcp %llu), dropped %llu, truncated %llu\n",
-		      (unsigned long long)(st_stat_get(&s->transport[0]) +
-					   st_stat_get(&s->transport[1])),
-		      (unsigned long long)st_stat_get(&s->transport[0]),
-		      (unsigned long long)st_stat_get(&s->transport[1]),
-		      (unsigned long long)st_stat_get(&s->dropped),
-		      (unsigned long long)st_stat_get(&s->truncated));
+	st_buf_printf(
+	    out, "queries %llu (udp %llu, tcp %llu), dropped %llu, truncated %llu\n",
+	    (unsigned long long)(st_stat_get(&s->transport[0]) + st_stat_get(&s->transport[1])),
+	    (unsigned long long)st_stat_get(&s->transport[0]),
+	    (unsigned long long)st_stat_get(&s->transport[1]),
+	    (unsigned long long)st_stat_get(&s->dropped),
+	    (unsigned long long)st_stat_get(&s->truncated));
 	for (unsigned i = 0; i < ST_STATS_RCODES; i++)
 		if (st_stat_get(&s->rcode[i]))
 			st_buf_printf(out, "rcode %s %llu\n", st_rcode_label(i, buf, sizeof(buf)),
@@ -45,8 +45,9 @@ static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
 {
 	char buf[16];
-	st_buf_printf(out, "{\"queries\":{\"udp\":%llu,\"tcp\":%llu},\"dropped\":%llu,"
-			   "\"truncated\":%llu,\"rcode\":{",
+	st_buf_printf(out,
+		      "{\"queries\":{\"udp\":%llu,\"tcp\":%llu},\"dropped\":%llu,"
+		      "\"truncated\":%llu,\"rcode\":{",
 		      (unsigned long long)st_stat_get(&s->transport[0]),
 		      (unsigned long long)st_stat_get(&s->transport[1]),
 		      (unsigned long long)st_stat_get(&s->dropped),
@@ -65,7 +66,8 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 	for (unsigned i = 0; i < ST_STATS_QTYPES; i++) {
 		if (!st_stat_get(&s->qtype[i]))
 			continue;
-		st_buf_printf(out, "%s\"%s\":%llu", first ? "" : ",", st_answer_qtype_bucket_name(i),
+		st_buf_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+			      st_answer_qtype_bucket_name(i),
 			      (unsigned long long)st_stat_get(&s->qtype[i]));
 		first = false;
 	}
@@ -115,10 +117,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_stats = {
-	.name = "stats",
-	.usage = "[--json]",
-	.help = "queries by rcode, type, transport; answers per record, region, endpoint",
-	.min_args = 0,
-	.max_args = 1,
-	.exec = exec,
+    .name = "stats",
+    .usage = "[--json]",
+    .help = "queries by rcode, type, transport; answers per record, region, endpoint",
+    .min_args = 0,
+    .max_args = 1,
+    .exec = exec,
 };

@@ -59,9 +59,10 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 		st_buf_printf(out, "health table %s, heartbeat age %s, checker pid %d, %s%s\n",
 			      conf->health_table ? conf->health_table : "-", d, pid,
 			      stale ? "STALE" : "fresh",
-			      stale ? (conf->on_stale == ST_STALE_FAIL_OPEN ? " (fail-open: all up)"
-									    : " (last-known states)")
-				    : "");
+			      stale
+				  ? (conf->on_stale == ST_STALE_FAIL_OPEN ? " (fail-open: all up)"
+									  : " (last-known states)")
+				  : "");
 	} else {
 		st_buf_puts(out, "health table not used (no endpoints)\n");
 	}
@@ -74,7 +75,8 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 					    : conf->regions[r].dial;
 		st_buf_printf(out, "region %s %s, %u/%zu endpoints up, dial %u%%%s\n", name,
 			      healthy ? "healthy" : "UNHEALTHY", up, conf->regions[r].n_endpoints,
-			      dial, st_ctl_state_region_drained(ctl->state, name) ? ", drained" : "");
+			      dial,
+			      st_ctl_state_region_drained(ctl->state, name) ? ", drained" : "");
 		const st_state_dial_t *sd = st_ctl_state_dial(ctl->state, name);
 		if (sd && sd->ramping) {
 			st_duration_fmt(sd->ramp.duration_ms, d, sizeof(d));
@@ -82,7 +84,8 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 			uint64_t next = st_ramp_next_change_ms(&sd->ramp, now / ST_NS_PER_MS);
 			char nd[32];
 			st_duration_fmt(next, nd, sizeof(nd));
-			st_buf_printf(out, "  ramp %u%% -> %u%% over %s, started %s, next step in %s\n",
+			st_buf_printf(out,
+				      "  ramp %u%% -> %u%% over %s, started %s, next step in %s\n",
 				      sd->ramp.from, sd->ramp.to, d, t, nd);
 		}
 		for (size_t a = 0; a < ctl->n_aborts; a++) {
@@ -99,14 +102,15 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 	st_reload_stats_t rs;
 	st_server_reload_stats(srv, &rs);
 	st_ctl_fmt_time(rs.last_ok_ns, t, sizeof(t));
-	st_buf_printf(out, "reloads %llu ok (last %s), %llu failed",
-		      (unsigned long long)rs.ok, t, (unsigned long long)rs.failed);
+	st_buf_printf(out, "reloads %llu ok (last %s), %llu failed", (unsigned long long)rs.ok, t,
+		      (unsigned long long)rs.failed);
 	if (rs.failed) {
 		st_ctl_fmt_time(rs.last_failed_ns, t, sizeof(t));
 		st_buf_printf(out, " (last %s: %s)", t, rs.last_error);
 	}
 	st_buf_puts(out, "\n");
-	st_buf_printf(out, "state %s\n", ctl->state_path ? ctl->state_path : "not persisted (no server.state_dir)");
+	st_buf_printf(out, "state %s\n",
+		      ctl->state_path ? ctl->state_path : "not persisted (no server.state_dir)");
 }
 
 static void json(st_ctl_t *ctl, st_buf_t *out)
@@ -115,8 +119,9 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 	const st_conf_t *conf = st_ctl_conf(ctl);
 	st_view_t *view = st_ctl_view(ctl);
 	uint64_t now = st_real_ns(), started = st_server_started_ns(srv);
-	st_buf_printf(out, "{\"version\":\"%s\",\"pid\":%d,\"uptime_seconds\":%.3f,\"workers\":%u,"
-			   "\"generation\":%llu,\"zones\":[",
+	st_buf_printf(out,
+		      "{\"version\":\"%s\",\"pid\":%d,\"uptime_seconds\":%.3f,\"workers\":%u,"
+		      "\"generation\":%llu,\"zones\":[",
 		      PACKAGE_VERSION, (int)getpid(),
 		      started && now > started ? (double)(now - started) / 1e9 : 0.0,
 		      st_server_workers(srv), (unsigned long long)view->generation);
@@ -193,10 +198,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_status = {
-	.name = "status",
-	.usage = "[--json]",
-	.help = "version, uptime, workers, zones, health table, dials and ramps",
-	.min_args = 0,
-	.max_args = 1,
-	.exec = exec,
+    .name = "status",
+    .usage = "[--json]",
+    .help = "version, uptime, workers, zones, health table, dials and ramps",
+    .min_args = 0,
+    .max_args = 1,
+    .exec = exec,
 };

@@ -67,10 +67,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 }
 
 const st_ctl_cmd_t st_cmd_undrain = {
-	.name = "undrain",
-	.usage = "ENDPOINT|REGION|all",
-	.help = "end a drain",
-	.min_args = 1,
-	.max_args = 1,
-	.exec = exec,
+    .name = "undrain",
+    .usage = "ENDPOINT|REGION|all",
+    .help = "end a drain",
+    .min_args = 1,
+    .max_args = 1,
+    .exec = exec,
 };

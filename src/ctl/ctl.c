@@ -13,8 +13,8 @@
 #include <time.h>
 
 static const st_ctl_cmd_t *const table[] = {
-	&st_cmd_status, &st_cmd_reload, &st_cmd_stats,	 &st_cmd_health,  &st_cmd_drain,
-	&st_cmd_undrain, &st_cmd_force, &st_cmd_dial,	 &st_cmd_explain, &st_cmd_checkconf,
+    &st_cmd_status,  &st_cmd_reload, &st_cmd_stats, &st_cmd_health,  &st_cmd_drain,
+    &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
 };
 
 const st_conf_t *st_ctl_conf(st_ctl_t *ctl)
@@ -127,13 +127,13 @@ void st_ctl_ramp_tick(st_ctl_t *ctl)
 		st_duration_fmt(d->ramp.duration_ms, span, sizeof(span));
 		if (s == ST_RAMP_ABORTED) {
 			char text[256];
-			snprintf(text, sizeof(text),
-				 "ramp %u%% -> %u%% over %s stopped at %u%%: region unhealthy (%u of "
-				 "%zu endpoints up, min_healthy %u); dial back to %u%%",
-				 d->ramp.from, d->ramp.to, span, d->dial, up,
-				 conf->regions[r].n_endpoints,
-				 conf->regions[r].min_healthy ? conf->regions[r].min_healthy : 1,
-				 dial);
+			snprintf(
+			    text, sizeof(text),
+			    "ramp %u%% -> %u%% over %s stopped at %u%%: region unhealthy (%u of "
+			    "%zu endpoints up, min_healthy %u); dial back to %u%%",
+			    d->ramp.from, d->ramp.to, span, d->dial, up,
+			    conf->regions[r].n_endpoints,
+			    conf->regions[r].min_healthy ? conf->regions[r].min_healthy : 1, dial);
 			st_log_warn("dial %s, %s", d->name, text);
 			note_abort(ctl, d->name, text);
 			d->ramping = false;

@@ -11,7 +11,8 @@ int st_ctl_parse(char *line, int *argc, char **argv, st_diag_t *diag)
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
 	if (len > ST_CTL_MAX_LINE)
-		return st_diag_set(diag, ST_EPROTO, "request longer than %d bytes", ST_CTL_MAX_LINE);
+		return st_diag_set(diag, ST_EPROTO, "request longer than %d bytes",
+				   ST_CTL_MAX_LINE);
 
 	char *save = NULL;
 	char *tok = strtok_r(line, " \t", &save);
@@ -20,9 +21,10 @@ int st_ctl_parse(char *line, int *argc, char **argv, st_diag_t *diag)
 				   ST_CTL_MAGIC);
 	if (strcmp(tok, ST_CTL_MAGIC) != 0) {
 		if (strncmp(tok, "STEER", 5) == 0)
-			return st_diag_set(diag, ST_EPROTO,
-					   "unsupported protocol version %.32s (this server speaks %s)",
-					   tok, ST_CTL_MAGIC);
+			return st_diag_set(
+			    diag, ST_EPROTO,
+			    "unsupported protocol version %.32s (this server speaks %s)", tok,
+			    ST_CTL_MAGIC);
 		return st_diag_set(diag, ST_EPROTO, "bad request (expected \"%s <command>\")",
 				   ST_CTL_MAGIC);
 	}
@@ -135,7 +137,8 @@ int st_ctl_reply_parse(const char *buf, size_t len, bool *ok, st_buf_t *body)
 		return ST_EPROTO;
 	size_t text = end - 2; /* without the blank line */
 	size_t skip;
-	if (text >= 2 && strncmp(buf, "ok", 2) == 0 && (text == 2 || buf[2] == ' ' || buf[2] == '\n')) {
+	if (text >= 2 && strncmp(buf, "ok", 2) == 0 &&
+	    (text == 2 || buf[2] == ' ' || buf[2] == '\n')) {
 		*ok = true;
 		skip = text > 2 && buf[2] == ' ' ? 3 : (text > 2 ? 3 : 2);
 	} else if (text >= 5 && strncmp(buf, "error", 5) == 0) {

@@ -19,8 +19,8 @@
  * code with the reason in diag. ctx is the control plane (struct st_ctl). */
 typedef struct st_ctl_cmd {
 	const char *name;
-	const char *usage; /* arguments, e.g. "ENDPOINT|REGION" */
-	const char *help;  /* one line */
+	const char *usage;	/* arguments, e.g. "ENDPOINT|REGION" */
+	const char *help;	/* one line */
 	int min_args, max_args; /* after the command name */
 	int (*exec)(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag);
 } st_ctl_cmd_t;

@@ -9,15 +9,15 @@
 #include <stdint.h>
 
 typedef struct st_ramp {
-	uint32_t from, to;     /* percent, 0-100 */
-	uint64_t start_ms;     /* st_real_ns() / 1e6 when the ramp began */
-	uint64_t duration_ms;  /* > 0 */
+	uint32_t from, to;    /* percent, 0-100 */
+	uint64_t start_ms;    /* st_real_ns() / 1e6 when the ramp began */
+	uint64_t duration_ms; /* > 0 */
 } st_ramp_t;
 
 typedef enum {
 	ST_RAMP_RUNNING = 0,
-	ST_RAMP_DONE = 1,      /* reached `to` */
-	ST_RAMP_ABORTED = 2,   /* region unhealthy: back to `from` */
+	ST_RAMP_DONE = 1,    /* reached `to` */
+	ST_RAMP_ABORTED = 2, /* region unhealthy: back to `from` */
 } st_ramp_status_t;
 
 /* The dial at now_ms: from, then one step per whole percent, to at the end. */

@@ -95,7 +95,7 @@ int st_ctl_state_set_endpoint(st_ctl_state_t *st, const char *name, st_override_
 		return ST_ENOMEM;
 	}
 	st->endpoints = arr;
-	arr[st->n_endpoints - 1] = (st_state_endpoint_t){ .name = copy, .ov = ov };
+	arr[st->n_endpoints - 1] = (st_state_endpoint_t){.name = copy, .ov = ov};
 	return 0;
 }
 
@@ -361,7 +361,9 @@ int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *dia
 	for (size_t i = 0; i < st->n_dials; i++) {
 		const st_state_dial_t *d = &st->dials[i];
 		if (d->ramping)
-			fprintf(f, "ramp %s %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu64 " %" PRIu64 "\n",
+			fprintf(f,
+				"ramp %s %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRIu64 " %" PRIu64
+				"\n",
 				d->name, d->dial, d->ramp.from, d->ramp.to, d->ramp.start_ms,
 				d->ramp.duration_ms);
 		else

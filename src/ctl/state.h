@@ -22,7 +22,7 @@ typedef struct st_state_endpoint {
 
 typedef struct st_state_dial {
 	char *name;
-	uint32_t dial;    /* the dial set by steerctl (a ramp's current value) */
+	uint32_t dial; /* the dial set by steerctl (a ramp's current value) */
 	bool ramping;
 	st_ramp_t ramp;
 } st_state_dial_t;
@@ -30,7 +30,7 @@ typedef struct st_state_dial {
 typedef struct st_ctl_state {
 	st_state_endpoint_t *endpoints;
 	size_t n_endpoints;
-	char **regions;   /* drained regions */
+	char **regions; /* drained regions */
 	size_t n_regions;
 	st_state_dial_t *dials;
 	size_t n_dials;

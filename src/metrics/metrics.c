@@ -20,8 +20,8 @@ struct st_metrics {
 };
 
 static const char *const rcode_names[] = {
-	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE",
+    "NOERROR",	"FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",  "REFUSED",
+    "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE",
 };
 
 const char *st_rcode_label(unsigned rcode, char *buf, size_t len)
@@ -95,27 +95,28 @@ static void queries(st_buf_t *out, const st_answer_stats_t *s)
 	/* The workers count rcode, type and transport separately (no cross
 	 * product on the query path), so each is its own metric and every
 	 * metric sums to the total without double counting. */
-	static const char *const tr[] = { "udp", "tcp" };
+	static const char *const tr[] = {"udp", "tcp"};
 	st_prom_header(out, "steerdns_queries_total", "counter",
 		       "DNS queries answered, by transport.");
 	for (unsigned i = 0; i < 2; i++)
 		st_buf_printf(out, "steerdns_queries_total{transport=\"%s\"} %llu\n", tr[i],
 			      (unsigned long long)st_stat_get(&s->transport[i]));
-	st_prom_header(out, "steerdns_responses_total", "counter",
-		       "DNS responses sent, by rcode.");
+	st_prom_header(out, "steerdns_responses_total", "counter", "DNS responses sent, by rcode.");
 	char buf[16];
 	for (unsigned i = 0; i < ST_STATS_RCODES; i++) {
 		uint64_t v = st_stat_get(&s->rcode[i]);
 		/* The usual rcodes always appear so that rate() has a series. */
 		if (!v && i != 0 && i != 1 && i != 2 && i != 3 && i != 4 && i != 5)
 			continue;
-		label(out, "steerdns_responses_total", "rcode", st_rcode_label(i, buf, sizeof(buf)));
+		label(out, "steerdns_responses_total", "rcode",
+		      st_rcode_label(i, buf, sizeof(buf)));
 		st_buf_printf(out, "} %llu\n", (unsigned long long)v);
 	}
 	st_prom_header(out, "steerdns_queries_by_qtype_total", "counter",
 		       "DNS queries answered, by query type.");
 	for (unsigned i = 0; i < ST_STATS_QTYPES; i++) {
-		label(out, "steerdns_queries_by_qtype_total", "qtype", st_answer_qtype_bucket_name(i));
+		label(out, "steerdns_queries_by_qtype_total", "qtype",
+		      st_answer_qtype_bucket_name(i));
 		st_buf_printf(out, "} %llu\n", (unsigned long long)st_stat_get(&s->qtype[i]));
 	}
 	st_prom_header(out, "steerdns_queries_dropped_total", "counter",
@@ -272,9 +273,9 @@ int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag)
 	if (!m)
 		return ST_ENOMEM;
 	m->srv = srv;
-	int rc = st_http_listen(st_server_loop(srv), conf->metrics, "/metrics",
-				"text/plain; version=0.0.4; charset=utf-8", page, m, &m->http,
-				diag);
+	int rc =
+	    st_http_listen(st_server_loop(srv), conf->metrics, "/metrics",
+			   "text/plain; version=0.0.4; charset=utf-8", page, m, &m->http, diag);
 	if (rc < 0) {
 		free(m);
 		return rc;

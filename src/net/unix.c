@@ -162,7 +162,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	if (srv->conns)
 		srv->conns->prev = c;
 	srv->conns = c;
-	struct timeval idle = { .tv_sec = IDLE_TIMEOUT_S };
+	struct timeval idle = {.tv_sec = IDLE_TIMEOUT_S};
 	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
 	bufferevent_enable(c->bev, EV_READ);
@@ -173,7 +173,8 @@ static int clear_stale(const char *path, st_diag_t *diag)
 {
 	struct stat sb;
 	if (lstat(path, &sb) != 0)
-		return errno == ENOENT ? 0 : st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? 0
+				       : st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
 	if (!S_ISSOCK(sb.st_mode))
 		return st_diag_set(diag, ST_EEXIST,
 				   "%s: exists and is not a socket (remove it or choose another "

@@ -23,17 +23,18 @@
 static const struct {
 	const char *cmd, *help;
 } commands[] = {
-	{ "status [--json]", "version, uptime, workers, zones, health table, dial ramps" },
-	{ "reload [ZONE]", "re-read the config and every zone (or one zone)" },
-	{ "stats [--json]", "queries by rcode, type, transport; answers per record, region, endpoint" },
-	{ "health [--json]", "each endpoint: region, state, checker state, override, RTT, error" },
-	{ "drain ENDPOINT|REGION", "take an endpoint or every endpoint of a region out of answers" },
-	{ "undrain ENDPOINT|REGION|all", "end a drain" },
-	{ "force ENDPOINT up|down|clear", "override the checker's state of an endpoint" },
-	{ "dial REGION PCT [--over DURATION]", "set a region's traffic dial, at once or as a ramp" },
-	{ "dial REGION clear", "forget the dial set here: the config's dial applies" },
-	{ "explain NAME TYPE [--client ADDR]", "which policy, region and endpoints an answer gets, and why" },
-	{ "checkconf", "validate the config file and zones without applying them" },
+    {"status [--json]", "version, uptime, workers, zones, health table, dial ramps"},
+    {"reload [ZONE]", "re-read the config and every zone (or one zone)"},
+    {"stats [--json]", "queries by rcode, type, transport; answers per record, region, endpoint"},
+    {"health [--json]", "each endpoint: region, state, checker state, override, RTT, error"},
+    {"drain ENDPOINT|REGION", "take an endpoint or every endpoint of a region out of answers"},
+    {"undrain ENDPOINT|REGION|all", "end a drain"},
+    {"force ENDPOINT up|down|clear", "override the checker's state of an endpoint"},
+    {"dial REGION PCT [--over DURATION]", "set a region's traffic dial, at once or as a ramp"},
+    {"dial REGION clear", "forget the dial set here: the config's dial applies"},
+    {"explain NAME TYPE [--client ADDR]",
+     "which policy, region and endpoints an answer gets, and why"},
+    {"checkconf", "validate the config file and zones without applying them"},
 };
 
 static void usage(FILE *f)
@@ -127,11 +128,11 @@ static int send_all(int fd, const char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, 's'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *sock_opt = NULL, *conf_opt = NULL;
 	bool json = false;
@@ -164,8 +165,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "steerctl: -s and -c are exclusive\n");
 		return 2;
 	}
-	char *sock = sock_opt ? strdup(sock_opt)
-			      : conf_opt ? socket_from_config(conf_opt) : strdup(DEFAULT_SOCKET);
+	char *sock = sock_opt	? strdup(sock_opt)
+		     : conf_opt ? socket_from_config(conf_opt)
+				: strdup(DEFAULT_SOCKET);
 	if (!sock)
 		return 2;
 
@@ -174,8 +176,9 @@ int main(int argc, char **argv)
 	st_buf_puts(&req, ST_CTL_MAGIC);
 	for (int i = optind; i < argc; i++) {
 		if (strpbrk(argv[i], " \t\r\n") || !argv[i][0]) {
-			fprintf(stderr, "steerctl: argument '%s': spaces and empty arguments cannot "
-					"be sent\n",
+			fprintf(stderr,
+				"steerctl: argument '%s': spaces and empty arguments cannot "
+				"be sent\n",
 				argv[i]);
 			free(sock);
 			st_buf_free(&req);
@@ -209,7 +212,7 @@ int main(int argc, char **argv)
 	st_buf_init(&in);
 	int status = 2;
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int pr = poll(&pfd, 1, REPLY_TIMEOUT_MS);
 		if (pr == 0) {
 			fprintf(stderr, "steerctl: %s: no reply within %d s\n", sock,
@@ -246,7 +249,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (n == 0) {
-			fprintf(stderr, "steerctl: %s: connection closed before a full reply\n", sock);
+			fprintf(stderr, "steerctl: %s: connection closed before a full reply\n",
+				sock);
 			break;
 		}
 	}

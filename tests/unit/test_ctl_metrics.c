@@ -45,9 +45,9 @@ static void test_rcode_label(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header),
-		cmocka_unit_test(test_label_escape),
-		cmocka_unit_test(test_rcode_label),
+	    cmocka_unit_test(test_header),
+	    cmocka_unit_test(test_label_escape),
+	    cmocka_unit_test(test_rcode_label),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,10 +39,10 @@ static int exec_fail(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t 
 	return st_diag_set(diag, ST_EZONE, "zones/x.zone:12: bad IPv4 address\nsecond line");
 }
 
-static const st_ctl_cmd_t cmd_echo = { "echo", "[ARG...]", "", 0, 3, exec_echo };
-static const st_ctl_cmd_t cmd_fail = { "fail", "", "", 0, 0, exec_fail };
-static const st_ctl_cmd_t cmd_two = { "two", "A B", "", 2, 2, exec_echo };
-static const st_ctl_cmd_t *const table[] = { &cmd_echo, &cmd_fail, &cmd_two };
+static const st_ctl_cmd_t cmd_echo = {"echo", "[ARG...]", "", 0, 3, exec_echo};
+static const st_ctl_cmd_t cmd_fail = {"fail", "", "", 0, 0, exec_fail};
+static const st_ctl_cmd_t cmd_two = {"two", "A B", "", 2, 2, exec_echo};
+static const st_ctl_cmd_t *const table[] = {&cmd_echo, &cmd_fail, &cmd_two};
 #define N_TABLE (sizeof(table) / sizeof(table[0]))
 
 static char *run(fake_t *f, const char *req)
@@ -84,7 +84,7 @@ static void test_parse(void **state)
 
 static void test_dispatch(void **state)
 {
-	fake_t f = { 0 };
+	fake_t f = {0};
 	char *r = run(&f, "STEER1 echo a b");
 	assert_string_equal(r, "ok 2 args\na\nb\n\n");
 	assert_int_equal(f.calls, 1);
@@ -173,18 +173,17 @@ static void test_unix_server(void **state)
 
 	/* A stale socket file from a dead server. */
 	int stale = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
 	assert_int_equal(bind(stale, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	close(stale);
 
-	fake_t f = { 0 };
+	fake_t f = {0};
 	st_loop_t *loop = st_loop_new();
 	st_unix_server_t *srv = NULL;
 	st_diag_t d;
-	assert_int_equal(st_unix_listen(loop, path, 4096, "error too long\n\n", on_line, &f, &srv,
-					&d),
-			 0);
+	assert_int_equal(
+	    st_unix_listen(loop, path, 4096, "error too long\n\n", on_line, &f, &srv, &d), 0);
 	struct stat sb;
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
@@ -225,11 +224,9 @@ static void test_unix_server(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_dispatch),
-		cmocka_unit_test(test_reply_parse),
-		cmocka_unit_test(test_buf_json),
-		cmocka_unit_test(test_unix_server),
+	    cmocka_unit_test(test_parse),	cmocka_unit_test(test_dispatch),
+	    cmocka_unit_test(test_reply_parse), cmocka_unit_test(test_buf_json),
+	    cmocka_unit_test(test_unix_server),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,7 +73,7 @@ static void test_set_and_clear(void **state)
 	assert_int_equal(st_ctl_state_set_region_drain(st, "us-east-2", false), 0);
 	assert_false(st_ctl_state_region_drained(st, "us-east-2"));
 
-	st_ramp_t r = { .from = 1, .to = 50, .start_ms = 1000, .duration_ms = 86400000 };
+	st_ramp_t r = {.from = 1, .to = 50, .start_ms = 1000, .duration_ms = 86400000};
 	assert_int_equal(st_ctl_state_set_dial(st, "us-east-1", 1, &r), 0);
 	assert_true(st_ctl_state_dial(st, "us-east-1")->ramping);
 	assert_int_equal(st_ctl_state_set_dial(st, "us-east-1", 30, NULL), 0);
@@ -95,7 +95,7 @@ static void test_round_trip(void **state)
 	st_ctl_state_set_endpoint(st, "use2-b", ST_OVERRIDE_UP);
 	st_ctl_state_set_region_drain(st, "eu-west-1", true);
 	st_ctl_state_set_dial(st, "us-east-2", 40, NULL);
-	st_ramp_t r = { .from = 1, .to = 50, .start_ms = 1790000000123ULL, .duration_ms = 86400000 };
+	st_ramp_t r = {.from = 1, .to = 50, .start_ms = 1790000000123ULL, .duration_ms = 86400000};
 	st_ctl_state_set_dial(st, "us-east-1", 7, &r);
 	st_diag_t d;
 	assert_int_equal(st_ctl_state_save(st, path, &d), 0);
@@ -200,7 +200,7 @@ static void test_ramp_value(void **state)
 {
 	/* The seed migration: 1% -> 50% over a day. */
 	const uint64_t day = 86400000;
-	st_ramp_t r = { .from = 1, .to = 50, .start_ms = 1000000, .duration_ms = day };
+	st_ramp_t r = {.from = 1, .to = 50, .start_ms = 1000000, .duration_ms = day};
 	assert_int_equal(st_ramp_value(&r, 0), 1);
 	assert_int_equal(st_ramp_value(&r, 1000000), 1);
 	assert_int_equal(st_ramp_value(&r, 1000000 + day / 2), 25); /* 24.5 steps done */
@@ -229,7 +229,7 @@ static void test_ramp_value(void **state)
 	assert_int_equal(visits, 49);
 
 	/* Downward ramps. */
-	st_ramp_t down = { .from = 100, .to = 0, .start_ms = 0, .duration_ms = 10000 };
+	st_ramp_t down = {.from = 100, .to = 0, .start_ms = 0, .duration_ms = 10000};
 	assert_int_equal(st_ramp_value(&down, 5000), 50);
 	assert_int_equal(st_ramp_value(&down, 9999), 1);
 	assert_int_equal(st_ramp_value(&down, 10000), 0);
@@ -237,7 +237,7 @@ static void test_ramp_value(void **state)
 
 static void test_ramp_tick(void **state)
 {
-	st_ramp_t r = { .from = 10, .to = 60, .start_ms = 0, .duration_ms = 50000 };
+	st_ramp_t r = {.from = 10, .to = 60, .start_ms = 0, .duration_ms = 50000};
 	uint32_t dial = 0;
 	assert_int_equal(st_ramp_tick(&r, 20000, true, &dial), ST_RAMP_RUNNING);
 	assert_int_equal(dial, 30);
@@ -251,12 +251,12 @@ static void test_ramp_tick(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_and_clear),
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_and_unwritable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
-		cmocka_unit_test(test_ramp_value),
-		cmocka_unit_test(test_ramp_tick),
+	    cmocka_unit_test(test_set_and_clear),
+	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_and_unwritable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	    cmocka_unit_test(test_ramp_value),
+	    cmocka_unit_test(test_ramp_tick),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
