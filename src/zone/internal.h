@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ZB_NONE UINT32_MAX
 #define ZB_MAX_INCLUDE_DEPTH 8
@@ -37,17 +38,40 @@ static inline uint8_t st_zlower(uint8_t c)
 	return (uint8_t)(c + (((unsigned)c - 'A') < 26u) * 32u);
 }
 
-/* FNV-1a over the lower-cased bytes, with a final avalanche: the same value
- * for any case of a name, so lookups need not canonicalise first. */
+/* The same for eight bytes at once: bytes in 'A'..'Z' get 0x20 added. */
+static inline uint64_t st_zlower8(uint64_t x)
+{
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* top bit: byte >= 'A' */
+	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* top bit: byte > 'Z' */
+	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ULL) >> 2);
+}
+
+/* Eight bytes of p at i, or the last 1..7 bytes zero-padded. */
+static inline uint64_t st_zload(const uint8_t *p, size_t i, size_t len)
+{
+	uint64_t w = 0;
+	if (len - i >= 8) {
+		memcpy(&w, p + i, 8);
+		return w;
+	}
+	for (size_t k = 0; k < len - i; k++)
+		w |= (uint64_t)p[i + k] << (8 * k);
+	return w;
+}
+
+/* A hash of the lower-cased name, eight bytes at a time: the same value for
+ * any case of a name, so lookups need not canonicalise first. */
 static inline uint32_t st_zhash(const uint8_t *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < len; i++) {
-		h ^= st_zlower(p[i]);
-		h *= 0x100000001b3ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
+	for (size_t i = 0; i < len; i += 8) {
+		h ^= st_zlower8(st_zload(p, i, len));
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
 	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
+	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return (uint32_t)h;
 }
@@ -55,8 +79,8 @@ static inline uint32_t st_zhash(const uint8_t *p, size_t len)
 /* a (any case) equals canonical b, both len bytes. */
 static inline bool st_zname_eq(const uint8_t *a, const uint8_t *canon, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (st_zlower(a[i]) != canon[i])
+	for (size_t i = 0; i < len; i += 8)
+		if (st_zlower8(st_zload(a, i, len)) != st_zload(canon, i, len))
 			return false;
 	return true;
 }

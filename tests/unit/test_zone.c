@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "common/log.h"
+#include "zone/internal.h"
 #include "zone/zone.h"
 
 #include <setjmp.h>
@@ -558,6 +559,36 @@ static void test_empty_rdata(void **state)
 	st_zone_free(z);
 }
 
+/* The word-at-a-time lower-casing used by the hash and the compare agrees
+ * with the byte version for every byte at every position. */
+static void test_lower8(void **state)
+{
+	for (unsigned c = 0; c < 256; c++) {
+		for (unsigned pos = 0; pos < 8; pos++) {
+			uint8_t b[8] = {'A', 'z', 0x80, '@', '[', 0xc1, '0', 0xff}, want[8];
+			b[pos] = (uint8_t)c;
+			for (int k = 0; k < 8; k++)
+				want[k] = st_zlower(b[k]);
+			uint64_t w;
+			memcpy(&w, b, 8);
+			w = st_zlower8(w);
+			assert_memory_equal(&w, want, 8);
+		}
+	}
+	/* Same hash and equality for any case, any length. */
+	uint8_t a[40], l[40];
+	for (size_t len = 1; len <= sizeof(a); len++) {
+		for (size_t k = 0; k < len; k++) {
+			a[k] = (uint8_t)("AbCdEfGhIj"[k % 10]);
+			l[k] = st_zlower(a[k]);
+		}
+		assert_int_equal(st_zhash(a, len), st_zhash(l, len));
+		assert_true(st_zname_eq(a, l, len));
+		l[len - 1] ^= 1;
+		assert_false(st_zname_eq(a, l, len));
+	}
+}
+
 static void test_root_zone(void **state)
 {
 	char path[8192];
@@ -597,6 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_dyn_errors),
 	    cmocka_unit_test(test_zoneset),
 	    cmocka_unit_test(test_empty_rdata),
+	    cmocka_unit_test(test_lower8),
 	    cmocka_unit_test(test_root_zone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
