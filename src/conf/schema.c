@@ -267,14 +267,24 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	}
 	case ST_T_ENUM: {
 		char choices[256] = "";
+		const char *names[32];
+		size_t n = 0;
 		for (const st_enum_t *e = it->enums; e->name; e++) {
 			if (strcmp(e->name, s) == 0) {
 				store_int(field, it->size, e->value);
 				return 0;
 			}
-			size_t n = strlen(choices);
-			snprintf(choices + n, sizeof(choices) - n, "%s%s", n ? ", " : "", e->name);
+			size_t used = strlen(choices);
+			snprintf(choices + used, sizeof(choices) - used, "%s%s", used ? ", " : "",
+				 e->name);
+			if (n < 32)
+				names[n++] = e->name;
 		}
+		const char *hint = st_suggest(s, names, n);
+		if (hint)
+			return st_ctx_error(ctx, val, it->name,
+					    "'%s' is not one of: %s (did you mean '%s'?)", s,
+					    choices, hint);
 		return st_ctx_error(ctx, val, it->name, "'%s' is not one of: %s", s, choices);
 	}
 	default:

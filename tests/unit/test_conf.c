@@ -379,6 +379,17 @@ static void test_defaults(void **state)
 	assert_int_equal(x->policy, ST_POLICY_SIMPLE);
 	assert_int_equal(x->on_all_down, ST_ALL_DOWN_ROUTE53);
 	assert_int_equal(x->failover_budget_ms, 0);
+
+	/* The command-line config starts from the same defaults. */
+	st_conf_t *n = st_conf_new();
+	assert_non_null(n);
+	assert_int_equal(n->udp_max_payload, c->udp_max_payload);
+	assert_int_equal(n->tcp_idle_timeout_ms, c->tcp_idle_timeout_ms);
+	assert_int_equal(n->tcp_max_clients, c->tcp_max_clients);
+	assert_int_equal(n->workers, c->workers);
+	assert_int_equal(n->stale_after_ms, c->stale_after_ms);
+	assert_int_equal(n->on_stale, c->on_stale);
+	st_conf_free(n);
 	st_conf_free(c);
 
 	/* An empty file is a config with every default and nothing to serve. */
@@ -440,6 +451,9 @@ static const struct {
      "t.yaml:2:14: server.log_level: 'loud' is not one of: error, warning, notice, info, "
      "debug"},
     {"server: 5\n", "t.yaml:1:9: server: expected a mapping of server keys, not a value"},
+    {"regions:\n  r: { select: multivalu, endpoints: { e: { address: 192.0.2.1 } } }\n",
+     "t.yaml:2:16: regions.r.select: 'multivalu' is not one of: weighted, all, multivalue (did "
+     "you mean 'multivalue'?)"},
     {"health:\n  on_stale: fail-closed\n",
      "t.yaml:2:13: health.on_stale: 'fail-closed' is not one of: last-known, fail-open"},
     {"health:\n  stale_after: 10ms\n",
