@@ -43,6 +43,12 @@ st_need_pydns() {
     st_skip "python3 with dnspython (python3-dnspython) not installed"
 }
 
+# st_have_ipv6: true when ::1 can be bound (some containers have no IPv6).
+st_have_ipv6() {
+    python3 -c 'import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); s.bind(("::1", 0))' \
+        >/dev/null 2>&1
+}
+
 # A free port on 127.0.0.1 for both UDP and TCP (best effort).
 st_free_port() {
     python3 - "$@" <<'PY'
