@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const st_ctl_cmd_t *const table[] = {
@@ -230,6 +231,9 @@ int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag)
 	if (!ctl->state || !ctl->ramp_timer)
 		goto fail;
 	if (conf->state_dir) {
+		/* Like a fresh /var/lib/steerdns: create the folder (not its parents). */
+		if (mkdir(conf->state_dir, 0750) == 0)
+			st_log_notice("state_dir %s created", conf->state_dir);
 		rc = state_path(conf->state_dir, &ctl->state_path);
 		if (rc < 0)
 			goto fail;

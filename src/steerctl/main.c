@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,8 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	/* A steerd that goes away mid-request is an error to report, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	const char *sock_opt = NULL, *conf_opt = NULL;
 	bool json = false;
 	int opt;

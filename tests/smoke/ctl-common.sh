@@ -16,7 +16,7 @@ server:
   workers: 1
   control: run/steerd.sock
   metrics: 127.0.0.1:$METRICS_PORT
-  state_dir: run
+  state_dir: run/state
 zones:
   example.test: zones/example.test.zone
 health:

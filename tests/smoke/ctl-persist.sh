@@ -20,14 +20,15 @@ wait_dial() {
     printf '%s\n' "$got"
 }
 
+st_expect "state_dir created" "750" "$(stat -c %a run/state)"
 ctl drain use1-a
 ctl force use2-a down
 ctl dial us-east-1 70
 st_expect "state file written" "steerd-state 1
 endpoint use1-a drain
 endpoint use2-a down
-dial us-east-1 70" "$(grep -v '^#' run/steerd.state)"
-st_expect "state file mode" "600" "$(stat -c %a run/steerd.state)"
+dial us-east-1 70" "$(grep -v '^#' run/state/steerd.state)"
+st_expect "state file mode" "600" "$(stat -c %a run/state/steerd.state)"
 
 st_stop "$ST_STEERD_PID"
 st_expect "socket removed at exit" "gone" "$([ -e "$CTL_SOCK" ] || echo gone)"
@@ -47,9 +48,9 @@ mid=$(dial_of us-east-1)
 st_expect "ramp part way" "yes" "$([ "$mid" -lt 70 ] && [ "$mid" -gt 40 ] && echo yes || echo "no ($mid)")"
 ctl status
 st_expect_match "status shows the ramp" '^  ramp 70% -> 40% over 3s, started ' "$CTL_OUT"
-st_expect_match "state file has the ramp" '^ramp us-east-1 [0-9]+ 70 40 [0-9]+ 3000$' "$(cat run/steerd.state)"
+st_expect_match "state file has the ramp" '^ramp us-east-1 [0-9]+ 70 40 [0-9]+ 3000$' "$(cat run/state/steerd.state)"
 st_expect "ramp done" "40" "$(wait_dial us-east-1 40 4)"
-st_expect "state after ramp" "dial us-east-1 40" "$(grep '^dial us-east-1' run/steerd.state)"
+st_expect "state after ramp" "dial us-east-1 40" "$(grep '^dial us-east-1' run/state/steerd.state)"
 st_expect_match "ramp logged" 'dial us-east-1, ramp 70% -> 40% over 3s done' "$(cat steerd.log)"
 
 # A ramp resumes after a restart where the clock says it should be.
@@ -67,20 +68,20 @@ st_expect "ramp stopped, dial back" "10" "$(wait_dial us-east-2 10 3)"
 ctl status
 st_expect_match "status says the ramp stopped" 'ramp 10% -> 90% over 20s stopped at [0-9]+%: region unhealthy \(0 of 1 endpoints up, min_healthy 1\); dial back to 10%' "$CTL_OUT"
 st_expect_match "log says the ramp stopped" 'warning: dial us-east-2, ramp 10% -> 90% over 20s stopped' "$(cat steerd.log)"
-st_expect "state after abort" "dial us-east-2 10" "$(grep '^dial us-east-2' run/steerd.state)"
+st_expect "state after abort" "dial us-east-2 10" "$(grep '^dial us-east-2' run/state/steerd.state)"
 ctl dial us-east-2 50 --over 5s
 st_expect_match "no ramp on an unhealthy region" 'region us-east-2 is unhealthy' "$CTL_OUT"
 
 ctl dial us-east-2 clear
 st_expect "dial clear" "0 dial us-east-2 100% from the config (was 10%)" "$CTL_RC $CTL_OUT"
-st_expect "dial cleared from the state file" "" "$(grep '^dial us-east-2' run/steerd.state)"
+st_expect "dial cleared from the state file" "" "$(grep '^dial us-east-2' run/state/steerd.state)"
 
 # A corrupt state file is moved aside; steerd starts clean.
 st_stop "$ST_STEERD_PID"
-printf 'steerd-state 1\nendpoint use1-a sideways\n' >run/steerd.state
+printf 'steerd-state 1\nendpoint use1-a sideways\n' >run/state/steerd.state
 ctl_start
 st_expect "corrupt state ignored" "192.0.2.11 192.0.2.12" "$(www)"
-st_expect "corrupt state kept aside" "endpoint use1-a sideways" "$(tail -1 run/steerd.state.corrupt)"
+st_expect "corrupt state kept aside" "endpoint use1-a sideways" "$(tail -1 run/state/steerd.state.corrupt)"
 st_expect_match "corrupt state logged" 'control state, .*steerd\.state:2: endpoint override must be drain, up or down' "$(cat steerd.log)"
 
 st_done
