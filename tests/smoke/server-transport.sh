@@ -15,6 +15,10 @@ else
     echo "# no IPv6 loopback: IPv4 only"
 fi
 st_write_zone "$ST_TMP/example.test.zone" example.test. 2024010101
+# An RRset of about 16 KB: truncated over UDP, whole over TCP.
+for i in $(seq 1 64); do
+    printf 'big  IN TXT "%03d %s"\n' "$i" "$(printf '%0240d' 0)"
+done >>"$ST_TMP/example.test.zone"
 cat >"$ST_TMP/steerd.yaml" <<EOF
 server:
   listen: [$LISTEN]
@@ -181,6 +185,12 @@ PY
 rc=$?
 printf '%s\n' "$out"
 [ $rc -eq 0 ] || ST_FAILS=$((ST_FAILS + 1))
+
+# A 16 KB answer: TC=1 over UDP, complete over TCP.
+out=$(st_dig +notcp +ignore big.example.test TXT)
+st_expect_match "large answer over UDP: TC set" 'flags: qr aa tc;' "$out"
+out=$(st_dig +tcp +short big.example.test TXT | wc -l)
+st_expect "large answer over TCP: all 64 records" 64 "$out"
 
 # Still alive and answering after all of the above.
 out=$(st_dig +short example.test SOA)
