@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +197,16 @@ void st_stream_free(st_stream_t *s)
 		return;
 	bufferevent_free(s->bev);
 	free(s);
+}
+
+void st_stream_abort(st_stream_t *s)
+{
+	if (!s)
+		return;
+	evutil_socket_t fd = bufferevent_getfd(s->bev);
+	if (fd >= 0) {
+		struct linger lg = {.l_onoff = 1, .l_linger = 0};
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	}
+	st_stream_free(s);
 }

@@ -45,5 +45,8 @@ size_t st_stream_read(st_stream_t *s, void *buf, size_t len);
 const char *st_stream_error(const st_stream_t *s);
 /* Close and free; accepts NULL. */
 void st_stream_free(st_stream_t *s);
+/* Close with a reset (SO_LINGER 0) and free: no FIN exchange and no
+ * TIME_WAIT, for probes that have their verdict; accepts NULL. */
+void st_stream_abort(st_stream_t *s);
 
 #endif
