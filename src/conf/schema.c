@@ -110,9 +110,10 @@ int st_ctx_name(st_ctx_t *ctx, const st_ynode_t *val, const char *key, char **ou
 		char c = s[i];
 		if (c == '.') {
 			if (label == 0)
-				return st_ctx_error(ctx, val, key,
-						    "'%s' has an empty label (two dots in a row)",
-						    s);
+				return st_ctx_error(
+				    ctx, val, key,
+				    "'%s' has an empty label (a leading dot or two dots in a row)",
+				    s);
 			label = 0;
 			continue;
 		}

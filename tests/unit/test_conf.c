@@ -460,7 +460,7 @@ static const struct {
      "t.yaml:2:16: health.stale_after: 10ms is out of range (100ms..1d)"},
     /* zones */
     {"zones:\n  bad..name: z\n",
-     "t.yaml:2:3: zones: 'bad..name' has an empty label (two dots in a row)"},
+     "t.yaml:2:3: zones: 'bad..name' has an empty label (a leading dot or two dots in a row)"},
     {"zones:\n  Example.test: a\n  example.test.: b\n",
      "t.yaml:3:3: zones: zone example.test. is given twice (first at line 2)"},
     {"server:\n  control: \"\"\n",
@@ -722,6 +722,36 @@ static void test_errors(void **state)
 	assert_int_equal(failed, 0);
 }
 
+static void test_command_line(void **state)
+{
+	st_conf_t *c = st_conf_new();
+	st_diag_t d;
+	char buf[64];
+	assert_non_null(c);
+	assert_int_equal(c->n_listen, 0);
+	assert_int_equal(st_conf_add_listen(c, "127.0.0.1:5353", &d), 0);
+	assert_int_equal(st_conf_add_listen(c, "::1", &d), 0);
+	assert_int_equal(c->n_listen, 2);
+	st_sockaddr_str(&c->listen[1], buf, sizeof(buf));
+	assert_string_equal(buf, "[::1]:53");
+	assert_int_equal(st_conf_add_listen(c, "127.0.0.1:notaport", &d), ST_ECONF);
+	assert_string_equal(d.text,
+			    "listen address '127.0.0.1:notaport' is not ADDR:PORT or [ADDR6]:PORT");
+	assert_int_equal(st_conf_add_zone(c, "Example.TEST:zones/x.zone", &d), 0);
+	assert_string_equal(c->zones[0].name, "example.test.");
+	assert_string_equal(c->zones[0].file, "zones/x.zone");
+	assert_int_equal(st_conf_add_zone(c, "example.test.:other.zone", &d), ST_ECONF);
+	assert_string_equal(d.text, "zone example.test. is given twice");
+	assert_int_equal(st_conf_add_zone(c, "example.test", &d), ST_ECONF);
+	assert_string_equal(d.text, "zone 'example.test' is not NAME:FILE");
+	assert_int_equal(c->n_zones, 1);
+	assert_null(c->path);
+	assert_string_equal(st_policy_name(ST_POLICY_GEOPROXIMITY), "geoproximity");
+	assert_string_equal(st_check_type_name(ST_CHECK_EXEC), "exec");
+	st_conf_free(c);
+	st_conf_free(NULL);
+}
+
 static void test_missing_file(void **state)
 {
 	st_conf_t *c = NULL;
@@ -898,10 +928,14 @@ static void test_example(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_full),	   cmocka_unit_test(test_defaults),
-	    cmocka_unit_test(test_errors),	   cmocka_unit_test(test_missing_file),
-	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_damaged),
-	    cmocka_unit_test(test_example),
+	    cmocka_unit_test(test_full),	   // every key
+	    cmocka_unit_test(test_defaults),	   // every default
+	    cmocka_unit_test(test_errors),	   // every class of error
+	    cmocka_unit_test(test_command_line),   // --listen, --zone
+	    cmocka_unit_test(test_missing_file),   // no such file
+	    cmocka_unit_test(test_budget_warning), // failover budget
+	    cmocka_unit_test(test_damaged),	   // error paths, leaks
+	    cmocka_unit_test(test_example),	   // doc/steerd.yaml.example
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
