@@ -27,7 +27,8 @@ tests_unit_test_ctl_metrics_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 # Smoke tests against the real steerd and steerctl.
 TESTS += tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh tests/smoke/ctl-persist.sh \
-	tests/smoke/metrics-scrape.sh tests/smoke/reload-under-load.sh tests/smoke/ctl-docs.sh
+	tests/smoke/metrics-scrape.sh tests/smoke/reload-under-load.sh tests/smoke/ctl-docs.sh \
+	tests/smoke/ctl-health.sh
 EXTRA_DIST += tests/smoke/ctl-common.sh tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh \
 	tests/smoke/ctl-persist.sh tests/smoke/metrics-scrape.sh tests/smoke/reload-under-load.sh \
-	tests/smoke/ctl-docs.sh
+	tests/smoke/ctl-docs.sh tests/smoke/ctl-health.sh

@@ -1,0 +1,78 @@
+#!/bin/bash
+# steerctl with the real checker: health shows the checker's state, RTT and
+# last error; status shows the table's heartbeat and checker pid, then the
+# table going stale; a dial ramp stops when the checker finds the region
+# down; metrics follow.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
+. "$top_srcdir/tests/smoke/ctl-common.sh"
+st_need_dig
+st_need python3 curl
+
+BACKEND=$top_srcdir/tests/data/health/backend.py
+ctl_setup
+BP=$(st_free_port 127.0.0.1)
+echo ok >mode
+st_start backend python3 "$BACKEND" --port "$BP" --mode-file "$ST_TMP/mode"
+for _ in $(seq 1 100); do grep -q ready backend.log 2>/dev/null && break; sleep 0.05; done
+
+# The config of ctl-common with a check on use2-a.
+python3 - "$BP" <<'PY'
+import sys
+p = sys.argv[1]
+s = open("steerd.yaml").read()
+s = s.replace("health:\n  table: run/health.shm\n",
+              "health:\n  table: run/health.shm\n  stale_after: 1500ms\n"
+              "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 200ms,"
+              " timeout: 150ms, rise: 1, fall: 1 }\n")
+s = s.replace("use2-a: { address: 198.51.100.11 }",
+              'use2-a: { address: 198.51.100.11, check: web, check_target: "127.0.0.1:%s" }' % p)
+open("steerd.yaml", "w").write(s)
+PY
+
+st_start steercheck "$top_builddir/steercheck" -c "$CTL_CONF"
+checker=$ST_PID
+ctl_start
+
+# wait_health REGEX: poll steerctl health (max ~5 s).
+wait_health() {
+    for _ in $(seq 1 50); do
+        ctl health
+        printf '%s\n' "$CTL_OUT" | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+wait_health '^use2-a +us-east-2 +up +up ' || true
+st_expect_match "checker up with RTT" '^use2-a +us-east-2 +up +up +- +[0-9.]+(ms|s) +[0-9.]+ms +- *$' "$CTL_OUT"
+ctl health --json
+st_expect "health --json" "up up true" "$(printf '%s' "$CTL_OUT" | python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin) if x["endpoint"] == "use2-a"][0]
+print(e["state"], e["checker"], str(e["rtt_ms"] > 0).lower())')"
+ctl status
+st_expect_match "status shows the checker" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid $checker, fresh" "$CTL_OUT"
+
+# A ramp on us-east-2 stops when the checker finds its only endpoint down.
+ctl dial us-east-2 20
+ctl dial us-east-2 80 --over 30s
+st_expect "ramp started" "0" "$CTL_RC"
+echo 500 >mode
+wait_health '^use2-a +us-east-2 +down +down ' || true
+st_expect_match "checker down with error" '^use2-a +us-east-2 +down +down +- +[0-9.]+m?s .*(500|status)' "$CTL_OUT"
+for _ in $(seq 1 30); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q 'stopped at' && break; sleep 0.1; done
+st_expect_match "ramp stopped by the checker" 'ramp 20% -> 80% over 30s stopped at [0-9]+%: region unhealthy \(0 of 1 endpoints up' "$CTL_OUT"
+st_expect_match "dial back" 'region us-east-2 UNHEALTHY, 0/1 endpoints up, dial 20%' "$CTL_OUT"
+st_expect "metrics: endpoint down" "0" \
+    "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '$1 == "steerdns_endpoint_up{endpoint=\"use2-a\",region=\"us-east-2\"}" { print $2 }')"
+
+# force up overrides the checker; the table goes stale when the checker stops.
+ctl force use2-a up
+ctl health
+st_expect_match "forced up over a down checker" '^use2-a +us-east-2 +up +down +up ' "$CTL_OUT"
+st_stop "$checker"
+for _ in $(seq 1 40); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q STALE && break; sleep 0.1; done
+st_expect_match "status says stale" '^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid [0-9]+, STALE \(last-known states\)' "$CTL_OUT"
+st_expect "metrics: stale" "1" \
+    "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '$1 == "steerdns_health_table_stale" { print $2 }')"
+
+st_done
