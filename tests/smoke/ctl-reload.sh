@@ -53,6 +53,17 @@ st_expect "zone reload ok" "0" "$CTL_RC"
 st_expect_match "zone reload reply" '^reloaded zone example\.test, generation ' "$CTL_OUT"
 st_expect "fixed serial served" "2026112204" "$(serial)"
 st_expect "drain survives zone reload" "192.0.2.12" "$(www)"
+# Carried over by name: endpoints in another order keep their own drains.
+python3 - <<'PY'
+s = open("steerd.yaml").read()
+a = "      use1-a: { address: 192.0.2.11 }\n"
+b = "      use1-b: { address: 192.0.2.12 }\n"
+assert a + b in s
+open("steerd.yaml", "w").write(s.replace(a + b, b + a))
+PY
+ctl reload
+st_expect "reload reordered config" "0" "$CTL_RC"
+st_expect "drain follows the name" "192.0.2.12" "$(www)"
 ctl reload nosuch.test
 st_expect "unknown zone" "1" "$CTL_RC"
 
