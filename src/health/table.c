@@ -287,6 +287,17 @@ static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names
 	snprintf(tmp, plen, "%s.tmp.%ld", t->path, (long)getpid());
 	unlink(tmp);
 	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		/* A fresh install: make the table's folder (run/ by default). */
+		char *slash = strrchr(tmp, '/');
+		if (slash && slash != tmp) {
+			*slash = '\0';
+			int mk = mkdir(tmp, 0755);
+			*slash = '/';
+			if (mk == 0)
+				fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		}
+	}
 	if (fd < 0) {
 		int rc = st_diag_set(diag, -errno, "%s: create: %s", tmp, strerror(errno));
 		free(tmp);

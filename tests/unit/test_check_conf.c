@@ -1,0 +1,172 @@
+/* Checks from a real YAML config: defaults, probe destinations (address,
+ * address6, check_target, default ports), Host/TLS names, and the checker
+ * built from it (table slots for checked endpoints only, bad CA file). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "check/checker.h"
+#include "check/probe.h"
+#include "conf/conf.h"
+#include "health/table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/test_check_conf.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static st_conf_t *load(const char *yaml, int want_rc, st_diag_t *diag)
+{
+	char path[400];
+	snprintf(path, sizeof(path), "%s/steer.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(yaml, f);
+	fclose(f);
+	st_conf_t *conf = NULL;
+	int rc = st_conf_load(path, &conf, diag);
+	if (rc != want_rc)
+		print_message("load: %d %s\n", rc, diag->text);
+	assert_int_equal(rc, want_rc);
+	return conf;
+}
+
+static const char *base_yaml =
+    "health:\n"
+    "  table: run/health.shm\n"
+    "checks:\n"
+    "  web: { type: http, port: 8080 }\n"
+    "  secure: { type: https, host: api.example.test, tls_verify: false, path: /hc }\n"
+    "  dnsc: { type: dns, dns_name: www.example.test., dns_expect: 192.0.2.1 }\n"
+    "  tcpc: { type: tcp, port: 22, interval: 100ms, timeout: 50ms, rise: 3, fall: 4 }\n"
+    "  cmd: { type: exec, command: [/bin/true, --flag] }\n"
+    "regions:\n"
+    "  r1:\n"
+    "    endpoints:\n"
+    "      a: { address: 192.0.2.1, check: web }\n"
+    "      b: { address6: \"2001:db8::1\", check: secure }\n"
+    "      c: { address: 192.0.2.3, check: dnsc, check_target: \"127.0.0.1:5300\" }\n"
+    "      d: { address: 192.0.2.4, check: tcpc }\n"
+    "      e: { cname: lb.example.net., check: cmd }\n"
+    "      f: { address: 192.0.2.6 }\n";
+
+static void test_specs(void **state)
+{
+	st_diag_t diag;
+	st_conf_t *conf = load(base_yaml, 0, &diag);
+	st_probe_spec_t s;
+
+	uint32_t a = st_conf_endpoint_index(conf, "a");
+	assert_int_equal(st_probe_spec_init(&s, conf, a, &diag), 0);
+	assert_int_equal(s.check->type, ST_CHECK_HTTP);
+	assert_string_equal(s.target_str, "192.0.2.1:8080");
+	assert_string_equal(s.host, "192.0.2.1");
+	assert_string_equal(s.check->path, "/");
+	assert_int_equal(s.check->interval_ms, 2000);
+	assert_int_equal(s.check->timeout_ms, 1000);
+	assert_int_equal(s.check->rise, 2);
+	assert_int_equal(s.check->fall, 2);
+
+	assert_int_equal(st_probe_spec_init(&s, conf, st_conf_endpoint_index(conf, "b"), &diag), 0);
+	assert_string_equal(s.target_str, "[2001:db8::1]:443");
+	assert_string_equal(s.host, "api.example.test");
+	assert_false(s.check->tls_verify);
+	assert_string_equal(s.check->path, "/hc");
+
+	assert_int_equal(st_probe_spec_init(&s, conf, st_conf_endpoint_index(conf, "c"), &diag), 0);
+	assert_string_equal(s.target_str, "127.0.0.1:5300");
+	assert_string_equal(s.check->dns_expect, "192.0.2.1");
+	assert_int_equal(s.check->dns_type, 1);
+	assert_int_equal(s.check->dns_rcode, 0);
+
+	assert_int_equal(st_probe_spec_init(&s, conf, st_conf_endpoint_index(conf, "d"), &diag), 0);
+	assert_string_equal(s.target_str, "192.0.2.4:22");
+	assert_int_equal(s.check->interval_ms, 100);
+	assert_int_equal(s.check->timeout_ms, 50);
+	assert_int_equal(s.check->rise, 3);
+	assert_int_equal(s.check->fall, 4);
+
+	assert_int_equal(st_probe_spec_init(&s, conf, st_conf_endpoint_index(conf, "e"), &diag), 0);
+	assert_int_equal(s.check->type, ST_CHECK_EXEC);
+	assert_int_equal(s.check->exec_argc, 2);
+	assert_string_equal(s.check->exec_argv[0], "/bin/true");
+	assert_null(s.check->exec_argv[2]);
+
+	/* No check: nothing to probe. */
+	assert_int_equal(st_probe_spec_init(&s, conf, st_conf_endpoint_index(conf, "f"), &diag),
+			 ST_ECONF);
+	st_conf_free(conf);
+}
+
+static void test_checker_table(void **state)
+{
+	st_diag_t diag;
+	st_conf_t *conf = load(base_yaml, 0, &diag);
+	st_loop_t *loop = st_loop_new();
+	st_checker_t *c = NULL;
+	/* The table's folder does not exist yet: the writer makes it. */
+	assert_int_equal(st_checker_new(loop, conf, conf->health_table, &c, &diag), 0);
+	assert_int_equal(st_checker_count(c), 5);
+	assert_string_equal(st_checker_name(c, 4), "e");
+	st_ht_t *t = NULL;
+	assert_int_equal(st_ht_reader_open(conf->health_table, &t, &diag), 0);
+	assert_int_equal(st_ht_count(t), 5);
+	assert_int_equal(st_ht_find(t, "f"), UINT32_MAX);
+	assert_int_equal(st_ht_pid(t), getpid());
+	assert_true(st_ht_heartbeat_ns(t) > 0);
+	st_checker_free(c);
+	assert_int_equal(st_ht_pid(t), 0);
+	st_ht_close(t);
+	st_loop_free(loop);
+	st_conf_free(conf);
+}
+
+static void test_bad_ca_file(void **state)
+{
+	st_diag_t diag;
+	char yaml[1024];
+	snprintf(yaml, sizeof(yaml),
+		 "health: { table: health.shm }\n"
+		 "checks:\n"
+		 "  secure: { type: https, tls_ca_file: %s/missing.pem }\n"
+		 "regions:\n"
+		 "  r1:\n"
+		 "    endpoints:\n"
+		 "      a: { address: 192.0.2.1, check: secure }\n",
+		 dir);
+	st_conf_t *conf = load(yaml, 0, &diag);
+	st_loop_t *loop = st_loop_new();
+	st_checker_t *c = NULL;
+	st_diag_clear(&diag);
+	assert_int_not_equal(st_checker_new(loop, conf, conf->health_table, &c, &diag), 0);
+	assert_null(c);
+	assert_non_null(strstr(diag.text, "missing.pem"));
+	st_loop_free(loop);
+	st_conf_free(conf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_specs),
+	    cmocka_unit_test(test_checker_table),
+	    cmocka_unit_test(test_bad_ca_file),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
