@@ -40,18 +40,18 @@ st_expect "dial restored" "70" "$(dial_of us-east-1)"
 ctl undrain all
 ctl force use2-a clear
 
-# A ramp in steps: 70 -> 40 over 3 s, seen part way and at the end.
-ctl dial us-east-1 40 --over 3s
-st_expect_match "ramp started" '^dial us-east-1 ramping 70% -> 40% over 3s' "$CTL_OUT"
-sleep 1.5
+# A ramp in steps: 70 -> 40 over 6 s, seen part way and at the end.
+ctl dial us-east-1 40 --over 6s
+st_expect_match "ramp started" '^dial us-east-1 ramping 70% -> 40% over 6s \(1% every 200ms\)' "$CTL_OUT"
+sleep 2
 mid=$(dial_of us-east-1)
 st_expect "ramp part way" "yes" "$([ "$mid" -lt 70 ] && [ "$mid" -gt 40 ] && echo yes || echo "no ($mid)")"
 ctl status
-st_expect_match "status shows the ramp" '^  ramp 70% -> 40% over 3s, started ' "$CTL_OUT"
-st_expect_match "state file has the ramp" '^ramp us-east-1 [0-9]+ 70 40 [0-9]+ 3000$' "$(cat run/state/steerd.state)"
-st_expect "ramp done" "40" "$(wait_dial us-east-1 40 4)"
+st_expect_match "status shows the ramp" '^  ramp 70% -> 40% over 6s, started ' "$CTL_OUT"
+st_expect_match "state file has the ramp" '^ramp us-east-1 [0-9]+ 70 40 [0-9]+ 6000$' "$(cat run/state/steerd.state)"
+st_expect "ramp done" "40" "$(wait_dial us-east-1 40 8)"
 st_expect "state after ramp" "dial us-east-1 40" "$(grep '^dial us-east-1' run/state/steerd.state)"
-st_expect_match "ramp logged" 'dial us-east-1, ramp 70% -> 40% over 3s done' "$(cat steerd.log)"
+st_expect_match "ramp logged" 'dial us-east-1, ramp 70% -> 40% over 6s done' "$(cat steerd.log)"
 
 # A ramp resumes after a restart where the clock says it should be.
 ctl dial us-east-2 10 --over 4s
