@@ -150,7 +150,7 @@ static const st_item_t server_items[] = {
     ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
     ST_END,
 };
-static const st_table_t server_table = {"server", server_items};
+const st_table_t st_server_table = {"server", server_items};
 
 /* ---- geo, health ------------------------------------------------------ */
 
@@ -160,7 +160,7 @@ static const st_item_t geo_items[] = {
     ST_KEY("latency", ST_T_PATH, ST_AT(st_conf_t, geo_latency)),
     ST_END,
 };
-static const st_table_t geo_table = {"geo", geo_items};
+const st_table_t st_geo_table = {"geo", geo_items};
 
 static const st_enum_t on_stale_enum[] = {
     {"last-known", ST_STALE_LAST_KNOWN},
@@ -176,7 +176,7 @@ static const st_item_t health_items[] = {
 	   ST_DEF("last-known")),
     ST_END,
 };
-static const st_table_t health_table = {"health", health_items};
+const st_table_t st_health_table = {"health", health_items};
 
 /* ---- zones -------------------------------------------------------------- */
 
@@ -374,7 +374,7 @@ static const st_item_t check_items[] = {
     ST_KEY("fall", ST_T_UINT, ST_AT(st_conf_check_t, fall), ST_RANGE(1, 100), ST_DEF("2")),
     ST_END,
 };
-static const st_table_t check_table = {"check", check_items};
+const st_table_t st_check_table = {"check", check_items};
 
 /* Which check types a key applies to (keys not listed apply to all). */
 static const struct {
@@ -457,7 +457,7 @@ static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
 					    "expected the check's settings (type: ...), "
 					    "not %s",
 					    st_ynode_kind_name(v));
-		if ((rc = st_schema_apply(ctx, &check_table, v, k, c, NULL)) != 0)
+		if ((rc = st_schema_apply(ctx, &st_check_table, v, k, c, NULL)) != 0)
 			return rc;
 		if ((rc = check_validate(ctx, c, v, k)) != 0)
 			return rc;
@@ -472,19 +472,19 @@ typedef int (*section_fn)(st_ctx_t *ctx, const st_ynode_t *val);
 static int load_server(st_ctx_t *ctx, const st_ynode_t *val)
 {
 	st_ctx_set_path(ctx, "server", NULL);
-	return st_schema_apply(ctx, &server_table, val, val, ctx->conf, NULL);
+	return st_schema_apply(ctx, &st_server_table, val, val, ctx->conf, NULL);
 }
 
 static int load_geo(st_ctx_t *ctx, const st_ynode_t *val)
 {
 	st_ctx_set_path(ctx, "geo", NULL);
-	return st_schema_apply(ctx, &geo_table, val, val, ctx->conf, NULL);
+	return st_schema_apply(ctx, &st_geo_table, val, val, ctx->conf, NULL);
 }
 
 static int load_health(st_ctx_t *ctx, const st_ynode_t *val)
 {
 	st_ctx_set_path(ctx, "health", NULL);
-	return st_schema_apply(ctx, &health_table, val, val, ctx->conf, NULL);
+	return st_schema_apply(ctx, &st_health_table, val, val, ctx->conf, NULL);
 }
 
 /* In dependency order: endpoints name checks, records name regions. */

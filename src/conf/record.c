@@ -321,7 +321,7 @@ static const st_item_t record_items[] = {
 	   ST_RANGE(0, 86400000)),
     ST_END,
 };
-static const st_table_t record_table = {"record", record_items};
+const st_table_t st_record_table = {"record", record_items};
 
 /* ---- per-policy validation ----------------------------------------------- */
 
@@ -583,7 +583,7 @@ int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
 			    "not %s",
 			    st_ynode_kind_name(v));
 		ctx->n_types = 0;
-		if ((rc = st_schema_apply(ctx, &record_table, v, k, r, NULL)) != 0)
+		if ((rc = st_schema_apply(ctx, &st_record_table, v, k, r, NULL)) != 0)
 			return rc;
 		size_t n_types = ctx->n_types;
 		uint16_t types[2] = {ctx->types[0], ctx->types[1]};

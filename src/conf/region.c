@@ -91,7 +91,7 @@ static const st_item_t endpoint_items[] = {
     ST_KEY("check_target", ST_T_CUSTOM, ST_PARSE(parse_check_target)),
     ST_END,
 };
-static const st_table_t endpoint_table = {"endpoint", endpoint_items};
+const st_table_t st_endpoint_table = {"endpoint", endpoint_items};
 
 static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const st_ynode_t *map,
 			     const st_ynode_t *name)
@@ -190,7 +190,7 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 			    st_ynode_kind_name(v));
 			break;
 		}
-		rc = st_schema_apply(ctx, &endpoint_table, v, k, e, NULL);
+		rc = st_schema_apply(ctx, &st_endpoint_table, v, k, e, NULL);
 		if (rc == 0)
 			rc = endpoint_validate(ctx, e, v, k);
 	}
@@ -251,7 +251,7 @@ static const st_item_t region_items[] = {
     ST_KEY("endpoints", ST_T_CUSTOM, ST_PARSE(parse_endpoints), ST_REQUIRED),
     ST_END,
 };
-static const st_table_t region_table = {"region", region_items};
+const st_table_t st_region_table = {"region", region_items};
 
 static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_ynode_t *map)
 {
@@ -295,7 +295,7 @@ int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map)
 			return st_ctx_error(
 			    ctx, v, NULL, "expected the region's settings (endpoints: ...), not %s",
 			    st_ynode_kind_name(v));
-		if ((rc = st_schema_apply(ctx, &region_table, v, k, r, NULL)) != 0)
+		if ((rc = st_schema_apply(ctx, &st_region_table, v, k, r, NULL)) != 0)
 			return rc;
 		if ((rc = region_validate(ctx, r, v)) != 0)
 			return rc;

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "conf/conf.h"
+#include "conf/load.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -898,6 +899,70 @@ static void test_damaged(void **state)
 	assert_true(loaded > 200 && failed > 400);
 }
 
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	static char buf[2][65536];
+	static int which;
+	char *b = buf[which++ % 2];
+	size_t n = fread(b, 1, sizeof(buf[0]) - 1, f);
+	fclose(f);
+	b[n] = '\0';
+	return b;
+}
+
+/* "key:" as a key (at a line start or after a space or '{'), or commented out
+ * ("  # key: value"), not a word in a comment's text. */
+static bool has_key(const char *text, const char *key)
+{
+	size_t len = strlen(key);
+	for (const char *p = strstr(text, key); p; p = strstr(p + 1, key)) {
+		const char *line = p;
+		while (line > text && line[-1] != '\n')
+			line--;
+		const char *hash = memchr(line, '#', (size_t)(p - line));
+		bool start = p == text || p[-1] == ' ' || p[-1] == '{' || p[-1] == '\n';
+		bool commented_out = hash && strspn(line, " #") == (size_t)(p - line);
+		if (start && (!hash || commented_out) && p[len] == ':')
+			return true;
+	}
+	return false;
+}
+
+/* Every key of the schema appears in the example config and in the man page:
+ * adding a row without documenting it fails here. */
+static void test_documented(void **state)
+{
+	static const st_table_t *const tables[] = {
+	    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
+	    &st_region_table, &st_endpoint_table, &st_record_table,
+	};
+	char path[PATH_MAX];
+	data_path(path, sizeof(path), "doc/steerd.yaml.example");
+	const char *example = read_all(path);
+	data_path(path, sizeof(path), "doc/steerd.yaml.5");
+	const char *man = read_all(path);
+	size_t n = 0;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (const st_item_t *it = tables[t]->items; it->name; it++, n++) {
+			char roff[96];
+			fmt(roff, sizeof(roff), "\n.BR %s ", it->name);
+			if (!has_key(example, it->name))
+				fail_msg("%s key '%s' is not in doc/steerd.yaml.example",
+					 tables[t]->what, it->name);
+			if (!strstr(man, roff))
+				fail_msg("%s key '%s' is not in doc/steerd.yaml.5", tables[t]->what,
+					 it->name);
+		}
+	}
+	assert_true(n > 50);
+	for (const char *s = "zones\0server\0geo\0health\0checks\0regions\0records\0"; *s;
+	     s += strlen(s) + 1)
+		assert_true(has_key(example, s));
+}
+
 static void test_example(void **state)
 {
 	char path[PATH_MAX];
@@ -935,7 +1000,8 @@ int main(void)
 	    cmocka_unit_test(test_missing_file),   // no such file
 	    cmocka_unit_test(test_budget_warning), // failover budget
 	    cmocka_unit_test(test_damaged),	   // error paths, leaks
-	    cmocka_unit_test(test_example),	   // doc/steerd.yaml.example
+	    cmocka_unit_test(test_example),
+	    cmocka_unit_test(test_documented), // doc/steerd.yaml.example
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
