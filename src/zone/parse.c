@@ -333,7 +333,8 @@ static void swap_class_ttl(char *s)
 	memcpy(c, tmp, total);
 }
 
-/* Whether an entry states its TTL (a number among the two fields after the owner). */
+/* Whether an entry states its TTL: a number before the type, possibly
+ * after the class. */
 static bool explicit_ttl(const char *s)
 {
 	const char *p = s;
@@ -345,8 +346,11 @@ static bool explicit_ttl(const char *s)
 			p++;
 		if (isdigit((unsigned char)*p))
 			return true;
+		const char *t = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
+		if (!is_class(t, (size_t)(p - t)))
+			return false;
 	}
 	return false;
 }

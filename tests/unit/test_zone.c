@@ -112,8 +112,8 @@ static void test_apex(void **state)
 	assert_int_equal(ns->target_off, 0);
 	assert_null(ns->dyn);
 	assert_null(st_node_rrset(n, 16));
-	/* 37 records in the file, one duplicate, two hidden by the delegation. */
-	assert_int_equal(st_zone_record_count(z), 34);
+	/* 38 records in the file, one duplicate, two hidden by the delegation. */
+	assert_int_equal(st_zone_record_count(z), 35);
 }
 
 static void test_wire(void **state)
@@ -266,6 +266,7 @@ static void test_directives(void **state)
 	/* "$TTL 0" is a TTL, not "none" */
 	assert_int_equal(st_node_rrset(find(z, "z.rel.example.test."), 1)->ttl, 0);
 	assert_int_equal(st_node_rrset(find(z, "z2.rel.example.test."), 1)->ttl, 60);
+	assert_int_equal(st_node_rrset(find(z, "z3.rel.example.test."), 1)->ttl, 0);
 }
 
 /* Each bad zone fails with exactly this text ("%s/" is the folder). */
