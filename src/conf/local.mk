@@ -11,7 +11,7 @@ src_libsteer_a_SOURCES += \
 dist_man_MANS += doc/steerd.yaml.5
 confexampledir = $(docdir)
 dist_confexample_DATA = doc/steerd.yaml.example
-EXTRA_DIST += tests/data/conf/full.yaml
+EXTRA_DIST += tests/data/conf/full.yaml tests/data/conf/design.yaml
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf

@@ -312,6 +312,38 @@ static void test_full(void **state)
 	st_conf_free(c);
 }
 
+/* The interface as DESIGN.md shows it loads unchanged. */
+static void test_design(void **state)
+{
+	char path[PATH_MAX], dir[PATH_MAX], exp[PATH_MAX + 64];
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	data_path(path, sizeof(path), "tests/data/conf/design.yaml");
+	data_path(dir, sizeof(dir), "tests/data/conf");
+	if (st_conf_load(path, &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(c->n_listen, 2);
+	assert_int_equal(c->workers, 2);
+	fmt(exp, sizeof(exp), "%s/run/steerd.sock", dir);
+	assert_string_equal(c->control, exp);
+	assert_string_equal(c->metrics, "127.0.0.1:9153");
+	fmt(exp, sizeof(exp), "%s/zones/example.test.zone", dir);
+	assert_string_equal(c->zones[0].file, exp);
+	fmt(exp, sizeof(exp), "%s/geo/latency.yaml", dir);
+	assert_string_equal(c->geo_latency, exp);
+	assert_int_equal(c->n_checks, 1);
+	assert_int_equal(c->checks[0].n_expect_status, 1);
+	assert_int_equal(c->checks[0].expect_status[0].hi, 200);
+	assert_int_equal(c->n_regions, 2);
+	assert_int_equal(c->n_endpoints, 3);
+	assert_string_equal(c->endpoints[0].check_target, "127.0.0.1:18081");
+	assert_int_equal(c->n_records, 3);
+	assert_int_equal(c->records[0].policy, ST_POLICY_LATENCY);
+	assert_int_equal(c->records[1].n_map, 4);
+	assert_int_equal(c->records[2].weights[1].weight, 3);
+	st_conf_free(c);
+}
+
 static void test_defaults(void **state)
 {
 	st_conf_t *c;
@@ -994,6 +1026,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_full),	   // every key
+	    cmocka_unit_test(test_design),	   // DESIGN.md's example
 	    cmocka_unit_test(test_defaults),	   // every default
 	    cmocka_unit_test(test_errors),	   // every class of error
 	    cmocka_unit_test(test_command_line),   // --listen, --zone
