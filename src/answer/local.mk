@@ -19,3 +19,11 @@ ANSWER_SMOKE = tests/smoke/answer-basic.sh tests/smoke/answer-cname.sh \
 	tests/smoke/answer-example.sh
 TESTS += $(ANSWER_SMOKE)
 EXTRA_DIST += $(ANSWER_SMOKE) tests/smoke/answer-common.sh
+
+check_PROGRAMS += tests/unit/test_answer_dynamic
+TESTS += tests/unit/test_answer_dynamic
+tests_unit_test_answer_dynamic_SOURCES = tests/unit/test_answer_dynamic.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_dynamic_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_answer_dynamic_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_dynamic_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/zones/answer-dyn.yaml
