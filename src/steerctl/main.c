@@ -174,6 +174,12 @@ int main(int argc, char **argv)
 	if (!sock)
 		return 2;
 
+	if (json && strcmp(argv[optind], "status") != 0 && strcmp(argv[optind], "stats") != 0 &&
+	    strcmp(argv[optind], "health") != 0) {
+		fprintf(stderr, "steerctl: --json applies to status, stats and health\n");
+		free(sock);
+		return 2;
+	}
 	st_buf_t req;
 	st_buf_init(&req);
 	st_buf_puts(&req, ST_CTL_MAGIC);

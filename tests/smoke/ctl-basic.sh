@@ -91,6 +91,10 @@ ctl force use1-a
 st_expect "usage error" "1 steerctl: usage: force ENDPOINT up|down|clear" "$CTL_RC $CTL_OUT"
 out=$("$top_builddir/steerctl" -s "$ST_TMP/run/none.sock" status 2>&1); rc=$?
 st_expect "no socket" "2 steerctl: cannot connect to $ST_TMP/run/none.sock: No such file or directory (is steerd running?)" "$rc $out"
+out=$("$top_builddir/steerctl" -s "$CTL_SOCK" --json drain use1-a 2>&1); rc=$?
+st_expect "--json only for data" "2 steerctl: --json applies to status, stats and health" "$rc $out"
+out=$("$top_builddir/steerctl" -s "$CTL_SOCK" --json health 2>&1); rc=$?
+st_expect "--json before the command" "0 3" "$rc $(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 out=$("$top_builddir/steerctl" -h); rc=$?
 st_expect_match "help lists commands" 'dial REGION PCT \[--over DURATION\]' "$out"
 st_expect "help exit" 0 "$rc"
