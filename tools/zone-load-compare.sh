@@ -68,9 +68,19 @@ PY
 }
 
 now() { date +%s.%N; }
+cpu() { awk -v u="$1" -v s="$2" 'BEGIN { printf "%.2f", u + s }'; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "" || k < 0) print "-"; else printf "%.0f", k / 1024 }'; }
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# CPU seconds (user + system) used so far by a process and its children.
+tree_cpu() {
+    local p t=0 hz
+    hz=$(getconf CLK_TCK)
+    for p in "$1" $(pgrep -P "$1"); do
+        t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    awk -v t="$t" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }'
+}
 # Largest VmHWM and the summed VmRSS over a process and its children.
 tree_mem() {
     local p hwm=0 rss=0 h r
@@ -100,7 +110,7 @@ answers() {
 }
 
 ROWS=()
-row() { ROWS+=("$(printf '%-22s %10s %14s %16s %8s' "$@")"); }
+row() { ROWS+=("$(printf '%-22s %10s %8s %14s %16s %8s' "$@")"); }
 
 if [ -z "$zonefile" ]; then
     zonefile=$T/big.test.zone
@@ -110,28 +120,28 @@ fi
 echo "zone file: $(wc -l <"$zonefile") lines, $(du -m "$zonefile" | cut -f1) MiB" >&2
 
 # steerd's loader: parse + checks + compile, the code steerd runs at start.
-out=$(/usr/bin/time -f "TIME %e %M" "$loader" big.test. "$zonefile" 2>"$T/steer.err")
+out=$(/usr/bin/time -f "TIME %e %M %U %S" "$loader" big.test. "$zonefile" 2>"$T/steer.err")
 if [ $? -eq 0 ]; then
     echo "$out" >&2
     load=$(sed -n 's/.*loaded in \([0-9.]*\) s.*/\1/p' <<<"$out")
     rss=$(sed -n 's/.*, rss \([0-9]*\) KiB.*/\1/p' <<<"$out")
-    read -r _ wall peak < <(grep '^TIME' "$T/steer.err")
-    row "steerd (zone-load)" "$load" "$(mib "$peak")" "$(mib "$rss")" "-"
-    row "  whole process" "$wall" "$(mib "$peak")" "-" "-"
+    read -r _ wall peak u sy < <(grep '^TIME' "$T/steer.err")
+    row "steerd (zone-load)" "$load" "-" "$(mib "$peak")" "$(mib "$rss")" "-"
+    row "  whole process" "$wall" "$(cpu "$u" "$sy")" "$(mib "$peak")" "-" "-"
 else
     cat "$T/steer.err" >&2
-    row "steerd (zone-load)" "failed" "-" "-" "-"
+    row "steerd (zone-load)" "failed" "-" "-" "-" "-"
 fi
 
 # steerd itself, when it is built and can check a zone given on the command line.
 steerd=$build/steerd; [ -x "$steerd" ] || steerd=$build/src/steerd/steerd
 if [ -x "$steerd" ]; then
-    if /usr/bin/time -f "TIME %e %M" "$steerd" --check --zone "big.test:$zonefile" \
+    if /usr/bin/time -f "TIME %e %M %U %S" "$steerd" --check --zone "big.test:$zonefile" \
         >"$T/steerd.out" 2>"$T/steerd.err"; then
-        read -r _ wall peak < <(grep '^TIME' "$T/steerd.err")
-        row "steerd --check" "$wall" "$(mib "$peak")" "-" "-"
+        read -r _ wall peak u sy < <(grep '^TIME' "$T/steerd.err")
+        row "steerd --check" "$wall" "$(cpu "$u" "$sy")" "$(mib "$peak")" "-" "-"
     else
-        row "steerd --check" "failed" "-" "-" "-"
+        row "steerd --check" "failed" "-" "-" "-" "-"
         tail -3 "$T/steerd.err" >&2
     fi
 fi
@@ -153,9 +163,10 @@ if [ -x "$steerd" ] && command -v dig >/dev/null; then
     if [ -n "$ok" ]; then
         t1=$(now)
         read -r hwm rss < <(tree_mem "$sp")
-        row "steerd (serving)" "$(elapsed "$t0" "$t1")" "$(mib "$hwm")" "$(mib "$rss")" yes
+        row "steerd (serving)" "$(elapsed "$t0" "$t1")" "$(tree_cpu "$sp")" "$(mib "$hwm")" \
+            "$(mib "$rss")" yes
     else
-        row "steerd (serving)" "failed" "-" "-" "-"
+        row "steerd (serving)" "failed" "-" "-" "-" "-"
         tail -3 "$T/steerd.log" >&2
     fi
     stop "$sp"
@@ -195,10 +206,10 @@ EOF
         t1=$(now)
         read -r hwm rss < <(tree_mem "$kp")
         row "knotd $(knotd --version | awk '{print $NF}')" "$(elapsed "$t0" "$t1")" \
-            "$(mib "$hwm")" "$(mib "$rss")" "$(answers "$port")"
+            "$(tree_cpu "$kp")" "$(mib "$hwm")" "$(mib "$rss")" "$(answers "$port")"
         grep -E 'parsed|loaded' "$T/knot/log" >&2
     else
-        row "knotd" "failed" "-" "-" "-"
+        row "knotd" "failed" "-" "-" "-" "-"
         tail -5 "$T/knot/log" >&2
     fi
     stop "$kp"
@@ -206,11 +217,11 @@ fi
 
 # nsd-checkzone: parse time alone; nsd: start to "read with success".
 if command -v nsd-checkzone >/dev/null; then
-    if /usr/bin/time -f "TIME %e %M" nsd-checkzone big.test. "$zonefile" >"$T/nsdc.out" 2>"$T/nsdc.err"; then
-        read -r _ wall peak < <(grep '^TIME' "$T/nsdc.err")
-        row "nsd-checkzone" "$wall" "$(mib "$peak")" "-" "-"
+    if /usr/bin/time -f "TIME %e %M %U %S" nsd-checkzone big.test. "$zonefile" >"$T/nsdc.out" 2>"$T/nsdc.err"; then
+        read -r _ wall peak u sy < <(grep '^TIME' "$T/nsdc.err")
+        row "nsd-checkzone" "$wall" "$(cpu "$u" "$sy")" "$(mib "$peak")" "-" "-"
     else
-        row "nsd-checkzone" "failed" "-" "-" "-"
+        row "nsd-checkzone" "failed" "-" "-" "-" "-"
     fi
 fi
 if command -v nsd >/dev/null; then
@@ -246,14 +257,14 @@ EOF
         wait_log "$T/nsd/log" 'nsd started' 'error' "$np" 30
         read -r hwm rss < <(tree_mem "$np")
         row "nsd $(nsd -v 2>&1 | awk 'NR==1 {print $NF}')" "$(elapsed "$t0" "$t1")" \
-            "$(mib "$hwm")" "$(mib "$rss")" "$(answers "$port")"
+            "$(tree_cpu "$np")" "$(mib "$hwm")" "$(mib "$rss")" "$(answers "$port")"
     else
-        row "nsd" "failed" "-" "-" "-"
+        row "nsd" "failed" "-" "-" "-" "-"
         tail -5 "$T/nsd/log" "$T/nsd/out" >&2
     fi
     stop "$np"
 fi
 
 echo
-printf '%-22s %10s %14s %16s %8s\n' "loader" "load (s)" "peak RSS MiB" "RSS loaded MiB" "answers"
+printf '%-22s %10s %8s %14s %16s %8s\n' "loader" "load (s)" "CPU (s)" "peak RSS MiB" "RSS loaded MiB" "answers"
 printf '%s\n' "${ROWS[@]}"
