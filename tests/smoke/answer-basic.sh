@@ -49,5 +49,7 @@ st_expect "ANY at a CNAME" "alias.answer.test. 3600 IN CNAME www.answer.test." "
 st_expect "ANY at the apex: one RRset" "1" \
     "$(ans answer.test ANY | awk '{print $4}' | sort -u | wc -l | tr -d ' ')"
 st_expect "ANY at an ENT: NODATA" "$SOA" "$(auth ent.answer.test ANY)"
+st_expect "ANY with only DNSSEC data: HINFO" 'meta.answer.test. 3600 IN HINFO "RFC8482" ""' \
+    "$(ans meta.answer.test ANY)"
 
 st_done

@@ -26,4 +26,10 @@ st_expect "DS below the cut: referral" "NOERROR qr" "$(hdr x.sub.answer.test DS)
 st_expect "unsigned referral" "nods.answer.test. 3600 IN NS ns1.nods.answer.test." "$(auth x.nods.answer.test A)"
 st_expect "unsigned referral glue" "ns1.nods.answer.test. 3600 IN A 192.0.2.54" "$(addl x.nods.answer.test A)"
 
+st_expect "glue over 512 bytes: TC" "NOERROR qr tc" "$(hdr +noedns +ignore www.fat.answer.test A)"
+st_expect "glue over 512 bytes: whole with EDNS" "24" \
+    "$(addl +bufsize=1232 www.fat.answer.test A | wc -l | tr -d ' ')"
+st_expect "glue over 512 bytes: whole over TCP" "12" \
+    "$(auth +noedns +tcp www.fat.answer.test A | wc -l | tr -d ' ')"
+
 st_done

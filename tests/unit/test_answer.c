@@ -420,6 +420,11 @@ static void test_any(void **state)
 	p = ask("nope.answer.test.", ST_TYPE_ANY);
 	expect(p, LDNS_RCODE_NXDOMAIN, true);
 	ldns_pkt_free(p);
+	/* Nothing but DNSSEC metadata: the RFC 8482 HINFO. */
+	p = ask("meta.answer.test.", ST_TYPE_ANY);
+	expect(p, LDNS_RCODE_NOERROR, true);
+	assert_string_equal(ANSWER(p), "meta.answer.test. 3600 IN HINFO \"RFC8482\" \"\"\n");
+	ldns_pkt_free(p);
 }
 
 static void test_errors(void **state)
@@ -611,6 +616,24 @@ static void test_truncation(void **state)
 	view.udp_max_payload = 1232;
 }
 
+/* Glue for in-domain name servers must fit, else TC (RFC 9471). */
+static void test_referral_glue_truncation(void **state)
+{
+	msg_t m;
+	build(&m, "www.fat.answer.test.", ST_TYPE_A, 0, false);
+	ldns_pkt *p = send_msg(&m, ST_TRANSPORT_UDP);
+	expect(p, LDNS_RCODE_NOERROR, false);
+	assert_true(ldns_pkt_tc(p));
+	assert_int_equal(ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
+	build(&m, "www.fat.answer.test.", ST_TYPE_A, 1232, false);
+	p = send_msg(&m, ST_TRANSPORT_UDP);
+	assert_false(ldns_pkt_tc(p));
+	assert_int_equal(ldns_pkt_nscount(p), 12);
+	assert_int_equal(ldns_pkt_arcount(p), 24);
+	ldns_pkt_free(p);
+}
+
 static void test_stats(void **state)
 {
 	st_answer_stats_t before, after;
@@ -681,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_edns),
 		cmocka_unit_test(test_ecs),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_referral_glue_truncation),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_garbage),
 	};
