@@ -35,7 +35,6 @@ typedef union udp_cmsg {
 typedef struct udp_thread {
 	struct st_udp *udp;
 	int fd;
-	int family;
 	bool pktinfo; /* wildcard bind: reply from the address that was queried */
 	bool started;
 	pthread_t tid;
@@ -220,7 +219,6 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 			t->fd = -1;
 			udp->threads[udp->n_threads++] = t;
 			t->udp = udp;
-			t->family = listen[a].u.sa.sa_family;
 			t->pktinfo = st_sock_is_wildcard(&listen[a]);
 			ret = st_sock_listen(&listen[a], SOCK_DGRAM, &t->fd, diag);
 			if (ret != 0)
