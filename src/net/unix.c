@@ -82,10 +82,12 @@ static void conn_reply(conn_t *c, char *reply, size_t len)
 	free(reply);
 }
 
-static void on_read(struct bufferevent *bev, void *arg)
+/* Answer every complete line in the input; sets closing on a line too long
+ * or a callback asking to close. Never frees the connection. */
+static void drain_lines(conn_t *c)
 {
-	conn_t *c = arg;
 	st_unix_server_t *srv = c->srv;
+	struct bufferevent *bev = c->bev;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	while (!c->closing) {
 		size_t n;
@@ -114,6 +116,12 @@ static void on_read(struct bufferevent *bev, void *arg)
 		}
 		conn_reply(c, reply, rlen);
 	}
+}
+
+static void on_read(struct bufferevent *bev, void *arg)
+{
+	conn_t *c = arg;
+	drain_lines(c);
 	if (c->closing) {
 		bufferevent_disable(bev, EV_READ);
 		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
@@ -131,6 +139,23 @@ static void on_write(struct bufferevent *bev, void *arg)
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
 	conn_t *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	size_t left = evbuffer_get_length(in);
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && !c->closing && left > 0 &&
+	    left <= c->srv->max_line) {
+		/* A last request without its newline ("printf 'STEER1 status' | socat").
+		 * The input's end is frozen by libevent: take the bytes out. */
+		char *line = malloc(left + 1);
+		if (line) {
+			evbuffer_remove(in, line, left);
+			line[left] = '\0';
+			size_t rlen = 0;
+			char *reply = c->srv->cb(c->srv->arg, line, &rlen);
+			if (reply)
+				conn_reply(c, reply, rlen);
+			free(line);
+		}
+	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
 	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
 		/* Half-closed by the client: still deliver what it asked for. */

@@ -195,7 +195,8 @@ static void test_unix_server(void **state)
 
 	int fd = st_unix_connect(path);
 	assert_true(fd >= 0);
-	const char *req = "STEER1 echo x\nSTEER1 two\nSTEER1 echo y z\n";
+	/* The last request lacks its newline: answered at end of input. */
+	const char *req = "STEER1 echo x\nSTEER1 two\nSTEER1 echo y z";
 	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	shutdown(fd, SHUT_WR);
 	char got[512] = "";
