@@ -3,6 +3,7 @@
 #include "route/route_internal.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,11 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 	}
 	geo->open = true;
 	geo->ipv6_tree = geo->mmdb.metadata.ip_version == 6;
+	geo->cache = calloc(ST_GEO_CACHE_SLOTS, sizeof(*geo->cache));
+	if (!geo->cache) {
+		st_geo_close(geo);
+		return ST_ENOMEM;
+	}
 	return 0;
 }
 
@@ -130,6 +136,8 @@ void st_geo_close(st_geo_t *geo)
 	if (geo->open)
 		MMDB_close(&geo->mmdb);
 	geo->open = false;
+	free(geo->cache);
+	geo->cache = NULL;
 }
 
 static uint16_t get_code(MMDB_entry_s *e, const char *a, const char *b)
@@ -141,21 +149,132 @@ static uint16_t get_code(MMDB_entry_s *e, const char *a, const char *b)
 	return st_code_parse(d.utf8_string, d.data_size);
 }
 
-static bool get_coord(MMDB_entry_s *e, const char *key, double *out)
+static bool coord_value(const MMDB_entry_data_s *d, double *out)
 {
-	MMDB_entry_data_s d;
-	if (MMDB_get_value(e, &d, "location", key, NULL) != MMDB_SUCCESS || !d.has_data)
+	if (!d->has_data)
 		return false;
-	if (d.type == MMDB_DATA_TYPE_DOUBLE)
-		*out = d.double_value;
-	else if (d.type == MMDB_DATA_TYPE_FLOAT)
-		*out = d.float_value;
+	if (d->type == MMDB_DATA_TYPE_DOUBLE)
+		*out = d->double_value;
+	else if (d->type == MMDB_DATA_TYPE_FLOAT)
+		*out = d->float_value;
 	else
 		return false;
 	return isfinite(*out);
 }
 
-void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, st_geo_loc_t *loc)
+/* location.latitude/longitude: find the location map once, then look
+ * inside it (City records carry long name maps that every walk from the
+ * top would skip again). */
+static bool get_point(MMDB_entry_s *e, double *lat, double *lon)
+{
+	MMDB_entry_data_s d;
+	if (MMDB_get_value(e, &d, "location", NULL) != MMDB_SUCCESS || !d.has_data ||
+	    d.type != MMDB_DATA_TYPE_MAP)
+		return false;
+	MMDB_entry_s loc = { .mmdb = e->mmdb, .offset = d.offset };
+	if (MMDB_get_value(&loc, &d, "latitude", NULL) != MMDB_SUCCESS || !coord_value(&d, lat))
+		return false;
+	if (MMDB_get_value(&loc, &d, "longitude", NULL) != MMDB_SUCCESS || !coord_value(&d, lon))
+		return false;
+	return *lat >= -90 && *lat <= 90 && *lon >= -180 && *lon <= 180;
+}
+
+/* Everything the policies read from one data record. */
+typedef struct decoded {
+	uint16_t continent, country;
+	char subdivision[4];
+	bool has_point;
+	double lat, lon; /* radians */
+} decoded_t;
+
+static void decode(MMDB_entry_s *e, decoded_t *dec)
+{
+	memset(dec, 0, sizeof(*dec));
+	double lat, lon;
+	if (get_point(e, &lat, &lon)) {
+		dec->has_point = true;
+		dec->lat = lat * DEG2RAD;
+		dec->lon = lon * DEG2RAD;
+	}
+	dec->country = get_code(e, "country", "iso_code");
+	dec->continent = get_code(e, "continent", "code");
+	MMDB_entry_data_s d;
+	if (MMDB_get_value(e, &d, "subdivisions", "0", "iso_code", NULL) == MMDB_SUCCESS &&
+	    d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING && d.data_size > 0 &&
+	    d.data_size < sizeof(dec->subdivision)) {
+		memcpy(dec->subdivision, d.utf8_string, d.data_size);
+		for (char *p = dec->subdivision; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 32);
+	}
+}
+
+static uint64_t dbits(double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, sizeof(u));
+	return u;
+}
+
+static double bitsd(uint64_t u)
+{
+	double v;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+static st_geo_cache_slot_t *cache_slot(const st_geo_t *geo, uint32_t offset)
+{
+	uint32_t h = offset * 2654435761u;
+	return &geo->cache[(h >> 20) & (ST_GEO_CACHE_SLOTS - 1)];
+}
+
+static bool cache_get(const st_geo_t *geo, uint32_t offset, decoded_t *dec)
+{
+	st_geo_cache_slot_t *s = cache_slot(geo, offset);
+	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	if (seq & 1)
+		return false;
+	uint32_t key = atomic_load_explicit(&s->key, memory_order_relaxed);
+	uint64_t codes = atomic_load_explicit(&s->codes, memory_order_relaxed);
+	uint64_t lat = atomic_load_explicit(&s->lat, memory_order_relaxed);
+	uint64_t lon = atomic_load_explicit(&s->lon, memory_order_relaxed);
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq || key != offset + 1)
+		return false;
+	dec->continent = (uint16_t)(codes >> 48);
+	dec->country = (uint16_t)(codes >> 32);
+	uint32_t sub = (uint32_t)codes;
+	memcpy(dec->subdivision, &sub, 4);
+	dec->lat = bitsd(lat);
+	dec->lon = bitsd(lon);
+	dec->has_point = !isnan(dec->lat);
+	return true;
+}
+
+static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec)
+{
+	st_geo_cache_slot_t *s = cache_slot(geo, offset);
+	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
+	/* another writer holds the slot: skip, the next query fills it */
+	if ((seq & 1) || !atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
+								   memory_order_acquire,
+								   memory_order_relaxed))
+		return;
+	atomic_thread_fence(memory_order_release);
+	uint32_t sub;
+	memcpy(&sub, dec->subdivision, 4);
+	atomic_store_explicit(&s->key, offset + 1, memory_order_relaxed);
+	atomic_store_explicit(&s->codes,
+			      (uint64_t)dec->continent << 48 | (uint64_t)dec->country << 32 | sub,
+			      memory_order_relaxed);
+	atomic_store_explicit(&s->lat, dbits(dec->has_point ? dec->lat : NAN), memory_order_relaxed);
+	atomic_store_explicit(&s->lon, dbits(dec->has_point ? dec->lon : NAN), memory_order_relaxed);
+	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
+}
+
+void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need,
+		   st_geo_loc_t *loc)
 {
 	memset(loc, 0, sizeof(*loc));
 	if (!geo->open)
@@ -194,34 +313,27 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, st_geo_loc_t 
 	if (!r.found_entry)
 		return;
 	loc->found = true;
-	MMDB_entry_s e = r.entry;
-	loc->continent = get_code(&e, "continent", "code");
-	loc->country = get_code(&e, "country", "iso_code");
-
-	MMDB_entry_data_s d;
-	if (MMDB_get_value(&e, &d, "subdivisions", "0", "iso_code", NULL) == MMDB_SUCCESS &&
-	    d.has_data && d.type == MMDB_DATA_TYPE_UTF8_STRING && d.data_size > 0 &&
-	    d.data_size < sizeof(loc->subdivision)) {
-		memcpy(loc->subdivision, d.utf8_string, d.data_size);
-		loc->subdivision[d.data_size] = '\0';
-		for (char *p = loc->subdivision; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 32);
+	decoded_t dec;
+	if (!cache_get(geo, r.entry.offset, &dec)) {
+		decode(&r.entry, &dec);
+		cache_put(geo, r.entry.offset, &dec);
 	}
-
-	double lat, lon;
-	if (get_coord(&e, "latitude", &lat) && get_coord(&e, "longitude", &lon) && lat >= -90 &&
-	    lat <= 90 && lon >= -180 && lon <= 180) {
+	loc->country = dec.country;
+	if (need & ST_GEO_NEED_CONTINENT)
+		loc->continent = dec.continent;
+	if (need & ST_GEO_NEED_SUBDIVISION)
+		memcpy(loc->subdivision, dec.subdivision, sizeof(loc->subdivision));
+	if ((need & ST_GEO_NEED_POINT) && dec.has_point) {
 		loc->has_point = true;
-		loc->lat = lat * DEG2RAD;
-		loc->lon = lon * DEG2RAD;
+		loc->lat = dec.lat;
+		loc->lon = dec.lon;
 	}
 	int ci = loc->country ? st_code_index(loc->country) : -1;
 	if (ci >= 0 && geo->countries[ci].known) {
 		const st_country_t *c = &geo->countries[ci];
-		if (!loc->continent)
+		if (!loc->continent && (need & ST_GEO_NEED_CONTINENT))
 			loc->continent = c->continent;
-		if (!loc->has_point) {
+		if (!loc->has_point && (need & ST_GEO_NEED_POINT)) {
 			loc->has_point = true;
 			loc->point_from_table = true;
 			loc->lat = c->lat;

@@ -22,6 +22,24 @@ double st_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
 	return 2 * ST_EARTH_RADIUS_KM * asin(sqrt(a));
 }
 
+void st_geo_vec(double lat, double lon, double v[3])
+{
+	double cl = cos(lat);
+	v[0] = cl * cos(lon);
+	v[1] = cl * sin(lon);
+	v[2] = sin(lat);
+}
+
+double st_geo_vec_km(const double a[3], const double b[3])
+{
+	double dot = a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+	if (dot > 1)
+		dot = 1;
+	else if (dot < -1)
+		dot = -1;
+	return ST_EARTH_RADIUS_KM * acos(dot);
+}
+
 double st_latency_estimate_ms(double km)
 {
 	/* fibre at 2/3 c (99.9 km per ms round trip), path stretch 1.5, 3 ms of equipment */

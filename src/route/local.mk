@@ -30,3 +30,11 @@ tests/smoke/route-policies.log: tests/data/geo/test-city.mmdb
 TESTS += tests/smoke/route-health.sh
 EXTRA_DIST += tests/smoke/route-health.sh
 tests/smoke/route-health.log: tests/data/geo/test-city.mmdb
+
+# route-bench: nanoseconds per routing decision, per record and client (by hand).
+noinst_PROGRAMS += tools/route-bench
+tools_route_bench_SOURCES = tools/route-bench.c
+tools_route_bench_LDADD = $(STEER_LIBS)
+
+TESTS += tests/smoke/route-geodb.sh
+EXTRA_DIST += tests/smoke/route-geodb.sh

@@ -414,6 +414,9 @@ size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo
 	*why = loc->has_point ? (rec->policy == ST_POLICY_LATENCY ? "estimated RTT" : "distance")
 			      : "configured order (client location unknown)";
 	size_t n = 0;
+	double cv[3] = { 0, 0, 0 };
+	if (loc->has_point)
+		st_geo_vec(loc->lat, loc->lon, cv);
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t r = rec->regions[i];
 		const st_rt_region_t *rg = &rt->regions[r];
@@ -421,7 +424,7 @@ size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo
 		if (row && row->ms[r] >= 0) {
 			v = row->ms[r];
 		} else if (loc->has_point) {
-			double km = st_geo_distance_km(loc->lat, loc->lon, rg->lat, rg->lon);
+			double km = st_geo_vec_km(cv, rg->vec);
 			v = rec->policy == ST_POLICY_LATENCY ? st_latency_estimate_ms(km)
 							     : st_bias_distance(km, rg->bias);
 		} else {
@@ -454,7 +457,10 @@ static int pol_nearest(ctx_t *c)
 	/* healthy regions in the client's order; each keeps dial% of what
 	 * reaches it and spills the rest to the next one */
 	for (size_t i = 0; c->tr && i < n; i++) {
-		if (cost[i] < 1e9)
+		int32_t bias = c->rt->regions[order[i]].bias;
+		if (cost[i] < 1e9 && rec->policy == ST_POLICY_GEOPROXIMITY && bias)
+			st_trace_add(c->tr, "  %.1f km (bias %+d)  ", cost[i], (int)bias);
+		else if (cost[i] < 1e9)
 			st_trace_add(c->tr, "  %.1f %s  ", cost[i],
 				     rec->policy == ST_POLICY_LATENCY ? "ms" : "km");
 		else
@@ -562,12 +568,18 @@ int st_rt_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 		return 0;
 	}
 	ctx_t c = { .rt = rt, .rec = rec, .h = health, .rng = rng, .res = res, .tr = tr };
-	if (rec->policy == ST_POLICY_GEOLOCATION || rec->policy == ST_POLICY_GEOPROXIMITY ||
-	    rec->policy == ST_POLICY_LATENCY) {
-		st_geo_lookup(&rt->geo, client, &c.loc);
+	unsigned need = 0;
+	if (rec->policy == ST_POLICY_GEOLOCATION)
+		need = ST_GEO_NEED_CONTINENT | ST_GEO_NEED_SUBDIVISION;
+	else if (rec->policy == ST_POLICY_GEOPROXIMITY)
+		need = ST_GEO_NEED_POINT;
+	else if (rec->policy == ST_POLICY_LATENCY)
+		need = ST_GEO_NEED_POINT | (rt->have_latency ? ST_GEO_NEED_CONTINENT : 0);
+	if (tr || loc_out)
+		need = ST_GEO_NEED_ALL; /* explain shows everything */
+	if (need) {
+		st_geo_lookup(&rt->geo, client, need, &c.loc);
 		res->scope = c.loc.scope;
-	} else {
-		c.loc.found = false;
 	}
 	if (loc_out)
 		*loc_out = c.loc;

@@ -403,6 +403,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 					   path, cg->line, cg->name);
 		rg->lat = cg->lat * DEG2RAD;
 		rg->lon = cg->lon * DEG2RAD;
+		st_geo_vec(rg->lat, rg->lon, rg->vec);
 		if (cg->bias < -99 || cg->bias > 99)
 			return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: bias must be -99..99",
 					   path, cg->line, cg->name);

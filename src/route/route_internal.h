@@ -24,9 +24,23 @@ typedef struct st_country {
 	double lat, lon;    /* radians */
 } st_country_t;
 
+/* What one MMDB data record says, decoded once and shared by every network
+ * that points at it (City records are long: decoding costs ~2 us). A slot
+ * is a seqlock over plain words: workers fill and read it without locks;
+ * a torn or busy slot is a miss, never a wait. */
+typedef struct st_geo_cache_slot {
+	_Atomic uint32_t seq;
+	_Atomic uint32_t key;      /* data offset + 1; 0 = empty */
+	_Atomic uint64_t codes;    /* continent << 48 | country << 32 | subdivision (4 chars) */
+	_Atomic uint64_t lat, lon; /* double bits; NaN = no point */
+} st_geo_cache_slot_t;
+
+#define ST_GEO_CACHE_SLOTS 4096
+
 typedef struct st_geo {
 	MMDB_s mmdb;
 	bool open;
+	st_geo_cache_slot_t *cache;
 	bool ipv6_tree;     /* ip_version 6: IPv4 netmasks come back in IPv6 bits */
 	st_country_t countries[26 * 26]; /* by code index, filled from countries.csv */
 	bool have_countries;
@@ -48,8 +62,16 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 void st_geo_close(st_geo_t *geo);
 /* Load countries.csv into the table; errors name file:line. */
 int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag);
+/* What a lookup must fill in (the country always): each field is one walk
+ * through the record's maps, so callers ask only for what they use. */
+#define ST_GEO_NEED_CONTINENT 0x1
+#define ST_GEO_NEED_SUBDIVISION 0x2
+#define ST_GEO_NEED_POINT 0x4
+#define ST_GEO_NEED_ALL 0x7
+
 /* Look a client up (no allocation). Without a database: found=false, scope 0. */
-void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, st_geo_loc_t *loc);
+void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need,
+		   st_geo_loc_t *loc);
 static inline int st_code_index(uint16_t code)
 {
 	int a = (code >> 8) - 'A', b = (code & 0xff) - 'A';
@@ -65,6 +87,10 @@ uint16_t st_code_parse(const char *s, size_t len);
 #define ST_EARTH_RADIUS_KM 6371.0088
 
 double st_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
+/* Unit vector of a point (radians): distances then cost a dot product and
+ * one acos, with the region's vector computed once at load. */
+void st_geo_vec(double lat, double lon, double v[3]);
+double st_geo_vec_km(const double a[3], const double b[3]);
 /* RTT_ms = 1.5 * (km / 99.9) + 3 */
 double st_latency_estimate_ms(double km);
 /* Route 53 geoproximity bias applied to a distance. */
@@ -129,6 +155,7 @@ typedef struct st_rt_region {
 	const char *name;
 	bool has_location;
 	double lat, lon;     /* radians */
+	double vec[3];       /* unit vector of (lat, lon) */
 	int32_t bias;
 	st_select_t select;
 	uint32_t select_max;

@@ -405,6 +405,15 @@ static void test_latency_estimate(void **state)
 	assert_true(fabs(km - 6549) < 20);
 	assert_true(fabs(st_latency_ms_for_test(km) - 101.3) < 1);
 	assert_true(fabs(st_latency_ms_for_test(0) - 3) < 1e-9);
+	/* the vector form used on the query path agrees with haversine */
+	double a[3], b[3];
+	st_geo_vec(RAD(39.04), RAD(-77.49), a);
+	st_geo_vec(RAD(39.96), RAD(-83.00), b);
+	assert_true(fabs(st_geo_vec_km(a, b) - st_distance_km_for_test(39.04, -77.49, 39.96, -83.00)) <
+		    0.01);
+	st_geo_vec(RAD(35.68), RAD(139.69), b);
+	assert_true(fabs(st_geo_vec_km(a, b) - 10872) < 30);
+	assert_true(st_geo_vec_km(a, a) < 1e-3);
 }
 
 /* Latency without a geo database: the configured order, with dials. */

@@ -37,7 +37,7 @@ static void lookup(const char *db, const char *countries, const char *addr, unsi
 	if (st_geo_open(geo, db, countries, &d) != 0)
 		fail_msg("open %s: %s", db, d.text);
 	st_client_t cl = fx_client(addr, prefix);
-	st_geo_lookup(geo, &cl, loc);
+	st_geo_lookup(geo, &cl, ST_GEO_NEED_ALL, loc);
 	st_geo_close(geo);
 	free(geo);
 }
