@@ -18,6 +18,12 @@ static const st_ctl_cmd_t *const table[] = {
     &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
 };
 
+const st_ctl_cmd_t *const *st_ctl_table(size_t *n)
+{
+	*n = sizeof(table) / sizeof(table[0]);
+	return table;
+}
+
 const st_conf_t *st_ctl_conf(st_ctl_t *ctl)
 {
 	return st_server_conf(ctl->srv);

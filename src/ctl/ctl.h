@@ -7,6 +7,8 @@
 
 #include "common/errors.h"
 
+#include <stddef.h>
+
 struct st_server;
 
 typedef struct st_ctl st_ctl_t;
@@ -17,5 +19,9 @@ typedef struct st_ctl st_ctl_t;
 int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag);
 /* Close the socket, stop ramps (their state stays on disk), unhook. NULL ok. */
 void st_ctl_free(st_ctl_t *ctl);
+
+struct st_ctl_cmd;
+/* The command table (for help texts and tests). */
+const struct st_ctl_cmd *const *st_ctl_table(size_t *n);
 
 #endif

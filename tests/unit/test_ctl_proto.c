@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "ctl/ctl.h"
 #include "ctl/proto.h"
 #include "net/unix.h"
 
@@ -222,12 +223,54 @@ static void test_unix_server(void **state)
 	rmdir(dir);
 }
 
+/* The real table: unique names, sane arity, usage errors caught before a
+ * command runs (so no server is needed here). */
+static void test_real_table(void **state)
+{
+	size_t n = 0;
+	const st_ctl_cmd_t *const *t = st_ctl_table(&n);
+	assert_int_equal(n, 10);
+	const char *want[] = {"status",	 "reload", "stats", "health",  "drain",
+			      "undrain", "force",  "dial",  "explain", "checkconf"};
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(t[i]->name, want[i]);
+		assert_non_null(t[i]->usage);
+		assert_true(t[i]->help && t[i]->help[0]);
+		assert_non_null(t[i]->exec);
+		assert_true(t[i]->min_args <= t[i]->max_args);
+		assert_true(t[i]->max_args < ST_CTL_MAX_ARGS);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(t[i]->name, t[j]->name);
+		assert_ptr_equal(st_ctl_lookup(t, n, want[i]), t[i]);
+	}
+	static const struct {
+		const char *req, *reply;
+	} cases[] = {
+	    {"STEER1 force use1-a", "error usage: force ENDPOINT up|down|clear\n\n"},
+	    {"STEER1 drain", "error usage: drain ENDPOINT|REGION\n\n"},
+	    {"STEER1 undrain a b", "error usage: undrain ENDPOINT|REGION|all\n\n"},
+	    {"STEER1 dial r", "error usage: dial REGION PCT [--over DURATION] | REGION clear\n\n"},
+	    {"STEER1 explain x", "error usage: explain NAME TYPE [--client ADDR[/PREFIX]]\n\n"},
+	    {"STEER1 checkconf now", "error usage: checkconf\n\n"},
+	    {"STEER1 reload a b", "error usage: reload [ZONE]\n\n"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char line[128];
+		snprintf(line, sizeof(line), "%s", cases[i].req);
+		st_buf_t reply;
+		st_buf_init(&reply);
+		st_ctl_dispatch(t, n, NULL, line, &reply);
+		assert_string_equal(reply.data, cases[i].reply);
+		st_buf_free(&reply);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	cmocka_unit_test(test_dispatch),
 	    cmocka_unit_test(test_reply_parse), cmocka_unit_test(test_buf_json),
-	    cmocka_unit_test(test_unix_server),
+	    cmocka_unit_test(test_unix_server), cmocka_unit_test(test_real_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

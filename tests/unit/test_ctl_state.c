@@ -127,6 +127,17 @@ static void test_round_trip(void **state)
 	assert_int_equal(dl->ramp.start_ms, 1790000000123ULL);
 	assert_int_equal(dl->ramp.duration_ms, 86400000);
 
+	/* A temp file left by a crash before the rename is neither read nor
+	 * in the way: the last complete file wins, the next save replaces it. */
+	FILE *crash = fopen(tmp, "w");
+	assert_non_null(crash);
+	fputs("steerd-state 1\nendpoint half", crash);
+	fclose(crash);
+	assert_int_equal(st_ctl_state_load(back, path, &d), 0);
+	assert_int_equal(back->n_endpoints, 3);
+	assert_int_equal(st_ctl_state_save(st, path, &d), 0);
+	assert_int_not_equal(access(tmp, F_OK), 0);
+
 	/* Saving again replaces the file whole (an emptied state stays empty). */
 	st_ctl_state_clear(st);
 	assert_int_equal(st_ctl_state_save(st, path, &d), 0);
