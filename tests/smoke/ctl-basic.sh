@@ -87,6 +87,9 @@ st_expect "unknown name" "1 steerctl: no endpoint or region named 'nowhere' in t
 ctl frobnicate
 st_expect_match "unknown command" "^steerctl: unknown command 'frobnicate' \(commands: status reload" "$CTL_OUT"
 st_expect "unknown command exit" 1 "$CTL_RC"
+st_expect "steerctl -h lists the server's commands" \
+    "$(printf '%s' "$CTL_OUT" | sed 's/.*(commands: \(.*\))$/\1/' | tr ' ' '\n' | sort)" \
+    "$("$top_builddir/steerctl" -h | sed -n '/^commands:/,$p' | awk 'NR > 1 { print $1 }' | sort -u)"
 ctl force use1-a
 st_expect "usage error" "1 steerctl: usage: force ENDPOINT up|down|clear" "$CTL_RC $CTL_OUT"
 out=$("$top_builddir/steerctl" -s "$ST_TMP/run/none.sock" status 2>&1); rc=$?
