@@ -45,6 +45,7 @@ struct st_server {
 	char **ov_zones;
 	size_t n_ov_zones;
 	uint32_t ov_workers;
+	char *ov_log_level;
 
 	st_server_view_hook_t hook;
 	void *hook_arg;
@@ -114,6 +115,13 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 	}
 	if (ov && ov->workers)
 		conf->workers = ov->workers;
+	if (ov && ov->log_level) {
+		char *level = strdup(ov->log_level);
+		if (!level)
+			return ST_ENOMEM;
+		free(conf->log_level);
+		conf->log_level = level;
+	}
 	return set_default_listen(conf, diag);
 }
 
@@ -143,11 +151,15 @@ int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov)
 {
 	char **l = strv_dup(ov->listen, ov->n_listen);
 	char **z = strv_dup(ov->zones, ov->n_zones);
-	if (!l || !z) {
+	char *level = ov->log_level ? strdup(ov->log_level) : NULL;
+	if (!l || !z || (ov->log_level && !level)) {
 		strv_free(l, ov->n_listen);
 		strv_free(z, ov->n_zones);
+		free(level);
 		return ST_ENOMEM;
 	}
+	free(srv->ov_log_level);
+	srv->ov_log_level = level;
 	strv_free(srv->ov_listen, srv->n_ov_listen);
 	strv_free(srv->ov_zones, srv->n_ov_zones);
 	srv->ov_listen = l;
@@ -166,6 +178,7 @@ static int reapply_overrides(const st_server_t *srv, st_conf_t *conf, st_diag_t 
 	    .zones = (const char *const *)srv->ov_zones,
 	    .n_zones = srv->n_ov_zones,
 	    .workers = srv->ov_workers,
+	    .log_level = srv->ov_log_level,
 	};
 	return st_server_apply_overrides(conf, &ov, diag);
 }
@@ -269,6 +282,7 @@ void st_server_free(st_server_t *srv)
 	st_loop_free(srv->loop);
 	strv_free(srv->ov_listen, srv->n_ov_listen);
 	strv_free(srv->ov_zones, srv->n_ov_zones);
+	free(srv->ov_log_level);
 	free(srv);
 }
 
@@ -355,6 +369,13 @@ void st_server_stop(st_server_t *srv)
 
 /* ---- reload --------------------------------------------------------------- */
 
+static void apply_log_level(const st_conf_t *conf)
+{
+	st_log_level_t level;
+	if (conf->log_level && st_log_level_parse(conf->log_level, &level) == 0)
+		st_log_set_level(level);
+}
+
 static void warn_restart_needed(const st_conf_t *cur, const st_conf_t *next, unsigned workers)
 {
 	bool same = cur->n_listen == next->n_listen;
@@ -419,6 +440,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 	log_zones(fresh, old);
 	st_view_box_free(old);
 	srv->generation = gen;
+	apply_log_level(st_server_conf(srv));
 	srv->reloads.ok++;
 	srv->reloads.last_ok_ns = st_real_ns();
 	st_log_info("reload%s%s done in %.1f ms, generation %llu", zone ? " of zone " : "",
@@ -470,6 +492,11 @@ struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i)
 	if (i < n_udp)
 		return st_udp_ctx(srv->udp, i);
 	return i == n_udp ? st_tcp_ctx(srv->tcp) : NULL;
+}
+
+uint32_t st_server_tcp_clients(const st_server_t *srv)
+{
+	return st_tcp_clients(srv->tcp);
 }
 
 size_t st_server_record_count(const st_server_t *srv)

@@ -47,7 +47,8 @@ typedef struct st_server_overrides {
 	size_t n_listen;
 	const char *const *zones; /* "NAME:FILE": add, or replace the zone of that name */
 	size_t n_zones;
-	uint32_t workers; /* 0: keep the config's */
+	uint32_t workers;      /* 0: keep the config's */
+	const char *log_level; /* NULL: keep the config's */
 } st_server_overrides_t;
 
 /* Apply overrides to a config (also fills the default listen addresses). */
@@ -62,6 +63,9 @@ int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov);
 typedef int (*st_server_view_hook_t)(st_server_t *srv, const st_view_t *old, st_view_t *fresh,
 				     void *arg, st_diag_t *diag);
 void st_server_set_view_hook(st_server_t *srv, st_server_view_hook_t hook, void *arg);
+
+/* Open TCP connections (approximate: counted by the TCP thread). */
+uint32_t st_server_tcp_clients(const st_server_t *srv);
 
 /* Totals over the current view's zones (for --check and status). */
 size_t st_server_record_count(const st_server_t *srv);

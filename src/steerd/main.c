@@ -133,6 +133,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "steerd: --log-level: unknown level '%s'\n", log_level);
 		return EXIT_USAGE;
 	}
+	ov.log_level = log_level;
 	st_log_init("steerd", level, false);
 
 	st_diag_t diag;
@@ -150,8 +151,8 @@ int main(int argc, char **argv)
 		st_conf_free(conf);
 		return EXIT_CONFIG;
 	}
-	/* The config's log level applies unless the command line set one. */
-	if (!log_level && conf->log_level && st_log_level_parse(conf->log_level, &level) == 0)
+	/* The config's level, or the command line's laid over it. */
+	if (conf->log_level && st_log_level_parse(conf->log_level, &level) == 0)
 		st_log_set_level(level);
 
 	st_server_t *srv;
