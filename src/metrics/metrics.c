@@ -177,6 +177,17 @@ static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
 		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
 		st_buf_printf(out, "} %.3f\n", (double)(now - in.last_change_ns) / 1e9);
 	}
+	st_prom_header(out, "steerdns_endpoint_rtt_seconds", "gauge",
+		       "Average round-trip time of the endpoint's successful probes.");
+	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
+		st_health_info_t in;
+		memset(&in, 0, sizeof(in));
+		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.rtt_us)
+			continue;
+		label(out, "steerdns_endpoint_rtt_seconds", "endpoint", conf->endpoints[i].name);
+		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
+		st_buf_printf(out, "} %.6f\n", in.rtt_us / 1e6);
+	}
 	st_prom_header(out, "steerdns_endpoint_override", "gauge",
 		       "Admin override of the endpoint: 1 for the active kind.");
 	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {

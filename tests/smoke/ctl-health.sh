@@ -52,6 +52,9 @@ print(e["state"], e["checker"], str(e["rtt_ms"] > 0).lower())')"
 ctl status
 st_expect_match "status shows the checker" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid $checker, fresh" "$CTL_OUT"
 
+st_expect_match "metrics: rtt" '^steerdns_endpoint_rtt_seconds\{endpoint="use2-a",region="us-east-2"\} 0\.[0-9]+$' \
+    "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
+
 # A ramp on us-east-2 stops when the checker finds its only endpoint down.
 ctl dial us-east-2 20
 ctl dial us-east-2 80 --over 30s
