@@ -443,8 +443,9 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, strerror(e));
 	}
 	void *map = NULL;
+	char *copy = NULL;
 	size_t size = (size_t)sb.st_size;
-	if (size > 0) {
+	if (S_ISREG(sb.st_mode) && size > 0) {
 		map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {
 			int e = errno;
@@ -453,6 +454,35 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 					   strerror(e));
 		}
 		madvise(map, size, MADV_SEQUENTIAL);
+	} else if (!S_ISREG(sb.st_mode)) {
+		/* A pipe or a device: read it whole. */
+		size_t cap = 0;
+		size = 0;
+		for (;;) {
+			if (size == cap) {
+				char *c = realloc(copy, cap = cap ? cap * 2 : 65536);
+				if (!c) {
+					free(copy);
+					close(fd);
+					return ST_ENOMEM;
+				}
+				copy = c;
+			}
+			ssize_t n = read(fd, copy + size, cap - size);
+			if (n == 0)
+				break;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				int e = errno;
+				free(copy);
+				close(fd);
+				return st_diag_set(zb->diag, ST_EIO, "%s: cannot read: %s", path,
+						   strerror(e));
+			}
+			size += (size_t)n;
+		}
+		map = copy;
 	}
 	close(fd);
 	f.p = map;
@@ -467,7 +497,9 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 			break;
 	}
 	free(f.buf);
-	if (map)
+	if (copy)
+		free(copy);
+	else if (map)
 		munmap(map, size);
 	return rc;
 }

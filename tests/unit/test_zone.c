@@ -357,6 +357,12 @@ static void test_bad_origin(void **state)
 	assert_int_equal(st_zone_load("a..b", path, NULL, 0, &z, &diag), ST_EZONE);
 	assert_string_equal(diag.text, "bad zone name 'a..b'");
 	assert_null(z);
+	/* A folder is not a zone file. */
+	char want[8300];
+	snprintf(want, sizeof(want), "%s: cannot read: Is a directory", good_dir);
+	assert_int_equal(st_zone_load("test.", good_dir, NULL, 0, &z, &diag), ST_EIO);
+	assert_string_equal(diag.text, want);
+	assert_null(z);
 	/* Loading the same file under another origin puts its data out of zone. */
 	snprintf(path, sizeof(path), "%s/example.test.zone", good_dir);
 	assert_int_equal(st_zone_load("other.test.", path, NULL, 0, &z, &diag), ST_EZONE);
