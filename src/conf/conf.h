@@ -186,6 +186,10 @@ void st_conf_free(st_conf_t *conf);
  * and sets diag to "file:line:column: what is wrong". Warnings (for example a
  * failover budget that cannot be met) are logged, not errors. */
 int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag);
+/* The same from text in memory (len bytes, no NUL needed); `name` stands for
+ * the file in messages and relative paths. */
+int st_conf_load_text(const char *name, const char *text, size_t len, st_conf_t **out,
+		      st_diag_t *diag);
 
 /* Command-line additions: "ADDR:PORT" and "NAME:FILE". */
 int st_conf_add_listen(st_conf_t *conf, const char *addr, st_diag_t *diag);

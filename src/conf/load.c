@@ -535,12 +535,10 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 	return 0;
 }
 
-int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag)
+/* Build a config from a parsed document; takes the tree. */
+static int load_tree(const char *path, st_ynode_t *root, st_conf_t **out, st_diag_t *diag)
 {
-	st_ynode_t *root = NULL;
-	int rc = st_ynode_parse_file(path, path, &root, diag);
-	if (rc != 0)
-		return rc;
+	int rc;
 	st_conf_t *conf = st_conf_new();
 	st_ctx_t ctx = {.file = path, .conf = conf, .diag = diag};
 	const char *slash = strrchr(path, '/');
@@ -568,4 +566,19 @@ out:
 	}
 	*out = conf;
 	return 0;
+}
+
+int st_conf_load(const char *path, st_conf_t **out, st_diag_t *diag)
+{
+	st_ynode_t *root = NULL;
+	int rc = st_ynode_parse_file(path, path, &root, diag);
+	return rc != 0 ? rc : load_tree(path, root, out, diag);
+}
+
+int st_conf_load_text(const char *name, const char *text, size_t len, st_conf_t **out,
+		      st_diag_t *diag)
+{
+	st_ynode_t *root = NULL;
+	int rc = st_ynode_parse_string(text, len, name, &root, diag);
+	return rc != 0 ? rc : load_tree(name, root, out, diag);
 }

@@ -22,3 +22,17 @@ tests_unit_test_conf_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 # steerd --check over the example config.
 TESTS += tests/smoke/conf-example.sh
 EXTRA_DIST += tests/smoke/conf-example.sh
+
+# Fuzz target for the loader: libFuzzer with --enable-fuzzing, else a replay.
+if FUZZING
+noinst_PROGRAMS += tests/unit/test_conf_fuzz
+tests_unit_test_conf_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -DST_FUZZ_LIBFUZZER
+tests_unit_test_conf_fuzz_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+else
+check_PROGRAMS += tests/unit/test_conf_fuzz
+TESTS += tests/unit/test_conf_fuzz
+tests_unit_test_conf_fuzz_CPPFLAGS = $(AM_CPPFLAGS)
+endif
+tests_unit_test_conf_fuzz_SOURCES = tests/unit/test_conf_fuzz.c
+tests_unit_test_conf_fuzz_LDADD = $(STEER_LIBS)
+EXTRA_DIST += tests/data/conf/conf.dict

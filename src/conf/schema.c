@@ -182,6 +182,8 @@ static int parse_bool(const char *s, bool *out)
 	return ST_EINVAL;
 }
 
+static int apply_default(st_ctx_t *ctx, const st_item_t *it, void *obj);
+
 int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	void *field = (char *)obj + it->offset;
@@ -191,6 +193,9 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	if (it->type == ST_T_CUSTOM)
 		return it->parse(ctx, it, val, obj);
 
+	/* null: the default, or nothing for a key without one. */
+	if ((it->type == ST_T_STR || it->type == ST_T_PATH) && st_ynode_is_null(val) && it->def)
+		return apply_default(ctx, it, obj);
 	if ((it->type == ST_T_STR || it->type == ST_T_PATH) && st_ynode_is_null(val)) {
 		char **p = field;
 		free(*p);

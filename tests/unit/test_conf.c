@@ -894,11 +894,11 @@ static void test_damaged(void **state)
 			break;
 		*p++ = '\0';
 	}
-	static const char *const wrong[] = {"{ x: 1 }", "[1, 2]", "-1", "\"\"", "99999999999"};
+	static const char *const wrong[] = {"{ x: 1 }", "[1, 2]", "-1", "\"\"", "99999999999", "~"};
 	size_t loaded = 0, failed = 0;
 	st_log_set_level(ST_LOG_ERR); /* budget warnings of damaged copies are noise here */
 	for (size_t i = 0; i < n_lines; i++) {
-		for (int mode = 0; mode < 2 + 5; mode++) {
+		for (int mode = 0; mode < 2 + 6; mode++) {
 			size_t o = 0;
 			for (size_t j = 0; j < n_lines; j++) {
 				if (mode == 1 && j > i)
