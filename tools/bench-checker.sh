@@ -24,7 +24,7 @@ while getopts "n:d:i:t:b:h" o; do
 done
 SC=$BUILD/steercheck
 [ -x "$SC" ] || { echo "no steercheck in $BUILD (build first, or -b BUILDDIR)"; exit 2; }
-command -v python3 >/dev/null || { echo "python3 needed"; exit 2; }
+command -v cc >/dev/null || { echo "cc needed"; exit 2; }
 [ "$N" -ge 1 ] && [ "$N" -le 60000 ] || { echo "-n must be 1..60000"; exit 2; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-checker.XXXXXX")
@@ -44,31 +44,10 @@ PORT=18080
 # Address i: 127.1.(i / 250).(i % 250 + 1)
 addr() { echo "127.1.$(($1 / 250)).$(($1 % 250 + 1))"; }
 
-# One asyncio process serves every address: a minimal HTTP/1.1 responder.
-cat >"$TMP/listeners.py" <<'EOF'
-import asyncio, resource, sys
-soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # n listeners + connections
-n, port = int(sys.argv[1]), int(sys.argv[2])
-RESP = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nOK\n"
-async def handle(reader, writer):
-    try:
-        await reader.readuntil(b"\r\n\r\n")
-        writer.write(RESP)
-        await writer.drain()
-    except Exception:
-        pass
-    writer.close()
-async def main():
-    servers = []
-    for i in range(n):
-        a = "127.1.%d.%d" % (i // 250, i % 250 + 1)
-        servers.append(await asyncio.start_server(handle, a, port, backlog=64))
-    print("ready", flush=True)
-    await asyncio.Event().wait()
-asyncio.run(main())
-EOF
-python3 "$TMP/listeners.py" "$N" "$PORT" >"$TMP/listeners.log" 2>&1 &
+# The listeners: one small epoll process (tests/data/health/listeners.c,
+# built here) serving every address.
+cc -O2 -o "$TMP/listeners" "$SRC/tests/data/health/listeners.c" || { echo "cannot build the listeners"; exit 2; }
+"$TMP/listeners" "$N" "$PORT" >"$TMP/listeners.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 200); do grep -q ready "$TMP/listeners.log" && break; sleep 0.1; done
 grep -q ready "$TMP/listeners.log" || { echo "listeners did not start"; cat "$TMP/listeners.log"; exit 1; }

@@ -6,4 +6,4 @@ steercheck_LDADD = $(STEER_LIBS)
 TESTS += tests/smoke/health-probes.sh tests/smoke/health-e2e.sh
 EXTRA_DIST += tests/smoke/health-probes.sh tests/smoke/health-e2e.sh \
 	tests/data/health/backend.py tests/data/health/propagation.py \
-	tools/bench-checker.sh
+	tests/data/health/listeners.c tools/bench-checker.sh
