@@ -247,10 +247,16 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 	}
 	if (zb->rdata_len + rdlen > UINT32_MAX || zb->n_recs >= UINT32_MAX)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s:%u: zone too large", path, line);
-	uint32_t node;
-	int rc = intern(zb, owner, owner_len, &node);
-	if (rc)
-		return rc;
+	/* Records of one name usually follow each other: skip the table then. */
+	uint32_t node = zb->last_node;
+	const zb_node_t *last = &zb->nodes[node];
+	if (last->name_len != owner_len ||
+	    !st_zname_eq(owner, zb->names + last->name_off, owner_len)) {
+		int rc = intern(zb, owner, owner_len, &node);
+		if (rc)
+			return rc;
+		zb->last_node = node;
+	}
 	zb_rec_t *recs = grow(zb->recs, &zb->recs_cap, zb->n_recs + 1, sizeof(*recs));
 	if (!recs)
 		return ST_ENOMEM;

@@ -155,6 +155,7 @@ typedef struct zb {
 	size_t n_nodes, nodes_cap;
 	st_zslot_t *slots;
 	uint32_t mask;
+	uint32_t last_node; /* owner of the previous record */
 
 	zb_rec_t *recs;
 	size_t n_recs, recs_cap;
