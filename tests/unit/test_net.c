@@ -5,6 +5,7 @@
 #include "net/ev.h"
 #include "zone/zone.h"
 #include "common/log.h"
+#include "common/sockaddr.h"
 #include "common/time.h"
 
 #include <arpa/inet.h>
@@ -308,6 +309,54 @@ static void test_reload_shares_unchanged(void **state)
 	assert_ptr_not_equal(st_zoneset_get(st_server_view(fx->srv)->zones, 0), z0);
 }
 
+static void test_overrides(void **state)
+{
+	(void)state;
+	st_diag_t diag;
+	st_conf_t *conf = st_conf_new();
+	assert_int_equal(st_conf_add_listen(conf, "127.0.0.1:5300", &diag), 0);
+	assert_int_equal(st_conf_add_zone(conf, "a.test:a.zone", &diag), 0);
+	assert_int_equal(st_conf_add_zone(conf, "b.test:b.zone", &diag), 0);
+
+	const char *listen[] = {"[::1]:5301", "127.0.0.2:5302"};
+	const char *zones[] = {"A.Test.:other-a.zone", "c.test:c.zone"};
+	st_server_overrides_t ov = {
+	    .listen = listen,
+	    .n_listen = 2,
+	    .zones = zones,
+	    .n_zones = 2,
+	    .workers = 3,
+	    .log_level = "debug",
+	};
+	assert_int_equal(st_server_apply_overrides(conf, &ov, &diag), 0);
+	/* --listen replaces the config's addresses. */
+	assert_int_equal(conf->n_listen, 2);
+	assert_int_equal(conf->listen[0].u.sa.sa_family, AF_INET6);
+	assert_int_equal(st_sockaddr_port(&conf->listen[1]), 5302);
+	/* --zone adds, and replaces the zone of the same name. */
+	assert_int_equal(conf->n_zones, 3);
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		if (strcmp(conf->zones[i].name, "a.test.") == 0)
+			assert_non_null(strstr(conf->zones[i].file, "other-a.zone"));
+	}
+	assert_int_equal(conf->workers, 3);
+	assert_string_equal(conf->log_level, "debug");
+
+	/* A bad address is an error naming it. */
+	const char *bad[] = {"127.0.0.1:port"};
+	st_server_overrides_t ov_bad = {.listen = bad, .n_listen = 1};
+	assert_int_not_equal(st_server_apply_overrides(conf, &ov_bad, &diag), 0);
+	assert_non_null(strstr(diag.text, "127.0.0.1:port"));
+	st_conf_free(conf);
+
+	/* No listen address at all: the defaults. */
+	conf = st_conf_new();
+	assert_int_equal(st_server_apply_overrides(conf, NULL, &diag), 0);
+	assert_int_equal(conf->n_listen, 2);
+	assert_int_equal(st_sockaddr_port(&conf->listen[0]), 53);
+	st_conf_free(conf);
+}
+
 static void activate_cb(int fd, short what, void *arg)
 {
 	*(int *)arg += 1;
@@ -344,6 +393,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_shares_unchanged, setup, teardown),
 	    cmocka_unit_test(test_ev_activate),
+	    cmocka_unit_test(test_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
