@@ -117,6 +117,8 @@ if [ -z "$zonefile" ]; then
     echo "generating $records records into $zonefile" >&2
     python3 "$here/zone-gen.py" -n "$records" -o "$zonefile" || exit 1
 fi
+[ -r "$zonefile" ] || { echo "cannot read $zonefile" >&2; exit 2; }
+zonefile=$(realpath "$zonefile")
 echo "zone file: $(wc -l <"$zonefile") lines, $(du -m "$zonefile" | cut -f1) MiB" >&2
 
 # steerd's loader: parse + checks + compile, the code steerd runs at start.
