@@ -86,7 +86,8 @@ static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
 				break;
 			}
 			if (inq) {
-				if (c == '\\' && f->p + 1 < f->end && f->p[1] != '\n') {
+				if (c == '\\' && f->p + 1 < f->end && f->p[1] != '\n' &&
+				    f->p[1] != '\0') {
 					if (put(f, c) || put(f, f->p[1]))
 						return ST_ENOMEM;
 					f->p += 2;
@@ -125,7 +126,7 @@ static int next_entry(zb_t *zb, zp_file_t *f, uint32_t *start)
 				break;
 			case '\\':
 				data = true;
-				if (f->p < f->end && *f->p != '\n') {
+				if (f->p < f->end && *f->p != '\n' && *f->p != '\0') {
 					if (put(f, c))
 						return ST_ENOMEM;
 					c = *f->p++;

@@ -303,6 +303,7 @@ static const struct {
      "%s/no-ns.zone:2: no NS records at the zone apex bad.test. (the SOA is here)"},
     {"no-soa.zone", ST_EZONE, "%s/no-soa.zone:1: no SOA record at the zone apex bad.test."},
     {"nul-byte.zone", ST_EZONE, "%s/nul-byte.zone:6: NUL byte in the file"},
+    {"nul-escape.zone", ST_EZONE, "%s/nul-escape.zone:5: NUL byte in the file"},
     {"open-paren.zone", ST_EZONE,
      "%s/open-paren.zone:5: '(' without a matching ')' before the end of the file"},
     {"open-quote.zone", ST_EZONE, "%s/open-quote.zone:5: unterminated quoted string"},
