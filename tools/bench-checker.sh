@@ -78,13 +78,16 @@ SC_PID=$!
 PIDS+=("$SC_PID")
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$SC_PID/stat"; }
+uticks() { awk '{ print $14 }' "/proc/$SC_PID/stat"; }
 HZ=$(getconf CLK_TCK)
 sleep 5 # warm-up: every endpoint probed a few times
 kill -0 "$SC_PID" 2>/dev/null || { echo "steercheck exited"; cat "$TMP/steercheck.log"; exit 1; }
 t0=$(ticks)
+u0=$(uticks)
 w0=$(date +%s%N)
 sleep "$DURATION"
 t1=$(ticks)
+u1=$(uticks)
 w1=$(date +%s%N)
 rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$SC_PID/status")
 hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$SC_PID/status")
@@ -96,7 +99,10 @@ wall_ms=$(((w1 - w0) / 1000000))
 cpu_ms=$(((t1 - t0) * 1000 / HZ))
 pct=$(awk -v c="$cpu_ms" -v w="$wall_ms" 'BEGIN { printf "%.2f", 100 * c / w }')
 echo "steercheck: $N $TYPE endpoints every $INTERVAL, measured over $((wall_ms / 1000)) s"
+user_ms=$(((u1 - u0) * 1000 / HZ))
 echo "  cpu: ${cpu_ms} ms in ${wall_ms} ms = ${pct}% of one core (target < 10%)"
+echo "       ${user_ms} ms user, $((cpu_ms - user_ms)) ms system (on loopback the kernel's work for"
+echo "       both ends of each connection is largely charged to the connecting process)"
 echo "  rss: $((rss_kb / 1024)) MB now, $((hwm_kb / 1024)) MB peak (target < 50 MB)"
 echo "  table: $up up, $down not up"
 ok=1
