@@ -13,7 +13,8 @@
 #   --max             add a pass without a rate limit (dnsperf as fast as
 #                     its single core goes)
 #   --duration S      seconds per pass (default 15)
-#   --repeat N        passes per server/transport, the table shows medians
+#   --repeat N        rounds over all servers (interleaved, so background
+#                     load drifts hit all alike); the table shows medians
 #                     (default 1)
 #   --quick           short passes (3 s) and lower rates, to check the setup
 #   --dynamic         dynamic answers instead of the static zone: steerd's
@@ -314,19 +315,17 @@ rate_for() {
 }
 
 # passes SCENARIO SERVER PORT QUERYFILE [dnsperf args]: every transport and
-# rate, REPEAT times
+# rate once
 passes() {
     local scen=$1 srv=$2 port=$3 qf=$4
     shift 4
-    local tr rate i rates
+    local tr rate rates
     for tr in "${TRANSPORT_LIST[@]}"; do
         warm_up "$tr" "$port" "$qf" "$@"
         rates=$(rate_for "$tr")
         [ "$MAXPASS" = 1 ] && rates="$rates max"
         for rate in $rates; do
-            for i in $(seq 1 "$REPEAT"); do
-                one_pass "$scen" "$srv" "$tr" "$rate" "$qf" "$port" "$@" || return 1
-            done
+            one_pass "$scen" "$srv" "$tr" "$rate" "$qf" "$port" "$@" || return 1
         done
     done
 }
@@ -386,7 +385,14 @@ run_dynamic() {
 }
 
 echo "servers on CPU $SERVER_CPU, dnsperf on CPU $CLIENT_CPU, $DURATION s per pass" >&2
-if [ "$DYNAMIC" = 1 ]; then run_dynamic; else run_static; fi
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+# Repetitions go round the servers (A B C, A B C, ...) rather than one
+# server at a time, so a change in background load hits every server alike.
+for round in $(seq 1 "$REPEAT"); do
+    [ "$REPEAT" -gt 1 ] && echo "round $round of $REPEAT" >&2
+    if [ "$DYNAMIC" = 1 ]; then run_dynamic; else run_static; fi
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 echo
 if [ -s "$RESULTS" ]; then
