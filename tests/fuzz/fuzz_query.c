@@ -1,10 +1,14 @@
 /* Fuzz target for the query path: any bytes through st_answer() over the
- * engine's test zone, on UDP and TCP, and every response checked to be a
- * well-formed message within its size limit. Without libFuzzer, main()
+ * engine's test zone with routed records grafted in (so ECS reaches the
+ * router), on UDP and TCP, and every response checked to be a well-formed
+ * message within its size limit. Without libFuzzer, main()
  * replays a corpus directory (make check replays tests/fuzz/corpus/query). */
 #include "answer/answer.h"
+#include "conf/conf.h"
 #include "dns/name.h"
 #include "dns/wire.h"
+#include "health/health.h"
+#include "route/route.h"
 #include "zone/zone.h"
 
 #include <dirent.h>
@@ -20,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static st_view_t view;
 static st_answer_ctx_t *ctx;
+static st_conf_t *conf;
 
 static const char *srcdir(void)
 {
@@ -32,24 +37,40 @@ static void init(void)
 	char path[4096];
 	st_diag_t diag;
 	st_zone_t *zone;
+	st_route_t *route;
+	st_health_t *health;
+	snprintf(path, sizeof(path), "%s/tests/data/zones/answer-dyn.yaml", srcdir());
+	if (st_conf_load(path, &conf, &diag) < 0 || st_route_new(conf, &route, &diag) < 0 ||
+	    st_health_new(conf, &health, &diag) < 0) {
+		fprintf(stderr, "fuzz_query: %s\n", diag.text);
+		abort();
+	}
+	size_t n = st_route_record_count(route);
+	st_zone_dyn_t *dyn = calloc(n + 1, sizeof(*dyn));
+	if (!dyn)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		st_route_record_info_t info;
+		st_route_record_info(route, i, &info);
+		dyn[i] = (st_zone_dyn_t){info.owner, info.owner_len, info.type,
+					 info.ttl,   info.handle,    info.source};
+	}
 	snprintf(path, sizeof(path), "%s/tests/data/zones/answer.test.zone", srcdir());
-	if (st_zone_load("answer.test.", path, NULL, 0, &zone, &diag) < 0) {
+	int ret = st_zone_load("answer.test.", path, dyn, n, &zone, &diag);
+	free(dyn);
+	if (ret < 0) {
 		fprintf(stderr, "fuzz_query: %s\n", diag.text);
 		abort();
 	}
 	view.zones = st_zoneset_new();
 	if (!view.zones || st_zoneset_add(view.zones, zone) < 0)
 		abort();
+	view.route = route;
+	view.health = health;
 	view.udp_max_payload = 1232;
 	ctx = st_answer_ctx_new(1);
 	if (!ctx)
 		abort();
-}
-
-static void fini(void)
-{
-	st_answer_ctx_free(ctx);
-	st_zoneset_free(view.zones);
 }
 
 /* The response must parse completely: question and every record, names
@@ -97,6 +118,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef ST_FUZZ_LIBFUZZER
+static void fini(void)
+{
+	st_answer_ctx_free(ctx);
+	st_zoneset_free(view.zones);
+	st_health_free(view.health);
+	st_route_free(view.route);
+	st_conf_free(conf);
+}
+
 static int replay_file(const char *path)
 {
 	static uint8_t buf[65536];

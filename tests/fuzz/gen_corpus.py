@@ -87,6 +87,14 @@ seeds["edns-badvers"] = query("www." + Z, "A", use_edns=1)
 seeds["ecs-v4"] = query("www." + Z, "A", use_edns=0, options=ecs("192.0.2.0", 24))
 seeds["ecs-v6"] = query("www." + Z, "AAAA", use_edns=0, options=ecs("2001:db8::", 56))
 seeds["ecs-zero"] = query("www." + Z, "A", use_edns=0, options=ecs("0.0.0.0", 0))
+# Routed names (tests/data/zones/answer-dyn.yaml), with and without ECS.
+seeds["dyn-failover"] = query("dyn." + Z, "A")
+seeds["dyn-aaaa"] = query("dyn." + Z, "AAAA")
+seeds["dyn-cidr-ecs"] = query("net." + Z, "A", use_edns=0, options=ecs("192.0.2.0", 24))
+seeds["dyn-cidr-ecs6"] = query("net." + Z, "A", use_edns=0, options=ecs("2001:db8::", 48))
+seeds["dyn-cname"] = query("lbname." + Z, "A")
+seeds["dyn-cname-out"] = query("farname." + Z, "A")
+seeds["dyn-any"] = query("dyn." + Z, "ANY")
 seeds["edns-unknown-option"] = query(
     "www." + Z, "A", use_edns=0, options=[dns.edns.GenericOption(65001, b"xyz")])
 
