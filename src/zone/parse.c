@@ -200,15 +200,61 @@ static int make_name(const char *text, const ldns_rdf *origin, ldns_rdf **out)
 	return 0;
 }
 
+/* A TTL: seconds, or BIND-style units ("1h30m", "2w"), in n bytes of s.
+ * 64-bit arithmetic, so values that would wrap are caught. */
+static int ttl_value(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t total = 0, num = 0;
+	bool digits = false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (isdigit((unsigned char)c)) {
+			num = num * 10 + (uint64_t)(c - '0');
+			digits = true;
+			if (num > UINT32_MAX)
+				num = (uint64_t)UINT32_MAX + 1;
+			continue;
+		}
+		uint64_t unit;
+		switch (tolower((unsigned char)c)) {
+		case 's':
+			unit = 1;
+			break;
+		case 'm':
+			unit = 60;
+			break;
+		case 'h':
+			unit = 3600;
+			break;
+		case 'd':
+			unit = 86400;
+			break;
+		case 'w':
+			unit = 604800;
+			break;
+		default:
+			return ST_EINVAL;
+		}
+		if (!digits)
+			return ST_EINVAL;
+		total += num * unit;
+		num = 0;
+		digits = false;
+		if (total > UINT32_MAX)
+			total = (uint64_t)UINT32_MAX + 1;
+	}
+	if (n == 0 || !isdigit((unsigned char)s[0]))
+		return ST_EINVAL;
+	*out = total + num;
+	return 0;
+}
+
 static int parse_ttl(const char *s, uint32_t *out)
 {
-	const char *end = NULL;
-	if (!*s || !isdigit((unsigned char)*s))
-		return ST_EINVAL;
-	uint32_t v = ldns_str2period(s, &end);
-	if (!end || *end)
-		return ST_EINVAL;
-	*out = v;
+	uint64_t v;
+	if (ttl_value(s, strlen(s), &v) || v > UINT32_MAX)
+		return v > UINT32_MAX ? ST_ERANGE : ST_EINVAL;
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -235,13 +281,14 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		if (!arg || token(&s))
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $TTL takes exactly one value", f->path, line);
-		if (parse_ttl(arg, &ttl))
+		int r = parse_ttl(arg, &ttl);
+		if (r == ST_EINVAL)
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $TTL value '%s'",
 					   f->path, line, arg);
-		if (ttl > ZP_MAX_TTL)
+		if (r || ttl > ZP_MAX_TTL)
 			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: $TTL %u is out of range (at most %u)", f->path,
-					   line, ttl, ZP_MAX_TTL);
+					   "%s:%u: $TTL %s is out of range (at most %u)", f->path,
+					   line, arg, ZP_MAX_TTL);
 		st->ttl = ttl;
 		st->ttl_zero = ttl == 0;
 		return 0;
@@ -334,9 +381,9 @@ static void swap_class_ttl(char *s)
 	memcpy(c, tmp, total);
 }
 
-/* Whether an entry states its TTL: a number before the type, possibly
- * after the class. */
-static bool explicit_ttl(const char *s)
+/* The TTL an entry states, if any: a number before the type, possibly
+ * after the class. Sets *len and returns the token, or NULL. */
+static const char *explicit_ttl(const char *s, size_t *len)
 {
 	const char *p = s;
 	if (*p != ' ' && *p != '\t')
@@ -345,15 +392,17 @@ static bool explicit_ttl(const char *s)
 	for (int k = 0; k < 2; k++) {
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (isdigit((unsigned char)*p))
-			return true;
 		const char *t = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
+		if (isdigit((unsigned char)*t)) {
+			*len = (size_t)(p - t);
+			return t;
+		}
 		if (!is_class(t, (size_t)(p - t)))
-			return false;
+			return NULL;
 	}
-	return false;
+	return NULL;
 }
 
 static bool meta_type(uint16_t t)
@@ -402,7 +451,15 @@ static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		memcpy(rd + rdlen, ldns_rdf_data(r), n);
 		rdlen += n;
 	}
-	if (st->ttl_zero && !explicit_ttl(f->buf))
+	size_t tlen = 0;
+	const char *ttl = explicit_ttl(f->buf, &tlen);
+	uint64_t tv = 0;
+	if (ttl && !ttl_value(ttl, tlen, &tv) && tv > ZP_MAX_TTL) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: TTL %.*s is out of range (at most %u)",
+				 f->path, line, (int)tlen, ttl, ZP_MAX_TTL);
+		goto out;
+	}
+	if (st->ttl_zero && !ttl)
 		ldns_rr_set_ttl(rr, 0);
 	uint16_t type = (uint16_t)ldns_rr_get_type(rr);
 	if (meta_type(type)) {

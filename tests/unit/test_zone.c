@@ -313,6 +313,10 @@ static const struct {
     {"soa-not-apex.zone", ST_EZONE,
      "%s/soa-not-apex.zone:5: SOA record for sub.bad.test., which is not the zone apex "
      "bad.test."},
+    {"ttl-wrap.zone", ST_EZONE,
+     "%s/ttl-wrap.zone:5: TTL 5000000w is out of range (at most 2147483647)"},
+    {"ttl-directive-range.zone", ST_EZONE,
+     "%s/ttl-directive-range.zone:1: $TTL 4294967296 is out of range (at most 2147483647)"},
     {"ttl-directive.zone", ST_EZONE, "%s/ttl-directive.zone:5: bad $TTL value 'soon'"},
     {"ttl-range.zone", ST_EZONE,
      "%s/ttl-range.zone:5: TTL 2147483648 is out of range (at most 2147483647)"},
