@@ -389,6 +389,9 @@ int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *ma
 				return st_ctx_error(ctx, k, NULL, "unknown key '%s' for a %s",
 						    k->str, table->what);
 			}
+			/* A key with no value is a key left out: its default applies. */
+			if (st_ynode_is_null(st_ynode_val(map, i)))
+				continue;
 			if ((rc = st_schema_item(ctx, &table->items[idx], st_ynode_val(map, i),
 						 obj)))
 				return rc;

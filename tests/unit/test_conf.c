@@ -425,6 +425,22 @@ static void test_defaults(void **state)
 	st_conf_free(n);
 	st_conf_free(c);
 
+	/* A key with no value takes its default. */
+	assert_int_equal(
+	    load_text("server:\n  workers:\n  control: ~\n  udp_max_payload: null\n"
+		      "health: { table: }\nchecks:\n  c: { type: http, path: ~, port: }\n",
+		      &c, &d),
+	    0);
+	assert_int_equal(c->workers, 0);
+	assert_null(c->control);
+	assert_int_equal(c->udp_max_payload, 1232);
+	assert_string_equal(c->health_table, "run/health.shm");
+	assert_string_equal(c->checks[0].path, "/");
+	assert_int_equal(c->checks[0].port, 0);
+	st_conf_free(c);
+	assert_int_equal(load_text("checks:\n  c: { type: }\n", &c, &d), ST_ECONF);
+	assert_string_equal(d.text, "t.yaml:2:3: checks.c: 'type' is required");
+
 	/* An empty file is a config with every default and nothing to serve. */
 	assert_int_equal(load_text("# nothing\n", &c, &d), 0);
 	assert_int_equal(c->n_zones, 0);
@@ -463,7 +479,8 @@ static const struct {
     {"server:\n  workers: two\n", "t.yaml:2:12: server.workers: 'two' is not a whole number"},
     {"server:\n  workers: [1]\n",
      "t.yaml:2:12: server.workers: expected a single value, not a list"},
-    {"server:\n  workers:\n", "t.yaml:2:11: server.workers: a value is missing"},
+    {"server:\n  listen: [\"127.0.0.1:53\", ~]\n",
+     "t.yaml:2:28: server.listen: a value is missing"},
     {"server:\n  udp_max_payload: 100\n",
      "t.yaml:2:20: server.udp_max_payload: 100 is out of range (512..4096)"},
     {"server:\n  udp_max_payload: 99999999999999999999999\n",
