@@ -50,7 +50,7 @@ zones:
   example.test: zones/example.test.zone
 health:
   table: run/health.shm
-  stale_after: 5s
+  stale_after: 1s
 checks:
   web: { type: http, path: /healthz, expect_body: "OK", interval: ${INTERVAL_MS}ms, timeout: ${TIMEOUT_MS}ms, rise: $RISE, fall: $FALL }
 regions:
@@ -136,6 +136,20 @@ for _ in $(seq 1 60); do
 done
 st_stop "$SC_PID"
 wait_answer "last-known states after the checker stopped" "192.0.2.21"
+# The heartbeat ages past stale_after: steerd says so once, keeps the states.
+for _ in $(seq 1 50); do grep -q "health table .*, stale (heartbeat" "$D/steerd.log" && break; sleep 0.1; done
+st_expect_match "steerd logs the stale table" "stale \(heartbeat [0-9]+ms old.*keeping last-known states" \
+    "$(grep 'health table' "$D/steerd.log")"
+st_expect "stale logged once" "1" "$(grep -c ', stale (heartbeat' "$D/steerd.log")"
+st_expect "last-known answer while stale" "192.0.2.21" "$(answer)"
+# A new checker: fresh again, logged once more.
+fresh0=$(grep -c ", fresh again" "$D/steerd.log")
+st_start steercheck2 "$SC" -c "$D/steerd.yaml"
+for _ in $(seq 1 50); do
+    [ "$(grep -c ", fresh again" "$D/steerd.log")" -gt "$fresh0" ] && break
+    sleep 0.1
+done
+st_expect "steerd logs the recovery" "$((fresh0 + 1))" "$(grep -c ", fresh again" "$D/steerd.log")"
 grep -q "endpoint p-a, down (http 500 from 127.0.0.1:$P1)" "$D/steercheck.log" ||
     { echo "not ok - change log line"; ST_FAILS=$((ST_FAILS + 1)); cat "$D/steercheck.log"; }
 st_done
