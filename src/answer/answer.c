@@ -344,7 +344,8 @@ static enum find_result find(lookup_t *lk, const st_node_t **out)
 	int labels = (int)st_name_labels(name, offs);
 	const st_node_t *ce = lk->apex_node;
 	for (int i = labels - lk->apex_labels - 1; i >= 0; i--) {
-		const st_node_t *n = i == 0 ? node : st_zone_find(lk->zone, name + offs[i], len - offs[i]);
+		const st_node_t *n =
+		    i == 0 ? node : st_zone_find(lk->zone, name + offs[i], len - offs[i]);
 		if (!n)
 			break;
 		if (n->flags & ST_NODE_DELEG) {
@@ -392,8 +393,8 @@ static void put_referral(lookup_t *lk, const st_node_t *cut)
 	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - cut->name_len;
 	bool add = ns->target_off != 0xffff;
 	for (unsigned i = 0; i < ns->count; i++) {
-		int off = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner, ns->wire + ns->rr_offsets[i],
-				     rr_len(ns, i), UINT32_MAX);
+		int off = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner,
+				     ns->wire + ns->rr_offsets[i], rr_len(ns, i), UINT32_MAX);
 		if (off < 0) {
 			lk->trunc = true;
 			return;
@@ -506,7 +507,8 @@ static size_t max_response(const st_view_t *view, const st_query_t *q, st_transp
 	if (transport == ST_TRANSPORT_TCP) {
 		max = 65535;
 	} else if (q->has_edns) {
-		size_t cap = view && view->udp_max_payload ? view->udp_max_payload : ST_DNS_DEFAULT_UDP;
+		size_t cap =
+		    view && view->udp_max_payload ? view->udp_max_payload : ST_DNS_DEFAULT_UDP;
 		if (cap < ST_DNS_MIN_UDP)
 			cap = ST_DNS_MIN_UDP;
 		max = q->edns_payload < ST_DNS_MIN_UDP ? ST_DNS_MIN_UDP : q->edns_payload;

@@ -15,9 +15,10 @@ typedef enum {
 	ST_TRANSPORT_TCP = 1,
 } st_transport_t;
 
-#define ST_STATS_RCODES 17        /* rcodes 0-15, then BADVERS */
+#define ST_STATS_RCODES 17 /* rcodes 0-15, then BADVERS */
 #define ST_STATS_RCODE_BADVERS 16
-#define ST_STATS_QTYPES 10        /* A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY, other: see answer/stats.h */
+#define ST_STATS_QTYPES                                                                            \
+	10 /* A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY, other: see answer/stats.h */
 
 /* Per-thread answer context: scratch space, the random generator for
  * weighted choices, and counters (read by metrics without locks). */
@@ -36,6 +37,7 @@ void st_answer_ctx_free(st_answer_ctx_t *ctx);
  * (QR=1, too short for a header). UDP answers are truncated (TC=1) to the
  * requester's payload size (EDNS, at least 512, capped by the view). */
 size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
-		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap);
+		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out,
+		 size_t outcap);
 
 #endif

@@ -31,7 +31,7 @@ unsigned st_answer_qtype_bucket(uint16_t qtype)
 const char *st_answer_qtype_bucket_name(unsigned bucket)
 {
 	static const char *const names[ST_STATS_QTYPES] = {
-		"A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "ANY", "other",
+	    "A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "ANY", "other",
 	};
 	return bucket < ST_STATS_QTYPES ? names[bucket] : "other";
 }

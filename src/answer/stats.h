@@ -27,15 +27,15 @@ enum {
 #define ST_STATS_ROUTE_MAX 4096
 
 typedef struct st_answer_stats {
-	uint64_t queries;                  /* messages answered (drops excluded) */
-	uint64_t dropped;                  /* QR=1, shorter than a header */
-	uint64_t rcode[ST_STATS_RCODES];   /* index = rcode; BADVERS is ST_STATS_RCODE_BADVERS */
+	uint64_t queries;		 /* messages answered (drops excluded) */
+	uint64_t dropped;		 /* QR=1, shorter than a header */
+	uint64_t rcode[ST_STATS_RCODES]; /* index = rcode; BADVERS is ST_STATS_RCODE_BADVERS */
 	uint64_t qtype[ST_STATS_QTYPES];
-	uint64_t transport[2];             /* ST_TRANSPORT_UDP, ST_TRANSPORT_TCP */
-	uint64_t truncated;                /* UDP answers sent with TC=1 */
-	uint64_t edns;                     /* queries with an OPT record */
-	uint64_t ecs;                      /* queries with Client Subnet */
-	uint64_t dynamic;                  /* routed RRsets answered */
+	uint64_t transport[2]; /* ST_TRANSPORT_UDP, ST_TRANSPORT_TCP */
+	uint64_t truncated;    /* UDP answers sent with TC=1 */
+	uint64_t edns;	       /* queries with an OPT record */
+	uint64_t ecs;	       /* queries with Client Subnet */
+	uint64_t dynamic;      /* routed RRsets answered */
 	uint64_t route_record[ST_STATS_ROUTE_MAX];
 	uint64_t route_region[ST_STATS_ROUTE_MAX];
 	uint64_t route_endpoint[ST_STATS_ROUTE_MAX];

@@ -11,11 +11,11 @@ struct st_health;
 
 typedef struct st_view {
 	struct st_zoneset *zones;
-	struct st_route *route;         /* NULL: no dynamic records */
-	struct st_health *health;       /* NULL: every endpoint healthy. Built from the same
-	                                 * config as route, so endpoint indices agree. */
-	uint16_t udp_max_payload;       /* EDNS payload cap for UDP answers (default 1232) */
-	uint64_t generation;            /* bumped on each reload */
+	struct st_route *route;	  /* NULL: no dynamic records */
+	struct st_health *health; /* NULL: every endpoint healthy. Built from the same
+				   * config as route, so endpoint indices agree. */
+	uint16_t udp_max_payload; /* EDNS payload cap for UDP answers (default 1232) */
+	uint64_t generation;	  /* bumped on each reload */
 } st_view_t;
 
 #endif

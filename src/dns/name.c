@@ -111,8 +111,8 @@ void st_name_lower(uint8_t *dst, const uint8_t *src, size_t len)
 		uint64_t x;
 		memcpy(&x, src + i, 8);
 		uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
-		uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL;  /* bit 7 set where byte >= 'A' */
-		uint64_t gt_z = low7 + 0x2525252525252525ULL;  /* bit 7 set where byte > 'Z' */
+		uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* bit 7 set where byte >= 'A' */
+		uint64_t gt_z = low7 + 0x2525252525252525ULL; /* bit 7 set where byte > 'Z' */
 		uint64_t upper = (ge_a & ~gt_z) & ~x & 0x8080808080808080ULL;
 		x |= upper >> 2;
 		memcpy(dst + i, &x, 8);
@@ -174,8 +174,8 @@ int st_name_from_str(const char *s, uint8_t *out, size_t outcap)
 			if (c == '\\') {
 				if (s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
 				    s[2] >= '0' && s[2] <= '9') {
-					c = (unsigned)(s[0] - '0') * 100 + (unsigned)(s[1] - '0') * 10 +
-					    (unsigned)(s[2] - '0');
+					c = (unsigned)(s[0] - '0') * 100 +
+					    (unsigned)(s[1] - '0') * 10 + (unsigned)(s[2] - '0');
 					if (c > 255)
 						return ST_EINVAL;
 					s += 3;

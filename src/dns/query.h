@@ -11,27 +11,27 @@
 
 typedef struct st_query {
 	uint16_t id;
-	uint8_t flags1;                     /* header byte 2 (QR, opcode, AA, TC, RD) */
-	uint8_t flags2;                     /* header byte 3 (RA, Z, AD, CD, rcode) */
+	uint8_t flags1; /* header byte 2 (QR, opcode, AA, TC, RD) */
+	uint8_t flags2; /* header byte 3 (RA, Z, AD, CD, rcode) */
 	uint8_t opcode;
-	bool has_question;                  /* question parsed: it can be echoed */
+	bool has_question; /* question parsed: it can be echoed */
 	uint16_t qtype, qclass;
 	uint8_t qname_len;
 	uint8_t qlabels;
-	uint8_t qname[ST_DNS_MAX_NAME];     /* lower-cased (canonical) */
+	uint8_t qname[ST_DNS_MAX_NAME];	     /* lower-cased (canonical) */
 	uint8_t qname_orig[ST_DNS_MAX_NAME]; /* as received (0x20 case preserved) */
 
 	/* EDNS0 (RFC 6891), valid when has_edns. */
 	bool has_edns;
 	bool edns_do;
 	uint8_t edns_version;
-	uint16_t edns_payload;              /* as sent by the client */
+	uint16_t edns_payload; /* as sent by the client */
 
 	/* Client Subnet (RFC 7871), valid when has_ecs. */
 	bool has_ecs;
 	uint8_t ecs_source, ecs_scope;
-	uint16_t ecs_family;                /* 1 = IPv4, 2 = IPv6 */
-	uint8_t ecs_addr[16];               /* ceil(source/8) significant bytes, rest zero */
+	uint16_t ecs_family;  /* 1 = IPv4, 2 = IPv6 */
+	uint8_t ecs_addr[16]; /* ceil(source/8) significant bytes, rest zero */
 } st_query_t;
 
 /* Parse a query message. Returns

@@ -22,8 +22,8 @@ enum {
 
 typedef struct st_resp {
 	uint8_t *buf;
-	size_t cap;      /* bytes the buffer holds */
-	size_t limit;    /* bytes the sections may use (room for OPT kept aside) */
+	size_t cap;   /* bytes the buffer holds */
+	size_t limit; /* bytes the sections may use (room for OPT kept aside) */
 	size_t len;
 	size_t question_end;
 	uint16_t count[3];
@@ -60,8 +60,8 @@ static inline void st_resp_set_aa(st_resp_t *r, bool aa)
 
 static inline st_resp_mark_t st_resp_mark(const st_resp_t *r)
 {
-	st_resp_mark_t m = {r->len, {r->count[0], r->count[1], r->count[2]}, r->n_comp,
-			    r->comp_ready};
+	st_resp_mark_t m = {
+	    r->len, {r->count[0], r->count[1], r->count[2]}, r->n_comp, r->comp_ready};
 	return m;
 }
 

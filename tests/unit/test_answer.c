@@ -230,7 +230,8 @@ static void test_cname(void **state)
 	/* Rcode and SOA from the last link (RFC 6604). */
 	p = ask("dangling.answer.test.", ST_TYPE_A);
 	expect(p, LDNS_RCODE_NXDOMAIN, true);
-	assert_string_equal(ANSWER(p), "dangling.answer.test. 3600 IN CNAME nowhere.answer.test.\n");
+	assert_string_equal(ANSWER(p),
+			    "dangling.answer.test. 3600 IN CNAME nowhere.answer.test.\n");
 	assert_string_equal(AUTHORITY(p), SOA_LINE);
 	ldns_pkt_free(p);
 	p = ask("alias.answer.test.", ST_TYPE_MX);
@@ -249,7 +250,8 @@ static void test_cname(void **state)
 	/* Into a delegation: the CNAME only. */
 	p = ask("tochild.answer.test.", ST_TYPE_A);
 	expect(p, LDNS_RCODE_NOERROR, true);
-	assert_string_equal(ANSWER(p), "tochild.answer.test. 3600 IN CNAME host.sub.answer.test.\n");
+	assert_string_equal(ANSWER(p),
+			    "tochild.answer.test. 3600 IN CNAME host.sub.answer.test.\n");
 	ldns_pkt_free(p);
 }
 
@@ -334,8 +336,9 @@ static void test_delegation(void **state)
 	/* DS is the parent's: answered authoritatively above the cut. */
 	ldns_pkt *p = ask("sub.answer.test.", ST_TYPE_DS);
 	expect(p, LDNS_RCODE_NOERROR, true);
-	assert_string_equal(ANSWER(p), "sub.answer.test. 3600 IN DS 12345 13 2 "
-				       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
+	assert_string_equal(ANSWER(p),
+			    "sub.answer.test. 3600 IN DS 12345 13 2 "
+			    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n");
 	assert_string_equal(AUTHORITY(p), "");
 	ldns_pkt_free(p);
 	p = ask("nods.answer.test.", ST_TYPE_DS);
@@ -393,7 +396,8 @@ static void test_additional(void **state)
 					   "mail.answer.test. 3600 IN AAAA 2001:db8::25\n");
 	ldns_pkt_free(p);
 	p = ask("_sip._udp.answer.test.", ST_TYPE_SRV);
-	assert_string_equal(ANSWER(p), "_sip._udp.answer.test. 3600 IN SRV 10 5 5060 sip.answer.test.\n");
+	assert_string_equal(ANSWER(p),
+			    "_sip._udp.answer.test. 3600 IN SRV 10 5 5060 sip.answer.test.\n");
 	assert_string_equal(ADDITIONAL(p), "sip.answer.test. 3600 IN A 192.0.2.60\n");
 	ldns_pkt_free(p);
 }
@@ -689,24 +693,24 @@ static void test_garbage(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_positive),
-		cmocka_unit_test(test_case_preserved),
-		cmocka_unit_test(test_nxdomain_nodata),
-		cmocka_unit_test(test_empty_non_terminal),
-		cmocka_unit_test(test_cname),
-		cmocka_unit_test(test_cname_loops),
-		cmocka_unit_test(test_wildcards),
-		cmocka_unit_test(test_delegation),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_additional),
-		cmocka_unit_test(test_any),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_edns),
-		cmocka_unit_test(test_ecs),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_referral_glue_truncation),
-		cmocka_unit_test(test_stats),
-		cmocka_unit_test(test_garbage),
+	    cmocka_unit_test(test_positive),
+	    cmocka_unit_test(test_case_preserved),
+	    cmocka_unit_test(test_nxdomain_nodata),
+	    cmocka_unit_test(test_empty_non_terminal),
+	    cmocka_unit_test(test_cname),
+	    cmocka_unit_test(test_cname_loops),
+	    cmocka_unit_test(test_wildcards),
+	    cmocka_unit_test(test_delegation),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_additional),
+	    cmocka_unit_test(test_any),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_edns),
+	    cmocka_unit_test(test_ecs),
+	    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_referral_glue_truncation),
+	    cmocka_unit_test(test_stats),
+	    cmocka_unit_test(test_garbage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -308,12 +308,9 @@ static void test_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_failover),
-		cmocka_unit_test(test_family_nodata),
-		cmocka_unit_test(test_all_down),
-		cmocka_unit_test(test_client_location),
-		cmocka_unit_test(test_cname),
-		cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_failover), cmocka_unit_test(test_family_nodata),
+	    cmocka_unit_test(test_all_down), cmocka_unit_test(test_client_location),
+	    cmocka_unit_test(test_cname),    cmocka_unit_test(test_counters),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,7 +40,7 @@ static inline void put_name(msg_t *m, const char *s)
 }
 
 static inline void header(msg_t *m, uint16_t id, uint8_t f1, uint16_t qd, uint16_t an, uint16_t ns,
-		   uint16_t ar)
+			  uint16_t ar)
 {
 	m->len = 0;
 	put16(m, id);
@@ -60,8 +60,8 @@ static inline void question(msg_t *m, const char *name, uint16_t type)
 }
 
 /* OPT: payload, version, DO, then raw option bytes. */
-static inline void opt(msg_t *m, uint16_t payload, uint8_t version, bool dnssec, const uint8_t *opts,
-		size_t optlen)
+static inline void opt(msg_t *m, uint16_t payload, uint8_t version, bool dnssec,
+		       const uint8_t *opts, size_t optlen)
 {
 	put8(m, 0);
 	put16(m, ST_TYPE_OPT);
@@ -81,8 +81,8 @@ static inline void query(msg_t *m, const char *name, uint16_t type)
 }
 
 /* An ECS option: family, source, scope, address bytes. */
-static inline size_t ecs(uint8_t *o, uint16_t family, uint8_t source, uint8_t scope, const uint8_t *addr,
-		  size_t alen)
+static inline size_t ecs(uint8_t *o, uint16_t family, uint8_t source, uint8_t scope,
+			 const uint8_t *addr, size_t alen)
 {
 	o[0] = 0;
 	o[1] = 8;
@@ -98,7 +98,7 @@ static inline size_t ecs(uint8_t *o, uint16_t family, uint8_t source, uint8_t sc
 }
 
 static inline void ecs_query(msg_t *m, uint16_t family, uint8_t source, uint8_t scope,
-		      const uint8_t *addr, size_t alen)
+			     const uint8_t *addr, size_t alen)
 {
 	uint8_t o[64];
 	size_t n = ecs(o, family, source, scope, addr, alen);

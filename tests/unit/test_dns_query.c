@@ -156,8 +156,8 @@ static void test_compression_loops(void **state)
 static void test_backward_pointer(void **state)
 {
 	/* Names in the message body may point back at the question. */
-	uint8_t msgb[] = {0,    1,    0, 0, 0,    1, 0, 0, 0,   0, 0,   0, 1,   'a', 4, 't',
-			  'e',  's',  't', 0, 0,    1, 0, 1, 1,   'x', 0xc0, 12};
+	uint8_t msgb[] = {0, 1,	  0,   0,   0,	 1, 0, 0, 0, 0, 0, 0,	1,    'a',
+			  4, 't', 'e', 's', 't', 0, 0, 1, 0, 1, 1, 'x', 0xc0, 12};
 	uint8_t orig[255], lc[255], len, labels;
 	size_t pos = 24;
 	assert_int_equal(st_name_parse(msgb, sizeof(msgb), &pos, orig, lc, &len, &labels), 0);
@@ -501,23 +501,23 @@ static void test_writer_far_owner(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_query),
-		cmocka_unit_test(test_drops),
-		cmocka_unit_test(test_notimp),
-		cmocka_unit_test(test_qdcount),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_bad_labels),
-		cmocka_unit_test(test_compression_loops),
-		cmocka_unit_test(test_backward_pointer),
-		cmocka_unit_test(test_name_too_long),
-		cmocka_unit_test(test_root_query),
-		cmocka_unit_test(test_edns),
-		cmocka_unit_test(test_edns_formerr),
-		cmocka_unit_test(test_ecs_valid),
-		cmocka_unit_test(test_ecs_formerr),
-		cmocka_unit_test(test_name_helpers),
-		cmocka_unit_test(test_writer),
-		cmocka_unit_test(test_writer_far_owner),
+	    cmocka_unit_test(test_plain_query),
+	    cmocka_unit_test(test_drops),
+	    cmocka_unit_test(test_notimp),
+	    cmocka_unit_test(test_qdcount),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_bad_labels),
+	    cmocka_unit_test(test_compression_loops),
+	    cmocka_unit_test(test_backward_pointer),
+	    cmocka_unit_test(test_name_too_long),
+	    cmocka_unit_test(test_root_query),
+	    cmocka_unit_test(test_edns),
+	    cmocka_unit_test(test_edns_formerr),
+	    cmocka_unit_test(test_ecs_valid),
+	    cmocka_unit_test(test_ecs_formerr),
+	    cmocka_unit_test(test_name_helpers),
+	    cmocka_unit_test(test_writer),
+	    cmocka_unit_test(test_writer_far_owner),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
