@@ -33,7 +33,7 @@ addr, port, hexmsg, proto = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv
 msg = bytes.fromhex(hexmsg)
 try:
     if proto == "tcp":
-        s = socket.create_connection((addr, port), timeout=2)
+        s = socket.create_connection((addr, port), timeout=3)
         s.sendall(struct.pack("!H", len(msg)) + msg)
         head = b""
         while len(head) < 2:
@@ -44,7 +44,7 @@ try:
             r += s.recv(n - len(r))
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(1.0)
+        s.settimeout(1.5)
         s.sendto(msg, (addr, port))
         r, _ = s.recvfrom(65535)
 except socket.timeout:
