@@ -372,13 +372,86 @@ static void test_exec(void **state)
 	assert_true(gone);
 }
 
+static void test_ipv6(void **state)
+{
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0) {
+		if (fd >= 0)
+			close(fd);
+		skip(); /* no IPv6 loopback here */
+	}
+	socklen_t len = sizeof(sa);
+	getsockname(fd, (struct sockaddr *)&sa, &len);
+	st_conf_check_t c = check_of(ST_CHECK_TCP);
+	st_probe_spec_t spec;
+	memset(&spec, 0, sizeof(spec));
+	spec.check = &c;
+	spec.endpoint = "v6";
+	char addr[64];
+	snprintf(addr, sizeof(addr), "[::1]:%u", ntohs(sa.sin6_port));
+	assert_int_equal(st_sockaddr_parse(addr, 0, &spec.target), 0);
+	snprintf(spec.target_str, sizeof(spec.target_str), "%s", addr);
+	st_loop_t *loop = st_loop_new();
+	st_probe_t *p = NULL;
+	got = false;
+	assert_int_equal(st_probe_start(loop, &spec, on_done, loop, &p), 0);
+	st_loop_run(loop);
+	assert_true(got);
+	assert_true(result.ok);
+	st_loop_free(loop);
+	close(fd);
+}
+
+/* Cancelling running probes: no callback, no leak, the child is killed. */
+static void test_cancel(void **state)
+{
+	server_t s = {.response = NULL};
+	server_start(&s, false);
+	st_conf_check_t h = check_of(ST_CHECK_HTTP);
+	st_conf_check_t e = check_of(ST_CHECK_EXEC);
+	char *argv[] = {"sleep", "30", NULL};
+	e.exec_argv = argv;
+	st_probe_spec_t sh, se;
+	memset(&sh, 0, sizeof(sh));
+	memset(&se, 0, sizeof(se));
+	sh.check = &h;
+	se.check = &e;
+	sh.endpoint = se.endpoint = "c";
+	char addr[64];
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", s.port);
+	assert_int_equal(st_sockaddr_parse(addr, 0, &sh.target), 0);
+	snprintf(sh.target_str, sizeof(sh.target_str), "%s", addr);
+	st_loop_t *loop = st_loop_new();
+	st_probe_t *ph = NULL, *pe = NULL;
+	got = false;
+	assert_int_equal(st_probe_start(loop, &sh, on_done, loop, &ph), 0);
+	assert_int_equal(st_probe_start(loop, &se, on_done, loop, &pe), 0);
+	for (int i = 0; i < 20; i++) {
+		st_loop_run_once(loop);
+		usleep(5000);
+	}
+	st_probe_cancel(ph);
+	st_probe_cancel(pe);
+	for (int i = 0; i < 10; i++)
+		st_loop_run_once(loop);
+	assert_false(got);
+	for (int i = 0; i < 100; i++) {
+		st_probe_reap();
+		usleep(5000);
+	}
+	st_loop_free(loop);
+	server_stop(&s);
+}
+
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tcp),		 cmocka_unit_test(test_http),
 	    cmocka_unit_test(test_http_timeout), cmocka_unit_test(test_dns),
-	    cmocka_unit_test(test_exec),
+	    cmocka_unit_test(test_exec),	 cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_cancel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
