@@ -19,6 +19,16 @@ const st_ynode_t *st_map_key(const st_ynode_t *map, const char *name)
 	return NULL;
 }
 
+const st_ynode_t *st_map_given(const st_ynode_t *map, const char *name)
+{
+	if (!map || map->kind != ST_YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(st_ynode_key(map, i)->str, name) == 0)
+			return st_ynode_is_null(st_ynode_val(map, i)) ? NULL : st_ynode_key(map, i);
+	return NULL;
+}
+
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name)
 {
 	if (!map || map->kind != ST_YNODE_MAP)
@@ -401,6 +411,8 @@ static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynod
 {
 	for (size_t i = 0; i < map->n; i++) {
 		const st_ynode_t *k = st_ynode_key(map, i);
+		if (st_ynode_is_null(st_ynode_val(map, i)))
+			continue;
 		for (size_t j = 0; j < sizeof(check_applies) / sizeof(check_applies[0]); j++)
 			if (strcmp(k->str, check_applies[j].key) == 0 &&
 			    !(check_applies[j].types & (1u << c->type)))

@@ -13,6 +13,8 @@ extern const st_table_t st_server_table, st_geo_table, st_health_table, st_check
 /* The value of `name` in mapping `map`, its key node, or NULL. */
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);
 const st_ynode_t *st_map_key(const st_ynode_t *map, const char *name);
+/* The key node of `name` when it is given a value (null counts as absent). */
+const st_ynode_t *st_map_given(const st_ynode_t *map, const char *name);
 
 /* Check that an object name (check, region, endpoint) is usable. */
 int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what);

@@ -396,7 +396,7 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 	static const char *const use_keys[] = {"regions", "map", "weights"};
 	unsigned uses = policy_uses[r->policy].uses;
 	for (unsigned b = 0; b < 3; b++) {
-		const st_ynode_t *k = st_map_key(map, use_keys[b]);
+		const st_ynode_t *k = st_map_given(map, use_keys[b]);
 		if (k && !(uses & (1u << b)))
 			return st_ctx_error(ctx, k, NULL, "'%s' is not used by policy %s (%s)",
 					    use_keys[b], st_policy_name(r->policy),

@@ -244,7 +244,7 @@ static const st_item_t region_items[] = {
     ST_KEY("bias", ST_T_INT, ST_AT(st_conf_region_t, bias), ST_RANGE(-99, 99), ST_DEF("0")),
     ST_KEY("select", ST_T_ENUM, ST_AT(st_conf_region_t, select), ST_ENUMS(select_enum),
 	   ST_DEF("weighted")),
-    ST_KEY("select_max", ST_T_UINT, ST_AT(st_conf_region_t, select_max), ST_RANGE(1, 64),
+    ST_KEY("select_max", ST_T_UINT, ST_AT(st_conf_region_t, select_max), ST_RANGE(1, 8),
 	   ST_DEF("8")),
     ST_KEY("min_healthy", ST_T_UINT, ST_AT(st_conf_region_t, min_healthy), ST_RANGE(0, 100000),
 	   ST_DEF("1")),
@@ -260,7 +260,7 @@ static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_yn
 				    "%u is more than the region's %zu endpoint%s: it could never "
 				    "be healthy",
 				    r->min_healthy, r->n_endpoints, r->n_endpoints == 1 ? "" : "s");
-	if (r->select != ST_SELECT_MULTIVALUE && st_map_get(map, "select_max"))
+	if (r->select != ST_SELECT_MULTIVALUE && st_map_given(map, "select_max"))
 		return st_ctx_error(ctx, st_map_key(map, "select_max"), NULL,
 				    "'select_max' applies only to 'select: multivalue'");
 	return 0;
