@@ -84,31 +84,38 @@ wait_answer() { # LABEL WANT: bounded wait (10 s)
 for _ in $(seq 1 50); do "$SC" --dump -c "$D/steerd.yaml" 2>/dev/null | grep -q '^p-a  *up' && break; sleep 0.1; done
 wait_answer "primary while healthy" "192.0.2.11"
 
-# propagate LABEL MODE WANT: flip backend 1 to MODE, time the answer change.
+# measure MODE WANT: flip backend 1 to MODE, print the ms until the answer is WANT.
+measure() {
+    local ms
+    ms=$(python3 "$PROP" "$ST_PORT" www.example.test "$D/m1" "$1" "$2" 10)
+    case $ms in '' | timeout*) echo "never ($ms)" ;; *) echo "$ms" ;; esac
+}
+# propagate LABEL MODE WANT BACK_MODE BACK_WANT: time the change and check
+# the bound. A shared CI machine can stall any process for a moment, so a
+# figure over the bound is measured once more (after flipping back) and only
+# two in a row fail.
 propagate() {
-    local label=$1 mode=$2 want=$3 ms
-    ms=$(python3 "$PROP" "$ST_PORT" www.example.test "$D/m1" "$mode" "$want" 10)
-    if [ "${ms#timeout}" != "$ms" ] || [ -z "$ms" ]; then
-        echo "not ok - $label: answer never became $want ($ms)"
-        ST_FAILS=$((ST_FAILS + 1))
-        return
-    fi
-    echo "propagation ($label): ${ms} ms (bound ${BOUND_MS} ms = ${INTERVAL_MS}ms x $FALL + ${TIMEOUT_MS}ms + 100ms)"
-    if [ "$ms" -le "$BOUND_MS" ]; then
-        echo "ok - $label within the bound"
-    else
-        echo "not ok - $label took ${ms} ms, more than ${BOUND_MS} ms"
-        ST_FAILS=$((ST_FAILS + 1))
-    fi
+    local label=$1 ms try
+    for try in 1 2; do
+        ms=$(measure "$2" "$3")
+        echo "propagation ($label): ${ms} ms (bound ${BOUND_MS} ms = ${INTERVAL_MS}ms x $FALL + ${TIMEOUT_MS}ms + 100ms)"
+        if [ "${ms#never}" = "$ms" ] && [ "$ms" -le "$BOUND_MS" ]; then
+            echo "ok - $label within the bound"
+            return
+        fi
+        [ "$try" = 1 ] && measure "$4" "$5" >/dev/null
+    done
+    echo "not ok - $label: ${ms} ms, more than ${BOUND_MS} ms twice"
+    ST_FAILS=$((ST_FAILS + 1))
 }
 
-propagate "http 500" 500 192.0.2.21
+propagate "http 500" 500 192.0.2.21 ok 192.0.2.11
 st_expect "dig shows the secondary" "192.0.2.21" "$(answer)"
-propagate "recovery from 500" ok 192.0.2.11
+propagate "recovery from 500" ok 192.0.2.11 500 192.0.2.21
 st_expect "dig shows the primary again" "192.0.2.11" "$(answer)"
 
-propagate "hang (timeout)" hang 192.0.2.21
-propagate "recovery from the hang" ok 192.0.2.11
+propagate "hang (timeout)" hang 192.0.2.21 ok 192.0.2.11
+propagate "recovery from the hang" ok 192.0.2.11 hang 192.0.2.21
 
 # The backend process dies: connection refused.
 t0=$(date +%s%N)

@@ -42,12 +42,12 @@ health:
   table: health.shm
   stale_after: 2s
 checks:
-  web: { type: http, path: /healthz, expect_body: "OK", interval: 200ms, timeout: 150ms, rise: 2, fall: 2 }
-  tls-strict: { type: https, path: /, interval: 200ms, timeout: 150ms, rise: 1, fall: 1 }
-  tls-lax: { type: https, path: /, tls_verify: false, interval: 200ms, timeout: 150ms, rise: 1, fall: 1 }
-  tls-ca: { type: https, path: /, tls_ca_file: cert.pem, interval: 200ms, timeout: 150ms, rise: 1, fall: 1 }
-  dns: { type: dns, dns_name: probe.test., dns_expect: 192.0.2.1, interval: 200ms, timeout: 150ms, rise: 1, fall: 2 }
-  tcp: { type: tcp, interval: 200ms, timeout: 150ms, rise: 1, fall: 1 }
+  web: { type: http, path: /healthz, expect_body: "OK", interval: 400ms, timeout: 300ms, rise: 2, fall: 2 }
+  tls-strict: { type: https, path: /, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
+  tls-lax: { type: https, path: /, tls_verify: false, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
+  tls-ca: { type: https, path: /, tls_ca_file: cert.pem, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
+  dns: { type: dns, dns_name: probe.test., dns_expect: 192.0.2.1, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
+  tcp: { type: tcp, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
   cmd: { type: exec, command: [sh, -c, "grep -qx ok $D/m_exec || { echo exec says no; exit 1; }"], interval: 500ms, timeout: 400ms, rise: 1, fall: 1 }
 regions:
   r1:
@@ -118,7 +118,7 @@ wait_state web-a up
 
 echo hang >"$D/m_http"
 wait_state web-a down
-st_expect_match "timeout text" "timeout after 150ms" "$(errtext web-a)"
+st_expect_match "timeout text" "timeout after 300ms" "$(errtext web-a)"
 echo ok >"$D/m_http"
 wait_state web-a up
 
