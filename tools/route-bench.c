@@ -54,22 +54,25 @@ int main(int argc, char **argv)
 			iters = atol(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: route-bench -c CONFIG [-n ITERATIONS] [CLIENT[/PREFIX]...]\n");
+			fprintf(
+			    stderr,
+			    "usage: route-bench -c CONFIG [-n ITERATIONS] [CLIENT[/PREFIX]...]\n");
 			return 2;
 		}
 	}
 	if (!config || iters <= 0) {
-		fprintf(stderr, "usage: route-bench -c CONFIG [-n ITERATIONS] [CLIENT[/PREFIX]...]\n");
+		fprintf(stderr,
+			"usage: route-bench -c CONFIG [-n ITERATIONS] [CLIENT[/PREFIX]...]\n");
 		return 2;
 	}
-	const char *defaults[] = { "127.0.0.1", "81.2.69.160/27" };
+	const char *defaults[] = {"127.0.0.1", "81.2.69.160/27"};
 	const char **clients = optind < argc ? (const char **)argv + optind : defaults;
 	int n_clients = optind < argc ? argc - optind : 2;
 
 	st_conf_t *conf = NULL;
 	st_route_t *rt = NULL;
 	st_health_t *h = NULL;
-	st_diag_t diag = { "" };
+	st_diag_t diag = {""};
 	if (st_conf_load(config, &conf, &diag) != 0 || st_route_new(conf, &rt, &diag) != 0 ||
 	    st_health_new(conf, &h, &diag) != 0) {
 		fprintf(stderr, "route-bench: %s\n", diag.text);
@@ -106,8 +109,10 @@ int main(int argc, char **argv)
 			}
 			owner[p] = '\0';
 			printf("%-28s %-6s %-22s %10.0f %6u%s\n", owner,
-			       info.type == 1 ? "A" : info.type == 28 ? "AAAA" : "CNAME", clients[k], ns,
-			       res.scope, sink ? "" : " ");
+			       info.type == 1	 ? "A"
+			       : info.type == 28 ? "AAAA"
+						 : "CNAME",
+			       clients[k], ns, res.scope, sink ? "" : " ");
 		}
 	}
 	st_health_free(h);

@@ -71,8 +71,8 @@ static unsigned common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
 	return n < max ? n : max;
 }
 
-size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx,
-		     size_t max, uint8_t *scope)
+size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx, size_t max,
+		     uint8_t *scope)
 {
 	size_t n = 0;
 	unsigned s = 0;

@@ -3,7 +3,6 @@
  * the answer with its TTL and ECS scope). */
 #include "route/route_internal.h"
 
-
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +27,9 @@ static void wire_to_str(const uint8_t *w, char *buf, size_t len)
 
 static const char *all_down_name(st_all_down_t a)
 {
-	return a == ST_ALL_DOWN_SERVFAIL ? "servfail" : a == ST_ALL_DOWN_NODATA ? "nodata" : "route53";
+	return a == ST_ALL_DOWN_SERVFAIL ? "servfail"
+	       : a == ST_ALL_DOWN_NODATA ? "nodata"
+					 : "route53";
 }
 
 static void code_str(uint16_t code, char out[3])
@@ -40,11 +41,11 @@ static void code_str(uint16_t code, char out[3])
 
 static void addr_str(int family, const uint8_t *addr, unsigned prefix, char *buf, size_t len)
 {
-	uint8_t a[16] = { 0 };
+	uint8_t a[16] = {0};
 	unsigned bytes = family == AF_INET ? 4 : 16;
 	memcpy(a, addr, bytes);
 	for (unsigned bit = prefix; bit < bytes * 8; bit++)
-		a[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
+		a[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
 	char s[INET6_ADDRSTRLEN];
 	inet_ntop(family, a, s, sizeof(s));
 	snprintf(buf, len, "%s/%u", s, prefix);
@@ -62,7 +63,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	if (!rt || !handle || !client || !buf || len == 0)
 		return ST_EINVAL;
 	const st_rt_record_t *rec = handle;
-	st_trace_t tr = { .buf = buf, .len = len };
+	st_trace_t tr = {.buf = buf, .len = len};
 	buf[0] = '\0';
 	char owner[1024], net[64];
 	wire_to_str(rec->owner, owner, sizeof(owner));
@@ -86,12 +87,14 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 		} else {
 			addr_str(client->family, client->addr, loc.scope, net, sizeof(net));
 			if (!loc.found) {
-				st_trace_add(&tr, "location: not in the database (network %s)\n", net);
+				st_trace_add(&tr, "location: not in the database (network %s)\n",
+					     net);
 			} else {
 				char cont[3], cc[3];
 				code_str(loc.continent, cont);
 				code_str(loc.country, cc);
-				st_trace_add(&tr, "location: continent %s, country %s, subdivision %s",
+				st_trace_add(&tr,
+					     "location: continent %s, country %s, subdivision %s",
 					     cont, cc, loc.subdivision[0] ? loc.subdivision : "-");
 				if (loc.has_point)
 					st_trace_add(&tr, ", point %.4f,%.4f (%s)",
@@ -100,8 +103,8 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 									  : "database");
 				st_trace_add(&tr, ", network %s (%s)\n", net,
 					     rt->geo.mmdb.metadata.database_type
-						     ? rt->geo.mmdb.metadata.database_type
-						     : "mmdb");
+						 ? rt->geo.mmdb.metadata.database_type
+						 : "mmdb");
 			}
 		}
 	}
@@ -130,7 +133,8 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 				char a[INET6_ADDRSTRLEN];
 				inet_ntop(res.rrtype == 1 ? AF_INET : AF_INET6, res.addrs[i], a,
 					  sizeof(a));
-				st_trace_add(&tr, " %s (%s/%s)", a, rt->regions[res.regions[i]].name,
+				st_trace_add(&tr, " %s (%s/%s)", a,
+					     rt->regions[res.regions[i]].name,
 					     rt->endpoints[res.endpoints[i]].name);
 			}
 		}

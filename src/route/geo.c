@@ -84,9 +84,10 @@ int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag)
 		double lat, lon;
 		if (!cc || !cont || !parse_double(fld[2], -90, 90, &lat) ||
 		    !parse_double(fld[3], -180, 180, &lon)) {
-			rc = st_diag_set(diag, ST_EPARSE,
-					 "%s:%u: expected iso_code,continent_code,latitude,longitude,...",
-					 path, lineno);
+			rc = st_diag_set(
+			    diag, ST_EPARSE,
+			    "%s:%u: expected iso_code,continent_code,latitude,longitude,...", path,
+			    lineno);
 			break;
 		}
 		st_country_t *c = &geo->countries[st_code_index(cc)];
@@ -171,7 +172,7 @@ static bool get_point(MMDB_entry_s *e, double *lat, double *lon)
 	if (MMDB_get_value(e, &d, "location", NULL) != MMDB_SUCCESS || !d.has_data ||
 	    d.type != MMDB_DATA_TYPE_MAP)
 		return false;
-	MMDB_entry_s loc = { .mmdb = e->mmdb, .offset = d.offset };
+	MMDB_entry_s loc = {.mmdb = e->mmdb, .offset = d.offset};
 	if (MMDB_get_value(&loc, &d, "latitude", NULL) != MMDB_SUCCESS || !coord_value(&d, lat))
 		return false;
 	if (MMDB_get_value(&loc, &d, "longitude", NULL) != MMDB_SUCCESS || !coord_value(&d, lon))
@@ -257,9 +258,8 @@ static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec
 	st_geo_cache_slot_t *s = cache_slot(geo, offset);
 	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
 	/* another writer holds the slot: skip, the next query fills it */
-	if ((seq & 1) || !atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1,
-								   memory_order_acquire,
-								   memory_order_relaxed))
+	if ((seq & 1) || !atomic_compare_exchange_strong_explicit(
+			     &s->seq, &seq, seq + 1, memory_order_acquire, memory_order_relaxed))
 		return;
 	atomic_thread_fence(memory_order_release);
 	uint32_t sub;
@@ -268,13 +268,14 @@ static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec
 	atomic_store_explicit(&s->codes,
 			      (uint64_t)dec->continent << 48 | (uint64_t)dec->country << 32 | sub,
 			      memory_order_relaxed);
-	atomic_store_explicit(&s->lat, dbits(dec->has_point ? dec->lat : NAN), memory_order_relaxed);
-	atomic_store_explicit(&s->lon, dbits(dec->has_point ? dec->lon : NAN), memory_order_relaxed);
+	atomic_store_explicit(&s->lat, dbits(dec->has_point ? dec->lat : NAN),
+			      memory_order_relaxed);
+	atomic_store_explicit(&s->lon, dbits(dec->has_point ? dec->lon : NAN),
+			      memory_order_relaxed);
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
-void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need,
-		   st_geo_loc_t *loc)
+void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need, st_geo_loc_t *loc)
 {
 	memset(loc, 0, sizeof(*loc));
 	if (!geo->open)

@@ -77,10 +77,11 @@ static int load_doc(st_latency_t *lt, yaml_document_t *doc, const char *path, co
 	if (!root)
 		return 0; /* empty file: no overrides */
 	if (root->type != YAML_MAPPING_NODE)
-		return st_diag_set(diag, ST_ECONF,
-				   "%s:%zu: expected a mapping of \"country:XX\" or \"continent:XX\" "
-				   "to { region: ms }",
-				   path, root->start_mark.line + 1);
+		return st_diag_set(
+		    diag, ST_ECONF,
+		    "%s:%zu: expected a mapping of \"country:XX\" or \"continent:XX\" "
+		    "to { region: ms }",
+		    path, root->start_mark.line + 1);
 	size_t n = (size_t)(root->data.mapping.pairs.top - root->data.mapping.pairs.start);
 	lt->rows = calloc(n ? n : 1, sizeof(*lt->rows));
 	if (!lt->rows)
@@ -91,7 +92,7 @@ static int load_doc(st_latency_t *lt, yaml_document_t *doc, const char *path, co
 		yaml_node_t *v = yaml_document_get_node(doc, p->value);
 		const char *key = scalar(k);
 		size_t line = k->start_mark.line + 1;
-		st_latency_row_t row = { 0 };
+		st_latency_row_t row = {0};
 		if (key && strncmp(key, "country:", 8) == 0) {
 			row.code = st_code_parse(key + 8, strlen(key + 8));
 		} else if (key && strncmp(key, "continent:", 10) == 0) {
@@ -99,25 +100,27 @@ static int load_doc(st_latency_t *lt, yaml_document_t *doc, const char *path, co
 			row.continent = true;
 		}
 		if (!row.code)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%zu: key '%s' is not \"country:XX\" or \"continent:XX\"",
-					   path, line, key ? key : "(not a scalar)");
+			return st_diag_set(
+			    diag, ST_ECONF,
+			    "%s:%zu: key '%s' is not \"country:XX\" or \"continent:XX\"", path,
+			    line, key ? key : "(not a scalar)");
 		for (size_t i = 0; i < lt->n_rows; i++)
 			if (lt->rows[i].code == row.code && lt->rows[i].continent == row.continent)
-				return st_diag_set(diag, ST_ECONF, "%s:%zu: '%s' is given twice", path,
-						   line, key);
+				return st_diag_set(diag, ST_ECONF, "%s:%zu: '%s' is given twice",
+						   path, line, key);
 		if (!v || v->type != YAML_MAPPING_NODE)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%zu: '%s' needs a mapping of region names to RTTs in ms",
-					   path, line, key);
+			return st_diag_set(
+			    diag, ST_ECONF,
+			    "%s:%zu: '%s' needs a mapping of region names to RTTs in ms", path,
+			    line, key);
 		row.ms = malloc((conf->n_regions ? conf->n_regions : 1) * sizeof(float));
 		if (!row.ms)
 			return ST_ENOMEM;
 		for (size_t i = 0; i < conf->n_regions; i++)
 			row.ms[i] = -1;
 		lt->rows[lt->n_rows++] = row;
-		for (yaml_node_pair_t *q = v->data.mapping.pairs.start; q < v->data.mapping.pairs.top;
-		     q++) {
+		for (yaml_node_pair_t *q = v->data.mapping.pairs.start;
+		     q < v->data.mapping.pairs.top; q++) {
 			yaml_node_t *rk = yaml_document_get_node(doc, q->key);
 			const char *rname = scalar(rk);
 			const char *val = scalar(yaml_document_get_node(doc, q->value));
@@ -125,14 +128,15 @@ static int load_doc(st_latency_t *lt, yaml_document_t *doc, const char *path, co
 			uint32_t ri = rname ? st_conf_region_index(conf, rname) : ST_CONF_NONE;
 			if (ri == ST_CONF_NONE)
 				return st_diag_set(diag, ST_ECONF,
-						   "%s:%zu: '%s' is not a region of the config", path,
-						   rline, rname ? rname : "(not a scalar)");
+						   "%s:%zu: '%s' is not a region of the config",
+						   path, rline, rname ? rname : "(not a scalar)");
 			char *end;
 			double ms = val ? strtod(val, &end) : -1;
 			if (!val || *end != '\0' || !(ms >= 0 && ms <= 60000))
-				return st_diag_set(diag, ST_ECONF,
-						   "%s:%zu: RTT for %s must be a number of ms (0-60000)",
-						   path, rline, rname);
+				return st_diag_set(
+				    diag, ST_ECONF,
+				    "%s:%zu: RTT for %s must be a number of ms (0-60000)", path,
+				    rline, rname);
 			row.ms[ri] = (float)ms;
 		}
 		if (!row.continent) {

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define TR(c, ...)                                     \
-	do {                                           \
-		if ((c)->tr)                           \
-			st_trace_add((c)->tr, __VA_ARGS__); \
+#define TR(c, ...)                                                                                 \
+	do {                                                                                       \
+		if ((c)->tr)                                                                       \
+			st_trace_add((c)->tr, __VA_ARGS__);                                        \
 	} while (0)
 
 void st_trace_add(st_trace_t *t, const char *fmt, ...)
@@ -45,7 +45,7 @@ typedef struct ctx {
 	uint64_t *rng;
 	st_route_result_t *res;
 	st_trace_t *tr;
-	bool ignore_health;   /* Route 53 all-down mode: every endpoint counts as healthy */
+	bool ignore_health; /* Route 53 all-down mode: every endpoint counts as healthy */
 	st_geo_loc_t loc;
 } ctx_t;
 
@@ -213,7 +213,7 @@ static int select_in_region(ctx_t *c, uint32_t r)
 				add_endpoint(c, rg->endpoints[i]);
 		break;
 	case ST_SELECT_MULTIVALUE: {
-		reservoir_t rs = { .max = rg->select_max };
+		reservoir_t rs = {.max = rg->select_max};
 		for (uint32_t i = 0; i < rg->n_endpoints; i++)
 			if (ep_ok(c, rg->endpoints[i]))
 				reservoir_add(&rs, c->rng, rg->endpoints[i]);
@@ -229,7 +229,9 @@ static int select_in_region(ctx_t *c, uint32_t r)
 	}
 	}
 	TR(c, "region %s selects (%s)%s\n", rg->name,
-	   sel == ST_SELECT_ALL ? "all" : sel == ST_SELECT_MULTIVALUE ? "multivalue" : "weighted",
+	   sel == ST_SELECT_ALL		 ? "all"
+	   : sel == ST_SELECT_MULTIVALUE ? "multivalue"
+					 : "weighted",
 	   c->ignore_health ? ", every endpoint counted healthy" : "");
 	return PICKED;
 }
@@ -246,9 +248,13 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 		if (!c->h || st_health_up(c->h, e))
 			up++;
 	}
-	st_trace_add(c->tr, "%s%s: %u/%u endpoints up, %u with %s data (min_healthy %u) -> %s, dial %u\n",
+	st_trace_add(c->tr,
+		     "%s%s: %u/%u endpoints up, %u with %s data (min_healthy %u) -> %s, dial %u\n",
 		     prefix, rg->name, up, rg->n_endpoints, serve,
-		     c->rec->type == 1 ? "A" : c->rec->type == 28 ? "AAAA" : "CNAME", rg->min_healthy,
+		     c->rec->type == 1	  ? "A"
+		     : c->rec->type == 28 ? "AAAA"
+					  : "CNAME",
+		     rg->min_healthy,
 		     st_rt_region_healthy(c->rt, rg, c->rec->type, c->h) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
@@ -340,7 +346,7 @@ static int pol_failover(ctx_t *c)
 static int pol_multivalue(ctx_t *c)
 {
 	const st_rt_record_t *rec = c->rec;
-	reservoir_t rs = { .max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS };
+	reservoir_t rs = {.max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS};
 	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		trace_region(c, rec->regions[i], "  ");
@@ -383,7 +389,7 @@ static int pol_geolocation(ctx_t *c)
 {
 	const st_rt_record_t *rec = c->rec;
 	bool matched = false;
-	static const char *const lvl[] = { "subdivision", "country", "continent", "default" };
+	static const char *const lvl[] = {"subdivision", "country", "continent", "default"};
 	for (uint32_t i = 0; i < rec->n_geomap; i++) {
 		const st_rt_geomap_t *m = &rec->geomap[i];
 		if (!geomap_match(m, &c->loc))
@@ -414,7 +420,7 @@ size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo
 	*why = loc->has_point ? (rec->policy == ST_POLICY_LATENCY ? "estimated RTT" : "distance")
 			      : "configured order (client location unknown)";
 	size_t n = 0;
-	double cv[3] = { 0, 0, 0 };
+	double cv[3] = {0, 0, 0};
 	if (loc->has_point)
 		st_geo_vec(loc->lat, loc->lon, cv);
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
@@ -567,7 +573,7 @@ int st_rt_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 		res->action = ST_ROUTE_NODATA;
 		return 0;
 	}
-	ctx_t c = { .rt = rt, .rec = rec, .h = health, .rng = rng, .res = res, .tr = tr };
+	ctx_t c = {.rt = rt, .rec = rec, .h = health, .rng = rng, .res = res, .tr = tr};
 	unsigned need = 0;
 	if (rec->policy == ST_POLICY_GEOLOCATION)
 		need = ST_GEO_NEED_CONTINENT | ST_GEO_NEED_SUBDIVISION;

@@ -56,7 +56,7 @@ static const char *type_name(uint16_t t)
 
 static bool valid_continent(uint16_t c)
 {
-	static const char *const all[] = { "AF", "AN", "AS", "EU", "NA", "OC", "SA" };
+	static const char *const all[] = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (c == ST_CODE2(all[i][0], all[i][1]))
 			return true;
@@ -120,11 +120,11 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 			st_cidr_entry_t *e = &rec->cidr.entries[rec->cidr.n];
 			int rc = st_cidr_parse(k, e);
 			if (rc)
-				return st_diag_set(diag, ST_ECONF,
-						   "%s:%u: '%s' is not a network like 192.0.2.0/24 or "
-						   "2001:db8::/32%s",
-						   path, line, k,
-						   rc == ST_ERANGE ? " (host bits are set)" : "");
+				return st_diag_set(
+				    diag, ST_ECONF,
+				    "%s:%u: '%s' is not a network like 192.0.2.0/24 or "
+				    "2001:db8::/32%s",
+				    path, line, k, rc == ST_ERANGE ? " (host bits are set)" : "");
 			e->region = me->region;
 			e->line = line;
 			for (size_t j = 0; j < rec->cidr.n; j++) {
@@ -157,28 +157,32 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 			ok = parse_subdivision(k + 12, m);
 		}
 		if (!ok)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: map key '%s' is not \"subdivision:US-VA\", "
-					   "\"country:DE\", \"continent:EU\" (AF AN AS EU NA OC SA) "
-					   "or \"default\"",
-					   path, line, k);
+			return st_diag_set(
+			    diag, ST_ECONF,
+			    "%s:%u: map key '%s' is not \"subdivision:US-VA\", "
+			    "\"country:DE\", \"continent:EU\" (AF AN AS EU NA OC SA) "
+			    "or \"default\"",
+			    path, line, k);
 		for (uint32_t j = 0; j < rec->n_geomap; j++) {
 			const st_rt_geomap_t *o = &rec->geomap[j];
-			if (o->level == m->level && o->code == m->code && strcmp(o->sub, m->sub) == 0)
-				return st_diag_set(diag, ST_ECONF, "%s:%u: map key '%s' is given twice",
-						   path, line, k);
+			if (o->level == m->level && o->code == m->code &&
+			    strcmp(o->sub, m->sub) == 0)
+				return st_diag_set(diag, ST_ECONF,
+						   "%s:%u: map key '%s' is given twice", path, line,
+						   k);
 		}
 		rec->n_geomap++;
 	}
 	if (cr->policy == ST_POLICY_GEOLOCATION) {
 		if (rec->n_geomap == 0)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: %s: geolocation needs a map:",
-					   path, cr->line, cr->owner);
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: %s: geolocation needs a map:", path, cr->line,
+					   cr->owner);
 		/* stable: entries of one level keep their order, and the level
 		 * order is the walk order (most specific first) */
 		for (uint32_t i = 1; i < rec->n_geomap; i++)
-			for (uint32_t j = i; j > 0 && geomap_cmp(&rec->geomap[j - 1], &rec->geomap[j]) > 0;
-			     j--) {
+			for (uint32_t j = i;
+			     j > 0 && geomap_cmp(&rec->geomap[j - 1], &rec->geomap[j]) > 0; j--) {
 				st_rt_geomap_t t = rec->geomap[j];
 				rec->geomap[j] = rec->geomap[j - 1];
 				rec->geomap[j - 1] = t;
@@ -254,7 +258,8 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 	rec->policy = cr->policy;
 	rec->on_all_down = cr->on_all_down;
 	if ((unsigned)cr->policy > ST_POLICY_CIDR)
-		return st_diag_set(diag, ST_ECONF, "%s: %s: unknown policy", rec->source, cr->owner);
+		return st_diag_set(diag, ST_ECONF, "%s: %s: unknown policy", rec->source,
+				   cr->owner);
 
 	rec->regions = calloc(cr->n_regions ? cr->n_regions : 1, sizeof(uint32_t));
 	rec->weights = calloc(cr->n_weights ? cr->n_weights : 1, sizeof(*rec->weights));
@@ -262,13 +267,14 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 		return ST_ENOMEM;
 	for (size_t i = 0; i < cr->n_regions; i++) {
 		if (cr->regions[i] >= rt->n_regions)
-			return st_diag_set(diag, ST_ECONF, "%s: %s: regions: entry %zu is no region",
-					   rec->source, cr->owner, i + 1);
+			return st_diag_set(diag, ST_ECONF,
+					   "%s: %s: regions: entry %zu is no region", rec->source,
+					   cr->owner, i + 1);
 		for (size_t j = 0; j < i; j++)
 			if (cr->regions[j] == cr->regions[i])
-				return st_diag_set(diag, ST_ECONF, "%s: %s: region %s is listed twice",
-						   rec->source, cr->owner,
-						   rt->regions[cr->regions[i]].name);
+				return st_diag_set(diag, ST_ECONF,
+						   "%s: %s: region %s is listed twice", rec->source,
+						   cr->owner, rt->regions[cr->regions[i]].name);
 		rec->regions[rec->n_regions++] = cr->regions[i];
 	}
 	for (size_t i = 0; i < cr->n_weights; i++) {
@@ -277,10 +283,10 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 		size_t lim = w->is_region ? rt->n_regions : rt->n_endpoints;
 		if (w->index >= lim)
 			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: weights: '%s' is not a region or an endpoint", path,
-					   line, w->name ? w->name : "");
-		rec->weights[rec->n_weights++] =
-			(st_rt_weight_t){ .is_region = w->is_region, .index = w->index, .weight = w->weight };
+					   "%s:%u: weights: '%s' is not a region or an endpoint",
+					   path, line, w->name ? w->name : "");
+		rec->weights[rec->n_weights++] = (st_rt_weight_t){
+		    .is_region = w->is_region, .index = w->index, .weight = w->weight};
 	}
 	int rc = compile_map(rt, conf, cr, rec, diag);
 	if (rc)
@@ -299,7 +305,7 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 			if (!rec->weights)
 				return ST_ENOMEM;
 			for (uint32_t i = 0; i < rec->n_regions; i++)
-				rec->weights[i] = (st_rt_weight_t){ true, rec->regions[i], 1 };
+				rec->weights[i] = (st_rt_weight_t){true, rec->regions[i], 1};
 			rec->n_weights = rec->n_regions;
 		}
 		break;
@@ -307,25 +313,27 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 	case ST_POLICY_FAILOVER:
 	case ST_POLICY_MULTIVALUE:
 		if (rec->n_regions == 0)
-			return st_diag_set(diag, ST_ECONF, "%s: %s: policy %s needs regions:",
-					   rec->source, cr->owner, st_policy_name(cr->policy));
+			return st_diag_set(diag, ST_ECONF,
+					   "%s: %s: policy %s needs regions:", rec->source,
+					   cr->owner, st_policy_name(cr->policy));
 		break;
 	case ST_POLICY_GEOPROXIMITY:
 	case ST_POLICY_LATENCY:
 		if (rec->n_regions == 0)
-			return st_diag_set(diag, ST_ECONF, "%s: %s: policy %s needs regions:",
-					   rec->source, cr->owner, st_policy_name(cr->policy));
+			return st_diag_set(diag, ST_ECONF,
+					   "%s: %s: policy %s needs regions:", rec->source,
+					   cr->owner, st_policy_name(cr->policy));
 		if (rec->n_regions > ST_ROUTE_MAX_ORDER)
 			return st_diag_set(diag, ST_ECONF, "%s: %s: at most %d regions per record",
 					   rec->source, cr->owner, ST_ROUTE_MAX_ORDER);
 		for (uint32_t i = 0; i < rec->n_regions; i++)
 			if (!rt->regions[rec->regions[i]].has_location)
-				return st_diag_set(diag, ST_ECONF,
-						   "%s: %s: region %s needs a location: [lat, lon] for "
-						   "policy %s",
-						   rec->source, cr->owner,
-						   rt->regions[rec->regions[i]].name,
-						   st_policy_name(cr->policy));
+				return st_diag_set(
+				    diag, ST_ECONF,
+				    "%s: %s: region %s needs a location: [lat, lon] for "
+				    "policy %s",
+				    rec->source, cr->owner, rt->regions[rec->regions[i]].name,
+				    st_policy_name(cr->policy));
 		break;
 	case ST_POLICY_GEOLOCATION:
 	case ST_POLICY_CIDR:
@@ -368,8 +376,9 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		ep->name = np;
 		np += l;
 		if (ce->region >= conf->n_regions)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: endpoint %s belongs to no region",
-					   path, ce->line, ce->name);
+			return st_diag_set(diag, ST_ECONF,
+					   "%s:%u: endpoint %s belongs to no region", path,
+					   ce->line, ce->name);
 		ep->region = ce->region;
 		ep->weight = ce->weight;
 		ep->has_v4 = ce->has_v4;
@@ -380,10 +389,11 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 			int len = st_rt_name_to_wire(ce->cname, ep->cname, sizeof(ep->cname));
 			if (len <= 0 || ce->cname[0] == '\0' ||
 			    ce->cname[strlen(ce->cname) - 1] != '.')
-				return st_diag_set(diag, ST_ECONF,
-						   "%s:%u: endpoint %s: cname '%s' is not an absolute "
-						   "domain name",
-						   path, ce->line, ce->name, ce->cname);
+				return st_diag_set(
+				    diag, ST_ECONF,
+				    "%s:%u: endpoint %s: cname '%s' is not an absolute "
+				    "domain name",
+				    path, ce->line, ce->name, ce->cname);
 			ep->cname_len = (uint8_t)len;
 		}
 	}
@@ -430,7 +440,8 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 			return st_diag_set(diag, ST_ECONF,
 					   "%s:%u: region %s: min_healthy %u is more than its %u "
 					   "endpoints",
-					   path, cg->line, cg->name, rg->min_healthy, rg->n_endpoints);
+					   path, cg->line, cg->name, rg->min_healthy,
+					   rg->n_endpoints);
 	}
 	return 0;
 }
@@ -457,9 +468,9 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 			const st_rt_record_t *a = &rt->records[j], *b = &rt->records[i];
 			if (a->owner_len == b->owner_len && a->type == b->type &&
 			    memcmp(a->owner, b->owner, a->owner_len) == 0) {
-				rc = st_diag_set(diag, ST_ECONF, "%s: %s %s is already defined at %s",
-						 b->source, conf->records[i].owner,
-						 type_name(b->type), a->source);
+				rc = st_diag_set(
+				    diag, ST_ECONF, "%s: %s %s is already defined at %s", b->source,
+				    conf->records[i].owner, type_name(b->type), a->source);
 				goto fail;
 			}
 		}
@@ -529,8 +540,8 @@ const void *st_route_find(const st_route_t *rt, const uint8_t *owner, size_t own
 		return NULL;
 	for (size_t i = 0; i < rt->n_records; i++) {
 		const st_rt_record_t *rec = &rt->records[i];
-		if (rec->owner_len == owner_len && strncasecmp((const char *)rec->owner,
-							       (const char *)owner, owner_len) == 0 &&
+		if (rec->owner_len == owner_len &&
+		    strncasecmp((const char *)rec->owner, (const char *)owner, owner_len) == 0 &&
 		    (type == 0 || rec->type == type))
 			return rec;
 	}

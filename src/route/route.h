@@ -20,41 +20,42 @@ typedef struct st_route st_route_t;
 
 /* Who is asking: from ECS when source prefix > 0, else the resolver address. */
 typedef struct st_client {
-	int family;             /* AF_INET or AF_INET6 */
+	int family; /* AF_INET or AF_INET6 */
 	uint8_t addr[16];
-	uint8_t source_prefix;  /* ECS source prefix, or 32/128 for the source address */
+	uint8_t source_prefix; /* ECS source prefix, or 32/128 for the source address */
 	bool from_ecs;
 } st_client_t;
 
 typedef enum {
-	ST_ROUTE_ANSWER = 0,    /* addrs/cname filled */
-	ST_ROUTE_NODATA = 1,    /* no data of that family/type: NODATA with SOA */
-	ST_ROUTE_SERVFAIL = 2,  /* on_all_down: servfail */
+	ST_ROUTE_ANSWER = 0,   /* addrs/cname filled */
+	ST_ROUTE_NODATA = 1,   /* no data of that family/type: NODATA with SOA */
+	ST_ROUTE_SERVFAIL = 2, /* on_all_down: servfail */
 } st_route_action_t;
 
 typedef struct st_route_result {
 	st_route_action_t action;
 	uint32_t ttl;
-	uint8_t scope;          /* ECS scope prefix length: 0 when the answer does not depend on the client */
-	uint16_t rrtype;        /* type of the records to emit: A, AAAA or CNAME */
-	size_t n;               /* addresses (A: 4 bytes used, AAAA: 16); 0 for CNAME */
+	uint8_t
+	    scope; /* ECS scope prefix length: 0 when the answer does not depend on the client */
+	uint16_t rrtype; /* type of the records to emit: A, AAAA or CNAME */
+	size_t n;	 /* addresses (A: 4 bytes used, AAAA: 16); 0 for CNAME */
 	uint8_t addrs[ST_ROUTE_MAX_ADDRS][16];
-	const uint8_t *cname;   /* CNAME target, canonical wire name */
+	const uint8_t *cname; /* CNAME target, canonical wire name */
 	uint8_t cname_len;
-	uint32_t record;        /* record index (stats) */
+	uint32_t record; /* record index (stats) */
 	/* region and endpoint of each address (stats); for CNAME, of the target in [0] */
-	uint32_t regions[ST_ROUTE_MAX_ADDRS];   /* region of each address (stats) */
+	uint32_t regions[ST_ROUTE_MAX_ADDRS];	/* region of each address (stats) */
 	uint32_t endpoints[ST_ROUTE_MAX_ADDRS]; /* endpoint of each address (stats) */
 } st_route_result_t;
 
 /* A record to graft into its zone (see st_zone_dyn_t). */
 typedef struct st_route_record_info {
-	const uint8_t *owner;   /* canonical wire */
+	const uint8_t *owner; /* canonical wire */
 	uint8_t owner_len;
 	uint16_t type;
 	uint32_t ttl;
 	const void *handle;
-	const char *source;     /* "file:line" */
+	const char *source; /* "file:line" */
 } st_route_record_info_t;
 
 /* Compile the routing part of a config; opens the geo database. Errors name

@@ -21,7 +21,7 @@ struct st_health;
 typedef struct st_country {
 	uint16_t continent; /* ST_CODE2 */
 	bool known;
-	double lat, lon;    /* radians */
+	double lat, lon; /* radians */
 } st_country_t;
 
 /* What one MMDB data record says, decoded once and shared by every network
@@ -30,8 +30,8 @@ typedef struct st_country {
  * a torn or busy slot is a miss, never a wait. */
 typedef struct st_geo_cache_slot {
 	_Atomic uint32_t seq;
-	_Atomic uint32_t key;      /* data offset + 1; 0 = empty */
-	_Atomic uint64_t codes;    /* continent << 48 | country << 32 | subdivision (4 chars) */
+	_Atomic uint32_t key;	   /* data offset + 1; 0 = empty */
+	_Atomic uint64_t codes;	   /* continent << 48 | country << 32 | subdivision (4 chars) */
 	_Atomic uint64_t lat, lon; /* double bits; NaN = no point */
 } st_geo_cache_slot_t;
 
@@ -41,21 +41,21 @@ typedef struct st_geo {
 	MMDB_s mmdb;
 	bool open;
 	st_geo_cache_slot_t *cache;
-	bool ipv6_tree;     /* ip_version 6: IPv4 netmasks come back in IPv6 bits */
+	bool ipv6_tree;			 /* ip_version 6: IPv4 netmasks come back in IPv6 bits */
 	st_country_t countries[26 * 26]; /* by code index, filled from countries.csv */
 	bool have_countries;
 } st_geo_t;
 
 /* Where a client is, as far as the database knows. */
 typedef struct st_geo_loc {
-	bool found;          /* the database has a record for the address */
+	bool found;	     /* the database has a record for the address */
 	uint16_t continent;  /* ST_CODE2 or 0 */
 	uint16_t country;    /* ST_CODE2 or 0 */
 	char subdivision[4]; /* ISO 3166-2 suffix ("VA", "ENG"), "" if none */
 	bool has_point;
 	bool point_from_table; /* the point is the country's centre (countries.csv) */
-	double lat, lon;     /* radians */
-	uint8_t scope;       /* prefix length of the network that decided (client family bits) */
+	double lat, lon;       /* radians */
+	uint8_t scope;	       /* prefix length of the network that decided (client family bits) */
 } st_geo_loc_t;
 
 int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, st_diag_t *diag);
@@ -97,9 +97,9 @@ double st_latency_estimate_ms(double km);
 double st_bias_distance(double km, int32_t bias);
 
 typedef struct st_latency_row {
-	uint16_t code;       /* ST_CODE2 of the country or continent */
+	uint16_t code; /* ST_CODE2 of the country or continent */
 	bool continent;
-	float *ms;           /* per region, < 0 when not measured */
+	float *ms; /* per region, < 0 when not measured */
 } st_latency_row_t;
 
 typedef struct st_latency {
@@ -117,7 +117,7 @@ const st_latency_row_t *st_latency_row(const st_latency_t *lt, const st_geo_loc_
 /* ---- cidr.c: longest-prefix tables for the cidr policy ---- */
 
 typedef struct st_cidr_entry {
-	uint8_t family;      /* AF_INET or AF_INET6 */
+	uint8_t family; /* AF_INET or AF_INET6 */
 	uint8_t prefix;
 	uint8_t net[16];
 	uint32_t region;
@@ -133,8 +133,8 @@ int st_cidr_parse(const char *s, st_cidr_entry_t *out);
 void st_cidr_sort(st_cidr_t *t);
 /* The indexes of the matching entries, longest first (up to max); *scope is
  * the prefix length over which the match result cannot change. */
-size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx,
-		     size_t max, uint8_t *scope);
+size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx, size_t max,
+		     uint8_t *scope);
 
 /* ---- the compiled config ---- */
 
@@ -148,14 +148,14 @@ typedef struct st_rt_endpoint {
 	uint8_t addr4[4];
 	uint8_t addr6[16];
 	uint8_t cname[255];
-	uint8_t cname_len;   /* 0: none */
+	uint8_t cname_len; /* 0: none */
 } st_rt_endpoint_t;
 
 typedef struct st_rt_region {
 	const char *name;
 	bool has_location;
-	double lat, lon;     /* radians */
-	double vec[3];       /* unit vector of (lat, lon) */
+	double lat, lon; /* radians */
+	double vec[3];	 /* unit vector of (lat, lon) */
 	int32_t bias;
 	st_select_t select;
 	uint32_t select_max;
@@ -173,12 +173,17 @@ typedef struct st_rt_weight {
 } st_rt_weight_t;
 
 /* A geolocation map entry. */
-typedef enum { ST_GEO_SUBDIVISION, ST_GEO_COUNTRY, ST_GEO_CONTINENT, ST_GEO_DEFAULT } st_geo_level_t;
+typedef enum {
+	ST_GEO_SUBDIVISION,
+	ST_GEO_COUNTRY,
+	ST_GEO_CONTINENT,
+	ST_GEO_DEFAULT
+} st_geo_level_t;
 
 typedef struct st_rt_geomap {
 	st_geo_level_t level;
-	uint16_t code;       /* country (subdivision) or continent */
-	char sub[4];         /* subdivision suffix */
+	uint16_t code; /* country (subdivision) or continent */
+	char sub[4];   /* subdivision suffix */
 	uint32_t region;
 } st_rt_geomap_t;
 
@@ -189,7 +194,7 @@ typedef struct st_rt_record {
 	uint32_t ttl;
 	st_policy_t policy;
 	st_all_down_t on_all_down;
-	uint32_t *regions;   /* `regions:` in order */
+	uint32_t *regions; /* `regions:` in order */
 	uint32_t n_regions;
 	st_rt_weight_t *weights;
 	uint32_t n_weights;
@@ -198,7 +203,7 @@ typedef struct st_rt_record {
 	st_cidr_t cidr;
 	uint32_t cidr_default; /* region or ST_CONF_NONE */
 	uint32_t index;
-	char source[128];    /* "file:line" */
+	char source[128]; /* "file:line" */
 } st_rt_record_t;
 
 struct st_route {
@@ -208,11 +213,11 @@ struct st_route {
 	size_t n_regions;
 	st_rt_endpoint_t *endpoints;
 	size_t n_endpoints;
-	char *names;         /* region and endpoint names, one block */
+	char *names; /* region and endpoint names, one block */
 	st_geo_t geo;
 	st_latency_t latency;
 	bool have_latency;
-	bool needs_geo;      /* some record uses a location-based policy */
+	bool needs_geo; /* some record uses a location-based policy */
 };
 
 /* ---- policy.c ---- */

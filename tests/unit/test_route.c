@@ -15,7 +15,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#define RAD(x) ((x) * M_PI / 180.0)
+#define RAD(x) ((x)*M_PI / 180.0)
 #define st_bias_distance_km_for_test st_bias_distance
 #define st_latency_ms_for_test st_latency_estimate_ms
 #define st_distance_km_for_test(a, b, c, d) st_geo_distance_km(RAD(a), RAD(b), RAD(c), RAD(d))
@@ -207,7 +207,7 @@ static void test_multivalue(void **state)
 	st_health_t *h = fx_health(c);
 	uint64_t rng = 3;
 	st_route_result_t res;
-	unsigned firsts[256] = { 0 };
+	unsigned firsts[256] = {0};
 	for (int i = 0; i < 600; i++) {
 		fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
 		assert_int_equal(res.n, 8);
@@ -409,8 +409,8 @@ static void test_latency_estimate(void **state)
 	double a[3], b[3];
 	st_geo_vec(RAD(39.04), RAD(-77.49), a);
 	st_geo_vec(RAD(39.96), RAD(-83.00), b);
-	assert_true(fabs(st_geo_vec_km(a, b) - st_distance_km_for_test(39.04, -77.49, 39.96, -83.00)) <
-		    0.01);
+	assert_true(fabs(st_geo_vec_km(a, b) -
+			 st_distance_km_for_test(39.04, -77.49, 39.96, -83.00)) < 0.01);
 	st_geo_vec(RAD(35.68), RAD(139.69), b);
 	assert_true(fabs(st_geo_vec_km(a, b) - 10872) < 30);
 	assert_true(st_geo_vec_km(a, a) < 1e-3);
@@ -467,7 +467,7 @@ static void test_dial_spill(void **state)
 static void expect_error(st_conf_t *c, const char *where, const char *what)
 {
 	st_route_t *rt = NULL;
-	st_diag_t d = { "" };
+	st_diag_t d = {""};
 	assert_int_not_equal(st_route_new(c, &rt, &d), 0);
 	assert_null(rt);
 	if (!strstr(d.text, where) || !strstr(d.text, what))
@@ -552,20 +552,20 @@ static void test_explain(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple),
-		cmocka_unit_test(test_weighted_123),
-		cmocka_unit_test(test_weighted_backup_and_endpoints),
-		cmocka_unit_test(test_failover),
-		cmocka_unit_test(test_multivalue),
-		cmocka_unit_test(test_region_select),
-		cmocka_unit_test(test_families_and_cname),
-		cmocka_unit_test(test_cidr),
-		cmocka_unit_test(test_formulas),
-		cmocka_unit_test(test_latency_estimate),
-		cmocka_unit_test(test_dial_spill),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_no_records),
-		cmocka_unit_test(test_explain),
+	    cmocka_unit_test(test_simple),
+	    cmocka_unit_test(test_weighted_123),
+	    cmocka_unit_test(test_weighted_backup_and_endpoints),
+	    cmocka_unit_test(test_failover),
+	    cmocka_unit_test(test_multivalue),
+	    cmocka_unit_test(test_region_select),
+	    cmocka_unit_test(test_families_and_cname),
+	    cmocka_unit_test(test_cidr),
+	    cmocka_unit_test(test_formulas),
+	    cmocka_unit_test(test_latency_estimate),
+	    cmocka_unit_test(test_dial_spill),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_no_records),
+	    cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

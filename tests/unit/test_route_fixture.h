@@ -38,8 +38,8 @@ static inline uint32_t fx_region(st_conf_t *c, const char *name, double lat, dou
 }
 
 /* addr: IPv4 or IPv6 text, or NULL; addr6 optional second address. */
-static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *name, const char *addr,
-			    const char *addr6, uint32_t weight)
+static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *name,
+				   const char *addr, const char *addr6, uint32_t weight)
 {
 	c->endpoints = fx_grow(c->endpoints, c->n_endpoints, sizeof(*c->endpoints));
 	st_conf_endpoint_t *e = &c->endpoints[c->n_endpoints];
@@ -48,7 +48,7 @@ static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *na
 	e->weight = weight;
 	e->check = ST_CONF_NONE;
 	e->line = 100 + (unsigned)c->n_endpoints;
-	const char *a[2] = { addr, addr6 };
+	const char *a[2] = {addr, addr6};
 	for (int i = 0; i < 2; i++) {
 		if (!a[i])
 			continue;
@@ -65,7 +65,8 @@ static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *na
 	return (uint32_t)c->n_endpoints++;
 }
 
-static inline st_conf_record_t *fx_record(st_conf_t *c, const char *owner, uint16_t type, st_policy_t p)
+static inline st_conf_record_t *fx_record(st_conf_t *c, const char *owner, uint16_t type,
+					  st_policy_t p)
 {
 	c->records = fx_grow(c->records, c->n_records, sizeof(*c->records));
 	st_conf_record_t *r = &c->records[c->n_records];
@@ -143,9 +144,9 @@ static inline const void *fx_handle(const st_route_t *rt, size_t i)
 }
 
 /* Resolve and return the first address as text ("" for NODATA/SERVFAIL). */
-static inline const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qtype, const char *client,
-			    unsigned prefix, const st_health_t *h, uint64_t *rng,
-			    st_route_result_t *res)
+static inline const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qtype,
+				   const char *client, unsigned prefix, const st_health_t *h,
+				   uint64_t *rng, st_route_result_t *res)
 {
 	static char buf[INET6_ADDRSTRLEN];
 	st_client_t cl = fx_client(client, prefix);
@@ -177,7 +178,7 @@ static inline void fx_up(st_health_t *h, const st_conf_t *c, const char *ep)
 static inline st_route_t *fx_route(const st_conf_t *c)
 {
 	st_route_t *rt = NULL;
-	st_diag_t d = { "" };
+	st_diag_t d = {""};
 	int rc = st_route_new(c, &rt, &d);
 	if (rc)
 		fail_msg("st_route_new: %s (%s)", d.text, st_strerror(rc));

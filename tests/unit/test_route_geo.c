@@ -27,13 +27,13 @@
 #define DB(name) ROUTE_TEST_DB_DIR "/" name
 #define MAXMIND(name) ROUTE_TEST_SRCDIR "/tests/data/geo/maxmind/" name
 #define COUNTRIES ROUTE_TEST_SRCDIR "/geo/countries.csv"
-#define DEG(x) ((x) * 180.0 / M_PI)
+#define DEG(x) ((x)*180.0 / M_PI)
 
 static void lookup(const char *db, const char *countries, const char *addr, unsigned prefix,
 		   st_geo_loc_t *loc)
 {
 	st_geo_t *geo = calloc(1, sizeof(*geo));
-	st_diag_t d = { "" };
+	st_diag_t d = {""};
 	if (st_geo_open(geo, db, countries, &d) != 0)
 		fail_msg("open %s: %s", db, d.text);
 	st_client_t cl = fx_client(addr, prefix);
@@ -44,7 +44,7 @@ static void lookup(const char *db, const char *countries, const char *addr, unsi
 
 static void assert_code(uint16_t code, const char *want)
 {
-	char got[3] = { code ? (char)(code >> 8) : '-', code ? (char)(code & 0xff) : '-', 0 };
+	char got[3] = {code ? (char)(code >> 8) : '-', code ? (char)(code & 0xff) : '-', 0};
 	assert_string_equal(got, want);
 }
 
@@ -198,7 +198,8 @@ static void test_geolocation(void **state)
 static void test_geoproximity_bias(void **state)
 {
 	st_conf_t *c = world(DB("test-city.mmdb"));
-	fx_regions(fx_record(c, "near.example.test.", 1, ST_POLICY_GEOPROXIMITY), 4, 0u, 1u, 2u, 3u);
+	fx_regions(fx_record(c, "near.example.test.", 1, ST_POLICY_GEOPROXIMITY), 4, 0u, 1u, 2u,
+		   3u);
 	st_route_t *rt = fx_route(c);
 	uint64_t rng = 1;
 	st_route_result_t res;
@@ -277,7 +278,7 @@ static void test_latency_overrides(void **state)
 	FILE *f = fopen(path, "w");
 	fputs("\"country:US\": { us-east-1: 30 }\n\"country:DE\": { mars-1: 3 }\n", f);
 	fclose(f);
-	st_diag_t d = { "" };
+	st_diag_t d = {""};
 	assert_int_equal(st_route_new(c, &rt, &d), ST_ECONF);
 	assert_non_null(strstr(d.text, ":2: 'mars-1' is not a region"));
 	f = fopen(path, "w");
@@ -297,7 +298,7 @@ static void test_dial_in_client_order(void **state)
 	st_health_t *h = fx_health(c);
 	assert_int_equal(st_route_set_dial(rt, 1, 70), 0); /* us-east-2 keeps 70% */
 	uint64_t rng = 99;
-	unsigned n[5] = { 0 };
+	unsigned n[5] = {0};
 	for (int i = 0; i < 10000; i++) {
 		st_route_result_t res;
 		fx_first(rt, 0, 1, "192.0.2.70", 0, h, &rng, &res); /* Columbus */
@@ -375,15 +376,15 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lookup_city),
-		cmocka_unit_test(test_lookup_country),
-		cmocka_unit_test(test_lookup_maxmind),
-		cmocka_unit_test(test_geolocation),
-		cmocka_unit_test(test_geoproximity_bias),
-		cmocka_unit_test(test_latency_overrides),
-		cmocka_unit_test(test_dial_in_client_order),
-		cmocka_unit_test(test_scope_zero_when_not_client_specific),
-		cmocka_unit_test(test_explain_geo),
+	    cmocka_unit_test(test_lookup_city),
+	    cmocka_unit_test(test_lookup_country),
+	    cmocka_unit_test(test_lookup_maxmind),
+	    cmocka_unit_test(test_geolocation),
+	    cmocka_unit_test(test_geoproximity_bias),
+	    cmocka_unit_test(test_latency_overrides),
+	    cmocka_unit_test(test_dial_in_client_order),
+	    cmocka_unit_test(test_scope_zero_when_not_client_specific),
+	    cmocka_unit_test(test_explain_geo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
