@@ -66,11 +66,14 @@ typedef struct st_zone_dyn {
 } st_zone_dyn_t;
 
 /* Load and compile a zone. `origin` is the presentation name ("example.test."),
- * `file` the master file. Dynamic RRsets are grafted in (a dynamic owner with
- * static data of the same type, or a CNAME conflict, is an error). On error
+ * `file` the master file. Dynamic RRsets are grafted in, creating their
+ * owner and its empty non-terminals; a dynamic owner with static data of the
+ * same type, a CNAME conflict, an owner outside the zone, at or below a
+ * delegation or below a DNAME is an error naming both places. On error
  * returns ST_EZONE/ST_EIO/ST_ENOMEM with diag "file:line: what is wrong" and
  * nothing allocated. Warnings (TTLs unified inside an RRset, data hidden by
- * a delegation) are logged. Duplicate records are collapsed. */
+ * a delegation and dropped, NS targets without an address) are logged.
+ * Duplicate records are collapsed. */
 int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
 		 st_zone_t **out, st_diag_t *diag);
 /* Zones are reference counted so that zone sets built by a reload can share
@@ -102,7 +105,8 @@ const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
 
 /* Zone sets: the zones a server answers for; immutable once built. */
 st_zoneset_t *st_zoneset_new(void);
-/* Takes over the caller's reference to zone. ST_EEXIST if a zone of that name is in the set. */
+/* Takes over the caller's reference to zone. ST_EEXIST if a zone of that
+ * name is in the set; on any error the caller keeps its reference. */
 int st_zoneset_add(st_zoneset_t *set, st_zone_t *zone);
 /* Remove and return the zone of that (canonical wire) name, or NULL. */
 st_zone_t *st_zoneset_take(st_zoneset_t *set, const uint8_t *apex, size_t len);
