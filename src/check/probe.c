@@ -6,10 +6,12 @@
 #include "common/time.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HTTP_BODY_WINDOW 5120
 #define HTTP_HEADER_MAX 16384
@@ -129,6 +131,10 @@ void st_probe_finish(st_probe_t *p, bool ok, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->res.text, sizeof(p->res.text), fmt, ap);
 	va_end(ap);
+	/* One printable line for logs and the table. */
+	for (char *c = p->res.text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	cleanup(p);
 	/* Always from the loop, so that callers never see a callback from
 	 * inside st_probe_start (and may free from it). */
@@ -151,6 +157,66 @@ static bool status_ok(const st_conf_check_t *c, int status)
 		if (status >= c->expect_status[i].lo && status <= c->expect_status[i].hi)
 			return true;
 	return false;
+}
+
+static bool header_has(const char *hdr, size_t len, const char *name, const char *value)
+{
+	for (const char *line = hdr; line && line < hdr + len;) {
+		const char *end = memchr(line, '\n', (size_t)(hdr + len - line));
+		size_t ll = end ? (size_t)(end - line) : (size_t)(hdr + len - line);
+		size_t nl = strlen(name);
+		if (ll > nl && strncasecmp(line, name, nl) == 0 && line[nl] == ':') {
+			for (size_t i = nl + 1; i + strlen(value) <= ll; i++)
+				if (strncasecmp(line + i, value, strlen(value)) == 0)
+					return true;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* Decode up to the body window of a chunked body; *complete when the last
+ * chunk, the window's end or something malformed was reached. */
+static size_t dechunk(const char *in, size_t len, char *out, bool *complete)
+{
+	size_t i = 0, o = 0;
+	*complete = false;
+	while (o < HTTP_BODY_WINDOW) {
+		size_t sz = 0, j = i;
+		while (j < len && isxdigit((unsigned char)in[j]) && sz < (1u << 24)) {
+			int c = in[j++];
+			sz = sz * 16 + (size_t)(isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10));
+		}
+		const char *nl = memchr(in + j, '\n', len - j);
+		if (j == i) {
+			*complete = j < len; /* a size line must start with hex digits */
+			return o;
+		}
+		if (!nl)
+			return o;
+		i = (size_t)(nl - in) + 1;
+		if (sz == 0) {
+			*complete = true;
+			return o;
+		}
+		size_t take = sz;
+		if (take > len - i)
+			take = len - i;
+		if (take > HTTP_BODY_WINDOW - o)
+			take = HTTP_BODY_WINDOW - o;
+		memcpy(out + o, in + i, take);
+		o += take;
+		if (take < sz) {
+			*complete = o >= HTTP_BODY_WINDOW;
+			return o;
+		}
+		i += sz;
+		if (i + 2 > len)
+			return o;
+		i += 2; /* CRLF after the chunk */
+	}
+	*complete = true;
+	return o;
 }
 
 /* Decide on what has arrived so far; returns without a verdict when more is needed. */
@@ -191,13 +257,21 @@ static void http_parse(st_probe_t *p, bool eof)
 		return;
 	}
 	size_t blen = p->len - hlen;
-	if (blen > HTTP_BODY_WINDOW)
+	const char *body = p->buf + hlen;
+	bool complete = false;
+	char plain[HTTP_BODY_WINDOW];
+	if (header_has(p->buf, hlen, "transfer-encoding", "chunked")) {
+		blen = dechunk(body, blen, plain, &complete);
+		body = plain;
+	} else if (blen >= HTTP_BODY_WINDOW) {
 		blen = HTTP_BODY_WINDOW;
-	if (memmem(p->buf + hlen, blen, c->expect_body, strlen(c->expect_body))) {
+		complete = true;
+	}
+	if (memmem(body, blen, c->expect_body, strlen(c->expect_body))) {
 		st_probe_finish(p, true, "http %d from %s", status, to);
 		return;
 	}
-	if (eof || blen >= HTTP_BODY_WINDOW || p->len >= p->cap)
+	if (eof || complete || p->len >= p->cap)
 		st_probe_finish(p, false, "http %d from %s, body lacks \"%.24s\"", status, to,
 				c->expect_body);
 }

@@ -183,8 +183,8 @@ static st_conf_check_t check_of(st_check_type_t t)
 	memset(&c, 0, sizeof(c));
 	c.name = "t";
 	c.type = t;
-	c.timeout_ms = 1000;
-	c.interval_ms = 2000;
+	c.timeout_ms = 3000; /* generous: a loaded machine may stall a thread */
+	c.interval_ms = 5000;
 	c.rise = c.fall = 2;
 	return c;
 }
@@ -245,6 +245,17 @@ static void test_http(void **state)
 	s.response = "garbage\r\n\r\n";
 	run_probe(&c, s.port);
 	assert_false(result.ok);
+
+	/* A chunked body is matched after decoding, across chunk boundaries. */
+	s.response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		     "5\r\nall O\r\n1;ext=1\r\nK\r\n0\r\n\r\n";
+	c.expect_body = "all OK";
+	run_probe(&c, s.port);
+	assert_true(result.ok);
+	c.expect_body = "0\r\n";
+	run_probe(&c, s.port);
+	assert_false(result.ok);
+	c.expect_body = NULL;
 
 	/* The body window is 5120 bytes: a match beyond it does not count. */
 	static char big[8000];
