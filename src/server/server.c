@@ -386,6 +386,10 @@ static void warn_restart_needed(const st_conf_t *cur, const st_conf_t *next, uns
 		st_log_warn("reload, server.listen changed: restart steerd to apply it");
 	if (next->workers && next->workers != workers)
 		st_log_warn("reload, server.workers changed: restart steerd to apply it");
+	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms ||
+	    next->tcp_max_clients != cur->tcp_max_clients)
+		st_log_warn("reload, server.tcp_idle_timeout or server.tcp_max_clients changed: "
+			    "restart steerd to apply it");
 }
 
 int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
