@@ -22,12 +22,15 @@ hdr() {
 # edns ARGS: the OPT pseudo-section lines (EDNS, CLIENT-SUBNET...)
 edns() { st_dig +noall +comments "$@" | sed -n -e 's/^; \(EDNS: .*\)/\1/p' -e 's/^; \(CLIENT-SUBNET: .*\)/\1/p'; }
 
+# The system interpreter when there is one: version-manager shims start slowly.
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
+
 SOA='answer.test. 300 IN SOA ns1.answer.test. hostmaster.answer.test. 2024010101 7200 3600 1209600 300'
 
 # raw HEX [tcp]: send a hand-made message, print "drop" or a summary of the
 # response: "rcode=N qd=N an=N ns=N ar=N flags=.. opt=EXTRCODE/VERSION/PAYLOAD".
 raw() {
-    python3 - "$ST_ADDR" "$ST_PORT" "$1" "${2:-udp}" <<'PY'
+    "$PY" - "$ST_ADDR" "$ST_PORT" "$1" "${2:-udp}" <<'PY'
 import socket, struct, sys
 addr, port, hexmsg, proto = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 msg = bytes.fromhex(hexmsg)
@@ -72,7 +75,7 @@ PY
 
 # qname_hex NAME: the wire form of NAME in hex.
 qname_hex() {
-    python3 -c 'import sys
+    "$PY" -c 'import sys
 n = sys.argv[1].rstrip(".")
 print("".join("%02x" % len(l) + l.encode().hex() for l in n.split(".") if l) + "00")' "$1"
 }

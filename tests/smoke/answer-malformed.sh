@@ -33,7 +33,7 @@ st_expect "pointer loop: FORMERR" "rcode=1 qd=0 an=0 ns=0 ar=0 flags=qr" \
     "$(raw "abcd000000010000000000000161c00c00010001")"
 st_expect "pointer forward: FORMERR" "rcode=1 qd=0 an=0 ns=0 ar=0 flags=qr" \
     "$(raw "abcd00000001000000000000c012000100010161""00")"
-LONG=$(python3 -c 'print(("3f" + "61" * 63) * 4 + "00")')
+LONG=$("$PY" -c 'print(("3f" + "61" * 63) * 4 + "00")')
 st_expect "name over 255 bytes: FORMERR" "rcode=1 qd=0 an=0 ns=0 ar=0 flags=qr" \
     "$(raw "abcd00000001000000000000${LONG}00010001")"
 st_expect "record promised, missing: FORMERR" "rcode=1" \
@@ -44,7 +44,7 @@ st_expect "OPT as QTYPE: FORMERR" "rcode=1" "$(raw "abcd00000001000000000000${NA
 st_expect "AXFR: REFUSED" "REFUSED qr" "$(hdr +tcp answer.test AXFR)"
 
 # Garbage of every length: the server must still answer afterwards.
-python3 - "$ST_ADDR" "$ST_PORT" <<'PY'
+"$PY" - "$ST_ADDR" "$ST_PORT" <<'PY'
 import random, socket, sys
 random.seed(7)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
