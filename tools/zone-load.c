@@ -1,5 +1,6 @@
 /* Load one zone and print what it cost: load time, records, names, peak
- * RSS (VmHWM), for tools/zone-load-compare.sh. */
+ * RSS (VmHWM), for tools/zone-load-compare.sh. With -d, also list every
+ * node with its flags and RRsets, as the query path sees them. */
 #include "config.h"
 
 #include "common/log.h"
@@ -25,22 +26,63 @@ static long status_kb(const char *key)
 	return v;
 }
 
+static void print_name(const uint8_t *n)
+{
+	if (!*n)
+		putchar('.');
+	while (*n) {
+		for (uint8_t i = 1; i <= *n; i++) {
+			uint8_t c = n[i];
+			if (c == '.' || c == '\\' || c <= ' ' || c >= 0x7f)
+				printf("\\%03u", c);
+			else
+				putchar(c);
+		}
+		putchar('.');
+		n += *n + 1;
+	}
+}
+
+static void dump(const st_zone_t *z)
+{
+	static const char *const flags[] = {"apex",	"deleg",	  "ent",
+					    "wildcard", "wildcard-child", "glue"};
+	for (size_t i = 0; i < st_zone_node_count(z); i++) {
+		const st_node_t *n = st_zone_node(z, i);
+		print_name(n->name);
+		for (unsigned f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+			if (n->flags & (1u << f))
+				printf(" %s", flags[f]);
+		for (uint16_t r = 0; r < n->n_rrsets; r++) {
+			const st_rrset_t *rs = &n->rrsets[r];
+			if (rs->dyn)
+				printf(" TYPE%u/dynamic", rs->type);
+			else
+				printf(" TYPE%u/%u/ttl=%u", rs->type, rs->count, rs->ttl);
+		}
+		putchar('\n');
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int opt;
-	bool verbose = false;
-	while ((opt = getopt(argc, argv, "vh")) != -1) {
+	bool verbose = false, list = false;
+	while ((opt = getopt(argc, argv, "dvh")) != -1) {
 		switch (opt) {
+		case 'd':
+			list = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-v] ORIGIN FILE\n", argv[0]);
+			fprintf(stderr, "usage: %s [-d] [-v] ORIGIN FILE\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
 	if (argc - optind != 2) {
-		fprintf(stderr, "usage: %s [-v] ORIGIN FILE\n", argv[0]);
+		fprintf(stderr, "usage: %s [-d] [-v] ORIGIN FILE\n", argv[0]);
 		return 2;
 	}
 	st_log_init("zone-load", verbose ? ST_LOG_DEBUG : ST_LOG_WARNING, false);
@@ -59,6 +101,8 @@ int main(int argc, char **argv)
 	       "snapshot %zu KiB, rss %ld KiB (before %ld), peak rss %ld KiB\n",
 	       st_zone_name(z), st_zone_serial(z), st_zone_record_count(z), st_zone_node_count(z),
 	       (double)(t1 - t0) / 1e9, st_zone_memory(z) / 1024, rss, rss0, hwm);
+	if (list)
+		dump(z);
 	st_zone_free(z);
 	return 0;
 }

@@ -59,6 +59,10 @@ unknown-directive.zone|unknown-directive.zone:5: unknown directive $FOO
 unknown-length.zone|unknown-length.zone:5: bad record 'www IN TYPE65000 \# 2 abcdef'
 dname-below.zone|dname-below.zone:6: www.alias.bad.test. A is below the DNAME at alias.bad.test. (dname-below.zone:5)
 two-dname.zone|two-dname.zone:6: more than one DNAME record at alias.bad.test. (first at two-dname.zone:5)
+bad-type.zone|bad-type.zone:5: bad record 'www IN BOGUS 192.0.2.2'
+nul-escape.zone|nul-escape.zone:5: NUL byte in the file
+ttl-directive-range.zone|ttl-directive-range.zone:1: $TTL 4294967296 is out of range (at most 2147483647)
+ttl-wrap.zone|ttl-wrap.zone:5: TTL 5000000w is out of range (at most 2147483647)
 missing.zone|missing.zone: cannot open: No such file or directory
 EOF2
 st_done

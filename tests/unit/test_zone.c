@@ -329,6 +329,12 @@ static const struct {
     {"unknown-length.zone", ST_EZONE,
      "%s/unknown-length.zone:5: bad record 'www IN TYPE65000 \\# 2 abcdef': syntax error, "
      "could not parse the RR's rdata"},
+    {"dname-below.zone", ST_EZONE,
+     "%s/dname-below.zone:6: www.alias.bad.test. A is below the DNAME at alias.bad.test. "
+     "(%s/dname-below.zone:5); a DNAME must have no data below it"},
+    {"two-dname.zone", ST_EZONE,
+     "%s/two-dname.zone:6: more than one DNAME record at alias.bad.test. (first at "
+     "%s/two-dname.zone:5)"},
     {"missing.zone", ST_EIO, "%s/missing.zone: cannot open: No such file or directory"},
 };
 
@@ -459,6 +465,9 @@ static void test_dyn_errors(void **state)
 	    {"sub.example.test.", 1,
 	     "steerd.yaml:7: dynamic A at sub.example.test. is at or below the delegation to "
 	     "sub.example.test. (%s:21)"},
+	    {"x.alias.rel.example.test.", 1,
+	     "steerd.yaml:7: dynamic A at x.alias.rel.example.test. is below the DNAME at "
+	     "alias.rel.example.test. (%s:44)"},
 	    {"api.example.test.", 16,
 	     "steerd.yaml:7: dynamic TXT at api.example.test.: only A, AAAA and CNAME can be "
 	     "dynamic"},
