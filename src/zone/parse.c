@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ZP_MAX_TTL 2147483647u /* RFC 2181 8 */
+#define ZP_MAX_TTL 2147483647u	 /* RFC 2181 8 */
+#define ZP_MAX_STREAM (1u << 30) /* read from a pipe or device at most this much */
 
 typedef struct zp_file {
 	const char *path; /* as shown in messages */
@@ -518,7 +519,15 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 		size = 0;
 		for (;;) {
 			if (size == cap) {
-				char *c = realloc(copy, cap = cap ? cap * 2 : 65536);
+				char *c = NULL;
+				if (cap >= ZP_MAX_STREAM) {
+					free(copy);
+					close(fd);
+					return st_diag_set(zb->diag, ST_EZONE,
+							   "%s: more than %u MiB, not a zone file",
+							   path, ZP_MAX_STREAM >> 20);
+				}
+				c = realloc(copy, cap = cap ? cap * 2 : 65536);
 				if (!c) {
 					free(copy);
 					close(fd);
