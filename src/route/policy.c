@@ -610,6 +610,10 @@ int st_rt_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 	}
 	if (rc != PICKED || (rec->type == 5 ? res->cname == NULL : res->n == 0))
 		res->action = ST_ROUTE_NODATA;
+	/* located by the resolver's own address (no ECS, or ECS /0): the
+	 * answer is not tied to any client subnet (RFC 7871: scope 0) */
+	if (!client->from_ecs)
+		res->scope = 0;
 	return 0;
 }
 

@@ -34,6 +34,8 @@ st_expect "geo US (VA)" "192.0.2.11 192.0.2.12" "$(q geo.example.test A 192.0.2.
 st_expect "geo DE (EU)" "203.0.113.11" "$(q geo.example.test A 198.51.100.0/24)"
 st_expect "geo DE scope" "24" "$(scope geo.example.test 198.51.100.0/24)"
 st_expect "geo unknown client: default" "203.0.113.41" "$(q geo.example.test A)"
+# ECS /0: located by the resolver's address, scope 0 (RFC 7871)
+st_expect "ECS /0 scope 0" "0" "$(scope geo.example.test 0.0.0.0/0)"
 st_expect "geo IPv6 subnet (DE)" "203.0.113.11" "$(q geo.example.test A 2001:db8:2::/48)"
 
 # geoproximity: nearest region to the client's point

@@ -358,11 +358,22 @@ static void test_explain_geo(void **state)
 	char buf[4096];
 	st_client_t cl = fx_client("192.0.2.77", 0);
 	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
-	assert_non_null(strstr(buf, "client 192.0.2.77/32 (source address)"));
+	assert_non_null(strstr(buf, "client 192.0.2.77/32 (EDNS client subnet)"));
 	assert_non_null(strstr(buf, "location: continent NA, country US, subdivision OH, point "
 				    "39.9600,-83.0000 (database), network 192.0.2.64/26"));
 	assert_non_null(strstr(buf, "us-east-2: 0/1 endpoints up"));
 	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20, ECS scope /26"));
+	/* the same from the source address (no ECS, or ECS /0): the scope
+	 * is 0, since no client subnet decided */
+	cl.from_ecs = false;
+	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "client 192.0.2.77/32 (source address)"));
+	assert_non_null(strstr(buf, "network 192.0.2.64/26"));
+	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20, ECS scope /0"));
+	uint64_t rng = 1;
+	st_route_result_t res;
+	assert_int_equal(st_route_resolve(rt, fx_handle(rt, 0), 1, &cl, h, &rng, &res), 0);
+	assert_int_equal(res.scope, 0);
 	st_health_free(h);
 	st_route_free(rt);
 	st_conf_free(c);
