@@ -12,7 +12,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 
-/* CNAME links followed at most, loops included. */
+/* CNAME and DNAME links followed at most, loops included. */
 #define CHAIN_MAX 16
 /* Names whose addresses go into the additional section. */
 #define ADDITIONAL_MAX 16
@@ -52,7 +52,7 @@ typedef struct lookup {
 } lookup_t;
 
 /* What the walk for one name ended at. */
-enum find_result { FIND_EXACT, FIND_DELEG, FIND_WILDCARD, FIND_NXDOMAIN };
+enum find_result { FIND_EXACT, FIND_DELEG, FIND_DNAME, FIND_WILDCARD, FIND_NXDOMAIN };
 
 /* What answering at a node asks the caller to do next. */
 enum step { STEP_DONE, STEP_CHASE, STEP_NODATA };
@@ -130,6 +130,23 @@ static int put_soa(lookup_t *lk)
 	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - lk->apex_len;
 	int ret = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner, rr, len, ttl);
 	return ret < 0 ? ret : 0;
+}
+
+/* Offset in the response of the suffix of the name written at off that
+ * starts after `skip` labels (pointers followed). */
+static size_t suffix_off(const uint8_t *buf, size_t off, unsigned skip)
+{
+	for (;;) {
+		uint8_t c = buf[off];
+		if ((c & 0xc0) == 0xc0) {
+			off = (size_t)(c & 0x3f) << 8 | buf[off + 1];
+			continue;
+		}
+		if (skip == 0 || c == 0)
+			return off;
+		off += c + 1u;
+		skip--;
+	}
 }
 
 /* ---- dynamic RRsets ---- */
@@ -214,13 +231,10 @@ static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_of
 			lk->trunc = true;
 			return STEP_DONE;
 		}
-		/* Point later owners at labels, not at a bare pointer. */
-		size_t noff = (size_t)off;
-		if ((lk->r.buf[noff] & 0xc0) == 0xc0)
-			noff = (size_t)(lk->r.buf[noff] & 0x3f) << 8 | lk->r.buf[noff + 1];
 		memcpy(lk->name, res.cname, res.cname_len);
 		lk->name_len = res.cname_len;
-		lk->name_off = noff;
+		/* Point later owners at labels, not at a bare pointer. */
+		lk->name_off = suffix_off(lk->r.buf, (size_t)off, 0);
 		return STEP_CHASE;
 	}
 	if ((res.rrtype != ST_TYPE_A && res.rrtype != ST_TYPE_AAAA) || res.n == 0)
@@ -326,6 +340,45 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 	return STEP_NODATA;
 }
 
+/* RFC 6672: the DNAME, then a CNAME synthesised from it (TTL of the DNAME)
+ * whose target becomes the next name. */
+static enum step put_dname(lookup_t *lk, const st_node_t *node)
+{
+	const st_rrset_t *rs = st_node_rrset(node, ST_TYPE_DNAME);
+	if (!rs || rs->dyn || rs->count == 0)
+		return STEP_NODATA;
+	const uint8_t *rr = rs->wire + rs->rr_offsets[0];
+	size_t len = rr_len(rs, 0);
+	size_t tlen = len > 10 ? st_name_length(rr + 10, len - 10) : 0;
+	if (tlen == 0)
+		return STEP_NODATA;
+	uint8_t offs[ST_DNS_MAX_LABELS];
+	unsigned labels = st_name_labels(lk->name, offs);
+	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - node->labels);
+	if (st_resp_rr(&lk->r, ST_SECTION_ANSWER, owner, rr, len, UINT32_MAX) < 0) {
+		lk->trunc = true;
+		return STEP_DONE;
+	}
+	size_t prefix = lk->name_len - node->name_len;
+	if (prefix + tlen > ST_DNS_MAX_NAME) {
+		lk->rcode = ST_RCODE_YXDOMAIN;
+		return STEP_DONE;
+	}
+	uint8_t target[ST_DNS_MAX_NAME];
+	memcpy(target, lk->name, prefix);
+	st_name_lower(target + prefix, rr + 10, tlen);
+	int off = st_resp_rr_name(&lk->r, ST_SECTION_ANSWER, lk->name_off, ST_TYPE_CNAME,
+				  st_get32(rr + 4), target, prefix + tlen);
+	if (off < 0) {
+		lk->trunc = true;
+		return STEP_DONE;
+	}
+	memcpy(lk->name, target, prefix + tlen);
+	lk->name_len = (uint8_t)(prefix + tlen);
+	lk->name_off = suffix_off(lk->r.buf, (size_t)off, 0);
+	return STEP_CHASE;
+}
+
 /* ---- finding names ---- */
 
 /* Walk one canonical name down from the apex. Nodes exist for every name that
@@ -343,6 +396,11 @@ static enum find_result find(lookup_t *lk, const st_node_t **out)
 	uint8_t offs[ST_DNS_MAX_LABELS];
 	int labels = (int)st_name_labels(name, offs);
 	const st_node_t *ce = lk->apex_node;
+	/* A DNAME redirects everything below its owner (RFC 6672), the apex's too. */
+	if (labels > lk->apex_labels && st_node_rrset(ce, ST_TYPE_DNAME)) {
+		*out = ce;
+		return FIND_DNAME;
+	}
 	for (int i = labels - lk->apex_labels - 1; i >= 0; i--) {
 		const st_node_t *n =
 		    i == 0 ? node : st_zone_find(lk->zone, name + offs[i], len - offs[i]);
@@ -351,6 +409,10 @@ static enum find_result find(lookup_t *lk, const st_node_t **out)
 		if (n->flags & ST_NODE_DELEG) {
 			*out = n;
 			return FIND_DELEG;
+		}
+		if (i > 0 && st_node_rrset(n, ST_TYPE_DNAME)) {
+			*out = n;
+			return FIND_DNAME;
 		}
 		ce = n;
 	}
@@ -428,6 +490,9 @@ static void resolve(lookup_t *lk)
 			}
 			put_referral(lk, node);
 			return;
+		case FIND_DNAME:
+			st = put_dname(lk, node);
+			break;
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
 			if (put_soa(lk) < 0)

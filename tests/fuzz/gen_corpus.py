@@ -70,7 +70,8 @@ for label, name, t in [
     ("dsnods", "nods", "DS"), ("apexns", "@", "NS"), ("apexsoa", "@", "SOA"),
     ("mx", "mx", "MX"), ("srv", "_sip._udp", "SRV"), ("any", "www", "ANY"),
     ("apexany", "@", "ANY"), ("big", "big", "TXT"), ("huge", "huge", "TXT"),
-    ("refused", "www.example.org.", "A"), ("hinfo", "meta", "ANY"), ("fat", "x.fat", "A"), ("axfr", "@", "AXFR"), ("cname", "alias", "CNAME"),
+    ("refused", "www.example.org.", "A"), ("hinfo", "meta", "ANY"), ("dname", "host.old", "A"),
+    ("dname-out", "a.out", "A"), ("dname-long", "a" * 60 + ".long", "A"), ("fat", "x.fat", "A"), ("axfr", "@", "AXFR"), ("cname", "alias", "CNAME"),
 ]:
     if name == "@":
         fq = Z

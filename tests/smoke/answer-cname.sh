@@ -1,6 +1,6 @@
 # CNAME chains chased within the zone, loops stopped, rcode and SOA from the
 # last link (RFC 6604), targets outside the zone or below a cut left to the
-# resolver.
+# resolver; DNAME substitution (RFC 6672).
 . "$top_srcdir/tests/smoke/answer-common.sh"
 
 st_expect "chain: every link" "chain1.answer.test. 3600 IN CNAME chain2.answer.test.
@@ -30,5 +30,15 @@ st_expect "out of zone: CNAME only" "external.answer.test. 3600 IN CNAME www.exa
 st_expect "out of zone: no SOA" "" "$(auth external.answer.test A)"
 st_expect "into a delegation: CNAME only" "tochild.answer.test. 3600 IN CNAME host.sub.answer.test." \
     "$(ans tochild.answer.test A)"
+
+st_expect "DNAME in the zone" "OLD.answer.test. 3600 IN DNAME new.answer.test.
+host.OLD.answer.test. 3600 IN CNAME host.new.answer.test.
+host.new.answer.test. 3600 IN A 192.0.2.70" "$(ans host.OLD.answer.test A)"
+st_expect "DNAME to nothing: NXDOMAIN" "NXDOMAIN qr aa" "$(hdr x.old.answer.test A)"
+st_expect "DNAME out of the zone" "out.answer.test. 3600 IN DNAME example.org.
+a.b.out.answer.test. 3600 IN CNAME a.b.example.org." "$(ans a.b.out.answer.test A)"
+st_expect "DNAME owner not redirected" "NOERROR qr aa" "$(hdr old.answer.test A)"
+st_expect "DNAME overflow: YXDOMAIN" "YXDOMAIN qr aa" \
+    "$(hdr "$(printf 'a%.0s' $(seq 1 60)).long.answer.test" A)"
 
 st_done

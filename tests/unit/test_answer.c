@@ -268,6 +268,43 @@ static void test_cname_loops(void **state)
 	ldns_pkt_free(p);
 }
 
+static void test_dname(void **state)
+{
+	ldns_pkt *p = ask("host.OLD.answer.test.", ST_TYPE_A);
+	expect(p, LDNS_RCODE_NOERROR, true);
+	assert_string_equal(ANSWER(p), "OLD.answer.test. 3600 IN DNAME new.answer.test.\n"
+				       "host.OLD.answer.test. 3600 IN CNAME host.new.answer.test.\n"
+				       "host.new.answer.test. 3600 IN A 192.0.2.70\n");
+	ldns_pkt_free(p);
+	p = ask("x.old.answer.test.", ST_TYPE_A);
+	expect(p, LDNS_RCODE_NXDOMAIN, true);
+	assert_string_equal(ANSWER(p), "old.answer.test. 3600 IN DNAME new.answer.test.\n"
+				       "x.old.answer.test. 3600 IN CNAME x.new.answer.test.\n");
+	assert_string_equal(AUTHORITY(p), SOA_LINE);
+	ldns_pkt_free(p);
+	p = ask("a.b.out.answer.test.", ST_TYPE_AAAA);
+	expect(p, LDNS_RCODE_NOERROR, true);
+	assert_string_equal(ANSWER(p), "out.answer.test. 3600 IN DNAME example.org.\n"
+				       "a.b.out.answer.test. 3600 IN CNAME a.b.example.org.\n");
+	ldns_pkt_free(p);
+	/* The owner itself is not redirected. */
+	p = ask("old.answer.test.", ST_TYPE_A);
+	expect(p, LDNS_RCODE_NOERROR, true);
+	assert_string_equal(ANSWER(p), "");
+	ldns_pkt_free(p);
+	p = ask("old.answer.test.", ST_TYPE_DNAME);
+	assert_string_equal(ANSWER(p), "old.answer.test. 3600 IN DNAME new.answer.test.\n");
+	ldns_pkt_free(p);
+	/* A substitution longer than 255 bytes: YXDOMAIN with the DNAME. */
+	char name[256];
+	snprintf(name, sizeof(name), "%.60s.long.answer.test.",
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	p = ask(name, ST_TYPE_A);
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_YXDOMAIN);
+	assert_int_equal(ldns_pkt_ancount(p), 1);
+	ldns_pkt_free(p);
+}
+
 static void test_wildcards(void **state)
 {
 	ldns_pkt *p = ask("Foo.wild.answer.test.", ST_TYPE_A);
@@ -699,6 +736,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_non_terminal),
 	    cmocka_unit_test(test_cname),
 	    cmocka_unit_test(test_cname_loops),
+	    cmocka_unit_test(test_dname),
 	    cmocka_unit_test(test_wildcards),
 	    cmocka_unit_test(test_delegation),
 	    cmocka_unit_test(test_refused),
