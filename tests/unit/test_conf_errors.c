@@ -1,0 +1,422 @@
+/* Config errors: every class of error with its exact file:line:column
+ * message, a missing file, and damaged copies of the full config (every error
+ * path, for the sanitizer build to check for leaks). */
+#include "test_conf.h"
+
+static const struct {
+	const char *yaml;
+	const char *error;
+} bad[] = {
+    /* syntax and structure */
+    {"server:\n  listen: [\n",
+     "t.yaml:3:1: YAML syntax: did not find expected node content while parsing a flow node"},
+    {"server:\n  workers: 1\n  workers: 2\n",
+     "t.yaml:3:3: duplicate key 'workers' (first given at line 2); remove one of them"},
+    {"a: 1\n---\nb: 2\n",
+     "t.yaml:2:1: only one YAML document is allowed (remove this '---' and what follows)"},
+    {"server: &s\n  workers: 1\nother: *s\n",
+     "t.yaml:3:8: aliases (*s) are not supported; write the value out"},
+    {"? [a]\n: 1\n", "t.yaml:1:3: a mapping key must be a plain name, not a list"},
+    {"- a\n", "t.yaml:1:1: expected a mapping of sections (server:, zones:...), not a list"},
+    /* unknown keys */
+    {"sever:\n  workers: 1\n", "t.yaml:1:1: unknown section 'sever' (did you mean 'server'?)"},
+    {"tls:\n  x: 1\n",
+     "t.yaml:1:1: unknown section 'tls' (sections are server, zones, geo, health, checks, "
+     "regions, records)"},
+    {"server:\n  wokers: 2\n",
+     "t.yaml:2:3: server: unknown key 'wokers' (did you mean 'workers'?)"},
+    {"server:\n  frobnicate: 2\n", "t.yaml:2:3: server: unknown key 'frobnicate' for a server"},
+    {"checks:\n  web: { type: http, intervall: 2s }\n",
+     "t.yaml:2:22: checks.web: unknown key 'intervall' (did you mean 'interval'?)"},
+    /* wrong types and ranges */
+    {"server:\n  workers: two\n", "t.yaml:2:12: server.workers: 'two' is not a whole number"},
+    {"server:\n  workers: [1]\n",
+     "t.yaml:2:12: server.workers: expected a single value, not a list"},
+    {"server:\n  listen: [\"127.0.0.1:53\", ~]\n",
+     "t.yaml:2:28: server.listen: a value is missing"},
+    {"server:\n  udp_max_payload: 100\n",
+     "t.yaml:2:20: server.udp_max_payload: 100 is out of range (512..4096)"},
+    {"server:\n  udp_max_payload: 99999999999999999999999\n",
+     "t.yaml:2:20: server.udp_max_payload: '99999999999999999999999' is too large"},
+    {"server:\n  tcp_idle_timeout: soon\n",
+     "t.yaml:2:21: server.tcp_idle_timeout: 'soon' is not a duration (write 250ms, 2s, 5m, "
+     "1h or a number of seconds)"},
+    {"server:\n  listen: [\"127.0.0.1:53\", \"localhost:53\"]\n",
+     "t.yaml:2:28: server.listen: 'localhost:53' is not ADDR:PORT or [ADDR6]:PORT"},
+    {"server:\n  listen: [\"127.0.0.1:53\", \"127.0.0.1\"]\n",
+     "t.yaml:2:28: server.listen: '127.0.0.1' is listed twice"},
+    {"server:\n  listen: []\n",
+     "t.yaml:2:11: server.listen: the list is empty; give at least one ADDR:PORT"},
+    {"server:\n  metrics: nowhere:80\n",
+     "t.yaml:2:12: server.metrics: 'nowhere:80' is not ADDR:PORT or [ADDR6]:PORT (numeric "
+     "address)"},
+    {"server:\n  log_level: loud\n",
+     "t.yaml:2:14: server.log_level: 'loud' is not one of: error, warning, notice, info, "
+     "debug"},
+    {"server: 5\n", "t.yaml:1:9: server: expected a mapping of server keys, not a value"},
+    {"regions:\n  r: { select: multivalu, endpoints: { e: { address: 192.0.2.1 } } }\n",
+     "t.yaml:2:16: regions.r.select: 'multivalu' is not one of: weighted, all, multivalue (did "
+     "you mean 'multivalue'?)"},
+    {"health:\n  on_stale: fail-closed\n",
+     "t.yaml:2:13: health.on_stale: 'fail-closed' is not one of: last-known, fail-open"},
+    {"health:\n  stale_after: 10ms\n",
+     "t.yaml:2:16: health.stale_after: 10ms is out of range (100ms..1d)"},
+    /* zones */
+    {"zones:\n  bad..name: z\n",
+     "t.yaml:2:3: zones: 'bad..name' has an empty label (a leading dot or two dots in a row)"},
+    {"zones:\n  Example.test: a\n  example.test.: b\n",
+     "t.yaml:3:3: zones: zone example.test. is given twice (first at line 2)"},
+    {"server:\n  control: \"\"\n",
+     "t.yaml:2:12: server.control: the value is empty (leave the key out for the default)"},
+    {"zones:\n  example.test:\n",
+     "t.yaml:2:16: zones.example.test: expected the zone's file name, not nothing"},
+    /* checks */
+    {"checks:\n  web: { port: 80 }\n", "t.yaml:2:3: checks.web: 'type' is required"},
+    {"checks:\n  web: { type: smtp }\n",
+     "t.yaml:2:16: checks.web.type: 'smtp' is not one of: http, https, tcp, dns, exec"},
+    {"checks:\n  web: { type: http, interval: 50ms }\n",
+     "t.yaml:2:32: checks.web.interval: 50ms is out of range (100ms..1d)"},
+    {"checks:\n  web: { type: http, interval: 1s, timeout: 1s }\n",
+     "t.yaml:2:45: checks.web.timeout: timeout 1s must be shorter than interval 1s"},
+    {"checks:\n  web: { type: http, interval: 500ms }\n",
+     "t.yaml:2:32: checks.web.interval: timeout 1s must be shorter than interval 500ms"},
+    {"checks:\n  web: { type: http, expect_status: [200, \"500-400\"] }\n",
+     "t.yaml:2:43: checks.web.expect_status: '500-400' is not within 100-599 (low-high)"},
+    {"checks:\n  web: { type: http, expect_status: [ok] }\n",
+     "t.yaml:2:38: checks.web.expect_status: 'ok' is not a status code (200) or a range "
+     "(\"200-399\")"},
+    {"checks:\n  web: { type: http, path: healthz }\n",
+     "t.yaml:2:28: checks.web.path: 'healthz' must start with '/'"},
+    {"checks:\n  web: { type: tcp, path: /x }\n",
+     "t.yaml:2:21: checks.web: 'path' does not apply to tcp checks (only to http and https)"},
+    {"checks:\n  web: { type: http, tls_verify: maybe }\n",
+     "t.yaml:2:34: checks.web.tls_verify: 'maybe' is not true or false"},
+    {"checks:\n  run: { type: exec }\n",
+     "t.yaml:2:3: checks.run: an exec check needs 'command: [program, arg...]'"},
+    {"checks:\n  run: { type: exec, command: \"test -f /x\" }\n",
+     "t.yaml:2:31: checks.run.command: expected the command as a list [program, arg...] (it "
+     "runs without a shell), not a value"},
+    {"checks:\n  ns: { type: dns, dns_type: BOGUS }\n",
+     "t.yaml:2:30: checks.ns.dns_type: 'BOGUS' is not a record type (A, AAAA, SOA, TXT, "
+     "TYPE65...)"},
+    {"checks:\n  ns: { type: dns, dns_rcode: 16 }\n",
+     "t.yaml:2:31: checks.ns.dns_rcode: 16 is out of range (0..15)"},
+    {"checks:\n  ns: { type: dns, port: 0 }\n",
+     "t.yaml:2:26: checks.ns.port: 0 is out of range (1..65535)"},
+    {"checks:\n  \"a b\": { type: tcp }\n",
+     "t.yaml:2:3: checks: check name 'a b' may only hold letters, digits, '-', '_' and '.'"},
+    /* regions and endpoints */
+    {"regions:\n  r: { dial: 0 }\n", "t.yaml:2:3: regions.r: 'endpoints' is required"},
+    {"regions:\n  r:\n    dial: 101\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:11: regions.r.dial: 101 is out of range (0..100)"},
+    {"regions:\n  r:\n    bias: -100\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:11: regions.r.bias: -100 is out of range (-99..99)"},
+    {"regions:\n  r:\n    location: [91, 0]\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:16: regions.r.location: latitude 91 is out of range (-90..90)"},
+    {"regions:\n  r:\n    location: [0, east]\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:19: regions.r.location: longitude 'east' is not a number of degrees"},
+    {"regions:\n  r:\n    location: 12\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:15: regions.r.location: expected [latitude, longitude] in degrees, e.g. "
+     "[38.9, -77.4]"},
+    {"regions:\n  r:\n    select: random\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:13: regions.r.select: 'random' is not one of: weighted, all, multivalue"},
+    {"regions:\n  r:\n    select_max: 2\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:5: regions.r: 'select_max' applies only to 'select: multivalue'"},
+    {"regions:\n  r:\n    min_healthy: 2\n    endpoints: { e: { address: 192.0.2.1 } }\n",
+     "t.yaml:3:18: regions.r.min_healthy: 2 is more than the region's 1 endpoint: it could "
+     "never be healthy"},
+    {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.300 } }\n",
+     "t.yaml:3:32: regions.r.endpoints.e.address: '192.0.2.300' is not an IPv4 or IPv6 "
+     "address"},
+    {"regions:\n  r:\n    endpoints: { e: { address6: 192.0.2.1 } }\n",
+     "t.yaml:3:33: regions.r.endpoints.e.address6: '192.0.2.1' is not an IPv6 address (put "
+     "IPv4 in 'address')"},
+    {"regions:\n  r:\n    endpoints: { e: { address: \"::1\", address6: \"::2\" } }\n",
+     "t.yaml:3:49: regions.r.endpoints.e.address6: the endpoint has an IPv6 address "
+     "already; give IPv4 in 'address' and IPv6 in 'address6'"},
+    {"regions:\n  r:\n    endpoints: { e: { weight: 2 } }\n",
+     "t.yaml:3:18: regions.r.endpoints.e: the endpoint needs an 'address', 'address6' or "
+     "'cname'"},
+    {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check: web } }\n",
+     "t.yaml:3:50: regions.r.endpoints.e.check: no check named 'web' in the checks: section"},
+    {"checks:\n  web: { type: http }\nregions:\n  r:\n    endpoints: { e: { address: "
+     "192.0.2.1, check: wbe } }\n",
+     "t.yaml:5:50: regions.r.endpoints.e.check: no check named 'wbe' (did you mean 'web'?)"},
+    {"checks:\n  t: { type: tcp }\nregions:\n  r:\n    endpoints: { e: { address: "
+     "192.0.2.1, check: t } }\n",
+     "t.yaml:5:50: regions.r.endpoints.e.check: tcp check 't' has no port: set 'port' in "
+     "the check or give 'check_target: ADDR:PORT'"},
+    {"checks:\n  w: { type: http, port: 80 }\nregions:\n  r:\n    endpoints: { e: { cname: "
+     "a.example.net, check: w } }\n",
+     "t.yaml:5:52: regions.r.endpoints.e.check: check 'w' (http) needs an address to probe, "
+     "and the endpoint has only a cname: give 'check_target: ADDR:PORT'"},
+    {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check_target: "
+     "\"127.0.0.1:1\" } }\n",
+     "t.yaml:3:43: regions.r.endpoints.e: 'check_target' needs a 'check' to say how to probe "
+     "it"},
+    {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check_target: lb:80 } }\n",
+     "t.yaml:3:57: regions.r.endpoints.e.check_target: 'lb:80' is not ADDR:PORT, "
+     "[ADDR6]:PORT or ADDR (numeric address)"},
+    {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1 } }\n  s:\n    endpoints: "
+     "{ e: { address: 192.0.2.2 } }\n",
+     "t.yaml:5:18: regions.s: endpoint name 'e' is used already in region r (line 3); "
+     "endpoint names are unique across regions"},
+    {"regions:\n  r:\n    endpoints: { s: { address: 192.0.2.1 } }\n  s:\n    endpoints: "
+     "{ e: { address: 192.0.2.2 } }\n",
+     "t.yaml:3:18: regions.r: endpoint name 's' is also a region name (line 4); rename one "
+     "so that weights keys are unambiguous"},
+    {"regions:\n  r:\n    endpoints: {}\n",
+     "t.yaml:3:16: regions.r.endpoints: expected a mapping of endpoint name -> { address: "
+     "... }, not an empty one"},
+    /* records */
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { regions: [r] }\n",
+     "t.yaml:4:3: records.www.example.test: 'type' is required"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: MX, regions: [r] }\n",
+     "t.yaml:4:29: records.www.example.test.type: 'MX' is not a dynamic record type (A, "
+     "AAAA or CNAME)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: [A, CNAME], regions: [r] }\n",
+     "t.yaml:4:33: records.www.example.test.type: a list of types is A and AAAA (a CNAME "
+     "stands alone)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, ttl: -1, regions: [r] }\n",
+     "t.yaml:4:37: records.www.example.test.ttl: '-1' is not a whole number"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: fastest, regions: [r] }\n",
+     "t.yaml:4:40: records.www.example.test.policy: 'fastest' is not one of: simple, "
+     "weighted, failover, multivalue, geolocation, geoproximity, latency, cidr"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [q] }\n",
+     "t.yaml:4:42: records.www.example.test.regions: 'q' is not a region defined in regions:"},
+    {"zones: { example.test: z }\nregions: { us-east-1: { endpoints: { e: { address: "
+     "192.0.2.1 } } } }\nrecords:\n  www.example.test: { type: A, regions: [us-east-2] }\n",
+     "t.yaml:4:42: records.www.example.test.regions: 'us-east-2' is not a region (did you "
+     "mean 'us-east-1'?)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [r, r] }\n",
+     "t.yaml:4:45: records.www.example.test.regions: region 'r' is listed twice"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"country:DEU\": r "
+     "} }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'country:DEU' is not a map key: a country "
+     "is two letters (ISO 3166-1), e.g. country:DE"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"continent:XX\": "
+     "r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'continent:XX' is not a map key: continent "
+     "codes are AF, AN, AS, EU, NA, OC, SA"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"subdivision:US\": "
+     "r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'subdivision:US' is not a map key: a "
+     "subdivision is COUNTRY-CODE (ISO 3166-2), e.g. subdivision:US-VA"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: cidr, map: { \"192.0.2.1/24\": r } }\n",
+     "t.yaml:4:53: records.www.example.test.map: '192.0.2.1/24' is not a map key: the "
+     "address has bits set past the prefix length"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: cidr, map: { \"192.0.2.0/33\": r } }\n",
+     "t.yaml:4:53: records.www.example.test.map: '192.0.2.0/33' is not a map key: the "
+     "prefix length must be 0-32"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: cidr, map: { \"country:DE\": r } }\n",
+     "t.yaml:4:53: records.www.example.test.map: 'country:DE' does not fit policy cidr (keys "
+     "are prefixes such as 192.0.2.0/24 or default)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"country:de\": r, "
+     "\"country:DE\": r } }\n",
+     "t.yaml:4:77: records.www.example.test.map: 'country:DE' is the same key as "
+     "'country:de' (line 4)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { default: x } }\n",
+     "t.yaml:4:69: records.www.example.test.map: 'x' is not a region defined in regions:"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { use1-a: { address: 192.0.2.1 } } "
+     "} }\nrecords:\n  www.example.test: { type: A, policy: weighted, weights: { use1a: 1 } }\n",
+     "t.yaml:4:61: records.www.example.test.weights: 'use1a' is not a region or endpoint (did "
+     "you mean 'use1-a'?)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: weighted, weights: { zzz: 1 } }\n",
+     "t.yaml:4:61: records.www.example.test.weights: 'zzz' is not a region or endpoint "
+     "defined in regions:"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: weighted }\n",
+     "t.yaml:4:40: records.www.example.test.policy: policy weighted needs 'weights: { name: "
+     "weight }' or 'regions: [...]'"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: failover, regions: [r] }\n",
+     "t.yaml:4:40: records.www.example.test.policy: policy failover needs 'regions:' with at "
+     "least two regions, primary first"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation }\n",
+     "t.yaml:4:40: records.www.example.test.policy: policy geolocation needs 'map: { key: "
+     "region }'"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A }\n",
+     "t.yaml:4:3: records.www.example.test: policy simple needs 'regions: [...]'"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: latency, regions: [r] }\n",
+     "t.yaml:4:59: records.www.example.test.regions: region 'r' has no location (line 2); "
+     "policy latency needs 'location: [lat, lon]' on every region"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: latency, map: { default: r } }\n",
+     "t.yaml:4:49: records.www.example.test: 'map' is not used by policy latency (latency "
+     "uses 'regions')"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: AAAA, regions: [r] }\n",
+     "t.yaml:4:29: records.www.example.test.type: the record is type AAAA but none of the "
+     "endpoints it can pick has an IPv6 'address' or 'address6'"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: CNAME, regions: [r] }\n",
+     "t.yaml:4:29: records.www.example.test.type: the record is type CNAME but none of the "
+     "endpoints it can pick has a 'cname'"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { cname: x.example.net } } } "
+     "}\nrecords:\n  example.test: { type: CNAME, regions: [r] }\n",
+     "t.yaml:4:3: records.example.test: a CNAME cannot be at the zone apex example.test. (it "
+     "holds SOA and NS)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.net: { type: A, regions: [r] }\n",
+     "t.yaml:4:3: records.www.example.net: 'www.example.net.' is not inside any zone served "
+     "(zones: example.test.)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  wwwexample.test: { type: A, regions: [r] }\n",
+     "t.yaml:4:3: records.wwwexample.test: 'wwwexample.test.' is not inside any zone served "
+     "(zones: example.test.)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [r] }\n  WWW.example.test.: { type: A, "
+     "regions: [r] }\n",
+     "t.yaml:5:3: records.WWW.example.test.: record www.example.test. A is given twice (first "
+     "at line 4)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1, cname: "
+     "a.example.net } } } }\nrecords:\n  www.example.test: { type: A, regions: [r] }\n  "
+     "WWW.example.test.: { type: CNAME, regions: [r] }\n",
+     "t.yaml:5:3: records.WWW.example.test.: www.example.test. has a CNAME and an A record "
+     "(line 4); a CNAME cannot share its name"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [r], failover_budget: forever }\n",
+     "t.yaml:4:63: records.www.example.test.failover_budget: 'forever' is not a duration "
+     "(write 250ms, 2s, 5m, 1h or a number of seconds)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [r], on_all_down: panic }\n",
+     "t.yaml:4:59: records.www.example.test.on_all_down: 'panic' is not one of: route53, "
+     "servfail, nodata"},
+};
+
+static void test_errors(void **state)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st_conf_t *c = (st_conf_t *)0x1;
+		st_diag_t d;
+		int rc = load_text(bad[i].yaml, &c, &d);
+		if (rc == 0) {
+			st_conf_free(c);
+			fail_msg("case %zu loaded, expected: %s", i, bad[i].error);
+		}
+		if (rc != ST_ECONF && rc != ST_EPARSE)
+			fail_msg("case %zu: code %d", i, rc);
+		if (strcmp(d.text, bad[i].error) != 0) {
+			print_error("case %zu:\n got: %s\nwant: %s\n", i, d.text, bad[i].error);
+			failed++;
+		}
+		assert_null(c);
+	}
+	assert_int_equal(failed, 0);
+}
+
+static void test_missing_file(void **state)
+{
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	assert_int_equal(st_conf_load("no-such.yaml", &c, &d), ST_ENOENT);
+	assert_string_equal(d.text, "no-such.yaml: cannot open: No such file or directory");
+	assert_null(c);
+}
+
+/* Capture what the logger writes to stderr while loading. */
+static bool load_damaged(const char *text, const char *how, size_t line)
+{
+	st_conf_t *c;
+	st_diag_t d;
+	int rc = load_text(text, &c, &d);
+	if (rc == 0) {
+		st_conf_free(c);
+		return true;
+	}
+	unsigned l, col;
+	char colon;
+	if (sscanf(d.text, "t.yaml:%u:%u%c", &l, &col, &colon) != 3 || colon != ':' || l == 0 ||
+	    col == 0)
+		fail_msg("%s line %zu: error without a position: %s", how, line, d.text);
+	return false;
+}
+
+/* The full config with each line deleted, each value replaced by a wrong
+ * type, and cut short after each line: every error path runs, and the
+ * sanitizer build checks that none of them leaks. */
+static void test_damaged(void **state)
+{
+	char path[PATH_MAX];
+	data_path(path, sizeof(path), "tests/data/conf/full.yaml");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[16384], out[16384];
+	size_t len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	size_t n_lines = 0;
+	const char *lines[512];
+	for (char *p = text; *p && n_lines < 512; n_lines++) {
+		lines[n_lines] = p;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	static const char *const wrong[] = {"{ x: 1 }", "[1, 2]", "-1", "\"\"", "99999999999", "~"};
+	size_t loaded = 0, failed = 0;
+	st_log_set_level(ST_LOG_ERR); /* budget warnings of damaged copies are noise here */
+	for (size_t i = 0; i < n_lines; i++) {
+		for (int mode = 0; mode < 2 + 6; mode++) {
+			size_t o = 0;
+			for (size_t j = 0; j < n_lines; j++) {
+				if (mode == 1 && j > i)
+					break;
+				if (j == i && mode == 0)
+					continue;
+				const char *colon = strstr(lines[j], ": ");
+				if (j == i && mode >= 2 && colon)
+					o += (size_t)snprintf(out + o, sizeof(out) - o,
+							      "%.*s: %s\n", (int)(colon - lines[j]),
+							      lines[j], wrong[mode - 2]);
+				else
+					o += (size_t)snprintf(out + o, sizeof(out) - o, "%s\n",
+							      lines[j]);
+				assert_true(o < sizeof(out));
+			}
+			if (load_damaged(out,
+					 mode == 0   ? "deleted"
+					 : mode == 1 ? "cut after"
+						     : "wrong type",
+					 i + 1))
+				loaded++;
+			else
+				failed++;
+		}
+	}
+	st_log_set_level(ST_LOG_WARNING);
+	/* Comments and optional keys can go; most damage must be caught. */
+	print_message("damaged copies: %zu loaded, %zu rejected\n", loaded, failed);
+	assert_true(loaded > 200 && failed > 400);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_damaged),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
