@@ -411,6 +411,11 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 			return st_ctx_error(ctx, at, at_key,
 					    "policy weighted needs 'weights: { name: weight }' or "
 					    "'regions: [...]'");
+		/* `regions:` means equal weights; with `weights:` it would be ignored. */
+		if (r->n_weights > 0 && r->n_regions > 0)
+			return st_ctx_error(
+			    ctx, st_map_key(map, "regions"), NULL,
+			    "give 'weights' or 'regions' (equal weights), not both");
 		break;
 	case ST_POLICY_FAILOVER:
 		if (r->n_regions < 2)

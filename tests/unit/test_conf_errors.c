@@ -245,6 +245,11 @@ static const struct {
      "t.yaml:4:40: records.www.example.test.policy: policy weighted needs 'weights: { name: "
      "weight }' or 'regions: [...]'"},
     {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: weighted, weights: { r: 1 }, regions: [r] "
+     "}\n",
+     "t.yaml:4:69: records.www.example.test: give 'weights' or 'regions' (equal weights), not "
+     "both"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
      "records:\n  www.example.test: { type: A, policy: failover, regions: [r] }\n",
      "t.yaml:4:40: records.www.example.test.policy: policy failover needs 'regions:' with at "
      "least two regions, primary first"},
