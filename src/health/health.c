@@ -44,7 +44,9 @@ struct st_health {
 
 	_Atomic(binding_t *) cur;
 	_Atomic uint8_t *ov;
-	_Atomic bool all_up; /* stale and fail-open */
+	_Atomic uint32_t *snap; /* last states seen, kept each tick: what a
+				 * mapping that became unsafe is replaced with */
+	_Atomic bool all_up;	/* stale and fail-open */
 	_Atomic bool stale;
 	bool table_bad;	   /* the file changed and its replacement is unusable */
 	bool logged_once;  /* the stale/fresh log line has been printed at least once */
@@ -108,6 +110,27 @@ static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
 	b->table = table;
 	b->generation = table ? st_ht_generation(table) : 0;
 	return b;
+}
+
+/* A binding without a table that serves the states of the last tick. */
+static binding_t *binding_snapshot(const st_health_t *h, const binding_t *from)
+{
+	binding_t *b = binding_new(h, NULL);
+	if (!b)
+		return NULL;
+	for (size_t e = 0; e < h->n; e++)
+		if (from->slot[e] != UINT32_MAX)
+			b->state[e] = &h->snap[e];
+	return b;
+}
+
+static void keep_snapshot(st_health_t *h, const binding_t *b)
+{
+	for (size_t e = 0; e < h->n; e++)
+		if (b->slot[e] != UINT32_MAX)
+			atomic_store_explicit(
+			    &h->snap[e], atomic_load_explicit(b->state[e], memory_order_relaxed),
+			    memory_order_relaxed);
 }
 
 static void retire(st_health_t *h, binding_t *old, uint64_t now)
@@ -212,9 +235,10 @@ int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag
 	h->names = calloc(h->n ? h->n : 1, sizeof(*h->names));
 	h->has_check = calloc(h->n ? h->n : 1, sizeof(*h->has_check));
 	h->ov = calloc(h->n ? h->n : 1, sizeof(*h->ov));
+	h->snap = calloc(h->n ? h->n : 1, sizeof(*h->snap));
 	if (conf->health_table)
 		h->path = strdup(conf->health_table);
-	if (!h->names || !h->has_check || !h->ov || (conf->health_table && !h->path))
+	if (!h->names || !h->has_check || !h->ov || !h->snap || (conf->health_table && !h->path))
 		goto nomem;
 	for (size_t i = 0; i < h->n; i++) {
 		h->names[i] = strdup(conf->endpoints[i].name ? conf->endpoints[i].name : "");
@@ -251,6 +275,7 @@ void st_health_free(st_health_t *h)
 	free(h->names);
 	free(h->has_check);
 	free((void *)h->ov);
+	free((void *)h->snap);
 	free(h->path);
 	free(h);
 }
@@ -276,6 +301,22 @@ void st_health_tick(st_health_t *h)
 	reap_retired(h, now, false);
 	if (h->any_check) {
 		binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
+		if (b->table && st_ht_shrunk(b->table)) {
+			/* Truncated in place under us: stop reading the mapping at
+			 * once, serve the last states seen. */
+			binding_t *nb = binding_snapshot(h, b);
+			if (nb) {
+				atomic_store_explicit(&h->cur, nb, memory_order_release);
+				retire(h, b, now);
+				b = nb;
+			}
+			h->table_bad = true;
+			snprintf(h->problem, sizeof(h->problem), "truncated in place");
+			st_log_warn("health table %s, truncated in place, keeping the last states",
+				    h->path);
+		} else if (b->table) {
+			keep_snapshot(h, b);
+		}
 		if (!b->table || h->table_bad || st_ht_changed(b->table) ||
 		    st_ht_generation(b->table) != b->generation) {
 			char before[256];

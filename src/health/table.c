@@ -167,8 +167,17 @@ int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag)
 	return 0;
 }
 
+bool st_ht_shrunk(const st_ht_t *t)
+{
+	struct stat sb;
+	return fstat(t->fd, &sb) != 0 || (size_t)sb.st_size < t->size;
+}
+
 bool st_ht_changed(const st_ht_t *t)
 {
+	/* Before touching the header: a page past the end would fault. */
+	if (st_ht_shrunk(t))
+		return true;
 	if (atomic_load_explicit(&t->hdr->replaced, memory_order_acquire))
 		return true;
 	struct stat sb;

@@ -81,6 +81,10 @@ int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag);
 /* Has the file behind this mapping been replaced, removed or marked
  * replaced by the writer? (one stat(): main loop, not the query path) */
 bool st_ht_changed(const st_ht_t *t);
+/* Was the mapped file truncated in place (by something other than
+ * steercheck)? Then the mapping must not be read any more: pages past the
+ * new end fault (SIGBUS). One fstat(). */
+bool st_ht_shrunk(const st_ht_t *t);
 
 void st_ht_close(st_ht_t *t);
 

@@ -251,6 +251,49 @@ static void test_remap_by_name(void **state)
 	st_ht_close(w);
 }
 
+static void test_truncated_in_place(void **state)
+{
+	unlink(path);
+	const char *names[2] = {"e0", "e1"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	put(w, "e0", ST_HEALTH_DOWN);
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0));
+
+	/* Someone empties the file in place (same inode): the mapping's pages
+	 * are gone. The next tick must stop reading it; nothing may fault. */
+	st_ht_close(w);
+	assert_int_equal(truncate(path, 0), 0);
+	st_health_tick(h);
+	assert_true(st_health_stale(h));
+	assert_false(st_health_up(h, 0)); /* last states seen */
+	assert_true(st_health_up(h, 1));
+	st_health_info_t info;
+	assert_int_equal(st_health_info(h, 0, &info), 0);
+	assert_false(info.in_table);
+	assert_int_equal(st_health_checker_pid(h), 0);
+	assert_int_equal(st_health_age_ms(h), UINT64_MAX);
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0));
+
+	/* A checker starts again: the damaged file is replaced, remapped. */
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	put(w, "e0", ST_HEALTH_UP);
+	st_health_tick(h);
+	assert_false(st_health_stale(h));
+	assert_true(st_health_up(h, 0));
+	st_health_free(h);
+	st_conf_free(c);
+	st_ht_close(w);
+}
+
 static void test_no_checks_never_stale(void **state)
 {
 	st_conf_t *c = st_conf_new();
@@ -267,11 +310,9 @@ static void test_no_checks_never_stale(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_no_table),
-	    cmocka_unit_test(test_states_and_overrides),
-	    cmocka_unit_test(test_stale_policies),
-	    cmocka_unit_test(test_remap_by_name),
-	    cmocka_unit_test(test_no_checks_never_stale),
+	    cmocka_unit_test(test_no_table),	       cmocka_unit_test(test_states_and_overrides),
+	    cmocka_unit_test(test_stale_policies),     cmocka_unit_test(test_remap_by_name),
+	    cmocka_unit_test(test_truncated_in_place), cmocka_unit_test(test_no_checks_never_stale),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
