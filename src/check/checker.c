@@ -60,9 +60,15 @@ static void fmt_rtt(uint32_t us, char *buf, size_t len)
 		snprintf(buf, len, "%ums", us / 1000);
 }
 
+static void reopen_table(st_checker_t *c);
+
 static void publish(ep_t *e)
 {
 	st_checker_t *c = e->c;
+	/* One fstat() per result: a table truncated in place must not be
+	 * written (the pages are gone: SIGBUS). */
+	if (c->table && st_ht_shrunk(c->table))
+		reopen_table(c);
 	if (!c->table)
 		return;
 	st_ht_rec_t rec;
@@ -133,6 +139,8 @@ static void on_timer(int fd, short what, void *arg)
 static void on_beat(int fd, short what, void *arg)
 {
 	st_checker_t *c = arg;
+	if (c->table && st_ht_shrunk(c->table))
+		reopen_table(c);
 	if (c->table)
 		st_ht_heartbeat(c->table, st_mono_ns());
 	st_probe_reap();
@@ -167,6 +175,31 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
 	}
 	st_ht_heartbeat(c->table, st_mono_ns());
 	return 0;
+}
+
+/* The table was truncated in place under us (not by a checker): its pages
+ * are gone. Write a new one and publish what we know. */
+static void reopen_table(st_checker_t *c)
+{
+	char *path = strdup(st_ht_path(c->table));
+	st_log_warn("health table %s, truncated in place, writing it again",
+		    path ? path : "(table)");
+	st_ht_close(c->table); /* no detach: the header is not readable */
+	c->table = NULL;
+	if (!path)
+		return;
+	const char **names = calloc(c->n ? c->n : 1, sizeof(*names));
+	st_diag_t diag;
+	if (names) {
+		for (size_t i = 0; i < c->n; i++)
+			names[i] = c->conf->endpoints[c->eps[i].index].name;
+		if (st_ht_writer_open(path, names, c->n, &c->table, &diag) != 0)
+			st_log_err("health table %s, cannot write it (%s)", path, diag.text);
+	}
+	free(names);
+	free(path);
+	for (size_t i = 0; c->table && i < c->n; i++)
+		publish(&c->eps[i]);
 }
 
 int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_path,

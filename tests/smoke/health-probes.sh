@@ -150,6 +150,11 @@ wait_state exec-a up
 st_expect_match "flaps are counted" "^[1-9]" "$(field web-a 6)"
 st_expect_match "rtt is reported" "ms$" "$(field web-a 3)"
 
+# The table emptied in place under the running checker: it writes it again.
+: >"$D/health.shm"
+wait_state web-a up
+st_expect_match "checker survived the truncation" "checker pid $SC_PID," "$(dump)"
+
 # A second checker on the same table is refused.
 out=$("$SC" -c "$D/steer.yaml" 2>&1)
 st_expect_match "second checker refused" "in use by another steercheck" "$out"
