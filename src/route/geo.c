@@ -125,6 +125,7 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 	geo->open = true;
 	geo->ipv6_tree = geo->mmdb.metadata.ip_version == 6;
 	geo->cache = calloc(ST_GEO_CACHE_SLOTS, sizeof(*geo->cache));
+	geo->cache_mask = ST_GEO_CACHE_SLOTS - 1;
 	if (!geo->cache) {
 		st_geo_close(geo);
 		return ST_ENOMEM;
@@ -227,7 +228,7 @@ static double bitsd(uint64_t u)
 static st_geo_cache_slot_t *cache_slot(const st_geo_t *geo, uint32_t offset)
 {
 	uint32_t h = offset * 2654435761u;
-	return &geo->cache[(h >> 20) & (ST_GEO_CACHE_SLOTS - 1)];
+	return &geo->cache[(h >> 16) & geo->cache_mask];
 }
 
 static bool cache_get(const st_geo_t *geo, uint32_t offset, decoded_t *dec)

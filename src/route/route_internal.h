@@ -41,6 +41,7 @@ typedef struct st_geo {
 	MMDB_s mmdb;
 	bool open;
 	st_geo_cache_slot_t *cache;
+	uint32_t cache_mask;		 /* slots - 1 (tests shrink it to force collisions) */
 	bool ipv6_tree;			 /* ip_version 6: IPv4 netmasks come back in IPv6 bits */
 	st_country_t countries[26 * 26]; /* by code index, filled from countries.csv */
 	bool have_countries;

@@ -14,6 +14,7 @@
 #include "route/route_internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -379,6 +380,60 @@ static void test_explain_geo(void **state)
 	st_conf_free(c);
 }
 
+/* Workers share the decoded-record cache without locks: with one slot, two
+ * threads asking for different records fight over it all the time, and
+ * every answer must still be right (a torn slot is a miss, never data). */
+typedef struct race {
+	const st_route_t *rt;
+	int id;
+	int wrong;
+} race_t;
+
+static void *race_worker(void *arg)
+{
+	race_t *r = arg;
+	static const char *const clients[] = {"192.0.2.70", "198.51.100.1", "203.0.113.1",
+					      "203.0.113.130"};
+	static const char *const want[] = {"192.0.2.2", "192.0.2.3", "192.0.2.4", "192.0.2.3"};
+	st_client_t cl[4];
+	for (int i = 0; i < 4; i++)
+		cl[i] = fx_client(clients[i], 0);
+	uint64_t rng = (uint64_t)r->id;
+	st_route_record_info_t info;
+	st_route_record_info(r->rt, 0, &info);
+	for (int i = 0; i < 40000; i++) {
+		int k = (i + r->id) & 3;
+		st_route_result_t res;
+		st_route_resolve(r->rt, info.handle, 1, &cl[k], NULL, &rng, &res);
+		char buf[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET, res.addrs[0], buf, sizeof(buf));
+		if (res.n != 1 || strcmp(buf, want[k]) != 0)
+			r->wrong++;
+	}
+	return NULL;
+}
+
+static void test_cache_race(void **state)
+{
+	st_conf_t *c = world(DB("test-city.mmdb"));
+	fx_regions(fx_record(c, "near.example.test.", 1, ST_POLICY_GEOPROXIMITY), 4, 0u, 1u, 2u,
+		   3u);
+	st_route_t *rt = fx_route(c);
+	rt->geo.cache_mask = 0;
+	pthread_t t[3];
+	race_t r[3];
+	for (int i = 0; i < 3; i++) {
+		r[i] = (race_t){.rt = rt, .id = i};
+		assert_int_equal(pthread_create(&t[i], NULL, race_worker, &r[i]), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(r[i].wrong, 0);
+	}
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
 int main(void)
 {
 	if (access(DB("test-city.mmdb"), R_OK) != 0 || access(DB("test-country.mmdb"), R_OK) != 0 ||
@@ -396,6 +451,7 @@ int main(void)
 	    cmocka_unit_test(test_dial_in_client_order),
 	    cmocka_unit_test(test_scope_zero_when_not_client_specific),
 	    cmocka_unit_test(test_explain_geo),
+	    cmocka_unit_test(test_cache_race),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
