@@ -6,6 +6,11 @@ st_need_dig
 
 ZONE_FILE=$top_srcdir/tests/data/zones/answer.test.zone
 : "${ANSWER_ZONES:=--zone answer.test:$ZONE_FILE}"
+# ANSWER_CONFIG: YAML text for a config file given with -c (ZONE_FILE expanded).
+if [ -n "${ANSWER_CONFIG:-}" ]; then
+    printf '%s\n' "$ANSWER_CONFIG" | sed "s|@ZONE_FILE@|$ZONE_FILE|g" >"$ST_TMP/steerd.yaml"
+    ANSWER_ZONES="-c $ST_TMP/steerd.yaml"
+fi
 # shellcheck disable=SC2086
 st_steerd $ANSWER_ZONES || exit 1
 
