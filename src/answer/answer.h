@@ -15,10 +15,11 @@ typedef enum {
 	ST_TRANSPORT_TCP = 1,
 } st_transport_t;
 
-#define ST_STATS_RCODES 17 /* rcodes 0-15, then BADVERS */
+/* Counter buckets (answer/stats.h): rcodes 0-15 then BADVERS; query types
+ * A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY and other. */
+#define ST_STATS_RCODES 17
 #define ST_STATS_RCODE_BADVERS 16
-#define ST_STATS_QTYPES                                                                            \
-	10 /* A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY, other: see answer/stats.h */
+#define ST_STATS_QTYPES 10
 
 /* Per-thread answer context: scratch space, the random generator for
  * weighted choices, and counters (read by metrics without locks). */
