@@ -199,6 +199,9 @@ static void decode(MMDB_entry_s *e, decoded_t *dec)
 		dec->lon = lon * DEG2RAD;
 	}
 	dec->country = get_code(e, "country", "iso_code");
+	/* satellite and anonymous networks carry only the registrant's country */
+	if (!dec->country)
+		dec->country = get_code(e, "registered_country", "iso_code");
 	dec->continent = get_code(e, "continent", "code");
 	MMDB_entry_data_s d;
 	if (MMDB_get_value(e, &d, "subdivisions", "0", "iso_code", NULL) == MMDB_SUCCESS &&
