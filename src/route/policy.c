@@ -1,7 +1,20 @@
 /* The policies: each record picks region(s) by its policy, then the region
  * picks endpoint addresses by its select rule, reading health on the way.
  * Runs per query: no allocation, no locks, O(regions + endpoints). The same
- * code explains its decisions when given a trace (steerctl explain). */
+ * code explains its decisions when given a trace (steerctl explain).
+ *
+ * Choices made where Route 53 / Global Accelerator leave room:
+ * - A region is healthy with min_healthy endpoints up, whatever their
+ *   address family, so A and AAAA pick the same region; a region without
+ *   the asked family answers NODATA (a dual-stack client is never sent to
+ *   one region over IPv4 and another over IPv6).
+ * - Dials chain: in the client's order each healthy region keeps dial% of
+ *   what reaches it; what every region passes on goes to the last one with
+ *   a dial above 0 (the nearest healthy one when all dials are 0).
+ * - cidr: the longest matching network decides; when its region is down the
+ *   next shorter match, then `default`.
+ * - The ECS scope is that of the deciding network when the client came
+ *   from ECS, and 0 when located by the resolver's own address. */
 #include "route/route_internal.h"
 
 #include "common/hash.h"
