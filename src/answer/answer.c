@@ -445,14 +445,18 @@ static bool visited(lookup_t *lk, const st_node_t *node)
 	return false;
 }
 
-/* Referral: the cut's NS in authority, AA clear, glue noted for additional. */
-static void put_referral(lookup_t *lk, const st_node_t *cut)
+/* Referral: the cut's NS in authority, glue noted for additional. AA stays
+ * only for the CNAME or DNAME records of a chain that led here. */
+static void put_referral(lookup_t *lk, const st_node_t *cut, unsigned depth)
 {
 	const st_rrset_t *ns = st_node_rrset(cut, ST_TYPE_NS);
-	lk->aa = false;
+	if (depth == 0)
+		lk->aa = false;
 	if (!ns || ns->dyn)
 		return;
-	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - cut->name_len;
+	uint8_t offs[ST_DNS_MAX_LABELS];
+	unsigned labels = st_name_labels(lk->name, offs);
+	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - cut->labels);
 	bool add = ns->target_off != 0xffff;
 	for (unsigned i = 0; i < ns->count; i++) {
 		int off = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner,
@@ -475,9 +479,9 @@ static void resolve(lookup_t *lk)
 		enum step st = STEP_DONE;
 		switch (fr) {
 		case FIND_DELEG:
-			if (depth > 0)
-				return; /* the chain leaves our authority: the resolver goes on */
-			if (lk->q->qtype == ST_TYPE_DS && node->name_len == lk->name_len) {
+			/* RFC 1034 4.3.2: a chain that leaves our authority ends in a referral. */
+			if (depth == 0 && lk->q->qtype == ST_TYPE_DS &&
+			    node->name_len == lk->name_len) {
 				/* DS belongs to the parent side of the cut. */
 				const st_rrset_t *ds = st_node_rrset(node, ST_TYPE_DS);
 				if (ds && !ds->dyn) {
@@ -488,7 +492,7 @@ static void resolve(lookup_t *lk)
 				}
 				return;
 			}
-			put_referral(lk, node);
+			put_referral(lk, node, depth);
 			return;
 		case FIND_DNAME:
 			st = put_dname(lk, node);

@@ -28,8 +28,11 @@ st_expect "self loop" "self.answer.test. 3600 IN CNAME self.answer.test." "$(ans
 st_expect "out of zone: CNAME only" "external.answer.test. 3600 IN CNAME www.example.org." \
     "$(ans external.answer.test A)"
 st_expect "out of zone: no SOA" "" "$(auth external.answer.test A)"
-st_expect "into a delegation: CNAME only" "tochild.answer.test. 3600 IN CNAME host.sub.answer.test." \
+st_expect "into a delegation: the CNAME" "tochild.answer.test. 3600 IN CNAME host.sub.answer.test." \
     "$(ans tochild.answer.test A)"
+st_expect "into a delegation: then the referral" "sub.answer.test. 3600 IN NS ns.elsewhere.example.
+sub.answer.test. 3600 IN NS ns1.sub.answer.test." "$(auth tochild.answer.test A | sort)"
+st_expect "into a delegation: AA for the CNAME" "NOERROR qr aa" "$(hdr tochild.answer.test A)"
 
 st_expect "DNAME in the zone" "OLD.answer.test. 3600 IN DNAME new.answer.test.
 host.OLD.answer.test. 3600 IN CNAME host.new.answer.test.

@@ -247,11 +247,16 @@ static void test_cname(void **state)
 	assert_string_equal(AUTHORITY(p), "");
 	ldns_pkt_free(p);
 
-	/* Into a delegation: the CNAME only. */
+	/* Into a delegation: the CNAME, then the referral (RFC 1034 4.3.2). */
 	p = ask("tochild.answer.test.", ST_TYPE_A);
 	expect(p, LDNS_RCODE_NOERROR, true);
 	assert_string_equal(ANSWER(p),
 			    "tochild.answer.test. 3600 IN CNAME host.sub.answer.test.\n");
+	assert_string_equal(sorted(AUTHORITY(p)),
+			    "sub.answer.test. 3600 IN NS ns.elsewhere.example.\n"
+			    "sub.answer.test. 3600 IN NS ns1.sub.answer.test.\n");
+	assert_string_equal(ADDITIONAL(p), "ns1.sub.answer.test. 3600 IN A 192.0.2.53\n"
+					   "ns1.sub.answer.test. 3600 IN AAAA 2001:db8::53\n");
 	ldns_pkt_free(p);
 }
 
