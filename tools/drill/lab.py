@@ -202,6 +202,8 @@ class Lab:
             "  infra-keep-probing: yes",
             "  infra-host-ttl: 30",
             "  prefetch: no",
+            # RFC 6761 makes test. a local zone in unbound; the drill zone lives under it.
+            "  local-zone: \"test.\" nodefault",
         ] + ["  " + o for o in opts] + [
             "remote-control:",
             "  control-enable: no",
