@@ -310,7 +310,8 @@ void st_checker_free(st_checker_t *c)
 		st_ev_free(c->eps[c->n].timer);
 	st_ev_free(c->beat);
 	if (c->table) {
-		st_ht_writer_detach(c->table);
+		if (!st_ht_shrunk(c->table))
+			st_ht_writer_detach(c->table);
 		st_ht_close(c->table);
 	}
 	if (c->tls)
