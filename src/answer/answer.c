@@ -614,7 +614,7 @@ static void count(st_answer_ctx_t *ctx, const st_query_t *q, unsigned rcode,
 
 /* A response with no records: errors, REFUSED, BADVERS. */
 static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_query_t *q,
-			  unsigned rcode, bool ecs, st_transport_t transport, uint8_t *out,
+			  unsigned rcode, bool ecs, int ede, st_transport_t transport, uint8_t *out,
 			  size_t outcap)
 {
 	st_resp_t r;
@@ -622,7 +622,7 @@ static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_
 	if (st_resp_begin(&r, out, max, q, true) < 0 && st_resp_begin(&r, out, max, q, false) < 0)
 		return 0;
 	st_resp_set_rcode(&r, rcode & 0x0f);
-	if (q->has_edns && st_resp_opt(&r, q, server_payload(view), rcode, ecs, 0) < 0)
+	if (q->has_edns && st_resp_opt(&r, q, server_payload(view), rcode, ecs, 0, ede) < 0)
 		return 0;
 	count(ctx, q, rcode, transport, false);
 	return st_resp_finish(&r);
@@ -638,22 +638,31 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 		return 0;
 	}
 	if (ret == ST_ENOTIMP)
-		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, -1, transport, out,
+				   outcap);
 	if (ret < 0)
-		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, -1, transport, out,
+				   outcap);
 	if (q->has_edns && q->edns_version > 0)
-		return reply_rcode(ctx, view, q, ST_RCODE_BADVERS, false, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_BADVERS, false, -1, transport, out,
+				   outcap);
 	if (q->qtype == ST_TYPE_OPT || q->qtype == ST_TYPE_TSIG || q->qtype == ST_TYPE_TKEY)
-		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, true, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, true, -1, transport, out,
+				   outcap);
 	if (q->qtype == ST_TYPE_MAILA || q->qtype == ST_TYPE_MAILB)
-		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, -1, transport, out, outcap);
 
 	const st_zone_t *zone = NULL;
 	if (q->qclass == ST_CLASS_IN && view && view->zones)
 		zone = st_zoneset_find(view->zones, q->qname, q->qname_len);
-	/* No zone transfers: refuse them like any other denied request. */
-	if (!zone || q->qtype == ST_TYPE_AXFR || q->qtype == ST_TYPE_IXFR)
-		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, transport, out, outcap);
+	/* Not ours: REFUSED with Extended DNS Error 20 (RFC 8914). */
+	if (!zone)
+		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_AUTHORITATIVE,
+				   transport, out, outcap);
+	/* No zone transfers: refused, "not supported". */
+	if (q->qtype == ST_TYPE_AXFR || q->qtype == ST_TYPE_IXFR)
+		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_SUPPORTED,
+				   transport, out, outcap);
 
 	lookup_t lk;
 	lk.ctx = ctx;
@@ -675,9 +684,10 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	lk.name_off = ST_RESP_QNAME_OFF;
 
 	size_t max = max_response(view, q, transport, outcap);
-	size_t opt = q->has_edns ? st_resp_opt_size(q, true) : 0;
+	size_t opt = q->has_edns ? st_resp_opt_size(q, true, false) : 0;
 	if (st_resp_begin(&lk.r, out, max, q, true) < 0 || lk.r.len + opt > max)
-		return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, false, transport, out, outcap);
+		return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, false, -1, transport, out,
+				   outcap);
 	lk.r.limit = max - opt;
 
 	resolve(&lk);
@@ -697,7 +707,7 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	st_resp_set_aa(&lk.r, lk.aa);
 	st_resp_set_rcode(&lk.r, lk.rcode);
 	if (q->has_edns)
-		st_resp_opt(&lk.r, q, server_payload(view), lk.rcode, true, lk.scope);
+		st_resp_opt(&lk.r, q, server_payload(view), lk.rcode, true, lk.scope, -1);
 	count(ctx, q, lk.rcode, transport, lk.trunc);
 	return st_resp_finish(&lk.r);
 }

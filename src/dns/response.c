@@ -202,18 +202,20 @@ int st_resp_rr_name(st_resp_t *r, int section, size_t owner_off, uint16_t type, 
 	return off;
 }
 
-size_t st_resp_opt_size(const st_query_t *q, bool with_ecs)
+size_t st_resp_opt_size(const st_query_t *q, bool with_ecs, bool ede)
 {
 	size_t n = 11;
 	if (with_ecs && q->has_ecs)
 		n += 8 + (q->ecs_source + 7u) / 8u;
+	if (ede)
+		n += 6;
 	return n;
 }
 
 int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rcode, bool with_ecs,
-		uint8_t scope)
+		uint8_t scope, int ede)
 {
-	size_t n = st_resp_opt_size(q, with_ecs);
+	size_t n = st_resp_opt_size(q, with_ecs, ede >= 0);
 	if (r->len + n > r->cap)
 		return ST_ETRUNC;
 	uint8_t *p = r->buf + r->len;
@@ -224,14 +226,21 @@ int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rc
 	p[6] = 0; /* version 0 */
 	st_put16(p + 7, q->edns_do ? ST_EDNS_DO : 0);
 	st_put16(p + 9, (uint16_t)(n - 11));
-	if (n > 11) {
+	uint8_t *o = p + 11;
+	if (with_ecs && q->has_ecs) {
 		size_t alen = (q->ecs_source + 7u) / 8u;
-		st_put16(p + 11, ST_EDNS_OPT_ECS);
-		st_put16(p + 13, (uint16_t)(4 + alen));
-		st_put16(p + 15, q->ecs_family);
-		p[17] = q->ecs_source;
-		p[18] = scope;
-		memcpy(p + 19, q->ecs_addr, alen);
+		st_put16(o, ST_EDNS_OPT_ECS);
+		st_put16(o + 2, (uint16_t)(4 + alen));
+		st_put16(o + 4, q->ecs_family);
+		o[6] = q->ecs_source;
+		o[7] = scope;
+		memcpy(o + 8, q->ecs_addr, alen);
+		o += 8 + alen;
+	}
+	if (ede >= 0) {
+		st_put16(o, ST_EDNS_OPT_EDE);
+		st_put16(o + 2, 2);
+		st_put16(o + 4, (uint16_t)ede);
 	}
 	r->len += n;
 	r->count[ST_SECTION_ADDITIONAL]++;

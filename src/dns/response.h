@@ -97,14 +97,15 @@ int st_resp_rr_name(st_resp_t *r, int section, size_t owner_off, uint16_t type, 
  * name's offset or ST_ETRUNC. */
 int st_resp_name(st_resp_t *r, const uint8_t *name, size_t name_len);
 
-/* Bytes an OPT record takes with these contents. */
-size_t st_resp_opt_size(const st_query_t *q, bool with_ecs);
+/* Bytes an OPT record takes with these contents (ede: with an Extended DNS Error). */
+size_t st_resp_opt_size(const st_query_t *q, bool with_ecs, bool ede);
 
 /* Append the OPT record (in the room kept aside from limit): payload size,
- * extended rcode (upper 8 bits of a 12-bit rcode), DO copied, and Client
- * Subnet echoed with `scope` when with_ecs. */
+ * extended rcode (upper 8 bits of a 12-bit rcode), DO copied, Client Subnet
+ * echoed with `scope` when with_ecs, and an Extended DNS Error (RFC 8914)
+ * with info-code `ede` when ede >= 0. */
 int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rcode, bool with_ecs,
-		uint8_t scope);
+		uint8_t scope, int ede);
 
 /* Write the section counts; returns the message length. */
 size_t st_resp_finish(st_resp_t *r);

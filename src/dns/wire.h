@@ -70,6 +70,10 @@ enum {
 
 /* EDNS option codes. */
 #define ST_EDNS_OPT_ECS 8
+#define ST_EDNS_OPT_EDE 15
+/* Extended DNS Error info-codes (RFC 8914). */
+#define ST_EDE_NOT_AUTHORITATIVE 20
+#define ST_EDE_NOT_SUPPORTED 21
 #define ST_EDNS_DO 0x8000
 
 static inline uint16_t st_get16(const uint8_t *p)

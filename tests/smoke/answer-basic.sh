@@ -34,6 +34,8 @@ st_expect "REFUSED out of zone" "REFUSED qr" "$(hdr www.example.org A)"
 st_expect "REFUSED parent" "REFUSED qr" "$(hdr test SOA)"
 st_expect "REFUSED: empty" "" "$(st_dig +noall +answer +authority www.example.org A)"
 st_expect "REFUSED other class" "REFUSED qr" "$(hdr www.answer.test A -c CH)"
+st_expect "REFUSED: Extended DNS Error 20" "; EDE: 20 (Not Authoritative)" \
+    "$(st_dig +noall +comments www.example.org A | grep '^; EDE')"
 
 st_expect "NS: additional" "ns1.answer.test. 3600 IN A 192.0.2.1
 ns1.answer.test. 3600 IN AAAA 2001:db8::1

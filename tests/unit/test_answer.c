@@ -405,6 +405,13 @@ static void test_refused(void **state)
 	p = ask("test.", ST_TYPE_SOA); /* a parent of the zone */
 	expect(p, LDNS_RCODE_REFUSED, false);
 	ldns_pkt_free(p);
+	/* With EDNS: Extended DNS Error 20, "not authoritative" (RFC 8914). */
+	msg_t e;
+	build(&e, "www.example.org.", ST_TYPE_A, 1232, false);
+	p = send_msg(&e, ST_TRANSPORT_UDP);
+	expect(p, LDNS_RCODE_REFUSED, false);
+	ldns_pkt_free(p);
+	assert_memory_equal(out + out_len - 6, "\x00\x0f\x00\x02\x00\x14", 6);
 	/* Another class. */
 	msg_t m;
 	header(&m, 0xbeef, 0, 1, 0, 0, 0);

@@ -449,8 +449,8 @@ static void test_writer(void **state)
 	assert_int_equal(parse(&m, &q), 0);
 	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
 	size_t before = r.len;
-	assert_int_equal(st_resp_opt_size(&q, true), 11 + 8 + 3);
-	assert_int_equal(st_resp_opt(&r, &q, 1232, 16, true, 0), 0);
+	assert_int_equal(st_resp_opt_size(&q, true, false), 11 + 8 + 3);
+	assert_int_equal(st_resp_opt(&r, &q, 1232, 16, true, 0, -1), 0);
 	assert_int_equal(r.len - before, 22);
 	assert_int_equal(st_get16(out + before + 3), 1232);
 	assert_int_equal(out[before + 5], 1); /* BADVERS upper bits */
@@ -460,6 +460,17 @@ static void test_writer(void **state)
 	assert_memory_equal(out + before + 19, v4, 3);
 	assert_int_equal(st_resp_finish(&r), before + 22);
 	assert_int_equal(st_get16(out + 10), 1);
+
+	/* ECS then an Extended DNS Error. */
+	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
+	before = r.len;
+	assert_int_equal(st_resp_opt_size(&q, true, true), 11 + 8 + 3 + 6);
+	assert_int_equal(st_resp_opt(&r, &q, 1232, 5, true, 0, 20), 0);
+	assert_int_equal(st_get16(out + before + 9), 8 + 3 + 6);
+	assert_memory_equal(out + before + 22, "\x00\x0f\x00\x02\x00\x14", 6);
+	/* Not enough room. */
+	assert_int_equal(st_resp_begin(&r, out, 12 + 18 + 4 + 10, &q, true), 0);
+	assert_int_equal(st_resp_opt(&r, &q, 1232, 0, true, 0, -1), ST_ETRUNC);
 
 	/* Records that do not fit report it and leave the message whole. */
 	assert_int_equal(st_resp_begin(&r, out, 40, &q, true), 0);
