@@ -376,20 +376,34 @@ static void apply_log_level(const st_conf_t *conf)
 		st_log_set_level(level);
 }
 
-static void warn_restart_needed(const st_conf_t *cur, const st_conf_t *next, unsigned workers)
+/* Sockets, threads and TCP limits stay as started: warn about changes and
+ * keep the running values in the new config, so that it says what runs. */
+static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned workers)
 {
 	bool same = cur->n_listen == next->n_listen;
 	for (size_t i = 0; same && i < cur->n_listen; i++)
 		same = cur->listen[i].len == next->listen[i].len &&
 		       memcmp(&cur->listen[i].u, &next->listen[i].u, cur->listen[i].len) == 0;
-	if (!same)
+	if (!same) {
 		st_log_warn("reload, server.listen changed: restart steerd to apply it");
+		st_sockaddr_t *l = calloc(cur->n_listen ? cur->n_listen : 1, sizeof(*l));
+		if (!l)
+			return ST_ENOMEM;
+		memcpy(l, cur->listen, cur->n_listen * sizeof(*l));
+		free(next->listen);
+		next->listen = l;
+		next->n_listen = cur->n_listen;
+	}
 	if (next->workers && next->workers != workers)
 		st_log_warn("reload, server.workers changed: restart steerd to apply it");
+	next->workers = cur->workers;
 	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms ||
 	    next->tcp_max_clients != cur->tcp_max_clients)
 		st_log_warn("reload, server.tcp_idle_timeout or server.tcp_max_clients changed: "
 			    "restart steerd to apply it");
+	next->tcp_idle_timeout_ms = cur->tcp_idle_timeout_ms;
+	next->tcp_max_clients = cur->tcp_max_clients;
+	return 0;
 }
 
 int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
@@ -410,12 +424,12 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 		ret = st_conf_load(old->routing->conf->path, &conf, diag);
 		if (ret == 0)
 			ret = reapply_overrides(srv, conf, diag);
-		if (ret == 0) {
-			warn_restart_needed(old->routing->conf, conf, srv->workers);
+		if (ret == 0)
+			ret = keep_running_settings(old->routing->conf, conf, srv->workers);
+		if (ret == 0)
 			ret = st_view_build(conf, old, gen, &fresh, diag);
-		} else {
+		else
 			st_conf_free(conf);
-		}
 	} else {
 		ret = st_view_build_same(old, gen, &fresh, diag);
 	}

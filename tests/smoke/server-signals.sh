@@ -74,6 +74,15 @@ st_expect "config reload also reloads the changed zone" 4 "$(serial example.test
 # Still answering over TCP after reloads.
 st_expect "tcp after reloads" 4 "$(st_dig +tcp +short example.test SOA | awk '{print $3}')"
 
+# A changed listen address needs a restart: warned, the old sockets keep serving.
+OTHER_PORT=$(st_free_port 127.0.0.1)
+sed -i "s/127.0.0.1:$ST_PORT/127.0.0.1:$OTHER_PORT/" steerd.yaml
+kill -HUP "$pid"
+wait_log 'server.listen changed' || true
+st_expect_match "listen change: restart asked for" 'server\.listen changed: restart' "$(cat steerd.log)"
+for _ in $(seq 1 50); do [ "$(grep -c 'reload done' steerd.log)" -ge 3 ] && break; sleep 0.1; done
+st_expect "listen change: still serving on the old address" 4 "$(serial example.test)"
+
 # A second server on the same port refuses to start (SO_REUSEPORT would let
 # it share the port silently).
 timeout 10 "$top_builddir/steerd" --listen "127.0.0.1:$ST_PORT" --zone example.test:example.test.zone \
