@@ -53,13 +53,15 @@ health:
   stale_after: 1s
 checks:
   web: { type: http, path: /healthz, expect_body: "OK", interval: ${INTERVAL_MS}ms, timeout: ${TIMEOUT_MS}ms, rise: $RISE, fall: $FALL }
+  # the secondary must not flap while a loaded machine stalls its backend
+  steady: { type: http, path: /healthz, expect_body: "OK", interval: 500ms, timeout: 450ms, rise: 2, fall: 3 }
 regions:
   primary:
     endpoints:
       p-a: { address: 192.0.2.11, check: web, check_target: "127.0.0.1:$P1" }
   secondary:
     endpoints:
-      s-a: { address: 192.0.2.21, check: web, check_target: "127.0.0.1:$P2" }
+      s-a: { address: 192.0.2.21, check: steady, check_target: "127.0.0.1:$P2" }
 records:
   www.example.test: { type: A, ttl: 5, policy: failover, regions: [primary, secondary] }
 EOF
@@ -129,10 +131,11 @@ wait_answer "primary after the backend came back" "192.0.2.11"
 echo 500 >"$D/m1"
 echo 500 >"$D/m2"
 for _ in $(seq 1 60); do
-    "$SC" --dump -c "$D/steerd.yaml" 2>/dev/null | grep -q '^s-a  *down' && break
+    [ "$("$SC" --dump -c "$D/steerd.yaml" 2>/dev/null | grep -c '^[ps]-a  *down')" = 2 ] && break
     sleep 0.1
 done
-sleep 0.2
+st_expect "both down in the table" "2" \
+    "$("$SC" --dump -c "$D/steerd.yaml" 2>/dev/null | grep -c '^[ps]-a  *down')"
 st_expect "all down answers the primary" "192.0.2.11" "$(answer)"
 echo ok >"$D/m2"
 
