@@ -211,7 +211,7 @@ int st_name_to_str(const uint8_t *name, char *buf, size_t buflen)
 		buf[1] = 0;
 		return 0;
 	}
-	while (name[p] != 0 && p < ST_DNS_MAX_NAME) {
+	while (p < ST_DNS_MAX_NAME && name[p] != 0) {
 		unsigned l = name[p++];
 		for (unsigned i = 0; i < l; i++) {
 			uint8_t c = name[p++];
