@@ -13,4 +13,4 @@ endif
 tests_fuzz_fuzz_query_SOURCES = tests/fuzz/fuzz_query.c
 tests_fuzz_fuzz_query_LDADD = $(STEER_LIBS)
 
-EXTRA_DIST += tests/fuzz/query.dict tests/fuzz/gen_corpus.py tests/fuzz/corpus
+EXTRA_DIST += tests/fuzz/README.md tests/fuzz/query.dict tests/fuzz/gen_corpus.py tests/fuzz/corpus
