@@ -10,6 +10,7 @@ int st_name_parse(const uint8_t *msg, size_t len, size_t *pos, uint8_t *orig, ui
 	size_t p = *pos;
 	size_t end = 0; /* position after the name in place, set at the first pointer */
 	size_t out = 0;
+	size_t seg = p; /* start of the run of labels being walked (copied in one go) */
 	unsigned nlab = 0, hops = 0;
 	size_t lowest = p; /* pointers must go strictly below every label seen */
 	uint8_t *dst = orig ? orig : lc;
@@ -21,9 +22,9 @@ int st_name_parse(const uint8_t *msg, size_t len, size_t *pos, uint8_t *orig, ui
 		if (c == 0) {
 			if (out + 1 > ST_DNS_MAX_NAME)
 				return ST_EFORMERR;
-			if (dst)
-				dst[out] = 0;
 			out++;
+			if (dst)
+				memcpy(dst + out - (p + 1 - seg), msg + seg, p + 1 - seg);
 			if (!end)
 				end = p + 1;
 			break;
@@ -36,16 +37,16 @@ int st_name_parse(const uint8_t *msg, size_t len, size_t *pos, uint8_t *orig, ui
 				end = p + 2;
 			if (target >= lowest || ++hops > ST_DNS_MAX_LABELS)
 				return ST_EFORMERR;
+			if (dst)
+				memcpy(dst + out - (p - seg), msg + seg, p - seg);
 			lowest = target;
-			p = target;
+			p = seg = target;
 			continue;
 		}
 		if (c & 0xc0) /* 01 and 10: extended and reserved label types */
 			return ST_EFORMERR;
 		if (p + 1 + c > len || out + 1 + c + 1 > ST_DNS_MAX_NAME)
 			return ST_EFORMERR;
-		if (dst)
-			memcpy(dst + out, msg + p, (size_t)c + 1);
 		out += (size_t)c + 1;
 		p += (size_t)c + 1;
 		nlab++;

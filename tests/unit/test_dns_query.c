@@ -165,6 +165,25 @@ static void test_backward_pointer(void **state)
 	assert_int_equal(len, 10);
 	assert_int_equal(labels, 3);
 	assert_memory_equal(lc, "\1x\1a\4test", 10);
+	/* Two hops: "Y" + pointer to "x" + pointer to the question. */
+	uint8_t two[sizeof(msgb) + 4];
+	memcpy(two, msgb, sizeof(msgb));
+	two[28] = 1;
+	two[29] = 'Y';
+	two[30] = 0xc0;
+	two[31] = 24;
+	pos = 28;
+	assert_int_equal(st_name_parse(two, sizeof(two), &pos, orig, lc, &len, &labels), 0);
+	assert_int_equal(pos, 32);
+	assert_int_equal(len, 12);
+	assert_int_equal(labels, 4);
+	assert_memory_equal(orig, "\1Y\1x\1a\4test", 12);
+	assert_memory_equal(lc, "\1y\1x\1a\4test", 12);
+	/* Lower-cased copy only. */
+	pos = 28;
+	memset(lc, 0, sizeof(lc));
+	assert_int_equal(st_name_parse(two, sizeof(two), &pos, NULL, lc, &len, NULL), 0);
+	assert_memory_equal(lc, "\1y\1x\1a\4test", 12);
 	/* Same bytes, pointer aimed at itself (offset 26). */
 	msgb[27] = 26;
 	pos = 24;
