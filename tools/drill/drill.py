@@ -13,6 +13,7 @@ honours TTLs, 1 otherwise, 77 when a needed tool is missing.
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -120,6 +121,15 @@ def run_scenario(lab, sc, timing, log):
     run = dict(samples=pop.samples, auth=pop.auth, fault_t=fault_t, recover_t=recover_t,
                end_t=end_t, failed_ips=sc["failed"], recovery=sc.get("recover") is not None)
     fig = report.analyse(run)
+    if timing.get("raw_dir"):
+        path = os.path.join(timing["raw_dir"], "%s-%s-%d.csv" % (timing["variant"], sc["key"], timing["rep"]))
+        with open(path, "w") as f:
+            f.write("# fault_t=%.3f recover_t=%.3f end_t=%.3f failed=%s\n"
+                    % (fault_t, recover_t, end_t, " ".join(sc["failed"])))
+            f.write("t,resolver,ip,region,dns_ok,ok,error\n")
+            for s in pop.samples:
+                f.write("%.3f,%d,%s,%s,%d,%d,%s\n" % (s.t, s.resolver, s.ip or "", s.region or "",
+                                                      s.dns_ok, s.ok, (s.error or "").replace(",", ";")))
     log("  %s" % ", ".join("%s=%s" % (k, report.fmt(v)) for k, v in fig.items()))
     # Back to a clean state: every backend up, seen up by the checker.
     for n in lab.backends:
@@ -144,6 +154,8 @@ def main():
     ap.add_argument("--repetitions", type=int, default=None)
     ap.add_argument("--resolvers", type=int, default=8, help="caching resolvers in the lab")
     args = ap.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so the lab's processes are stopped by PID.
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
 
     missing = labmod.have_tools(args.build)
     if missing:
@@ -205,7 +217,10 @@ def main():
                 if variant == "min-ttl-300" and not args.short and name not in ("backend-killed", "region-down"):
                     continue
                 results[variant][name] = []
+                sc["key"] = name
+                t["variant"], t["raw_dir"] = variant, outdir
                 for rep in range(reps):
+                    t["rep"] = rep + 1
                     log("variant %s, scenario %s (%s), repetition %d" % (variant, name, sc["text"], rep + 1))
                     run, fig = run_scenario(lab, sc, t, log)
                     results[variant][name].append(fig)
