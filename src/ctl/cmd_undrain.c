@@ -34,13 +34,14 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			    !st_ctl_state_region_drained(st, region))
 				return st_diag_set(diag, ST_ENOENT, "endpoint %s is not drained",
 						   argv[1]);
-			if (st_ctl_state_endpoint(st, argv[1]) == ST_OVERRIDE_DRAIN)
-				st_ctl_state_set_endpoint(st, argv[1], ST_OVERRIDE_NONE);
+			/* Refused before any change: an error leaves the state as it
+			 * was, in memory and on disk alike. */
 			if (st_ctl_state_region_drained(st, region))
 				return st_diag_set(diag, ST_EINVAL,
 						   "endpoint %s stays drained with its region %s "
 						   "(undrain %s)",
 						   argv[1], region, region);
+			st_ctl_state_set_endpoint(st, argv[1], ST_OVERRIDE_NONE);
 			st_buf_printf(out, "undrained endpoint %s\n", argv[1]);
 		} else {
 			const st_conf_region_t *r = &conf->regions[t.region];

@@ -35,6 +35,9 @@ st_expect "drain region" "0 drained region us-east-1 (2 endpoints)" "$CTL_RC $CT
 st_expect "answer after region drain" "198.51.100.11" "$(www)"
 ctl undrain use1-b
 st_expect_match "undrain inside drained region refused" 'stays drained with its region us-east-1' "$CTL_OUT"
+ctl undrain use1-a
+st_expect "refused undrain of a drained endpoint" "1" "$CTL_RC"
+st_expect_match "refused undrain keeps its drain on disk" '^endpoint use1-a drain$' "$(cat run/state/steerd.state)"
 ctl undrain all
 st_expect "undrain all" "0 ended 2 drains" "$CTL_RC $CTL_OUT"
 st_expect "answer after undrain" "192.0.2.11 192.0.2.12" "$(www)"
