@@ -3,6 +3,9 @@ the share of client traffic per region over time."""
 import statistics
 
 
+TARGET_S = 10.0
+
+
 def bucketize(samples, start, end, width=1.0):
     """[(t0, [samples])] for consecutive buckets of `width` seconds."""
     n = max(0, int((end - start) / width + 0.999))
@@ -59,8 +62,9 @@ def analyse(run):
     else:
         t99 = recover - fault
     out["t99_s"] = round(t99, 2)
-    out["stale_answers_after_t99"] = sum(
-        1 for s in phase if s.t >= fault + t99 and s.ip in failed) if failed else 0
+    # The target: no answer points at the failed address TARGET_S after the fault.
+    out["stale_answers_after_target"] = sum(
+        1 for s in phase if s.t >= fault + TARGET_S and s.ip in failed) if failed else 0
 
     # Recovery: when steerd hands out a recovered address again.
     if failed and run.get("recovery"):
@@ -99,7 +103,7 @@ COLUMNS = [
     ("t99_s", "99% success again (s)"),
     ("failed_requests", "failed requests"),
     ("dns_failures", "DNS failures"),
-    ("stale_answers_after_t99", "answers to failed after 99%"),
+    ("stale_answers_after_target", "answers to failed after 10 s"),
     ("back_s", "recovered endpoint back (s)"),
 ]
 
@@ -112,7 +116,9 @@ def markdown(results, meta):
     lines.append("Budget (interval x fall + timeout + TTL) = %.1f s. "
                  "Target: behind a resolver that honours TTLs, 99%% of client requests "
                  "succeed again within 10 s of a single-backend or single-region fault, and "
-                 "no answer points at the failed region after that." % meta["budget"])
+                 "no answer points at the failed region after that. 'within target' applies "
+                 "this to every scenario; for scenarios without a failed address it is the "
+                 "99%% point alone." % meta["budget"])
     lines.append("")
     lines.append("Figures are median / max over %d repetition(s); times from the fault." %
                  meta["repetitions"])
@@ -125,7 +131,7 @@ def markdown(results, meta):
             for key, _ in COLUMNS:
                 med, mx = summarise([r[key] for r in runs])
                 cells.append("%s / %s" % (med, mx))
-            ok = all(r["t99_s"] <= 10.0 and r["stale_answers_after_t99"] == 0 for r in runs)
+            ok = all(r["t99_s"] <= TARGET_S and r["stale_answers_after_target"] == 0 for r in runs)
             lines.append("| %s | %s | %s |" % (scenario, " | ".join(cells), "yes" if ok else "no"))
     lines += ["", "## Notes", ""] + ["- " + n for n in meta.get("notes", [])]
     lines += ["", "Plot: traffic share per region over time: %s" % ", ".join(meta.get("plots", []))]
