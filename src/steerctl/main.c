@@ -1,6 +1,7 @@
 /* steerctl: the control tool. Sends one STEER1 command to steerd's control
  * socket and prints the reply; exit 0 on "ok", 1 on "error", 2 on usage or
  * connection problems. */
+#include "config.h"
 #include "ctl/proto.h"
 #include "net/unix.h"
 
@@ -18,7 +19,8 @@
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
-#define DEFAULT_SOCKET RUNSTATEDIR "/steerd.sock"
+/* The runtime folder of the systemd units (RuntimeDirectory=steerdns). */
+#define DEFAULT_SOCKET RUNSTATEDIR "/steerdns/steerd.sock"
 #define REPLY_TIMEOUT_MS 120000 /* a reload of a large zone takes a while */
 
 static const struct {
@@ -45,6 +47,7 @@ static void usage(FILE *f)
 		   "  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n"
 		   "  -c, --config FILE   take the socket from server.control in FILE\n"
 		   "  -j, --json          JSON output (status, stats, health)\n"
+		   "  -V, --version       print the version and exit\n"
 		   "  -h, --help          this text\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -129,11 +132,9 @@ static int send_all(int fd, const char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"socket", required_argument, NULL, 's'},
-	    {"config", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},	      {"version", no_argument, NULL, 'V'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	/* A steerd that goes away mid-request is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 	bool json = false;
 	int opt;
 	/* "+": options end at the command, so "dial r 5 --over 1h" reaches steerd. */
-	while ((opt = getopt_long(argc, argv, "+s:c:jh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+s:c:jVh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's':
 			sock_opt = optarg;
@@ -152,6 +153,9 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'V':
+			printf("steerctl %s\n", PACKAGE_VERSION);
+			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
