@@ -287,9 +287,13 @@ one_pass() {
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
     local c0 c1
-    c0=$($REP cpu "$SPID")
+    c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
     taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$perf" 2>&1 || true
-    c1=$($REP cpu "$SPID")
+    c1=$($REP cpu "$SPID") || {
+        echo "run.sh: $srv died during the pass; its log:" >&2
+        tail -20 "$WORK/$srv.log" >&2
+        return 1
+    }
     if ! grep -q 'Queries completed' "$perf"; then
         echo "run.sh: dnsperf failed against $srv:" >&2
         tail -5 "$perf" >&2
