@@ -201,14 +201,33 @@ static void src_stat(st_zone_src_t *src)
 	src->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 }
 
+/* Each file the zone $INCLUDEd is still the same file, with the same size
+ * and modification time, not modified right before it was read. */
+static bool includes_unchanged(const st_zone_t *zone)
+{
+	size_t n = st_zone_include_count(zone);
+	for (size_t i = 0; i < n; i++) {
+		const st_zone_include_t *inc = st_zone_include(zone, i);
+		struct stat st;
+		if (!inc->regular || stat(inc->path, &st) != 0 || !S_ISREG(st.st_mode))
+			return false;
+		int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		if ((uint64_t)st.st_dev != inc->dev || (uint64_t)st.st_ino != inc->ino ||
+		    (int64_t)st.st_size != inc->size || mtime_ns != inc->mtime_ns ||
+		    inc->mtime_ns >= inc->stat_at_ns - RACY_NS)
+			return false;
+	}
+	return true;
+}
+
 /* Same file, same size and modification time as when `a` was loaded, and
- * not modified right before that load. Only the master file is compared: a
- * changed $INCLUDE file needs a reload of the zone by name. */
+ * not modified right before that load; the same for every file the zone
+ * $INCLUDEd. */
 static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
 {
 	return a->has_stat && b->has_stat && a->dev == b->dev && a->ino == b->ino &&
 	       a->size == b->size && a->mtime_ns == b->mtime_ns &&
-	       a->mtime_ns < a->stat_at_ns - RACY_NS;
+	       a->mtime_ns < a->stat_at_ns - RACY_NS && includes_unchanged(a->zone);
 }
 
 typedef enum {

@@ -208,6 +208,7 @@ void zb_clear(zb_t *zb)
 	for (size_t i = 0; i < zb->n_files; i++)
 		free(zb->files[i]);
 	free(zb->files);
+	zb_includes_free(zb->includes, zb->n_includes);
 	free(zb->dyn_node);
 	free(zb->dyn_order);
 	memset(zb, 0, sizeof(*zb));

@@ -113,6 +113,8 @@ struct st_zone {
 	size_t wire_len;
 	st_zslot_t *slots;
 	uint32_t mask; /* slots - 1, a power of two minus one */
+	st_zone_include_t *includes; /* paths owned */
+	size_t n_includes;
 };
 
 /* Builder: the records of a zone between parsing and compiling. */
@@ -164,6 +166,8 @@ typedef struct zb {
 
 	char **files;
 	size_t n_files;
+	st_zone_include_t *includes; /* $INCLUDEd files as opened (paths owned) */
+	size_t n_includes;
 
 	const st_zone_dyn_t *dyn;
 	size_t n_dyn;
@@ -182,6 +186,8 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Free an array of includes and their paths. */
+void zb_includes_free(st_zone_include_t *inc, size_t n);
 /* Parse a master file (and its includes) into the builder. */
 int zp_parse(zb_t *zb, const char *file);
 

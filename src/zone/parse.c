@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "zone/internal.h"
+#include "common/time.h"
 
 #include <ldns/ldns.h>
 
@@ -482,6 +483,36 @@ out:
 	return rc;
 }
 
+void zb_includes_free(st_zone_include_t *inc, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)inc[i].path);
+	free(inc);
+}
+
+/* Remember an included file as opened, for reloads to compare. */
+static int add_include(zb_t *zb, const char *path, const struct stat *sb, int64_t at_ns)
+{
+	st_zone_include_t *inc =
+	    realloc(zb->includes, (zb->n_includes + 1) * sizeof(*zb->includes));
+	if (!inc)
+		return ST_ENOMEM;
+	zb->includes = inc;
+	char *dup = strdup(path);
+	if (!dup)
+		return ST_ENOMEM;
+	zb->includes[zb->n_includes++] = (st_zone_include_t){
+	    .path = dup,
+	    .regular = S_ISREG(sb->st_mode),
+	    .dev = (uint64_t)sb->st_dev,
+	    .ino = (uint64_t)sb->st_ino,
+	    .size = (int64_t)sb->st_size,
+	    .mtime_ns = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec,
+	    .stat_at_ns = at_ns,
+	};
+	return 0;
+}
+
 static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32_t from_line,
 		      zp_state_t *st)
 {
@@ -489,6 +520,7 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 	if (rc < 0)
 		return rc;
 	zp_file_t f = {.path = zb->files[rc], .idx = (uint16_t)rc, .line = 1};
+	int64_t opened_at = (int64_t)st_real_ns();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) < 0) {
@@ -500,6 +532,10 @@ static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32
 					   "%s:%u: cannot open $INCLUDE file %s: %s", shown_from,
 					   from_line, path, strerror(e));
 		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, strerror(e));
+	}
+	if (shown_from && (rc = add_include(zb, path, &sb, opened_at)) < 0) {
+		close(fd);
+		return rc;
 	}
 	void *map = NULL;
 	char *copy = NULL;

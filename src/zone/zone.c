@@ -19,6 +19,7 @@ static void zone_destroy(st_zone_t *z)
 	free(z->offsets);
 	free(z->wire);
 	free(z->slots);
+	zb_includes_free(z->includes, z->n_includes);
 	free(z);
 }
 
@@ -45,6 +46,10 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 		z->file = strdup(file);
 		if (!z->name || !z->file)
 			rc = ST_ENOMEM;
+		z->includes = zb.includes;
+		z->n_includes = zb.n_includes;
+		zb.includes = NULL;
+		zb.n_includes = 0;
 	}
 	zb_clear(&zb);
 	if (rc) {
@@ -162,4 +167,14 @@ const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type)
 			break;
 	}
 	return NULL;
+}
+
+size_t st_zone_include_count(const st_zone_t *zone)
+{
+	return zone->n_includes;
+}
+
+const st_zone_include_t *st_zone_include(const st_zone_t *zone, size_t i)
+{
+	return i < zone->n_includes ? &zone->includes[i] : NULL;
 }

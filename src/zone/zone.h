@@ -97,6 +97,19 @@ size_t st_zone_node_count(const st_zone_t *zone);  /* owner names, ENTs included
 const st_node_t *st_zone_node(const st_zone_t *zone, size_t i);
 size_t st_zone_memory(const st_zone_t *zone); /* bytes held by the snapshot */
 
+/* A file the zone read through $INCLUDE (directly or nested), as it was when
+ * it was opened: a reload compares these to tell whether the zone changed. */
+typedef struct st_zone_include {
+	const char *path;
+	bool regular;	    /* a regular file (size and mtime mean something) */
+	uint64_t dev, ino;
+	int64_t size;
+	int64_t mtime_ns;
+	int64_t stat_at_ns; /* st_real_ns() when it was opened */
+} st_zone_include_t;
+size_t st_zone_include_count(const st_zone_t *zone);
+const st_zone_include_t *st_zone_include(const st_zone_t *zone, size_t i);
+
 /* Exact lookup of a wire name (at or below the apex). Names compare without
  * regard to ASCII case, so the query name can be used as received. */
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len);
