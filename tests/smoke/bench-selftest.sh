@@ -23,7 +23,7 @@ cat "$log"
 res=$out/results.tsv
 for tr in udp tcp; do
 	# columns: scenario server transport rate sent completed lost qps cpu_s
-	# us_per_q noerror nxdomain other_rcodes
+	# us_per_q noerror nxdomain other_rcodes sock_drops
 	row=$(awk -F'\t' -v tr="$tr" '$2 == "steerd" && $3 == tr' "$res" 2>/dev/null | head -1)
 	completed=$(printf '%s\n' "$row" | cut -f6)
 	noerror=$(printf '%s\n' "$row" | cut -f11)

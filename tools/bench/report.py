@@ -5,7 +5,9 @@ dnsperf output parsing, and the result table.
   report.py cpu PID             utime+stime (seconds) of PID and every
                                 descendant (NSD forks its workers)
   report.py freeport            a port free on 127.0.0.1 for UDP and TCP
-  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt
+  report.py drops PORT          datagrams the kernel dropped so far at the UDP
+                                sockets bound to PORT (receive buffer full)
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS
                                 append one result row
   report.py table OUT.tsv [--reference SERVER]
                                 print the table (median over repetitions)
@@ -20,7 +22,8 @@ import sys
 
 TICK = os.sysconf("SC_CLK_TCK")
 COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
-        "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes"]
+        "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes",
+        "sock_drops"]
 
 
 def proc_stat(pid):
@@ -74,6 +77,24 @@ def freeport():
     raise SystemExit("no free port")
 
 
+def udp_drops(port):
+    """Sum of the 'drops' column of /proc/net/udp{,6} for sockets whose local
+    port is PORT: queries the kernel threw away because the server's
+    receive buffer was full (the server was not there in time)."""
+    total = 0
+    for f in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            with open(f, encoding="ascii") as fh:
+                next(fh)
+                for line in fh:
+                    col = line.split()
+                    if int(col[1].rsplit(":", 1)[1], 16) == port:
+                        total += int(col[-1])
+        except OSError:
+            continue
+    return total
+
+
 def parse_dnsperf(text):
     def num(label):
         m = re.search(r"^\s*%s:\s+([0-9.]+)" % re.escape(label), text, re.M)
@@ -94,7 +115,7 @@ def parse_dnsperf(text):
     return r
 
 
-def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file):
+def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops):
     with open(perf_file, encoding="utf-8", errors="replace") as f:
         r = parse_dnsperf(f.read())
     cpu = float(cpu1) - float(cpu0)
@@ -102,6 +123,7 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file):
     row = {"scenario": scenario, "server": server, "transport": transport,
            "rate": rate, "cpu_s": "%.2f" % cpu, "us_per_q": "%.2f" % us}
     row.update(r)
+    row["sock_drops"] = drops
     row["qps"] = "%.0f" % r["qps"]
     new = not os.path.exists(out) or os.path.getsize(out) == 0
     with open(out, "a", encoding="utf-8") as f:
@@ -125,18 +147,19 @@ def cmd_table(path, reference):
         us = statistics.median(float(r["us_per_q"]) for r in rs)
         qps = statistics.median(float(r["qps"]) for r in rs)
         lost = sum(int(r["lost"]) for r in rs)
+        drops = sum(int(r.get("sock_drops", "0") or 0) for r in rs if r.get("sock_drops", "-") != "-")
         sent = sum(int(r["sent"]) for r in rs)
         comp = sum(int(r["completed"]) for r in rs)
         nx = sum(int(r["nxdomain"]) for r in rs)
         others = sorted({r["other_rcodes"] for r in rs} - {"-"})
-        med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent,
+        med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent, "drops": drops,
                     "nx": 100.0 * nx / comp if comp else 0.0,
                     "other": ";".join(others) or "-", "runs": len(rs),
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %6s %-14s %s"
+    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
-                 "(min-max)", "lost", "NXD%", "other rcodes", "%s ratio" % reference))
+                 "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -150,10 +173,12 @@ def cmd_table(path, reference):
                 ratio = "%.2f" % (ref["us"] / m["us"]) if m["us"] else "-"
             spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
             print(fmt % (sk[0], sk[1], sk[2], srv, "%.0f" % m["qps"], "%.2f" % m["us"],
-                         spread, m["lost"], "%.1f" % m["nx"], m["other"][:14], ratio))
+                         spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio))
     print()
     print("us/query = server CPU (utime+stime, all threads and child processes)"
           " / answered queries; median of %d run(s)." % max(m["runs"] for m in med.values()))
+    print("lost = no answer within 2 s (dnsperf); drops = of those, dropped by the"
+          " kernel at the server's full UDP receive buffer.")
     print("%s ratio = %s us/query / that server's us/query (below 1.00: %s uses"
           " less CPU per query)." % (reference, reference, reference))
 
@@ -167,7 +192,9 @@ def main(argv):
         print("%.2f" % tree_cpu(int(argv[1])))
     elif cmd == "freeport":
         print(freeport())
-    elif cmd == "record" and len(argv) == 9:
+    elif cmd == "drops" and len(argv) == 2:
+        print(udp_drops(int(argv[1])))
+    elif cmd == "record" and len(argv) == 10:
         cmd_record(*argv[1:])
     elif cmd == "table" and len(argv) >= 2:
         ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"

@@ -286,7 +286,8 @@ one_pass() {
     local n=$((${#RUNNO[@]} + 1))
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
-    local c0 c1
+    local c0 c1 d0 d1
+    d0=$($REP drops "$port")
     c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
     taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$perf" 2>&1 || true
     c1=$($REP cpu "$SPID") || {
@@ -294,12 +295,15 @@ one_pass() {
         tail -20 "$WORK/$srv.log" >&2
         return 1
     }
+    d1=$($REP drops "$port")
     if ! grep -q 'Queries completed' "$perf"; then
         echo "run.sh: dnsperf failed against $srv:" >&2
         tail -5 "$perf" >&2
         return 1
     fi
-    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf"
+    local drops=-
+    [ "$tr" = udp ] && drops=$((d1 - d0))
+    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops"
 }
 RUNNO=()
 
