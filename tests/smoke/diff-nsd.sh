@@ -14,7 +14,10 @@ PY=${PYTHON:-/usr/bin/python3}
 #    (RFC 4035 3.1.4.1).
 #  - QTYPE=CNAME below a DNAME: the synthesised CNAME is the answer, NOERROR
 #    (RFC 6672 3, RFC 1034 4.3.2 3a).
-OPEN="--open DS:child.diff.test --open CNAME:dn.diff.test"
+#  - A wildcard CNAME that loops (*.cwloop CNAME a.cwloop) and a DNAME below
+#    itself (dnself DNAME x.dnself) put the same record into the answer
+#    again at each link (RFC 2181 5: no duplicate records).
+OPEN="--open DS:child.diff.test --open CNAME:dn.diff.test --open *:cwloop.diff.test --open *:dnself.diff.test"
 
 # shellcheck disable=SC2086
 timeout 120 "$PY" "$top_srcdir/tools/difftest/difftest.py" \

@@ -270,6 +270,22 @@ def gen_names(info):
                "sub.x.y.wild.diff.test", "nope.y.wild.diff.test",
                "foo.sub.wild.test", "a.b.sub.wild.test", "x.deep.wild.test",
                "ent.wild.test", "x.ent.wild.test", "x.exists.wild.test")}
+    # odd labels: an escaped dot, binary and non-ASCII octets (0x20 must
+    # leave them alone), a 63-octet label, a name of 255 octets
+    odd = [b"a.b", b"\x00", b"\xc1\xe1", b"A" * 63]
+    for base in ("wild.diff.test", "diff.test", "wild.test"):
+        for lab in odd:
+            names.add(dns.name.Name([lab] + list(dns.name.from_text(base).labels)))
+    for base in ("wild.diff.test", "wild.test", "diff.test"):
+        b = dns.name.from_text(base)
+        labs = list(b.labels)
+        room = 255 - sum(len(x) + 1 for x in labs) - 1
+        extra = []
+        while room > 1:
+            n = min(63, room - 1)
+            extra.append(b"x" * n)
+            room -= n + 1
+        names.add(dns.name.Name(extra + labs))
     return sorted(names)
 
 
@@ -379,6 +395,13 @@ def compare(q, tr, sw, pw, apexes, peer_lookup=None, steerd_tcp=None):
         return [("note:peer-malformed", perr)]
 
     # steerd on its own
+    counts = struct.unpack("!HHH", sw[6:12])
+    for n, (name, sec) in enumerate((("answer", sr.answer), ("authority", sr.authority),
+                                     ("additional", sr.additional))):
+        distinct = sum(len(rs) for rs in sec)
+        if counts[n] > distinct + (1 if name == "additional" and sr.edns >= 0 else 0):
+            out.append(("bug:duplicate-rr", "%s section: %d records, %d distinct" %
+                        (name, counts[n], distinct)))
     if tr == "udp" and len(sw) > udp_limit(q):
         out.append(("bug:oversize", "%d octets > limit %d" % (len(sw), udp_limit(q))))
     if len(sr.question) != 1 or sr.question[0].name.labels != qname.labels:
@@ -523,7 +546,7 @@ def main():
     ap.add_argument("--nsd-minimal", action="store_true", help="minimal-responses: yes")
     ap.add_argument("--open", action="append", default=[], metavar="QTYPE:NAME",
                     help="a reported, not yet fixed difference: bug classes of "
-                    "QTYPE queries at or below NAME count as open:, not bug:")
+                    "QTYPE queries (* for all) at or below NAME count as open:, not bug:")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     ap.add_argument("--time-limit", type=float, default=0, help="stop sending after SECONDS")
     args = ap.parse_args()
@@ -594,7 +617,7 @@ def run(args, zones, rng, steerd, peer):
         if not diffs:
             agree += 1
             continue
-        if any(qtype == t and qname.is_subdomain(n) for t, n in opened):
+        if any(t in (qtype, "*") and qname.is_subdomain(n) for t, n in opened):
             diffs = [("open:" + c[4:] if c.startswith("bug:") else c, t) for c, t in diffs]
         seen = set()
         for cls, txt in diffs:
