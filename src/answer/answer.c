@@ -21,6 +21,7 @@ struct st_answer_ctx {
 	uint64_t rng;
 	st_query_t q;
 	st_answer_stats_t stats;
+	st_route_counts_t route[2]; /* by view generation parity */
 };
 
 /* State of one answer being built. */
@@ -73,6 +74,21 @@ void st_answer_ctx_free(st_answer_ctx_t *ctx)
 const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx)
 {
 	return &ctx->stats;
+}
+
+const st_route_counts_t *st_answer_ctx_route(const st_answer_ctx_t *ctx, uint64_t generation)
+{
+	return &ctx->route[generation & 1];
+}
+
+void st_answer_ctx_route_reset(st_answer_ctx_t *ctx, uint64_t generation)
+{
+	st_route_counts_t *c = &ctx->route[generation & 1];
+	for (size_t i = 0; i < ST_STATS_ROUTE_MAX; i++) {
+		__atomic_store_n(&c->record[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->region[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->endpoint[i], 0, __ATOMIC_RELAXED);
+	}
 }
 
 /* ---- records ---- */
@@ -183,16 +199,17 @@ static void make_client(const lookup_t *lk, st_client_t *c)
 
 static void count_route(lookup_t *lk, const st_route_result_t *res)
 {
-	st_answer_stats_t *st = &lk->ctx->stats;
-	st_stat_inc(&st->dynamic);
+	st_stat_inc(&lk->ctx->stats.dynamic);
+	/* Indices are the view's: count with the view (see st_answer_ctx_route). */
+	st_route_counts_t *rc = &lk->ctx->route[lk->view->generation & 1];
 	if (res->record < ST_STATS_ROUTE_MAX)
-		st_stat_inc(&st->route_record[res->record]);
+		st_stat_inc(&rc->record[res->record]);
 	size_t n = res->rrtype == ST_TYPE_CNAME ? 1 : res->n;
 	for (size_t i = 0; i < n && i < ST_ROUTE_MAX_ADDRS; i++) {
 		if (res->regions[i] < ST_STATS_ROUTE_MAX)
-			st_stat_inc(&st->route_region[res->regions[i]]);
+			st_stat_inc(&rc->region[res->regions[i]]);
 		if (res->endpoints[i] < ST_STATS_ROUTE_MAX)
-			st_stat_inc(&st->route_endpoint[res->endpoints[i]]);
+			st_stat_inc(&rc->endpoint[res->endpoints[i]]);
 	}
 }
 

@@ -53,7 +53,4 @@ void st_answer_stats_add(st_answer_stats_t *sum, const st_answer_stats_t *one)
 	sum->edns += st_stat_get(&one->edns);
 	sum->ecs += st_stat_get(&one->ecs);
 	sum->dynamic += st_stat_get(&one->dynamic);
-	add_array(sum->route_record, one->route_record, ST_STATS_ROUTE_MAX);
-	add_array(sum->route_region, one->route_region, ST_STATS_ROUTE_MAX);
-	add_array(sum->route_endpoint, one->route_endpoint, ST_STATS_ROUTE_MAX);
 }

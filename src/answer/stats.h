@@ -26,6 +26,15 @@ enum {
 /* Answers per route record, region and endpoint index; larger indices are not counted. */
 #define ST_STATS_ROUTE_MAX 4096
 
+/* Routed answers per record, region and endpoint index of the config that
+ * one view was built from. Indices mean nothing across views: a reload may
+ * add, remove or reorder names. */
+typedef struct st_route_counts {
+	uint64_t record[ST_STATS_ROUTE_MAX];
+	uint64_t region[ST_STATS_ROUTE_MAX];
+	uint64_t endpoint[ST_STATS_ROUTE_MAX];
+} st_route_counts_t;
+
 typedef struct st_answer_stats {
 	uint64_t queries;		 /* messages answered (drops excluded) */
 	uint64_t dropped;		 /* QR=1, shorter than a header */
@@ -36,6 +45,9 @@ typedef struct st_answer_stats {
 	uint64_t edns;	       /* queries with an OPT record */
 	uint64_t ecs;	       /* queries with Client Subnet */
 	uint64_t dynamic;      /* routed RRsets answered */
+	/* Per index of the current config, each name's count since start
+	 * (st_server_route_sum). An answer context keeps these at zero: it
+	 * counts routed answers per view (st_answer_ctx_route). */
 	uint64_t route_record[ST_STATS_ROUTE_MAX];
 	uint64_t route_region[ST_STATS_ROUTE_MAX];
 	uint64_t route_endpoint[ST_STATS_ROUTE_MAX];
@@ -44,8 +56,18 @@ typedef struct st_answer_stats {
 /* The counters of one context (the owning worker keeps writing them). */
 const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx);
 
-/* Add one context's counters into sum (relaxed loads; sum is private to the caller). */
+/* Add one context's counters into sum (relaxed loads; sum is private to the
+ * caller). The route_* arrays are left alone: see st_answer_ctx_route. */
 void st_answer_stats_add(st_answer_stats_t *sum, const st_answer_stats_t *one);
+
+/* The routed-answer counters that answers from a view of this generation
+ * go to. A context keeps two sets, by the parity of the generation: during
+ * a reload the view being replaced and the new one count apart. */
+const st_route_counts_t *st_answer_ctx_route(const st_answer_ctx_t *ctx, uint64_t generation);
+/* Zero the set of `generation`. Only once no worker can answer from a view
+ * of that generation (after synchronize_rcu), and before a view of the same
+ * parity is published. */
+void st_answer_ctx_route_reset(st_answer_ctx_t *ctx, uint64_t generation);
 
 /* Bucket of a query type. */
 unsigned st_answer_qtype_bucket(uint16_t qtype);

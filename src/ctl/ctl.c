@@ -4,7 +4,6 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "health/health.h"
-#include "metrics/metrics.h"
 #include "route/route.h"
 #include "server/build.h"
 
@@ -201,12 +200,7 @@ static int view_hook(st_server_t *srv, const st_view_t *old, st_view_t *fresh, v
 {
 	st_ctl_t *ctl = arg;
 	const st_view_box_t *box = (const st_view_box_t *)fresh;
-	const st_view_box_t *prev = (const st_view_box_t *)old;
 	st_ctl_apply(ctl, box->routing->conf, fresh);
-	/* Answer counts stay with their names when the config moves them. */
-	if (st_metrics_rebase(srv, prev->routing->conf, box->routing->conf) < 0)
-		st_log_warn("reload, answer counters of moved names not carried over (out "
-			    "of memory)");
 	return 0;
 }
 
@@ -299,7 +293,6 @@ void st_ctl_free(st_ctl_t *ctl)
 	if (!ctl)
 		return;
 	st_server_set_view_hook(ctl->srv, NULL, NULL);
-	st_metrics_forget(ctl->srv);
 	st_unix_close(ctl->sock);
 	st_ev_free(ctl->ramp_timer);
 	st_ctl_state_free(ctl->state);

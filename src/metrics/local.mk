@@ -1,5 +1,4 @@
 # src/metrics: Prometheus exposition over the evhttp server
 src_libsteer_a_SOURCES += \
 	src/metrics/metrics.c src/metrics/metrics.h \
-	src/metrics/tally.c src/metrics/tally.h \
 	src/net/http.c src/net/http.h

@@ -1,7 +1,6 @@
 /* Prometheus text exposition of steerd's counters and state. */
 #include "config.h"
 #include "metrics/metrics.h"
-#include "metrics/tally.h"
 #include "answer/answer.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -35,37 +34,7 @@ const char *st_rcode_label(unsigned rcode, char *buf, size_t len)
 	return buf;
 }
 
-/* The route tallies of the servers of this process (steerd runs one); used
- * on the main loop only. */
-typedef struct tally_entry {
-	struct st_server *srv;
-	st_route_tally_t *tally;
-	struct tally_entry *next;
-} tally_entry_t;
-static tally_entry_t *tallies;
-
-static st_route_tally_t *tally_of(struct st_server *srv, bool create)
-{
-	for (tally_entry_t *e = tallies; e; e = e->next)
-		if (e->srv == srv)
-			return e->tally;
-	if (!create)
-		return NULL;
-	tally_entry_t *e = calloc(1, sizeof(*e));
-	if (!e)
-		return NULL;
-	e->tally = st_route_tally_new();
-	if (!e->tally) {
-		free(e);
-		return NULL;
-	}
-	e->srv = srv;
-	e->next = tallies;
-	tallies = e;
-	return e->tally;
-}
-
-static void sum_raw(struct st_server *srv, st_answer_stats_t *sum)
+void st_metrics_sum(struct st_server *srv, st_answer_stats_t *sum)
 {
 	memset(sum, 0, sizeof(*sum));
 	size_t n = st_server_answer_ctx_count(srv);
@@ -74,42 +43,7 @@ static void sum_raw(struct st_server *srv, st_answer_stats_t *sum)
 		if (ctx)
 			st_answer_stats_add(sum, st_answer_ctx_stats(ctx));
 	}
-}
-
-void st_metrics_sum(struct st_server *srv, st_answer_stats_t *sum)
-{
-	sum_raw(srv, sum);
-	const st_route_tally_t *t = tally_of(srv, false);
-	if (t)
-		st_route_tally_apply(t, sum);
-}
-
-int st_metrics_rebase(struct st_server *srv, const st_conf_t *old_conf, const st_conf_t *new_conf)
-{
-	if (old_conf == new_conf)
-		return 0;
-	st_answer_stats_t *raw = calloc(1, sizeof(*raw));
-	st_route_tally_t *t = tally_of(srv, true);
-	int rc = ST_ENOMEM;
-	if (raw && t) {
-		sum_raw(srv, raw);
-		rc = st_route_tally_rebase(t, old_conf, new_conf, raw);
-	}
-	free(raw);
-	return rc;
-}
-
-void st_metrics_forget(struct st_server *srv)
-{
-	for (tally_entry_t **p = &tallies; *p; p = &(*p)->next) {
-		if ((*p)->srv == srv) {
-			tally_entry_t *e = *p;
-			*p = e->next;
-			st_route_tally_free(e->tally);
-			free(e);
-			return;
-		}
-	}
+	st_server_route_sum(srv, sum);
 }
 
 void st_prom_header(st_buf_t *out, const char *name, const char *type, const char *help)

@@ -8,7 +8,6 @@
 #include "ctl/buf.h"
 
 struct st_server;
-struct st_conf;
 
 typedef struct st_metrics st_metrics_t;
 
@@ -20,14 +19,9 @@ void st_metrics_free(st_metrics_t *m);
 void st_metrics_render(struct st_server *srv, st_buf_t *out);
 
 /* Sum the counters of every answer context (sum is zeroed first); routed
- * answers come out per name of the current config (see tally.h). */
+ * answers come out per index of the current config, each name's count
+ * since start (st_server_route_sum). */
 void st_metrics_sum(struct st_server *srv, st_answer_stats_t *sum);
-/* Before a reload from old_conf to new_conf is published: keep each
- * record's, region's and endpoint's count with its name. Main loop only. */
-int st_metrics_rebase(struct st_server *srv, const struct st_conf *old_conf,
-		      const struct st_conf *new_conf);
-/* Drop what st_metrics_rebase kept for srv. */
-void st_metrics_forget(struct st_server *srv);
 /* "NOERROR", "NXDOMAIN", ..., "BADVERS"; "RCODE12" for unnamed ones. */
 const char *st_rcode_label(unsigned rcode, char *buf, size_t len);
 

@@ -1,6 +1,14 @@
 # src/server: the steerd process (view building, reloads, workers, signals)
 src_libsteer_a_SOURCES += \
 	src/server/server.c src/server/server.h \
-	src/server/build.c src/server/build.h
+	src/server/build.c src/server/build.h \
+	src/server/totals.c src/server/totals.h
 TESTS += tests/smoke/reload-include.sh
 EXTRA_DIST += tests/smoke/reload-include.sh
+check_PROGRAMS += tests/unit/test_route_totals
+TESTS += tests/unit/test_route_totals
+tests_unit_test_route_totals_SOURCES = tests/unit/test_route_totals.c
+tests_unit_test_route_totals_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_route_totals_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/smoke/reload-counters.sh
+EXTRA_DIST += tests/smoke/reload-counters.sh

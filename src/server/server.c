@@ -5,6 +5,8 @@
 #include "config.h"
 #include "server/server.h"
 #include "server/build.h"
+#include "server/totals.h"
+#include "answer/stats.h"
 #include "answer/answer.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
@@ -50,6 +52,8 @@ struct st_server {
 	st_server_view_hook_t hook;
 	void *hook_arg;
 	st_reload_stats_t reloads;
+	/* Routed answers of the views retired so far, by name. */
+	st_route_totals_t *totals;
 };
 
 static st_view_box_t *cur_box(const st_server_t *srv)
@@ -261,6 +265,12 @@ int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
 		st_server_free(srv);
 		return ret;
 	}
+	srv->totals = st_route_totals_new();
+	if (!srv->totals || st_route_totals_reserve(srv->totals, box->routing->conf) != 0) {
+		st_view_box_free(box);
+		st_server_free(srv);
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
+	}
 	rcu_assign_pointer(srv->view, &box->view);
 	*out = srv;
 	return 0;
@@ -279,6 +289,7 @@ void st_server_free(st_server_t *srv)
 	st_ev_free(srv->ev_tick);
 	st_ev_free(srv->ev_stop);
 	st_view_box_free(cur_box(srv));
+	st_route_totals_free(srv->totals);
 	st_loop_free(srv->loop);
 	strv_free(srv->ov_listen, srv->n_ov_listen);
 	strv_free(srv->ov_zones, srv->n_ov_zones);
@@ -406,6 +417,21 @@ static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned
 	return 0;
 }
 
+/* No worker answers from `old` any more: add what it counted to the names
+ * of its config and clear that set for the view after next. */
+static void retire_counts(st_server_t *srv, const st_view_box_t *old)
+{
+	size_t n = st_server_answer_ctx_count(srv);
+	for (size_t i = 0; i < n; i++) {
+		st_answer_ctx_t *ctx = st_server_answer_ctx(srv, i);
+		if (!ctx)
+			continue;
+		st_route_totals_fold(srv->totals, old->routing->conf,
+				     st_answer_ctx_route(ctx, old->view.generation));
+		st_answer_ctx_route_reset(ctx, old->view.generation);
+	}
+}
+
 int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 {
 	st_diag_t local;
@@ -438,6 +464,14 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 		if (ret != 0)
 			st_view_box_free(fresh);
 	}
+	if (ret == 0) {
+		/* Room for the new names now: retiring the old view cannot fail. */
+		ret = st_route_totals_reserve(srv->totals, fresh->routing->conf);
+		if (ret != 0) {
+			st_view_box_free(fresh);
+			st_diag_set(diag, ret, "out of memory");
+		}
+	}
 
 	if (ret != 0) {
 		if (diag->text[0] == '\0')
@@ -455,6 +489,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 	/* Publish, wait until no worker can still see the old view, free it. */
 	rcu_xchg_pointer(&srv->view, &fresh->view);
 	synchronize_rcu();
+	retire_counts(srv, old);
 	log_zones(fresh, old);
 	st_view_box_free(old);
 	srv->generation = gen;
@@ -525,6 +560,32 @@ size_t st_server_record_count(const st_server_t *srv)
 size_t st_server_dyn_record_count(const st_server_t *srv)
 {
 	return st_view_box_dyn_count(cur_box(srv));
+}
+
+void st_server_route_sum(st_server_t *srv, st_answer_stats_t *sum)
+{
+	const st_view_box_t *box = cur_box(srv);
+	const st_conf_t *conf = box->routing->conf;
+	memset(sum->route_record, 0, sizeof(sum->route_record));
+	memset(sum->route_region, 0, sizeof(sum->route_region));
+	memset(sum->route_endpoint, 0, sizeof(sum->route_endpoint));
+	st_route_totals_get(srv->totals, conf, sum);
+	size_t nrec = conf->n_records < ST_STATS_ROUTE_MAX ? conf->n_records : ST_STATS_ROUTE_MAX;
+	size_t nreg = conf->n_regions < ST_STATS_ROUTE_MAX ? conf->n_regions : ST_STATS_ROUTE_MAX;
+	size_t nep = conf->n_endpoints < ST_STATS_ROUTE_MAX ? conf->n_endpoints : ST_STATS_ROUTE_MAX;
+	size_t n = st_server_answer_ctx_count(srv);
+	for (size_t c = 0; c < n; c++) {
+		const st_answer_ctx_t *ctx = st_server_answer_ctx(srv, c);
+		if (!ctx)
+			continue;
+		const st_route_counts_t *rc = st_answer_ctx_route(ctx, box->view.generation);
+		for (size_t i = 0; i < nrec; i++)
+			sum->route_record[i] += st_stat_get(&rc->record[i]);
+		for (size_t i = 0; i < nreg; i++)
+			sum->route_region[i] += st_stat_get(&rc->region[i]);
+		for (size_t i = 0; i < nep; i++)
+			sum->route_endpoint[i] += st_stat_get(&rc->endpoint[i]);
+	}
 }
 
 void st_server_reload_stats(const st_server_t *srv, st_reload_stats_t *out)

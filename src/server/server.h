@@ -40,6 +40,12 @@ unsigned st_server_workers(const st_server_t *srv);
 /* Per-worker answer contexts (their counters are summed by stats/metrics). */
 size_t st_server_answer_ctx_count(const st_server_t *srv);
 struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i);
+/* Routed answers since start into sum->route_* (the rest of sum untouched),
+ * per index of the current config: each record's, region's and endpoint's
+ * count stays with its name across reloads that add, remove or reorder
+ * names, and only grows. Main thread. */
+struct st_answer_stats;
+void st_server_route_sum(st_server_t *srv, struct st_answer_stats *sum);
 
 /* Command-line settings laid over the config at start and on every reload. */
 typedef struct st_server_overrides {

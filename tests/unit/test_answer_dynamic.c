@@ -291,18 +291,38 @@ static void test_counters(void **state)
 	memset(&before, 0, sizeof(before));
 	memset(&after, 0, sizeof(after));
 	st_answer_stats_add(&before, st_answer_ctx_stats(ctx));
+	/* Routed answers count with the view's generation, by its indices:
+	 * start both sets from zero. */
+	st_answer_ctx_route_reset(ctx, view.generation);
+	st_answer_ctx_route_reset(ctx, view.generation + 1);
 	for (int i = 0; i < 3; i++)
 		ldns_pkt_free(ask("dyn.answer.test.", ST_TYPE_A, "203.0.113.5", NULL, 0));
 	st_answer_stats_add(&after, st_answer_ctx_stats(ctx));
 	uint32_t e1 = st_conf_endpoint_index(conf, "e1");
 	uint32_t east = st_conf_region_index(conf, "east");
 	assert_int_equal(after.dynamic - before.dynamic, 3);
-	assert_int_equal(after.route_endpoint[e1] - before.route_endpoint[e1], 3);
-	assert_int_equal(after.route_region[east] - before.route_region[east], 3);
+	const st_route_counts_t *rc = st_answer_ctx_route(ctx, view.generation);
+	const st_route_counts_t *other = st_answer_ctx_route(ctx, view.generation + 1);
+	assert_int_equal(rc->endpoint[e1], 3);
+	assert_int_equal(rc->region[east], 3);
 	uint64_t records = 0;
-	for (size_t i = 0; i < ST_STATS_ROUTE_MAX; i++)
-		records += after.route_record[i] - before.route_record[i];
+	for (size_t i = 0; i < ST_STATS_ROUTE_MAX; i++) {
+		records += rc->record[i];
+		assert_int_equal(other->record[i], 0);
+		assert_int_equal(other->endpoint[i], 0);
+	}
 	assert_int_equal(records, 3);
+
+	/* A view of the next generation counts apart; a reset clears one set. */
+	view.generation++;
+	ldns_pkt_free(ask("dyn.answer.test.", ST_TYPE_A, "203.0.113.5", NULL, 0));
+	view.generation--;
+	assert_int_equal(other->endpoint[e1], 1);
+	assert_int_equal(rc->endpoint[e1], 3);
+	st_answer_ctx_route_reset(ctx, view.generation);
+	assert_int_equal(rc->endpoint[e1], 0);
+	assert_int_equal(rc->region[east], 0);
+	assert_int_equal(other->endpoint[e1], 1);
 }
 
 int main(void)
