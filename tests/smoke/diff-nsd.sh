@@ -23,7 +23,7 @@ OPEN="--open DS:child.diff.test --open CNAME:dn.diff.test --open *:cwloop.diff.t
 timeout 120 "$PY" "$top_srcdir/tools/difftest/difftest.py" \
     --steerd "$top_builddir/steerd" --peer nsd \
     --count "${DIFFTEST_COUNT:-3000}" --seed "${DIFFTEST_SEED:-1}" \
-    --time-limit 50 --show 3 $OPEN
+    --time-limit 50 --show 3 --mutate "${DIFFTEST_MUTATE:-1000}" $OPEN
 rc=$?
 case $rc in
     0) echo "ok - steerd and nsd agree outside the known-difference classes" ;;

@@ -547,6 +547,8 @@ def main():
     ap.add_argument("--open", action="append", default=[], metavar="QTYPE:NAME",
                     help="a reported, not yet fixed difference: bug classes of "
                     "QTYPE queries (* for all) at or below NAME count as open:, not bug:")
+    ap.add_argument("--mutate", type=int, default=0,
+                    help="then send N damaged queries to steerd alone")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     ap.add_argument("--time-limit", type=float, default=0, help="stop sending after SECONDS")
     args = ap.parse_args()
@@ -578,6 +580,41 @@ def main():
             print("temp dir kept: %s" % tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def mutate(args, steerd, queries, rng, counts, details):
+    """Damaged queries (flipped bits, cut short, random tails, bad counts)
+    to steerd alone: it must keep answering good ones. Returns the packet
+    after which it stopped, or None."""
+    probe = make_query(queries[0][0], "SOA", 0, rng).to_wire()
+    window = []
+    for i in range(args.mutate):
+        qn, qt, ei, tr = queries[i % len(queries)]
+        w = bytearray(make_query(rand_case(qn, rng), qt, ei, rng).to_wire())
+        how = rng.randrange(4)
+        if how == 0:
+            for _ in range(rng.randint(1, 4)):
+                j = rng.randrange(len(w))
+                w[j] ^= 1 << rng.randrange(8)
+        elif how == 1:
+            w = w[:rng.randrange(len(w))]
+        elif how == 2:
+            w += bytes(rng.randrange(256) for _ in range(rng.randint(1, 40)))
+        else:
+            j = 4 + 2 * rng.randrange(4)
+            w[j:j + 2] = struct.pack("!H", rng.choice((0, 2, 3, 0xffff)))
+        w = bytes(w)
+        window.append(w)
+        r = steerd.udp(w, 0.02)
+        if r is not None and len(r) >= 12 and r[2] & 0x80 == 0:
+            counts["bug:mutate-qr"] = counts.get("bug:mutate-qr", 0) + 1
+        if i % 50 == 49 or i == args.mutate - 1:
+            if not steerd.alive() or steerd.udp(probe, 2.0) is None:
+                counts["bug:crash"] = counts.get("bug:crash", 0) + 1
+                return window
+            window = []
+    counts["known:mutated-sent"] = args.mutate
+    return None
 
 
 def run(args, zones, rng, steerd, peer):
@@ -633,6 +670,11 @@ def run(args, zones, rng, steerd, peer):
                 lst.append((q.question[0].name, qtype, edns_i, tr, wire, sw, pw, txt))
         if not steerd.alive():
             break
+    if steerd.alive() and args.mutate:
+        crash = mutate(args, steerd, queries, rng, counts, details)
+        if crash:
+            print("steerd died or hung after one of these packets:\n  %s" %
+                  "\n  ".join(w.hex() for w in crash))
     elapsed = time.time() - start
 
     bugs = sum(v for k, v in counts.items() if k.startswith("bug:"))
