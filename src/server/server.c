@@ -459,18 +459,19 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 	} else {
 		ret = st_view_build_same(old, gen, &fresh, diag);
 	}
-	if (ret == 0 && srv->hook) {
-		ret = srv->hook(srv, &old->view, &fresh->view, srv->hook_arg, diag);
-		if (ret != 0)
-			st_view_box_free(fresh);
-	}
 	if (ret == 0) {
-		/* Room for the new names now: retiring the old view cannot fail. */
+		/* Room for the new names now, so that retiring the old view and
+		 * reading the counters never fail or allocate. */
 		ret = st_route_totals_reserve(srv->totals, fresh->routing->conf);
 		if (ret != 0) {
 			st_view_box_free(fresh);
 			st_diag_set(diag, ret, "out of memory");
 		}
+	}
+	if (ret == 0 && srv->hook) {
+		ret = srv->hook(srv, &old->view, &fresh->view, srv->hook_arg, diag);
+		if (ret != 0)
+			st_view_box_free(fresh);
 	}
 
 	if (ret != 0) {
