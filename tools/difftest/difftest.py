@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 
+import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
@@ -44,9 +45,11 @@ DEFAULT_ZONES = [
 QTYPES = ["A", "AAAA", "NS", "SOA", "CNAME", "MX", "TXT", "SRV", "DS", "ANY",
           "CAA", "HINFO", "PTR", "DNAME", "NAPTR", "SSHFP", "TYPE65400",
           "TYPE65401", "RRSIG", "DNSKEY", "NSEC"]
-# (EDNS payload or None, DO bit)
-EDNS = [(None, False), (512, False), (1232, False), (4096, False),
-        (1232, True), (4096, True), (100, False)]
+# (EDNS payload or None, DO bit, EDNS version, extra option)
+EDNS = [(None, False, 0, None), (512, False, 0, None), (1232, False, 0, None),
+        (4096, False, 0, None), (1232, True, 0, None), (4096, True, 0, None),
+        (100, False, 0, None), (1232, False, 1, None), (1232, False, 0, "unknown"),
+        (1232, True, 0, "ecs")]
 STEERD_UDP_CAP = 1232
 ADDR = "127.0.0.1"
 
@@ -307,18 +310,30 @@ def gen_queries(names, rng, count):
 
 
 def make_query(qname, qtype, edns_i, rng):
-    payload, do = EDNS[edns_i]
+    payload, do, version, opt = EDNS[edns_i]
+    options = []
+    if opt == "unknown":
+        options.append(dns.edns.GenericOption(65001, b"\xab\xcd"))
+    elif opt == "ecs":
+        options.append(dns.edns.ECSOption("192.0.2.0", 24))
     q = dns.message.make_query(qname, dns.rdatatype.from_text(qtype),
-                               use_edns=(0 if payload is not None else False),
-                               payload=payload or 512, want_dnssec=do)
+                               use_edns=(version if payload is not None else False),
+                               payload=payload or 512, want_dnssec=do,
+                               options=options)
     q.flags = 0
     q.id = rng.randrange(65536)
     return q
 
 
 def dig_cmd(port, qname, qtype, edns_i, tr):
-    payload, do = EDNS[edns_i]
+    payload, do, version, opt = EDNS[edns_i]
     opts = ["+norec", "+nocookie"]
+    if version:
+        opts.append("+edns=%d +noednsnegotiation" % version)
+    if opt == "unknown":
+        opts.append("+ednsopt=65001:abcd")
+    elif opt == "ecs":
+        opts.append("+subnet=192.0.2.0/24")
     if tr == "tcp":
         opts.append("+tcp")
     if payload is None:
@@ -414,6 +429,14 @@ def compare(q, tr, sw, pw, apexes, peer_lookup=None, steerd_tcp=None):
         out.append(("bug:opt", "OPT in response: %s, in query: %s" % (sr.edns >= 0, q.edns >= 0)))
     if sr.edns >= 0 and bool(sr.ednsflags & dns.flags.DO) != bool(q.ednsflags & dns.flags.DO):
         out.append(("bug:do-bit", "DO not copied"))
+
+    for o in q.options:
+        if o.otype == dns.edns.ECS:
+            echo = [x for x in sr.options if x.otype == dns.edns.ECS]
+            if sr.rcode() == dns.rcode.NOERROR or sr.rcode() == dns.rcode.NXDOMAIN:
+                if len(echo) != 1 or echo[0].address != o.address or \
+                        echo[0].srclen != o.srclen or echo[0].scopelen != 0:
+                    out.append(("bug:ecs-echo", "ECS in response: %s" % echo))
 
     # against the reference
     dnssec_q = qtype in (dns.rdatatype.RRSIG, dns.rdatatype.NSEC)
