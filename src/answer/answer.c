@@ -728,3 +728,24 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	count(ctx, q, lk.rcode, transport, lk.trunc);
 	return st_resp_finish(&lk.r);
 }
+
+void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len, st_zone_pf_t *pf)
+{
+	const st_zone_t *zone = NULL;
+	size_t pos = ST_DNS_HEADER_LEN;
+	uint16_t qtype = 0;
+	/* A QUERY with one question whose name is plain labels, as nearly all
+	 * are; anything else goes to st_answer() without a prefetch. */
+	if (view && view->zones && len > ST_DNS_HEADER_LEN &&
+	    !(query[2] & (ST_FLAG1_QR | 0x78)) && st_get16(query + 4) == 1) {
+		while (pos < len && query[pos] != 0 && query[pos] < 64 &&
+		       pos - ST_DNS_HEADER_LEN < ST_DNS_MAX_NAME)
+			pos += query[pos] + 1u;
+		size_t nlen = pos + 1 - ST_DNS_HEADER_LEN;
+		if (pos + 5 <= len && query[pos] == 0 && nlen <= ST_DNS_MAX_NAME) {
+			qtype = st_get16(query + pos + 1);
+			zone = st_zoneset_find(view->zones, query + ST_DNS_HEADER_LEN, nlen);
+		}
+	}
+	st_zone_prefetch(pf, zone, query + ST_DNS_HEADER_LEN, pos + 1 - ST_DNS_HEADER_LEN, qtype);
+}

@@ -41,4 +41,13 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out,
 		 size_t outcap);
 
+/* Start bringing into cache the zone data that answering `query` will read:
+ * a worker holding a batch of queries calls this for each, then
+ * st_zone_prefetch_step() (zone/zone.h) on each in turn until every one
+ * returns false, then st_answer() on each. A hint only: a query that does
+ * not parse simply prefetches nothing. The caller holds the view. */
+struct st_zone_pf;
+void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len,
+			struct st_zone_pf *pf);
+
 #endif

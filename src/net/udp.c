@@ -6,6 +6,7 @@
 #include "net/sock.h"
 #include "answer/answer.h"
 #include "common/log.h"
+#include "zone/zone.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -46,6 +47,7 @@ typedef struct udp_thread {
 	st_sockaddr_t peer[UDP_BATCH];
 	udp_cmsg_t cin[UDP_BATCH];
 	udp_cmsg_t cout[UDP_BATCH];
+	st_zone_pf_t pf[UDP_BATCH];
 	uint8_t qbuf[UDP_BATCH][UDP_INBUF];
 	uint8_t abuf[UDP_BATCH][UDP_OUTBUF];
 } udp_thread_t;
@@ -156,6 +158,15 @@ static void *udp_main(void *arg)
 
 		rcu_thread_online();
 		const st_view_t *view = rcu_dereference(*udp->viewp);
+		/* Start the zone lookups of the whole batch, a step at a time
+		 * for all queries, so that their cache misses overlap. */
+		for (unsigned i = 0; i < used; i++)
+			st_answer_prefetch(view, t->qbuf[i], t->in[i].msg_len, &t->pf[i]);
+		for (bool more = true; more;) {
+			more = false;
+			for (unsigned i = 0; i < used; i++)
+				more |= st_zone_prefetch_step(&t->pf[i]);
+		}
 		unsigned m = 0;
 		for (unsigned i = 0; i < used; i++) {
 			struct msghdr *mh = &t->in[i].msg_hdr;

@@ -178,3 +178,66 @@ const st_zone_include_t *st_zone_include(const st_zone_t *zone, size_t i)
 {
 	return i < zone->n_includes ? &zone->includes[i] : NULL;
 }
+
+void st_zone_prefetch(st_zone_pf_t *pf, const st_zone_t *zone, const uint8_t *name, size_t len,
+		      uint16_t type)
+{
+	pf->zone = zone;
+	pf->node = NULL;
+	pf->type = type;
+	pf->step = 0;
+	if (!zone)
+		return;
+	pf->hash = st_zhash(name, len);
+	pf->slot = pf->hash & zone->mask;
+	__builtin_prefetch(&zone->slots[pf->slot]);
+}
+
+/* Probes that prefetching follows: collisions sit next to each other, so
+ * a few slots cost no more than the line they are in. */
+#define PF_PROBES 4
+
+bool st_zone_prefetch_step(st_zone_pf_t *pf)
+{
+	const st_zone_t *z = pf->zone;
+	if (!z)
+		return false;
+	switch (pf->step++) {
+	case 0:
+		/* The slot: its node (24 bytes, maybe across two lines). */
+		for (uint32_t k = 0, i = pf->slot; k < PF_PROBES; k++, i = (i + 1) & z->mask) {
+			const st_zslot_t *s = &z->slots[i];
+			if (s->idx == ZB_NONE)
+				break;
+			if (s->hash == pf->hash) {
+				pf->node = &z->nodes[s->idx];
+				__builtin_prefetch(pf->node);
+				__builtin_prefetch((const char *)(pf->node + 1) - 1);
+				return true;
+			}
+		}
+		break;
+	case 1:
+		/* The node: its name and its RRsets. */
+		__builtin_prefetch(pf->node->name);
+		__builtin_prefetch(pf->node->rrsets);
+		if (pf->node->n_rrsets > 1)
+			__builtin_prefetch(pf->node->rrsets + 1);
+		return true;
+	case 2: {
+		/* The RRsets: the records of the one asked for (or a CNAME). */
+		const st_rrset_t *rs = st_node_rrset(pf->node, pf->type);
+		if (!rs)
+			rs = st_node_rrset(pf->node, T_CNAME);
+		if (rs && !rs->dyn) {
+			__builtin_prefetch(rs->wire);
+			__builtin_prefetch(rs->rr_offsets);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	pf->zone = NULL;
+	return false;
+}

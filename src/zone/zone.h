@@ -116,6 +116,29 @@ const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t
 /* The RRset of `type` at a node, or NULL. */
 const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
 
+/* Lookups in batches. On a busy server the zone data of a query is rarely
+ * in cache, and a lookup is a chain of dependent loads (hash slot, node,
+ * owner name and RRsets, record data). A worker holding several queries
+ * starts a prefetch for each, then moves every one of them on by a step per
+ * pass, so that the misses of different queries overlap; the lookups that
+ * follow find their data in cache. A step reads only what the step before
+ * brought in. Prefetching is a hint: answers are the same without it. */
+typedef struct st_zone_pf {
+	const st_zone_t *zone; /* NULL: nothing to prefetch */
+	const st_node_t *node;
+	uint32_t hash;
+	uint32_t slot;
+	uint16_t type;
+	uint8_t step;
+} st_zone_pf_t;
+
+/* Start with the hash slot of `name` (any case) in `zone` (NULL: none);
+ * `type` chooses the RRset whose records the last step prefetches. */
+void st_zone_prefetch(st_zone_pf_t *pf, const st_zone_t *zone, const uint8_t *name, size_t len,
+		      uint16_t type);
+/* The next step; false once there is nothing more to prefetch. */
+bool st_zone_prefetch_step(st_zone_pf_t *pf);
+
 /* Zone sets: the zones a server answers for; immutable once built. */
 st_zoneset_t *st_zoneset_new(void);
 /* Takes over the caller's reference to zone. ST_EEXIST if a zone of that
