@@ -265,7 +265,8 @@ def gen_names(info):
         names.add(dns.name.from_text("nx1.nx2.nx3", origin))
     names |= {dns.name.from_text(n) for n in
               ("www.out.example", "test", "example", "out.example",
-               "a.dn.diff.test", "host.tgt.dn.diff.test", "x.y.dn.diff.test",
+               "a.dn.diff.test", "host.dn.diff.test", "host.tgt.dn.diff.test",
+               "x.y.dn.diff.test",
                "a.dnext.diff.test", "a.dnself.diff.test",
                "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.dnself.diff.test",
                "foo.cw.diff.test", "a.b.cw.diff.test", "foo.cwloop.diff.test",
