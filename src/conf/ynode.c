@@ -4,6 +4,7 @@
 #include "conf/ynode.h"
 #include "conf/nameset.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,49 @@ static int parse(yaml_parser_t *parser, const char *name, st_ynode_t **out, st_d
 	return 0;
 }
 
+/* libyaml reports a tab in an indentation as "found character that cannot
+ * start any token": say what it is. `next` yields the source's bytes, -1 at
+ * the end; `line` counts from 0. */
+static bool tab_indented(int (*next)(void *), void *src, size_t line)
+{
+	int c;
+	for (size_t l = 0; l < line;)
+		if ((c = next(src)) < 0)
+			return false;
+		else if (c == '\n')
+			l++;
+	while ((c = next(src)) == ' ' || c == '\t')
+		if (c == '\t')
+			return true;
+	return false;
+}
+
+static void note_tab(st_diag_t *diag, yaml_parser_t *parser, int (*next)(void *), void *src)
+{
+	if (parser->error != YAML_SCANNER_ERROR || !parser->problem ||
+	    strstr(parser->problem, "cannot start any token") == NULL ||
+	    !tab_indented(next, src, parser->problem_mark.line))
+		return;
+	size_t n = strlen(diag->text);
+	snprintf(diag->text + n, sizeof(diag->text) - n,
+		 " (a tab in the indentation: YAML indents with spaces)");
+}
+
+typedef struct text_src {
+	const char *p, *end;
+} text_src_t;
+
+static int text_next(void *arg)
+{
+	text_src_t *t = arg;
+	return t->p < t->end ? (unsigned char)*t->p++ : -1;
+}
+
+static int file_next(void *arg)
+{
+	return getc((FILE *)arg);
+}
+
 int st_ynode_parse_string(const char *text, size_t len, const char *name, st_ynode_t **out,
 			  st_diag_t *diag)
 {
@@ -275,6 +319,10 @@ int st_ynode_parse_string(const char *text, size_t len, const char *name, st_yno
 		return ST_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	int rc = parse(&parser, name, out, diag);
+	if (rc == ST_EPARSE) {
+		text_src_t src = {text, text + len};
+		note_tab(diag, &parser, text_next, &src);
+	}
 	yaml_parser_delete(&parser);
 	return rc;
 }
@@ -291,6 +339,8 @@ int st_ynode_parse_file(const char *path, const char *name, st_ynode_t **out, st
 	}
 	yaml_parser_set_input_file(&parser, f);
 	int rc = parse(&parser, name, out, diag);
+	if (rc == ST_EPARSE && fseek(f, 0, SEEK_SET) == 0)
+		note_tab(diag, &parser, file_next, f);
 	if (rc == 0 && ferror(f))
 		rc = st_diag_set(diag, ST_EIO, "%s: read error", name);
 	yaml_parser_delete(&parser);

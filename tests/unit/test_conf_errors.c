@@ -3,6 +3,9 @@
  * path, for the sanitizer build to check for leaks). */
 #include "test_conf.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 static const struct {
 	const char *yaml;
 	const char *error;
@@ -10,6 +13,12 @@ static const struct {
     /* syntax and structure */
     {"server:\n  listen: [\n",
      "t.yaml:3:1: YAML syntax: did not find expected node content while parsing a flow node"},
+    {"zones: {}\nserver:\n\tworkers: 1\n",
+     "t.yaml:3:1: YAML syntax: found character that cannot start any token while scanning for "
+     "the next token (a tab in the indentation: YAML indents with spaces)"},
+    {"server:\n  workers: 1\n  @x: 1\n",
+     "t.yaml:3:3: YAML syntax: found character that cannot start any token while scanning for "
+     "the next token"},
     {"server:\n  workers: 1\n  workers: 2\n",
      "t.yaml:3:3: duplicate key 'workers' (first given at line 2); remove one of them"},
     {"a: 1\n---\nb: 2\n",
@@ -339,6 +348,24 @@ static void test_missing_file(void **state)
 	assert_null(c);
 }
 
+static void test_tab_in_file(void **state)
+{
+	char path[] = "/tmp/test_conf_tab_XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char text[] = "server:\n\tworkers: 1\n";
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	int rc = st_conf_load(path, &c, &d);
+	unlink(path);
+	assert_int_equal(rc, ST_EPARSE);
+	assert_non_null(strstr(d.text, ":2:1: YAML syntax: "));
+	assert_non_null(strstr(d.text, "(a tab in the indentation: YAML indents with spaces)"));
+	assert_null(c);
+}
+
 /* Capture what the logger writes to stderr while loading. */
 static bool load_damaged(const char *text, const char *how, size_t line)
 {
@@ -421,6 +448,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_tab_in_file),
 	    cmocka_unit_test(test_damaged),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
