@@ -1,7 +1,7 @@
 #!/bin/bash
 # steerctl reload: a good zone change is served; a bad zone file keeps the
 # old data serving and the error names file:line; a bad config likewise;
-# drains survive reloads (carried into the new view by name).
+# drains and answer counts survive reloads (carried over by name).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
 . "$top_srcdir/tests/smoke/ctl-common.sh"
 st_need_dig
@@ -53,7 +53,11 @@ st_expect "zone reload ok" "0" "$CTL_RC"
 st_expect_match "zone reload reply" '^reloaded zone example\.test, generation ' "$CTL_OUT"
 st_expect "fixed serial served" "2026112204" "$(serial)"
 st_expect "drain survives zone reload" "192.0.2.12" "$(www)"
-# Carried over by name: endpoints in another order keep their own drains.
+# Carried over by name: endpoints in another order keep their own drains,
+# and their answer counts (use1-a has none: drained since before any query).
+counts() { ctl stats; printf '%s\n' "$CTL_OUT" | grep '^endpoint use1-' | sort; }
+before=$(counts)
+st_expect_match "use1-b answered" '^endpoint use1-b us-east-1 [1-9]' "$before"
 python3 - <<'PY'
 s = open("steerd.yaml").read()
 a = "      use1-a: { address: 192.0.2.11 }\n"
@@ -63,6 +67,7 @@ open("steerd.yaml", "w").write(s.replace(a + b, b + a))
 PY
 ctl reload
 st_expect "reload reordered config" "0" "$CTL_RC"
+st_expect "answer counts follow the names" "$before" "$(counts)"
 st_expect "drain follows the name" "192.0.2.12" "$(www)"
 ctl reload nosuch.test
 st_expect "unknown zone" "1" "$CTL_RC"
