@@ -29,9 +29,9 @@ tests_unit_test_answer_dynamic_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_dynamic_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/answer-dyn.yaml
 
-check_PROGRAMS += tests/unit/test_prefetch
-TESTS += tests/unit/test_prefetch
-tests_unit_test_prefetch_SOURCES = tests/unit/test_prefetch.c tests/unit/test_dns_msg.h
-tests_unit_test_prefetch_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_prefetch_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_prefetch_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test_fastpath
+TESTS += tests/unit/test_fastpath
+tests_unit_test_fastpath_SOURCES = tests/unit/test_fastpath.c tests/unit/test_dns_msg.h
+tests_unit_test_fastpath_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_fastpath_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_fastpath_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

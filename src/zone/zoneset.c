@@ -120,8 +120,31 @@ void st_zoneset_free(st_zoneset_t *set)
 	free(set);
 }
 
+/* Sets up to this size are searched by comparing apexes directly: cheaper
+ * than hashing each candidate suffix (a server usually has a few zones). */
+#define ZONESET_LINEAR 4
+
+/* The longest apex in a small set that is a suffix of name on a label
+ * boundary: the suffix at each label start is compared with every apex of
+ * its length, longest first. */
+static const st_zone_t *find_linear(const st_zoneset_t *set, const uint8_t *name, size_t len)
+{
+	for (size_t o = 0, l = 0; o < len && l < 128; o += name[o] + 1u, l++) {
+		for (size_t k = 0; k < set->n; k++) {
+			const st_zone_t *z = set->zones[k];
+			if (z->apex_len == len - o && st_zname_eq(name + o, z->apex, len - o))
+				return z;
+		}
+		if (!name[o])
+			break;
+	}
+	return NULL;
+}
+
 const st_zone_t *st_zoneset_find(const st_zoneset_t *set, const uint8_t *name, size_t len)
 {
+	if (set->n <= ZONESET_LINEAR)
+		return set->slots ? find_linear(set, name, len) : NULL;
 	size_t off[128];
 	unsigned n = 0;
 	for (size_t o = 0; o < len && n < 128; o += name[o] + 1u) {

@@ -1,7 +1,10 @@
-/* Batch prefetching of zone lookups (st_answer_prefetch, st_zone_prefetch):
- * it finds the node st_zone_find finds, ends in a bounded number of steps,
- * and reads nothing outside a malformed or truncated query (run under ASan
- * in CI: every query here sits in a heap block of exactly its size). */
+/* Fast paths of the lookups. Batch prefetching (st_answer_prefetch,
+ * st_zone_prefetch) finds the node st_zone_find finds, ends in a bounded
+ * number of steps, and reads nothing outside a malformed or truncated query
+ * (run under ASan in CI: every query here sits in a heap block of exactly
+ * its size). Zone sets find the same zone whether they are small enough to
+ * be searched directly or hashed. Name words load the same bytes whichever
+ * way they are read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,10 +13,12 @@
 
 #include "answer/answer.h"
 #include "common/errors.h"
+#include "zone/internal.h"
 #include "zone/zone.h"
 #include "test_dns_msg.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,12 +167,123 @@ static void test_malformed(void **state)
 	assert_int_equal(run(m.b, m.len, &got), 0);
 }
 
+/* The word loads of the hash and the compare: every tail of every length
+ * equals the bytes read one at a time, zero-padded. */
+static void test_zload(void **state)
+{
+	(void)state;
+	uint8_t b[64];
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)(i * 37 + 11);
+	for (size_t len = 1; len <= 40; len++) {
+		/* Copied to the end of a block of exactly len bytes for ASan. */
+		uint8_t *p = malloc(len);
+		assert_non_null(p);
+		memcpy(p, b, len);
+		for (size_t i = 0; i < len; i += 8) {
+			uint64_t want = 0;
+			for (size_t k = 0; k < 8 && i + k < len; k++)
+				want |= (uint64_t)p[i + k] << (8 * k);
+			uint64_t got = st_zload(p, i, len);
+			uint8_t gb[8], wb[8];
+			memcpy(gb, &got, 8);
+			for (int k = 0; k < 8; k++)
+				wb[k] = (uint8_t)(want >> (8 * k));
+			if (len - i >= 8)
+				memcpy(wb, p + i, 8); /* whole words: memory order */
+			assert_memory_equal(gb, wb, 8);
+		}
+		free(p);
+	}
+}
+
+/* Apexes of nested and sibling zones. */
+static const char *apexes[] = {
+    "test.",	   "a.test.",	"b.a.test.",   "c.b.a.test.", "x.test.",
+    "y.x.test.",   "example.",	"sub.example.", "d.c.b.a.test.", "aa.test.",
+};
+#define N_APEX (sizeof(apexes) / sizeof(apexes[0]))
+
+static st_zone_t *load_zone(const char *dir, const char *apex)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%szone", dir, apex);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "$ORIGIN %s\n@ 3600 IN SOA ns.invalid. h.invalid. 1 7200 3600 1209600 300\n"
+		   "@ 3600 IN NS ns.invalid.\n",
+		apex);
+	fclose(f);
+	st_diag_t diag;
+	st_zone_t *z = NULL;
+	if (st_zone_load(apex, path, NULL, 0, &z, &diag) < 0)
+		fail_msg("%s", diag.text);
+	unlink(path);
+	return z;
+}
+
+/* The zone with the longest apex that is a suffix on a label boundary. */
+static const st_zone_t *reference(st_zone_t **zs, size_t n, const uint8_t *name, size_t len)
+{
+	const st_zone_t *best = NULL;
+	uint8_t best_len = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t alen;
+		const uint8_t *apex = st_zone_apex(zs[i], &alen);
+		if (st_zname_suffix(name, len, apex, alen) >= 0 && (!best || alen > best_len)) {
+			best = zs[i];
+			best_len = alen;
+		}
+	}
+	return best;
+}
+
+/* Sets of every size from 1 to N_APEX: small ones are searched directly,
+ * larger ones through their hash table; both agree with the reference for
+ * names in and around every zone, in any case. */
+static void test_zoneset_sizes(void **state)
+{
+	(void)state;
+	static const char *names[] = {
+	    "test.",	     "TEST.",	      "www.test.",	"a.test.",	"A.TeSt.",
+	    "q.a.test.",     "b.a.test.",     "zz.b.a.TEST.",	"c.b.a.test.",	"d.c.b.a.test.",
+	    "e.d.c.b.a.test.", "x.test.",     "y.X.test.",	"z.y.x.test.",	"aa.test.",
+	    "aaa.test.",     "a.aa.test.",    "example.",	"sub.example.", "www.sub.example.",
+	    "bsub.example.", "ample.",	      "other.",		".",		"testa.",
+	    "xtest.",	     "a.test.example.",
+	};
+	char dir[] = "/tmp/test_fastpath.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	st_zone_t *zs[N_APEX];
+	for (size_t i = 0; i < N_APEX; i++)
+		zs[i] = load_zone(dir, apexes[i]);
+	rmdir(dir);
+	for (size_t n = 1; n <= N_APEX; n++) {
+		st_zoneset_t *set = st_zoneset_new();
+		assert_non_null(set);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(st_zoneset_add(set, st_zone_ref(zs[i])), 0);
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			uint8_t w[ST_DNS_MAX_NAME];
+			int len = st_name_from_str(names[k], w, sizeof(w));
+			assert_true(len > 0);
+			assert_ptr_equal(st_zoneset_find(set, w, (size_t)len),
+					 reference(zs, n, w, (size_t)len));
+		}
+		st_zoneset_free(set);
+	}
+	for (size_t i = 0; i < N_APEX; i++)
+		st_zone_free(zs[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_finds_the_node),
 	    cmocka_unit_test(test_missing_names),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_zload),
+	    cmocka_unit_test(test_zoneset_sizes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
