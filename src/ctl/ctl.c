@@ -90,8 +90,16 @@ int st_ctl_save(st_ctl_t *ctl, st_diag_t *diag)
 	if (!ctl->state_path)
 		return 0;
 	int rc = st_ctl_state_save(ctl->state, ctl->state_path, diag);
-	if (rc < 0)
-		st_log_err("control state, not saved (%s)", diag->text);
+	if (rc < 0) {
+		/* The change is in force already: say so, and that a restart
+		 * would lose it, rather than look like nothing happened. */
+		char why[sizeof(diag->text)];
+		snprintf(why, sizeof(why), "%s", diag->text);
+		st_log_err("control state, not saved (%s)", why);
+		st_diag_set(diag, rc,
+			    "applied, but not saved: a restart of steerd would lose it (%.900s)",
+			    why);
+	}
 	return rc;
 }
 

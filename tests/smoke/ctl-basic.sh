@@ -125,6 +125,17 @@ error endpoint use1-a has no forced state
 
 ok dial us-east-2 100% (was 40%)" "$raw"
 
+# A state file that cannot be written: the change is in force, and the
+# error says that a restart would lose it.
+mkdir run/state/steerd.state.tmp
+ctl drain use1-a
+st_expect "unsaved drain exit 1" 1 "$CTL_RC"
+st_expect_match "unsaved drain says it applies" '^steerctl: applied, but not saved: a restart of steerd would lose it \(.*steerd\.state\.tmp: Is a directory\)$' "$CTL_OUT"
+st_expect "unsaved drain in force" "192.0.2.12" "$(www)"
+rmdir run/state/steerd.state.tmp
+ctl undrain use1-a
+st_expect "undrain saved again" "0" "$CTL_RC"
+
 # A second steerd on the same control socket refuses to start.
 port2=$(st_free_port 127.0.0.1)
 sed "s/127.0.0.1:$ST_PORT/127.0.0.1:$port2/; s/127.0.0.1:$METRICS_PORT/127.0.0.1:$(st_free_port 127.0.0.1)/" steerd.yaml >second.yaml
