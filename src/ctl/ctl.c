@@ -201,6 +201,25 @@ void st_ctl_ramps_changed(st_ctl_t *ctl)
 		st_ev_timer_start(ctl->ramp_timer, wait < 20 ? 20 : wait);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The control socket, the metrics listener and the state file stay as
+ * started: say so rather than ignore a changed key. */
+static void warn_restart_keys(const st_conf_t *cur, const st_conf_t *next)
+{
+	if (cur == next)
+		return;
+	if (!same_str(cur->control, next->control))
+		st_log_warn("reload, server.control changed: restart steerd to apply it");
+	if (!same_str(cur->metrics, next->metrics))
+		st_log_warn("reload, server.metrics changed: restart steerd to apply it");
+	if (!same_str(cur->state_dir, next->state_dir))
+		st_log_warn("reload, server.state_dir changed: restart steerd to apply it");
+}
+
 /* Reloads: carry the state over into the view about to be published, by
  * name, so that a drained endpoint never serves from a fresh view. */
 static int view_hook(st_server_t *srv, const st_view_t *old, st_view_t *fresh, void *arg,
@@ -209,6 +228,7 @@ static int view_hook(st_server_t *srv, const st_view_t *old, st_view_t *fresh, v
 	st_ctl_t *ctl = arg;
 	const st_view_box_t *box = (const st_view_box_t *)fresh;
 	st_ctl_apply(ctl, box->routing->conf, fresh);
+	warn_restart_keys(((const st_view_box_t *)old)->routing->conf, box->routing->conf);
 	return 0;
 }
 

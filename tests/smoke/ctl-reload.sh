@@ -5,6 +5,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
 . "$top_srcdir/tests/smoke/ctl-common.sh"
 st_need_dig
+st_need curl
 ctl_setup
 ctl_start
 
@@ -71,5 +72,15 @@ st_expect "answer counts follow the names" "$before" "$(counts)"
 st_expect "drain follows the name" "192.0.2.12" "$(www)"
 ctl reload nosuch.test
 st_expect "unknown zone" "1" "$CTL_RC"
+
+# Keys that need a restart are kept as started, with a warning.
+cp steerd.yaml good.yaml
+sed "s/127.0.0.1:$METRICS_PORT/127.0.0.1:$(st_free_port 127.0.0.1)/" good.yaml >steerd.yaml
+ctl reload
+st_expect "reload with a new metrics address" "0" "$CTL_RC"
+st_expect_match "metrics address change needs a restart" 'warning: reload, server.metrics changed: restart steerd to apply it' "$(cat steerd.log)"
+st_expect_match "metrics still served where they were" '^steerdns_build_info' \
+    "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
+cp good.yaml steerd.yaml
 
 st_done
