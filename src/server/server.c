@@ -573,7 +573,8 @@ void st_server_route_sum(st_server_t *srv, st_answer_stats_t *sum)
 	st_route_totals_get(srv->totals, conf, sum);
 	size_t nrec = conf->n_records < ST_STATS_ROUTE_MAX ? conf->n_records : ST_STATS_ROUTE_MAX;
 	size_t nreg = conf->n_regions < ST_STATS_ROUTE_MAX ? conf->n_regions : ST_STATS_ROUTE_MAX;
-	size_t nep = conf->n_endpoints < ST_STATS_ROUTE_MAX ? conf->n_endpoints : ST_STATS_ROUTE_MAX;
+	size_t nep =
+	    conf->n_endpoints < ST_STATS_ROUTE_MAX ? conf->n_endpoints : ST_STATS_ROUTE_MAX;
 	size_t n = st_server_answer_ctx_count(srv);
 	for (size_t c = 0; c < n; c++) {
 		const st_answer_ctx_t *ctx = st_server_answer_ctx(srv, c);

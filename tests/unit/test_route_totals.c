@@ -66,8 +66,7 @@ static void test_follows_names(void **state)
 	/* The two configs really put the names at other indices. */
 	assert_int_not_equal(st_conf_endpoint_index(before, "a"),
 			     st_conf_endpoint_index(after, "a"));
-	assert_int_not_equal(st_conf_region_index(before, "r1"),
-			     st_conf_region_index(after, "r1"));
+	assert_int_not_equal(st_conf_region_index(before, "r1"), st_conf_region_index(after, "r1"));
 
 	assert_int_equal(st_route_totals_reserve(t, before), 0);
 	/* First view: a 5, b 7, c 11. */
