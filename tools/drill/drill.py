@@ -118,7 +118,7 @@ def run_scenario(lab, sc, timing, log):
     pop.stop()
     if sc.get("cleanup"):
         sc["cleanup"](lab)
-    run = dict(samples=pop.samples, auth=pop.auth, fault_t=fault_t, recover_t=recover_t,
+    run = dict(samples=pop.samples, auth=pop.auth, ip_region=lab.ip_region, fault_t=fault_t, recover_t=recover_t,
                end_t=end_t, failed_ips=sc["failed"], recovery=sc.get("recover") is not None)
     fig = report.analyse(run)
     if timing.get("raw_dir"):
@@ -146,6 +146,62 @@ def run_scenario(lab, sc, timing, log):
     return run, fig
 
 
+def write_report(outdir, results, plots, chosen, all_sc, reps, n_resolvers, timing):
+    meta = dict(
+        lab="%d regions x 2 HTTP backends on 127.0.x.y, steercheck (http /healthz, interval %gs, "
+            "fall %d, rise %d, timeout %gs), steerd (weighted record www, latency record ramp, TTL %ds), "
+            "%d unbound resolvers, %d clients at %g requests/s"
+            % (len(labmod.REGIONS), labmod.CHECK["interval"], labmod.CHECK["fall"], labmod.CHECK["rise"],
+               labmod.CHECK["timeout"], labmod.TTL, n_resolvers, timing["clients"], timing["rate"]),
+        budget=labmod.budget_seconds(), repetitions=reps,
+        variants={k: v["title"] for k, v in labmod.RESOLVER_VARIANTS.items()},
+        plots=plots,
+        notes=["Scenarios: " + "; ".join("%s = %s" % (n, all_sc[n]["text"]) for n in chosen),
+               "'steerd answer moved' is when steerd itself stopped handing out the failed address "
+               "(asked directly every 50 ms); the rest is what clients saw through the resolvers.",
+               "In the plots, the dashed line is region east's share of steerd's own answers; the "
+               "resolvers' caches turn it into the steps that clients see."])
+    with open(os.path.join(outdir, "report.md"), "w") as f:
+        f.write(report.markdown(results, meta))
+    with open(os.path.join(outdir, "figures.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+
+def plot(outdir, variant, name, sc, run):
+    fn = "share-%s-%s.svg" % (variant, name)
+    if name == "dial-ramp":
+        run = dict(run, recover_t=None)
+    with open(os.path.join(outdir, fn), "w") as f:
+        f.write(report.svg_share(run, "%s: %s (%s)" % (
+            name, sc["text"], labmod.RESOLVER_VARIANTS[variant]["title"])))
+    return fn
+
+
+def reanalyse(outdir, n_resolvers):
+    """Recompute figures, report and plots from the CSV files of a run."""
+    all_sc = scenarios(30)
+    ip_region = {addr: region for region, spec in labmod.REGIONS.items() for addr in spec["backends"]}
+    results, plots, reps, chosen = {}, [], 0, []
+    for fn in sorted(os.listdir(outdir)):
+        if not fn.endswith(".csv") or fn.endswith("-auth.csv"):
+            continue
+        base = fn[:-4]
+        variant = next((v for v in labmod.RESOLVER_VARIANTS if base.startswith(v + "-")), None)
+        if variant is None:
+            continue
+        name, rep = base[len(variant) + 1:].rsplit("-", 1)
+        run = report.load_run(os.path.join(outdir, base), ip_region)
+        results.setdefault(variant, {}).setdefault(name, []).append(report.analyse(run))
+        reps = max(reps, int(rep))
+        if name not in chosen:
+            chosen.append(name)
+        if rep == "1" and name in ("region-down", "dial-ramp", "backend-killed"):
+            plots.append(plot(outdir, variant, name, all_sc[name], run))
+    write_report(outdir, results, plots, chosen, all_sc, reps, n_resolvers, dict(clients=16, rate=40.0))
+    print("rebuilt %s/report.md (%s)" % (outdir, ", ".join(plots)))
+    return 0
+
+
 def main():
     top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,7 +213,10 @@ def main():
     ap.add_argument("--scenarios", default=None, help="comma list (default: all)")
     ap.add_argument("--repetitions", type=int, default=None)
     ap.add_argument("--resolvers", type=int, default=8, help="caching resolvers in the lab")
+    ap.add_argument("--reanalyse", metavar="DIR", help="rebuild report.md and plots of a results folder from its CSV files")
     args = ap.parse_args()
+    if args.reanalyse:
+        return reanalyse(args.reanalyse, args.resolvers)
     # SIGTERM unwinds like Ctrl-C, so the lab's processes are stopped by PID.
     signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
 
@@ -202,7 +261,7 @@ def main():
         logf.write(line + "\n")
         logf.flush()
 
-    results, plots, raw = {}, [], {}
+    results, plots = {}, []
     ok = True
     for variant in variants:
         t = dict(timing)
@@ -228,16 +287,11 @@ def main():
                     log("variant %s, scenario %s (%s), repetition %d" % (variant, name, sc["text"], rep + 1))
                     run, fig = run_scenario(lab, sc, t, log)
                     results[variant][name].append(fig)
-                    raw.setdefault(variant, {}).setdefault(name, []).append(fig)
                     if variant == "ttl" and sc["single"]:
                         if fig["t99_s"] > report.TARGET_S or fig["stale_answers_after_target"] != 0:
                             ok = False
                     if rep == 0 and (name in ("region-down", "dial-ramp", "backend-killed")):
-                        fn = "share-%s-%s.svg" % (variant, name)
-                        with open(os.path.join(outdir, fn), "w") as f:
-                            f.write(report.svg_share(run, "%s: %s (%s)" % (
-                                name, sc["text"], labmod.RESOLVER_VARIANTS[variant]["title"])))
-                        plots.append(fn)
+                        plots.append(plot(outdir, variant, name, sc, run))
         except Exception as e:  # a lab failure is a failed drill, with its logs kept
             log("drill failed: %s (lab files kept in %s)" % (e, work))
             ok = False
@@ -248,22 +302,7 @@ def main():
             import shutil
             shutil.rmtree(work, ignore_errors=True)
 
-    meta = dict(
-        lab="%d regions x 2 HTTP backends on 127.0.x.y, steercheck (http /healthz, interval %gs, "
-            "fall %d, rise %d, timeout %gs), steerd (weighted record www, latency record ramp, TTL %ds), "
-            "%d unbound resolvers, %d clients at %g requests/s"
-            % (len(labmod.REGIONS), labmod.CHECK["interval"], labmod.CHECK["fall"], labmod.CHECK["rise"],
-               labmod.CHECK["timeout"], labmod.TTL, args.resolvers, timing["clients"], timing["rate"]),
-        budget=labmod.budget_seconds(), repetitions=reps,
-        variants={k: v["title"] for k, v in labmod.RESOLVER_VARIANTS.items()},
-        plots=plots,
-        notes=["Scenarios: " + "; ".join("%s = %s" % (n, all_sc[n]["text"]) for n in chosen),
-               "'steerd answer moved' is when steerd itself stopped handing out the failed address "
-               "(asked directly every 50 ms); the rest is what clients saw through the resolvers."])
-    with open(os.path.join(outdir, "report.md"), "w") as f:
-        f.write(report.markdown(results, meta))
-    with open(os.path.join(outdir, "figures.json"), "w") as f:
-        json.dump(raw, f, indent=1)
+    write_report(outdir, results, plots, chosen, all_sc, reps, args.resolvers, timing)
     log("results in %s (report.md, %s)" % (outdir, ", ".join(plots) or "no plots"))
     log("target %s" % ("met" if ok else "NOT met"))
     return 0 if ok else 1

@@ -6,6 +6,35 @@ import statistics
 TARGET_S = 10.0
 
 
+class Row:
+    """A client sample read back from a results folder."""
+    __slots__ = ("t", "resolver", "ip", "region", "dns_ok", "ok", "error")
+
+
+def load_run(path, ip_region):
+    """Read one run (PATH.csv and PATH-auth.csv, written by the drill)."""
+    with open(path + ".csv") as f:
+        lines = f.read().splitlines()
+    head = dict(kv.split("=", 1) for kv in lines[0][2:].split(" ") if "=" in kv)
+    samples = []
+    for line in lines[2:]:
+        t, resolver, ip, region, dns_ok, ok, error = line.split(",", 6)
+        r = Row()
+        r.t, r.resolver, r.ip, r.region = float(t), int(resolver), ip or None, region or None
+        r.dns_ok, r.ok, r.error = dns_ok == "1", ok == "1", error or None
+        samples.append(r)
+    auth = []
+    with open(path + "-auth.csv") as f:
+        for line in f.read().splitlines()[1:]:
+            t, ips = line.split(",", 1)
+            auth.append((float(t), None if ips == "-" else ips.split()))
+    failed = lines[0].split("failed=", 1)[1].split() if "failed=" in lines[0] else []
+    recover_t = float(head["recover_t"])
+    end_t = float(head["end_t"])
+    return dict(samples=samples, auth=auth, ip_region=ip_region, fault_t=float(head["fault_t"]),
+                recover_t=recover_t, end_t=end_t, failed_ips=failed, recovery=recover_t < end_t - 0.5)
+
+
 def bucketize(samples, start, end, width=1.0):
     """[(t0, [samples])] for consecutive buckets of `width` seconds."""
     n = max(0, int((end - start) / width + 0.999))
@@ -94,7 +123,10 @@ def summarise(values):
     vals = [v for v in values if v is not None]
     if not vals:
         return "-", "-"
-    return fmt(float(statistics.median(vals))), fmt(float(max(vals)))
+    med = statistics.median(vals)
+    if all(isinstance(v, int) for v in vals):
+        return (str(med) if med == int(med) else "%.1f" % med), str(max(vals))
+    return fmt(float(med)), fmt(float(max(vals)))
 
 
 COLUMNS = [
@@ -156,11 +188,19 @@ def svg_share(run, title, regions=("east", "west")):
     series = {k: [] for k in list(regions) + ["failed"]}
     for t0, b in buckets:
         n = len(b)
-        if n == 0:
+        if n < 5:  # a partial bucket at the edges says nothing
             continue
         for r in regions:
             series[r].append((t0 + 0.5, sum(1 for s in b if s.region == r) / n))
         series["failed"].append((t0 + 0.5, sum(1 for s in b if not s.ok) / n))
+    # What steerd itself handed out (asked directly), for the first region:
+    # the resolvers' caches turn this into the steps the clients see.
+    auth_share = []
+    ip_region = run.get("ip_region", {})
+    for i in range(int(end)):
+        got = [ip for t, ips in run["auth"] if i <= t < i + 1 and ips for ip in ips]
+        if len(got) >= 5:
+            auth_share.append((i + 0.5, sum(1 for ip in got if ip_region.get(ip) == regions[0]) / len(got)))
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
            'font-family="sans-serif" font-size="12">' % (W, H),
            '<rect width="100%" height="100%" fill="white"/>',
@@ -186,5 +226,11 @@ def svg_share(run, title, regions=("east", "west")):
         label = "failed requests" if name == "failed" else "region " + name
         out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (L + 10 + i * 150, H - 20, colors[name]))
         out.append('<text x="%d" y="%d">%s</text>' % (L + 26 + i * 150, H - 10, label))
+    if auth_share:
+        path = " ".join("%.1f,%.1f" % (x(t), y(v)) for t, v in auth_share)
+        out.append('<polyline fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="5 3" '
+                   'points="%s"/>' % (colors[regions[0]], path))
+        out.append('<text x="%d" y="%d">dashed: region %s in steerd\'s own answers</text>'
+                   % (L + 460, H - 10, regions[0]))
     out.append("</svg>")
     return "\n".join(out) + "\n"
