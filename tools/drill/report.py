@@ -125,7 +125,7 @@ def summarise(values):
         return "-", "-"
     med = statistics.median(vals)
     if all(isinstance(v, int) for v in vals):
-        return (str(med) if med == int(med) else "%.1f" % med), str(max(vals))
+        return (str(int(med)) if med == int(med) else "%.1f" % med), str(max(vals))
     return fmt(float(med)), fmt(float(max(vals)))
 
 
