@@ -56,7 +56,7 @@ free_port() {
     python3 - <<'PY'
 import random, socket, sys
 for _ in range(200):
-    p = random.randint(20000, 60000)
+    p = random.randint(10000, 32000)  # below the ephemeral range
     try:
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", p))
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM); t.bind(("127.0.0.1", p))

@@ -55,7 +55,7 @@ st_free_port() {
 import random, socket, sys
 host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
 for _ in range(200):
-    p = random.randint(20000, 60000)
+    p = random.randint(10000, 32000)  # below the ephemeral range (32768-60999)
     try:
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         u = socket.socket(fam, socket.SOCK_DGRAM); u.bind((host, p))

@@ -56,7 +56,7 @@ ADDR = "127.0.0.1"
 
 def free_port():
     for _ in range(200):
-        p = random.randint(20000, 60000)
+        p = random.randint(10000, 32000)  # below the ephemeral range
         try:
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -5,6 +5,7 @@ resolvers (Debian's unbound) between the clients and steerd.
 Everything listens on 127.0.0.0/8; every process is stopped by its PID.
 """
 import os
+import random
 import shutil
 import signal
 import socket
@@ -40,13 +41,15 @@ RESOLVER_VARIANTS = {
 
 
 def free_port(addr="127.0.0.1"):
-    """A port free for both UDP and TCP on addr."""
-    for _ in range(100):
+    """A port free for both UDP and TCP on addr, below the ephemeral range
+    (32768-60999) so that client sockets of other processes cannot take it
+    before our server binds it."""
+    for _ in range(200):
+        port = random.randint(10000, 32000)
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind((addr, 0))
-        port = t.getsockname()[1]
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
+            t.bind((addr, port))
             u.bind((addr, port))
             return port
         except OSError:
