@@ -105,6 +105,11 @@ int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag)
 	return rc;
 }
 
+/* Each open database gets a new id, so that the per-thread address cache
+ * never serves a result from a database since closed (even one whose
+ * st_geo_t reused the same memory). */
+static _Atomic uint64_t geo_ids;
+
 int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, st_diag_t *diag)
 {
 	memset(geo, 0, sizeof(*geo));
@@ -123,6 +128,7 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 				   err ? strerror(err) : "");
 	}
 	geo->open = true;
+	geo->id = atomic_fetch_add_explicit(&geo_ids, 1, memory_order_relaxed) + 1;
 	geo->ipv6_tree = geo->mmdb.metadata.ip_version == 6;
 	geo->cache = calloc(ST_GEO_CACHE_SLOTS, sizeof(*geo->cache));
 	geo->cache_mask = ST_GEO_CACHE_SLOTS - 1;
@@ -279,6 +285,33 @@ static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
+/* The tree walk of the last addresses a thread looked up: most queries
+ * come from a few resolvers (or carry the same ECS subnet), and the walk
+ * (up to 128 nodes, each a miss) is most of a geo decision. Per thread, so
+ * no synchronisation; direct-mapped on the address. */
+#define GEO_ADDR_CACHE 64
+
+typedef struct geo_addr_slot {
+	uint64_t geo_id; /* 0: empty */
+	uint8_t addr[16];
+	uint8_t family;
+	bool ok; /* the lookup succeeded (else: nothing decided) */
+	bool found;
+	uint16_t netmask;
+	uint32_t offset;
+} geo_addr_slot_t;
+
+static _Thread_local geo_addr_slot_t addr_cache[GEO_ADDR_CACHE];
+
+static geo_addr_slot_t *addr_slot(const st_client_t *client)
+{
+	uint64_t a, b;
+	memcpy(&a, client->addr, 8);
+	memcpy(&b, client->addr + 8, 8);
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ client->family) * 0xff51afd7ed558ccdULL;
+	return &addr_cache[(h >> 40) % GEO_ADDR_CACHE];
+}
+
 void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need, st_geo_loc_t *loc)
 {
 	memset(loc, 0, sizeof(*loc));
@@ -300,13 +333,28 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need
 		memcpy(&u.in6.sin6_addr, client->addr, 16);
 		bits = 128;
 	}
-	int err = 0;
-	MMDB_lookup_result_s r = MMDB_lookup_sockaddr(&geo->mmdb, &u.sa, &err);
-	if (err != MMDB_SUCCESS) {
+	geo_addr_slot_t *slot = addr_slot(client);
+	size_t alen = client->family == AF_INET ? 4 : 16;
+	if (slot->geo_id != geo->id || slot->family != client->family ||
+	    memcmp(slot->addr, client->addr, alen) != 0) {
+		int err = 0;
+		MMDB_lookup_result_s r = MMDB_lookup_sockaddr(&geo->mmdb, &u.sa, &err);
+		slot->geo_id = geo->id;
+		slot->family = (uint8_t)client->family;
+		memcpy(slot->addr, client->addr, alen);
+		slot->ok = err == MMDB_SUCCESS;
+		slot->found = slot->ok && r.found_entry;
+		slot->netmask = r.netmask;
+		slot->offset = r.entry.offset;
+	}
+	if (!slot->ok) {
 		/* An IPv6 client in an IPv4-only database: nothing decided by
 		 * the address, so the answer does not depend on it. */
 		return;
 	}
+	MMDB_lookup_result_s r = {.found_entry = slot->found,
+				  .netmask = slot->netmask,
+				  .entry = {.mmdb = &geo->mmdb, .offset = slot->offset}};
 	int mask = r.netmask;
 	if (client->family == AF_INET && geo->ipv6_tree)
 		mask -= 96;

@@ -45,6 +45,7 @@ typedef struct st_geo {
 	bool ipv6_tree;			 /* ip_version 6: IPv4 netmasks come back in IPv6 bits */
 	st_country_t countries[26 * 26]; /* by code index, filled from countries.csv */
 	bool have_countries;
+	uint64_t id; /* unique per open: keys the per-thread address cache */
 } st_geo_t;
 
 /* Where a client is, as far as the database knows. */

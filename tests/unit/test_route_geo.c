@@ -43,6 +43,49 @@ static void lookup(const char *db, const char *countries, const char *addr, unsi
 	free(geo);
 }
 
+/* The per-thread address cache: two databases open at once, the same
+ * addresses looked up in each, in turn and again, give what a fresh open
+ * of that database gives. */
+static void test_lookup_cached(void **state)
+{
+	static const char *addrs[] = {"192.0.2.70",	 "192.0.2.64",	  "203.0.113.200",
+				      "2001:db8:2::1", "10.1.2.3",	  "2001:db8:ffff::1",
+				      "198.51.100.9",	 "81.2.69.160", "127.0.0.1"};
+	static const char *dbs[] = {DB("test-city.mmdb"), DB("test-city4.mmdb")};
+	st_geo_t *geo[2];
+	for (int g = 0; g < 2; g++) {
+		geo[g] = calloc(1, sizeof(*geo[g]));
+		st_diag_t d = {""};
+		if (st_geo_open(geo[g], dbs[g], NULL, &d) != 0)
+			fail_msg("open %s: %s", dbs[g], d.text);
+	}
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+			for (int g = 0; g < 2; g++) {
+				st_geo_loc_t got, want;
+				st_client_t cl = fx_client(addrs[i], 0);
+				memset(&got, 0x5a, sizeof(got));
+				st_geo_lookup(geo[g], &cl, ST_GEO_NEED_ALL, &got);
+				lookup(dbs[g], NULL, addrs[i], 0, &want);
+				assert_int_equal(got.found, want.found);
+				assert_int_equal(got.scope, want.scope);
+				assert_int_equal(got.country, want.country);
+				assert_int_equal(got.continent, want.continent);
+				assert_string_equal(got.subdivision, want.subdivision);
+				assert_int_equal(got.has_point, want.has_point);
+				if (got.has_point) {
+					assert_true(got.lat == want.lat);
+					assert_true(got.lon == want.lon);
+				}
+			}
+		}
+	}
+	for (int g = 0; g < 2; g++) {
+		st_geo_close(geo[g]);
+		free(geo[g]);
+	}
+}
+
 static void assert_code(uint16_t code, const char *want)
 {
 	char got[3] = {code ? (char)(code >> 8) : '-', code ? (char)(code & 0xff) : '-', 0};
@@ -443,6 +486,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lookup_city),
+	    cmocka_unit_test(test_lookup_cached),
 	    cmocka_unit_test(test_lookup_country),
 	    cmocka_unit_test(test_lookup_maxmind),
 	    cmocka_unit_test(test_geolocation),
