@@ -736,8 +736,8 @@ void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len,
 	uint16_t qtype = 0;
 	/* A QUERY with one question whose name is plain labels, as nearly all
 	 * are; anything else goes to st_answer() without a prefetch. */
-	if (view && view->zones && len > ST_DNS_HEADER_LEN &&
-	    !(query[2] & (ST_FLAG1_QR | 0x78)) && st_get16(query + 4) == 1) {
+	if (view && view->zones && len > ST_DNS_HEADER_LEN && !(query[2] & (ST_FLAG1_QR | 0x78)) &&
+	    st_get16(query + 4) == 1) {
 		while (pos < len && query[pos] != 0 && query[pos] < 64 &&
 		       pos - ST_DNS_HEADER_LEN < ST_DNS_MAX_NAME)
 			pos += query[pos] + 1u;

@@ -88,8 +88,8 @@ static unsigned run(const uint8_t *msg, size_t len, const st_node_t **node)
 static void test_finds_the_node(void **state)
 {
 	(void)state;
-	static const char *names[] = {"www.answer.test.", "WwW.AnSwEr.TeSt.",
-				      "answer.test.",	  "ns1.answer.test.",
+	static const char *names[] = {"www.answer.test.",   "WwW.AnSwEr.TeSt.",
+				      "answer.test.",	    "ns1.answer.test.",
 				      "alias.answer.test.", "mail.answer.test."};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		msg_t m;
@@ -199,8 +199,8 @@ static void test_zload(void **state)
 
 /* Apexes of nested and sibling zones. */
 static const char *apexes[] = {
-    "test.",	   "a.test.",	"b.a.test.",   "c.b.a.test.", "x.test.",
-    "y.x.test.",   "example.",	"sub.example.", "d.c.b.a.test.", "aa.test.",
+    "test.",	 "a.test.",  "b.a.test.",    "c.b.a.test.",   "x.test.",
+    "y.x.test.", "example.", "sub.example.", "d.c.b.a.test.", "aa.test.",
 };
 #define N_APEX (sizeof(apexes) / sizeof(apexes[0]))
 
@@ -210,8 +210,9 @@ static st_zone_t *load_zone(const char *dir, const char *apex)
 	snprintf(path, sizeof(path), "%s/%szone", dir, apex);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "$ORIGIN %s\n@ 3600 IN SOA ns.invalid. h.invalid. 1 7200 3600 1209600 300\n"
-		   "@ 3600 IN NS ns.invalid.\n",
+	fprintf(f,
+		"$ORIGIN %s\n@ 3600 IN SOA ns.invalid. h.invalid. 1 7200 3600 1209600 300\n"
+		"@ 3600 IN NS ns.invalid.\n",
 		apex);
 	fclose(f);
 	st_diag_t diag;
@@ -245,12 +246,13 @@ static void test_zoneset_sizes(void **state)
 {
 	(void)state;
 	static const char *names[] = {
-	    "test.",	     "TEST.",	      "www.test.",	"a.test.",	"A.TeSt.",
-	    "q.a.test.",     "b.a.test.",     "zz.b.a.TEST.",	"c.b.a.test.",	"d.c.b.a.test.",
-	    "e.d.c.b.a.test.", "x.test.",     "y.X.test.",	"z.y.x.test.",	"aa.test.",
-	    "aaa.test.",     "a.aa.test.",    "example.",	"sub.example.", "www.sub.example.",
-	    "bsub.example.", "ample.",	      "other.",		".",		"testa.",
-	    "xtest.",	     "a.test.example.",
+	    "test.",	     "TEST.",	      "www.test.",	 "a.test.",
+	    "A.TeSt.",	     "q.a.test.",     "b.a.test.",	 "zz.b.a.TEST.",
+	    "c.b.a.test.",   "d.c.b.a.test.", "e.d.c.b.a.test.", "x.test.",
+	    "y.X.test.",     "z.y.x.test.",   "aa.test.",	 "aaa.test.",
+	    "a.aa.test.",    "example.",      "sub.example.",	 "www.sub.example.",
+	    "bsub.example.", "ample.",	      "other.",		 ".",
+	    "testa.",	     "xtest.",	      "a.test.example.",
 	};
 	char dir[] = "/tmp/test_fastpath.XXXXXX";
 	assert_non_null(mkdtemp(dir));
@@ -279,10 +281,8 @@ static void test_zoneset_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_finds_the_node),
-	    cmocka_unit_test(test_missing_names),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_zload),
+	    cmocka_unit_test(test_finds_the_node), cmocka_unit_test(test_missing_names),
+	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_zload),
 	    cmocka_unit_test(test_zoneset_sizes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

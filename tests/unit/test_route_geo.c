@@ -48,9 +48,9 @@ static void lookup(const char *db, const char *countries, const char *addr, unsi
  * of that database gives. */
 static void test_lookup_cached(void **state)
 {
-	static const char *addrs[] = {"192.0.2.70",	 "192.0.2.64",	  "203.0.113.200",
-				      "2001:db8:2::1", "10.1.2.3",	  "2001:db8:ffff::1",
-				      "198.51.100.9",	 "81.2.69.160", "127.0.0.1"};
+	static const char *addrs[] = {"192.0.2.70",    "192.0.2.64",  "203.0.113.200",
+				      "2001:db8:2::1", "10.1.2.3",    "2001:db8:ffff::1",
+				      "198.51.100.9",  "81.2.69.160", "127.0.0.1"};
 	static const char *dbs[] = {DB("test-city.mmdb"), DB("test-city4.mmdb")};
 	st_geo_t *geo[2];
 	for (int g = 0; g < 2; g++) {
