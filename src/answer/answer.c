@@ -48,7 +48,10 @@ typedef struct lookup {
 	uint32_t add_off[ADDITIONAL_MAX];
 	bool add_glue[ADDITIONAL_MAX];
 	unsigned n_add;
+	/* Nodes whose records the chain put into the answer, each with the
+	 * offset of the name it answered for (see visited()). */
 	const st_node_t *visited[CHAIN_MAX];
+	uint16_t visited_off[CHAIN_MAX];
 	unsigned n_visited;
 } lookup_t;
 
@@ -452,13 +455,28 @@ static enum find_result find(lookup_t *lk, const st_node_t **out)
 	return FIND_NXDOMAIN;
 }
 
-static bool visited(lookup_t *lk, const st_node_t *node)
+/* Whether the name written at off in the response is the current name. */
+static bool same_name(const lookup_t *lk, size_t off)
+{
+	uint8_t lc[ST_DNS_MAX_NAME], len;
+	if (st_name_parse(lk->r.buf, lk->r.len, &off, NULL, lc, &len, NULL) < 0)
+		return false;
+	return len == lk->name_len && memcmp(lc, lk->name, len) == 0;
+}
+
+/* Whether a link of the chain was made here before, else note it. A record
+ * goes into the answer once (RFC 2181 5): an owner's CNAME, a DNAME, and
+ * a wildcard's CNAME once per name it is synthesised for (`by_name`). */
+static bool visited(lookup_t *lk, const st_node_t *node, bool by_name)
 {
 	for (unsigned i = 0; i < lk->n_visited; i++)
-		if (lk->visited[i] == node)
+		if (lk->visited[i] == node && (!by_name || same_name(lk, lk->visited_off[i])))
 			return true;
-	if (lk->n_visited < CHAIN_MAX)
-		lk->visited[lk->n_visited++] = node;
+	if (lk->n_visited < CHAIN_MAX) {
+		lk->visited[lk->n_visited] = node;
+		lk->visited_off[lk->n_visited] = (uint16_t)lk->name_off;
+		lk->n_visited++;
+	}
 	return false;
 }
 
@@ -512,7 +530,13 @@ static void resolve(lookup_t *lk)
 			put_referral(lk, node, depth);
 			return;
 		case FIND_DNAME:
+			/* A DNAME that leads below itself: its records are in already. */
+			if (visited(lk, node, false))
+				return;
 			st = put_dname(lk, node);
+			/* RFC 1034 4.3.2 3a: the synthesised CNAME answers QTYPE=CNAME. */
+			if (st == STEP_CHASE && lk->q->qtype == ST_TYPE_CNAME)
+				return;
 			break;
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
@@ -521,10 +545,8 @@ static void resolve(lookup_t *lk)
 			return;
 		case FIND_EXACT:
 		case FIND_WILDCARD:
-			if (depth > 0 && fr == FIND_EXACT && visited(lk, node))
+			if (visited(lk, node, fr == FIND_WILDCARD))
 				return; /* CNAME loop */
-			if (depth == 0 && fr == FIND_EXACT)
-				visited(lk, node);
 			st = answer_node(lk, node, lk->name_off);
 			break;
 		}
