@@ -667,6 +667,21 @@ static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_
 	return st_resp_finish(&r);
 }
 
+/* RFC 4035 3.1.4.1: DS at a zone's apex is the parent's data; a server
+ * for both sides answers it from the closest enclosing zone it serves. */
+static const st_zone_t *ds_zone(const st_zoneset_t *zones, const st_zone_t *zone,
+				const st_query_t *q)
+{
+	uint8_t apex_len;
+	st_zone_apex(zone, &apex_len);
+	if (q->qname_len != apex_len || q->qname[0] == 0)
+		return zone;
+	size_t skip = q->qname[0] + 1u;
+	const st_zone_t *parent =
+	    st_zoneset_find(zones, q->qname + skip, q->qname_len - skip);
+	return parent ? parent : zone;
+}
+
 size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
 		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap)
 {
@@ -692,8 +707,11 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, -1, transport, out, outcap);
 
 	const st_zone_t *zone = NULL;
-	if (q->qclass == ST_CLASS_IN && view && view->zones)
+	if (q->qclass == ST_CLASS_IN && view && view->zones) {
 		zone = st_zoneset_find(view->zones, q->qname, q->qname_len);
+		if (zone && q->qtype == ST_TYPE_DS)
+			zone = ds_zone(view->zones, zone, q);
+	}
 	/* Not ours: REFUSED with Extended DNS Error 20 (RFC 8914). */
 	if (!zone)
 		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_AUTHORITATIVE,
