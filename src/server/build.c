@@ -288,6 +288,14 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 		} else {
 			ret = st_zone_load(cz->name, cz->file, plans[z].dyn, plans[z].n_dyn, &zone,
 					   diag);
+			if (ret == ST_EIO && conf->path && diag) {
+				/* The zone file itself is missing or unreadable: name
+				 * the config line that points at it, too. */
+				char inner[sizeof(diag->text)];
+				snprintf(inner, sizeof(inner), "%s", diag->text);
+				st_diag_set(diag, ret, "%s:%u: zone %s: %s", conf_source(conf),
+					    cz->line, cz->name, inner);
+			}
 			if (ret != 0)
 				goto fail;
 		}

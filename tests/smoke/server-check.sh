@@ -30,6 +30,13 @@ st_expect_match "missing zone file: named" 'missing\.zone' "$out"
 run "$steerd" --check --zone example.test:other.zone
 st_expect "zone file of another origin: exit 1" 1 "$rc"
 
+# A missing zone file named in a config: the config's line points at it.
+printf 'zones:\n  example.test: good.zone\n  x.test: nofile.zone\n' >missing.yaml
+run "$steerd" --check -c missing.yaml
+st_expect "config with a missing zone file: exit 1" 1 "$rc"
+st_expect_match "config with a missing zone file: config line and file" \
+    'missing\.yaml:3: zone x\.test\.: .*nofile\.zone: cannot open' "$out"
+
 cat >good.yaml <<'EOF'
 server:
   listen: ["127.0.0.1:5353"]
