@@ -12,7 +12,7 @@ st_need_dig
 out=$ST_TMP/bench
 log=$ST_TMP/bench.log
 # low rates: under ASan+UBSan steerd is slow, and nothing here is timed
-if "$top_srcdir/tools/bench/run.sh" --servers steerd --steerd "$top_builddir/steerd" \
+if bash "$top_srcdir/tools/bench/run.sh" --servers steerd --steerd "$top_builddir/steerd" \
 	--duration 2 --udp-rate 2000 --tcp-rate 1000 --out "$out" >"$log" 2>&1; then
 	st_expect "run.sh exit status" 0 0
 else
