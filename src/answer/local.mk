@@ -35,3 +35,12 @@ tests_unit_test_fastpath_SOURCES = tests/unit/test_fastpath.c tests/unit/test_dn
 tests_unit_test_fastpath_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_fastpath_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_fastpath_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_answer_chain
+TESTS += tests/unit/test_answer_chain
+tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_chain_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_answer_chain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_chain_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/zones/chain.test.zone tests/data/zones/sub.chain.test.zone \
+	tests/data/zones/nods.chain.test.zone

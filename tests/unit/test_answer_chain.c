@@ -1,0 +1,211 @@
+/* The query engine at zone cuts between served zones (DS from the parent)
+ * and on CNAME/DNAME chains that must stop (QTYPE=CNAME below a DNAME,
+ * loops through wildcards and DNAMEs), over tests/data/zones/chain.test.zone
+ * and its child zones; responses read back with ldns. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "answer/answer.h"
+#include "common/errors.h"
+#include "dns/query.h"
+#include "zone/zone.h"
+#include "test_dns_msg.h"
+
+#include <ldns/ldns.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ST_TEST_SRCDIR
+#define ST_TEST_SRCDIR "."
+#endif
+
+static st_view_t view;
+static st_zoneset_t *zones;
+static st_answer_ctx_t *ctx;
+static uint8_t out[65535];
+
+static int load(const char *origin, const char *file)
+{
+	st_diag_t diag;
+	st_zone_t *zone = NULL;
+	char path[4096];
+	const char *src = getenv("top_srcdir");
+	snprintf(path, sizeof(path), "%s/tests/data/zones/%s", src && *src ? src : ST_TEST_SRCDIR,
+		 file);
+	if (st_zone_load(origin, path, NULL, 0, &zone, &diag) < 0) {
+		fprintf(stderr, "%s\n", diag.text);
+		return -1;
+	}
+	if (st_zoneset_add(zones, zone) < 0) {
+		st_zone_free(zone);
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	zones = st_zoneset_new();
+	if (!zones || load("chain.test.", "chain.test.zone") < 0 ||
+	    load("sub.chain.test.", "sub.chain.test.zone") < 0 ||
+	    load("nods.chain.test.", "nods.chain.test.zone") < 0)
+		return -1;
+	view.zones = zones;
+	view.udp_max_payload = 1232;
+	view.generation = 1;
+	ctx = st_answer_ctx_new(42);
+	return ctx ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	st_answer_ctx_free(ctx);
+	st_zoneset_free(zones);
+	return 0;
+}
+
+/* Ask over TCP (nothing truncated), return the parsed response. */
+static ldns_pkt *ask(const char *name, uint16_t type)
+{
+	msg_t m;
+	header(&m, 0xbeef, 0, 1, 0, 0, 0);
+	question(&m, name, type);
+	size_t len = st_answer(ctx, &view, m.b, m.len, NULL, ST_TRANSPORT_TCP, out, sizeof(out));
+	assert_true(len > 0);
+	ldns_pkt *p = NULL;
+	assert_int_equal(ldns_wire2pkt(&p, out, len), LDNS_STATUS_OK);
+	assert_true(ldns_pkt_qr(p));
+	assert_int_equal(ldns_pkt_id(p), 0xbeef);
+	return p;
+}
+
+/* A section as text, one "owner ttl class type rdata" line per record. */
+static char *section(const ldns_pkt *p, ldns_pkt_section s)
+{
+	static char buf[2][8192];
+	static int which;
+	char *b = buf[which++ % 2];
+	ldns_rr_list *l = ldns_pkt_get_section_clone(p, s);
+	b[0] = 0;
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		char *t = ldns_rr2str(ldns_rr_list_rr(l, i));
+		for (char *c = t; *c; c++)
+			if (*c == '\t')
+				*c = ' ';
+		strncat(b, t, sizeof(buf[0]) - strlen(b) - 1);
+		free(t);
+	}
+	ldns_rr_list_deep_free(l);
+	return b;
+}
+
+#define ANSWER(p) section(p, LDNS_SECTION_ANSWER)
+#define AUTHORITY(p) section(p, LDNS_SECTION_AUTHORITY)
+
+/* Check rcode, AA and both sections, then free. */
+static void check(ldns_pkt *p, ldns_pkt_rcode rcode, const char *answer, const char *authority)
+{
+	assert_int_equal(ldns_pkt_get_rcode(p), rcode);
+	assert_true(ldns_pkt_aa(p));
+	assert_false(ldns_pkt_tc(p));
+	assert_string_equal(ANSWER(p), answer);
+	assert_string_equal(AUTHORITY(p), authority);
+	ldns_pkt_free(p);
+}
+
+#define PARENT_SOA                                                                                 \
+	"chain.test. 300 IN SOA ns1.chain.test. hostmaster.chain.test. 1 7200 3600 1209600 300\n"
+#define SUB_SOA                                                                                    \
+	"sub.chain.test. 600 IN SOA ns1.sub.chain.test. hostmaster.sub.chain.test. 2 7200 3600 "   \
+	"1209600 600\n"
+#define SUB_DS                                                                                     \
+	" 3600 IN DS 12345 13 2 "                                                                  \
+	"49fd46e6c4b45c55d4ac69cbd3cd34ac1afe51de5eead7a1d6c7fef9b9d4c7f2\n"
+
+/* RFC 4035 3.1.4.1: DS at a cut is the parent's, whether or not the child
+ * zone is served by the same server. */
+static void test_ds_from_parent(void **state)
+{
+	check(ask("sub.chain.test.", ST_TYPE_DS), LDNS_RCODE_NOERROR, "sub.chain.test." SUB_DS,
+	      "");
+	/* The owner keeps the query's case. */
+	check(ask("SuB.cHaIn.TeSt.", ST_TYPE_DS), LDNS_RCODE_NOERROR, "SuB.cHaIn.TeSt." SUB_DS,
+	      "");
+	/* No DS at the cut: the parent's NODATA, the parent's SOA. */
+	check(ask("nods.chain.test.", ST_TYPE_DS), LDNS_RCODE_NOERROR, "", PARENT_SOA);
+	/* No served parent: the zone answers for its own apex. */
+	check(ask("chain.test.", ST_TYPE_DS), LDNS_RCODE_NOERROR, "", PARENT_SOA);
+	/* Other types at the child apex and DS below it stay with the child. */
+	check(ask("sub.chain.test.", ST_TYPE_SOA), LDNS_RCODE_NOERROR,
+	      "sub.chain.test. 3600 IN SOA ns1.sub.chain.test. hostmaster.sub.chain.test. 2 7200 "
+	      "3600 1209600 600\n",
+	      "");
+	check(ask("host.sub.chain.test.", ST_TYPE_DS), LDNS_RCODE_NOERROR, "", SUB_SOA);
+	check(ask("nx.sub.chain.test.", ST_TYPE_DS), LDNS_RCODE_NXDOMAIN, "", SUB_SOA);
+}
+
+#define DN "dn.chain.test. 3600 IN DNAME tgt.chain.test.\n"
+
+/* RFC 1034 4.3.2 3a, RFC 6672 3: for QTYPE=CNAME the synthesised CNAME is
+ * the answer; other types go on to the target. */
+static void test_dname_qtype_cname(void **state)
+{
+	check(ask("a.dn.chain.test.", ST_TYPE_CNAME), LDNS_RCODE_NOERROR,
+	      DN "a.dn.chain.test. 3600 IN CNAME a.tgt.chain.test.\n", "");
+	check(ask("host.dn.chain.test.", ST_TYPE_CNAME), LDNS_RCODE_NOERROR,
+	      DN "host.dn.chain.test. 3600 IN CNAME host.tgt.chain.test.\n", "");
+	check(ask("a.dn.chain.test.", ST_TYPE_A), LDNS_RCODE_NXDOMAIN,
+	      DN "a.dn.chain.test. 3600 IN CNAME a.tgt.chain.test.\n", PARENT_SOA);
+	check(ask("host.dn.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      DN "host.dn.chain.test. 3600 IN CNAME host.tgt.chain.test.\n"
+		 "host.tgt.chain.test. 3600 IN A 192.0.2.80\n",
+	      "");
+	check(ask("host.dn.chain.test.", ST_TYPE_TXT), LDNS_RCODE_NOERROR,
+	      DN "host.dn.chain.test. 3600 IN CNAME host.tgt.chain.test.\n", PARENT_SOA);
+}
+
+/* RFC 2181 5: a record goes into the answer once; a chain that would add
+ * one again is a loop and ends there. */
+static void test_loops(void **state)
+{
+	check(ask("foo.cwloop.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      "foo.cwloop.chain.test. 3600 IN CNAME a.cwloop.chain.test.\n"
+	      "a.cwloop.chain.test. 3600 IN CNAME a.cwloop.chain.test.\n",
+	      "");
+	check(ask("a.cwloop.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      "a.cwloop.chain.test. 3600 IN CNAME a.cwloop.chain.test.\n", "");
+	/* Through two wildcards: each synthesises once per name. */
+	check(ask("foo.w1.chain.test.", ST_TYPE_AAAA), LDNS_RCODE_NOERROR,
+	      "foo.w1.chain.test. 3600 IN CNAME x.w2.chain.test.\n"
+	      "x.w2.chain.test. 3600 IN CNAME y.w1.chain.test.\n"
+	      "y.w1.chain.test. 3600 IN CNAME x.w2.chain.test.\n",
+	      "");
+	/* A DNAME whose target is below it: once, with its first CNAME. */
+	check(ask("a.dnself.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      "dnself.chain.test. 3600 IN DNAME x.dnself.chain.test.\n"
+	      "a.dnself.chain.test. 3600 IN CNAME a.x.dnself.chain.test.\n",
+	      "");
+	/* Chains that do not loop are not cut. */
+	check(ask("foo.wc.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      "foo.wc.chain.test. 3600 IN CNAME host.tgt.chain.test.\n"
+	      "host.tgt.chain.test. 3600 IN A 192.0.2.80\n",
+	      "");
+	check(ask("a.foo.wc.chain.test.", ST_TYPE_A), LDNS_RCODE_NOERROR,
+	      "a.foo.wc.chain.test. 3600 IN CNAME host.tgt.chain.test.\n"
+	      "host.tgt.chain.test. 3600 IN A 192.0.2.80\n",
+	      "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ds_from_parent),
+	    cmocka_unit_test(test_dname_qtype_cname),
+	    cmocka_unit_test(test_loops),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
