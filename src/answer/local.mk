@@ -17,7 +17,7 @@ ANSWER_SMOKE = tests/smoke/answer-basic.sh tests/smoke/answer-cname.sh \
 	tests/smoke/answer-wildcard.sh tests/smoke/answer-delegation.sh \
 	tests/smoke/answer-edns.sh tests/smoke/answer-malformed.sh \
 	tests/smoke/answer-example.sh tests/smoke/answer-payload.sh \
-	tests/smoke/answer-vs-nsd.sh
+	tests/smoke/answer-vs-nsd.sh tests/smoke/answer-chain.sh
 TESTS += $(ANSWER_SMOKE)
 EXTRA_DIST += $(ANSWER_SMOKE) tests/smoke/answer-common.sh
 
