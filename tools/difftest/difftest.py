@@ -350,6 +350,12 @@ def dig_cmd(port, qname, qtype, edns_i, tr):
 # ---------------------------------------------------------------- compare
 
 
+def below_dname(owner, answer):
+    """Whether owner is below the owner of a DNAME in the answer rrsets()."""
+    name = dns.name.from_text(owner)
+    return any(t == "DNAME" and name.is_subdomain(dns.name.from_text(o)) for o, t in answer)
+
+
 def rrsets(section):
     """{(owner lower, type): (ttl, frozenset of canonical rdata)}"""
     out = {}
@@ -489,6 +495,11 @@ def compare(q, tr, sw, pw, apexes, peer_lookup=None, steerd_tcp=None):
             return out
         elif not p_only and all(k[1] == "CNAME" for k in s_only):
             out.append(("note:chain-followed-further", "steerd also has %d CNAME(s)" % len(s_only)))
+            return out
+        elif not s_only and all(k[1] == "CNAME" and below_dname(k[0], sa) for k in p_only):
+            # a DNAME whose target is below itself: the peer goes on
+            # synthesising CNAMEs, steerd stops where the DNAME would repeat
+            out.append(("note:chain-followed-further", "peer also has %d CNAME(s)" % len(p_only)))
             return out
         elif qtype == dns.rdatatype.ANY:
             out.append(("bug:any", "steerd %s\npeer %s" % (fmt(sa), fmt(pa))))
