@@ -4,3 +4,8 @@ EXTRA_DIST += tools/bench/run.sh tools/bench/gen.py tools/bench/report.py \
 	tools/bench/README.md
 TESTS += tests/smoke/bench-selftest.sh
 EXTRA_DIST += tests/smoke/bench-selftest.sh
+
+# The userspace cost of answering, in-process (see the top of the file)
+noinst_PROGRAMS += tools/bench/answer-bench
+tools_bench_answer_bench_SOURCES = tools/bench/answer-bench.c
+tools_bench_answer_bench_LDADD = $(STEER_LIBS)

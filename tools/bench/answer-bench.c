@@ -1,0 +1,199 @@
+/* answer-bench: the userspace cost of answering, in-process and without
+ * sockets: a dnsperf query file pushed through st_answer() over a zone, in
+ * batches like a UDP worker's, with or without the batch prefetch.
+ *
+ *   answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] ORIGIN ZONEFILE QUERYFILE
+ *
+ *   -p      prefetch each batch first (st_answer_prefetch), as the UDP workers do
+ *   -t KIB  touch KIB KiB of other memory before each batch: a stand-in for
+ *           the kernel's work between batches, which evicts the zone from cache
+ *
+ * Prints CPU nanoseconds per query (the thread's CPU clock, the touching
+ * left out). For instruction counts run it under
+ * `valgrind --tool=callgrind --toggle-collect=st_answer`. */
+#include "answer/answer.h"
+#include "answer/view.h"
+#include "zone/zone.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MAX_QUERIES 1000000
+#define QUERY_MAX 512
+#define BATCH_MAX 64
+
+static int type_code(const char *s)
+{
+	static const struct {
+		const char *name;
+		int code;
+	} types[] = {{"A", 1},	   {"NS", 2},  {"CNAME", 5}, {"SOA", 6},	{"PTR", 12},
+		     {"MX", 15},   {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"ANY", 255}};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcasecmp(s, types[i].name))
+			return types[i].code;
+	return -1;
+}
+
+/* One query in wire form: header with RD clear, the question. */
+static size_t encode(const char *name, int type, uint16_t id, uint8_t *p)
+{
+	memset(p, 0, 12);
+	p[0] = (uint8_t)(id >> 8);
+	p[1] = (uint8_t)id;
+	p[5] = 1;
+	size_t o = 12;
+	for (const char *s = name; *s;) {
+		const char *dot = strchr(s, '.');
+		size_t l = dot ? (size_t)(dot - s) : strlen(s);
+		if (l == 0 || l > 63 || o + l + 6 > 12 + 255)
+			return 0;
+		p[o++] = (uint8_t)l;
+		memcpy(p + o, s, l);
+		o += l;
+		s += l + (dot ? 1 : 0);
+	}
+	p[o++] = 0;
+	p[o++] = (uint8_t)(type >> 8);
+	p[o++] = (uint8_t)type;
+	p[o++] = 0;
+	p[o++] = 1;
+	return o;
+}
+
+static double cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] ORIGIN ZONEFILE "
+			"QUERYFILE\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long passes = 10, batch = 16, touch_kib = 0;
+	bool prefetch = false;
+	int opt;
+	while ((opt = getopt(argc, argv, "n:b:pt:h")) != -1) {
+		switch (opt) {
+		case 'n':
+			passes = atol(optarg);
+			break;
+		case 'b':
+			batch = atol(optarg);
+			break;
+		case 'p':
+			prefetch = true;
+			break;
+		case 't':
+			touch_kib = atol(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 3 || passes < 1 || batch < 1 || batch > BATCH_MAX || touch_kib < 0)
+		usage();
+
+	st_diag_t diag = {0};
+	st_zone_t *zone = NULL;
+	if (st_zone_load(argv[optind], argv[optind + 1], NULL, 0, &zone, &diag) < 0) {
+		fprintf(stderr, "answer-bench: %s\n", diag.text);
+		return 1;
+	}
+	st_zoneset_t *set = st_zoneset_new();
+	if (!set || st_zoneset_add(set, zone) < 0) {
+		fprintf(stderr, "answer-bench: out of memory\n");
+		return 1;
+	}
+	st_view_t view = {.zones = set, .udp_max_payload = 1232};
+
+	FILE *f = fopen(argv[optind + 2], "r");
+	if (!f) {
+		perror(argv[optind + 2]);
+		return 1;
+	}
+	uint8_t(*q)[QUERY_MAX] = malloc((size_t)MAX_QUERIES * QUERY_MAX);
+	size_t *qlen = malloc(MAX_QUERIES * sizeof(*qlen));
+	if (!q || !qlen) {
+		fprintf(stderr, "answer-bench: out of memory\n");
+		return 1;
+	}
+	size_t n = 0;
+	char line[1024];
+	while (n < MAX_QUERIES && fgets(line, sizeof(line), f)) {
+		char name[512], type[32];
+		int code;
+		if (sscanf(line, "%511s %31s", name, type) != 2 || (code = type_code(type)) < 0)
+			continue;
+		if ((qlen[n] = encode(name, code, (uint16_t)n, q[n])) > 0)
+			n++;
+	}
+	fclose(f);
+	if (n == 0) {
+		fprintf(stderr, "answer-bench: no queries in %s\n", argv[optind + 2]);
+		return 1;
+	}
+
+	st_answer_ctx_t *ctx = st_answer_ctx_new(1);
+	uint8_t *junk = touch_kib ? calloc((size_t)touch_kib, 1024) : NULL;
+	if (!ctx || (touch_kib && !junk)) {
+		fprintf(stderr, "answer-bench: out of memory\n");
+		return 1;
+	}
+	st_sockaddr_t client;
+	memset(&client, 0, sizeof(client));
+	client.u.in4.sin_family = AF_INET;
+	client.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	client.len = sizeof(client.u.in4);
+
+	static uint8_t out[4096];
+	st_zone_pf_t pf[BATCH_MAX];
+	size_t bytes = 0, answered = 0;
+	double spent = 0;
+	for (long r = 0; r < passes; r++) {
+		for (size_t i = 0; i < n; i += (size_t)batch) {
+			size_t end = i + (size_t)batch < n ? i + (size_t)batch : n;
+			for (size_t k = 0; k < (size_t)touch_kib * 1024; k += 64)
+				junk[k]++;
+			double t0 = cpu_ns();
+			if (prefetch) {
+				for (size_t k = i; k < end; k++)
+					st_answer_prefetch(&view, q[k], qlen[k], &pf[k - i]);
+				for (bool more = true; more;) {
+					more = false;
+					for (size_t k = i; k < end; k++)
+						more |= st_zone_prefetch_step(&pf[k - i]);
+				}
+			}
+			for (size_t k = i; k < end; k++) {
+				size_t len = st_answer(ctx, &view, q[k], qlen[k], &client,
+						       ST_TRANSPORT_UDP, out, sizeof(out));
+				bytes += len;
+				answered += len > 0;
+			}
+			spent += cpu_ns() - t0;
+		}
+	}
+	printf("%zu queries x %ld passes, batch %ld%s, %ld KiB touched per batch: "
+	       "%.1f ns/query, %zu answered, %zu bytes\n",
+	       n, passes, batch, prefetch ? " prefetched" : "", touch_kib,
+	       spent / ((double)n * (double)passes), answered, bytes);
+	free(junk);
+	free(q);
+	free(qlen);
+	st_answer_ctx_free(ctx);
+	st_zoneset_free(set);
+	return 0;
+}
