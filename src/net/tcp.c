@@ -9,10 +9,10 @@
 #include "net/sock.h"
 #include "answer/answer.h"
 #include "common/log.h"
+#include "common/time.h"
 
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,21 +22,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
 #define TCP_MSG_MAX 65535
+/* Input space each connection starts with; a longer query grows it (once). */
+#define TCP_IN_INLINE 1024
+/* Answers of one read are gathered and sent with one send(). */
+#define TCP_BATCH (2 * (2 + TCP_MSG_MAX))
 /* Stop reading from a client while this much of its output is unsent. */
 #define TCP_OUT_HIGH (256 * 1024)
 #define TCP_ACCEPT_PAUSE_MS 100
 
+/* Reads and writes go straight to the socket: one recv() and one send() per
+ * batch of queries in the common case. Output is buffered only when the
+ * socket will not take it all, and only then is a write event armed. */
 typedef struct tcp_conn {
 	struct st_tcp *tcp;
-	struct bufferevent *bev;
+	int fd;
+	struct event *rev, *wev;
 	st_sockaddr_t peer;
 	struct tcp_conn *prev, *next; /* activity order: head = least recently active */
-	bool throttled;		      /* reading paused until the output drains */
-	bool closing;		      /* peer closed: close once the answers are sent */
+	uint8_t *in;		      /* inl, or a heap buffer for a long query */
+	size_t in_len, in_cap;
+	uint8_t *out; /* answers the socket did not take yet */
+	size_t out_off, out_len, out_cap;
+	bool throttled; /* reading paused until the output drains */
+	bool closing;	/* peer closed: close once the answers are sent */
+	uint8_t inl[TCP_IN_INLINE];
 } tcp_conn_t;
 
 struct st_tcp {
@@ -46,15 +60,18 @@ struct st_tcp {
 	struct event *resume_ev; /* re-enables accepting after an accept error */
 	struct evconnlistener **listeners;
 	size_t n_listeners;
-	struct timeval idle;
+	const struct timeval *idle; /* a common timeout of the loop */
 	uint32_t max_clients;
 	atomic_uint clients;
 	tcp_conn_t *head, *tail;
 	pthread_t tid;
 	bool started;
 	st_answer_ctx_t *ctx;
-	uint8_t qbuf[TCP_MSG_MAX];
-	uint8_t abuf[2 + TCP_MSG_MAX];
+	uint64_t coalesce_ns;  /* see tcp_main() */
+	unsigned answered;     /* queries answered in this loop iteration */
+	bool stopping;
+	size_t batch_len;
+	uint8_t batch[TCP_BATCH];
 };
 
 static void lru_unlink(st_tcp_t *tcp, tcp_conn_t *c)
@@ -85,88 +102,207 @@ static void conn_free(tcp_conn_t *c)
 {
 	st_tcp_t *tcp = c->tcp;
 	lru_unlink(tcp, c);
-	bufferevent_free(c->bev); /* closes the socket */
+	if (c->rev)
+		event_free(c->rev);
+	if (c->wev)
+		event_free(c->wev);
+	close(c->fd);
+	if (c->in != c->inl)
+		free(c->in);
+	free(c->out);
 	atomic_fetch_sub_explicit(&tcp->clients, 1, memory_order_relaxed);
 	free(c);
 }
 
-/* Answer every complete query in the input buffer, in order. */
-static void conn_process(tcp_conn_t *c)
+static size_t out_pending(const tcp_conn_t *c)
+{
+	return c->out_len - c->out_off;
+}
+
+/* Keep what the socket did not take; arm the write event. */
+static int out_keep(tcp_conn_t *c, const uint8_t *data, size_t len)
+{
+	if (c->out_off > 0 && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + len > c->out_cap) {
+		if (c->out_off > 0) {
+			memmove(c->out, c->out + c->out_off, out_pending(c));
+			c->out_len -= c->out_off;
+			c->out_off = 0;
+		}
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		if (cap != c->out_cap) {
+			uint8_t *p = realloc(c->out, cap);
+			if (!p)
+				return ST_ENOMEM;
+			c->out = p;
+			c->out_cap = cap;
+		}
+	}
+	memcpy(c->out + c->out_len, data, len);
+	c->out_len += len;
+	event_add(c->wev, c->tcp->idle);
+	return 0;
+}
+
+/* Send the gathered answers: straight to the socket unless earlier answers
+ * still wait (order matters), the rest kept for the write event. */
+static int conn_flush(tcp_conn_t *c)
 {
 	st_tcp_t *tcp = c->tcp;
-	struct evbuffer *in = bufferevent_get_input(c->bev);
-	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t len = tcp->batch_len;
+	tcp->batch_len = 0;
+	if (len == 0)
+		return 0;
+	size_t sent = 0;
+	if (out_pending(c) == 0) {
+		ssize_t n = send(c->fd, tcp->batch, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				return -errno;
+			n = 0;
+		}
+		sent = (size_t)n;
+	}
+	if (sent < len)
+		return out_keep(c, tcp->batch + sent, len - sent);
+	return 0;
+}
+
+/* Answer every complete query in the input buffer, in order. Returns 0 or a
+ * negative error (the connection is then closed). */
+static int conn_process(tcp_conn_t *c)
+{
+	st_tcp_t *tcp = c->tcp;
 	const st_view_t *view = NULL;
 	bool online = false;
+	size_t off = 0;
+	int ret = 0;
 
-	for (;;) {
-		if (evbuffer_get_length(out) >= TCP_OUT_HIGH) {
+	while (c->in_len - off >= 2) {
+		if (out_pending(c) + tcp->batch_len >= TCP_OUT_HIGH) {
 			/* A client that does not read its answers does not get more. */
 			c->throttled = true;
-			bufferevent_disable(c->bev, EV_READ);
+			event_del(c->rev);
 			break;
 		}
-		size_t avail = evbuffer_get_length(in);
-		if (avail < 2)
+		size_t qlen = (size_t)c->in[off] << 8 | c->in[off + 1];
+		if (c->in_len - off < 2 + qlen)
 			break;
-		uint8_t hdr[2];
-		evbuffer_copyout(in, hdr, 2);
-		size_t qlen = (size_t)hdr[0] << 8 | hdr[1];
-		if (avail < 2 + qlen)
+		if (TCP_BATCH - tcp->batch_len < 2 + TCP_MSG_MAX && (ret = conn_flush(c)) < 0)
 			break;
-		evbuffer_drain(in, 2);
-		evbuffer_remove(in, tcp->qbuf, qlen);
 		if (!online) {
 			rcu_thread_online();
 			view = rcu_dereference(*tcp->viewp);
 			online = true;
 		}
-		size_t n = st_answer(tcp->ctx, view, tcp->qbuf, qlen, &c->peer, ST_TRANSPORT_TCP,
-				     tcp->abuf + 2, TCP_MSG_MAX);
+		uint8_t *a = tcp->batch + tcp->batch_len;
+		size_t n = st_answer(tcp->ctx, view, c->in + off + 2, qlen, &c->peer,
+				     ST_TRANSPORT_TCP, a + 2, TCP_MSG_MAX);
+		off += 2 + qlen;
 		if (n == 0)
 			continue;
-		tcp->abuf[0] = (uint8_t)(n >> 8);
-		tcp->abuf[1] = (uint8_t)n;
-		evbuffer_add(out, tcp->abuf, n + 2);
+		a[0] = (uint8_t)(n >> 8);
+		a[1] = (uint8_t)n;
+		tcp->batch_len += 2 + n;
+		tcp->answered++;
 	}
 	if (online)
 		rcu_thread_offline();
-}
-
-static void conn_read_cb(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	tcp_conn_t *c = arg;
-	lru_unlink(c->tcp, c);
-	lru_append(c->tcp, c);
-	conn_process(c);
-}
-
-/* Called when the output buffer has drained completely. */
-static void conn_write_cb(struct bufferevent *bev, void *arg)
-{
-	tcp_conn_t *c = arg;
-	if (c->throttled) {
-		c->throttled = false;
-		if (!c->closing)
-			bufferevent_enable(bev, EV_READ);
-		conn_process(c);
+	if (ret == 0)
+		ret = conn_flush(c);
+	else
+		tcp->batch_len = 0;
+	if (off > 0) {
+		memmove(c->in, c->in + off, c->in_len - off);
+		c->in_len -= off;
 	}
-	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+	/* A query longer than the buffer: make room for all of it. */
+	if (ret == 0 && c->in_len >= 2) {
+		size_t need = 2 + ((size_t)c->in[0] << 8 | c->in[1]);
+		if (need > c->in_cap) {
+			uint8_t *p = malloc(need);
+			if (!p)
+				return ST_ENOMEM;
+			memcpy(p, c->in, c->in_len);
+			if (c->in != c->inl)
+				free(c->in);
+			c->in = p;
+			c->in_cap = need;
+		}
+	}
+	return ret;
+}
+
+static void conn_touch(tcp_conn_t *c)
+{
+	if (c->tcp->tail != c) {
+		lru_unlink(c->tcp, c);
+		lru_append(c->tcp, c);
+	}
+}
+
+static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	tcp_conn_t *c = arg;
+	if (what & EV_TIMEOUT) {
+		conn_free(c);
+		return;
+	}
+	ssize_t n = recv(fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		conn_free(c);
+		return;
+	}
+	if (n == 0) {
+		/* Half-close after the last query: send the answers first. */
+		if (out_pending(c) == 0) {
+			conn_free(c);
+			return;
+		}
+		c->closing = true;
+		event_del(c->rev);
+		return;
+	}
+	c->in_len += (size_t)n;
+	conn_touch(c);
+	if (conn_process(c) < 0)
 		conn_free(c);
 }
 
-static void conn_event_cb(struct bufferevent *bev, short what, void *arg)
+static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	tcp_conn_t *c = arg;
-	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
-		/* Half-close after the last query: send the answers first. */
-		c->closing = true;
-		bufferevent_disable(bev, EV_READ);
+	if (what & EV_TIMEOUT) {
+		conn_free(c);
 		return;
 	}
-	conn_free(c);
+	ssize_t n = send(fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		conn_free(c);
+		return;
+	}
+	c->out_off += (size_t)n;
+	if (out_pending(c) > 0)
+		return;
+	c->out_off = c->out_len = 0;
+	event_del(c->wev);
+	if (c->closing) {
+		conn_free(c);
+		return;
+	}
+	if (c->throttled) {
+		c->throttled = false;
+		event_add(c->rev, c->tcp->idle);
+		if (conn_process(c) < 0)
+			conn_free(c);
+	}
 }
 
 static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct sockaddr *sa,
@@ -190,23 +326,22 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		return;
 	}
 	c->tcp = tcp;
+	c->fd = fd;
+	c->in = c->inl;
+	c->in_cap = sizeof(c->inl);
 	if (salen > 0 && (size_t)salen <= sizeof(c->peer.u.ss)) {
 		memcpy(&c->peer.u.ss, sa, (size_t)salen);
 		c->peer.len = (socklen_t)salen;
 	}
 	int one = 1;
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->bev = bufferevent_socket_new(st_loop_base(tcp->loop), fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!c->bev) {
-		close(fd);
-		free(c);
-		return;
-	}
+	struct event_base *base = st_loop_base(tcp->loop);
+	c->rev = event_new(base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
+	c->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, conn_write_cb, c);
 	atomic_fetch_add_explicit(&tcp->clients, 1, memory_order_relaxed);
 	lru_append(tcp, c);
-	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
-	bufferevent_set_timeouts(c->bev, &tcp->idle, &tcp->idle);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	if (!c->rev || !c->wev || event_add(c->rev, tcp->idle) != 0)
+		conn_free(c);
 }
 
 static void accept_error_cb(struct evconnlistener *lev, void *arg)
@@ -237,16 +372,39 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	st_tcp_t *tcp = arg;
-	event_base_loopbreak(st_loop_base(tcp->loop));
+	tcp->stopping = true;
 }
+
+/* Coalescing, as for UDP: in a steady stream of queries (the previous
+ * iteration that answered something ended less than the window ago) and
+ * short of a busy iteration, wait the window before polling again so that
+ * the next wake-up finds several queries. A wake-up, with its system calls
+ * and the client's wake-up by each answer, costs more than answering; the
+ * price is at most the window of added latency. Light load (queries further
+ * apart than the window) and heavy load never wait. */
+#define TCP_BUSY 32
 
 static void *tcp_main(void *arg)
 {
 	st_tcp_t *tcp = arg;
+	struct event_base *base = st_loop_base(tcp->loop);
+	uint64_t last = 0;
 	rcu_register_thread();
 	/* Offline while waiting for events; online only around st_answer(). */
 	rcu_thread_offline();
-	st_loop_run(tcp->loop);
+	while (!tcp->stopping) {
+		tcp->answered = 0;
+		if (event_base_loop(base, EVLOOP_ONCE) < 0)
+			break;
+		if (tcp->answered == 0 || tcp->coalesce_ns == 0)
+			continue;
+		uint64_t now = st_mono_ns();
+		if (tcp->answered < TCP_BUSY && now - last < tcp->coalesce_ns) {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)tcp->coalesce_ns};
+			nanosleep(&ts, NULL);
+		}
+		last = now;
+	}
 	rcu_unregister_thread();
 	return NULL;
 }
@@ -259,9 +417,8 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 		return ST_ENOMEM;
 	tcp->viewp = viewp;
 	uint64_t idle = limits && limits->idle_timeout_ms ? limits->idle_timeout_ms : 10000;
-	tcp->idle.tv_sec = (time_t)(idle / 1000);
-	tcp->idle.tv_usec = (suseconds_t)(idle % 1000) * 1000;
 	tcp->max_clients = limits && limits->max_clients ? limits->max_clients : 1024;
+	tcp->coalesce_ns = limits ? limits->coalesce_us * 1000 : 0;
 	atomic_init(&tcp->clients, 0);
 
 	int ret = ST_ENOMEM;
@@ -271,9 +428,14 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 	if (!tcp->loop || !tcp->ctx || !tcp->listeners)
 		goto fail;
 	struct event_base *base = st_loop_base(tcp->loop);
+	/* Every connection has the same idle timeout: a common timeout keeps
+	 * rearming it on each read O(1). */
+	struct timeval tv = {.tv_sec = (time_t)(idle / 1000),
+			     .tv_usec = (suseconds_t)(idle % 1000) * 1000};
+	tcp->idle = event_base_init_common_timeout(base, &tv);
 	tcp->stop_ev = event_new(base, -1, 0, stop_cb, tcp);
 	tcp->resume_ev = evtimer_new(base, resume_cb, tcp);
-	if (!tcp->stop_ev || !tcp->resume_ev)
+	if (!tcp->idle || !tcp->stop_ev || !tcp->resume_ev)
 		goto fail;
 
 	for (size_t i = 0; i < n_listen; i++) {

@@ -18,6 +18,8 @@ typedef struct st_tcp_limits {
 	uint64_t idle_timeout_ms; /* close a connection idle this long (0: 10 s) */
 	uint32_t max_clients;	  /* open connections; the least recently active
 				   * one is closed to make room (0: 1024) */
+	uint64_t coalesce_us;	  /* wait this long between wake-ups in a steady
+				   * stream of queries (0: never wait) */
 } st_tcp_limits_t;
 
 /* Open the listening sockets. `viewp` points at the RCU-protected current view. */

@@ -45,7 +45,7 @@ done
 
 out=$("$ST_PY" - "$ST_PORT" $ADDRS <<'PY' 2>&1
 import socket, struct, sys, time
-import dns.message, dns.rcode, dns.rdatatype
+import dns.edns, dns.message, dns.rcode, dns.rdatatype
 
 port = int(sys.argv[1])
 fails = 0
@@ -137,6 +137,55 @@ try:
     check("answers after garbage", "192.0.2.1" in str(m), m)
 except Exception as e:
     check("answers after garbage", False, e)
+s.close()
+
+# A query longer than a connection's first input buffer (a 3,000-byte EDNS
+# option), split across writes.
+s = connect()
+try:
+    q = dns.message.make_query("www.example.test.", "A")
+    q.id = 11
+    q.flags = 0
+    q.use_edns(0, options=[dns.edns.GenericOption(65001, b"x" * 3000)])
+    w = q.to_wire(max_size=65535)
+    w = struct.pack("!H", len(w)) + w
+    s.sendall(w[:1500]); time.sleep(0.1)
+    s.sendall(w[1500:] + query("example.test.", "SOA", 12))
+    a, b = read_msg(s), read_msg(s)
+    check("long query answered", a.id == 11 and "192.0.2.1" in str(a) and b.id == 12, (a, b))
+except Exception as e:
+    check("long query answered", False, e)
+s.close()
+
+# A client that does not read: its answers (far more than the socket buffers
+# hold) queue up, reading pauses, and everything arrives in order once it
+# reads.
+s = connect()
+N = 600
+try:
+    s.sendall(b"".join(query("big.example.test.", "TXT", i) for i in range(N)))
+    time.sleep(0.3)
+    ids = []
+    for i in range(N):
+        m = read_msg(s)
+        ids.append(m.id)
+        if len(m.answer) != 1 or len(m.answer[0]) != 64:
+            raise ValueError("answer %d has %s" % (m.id, m.answer))
+    check("slow reader gets every answer in order", ids == list(range(N)), ids[:10])
+except Exception as e:
+    check("slow reader gets every answer in order", False, e)
+s.close()
+
+# Half-close right after the queries: the answers still come, then EOF.
+s = connect()
+try:
+    s.sendall(b"".join(query("big.example.test.", "TXT", 40 + i) for i in range(20)))
+    s.shutdown(socket.SHUT_WR)
+    got = [read_msg(s).id for _ in range(20)]
+    check("answers sent after the client's half-close", got == [40 + i for i in range(20)], got)
+    check("closed after the last answer", closed_within(s, 2))
+except Exception as e:
+    check("answers sent after the client's half-close", False, e)
 s.close()
 
 # Idle timeout (1 s in the config): the server closes a silent connection.
