@@ -13,6 +13,7 @@ st_conf_t *st_conf_new(void)
 	conf->udp_max_payload = 1232;
 	conf->tcp_idle_timeout_ms = 10000;
 	conf->tcp_max_clients = 1024;
+	conf->coalesce_us = 200;
 	conf->stale_after_ms = 10000;
 	conf->on_stale = ST_STALE_LAST_KNOWN;
 	return conf;

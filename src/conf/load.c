@@ -157,6 +157,8 @@ static const st_item_t server_items[] = {
 	   ST_RANGE(100, 3600000), ST_DEF("10s")),
     ST_KEY("tcp_max_clients", ST_T_UINT, ST_AT(st_conf_t, tcp_max_clients), ST_RANGE(1, 1000000),
 	   ST_DEF("1024")),
+    ST_KEY("coalesce_us", ST_T_UINT, ST_AT(st_conf_t, coalesce_us), ST_RANGE(0, 10000),
+	   ST_DEF("200")),
     ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
     ST_END,
 };

@@ -28,14 +28,14 @@
 #define UDP_OUTBUF 4096
 /* Fallback wake-up so that a stop is seen even if shutdown() did not wake us. */
 #define UDP_RCVTIMEO_MS 500
-/* Coalescing: after a batch of 2 .. UDP_BATCH/2 queries (a steady stream
- * that is not filling batches), wait this long before receiving again, so
- * that the next batch is larger. Each wake-up costs a context switch and a
- * pair of system calls, more than answering a query; at 50,000 queries/s
+/* Coalescing (server.coalesce_us): after a batch of 2 .. UDP_BATCH/2
+ * queries (a steady stream that is not filling batches), wait before
+ * receiving again, so that the next batch is larger. Each wake-up costs a
+ * context switch and a pair of system calls, more than answering a query;
+ * at 50,000 queries/s
  * waiting 200 us cuts them to about a third and the CPU per query by
  * 10-25%, for at most 200 us (plus timer slack) of added latency. Single
  * queries (light load) and full batches (heavy load) never wait. */
-#define UDP_COALESCE_NS 200000L
 
 typedef union udp_cmsg {
 	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
@@ -63,6 +63,7 @@ typedef struct udp_thread {
 
 struct st_udp {
 	st_view_t *const *viewp;
+	long coalesce_ns;
 	atomic_bool stop;
 	size_t n_threads;
 	udp_thread_t **threads;
@@ -205,8 +206,8 @@ static void *udp_main(void *arg)
 		rcu_thread_offline();
 		if (m)
 			udp_send(t, m);
-		if (used >= 2 && used <= UDP_BATCH / 2) {
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = UDP_COALESCE_NS};
+		if (t->udp->coalesce_ns > 0 && used >= 2 && used <= UDP_BATCH / 2) {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = t->udp->coalesce_ns};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -215,7 +216,7 @@ static void *udp_main(void *arg)
 }
 
 int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
-	       st_view_t *const *viewp, st_udp_t **out, st_diag_t *diag)
+	       unsigned coalesce_us, st_view_t *const *viewp, st_udp_t **out, st_diag_t *diag)
 {
 	if (workers == 0)
 		workers = 1;
@@ -223,6 +224,7 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 	if (!udp)
 		return ST_ENOMEM;
 	udp->viewp = viewp;
+	udp->coalesce_ns = (long)coalesce_us * 1000;
 	atomic_init(&udp->stop, false);
 	udp->threads = calloc(n_listen * workers, sizeof(*udp->threads));
 	if (!udp->threads) {

@@ -16,8 +16,10 @@ typedef struct st_udp st_udp_t;
 /* Open and bind `workers` sockets on each address (one thread per socket).
  * `viewp` points at the RCU-protected current view; it must outlive the
  * workers. Bind errors name the address. */
+/* coalesce_us: after a batch of 2 .. half a batch of queries, wait this
+ * long before receiving again (0: never wait). */
 int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
-	       st_view_t *const *viewp, st_udp_t **out, st_diag_t *diag);
+	       unsigned coalesce_us, st_view_t *const *viewp, st_udp_t **out, st_diag_t *diag);
 /* Start the threads (signals are blocked in them). */
 int st_udp_start(st_udp_t *udp, st_diag_t *diag);
 /* Stop the threads and wait for them (bounded: sockets are shut down). */

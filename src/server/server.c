@@ -318,12 +318,14 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 	signal(SIGPIPE, SIG_IGN);
 
 	int ret =
-	    st_udp_new(conf->listen, conf->n_listen, srv->workers, &srv->view, &srv->udp, diag);
+	    st_udp_new(conf->listen, conf->n_listen, srv->workers, conf->coalesce_us, &srv->view,
+		       &srv->udp, diag);
 	if (ret != 0)
 		return ret;
 	st_tcp_limits_t limits = {
 	    .idle_timeout_ms = conf->tcp_idle_timeout_ms,
 	    .max_clients = conf->tcp_max_clients,
+	    .coalesce_us = conf->coalesce_us,
 	};
 	ret = st_tcp_new(conf->listen, conf->n_listen, &limits, &srv->view, &srv->tcp, diag);
 	if (ret != 0)
@@ -409,11 +411,12 @@ static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned
 		st_log_warn("reload, server.workers changed: restart steerd to apply it");
 	next->workers = cur->workers;
 	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms ||
-	    next->tcp_max_clients != cur->tcp_max_clients)
-		st_log_warn("reload, server.tcp_idle_timeout or server.tcp_max_clients changed: "
-			    "restart steerd to apply it");
+	    next->tcp_max_clients != cur->tcp_max_clients || next->coalesce_us != cur->coalesce_us)
+		st_log_warn("reload, server.tcp_idle_timeout, tcp_max_clients or coalesce_us "
+			    "changed: restart steerd to apply it");
 	next->tcp_idle_timeout_ms = cur->tcp_idle_timeout_ms;
 	next->tcp_max_clients = cur->tcp_max_clients;
+	next->coalesce_us = cur->coalesce_us;
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 # The UDP payload cap comes from the config (server.udp_max_payload): the
-# OPT advertises it and answers above it are truncated.
+# OPT advertises it and answers above it are truncated. Also runs with
+# coalescing off (server.coalesce_us: 0), which every other test leaves on.
 ANSWER_CONFIG='server:
   udp_max_payload: 600
+  coalesce_us: 0
 zones:
   answer.test: @ZONE_FILE@'
 . "$top_srcdir/tests/smoke/answer-common.sh"
