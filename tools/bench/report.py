@@ -5,9 +5,11 @@ dnsperf output parsing, and the result table.
   report.py cpu PID             utime+stime (seconds) of PID and every
                                 descendant (NSD forks its workers)
   report.py freeport            a port free on 127.0.0.1 for UDP and TCP
+  report.py machine             busy CPU seconds of the whole machine so far
+                                (every CPU, /proc/stat)
   report.py drops PORT          datagrams the kernel dropped so far at the UDP
                                 sockets bound to PORT (receive buffer full)
-  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1]
                                 append one result row
   report.py table OUT.tsv [--reference SERVER]
                                 print the table (median over repetitions)
@@ -23,7 +25,7 @@ import sys
 TICK = os.sysconf("SC_CLK_TCK")
 COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
         "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes",
-        "sock_drops"]
+        "sock_drops", "machine_us_per_q", "latency_ms"]
 
 
 def proc_stat(pid):
@@ -61,9 +63,20 @@ def tree_cpu(root):
     return total / TICK
 
 
+def machine_cpu():
+    """Busy CPU seconds of the whole machine (user, nice, system, irq and
+    softirq of every CPU). Over a pass this is the server plus the client
+    plus the kernel work between them: a server that makes its client or
+    the network stack work harder (Nagle and delayed ACKs on TCP, say) looks
+    cheaper in its own CPU time than it is; this column shows it."""
+    with open("/proc/stat", encoding="ascii") as f:
+        col = f.readline().split()
+    return sum(int(col[i]) for i in (1, 2, 3, 6, 7)) / TICK
+
+
 def freeport():
     for _ in range(200):
-        p = random.randint(20000, 60000)
+        p = random.randint(10000, 32000)
         try:
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -103,7 +116,8 @@ def parse_dnsperf(text):
     r = {"sent": int(num("Queries sent")),
          "completed": int(num("Queries completed")),
          "lost": int(num("Queries lost")),
-         "qps": num("Queries per second")}
+         "qps": num("Queries per second"),
+         "latency_ms": "%.3f" % (num("Average Latency (s)") * 1000)}
     rc = {}
     m = re.search(r"^\s*Response codes:\s*(.*)$", text, re.M)
     if m:
@@ -115,7 +129,8 @@ def parse_dnsperf(text):
     return r
 
 
-def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops):
+def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops,
+               mach0=None, mach1=None):
     with open(perf_file, encoding="utf-8", errors="replace") as f:
         r = parse_dnsperf(f.read())
     cpu = float(cpu1) - float(cpu0)
@@ -124,6 +139,10 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
            "rate": rate, "cpu_s": "%.2f" % cpu, "us_per_q": "%.2f" % us}
     row.update(r)
     row["sock_drops"] = drops
+    if mach0 is not None and r["completed"]:
+        row["machine_us_per_q"] = "%.2f" % ((float(mach1) - float(mach0)) * 1e6 / r["completed"])
+    else:
+        row["machine_us_per_q"] = "-"
     row["qps"] = "%.0f" % r["qps"]
     new = not os.path.exists(out) or os.path.getsize(out) == 0
     with open(out, "a", encoding="utf-8") as f:
@@ -131,7 +150,9 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
             f.write("\t".join(COLS) + "\n")
         f.write("\t".join(str(row[c]) for c in COLS) + "\n")
     print("  %-8s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
-          % (server, transport, rate, row["qps"], cpu, us, r["lost"]), flush=True)
+          "  machine %s us/query  latency %s ms"
+          % (server, transport, rate, row["qps"], cpu, us, r["lost"],
+             row["machine_us_per_q"], row["latency_ms"]), flush=True)
 
 
 def cmd_table(path, reference):
@@ -152,14 +173,20 @@ def cmd_table(path, reference):
         comp = sum(int(r["completed"]) for r in rs)
         nx = sum(int(r["nxdomain"]) for r in rs)
         others = sorted({r["other_rcodes"] for r in rs} - {"-"})
+        mach = [float(r["machine_us_per_q"]) for r in rs
+                if r.get("machine_us_per_q", "-") not in ("-", "")]
+        lat = [float(r["latency_ms"]) for r in rs if r.get("latency_ms", "") not in ("-", "")]
         med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent, "drops": drops,
                     "nx": 100.0 * nx / comp if comp else 0.0,
                     "other": ";".join(others) or "-", "runs": len(rs),
+                    "mach": statistics.median(mach) if mach else None,
+                    "lat": statistics.median(lat) if lat else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %s"
+    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %9s %8s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
-                 "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference))
+                 "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
+                 "machine", "lat ms"))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -173,7 +200,9 @@ def cmd_table(path, reference):
                 ratio = "%.2f" % (ref["us"] / m["us"]) if m["us"] else "-"
             spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
             print(fmt % (sk[0], sk[1], sk[2], srv, "%.0f" % m["qps"], "%.2f" % m["us"],
-                         spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio))
+                         spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio,
+                         "%.2f" % m["mach"] if m["mach"] is not None else "-",
+                         "%.3f" % m["lat"] if m["lat"] is not None else "-"))
     print()
     print("us/query = server CPU (utime+stime, all threads and child processes)"
           " / answered queries; median of %d run(s)." % max(m["runs"] for m in med.values()))
@@ -181,6 +210,8 @@ def cmd_table(path, reference):
           " kernel at the server's full UDP receive buffer.")
     print("%s ratio = %s us/query / that server's us/query (below 1.00: %s uses"
           " less CPU per query)." % (reference, reference, reference))
+    print("machine = busy CPU of the whole machine (server, dnsperf and the kernel"
+          " between them) / answered queries; lat ms = dnsperf's average latency.")
 
 
 def main(argv):
@@ -192,9 +223,11 @@ def main(argv):
         print("%.2f" % tree_cpu(int(argv[1])))
     elif cmd == "freeport":
         print(freeport())
+    elif cmd == "machine" and len(argv) == 1:
+        print("%.2f" % machine_cpu())
     elif cmd == "drops" and len(argv) == 2:
         print(udp_drops(int(argv[1])))
-    elif cmd == "record" and len(argv) == 10:
+    elif cmd == "record" and len(argv) in (10, 12):
         cmd_record(*argv[1:])
     elif cmd == "table" and len(argv) >= 2:
         ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"
