@@ -251,6 +251,9 @@ static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_of
 			lk->trunc = true;
 			return STEP_DONE;
 		}
+		/* Asked for the CNAME itself (or ANY): it is the answer. */
+		if (lk->q->qtype == ST_TYPE_CNAME || lk->q->qtype == ST_TYPE_ANY)
+			return STEP_DONE;
 		memcpy(lk->name, res.cname, res.cname_len);
 		lk->name_len = res.cname_len;
 		/* Point later owners at labels, not at a bare pointer. */

@@ -279,6 +279,17 @@ static void test_cname(void **state)
 	assert_string_equal(ANSWER(p), "farname.answer.test. 10 IN CNAME www.example.org.\n");
 	assert_int_equal(ldns_pkt_nscount(p), 0);
 	ldns_pkt_free(p);
+	/* QTYPE CNAME or ANY: the CNAME itself, not followed (RFC 1034 4.3.2,
+	 * RFC 8482), and no SOA as if the target had no data. */
+	p = ask("lbname.answer.test.", ST_TYPE_CNAME, "203.0.113.5", NULL, 0);
+	assert_int_equal(ldns_pkt_get_rcode(p), LDNS_RCODE_NOERROR);
+	assert_string_equal(ANSWER(p), "lbname.answer.test. 10 IN CNAME www.answer.test.\n");
+	assert_int_equal(ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
+	p = ask("lbname.answer.test.", ST_TYPE_ANY, "203.0.113.5", NULL, 0);
+	assert_string_equal(ANSWER(p), "lbname.answer.test. 10 IN CNAME www.answer.test.\n");
+	assert_int_equal(ldns_pkt_nscount(p), 0);
+	ldns_pkt_free(p);
 	/* ANY at a routed name answers the routed RRset. */
 	p = ask("dyn.answer.test.", ST_TYPE_ANY, "203.0.113.5", NULL, 0);
 	assert_int_equal(ldns_pkt_ancount(p), 1);
