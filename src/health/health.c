@@ -46,6 +46,7 @@ struct st_health {
 	_Atomic uint8_t *ov;
 	_Atomic uint32_t *snap; /* last states seen, kept each tick: what a
 				 * mapping that became unsafe is replaced with */
+	uint32_t *snap_next;	/* this tick's reading, kept if it completed */
 	_Atomic bool all_up;	/* stale and fail-open */
 	_Atomic bool stale;
 	bool table_bad;	   /* the file changed and its replacement is unusable */
@@ -126,11 +127,17 @@ static binding_t *binding_snapshot(const st_health_t *h, const binding_t *from)
 
 static void keep_snapshot(st_health_t *h, const binding_t *b)
 {
+	unsigned long faults = st_ht_faults();
+	for (size_t e = 0; e < h->n; e++)
+		h->snap_next[e] = b->slot[e] != UINT32_MAX
+				      ? atomic_load_explicit(b->state[e], memory_order_relaxed)
+				      : 0;
+	/* The mapping vanished while being read: keep the states before. */
+	if (st_ht_faults() != faults)
+		return;
 	for (size_t e = 0; e < h->n; e++)
 		if (b->slot[e] != UINT32_MAX)
-			atomic_store_explicit(
-			    &h->snap[e], atomic_load_explicit(b->state[e], memory_order_relaxed),
-			    memory_order_relaxed);
+			atomic_store_explicit(&h->snap[e], h->snap_next[e], memory_order_relaxed);
 }
 
 static void retire(st_health_t *h, binding_t *old, uint64_t now)
@@ -236,9 +243,11 @@ int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag
 	h->has_check = calloc(h->n ? h->n : 1, sizeof(*h->has_check));
 	h->ov = calloc(h->n ? h->n : 1, sizeof(*h->ov));
 	h->snap = calloc(h->n ? h->n : 1, sizeof(*h->snap));
+	h->snap_next = calloc(h->n ? h->n : 1, sizeof(*h->snap_next));
 	if (conf->health_table)
 		h->path = strdup(conf->health_table);
-	if (!h->names || !h->has_check || !h->ov || !h->snap || (conf->health_table && !h->path))
+	if (!h->names || !h->has_check || !h->ov || !h->snap || !h->snap_next ||
+	    (conf->health_table && !h->path))
 		goto nomem;
 	for (size_t i = 0; i < h->n; i++) {
 		h->names[i] = strdup(conf->endpoints[i].name ? conf->endpoints[i].name : "");
@@ -276,6 +285,7 @@ void st_health_free(st_health_t *h)
 	free(h->has_check);
 	free((void *)h->ov);
 	free((void *)h->snap);
+	free(h->snap_next);
 	free(h->path);
 	free(h);
 }

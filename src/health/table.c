@@ -6,7 +6,11 @@
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@ _Static_assert(sizeof(st_ht_slot_t) == 256, "slot layout is part of the file for
 #define READ_RETRIES 10000
 
 struct st_ht {
+	int guard; /* index in the guard list, or -1 */
 	char *path;
 	int fd;
 	bool writable;
@@ -80,8 +85,105 @@ static int validate(const void *base, size_t size, const char *path, st_diag_t *
 	return 0;
 }
 
+/* ---- guard against a file truncated under its mapping ----
+ *
+ * A page of a shared file mapping past the file's end raises SIGBUS. The
+ * checker never truncates a table in place (it writes a new file and renames
+ * it), but anyone may, and the health tick notices only up to 100 ms later.
+ * Every mapping is listed here; SIGBUS on an address inside one replaces the
+ * whole mapping with anonymous zero pages (every slot then reads as unknown,
+ * its seqlock as quiet) and returns, so the access completes. The owner sees
+ * st_ht_shrunk() and stops using the mapping. A SIGBUS anywhere else gets the
+ * default action. */
+#define GUARD_MAX 64
+
+static struct {
+	_Atomic uintptr_t base;
+	_Atomic size_t size;
+	atomic_bool writable;
+	atomic_bool faulted;
+} guards[GUARD_MAX];
+static atomic_ulong guard_faults;
+static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction guard_prev;
+
+static void guard_handler(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	for (size_t i = 0; i < GUARD_MAX; i++) {
+		uintptr_t b = atomic_load(&guards[i].base);
+		size_t n = atomic_load(&guards[i].size);
+		if (b == 0 || a < b || a - b >= n)
+			continue;
+		int prot = atomic_load(&guards[i].writable) ? PROT_READ | PROT_WRITE : PROT_READ;
+		if (mmap((void *)b, n, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+		    MAP_FAILED) {
+			atomic_store(&guards[i].faulted, true);
+			atomic_fetch_add(&guard_faults, 1);
+			return;
+		}
+	}
+	/* Not a table: what would have happened without us. */
+	if (guard_prev.sa_flags & SA_SIGINFO && guard_prev.sa_sigaction) {
+		guard_prev.sa_sigaction(sig, si, uc);
+		return;
+	}
+	if (guard_prev.sa_handler != SIG_DFL && guard_prev.sa_handler != SIG_IGN &&
+	    guard_prev.sa_handler) {
+		guard_prev.sa_handler(sig);
+		return;
+	}
+	signal(sig, SIG_DFL); /* the access faults again, with the default action */
+}
+
+static int guard_add(void *base, size_t size, bool writable)
+{
+	/* (Re)install the handler unless it is in place: a handler set later by
+	 * someone else (a test harness, say) comes first, and is chained. */
+	pthread_mutex_lock(&guard_lock);
+	struct sigaction cur;
+	if (sigaction(SIGBUS, NULL, &cur) == 0 &&
+	    !((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == guard_handler)) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = guard_handler;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, &guard_prev);
+	}
+	pthread_mutex_unlock(&guard_lock);
+	for (int i = 0; i < GUARD_MAX; i++) {
+		uintptr_t zero = 0;
+		/* Claim the slot with a non-zero placeholder: no match before the
+		 * size is set. */
+		if (atomic_compare_exchange_strong(&guards[i].base, &zero, (uintptr_t)1)) {
+			atomic_store(&guards[i].size, size);
+			atomic_store(&guards[i].writable, writable);
+			atomic_store(&guards[i].faulted, false);
+			atomic_store(&guards[i].base, (uintptr_t)base);
+			return i;
+		}
+	}
+	return -1; /* more than GUARD_MAX tables at once: unguarded */
+}
+
+static void guard_remove(int i)
+{
+	if (i < 0)
+		return;
+	atomic_store(&guards[i].size, 0);
+	atomic_store(&guards[i].base, 0);
+}
+
+unsigned long st_ht_faults(void)
+{
+	return atomic_load(&guard_faults);
+}
+
 static void ht_unmap(st_ht_t *t)
 {
+	guard_remove(t->guard);
+	t->guard = -1;
 	if (t->base)
 		munmap(t->base, t->size);
 	if (t->fd >= 0)
@@ -114,11 +216,16 @@ static int ht_map(st_ht_t *t, int fd, bool writable, st_diag_t *diag)
 	    mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
 	if (base == MAP_FAILED)
 		return st_diag_set(diag, -errno, "%s: mmap: %s", t->path, strerror(errno));
+	int g = guard_add(base, size, writable);
 	int rc = validate(base, size, t->path, diag);
+	if (rc == 0 && g >= 0 && atomic_load(&guards[g].faulted))
+		rc = st_diag_set(diag, ST_ECORRUPT, "%s: truncated while being read", t->path);
 	if (rc != 0) {
+		guard_remove(g);
 		munmap(base, size);
 		return rc;
 	}
+	t->guard = g;
 	t->fd = fd;
 	t->writable = writable;
 	t->base = base;
@@ -137,6 +244,7 @@ static st_ht_t *ht_alloc(const char *path)
 	if (!t)
 		return NULL;
 	t->fd = -1;
+	t->guard = -1;
 	t->path = strdup(path);
 	if (!t->path) {
 		free(t);
@@ -170,6 +278,8 @@ int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag)
 bool st_ht_shrunk(const st_ht_t *t)
 {
 	struct stat sb;
+	if (t->guard >= 0 && atomic_load(&guards[t->guard].faulted))
+		return true;
 	return fstat(t->fd, &sb) != 0 || (size_t)sb.st_size < t->size;
 }
 

@@ -85,6 +85,10 @@ bool st_ht_changed(const st_ht_t *t);
  * steercheck)? Then the mapping must not be read any more: pages past the
  * new end fault (SIGBUS). One fstat(). */
 bool st_ht_shrunk(const st_ht_t *t);
+/* How many times a mapping was found truncated under a reader (SIGBUS
+ * caught, the mapping replaced by zero pages). Values read while this
+ * changed may be zeros rather than the file's. */
+unsigned long st_ht_faults(void);
 
 void st_ht_close(st_ht_t *t);
 

@@ -294,6 +294,41 @@ static void test_truncated_in_place(void **state)
 	st_ht_close(w);
 }
 
+/* Truncated in place and read before the next tick: the pages past the end
+ * fault (SIGBUS), which the table's guard turns into zero pages. Reading
+ * must not crash; the tick after it serves the last states. */
+static void test_truncated_read_before_tick(void **state)
+{
+	unlink(path);
+	const char *names[2] = {"e0", "e1"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	put(w, "e0", ST_HEALTH_DOWN);
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0));
+
+	st_ht_close(w);
+	unsigned long faults = st_ht_faults();
+	assert_int_equal(truncate(path, 0), 0);
+	/* Unknown for a moment (zero pages read as unknown, treated as up). */
+	assert_true(st_health_up(h, 0));
+	assert_int_equal(st_ht_faults(), faults + 1);
+	assert_true(st_health_up(h, 1));
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0)); /* last states seen */
+	assert_true(st_health_up(h, 1));
+	st_health_info_t info;
+	assert_int_equal(st_health_info(h, 0, &info), 0);
+	assert_false(info.in_table);
+	st_health_free(h);
+	st_conf_free(c);
+}
+
 static void test_no_checks_never_stale(void **state)
 {
 	st_conf_t *c = st_conf_new();
@@ -312,7 +347,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_no_table),	       cmocka_unit_test(test_states_and_overrides),
 	    cmocka_unit_test(test_stale_policies),     cmocka_unit_test(test_remap_by_name),
-	    cmocka_unit_test(test_truncated_in_place), cmocka_unit_test(test_no_checks_never_stale),
+	    cmocka_unit_test(test_truncated_in_place),
+	    cmocka_unit_test(test_truncated_read_before_tick), cmocka_unit_test(test_no_checks_never_stale),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
