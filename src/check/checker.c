@@ -282,6 +282,16 @@ int st_checker_start(st_checker_t *c)
 	return st_ev_timer_start(c->beat, c->beat_ms);
 }
 
+void st_checker_seed(st_checker_t *c, uint64_t seed)
+{
+	c->rng = seed;
+}
+
+uint64_t st_checker_next_due_ns(const st_checker_t *c, size_t i)
+{
+	return i < c->n ? c->eps[i].next_due_ns : 0;
+}
+
 int st_checker_once(st_checker_t *c, void (*done)(st_checker_t *c, void *arg), void *arg)
 {
 	c->once_done = done;

@@ -23,6 +23,8 @@ int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_pat
 /* Start the schedule: every endpoint's first probe at a random point of its
  * first interval, then every interval; the heartbeat beats at once. */
 int st_checker_start(st_checker_t *c);
+/* Seed the start jitter (tests: a fixed seed); before st_checker_start. */
+void st_checker_seed(st_checker_t *c, uint64_t seed);
 /* Probe every endpoint once, now; call done when all results are in. */
 int st_checker_once(st_checker_t *c, void (*done)(st_checker_t *c, void *arg), void *arg);
 /* Stop probing and detach from the table (pid cleared); accepts NULL. */
@@ -35,5 +37,7 @@ const st_hyst_t *st_checker_hyst(const st_checker_t *c, size_t i);
 /* Last probe's verdict text ("http 500 from 127.0.0.1:8080") and result. */
 const char *st_checker_last_text(const st_checker_t *c, size_t i);
 bool st_checker_last_ok(const st_checker_t *c, size_t i);
+/* When the next probe is due (st_mono_ns clock). */
+uint64_t st_checker_next_due_ns(const st_checker_t *c, size_t i);
 
 #endif

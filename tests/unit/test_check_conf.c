@@ -8,6 +8,7 @@
 
 #include "check/checker.h"
 #include "check/probe.h"
+#include "common/time.h"
 #include "conf/conf.h"
 #include "health/table.h"
 
@@ -137,6 +138,49 @@ static void test_checker_table(void **state)
 	st_conf_free(conf);
 }
 
+/* Start jitter: 200 endpoints with the same 1 s interval get their first
+ * probes spread over that second, not all at once. */
+static void test_start_jitter(void **state)
+{
+	enum { N = 200 };
+	static char yaml[N * 64 + 512];
+	size_t len = (size_t)snprintf(yaml, sizeof(yaml),
+				      "checks:\n"
+				      "  t: { type: tcp, port: 9, interval: 1s, timeout: 200ms }\n"
+				      "regions:\n"
+				      "  r1:\n"
+				      "    endpoints:\n");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(yaml + len, sizeof(yaml) - len,
+					"      e%d: { address: 127.0.0.1, check: t }\n", i);
+	st_diag_t diag;
+	st_conf_t *conf = load(yaml, 0, &diag);
+	st_loop_t *loop = st_loop_new();
+	st_checker_t *c = NULL;
+	assert_int_equal(st_checker_new(loop, conf, NULL, &c, &diag), 0);
+	assert_int_equal(st_checker_count(c), N);
+	st_checker_seed(c, 42);
+	uint64_t before = st_mono_ns();
+	assert_int_equal(st_checker_start(c), 0);
+	uint64_t after = st_mono_ns();
+	unsigned tenths[10] = {0};
+	for (size_t i = 0; i < N; i++) {
+		uint64_t due = st_checker_next_due_ns(c, i);
+		assert_true(due >= before);
+		assert_true(due < after + ST_NS_PER_MS * 1000);
+		uint64_t ms = (due - before) / ST_NS_PER_MS;
+		tenths[ms >= 1000 ? 9 : ms / 100]++;
+	}
+	/* Uniform over the interval: every tenth of it gets some, none most. */
+	for (int k = 0; k < 10; k++) {
+		assert_true(tenths[k] >= 5);
+		assert_true(tenths[k] <= 50);
+	}
+	st_checker_free(c);
+	st_loop_free(loop);
+	st_conf_free(conf);
+}
+
 static void test_bad_ca_file(void **state)
 {
 	st_diag_t diag;
@@ -167,6 +211,7 @@ int main(void)
 	    cmocka_unit_test(test_specs),
 	    cmocka_unit_test(test_checker_table),
 	    cmocka_unit_test(test_bad_ca_file),
+	    cmocka_unit_test(test_start_jitter),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
