@@ -251,7 +251,9 @@ static void test_remap_by_name(void **state)
 	st_ht_close(w);
 }
 
-static void test_truncated_in_place(void **state)
+/* A table of e0 (down) and e1 read by a health view; the writer closed, so
+ * that the file can be damaged under the reader. */
+static st_health_t *two_endpoints_e0_down(st_conf_t **conf)
 {
 	unlink(path);
 	const char *names[2] = {"e0", "e1"};
@@ -260,15 +262,25 @@ static void test_truncated_in_place(void **state)
 	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
 	st_ht_heartbeat(w, st_mono_ns());
 	put(w, "e0", ST_HEALTH_DOWN);
-	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	*conf = make_conf(ST_STALE_LAST_KNOWN, 10000);
 	st_health_t *h = NULL;
-	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	assert_int_equal(st_health_new(*conf, &h, &diag), 0);
 	st_health_tick(h);
 	assert_false(st_health_up(h, 0));
+	st_ht_close(w);
+	return h;
+}
+
+static void test_truncated_in_place(void **state)
+{
+	const char *names[2] = {"e0", "e1"};
+	st_diag_t diag;
+	st_ht_t *w = NULL;
+	st_conf_t *c = NULL;
+	st_health_t *h = two_endpoints_e0_down(&c);
 
 	/* Someone empties the file in place (same inode): the mapping's pages
 	 * are gone. The next tick must stop reading it; nothing may fault. */
-	st_ht_close(w);
 	assert_int_equal(truncate(path, 0), 0);
 	st_health_tick(h);
 	assert_true(st_health_stale(h));
@@ -299,20 +311,8 @@ static void test_truncated_in_place(void **state)
  * must not crash; the tick after it serves the last states. */
 static void test_truncated_read_before_tick(void **state)
 {
-	unlink(path);
-	const char *names[2] = {"e0", "e1"};
-	st_ht_t *w = NULL;
-	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
-	put(w, "e0", ST_HEALTH_DOWN);
-	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
-	st_health_t *h = NULL;
-	assert_int_equal(st_health_new(c, &h, &diag), 0);
-	st_health_tick(h);
-	assert_false(st_health_up(h, 0));
-
-	st_ht_close(w);
+	st_conf_t *c = NULL;
+	st_health_t *h = two_endpoints_e0_down(&c);
 	unsigned long faults = st_ht_faults();
 	assert_int_equal(truncate(path, 0), 0);
 	/* Unknown for a moment (zero pages read as unknown, treated as up). */
