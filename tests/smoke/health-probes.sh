@@ -10,8 +10,26 @@ st_need python3 openssl
 SC=$top_builddir/steercheck
 BACKEND=$top_srcdir/tests/data/health/backend.py
 D=$ST_TMP
-P_HTTP=$(st_free_port) P_TLS=$(st_free_port) P_DNS=$(st_free_port) P_DEAD=$(st_free_port)
-[ -n "$P_HTTP" ] && [ -n "$P_TLS" ] && [ -n "$P_DNS" ] && [ -n "$P_DEAD" ] || st_skip "no free ports"
+P_HTTP=$(st_free_port) P_TLS=$(st_free_port) P_DNS=$(st_free_port)
+[ -n "$P_HTTP" ] && [ -n "$P_TLS" ] && [ -n "$P_DNS" ] || st_skip "no free ports"
+# The refused port stays bound (never listening) for the whole test, so that
+# no test running beside this one can start a listener there: a connection
+# to it is always refused.
+st_start port-holder python3 -c '
+import random, socket, sys, time
+for _ in range(200):
+    p = random.randint(10000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        s.close()
+        continue
+    print(p, flush=True)
+    time.sleep(3600)
+sys.exit(1)'
+for _ in $(seq 1 50); do P_DEAD=$(head -1 "$ST_TMP/port-holder.log" 2>/dev/null); [ -n "$P_DEAD" ] && break; sleep 0.1; done
+[ -n "$P_DEAD" ] || st_skip "no free port to hold"
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$D/key.pem" -out "$D/cert.pem" -days 2 \
     -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 ||
