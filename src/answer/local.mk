@@ -5,7 +5,8 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_answer
 TESTS += tests/unit/test_answer
-tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_dns_msg.h \
+	tests/unit/test_pkt_text.h
 tests_unit_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
@@ -23,7 +24,8 @@ EXTRA_DIST += $(ANSWER_SMOKE) tests/smoke/answer-common.sh
 
 check_PROGRAMS += tests/unit/test_answer_dynamic
 TESTS += tests/unit/test_answer_dynamic
-tests_unit_test_answer_dynamic_SOURCES = tests/unit/test_answer_dynamic.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_dynamic_SOURCES = tests/unit/test_answer_dynamic.c tests/unit/test_dns_msg.h \
+	tests/unit/test_pkt_text.h
 tests_unit_test_answer_dynamic_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_answer_dynamic_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_dynamic_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
@@ -38,7 +40,8 @@ tests_unit_test_fastpath_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_answer_chain
 TESTS += tests/unit/test_answer_chain
-tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_dns_msg.h \
+	tests/unit/test_pkt_text.h
 tests_unit_test_answer_chain_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_answer_chain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_chain_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -27,12 +27,16 @@
 #include <urcu-qsbr.h>
 
 #define TCP_MSG_MAX 65535
-/* Input space each connection starts with; a longer query grows it (once). */
+/* Input space each connection has; a longer query gets a heap buffer while
+ * it is being read. */
 #define TCP_IN_INLINE 1024
 /* Answers of one read are gathered and sent with one send(). */
 #define TCP_BATCH (2 * (2 + TCP_MSG_MAX))
 /* Stop reading from a client while this much of its output is unsent. */
 #define TCP_OUT_HIGH (256 * 1024)
+/* Output buffer kept for the next time the socket is full; larger ones are
+ * freed once drained. */
+#define TCP_OUT_KEEP (16 * 1024)
 #define TCP_ACCEPT_PAUSE_MS 100
 
 /* Reads and writes go straight to the socket: one recv() and one send() per
@@ -219,6 +223,13 @@ static int conn_process(tcp_conn_t *c)
 		memmove(c->in, c->in + off, c->in_len - off);
 		c->in_len -= off;
 	}
+	/* Back to the inline buffer once a long query is done. */
+	if (c->in != c->inl && c->in_len <= sizeof(c->inl)) {
+		memcpy(c->inl, c->in, c->in_len);
+		free(c->in);
+		c->in = c->inl;
+		c->in_cap = sizeof(c->inl);
+	}
 	/* A query longer than the buffer: make room for all of it. */
 	if (ret == 0 && c->in_len >= 2) {
 		size_t need = 2 + ((size_t)c->in[0] << 8 | c->in[1]);
@@ -292,6 +303,12 @@ static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 	if (out_pending(c) > 0)
 		return;
 	c->out_off = c->out_len = 0;
+	if (c->out_cap > TCP_OUT_KEEP) {
+		/* A burst is over: an idle connection does not hold its buffer. */
+		free(c->out);
+		c->out = NULL;
+		c->out_cap = 0;
+	}
 	event_del(c->wev);
 	if (c->closing) {
 		conn_free(c);
@@ -394,7 +411,8 @@ static void *tcp_main(void *arg)
 	rcu_thread_offline();
 	while (!tcp->stopping) {
 		tcp->answered = 0;
-		if (event_base_loop(base, EVLOOP_ONCE) < 0)
+		/* 1: nothing to wait for (no listener): the thread is done. */
+		if (event_base_loop(base, EVLOOP_ONCE) != 0)
 			break;
 		if (tcp->answered == 0 || tcp->coalesce_ns == 0)
 			continue;

@@ -13,6 +13,7 @@
 #include "dns/query.h"
 #include "zone/zone.h"
 #include "test_dns_msg.h"
+#include "test_pkt_text.h"
 
 #include <ldns/ldns.h>
 #include <stdio.h>
@@ -83,28 +84,6 @@ static ldns_pkt *ask(const char *name, uint16_t type)
 	return p;
 }
 
-/* A section as text, one "owner ttl class type rdata" line per record. */
-static char *section(const ldns_pkt *p, ldns_pkt_section s)
-{
-	static char buf[2][8192];
-	static int which;
-	char *b = buf[which++ % 2];
-	ldns_rr_list *l = ldns_pkt_get_section_clone(p, s);
-	b[0] = 0;
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
-		char *t = ldns_rr2str(ldns_rr_list_rr(l, i));
-		for (char *c = t; *c; c++)
-			if (*c == '\t')
-				*c = ' ';
-		strncat(b, t, sizeof(buf[0]) - strlen(b) - 1);
-		free(t);
-	}
-	ldns_rr_list_deep_free(l);
-	return b;
-}
-
-#define ANSWER(p) section(p, LDNS_SECTION_ANSWER)
-#define AUTHORITY(p) section(p, LDNS_SECTION_AUTHORITY)
 
 /* Check rcode, AA and both sections, then free. */
 static void check(ldns_pkt *p, ldns_pkt_rcode rcode, const char *answer, const char *authority)

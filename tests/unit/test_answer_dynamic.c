@@ -16,6 +16,7 @@
 #include "route/route.h"
 #include "zone/zone.h"
 #include "test_dns_msg.h"
+#include "test_pkt_text.h"
 
 #include <arpa/inet.h>
 #include <ldns/ldns.h>
@@ -124,27 +125,6 @@ static ldns_pkt *ask(const char *name, uint16_t type, const char *from, const ch
 	return p;
 }
 
-static char *answer_text(const ldns_pkt *p, ldns_pkt_section s)
-{
-	static char buf[2][8192];
-	static int which;
-	char *b = buf[which++ % 2];
-	ldns_rr_list *l = ldns_pkt_get_section_clone(p, s);
-	b[0] = 0;
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
-		char *t = ldns_rr2str(ldns_rr_list_rr(l, i));
-		for (char *c = t; *c; c++)
-			if (*c == '\t')
-				*c = ' ';
-		strncat(b, t, sizeof(buf[0]) - strlen(b) - 1);
-		free(t);
-	}
-	ldns_rr_list_deep_free(l);
-	return b;
-}
-
-#define ANSWER(p) answer_text(p, LDNS_SECTION_ANSWER)
-#define AUTHORITY(p) answer_text(p, LDNS_SECTION_AUTHORITY)
 
 /* Find the ECS option in the response's OPT and return its scope, or -1. */
 static int response_scope(void)
