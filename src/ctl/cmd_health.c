@@ -4,21 +4,10 @@
 #include "ctl/cmd.h"
 #include "common/time.h"
 #include "health/health.h"
+#include "health/table.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char *state_name(st_health_state_t s)
-{
-	switch (s) {
-	case ST_HEALTH_UP:
-		return "up";
-	case ST_HEALTH_DOWN:
-		return "down";
-	default:
-		return "unknown";
-	}
-}
 
 /* The effective state as an operator reads it: a drain is not a failure. */
 static const char *effective_name(const st_health_t *h, uint32_t i, const st_health_info_t *in)
@@ -69,7 +58,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		st_health_info_t in;
 		memset(&in, 0, sizeof(in));
 		st_health_info(view->health, (uint32_t)i, &in);
-		const char *checker = !in.has_check ? "no-check" : state_name(in.checker);
+		const char *checker = !in.has_check ? "no-check" : st_health_state_name(in.checker);
 		const char *eff = effective_name(view->health, (uint32_t)i, &in);
 		char s[32], rtt[32];
 		since(&in, now, s, sizeof(s));
