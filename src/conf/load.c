@@ -71,16 +71,11 @@ int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_t *conf = obj;
-	const st_ynode_t *one[1] = {val};
-	st_ynode_t *const *items = (st_ynode_t *const *)one;
-	size_t n = 1;
-	if (val->kind == ST_YNODE_SEQ) {
-		items = val->items;
-		n = val->n;
-	} else if (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)) {
+	if (val->kind != ST_YNODE_SEQ && (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)))
 		return st_ctx_error(ctx, val, it->name, "expected a list of ADDR:PORT, not %s",
 				    st_ynode_kind_name(val));
-	}
+	size_t n;
+	const st_ynode_t *const *items = st_ynode_list(&val, &n);
 	if (n == 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "the list is empty; give at least one "
@@ -236,13 +231,8 @@ static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 static int parse_status(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_check_t *c = obj;
-	const st_ynode_t *one[1] = {val};
-	st_ynode_t *const *items = (st_ynode_t *const *)one;
-	size_t n = 1;
-	if (val->kind == ST_YNODE_SEQ) {
-		items = val->items;
-		n = val->n;
-	}
+	size_t n;
+	const st_ynode_t *const *items = st_ynode_list(&val, &n);
 	if (n == 0)
 		return st_ctx_error(ctx, val, it->name, "the list is empty");
 	st_status_range_t *r = calloc(n, sizeof(*r));

@@ -160,13 +160,8 @@ static int map_key_norm(const char *s, char *out, size_t len, const char **why)
 static int parse_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	const st_ynode_t *one[1] = {val};
-	st_ynode_t *const *items = (st_ynode_t *const *)one;
-	size_t n = 1;
-	if (val->kind == ST_YNODE_SEQ) {
-		items = val->items;
-		n = val->n;
-	}
+	size_t n;
+	const st_ynode_t *const *items = st_ynode_list(&val, &n);
 	if (n == 0 || n > 2)
 		return st_ctx_error(ctx, val, it->name, "expected A, AAAA, CNAME or [A, AAAA]");
 	ctx->n_types = 0;

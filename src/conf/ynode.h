@@ -48,4 +48,17 @@ bool st_ynode_is_null(const st_ynode_t *node);
 /* "a string", "a list", "a mapping" or "nothing" (for messages). */
 const char *st_ynode_kind_name(const st_ynode_t *node);
 
+/* A value written as one item or as a list of them: the items and their
+ * count. A sequence gives its items; anything else is a list of itself
+ * (*val, which must outlive the result). */
+static inline const st_ynode_t *const *st_ynode_list(const st_ynode_t *const *val, size_t *n)
+{
+	if ((*val)->kind == ST_YNODE_SEQ) {
+		*n = (*val)->n;
+		return (const st_ynode_t *const *)(*val)->items;
+	}
+	*n = 1;
+	return val;
+}
+
 #endif
