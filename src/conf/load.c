@@ -47,6 +47,26 @@ void st_ctx_set_path(st_ctx_t *ctx, const char *section, const char *name)
 		snprintf(ctx->path, sizeof(ctx->path), "%s", section);
 }
 
+int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map, const char *what)
+{
+	st_ctx_set_path(ctx, section, NULL);
+	if (st_ynode_is_null(map))
+		return 1;
+	if (map->kind != ST_YNODE_MAP)
+		return st_ctx_error(ctx, map, NULL, "expected a mapping of %s, not %s", what,
+				    st_ynode_kind_name(map));
+	return 0;
+}
+
+int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what)
+{
+	if (val->kind != ST_YNODE_MAP || val->n == 0)
+		return st_ctx_error(ctx, val, key, "expected a mapping of %s, not %s", what,
+				    val->kind == ST_YNODE_MAP ? "an empty one"
+							      : st_ynode_kind_name(val));
+	return 0;
+}
+
 int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 {
 	const char *s = key->str;
@@ -190,13 +210,9 @@ const st_table_t st_health_table = {"health", health_items};
 static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 {
 	st_conf_t *conf = ctx->conf;
-	st_ctx_set_path(ctx, "zones", NULL);
-	if (st_ynode_is_null(map))
-		return 0;
-	if (map->kind != ST_YNODE_MAP)
-		return st_ctx_error(ctx, map, NULL,
-				    "expected a mapping of zone name -> zone file, not %s",
-				    st_ynode_kind_name(map));
+	int sec = st_ctx_section(ctx, "zones", map, "zone name -> zone file");
+	if (sec != 0)
+		return sec < 0 ? sec : 0;
 	conf->zones = calloc(map->n ? map->n : 1, sizeof(*conf->zones));
 	if (!conf->zones)
 		return ST_ENOMEM;
@@ -435,13 +451,9 @@ static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynod
 static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
 {
 	st_conf_t *conf = ctx->conf;
-	st_ctx_set_path(ctx, "checks", NULL);
-	if (st_ynode_is_null(map))
-		return 0;
-	if (map->kind != ST_YNODE_MAP)
-		return st_ctx_error(ctx, map, NULL,
-				    "expected a mapping of check name -> check, not %s",
-				    st_ynode_kind_name(map));
+	int sec = st_ctx_section(ctx, "checks", map, "check name -> check");
+	if (sec != 0)
+		return sec < 0 ? sec : 0;
 	conf->checks = calloc(map->n ? map->n : 1, sizeof(*conf->checks));
 	if (!conf->checks)
 		return ST_ENOMEM;

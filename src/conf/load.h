@@ -22,6 +22,15 @@ int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 /* Set ctx->path to "section.name" for messages. */
 void st_ctx_set_path(st_ctx_t *ctx, const char *section, const char *name);
 
+/* A top-level section that maps names to objects ("zone name -> zone
+ * file"): sets the path; returns 1 when the section is absent or null, 0
+ * when it is a mapping, an error otherwise. */
+int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map,
+		   const char *what);
+/* A key whose value must be a non-empty mapping ("location or prefix ->
+ * region"): 0, or an error at the value. */
+int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what);
+
 int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map);
 int st_load_records(st_ctx_t *ctx, const st_ynode_t *map);
 /* Warnings that never fail a load (failover budgets). */

@@ -219,11 +219,9 @@ static int parse_regions(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	if (val->kind != ST_YNODE_MAP || val->n == 0)
-		return st_ctx_error(ctx, val, it->name,
-				    "expected a mapping of location or prefix -> region, not %s",
-				    val->kind == ST_YNODE_MAP ? "an empty one"
-							      : st_ynode_kind_name(val));
+	int err = st_ctx_nonempty_map(ctx, val, it->name, "location or prefix -> region");
+	if (err != 0)
+		return err;
 	r->map = calloc(val->n, sizeof(*r->map));
 	if (!r->map)
 		return ST_ENOMEM;
@@ -257,11 +255,9 @@ static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 static int parse_weights(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	if (val->kind != ST_YNODE_MAP || val->n == 0)
-		return st_ctx_error(
-		    ctx, val, it->name,
-		    "expected a mapping of region or endpoint name -> weight, not %s",
-		    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	int err = st_ctx_nonempty_map(ctx, val, it->name, "region or endpoint name -> weight");
+	if (err != 0)
+		return err;
 	r->weights = calloc(val->n, sizeof(*r->weights));
 	if (!r->weights)
 		return ST_ENOMEM;
@@ -555,13 +551,9 @@ static int record_copy(st_conf_record_t *dst, const st_conf_record_t *src)
 int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
 {
 	st_conf_t *conf = ctx->conf;
-	st_ctx_set_path(ctx, "records", NULL);
-	if (st_ynode_is_null(map))
-		return 0;
-	if (map->kind != ST_YNODE_MAP)
-		return st_ctx_error(ctx, map, NULL,
-				    "expected a mapping of owner name -> record, not %s",
-				    st_ynode_kind_name(map));
+	int sec = st_ctx_section(ctx, "records", map, "owner name -> record");
+	if (sec != 0)
+		return sec < 0 ? sec : 0;
 	/* At most two records per entry (type: [A, AAAA]): pointers stay valid. */
 	conf->records = calloc(map->n ? 2 * map->n : 1, sizeof(*conf->records));
 	ctx->owner_prev = calloc(map->n ? 2 * map->n : 1, sizeof(*ctx->owner_prev));

@@ -130,11 +130,9 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 	st_conf_t *conf = ctx->conf;
 	st_conf_region_t *r = obj;
 	uint32_t ridx = (uint32_t)(r - conf->regions);
-	if (val->kind != ST_YNODE_MAP || val->n == 0)
-		return st_ctx_error(
-		    ctx, val, it->name,
-		    "expected a mapping of endpoint name -> { address: ... }, not %s",
-		    val->kind == ST_YNODE_MAP ? "an empty one" : st_ynode_kind_name(val));
+	int err = st_ctx_nonempty_map(ctx, val, it->name, "endpoint name -> { address: ... }");
+	if (err != 0)
+		return err;
 	st_conf_endpoint_t *eps =
 	    realloc(conf->endpoints, (conf->n_endpoints + val->n) * sizeof(*eps));
 	if (!eps)
@@ -269,13 +267,9 @@ static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_yn
 int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map)
 {
 	st_conf_t *conf = ctx->conf;
-	st_ctx_set_path(ctx, "regions", NULL);
-	if (st_ynode_is_null(map))
-		return 0;
-	if (map->kind != ST_YNODE_MAP)
-		return st_ctx_error(ctx, map, NULL,
-				    "expected a mapping of region name -> region, not %s",
-				    st_ynode_kind_name(map));
+	int sec = st_ctx_section(ctx, "regions", map, "region name -> region");
+	if (sec != 0)
+		return sec < 0 ? sec : 0;
 	ctx->regions_node = map;
 	conf->regions = calloc(map->n ? map->n : 1, sizeof(*conf->regions));
 	if (!conf->regions)
