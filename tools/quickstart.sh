@@ -55,4 +55,9 @@ steerdns is starting on 127.0.0.1:5353 and [::1]:5353. In another terminal:
   curl -s http://127.0.0.1:9153/metrics | grep steerdns_answers
 
 TXT
-build/steerd -c "$conf"
+# In the background and waited for: a TERM to this script (not only Ctrl-C,
+# which reaches every process) stops everything at once. A trap is deferred
+# while a foreground command runs.
+build/steerd -c "$conf" &
+pids+=($!)
+wait "$!"
