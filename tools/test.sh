@@ -18,7 +18,7 @@ cd "$builddir"
 jobs=$(nproc 2>/dev/null || echo 2)
 make -j"$jobs"
 if ! make -j"$jobs" check; then
-    for log in $(grep -l -E '^(FAIL|ERROR)' $(find . -name '*.trs') 2>/dev/null | sed 's/\.trs$/.log/'); do
+    for log in $(grep -l -E '^:test-result: (FAIL|ERROR)' $(find . -name '*.trs') 2>/dev/null | sed 's/\.trs$/.log/'); do
         echo "=== $log"; tail -80 "$log"
     done
     exit 1

@@ -22,8 +22,8 @@ p = sys.argv[1]
 s = open("steerd.yaml").read()
 s = s.replace("health:\n  table: run/health.shm\n",
               "health:\n  table: run/health.shm\n  stale_after: 1500ms\n"
-              "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 200ms,"
-              " timeout: 150ms, rise: 1, fall: 1 }\n")
+              "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 500ms,"
+              " timeout: 400ms, rise: 1, fall: 2 }\n")
 s = s.replace("use2-a: { address: 198.51.100.11 }",
               'use2-a: { address: 198.51.100.11, check: web, check_target: "127.0.0.1:%s" }' % p)
 open("steerd.yaml", "w").write(s)

@@ -19,7 +19,7 @@ for r in use1 use2 euc1 apne1; do
 done
 ROUTE_CHECK=web
 route_setup "checks:
-  web: { type: http, path: /healthz, interval: 200ms, timeout: 150ms, rise: 1, fall: 1 }"
+  web: { type: http, path: /healthz, interval: 500ms, timeout: 400ms, rise: 1, fall: 2 }"
 st_start steercheck "$top_builddir/steercheck" -c "$ROUTE_CONF"
 route_start
 CTL=("$top_builddir/steerctl" -s "$D/run/steerd.sock")
