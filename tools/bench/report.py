@@ -4,6 +4,9 @@ dnsperf output parsing, and the result table.
 
   report.py cpu PID             utime+stime (seconds) of PID and every
                                 descendant (NSD forks its workers)
+  report.py pin PID CPU         pin every thread of PID and its descendants to
+                                CPU; prints the threads that were elsewhere
+                                (knotd pins its UDP workers to CPUs itself)
   report.py freeport            a port free on 127.0.0.1 for UDP and TCP
   report.py machine             busy CPU seconds of the whole machine so far
                                 (every CPU, /proc/stat)
@@ -41,9 +44,8 @@ def proc_stat(pid):
     return int(rest[1]), int(rest[11]) + int(rest[12])
 
 
-def tree_cpu(root):
-    """CPU seconds of root and all its live descendants. /proc/PID/stat of a
-    process already sums all of its threads."""
+def tree(root):
+    """{pid: cpu ticks} of root and all its live descendants."""
     procs = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
@@ -55,12 +57,40 @@ def tree_cpu(root):
     children = {}
     for pid, (ppid, _) in procs.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
+    found, todo = {}, [root]
     while todo:
         p = todo.pop()
-        total += procs[p][1]
+        found[p] = procs[p][1]
         todo.extend(children.get(p, []))
-    return total / TICK
+    return found
+
+
+def tree_cpu(root):
+    """CPU seconds of root and all its live descendants. /proc/PID/stat of a
+    process already sums all of its threads."""
+    return sum(tree(root).values()) / TICK
+
+
+def pin(root, cpu):
+    """Pin every thread of root and its descendants to one CPU. Servers may
+    set their threads' affinity themselves (knotd puts UDP worker i on CPU
+    i), which would put a worker on the client's CPU; returns the
+    "pid/tid:cpus" of the threads that were not on cpu alone."""
+    moved = []
+    for pid in tree(root):
+        try:
+            tids = [int(t) for t in os.listdir("/proc/%d/task" % pid)]
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                was = os.sched_getaffinity(tid)
+                if was != {cpu}:
+                    os.sched_setaffinity(tid, {cpu})
+                    moved.append("%d/%d:%s" % (pid, tid, ",".join(map(str, sorted(was)))))
+            except OSError:
+                continue  # the thread ended meanwhile
+    return moved
 
 
 def machine_cpu():
@@ -221,6 +251,10 @@ def main(argv):
     cmd = argv[0]
     if cmd == "cpu" and len(argv) == 2:
         print("%.2f" % tree_cpu(int(argv[1])))
+    elif cmd == "pin" and len(argv) == 3:
+        moved = pin(int(argv[1]), int(argv[2]))
+        if moved:
+            print(" ".join(moved))
     elif cmd == "freeport":
         print(freeport())
     elif cmd == "machine" and len(argv) == 1:
