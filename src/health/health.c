@@ -2,7 +2,8 @@
  * shared table by name, applies overrides and the staleness policy. The query
  * path reads through an immutable binding (a pointer per endpoint to the
  * slot's state word); the main loop's tick swaps bindings when the table
- * changes and unmaps retired ones only after a grace period. */
+ * changes and unmaps retired ones once no worker can still hold them (an
+ * RCU grace period: workers read health only while online). */
 #include "health/health.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -14,10 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <urcu-qsbr.h>
 
-/* A worker holds a binding for the few nanoseconds of one st_health_up();
- * retired bindings and mappings are released well after that. */
-#define RETIRE_GRACE_NS (5 * ST_NS_PER_SEC)
 /* A heartbeat ahead of our clock by more than this comes from a previous boot. */
 #define FUTURE_SLACK_NS (1 * ST_NS_PER_SEC)
 
@@ -29,7 +28,6 @@ typedef struct binding {
 	uint64_t generation;
 	const _Atomic uint32_t **state; /* per endpoint */
 	uint32_t *slot;			/* per endpoint, UINT32_MAX when not in the table */
-	uint64_t retired_ns;
 	struct binding *next;
 } binding_t;
 
@@ -140,24 +138,25 @@ static void keep_snapshot(st_health_t *h, const binding_t *b)
 			atomic_store_explicit(&h->snap[e], h->snap_next[e], memory_order_relaxed);
 }
 
-static void retire(st_health_t *h, binding_t *old, uint64_t now)
+static void retire(st_health_t *h, binding_t *old)
 {
-	old->retired_ns = now;
 	old->next = h->retired;
 	h->retired = old;
 }
 
-static void reap_retired(st_health_t *h, uint64_t now, bool all)
+/* Free the retired bindings. Workers read a binding only while they are
+ * RCU-online (around one answer), and every other reader runs on this
+ * thread, so after a grace period none can hold one. */
+static void reap_retired(st_health_t *h, bool wait)
 {
-	binding_t **pp = &h->retired;
-	while (*pp) {
-		binding_t *b = *pp;
-		if (all || now - b->retired_ns >= RETIRE_GRACE_NS) {
-			*pp = b->next;
-			binding_free(b);
-		} else {
-			pp = &b->next;
-		}
+	if (!h->retired)
+		return;
+	if (wait)
+		synchronize_rcu();
+	while (h->retired) {
+		binding_t *b = h->retired;
+		h->retired = b->next;
+		binding_free(b);
 	}
 }
 
@@ -184,7 +183,7 @@ static void try_map(st_health_t *h, uint64_t now)
 	}
 	binding_t *old = atomic_exchange_explicit(&h->cur, nb, memory_order_acq_rel);
 	if (old)
-		retire(h, old, now);
+		retire(h, old);
 	h->table_bad = false;
 	h->problem[0] = '\0';
 	st_log_debug("health table %s, mapped (generation %llu, %zu slots)", h->path,
@@ -276,7 +275,8 @@ void st_health_free(st_health_t *h)
 {
 	if (!h)
 		return;
-	reap_retired(h, 0, true);
+	/* Called once no worker can see this object any more. */
+	reap_retired(h, false);
 	binding_free(atomic_load(&h->cur));
 	if (h->names)
 		for (size_t i = 0; i < h->n; i++)
@@ -308,7 +308,6 @@ void st_health_tick(st_health_t *h)
 	if (!h)
 		return;
 	uint64_t now = st_mono_ns();
-	reap_retired(h, now, false);
 	if (h->any_check) {
 		binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
 		if (b->table && st_ht_shrunk(b->table)) {
@@ -317,7 +316,7 @@ void st_health_tick(st_health_t *h)
 			binding_t *nb = binding_snapshot(h, b);
 			if (nb) {
 				atomic_store_explicit(&h->cur, nb, memory_order_release);
-				retire(h, b, now);
+				retire(h, b);
 				b = nb;
 			}
 			h->table_bad = true;
@@ -335,6 +334,7 @@ void st_health_tick(st_health_t *h)
 			if (h->problem[0] && strcmp(before, h->problem) != 0 && h->logged_once)
 				st_log_warn("health table %s, unusable (%s)", h->path, h->problem);
 		}
+		reap_retired(h, true);
 	}
 	eval_stale(h, now);
 }

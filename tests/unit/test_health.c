@@ -11,10 +11,13 @@
 #include "health/health.h"
 #include "health/table.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <urcu-qsbr.h>
 
 static char dir[256];
 static char path[300];
@@ -251,6 +254,69 @@ static void test_remap_by_name(void **state)
 	st_ht_close(w);
 }
 
+/* Workers read health while RCU-online, as steerd's do, while the tick
+ * remaps the table again and again: a binding freed while a worker can
+ * still hold it is a use after free (ASan reports it). */
+typedef struct {
+	st_health_t *h;
+	atomic_bool stop;
+	atomic_ulong reads;
+} readers_t;
+
+static void *reader_main(void *arg)
+{
+	readers_t *r = arg;
+	rcu_register_thread();
+	while (!atomic_load(&r->stop)) {
+		rcu_thread_online();
+		for (int i = 0; i < 64; i++)
+			(void)st_health_up(r->h, (uint32_t)(i & 1));
+		rcu_thread_offline();
+		atomic_fetch_add(&r->reads, 64);
+	}
+	rcu_unregister_thread();
+	return NULL;
+}
+
+static void test_remap_under_readers(void **state)
+{
+	unlink(path);
+	const char *set_a[2] = {"e0", "e1"};
+	const char *set_b[3] = {"x", "e1", "e0"};
+	st_ht_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_ht_writer_open(path, set_a, 2, &w, &diag), 0);
+	st_ht_heartbeat(w, st_mono_ns());
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	readers_t r = {.h = NULL};
+	assert_int_equal(st_health_new(c, &r.h, &diag), 0);
+	pthread_t tid[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&tid[i], NULL, reader_main, &r), 0);
+	for (int round = 0; round < 3000; round++) {
+		/* A checker with the other endpoint set: a new generation. */
+		st_ht_close(w);
+		unlink(path);
+		if (round & 1)
+			assert_int_equal(st_ht_writer_open(path, set_a, 2, &w, &diag), 0);
+		else
+			assert_int_equal(st_ht_writer_open(path, set_b, 3, &w, &diag), 0);
+		st_ht_heartbeat(w, st_mono_ns());
+		put(w, "e0", ST_HEALTH_DOWN);
+		put(w, "e1", ST_HEALTH_UP);
+		st_health_tick(r.h);
+		assert_false(st_health_up(r.h, 0));
+		assert_true(st_health_up(r.h, 1));
+	}
+	atomic_store(&r.stop, true);
+	for (int i = 0; i < 2; i++)
+		pthread_join(tid[i], NULL);
+	assert_true(atomic_load(&r.reads) > 0);
+	st_health_free(r.h);
+	st_conf_free(c);
+	st_ht_close(w);
+}
+
 /* A table of e0 (down) and e1 read by a health view; the writer closed, so
  * that the file can be damaged under the reader. */
 static st_health_t *two_endpoints_e0_down(st_conf_t **conf)
@@ -347,6 +413,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_no_table),	       cmocka_unit_test(test_states_and_overrides),
 	    cmocka_unit_test(test_stale_policies),     cmocka_unit_test(test_remap_by_name),
+	    cmocka_unit_test(test_remap_under_readers),
 	    cmocka_unit_test(test_truncated_in_place),
 	    cmocka_unit_test(test_truncated_read_before_tick), cmocka_unit_test(test_no_checks_never_stale),
 	};

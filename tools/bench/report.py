@@ -9,7 +9,7 @@ dnsperf output parsing, and the result table.
                                 (knotd pins its UDP workers to CPUs itself)
   report.py freeport            a port free on 127.0.0.1 for UDP and TCP
   report.py machine             busy CPU seconds of the whole machine so far
-                                (every CPU, /proc/stat)
+                                (every CPU, /proc/uptime)
   report.py drops PORT          datagrams the kernel dropped so far at the UDP
                                 sockets bound to PORT (receive buffer full)
   report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1]
@@ -94,14 +94,16 @@ def pin(root, cpu):
 
 
 def machine_cpu():
-    """Busy CPU seconds of the whole machine (user, nice, system, irq and
-    softirq of every CPU). Over a pass this is the server plus the client
-    plus the kernel work between them: a server that makes its client or
-    the network stack work harder (Nagle and delayed ACKs on TCP, say) looks
-    cheaper in its own CPU time than it is; this column shows it."""
-    with open("/proc/stat", encoding="ascii") as f:
-        col = f.readline().split()
-    return sum(int(col[i]) for i in (1, 2, 3, 6, 7)) / TICK
+    """Busy CPU seconds of the whole machine so far: elapsed time times the
+    CPUs, less their idle time (/proc/uptime). Over a pass this is the
+    server plus the client plus the kernel work between them. The user,
+    system, irq and softirq columns of /proc/stat would not do: they are
+    sampled at the scheduler tick, and a server that wakes for short bursts
+    between ticks is missed there (half of its time, measured here), while
+    idle time is kept exactly on a kernel that stops the tick when idle."""
+    with open("/proc/uptime", encoding="ascii") as f:
+        up, idle = (float(x) for x in f.read().split())
+    return up * os.cpu_count() - idle
 
 
 def freeport():
