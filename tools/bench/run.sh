@@ -27,6 +27,8 @@
 #                     GB/Europe in the test database)
 #   --out DIR         keep configs, logs, dnsperf outputs and results.tsv
 #                     there (default: a temporary folder, removed at the end)
+#   --no-steer-rx     leave loopback receive processing where the kernel
+#                     puts it by default (see below and README.md)
 #
 # What it does: generates the zone (10,000 names) and the queries (80%
 # existing A, 10% AAAA, 5% NXDOMAIN, 5% MX/TXT/NS/SOA) with gen.py, writes a
@@ -38,6 +40,15 @@
 # to read it, and why CPU per query rather than QPS on a 2-core machine).
 # Loopback only; every server is stopped by its PID. Exit status 1 when a
 # server failed to start or answer.
+#
+# On loopback the kernel processes a packet's receive side in the sender's
+# system call, on the sender's CPU: the client would pay for the server's
+# query reception and the server for the client's answer reception (TCP
+# ACKs, wake-ups). Two hosts do not share work that way. When it can
+# (root, writable /proc/sys and /sys), the script turns on receive flow
+# steering for lo while it runs, so that each packet is received on the
+# CPU of the process that reads it, and restores the previous settings at
+# the end; --no-steer-rx measures without it. The output says which.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,6 +68,7 @@ DYNAMIC=0
 MMDB="$TOP/../shared/geo/maxmind-test-data/GeoIP2-City-Test.mmdb"
 ECS_NET="81.2.69.160/27"
 OUT=""
+STEER_RX=1
 STEERD_BIN=${STEERD:-}
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -77,6 +89,7 @@ while [ $# -gt 0 ]; do
     --mmdb) MMDB=$2; shift ;;
     --ecs) ECS_NET=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --no-steer-rx) STEER_RX=0 ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -146,8 +159,38 @@ stop_server() {
     wait "$SPID" 2>/dev/null || true
     SPID=""
 }
+# ---- receive flow steering on lo (RFS) ---------------------------------------
+RX_FLOW=/proc/sys/net/core/rps_sock_flow_entries
+RX_QUEUE=/sys/class/net/lo/queues/rx-0
+RX_SAVED=""
+RX_MODE="default (receive work on the sender's CPU)"
+steer_rx_on() {
+    [ -r "$RX_FLOW" ] && [ -r "$RX_QUEUE/rps_cpus" ] && [ -r "$RX_QUEUE/rps_flow_cnt" ] || {
+        echo "run.sh: no RFS settings for lo here; receive work stays on the sender's CPU" >&2
+        return 0
+    }
+    RX_SAVED="$(cat "$RX_FLOW") $(cat "$RX_QUEUE/rps_cpus") $(cat "$RX_QUEUE/rps_flow_cnt")"
+    local mask
+    mask=$(printf '%x' $(((1 << CLIENT_CPU) | (1 << SERVER_CPU))))
+    if { echo 32768 >"$RX_FLOW" && echo 32768 >"$RX_QUEUE/rps_flow_cnt" &&
+        echo "$mask" >"$RX_QUEUE/rps_cpus"; } 2>/dev/null; then
+        RX_MODE="RFS on lo (each packet received on its reader's CPU)"
+    else
+        echo "run.sh: cannot turn on RFS for lo (needs root); receive work stays on the sender's CPU" >&2
+        steer_rx_restore
+    fi
+}
+steer_rx_restore() {
+    [ -n "$RX_SAVED" ] || return 0
+    local flow cpus cnt
+    read -r flow cpus cnt <<<"$RX_SAVED"
+    { echo "$cpus" >"$RX_QUEUE/rps_cpus"; echo "$cnt" >"$RX_QUEUE/rps_flow_cnt"
+        echo "$flow" >"$RX_FLOW"; } 2>/dev/null || true
+    RX_SAVED=""
+}
 cleanup() {
     stop_server
+    steer_rx_restore
     if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -401,7 +444,9 @@ run_dynamic() {
     done
 }
 
+[ "$STEER_RX" = 1 ] && [ "$SERVER_CPU" != "$CLIENT_CPU" ] && steer_rx_on
 echo "servers on CPU $SERVER_CPU, dnsperf on CPU $CLIENT_CPU, $DURATION s per pass" >&2
+echo "loopback receive processing: $RX_MODE" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # Repetitions go round the servers (A B C, A B C, ...) rather than one
 # server at a time, so a change in background load hits every server alike.
@@ -417,6 +462,7 @@ if [ -s "$RESULTS" ]; then
     printf '%s\n' "${SERVER_LIST[@]}" | grep -qx steerd || ref=${SERVER_LIST[0]}
     $REP table "$RESULTS" --reference "$ref"
 fi
+echo "loopback receive processing: $RX_MODE"
 [ "$KEEP" = 1 ] && echo "raw results: $RESULTS"
 if [ ${#FAILED[@]} -gt 0 ]; then
     echo "failed: ${FAILED[*]}" >&2
