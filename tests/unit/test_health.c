@@ -19,24 +19,7 @@
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
-static char dir[256];
-static char path[300];
-
-static int setup(void **state)
-{
-	snprintf(dir, sizeof(dir), "/tmp/test_health.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/health.shm", dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "test_health_tmp.h"
 
 /* Endpoints e0, e1 (checked) and e2 (no check). */
 static st_conf_t *make_conf(st_on_stale_t on_stale, uint64_t stale_ms)

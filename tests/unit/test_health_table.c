@@ -16,24 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[256];
-static char path[300];
-
-static int setup(void **state)
-{
-	snprintf(dir, sizeof(dir), "/tmp/test_health_table.XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/health.shm", dir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
+#include "test_health_tmp.h"
 
 /* Every field of a record derived from one counter: a torn read mixes two. */
 static void rec_from(uint32_t c, st_ht_rec_t *r)
