@@ -61,12 +61,12 @@ health:
   stale_after: 2s
 checks:
   web: { type: http, path: /healthz, expect_body: "OK", interval: 400ms, timeout: 300ms, rise: 2, fall: 2 }
-  tls-strict: { type: https, path: /, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
-  tls-lax: { type: https, path: /, tls_verify: false, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
-  tls-ca: { type: https, path: /, tls_ca_file: cert.pem, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
+  tls-strict: { type: https, path: /, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
+  tls-lax: { type: https, path: /, tls_verify: false, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
+  tls-ca: { type: https, path: /, tls_ca_file: cert.pem, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
   dns: { type: dns, dns_name: probe.test., dns_expect: 192.0.2.1, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
-  tcp: { type: tcp, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
-  cmd: { type: exec, command: [sh, -c, "grep -qx ok $D/m_exec || { echo exec says no; exit 1; }"], interval: 500ms, timeout: 400ms, rise: 1, fall: 1 }
+  tcp: { type: tcp, interval: 400ms, timeout: 300ms, rise: 1, fall: 2 }
+  cmd: { type: exec, command: [sh, -c, "grep -qx ok $D/m_exec || { echo exec says no; exit 1; }"], interval: 500ms, timeout: 400ms, rise: 1, fall: 2 }
 regions:
   r1:
     endpoints:
