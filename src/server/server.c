@@ -204,6 +204,23 @@ static void log_zones(const st_view_box_t *box, const st_view_box_t *old)
 	}
 }
 
+/* Routed-answer counters exist for the first ST_STATS_ROUTE_MAX records,
+ * regions and endpoints of a config; say so when a config has more. */
+static void log_uncounted(const st_conf_t *conf)
+{
+	const struct {
+		const char *what;
+		size_t n;
+	} sets[] = {{"records", conf->n_records},
+		    {"regions", conf->n_regions},
+		    {"endpoints", conf->n_endpoints}};
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		if (sets[i].n > ST_STATS_ROUTE_MAX)
+			st_log_warn("config has %zu %s: answers of those after the first %d are "
+				    "not counted in stats and metrics",
+				    sets[i].n, sets[i].what, ST_STATS_ROUTE_MAX);
+}
+
 static void stop_cb(int fd, short what, void *arg)
 {
 	st_server_t *srv = arg;
@@ -362,6 +379,7 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 		st_log_info("listening on %s (udp, tcp)", a);
 	}
 	log_zones(cur_box(srv), NULL);
+	log_uncounted(st_server_conf(srv));
 
 	ret = st_loop_run(srv->loop);
 
@@ -495,6 +513,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 	synchronize_rcu();
 	retire_counts(srv, old);
 	log_zones(fresh, old);
+	log_uncounted(fresh->routing->conf);
 	st_view_box_free(old);
 	srv->generation = gen;
 	apply_log_level(st_server_conf(srv));

@@ -91,4 +91,22 @@ run "$steerd" --help
 st_expect "--help: exit 0" 0 "$rc"
 st_expect_match "--help: mentions --check" '--check' "$out"
 
+# More endpoints than the routed-answer counters hold: served, and said.
+python3 - <<'PY2'
+with open("many.yaml", "w") as f:
+    f.write("zones:\n  example.test: good.zone\nregions:\n  r1:\n    endpoints:\n")
+    for i in range(4097):
+        f.write("      e%d: { address: 192.0.2.%d }\n" % (i, 1 + i % 250))
+    f.write("records:\n  dyn.example.test: { type: A, policy: simple, regions: [r1] }\n")
+PY2
+if st_steerd -c many.yaml; then
+    st_expect_match "4097 endpoints: answered" '^192\.0\.2\.' "$(st_dig +short dyn.example.test A | head -1)"
+    st_expect_match "4097 endpoints: uncounted ones named in the log" \
+        'config has 4097 endpoints: answers of those after the first 4096 are not counted' \
+        "$(cat "$ST_TMP/steerd.log")"
+    st_stop "$ST_STEERD_PID"
+else
+    st_expect "steerd with 4097 endpoints started" 0 1
+fi
+
 st_done
