@@ -17,14 +17,6 @@
 
 #define ST_CTL_RAMP_TICK_MS 1000
 
-/* A ramp that stopped because its region went unhealthy (for status). */
-typedef struct st_ctl_abort {
-	char region[64];
-	char text[256];
-	uint64_t at_ns; /* st_real_ns() */
-} st_ctl_abort_t;
-
-#define ST_CTL_MAX_ABORTS 16
 
 struct st_ctl {
 	struct st_server *srv;
@@ -32,8 +24,6 @@ struct st_ctl {
 	char *state_path; /* NULL: no server.state_dir, nothing persists */
 	st_unix_server_t *sock;
 	st_ev_t *ramp_timer;
-	st_ctl_abort_t aborts[ST_CTL_MAX_ABORTS];
-	size_t n_aborts;
 };
 
 /* The current config and view (main thread). */

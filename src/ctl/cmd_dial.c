@@ -68,10 +68,6 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	    st_ctl_state_set_dial(ctl->state, argv[1], ramping ? cur : pct, ramping ? &ramp : NULL);
 	if (rc < 0)
 		return st_diag_set(diag, rc, "%s", st_strerror(rc));
-	/* A new command supersedes the note of an earlier stopped ramp. */
-	for (size_t i = 0; i < ctl->n_aborts; i++)
-		if (strcmp(ctl->aborts[i].region, argv[1]) == 0)
-			ctl->aborts[i] = ctl->aborts[--ctl->n_aborts];
 	st_ctl_apply(ctl, conf, view);
 	st_ctl_ramps_changed(ctl);
 	if (st_ctl_save(ctl, diag) < 0)

@@ -88,11 +88,9 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 				      "  ramp %u%% -> %u%% over %s, started %s, next step in %s\n",
 				      sd->ramp.from, sd->ramp.to, d, t, nd);
 		}
-		for (size_t a = 0; a < ctl->n_aborts; a++) {
-			if (strcmp(ctl->aborts[a].region, name) != 0)
-				continue;
-			st_ctl_fmt_time(ctl->aborts[a].at_ns, t, sizeof(t));
-			st_buf_printf(out, "  %s at %s\n", ctl->aborts[a].text, t);
+		if (sd && sd->stopped) {
+			st_ctl_fmt_time(sd->stopped_ms * ST_NS_PER_MS, t, sizeof(t));
+			st_buf_printf(out, "  %s at %s\n", sd->stopped, t);
 		}
 	}
 	for (size_t i = 0; i < ctl->state->n_endpoints; i++)
@@ -170,11 +168,9 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 				      "\"duration_seconds\":%.3f}",
 				      sd->ramp.from, sd->ramp.to, (double)sd->ramp.start_ms / 1e3,
 				      (double)sd->ramp.duration_ms / 1e3);
-		for (size_t a = 0; a < ctl->n_aborts; a++) {
-			if (strcmp(ctl->aborts[a].region, name) != 0)
-				continue;
+		if (sd && sd->stopped) {
 			st_buf_puts(out, ",\"ramp_stopped\":");
-			st_buf_json_str(out, ctl->aborts[a].text);
+			st_buf_json_str(out, sd->stopped);
 		}
 		st_buf_puts(out, "}");
 	}

@@ -103,25 +103,6 @@ int st_ctl_save(st_ctl_t *ctl, st_diag_t *diag)
 	return rc;
 }
 
-static void note_abort(st_ctl_t *ctl, const char *region, const char *text)
-{
-	st_ctl_abort_t *a = NULL;
-	for (size_t i = 0; i < ctl->n_aborts; i++)
-		if (strcmp(ctl->aborts[i].region, region) == 0)
-			a = &ctl->aborts[i];
-	if (!a) {
-		if (ctl->n_aborts == ST_CTL_MAX_ABORTS) {
-			memmove(&ctl->aborts[0], &ctl->aborts[1],
-				sizeof(ctl->aborts[0]) * (ST_CTL_MAX_ABORTS - 1));
-			ctl->n_aborts--;
-		}
-		a = &ctl->aborts[ctl->n_aborts++];
-	}
-	snprintf(a->region, sizeof(a->region), "%s", region);
-	snprintf(a->text, sizeof(a->text), "%s", text);
-	a->at_ns = st_real_ns();
-}
-
 void st_ctl_ramp_tick(st_ctl_t *ctl)
 {
 	const st_conf_t *conf = st_ctl_conf(ctl);
@@ -150,8 +131,10 @@ void st_ctl_ramp_tick(st_ctl_t *ctl)
 			    conf->regions[r].n_endpoints,
 			    conf->regions[r].min_healthy ? conf->regions[r].min_healthy : 1, dial);
 			st_log_warn("dial %s, %s", d->name, text);
-			note_abort(ctl, d->name, text);
 			d->ramping = false;
+			if (st_ctl_state_note_stop(ctl->state, d->name, now_ms, text) < 0)
+				st_log_err("dial %s, cannot keep the note of the stopped ramp",
+					   d->name);
 		} else if (dial != d->dial) {
 			st_log_info("dial %s, %u%% (ramp %u%% -> %u%% over %s)", d->name, dial,
 				    d->ramp.from, d->ramp.to, span);

@@ -4,6 +4,7 @@
  *   region-drain NAME
  *   dial NAME PCT
  *   ramp NAME PCT FROM TO START_MS DURATION_MS
+ *   ramp-stopped NAME AT_MS TEXT      (after the dial of NAME; TEXT to the end)
  * so that an operator can read it and a diff shows what changed. */
 #include "ctl/state.h"
 
@@ -30,8 +31,10 @@ void st_ctl_state_clear(st_ctl_state_t *st)
 		free(st->endpoints[i].name);
 	for (size_t i = 0; i < st->n_regions; i++)
 		free(st->regions[i]);
-	for (size_t i = 0; i < st->n_dials; i++)
+	for (size_t i = 0; i < st->n_dials; i++) {
 		free(st->dials[i].name);
+		free(st->dials[i].stopped);
+	}
 	free(st->endpoints);
 	free(st->regions);
 	free(st->dials);
@@ -172,6 +175,9 @@ int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
 		d->ramp = *ramp;
 	else
 		memset(&d->ramp, 0, sizeof(d->ramp));
+	free(d->stopped);
+	d->stopped = NULL;
+	d->stopped_ms = 0;
 	return 0;
 }
 
@@ -181,7 +187,27 @@ void st_ctl_state_clear_dial(st_ctl_state_t *st, const char *name)
 	if (!d)
 		return;
 	free(d->name);
+	free(d->stopped);
 	*d = st->dials[--st->n_dials];
+}
+
+int st_ctl_state_note_stop(st_ctl_state_t *st, const char *name, uint64_t at_ms,
+			   const char *text)
+{
+	st_state_dial_t *d = st_ctl_state_dial(st, name);
+	if (!d)
+		return ST_ENOENT;
+	char *copy = strdup(text);
+	if (!copy)
+		return ST_ENOMEM;
+	/* one line in the file */
+	for (char *c = copy; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	free(d->stopped);
+	d->stopped = copy;
+	d->stopped_ms = at_ms;
+	return 0;
 }
 
 static bool valid_name(const char *s)
@@ -216,6 +242,29 @@ static int parse_pct(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* "NAME AT_MS TEXT": the text is the rest of the line. */
+static int parse_stopped(st_ctl_state_t *st, char *rest, const char **why)
+{
+	char *save = NULL;
+	char *name = strtok_r(rest, " \t", &save);
+	char *at = name ? strtok_r(NULL, " \t", &save) : NULL;
+	char *text = at ? save + strspn(save, " \t") : NULL;
+	uint64_t at_ms;
+	if (!text || !valid_name(name) || parse_u64(at, &at_ms) < 0) {
+		*why = "bad ramp-stopped (expected: ramp-stopped NAME AT_MS TEXT)";
+		return ST_EPARSE;
+	}
+	text[strcspn(text, "\r\n")] = '\0';
+	if (!*text) {
+		*why = "ramp-stopped without a text";
+		return ST_EPARSE;
+	}
+	int rc = st_ctl_state_note_stop(st, name, at_ms, text);
+	if (rc == ST_ENOENT)
+		*why = "ramp-stopped for a region without a dial line before it";
+	return rc == ST_ENOENT ? ST_EPARSE : rc;
+}
+
 static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const char **why)
 {
 	char *tok[8];
@@ -224,6 +273,9 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 	line += strspn(line, " \t");
 	if (*line == '#')
 		return 0;
+	if (*seen_magic && strncmp(line, "ramp-stopped", 12) == 0 &&
+	    (line[12] == ' ' || line[12] == '\t'))
+		return parse_stopped(st, line + 12, why);
 	for (char *t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		if (n == 8) {
 			*why = "too many fields";
@@ -368,6 +420,9 @@ int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *dia
 				d->ramp.duration_ms);
 		else
 			fprintf(f, "dial %s %" PRIu32 "\n", d->name, d->dial);
+		if (d->stopped)
+			fprintf(f, "ramp-stopped %s %" PRIu64 " %s\n", d->name, d->stopped_ms,
+				d->stopped);
 	}
 	int rc = 0;
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)

@@ -25,6 +25,8 @@ typedef struct st_state_dial {
 	uint32_t dial; /* the dial set by steerctl (a ramp's current value) */
 	bool ramping;
 	st_ramp_t ramp;
+	char *stopped;	     /* why the last ramp stopped early, or NULL */
+	uint64_t stopped_ms; /* when (st_real_ns() / 1e6) */
 } st_state_dial_t;
 
 typedef struct st_ctl_state {
@@ -45,12 +47,17 @@ int st_ctl_state_set_endpoint(st_ctl_state_t *st, const char *name, st_override_
 st_override_t st_ctl_state_endpoint(const st_ctl_state_t *st, const char *name);
 int st_ctl_state_set_region_drain(st_ctl_state_t *st, const char *name, bool drained);
 bool st_ctl_state_region_drained(const st_ctl_state_t *st, const char *name);
-/* Dial by region name; a NULL ramp sets a fixed dial (ending any ramp). */
+/* Dial by region name; a NULL ramp sets a fixed dial (ending any ramp).
+ * Either forgets the note of an earlier stopped ramp. */
 int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
 			  const st_ramp_t *ramp);
 st_state_dial_t *st_ctl_state_dial(const st_ctl_state_t *st, const char *name);
 /* Forget the dial of a region (the config's value applies again). */
 void st_ctl_state_clear_dial(st_ctl_state_t *st, const char *name);
+/* Note why the ramp of an existing dial stopped (kept until the next dial
+ * command, and across restarts). ST_ENOENT when the region has no dial. */
+int st_ctl_state_note_stop(st_ctl_state_t *st, const char *name, uint64_t at_ms,
+			   const char *text);
 
 /* Read a state file. A missing file is an empty state (0). A malformed one
  * returns ST_EPARSE with "file:line: what is wrong" and leaves st empty. */

@@ -69,12 +69,21 @@ ctl status
 st_expect_match "status says the ramp stopped" 'ramp 10% -> 90% over 20s stopped at [0-9]+%: region unhealthy \(0 of 1 endpoints up, min_healthy 1\); dial back to 10%' "$CTL_OUT"
 st_expect_match "log says the ramp stopped" 'warning: dial us-east-2, ramp 10% -> 90% over 20s stopped' "$(cat steerd.log)"
 st_expect "state after abort" "dial us-east-2 10" "$(grep '^dial us-east-2' run/state/steerd.state)"
+st_expect_match "state file keeps why the ramp stopped" \
+    '^ramp-stopped us-east-2 [0-9]+ ramp 10% -> 90% over 20s stopped at [0-9]+%: region unhealthy' \
+    "$(cat run/state/steerd.state)"
+st_stop "$ST_STEERD_PID"
+ctl_start
+ctl status
+st_expect_match "a restart still tells why the ramp stopped" \
+    '^  ramp 10% -> 90% over 20s stopped at [0-9]+%: region unhealthy .*dial back to 10% at ' "$CTL_OUT"
 ctl dial us-east-2 50 --over 5s
 st_expect_match "no ramp on an unhealthy region" 'region us-east-2 is unhealthy' "$CTL_OUT"
 
 ctl dial us-east-2 clear
 st_expect "dial clear" "0 dial us-east-2 100% from the config (was 10%)" "$CTL_RC $CTL_OUT"
 st_expect "dial cleared from the state file" "" "$(grep '^dial us-east-2' run/state/steerd.state)"
+st_expect "the note goes with the dial" "" "$(grep '^ramp-stopped us-east-2' run/state/steerd.state)"
 
 # A corrupt state file is moved aside; steerd starts clean.
 st_stop "$ST_STEERD_PID"

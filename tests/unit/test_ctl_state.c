@@ -97,6 +97,10 @@ static void test_round_trip(void **state)
 	st_ctl_state_set_dial(st, "us-east-2", 40, NULL);
 	st_ramp_t r = {.from = 1, .to = 50, .start_ms = 1790000000123ULL, .duration_ms = 86400000};
 	st_ctl_state_set_dial(st, "us-east-1", 7, &r);
+	assert_int_equal(st_ctl_state_note_stop(st, "us-east-2", 1790000000456ULL,
+						"ramp 40% -> 90% over 1h stopped at 41%: unhealthy"),
+			 0);
+	assert_int_equal(st_ctl_state_note_stop(st, "nowhere", 1, "x"), ST_ENOENT);
 	st_diag_t d;
 	assert_int_equal(st_ctl_state_save(st, path, &d), 0);
 
@@ -118,6 +122,11 @@ static void test_round_trip(void **state)
 	assert_non_null(dl);
 	assert_int_equal(dl->dial, 40);
 	assert_false(dl->ramping);
+	assert_string_equal(dl->stopped, "ramp 40% -> 90% over 1h stopped at 41%: unhealthy");
+	assert_int_equal(dl->stopped_ms, 1790000000456ULL);
+	/* the next dial command forgets it */
+	assert_int_equal(st_ctl_state_set_dial(back, "us-east-2", 45, NULL), 0);
+	assert_null(st_ctl_state_dial(back, "us-east-2")->stopped);
 	dl = st_ctl_state_dial(back, "us-east-1");
 	assert_non_null(dl);
 	assert_true(dl->ramping);
@@ -183,6 +192,11 @@ static void test_corrupt(void **state)
 	expect_corrupt("steerd-state 1\nramp r 5 1 50 123\n", ":2: unknown or malformed entry");
 	expect_corrupt("steerd-state 1\nramp r 5 1 50 123 0\n", ":2: bad ramp");
 	expect_corrupt("steerd-state 1\nwhat ever\n", ":2: unknown or malformed entry");
+	expect_corrupt("steerd-state 1\nramp-stopped r 5 it stopped\n",
+		       ":2: ramp-stopped for a region without a dial line before it");
+	expect_corrupt("steerd-state 1\ndial r 5\nramp-stopped r soon it stopped\n",
+		       ":3: bad ramp-stopped");
+	expect_corrupt("steerd-state 1\ndial r 5\nramp-stopped r 12 \n", ":3: ramp-stopped without a text");
 	/* A file cut short in the middle of a write never reaches here (rename),
 	 * but a truncated header is still caught. */
 	expect_corrupt("steerd-sta", ":1: not a steerd state file");
