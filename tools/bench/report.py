@@ -10,9 +10,10 @@ dnsperf output parsing, and the result table.
   report.py freeport            a port free on 127.0.0.1 for UDP and TCP
   report.py machine             busy CPU seconds of the whole machine so far
                                 (every CPU, /proc/uptime)
+  report.py cpubusy CPU         busy seconds of one CPU so far (/proc/stat)
   report.py drops PORT          datagrams the kernel dropped so far at the UDP
                                 sockets bound to PORT (receive buffer full)
-  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1]
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1 [SRV0 SRV1]]
                                 append one result row
   report.py table OUT.tsv [--reference SERVER]
                                 print the table (median over repetitions)
@@ -28,7 +29,7 @@ import sys
 TICK = os.sysconf("SC_CLK_TCK")
 COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
         "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes",
-        "sock_drops", "machine_us_per_q", "latency_ms"]
+        "sock_drops", "machine_us_per_q", "latency_ms", "srvcpu_us_per_q"]
 
 
 def proc_stat(pid):
@@ -106,6 +107,22 @@ def machine_cpu():
     return up * os.cpu_count() - idle
 
 
+def cpu_busy(cpu):
+    """Busy seconds of one CPU so far: uptime less that CPU's idle and
+    iowait time. Everything the server's CPU did, charged to the server or
+    not: its packet reception in softirq context counts here even when it
+    ran while the server slept (no process is charged for that on a kernel
+    without IRQ time accounting)."""
+    with open("/proc/uptime", encoding="ascii") as f:
+        up = float(f.read().split()[0])
+    with open("/proc/stat", encoding="ascii") as f:
+        for line in f:
+            col = line.split()
+            if col[0] == "cpu%d" % cpu:
+                return up - (int(col[4]) + int(col[5])) / TICK
+    raise SystemExit("no cpu%d in /proc/stat" % cpu)
+
+
 def freeport():
     for _ in range(200):
         p = random.randint(10000, 32000)
@@ -162,7 +179,7 @@ def parse_dnsperf(text):
 
 
 def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops,
-               mach0=None, mach1=None):
+               mach0=None, mach1=None, srv0=None, srv1=None):
     with open(perf_file, encoding="utf-8", errors="replace") as f:
         r = parse_dnsperf(f.read())
     cpu = float(cpu1) - float(cpu0)
@@ -175,6 +192,10 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
         row["machine_us_per_q"] = "%.2f" % ((float(mach1) - float(mach0)) * 1e6 / r["completed"])
     else:
         row["machine_us_per_q"] = "-"
+    if srv0 is not None and r["completed"]:
+        row["srvcpu_us_per_q"] = "%.2f" % ((float(srv1) - float(srv0)) * 1e6 / r["completed"])
+    else:
+        row["srvcpu_us_per_q"] = "-"
     row["qps"] = "%.0f" % r["qps"]
     new = not os.path.exists(out) or os.path.getsize(out) == 0
     with open(out, "a", encoding="utf-8") as f:
@@ -182,9 +203,9 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
             f.write("\t".join(COLS) + "\n")
         f.write("\t".join(str(row[c]) for c in COLS) + "\n")
     print("  %-8s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
-          "  machine %s us/query  latency %s ms"
+          "  server CPU %s us/query  machine %s us/query  latency %s ms"
           % (server, transport, rate, row["qps"], cpu, us, r["lost"],
-             row["machine_us_per_q"], row["latency_ms"]), flush=True)
+             row["srvcpu_us_per_q"], row["machine_us_per_q"], row["latency_ms"]), flush=True)
 
 
 def cmd_table(path, reference):
@@ -207,18 +228,21 @@ def cmd_table(path, reference):
         others = sorted({r["other_rcodes"] for r in rs} - {"-"})
         mach = [float(r["machine_us_per_q"]) for r in rs
                 if r.get("machine_us_per_q", "-") not in ("-", "")]
+        srvc = [float(r["srvcpu_us_per_q"]) for r in rs
+                if r.get("srvcpu_us_per_q", "-") not in ("-", "")]
         lat = [float(r["latency_ms"]) for r in rs if r.get("latency_ms", "") not in ("-", "")]
         med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent, "drops": drops,
                     "nx": 100.0 * nx / comp if comp else 0.0,
                     "other": ";".join(others) or "-", "runs": len(rs),
                     "mach": statistics.median(mach) if mach else None,
+                    "srvc": statistics.median(srvc) if srvc else None,
                     "lat": statistics.median(lat) if lat else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %9s %8s"
+    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %8s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
                  "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
-                 "machine", "lat ms"))
+                 "srv CPU", "machine", "lat ms"))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -233,6 +257,7 @@ def cmd_table(path, reference):
             spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
             print(fmt % (sk[0], sk[1], sk[2], srv, "%.0f" % m["qps"], "%.2f" % m["us"],
                          spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio,
+                         "%.2f" % m["srvc"] if m["srvc"] is not None else "-",
                          "%.2f" % m["mach"] if m["mach"] is not None else "-",
                          "%.3f" % m["lat"] if m["lat"] is not None else "-"))
     print()
@@ -242,6 +267,8 @@ def cmd_table(path, reference):
           " kernel at the server's full UDP receive buffer.")
     print("%s ratio = %s us/query / that server's us/query (below 1.00: %s uses"
           " less CPU per query)." % (reference, reference, reference))
+    print("srv CPU = busy time of the server's CPU (the server and the kernel work"
+          " done there, charged to it or not) / answered queries.")
     print("machine = busy CPU of the whole machine (server, dnsperf and the kernel"
           " between them) / answered queries; lat ms = dnsperf's average latency.")
 
@@ -261,9 +288,11 @@ def main(argv):
         print(freeport())
     elif cmd == "machine" and len(argv) == 1:
         print("%.2f" % machine_cpu())
+    elif cmd == "cpubusy" and len(argv) == 2:
+        print("%.2f" % cpu_busy(int(argv[1])))
     elif cmd == "drops" and len(argv) == 2:
         print(udp_drops(int(argv[1])))
-    elif cmd == "record" and len(argv) in (10, 12):
+    elif cmd == "record" and len(argv) in (10, 12, 14):
         cmd_record(*argv[1:])
     elif cmd == "table" and len(argv) >= 2:
         ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"

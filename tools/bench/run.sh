@@ -334,13 +334,15 @@ one_pass() {
     local n=$((${#RUNNO[@]} + 1))
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
-    local c0 c1 d0 d1 m0 m1 moved
+    local c0 c1 d0 d1 m0 m1 s0 s1 moved
     moved=$($REP pin "$SPID" "$SERVER_CPU")
     [ -z "$moved" ] || echo "  $srv: threads moved to CPU $SERVER_CPU before the pass: $moved" >&2
     d0=$($REP drops "$port")
     c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
     m0=$($REP machine)
+    s0=$($REP cpubusy "$SERVER_CPU")
     taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$perf" 2>&1 || true
+    s1=$($REP cpubusy "$SERVER_CPU")
     m1=$($REP machine)
     c1=$($REP cpu "$SPID") || {
         echo "run.sh: $srv died during the pass; its log:" >&2
@@ -355,7 +357,7 @@ one_pass() {
     fi
     local drops=-
     [ "$tr" = udp ] && drops=$((d1 - d0))
-    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1"
+    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1" "$s0" "$s1"
 }
 RUNNO=()
 
