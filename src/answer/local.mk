@@ -5,7 +5,7 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_answer
 TESTS += tests/unit/test_answer
-tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_dns_msg.h \
+tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
 tests_unit_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -40,7 +40,7 @@ tests_unit_test_fastpath_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_answer_chain
 TESTS += tests/unit/test_answer_chain
-tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_dns_msg.h \
+tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
 tests_unit_test_answer_chain_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_answer_chain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

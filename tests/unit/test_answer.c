@@ -20,44 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
+#include "test_answer_fixture.h"
 
-static st_view_t view;
-static st_zoneset_t *zones;
-static st_answer_ctx_t *ctx;
-static uint8_t out[65535];
 static size_t out_len;
 
 static int setup(void **state)
 {
-	st_diag_t diag;
-	st_zone_t *zone = NULL;
-	char path[4096];
-	const char *src = getenv("top_srcdir");
-	snprintf(path, sizeof(path), "%s/tests/data/zones/answer.test.zone",
-		 src && *src ? src : ST_TEST_SRCDIR);
-	int ret = st_zone_load("answer.test.", path, NULL, 0, &zone, &diag);
-	if (ret < 0) {
-		fprintf(stderr, "%s\n", diag.text);
-		return -1;
-	}
-	zones = st_zoneset_new();
-	if (!zones || st_zoneset_add(zones, zone) < 0)
-		return -1;
-	view.zones = zones;
-	view.udp_max_payload = 1232;
-	view.generation = 1;
-	ctx = st_answer_ctx_new(42);
-	return ctx ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	st_answer_ctx_free(ctx);
-	st_zoneset_free(zones);
-	return 0;
+	(void)state;
+	return fx_load("answer.test.", "answer.test.zone") < 0 ? -1 : fx_ready();
 }
 
 /* Send a message, return the response parsed by ldns (NULL when dropped). */

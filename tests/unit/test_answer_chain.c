@@ -20,53 +20,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
-
-static st_view_t view;
-static st_zoneset_t *zones;
-static st_answer_ctx_t *ctx;
-static uint8_t out[65535];
-
-static int load(const char *origin, const char *file)
-{
-	st_diag_t diag;
-	st_zone_t *zone = NULL;
-	char path[4096];
-	const char *src = getenv("top_srcdir");
-	snprintf(path, sizeof(path), "%s/tests/data/zones/%s", src && *src ? src : ST_TEST_SRCDIR,
-		 file);
-	if (st_zone_load(origin, path, NULL, 0, &zone, &diag) < 0) {
-		fprintf(stderr, "%s\n", diag.text);
-		return -1;
-	}
-	if (st_zoneset_add(zones, zone) < 0) {
-		st_zone_free(zone);
-		return -1;
-	}
-	return 0;
-}
+#include "test_answer_fixture.h"
 
 static int setup(void **state)
 {
-	zones = st_zoneset_new();
-	if (!zones || load("chain.test.", "chain.test.zone") < 0 ||
-	    load("sub.chain.test.", "sub.chain.test.zone") < 0 ||
-	    load("nods.chain.test.", "nods.chain.test.zone") < 0)
+	(void)state;
+	if (fx_load("chain.test.", "chain.test.zone") < 0 ||
+	    fx_load("sub.chain.test.", "sub.chain.test.zone") < 0 ||
+	    fx_load("nods.chain.test.", "nods.chain.test.zone") < 0)
 		return -1;
-	view.zones = zones;
-	view.udp_max_payload = 1232;
-	view.generation = 1;
-	ctx = st_answer_ctx_new(42);
-	return ctx ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	st_answer_ctx_free(ctx);
-	st_zoneset_free(zones);
-	return 0;
+	return fx_ready();
 }
 
 /* Ask over TCP (nothing truncated), return the parsed response. */
