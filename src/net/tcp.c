@@ -71,7 +71,7 @@ struct st_tcp {
 	pthread_t tid;
 	bool started;
 	st_answer_ctx_t *ctx;
-	uint64_t coalesce_ns;  /* see tcp_main() */
+	_Atomic uint64_t coalesce_ns; /* see tcp_main(); changed by st_tcp_set_coalesce */
 	unsigned answered;     /* queries answered in this loop iteration */
 	bool stopping;
 	size_t batch_len;
@@ -414,11 +414,12 @@ static void *tcp_main(void *arg)
 		/* 1: nothing to wait for (no listener): the thread is done. */
 		if (event_base_loop(base, EVLOOP_ONCE) != 0)
 			break;
-		if (tcp->answered == 0 || tcp->coalesce_ns == 0)
+		uint64_t wait_ns = atomic_load_explicit(&tcp->coalesce_ns, memory_order_relaxed);
+		if (tcp->answered == 0 || wait_ns == 0)
 			continue;
 		uint64_t now = st_mono_ns();
-		if (tcp->answered < TCP_BUSY && now - last < tcp->coalesce_ns) {
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)tcp->coalesce_ns};
+		if (tcp->answered < TCP_BUSY && now - last < wait_ns) {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ns};
 			nanosleep(&ts, NULL);
 		}
 		last = now;
@@ -436,7 +437,7 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 	tcp->viewp = viewp;
 	uint64_t idle = limits && limits->idle_timeout_ms ? limits->idle_timeout_ms : 10000;
 	tcp->max_clients = limits && limits->max_clients ? limits->max_clients : 1024;
-	tcp->coalesce_ns = limits ? limits->coalesce_us * 1000 : 0;
+	atomic_init(&tcp->coalesce_ns, limits ? limits->coalesce_us * 1000 : 0);
 	atomic_init(&tcp->clients, 0);
 
 	int ret = ST_ENOMEM;
@@ -477,6 +478,12 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 fail:
 	st_tcp_free(tcp);
 	return ret;
+}
+
+void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us)
+{
+	if (tcp)
+		atomic_store_explicit(&tcp->coalesce_ns, coalesce_us * 1000, memory_order_relaxed);
 }
 
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag)

@@ -26,6 +26,8 @@ typedef struct st_tcp_limits {
 int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits_t *limits,
 	       st_view_t *const *viewp, st_tcp_t **out, st_diag_t *diag);
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag);
+/* Change limits->coalesce_us while the thread runs (a reload). */
+void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us);
 /* Stop the thread and close every connection (bounded). */
 void st_tcp_stop(st_tcp_t *tcp);
 void st_tcp_free(st_tcp_t *tcp);

@@ -63,7 +63,7 @@ typedef struct udp_thread {
 
 struct st_udp {
 	st_view_t *const *viewp;
-	long coalesce_ns;
+	_Atomic long coalesce_ns; /* changed by a reload (st_udp_set_coalesce) */
 	atomic_bool stop;
 	size_t n_threads;
 	udp_thread_t **threads;
@@ -206,8 +206,9 @@ static void *udp_main(void *arg)
 		rcu_thread_offline();
 		if (m)
 			udp_send(t, m);
-		if (t->udp->coalesce_ns > 0 && used >= 2 && used <= UDP_BATCH / 2) {
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = t->udp->coalesce_ns};
+		long wait_ns = atomic_load_explicit(&t->udp->coalesce_ns, memory_order_relaxed);
+		if (wait_ns > 0 && used >= 2 && used <= UDP_BATCH / 2) {
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = wait_ns};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -224,7 +225,7 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 	if (!udp)
 		return ST_ENOMEM;
 	udp->viewp = viewp;
-	udp->coalesce_ns = (long)coalesce_us * 1000;
+	atomic_init(&udp->coalesce_ns, (long)coalesce_us * 1000);
 	atomic_init(&udp->stop, false);
 	udp->threads = calloc(n_listen * workers, sizeof(*udp->threads));
 	if (!udp->threads) {
@@ -263,6 +264,13 @@ int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 	}
 	*out = udp;
 	return 0;
+}
+
+void st_udp_set_coalesce(st_udp_t *udp, unsigned coalesce_us)
+{
+	if (udp)
+		atomic_store_explicit(&udp->coalesce_ns, (long)coalesce_us * 1000,
+				      memory_order_relaxed);
 }
 
 int st_udp_start(st_udp_t *udp, st_diag_t *diag)

@@ -20,6 +20,8 @@ typedef struct st_udp st_udp_t;
  * long before receiving again (0: never wait). */
 int st_udp_new(const st_sockaddr_t *listen, size_t n_listen, unsigned workers,
 	       unsigned coalesce_us, st_view_t *const *viewp, st_udp_t **out, st_diag_t *diag);
+/* Change the wait while the threads run (a reload of server.coalesce_us). */
+void st_udp_set_coalesce(st_udp_t *udp, unsigned coalesce_us);
 /* Start the threads (signals are blocked in them). */
 int st_udp_start(st_udp_t *udp, st_diag_t *diag);
 /* Stop the threads and wait for them (bounded: sockets are shut down). */

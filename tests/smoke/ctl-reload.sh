@@ -83,4 +83,17 @@ st_expect_match "metrics still served where they were" '^steerdns_build_info' \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
 cp good.yaml steerd.yaml
 
+# server.coalesce_us applies to the running workers at once.
+python3 - <<'PY2'
+s = open("good.yaml").read()
+assert "server:\n" in s
+open("steerd.yaml", "w").write(s.replace("server:\n", "server:\n  coalesce_us: 0\n", 1))
+PY2
+ctl reload
+st_expect "reload with coalesce_us 0" "0" "$CTL_RC"
+st_expect_match "coalesce_us applied" 'info: reload, server.coalesce_us 200 -> 0' "$(cat steerd.log)"
+st_expect "coalesce_us needs no restart" "" "$(grep 'coalesce_us.*restart' steerd.log)"
+st_expect "answers after the change" "192.0.2.12" "$(www)"
+cp good.yaml steerd.yaml
+
 st_done
