@@ -65,7 +65,7 @@ struct st_tcp {
 	struct evconnlistener **listeners;
 	size_t n_listeners;
 	const struct timeval *idle; /* a common timeout of the loop */
-	uint32_t max_clients;
+	_Atomic uint32_t max_clients; /* changed by st_tcp_set_max_clients */
 	atomic_uint clients;
 	tcp_conn_t *head, *tail;
 	pthread_t tid;
@@ -328,12 +328,12 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	(void)lev;
 	st_tcp_t *tcp = arg;
 
-	if (atomic_load_explicit(&tcp->clients, memory_order_relaxed) >= tcp->max_clients &&
-	    tcp->head) {
+	uint32_t max = atomic_load_explicit(&tcp->max_clients, memory_order_relaxed);
+	if (atomic_load_explicit(&tcp->clients, memory_order_relaxed) >= max && tcp->head) {
 		char str[ST_SOCKADDR_STRLEN];
 		st_sockaddr_str(&tcp->head->peer, str, sizeof(str));
-		st_log_debug("tcp, connection limit %u reached, closing the least active (%s)",
-			     tcp->max_clients, str);
+		st_log_debug("tcp, connection limit %u reached, closing the least active (%s)", max,
+			     str);
 		conn_free(tcp->head);
 	}
 
@@ -436,7 +436,7 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 		return ST_ENOMEM;
 	tcp->viewp = viewp;
 	uint64_t idle = limits && limits->idle_timeout_ms ? limits->idle_timeout_ms : 10000;
-	tcp->max_clients = limits && limits->max_clients ? limits->max_clients : 1024;
+	atomic_init(&tcp->max_clients, limits && limits->max_clients ? limits->max_clients : 1024);
 	atomic_init(&tcp->coalesce_ns, limits ? limits->coalesce_us * 1000 : 0);
 	atomic_init(&tcp->clients, 0);
 
@@ -484,6 +484,13 @@ void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us)
 {
 	if (tcp)
 		atomic_store_explicit(&tcp->coalesce_ns, coalesce_us * 1000, memory_order_relaxed);
+}
+
+void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients)
+{
+	if (tcp)
+		atomic_store_explicit(&tcp->max_clients, max_clients ? max_clients : 1024,
+				      memory_order_relaxed);
 }
 
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag)

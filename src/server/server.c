@@ -409,7 +409,7 @@ static void apply_log_level(const st_conf_t *conf)
 
 /* Sockets, threads and TCP limits stay as started: warn about changes and
  * keep the running values in the new config, so that it says what runs.
- * (server.coalesce_us is applied on the fly: apply_coalesce.) */
+ * (coalesce_us and tcp_max_clients apply on the fly: apply_live_settings.) */
 static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned workers)
 {
 	bool same = cur->n_listen == next->n_listen;
@@ -429,23 +429,26 @@ static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned
 	if (next->workers && next->workers != workers)
 		st_log_warn("reload, server.workers changed: restart steerd to apply it");
 	next->workers = cur->workers;
-	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms ||
-	    next->tcp_max_clients != cur->tcp_max_clients)
-		st_log_warn("reload, server.tcp_idle_timeout or tcp_max_clients changed: restart "
-			    "steerd to apply it");
+	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms)
+		st_log_warn("reload, server.tcp_idle_timeout changed: restart steerd to apply it");
 	next->tcp_idle_timeout_ms = cur->tcp_idle_timeout_ms;
-	next->tcp_max_clients = cur->tcp_max_clients;
 	return 0;
 }
 
-/* server.coalesce_us applies to running workers at once. */
-static void apply_coalesce(st_server_t *srv, const st_conf_t *cur, const st_conf_t *next)
+/* server.coalesce_us and tcp_max_clients apply to running workers at once. */
+static void apply_live_settings(st_server_t *srv, const st_conf_t *cur, const st_conf_t *next)
 {
-	if (next->coalesce_us == cur->coalesce_us)
-		return;
-	st_udp_set_coalesce(srv->udp, next->coalesce_us);
-	st_tcp_set_coalesce(srv->tcp, next->coalesce_us);
-	st_log_info("reload, server.coalesce_us %u -> %u", cur->coalesce_us, next->coalesce_us);
+	if (next->coalesce_us != cur->coalesce_us) {
+		st_udp_set_coalesce(srv->udp, next->coalesce_us);
+		st_tcp_set_coalesce(srv->tcp, next->coalesce_us);
+		st_log_info("reload, server.coalesce_us %u -> %u", cur->coalesce_us,
+			    next->coalesce_us);
+	}
+	if (next->tcp_max_clients != cur->tcp_max_clients) {
+		st_tcp_set_max_clients(srv->tcp, next->tcp_max_clients);
+		st_log_info("reload, server.tcp_max_clients %u -> %u", cur->tcp_max_clients,
+			    next->tcp_max_clients);
+	}
 }
 
 /* No worker answers from `old` any more: add what it counted to the names
@@ -520,7 +523,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 
 	/* Publish, wait until no worker can still see the old view, free it. */
 	rcu_xchg_pointer(&srv->view, &fresh->view);
-	apply_coalesce(srv, old->routing->conf, fresh->routing->conf);
+	apply_live_settings(srv, old->routing->conf, fresh->routing->conf);
 	synchronize_rcu();
 	retire_counts(srv, old);
 	log_zones(fresh, old);

@@ -83,17 +83,42 @@ st_expect_match "metrics still served where they were" '^steerdns_build_info' \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
 cp good.yaml steerd.yaml
 
-# server.coalesce_us applies to the running workers at once.
+# server.coalesce_us and tcp_max_clients apply to the running workers at once.
 python3 - <<'PY2'
 s = open("good.yaml").read()
 assert "server:\n" in s
-open("steerd.yaml", "w").write(s.replace("server:\n", "server:\n  coalesce_us: 0\n", 1))
+open("steerd.yaml", "w").write(
+    s.replace("server:\n", "server:\n  coalesce_us: 0\n  tcp_max_clients: 2\n", 1))
 PY2
 ctl reload
-st_expect "reload with coalesce_us 0" "0" "$CTL_RC"
+st_expect "reload with coalesce_us 0, tcp_max_clients 2" "0" "$CTL_RC"
 st_expect_match "coalesce_us applied" 'info: reload, server.coalesce_us 200 -> 0' "$(cat steerd.log)"
-st_expect "coalesce_us needs no restart" "" "$(grep 'coalesce_us.*restart' steerd.log)"
+st_expect_match "tcp_max_clients applied" 'info: reload, server.tcp_max_clients 1024 -> 2' "$(cat steerd.log)"
+st_expect "no restart needed" "" "$(grep -E '(coalesce_us|tcp_max_clients).*restart' steerd.log)"
 st_expect "answers after the change" "192.0.2.12" "$(www)"
+# a third connection closes the least active of the first two
+st_expect "the new TCP limit holds" "first closed, third answered" "$(python3 - "$ST_PORT" <<'PY2'
+import socket, struct, sys, time
+port = int(sys.argv[1])
+q = bytes.fromhex("abcd01000001000000000000") + b"\x03www\x07example\x04test\x00\x00\x01\x00\x01"
+conns = []
+for _ in range(3):
+    c = socket.create_connection(("127.0.0.1", port), timeout=3)
+    conns.append(c)
+    time.sleep(0.2)
+conns[0].settimeout(3)
+try:
+    first = "first closed" if conns[0].recv(1) == b"" else "first open"
+except socket.timeout:
+    first = "first still open"
+except ConnectionResetError:
+    first = "first closed"
+conns[2].sendall(struct.pack("!H", len(q)) + q)
+n = struct.unpack("!H", conns[2].recv(2))[0]
+third = "third answered" if n > 12 else "third not answered"
+print(first + ", " + third)
+PY2
+)"
 cp good.yaml steerd.yaml
 
 st_done
