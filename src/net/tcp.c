@@ -65,6 +65,8 @@ struct st_tcp {
 	struct evconnlistener **listeners;
 	size_t n_listeners;
 	const struct timeval *idle; /* a common timeout of the loop */
+	struct event *idle_ev;	    /* applies idle_ms on the loop's thread */
+	_Atomic uint64_t idle_ms;   /* requested by st_tcp_set_idle_timeout */
 	_Atomic uint32_t max_clients; /* changed by st_tcp_set_max_clients */
 	atomic_uint clients;
 	tcp_conn_t *head, *tail;
@@ -384,6 +386,32 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(tcp->listeners[i]);
 }
 
+/* Timeouts are armed by the thread that runs the loop: a new idle timeout
+ * is made there, and each connection takes it at its next read or write. */
+static int set_idle(st_tcp_t *tcp, uint64_t ms)
+{
+	struct timeval tv = {.tv_sec = (time_t)(ms / 1000),
+			     .tv_usec = (suseconds_t)(ms % 1000) * 1000};
+	/* A common timeout keeps rearming it on each read O(1); libevent keeps
+	 * a few hundred distinct ones per loop, then says no. */
+	const struct timeval *idle = event_base_init_common_timeout(st_loop_base(tcp->loop), &tv);
+	if (!idle)
+		return ST_ENOMEM;
+	tcp->idle = idle;
+	return 0;
+}
+
+static void idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	st_tcp_t *tcp = arg;
+	uint64_t ms = atomic_load_explicit(&tcp->idle_ms, memory_order_relaxed);
+	if (set_idle(tcp, ms) != 0)
+		st_log_warn("tcp, cannot change the idle timeout to %llu ms, keeping the old one",
+			    (unsigned long long)ms);
+}
+
 static void stop_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -447,14 +475,11 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 	if (!tcp->loop || !tcp->ctx || !tcp->listeners)
 		goto fail;
 	struct event_base *base = st_loop_base(tcp->loop);
-	/* Every connection has the same idle timeout: a common timeout keeps
-	 * rearming it on each read O(1). */
-	struct timeval tv = {.tv_sec = (time_t)(idle / 1000),
-			     .tv_usec = (suseconds_t)(idle % 1000) * 1000};
-	tcp->idle = event_base_init_common_timeout(base, &tv);
+	atomic_init(&tcp->idle_ms, idle);
 	tcp->stop_ev = event_new(base, -1, 0, stop_cb, tcp);
+	tcp->idle_ev = event_new(base, -1, 0, idle_cb, tcp);
 	tcp->resume_ev = evtimer_new(base, resume_cb, tcp);
-	if (!tcp->idle || !tcp->stop_ev || !tcp->resume_ev)
+	if (set_idle(tcp, idle) != 0 || !tcp->stop_ev || !tcp->idle_ev || !tcp->resume_ev)
 		goto fail;
 
 	for (size_t i = 0; i < n_listen; i++) {
@@ -484,6 +509,15 @@ void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us)
 {
 	if (tcp)
 		atomic_store_explicit(&tcp->coalesce_ns, coalesce_us * 1000, memory_order_relaxed);
+}
+
+void st_tcp_set_idle_timeout(st_tcp_t *tcp, uint64_t idle_timeout_ms)
+{
+	if (!tcp)
+		return;
+	atomic_store_explicit(&tcp->idle_ms, idle_timeout_ms ? idle_timeout_ms : 10000,
+			      memory_order_relaxed);
+	event_active(tcp->idle_ev, EV_READ, 0);
 }
 
 void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients)
@@ -530,6 +564,8 @@ void st_tcp_free(st_tcp_t *tcp)
 	free(tcp->listeners);
 	if (tcp->stop_ev)
 		event_free(tcp->stop_ev);
+	if (tcp->idle_ev)
+		event_free(tcp->idle_ev);
 	if (tcp->resume_ev)
 		event_free(tcp->resume_ev);
 	st_loop_free(tcp->loop);

@@ -28,6 +28,9 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag);
 /* Change limits->coalesce_us while the thread runs (a reload). */
 void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us);
+/* Change limits->idle_timeout_ms while the thread runs (0: 10 s); each
+ * connection takes the new timeout at its next read or write. */
+void st_tcp_set_idle_timeout(st_tcp_t *tcp, uint64_t idle_timeout_ms);
 /* Change limits->max_clients while the thread runs (0: 1024). Above a
  * lowered limit, each new connection closes the least active one. */
 void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients);

@@ -407,9 +407,9 @@ static void apply_log_level(const st_conf_t *conf)
 		st_log_set_level(level);
 }
 
-/* Sockets, threads and TCP limits stay as started: warn about changes and
+/* Sockets and threads stay as started: warn about changes and
  * keep the running values in the new config, so that it says what runs.
- * (coalesce_us and tcp_max_clients apply on the fly: apply_live_settings.) */
+ * (coalesce_us and the TCP limits apply on the fly: apply_live_settings.) */
 static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned workers)
 {
 	bool same = cur->n_listen == next->n_listen;
@@ -429,13 +429,10 @@ static int keep_running_settings(const st_conf_t *cur, st_conf_t *next, unsigned
 	if (next->workers && next->workers != workers)
 		st_log_warn("reload, server.workers changed: restart steerd to apply it");
 	next->workers = cur->workers;
-	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms)
-		st_log_warn("reload, server.tcp_idle_timeout changed: restart steerd to apply it");
-	next->tcp_idle_timeout_ms = cur->tcp_idle_timeout_ms;
 	return 0;
 }
 
-/* server.coalesce_us and tcp_max_clients apply to running workers at once. */
+/* server.coalesce_us and the TCP limits apply to running workers at once. */
 static void apply_live_settings(st_server_t *srv, const st_conf_t *cur, const st_conf_t *next)
 {
 	if (next->coalesce_us != cur->coalesce_us) {
@@ -443,6 +440,12 @@ static void apply_live_settings(st_server_t *srv, const st_conf_t *cur, const st
 		st_tcp_set_coalesce(srv->tcp, next->coalesce_us);
 		st_log_info("reload, server.coalesce_us %u -> %u", cur->coalesce_us,
 			    next->coalesce_us);
+	}
+	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms) {
+		st_tcp_set_idle_timeout(srv->tcp, next->tcp_idle_timeout_ms);
+		st_log_info("reload, server.tcp_idle_timeout %llu ms -> %llu ms",
+			    (unsigned long long)cur->tcp_idle_timeout_ms,
+			    (unsigned long long)next->tcp_idle_timeout_ms);
 	}
 	if (next->tcp_max_clients != cur->tcp_max_clients) {
 		st_tcp_set_max_clients(srv->tcp, next->tcp_max_clients);

@@ -83,21 +83,23 @@ st_expect_match "metrics still served where they were" '^steerdns_build_info' \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
 cp good.yaml steerd.yaml
 
-# server.coalesce_us and tcp_max_clients apply to the running workers at once.
+# server.coalesce_us and the TCP limits apply to the running workers at once.
 python3 - <<'PY2'
 s = open("good.yaml").read()
 assert "server:\n" in s
 open("steerd.yaml", "w").write(
-    s.replace("server:\n", "server:\n  coalesce_us: 0\n  tcp_max_clients: 2\n", 1))
+    s.replace("server:\n",
+              "server:\n  coalesce_us: 0\n  tcp_max_clients: 2\n  tcp_idle_timeout: 1s\n", 1))
 PY2
 ctl reload
 st_expect "reload with coalesce_us 0, tcp_max_clients 2" "0" "$CTL_RC"
 st_expect_match "coalesce_us applied" 'info: reload, server.coalesce_us 200 -> 0' "$(cat steerd.log)"
 st_expect_match "tcp_max_clients applied" 'info: reload, server.tcp_max_clients 1024 -> 2' "$(cat steerd.log)"
-st_expect "no restart needed" "" "$(grep -E '(coalesce_us|tcp_max_clients).*restart' steerd.log)"
+st_expect_match "tcp_idle_timeout applied" 'info: reload, server.tcp_idle_timeout 10000 ms -> 1000 ms' "$(cat steerd.log)"
+st_expect "no restart needed" "" "$(grep -E '(coalesce_us|tcp_max_clients|tcp_idle_timeout).*restart' steerd.log)"
 st_expect "answers after the change" "192.0.2.12" "$(www)"
 # a third connection closes the least active of the first two
-st_expect "the new TCP limit holds" "first closed, third answered" "$(python3 - "$ST_PORT" <<'PY2'
+st_expect "the new TCP limit and idle timeout hold" "first closed, third answered, idle closed" "$(python3 - "$ST_PORT" <<'PY2'
 import socket, struct, sys, time
 port = int(sys.argv[1])
 q = bytes.fromhex("abcd01000001000000000000") + b"\x03www\x07example\x04test\x00\x00\x01\x00\x01"
@@ -116,7 +118,17 @@ except ConnectionResetError:
 conns[2].sendall(struct.pack("!H", len(q)) + q)
 n = struct.unpack("!H", conns[2].recv(2))[0]
 third = "third answered" if n > 12 else "third not answered"
-print(first + ", " + third)
+# a new connection left idle is closed after the new 1 s, not the old 10 s
+idle = socket.create_connection(("127.0.0.1", port), timeout=4)
+t0 = time.monotonic()
+try:
+    gone = idle.recv(1) == b""
+except socket.timeout:
+    gone = False
+except ConnectionResetError:
+    gone = True
+idle_text = "idle closed" if gone and time.monotonic() - t0 < 4 else "idle kept"
+print(first + ", " + third + ", " + idle_text)
 PY2
 )"
 cp good.yaml steerd.yaml
