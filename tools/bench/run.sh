@@ -317,11 +317,16 @@ start_server() {
         stop_server
         return 1
     fi
-    # taskset pins the process, but a server may move its own threads
-    # (knotd puts UDP worker i on CPU i, here the client's CPU): pin them all
+    pin_server "$name"
+}
+
+# pin_server NAME: taskset pins the process, but a server may move its own
+# threads (knotd puts UDP worker i on CPU i, here the client's CPU) or start
+# new ones: pin them all to SERVER_CPU, and say which had to move
+pin_server() {
     local moved
     moved=$($REP pin "$SPID" "$SERVER_CPU")
-    [ -z "$moved" ] || echo "  $name set its own CPU affinity; threads moved to CPU $SERVER_CPU: $moved" >&2
+    [ -z "$moved" ] || echo "  $1 set its own CPU affinity; threads moved to CPU $SERVER_CPU: $moved" >&2
 }
 
 # one_pass SCENARIO SERVER TRANSPORT RATE QUERYFILE PORT [dnsperf args]
@@ -334,9 +339,8 @@ one_pass() {
     local n=$((${#RUNNO[@]} + 1))
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
-    local c0 c1 d0 d1 m0 m1 s0 s1 moved
-    moved=$($REP pin "$SPID" "$SERVER_CPU")
-    [ -z "$moved" ] || echo "  $srv: threads moved to CPU $SERVER_CPU before the pass: $moved" >&2
+    local c0 c1 d0 d1 m0 m1 s0 s1
+    pin_server "$srv"
     d0=$($REP drops "$port")
     c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
     m0=$($REP machine)
