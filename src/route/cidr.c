@@ -1,9 +1,11 @@
 /* CIDR tables for the cidr policy: longest-prefix match over a record's map
  * (a handful of entries: a sorted array beats a trie at that size), and the
  * ECS scope over which the match cannot change. */
-#include "route/route_internal.h"
+#include "route/cidr.h"
+#include "common/errors.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 

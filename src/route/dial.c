@@ -1,7 +1,7 @@
 /* Traffic dials: written by the control plane, read by every worker on each
  * location-based answer. Relaxed atomics are enough: a dial is one value and
  * the next query seeing it a moment later is fine. */
-#include "route/route_internal.h"
+#include "route/compiled.h"
 
 int st_route_set_dial(st_route_t *rt, uint32_t region, uint32_t pct)
 {

@@ -1,7 +1,7 @@
 /* steerctl explain: the decision st_route_resolve takes for a client, in
  * words (record, client, location and its network, the policy's trace,
  * the answer with its TTL and ECS scope). */
-#include "route/route_internal.h"
+#include "route/policy.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -62,7 +62,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 {
 	if (!rt || !handle || !client || !buf || len == 0)
 		return ST_EINVAL;
-	const st_rt_record_t *rec = handle;
+	const st_route_record_t *rec = handle;
 	st_trace_t tr = {.buf = buf, .len = len};
 	buf[0] = '\0';
 	char owner[1024], net[64];
@@ -78,7 +78,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	uint64_t rng = 0x5eed;
 	st_route_result_t res;
 	st_geo_loc_t loc;
-	st_rt_resolve(rt, handle, qtype, client, health, &rng, &res, NULL, &loc);
+	st_route_resolve_trace(rt, handle, qtype, client, health, &rng, &res, NULL, &loc);
 	bool geo = rec->policy == ST_POLICY_GEOLOCATION || rec->policy == ST_POLICY_GEOPROXIMITY ||
 		   rec->policy == ST_POLICY_LATENCY;
 	if (geo) {
@@ -110,7 +110,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	}
 	/* the decision itself, traced, with the same seed as above */
 	rng = 0x5eed;
-	st_rt_resolve(rt, handle, qtype, client, health, &rng, &res, &tr, NULL);
+	st_route_resolve_trace(rt, handle, qtype, client, health, &rng, &res, &tr, NULL);
 
 	switch (res.action) {
 	case ST_ROUTE_SERVFAIL:

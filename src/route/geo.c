@@ -1,6 +1,6 @@
 /* Client location: the MMDB wrapper (any GeoIP2/GeoLite2 City or Country
  * database) and the countries table that gives Country databases a point. */
-#include "route/route_internal.h"
+#include "route/geo.h"
 
 #include <math.h>
 #include <stdatomic.h>

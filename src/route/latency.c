@@ -4,7 +4,7 @@
  *   "country:DE": { eu-central-1: 12, us-east-1: 95 }
  *   "continent:EU": { eu-central-1: 25 }
  * values in milliseconds, keys of the inner maps are region names). */
-#include "route/route_internal.h"
+#include "route/latency.h"
 
 #include <math.h>
 #include <stdio.h>

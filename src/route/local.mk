@@ -1,8 +1,9 @@
 # src/route: policies, dials, geo database, latency model
 src_libsteer_a_SOURCES += \
-	src/route/route.c src/route/route.h src/route/route_internal.h \
-	src/route/policy.c src/route/geo.c src/route/latency.c \
-	src/route/cidr.c src/route/dial.c src/route/explain.c
+	src/route/route.c src/route/route.h src/route/compiled.h \
+	src/route/policy.c src/route/policy.h src/route/geo.c src/route/geo.h \
+	src/route/latency.c src/route/latency.h src/route/cidr.c src/route/cidr.h \
+	src/route/dial.c src/route/explain.c
 
 check_PROGRAMS += tests/unit/test_route
 TESTS += tests/unit/test_route

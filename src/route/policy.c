@@ -15,7 +15,7 @@
  *   next shorter match, then `default`.
  * - The ECS scope is that of the deciding network when the client came
  *   from ECS, and 0 when located by the resolver's own address. */
-#include "route/route_internal.h"
+#include "route/policy.h"
 
 #include "common/hash.h"
 #include "health/health.h"
@@ -53,7 +53,7 @@ void st_trace_add(st_trace_t *t, const char *fmt, ...)
 /* One resolution in progress. */
 typedef struct ctx {
 	const st_route_t *rt;
-	const st_rt_record_t *rec;
+	const st_route_record_t *rec;
 	const struct st_health *h;
 	uint64_t *rng;
 	st_route_result_t *res;
@@ -71,18 +71,15 @@ static inline bool ep_up(const ctx_t *c, uint32_t e)
 
 static inline bool ep_ok(const ctx_t *c, uint32_t e)
 {
-	return st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
+	return st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
 }
 
 /* Region health counts endpoints of every family: the policy picks a region
  * the same way for A and AAAA (a dual-stack client must not be sent to one
  * region over IPv4 and another over IPv6); a region that lacks the asked
  * family then answers NODATA. */
-bool st_rt_region_healthy(const st_route_t *rt, const st_rt_region_t *rg, uint16_t type,
-			  const struct st_health *h)
+bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health *h)
 {
-	(void)rt;
-	(void)type;
 	uint32_t up = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++)
 		if (!h || st_health_up(h, rg->endpoints[i]))
@@ -93,9 +90,9 @@ bool st_rt_region_healthy(const st_route_t *rt, const st_rt_region_t *rg, uint16
 
 static bool region_ok(const ctx_t *c, uint32_t r)
 {
-	const st_rt_region_t *rg = &c->rt->regions[r];
+	const st_route_region_t *rg = &c->rt->regions[r];
 	if (!c->ignore_health)
-		return st_rt_region_healthy(c->rt, rg, c->rec->type, c->h);
+		return st_route_region_healthy(rg, c->h);
 	return rg->n_endpoints > 0;
 }
 
@@ -108,8 +105,8 @@ static uint64_t rand_below64(uint64_t *rng, uint64_t n)
 static void add_endpoint(ctx_t *c, uint32_t e)
 {
 	st_route_result_t *res = c->res;
-	const st_rt_endpoint_t *ep = &c->rt->endpoints[e];
-	if (!st_rt_ep_serves(ep, c->rec->type))
+	const st_route_endpoint_t *ep = &c->rt->endpoints[e];
+	if (!st_route_endpoint_serves(ep, c->rec->type))
 		return; /* the choice lacks this family: NODATA */
 	if (c->rec->type == 5) {
 		if (res->cname)
@@ -179,7 +176,7 @@ static void reservoir_emit(ctx_t *c, reservoir_t *rs)
 }
 
 /* Weighted choice among a region's usable endpoints: weight 0 = backup. */
-static int pick_weighted_endpoint(ctx_t *c, const st_rt_region_t *rg)
+static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 {
 	uint64_t sum = 0;
 	uint32_t zero = 0;
@@ -217,7 +214,7 @@ static int pick_weighted_endpoint(ctx_t *c, const st_rt_region_t *rg)
 /* The region picks its endpoint(s) by its select rule. */
 static int select_in_region(ctx_t *c, uint32_t r)
 {
-	const st_rt_region_t *rg = &c->rt->regions[r];
+	const st_route_region_t *rg = &c->rt->regions[r];
 	st_select_t sel = c->rec->type == 5 ? ST_SELECT_WEIGHTED : rg->select;
 	switch (sel) {
 	case ST_SELECT_ALL:
@@ -253,11 +250,11 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 {
 	if (!c->tr)
 		return;
-	const st_rt_region_t *rg = &c->rt->regions[r];
+	const st_route_region_t *rg = &c->rt->regions[r];
 	uint32_t up = 0, serve = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 		uint32_t e = rg->endpoints[i];
-		serve += st_rt_ep_serves(&c->rt->endpoints[e], c->rec->type);
+		serve += st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type);
 		if (!c->h || st_health_up(c->h, e))
 			up++;
 	}
@@ -267,8 +264,7 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 		     c->rec->type == 1	  ? "A"
 		     : c->rec->type == 28 ? "AAAA"
 					  : "CNAME",
-		     rg->min_healthy,
-		     st_rt_region_healthy(c->rt, rg, c->rec->type, c->h) ? "healthy" : "down",
+		     rg->min_healthy, st_route_region_healthy(rg, c->h) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
 
@@ -276,29 +272,30 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 
 static int pol_simple(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		const st_rt_region_t *rg = &c->rt->regions[rec->regions[i]];
+		const st_route_region_t *rg = &c->rt->regions[rec->regions[i]];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_rt_ep_serves(&c->rt->endpoints[rg->endpoints[j]], rec->type))
+			if (st_route_endpoint_serves(&c->rt->endpoints[rg->endpoints[j]],
+						     rec->type))
 				add_endpoint(c, rg->endpoints[j]);
 	}
 	TR(c, "simple: every listed endpoint, health not consulted\n");
 	return PICKED;
 }
 
-static bool weight_item_ok(ctx_t *c, const st_rt_weight_t *w)
+static bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
 {
 	return w->is_region ? region_ok(c, w->index) : ep_up(c, w->index);
 }
 
 static int pol_weighted(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	uint64_t sum = 0;
 	uint32_t zero = 0;
 	for (uint32_t i = 0; i < rec->n_weights; i++) {
-		const st_rt_weight_t *w = &rec->weights[i];
+		const st_route_weight_t *w = &rec->weights[i];
 		bool ok = weight_item_ok(c, w);
 		TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
 		   w->is_region ? c->rt->regions[w->index].name : c->rt->endpoints[w->index].name,
@@ -310,11 +307,11 @@ static int pol_weighted(ctx_t *c)
 		else
 			zero++;
 	}
-	const st_rt_weight_t *pick = NULL;
+	const st_route_weight_t *pick = NULL;
 	if (sum > 0) {
 		uint64_t r = rand_below64(c->rng, sum);
 		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
-			const st_rt_weight_t *w = &rec->weights[i];
+			const st_route_weight_t *w = &rec->weights[i];
 			if (!w->weight || !weight_item_ok(c, w))
 				continue;
 			if (r < w->weight)
@@ -327,7 +324,7 @@ static int pol_weighted(ctx_t *c)
 		 * zero-weight backups share equally */
 		uint32_t r = st_rand_below(c->rng, zero);
 		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
-			const st_rt_weight_t *w = &rec->weights[i];
+			const st_route_weight_t *w = &rec->weights[i];
 			if (!w->weight && weight_item_ok(c, w) && r-- == 0)
 				pick = w;
 		}
@@ -345,7 +342,7 @@ static int pol_weighted(ctx_t *c)
 
 static int pol_failover(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		trace_region(c, rec->regions[i], i == 0 ? "  primary " : "  then ");
 		if (region_ok(c, rec->regions[i])) {
@@ -358,20 +355,20 @@ static int pol_failover(ctx_t *c)
 
 static int pol_multivalue(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	reservoir_t rs = {.max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS};
 	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		trace_region(c, rec->regions[i], "  ");
 		if (!region_ok(c, rec->regions[i]))
 			continue;
-		const st_rt_region_t *rg = &c->rt->regions[rec->regions[i]];
+		const st_route_region_t *rg = &c->rt->regions[rec->regions[i]];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++) {
 			uint32_t e = rg->endpoints[j];
 			if (!ep_up(c, e))
 				continue;
 			any_up = true;
-			if (st_rt_ep_serves(&c->rt->endpoints[e], rec->type))
+			if (st_route_endpoint_serves(&c->rt->endpoints[e], rec->type))
 				reservoir_add(&rs, c->rng, e);
 		}
 	}
@@ -382,7 +379,7 @@ static int pol_multivalue(ctx_t *c)
 	return PICKED;
 }
 
-static bool geomap_match(const st_rt_geomap_t *m, const st_geo_loc_t *loc)
+static bool geomap_match(const st_route_geomap_t *m, const st_geo_loc_t *loc)
 {
 	switch (m->level) {
 	case ST_GEO_SUBDIVISION:
@@ -400,11 +397,11 @@ static bool geomap_match(const st_rt_geomap_t *m, const st_geo_loc_t *loc)
 
 static int pol_geolocation(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	bool matched = false;
 	static const char *const lvl[] = {"subdivision", "country", "continent", "default"};
 	for (uint32_t i = 0; i < rec->n_geomap; i++) {
-		const st_rt_geomap_t *m = &rec->geomap[i];
+		const st_route_geomap_t *m = &rec->geomap[i];
 		if (!geomap_match(m, &c->loc))
 			continue;
 		matched = true;
@@ -424,8 +421,8 @@ static int pol_geolocation(ctx_t *c)
 	return NONE_HEALTHY;
 }
 
-size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo_loc_t *loc,
-		   uint32_t *order, double *cost, const char **why)
+size_t st_route_order(const st_route_t *rt, const st_route_record_t *rec, const st_geo_loc_t *loc,
+		      uint32_t *order, double *cost, const char **why)
 {
 	const st_latency_row_t *row = NULL;
 	if (rec->policy == ST_POLICY_LATENCY && rt->have_latency)
@@ -438,7 +435,7 @@ size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo
 		st_geo_vec(loc->lat, loc->lon, cv);
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t r = rec->regions[i];
-		const st_rt_region_t *rg = &rt->regions[r];
+		const st_route_region_t *rg = &rt->regions[r];
 		double v;
 		if (row && row->ms[r] >= 0) {
 			v = row->ms[r];
@@ -467,11 +464,11 @@ size_t st_rt_order(const st_route_t *rt, const st_rt_record_t *rec, const st_geo
 
 static int pol_nearest(ctx_t *c)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	uint32_t order[ST_ROUTE_MAX_ORDER];
 	double cost[ST_ROUTE_MAX_ORDER];
 	const char *why;
-	size_t n = st_rt_order(c->rt, rec, &c->loc, order, cost, &why);
+	size_t n = st_route_order(c->rt, rec, &c->loc, order, cost, &why);
 	TR(c, "%s order by %s:\n", st_policy_name(rec->policy), why);
 	/* healthy regions in the client's order; each keeps dial% of what
 	 * reaches it and spills the rest to the next one */
@@ -515,7 +512,7 @@ static int pol_nearest(ctx_t *c)
 
 static int pol_cidr(ctx_t *c, const st_client_t *client)
 {
-	const st_rt_record_t *rec = c->rec;
+	const st_route_record_t *rec = c->rec;
 	uint32_t idx[16];
 	uint8_t scope = 0;
 	size_t n = st_cidr_match(&rec->cidr, client->family, client->addr, idx, 16, &scope);
@@ -569,11 +566,11 @@ static int run_policy(ctx_t *c, const st_client_t *client)
 	return NO_MATCH;
 }
 
-int st_rt_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
-		  const st_client_t *client, const struct st_health *health, uint64_t *rng,
-		  st_route_result_t *res, st_trace_t *tr, st_geo_loc_t *loc_out)
+int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qtype,
+			   const st_client_t *client, const struct st_health *health, uint64_t *rng,
+			   st_route_result_t *res, st_trace_t *tr, st_geo_loc_t *loc_out)
 {
-	const st_rt_record_t *rec = handle;
+	const st_route_record_t *rec = handle;
 	res->action = ST_ROUTE_ANSWER;
 	res->ttl = rec->ttl;
 	res->scope = 0;
@@ -636,5 +633,5 @@ int st_route_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 {
 	if (!rt || !handle || !client || !rng || !res)
 		return ST_EINVAL;
-	return st_rt_resolve(rt, handle, qtype, client, health, rng, res, NULL, NULL);
+	return st_route_resolve_trace(rt, handle, qtype, client, health, rng, res, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /* Routing compile step: records, regions and endpoints of a config turned
  * into compact runtime structures (wire names, candidate lists, parsed maps,
  * coordinates in radians), plus the geo database and the latency table. */
-#include "route/route_internal.h"
+#include "route/policy.h"
 
 #include "common/log.h"
 
@@ -15,7 +15,7 @@
 
 /* "www.example.test." -> canonical (lower-case) wire form; plain names as the
  * config loader hands them over (letters, digits, '-', '_', '*'), length or -1. */
-int st_rt_name_to_wire(const char *s, uint8_t *out, size_t cap)
+int st_route_name_to_wire(const char *s, uint8_t *out, size_t cap)
 {
 	size_t pos = 0;
 	if (strcmp(s, ".") == 0) {
@@ -64,7 +64,7 @@ static bool valid_continent(uint16_t c)
 }
 
 /* Subdivision keys: "US-VA", "GB-ENG" (ISO 3166-2). */
-static bool parse_subdivision(const char *s, st_rt_geomap_t *m)
+static bool parse_subdivision(const char *s, st_route_geomap_t *m)
 {
 	size_t len = strlen(s);
 	if (len < 4 || len > 6 || s[2] != '-')
@@ -87,12 +87,12 @@ static bool parse_subdivision(const char *s, st_rt_geomap_t *m)
 
 static int geomap_cmp(const void *a, const void *b)
 {
-	const st_rt_geomap_t *x = a, *y = b;
+	const st_route_geomap_t *x = a, *y = b;
 	return (int)x->level - (int)y->level;
 }
 
 static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_record_t *cr,
-		       st_rt_record_t *rec, st_diag_t *diag)
+		       st_route_record_t *rec, st_diag_t *diag)
 {
 	const char *path = conf->path ? conf->path : "config";
 	rec->cidr_default = ST_CONF_NONE;
@@ -138,7 +138,7 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 			rec->cidr.n++;
 			continue;
 		}
-		st_rt_geomap_t *m = &rec->geomap[rec->n_geomap];
+		st_route_geomap_t *m = &rec->geomap[rec->n_geomap];
 		m->region = me->region;
 		bool ok = false;
 		if (strcmp(k, "default") == 0) {
@@ -164,7 +164,7 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 			    "or \"default\"",
 			    path, line, k);
 		for (uint32_t j = 0; j < rec->n_geomap; j++) {
-			const st_rt_geomap_t *o = &rec->geomap[j];
+			const st_route_geomap_t *o = &rec->geomap[j];
 			if (o->level == m->level && o->code == m->code &&
 			    strcmp(o->sub, m->sub) == 0)
 				return st_diag_set(diag, ST_ECONF,
@@ -183,7 +183,7 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 		for (uint32_t i = 1; i < rec->n_geomap; i++)
 			for (uint32_t j = i;
 			     j > 0 && geomap_cmp(&rec->geomap[j - 1], &rec->geomap[j]) > 0; j--) {
-				st_rt_geomap_t t = rec->geomap[j];
+				st_route_geomap_t t = rec->geomap[j];
 				rec->geomap[j] = rec->geomap[j - 1];
 				rec->geomap[j - 1] = t;
 			}
@@ -198,39 +198,39 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 }
 
 /* Every region a record can pick, for the "does anything serve this type" check. */
-static bool record_can_serve(const st_route_t *rt, const st_rt_record_t *rec)
+static bool record_can_serve(const st_route_t *rt, const st_route_record_t *rec)
 {
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		const st_rt_region_t *rg = &rt->regions[rec->regions[i]];
+		const st_route_region_t *rg = &rt->regions[rec->regions[i]];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
 				return true;
 	}
 	for (uint32_t i = 0; i < rec->n_weights; i++) {
-		const st_rt_weight_t *w = &rec->weights[i];
+		const st_route_weight_t *w = &rec->weights[i];
 		if (!w->is_region) {
-			if (st_rt_ep_serves(&rt->endpoints[w->index], rec->type))
+			if (st_route_endpoint_serves(&rt->endpoints[w->index], rec->type))
 				return true;
 			continue;
 		}
-		const st_rt_region_t *rg = &rt->regions[w->index];
+		const st_route_region_t *rg = &rt->regions[w->index];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
 				return true;
 	}
 	for (uint32_t i = 0; i < rec->n_geomap; i++) {
-		const st_rt_region_t *rg = &rt->regions[rec->geomap[i].region];
+		const st_route_region_t *rg = &rt->regions[rec->geomap[i].region];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
 				return true;
 	}
 	for (size_t i = 0; i <= rec->cidr.n; i++) {
 		uint32_t r = i < rec->cidr.n ? rec->cidr.entries[i].region : rec->cidr_default;
 		if (r == ST_CONF_NONE)
 			continue;
-		const st_rt_region_t *rg = &rt->regions[r];
+		const st_route_region_t *rg = &rt->regions[r];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_rt_ep_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
+			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
 				return true;
 	}
 	return false;
@@ -239,12 +239,12 @@ static bool record_can_serve(const st_route_t *rt, const st_rt_record_t *rec)
 static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_diag_t *diag)
 {
 	const st_conf_record_t *cr = &conf->records[idx];
-	st_rt_record_t *rec = &rt->records[idx];
+	st_route_record_t *rec = &rt->records[idx];
 	const char *path = conf->path ? conf->path : "config";
 	rec->index = (uint32_t)idx;
 	rec->cidr_default = ST_CONF_NONE;
 	snprintf(rec->source, sizeof(rec->source), "%s:%u", path, cr->line);
-	int len = cr->owner ? st_rt_name_to_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
+	int len = cr->owner ? st_route_name_to_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
 	if (len <= 0)
 		return st_diag_set(diag, ST_ECONF, "%s: record name '%s' is not a domain name",
 				   rec->source, cr->owner ? cr->owner : "");
@@ -285,7 +285,7 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 			return st_diag_set(diag, ST_ECONF,
 					   "%s:%u: weights: '%s' is not a region or an endpoint",
 					   path, line, w->name ? w->name : "");
-		rec->weights[rec->n_weights++] = (st_rt_weight_t){
+		rec->weights[rec->n_weights++] = (st_route_weight_t){
 		    .is_region = w->is_region, .index = w->index, .weight = w->weight};
 	}
 	int rc = compile_map(rt, conf, cr, rec, diag);
@@ -305,7 +305,7 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 			if (!rec->weights)
 				return ST_ENOMEM;
 			for (uint32_t i = 0; i < rec->n_regions; i++)
-				rec->weights[i] = (st_rt_weight_t){true, rec->regions[i], 1};
+				rec->weights[i] = (st_route_weight_t){true, rec->regions[i], 1};
 			rec->n_weights = rec->n_regions;
 		}
 		break;
@@ -370,7 +370,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 	rt->n_endpoints = conf->n_endpoints;
 	for (size_t i = 0; i < conf->n_endpoints; i++) {
 		const st_conf_endpoint_t *ce = &conf->endpoints[i];
-		st_rt_endpoint_t *ep = &rt->endpoints[i];
+		st_route_endpoint_t *ep = &rt->endpoints[i];
 		size_t l = strlen(ce->name) + 1;
 		memcpy(np, ce->name, l);
 		ep->name = np;
@@ -386,7 +386,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		memcpy(ep->addr4, ce->addr4, 4);
 		memcpy(ep->addr6, ce->addr6, 16);
 		if (ce->cname) {
-			int len = st_rt_name_to_wire(ce->cname, ep->cname, sizeof(ep->cname));
+			int len = st_route_name_to_wire(ce->cname, ep->cname, sizeof(ep->cname));
 			if (len <= 0 || ce->cname[0] == '\0' ||
 			    ce->cname[strlen(ce->cname) - 1] != '.')
 				return st_diag_set(
@@ -399,7 +399,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 	}
 	for (size_t i = 0; i < conf->n_regions; i++) {
 		const st_conf_region_t *cg = &conf->regions[i];
-		st_rt_region_t *rg = &rt->regions[i];
+		st_route_region_t *rg = &rt->regions[i];
 		size_t l = strlen(cg->name) + 1;
 		memcpy(np, cg->name, l);
 		rg->name = np;
@@ -465,7 +465,7 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 		if (rc)
 			goto fail;
 		for (size_t j = 0; j < i; j++) {
-			const st_rt_record_t *a = &rt->records[j], *b = &rt->records[i];
+			const st_route_record_t *a = &rt->records[j], *b = &rt->records[i];
 			if (a->owner_len == b->owner_len && a->type == b->type &&
 			    memcmp(a->owner, b->owner, a->owner_len) == 0) {
 				rc = st_diag_set(
@@ -499,7 +499,7 @@ void st_route_free(st_route_t *rt)
 	if (!rt)
 		return;
 	for (size_t i = 0; i < rt->n_records; i++) {
-		st_rt_record_t *rec = &rt->records[i];
+		st_route_record_t *rec = &rt->records[i];
 		free(rec->regions);
 		free(rec->weights);
 		free(rec->geomap);
@@ -524,7 +524,7 @@ size_t st_route_record_count(const st_route_t *rt)
 
 void st_route_record_info(const st_route_t *rt, size_t i, st_route_record_info_t *out)
 {
-	const st_rt_record_t *rec = &rt->records[i];
+	const st_route_record_t *rec = &rt->records[i];
 	out->owner = rec->owner;
 	out->owner_len = rec->owner_len;
 	out->type = rec->type;
@@ -539,7 +539,7 @@ const void *st_route_find(const st_route_t *rt, const uint8_t *owner, size_t own
 	if (!rt)
 		return NULL;
 	for (size_t i = 0; i < rt->n_records; i++) {
-		const st_rt_record_t *rec = &rt->records[i];
+		const st_route_record_t *rec = &rt->records[i];
 		if (rec->owner_len == owner_len &&
 		    strncasecmp((const char *)rec->owner, (const char *)owner, owner_len) == 0 &&
 		    (type == 0 || rec->type == type))

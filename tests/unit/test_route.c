@@ -10,7 +10,7 @@
 
 #include "test_route_fixture.h"
 
-#include "route/route_internal.h"
+#include "route/policy.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
 
 #include "test_route_fixture.h"
 
-#include "route/route_internal.h"
+#include "route/policy.h"
 
 #include <math.h>
 #include <pthread.h>
