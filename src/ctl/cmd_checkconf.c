@@ -1,7 +1,7 @@
 /* checkconf: load the config file and every zone as a reload would, report
  * the first error (file:line), apply nothing. */
 #include "ctl/cmd.h"
-#include "server/build.h"
+#include "server/view_build.h"
 
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {

@@ -5,7 +5,7 @@
 #include "common/time.h"
 #include "health/health.h"
 #include "route/route.h"
-#include "server/build.h"
+#include "server/view_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>

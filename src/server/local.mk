@@ -1,7 +1,7 @@
 # src/server: the steerd process (view building, reloads, workers, signals)
 src_libsteer_a_SOURCES += \
 	src/server/server.c src/server/server.h \
-	src/server/build.c src/server/build.h \
+	src/server/view_build.c src/server/view_build.h \
 	src/server/totals.c src/server/totals.h
 TESTS += tests/smoke/reload-include.sh
 EXTRA_DIST += tests/smoke/reload-include.sh

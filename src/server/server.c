@@ -4,7 +4,7 @@
 #define _LGPL_SOURCE
 #include "config.h"
 #include "server/server.h"
-#include "server/build.h"
+#include "server/view_build.h"
 #include "server/totals.h"
 #include "answer/stats.h"
 #include "answer/answer.h"

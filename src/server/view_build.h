@@ -1,7 +1,7 @@
 /* Building views off the query path: zones and compiled routing from a
  * config, at start and on reload, sharing what did not change. */
-#ifndef ST_SERVER_BUILD_H
-#define ST_SERVER_BUILD_H
+#ifndef ST_SERVER_VIEW_BUILD_H
+#define ST_SERVER_VIEW_BUILD_H
 
 #include "answer/view.h"
 #include "common/errors.h"

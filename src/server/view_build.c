@@ -1,6 +1,6 @@
 /* Building views off the query path: zones and compiled routing from a
  * config, at start and on reload, sharing what did not change. */
-#include "server/build.h"
+#include "server/view_build.h"
 #include "conf/conf.h"
 #include "health/health.h"
 #include "route/route.h"
