@@ -26,7 +26,7 @@ typedef struct ep {
 	st_probe_t *probe;
 	uint64_t interval_ns;
 	uint64_t next_due_ns;
-	st_hyst_t hyst;
+	st_health_rec_t rec; /* hysteresis state, published as the endpoint's slot */
 	bool last_ok;
 	char text[ST_PROBE_TEXT_MAX];
 } ep_t;
@@ -37,7 +37,7 @@ struct st_checker {
 	ep_t *eps;
 	size_t n;
 	st_tls_client_t **tls; /* per check, https only */
-	st_ht_t *table;
+	st_healthtab_t *table;
 	st_ev_t *beat;
 	uint64_t beat_ms;
 	uint64_t rng;
@@ -67,22 +67,11 @@ static void publish(ep_t *e)
 	st_checker_t *c = e->c;
 	/* One fstat() per result: a table truncated in place must not be
 	 * written (the pages are gone: SIGBUS). */
-	if (c->table && st_ht_shrunk(c->table))
+	if (c->table && st_healthtab_shrunk(c->table))
 		reopen_table(c);
 	if (!c->table)
 		return;
-	st_ht_rec_t rec;
-	memset(&rec, 0, sizeof(rec));
-	rec.state = e->hyst.state;
-	rec.rtt_us = e->hyst.rtt_us;
-	rec.successes = e->hyst.successes;
-	rec.failures = e->hyst.failures;
-	rec.flaps = e->hyst.flaps;
-	rec.last_check_ns = e->hyst.last_check_ns;
-	rec.last_change_ns = e->hyst.last_change_ns;
-	if (!e->last_ok)
-		snprintf(rec.error, sizeof(rec.error), "%s", e->text);
-	st_ht_write(c->table, (uint32_t)(e - c->eps), &rec);
+	st_healthtab_write(c->table, (uint32_t)(e - c->eps), &e->rec);
 }
 
 static void on_result(const st_probe_result_t *res, void *arg)
@@ -92,13 +81,14 @@ static void on_result(const st_probe_result_t *res, void *arg)
 	e->probe = NULL;
 	e->last_ok = res->ok;
 	snprintf(e->text, sizeof(e->text), "%s", res->text);
+	snprintf(e->rec.error, sizeof(e->rec.error), "%s", res->ok ? "" : res->text);
 	const char *name = c->conf->endpoints[e->index].name;
-	st_health_state_t before = e->hyst.state;
-	if (st_hyst_update(&e->hyst, res->ok, res->rtt_us, e->check->rise, e->check->fall,
+	st_health_state_t before = e->rec.state;
+	if (st_hyst_update(&e->rec, res->ok, res->rtt_us, e->check->rise, e->check->fall,
 			   st_mono_ns())) {
-		if (e->hyst.state == ST_HEALTH_UP) {
+		if (e->rec.state == ST_HEALTH_UP) {
 			char rtt[32];
-			fmt_rtt(e->hyst.rtt_us, rtt, sizeof(rtt));
+			fmt_rtt(e->rec.rtt_us, rtt, sizeof(rtt));
 			if (before == ST_HEALTH_UNKNOWN)
 				st_log_info("endpoint %s, up (%s, rtt %s)", name, res->text, rtt);
 			else
@@ -108,7 +98,7 @@ static void on_result(const st_probe_result_t *res, void *arg)
 		}
 	} else if (!res->ok) {
 		st_log_debug("endpoint %s, probe failed (%s), %u of %u", name, res->text,
-			     e->hyst.failures, e->check->fall);
+			     e->rec.failures, e->check->fall);
 	}
 	publish(e);
 	if (c->once_pending && --c->once_pending == 0 && c->once_done)
@@ -139,10 +129,10 @@ static void on_timer(int fd, short what, void *arg)
 static void on_beat(int fd, short what, void *arg)
 {
 	st_checker_t *c = arg;
-	if (c->table && st_ht_shrunk(c->table))
+	if (c->table && st_healthtab_shrunk(c->table))
 		reopen_table(c);
 	if (c->table)
-		st_ht_heartbeat(c->table, st_mono_ns());
+		st_healthtab_heartbeat(c->table, st_mono_ns());
 	st_probe_reap();
 }
 
@@ -153,27 +143,21 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
 		return ST_ENOMEM;
 	for (size_t i = 0; i < c->n; i++)
 		names[i] = c->conf->endpoints[c->eps[i].index].name;
-	int rc = st_ht_writer_open(path, names, c->n, &c->table, diag);
+	int rc = st_healthtab_writer_open(path, names, c->n, &c->table, diag);
 	free(names);
 	if (rc != 0)
 		return rc;
 	/* A restart carries on from the published states. */
 	for (size_t i = 0; i < c->n; i++) {
-		st_ht_rec_t rec;
-		if (st_ht_read(c->table, (uint32_t)i, &rec) != 0)
+		ep_t *e = &c->eps[i];
+		if (st_healthtab_read(c->table, (uint32_t)i, &e->rec) != 0) {
+			memset(&e->rec, 0, sizeof(e->rec));
 			continue;
-		st_hyst_t *h = &c->eps[i].hyst;
-		h->state = rec.state;
-		h->successes = rec.successes;
-		h->failures = rec.failures;
-		h->flaps = rec.flaps;
-		h->rtt_us = rec.rtt_us;
-		h->last_check_ns = rec.last_check_ns;
-		h->last_change_ns = rec.last_change_ns;
-		c->eps[i].last_ok = rec.error[0] == '\0';
-		snprintf(c->eps[i].text, sizeof(c->eps[i].text), "%s", rec.error);
+		}
+		e->last_ok = e->rec.error[0] == '\0';
+		snprintf(e->text, sizeof(e->text), "%s", e->rec.error);
 	}
-	st_ht_heartbeat(c->table, st_mono_ns());
+	st_healthtab_heartbeat(c->table, st_mono_ns());
 	return 0;
 }
 
@@ -181,10 +165,10 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
  * are gone. Write a new one and publish what we know. */
 static void reopen_table(st_checker_t *c)
 {
-	char *path = strdup(st_ht_path(c->table));
+	char *path = strdup(st_healthtab_path(c->table));
 	st_log_warn("health table %s, truncated in place, writing it again",
 		    path ? path : "(table)");
-	st_ht_close(c->table); /* no detach: the header is not readable */
+	st_healthtab_close(c->table); /* no detach: the header is not readable */
 	c->table = NULL;
 	if (!path)
 		return;
@@ -193,7 +177,7 @@ static void reopen_table(st_checker_t *c)
 	if (names) {
 		for (size_t i = 0; i < c->n; i++)
 			names[i] = c->conf->endpoints[c->eps[i].index].name;
-		if (st_ht_writer_open(path, names, c->n, &c->table, &diag) != 0)
+		if (st_healthtab_writer_open(path, names, c->n, &c->table, &diag) != 0)
 			st_log_err("health table %s, cannot write it (%s)", path, diag.text);
 	}
 	free(names);
@@ -320,9 +304,9 @@ void st_checker_free(st_checker_t *c)
 		st_ev_free(c->eps[c->n].timer);
 	st_ev_free(c->beat);
 	if (c->table) {
-		if (!st_ht_shrunk(c->table))
-			st_ht_writer_detach(c->table);
-		st_ht_close(c->table);
+		if (!st_healthtab_shrunk(c->table))
+			st_healthtab_writer_detach(c->table);
+		st_healthtab_close(c->table);
 	}
 	if (c->tls)
 		for (size_t i = 0; i < c->conf->n_checks; i++)
@@ -343,9 +327,9 @@ const char *st_checker_name(const st_checker_t *c, size_t i)
 	return i < c->n ? c->conf->endpoints[c->eps[i].index].name : NULL;
 }
 
-const st_hyst_t *st_checker_hyst(const st_checker_t *c, size_t i)
+const st_health_rec_t *st_checker_hyst(const st_checker_t *c, size_t i)
 {
-	return i < c->n ? &c->eps[i].hyst : NULL;
+	return i < c->n ? &c->eps[i].rec : NULL;
 }
 
 const char *st_checker_last_text(const st_checker_t *c, size_t i)

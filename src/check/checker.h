@@ -17,7 +17,7 @@ typedef struct st_checker st_checker_t;
 
 /* Build the probes for conf's checked endpoints (conf must outlive the
  * checker). table_path NULL: no table (--once). Opening the table reattaches
- * an existing one (see st_ht_writer_open). */
+ * an existing one (see st_healthtab_writer_open). */
 int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_path,
 		   st_checker_t **out, st_diag_t *diag);
 /* Start the schedule: every endpoint's first probe at a random point of its
@@ -33,7 +33,7 @@ void st_checker_free(st_checker_t *c);
 size_t st_checker_count(const st_checker_t *c);
 /* Per endpoint (index among the checked endpoints). */
 const char *st_checker_name(const st_checker_t *c, size_t i);
-const st_hyst_t *st_checker_hyst(const st_checker_t *c, size_t i);
+const st_health_rec_t *st_checker_hyst(const st_checker_t *c, size_t i);
 /* Last probe's verdict text ("http 500 from 127.0.0.1:8080") and result. */
 const char *st_checker_last_text(const st_checker_t *c, size_t i);
 bool st_checker_last_ok(const st_checker_t *c, size_t i);

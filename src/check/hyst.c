@@ -1,7 +1,7 @@
 /* Rise/fall hysteresis and RTT EWMA. */
 #include "check/hyst.h"
 
-static void change(st_hyst_t *h, st_health_state_t to, uint64_t now_ns)
+static void change(st_health_rec_t *h, st_health_state_t to, uint64_t now_ns)
 {
 	if (h->state != ST_HEALTH_UNKNOWN)
 		h->flaps++;
@@ -9,7 +9,7 @@ static void change(st_hyst_t *h, st_health_state_t to, uint64_t now_ns)
 	h->last_change_ns = now_ns;
 }
 
-bool st_hyst_update(st_hyst_t *h, bool ok, uint32_t rtt_us, uint32_t rise, uint32_t fall,
+bool st_hyst_update(st_health_rec_t *h, bool ok, uint32_t rtt_us, uint32_t rise, uint32_t fall,
 		    uint64_t now_ns)
 {
 	st_health_state_t before = h->state;

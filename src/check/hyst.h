@@ -8,14 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct st_hyst {
-	st_health_state_t state;
-	uint32_t successes, failures; /* consecutive */
-	uint32_t flaps;		      /* up <-> down changes */
-	uint32_t rtt_us;	      /* EWMA of successful probes, 0 = none yet */
-	uint64_t last_check_ns, last_change_ns;
-} st_hyst_t;
-
 /* Weight of a new RTT sample in the average, as 1/ST_HYST_EWMA_DIV. */
 #define ST_HYST_EWMA_DIV 4
 
@@ -23,7 +15,7 @@ typedef struct st_hyst {
  * makes it up at once and `fall` consecutive failures make it down; from up it
  * takes `fall` failures to go down, from down `rise` successes to go up.
  * Returns true when the state changed. */
-bool st_hyst_update(st_hyst_t *h, bool ok, uint32_t rtt_us, uint32_t rise, uint32_t fall,
+bool st_hyst_update(st_health_rec_t *h, bool ok, uint32_t rtt_us, uint32_t rise, uint32_t fall,
 		    uint64_t now_ns);
 
 #endif

@@ -19,11 +19,12 @@ static const char *effective_name(const st_health_t *h, uint32_t i, const st_hea
 
 static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size_t len)
 {
-	if (!in->has_check || !in->last_change_ns || in->last_change_ns > now_mono) {
+	if (!in->has_check || !in->checker.last_change_ns ||
+	    in->checker.last_change_ns > now_mono) {
 		snprintf(buf, len, "-");
 		return;
 	}
-	st_duration_fmt((now_mono - in->last_change_ns) / ST_NS_PER_MS, buf, len);
+	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
 }
 
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
@@ -58,12 +59,13 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		st_health_info_t in;
 		memset(&in, 0, sizeof(in));
 		st_health_info(view->health, (uint32_t)i, &in);
-		const char *checker = !in.has_check ? "no-check" : st_health_state_name(in.checker);
+		const char *checker =
+		    !in.has_check ? "no-check" : st_health_state_name(in.checker.state);
 		const char *eff = effective_name(view->health, (uint32_t)i, &in);
 		char s[32], rtt[32];
 		since(&in, now, s, sizeof(s));
-		if (in.rtt_us)
-			snprintf(rtt, sizeof(rtt), "%.1fms", in.rtt_us / 1000.0);
+		if (in.checker.rtt_us)
+			snprintf(rtt, sizeof(rtt), "%.1fms", in.checker.rtt_us / 1000.0);
 		else
 			snprintf(rtt, sizeof(rtt), "-");
 		if (json) {
@@ -78,16 +80,17 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			if (s[0] == '-')
 				st_buf_puts(out, "null");
 			else
-				st_buf_printf(out, "%.3f", (double)(now - in.last_change_ns) / 1e9);
+				st_buf_printf(out, "%.3f",
+					      (double)(now - in.checker.last_change_ns) / 1e9);
 			st_buf_printf(out, ",\"rtt_ms\":%.3f,\"flaps\":%u,\"error\":",
-				      in.rtt_us / 1000.0, in.flaps);
-			st_buf_json_str(out, in.error);
+				      in.checker.rtt_us / 1000.0, in.checker.flaps);
+			st_buf_json_str(out, in.checker.error);
 			st_buf_puts(out, "}");
 		} else {
 			st_buf_printf(out, "%-*s  %-*s  %-8s %-8s %-8s %-10s %-9s %s\n", wn,
 				      ep->name, wr, conf->regions[ep->region].name, eff, checker,
 				      in.override ? st_override_name(in.override) : "-", s, rtt,
-				      in.error[0] ? in.error : "-");
+				      in.checker.error[0] ? in.checker.error : "-");
 		}
 	}
 	if (json)

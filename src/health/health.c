@@ -24,7 +24,7 @@
 static const _Atomic uint32_t unknown_word = ST_HEALTH_UNKNOWN;
 
 typedef struct binding {
-	st_ht_t *table; /* NULL: no usable table */
+	st_healthtab_t *table; /* NULL: no usable table */
 	uint64_t generation;
 	const _Atomic uint32_t **state; /* per endpoint */
 	uint32_t *slot;			/* per endpoint, UINT32_MAX when not in the table */
@@ -57,14 +57,14 @@ static void binding_free(binding_t *b)
 {
 	if (!b)
 		return;
-	st_ht_close(b->table);
+	st_healthtab_close(b->table);
 	free(b->state);
 	free(b->slot);
 	free(b);
 }
 
 /* Bind every checked endpoint to the table slot of the same name. */
-static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
+static binding_t *binding_new(const st_health_t *h, st_healthtab_t *table)
 {
 	binding_t *b = calloc(1, sizeof(*b));
 	if (!b)
@@ -72,7 +72,7 @@ static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
 	b->state = calloc(h->n ? h->n : 1, sizeof(*b->state));
 	b->slot = calloc(h->n ? h->n : 1, sizeof(*b->slot));
 	size_t cap = 16;
-	while (table && cap < st_ht_count(table) * 2)
+	while (table && cap < st_healthtab_count(table) * 2)
 		cap <<= 1;
 	uint32_t *index = table ? malloc(cap * sizeof(*index)) : NULL;
 	if (!b->state || !b->slot || (table && !index)) {
@@ -83,8 +83,8 @@ static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
 	/* Open addressing over the slot names: O(n) rebinding for big tables. */
 	if (table) {
 		memset(index, 0xff, cap * sizeof(*index));
-		for (uint32_t i = 0; i < st_ht_count(table); i++) {
-			const char *nm = st_ht_name(table, i);
+		for (uint32_t i = 0; i < st_healthtab_count(table); i++) {
+			const char *nm = st_healthtab_name(table, i);
 			size_t k = st_hash(nm, strlen(nm)) & (cap - 1);
 			while (index[k] != UINT32_MAX)
 				k = (k + 1) & (cap - 1);
@@ -98,16 +98,16 @@ static binding_t *binding_new(const st_health_t *h, st_ht_t *table)
 			continue;
 		size_t k = st_hash(h->names[e], strlen(h->names[e])) & (cap - 1);
 		for (; index[k] != UINT32_MAX; k = (k + 1) & (cap - 1)) {
-			if (strcmp(st_ht_name(table, index[k]), h->names[e]) == 0) {
+			if (strcmp(st_healthtab_name(table, index[k]), h->names[e]) == 0) {
 				b->slot[e] = index[k];
-				b->state[e] = st_ht_state_word(table, index[k]);
+				b->state[e] = st_healthtab_state_word(table, index[k]);
 				break;
 			}
 		}
 	}
 	free(index);
 	b->table = table;
-	b->generation = table ? st_ht_generation(table) : 0;
+	b->generation = table ? st_healthtab_generation(table) : 0;
 	return b;
 }
 
@@ -125,13 +125,13 @@ static binding_t *binding_snapshot(const st_health_t *h, const binding_t *from)
 
 static void keep_snapshot(st_health_t *h, const binding_t *b)
 {
-	unsigned long faults = st_ht_faults();
+	unsigned long faults = st_healthtab_faults();
 	for (size_t e = 0; e < h->n; e++)
 		h->snap_next[e] = b->slot[e] != UINT32_MAX
 				      ? atomic_load_explicit(b->state[e], memory_order_relaxed)
 				      : 0;
 	/* The mapping vanished while being read: keep the states before. */
-	if (st_ht_faults() != faults)
+	if (st_healthtab_faults() != faults)
 		return;
 	for (size_t e = 0; e < h->n; e++)
 		if (b->slot[e] != UINT32_MAX)
@@ -167,9 +167,9 @@ static void try_map(st_health_t *h, uint64_t now)
 		snprintf(h->problem, sizeof(h->problem), "no health table configured");
 		return;
 	}
-	st_ht_t *t = NULL;
+	st_healthtab_t *t = NULL;
 	st_diag_t diag;
-	int rc = st_ht_reader_open(h->path, &t, &diag);
+	int rc = st_healthtab_reader_open(h->path, &t, &diag);
 	if (rc != 0) {
 		snprintf(h->problem, sizeof(h->problem), "%.240s",
 			 rc == ST_ENOENT ? "table file missing" : diag.text);
@@ -178,7 +178,7 @@ static void try_map(st_health_t *h, uint64_t now)
 	}
 	binding_t *nb = binding_new(h, t);
 	if (!nb) {
-		st_ht_close(t);
+		st_healthtab_close(t);
 		return;
 	}
 	binding_t *old = atomic_exchange_explicit(&h->cur, nb, memory_order_acq_rel);
@@ -187,7 +187,7 @@ static void try_map(st_health_t *h, uint64_t now)
 	h->table_bad = false;
 	h->problem[0] = '\0';
 	st_log_debug("health table %s, mapped (generation %llu, %zu slots)", h->path,
-		     (unsigned long long)nb->generation, st_ht_count(t));
+		     (unsigned long long)nb->generation, st_healthtab_count(t));
 }
 
 static void eval_stale(st_health_t *h, uint64_t now)
@@ -202,7 +202,7 @@ static void eval_stale(st_health_t *h, uint64_t now)
 		stale = true;
 		snprintf(why, sizeof(why), "%s", h->problem[0] ? h->problem : "no table");
 	} else {
-		uint64_t hb = st_ht_heartbeat_ns(b->table);
+		uint64_t hb = st_healthtab_heartbeat_ns(b->table);
 		if (hb == 0) {
 			stale = true;
 			snprintf(why, sizeof(why), "no heartbeat yet");
@@ -213,7 +213,8 @@ static void eval_stale(st_health_t *h, uint64_t now)
 			uint64_t age = now > hb ? now - hb : 0;
 			stale = age > h->stale_after_ns;
 			snprintf(why, sizeof(why), "heartbeat %llums old, checker pid %d",
-				 (unsigned long long)(age / ST_NS_PER_MS), st_ht_pid(b->table));
+				 (unsigned long long)(age / ST_NS_PER_MS),
+				 st_healthtab_pid(b->table));
 		}
 	}
 	bool was = atomic_load_explicit(&h->stale, memory_order_relaxed);
@@ -310,7 +311,7 @@ void st_health_tick(st_health_t *h)
 	uint64_t now = st_mono_ns();
 	if (h->any_check) {
 		binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
-		if (b->table && st_ht_shrunk(b->table)) {
+		if (b->table && st_healthtab_shrunk(b->table)) {
 			/* Truncated in place under us: stop reading the mapping at
 			 * once, serve the last states seen. */
 			binding_t *nb = binding_snapshot(h, b);
@@ -326,8 +327,8 @@ void st_health_tick(st_health_t *h)
 		} else if (b->table) {
 			keep_snapshot(h, b);
 		}
-		if (!b->table || h->table_bad || st_ht_changed(b->table) ||
-		    st_ht_generation(b->table) != b->generation) {
+		if (!b->table || h->table_bad || st_healthtab_changed(b->table) ||
+		    st_healthtab_generation(b->table) != b->generation) {
 			char before[256];
 			snprintf(before, sizeof(before), "%s", h->problem);
 			try_map(h, now);
@@ -351,7 +352,7 @@ uint64_t st_health_age_ms(const st_health_t *h)
 	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
 	if (!b->table)
 		return UINT64_MAX;
-	uint64_t hb = st_ht_heartbeat_ns(b->table), now = st_mono_ns();
+	uint64_t hb = st_healthtab_heartbeat_ns(b->table), now = st_mono_ns();
 	if (hb == 0 || hb > now + FUTURE_SLACK_NS)
 		return UINT64_MAX;
 	return now > hb ? (now - hb) / ST_NS_PER_MS : 0;
@@ -362,7 +363,7 @@ int st_health_checker_pid(const st_health_t *h)
 	if (!h)
 		return 0;
 	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
-	return b->table ? st_ht_pid(b->table) : 0;
+	return b->table ? st_healthtab_pid(b->table) : 0;
 }
 
 void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov)
@@ -386,20 +387,10 @@ int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *ou
 	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
 	out->has_check = h->has_check[endpoint];
 	out->override = st_health_get_override(h, endpoint);
-	out->checker = ST_HEALTH_UNKNOWN;
 	if (b->table && b->slot[endpoint] != UINT32_MAX) {
-		st_ht_rec_t rec;
 		out->in_table = true;
-		if (st_ht_read(b->table, b->slot[endpoint], &rec) == 0) {
-			out->checker = rec.state;
-			out->rtt_us = rec.rtt_us;
-			out->last_check_ns = rec.last_check_ns;
-			out->last_change_ns = rec.last_change_ns;
-			out->successes = rec.successes;
-			out->failures = rec.failures;
-			out->flaps = rec.flaps;
-			snprintf(out->error, sizeof(out->error), "%s", rec.error);
-		}
+		if (st_healthtab_read(b->table, b->slot[endpoint], &out->checker) != 0)
+			memset(&out->checker, 0, sizeof(out->checker));
 	}
 	out->effective = st_health_up(h, endpoint) ? ST_HEALTH_UP : ST_HEALTH_DOWN;
 	return 0;

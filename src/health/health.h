@@ -26,19 +26,28 @@ typedef enum {
 	ST_OVERRIDE_DOWN = 3,  /* force down */
 } st_override_t;
 
-/* A snapshot of one endpoint's checker slot (consistent: read under the seqlock). */
+#define ST_HEALTH_ERROR_MAX 96 /* bytes including the NUL */
+
+/* What the checker knows of one endpoint: its hysteresis state, kept by
+ * steercheck and published as one slot of the health table. */
+typedef struct st_health_rec {
+	st_health_state_t state;
+	uint32_t rtt_us;		 /* EWMA of successful probes, 0 = none yet */
+	uint32_t successes, failures;	 /* consecutive */
+	uint32_t flaps;			 /* up <-> down changes */
+	uint64_t last_check_ns;		 /* CLOCK_MONOTONIC */
+	uint64_t last_change_ns;	 /* CLOCK_MONOTONIC */
+	char error[ST_HEALTH_ERROR_MAX]; /* why the last probe failed, "" after a success */
+} st_health_rec_t;
+
+/* One endpoint as steerd sees it. */
 typedef struct st_health_info {
-	st_health_state_t
-	    checker; /* checker's state (UNKNOWN when stale+fail-open is not applied) */
+	st_health_rec_t checker; /* the checker's slot, read under its seqlock
+				    (state UNKNOWN when there is none) */
 	st_health_state_t effective;
 	st_override_t override;
-	uint32_t rtt_us;	 /* EWMA of successful probes, 0 = none */
-	uint64_t last_check_ns;	 /* CLOCK_MONOTONIC */
-	uint64_t last_change_ns; /* CLOCK_MONOTONIC */
-	uint32_t successes, failures, flaps;
 	bool has_check; /* endpoint has a check at all */
 	bool in_table;	/* a slot of that name was found */
-	char error[96];
 } st_health_info_t;
 
 typedef struct st_health st_health_t;

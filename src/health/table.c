@@ -19,12 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-_Static_assert(sizeof(st_ht_header_t) == 128, "header layout is part of the file format");
-_Static_assert(sizeof(st_ht_slot_t) == 256, "slot layout is part of the file format");
+_Static_assert(sizeof(st_healthtab_header_t) == 128, "header layout is part of the file format");
+_Static_assert(sizeof(st_healthtab_slot_t) == 256, "slot layout is part of the file format");
 
 #define READ_RETRIES 10000
 
-struct st_ht {
+struct st_healthtab {
 	int guard; /* index in the guard list, or -1 */
 	char *path;
 	int fd;
@@ -33,8 +33,8 @@ struct st_ht {
 	size_t size;
 	dev_t dev;
 	ino_t ino;
-	st_ht_header_t *hdr;
-	st_ht_slot_t *slots;
+	st_healthtab_header_t *hdr;
+	st_healthtab_slot_t *slots;
 	uint32_t n;
 };
 
@@ -52,32 +52,34 @@ const char *st_health_state_name(st_health_state_t s)
 
 static size_t layout_size(uint32_t n)
 {
-	return sizeof(st_ht_header_t) + (size_t)n * sizeof(st_ht_slot_t);
+	return sizeof(st_healthtab_header_t) + (size_t)n * sizeof(st_healthtab_slot_t);
 }
 
 /* Validate a mapping before anything in it is trusted. */
 static int validate(const void *base, size_t size, const char *path, st_diag_t *diag)
 {
-	if (size < sizeof(st_ht_header_t))
+	if (size < sizeof(st_healthtab_header_t))
 		return st_diag_set(diag, ST_ECORRUPT, "%s: truncated (%zu bytes, header needs %zu)",
-				   path, size, sizeof(st_ht_header_t));
-	const st_ht_header_t *h = base;
-	if (h->magic != ST_HT_MAGIC)
+				   path, size, sizeof(st_healthtab_header_t));
+	const st_healthtab_header_t *h = base;
+	if (h->magic != ST_HEALTHTAB_MAGIC)
 		return st_diag_set(diag, ST_ECORRUPT, "%s: not a health table (bad magic)", path);
-	if (h->version != ST_HT_VERSION)
+	if (h->version != ST_HEALTHTAB_VERSION)
 		return st_diag_set(diag, ST_ECORRUPT,
 				   "%s: layout version %u, this build reads version %u", path,
-				   h->version, ST_HT_VERSION);
-	if (h->header_size != sizeof(st_ht_header_t) || h->slot_size != sizeof(st_ht_slot_t))
+				   h->version, ST_HEALTHTAB_VERSION);
+	if (h->header_size != sizeof(st_healthtab_header_t) ||
+	    h->slot_size != sizeof(st_healthtab_slot_t))
 		return st_diag_set(diag, ST_ECORRUPT, "%s: header or slot size does not match",
 				   path);
-	if (h->n_slots > ST_HT_MAX_SLOTS)
+	if (h->n_slots > ST_HEALTHTAB_MAX_SLOTS)
 		return st_diag_set(diag, ST_ECORRUPT, "%s: %u slots is more than allowed", path,
 				   h->n_slots);
 	if (size < layout_size(h->n_slots))
 		return st_diag_set(diag, ST_ECORRUPT, "%s: truncated (%zu bytes for %u slots)",
 				   path, size, h->n_slots);
-	const st_ht_slot_t *slots = (const void *)((const char *)base + sizeof(st_ht_header_t));
+	const st_healthtab_slot_t *slots =
+	    (const void *)((const char *)base + sizeof(st_healthtab_header_t));
 	for (uint32_t i = 0; i < h->n_slots; i++)
 		if (!memchr(slots[i].name, '\0', sizeof(slots[i].name)))
 			return st_diag_set(diag, ST_ECORRUPT, "%s: slot %u has a bad name", path,
@@ -93,7 +95,7 @@ static int validate(const void *base, size_t size, const char *path, st_diag_t *
  * Every mapping is listed here; SIGBUS on an address inside one replaces the
  * whole mapping with anonymous zero pages (every slot then reads as unknown,
  * its seqlock as quiet) and returns, so the access completes. The owner sees
- * st_ht_shrunk() and stops using the mapping. A SIGBUS anywhere else gets the
+ * st_healthtab_shrunk() and stops using the mapping. A SIGBUS anywhere else gets the
  * default action. */
 #define GUARD_MAX 64
 
@@ -175,12 +177,12 @@ static void guard_remove(int i)
 	atomic_store(&guards[i].base, 0);
 }
 
-unsigned long st_ht_faults(void)
+unsigned long st_healthtab_faults(void)
 {
 	return atomic_load(&guard_faults);
 }
 
-static void ht_unmap(st_ht_t *t)
+static void ht_unmap(st_healthtab_t *t)
 {
 	guard_remove(t->guard);
 	t->guard = -1;
@@ -192,7 +194,7 @@ static void ht_unmap(st_ht_t *t)
 	t->fd = -1;
 }
 
-void st_ht_close(st_ht_t *t)
+void st_healthtab_close(st_healthtab_t *t)
 {
 	if (!t)
 		return;
@@ -202,7 +204,7 @@ void st_ht_close(st_ht_t *t)
 }
 
 /* Map an open fd; validates it. The fd is owned by t on success. */
-static int ht_map(st_ht_t *t, int fd, bool writable, st_diag_t *diag)
+static int ht_map(st_healthtab_t *t, int fd, bool writable, st_diag_t *diag)
 {
 	struct stat sb;
 	if (fstat(fd, &sb) != 0)
@@ -210,7 +212,7 @@ static int ht_map(st_ht_t *t, int fd, bool writable, st_diag_t *diag)
 	if (!S_ISREG(sb.st_mode))
 		return st_diag_set(diag, ST_ECORRUPT, "%s: not a regular file", t->path);
 	size_t size = (size_t)sb.st_size;
-	if (size < sizeof(st_ht_header_t))
+	if (size < sizeof(st_healthtab_header_t))
 		return validate(NULL, size, t->path, diag);
 	void *base =
 	    mmap(NULL, size, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, 0);
@@ -233,14 +235,14 @@ static int ht_map(st_ht_t *t, int fd, bool writable, st_diag_t *diag)
 	t->dev = sb.st_dev;
 	t->ino = sb.st_ino;
 	t->hdr = base;
-	t->slots = (void *)((char *)base + sizeof(st_ht_header_t));
+	t->slots = (void *)((char *)base + sizeof(st_healthtab_header_t));
 	t->n = t->hdr->n_slots;
 	return 0;
 }
 
-static st_ht_t *ht_alloc(const char *path)
+static st_healthtab_t *ht_alloc(const char *path)
 {
-	st_ht_t *t = calloc(1, sizeof(*t));
+	st_healthtab_t *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->fd = -1;
@@ -253,29 +255,29 @@ static st_ht_t *ht_alloc(const char *path)
 	return t;
 }
 
-int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag)
+int st_healthtab_reader_open(const char *path, st_healthtab_t **out, st_diag_t *diag)
 {
-	st_ht_t *t = ht_alloc(path);
+	st_healthtab_t *t = ht_alloc(path);
 	if (!t)
 		return ST_ENOMEM;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		int rc = errno == ENOENT ? ST_ENOENT : -errno;
 		st_diag_set(diag, rc, "%s: %s", path, strerror(errno));
-		st_ht_close(t);
+		st_healthtab_close(t);
 		return rc;
 	}
 	int rc = ht_map(t, fd, false, diag);
 	if (rc != 0) {
 		close(fd);
-		st_ht_close(t);
+		st_healthtab_close(t);
 		return rc;
 	}
 	*out = t;
 	return 0;
 }
 
-bool st_ht_shrunk(const st_ht_t *t)
+bool st_healthtab_shrunk(const st_healthtab_t *t)
 {
 	struct stat sb;
 	if (t->guard >= 0 && atomic_load(&guards[t->guard].faulted))
@@ -283,10 +285,10 @@ bool st_ht_shrunk(const st_ht_t *t)
 	return fstat(t->fd, &sb) != 0 || (size_t)sb.st_size < t->size;
 }
 
-bool st_ht_changed(const st_ht_t *t)
+bool st_healthtab_changed(const st_healthtab_t *t)
 {
 	/* Before touching the header: a page past the end would fault. */
-	if (st_ht_shrunk(t))
+	if (st_healthtab_shrunk(t))
 		return true;
 	if (atomic_load_explicit(&t->hdr->replaced, memory_order_acquire))
 		return true;
@@ -296,12 +298,12 @@ bool st_ht_changed(const st_ht_t *t)
 	return sb.st_dev != t->dev || sb.st_ino != t->ino || (size_t)sb.st_size < t->size;
 }
 
-int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out)
+int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *out)
 {
 	if (slot >= t->n)
 		return ST_ERANGE;
-	const st_ht_slot_t *s = &t->slots[slot];
-	uint64_t err[ST_HT_ERROR_MAX / 8];
+	const st_healthtab_slot_t *s = &t->slots[slot];
+	uint64_t err[ST_HEALTHTAB_ERROR_MAX / 8];
 	for (int tries = 0; tries < READ_RETRIES; tries++) {
 		uint32_t s1 = atomic_load_explicit(&s->seq, memory_order_acquire);
 		if (s1 & 1) {
@@ -318,14 +320,14 @@ int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out)
 		out->last_check_ns = atomic_load_explicit(&s->last_check_ns, memory_order_relaxed);
 		out->last_change_ns =
 		    atomic_load_explicit(&s->last_change_ns, memory_order_relaxed);
-		for (size_t i = 0; i < ST_HT_ERROR_MAX / 8; i++)
+		for (size_t i = 0; i < ST_HEALTHTAB_ERROR_MAX / 8; i++)
 			err[i] = atomic_load_explicit(&s->error[i], memory_order_relaxed);
 		/* Orders the field loads before the second read of seq. */
 		atomic_thread_fence(memory_order_acquire);
 		uint32_t s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
 		if (s1 == s2) {
 			memcpy(out->error, err, sizeof(out->error));
-			out->error[ST_HT_ERROR_MAX - 1] = '\0';
+			out->error[ST_HEALTHTAB_ERROR_MAX - 1] = '\0';
 			if (out->state > ST_HEALTH_DOWN)
 				out->state = ST_HEALTH_UNKNOWN;
 			return 0;
@@ -334,13 +336,13 @@ int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out)
 	return ST_EAGAIN;
 }
 
-void st_ht_write(st_ht_t *t, uint32_t slot, const st_ht_rec_t *rec)
+void st_healthtab_write(st_healthtab_t *t, uint32_t slot, const st_health_rec_t *rec)
 {
 	if (slot >= t->n || !t->writable)
 		return;
-	st_ht_slot_t *s = &t->slots[slot];
-	uint64_t err[ST_HT_ERROR_MAX / 8] = {0};
-	size_t len = strnlen(rec->error, ST_HT_ERROR_MAX - 1);
+	st_healthtab_slot_t *s = &t->slots[slot];
+	uint64_t err[ST_HEALTHTAB_ERROR_MAX / 8] = {0};
+	size_t len = strnlen(rec->error, ST_HEALTHTAB_ERROR_MAX - 1);
 	memcpy(err, rec->error, len);
 
 	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
@@ -354,24 +356,24 @@ void st_ht_write(st_ht_t *t, uint32_t slot, const st_ht_rec_t *rec)
 	atomic_store_explicit(&s->flaps, rec->flaps, memory_order_relaxed);
 	atomic_store_explicit(&s->last_check_ns, rec->last_check_ns, memory_order_relaxed);
 	atomic_store_explicit(&s->last_change_ns, rec->last_change_ns, memory_order_relaxed);
-	for (size_t i = 0; i < ST_HT_ERROR_MAX / 8; i++)
+	for (size_t i = 0; i < ST_HEALTHTAB_ERROR_MAX / 8; i++)
 		atomic_store_explicit(&s->error[i], err[i], memory_order_relaxed);
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
-void st_ht_heartbeat(st_ht_t *t, uint64_t mono_ns)
+void st_healthtab_heartbeat(st_healthtab_t *t, uint64_t mono_ns)
 {
 	if (t->writable)
 		atomic_store_explicit(&t->hdr->heartbeat_ns, mono_ns, memory_order_release);
 }
 
-void st_ht_writer_detach(st_ht_t *t)
+void st_healthtab_writer_detach(st_healthtab_t *t)
 {
 	if (t && t->writable && t->hdr)
 		atomic_store_explicit(&t->hdr->pid, 0, memory_order_release);
 }
 
-static bool same_names(const st_ht_t *t, const char *const *names, size_t n)
+static bool same_names(const st_healthtab_t *t, const char *const *names, size_t n)
 {
 	if (t->n != n)
 		return false;
@@ -394,10 +396,10 @@ static int lock_table(int fd, const char *path, int holder_pid, st_diag_t *diag)
 
 /* Write a fresh table for `names` to a temporary file, carry states over from
  * `old` (may be NULL), and rename it over the path. */
-static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names, size_t n,
-			st_diag_t *diag)
+static int create_table(st_healthtab_t *t, const st_healthtab_t *old, const char *const *names,
+			size_t n, st_diag_t *diag)
 {
-	if (n > ST_HT_MAX_SLOTS)
+	if (n > ST_HEALTHTAB_MAX_SLOTS)
 		return st_diag_set(diag, ST_ERANGE, "%s: too many endpoints (%zu)", t->path, n);
 	size_t plen = strlen(t->path) + 32;
 	char *tmp = malloc(plen);
@@ -433,10 +435,10 @@ static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names
 		rc = st_diag_set(diag, -errno, "%s: mmap: %s", tmp, strerror(errno));
 		goto fail;
 	}
-	st_ht_header_t *h = base;
-	st_ht_slot_t *slots = (void *)((char *)base + sizeof(*h));
-	h->magic = ST_HT_MAGIC;
-	h->version = ST_HT_VERSION;
+	st_healthtab_header_t *h = base;
+	st_healthtab_slot_t *slots = (void *)((char *)base + sizeof(*h));
+	h->magic = ST_HEALTHTAB_MAGIC;
+	h->version = ST_HEALTHTAB_VERSION;
 	h->header_size = sizeof(*h);
 	h->slot_size = sizeof(*slots);
 	h->n_slots = (uint32_t)n;
@@ -446,10 +448,10 @@ static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names
 	atomic_store(&h->heartbeat_ns, 0);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(names[i]);
-		if (len >= ST_HT_NAME_MAX) {
+		if (len >= ST_HEALTHTAB_NAME_MAX) {
 			rc = st_diag_set(diag, ST_EINVAL,
 					 "endpoint name '%s' is longer than %d bytes", names[i],
-					 ST_HT_NAME_MAX - 1);
+					 ST_HEALTHTAB_NAME_MAX - 1);
 			munmap(base, size);
 			goto fail;
 		}
@@ -461,10 +463,10 @@ static int create_table(st_ht_t *t, const st_ht_t *old, const char *const *names
 	fd = -1; /* owned by t now */
 	if (old) {
 		for (uint32_t i = 0; i < t->n; i++) {
-			uint32_t j = st_ht_find(old, names[i]);
-			st_ht_rec_t rec;
-			if (j != UINT32_MAX && st_ht_read(old, j, &rec) == 0)
-				st_ht_write(t, i, &rec);
+			uint32_t j = st_healthtab_find(old, names[i]);
+			st_health_rec_t rec;
+			if (j != UINT32_MAX && st_healthtab_read(old, j, &rec) == 0)
+				st_healthtab_write(t, i, &rec);
 		}
 	}
 	if ((rc = lock_table(t->fd, tmp, 0, diag)) != 0)
@@ -485,11 +487,11 @@ fail:
 	return rc;
 }
 
-int st_ht_writer_open(const char *path, const char *const *names, size_t n, st_ht_t **out,
-		      st_diag_t *diag)
+int st_healthtab_writer_open(const char *path, const char *const *names, size_t n,
+			     st_healthtab_t **out, st_diag_t *diag)
 {
-	st_ht_t *t = ht_alloc(path);
-	st_ht_t *old = ht_alloc(path);
+	st_healthtab_t *t = ht_alloc(path);
+	st_healthtab_t *old = ht_alloc(path);
 	int rc = ST_ENOMEM;
 	if (!t || !old)
 		goto done;
@@ -528,12 +530,12 @@ int st_ht_writer_open(const char *path, const char *const *names, size_t n, st_h
 	*out = t;
 	t = NULL;
 done:
-	st_ht_close(t);
-	st_ht_close(old);
+	st_healthtab_close(t);
+	st_healthtab_close(old);
 	return rc;
 }
 
-uint32_t st_ht_find(const st_ht_t *t, const char *name)
+uint32_t st_healthtab_find(const st_healthtab_t *t, const char *name)
 {
 	for (uint32_t i = 0; i < t->n; i++)
 		if (strcmp(t->slots[i].name, name) == 0)
@@ -541,37 +543,37 @@ uint32_t st_ht_find(const st_ht_t *t, const char *name)
 	return UINT32_MAX;
 }
 
-size_t st_ht_count(const st_ht_t *t)
+size_t st_healthtab_count(const st_healthtab_t *t)
 {
 	return t ? t->n : 0;
 }
 
-const char *st_ht_name(const st_ht_t *t, uint32_t slot)
+const char *st_healthtab_name(const st_healthtab_t *t, uint32_t slot)
 {
 	return slot < t->n ? t->slots[slot].name : NULL;
 }
 
-const char *st_ht_path(const st_ht_t *t)
+const char *st_healthtab_path(const st_healthtab_t *t)
 {
 	return t->path;
 }
 
-uint64_t st_ht_generation(const st_ht_t *t)
+uint64_t st_healthtab_generation(const st_healthtab_t *t)
 {
 	return atomic_load_explicit(&t->hdr->generation, memory_order_acquire);
 }
 
-uint64_t st_ht_heartbeat_ns(const st_ht_t *t)
+uint64_t st_healthtab_heartbeat_ns(const st_healthtab_t *t)
 {
 	return atomic_load_explicit(&t->hdr->heartbeat_ns, memory_order_acquire);
 }
 
-int st_ht_pid(const st_ht_t *t)
+int st_healthtab_pid(const st_healthtab_t *t)
 {
 	return atomic_load_explicit(&t->hdr->pid, memory_order_relaxed);
 }
 
-const _Atomic uint32_t *st_ht_state_word(const st_ht_t *t, uint32_t slot)
+const _Atomic uint32_t *st_healthtab_state_word(const st_healthtab_t *t, uint32_t slot)
 {
 	return &t->slots[slot].state;
 }

@@ -13,15 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ST_HT_MAGIC 0x3130424c54485453ULL /* "STHTBL01" little-endian */
-#define ST_HT_VERSION 1u
-#define ST_HT_NAME_MAX 64  /* bytes including the NUL */
-#define ST_HT_ERROR_MAX 96 /* bytes including the NUL */
-#define ST_HT_MAX_SLOTS (1u << 20)
+#define ST_HEALTHTAB_MAGIC 0x3130424c54485453ULL /* "STHTBL01" little-endian */
+#define ST_HEALTHTAB_VERSION 1u
+#define ST_HEALTHTAB_NAME_MAX 64 /* bytes including the NUL */
+#define ST_HEALTHTAB_ERROR_MAX ST_HEALTH_ERROR_MAX
+#define ST_HEALTHTAB_MAX_SLOTS (1u << 20)
 
 /* On-file layout. Every field a reader looks at while the writer runs is
  * atomic; the name is written once when the file is created. */
-typedef struct st_ht_header {
+typedef struct st_healthtab_header {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t header_size;
@@ -33,9 +33,9 @@ typedef struct st_ht_header {
 	uint32_t reserved0;
 	_Atomic uint64_t replaced; /* non-zero: this file was replaced, remap */
 	uint8_t reserved[72];
-} st_ht_header_t;
+} st_healthtab_header_t;
 
-typedef struct st_ht_slot {
+typedef struct st_healthtab_slot {
 	_Atomic uint32_t seq;	/* odd while the writer updates the slot */
 	_Atomic uint32_t state; /* st_health_state_t */
 	_Atomic uint32_t rtt_us;
@@ -44,68 +44,59 @@ typedef struct st_ht_slot {
 	_Atomic uint32_t flaps;
 	_Atomic uint64_t last_check_ns;
 	_Atomic uint64_t last_change_ns;
-	_Atomic uint64_t error[ST_HT_ERROR_MAX / 8];
-	char name[ST_HT_NAME_MAX];
+	_Atomic uint64_t error[ST_HEALTHTAB_ERROR_MAX / 8];
+	char name[ST_HEALTHTAB_NAME_MAX];
 	uint8_t reserved[56];
-} st_ht_slot_t;
+} st_healthtab_slot_t;
 
-/* One slot's fields, as written and as read back consistently. */
-typedef struct st_ht_rec {
-	st_health_state_t state;
-	uint32_t rtt_us;
-	uint32_t successes, failures, flaps;
-	uint64_t last_check_ns, last_change_ns;
-	char error[ST_HT_ERROR_MAX];
-} st_ht_rec_t;
-
-typedef struct st_ht st_ht_t;
+typedef struct st_healthtab st_healthtab_t;
 
 /* Writer (steercheck): open `path` for the endpoint names given (each shorter
- * than ST_HT_NAME_MAX, unique). An existing valid table with exactly these
+ * than ST_HEALTHTAB_NAME_MAX, unique). An existing valid table with exactly these
  * names is reattached in place and keeps its states. Otherwise a new file is
  * written next to it and renamed over it, carrying over the states of
  * endpoints of the same name, with the generation bumped; the old file is
  * marked replaced so that readers remap. Fails with ST_EEXIST when another
  * live checker holds the table. */
-int st_ht_writer_open(const char *path, const char *const *names, size_t n, st_ht_t **out,
-		      st_diag_t *diag);
+int st_healthtab_writer_open(const char *path, const char *const *names, size_t n,
+			     st_healthtab_t **out, st_diag_t *diag);
 /* Publish a slot (seqlock write). */
-void st_ht_write(st_ht_t *t, uint32_t slot, const st_ht_rec_t *rec);
-void st_ht_heartbeat(st_ht_t *t, uint64_t mono_ns);
+void st_healthtab_write(st_healthtab_t *t, uint32_t slot, const st_health_rec_t *rec);
+void st_healthtab_heartbeat(st_healthtab_t *t, uint64_t mono_ns);
 /* Writer leaving cleanly: clears the pid (the heartbeat then ages). */
-void st_ht_writer_detach(st_ht_t *t);
+void st_healthtab_writer_detach(st_healthtab_t *t);
 
 /* Reader: map read-only and validate. Returns ST_ENOENT when the file does
  * not exist, ST_ECORRUPT when it fails validation (diag says why). */
-int st_ht_reader_open(const char *path, st_ht_t **out, st_diag_t *diag);
+int st_healthtab_reader_open(const char *path, st_healthtab_t **out, st_diag_t *diag);
 /* Has the file behind this mapping been replaced, removed or marked
  * replaced by the writer? (one stat(): main loop, not the query path) */
-bool st_ht_changed(const st_ht_t *t);
+bool st_healthtab_changed(const st_healthtab_t *t);
 /* Was the mapped file truncated in place (by something other than
  * steercheck)? Then the mapping must not be read any more: pages past the
  * new end fault (SIGBUS). One fstat(). */
-bool st_ht_shrunk(const st_ht_t *t);
+bool st_healthtab_shrunk(const st_healthtab_t *t);
 /* How many times a mapping was found truncated under a reader (SIGBUS
  * caught, the mapping replaced by zero pages). Values read while this
  * changed may be zeros rather than the file's. */
-unsigned long st_ht_faults(void);
+unsigned long st_healthtab_faults(void);
 
-void st_ht_close(st_ht_t *t);
+void st_healthtab_close(st_healthtab_t *t);
 
 /* Consistent copy of a slot; ST_EAGAIN when the writer kept it busy for
  * every one of a bounded number of retries. */
-int st_ht_read(const st_ht_t *t, uint32_t slot, st_ht_rec_t *out);
+int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *out);
 /* Slot index of a name, or UINT32_MAX. */
-uint32_t st_ht_find(const st_ht_t *t, const char *name);
+uint32_t st_healthtab_find(const st_healthtab_t *t, const char *name);
 
-size_t st_ht_count(const st_ht_t *t);
-const char *st_ht_name(const st_ht_t *t, uint32_t slot);
-const char *st_ht_path(const st_ht_t *t);
-uint64_t st_ht_generation(const st_ht_t *t);
-uint64_t st_ht_heartbeat_ns(const st_ht_t *t);
-int st_ht_pid(const st_ht_t *t);
+size_t st_healthtab_count(const st_healthtab_t *t);
+const char *st_healthtab_name(const st_healthtab_t *t, uint32_t slot);
+const char *st_healthtab_path(const st_healthtab_t *t);
+uint64_t st_healthtab_generation(const st_healthtab_t *t);
+uint64_t st_healthtab_heartbeat_ns(const st_healthtab_t *t);
+int st_healthtab_pid(const st_healthtab_t *t);
 /* The state word of a slot, for a single relaxed load on the query path. */
-const _Atomic uint32_t *st_ht_state_word(const st_ht_t *t, uint32_t slot);
+const _Atomic uint32_t *st_healthtab_state_word(const st_healthtab_t *t, uint32_t slot);
 
 const char *st_health_state_name(st_health_state_t s);
 

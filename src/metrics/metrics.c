@@ -170,24 +170,24 @@ static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
 	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
 		st_health_info_t in;
 		memset(&in, 0, sizeof(in));
-		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.last_change_ns ||
-		    in.last_change_ns > now)
+		if (st_health_info(view->health, (uint32_t)i, &in) < 0 ||
+		    !in.checker.last_change_ns || in.checker.last_change_ns > now)
 			continue;
 		label(out, "steerdns_endpoint_state_age_seconds", "endpoint",
 		      conf->endpoints[i].name);
 		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
-		st_buf_printf(out, "} %.3f\n", (double)(now - in.last_change_ns) / 1e9);
+		st_buf_printf(out, "} %.3f\n", (double)(now - in.checker.last_change_ns) / 1e9);
 	}
 	st_prom_header(out, "steerdns_endpoint_rtt_seconds", "gauge",
 		       "Average round-trip time of the endpoint's successful probes.");
 	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
 		st_health_info_t in;
 		memset(&in, 0, sizeof(in));
-		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.rtt_us)
+		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.checker.rtt_us)
 			continue;
 		label(out, "steerdns_endpoint_rtt_seconds", "endpoint", conf->endpoints[i].name);
 		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
-		st_buf_printf(out, "} %.6f\n", in.rtt_us / 1e6);
+		st_buf_printf(out, "} %.6f\n", in.checker.rtt_us / 1e6);
 	}
 	st_prom_header(out, "steerdns_endpoint_override", "gauge",
 		       "Admin override of the endpoint: 1 for the active kind.");

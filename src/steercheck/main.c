@@ -58,37 +58,38 @@ static void fmt_rtt(uint32_t us, char *buf, size_t len)
 
 static int dump(const char *path, uint64_t stale_after_ms)
 {
-	st_ht_t *t = NULL;
+	st_healthtab_t *t = NULL;
 	st_diag_t diag;
-	int rc = st_ht_reader_open(path, &t, &diag);
+	int rc = st_healthtab_reader_open(path, &t, &diag);
 	if (rc != 0) {
 		fprintf(stderr, "steercheck: %s\n", diag.text);
 		return EXIT_FAIL;
 	}
-	uint64_t now = st_mono_ns(), hb = st_ht_heartbeat_ns(t);
+	uint64_t now = st_mono_ns(), hb = st_healthtab_heartbeat_ns(t);
 	char age[32];
 	fmt_ago(hb, now, age, sizeof(age));
 	bool stale = hb == 0 || hb > now || (now - hb) / ST_NS_PER_MS > stale_after_ms;
 	printf("# table %s: generation %llu, checker pid %d, heartbeat %s ago%s, %zu endpoint%s\n",
-	       path, (unsigned long long)st_ht_generation(t), st_ht_pid(t), age,
-	       stale ? " (stale)" : "", st_ht_count(t), st_ht_count(t) == 1 ? "" : "s");
+	       path, (unsigned long long)st_healthtab_generation(t), st_healthtab_pid(t), age,
+	       stale ? " (stale)" : "", st_healthtab_count(t),
+	       st_healthtab_count(t) == 1 ? "" : "s");
 	printf("%-24s %-8s %-8s %-8s %-8s %-5s %s\n", "NAME", "STATE", "RTT", "SINCE", "CHECKED",
 	       "FLAPS", "LAST ERROR");
-	for (uint32_t i = 0; i < st_ht_count(t); i++) {
-		st_ht_rec_t rec;
-		if (st_ht_read(t, i, &rec) != 0) {
-			printf("%-24s busy\n", st_ht_name(t, i));
+	for (uint32_t i = 0; i < st_healthtab_count(t); i++) {
+		st_health_rec_t rec;
+		if (st_healthtab_read(t, i, &rec) != 0) {
+			printf("%-24s busy\n", st_healthtab_name(t, i));
 			continue;
 		}
 		char rtt[32], since[32], checked[32];
 		fmt_rtt(rec.rtt_us, rtt, sizeof(rtt));
 		fmt_ago(rec.last_change_ns, now, since, sizeof(since));
 		fmt_ago(rec.last_check_ns, now, checked, sizeof(checked));
-		printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_ht_name(t, i),
+		printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_healthtab_name(t, i),
 		       st_health_state_name(rec.state), rtt, since, checked, rec.flaps,
 		       rec.error[0] ? rec.error : "-");
 	}
-	st_ht_close(t);
+	st_healthtab_close(t);
 	return 0;
 }
 

@@ -125,15 +125,15 @@ static void test_checker_table(void **state)
 	assert_int_equal(st_checker_new(loop, conf, conf->health_table, &c, &diag), 0);
 	assert_int_equal(st_checker_count(c), 5);
 	assert_string_equal(st_checker_name(c, 4), "e");
-	st_ht_t *t = NULL;
-	assert_int_equal(st_ht_reader_open(conf->health_table, &t, &diag), 0);
-	assert_int_equal(st_ht_count(t), 5);
-	assert_int_equal(st_ht_find(t, "f"), UINT32_MAX);
-	assert_int_equal(st_ht_pid(t), getpid());
-	assert_true(st_ht_heartbeat_ns(t) > 0);
+	st_healthtab_t *t = NULL;
+	assert_int_equal(st_healthtab_reader_open(conf->health_table, &t, &diag), 0);
+	assert_int_equal(st_healthtab_count(t), 5);
+	assert_int_equal(st_healthtab_find(t, "f"), UINT32_MAX);
+	assert_int_equal(st_healthtab_pid(t), getpid());
+	assert_true(st_healthtab_heartbeat_ns(t) > 0);
 	st_checker_free(c);
-	assert_int_equal(st_ht_pid(t), 0);
-	st_ht_close(t);
+	assert_int_equal(st_healthtab_pid(t), 0);
+	st_healthtab_close(t);
 	st_loop_free(loop);
 	st_conf_free(conf);
 }

@@ -11,7 +11,7 @@
 
 static uint64_t now;
 
-static bool feed(st_hyst_t *h, bool ok, uint32_t rise, uint32_t fall)
+static bool feed(st_health_rec_t *h, bool ok, uint32_t rise, uint32_t fall)
 {
 	now += 2 * ST_NS_PER_SEC;
 	return st_hyst_update(h, ok, 1000, rise, fall, now);
@@ -19,7 +19,7 @@ static bool feed(st_hyst_t *h, bool ok, uint32_t rise, uint32_t fall)
 
 static void test_unknown_counts_as_up(void **state)
 {
-	st_hyst_t h;
+	st_health_rec_t h;
 	memset(&h, 0, sizeof(h));
 	now = 0;
 	/* A success from unknown is up at once: it was already treated as up. */
@@ -40,7 +40,7 @@ static void test_unknown_counts_as_up(void **state)
 
 static void test_rise_fall(void **state)
 {
-	st_hyst_t h;
+	st_health_rec_t h;
 	memset(&h, 0, sizeof(h));
 	now = 0;
 	feed(&h, true, 2, 3);
@@ -78,7 +78,7 @@ static void test_rise_fall(void **state)
 
 static void test_rise_fall_one(void **state)
 {
-	st_hyst_t h;
+	st_health_rec_t h;
 	memset(&h, 0, sizeof(h));
 	now = 0;
 	/* rise = fall = 1 (and 0 behaves as 1): every result decides. */
@@ -92,7 +92,7 @@ static void test_rise_fall_one(void **state)
 
 static void test_rtt_ewma(void **state)
 {
-	st_hyst_t h;
+	st_health_rec_t h;
 	memset(&h, 0, sizeof(h));
 	st_hyst_update(&h, true, 4000, 2, 2, 1);
 	assert_int_equal(h.rtt_us, 4000); /* first sample taken as is */

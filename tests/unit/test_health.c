@@ -42,14 +42,14 @@ static st_conf_t *make_conf(st_on_stale_t on_stale, uint64_t stale_ms)
 	return c;
 }
 
-static void put(st_ht_t *w, const char *name, st_health_state_t s)
+static void put(st_healthtab_t *w, const char *name, st_health_state_t s)
 {
-	st_ht_rec_t rec;
+	st_health_rec_t rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.state = s;
 	rec.rtt_us = 1500;
 	snprintf(rec.error, sizeof(rec.error), "%s", s == ST_HEALTH_DOWN ? "http 500" : "");
-	st_ht_write(w, st_ht_find(w, name), &rec);
+	st_healthtab_write(w, st_healthtab_find(w, name), &rec);
 }
 
 static void test_no_table(void **state)
@@ -82,10 +82,10 @@ static void test_states_and_overrides(void **state)
 {
 	unlink(path);
 	const char *names[2] = {"e1", "e0"}; /* order differs from the config */
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
 	st_health_t *h = NULL;
 	assert_int_equal(st_health_new(c, &h, &diag), 0);
@@ -104,10 +104,10 @@ static void test_states_and_overrides(void **state)
 	st_health_info_t info;
 	assert_int_equal(st_health_info(h, 0, &info), 0);
 	assert_true(info.in_table);
-	assert_int_equal(info.checker, ST_HEALTH_DOWN);
+	assert_int_equal(info.checker.state, ST_HEALTH_DOWN);
 	assert_int_equal(info.effective, ST_HEALTH_DOWN);
-	assert_int_equal(info.rtt_us, 1500);
-	assert_string_equal(info.error, "http 500");
+	assert_int_equal(info.checker.rtt_us, 1500);
+	assert_string_equal(info.checker.error, "http 500");
 	assert_int_equal(st_health_info(h, 2, &info), 0);
 	assert_false(info.has_check);
 	assert_int_equal(info.effective, ST_HEALTH_UP);
@@ -128,18 +128,18 @@ static void test_states_and_overrides(void **state)
 
 	st_health_free(h);
 	st_conf_free(c);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 static void test_stale_policies(void **state)
 {
 	unlink(path);
 	const char *names[2] = {"e0", "e1"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
 	put(w, "e0", ST_HEALTH_DOWN);
-	st_ht_heartbeat(w, st_mono_ns());
+	st_healthtab_heartbeat(w, st_mono_ns());
 
 	st_conf_t *lk = make_conf(ST_STALE_LAST_KNOWN, 200);
 	st_conf_t *fo = make_conf(ST_STALE_FAIL_OPEN, 200);
@@ -162,14 +162,14 @@ static void test_stale_policies(void **state)
 	assert_false(st_health_up(hf, 0));
 	st_health_set_override(hf, 0, ST_OVERRIDE_NONE);
 
-	st_ht_heartbeat(w, st_mono_ns());
+	st_healthtab_heartbeat(w, st_mono_ns());
 	st_health_tick(hl);
 	st_health_tick(hf);
 	assert_false(st_health_stale(hl));
 	assert_false(st_health_up(hf, 0));
 
 	/* A heartbeat far in the future comes from a previous boot: stale. */
-	st_ht_heartbeat(w, st_mono_ns() + 3600 * ST_NS_PER_SEC);
+	st_healthtab_heartbeat(w, st_mono_ns() + 3600 * ST_NS_PER_SEC);
 	st_health_tick(hl);
 	assert_true(st_health_stale(hl));
 
@@ -177,7 +177,7 @@ static void test_stale_policies(void **state)
 	st_health_free(hf);
 	st_conf_free(lk);
 	st_conf_free(fo);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 static void test_remap_by_name(void **state)
@@ -185,10 +185,10 @@ static void test_remap_by_name(void **state)
 	unlink(path);
 	const char *first[1] = {"e0"};
 	const char *second[3] = {"x", "e1", "e0"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, first, 1, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, first, 1, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	put(w, "e0", ST_HEALTH_DOWN);
 	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
 	st_health_t *h = NULL;
@@ -197,9 +197,9 @@ static void test_remap_by_name(void **state)
 	assert_true(st_health_up(h, 1));
 
 	/* The checker restarts with another endpoint set. */
-	st_ht_close(w);
-	assert_int_equal(st_ht_writer_open(path, second, 3, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	st_healthtab_close(w);
+	assert_int_equal(st_healthtab_writer_open(path, second, 3, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	put(w, "e1", ST_HEALTH_DOWN);
 	st_health_tick(h);
 	assert_false(st_health_up(h, 0)); /* carried over by name */
@@ -208,7 +208,7 @@ static void test_remap_by_name(void **state)
 	assert_true(st_health_up(h, 0));
 
 	/* The file is replaced by garbage: no crash, last-known states, stale. */
-	st_ht_close(w);
+	st_healthtab_close(w);
 	char tmp[400];
 	snprintf(tmp, sizeof(tmp), "%s.junk", path);
 	FILE *f = fopen(tmp, "w");
@@ -227,14 +227,14 @@ static void test_remap_by_name(void **state)
 	assert_false(st_health_up(h, 1));
 
 	/* A good table comes back: fresh again. */
-	assert_int_equal(st_ht_writer_open(path, first, 1, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, first, 1, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	st_health_tick(h);
 	assert_false(st_health_stale(h));
 	assert_true(st_health_up(h, 1)); /* no slot any more: unknown */
 	st_health_free(h);
 	st_conf_free(c);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 /* Workers read health while RCU-online, as steerd's do, while the tick
@@ -266,10 +266,10 @@ static void test_remap_under_readers(void **state)
 	unlink(path);
 	const char *set_a[2] = {"e0", "e1"};
 	const char *set_b[3] = {"x", "e1", "e0"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, set_a, 2, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, set_a, 2, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
 	readers_t r = {.h = NULL};
 	assert_int_equal(st_health_new(c, &r.h, &diag), 0);
@@ -278,13 +278,13 @@ static void test_remap_under_readers(void **state)
 		assert_int_equal(pthread_create(&tid[i], NULL, reader_main, &r), 0);
 	for (int round = 0; round < 3000; round++) {
 		/* A checker with the other endpoint set: a new generation. */
-		st_ht_close(w);
+		st_healthtab_close(w);
 		unlink(path);
 		if (round & 1)
-			assert_int_equal(st_ht_writer_open(path, set_a, 2, &w, &diag), 0);
+			assert_int_equal(st_healthtab_writer_open(path, set_a, 2, &w, &diag), 0);
 		else
-			assert_int_equal(st_ht_writer_open(path, set_b, 3, &w, &diag), 0);
-		st_ht_heartbeat(w, st_mono_ns());
+			assert_int_equal(st_healthtab_writer_open(path, set_b, 3, &w, &diag), 0);
+		st_healthtab_heartbeat(w, st_mono_ns());
 		put(w, "e0", ST_HEALTH_DOWN);
 		put(w, "e1", ST_HEALTH_UP);
 		st_health_tick(r.h);
@@ -297,7 +297,7 @@ static void test_remap_under_readers(void **state)
 	assert_true(atomic_load(&r.reads) > 0);
 	st_health_free(r.h);
 	st_conf_free(c);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 /* A table of e0 (down) and e1 read by a health view; the writer closed, so
@@ -306,17 +306,17 @@ static st_health_t *two_endpoints_e0_down(st_conf_t **conf)
 {
 	unlink(path);
 	const char *names[2] = {"e0", "e1"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	put(w, "e0", ST_HEALTH_DOWN);
 	*conf = make_conf(ST_STALE_LAST_KNOWN, 10000);
 	st_health_t *h = NULL;
 	assert_int_equal(st_health_new(*conf, &h, &diag), 0);
 	st_health_tick(h);
 	assert_false(st_health_up(h, 0));
-	st_ht_close(w);
+	st_healthtab_close(w);
 	return h;
 }
 
@@ -324,7 +324,7 @@ static void test_truncated_in_place(void **state)
 {
 	const char *names[2] = {"e0", "e1"};
 	st_diag_t diag;
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_conf_t *c = NULL;
 	st_health_t *h = two_endpoints_e0_down(&c);
 
@@ -344,15 +344,15 @@ static void test_truncated_in_place(void **state)
 	assert_false(st_health_up(h, 0));
 
 	/* A checker starts again: the damaged file is replaced, remapped. */
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
-	st_ht_heartbeat(w, st_mono_ns());
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	st_healthtab_heartbeat(w, st_mono_ns());
 	put(w, "e0", ST_HEALTH_UP);
 	st_health_tick(h);
 	assert_false(st_health_stale(h));
 	assert_true(st_health_up(h, 0));
 	st_health_free(h);
 	st_conf_free(c);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 /* Truncated in place and read before the next tick: the pages past the end
@@ -362,11 +362,11 @@ static void test_truncated_read_before_tick(void **state)
 {
 	st_conf_t *c = NULL;
 	st_health_t *h = two_endpoints_e0_down(&c);
-	unsigned long faults = st_ht_faults();
+	unsigned long faults = st_healthtab_faults();
 	assert_int_equal(truncate(path, 0), 0);
 	/* Unknown for a moment (zero pages read as unknown, treated as up). */
 	assert_true(st_health_up(h, 0));
-	assert_int_equal(st_ht_faults(), faults + 1);
+	assert_int_equal(st_healthtab_faults(), faults + 1);
 	assert_true(st_health_up(h, 1));
 	st_health_tick(h);
 	assert_false(st_health_up(h, 0)); /* last states seen */

@@ -19,7 +19,7 @@
 #include "test_health_tmp.h"
 
 /* Every field of a record derived from one counter: a torn read mixes two. */
-static void rec_from(uint32_t c, st_ht_rec_t *r)
+static void rec_from(uint32_t c, st_health_rec_t *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->state = (c & 1) ? ST_HEALTH_UP : ST_HEALTH_DOWN;
@@ -33,9 +33,9 @@ static void rec_from(uint32_t c, st_ht_rec_t *r)
 		 c);
 }
 
-static bool rec_consistent(const st_ht_rec_t *r)
+static bool rec_consistent(const st_health_rec_t *r)
 {
-	st_ht_rec_t want;
+	st_health_rec_t want;
 	rec_from(r->successes, &want);
 	return r->state == want.state && r->rtt_us == want.rtt_us && r->failures == want.failures &&
 	       r->flaps == want.flaps && r->last_check_ns == want.last_check_ns &&
@@ -47,27 +47,27 @@ static atomic_bool hammer_stop;
 
 static void *writer_main(void *arg)
 {
-	st_ht_t *w = arg;
-	st_ht_rec_t r;
+	st_healthtab_t *w = arg;
+	st_health_rec_t r;
 	for (uint32_t c = 1; !atomic_load(&hammer_stop); c++) {
 		rec_from(c, &r);
-		st_ht_write(w, c % HAMMER_SLOTS, &r);
+		st_healthtab_write(w, c % HAMMER_SLOTS, &r);
 	}
 	return NULL;
 }
 
 typedef struct {
-	st_ht_t *r;
+	st_healthtab_t *r;
 	unsigned long reads, torn, busy;
 } reader_arg_t;
 
 static void *reader_main(void *arg)
 {
 	reader_arg_t *a = arg;
-	st_ht_rec_t rec;
+	st_health_rec_t rec;
 	while (!atomic_load(&hammer_stop)) {
 		for (uint32_t s = 0; s < HAMMER_SLOTS; s++) {
-			int rc = st_ht_read(a->r, s, &rec);
+			int rc = st_healthtab_read(a->r, s, &rec);
 			if (rc == ST_EAGAIN) {
 				a->busy++;
 				continue;
@@ -83,16 +83,16 @@ static void *reader_main(void *arg)
 static void test_seqlock_hammer(void **state)
 {
 	const char *names[HAMMER_SLOTS] = {"a", "b", "c", "d"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
-	assert_int_equal(st_ht_writer_open(path, names, HAMMER_SLOTS, &w, &diag), 0);
+	assert_int_equal(st_healthtab_writer_open(path, names, HAMMER_SLOTS, &w, &diag), 0);
 	reader_arg_t ra[3];
 	pthread_t rt[3], wt;
 	atomic_store(&hammer_stop, false);
 	for (int i = 0; i < 3; i++) {
 		memset(&ra[i], 0, sizeof(ra[i]));
 		/* Each reader maps the file itself, as steerd would. */
-		assert_int_equal(st_ht_reader_open(path, &ra[i].r, &diag), 0);
+		assert_int_equal(st_healthtab_reader_open(path, &ra[i].r, &diag), 0);
 		pthread_create(&rt[i], NULL, reader_main, &ra[i]);
 	}
 	pthread_create(&wt, NULL, writer_main, w);
@@ -104,12 +104,12 @@ static void test_seqlock_hammer(void **state)
 		pthread_join(rt[i], NULL);
 		reads += ra[i].reads;
 		torn += ra[i].torn;
-		st_ht_close(ra[i].r);
+		st_healthtab_close(ra[i].r);
 	}
 	print_message("seqlock: %lu consistent reads, %lu torn\n", reads, torn);
 	assert_true(reads > 1000);
 	assert_int_equal(torn, 0);
-	st_ht_close(w);
+	st_healthtab_close(w);
 }
 
 static void write_file(const void *data, size_t len)
@@ -125,11 +125,11 @@ static void write_file(const void *data, size_t len)
 static void *valid_image(size_t *len)
 {
 	const char *names[2] = {"x", "y"};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
 	unlink(path);
-	assert_int_equal(st_ht_writer_open(path, names, 2, &w, &diag), 0);
-	st_ht_close(w);
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	st_healthtab_close(w);
 	int fd = open(path, O_RDONLY);
 	struct stat sb;
 	fstat(fd, &sb);
@@ -142,9 +142,9 @@ static void *valid_image(size_t *len)
 
 static void expect_reject(int want)
 {
-	st_ht_t *r = NULL;
+	st_healthtab_t *r = NULL;
 	st_diag_t diag;
-	int rc = st_ht_reader_open(path, &r, &diag);
+	int rc = st_healthtab_reader_open(path, &r, &diag);
 	assert_int_equal(rc, want);
 	assert_null(r);
 }
@@ -153,20 +153,20 @@ static void test_validation(void **state)
 {
 	size_t len;
 	unsigned char *img = valid_image(&len);
-	st_ht_t *r = NULL;
+	st_healthtab_t *r = NULL;
 	st_diag_t diag;
-	assert_int_equal(len, sizeof(st_ht_header_t) + 2 * sizeof(st_ht_slot_t));
+	assert_int_equal(len, sizeof(st_healthtab_header_t) + 2 * sizeof(st_healthtab_slot_t));
 
 	unlink(path);
 	expect_reject(ST_ENOENT);
 
 	write_file(img, len);
-	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
-	assert_int_equal(st_ht_count(r), 2);
-	assert_string_equal(st_ht_name(r, 1), "y");
-	assert_int_equal(st_ht_find(r, "y"), 1);
-	assert_int_equal(st_ht_find(r, "z"), UINT32_MAX);
-	st_ht_close(r);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_healthtab_count(r), 2);
+	assert_string_equal(st_healthtab_name(r, 1), "y");
+	assert_int_equal(st_healthtab_find(r, "y"), 1);
+	assert_int_equal(st_healthtab_find(r, "z"), UINT32_MAX);
+	st_healthtab_close(r);
 
 	write_file(img, 0); /* empty */
 	expect_reject(ST_ECORRUPT);
@@ -182,27 +182,27 @@ static void test_validation(void **state)
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
-	((st_ht_header_t *)bad)->version = ST_HT_VERSION + 1;
+	((st_healthtab_header_t *)bad)->version = ST_HEALTHTAB_VERSION + 1;
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
-	((st_ht_header_t *)bad)->slot_size = 128;
+	((st_healthtab_header_t *)bad)->slot_size = 128;
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
-	((st_ht_header_t *)bad)->n_slots = 3; /* more slots than the file holds */
+	((st_healthtab_header_t *)bad)->n_slots = 3; /* more slots than the file holds */
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
-	((st_ht_header_t *)bad)->n_slots = 0xffffffffu;
+	((st_healthtab_header_t *)bad)->n_slots = 0xffffffffu;
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
-	st_ht_slot_t *s = (void *)(bad + sizeof(st_ht_header_t));
+	st_healthtab_slot_t *s = (void *)(bad + sizeof(st_healthtab_header_t));
 	memset(s[0].name, 'n', sizeof(s[0].name)); /* name without NUL */
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
@@ -220,7 +220,7 @@ static void test_validation(void **state)
 	/* A directory in the way. */
 	unlink(path);
 	mkdir(path, 0755);
-	assert_true(st_ht_reader_open(path, &r, &diag) < 0);
+	assert_true(st_healthtab_reader_open(path, &r, &diag) < 0);
 	rmdir(path);
 
 	/* The writer replaces a damaged file instead of trusting it. */
@@ -228,13 +228,13 @@ static void test_validation(void **state)
 	bad[0] ^= 0xff;
 	write_file(bad, len);
 	const char *names[1] = {"fresh"};
-	st_ht_t *w = NULL;
-	assert_int_equal(st_ht_writer_open(path, names, 1, &w, &diag), 0);
-	assert_int_equal(st_ht_count(w), 1);
-	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
-	assert_string_equal(st_ht_name(r, 0), "fresh");
-	st_ht_close(r);
-	st_ht_close(w);
+	st_healthtab_t *w = NULL;
+	assert_int_equal(st_healthtab_writer_open(path, names, 1, &w, &diag), 0);
+	assert_int_equal(st_healthtab_count(w), 1);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	assert_string_equal(st_healthtab_name(r, 0), "fresh");
+	st_healthtab_close(r);
+	st_healthtab_close(w);
 	free(bad);
 	free(img);
 }
@@ -243,59 +243,59 @@ static void test_reattach_generation(void **state)
 {
 	const char *ab[2] = {"a", "b"};
 	const char *bc[2] = {"b", "c"};
-	st_ht_t *w = NULL, *r = NULL, *r2 = NULL;
+	st_healthtab_t *w = NULL, *r = NULL, *r2 = NULL;
 	st_diag_t diag;
-	st_ht_rec_t rec;
+	st_health_rec_t rec;
 	unlink(path);
-	assert_int_equal(st_ht_writer_open(path, ab, 2, &w, &diag), 0);
-	uint64_t gen = st_ht_generation(w);
-	assert_int_equal(st_ht_pid(w), getpid());
+	assert_int_equal(st_healthtab_writer_open(path, ab, 2, &w, &diag), 0);
+	uint64_t gen = st_healthtab_generation(w);
+	assert_int_equal(st_healthtab_pid(w), getpid());
 	memset(&rec, 0, sizeof(rec));
 	rec.state = ST_HEALTH_DOWN;
 	rec.failures = 3;
 	snprintf(rec.error, sizeof(rec.error), "http 500");
-	st_ht_write(w, 1, &rec);
+	st_healthtab_write(w, 1, &rec);
 	rec.state = ST_HEALTH_UP;
-	st_ht_write(w, 0, &rec);
-	st_ht_heartbeat(w, 42);
+	st_healthtab_write(w, 0, &rec);
+	st_healthtab_heartbeat(w, 42);
 
 	/* A second writer is refused while the first holds the table. */
-	st_ht_t *w2 = NULL;
-	assert_int_equal(st_ht_writer_open(path, ab, 2, &w2, &diag), ST_EEXIST);
+	st_healthtab_t *w2 = NULL;
+	assert_int_equal(st_healthtab_writer_open(path, ab, 2, &w2, &diag), ST_EEXIST);
 	assert_non_null(strstr(diag.text, "in use"));
 
-	st_ht_writer_detach(w);
-	st_ht_close(w);
+	st_healthtab_writer_detach(w);
+	st_healthtab_close(w);
 
-	assert_int_equal(st_ht_reader_open(path, &r, &diag), 0);
-	assert_int_equal(st_ht_pid(r), 0);
-	assert_false(st_ht_changed(r));
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_healthtab_pid(r), 0);
+	assert_false(st_healthtab_changed(r));
 
 	/* Restart with the same endpoints: same file, same generation, states kept. */
-	assert_int_equal(st_ht_writer_open(path, ab, 2, &w, &diag), 0);
-	assert_int_equal(st_ht_generation(w), gen);
-	assert_false(st_ht_changed(r));
-	assert_int_equal(st_ht_read(r, 1, &rec), 0);
+	assert_int_equal(st_healthtab_writer_open(path, ab, 2, &w, &diag), 0);
+	assert_int_equal(st_healthtab_generation(w), gen);
+	assert_false(st_healthtab_changed(r));
+	assert_int_equal(st_healthtab_read(r, 1, &rec), 0);
 	assert_int_equal(rec.state, ST_HEALTH_DOWN);
 	assert_string_equal(rec.error, "http 500");
-	st_ht_close(w);
+	st_healthtab_close(w);
 
 	/* The endpoint set changes: new file, generation bumped, b carried over. */
-	assert_int_equal(st_ht_writer_open(path, bc, 2, &w, &diag), 0);
-	assert_int_equal(st_ht_generation(w), gen + 1);
-	assert_true(st_ht_changed(r));
-	assert_int_equal(st_ht_reader_open(path, &r2, &diag), 0);
-	assert_int_equal(st_ht_generation(r2), gen + 1);
-	assert_int_equal(st_ht_find(r2, "a"), UINT32_MAX);
-	uint32_t b = st_ht_find(r2, "b"), c = st_ht_find(r2, "c");
+	assert_int_equal(st_healthtab_writer_open(path, bc, 2, &w, &diag), 0);
+	assert_int_equal(st_healthtab_generation(w), gen + 1);
+	assert_true(st_healthtab_changed(r));
+	assert_int_equal(st_healthtab_reader_open(path, &r2, &diag), 0);
+	assert_int_equal(st_healthtab_generation(r2), gen + 1);
+	assert_int_equal(st_healthtab_find(r2, "a"), UINT32_MAX);
+	uint32_t b = st_healthtab_find(r2, "b"), c = st_healthtab_find(r2, "c");
 	assert_int_equal(b, 0);
 	assert_int_equal(c, 1);
-	assert_int_equal(st_ht_read(r2, b, &rec), 0);
+	assert_int_equal(st_healthtab_read(r2, b, &rec), 0);
 	assert_int_equal(rec.state, ST_HEALTH_DOWN);
 	assert_int_equal(rec.failures, 3);
-	assert_int_equal(st_ht_read(r2, c, &rec), 0);
+	assert_int_equal(st_healthtab_read(r2, c, &rec), 0);
 	assert_int_equal(rec.state, ST_HEALTH_UNKNOWN);
-	assert_false(st_ht_changed(r2));
+	assert_false(st_healthtab_changed(r2));
 
 	/* No temporary file left behind. */
 	char tmp[400];
@@ -304,22 +304,22 @@ static void test_reattach_generation(void **state)
 
 	/* Removing the file is a change too. */
 	unlink(path);
-	assert_true(st_ht_changed(r2));
-	st_ht_close(r);
-	st_ht_close(r2);
-	st_ht_close(w);
+	assert_true(st_healthtab_changed(r2));
+	st_healthtab_close(r);
+	st_healthtab_close(r2);
+	st_healthtab_close(w);
 }
 
 static void test_long_name(void **state)
 {
-	char name[ST_HT_NAME_MAX + 4];
+	char name[ST_HEALTHTAB_NAME_MAX + 4];
 	memset(name, 'x', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	const char *names[1] = {name};
-	st_ht_t *w = NULL;
+	st_healthtab_t *w = NULL;
 	st_diag_t diag;
 	unlink(path);
-	assert_int_equal(st_ht_writer_open(path, names, 1, &w, &diag), ST_EINVAL);
+	assert_int_equal(st_healthtab_writer_open(path, names, 1, &w, &diag), ST_EINVAL);
 	assert_null(w);
 	assert_int_equal(access(path, F_OK), -1);
 }
