@@ -208,23 +208,61 @@ void zb_clear(zb_t *zb)
 	for (size_t i = 0; i < zb->n_files; i++)
 		free(zb->files[i]);
 	free(zb->files);
+	free(zb->file_parent);
+	free(zb->file_line);
 	zb_includes_free(zb->includes, zb->n_includes);
 	free(zb->dyn_node);
 	free(zb->dyn_order);
 	memset(zb, 0, sizeof(*zb));
 }
 
-int zb_add_file(zb_t *zb, const char *path)
+int zb_add_file(zb_t *zb, const char *path, int parent, uint32_t line)
 {
-	if (zb->n_files >= UINT16_MAX)
+	if (zb->n_files >= UINT16_MAX - 1)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s: too many included files", path);
-	char **f = realloc(zb->files, sizeof(*f) * (zb->n_files + 1));
+	size_t n = zb->n_files + 1;
+	char **f = realloc(zb->files, sizeof(*f) * n);
 	if (!f)
 		return ST_ENOMEM;
 	zb->files = f;
+	uint16_t *fp = realloc(zb->file_parent, sizeof(*fp) * n);
+	if (!fp)
+		return ST_ENOMEM;
+	zb->file_parent = fp;
+	uint32_t *fl = realloc(zb->file_line, sizeof(*fl) * n);
+	if (!fl)
+		return ST_ENOMEM;
+	zb->file_line = fl;
 	if (!(f[zb->n_files] = strdup(path)))
 		return ST_ENOMEM;
+	fp[zb->n_files] = parent < 0 ? UINT16_MAX : (uint16_t)parent;
+	fl[zb->n_files] = line;
 	return (int)zb->n_files++;
+}
+
+/* Was record a read before record b? Each $INCLUDE is read whole at its
+ * line, so lift both to the nearest file that holds them (or the $INCLUDE
+ * lines they came through) and compare lines there. */
+static bool read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b)
+{
+	uint16_t fa = a->file;
+	uint32_t la = a->line;
+	for (;;) {
+		uint16_t fb = b->file;
+		uint32_t lb = b->line;
+		for (;;) {
+			if (fa == fb)
+				return la != lb ? la < lb : a < b;
+			if (zb->file_parent[fb] == UINT16_MAX)
+				break;
+			lb = zb->file_line[fb];
+			fb = zb->file_parent[fb];
+		}
+		if (zb->file_parent[fa] == UINT16_MAX)
+			return a < b; /* unreachable: every file descends from the zone file */
+		la = zb->file_line[fa];
+		fa = zb->file_parent[fa];
+	}
 }
 
 int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
@@ -380,13 +418,19 @@ static int check_static(zb_t *zb)
 		static const uint16_t single[] = {T_SOA, T_CNAME, T_DNAME};
 		static const char *const single_name[] = {"SOA", "CNAME", "DNAME"};
 		for (size_t k = 0; k < 3; k++) {
-			const zb_rec_t *first = node_rec(zb, n, single[k]), *second = NULL;
-			for (const zb_rec_t *r = first ? first + 1 : NULL;
-			     r && !second && r < zb->recs + n->first + n->nrec &&
-			     r->type == single[k];
-			     r++)
-				if (!(r->flags & ZB_DROP))
+			/* The two read first: the sorted order is by data. */
+			const zb_rec_t *first = NULL, *second = NULL;
+			for (const zb_rec_t *r = node_rec(zb, n, single[k]);
+			     r && r < zb->recs + n->first + n->nrec && r->type == single[k]; r++) {
+				if (r->flags & ZB_DROP)
+					continue;
+				if (!first || read_before(zb, r, first)) {
+					second = first;
+					first = r;
+				} else if (!second || read_before(zb, r, second)) {
 					second = r;
+				}
+			}
 			if (second)
 				return st_diag_set(
 				    zb->diag, ST_EZONE,
@@ -396,8 +440,7 @@ static int check_static(zb_t *zb)
 		const zb_rec_t *cn = node_rec(zb, n, T_CNAME);
 		const zb_rec_t *other = cn ? node_other(zb, n, T_CNAME) : NULL;
 		if (other) {
-			bool cname_later = cn->file > other->file ||
-					   (cn->file == other->file && cn->line > other->line);
+			bool cname_later = read_before(zb, other, cn);
 			const zb_rec_t *later = cname_later ? cn : other;
 			const zb_rec_t *earlier = cname_later ? other : cn;
 			char eb[16];

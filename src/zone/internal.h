@@ -174,6 +174,11 @@ typedef struct zb {
 
 	char **files;
 	size_t n_files;
+	/* Where each file was read from: the including file and the line of
+	 * its $INCLUDE (UINT16_MAX and 0 for the zone file itself), so that
+	 * messages can say which of two records came first. */
+	uint16_t *file_parent;
+	uint32_t *file_line;
 	st_zone_include_t *includes; /* $INCLUDEd files as opened (paths owned) */
 	size_t n_includes;
 
@@ -186,7 +191,7 @@ typedef struct zb {
 int zb_init(zb_t *zb, const char *origin, st_diag_t *diag);
 void zb_clear(zb_t *zb);
 /* Remember a file name for messages; returns its index or a negative error. */
-int zb_add_file(zb_t *zb, const char *path);
+int zb_add_file(zb_t *zb, const char *path, int parent, uint32_t line);
 /* Add one parsed record (owner: absolute wire name in any case). */
 int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
 		  uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file, uint32_t line);

@@ -38,7 +38,7 @@ typedef struct zp_state {
 	int depth;
 } zp_state_t;
 
-static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32_t from_line,
+static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_t from_line,
 		      zp_state_t *st);
 
 static int put(zp_file_t *f, char c)
@@ -327,7 +327,7 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			ldns_rdf_deep_free(sub.origin);
 			return ST_ENOMEM;
 		}
-		int rc = parse_file(zb, path, f->path, line, &sub);
+		int rc = parse_file(zb, path, f, line, &sub);
 		free(path);
 		ldns_rdf_deep_free(sub.origin);
 		ldns_rdf_deep_free(sub.prev);
@@ -513,10 +513,11 @@ static int add_include(zb_t *zb, const char *path, const struct stat *sb, int64_
 	return 0;
 }
 
-static int parse_file(zb_t *zb, const char *path, const char *shown_from, uint32_t from_line,
+static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_t from_line,
 		      zp_state_t *st)
 {
-	int rc = zb_add_file(zb, path);
+	const char *shown_from = from ? from->path : NULL;
+	int rc = zb_add_file(zb, path, from ? from->idx : -1, from_line);
 	if (rc < 0)
 		return rc;
 	zp_file_t f = {.path = zb->files[rc], .idx = (uint16_t)rc, .line = 1};

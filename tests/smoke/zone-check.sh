@@ -55,6 +55,8 @@ ttl-directive.zone|ttl-directive.zone:5: bad $TTL value 'soon'
 ttl-range.zone|ttl-range.zone:5: TTL 2147483648 is out of range (at most 2147483647)
 two-cname.zone|two-cname.zone:6: more than one CNAME record at www.bad.test. (first at two-cname.zone:5)
 two-soa.zone|two-soa.zone:5: more than one SOA record at bad.test. (first at two-soa.zone:2)
+two-soa-order.zone|two-soa-order.zone:5: more than one SOA record at bad.test. (first at two-soa-order.zone:2)
+two-soa-include.zone|two-soa-include.zone:5: more than one SOA record at bad.test. (first at two-soa-first.inc:2)
 unknown-directive.zone|unknown-directive.zone:5: unknown directive $FOO
 unknown-length.zone|unknown-length.zone:5: bad record 'www IN TYPE65000 \# 2 abcdef'
 dname-below.zone|dname-below.zone:6: www.alias.bad.test. A is below the DNAME at alias.bad.test. (dname-below.zone:5)

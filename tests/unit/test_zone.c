@@ -325,6 +325,16 @@ static const struct {
      "%s/two-cname.zone:5)"},
     {"two-soa.zone", ST_EZONE,
      "%s/two-soa.zone:5: more than one SOA record at bad.test. (first at %s/two-soa.zone:2)"},
+    /* The record read first is "first", whatever the order of their data. */
+    {"two-soa-order.zone", ST_EZONE,
+     "%s/two-soa-order.zone:5: more than one SOA record at bad.test. (first at "
+     "%s/two-soa-order.zone:2)"},
+    {"two-cname-order.zone", ST_EZONE,
+     "%s/two-cname-order.zone:6: more than one CNAME record at www.bad.test. (first at "
+     "%s/two-cname-order.zone:5)"},
+    {"two-soa-include.zone", ST_EZONE,
+     "%s/two-soa-include.zone:5: more than one SOA record at bad.test. (first at "
+     "%s/two-soa-first.inc:2)"},
     {"unknown-directive.zone", ST_EZONE, "%s/unknown-directive.zone:5: unknown directive $FOO"},
     {"unknown-length.zone", ST_EZONE,
      "%s/unknown-length.zone:5: bad record 'www IN TYPE65000 \\# 2 abcdef': syntax error, "
