@@ -260,8 +260,23 @@ static int parse_ttl(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* A token as messages quote it: printable ASCII only, cut short. Messages
+ * quote the token at fault and nothing else: an $INCLUDE of the wrong file
+ * must not copy its lines into logs and replies. */
+static const char *quote(const char *t, char *buf, size_t len)
+{
+	size_t n = 0, max = len < 44 ? len : 44;
+	for (; *t && n + 4 < max; t++)
+		buf[n++] = (*t >= ' ' && *t < 0x7f && *t != '\'') ? *t : '?';
+	if (*t)
+		memcpy(buf + n, "...", 3), n += 3;
+	buf[n] = '\0';
+	return buf;
+}
+
 static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 {
+	char q[48];
 	char *s = f->buf;
 	char *cmd = token(&s);
 	char *arg = token(&s);
@@ -273,7 +288,7 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 					   line);
 		if (make_name(arg, st->origin, &o))
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $ORIGIN name '%s'",
-					   f->path, line, arg);
+					   f->path, line, quote(arg, q, sizeof(q)));
 		ldns_rdf_deep_free(st->origin);
 		st->origin = o;
 		return 0;
@@ -286,11 +301,11 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		int r = parse_ttl(arg, &ttl);
 		if (r == ST_EINVAL)
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $TTL value '%s'",
-					   f->path, line, arg);
+					   f->path, line, quote(arg, q, sizeof(q)));
 		if (r || ttl > ZP_MAX_TTL)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $TTL %s is out of range (at most %u)", f->path,
-					   line, arg, ZP_MAX_TTL);
+					   line, quote(arg, q, sizeof(q)), ZP_MAX_TTL);
 		st->ttl = ttl;
 		st->ttl_zero = ttl == 0;
 		return 0;
@@ -311,7 +326,7 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			if (make_name(oname, st->origin, &sub.origin))
 				return st_diag_set(zb->diag, ST_EZONE,
 						   "%s:%u: bad $INCLUDE origin '%s'", f->path, line,
-						   oname);
+						   quote(oname, q, sizeof(q)));
 		} else if (!(sub.origin = ldns_rdf_clone(st->origin))) {
 			return ST_ENOMEM;
 		}
@@ -336,7 +351,8 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 	if (strcasecmp(cmd, "$GENERATE") == 0)
 		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: $GENERATE is not supported", f->path,
 				   line);
-	return st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown directive %s", f->path, line, cmd);
+	return st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown directive %s", f->path, line,
+			   quote(cmd, q, sizeof(q)));
 }
 
 static bool is_class(const char *t, size_t n)
@@ -412,32 +428,119 @@ static bool meta_type(uint16_t t)
 	return t == 0 || t == T_OPT || (t >= 128 && t <= 255);
 }
 
+/* What a record data field holds, for rdata that fits one token; NULL for
+ * fields that may span tokens (base64, hex, strings, bitmaps). */
+static const char *field_kind(ldns_rdf_type t)
+{
+	switch (t) {
+	case LDNS_RDF_TYPE_DNAME:
+		return "domain name";
+	case LDNS_RDF_TYPE_INT8:
+	case LDNS_RDF_TYPE_INT16:
+	case LDNS_RDF_TYPE_INT32:
+	case LDNS_RDF_TYPE_ALG:
+	case LDNS_RDF_TYPE_CERT_ALG:
+		return "number";
+	case LDNS_RDF_TYPE_A:
+		return "IPv4 address";
+	case LDNS_RDF_TYPE_AAAA:
+		return "IPv6 address";
+	case LDNS_RDF_TYPE_PERIOD:
+		return "time value";
+	case LDNS_RDF_TYPE_TIME:
+		return "timestamp";
+	case LDNS_RDF_TYPE_TYPE:
+		return "record type";
+	default:
+		return NULL;
+	}
+}
+
+/* Why ldns refused an entry, naming the one token at fault (owner, TTL,
+ * type, or the first data field that does not parse) when it can be told. */
+static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldns_status status)
+{
+	char q[48], why[128];
+	snprintf(why, sizeof(why), "%s", ldns_get_errorstr_by_id(status));
+	why[0] = (char)tolower((unsigned char)why[0]);
+	char *copy = strdup(f->buf);
+	if (!copy)
+		return ST_ENOMEM;
+	char *s = copy, *t;
+	int rc;
+	if (*s != ' ' && *s != '\t') {
+		ldns_rdf *o = NULL;
+		t = token(&s);
+		if (make_name(t, st->origin, &o)) {
+			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad owner name '%s'", f->path,
+					 line, quote(t, q, sizeof(q)));
+			goto out;
+		}
+		ldns_rdf_deep_free(o);
+	}
+	t = token(&s);
+	for (int k = 0; k < 2 && t && (isdigit((unsigned char)*t) || is_class(t, strlen(t)));
+	     k++) {
+		uint64_t v;
+		if (isdigit((unsigned char)*t) && ttl_value(t, strlen(t), &v)) {
+			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad TTL '%s'", f->path, line,
+					 quote(t, q, sizeof(q)));
+			goto out;
+		}
+		t = token(&s);
+	}
+	ldns_rr_type type = t ? ldns_get_rr_type_by_name(t) : 0;
+	if (!t) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record: no type", f->path, line);
+		goto out;
+	}
+	if (type == 0) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown record type '%s'", f->path,
+				 line, quote(t, q, sizeof(q)));
+		goto out;
+	}
+	char tn[32];
+	char *name = ldns_rr_type2str(type);
+	snprintf(tn, sizeof(tn), "%s", name ? name : "?");
+	free(name);
+	const ldns_rr_descriptor *d = ldns_rr_descript(type);
+	t = token(&s);
+	if (d && !(t && strcmp(t, "\\#") == 0)) {
+		for (size_t i = 0; i < ldns_rr_descriptor_maximum(d); i++, t = token(&s)) {
+			ldns_rdf_type ft = ldns_rr_descriptor_field_type(d, i);
+			const char *kind = field_kind(ft);
+			if (!t && i < ldns_rr_descriptor_minimum(d)) {
+				rc = st_diag_set(zb->diag, ST_EZONE,
+						 "%s:%u: %s record: data field %zu is missing",
+						 f->path, line, tn, i + 1);
+				goto out;
+			}
+			if (!t || !kind)
+				break;
+			ldns_rdf *r = ldns_rdf_new_frm_str(ft, t);
+			if (!r) {
+				rc = st_diag_set(zb->diag, ST_EZONE,
+						 "%s:%u: %s record: '%s' is not a valid %s", f->path,
+						 line, tn, quote(t, q, sizeof(q)), kind);
+				goto out;
+			}
+			ldns_rdf_deep_free(r);
+		}
+	}
+	rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad %s record data: %s", f->path, line, tn,
+			 why);
+out:
+	free(copy);
+	return rc;
+}
+
 static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 {
 	ldns_rr *rr = NULL;
 	swap_class_ttl(f->buf);
 	ldns_status s = ldns_rr_new_frm_str(&rr, f->buf, st->ttl, st->origin, &st->prev);
-	if (s != LDNS_STATUS_OK) {
-		/* Echo the entry with blanks squeezed, and ldns' reason. */
-		char text[96], why[128];
-		size_t n = 0;
-		bool blank = true;
-		for (const char *p = f->buf; *p && n + 4 < sizeof(text); p++) {
-			bool sp = *p == ' ' || *p == '\t';
-			if (!sp || !blank)
-				text[n++] = sp ? ' ' : *p;
-			blank = sp;
-		}
-		while (n && text[n - 1] == ' ')
-			n--;
-		if (n + 4 >= sizeof(text))
-			memcpy(text + n, "...", 3), n += 3;
-		text[n] = '\0';
-		snprintf(why, sizeof(why), "%s", ldns_get_errorstr_by_id(s));
-		why[0] = (char)tolower((unsigned char)why[0]);
-		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record '%s': %s", f->path, line,
-				   text, why);
-	}
+	if (s != LDNS_STATUS_OK)
+		return bad_record(zb, f, line, st, s);
 	uint8_t rd[65535];
 	size_t rdlen = 0;
 	int rc = 0;
