@@ -55,22 +55,113 @@ static void usage(FILE *f)
 }
 
 /* server.control from a config file, relative to the file's folder. Only
- * that one key is read: steerctl must work with configs newer than itself. */
-static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+ * that one key is read: steerctl must work with configs newer than itself.
+ * A config broken further down still names the socket: steerctl then
+ * reaches steerd, whose reload reports the error (file:line) and counts it
+ * as a failed reload, as `steerctl -c CONFIG reload` from a unit file
+ * expects. The events before the error are read; when the error comes
+ * first, a line scan of the block-style `server:` section finds it. */
+typedef struct locate {
+	char *control;	 /* the value found, or NULL */
+	char error[512]; /* the YAML error, "" when the file parsed */
+} locate_t;
+
+/* Walk the parser's events: root mapping -> "server" -> mapping -> "control". */
+static void locate_events(yaml_parser_t *p, const char *path, locate_t *lc)
 {
-	if (!map || map->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
-	     p++) {
-		yaml_node_t *k = yaml_document_get_node(doc, p->key);
-		if (k && k->type == YAML_SCALAR_NODE &&
-		    strcmp((const char *)k->data.scalar.value, key) == 0)
-			return yaml_document_get_node(doc, p->value);
+	enum { OTHER, ROOT, SERVER };
+	struct {
+		bool map, key_next;
+		int tag;
+		char key[16];
+	} st[64];
+	int depth = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(p, &ev)) {
+			snprintf(lc->error, sizeof(lc->error), "%s:%zu:%zu: %s", path,
+				 p->problem_mark.line + 1, p->problem_mark.column + 1,
+				 p->problem ? p->problem : "YAML error");
+			return;
+		}
+		yaml_event_type_t t = ev.type;
+		bool is_key = depth > 0 && st[depth - 1].map && st[depth - 1].key_next;
+		const char *key = depth > 0 ? st[depth - 1].key : "";
+		int parent = depth > 0 ? st[depth - 1].tag : OTHER;
+		if (t == YAML_SCALAR_EVENT && is_key) {
+			snprintf(st[depth - 1].key, sizeof(st[depth - 1].key), "%s",
+				 (const char *)ev.data.scalar.value);
+			st[depth - 1].key_next = false;
+		} else if (t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
+			if (t == YAML_SCALAR_EVENT && parent == SERVER &&
+			    strcmp(key, "control") == 0 && !lc->control)
+				lc->control = strdup((const char *)ev.data.scalar.value);
+			if (depth > 0 && st[depth - 1].map)
+				st[depth - 1].key_next = true;
+		} else if (t == YAML_MAPPING_START_EVENT || t == YAML_SEQUENCE_START_EVENT) {
+			if (depth == (int)(sizeof(st) / sizeof(st[0]))) {
+				yaml_event_delete(&ev);
+				return; /* deeper than any config: nothing to find there */
+			}
+			bool map = t == YAML_MAPPING_START_EVENT;
+			int tag = OTHER;
+			if (map && depth == 0)
+				tag = ROOT;
+			else if (map && parent == ROOT && strcmp(key, "server") == 0)
+				tag = SERVER;
+			st[depth].map = map;
+			st[depth].key_next = true;
+			st[depth].tag = tag;
+			st[depth].key[0] = '\0';
+			depth++;
+		} else if (t == YAML_MAPPING_END_EVENT || t == YAML_SEQUENCE_END_EVENT) {
+			if (depth > 0)
+				depth--;
+			if (depth > 0 && st[depth - 1].map)
+				st[depth - 1].key_next = true;
+		}
+		yaml_event_delete(&ev);
+		if (t == YAML_STREAM_END_EVENT || t == YAML_DOCUMENT_END_EVENT)
+			return;
 	}
-	return NULL;
 }
 
-static char *socket_from_config(const char *path)
+/* The text after "control:" on an indented line of a top-level "server:"
+ * block, unquoted, without a trailing comment. */
+static void locate_lines(FILE *f, locate_t *lc)
+{
+	char line[1024];
+	bool in_server = false;
+	rewind(f);
+	while (!lc->control && fgets(line, sizeof(line), f)) {
+		char *p = line;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*p != ' ' && *p != '\t') {
+			if (*p && *p != '#')
+				in_server = strncmp(p, "server:", 7) == 0 &&
+					    p[7 + strspn(p + 7, " \t")] == '\0';
+			continue;
+		}
+		p += strspn(p, " \t");
+		if (!in_server || strncmp(p, "control:", 8) != 0)
+			continue;
+		p += 8 + strspn(p + 8, " \t");
+		char *hash = strstr(p, " #");
+		if (hash)
+			*hash = '\0';
+		size_t n = strlen(p);
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			p[--n] = '\0';
+		if (n >= 2 && (p[0] == '"' || p[0] == '\'') && p[n - 1] == p[0]) {
+			p[n - 1] = '\0';
+			p++;
+		}
+		if (*p)
+			lc->control = strdup(p);
+	}
+}
+
+static char *socket_from_config(const char *path, locate_t *lc)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -78,27 +169,23 @@ static char *socket_from_config(const char *path)
 		return NULL;
 	}
 	yaml_parser_t p;
-	yaml_document_t doc;
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
-	char *found = NULL;
-	if (!yaml_parser_load(&p, &doc)) {
-		fprintf(stderr, "steerctl: %s:%zu:%zu: %s\n", path, p.problem_mark.line + 1,
-			p.problem_mark.column + 1, p.problem ? p.problem : "YAML error");
-		yaml_parser_delete(&p);
-		fclose(f);
-		return NULL;
-	}
-	yaml_node_t *server = map_get(&doc, yaml_document_get_root_node(&doc), "server");
-	yaml_node_t *control = map_get(&doc, server, "control");
-	if (control && control->type == YAML_SCALAR_NODE)
-		found = strdup((const char *)control->data.scalar.value);
-	yaml_document_delete(&doc);
+	locate_events(&p, path, lc);
 	yaml_parser_delete(&p);
+	if (!lc->control && lc->error[0])
+		locate_lines(f, lc);
 	fclose(f);
+	char *found = lc->control;
+	lc->control = NULL;
 	if (!found) {
-		fprintf(stderr, "steerctl: %s: no server.control (the control socket is off)\n",
-			path);
+		if (lc->error[0])
+			fprintf(stderr, "steerctl: %s (and no server.control found before it)\n",
+				lc->error);
+		else
+			fprintf(stderr,
+				"steerctl: %s: no server.control (the control socket is off)\n",
+				path);
 		return NULL;
 	}
 	if (found[0] == '/')
@@ -172,8 +259,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "steerctl: -s and -c are exclusive\n");
 		return 2;
 	}
+	locate_t lc = {0};
 	char *sock = sock_opt	? strdup(sock_opt)
-		     : conf_opt ? socket_from_config(conf_opt)
+		     : conf_opt ? socket_from_config(conf_opt, &lc)
 				: strdup(DEFAULT_SOCKET);
 	if (!sock)
 		return 2;
@@ -207,6 +295,8 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		fprintf(stderr, "steerctl: cannot connect to %s: %s%s\n", sock, strerror(-fd),
 			fd == -ENOENT || fd == -ECONNREFUSED ? " (is steerd running?)" : "");
+		if (lc.error[0])
+			fprintf(stderr, "steerctl: and the config does not parse: %s\n", lc.error);
 		free(sock);
 		st_buf_free(&req);
 		return 2;

@@ -45,6 +45,29 @@ ctl reload
 st_expect "bad config reload exit 1" "1" "$CTL_RC"
 st_expect_match "bad config names the file" 'steerd\.yaml:[0-9]+' "$CTL_OUT"
 st_expect "old data after bad config" "2026112202" "$(serial)"
+
+# steerctl -c CONFIG reload (the unit file's ExecReload) with CONFIG broken:
+# steerctl still finds the socket, steerd names file:line and counts it.
+failures() { curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" |
+    sed -n 's/^steerdns_reloads_total{result="failure"} //p'; }
+before=$(failures)
+creload() { CTL_OUT=$("$top_builddir/steerctl" -c "$CTL_CONF" reload 2>&1); CTL_RC=$?; }
+# a YAML error below the server section
+cp good.yaml steerd.yaml
+printf 'extra: [1, 2\n' >>steerd.yaml
+creload
+st_expect "-c reload of broken YAML: exit 1" "1" "$CTL_RC"
+st_expect_match "-c reload of broken YAML: file:line" "steerd\.yaml:$(($(wc -l <good.yaml) + 2)):[0-9]+: " "$CTL_OUT"
+# a YAML error inside the server section, before control:
+sed 's/^  workers: 1$/  workers: [1/' good.yaml >steerd.yaml
+creload
+st_expect "-c reload, error before server.control: exit 1" "1" "$CTL_RC"
+st_expect_match "-c reload, error before server.control: file:line" 'steerd\.yaml:[0-9]+:[0-9]+: ' "$CTL_OUT"
+st_expect "both failures counted" "$((before + 2))" "$(failures)"
+st_expect "old data after broken YAML" "2026112202" "$(serial)"
+# steerd not running and the file broken: both are said
+CTL_OUT=$("$top_builddir/steerctl" -c "$ST_TMP/nosuch/steerd.yaml" reload 2>&1); CTL_RC=$?
+st_expect "-c with a missing file: exit 2" "2" "$CTL_RC"
 cp good.yaml steerd.yaml
 
 # Fixed: one zone reloaded by name; the drain is still in force.
