@@ -363,14 +363,24 @@ static int pol_multivalue(ctx_t *c)
 		if (!region_ok(c, rec->regions[i]))
 			continue;
 		const st_route_region_t *rg = &c->rt->regions[rec->regions[i]];
+		/* a region that answers with at most select_max addresses
+		 * gives at most that many here too */
+		bool capped = rg->select == ST_SELECT_MULTIVALUE && rg->select_max < rs.max;
+		reservoir_t sub = {.max = rg->select_max};
 		for (uint32_t j = 0; j < rg->n_endpoints; j++) {
 			uint32_t e = rg->endpoints[j];
 			if (!ep_up(c, e))
 				continue;
 			any_up = true;
-			if (st_route_endpoint_serves(&c->rt->endpoints[e], rec->type))
-				reservoir_add(&rs, c->rng, e);
+			if (!st_route_endpoint_serves(&c->rt->endpoints[e], rec->type))
+				continue;
+			reservoir_add(capped ? &sub : &rs, c->rng, e);
 		}
+		if (capped && sub.seen > sub.n)
+			TR(c, "  %s gives %u of its %u usable endpoints (select_max)\n", rg->name,
+			   sub.n, sub.seen);
+		for (uint32_t j = 0; j < sub.n; j++)
+			reservoir_add(&rs, c->rng, sub.pick[j]);
 	}
 	if (rs.n == 0)
 		return any_up ? NO_MATCH : NONE_HEALTHY;

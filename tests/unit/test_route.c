@@ -188,21 +188,31 @@ static void test_failover(void **state)
 	st_conf_free(c);
 }
 
-static void test_multivalue(void **state)
+/* Regions a (a0-a5: 192.0.2.10-15) and b (b0-b5: 192.0.2.20-25) under a
+ * multivalue record m.example.test. */
+static st_conf_t *multivalue_conf(uint32_t *a, uint32_t *b)
 {
 	st_conf_t *c = fx_conf();
-	uint32_t a = fx_region(c, "a", 0, 0), b = fx_region(c, "b", 0, 0);
+	*a = fx_region(c, "a", 0, 0);
+	*b = fx_region(c, "b", 0, 0);
 	char name[16], addr[32];
 	for (int i = 0; i < 6; i++) {
 		snprintf(name, sizeof(name), "a%d", i);
 		snprintf(addr, sizeof(addr), "192.0.2.%d", 10 + i);
-		fx_endpoint(c, a, name, addr, NULL, 1);
+		fx_endpoint(c, *a, name, addr, NULL, 1);
 		snprintf(name, sizeof(name), "b%d", i);
 		snprintf(addr, sizeof(addr), "192.0.2.%d", 20 + i);
-		fx_endpoint(c, b, name, addr, NULL, 1);
+		fx_endpoint(c, *b, name, addr, NULL, 1);
 	}
-	st_conf_record_t *r = fx_record(c, "m.example.test.", 1, ST_POLICY_MULTIVALUE);
-	fx_regions(r, 2, a, b);
+	fx_regions(fx_record(c, "m.example.test.", 1, ST_POLICY_MULTIVALUE), 2, *a, *b);
+	return c;
+}
+
+static void test_multivalue(void **state)
+{
+	uint32_t a, b;
+	st_conf_t *c = multivalue_conf(&a, &b);
+	char name[16];
 	st_route_t *rt = fx_route(c);
 	st_health_t *h = fx_health(c);
 	uint64_t rng = 3;
@@ -242,6 +252,50 @@ static void test_multivalue(void **state)
 	fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
 	assert_int_equal(res.action, ST_ROUTE_ANSWER);
 	assert_int_equal(res.n, 8);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+/* The multivalue policy honours a region's select_max: such a region gives
+ * at most that many of its healthy endpoints, healthy or all down. */
+static void test_multivalue_select_max(void **state)
+{
+	uint32_t a, b;
+	st_conf_t *c = multivalue_conf(&a, &b);
+	char name[16];
+	c->regions[a].select = ST_SELECT_MULTIVALUE;
+	c->regions[a].select_max = 2;
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 5;
+	st_route_result_t res;
+	unsigned seen[256] = {0};
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 400; i++) {
+			fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+			unsigned from_a = 0;
+			for (size_t j = 0; j < res.n; j++) {
+				from_a += res.addrs[j][3] < 20;
+				seen[res.addrs[j][3]]++;
+			}
+			assert_int_equal(from_a, 2);
+			assert_int_equal(res.n, round == 1 ? 5 : 8);
+		}
+		/* round 1: three of b down; round 2: everything down (route53) */
+		for (int i = 0; i < 6; i++) {
+			snprintf(name, sizeof(name), round == 0 ? "b%d" : "a%d", i);
+			if (round == 0 && i >= 3)
+				continue;
+			fx_down(h, c, name);
+			if (round == 1) {
+				snprintf(name, sizeof(name), "b%d", i);
+				fx_down(h, c, name);
+			}
+		}
+	}
+	for (int i = 0; i < 6; i++)
+		assert_true(seen[10 + i] > 10); /* each of a takes its turn */
 	st_health_free(h);
 	st_route_free(rt);
 	st_conf_free(c);
@@ -557,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_weighted_backup_and_endpoints),
 	    cmocka_unit_test(test_failover),
 	    cmocka_unit_test(test_multivalue),
+	    cmocka_unit_test(test_multivalue_select_max),
 	    cmocka_unit_test(test_region_select),
 	    cmocka_unit_test(test_families_and_cname),
 	    cmocka_unit_test(test_cidr),
