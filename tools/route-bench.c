@@ -7,6 +7,8 @@
  * geo database) and 81.2.69.160/27 (a City record in MaxMind's test data). */
 #include "common/sockaddr.h"
 #include "conf/conf.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
 #include "health/health.h"
 #include "route/route.h"
 
@@ -99,19 +101,9 @@ int main(int argc, char **argv)
 				sink += res.n;
 			}
 			double ns = (now_ns() - t0) / (double)iters;
-			char owner[256] = "";
-			size_t p = 0;
-			for (const uint8_t *w = info.owner; *w && p + *w + 2 < sizeof(owner);
-			     w += *w + 1) {
-				memcpy(owner + p, w + 1, *w);
-				p += *w;
-				owner[p++] = '.';
-			}
-			owner[p] = '\0';
-			printf("%-28s %-6s %-22s %10.0f %6u%s\n", owner,
-			       info.type == 1	 ? "A"
-			       : info.type == 28 ? "AAAA"
-						 : "CNAME",
+			char owner[1024];
+			st_name_to_str(info.owner, owner, sizeof(owner));
+			printf("%-28s %-6s %-22s %10.0f %6u%s\n", owner, st_rrtype_name(info.type),
 			       clients[k], ns, res.scope, sink ? "" : " ");
 		}
 	}

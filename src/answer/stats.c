@@ -1,6 +1,6 @@
 /* Query counters: buckets, names, and summing the per-thread copies. */
 #include "answer/stats.h"
-#include "dns/wire.h"
+#include "dns/rrtype.h"
 
 unsigned st_answer_qtype_bucket(uint16_t qtype)
 {
@@ -30,10 +30,11 @@ unsigned st_answer_qtype_bucket(uint16_t qtype)
 
 const char *st_answer_qtype_bucket_name(unsigned bucket)
 {
-	static const char *const names[ST_STATS_QTYPES] = {
-	    "A", "AAAA", "CNAME", "NS", "SOA", "MX", "TXT", "SRV", "ANY", "other",
+	static const uint16_t types[ST_QTYPE_BUCKET_OTHER] = {
+	    ST_TYPE_A,	ST_TYPE_AAAA, ST_TYPE_CNAME, ST_TYPE_NS,  ST_TYPE_SOA,
+	    ST_TYPE_MX, ST_TYPE_TXT,  ST_TYPE_SRV,   ST_TYPE_ANY,
 	};
-	return bucket < ST_STATS_QTYPES ? names[bucket] : "other";
+	return bucket < ST_QTYPE_BUCKET_OTHER ? st_rrtype_name(types[bucket]) : "other";
 }
 
 static void add_array(uint64_t *sum, const uint64_t *one, size_t n)

@@ -3,6 +3,7 @@
 #include "conf/load.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "dns/rrtype.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,11 +12,6 @@
 #include <strings.h>
 
 enum { KEY_DEFAULT, KEY_GEO, KEY_CIDR };
-
-static const char *type_name(uint16_t t)
-{
-	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "?";
-}
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -171,17 +167,12 @@ static int parse_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
 		int rc = st_ctx_scalar(ctx, items[i], it->name, &s);
 		if (rc != 0)
 			return rc;
-		if (strcasecmp(s, "A") == 0)
-			t = 1;
-		else if (strcasecmp(s, "AAAA") == 0)
-			t = 28;
-		else if (strcasecmp(s, "CNAME") == 0)
-			t = 5;
-		else
+		if (st_rrtype_parse(s, &t) != 0 ||
+		    (t != ST_TYPE_A && t != ST_TYPE_AAAA && t != ST_TYPE_CNAME))
 			return st_ctx_error(ctx, items[i], it->name,
 					    "'%s' is not a dynamic record type (A, AAAA or CNAME)",
 					    s);
-		if (n > 1 && (t == 5 || (i == 1 && t == ctx->types[0])))
+		if (n > 1 && (t == ST_TYPE_CNAME || (i == 1 && t == ctx->types[0])))
 			return st_ctx_error(ctx, items[i], it->name,
 					    "a list of types is A and AAAA (a CNAME stands alone)");
 		ctx->types[ctx->n_types++] = t;
@@ -364,7 +355,8 @@ static bool serves_type(const st_conf_t *conf, uint32_t e, void *arg)
 {
 	const st_conf_endpoint_t *ep = &conf->endpoints[e];
 	uint16_t type = *(const uint16_t *)arg;
-	return (type == 1 && ep->has_v4) || (type == 28 && ep->has_v6) || (type == 5 && ep->cname);
+	return (type == ST_TYPE_A && ep->has_v4) || (type == ST_TYPE_AAAA && ep->has_v6) ||
+	       (type == ST_TYPE_CNAME && ep->cname);
 }
 
 static int check_family(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map)
@@ -372,12 +364,12 @@ static int check_family(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode
 	uint16_t type = r->type;
 	if (each_endpoint(ctx->conf, r, serves_type, &type))
 		return 0;
-	const char *what = r->type == 1	   ? "an IPv4 'address'"
-			   : r->type == 28 ? "an IPv6 'address' or 'address6'"
-					   : "a 'cname'";
+	const char *what = r->type == ST_TYPE_A	     ? "an IPv4 'address'"
+			   : r->type == ST_TYPE_AAAA ? "an IPv6 'address' or 'address6'"
+						     : "a 'cname'";
 	return st_ctx_error(ctx, st_map_get(map, "type"), "type",
 			    "the record is type %s but none of the endpoints it can pick has %s",
-			    type_name(r->type), what);
+			    st_rrtype_name(r->type), what);
 }
 
 static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map,
@@ -485,7 +477,7 @@ static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_
 				    "'%s' is not inside any zone served (zones: %s)", r->owner,
 				    conf->n_zones ? zones : "none");
 	}
-	if (r->type == 5 && strcmp(best->name, r->owner) == 0)
+	if (r->type == ST_TYPE_CNAME && strcmp(best->name, r->owner) == 0)
 		return st_ctx_error(ctx, name, NULL,
 				    "a CNAME cannot be at the zone apex %s (it holds SOA and NS)",
 				    best->name);
@@ -498,13 +490,14 @@ static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_
 		if (o->type == r->type)
 			return st_ctx_error(ctx, name, NULL,
 					    "record %s %s is given twice (first at line %u)",
-					    r->owner, type_name(r->type), o->line);
-		if (o->type == 5 || r->type == 5)
-			return st_ctx_error(ctx, name, NULL,
-					    "%s has a CNAME and an %s record (line %u); a CNAME "
-					    "cannot share its name",
-					    r->owner, type_name(o->type == 5 ? r->type : o->type),
-					    o->line);
+					    r->owner, st_rrtype_name(r->type), o->line);
+		if (o->type == ST_TYPE_CNAME || r->type == ST_TYPE_CNAME)
+			return st_ctx_error(
+			    ctx, name, NULL,
+			    "%s has a CNAME and an %s record (line %u); a CNAME "
+			    "cannot share its name",
+			    r->owner, st_rrtype_name(o->type == ST_TYPE_CNAME ? r->type : o->type),
+			    o->line);
 	}
 	if (latest) {
 		*latest = idx;
@@ -629,7 +622,7 @@ void st_conf_warn(const st_conf_t *conf)
 		if (!worst) {
 			st_log_warn("record %s %s, failover budget %s cannot be met: none of its "
 				    "endpoints has a check, so it never fails over (%s:%u)",
-				    r->owner, type_name(r->type), budget, conf->path, r->line);
+				    r->owner, st_rrtype_name(r->type), budget, conf->path, r->line);
 			continue;
 		}
 		uint64_t total = worst_ms + (uint64_t)r->ttl * 1000;
@@ -643,7 +636,7 @@ void st_conf_warn(const st_conf_t *conf)
 		st_log_warn("record %s %s, failover budget %s is exceeded: check %s interval %s x "
 			    "fall %u + timeout %s + ttl %s = %s; lower the ttl or the check's "
 			    "interval or fall (%s:%u)",
-			    r->owner, type_name(r->type), budget, worst->name, iv, worst->fall, to,
-			    ttl, tot, conf->path, r->line);
+			    r->owner, st_rrtype_name(r->type), budget, worst->name, iv, worst->fall,
+			    to, ttl, tot, conf->path, r->line);
 	}
 }

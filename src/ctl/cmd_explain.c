@@ -1,6 +1,7 @@
 /* explain NAME TYPE [--client ADDR[/PREFIX]]: which policy, region and
  * endpoints the answer for that client would get, and why. */
 #include "ctl/cmd.h"
+#include "dns/rrtype.h"
 #include "common/sockaddr.h"
 #include "dns/name.h"
 #include "route/route.h"
@@ -15,16 +16,11 @@
 
 static int parse_type(const char *s, uint16_t *out)
 {
-	if (strcasecmp(s, "A") == 0)
-		*out = 1;
-	else if (strcasecmp(s, "AAAA") == 0)
-		*out = 28;
-	else if (strcasecmp(s, "CNAME") == 0)
-		*out = 5;
-	else if (strcasecmp(s, "ANY") == 0)
-		*out = 255;
-	else
+	uint16_t t;
+	if (st_rrtype_parse(s, &t) != 0 ||
+	    (t != ST_TYPE_A && t != ST_TYPE_AAAA && t != ST_TYPE_CNAME && t != ST_TYPE_ANY))
 		return ST_EINVAL;
+	*out = t;
 	return 0;
 }
 
@@ -83,10 +79,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	st_name_lower(wire, wire, (size_t)wl);
 	if (!view->route)
 		return st_diag_set(diag, ST_ENOENT, "no routed records in this config");
-	const void *handle = st_route_find(view->route, wire, (size_t)wl, type == 255 ? 0 : type);
-	if (!handle && type != 5)
-		handle =
-		    st_route_find(view->route, wire, (size_t)wl, 5); /* a CNAME answers any type */
+	const void *handle =
+	    st_route_find(view->route, wire, (size_t)wl, type == ST_TYPE_ANY ? 0 : type);
+	if (!handle && type != ST_TYPE_CNAME) /* a CNAME answers any type */
+		handle = st_route_find(view->route, wire, (size_t)wl, ST_TYPE_CNAME);
 	if (!handle)
 		return st_diag_set(diag, ST_ENOENT,
 				   "%s %s is not a routed record (static zone data is answered "
@@ -99,8 +95,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	if (!text)
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");
 	text[0] = '\0';
-	rc = st_route_explain(view->route, handle, type == 255 ? 1 : type, &client, view->health,
-			      text, EXPLAIN_MAX);
+	rc = st_route_explain(view->route, handle, type == ST_TYPE_ANY ? ST_TYPE_A : type, &client,
+			      view->health, text, EXPLAIN_MAX);
 	if (rc < 0 && rc != ST_ENOSPC) {
 		free(text);
 		return st_diag_set(diag, rc, "explain failed: %s", st_strerror(rc));

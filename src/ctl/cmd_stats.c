@@ -1,15 +1,11 @@
 /* stats [--json]: queries by rcode, type and transport; routed answers per
  * record, region and endpoint; summed over every worker. */
 #include "ctl/cmd.h"
+#include "dns/rrtype.h"
 #include "metrics/metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-static const char *type_name(uint16_t t)
-{
-	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "other";
-}
 
 static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
 {
@@ -31,7 +27,7 @@ static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 				      (unsigned long long)st_stat_get(&s->qtype[i]));
 	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++)
 		st_buf_printf(out, "record %s %s %llu\n", conf->records[i].owner,
-			      type_name(conf->records[i].type),
+			      st_rrtype_name(conf->records[i].type),
 			      (unsigned long long)st_stat_get(&s->route_record[i]));
 	for (size_t i = 0; i < conf->n_regions && i < ST_STATS_ROUTE_MAX; i++)
 		st_buf_printf(out, "region %s %llu\n", conf->regions[i].name,
@@ -76,7 +72,7 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 		st_buf_puts(out, i ? ",{\"owner\":" : "{\"owner\":");
 		st_buf_json_str(out, conf->records[i].owner);
 		st_buf_printf(out, ",\"type\":\"%s\",\"answers\":%llu}",
-			      type_name(conf->records[i].type),
+			      st_rrtype_name(conf->records[i].type),
 			      (unsigned long long)st_stat_get(&s->route_record[i]));
 	}
 	st_buf_puts(out, "],\"regions\":[");

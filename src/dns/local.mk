@@ -2,6 +2,7 @@
 src_libsteer_a_SOURCES += \
 	src/dns/wire.h \
 	src/dns/name.c src/dns/name.h \
+	src/dns/rrtype.c src/dns/rrtype.h \
 	src/dns/query.c src/dns/query.h \
 	src/dns/response.c src/dns/response.h
 

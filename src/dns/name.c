@@ -205,39 +205,44 @@ int st_name_from_str(const char *s, uint8_t *out, size_t outcap)
 int st_name_to_str(const uint8_t *name, char *buf, size_t buflen)
 {
 	size_t o = 0, p = 0;
+	if (buflen == 0)
+		return ST_ENOSPC;
 	if (name[0] == 0) {
-		if (buflen < 2)
+		if (buflen < 2) {
+			buf[0] = '\0';
 			return ST_ENOSPC;
+		}
 		buf[0] = '.';
-		buf[1] = 0;
+		buf[1] = '\0';
 		return 0;
 	}
 	while (p < ST_DNS_MAX_NAME && name[p] != 0) {
 		unsigned l = name[p++];
 		for (unsigned i = 0; i < l; i++) {
 			uint8_t c = name[p++];
-			if (c == '.' || c == '\\' || c <= ' ' || c >= 127) {
-				if (o + 4 >= buflen)
-					return ST_ENOSPC;
-				if (c == '.' || c == '\\') {
-					buf[o++] = '\\';
-					buf[o++] = (char)c;
-				} else {
-					buf[o++] = '\\';
-					buf[o++] = (char)('0' + c / 100);
-					buf[o++] = (char)('0' + c / 10 % 10);
-					buf[o++] = (char)('0' + c % 10);
-				}
-			} else {
-				if (o + 1 >= buflen)
-					return ST_ENOSPC;
-				buf[o++] = (char)c;
+			char esc[5];
+			size_t n;
+			if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')')
+				n = (size_t)snprintf(esc, sizeof(esc), "\\%c", c);
+			else if (c <= ' ' || c >= 127)
+				n = (size_t)snprintf(esc, sizeof(esc), "\\%03u", c);
+			else {
+				esc[0] = (char)c;
+				n = 1;
 			}
+			if (o + n >= buflen) {
+				buf[o] = '\0';
+				return ST_ENOSPC;
+			}
+			memcpy(buf + o, esc, n);
+			o += n;
 		}
-		if (o + 1 >= buflen)
+		if (o + 1 >= buflen) {
+			buf[o] = '\0';
 			return ST_ENOSPC;
+		}
 		buf[o++] = '.';
 	}
-	buf[o] = 0;
+	buf[o] = '\0';
 	return 0;
 }

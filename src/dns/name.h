@@ -49,7 +49,8 @@ bool st_name_in(const uint8_t *sub, size_t sub_len, const uint8_t *apex, size_t 
 /* "www.example.test." (escapes \. and \DDD allowed) -> wire; returns the
  * length or a negative error. Not for the query path. */
 int st_name_from_str(const char *s, uint8_t *out, size_t outcap);
-/* wire -> "www.example.test." with \DDD escapes; returns 0 or ST_ENOSPC. */
+/* wire -> "www.example.test." in presentation form (\. \\ \" \; \( \) and \DDD
+ * escapes); returns 0, or ST_ENOSPC with as much of the name as fits. */
 int st_name_to_str(const uint8_t *name, char *buf, size_t buflen);
 
 #endif

@@ -1,6 +1,7 @@
 /* Prometheus text exposition of steerd's counters and state. */
 #include "config.h"
 #include "metrics/metrics.h"
+#include "dns/rrtype.h"
 #include "answer/answer.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -77,20 +78,6 @@ static void label(st_buf_t *out, const char *metric, const char *key, const char
 	st_prom_label_value(out, value);
 }
 
-static const char *type_name(uint16_t t)
-{
-	switch (t) {
-	case 1:
-		return "A";
-	case 28:
-		return "AAAA";
-	case 5:
-		return "CNAME";
-	default:
-		return "other";
-	}
-}
-
 static void queries(st_buf_t *out, const st_answer_stats_t *s)
 {
 	/* The workers count rcode, type and transport separately (no cross
@@ -147,7 +134,7 @@ static void answers(st_buf_t *out, const st_conf_t *conf, const st_answer_stats_
 	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++) {
 		char rec[300];
 		snprintf(rec, sizeof(rec), "%s/%s", conf->records[i].owner,
-			 type_name(conf->records[i].type));
+			 st_rrtype_name(conf->records[i].type));
 		label(out, "steerdns_record_answers_total", "record", rec);
 		st_buf_printf(out, "} %llu\n",
 			      (unsigned long long)st_stat_get(&s->route_record[i]));

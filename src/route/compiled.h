@@ -13,8 +13,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-int st_route_name_to_wire(const char *s, uint8_t *out, size_t cap);
-
 typedef struct st_route_endpoint {
 	const char *name;
 	uint32_t region;

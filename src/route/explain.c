@@ -2,28 +2,13 @@
  * words (record, client, location and its network, the policy's trace,
  * the answer with its TTL and ECS scope). */
 #include "route/policy.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
 
 #include <arpa/inet.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* wire -> "www.example.test." (names we compiled: no escapes needed) */
-static void wire_to_str(const uint8_t *w, char *buf, size_t len)
-{
-	size_t pos = 0;
-	if (*w == 0) {
-		snprintf(buf, len, ".");
-		return;
-	}
-	while (*w && pos + *w + 2 < len) {
-		memcpy(buf + pos, w + 1, *w);
-		pos += *w;
-		buf[pos++] = '.';
-		w += *w + 1;
-	}
-	buf[pos] = '\0';
-}
 
 static const char *all_down_name(st_all_down_t a)
 {
@@ -51,11 +36,6 @@ static void addr_str(int family, const uint8_t *addr, unsigned prefix, char *buf
 	snprintf(buf, len, "%s/%u", s, prefix);
 }
 
-static const char *type_name(uint16_t t)
-{
-	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "?";
-}
-
 int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 		     const st_client_t *client, const struct st_health *health, char *buf,
 		     size_t len)
@@ -66,9 +46,9 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	st_trace_t tr = {.buf = buf, .len = len};
 	buf[0] = '\0';
 	char owner[1024], net[64];
-	wire_to_str(rec->owner, owner, sizeof(owner));
+	st_name_to_str(rec->owner, owner, sizeof(owner));
 	st_trace_add(&tr, "record %s %s (%s), policy %s, ttl %u, on_all_down %s\n", owner,
-		     type_name(rec->type), rec->source, st_policy_name(rec->policy), rec->ttl,
+		     st_rrtype_name(rec->type), rec->source, st_policy_name(rec->policy), rec->ttl,
 		     all_down_name(rec->on_all_down));
 	addr_str(client->family, client->addr, client->source_prefix, net, sizeof(net));
 	st_trace_add(&tr, "client %s (%s)\n", net,
@@ -118,21 +98,21 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 		break;
 	case ST_ROUTE_NODATA:
 		st_trace_add(&tr, "answer: NODATA (no %s data), ECS scope /%u\n",
-			     type_name(rec->type), res.scope);
+			     st_rrtype_name(rec->type), res.scope);
 		break;
 	case ST_ROUTE_ANSWER:
-		if (res.rrtype == 5) {
+		if (res.rrtype == ST_TYPE_CNAME) {
 			char target[1024];
-			wire_to_str(res.cname, target, sizeof(target));
+			st_name_to_str(res.cname, target, sizeof(target));
 			st_trace_add(&tr, "answer: CNAME %s (%s/%s)", target,
 				     rt->regions[res.regions[0]].name,
 				     rt->endpoints[res.endpoints[0]].name);
 		} else {
-			st_trace_add(&tr, "answer: %s", type_name(res.rrtype));
+			st_trace_add(&tr, "answer: %s", st_rrtype_name(res.rrtype));
 			for (size_t i = 0; i < res.n; i++) {
 				char a[INET6_ADDRSTRLEN];
-				inet_ntop(res.rrtype == 1 ? AF_INET : AF_INET6, res.addrs[i], a,
-					  sizeof(a));
+				inet_ntop(res.rrtype == ST_TYPE_A ? AF_INET : AF_INET6,
+					  res.addrs[i], a, sizeof(a));
 				st_trace_add(&tr, " %s (%s/%s)", a,
 					     rt->regions[res.regions[i]].name,
 					     rt->endpoints[res.endpoints[i]].name);

@@ -18,6 +18,7 @@
 #include "route/policy.h"
 
 #include "common/hash.h"
+#include "dns/rrtype.h"
 #include "health/health.h"
 
 #include <math.h>
@@ -108,7 +109,7 @@ static void add_endpoint(ctx_t *c, uint32_t e)
 	const st_route_endpoint_t *ep = &c->rt->endpoints[e];
 	if (!st_route_endpoint_serves(ep, c->rec->type))
 		return; /* the choice lacks this family: NODATA */
-	if (c->rec->type == 5) {
+	if (c->rec->type == ST_TYPE_CNAME) {
 		if (res->cname)
 			return;
 		res->cname = ep->cname;
@@ -119,7 +120,7 @@ static void add_endpoint(ctx_t *c, uint32_t e)
 	}
 	if (res->n >= ST_ROUTE_MAX_ADDRS)
 		return;
-	if (c->rec->type == 1)
+	if (c->rec->type == ST_TYPE_A)
 		memcpy(res->addrs[res->n], ep->addr4, 4);
 	else
 		memcpy(res->addrs[res->n], ep->addr6, 16);
@@ -215,7 +216,7 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 static int select_in_region(ctx_t *c, uint32_t r)
 {
 	const st_route_region_t *rg = &c->rt->regions[r];
-	st_select_t sel = c->rec->type == 5 ? ST_SELECT_WEIGHTED : rg->select;
+	st_select_t sel = c->rec->type == ST_TYPE_CNAME ? ST_SELECT_WEIGHTED : rg->select;
 	switch (sel) {
 	case ST_SELECT_ALL:
 		for (uint32_t i = 0; i < rg->n_endpoints; i++)
@@ -260,10 +261,7 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 	}
 	st_trace_add(c->tr,
 		     "%s%s: %u/%u endpoints up, %u with %s data (min_healthy %u) -> %s, dial %u\n",
-		     prefix, rg->name, up, rg->n_endpoints, serve,
-		     c->rec->type == 1	  ? "A"
-		     : c->rec->type == 28 ? "AAAA"
-					  : "CNAME",
+		     prefix, rg->name, up, rg->n_endpoints, serve, st_rrtype_name(c->rec->type),
 		     rg->min_healthy, st_route_region_healthy(rg, c->h) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
@@ -356,7 +354,7 @@ static int pol_failover(ctx_t *c)
 static int pol_multivalue(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
-	reservoir_t rs = {.max = rec->type == 5 ? 1 : ST_ROUTE_MAX_ADDRS};
+	reservoir_t rs = {.max = rec->type == ST_TYPE_CNAME ? 1 : ST_ROUTE_MAX_ADDRS};
 	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		trace_region(c, rec->regions[i], "  ");
@@ -589,7 +587,7 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 	res->cname = NULL;
 	res->cname_len = 0;
 	res->record = rec->index;
-	if (rec->type != 5 && qtype != rec->type && qtype != 255) {
+	if (rec->type != ST_TYPE_CNAME && qtype != rec->type && qtype != ST_TYPE_ANY) {
 		res->action = ST_ROUTE_NODATA;
 		return 0;
 	}
@@ -628,7 +626,7 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 			break;
 		}
 	}
-	if (rc != PICKED || (rec->type == 5 ? res->cname == NULL : res->n == 0))
+	if (rc != PICKED || (rec->type == ST_TYPE_CNAME ? res->cname == NULL : res->n == 0))
 		res->action = ST_ROUTE_NODATA;
 	/* located by the resolver's own address (no ECS, or ECS /0): the
 	 * answer is not tied to any client subnet (RFC 7871: scope 0) */

@@ -5,6 +5,7 @@
 #define ST_ROUTE_POLICY_H
 
 #include "route/compiled.h"
+#include "dns/wire.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,7 +31,9 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 /* Does the endpoint carry data for the record's type? */
 static inline bool st_route_endpoint_serves(const st_route_endpoint_t *ep, uint16_t type)
 {
-	return type == 1 ? ep->has_v4 : type == 28 ? ep->has_v6 : ep->cname_len > 0;
+	return type == ST_TYPE_A      ? ep->has_v4
+	       : type == ST_TYPE_AAAA ? ep->has_v6
+				      : ep->cname_len > 0;
 }
 
 bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health *h);

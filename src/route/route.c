@@ -4,6 +4,8 @@
 #include "route/policy.h"
 
 #include "common/log.h"
+#include "dns/name.h"
+#include "dns/rrtype.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,45 +15,18 @@
 
 #define DEG2RAD (M_PI / 180.0)
 
-/* "www.example.test." -> canonical (lower-case) wire form; plain names as the
- * config loader hands them over (letters, digits, '-', '_', '*'), length or -1. */
-int st_route_name_to_wire(const char *s, uint8_t *out, size_t cap)
+/* "www.example.test." -> canonical (lower-case) wire form; length or < 0. */
+static int name_wire(const char *s, uint8_t *out, size_t cap)
 {
-	size_t pos = 0;
-	if (strcmp(s, ".") == 0) {
-		out[0] = 0;
-		return 1;
-	}
-	while (*s) {
-		const char *dot = strchr(s, '.');
-		size_t l = dot ? (size_t)(dot - s) : strlen(s);
-		if (l == 0 || l > 63 || pos + l + 2 > cap || pos + l + 2 > 255)
-			return -1;
-		out[pos++] = (uint8_t)l;
-		for (size_t i = 0; i < l; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c >= 'A' && c <= 'Z')
-				c = (unsigned char)(c + 32);
-			if (c <= ' ' || c >= 0x7f || c == '\\')
-				return -1;
-			out[pos++] = c;
-		}
-		s += l;
-		if (*s == '.')
-			s++;
-	}
-	out[pos++] = 0;
-	return (int)pos;
+	int len = st_name_from_str(s, out, cap);
+	if (len > 0)
+		st_name_lower(out, out, (size_t)len);
+	return len;
 }
 
 static bool policy_uses_location(st_policy_t p)
 {
 	return p == ST_POLICY_GEOLOCATION || p == ST_POLICY_GEOPROXIMITY || p == ST_POLICY_LATENCY;
-}
-
-static const char *type_name(uint16_t t)
-{
-	return t == 1 ? "A" : t == 28 ? "AAAA" : t == 5 ? "CNAME" : "?";
 }
 
 static bool valid_continent(uint16_t c)
@@ -244,12 +219,12 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 	rec->index = (uint32_t)idx;
 	rec->cidr_default = ST_CONF_NONE;
 	snprintf(rec->source, sizeof(rec->source), "%s:%u", path, cr->line);
-	int len = cr->owner ? st_route_name_to_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
+	int len = cr->owner ? name_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
 	if (len <= 0)
 		return st_diag_set(diag, ST_ECONF, "%s: record name '%s' is not a domain name",
 				   rec->source, cr->owner ? cr->owner : "");
 	rec->owner_len = (uint8_t)len;
-	if (cr->type != 1 && cr->type != 28 && cr->type != 5)
+	if (cr->type != ST_TYPE_A && cr->type != ST_TYPE_AAAA && cr->type != ST_TYPE_CNAME)
 		return st_diag_set(diag, ST_ECONF,
 				   "%s: %s: type must be A, AAAA or CNAME for a routed record",
 				   rec->source, cr->owner);
@@ -343,10 +318,10 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_
 	 * answers NODATA. Worth a word, not an error. */
 	if (!record_can_serve(rt, rec))
 		st_log_warn("%s: %s %s, no endpoint of its regions has %s: it answers NODATA",
-			    rec->source, cr->owner, type_name(rec->type),
-			    rec->type == 1    ? "an IPv4 address"
-			    : rec->type == 28 ? "an IPv6 address"
-					      : "a cname:");
+			    rec->source, cr->owner, st_rrtype_name(rec->type),
+			    rec->type == ST_TYPE_A	? "an IPv4 address"
+			    : rec->type == ST_TYPE_AAAA ? "an IPv6 address"
+							: "a cname:");
 	if (policy_uses_location(cr->policy))
 		rt->needs_geo = true;
 	return 0;
@@ -386,7 +361,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		memcpy(ep->addr4, ce->addr4, 4);
 		memcpy(ep->addr6, ce->addr6, 16);
 		if (ce->cname) {
-			int len = st_route_name_to_wire(ce->cname, ep->cname, sizeof(ep->cname));
+			int len = name_wire(ce->cname, ep->cname, sizeof(ep->cname));
 			if (len <= 0 || ce->cname[0] == '\0' ||
 			    ce->cname[strlen(ce->cname) - 1] != '.')
 				return st_diag_set(
@@ -470,7 +445,7 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 			    memcmp(a->owner, b->owner, a->owner_len) == 0) {
 				rc = st_diag_set(
 				    diag, ST_ECONF, "%s: %s %s is already defined at %s", b->source,
-				    conf->records[i].owner, type_name(b->type), a->source);
+				    conf->records[i].owner, st_rrtype_name(b->type), a->source);
 				goto fail;
 			}
 		}

@@ -2,6 +2,7 @@
  * config, at start and on reload, sharing what did not change. */
 #include "server/view_build.h"
 #include "conf/conf.h"
+#include "dns/name.h"
 #include "health/health.h"
 #include "route/route.h"
 #include "zone/zone.h"
@@ -9,17 +10,14 @@
 #include "common/time.h"
 
 #include <ctype.h>
-#include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
-#define WIRE_MAX 255
-
 typedef struct zone_plan {
-	uint8_t apex[WIRE_MAX];
+	uint8_t apex[ST_DNS_MAX_NAME];
 	size_t apex_len;
 	st_zone_dyn_t *dyn;
 	size_t n_dyn;
@@ -49,45 +47,6 @@ void st_view_box_free(st_view_box_t *box)
 size_t st_view_box_dyn_count(const st_view_box_t *box)
 {
 	return box && box->routing->route ? st_route_record_count(box->routing->route) : 0;
-}
-
-static int name_to_wire(const char *name, uint8_t *out, size_t *len)
-{
-	ldns_rdf *rdf = ldns_dname_new_frm_str(name);
-	if (!rdf)
-		return ST_EINVAL;
-	ldns_dname2canonical(rdf);
-	size_t n = ldns_rdf_size(rdf);
-	if (n > WIRE_MAX) {
-		ldns_rdf_deep_free(rdf);
-		return ST_EINVAL;
-	}
-	memcpy(out, ldns_rdf_data(rdf), n);
-	*len = n;
-	ldns_rdf_deep_free(rdf);
-	return 0;
-}
-
-static void wire_to_str(const uint8_t *w, size_t len, char *buf, size_t cap)
-{
-	size_t o = 0, i = 0;
-	buf[0] = '\0';
-	while (i < len && w[i] != 0 && o + 5 < cap) {
-		size_t l = w[i++];
-		for (size_t k = 0; k < l && i < len && o + 5 < cap; k++, i++) {
-			unsigned char c = w[i];
-			if (c == '.' || c == '\\')
-				o += (size_t)snprintf(buf + o, cap - o, "\\%c", c);
-			else if (isgraph(c))
-				buf[o++] = (char)c;
-			else
-				o += (size_t)snprintf(buf + o, cap - o, "\\%03u", c);
-		}
-		buf[o++] = '.';
-	}
-	if (o == 0 && cap > 1)
-		buf[o++] = '.';
-	buf[o < cap ? o : cap - 1] = '\0';
 }
 
 /* Is the wire name at or below the apex (both canonical)? */
@@ -126,12 +85,15 @@ static int plan_zones(const st_routing_t *rt, zone_plan_t **out, st_diag_t *diag
 	if (!plans)
 		return ST_ENOMEM;
 	for (size_t z = 0; z < conf->n_zones; z++) {
-		if (name_to_wire(conf->zones[z].name, plans[z].apex, &plans[z].apex_len) != 0) {
+		int len = st_name_from_str(conf->zones[z].name, plans[z].apex, ST_DNS_MAX_NAME);
+		if (len < 0) {
 			plans_free(plans, conf->n_zones);
 			return st_diag_set(diag, ST_ECONF, "%s:%u: bad zone name '%s'",
 					   conf_source(conf), conf->zones[z].line,
 					   conf->zones[z].name);
 		}
+		plans[z].apex_len = (size_t)len;
+		st_name_lower(plans[z].apex, plans[z].apex, plans[z].apex_len);
 	}
 
 	size_t n_rec = rt->route ? st_route_record_count(rt->route) : 0;
@@ -147,7 +109,7 @@ static int plan_zones(const st_routing_t *rt, zone_plan_t **out, st_diag_t *diag
 		}
 		if (best == SIZE_MAX) {
 			char owner[1024];
-			wire_to_str(info.owner, info.owner_len, owner, sizeof(owner));
+			st_name_to_str(info.owner, owner, sizeof(owner));
 			plans_free(plans, conf->n_zones);
 			return st_diag_set(diag, ST_ECONF,
 					   "%s: record %s is in no served zone (add its zone "
@@ -346,7 +308,7 @@ int st_view_build_zone(const st_view_box_t *old, const char *zone, uint64_t gene
 		       st_view_box_t **out, st_diag_t *diag)
 {
 	/* Match the config's spelling: lower case with a trailing dot. */
-	char name[WIRE_MAX * 4 + 2];
+	char name[ST_DNS_MAX_NAME * 4 + 2];
 	size_t n = strlen(zone);
 	if (n == 0 || n >= sizeof(name) - 1)
 		return st_diag_set(diag, ST_EINVAL, "bad zone name '%s'", zone);

@@ -6,6 +6,7 @@
 #include "zone/internal.h"
 
 #include "common/log.h"
+#include "dns/rrtype.h"
 
 #include <ldns/ldns.h>
 
@@ -51,41 +52,6 @@ int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t
 	if (off != len - apex_len || !st_zname_eq(name + off, apex, apex_len))
 		return -1;
 	return (int)off;
-}
-
-void st_zname_str(const uint8_t *name, size_t len, char *buf, size_t cap)
-{
-	size_t o = 0, w = 0;
-	if (cap == 0)
-		return;
-	if (len == 0 || name[0] == 0) {
-		snprintf(buf, cap, ".");
-		return;
-	}
-	while (o < len && name[o] && w + 5 < cap) {
-		uint8_t l = name[o++];
-		for (uint8_t k = 0; k < l && o < len && w + 5 < cap; k++, o++) {
-			uint8_t c = name[o];
-			if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')')
-				w += (size_t)snprintf(buf + w, cap - w, "\\%c", c);
-			else if (c <= 0x20 || c >= 0x7f)
-				w += (size_t)snprintf(buf + w, cap - w, "\\%03u", c);
-			else
-				buf[w++] = (char)c;
-		}
-		buf[w++] = '.';
-	}
-	buf[w] = '\0';
-}
-
-static const char *type_str(uint16_t t, char *buf, size_t cap)
-{
-	const ldns_rr_descriptor *d = ldns_rr_descript(t);
-	if (d && d->_name)
-		snprintf(buf, cap, "%s", d->_name);
-	else
-		snprintf(buf, cap, "TYPE%u", t);
-	return buf;
 }
 
 /* Owner-name table. */
@@ -280,7 +246,7 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 	}
 	if (st_zname_suffix(owner, owner_len, zb->apex, zb->apex_len) < 0) {
 		char n[1024];
-		st_zname_str(owner, owner_len, n, sizeof(n));
+		st_name_to_str(owner, n, sizeof(n));
 		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s is outside the zone %s", path,
 				   line, n, zb->origin);
 	}
@@ -364,10 +330,11 @@ static void group_records(zb_t *zb)
 		}
 		if (other) {
 			char tb[16], nb[1024];
-			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+			st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 			zb_warn(zb, "%s:%u: TTL %u of %s %s differs from %u at %s:%u, using %u",
 				REC_LOC(zb, other), other->ttl, nb,
-				type_str(r->type, tb, sizeof(tb)), r->ttl, REC_LOC(zb, r), ttl);
+				st_rrtype_str(r->type, tb, sizeof(tb)), r->ttl, REC_LOC(zb, r),
+				ttl);
 		}
 		for (size_t k = i; k < j; k++)
 			zb->recs[k].ttl = ttl;
@@ -391,7 +358,7 @@ static const zb_rec_t *node_other(const zb_t *zb, const zb_node_t *n, uint16_t t
 {
 	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
 		const zb_rec_t *r = &zb->recs[i];
-		if (r->type != type && r->type != T_RRSIG && r->type != T_NSEC &&
+		if (r->type != type && r->type != ST_TYPE_RRSIG && r->type != ST_TYPE_NSEC &&
 		    !(r->flags & ZB_DROP))
 			return r;
 	}
@@ -406,17 +373,16 @@ static int check_static(zb_t *zb)
 		const zb_node_t *n = &zb->nodes[i];
 		if (!n->nrec)
 			continue;
-		const zb_rec_t *soa = node_rec(zb, n, T_SOA);
-		if (!soa && !node_rec(zb, n, T_CNAME) && !node_rec(zb, n, T_DNAME))
+		const zb_rec_t *soa = node_rec(zb, n, ST_TYPE_SOA);
+		if (!soa && !node_rec(zb, n, ST_TYPE_CNAME) && !node_rec(zb, n, ST_TYPE_DNAME))
 			continue;
-		st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+		st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 		if (soa && i != 0)
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s:%u: SOA record for %s, which is not the zone apex %s",
 			    REC_LOC(zb, soa), nb, zb->origin);
-		static const uint16_t single[] = {T_SOA, T_CNAME, T_DNAME};
-		static const char *const single_name[] = {"SOA", "CNAME", "DNAME"};
+		static const uint16_t single[] = {ST_TYPE_SOA, ST_TYPE_CNAME, ST_TYPE_DNAME};
 		for (size_t k = 0; k < 3; k++) {
 			/* The two read first: the sorted order is by data. */
 			const zb_rec_t *first = NULL, *second = NULL;
@@ -435,10 +401,11 @@ static int check_static(zb_t *zb)
 				return st_diag_set(
 				    zb->diag, ST_EZONE,
 				    "%s:%u: more than one %s record at %s (first at %s:%u)",
-				    REC_LOC(zb, second), single_name[k], nb, REC_LOC(zb, first));
+				    REC_LOC(zb, second), st_rrtype_name(single[k]), nb,
+				    REC_LOC(zb, first));
 		}
-		const zb_rec_t *cn = node_rec(zb, n, T_CNAME);
-		const zb_rec_t *other = cn ? node_other(zb, n, T_CNAME) : NULL;
+		const zb_rec_t *cn = node_rec(zb, n, ST_TYPE_CNAME);
+		const zb_rec_t *other = cn ? node_other(zb, n, ST_TYPE_CNAME) : NULL;
 		if (other) {
 			bool cname_later = read_before(zb, other, cn);
 			const zb_rec_t *later = cname_later ? cn : other;
@@ -448,16 +415,16 @@ static int check_static(zb_t *zb)
 			    zb->diag, ST_EZONE,
 			    "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "
 			    "alone at its name)",
-			    REC_LOC(zb, later), nb, type_str(later->type, tb, sizeof(tb)),
-			    type_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
+			    REC_LOC(zb, later), nb, st_rrtype_str(later->type, tb, sizeof(tb)),
+			    st_rrtype_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
 		}
 	}
 	const zb_node_t *apex = &zb->nodes[0];
-	const zb_rec_t *soa = node_rec(zb, apex, T_SOA);
+	const zb_rec_t *soa = node_rec(zb, apex, ST_TYPE_SOA);
 	if (!soa)
 		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: no SOA record at the zone apex %s",
 				   zb->files[0], 1u, zb->origin);
-	if (!node_rec(zb, apex, T_NS))
+	if (!node_rec(zb, apex, ST_TYPE_NS))
 		return st_diag_set(zb->diag, ST_EZONE,
 				   "%s:%u: no NS records at the zone apex %s (the SOA is here)",
 				   REC_LOC(zb, soa), zb->origin);
@@ -512,12 +479,12 @@ static int add_dyn(zb_t *zb)
 	for (size_t i = 0; i < zb->n_dyn; i++) {
 		const st_zone_dyn_t *d = &zb->dyn[i];
 		const char *src = d->source ? d->source : "dynamic record";
-		st_zname_str(d->owner, d->owner_len, nb, sizeof(nb));
-		if (d->type != T_A && d->type != T_AAAA && d->type != T_CNAME)
+		st_name_to_str(d->owner, nb, sizeof(nb));
+		if (d->type != ST_TYPE_A && d->type != ST_TYPE_AAAA && d->type != ST_TYPE_CNAME)
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic %s at %s: only A, AAAA and CNAME can be dynamic", src,
-			    type_str(d->type, tb, sizeof(tb)), nb);
+			    st_rrtype_str(d->type, tb, sizeof(tb)), nb);
 		if (st_zname_suffix(d->owner, d->owner_len, zb->apex, zb->apex_len) < 0)
 			return st_diag_set(zb->diag, ST_EZONE, "%s: %s is outside the zone %s", src,
 					   nb, zb->origin);
@@ -534,9 +501,9 @@ static int add_dyn(zb_t *zb)
 		}
 		const zb_node_t *n = &zb->nodes[zb->dyn_node[i]];
 		const zb_rec_t *same = node_rec(zb, n, d->type);
-		const zb_rec_t *cname = node_rec(zb, n, T_CNAME);
+		const zb_rec_t *cname = node_rec(zb, n, ST_TYPE_CNAME);
 		const zb_rec_t *any = n->nrec ? node_other(zb, n, 0) : NULL;
-		type_str(d->type, tb, sizeof(tb));
+		st_rrtype_str(d->type, tb, sizeof(tb));
 		if (same)
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
@@ -547,12 +514,12 @@ static int add_dyn(zb_t *zb)
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic %s at %s clashes with the static CNAME at %s:%u", src, tb,
 			    nb, REC_LOC(zb, cname));
-		if (d->type == T_CNAME && any) {
+		if (d->type == ST_TYPE_CNAME && any) {
 			char ob[16];
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic CNAME at %s clashes with the static %s at %s:%u", src, nb,
-			    type_str(any->type, ob, sizeof(ob)), REC_LOC(zb, any));
+			    st_rrtype_str(any->type, ob, sizeof(ob)), REC_LOC(zb, any));
 		}
 		zb->dyn_order[i] = (uint32_t)i;
 	}
@@ -566,14 +533,14 @@ static int add_dyn(zb_t *zb)
 		if (k == 0 || zb->dyn_node[zb->dyn_order[k - 1]] != zb->dyn_node[i])
 			continue;
 		const st_zone_dyn_t *a = &zb->dyn[zb->dyn_order[k - 1]], *b = &zb->dyn[i];
-		if (a->type == b->type || a->type == T_CNAME || b->type == T_CNAME) {
-			st_zname_str(b->owner, b->owner_len, nb, sizeof(nb));
+		if (a->type == b->type || a->type == ST_TYPE_CNAME || b->type == ST_TYPE_CNAME) {
+			st_name_to_str(b->owner, nb, sizeof(nb));
 			char ob[16];
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s: dynamic %s at %s clashes with the dynamic %s at %s",
 					   b->source ? b->source : "dynamic record",
-					   type_str(b->type, tb, sizeof(tb)), nb,
-					   type_str(a->type, ob, sizeof(ob)),
+					   st_rrtype_str(b->type, tb, sizeof(tb)), nb,
+					   st_rrtype_str(a->type, ob, sizeof(ob)),
 					   a->source ? a->source : "dynamic record");
 		}
 	}
@@ -615,7 +582,7 @@ static int mark_cuts(zb_t *zb)
 				zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
 			}
 			bool below = p->flags & ST_NODE_GLUE;
-			if (!below && node_rec(zb, n, T_NS))
+			if (!below && node_rec(zb, n, ST_TYPE_NS))
 				n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
 			else if (below)
 				n->flags |= ST_NODE_GLUE;
@@ -626,14 +593,14 @@ static int mark_cuts(zb_t *zb)
 				cut = zb->nodes[cut].parent;
 			const zb_node_t *c = &zb->nodes[cut];
 			const st_zone_dyn_t *d = &zb->dyn[zb->dyn_order[n->dyn_first]];
-			st_zname_str(name, n->name_len, nb, sizeof(nb));
-			st_zname_str(zb->names + c->name_off, c->name_len, cb, sizeof(cb));
+			st_name_to_str(name, nb, sizeof(nb));
+			st_name_to_str(zb->names + c->name_off, cb, sizeof(cb));
 			rc = st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
 			    d->source ? d->source : "dynamic record",
-			    type_str(d->type, tb, sizeof(tb)), nb, cb,
-			    REC_LOC(zb, node_rec(zb, c, T_NS)));
+			    st_rrtype_str(d->type, tb, sizeof(tb)), nb, cb,
+			    REC_LOC(zb, node_rec(zb, c, ST_TYPE_NS)));
 			break;
 		}
 		/* Like NSD and Knot, data a delegation hides is not served; unlike
@@ -644,13 +611,14 @@ static int mark_cuts(zb_t *zb)
 		     r++) {
 			zb_rec_t *rec = &zb->recs[r];
 			uint16_t t = rec->type;
-			if ((rec->flags & ZB_DROP) || t == T_A || t == T_AAAA ||
-			    (cut && (t == T_NS || t == T_DS || t == T_RRSIG || t == T_NSEC)))
+			if ((rec->flags & ZB_DROP) || t == ST_TYPE_A || t == ST_TYPE_AAAA ||
+			    (cut && (t == ST_TYPE_NS || t == ST_TYPE_DS || t == ST_TYPE_RRSIG ||
+				     t == ST_TYPE_NSEC)))
 				continue;
 			rec->flags |= ZB_DROP;
-			st_zname_str(name, n->name_len, nb, sizeof(nb));
+			st_name_to_str(name, nb, sizeof(nb));
 			zb_warn(zb, "%s:%u: %s %s is %s a delegation and is not served, ignored",
-				REC_LOC(zb, rec), nb, type_str(t, tb, sizeof(tb)),
+				REC_LOC(zb, rec), nb, st_rrtype_str(t, tb, sizeof(tb)),
 				cut ? "at" : "below");
 		}
 		/* RFC 6672: no data below a DNAME (NSD refuses such zones too). */
@@ -658,19 +626,20 @@ static int mark_cuts(zb_t *zb)
 			const zb_node_t *d = &zb->nodes[up];
 			const zb_rec_t *live = n->nrec ? node_other(zb, n, 0) : NULL;
 			if (!live)
-				live = node_rec(zb, n, T_RRSIG) ? node_rec(zb, n, T_RRSIG)
-								: node_rec(zb, n, T_NSEC);
+				live = node_rec(zb, n, ST_TYPE_RRSIG)
+					   ? node_rec(zb, n, ST_TYPE_RRSIG)
+					   : node_rec(zb, n, ST_TYPE_NSEC);
 			if (live || n->ndyn) {
-				st_zname_str(name, n->name_len, nb, sizeof(nb));
-				st_zname_str(zb->names + d->name_off, d->name_len, cb, sizeof(cb));
-				const zb_rec_t *dr = node_rec(zb, d, T_DNAME);
+				st_name_to_str(name, nb, sizeof(nb));
+				st_name_to_str(zb->names + d->name_off, cb, sizeof(cb));
+				const zb_rec_t *dr = node_rec(zb, d, ST_TYPE_DNAME);
 				if (live)
 					rc = st_diag_set(
 					    zb->diag, ST_EZONE,
 					    "%s:%u: %s %s is below the DNAME at %s (%s:%u); "
 					    "a DNAME must have no data below it",
 					    REC_LOC(zb, live), nb,
-					    type_str(live->type, tb, sizeof(tb)), cb,
+					    st_rrtype_str(live->type, tb, sizeof(tb)), cb,
 					    REC_LOC(zb, dr));
 				else
 					rc = st_diag_set(
@@ -679,13 +648,13 @@ static int mark_cuts(zb_t *zb)
 					    zb->dyn[zb->dyn_order[n->dyn_first]].source
 						? zb->dyn[zb->dyn_order[n->dyn_first]].source
 						: "dynamic record",
-					    type_str(zb->dyn[zb->dyn_order[n->dyn_first]].type, tb,
-						     sizeof(tb)),
+					    st_rrtype_str(zb->dyn[zb->dyn_order[n->dyn_first]].type,
+							  tb, sizeof(tb)),
 					    nb, cb, REC_LOC(zb, dr));
 				break;
 			}
 		}
-		dname[i] = node_rec(zb, n, T_DNAME) ? i : up;
+		dname[i] = node_rec(zb, n, ST_TYPE_DNAME) ? i : up;
 	}
 	free(order);
 	free(dname);
@@ -703,7 +672,7 @@ static void warn_glue(zb_t *zb)
 			continue;
 		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
 			const zb_rec_t *rec = &zb->recs[r];
-			if (rec->type != T_NS || (rec->flags & ZB_DROP))
+			if (rec->type != ST_TYPE_NS || (rec->flags & ZB_DROP))
 				continue;
 			const uint8_t *t = zb->rdata + rec->rdata;
 			/* Below a cut only names under that cut need glue. */
@@ -715,18 +684,18 @@ static void warn_glue(zb_t *zb)
 			uint32_t ti = lookup(zb, t, rec->rdlen, h);
 			if (ti != ZB_NONE) {
 				const zb_node_t *tn = &zb->nodes[ti];
-				if (node_rec(zb, tn, T_A) || node_rec(zb, tn, T_AAAA))
+				if (node_rec(zb, tn, ST_TYPE_A) || node_rec(zb, tn, ST_TYPE_AAAA))
 					continue;
 				bool dyn_addr = false;
 				for (uint32_t d = 0; d < tn->ndyn; d++)
 					dyn_addr |=
 					    zb->dyn[zb->dyn_order[tn->dyn_first + d]].type !=
-					    T_CNAME;
+					    ST_TYPE_CNAME;
 				if (dyn_addr)
 					continue;
 			}
-			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
-			st_zname_str(t, rec->rdlen, tb, sizeof(tb));
+			st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
+			st_name_to_str(t, tb, sizeof(tb));
 			zb_warn(zb, "%s:%u: NS %s of %s has no address record in the zone",
 				REC_LOC(zb, rec), tb, nb);
 		}
@@ -736,14 +705,14 @@ static void warn_glue(zb_t *zb)
 static uint16_t target_off(uint16_t type)
 {
 	switch (type) {
-	case T_NS:
-	case T_CNAME:
-	case T_DNAME:
-	case T_PTR:
+	case ST_TYPE_NS:
+	case ST_TYPE_CNAME:
+	case ST_TYPE_DNAME:
+	case ST_TYPE_PTR:
 		return 0;
-	case T_MX:
+	case ST_TYPE_MX:
 		return 2;
-	case T_SRV:
+	case ST_TYPE_SRV:
 		return 6;
 	default:
 		return 0xffff;
@@ -784,16 +753,16 @@ static int compile(zb_t *zb, st_zone_t *z)
 			wire += 10u + rec->rdlen;
 			if (in_set > UINT16_MAX) {
 				char nb[1024], tb[16];
-				st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+				st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 				return st_diag_set(zb->diag, ST_EZONE,
 						   "%s:%u: more than %u records in the %s %s RRset",
 						   REC_LOC(zb, rec), UINT16_MAX, nb,
-						   type_str(rec->type, tb, sizeof(tb)));
+						   st_rrtype_str(rec->type, tb, sizeof(tb)));
 			}
 		}
 		if (sets > UINT16_MAX) {
 			char nb[1024];
-			st_zname_str(zb->names + n->name_off, n->name_len, nb, sizeof(nb));
+			st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 			return st_diag_set(zb->diag, ST_EZONE, "%s: more than %u RRsets at %s",
 					   zb->files[0], UINT16_MAX, nb);
 		}
@@ -875,7 +844,7 @@ static int compile(zb_t *zb, st_zone_t *z)
 			out->flags |= ST_NODE_ENT;
 	}
 	/* Serial: SOA RDATA is MNAME RNAME SERIAL ... */
-	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], T_SOA);
+	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], ST_TYPE_SOA);
 	const uint8_t *rd = soa->wire + 10, *end = soa->wire + soa->wire_len;
 	for (int k = 0; k < 2; k++) {
 		while (rd < end && *rd)

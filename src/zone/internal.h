@@ -3,6 +3,7 @@
 #define ST_ZONE_INTERNAL_H
 
 #include "zone/zone.h"
+#include "dns/name.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -13,23 +14,6 @@
 #define ZB_NONE UINT32_MAX
 #define ZB_MAX_INCLUDE_DEPTH 8
 #define ZB_MAX_WARNINGS 20
-
-/* RR types the builder treats specially. */
-enum {
-	T_A = 1,
-	T_NS = 2,
-	T_CNAME = 5,
-	T_SOA = 6,
-	T_PTR = 12,
-	T_MX = 15,
-	T_AAAA = 28,
-	T_SRV = 33,
-	T_DNAME = 39,
-	T_OPT = 41,
-	T_DS = 43,
-	T_RRSIG = 46,
-	T_NSEC = 47,
-};
 
 /* ASCII lower case for one byte of a wire name (length bytes are < 64 and
  * therefore never touched). */
@@ -207,6 +191,5 @@ int zp_parse(zb_t *zb, const char *file);
 /* Offset of the suffix of `name` that equals `apex` on a label boundary, or -1. */
 int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t apex_len);
 /* Presentation form of a wire name into buf (always terminated). */
-void st_zname_str(const uint8_t *name, size_t len, char *buf, size_t cap);
 
 #endif

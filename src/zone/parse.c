@@ -425,7 +425,7 @@ static const char *explicit_ttl(const char *s, size_t *len)
 
 static bool meta_type(uint16_t t)
 {
-	return t == 0 || t == T_OPT || (t >= 128 && t <= 255);
+	return t == 0 || t == ST_TYPE_OPT || (t >= 128 && t <= 255);
 }
 
 /* What a record data field holds, for rdata that fits one token; NULL for

@@ -41,7 +41,7 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 		memcpy(z->apex, zb.apex, zb.apex_len);
 		z->apex_len = zb.apex_len;
 		char buf[1024];
-		st_zname_str(z->apex, z->apex_len, buf, sizeof(buf));
+		st_name_to_str(z->apex, buf, sizeof(buf));
 		z->name = strdup(buf);
 		z->file = strdup(file);
 		if (!z->name || !z->file)
@@ -228,7 +228,7 @@ bool st_zone_prefetch_step(st_zone_pf_t *pf)
 		/* The RRsets: the records of the one asked for (or a CNAME). */
 		const st_rrset_t *rs = st_node_rrset(pf->node, pf->type);
 		if (!rs)
-			rs = st_node_rrset(pf->node, T_CNAME);
+			rs = st_node_rrset(pf->node, ST_TYPE_CNAME);
 		if (rs && !rs->dyn) {
 			__builtin_prefetch(rs->wire);
 			__builtin_prefetch(rs->rr_offsets);

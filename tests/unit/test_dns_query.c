@@ -10,6 +10,7 @@
 #include "dns/name.h"
 #include "dns/query.h"
 #include "dns/response.h"
+#include "dns/rrtype.h"
 #include "test_dns_msg.h"
 
 #include <string.h>
@@ -363,6 +364,62 @@ static void test_ecs_formerr(void **state)
 	assert_true(q.has_edns); /* the answer can still carry an OPT */
 }
 
+/* The one text form of a name: zone-file special characters escaped, and a
+ * short buffer gets as much of the name as fits, always terminated. */
+static void test_name_text(void **state)
+{
+	(void)state;
+	uint8_t w[255];
+	char buf[64];
+	const uint8_t odd[] = {6, 'a', ';', '"', '(', ')', '@', 4, 't', 'e', 's', 't', 0};
+	assert_int_equal(st_name_to_str(odd, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a\\;\\\"\\(\\)@.test.");
+	assert_true(st_name_from_str(buf, w, sizeof(w)) == (int)sizeof(odd));
+	assert_memory_equal(w, odd, sizeof(odd));
+	st_name_from_str("www.example.test.", w, sizeof(w));
+	memset(buf, 'x', sizeof(buf));
+	assert_int_equal(st_name_to_str(w, buf, 9), ST_ENOSPC);
+	assert_string_equal(buf, "www.exam");
+	assert_int_equal(st_name_to_str(w, buf, 1), ST_ENOSPC);
+	assert_string_equal(buf, "");
+}
+
+/* Type mnemonics both ways: every known type round-trips, case does not
+ * matter, RFC 3597 TYPEnnn is read and written, nonsense is refused. */
+static void test_rrtype(void **state)
+{
+	(void)state;
+	uint16_t t;
+	unsigned known = 0;
+	for (unsigned v = 0; v <= UINT16_MAX; v++) {
+		const char *name = st_rrtype_name((uint16_t)v);
+		if (!name)
+			continue;
+		known++;
+		assert_int_equal(st_rrtype_parse(name, &t), 0);
+		assert_int_equal(t, v);
+	}
+	assert_true(known >= 60);
+	assert_string_equal(st_rrtype_name(ST_TYPE_AAAA), "AAAA");
+	assert_string_equal(st_rrtype_name(ST_TYPE_CNAME), "CNAME");
+	assert_null(st_rrtype_name(0));
+	assert_null(st_rrtype_name(65280));
+	assert_int_equal(st_rrtype_parse("aaaa", &t), 0);
+	assert_int_equal(t, ST_TYPE_AAAA);
+	assert_int_equal(st_rrtype_parse("nsap-ptr", &t), 0);
+	assert_int_equal(t, 23);
+	assert_int_equal(st_rrtype_parse("TYPE65280", &t), 0);
+	assert_int_equal(t, 65280);
+	assert_int_equal(st_rrtype_parse("type1", &t), 0);
+	assert_int_equal(t, ST_TYPE_A);
+	char buf[ST_RRTYPE_STRLEN];
+	assert_string_equal(st_rrtype_str(65280, buf, sizeof(buf)), "TYPE65280");
+	assert_string_equal(st_rrtype_str(ST_TYPE_NSEC3PARAM, buf, sizeof(buf)), "NSEC3PARAM");
+	const char *bad[] = {"", "AA", "TYPE", "TYPE65536", "TYPE1x", "TYPE-1", "TYPE 1", "A "};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(st_rrtype_parse(bad[i], &t), ST_EINVAL);
+}
+
 static void test_name_helpers(void **state)
 {
 	uint8_t w[255];
@@ -546,6 +603,8 @@ int main(void)
 	    cmocka_unit_test(test_ecs_valid),
 	    cmocka_unit_test(test_ecs_formerr),
 	    cmocka_unit_test(test_name_helpers),
+	    cmocka_unit_test(test_name_text),
+	    cmocka_unit_test(test_rrtype),
 	    cmocka_unit_test(test_writer),
 	    cmocka_unit_test(test_writer_far_owner),
 	};

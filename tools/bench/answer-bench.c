@@ -13,6 +13,7 @@
  * `valgrind --tool=callgrind --toggle-collect=st_answer`. */
 #include "answer/answer.h"
 #include "answer/view.h"
+#include "dns/rrtype.h"
 #include "zone/zone.h"
 
 #include <arpa/inet.h>
@@ -29,15 +30,8 @@
 
 static int type_code(const char *s)
 {
-	static const struct {
-		const char *name;
-		int code;
-	} types[] = {{"A", 1},	   {"NS", 2},  {"CNAME", 5}, {"SOA", 6},	{"PTR", 12},
-		     {"MX", 15},   {"TXT", 16}, {"AAAA", 28}, {"SRV", 33}, {"ANY", 255}};
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcasecmp(s, types[i].name))
-			return types[i].code;
-	return -1;
+	uint16_t t;
+	return st_rrtype_parse(s, &t) == 0 ? t : -1;
 }
 
 /* One query in wire form: header with RD clear, the question. */
