@@ -1,7 +1,8 @@
-# src/common: errors, logging, time, socket addresses, hashing
+# src/common: errors, logging, time, socket addresses, threads, hashing
 src_libsteer_a_SOURCES += \
 	src/common/errors.c src/common/errors.h \
 	src/common/log.c src/common/log.h \
 	src/common/time.c src/common/time.h \
 	src/common/sockaddr.c src/common/sockaddr.h \
+	src/common/thread.c src/common/thread.h \
 	src/common/hash.h

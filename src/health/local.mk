@@ -11,3 +11,6 @@ tests_unit_test_health_table_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_health_SOURCES = tests/unit/test_health.c tests/unit/test_health_tmp.h
 tests_unit_test_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_health_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+TESTS += tests/smoke/health-table-load.sh
+EXTRA_DIST += tests/smoke/health-table-load.sh

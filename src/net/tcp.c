@@ -9,6 +9,7 @@
 #include "net/sock.h"
 #include "answer/answer.h"
 #include "common/log.h"
+#include "common/thread.h"
 #include "common/time.h"
 
 #include <errno.h>
@@ -17,7 +18,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -529,13 +529,9 @@ void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients)
 
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag)
 {
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int err = pthread_create(&tcp->tid, NULL, tcp_main, tcp);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int err = st_thread_start(&tcp->tid, tcp_main, tcp);
 	if (err != 0)
-		return st_diag_set(diag, -err, "tcp, cannot start thread (%s)", strerror(err));
+		return st_diag_set(diag, err, "tcp, cannot start thread (%s)", strerror(-err));
 	tcp->started = true;
 	return 0;
 }

@@ -6,12 +6,12 @@
 #include "net/sock.h"
 #include "answer/answer.h"
 #include "common/log.h"
+#include "common/thread.h"
 #include "zone/zone.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,22 +275,17 @@ void st_udp_set_coalesce(st_udp_t *udp, unsigned coalesce_us)
 
 int st_udp_start(st_udp_t *udp, st_diag_t *diag)
 {
-	sigset_t all, old;
-	sigfillset(&all);
-	/* Signals belong to the main loop, not to the workers. */
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int ret = 0;
 	for (size_t i = 0; i < udp->n_threads; i++) {
 		udp_thread_t *t = udp->threads[i];
-		int err = pthread_create(&t->tid, NULL, udp_main, t);
+		int err = st_thread_start(&t->tid, udp_main, t);
 		if (err != 0) {
-			ret =
-			    st_diag_set(diag, -err, "udp, cannot start worker (%s)", strerror(err));
+			ret = st_diag_set(diag, err, "udp, cannot start worker (%s)",
+					  strerror(-err));
 			break;
 		}
 		t->started = true;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret != 0)
 		st_udp_stop(udp);
 	return ret;
