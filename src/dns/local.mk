@@ -4,10 +4,17 @@ src_libsteer_a_SOURCES += \
 	src/dns/name.c src/dns/name.h \
 	src/dns/rrtype.c src/dns/rrtype.h \
 	src/dns/query.c src/dns/query.h \
-	src/dns/response.c src/dns/response.h
+	src/dns/response.c src/dns/response.h \
+	src/dns/cookie.c src/dns/cookie.h
 
 check_PROGRAMS += tests/unit/test_dns_query
 TESTS += tests/unit/test_dns_query
 tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c tests/unit/test_dns_msg.h
 tests_unit_test_dns_query_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_dns_query_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_dns_cookie
+TESTS += tests/unit/test_dns_cookie
+tests_unit_test_dns_cookie_SOURCES = tests/unit/test_dns_cookie.c
+tests_unit_test_dns_cookie_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_dns_cookie_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -79,6 +79,7 @@ enum {
 	ST_RCODE_REFUSED = 5,
 	ST_RCODE_YXDOMAIN = 6,
 	ST_RCODE_BADVERS = 16,
+	ST_RCODE_BADCOOKIE = 23,
 };
 
 enum {
@@ -96,6 +97,7 @@ enum {
 
 /* EDNS option codes. */
 #define ST_EDNS_OPT_ECS 8
+#define ST_EDNS_OPT_COOKIE 10
 #define ST_EDNS_OPT_EDE 15
 /* Extended DNS Error info-codes (RFC 8914). */
 #define ST_EDE_NOT_AUTHORITATIVE 20
