@@ -7,6 +7,7 @@
  *   ramp-stopped NAME AT_MS TEXT      (after the dial of NAME; TEXT to the end)
  * so that an operator can read it and a diff shows what changed. */
 #include "ctl/state.h"
+#include "common/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -388,21 +389,10 @@ int st_ctl_state_load(st_ctl_state_t *st, const char *path, st_diag_t *diag)
 	return rc;
 }
 
-int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *diag)
+static int state_fill(FILE *f, void *arg, st_diag_t *diag)
 {
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return st_diag_set(diag, ST_ERANGE, "%s: path too long", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		return st_diag_set(diag, -e, "%s: %s", tmp, strerror(e));
-	}
+	(void)diag;
+	const st_ctl_state_t *st = arg;
 	fprintf(f, "%s %d\n# written by steerd: drains, forced states and dials (steerctl)\n",
 		STATE_MAGIC, STATE_VERSION);
 	for (size_t i = 0; i < st->n_endpoints; i++)
@@ -424,29 +414,10 @@ int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *dia
 			fprintf(f, "ramp-stopped %s %" PRIu64 " %s\n", d->name, d->stopped_ms,
 				d->stopped);
 	}
-	int rc = 0;
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
-	if (fclose(f) != 0 && rc == 0)
-		rc = st_diag_set(diag, -errno, "%s: %s", tmp, strerror(errno));
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
-	if (rc < 0) {
-		unlink(tmp);
-		return rc;
-	}
-	/* Make the rename itself durable. */
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
 	return 0;
+}
+
+int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *diag)
+{
+	return st_file_replace(path, 0600, state_fill, (void *)st, diag);
 }
