@@ -100,3 +100,85 @@ uint16_t st_sockaddr_port(const st_sockaddr_t *sa)
 		return ntohs(sa->u.in6.sin6_port);
 	return 0;
 }
+
+unsigned st_sockaddr_ip(const st_sockaddr_t *sa, uint8_t addr[16])
+{
+	if (!sa)
+		return 0;
+	if (sa->u.sa.sa_family == AF_INET) {
+		memcpy(addr, &sa->u.in4.sin_addr, 4);
+		return 4;
+	}
+	if (sa->u.sa.sa_family != AF_INET6)
+		return 0;
+	const struct in6_addr *a = &sa->u.in6.sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(a)) {
+		memcpy(addr, a->s6_addr + 12, 4);
+		return 4;
+	}
+	memcpy(addr, a->s6_addr, 16);
+	return 16;
+}
+
+void st_addr_mask(uint8_t *addr, unsigned len, unsigned keep)
+{
+	for (unsigned i = 0; i < len; i++) {
+		if (keep >= 8 * (i + 1))
+			continue;
+		unsigned bits = keep > 8 * i ? keep - 8 * i : 0;
+		addr[i] &= (uint8_t)(0xff00u >> bits);
+	}
+}
+
+int st_prefix_parse(const char *s, bool bare_ok, st_prefix_t *out)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	const char *slash = strchr(s, '/');
+	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
+	if ((!slash && !bare_ok) || alen >= sizeof(buf))
+		return ST_EINVAL;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	st_prefix_t p;
+	memset(&p, 0, sizeof(p));
+	if (st_addr_parse(buf, &p.family, p.addr) != 0)
+		return ST_EINVAL;
+	unsigned max = p.family == AF_INET ? 32 : 128;
+	unsigned long len = max;
+	if (slash) {
+		const char *l = slash + 1;
+		char *end;
+		if (*l < '0' || *l > '9')
+			return ST_EINVAL;
+		len = strtoul(l, &end, 10);
+		if (*end != '\0' || len > max)
+			return ST_EINVAL;
+	}
+	p.len = (uint8_t)len;
+	uint8_t masked[16];
+	memcpy(masked, p.addr, sizeof(masked));
+	st_addr_mask(masked, max / 8, p.len);
+	/* Host bits set ("192.0.2.1/24") are a typo more often than not. */
+	if (memcmp(masked, p.addr, max / 8) != 0)
+		return ST_ERANGE;
+	*out = p;
+	return 0;
+}
+
+bool st_prefix_match(const st_prefix_t *p, const uint8_t *addr, unsigned addr_len)
+{
+	if (addr_len != (p->family == AF_INET ? 4u : 16u))
+		return false;
+	unsigned whole = p->len / 8u, rest = p->len % 8u;
+	if (memcmp(p->addr, addr, whole) != 0)
+		return false;
+	return rest == 0 || ((p->addr[whole] ^ addr[whole]) & (uint8_t)(0xff00u >> rest)) == 0;
+}
+
+void st_prefix_str(const st_prefix_t *p, char *buf, unsigned len)
+{
+	char host[INET6_ADDRSTRLEN];
+	if (!inet_ntop(p->family, p->addr, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	snprintf(buf, len, "%s/%u", host, p->len);
+}

@@ -3,6 +3,7 @@
  * ECS scope over which the match cannot change. */
 #include "route/cidr.h"
 #include "common/errors.h"
+#include "common/sockaddr.h"
 
 #include <arpa/inet.h>
 #include <stdbool.h>
@@ -11,35 +12,14 @@
 
 int st_cidr_parse(const char *s, st_cidr_entry_t *out)
 {
-	const char *slash = strchr(s, '/');
-	if (!slash || (size_t)(slash - s) >= 64)
-		return ST_EINVAL;
-	char buf[64];
-	memcpy(buf, s, (size_t)(slash - s));
-	buf[slash - s] = '\0';
+	st_prefix_t p;
+	int rc = st_prefix_parse(s, false, &p);
+	if (rc != 0)
+		return rc;
 	memset(out, 0, sizeof(*out));
-	unsigned max;
-	if (inet_pton(AF_INET, buf, out->net) == 1) {
-		out->family = AF_INET;
-		max = 32;
-	} else if (inet_pton(AF_INET6, buf, out->net) == 1) {
-		out->family = AF_INET6;
-		max = 128;
-	} else {
-		return ST_EINVAL;
-	}
-	char *end;
-	const char *len = slash + 1;
-	if (*len < '0' || *len > '9')
-		return ST_EINVAL;
-	unsigned long p = strtoul(len, &end, 10);
-	if (*end != '\0' || p > max)
-		return ST_EINVAL;
-	out->prefix = (uint8_t)p;
-	/* host bits set ("192.0.2.1/24") are a typo more often than not */
-	for (unsigned bit = out->prefix; bit < max; bit++)
-		if (out->net[bit / 8] & (0x80 >> (bit % 8)))
-			return ST_ERANGE;
+	out->family = (uint8_t)p.family;
+	out->prefix = p.len;
+	memcpy(out->net, p.addr, sizeof(out->net));
 	return 0;
 }
 
