@@ -140,6 +140,18 @@ typedef enum {
 	ST_STALE_FAIL_OPEN,
 } st_on_stale_t;
 
+/* server.rrl: response rate limiting (limit/rrl.h). */
+typedef struct st_conf_rrl {
+	bool enabled;	      /* the section is given */
+	uint32_t rate;	      /* responses per second per bucket, default 200 */
+	uint32_t slip;	      /* every Nth limited response slips (TC=1); 0: drop all. Default 2 */
+	uint32_t ipv4_prefix; /* client network length, default 24 */
+	uint32_t ipv6_prefix; /* default 56 */
+	uint32_t table_size;  /* buckets per UDP worker, default 65536 */
+	st_prefix_t *exempt;  /* networks never limited */
+	size_t n_exempt;
+} st_conf_rrl_t;
+
 typedef struct st_conf {
 	char *path; /* the config file, or NULL when built from the command line */
 

@@ -1,0 +1,11 @@
+# src/limit: what an internet-facing server limits: response rate limiting
+# and the DNS cookie secret
+src_libsteer_a_SOURCES += \
+	src/limit/rrl.c src/limit/rrl.h \
+	src/limit/secret.c src/limit/secret.h
+
+check_PROGRAMS += tests/unit/test_limit
+TESTS += tests/unit/test_limit
+tests_unit_test_limit_SOURCES = tests/unit/test_limit.c
+tests_unit_test_limit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_limit_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
