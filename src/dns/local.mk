@@ -5,7 +5,9 @@ src_libsteer_a_SOURCES += \
 	src/dns/rrtype.c src/dns/rrtype.h \
 	src/dns/query.c src/dns/query.h \
 	src/dns/response.c src/dns/response.h \
-	src/dns/cookie.c src/dns/cookie.h
+	src/dns/cookie.c src/dns/cookie.h \
+	src/dns/tsig.c src/dns/tsig.h \
+	src/dns/pack.c src/dns/pack.h
 
 check_PROGRAMS += tests/unit/test_dns_query
 TESTS += tests/unit/test_dns_query
@@ -18,3 +20,10 @@ TESTS += tests/unit/test_dns_cookie
 tests_unit_test_dns_cookie_SOURCES = tests/unit/test_dns_cookie.c
 tests_unit_test_dns_cookie_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_dns_cookie_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_dns_tsig
+TESTS += tests/unit/test_dns_tsig
+tests_unit_test_dns_tsig_SOURCES = tests/unit/test_dns_tsig.c tests/unit/test_tsig_vectors.h
+tests_unit_test_dns_tsig_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_dns_tsig_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/tsig/make-vectors.py

@@ -80,6 +80,13 @@ static int parse_records(const uint8_t *msg, size_t len, size_t pos, unsigned an
 		size_t rdlen = st_get16(msg + pos + 8);
 		if (len - pos - 10 < rdlen)
 			return ST_EFORMERR;
+		if (type == ST_TYPE_TSIG) {
+			/* RFC 8945 section 5.2: only as the very last record. */
+			if (i < an_ns || i != total - 1)
+				return ST_EFORMERR;
+			q->has_tsig = true;
+			q->tsig_off = (uint16_t)owner;
+		}
 		if (type == ST_TYPE_OPT) {
 			if (i < an_ns || q->has_edns || msg[owner] != 0 || pos != owner + 1)
 				return ST_EFORMERR;
@@ -97,6 +104,8 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	q->has_question = false;
 	q->has_edns = false;
 	q->has_ecs = false;
+	q->has_tsig = false;
+	q->tsig_off = 0;
 	q->edns_do = false;
 	q->edns_version = 0;
 	q->edns_payload = 0;
@@ -134,4 +143,16 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	if (ret < 0)
 		return ret;
 	return parse_records(msg, len, pos, an + ns, ar, q);
+}
+
+uint16_t st_query_peek_type(const uint8_t *msg, size_t len)
+{
+	if (len <= ST_DNS_HEADER_LEN || st_get16(msg + 4) != 1)
+		return 0;
+	size_t pos = ST_DNS_HEADER_LEN;
+	while (pos < len && msg[pos] != 0 && msg[pos] < 64 && pos - ST_DNS_HEADER_LEN < ST_DNS_MAX_NAME)
+		pos += msg[pos] + 1u;
+	if (pos >= len || msg[pos] != 0 || len - pos < 3)
+		return 0;
+	return st_get16(msg + pos + 1);
 }

@@ -27,6 +27,11 @@ typedef struct st_query {
 	uint8_t edns_version;
 	uint16_t edns_payload; /* as sent by the client */
 
+	/* TSIG (RFC 8945): the record's offset in the message, valid when
+	 * has_tsig; it is the last record of the additional section. */
+	bool has_tsig;
+	uint16_t tsig_off;
+
 	/* Client Subnet (RFC 7871), valid when has_ecs. */
 	bool has_ecs;
 	uint8_t ecs_source, ecs_scope;
@@ -41,5 +46,9 @@ typedef struct st_query {
  *   ST_EFORMERR  malformed (has_question and has_edns tell what can be echoed)
  * Every field the caller reads is set whatever the outcome. */
 int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q);
+
+/* The type asked for, cheaply: the QTYPE of a query with one question whose
+ * name is plain labels, else 0. For routing a message before parsing it. */
+uint16_t st_query_peek_type(const uint8_t *msg, size_t len);
 
 #endif
