@@ -172,43 +172,81 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 	return 0;
 }
 
-/* Every region a record can pick, for the "does anything serve this type" check. */
-static bool record_can_serve(const st_route_t *rt, const st_route_record_t *rec)
+/* Call fn for each endpoint a record can answer with (that serves its
+ * type), whatever the health: the regions of `regions:` in order, then
+ * `weights:`, `map:` and the CIDR table; repeats included. Stops when fn
+ * returns true, and says whether it did. */
+typedef bool (*ep_fn)(const st_route_endpoint_t *ep, void *arg);
+
+static bool region_each(const st_route_t *rt, const st_route_record_t *rec, uint32_t r, ep_fn fn,
+			void *arg)
 {
-	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		const st_route_region_t *rg = &rt->regions[rec->regions[i]];
-		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
-				return true;
-	}
-	for (uint32_t i = 0; i < rec->n_weights; i++) {
-		const st_route_weight_t *w = &rec->weights[i];
-		if (!w->is_region) {
-			if (st_route_endpoint_serves(&rt->endpoints[w->index], rec->type))
-				return true;
-			continue;
-		}
-		const st_route_region_t *rg = &rt->regions[w->index];
-		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
-				return true;
-	}
-	for (uint32_t i = 0; i < rec->n_geomap; i++) {
-		const st_route_region_t *rg = &rt->regions[rec->geomap[i].region];
-		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
-				return true;
-	}
-	for (size_t i = 0; i <= rec->cidr.n; i++) {
-		uint32_t r = i < rec->cidr.n ? rec->cidr.entries[i].region : rec->cidr_default;
-		if (r == ST_CONF_NONE)
-			continue;
-		const st_route_region_t *rg = &rt->regions[r];
-		for (uint32_t j = 0; j < rg->n_endpoints; j++)
-			if (st_route_endpoint_serves(&rt->endpoints[rg->endpoints[j]], rec->type))
-				return true;
+	const st_route_region_t *rg = &rt->regions[r];
+	for (uint32_t j = 0; j < rg->n_endpoints; j++) {
+		const st_route_endpoint_t *ep = &rt->endpoints[rg->endpoints[j]];
+		if (st_route_endpoint_serves(ep, rec->type) && fn(ep, arg))
+			return true;
 	}
 	return false;
+}
+
+static bool record_each(const st_route_t *rt, const st_route_record_t *rec, ep_fn fn, void *arg)
+{
+	for (uint32_t i = 0; i < rec->n_regions; i++)
+		if (region_each(rt, rec, rec->regions[i], fn, arg))
+			return true;
+	for (uint32_t i = 0; i < rec->n_weights; i++) {
+		const st_route_weight_t *w = &rec->weights[i];
+		if (w->is_region ? region_each(rt, rec, w->index, fn, arg)
+				 : st_route_endpoint_serves(&rt->endpoints[w->index], rec->type) &&
+				       fn(&rt->endpoints[w->index], arg))
+			return true;
+	}
+	for (uint32_t i = 0; i < rec->n_geomap; i++)
+		if (region_each(rt, rec, rec->geomap[i].region, fn, arg))
+			return true;
+	for (size_t i = 0; i <= rec->cidr.n; i++) {
+		uint32_t r = i < rec->cidr.n ? rec->cidr.entries[i].region : rec->cidr_default;
+		if (r != ST_CONF_NONE && region_each(rt, rec, r, fn, arg))
+			return true;
+	}
+	return false;
+}
+
+static bool ep_any(const st_route_endpoint_t *ep, void *arg)
+{
+	return true;
+}
+
+/* Does anything serve this record's type? */
+static bool record_can_serve(const st_route_t *rt, const st_route_record_t *rec)
+{
+	return record_each(rt, rec, ep_any, NULL);
+}
+
+typedef struct targets {
+	uint16_t type;
+	st_route_target_fn fn;
+	void *arg;
+} targets_t;
+
+static bool ep_target(const st_route_endpoint_t *ep, void *arg)
+{
+	const targets_t *t = arg;
+	if (t->type == ST_TYPE_A)
+		t->fn(ep->addr4, 4, t->arg);
+	else if (t->type == ST_TYPE_AAAA)
+		t->fn(ep->addr6, 16, t->arg);
+	else
+		t->fn(ep->cname, ep->cname_len, t->arg);
+	return false;
+}
+
+void st_route_targets(const st_route_t *rt, const void *handle, st_route_target_fn fn, void *arg)
+{
+	const st_route_record_t *rec = handle;
+	targets_t t = {rec->type, fn, arg};
+	record_each(rt, rec, ep_target, &t);
 }
 
 static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_diag_t *diag)

@@ -72,6 +72,14 @@ int st_route_resolve(const st_route_t *rt, const void *handle, uint16_t qtype,
 		     const st_client_t *client, const struct st_health *health, uint64_t *rng,
 		     st_route_result_t *res);
 
+/* Every answer a record can give, whatever the health and the client (for
+ * zone transfers): fn gets the RDATA of each endpoint that serves the
+ * record's type (4 or 16 address bytes, or a CNAME target as a wire name),
+ * in the order the policy lists its regions (failover: primary first),
+ * repeats included. */
+typedef void (*st_route_target_fn)(const uint8_t *rdata, size_t len, void *arg);
+void st_route_targets(const st_route_t *rt, const void *handle, st_route_target_fn fn, void *arg);
+
 /* Traffic dials (control plane): atomic, visible to the next query.
  * set: ST_ENOENT for an unknown region, ST_ERANGE above 100.
  * get: 100 for an unknown region. */

@@ -843,17 +843,11 @@ static int compile(zb_t *zb, st_zone_t *z)
 		if (!out->n_rrsets && !(out->flags & ST_NODE_APEX))
 			out->flags |= ST_NODE_ENT;
 	}
-	/* Serial: SOA RDATA is MNAME RNAME SERIAL ... */
 	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], ST_TYPE_SOA);
-	const uint8_t *rd = soa->wire + 10, *end = soa->wire + soa->wire_len;
-	for (int k = 0; k < 2; k++) {
-		while (rd < end && *rd)
-			rd += *rd + 1u;
-		rd++;
-	}
-	if (rd + 4 <= end)
-		z->serial =
-		    (uint32_t)rd[0] << 24 | (uint32_t)rd[1] << 16 | (uint32_t)rd[2] << 8 | rd[3];
+	size_t at = st_soa_serial_at(soa->wire, soa->wire_len);
+	if (at)
+		z->serial = (uint32_t)soa->wire[at] << 24 | (uint32_t)soa->wire[at + 1] << 16 |
+			    (uint32_t)soa->wire[at + 2] << 8 | soa->wire[at + 3];
 	return 0;
 }
 

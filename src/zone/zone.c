@@ -104,6 +104,21 @@ uint32_t st_zone_serial(const st_zone_t *zone)
 	return zone->serial;
 }
 
+int st_zone_set_serial(st_zone_t *zone, uint32_t serial)
+{
+	const st_rrset_t *soa = st_node_rrset(&zone->nodes[0], ST_TYPE_SOA);
+	size_t at = soa ? st_soa_serial_at(soa->wire, soa->wire_len) : 0;
+	if (!at)
+		return ST_EINVAL;
+	uint8_t *p = zone->wire + (soa->wire - zone->wire) + at;
+	p[0] = (uint8_t)(serial >> 24);
+	p[1] = (uint8_t)(serial >> 16);
+	p[2] = (uint8_t)(serial >> 8);
+	p[3] = (uint8_t)serial;
+	zone->serial = serial;
+	return 0;
+}
+
 size_t st_zone_record_count(const st_zone_t *zone)
 {
 	return zone->records;

@@ -43,6 +43,19 @@ typedef struct st_rrset {
 	const void *dyn;
 } st_rrset_t;
 
+/* Offset of the serial in one SOA record in zone wire form (TYPE CLASS TTL
+ * RDLENGTH, then RDATA: MNAME RNAME SERIAL ...), or 0 when it is too short. */
+static inline size_t st_soa_serial_at(const uint8_t *rr, size_t len)
+{
+	size_t p = 10;
+	for (int k = 0; k < 2; k++) {
+		while (p < len && rr[p])
+			p += rr[p] + 1u;
+		p++;
+	}
+	return p + 4 <= len ? p : 0;
+}
+
 typedef struct st_node {
 	const uint8_t *name; /* canonical (lower-case) wire name, absolute */
 	uint8_t name_len;
@@ -87,6 +100,9 @@ const uint8_t *st_zone_apex(const st_zone_t *zone, uint8_t *len);
 const st_node_t *st_zone_apex_node(const st_zone_t *zone);
 uint32_t st_zone_serial(const st_zone_t *zone);
 size_t st_zone_record_count(const st_zone_t *zone);
+/* Set the SOA serial of a zone that no reader sees yet (a zone transfer
+ * policy may choose the serial; see xfr/). ST_EINVAL without an SOA. */
+int st_zone_set_serial(st_zone_t *zone, uint32_t serial);
 const char *st_zone_file(const st_zone_t *zone);
 uint64_t st_zone_loaded_at(const st_zone_t *zone); /* st_real_ns() at load */
 uint64_t st_zone_load_ns(const st_zone_t *zone);   /* how long parsing and compiling took */
