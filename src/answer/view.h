@@ -5,11 +5,13 @@
 
 #include <stdint.h>
 
+struct st_conf;
 struct st_zoneset;
 struct st_route;
 struct st_health;
 
 typedef struct st_view {
+	const struct st_conf *conf; /* the config the view was built from */
 	struct st_zoneset *zones;
 	struct st_route *route;	  /* NULL: no dynamic records */
 	struct st_health *health; /* NULL: every endpoint healthy. Built from the same

@@ -4,8 +4,7 @@ src_libsteer_a_SOURCES += \
 	src/check/checker.c src/check/checker.h \
 	src/check/hyst.c src/check/hyst.h \
 	src/check/probe.c src/check/probe.h src/check/probe_int.h \
-	src/check/probe_dns.c src/check/probe_exec.c \
-	src/net/stream.c src/net/stream.h
+	src/check/probe_dns.c src/check/probe_exec.c
 
 check_PROGRAMS += tests/unit/test_check_hyst tests/unit/test_check_probe \
 	tests/unit/test_check_conf

@@ -5,7 +5,6 @@
 #include "common/time.h"
 #include "health/health.h"
 #include "route/route.h"
-#include "server/view_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,14 +204,15 @@ static void warn_restart_keys(const st_conf_t *cur, const st_conf_t *next)
 
 /* Reloads: carry the state over into the view about to be published, by
  * name, so that a drained endpoint never serves from a fresh view. */
-static int view_hook(st_server_t *srv, const st_view_t *old, st_view_t *fresh, void *arg,
-		     st_diag_t *diag)
+static int prepare(void *arg, const st_view_t *old, st_view_t *fresh, st_diag_t *diag)
 {
-	st_ctl_t *ctl = arg;
-	const st_view_box_t *box = (const st_view_box_t *)fresh;
-	st_ctl_apply(ctl, box->routing->conf, fresh);
-	warn_restart_keys(((const st_view_box_t *)old)->routing->conf, box->routing->conf);
+	st_ctl_apply(arg, fresh->conf, fresh);
 	return 0;
+}
+
+static void published(void *arg, const st_view_t *old, const st_view_t *fresh)
+{
+	warn_restart_keys(old->conf, fresh->conf);
 }
 
 static char *on_line(void *arg, char *line, size_t *len)
@@ -288,10 +288,14 @@ int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag)
 			goto fail;
 		st_log_info("control socket %s", conf->control);
 	}
-	st_server_set_view_hook(srv, view_hook, ctl);
+	static const st_server_hooks_t hooks = {.prepare = prepare, .published = published};
+	rc = st_server_attach(srv, &hooks, ctl);
+	if (rc < 0)
+		goto fail;
 	*out = ctl;
 	return 0;
 fail:
+	st_unix_close(ctl->sock);
 	st_ev_free(ctl->ramp_timer);
 	st_ctl_state_free(ctl->state);
 	free(ctl->state_path);
@@ -303,7 +307,7 @@ void st_ctl_free(st_ctl_t *ctl)
 {
 	if (!ctl)
 		return;
-	st_server_set_view_hook(ctl->srv, NULL, NULL);
+	st_server_detach(ctl->srv, ctl);
 	st_unix_close(ctl->sock);
 	st_ev_free(ctl->ramp_timer);
 	st_ctl_state_free(ctl->state);

@@ -5,7 +5,7 @@
 #define ST_CTL_PROTO_H
 
 #include "common/errors.h"
-#include "ctl/buf.h"
+#include "common/buf.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
 
 #include "answer/stats.h"
 #include "common/errors.h"
-#include "ctl/buf.h"
+#include "common/buf.h"
 
 struct st_server;
 

@@ -1,5 +1,6 @@
-/* The steerd process: the current view under RCU, the UDP and TCP servers,
- * signals, the health housekeeping timer and reloads. */
+/* The DNS server: the current view under RCU, the UDP and TCP servers,
+ * signals, the health housekeeping timer, reloads and the hooks of the
+ * services attached to it. */
 #define _GNU_SOURCE
 #define _LGPL_SOURCE
 #include "config.h"
@@ -9,9 +10,7 @@
 #include "answer/stats.h"
 #include "answer/answer.h"
 #include "conf/conf.h"
-#include "ctl/ctl.h"
 #include "health/health.h"
-#include "metrics/metrics.h"
 #include "net/ev.h"
 #include "net/tcp.h"
 #include "net/udp.h"
@@ -29,10 +28,16 @@
 
 #define HEALTH_TICK_MS 100
 
+typedef struct attachment {
+	st_server_hooks_t hooks;
+	void *arg;
+} attachment_t;
+
 struct st_server {
-	/* The published view: the first member of an st_view_box_t. Workers
-	 * rcu_dereference() it; only the main thread replaces it. */
+	/* The published view, &box->view. Workers rcu_dereference() it; only
+	 * the main thread replaces it. */
 	st_view_t *view;
+	st_view_box_t *box; /* main thread: the view with what built it */
 	uint64_t generation;
 
 	st_loop_t *loop;
@@ -49,18 +54,12 @@ struct st_server {
 	uint32_t ov_workers;
 	char *ov_log_level;
 
-	st_server_view_hook_t hook;
-	void *hook_arg;
+	attachment_t *attached;
+	size_t n_attached;
 	st_reload_stats_t reloads;
 	/* Routed answers of the views retired so far, by name. */
 	st_route_totals_t *totals;
 };
-
-static st_view_box_t *cur_box(const st_server_t *srv)
-{
-	/* Main thread only: the writer needs no read-side protection. */
-	return (st_view_box_t *)srv->view;
-}
 
 /* ---- overrides ------------------------------------------------------------ */
 
@@ -288,6 +287,7 @@ int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
 		st_server_free(srv);
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");
 	}
+	srv->box = box;
 	rcu_assign_pointer(srv->view, &box->view);
 	*out = srv;
 	return 0;
@@ -305,8 +305,9 @@ void st_server_free(st_server_t *srv)
 	st_ev_free(srv->ev_hup);
 	st_ev_free(srv->ev_tick);
 	st_ev_free(srv->ev_stop);
-	st_view_box_free(cur_box(srv));
+	st_view_box_free(srv->box);
 	st_route_totals_free(srv->totals);
+	free(srv->attached);
 	st_loop_free(srv->loop);
 	strv_free(srv->ov_listen, srv->n_ov_listen);
 	strv_free(srv->ov_zones, srv->n_ov_zones);
@@ -328,7 +329,7 @@ static int start_signals(st_server_t *srv)
 	return 0;
 }
 
-int st_server_run(st_server_t *srv, st_diag_t *diag)
+int st_server_start(st_server_t *srv, st_diag_t *diag)
 {
 	const st_conf_t *conf = st_server_conf(srv);
 	/* A client that resets a TCP connection must not kill the process. */
@@ -351,24 +352,11 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 	if (ret != 0)
 		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)",
 				   st_strerror(ret));
-
-	/* The control socket and the metrics endpoint start here, on srv->loop;
-	 * the control state (drains, dials) applies before the first answer. */
-	st_ctl_t *ctl = NULL;
-	st_metrics_t *metrics = NULL;
-	ret = st_ctl_start(srv, &ctl, diag);
-	if (ret == 0 && conf->metrics)
-		ret = st_metrics_start(srv, &metrics, diag);
-
-	if (ret == 0)
-		ret = st_udp_start(srv->udp, diag);
+	ret = st_udp_start(srv->udp, diag);
 	if (ret == 0)
 		ret = st_tcp_start(srv->tcp, diag);
-	if (ret != 0) {
-		st_metrics_free(metrics);
-		st_ctl_free(ctl);
+	if (ret != 0)
 		return ret;
-	}
 
 	srv->started_ns = st_real_ns();
 	st_log_info("steerd %s started, %u worker%s per address, pid %d", PACKAGE_VERSION,
@@ -378,16 +366,16 @@ int st_server_run(st_server_t *srv, st_diag_t *diag)
 		st_sockaddr_str(&conf->listen[i], a, sizeof(a));
 		st_log_info("listening on %s (udp, tcp)", a);
 	}
-	log_zones(cur_box(srv), NULL);
+	log_zones(srv->box, NULL);
 	log_uncounted(st_server_conf(srv));
+	return 0;
+}
 
-	ret = st_loop_run(srv->loop);
-
+int st_server_serve(st_server_t *srv, st_diag_t *diag)
+{
+	int ret = st_loop_run(srv->loop);
 	st_udp_stop(srv->udp);
 	st_tcp_stop(srv->tcp);
-	st_metrics_free(metrics);
-	st_ctl_free(ctl);
-	st_log_info("stopped");
 	if (ret != 0)
 		return st_diag_set(diag, ret, "main loop failed (%s)", st_strerror(ret));
 	return 0;
@@ -476,7 +464,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 		diag = &local;
 	st_diag_clear(diag);
 	uint64_t t0 = st_mono_ns();
-	st_view_box_t *old = cur_box(srv), *fresh = NULL;
+	st_view_box_t *old = srv->box, *fresh = NULL;
 	uint64_t gen = srv->generation + 1;
 	int ret;
 
@@ -505,8 +493,10 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 			st_diag_set(diag, ret, "out of memory");
 		}
 	}
-	if (ret == 0 && srv->hook) {
-		ret = srv->hook(srv, &old->view, &fresh->view, srv->hook_arg, diag);
+	for (size_t i = 0; ret == 0 && i < srv->n_attached; i++) {
+		const attachment_t *a = &srv->attached[i];
+		if (a->hooks.prepare)
+			ret = a->hooks.prepare(a->arg, &old->view, &fresh->view, diag);
 		if (ret != 0)
 			st_view_box_free(fresh);
 	}
@@ -526,7 +516,13 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 
 	/* Publish, wait until no worker can still see the old view, free it. */
 	rcu_xchg_pointer(&srv->view, &fresh->view);
+	srv->box = fresh;
 	apply_live_settings(srv, old->routing->conf, fresh->routing->conf);
+	for (size_t i = 0; i < srv->n_attached; i++) {
+		const attachment_t *a = &srv->attached[i];
+		if (a->hooks.published)
+			a->hooks.published(a->arg, &old->view, &fresh->view);
+	}
 	synchronize_rcu();
 	retire_counts(srv, old);
 	log_zones(fresh, old);
@@ -543,15 +539,56 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 
 /* ---- accessors ------------------------------------------------------------ */
 
-void st_server_set_view_hook(st_server_t *srv, st_server_view_hook_t hook, void *arg)
+int st_server_attach(st_server_t *srv, const st_server_hooks_t *hooks, void *arg)
 {
-	srv->hook = hook;
-	srv->hook_arg = arg;
+	attachment_t *a = realloc(srv->attached, (srv->n_attached + 1) * sizeof(*a));
+	if (!a)
+		return ST_ENOMEM;
+	srv->attached = a;
+	a[srv->n_attached].hooks = *hooks;
+	a[srv->n_attached].arg = arg;
+	srv->n_attached++;
+	return 0;
+}
+
+void st_server_detach(st_server_t *srv, void *arg)
+{
+	for (size_t i = 0; i < srv->n_attached; i++)
+		if (srv->attached[i].arg == arg) {
+			memmove(&srv->attached[i], &srv->attached[i + 1],
+				(srv->n_attached - i - 1) * sizeof(srv->attached[0]));
+			srv->n_attached--;
+			return;
+		}
+}
+
+int st_server_check(st_server_t *srv, size_t *n_zones, st_diag_t *diag)
+{
+	const st_view_box_t *old = srv->box;
+	const char *path = old->routing->conf->path;
+	st_view_box_t *box = NULL;
+	int rc;
+	if (path) {
+		st_conf_t *conf = NULL;
+		rc = st_conf_load(path, &conf, diag);
+		if (rc < 0)
+			return rc;
+		/* Unchanged zone files are shared with the serving view (they were
+		 * checked when loaded); changed ones are loaded and checked. */
+		rc = st_view_build(conf, old, 0, &box, diag);
+	} else {
+		rc = st_view_build_same(old, 0, &box, diag);
+	}
+	if (rc < 0)
+		return rc;
+	*n_zones = box->n_srcs;
+	st_view_box_free(box);
+	return 0;
 }
 
 const struct st_conf *st_server_conf(const st_server_t *srv)
 {
-	return cur_box(srv)->routing->conf;
+	return srv->box->routing->conf;
 }
 
 st_view_t *st_server_view(st_server_t *srv)
@@ -594,17 +631,17 @@ uint32_t st_server_tcp_clients(const st_server_t *srv)
 
 size_t st_server_record_count(const st_server_t *srv)
 {
-	return cur_box(srv)->n_records;
+	return srv->box->n_records;
 }
 
 size_t st_server_dyn_record_count(const st_server_t *srv)
 {
-	return st_view_box_dyn_count(cur_box(srv));
+	return st_view_box_dyn_count(srv->box);
 }
 
 void st_server_route_sum(st_server_t *srv, st_answer_stats_t *sum)
 {
-	const st_view_box_t *box = cur_box(srv);
+	const st_view_box_t *box = srv->box;
 	const st_conf_t *conf = box->routing->conf;
 	memset(sum->route_record, 0, sizeof(sum->route_record));
 	memset(sum->route_region, 0, sizeof(sum->route_region));

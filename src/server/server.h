@@ -1,5 +1,7 @@
-/* The steerd process: owns the config, the current view (RCU), the UDP/TCP
- * workers, the control socket and the metrics endpoint, and reloads. */
+/* The DNS server of steerd: the config, the current view (RCU), the UDP and
+ * TCP workers, signals and reloads. Services beside it (the control socket,
+ * the metrics endpoint) attach to it from steerd's main.c: see
+ * st_server_attach. */
 #ifndef ST_SERVER_SERVER_H
 #define ST_SERVER_SERVER_H
 
@@ -21,10 +23,35 @@ typedef struct st_server st_server_t;
 int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag);
 void st_server_free(st_server_t *srv);
 
-/* Open sockets, start workers, control socket and metrics; run the main
- * loop until SIGTERM/SIGINT or st_server_stop(). */
-int st_server_run(st_server_t *srv, st_diag_t *diag);
+/* Open the listen sockets, start the workers (they answer from here on) and
+ * the signal handlers. Services that must act before the first answer
+ * (control state: drains, dials) attach before this. */
+int st_server_start(st_server_t *srv, st_diag_t *diag);
+/* Run the main loop (signals, health housekeeping, every attached service's
+ * events) until SIGTERM/SIGINT or st_server_stop(); then stop the workers. */
+int st_server_serve(st_server_t *srv, st_diag_t *diag);
+/* Make st_server_serve return (from any thread). */
 void st_server_stop(st_server_t *srv);
+
+/* Attaching a service. A service (the control socket, the metrics endpoint,
+ * a fleet watcher, a zone transfer service) is created by main.c with the
+ * server after st_server_new(): it adds its sockets and timers to
+ * st_server_loop(), reads through the accessors below (main thread), and
+ * follows reloads through hooks. Hooks run in the order they were attached. */
+typedef struct st_server_hooks {
+	/* A reload built `fresh` (fresh->conf is its config); finish it before
+	 * it is published, e.g. carry drains and dials over by name. Non-zero
+	 * fails the reload (diag says why) and the old view keeps serving. */
+	int (*prepare)(void *arg, const st_view_t *old, st_view_t *fresh, st_diag_t *diag);
+	/* `fresh` is published; `old` is still valid during the call. */
+	void (*published)(void *arg, const st_view_t *old, const st_view_t *fresh);
+} st_server_hooks_t;
+
+/* Hooks (either may be NULL) with the argument they get; arg identifies the
+ * attachment. ST_ENOMEM, or 0. */
+int st_server_attach(st_server_t *srv, const st_server_hooks_t *hooks, void *arg);
+/* Remove the attachment of arg (before arg is freed). */
+void st_server_detach(st_server_t *srv, void *arg);
 
 /* Reload: re-read the config file (if any) and all zones, or only `zone`
  * (presentation name) when non-NULL. Atomic: on any error the old view keeps
@@ -63,15 +90,13 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 /* Remember overrides (copied) so that a reload of the config file applies them too. */
 int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov);
 
-/* Finalise a view built by a reload before it is published, for example to
- * carry drains, forced states and dials over from the old view. A non-zero
- * return fails the reload (diag says why) and the old view keeps serving. */
-typedef int (*st_server_view_hook_t)(st_server_t *srv, const st_view_t *old, st_view_t *fresh,
-				     void *arg, st_diag_t *diag);
-void st_server_set_view_hook(st_server_t *srv, st_server_view_hook_t hook, void *arg);
-
 /* Open TCP connections (approximate: counted by the TCP thread). */
 uint32_t st_server_tcp_clients(const st_server_t *srv);
+
+/* Load the config file (or re-read the command-line zones) and every zone
+ * as a reload would, apply nothing: 0 and the number of zones, or the first
+ * error (file:line) in diag. */
+int st_server_check(st_server_t *srv, size_t *n_zones, st_diag_t *diag);
 
 /* Totals over the current view's zones (for --check and status). */
 size_t st_server_record_count(const st_server_t *srv);

@@ -209,6 +209,7 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 		return ST_ENOMEM;
 	}
 	box->routing = rt;
+	box->view.conf = rt->conf;
 	box->view.route = rt->route;
 	box->view.health = rt->health;
 	box->view.udp_max_payload = (uint16_t)conf->udp_max_payload;

@@ -1,6 +1,10 @@
-/* steerd: the authoritative DNS server (command line over the server library). */
+/* steerd: the authoritative DNS server. The one place that wires the
+ * process: the DNS server, and the services that attach to it (control
+ * socket, metrics endpoint). */
 #include "config.h"
 #include "conf/conf.h"
+#include "ctl/ctl.h"
+#include "metrics/metrics.h"
 #include "server/server.h"
 #include "answer/view.h"
 #include "zone/zone.h"
@@ -51,6 +55,30 @@ static int parse_workers(const char *s, uint32_t *out)
 		return ST_EINVAL;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* Attach the services to the server, start it and run until a signal stops
+ * it. The control state (drains, forced states, dials) applies before the
+ * first answer; a new service (a fleet watcher, zone transfers) attaches
+ * here the same way (see st_server_attach). */
+static int serve(st_server_t *srv, st_diag_t *diag)
+{
+	const st_conf_t *conf = st_server_conf(srv);
+	st_ctl_t *ctl = NULL;
+	st_metrics_t *metrics = NULL;
+	int ret = st_ctl_start(srv, &ctl, diag);
+	if (ret == 0 && conf->metrics)
+		ret = st_metrics_start(srv, &metrics, diag);
+	if (ret == 0)
+		ret = st_server_start(srv, diag);
+	bool started = ret == 0;
+	if (started)
+		ret = st_server_serve(srv, diag);
+	st_metrics_free(metrics);
+	st_ctl_free(ctl);
+	if (started)
+		st_log_info("stopped");
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -175,7 +203,7 @@ int main(int argc, char **argv)
 
 	ret = st_server_set_overrides(srv, &ov);
 	if (ret == 0)
-		ret = st_server_run(srv, &diag);
+		ret = serve(srv, &diag);
 	if (ret != 0)
 		st_log_err("%s", diag.text[0] ? diag.text : st_strerror(ret));
 	st_server_free(srv);

@@ -74,7 +74,9 @@ static void *run_thread(void *arg)
 {
 	fixture_t *fx = arg;
 	st_diag_t diag;
-	fx->run_ret = st_server_run(fx->srv, &diag);
+	fx->run_ret = st_server_start(fx->srv, &diag);
+	if (fx->run_ret == 0)
+		fx->run_ret = st_server_serve(fx->srv, &diag);
 	return NULL;
 }
 

@@ -1,6 +1,6 @@
-/* A growable text buffer for control replies and metrics pages. */
-#ifndef ST_CTL_BUF_H
-#define ST_CTL_BUF_H
+/* A growable text buffer (control replies, metrics pages, JSON). */
+#ifndef ST_COMMON_BUF_H
+#define ST_COMMON_BUF_H
 
 #include <stdbool.h>
 #include <stddef.h>

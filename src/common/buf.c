@@ -1,5 +1,5 @@
-/* A growable text buffer for control replies and metrics pages. */
-#include "ctl/buf.h"
+/* A growable text buffer (control replies, metrics pages, JSON strings). */
+#include "common/buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
