@@ -1,6 +1,9 @@
 #!/usr/bin/python3
-"""A drill backend: one HTTP server on ADDR:PORT whose behaviour the drill
-switches at run time through a mode file (re-read on every request).
+"""A drill backend: an HTTP server on ADDR:PORT (or several addresses) whose
+behaviour the drill switches at run time through a mode file (re-read on
+every request). With --reuse-port, several backends share an address (an
+anycast region's service address): the kernel spreads new connections over
+the live ones.
 
 Modes:
   ok         /healthz -> 200 "OK", / -> 200 "ok <name>"
@@ -13,7 +16,9 @@ import argparse
 import http.server
 import os
 import socketserver
+import socket
 import sys
+import threading
 import time
 
 
@@ -57,21 +62,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    reuse_port = False
+
+    def server_bind(self):
+        if self.reuse_port:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        super().server_bind()
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--name", required=True)
-    ap.add_argument("--addr", required=True)
+    ap.add_argument("--addr", required=True, action="append", help="address to serve on (repeatable)")
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--mode-file", required=True)
+    ap.add_argument("--reuse-port", action="store_true", help="share the addresses with other backends")
     args = ap.parse_args()
-    srv = Server((args.addr, args.port), Handler)
-    srv.name = args.name
-    srv.mode_file = args.mode_file
+    Server.reuse_port = args.reuse_port
+    servers = []
+    for addr in args.addr:
+        srv = Server((addr, args.port), Handler)
+        srv.name = args.name
+        srv.mode_file = args.mode_file
+        servers.append(srv)
     sys.stdout.write("ready\n")
     sys.stdout.flush()
-    srv.serve_forever()
+    for srv in servers[1:]:
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+    servers[0].serve_forever()
 
 
 if __name__ == "__main__":

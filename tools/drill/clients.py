@@ -1,7 +1,12 @@
 """The client population: threads that resolve a name through the caching
 resolvers at a steady rate, then make an HTTP request to the address they
 got, recording time, answer, region and success. A poller asks steerd
-directly to see when the authoritative answer moves."""
+directly to see when the authoritative answer moves.
+
+AnycastPopulation is the same generator for the anycast lab: its clients
+(in the lab's client namespace) request the one service address, and the
+backend that answered tells where the request went; its poller reads the
+router's forwarding table instead of asking steerd."""
 import http.client
 import threading
 import time
@@ -69,19 +74,43 @@ class Population:
         return None, "rcode %s, no address" % dns.rcode.to_text(r.rcode())
 
     def _fetch(self, ip):
+        """GET / from IP: (ok, error, name of the backend that answered)."""
         conn = http.client.HTTPConnection(ip, self.lab.backend_port, timeout=self.http_timeout)
         try:
             conn.request("GET", "/")
             resp = conn.getresponse()
             body = resp.read(256).decode(errors="replace")
+            words = body.split()
+            server = words[1] if len(words) > 1 else None
             if resp.status == 200 and body.startswith("ok"):
-                return True, None
-            return False, "http %d %s" % (resp.status, body.strip()[:40])
+                return True, None, server
+            return False, "http %d %s" % (resp.status, body.strip()[:40]), server
         finally:
             conn.close()
 
-    def _client(self, i):
+    def _enter(self, role):
+        """Called first in each thread (role "client" or "poller")."""
+
+    def _request(self, i):
+        """One client request: (resolver, ip, region, dns_ok, ok, error)."""
         resolver = i % len(self.lab.resolvers)
+        ip = region = error = None
+        dns_ok = ok = False
+        try:
+            ip, error = self._resolve(resolver)
+            dns_ok = ip is not None
+        except (dns.exception.DNSException, OSError) as e:
+            error = "dns %s" % type(e).__name__
+        if ip:
+            region = self.lab.ip_region.get(ip, "?")
+            try:
+                ok, error, _ = self._fetch(ip)
+            except (OSError, http.client.HTTPException) as e:
+                error = "http %s" % (type(e).__name__)
+        return resolver, ip, region, dns_ok, ok, error
+
+    def _client(self, i):
+        self._enter("client")
         # Spread the clients over the interval.
         next_t = time.monotonic() + self.interval * i / self.clients
         while not self.stop_ev.is_set():
@@ -90,28 +119,50 @@ class Population:
                 break
             next_t += self.interval
             t = self.now()
-            ip = region = error = None
-            dns_ok = ok = False
-            try:
-                ip, error = self._resolve(resolver)
-                dns_ok = ip is not None
-            except (dns.exception.DNSException, OSError) as e:
-                error = "dns %s" % type(e).__name__
-            if ip:
-                region = self.lab.ip_region.get(ip, "?")
-                try:
-                    ok, error = self._fetch(ip)
-                except (OSError, http.client.HTTPException) as e:
-                    error = "http %s" % (type(e).__name__)
+            r = self._request(i)
             with self.lock:
-                self.samples.append(Sample(t, resolver, ip, region, dns_ok, ok, error))
+                self.samples.append(Sample(t, *r))
+
+    def _poll(self):
+        try:
+            return self.lab.authoritative(self.name, timeout=0.3)
+        except (dns.exception.DNSException, OSError):
+            return None
 
     def _poller(self):
+        self._enter("poller")
         while not self.stop_ev.wait(0.05):
             t = self.now()
-            try:
-                ips = self.lab.authoritative(self.name, timeout=0.3)
-            except (dns.exception.DNSException, OSError):
-                ips = None
+            ips = self._poll()
             with self.lock:
                 self.auth.append((t, ips))
+
+
+class AnycastPopulation(Population):
+    """Clients of the anycast lab: no DNS, one service address. A request
+    is attributed to the backend whose name is in the answer; one that
+    failed without an answer has no address (report.FailedTarget says
+    where it may have gone). The poller's "answer" is
+    what the router forwards to: the backends of every region it routes
+    the service to, each repeated by the route's multipath weight."""
+
+    def _enter(self, role):
+        self.lab.enter(role)
+
+    def _request(self, i):
+        ip = region = error = None
+        ok = False
+        try:
+            ok, error, server = self._fetch(self.lab.service_addr)
+            backend = self.lab.backends.get(server)
+            if backend:
+                ip, region = backend["addr"], backend["region"]
+        except (OSError, http.client.HTTPException) as e:
+            error = "http %s" % (type(e).__name__)
+        return i, ip, region, True, ok, error
+
+    def _poll(self):
+        try:
+            return self.lab.routed()
+        except OSError:
+            return None

@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """steerdns failover drill: how fast do clients behind a real caching
-resolver move away from a failed backend or region, and back?
+resolver move away from a failed backend or region, and back? And clients
+of the same service over BGP anycast, in the same scenarios?
 
-  tools/drill/drill.py            full form (every scenario, every resolver variant)
-  tools/drill/drill.py --short    one scenario, under a minute (make check runs it)
+  tools/drill/drill.py                     full form (every scenario, every variant)
+  tools/drill/drill.py --short             one scenario, under a minute (make check runs it)
+  tools/drill/drill.py --variants anycast  the anycast lab alone (root, bird2)
 
-Builds a lab on loopback addresses (tools/drill/lab.py), runs scenarios,
-and writes a Markdown report and SVG plots into a results folder that it
-names at the end. Exit status 0 when the target holds for the resolver that
-honours TTLs, 1 otherwise, 77 when a needed tool is missing.
+Builds a lab on loopback addresses (tools/drill/lab.py) for the DNS
+variants and one in network namespaces (tools/drill/anycast.py) for the
+anycast variants, runs scenarios, and writes a Markdown report and SVG
+plots into a results folder that it names at the end. Exit status 0 when
+the target holds for the resolver that honours TTLs and for anycast, 1
+otherwise, 77 when a needed tool is missing (the full form skips the
+variants it cannot run and says why).
 """
 import argparse
 import json
@@ -20,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import clients  # noqa: E402
+import anycast  # noqa: E402
 import lab as labmod  # noqa: E402
 import report  # noqa: E402
 
@@ -45,26 +50,27 @@ def kill_fault(names):
     return fault, recover
 
 
+def region_fault(region):
+    return (lambda lab: lab.region_down(region)), (lambda lab: lab.region_up(region))
+
+
 def checker_fault():
     return (lambda lab: lab.stop_checker()), (lambda lab: lab.start_checker())
 
 
-def steerd_restart():
-    def fault(lab):
-        lab.stop_steerd()
-        lab.start_steerd()
-    return fault, None
+def control_restart():
+    return (lambda lab: lab.restart_control()), None
 
 
 def dial_ramp(seconds):
     def prepare(lab):
-        lab.steerctl("dial", "east", "1")
+        lab.dial("east", 1)
 
     def fault(lab):
-        lab.steerctl("dial", "east", "50", "--over", "%ds" % seconds)
+        lab.dial("east", 50, over=seconds)
 
     def cleanup(lab):
-        lab.steerctl("dial", "east", "100")
+        lab.dial_clear()
     return prepare, fault, cleanup
 
 
@@ -84,13 +90,13 @@ def scenarios(ramp_seconds):
     f, r = backend_fault("wrongbody")
     s["health-body"] = dict(fault=f, recover=r, failed=east_a, single=True,
                             text="a health endpoint whose body is wrong (index failing)")
-    f, r = kill_fault(["east-a", "east-b"])
+    f, r = region_fault("east")
     s["region-down"] = dict(fault=f, recover=r, failed=east, single=True,
-                            text="a whole region down")
+                            text="a whole region down (its backends killed)")
     f, r = checker_fault()
     s["checker-killed"] = dict(fault=f, recover=r, failed=[], single=False,
                                text="steercheck killed (stale table, last-known)")
-    f, r = steerd_restart()
+    f, r = control_restart()
     s["steerd-restart"] = dict(fault=f, recover=r, failed=[], single=False,
                                text="steerd restarted")
     prep, f, clean = dial_ramp(ramp_seconds)
@@ -100,11 +106,28 @@ def scenarios(ramp_seconds):
     return s
 
 
+def scenario_text(variant, name, sc, ramp_seconds=30):
+    """What the scenario does in VARIANT's lab."""
+    if VARIANTS[variant]["kind"] == "anycast" and name in anycast.SCENARIO_TEXT:
+        t = anycast.SCENARIO_TEXT[name]
+        return t % ramp_seconds if "%d" in t else t
+    return sc["text"]
+
+
+# Every variant: DNS behind one kind of resolver, or the anycast lab.
+VARIANTS = dict({k: dict(v, kind="dns") for k, v in labmod.RESOLVER_VARIANTS.items()},
+                **{k: dict(v, kind="anycast") for k, v in anycast.VARIANTS.items()})
+# The full form runs these variants on these scenarios only: a stretched
+# TTL needs a fault longer than the stretch; without BFD only the loss of a
+# region's link differs.
+FULL_SCENARIOS = {"min-ttl-300": ("backend-killed", "region-down"), "anycast-hold": ("region-down",)}
+
+
 def run_scenario(lab, sc, timing, log):
     name = sc.get("name", "www." + labmod.ZONE)
     if sc.get("prepare"):
         sc["prepare"](lab)
-    pop = clients.Population(lab, name, clients=timing["clients"], rate=timing["rate"])
+    pop = lab.population(name, timing["clients"], timing["rate"])
     pop.start()
     time.sleep(timing["warmup"])
     fault_t = pop.now()
@@ -133,34 +156,50 @@ def run_scenario(lab, sc, timing, log):
         with open(path[:-4] + "-auth.csv", "w") as f:
             f.write("t,ips\n")
             for t_, ips in pop.auth:
-                f.write("%.3f,%s\n" % (t_, " ".join(ips) if ips is not None else "-"))
+                f.write("%.3f,%s\n" % (t_, report.pack_ips(ips)))
     log("  %s" % ", ".join("%s=%s" % (k, report.fmt(v)) for k, v in fig.items()))
     # Back to a clean state: every backend up, seen up by the checker.
     for n in lab.backends:
         lab.set_mode(n, "ok")
         if not lab.procs["backend-" + n].alive():
             lab.start_backend(n)
-    if not lab.procs["steercheck"].alive():
+    if not lab.checker_alive():
         lab.start_checker()
-    time.sleep(labmod.CHECK["interval"] * labmod.CHECK["rise"] + 1.0)
+    lab.settle()
     return run, fig
 
 
-def write_report(outdir, results, plots, chosen, all_sc, reps, n_resolvers, timing):
+def write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs):
+    """labs: {variant: the lab's description} of the variants that ran."""
+    described = []
+    dns = [v for v in labs if VARIANTS[v]["kind"] == "dns"]
+    if dns:
+        described.append(("DNS (%s)" % ", ".join(dns), labs[dns[0]]))
+    anycast_ran = [v for v in labs if VARIANTS[v]["kind"] == "anycast"]
+    described += [(v, labs[v]) for v in anycast_ran]
+    notes = ["Scenarios: " + "; ".join("%s = %s" % (n, all_sc[n]["text"]) for n in chosen)]
+    differ = [n for n in chosen if n in anycast.SCENARIO_TEXT]
+    if anycast_ran and differ:
+        notes.append("In the anycast lab: " + "; ".join(
+            "%s = %s" % (n, scenario_text(anycast_ran[0], n, all_sc[n])) for n in differ))
+    notes += [
+        "'control plane moved' is, for DNS, when steerd itself stopped handing out the failed "
+        "address (asked directly every 50 ms), and for anycast, when the router stopped "
+        "forwarding to the failed region (its forwarding table read every 50 ms); the rest is "
+        "what clients saw.",
+        "An anycast request that failed without an answer (timeout, reset, refused) cannot tell "
+        "which region it reached; it counts as reaching the failed one when the router still "
+        "forwarded to that region as the request started.",
+        "In the plots, the dashed line is region east's share of steerd's own answers (DNS) or "
+        "of the router's next hops, by weight (anycast)."]
     meta = dict(
-        lab="%d regions x 2 HTTP backends on 127.0.x.y, steercheck (http /healthz, interval %gs, "
-            "fall %d, rise %d, timeout %gs), steerd (weighted record www, latency record ramp, TTL %ds), "
-            "%d unbound resolvers, %d clients at %g requests/s"
-            % (len(labmod.REGIONS), labmod.CHECK["interval"], labmod.CHECK["fall"], labmod.CHECK["rise"],
-               labmod.CHECK["timeout"], labmod.TTL, n_resolvers, timing["clients"], timing["rate"]),
+        labs=described,
+        clients="%d clients at %g requests/s, fault phase %d s, recovery phase %d s"
+                % (timing["clients"], timing["rate"], timing["fault"], timing["recovery"]),
         budget=labmod.budget_seconds(), repetitions=reps,
-        variants={k: v["title"] for k, v in labmod.RESOLVER_VARIANTS.items()},
-        plots=plots,
-        notes=["Scenarios: " + "; ".join("%s = %s" % (n, all_sc[n]["text"]) for n in chosen),
-               "'steerd answer moved' is when steerd itself stopped handing out the failed address "
-               "(asked directly every 50 ms); the rest is what clients saw through the resolvers.",
-               "In the plots, the dashed line is region east's share of steerd's own answers; the "
-               "resolvers' caches turn it into the steps that clients see."])
+        variants={k: v["title"] for k, v in VARIANTS.items()},
+        columns={k: v["column"] for k, v in VARIANTS.items()},
+        plots=plots, notes=notes)
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write(report.markdown(results, meta))
     with open(os.path.join(outdir, "figures.json"), "w") as f:
@@ -172,21 +211,45 @@ def plot(outdir, variant, name, sc, run):
     if name == "dial-ramp":
         run = dict(run, recover_t=None)
     with open(os.path.join(outdir, fn), "w") as f:
-        f.write(report.svg_share(run, "%s: %s (%s)" % (
-            name, sc["text"], labmod.RESOLVER_VARIANTS[variant]["title"])))
+        f.write(report.svg_share(run, ("%s: %s" % (name, VARIANTS[variant]["title"]),
+                                       scenario_text(variant, name, sc))))
     return fn
+
+
+def plot_compare(outdir, name, sc, runs):
+    """One figure with a panel per variant for scenario NAME."""
+    fn = "compare-%s.svg" % name
+    panels = []
+    for variant, run in runs:
+        if name == "dial-ramp":
+            run = dict(run, recover_t=None)
+        panels.append((run, ("%s: %s" % (name, VARIANTS[variant]["title"]), scenario_text(variant, name, sc))))
+    with open(os.path.join(outdir, fn), "w") as f:
+        f.write(report.svg_panels(panels))
+    return fn
+
+
+PLOTTED = ("region-down", "dial-ramp", "backend-killed", "backend-500")
+
+
+def variant_of(base):
+    """The variant a results file name starts with (the longest that fits)."""
+    for v in sorted(VARIANTS, key=len, reverse=True):
+        if base.startswith(v + "-"):
+            return v
+    return None
 
 
 def reanalyse(outdir, n_resolvers):
     """Recompute figures, report and plots from the CSV files of a run."""
     all_sc = scenarios(30)
     ip_region = {addr: region for region, spec in labmod.REGIONS.items() for addr in spec["backends"]}
-    results, plots, reps, chosen = {}, [], 0, []
+    results, plots, reps, chosen, firsts = {}, [], 0, [], {}
     for fn in sorted(os.listdir(outdir)):
         if not fn.endswith(".csv") or fn.endswith("-auth.csv"):
             continue
         base = fn[:-4]
-        variant = next((v for v in labmod.RESOLVER_VARIANTS if base.startswith(v + "-")), None)
+        variant = variant_of(base)
         if variant is None:
             continue
         name, rep = base[len(variant) + 1:].rsplit("-", 1)
@@ -195,9 +258,22 @@ def reanalyse(outdir, n_resolvers):
         reps = max(reps, int(rep))
         if name not in chosen:
             chosen.append(name)
-        if rep == "1" and name in ("region-down", "dial-ramp", "backend-killed"):
+        if rep == "1" and name in PLOTTED:
             plots.append(plot(outdir, variant, name, all_sc[name], run))
-    write_report(outdir, results, plots, chosen, all_sc, reps, n_resolvers, dict(clients=16, rate=40.0))
+            firsts.setdefault(name, []).append((variant, run))
+    order = [v for v in VARIANTS if v in results]
+    results = {v: results[v] for v in order}
+    for name, runs in firsts.items():
+        if len(runs) > 1:
+            plots.append(plot_compare(outdir, name, all_sc[name], sorted(runs, key=lambda r: order.index(r[0]))))
+    labs = {}
+    for v in order:
+        if VARIANTS[v]["kind"] == "dns":
+            labs[v] = labmod.Lab.describe_for(n_resolvers)
+        else:
+            labs[v] = anycast.AnycastLab.describe_for(v)
+    write_report(outdir, results, plots, chosen, all_sc, reps,
+                 dict(clients=16, rate=40.0, fault=30, recovery=20), labs)
     print("rebuilt %s/report.md (%s)" % (outdir, ", ".join(plots)))
     return 0
 
@@ -209,7 +285,7 @@ def main():
     ap.add_argument("--build", default=os.environ.get("top_builddir", os.path.join(top, "build")),
                     help="folder with the steerd, steercheck and steerctl binaries")
     ap.add_argument("--results", default=os.path.join(top, "results"), help="where the results folder goes")
-    ap.add_argument("--variants", default=None, help="comma list of %s" % ",".join(labmod.RESOLVER_VARIANTS))
+    ap.add_argument("--variants", default=None, help="comma list of %s" % ",".join(VARIANTS))
     ap.add_argument("--scenarios", default=None, help="comma list (default: all)")
     ap.add_argument("--repetitions", type=int, default=None)
     ap.add_argument("--resolvers", type=int, default=8, help="caching resolvers in the lab")
@@ -217,13 +293,9 @@ def main():
     args = ap.parse_args()
     if args.reanalyse:
         return reanalyse(args.reanalyse, args.resolvers)
-    # SIGTERM unwinds like Ctrl-C, so the lab's processes are stopped by PID.
+    # SIGTERM unwinds like Ctrl-C, so the lab's processes are stopped by PID
+    # and its namespaces deleted.
     signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(128 + signo))
-
-    missing = labmod.have_tools(args.build)
-    if missing:
-        print("SKIP: missing %s" % ", ".join(missing))
-        return 77
 
     if args.short:
         timing = dict(warmup=4, fault=14, recovery=6, clients=12, rate=30.0)
@@ -232,11 +304,16 @@ def main():
         reps = 1
     else:
         timing = dict(warmup=10, fault=30, recovery=20, clients=16, rate=40.0)
-        variants = list(labmod.RESOLVER_VARIANTS)
+        variants = list(VARIANTS)
         chosen = None
         reps = 3
-    if args.variants:
+    explicit = args.variants is not None
+    if explicit:
         variants = args.variants.split(",")
+    for v in variants:
+        if v not in VARIANTS:
+            print("unknown variant %s (known: %s)" % (v, ", ".join(VARIANTS)))
+            return 2
     if args.repetitions:
         reps = args.repetitions
     ramp_seconds = 30
@@ -250,6 +327,16 @@ def main():
             print("unknown scenario %s (known: %s)" % (c, ", ".join(all_sc)))
             return 2
 
+    # What each kind of lab needs; a variant that cannot run here is
+    # skipped with the reason (exit 77 when nothing is left to run).
+    missing = {"dns": labmod.have_tools(args.build), "anycast": anycast.missing_tools()}
+    skipped = [(v, missing[VARIANTS[v]["kind"]]) for v in variants if missing[VARIANTS[v]["kind"]]]
+    for v, why in skipped:
+        print("SKIP variant %s: missing %s" % (v, ", ".join(why)))
+    variants = [v for v in variants if not missing[VARIANTS[v]["kind"]]]
+    if not variants or (explicit and skipped):
+        return 77
+
     stamp = time.strftime("%Y%m%d-%H%M%S")
     outdir = os.path.join(args.results, "drill-" + stamp + ("-short" if args.short else ""))
     os.makedirs(outdir, exist_ok=True)
@@ -261,7 +348,9 @@ def main():
         logf.write(line + "\n")
         logf.flush()
 
-    results, plots = {}, []
+    for v, why in skipped:
+        log("variant %s skipped: missing %s" % (v, ", ".join(why)))
+    results, plots, labs, firsts = {}, [], {}, {}
     ok = True
     for variant in variants:
         t = dict(timing)
@@ -269,29 +358,36 @@ def main():
             # A stretched TTL needs the fault to last longer than the stretch.
             t["fault"] = 320
         work = tempfile.mkdtemp(prefix="steer-drill-")
-        lab = labmod.Lab(work, args.build, top, variant=variant, n_resolvers=args.resolvers, log=log)
-        log("variant %s: lab in %s, steerd on 127.0.0.1:%d, %d resolvers"
-            % (variant, work, lab.dns_port, args.resolvers))
+        if VARIANTS[variant]["kind"] == "anycast":
+            lab = anycast.AnycastLab(work, args.build, top, variant=variant, log=log)
+            log("variant %s: anycast lab in %s, namespaces %s*" % (variant, work, lab.ns_prefix()))
+        else:
+            lab = labmod.Lab(work, args.build, top, variant=variant, n_resolvers=args.resolvers, log=log)
+            log("variant %s: lab in %s, steerd on 127.0.0.1:%d, %d resolvers"
+                % (variant, work, lab.dns_port, args.resolvers))
+        labs[variant] = lab.describe()
         results[variant] = {}
         try:
             lab.start()
             for name in chosen:
                 sc = all_sc[name]
-                if variant == "min-ttl-300" and not args.short and name not in ("backend-killed", "region-down"):
+                if not args.short and name not in FULL_SCENARIOS.get(variant, (name,)) and not args.scenarios:
                     continue
                 results[variant][name] = []
                 sc["key"] = name
                 t["variant"], t["raw_dir"] = variant, outdir
                 for rep in range(reps):
                     t["rep"] = rep + 1
-                    log("variant %s, scenario %s (%s), repetition %d" % (variant, name, sc["text"], rep + 1))
+                    log("variant %s, scenario %s (%s), repetition %d"
+                        % (variant, name, scenario_text(variant, name, sc), rep + 1))
                     run, fig = run_scenario(lab, sc, t, log)
                     results[variant][name].append(fig)
-                    if variant == "ttl" and sc["single"]:
+                    if variant in ("ttl", "anycast") and sc["single"]:
                         if fig["t99_s"] > report.TARGET_S or fig["stale_answers_after_target"] != 0:
                             ok = False
-                    if rep == 0 and (name in ("region-down", "dial-ramp", "backend-killed")):
+                    if rep == 0 and name in PLOTTED:
                         plots.append(plot(outdir, variant, name, sc, run))
+                        firsts.setdefault(name, []).append((variant, run))
         except Exception as e:  # a lab failure is a failed drill, with its logs kept
             log("drill failed: %s (lab files kept in %s)" % (e, work))
             ok = False
@@ -302,7 +398,10 @@ def main():
             import shutil
             shutil.rmtree(work, ignore_errors=True)
 
-    write_report(outdir, results, plots, chosen, all_sc, reps, args.resolvers, timing)
+    for name, runs in firsts.items():
+        if len(runs) > 1:
+            plots.append(plot_compare(outdir, name, all_sc[name], runs))
+    write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs)
     log("results in %s (report.md, %s)" % (outdir, ", ".join(plots) or "no plots"))
     log("target %s" % ("met" if ok else "NOT met"))
     return 0 if ok else 1

@@ -19,6 +19,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
+import clients
+
 ZONE = "drill.test"
 
 # Probe settings of the target scenario: interval 1 s, fall 2, timeout 0.5 s, TTL 5 s.
@@ -31,10 +33,11 @@ REGIONS = {
 }
 
 RESOLVER_VARIANTS = {
-    "ttl": {"title": "unbound honouring TTLs", "options": []},
+    "ttl": {"title": "unbound honouring TTLs", "column": "DNS, TTL honoured", "options": []},
     "min-ttl-300": {"title": "unbound with cache-min-ttl: 300 (stretches TTLs)",
+                    "column": "DNS, TTL stretched to 300 s",
                     "options": ["cache-min-ttl: 300"]},
-    "serve-expired": {"title": "unbound with serve-expired",
+    "serve-expired": {"title": "unbound with serve-expired", "column": "DNS, serve-expired",
                       "options": ["serve-expired: yes", "serve-expired-ttl: 86400",
                                   "serve-expired-client-timeout: 0"]},
 }
@@ -273,6 +276,52 @@ class Lab:
         if r.returncode != 0:
             raise RuntimeError("steerctl %s: %s" % (" ".join(args), (r.stdout + r.stderr).strip()))
         return r.stdout
+
+    # ---- what the scenarios use (the anycast lab has the same) -------------
+    kind = "dns"
+
+    @staticmethod
+    def describe_for(n_resolvers):
+        return ("%d regions x 2 HTTP backends on 127.0.x.y, steercheck (http /healthz, interval %gs, "
+                "fall %d, rise %d, timeout %gs), steerd (weighted record www, latency record ramp, TTL %ds), "
+                "%d unbound resolvers"
+                % (len(REGIONS), CHECK["interval"], CHECK["fall"], CHECK["rise"], CHECK["timeout"], TTL,
+                   n_resolvers))
+
+    def describe(self):
+        return self.describe_for(self.n_resolvers)
+
+    def population(self, name, clients_n, rate):
+        return clients.Population(self, name, clients=clients_n, rate=rate)
+
+    def region_down(self, region):
+        """Every backend of the region killed (connection refused)."""
+        for n, b in self.backends.items():
+            if b["region"] == region:
+                self.kill_backend(n)
+
+    def region_up(self, region):
+        for n, b in self.backends.items():
+            if b["region"] == region and not self.procs["backend-" + n].alive():
+                self.start_backend(n)
+
+    def restart_control(self):
+        self.stop_steerd()
+        self.start_steerd()
+
+    def dial(self, region, pct, over=None):
+        self.steerctl("dial", region, str(pct), *(["--over", "%ds" % over] if over else []))
+
+    def dial_clear(self):
+        for region in REGIONS:
+            self.steerctl("dial", region, "100")
+
+    def checker_alive(self):
+        return self.procs["steercheck"].alive()
+
+    def settle(self):
+        """After a scenario: give the checker time to see everything up."""
+        time.sleep(CHECK["interval"] * CHECK["rise"] + 1.0)
 
     def start(self):
         self.write_files()

@@ -1,5 +1,7 @@
-# tools/drill: failover drill behind a caching resolver
+# tools/drill: failover drill behind a caching resolver, and the anycast lab
 EXTRA_DIST += tools/drill/drill.py tools/drill/lab.py tools/drill/clients.py \
 	tools/drill/report.py tools/drill/backend.py tools/drill/README.md \
-	tests/smoke/drill-short.sh
-TESTS += tests/smoke/drill-short.sh
+	tools/drill/anycast.py tools/drill/anycheck.py tools/drill/bird.py \
+	tools/drill/netns.py \
+	tests/smoke/drill-short.sh tests/smoke/drill-anycast.sh
+TESTS += tests/smoke/drill-short.sh tests/smoke/drill-anycast.sh

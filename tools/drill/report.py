@@ -1,5 +1,6 @@
 """Drill analysis: per-run figures, the Markdown report and an SVG plot of
 the share of client traffic per region over time."""
+import bisect
 import statistics
 
 
@@ -27,12 +28,59 @@ def load_run(path, ip_region):
     with open(path + "-auth.csv") as f:
         for line in f.read().splitlines()[1:]:
             t, ips = line.split(",", 1)
-            auth.append((float(t), None if ips == "-" else ips.split()))
+            auth.append((float(t), unpack_ips(ips)))
     failed = lines[0].split("failed=", 1)[1].split() if "failed=" in lines[0] else []
     recover_t = float(head["recover_t"])
     end_t = float(head["end_t"])
     return dict(samples=samples, auth=auth, ip_region=ip_region, fault_t=float(head["fault_t"]),
                 recover_t=recover_t, end_t=end_t, failed_ips=failed, recovery=recover_t < end_t - 0.5)
+
+
+def pack_ips(ips):
+    """One polled answer for the CSV file: "-" when the poll failed, an
+    address repeated N times (a multipath weight) as ADDR*N."""
+    if ips is None:
+        return "-"
+    out, counts = [], {}
+    for ip in ips:
+        if ip not in counts:
+            out.append(ip)
+        counts[ip] = counts.get(ip, 0) + 1
+    return " ".join(ip if counts[ip] == 1 else "%s*%d" % (ip, counts[ip]) for ip in out)
+
+
+def unpack_ips(text):
+    if text == "-":
+        return None
+    ips = []
+    for tok in text.split():
+        ip, _, n = tok.partition("*")
+        ips += [ip] * (int(n) if n else 1)
+    return ips
+
+
+class FailedTarget:
+    """Which requests went to a failed address: those whose answer pointed
+    there, and (anycast, where a request that failed without an answer
+    cannot tell where it went) those that failed without an answer while
+    the control plane still sent traffic to a failed address when they
+    started."""
+
+    def __init__(self, auth, failed):
+        self.failed = failed
+        self.times, self.routed = [], []
+        for t, ips in auth:
+            if ips is not None:
+                self.times.append(t)
+                self.routed.append(bool(failed.intersection(ips)))
+
+    def __call__(self, s):
+        if s.ip in self.failed:
+            return True
+        if s.ip is not None or not s.dns_ok or s.ok:
+            return False
+        i = bisect.bisect_right(self.times, s.t) - 1
+        return i < 0 or self.routed[i]
 
 
 def bucketize(samples, start, end, width=1.0):
@@ -52,6 +100,7 @@ def analyse(run):
     samples, auth = run["samples"], run["auth"]
     fault, recover, end = run["fault_t"], run["recover_t"], run["end_t"]
     failed = set(run.get("failed_ips") or [])
+    to_failed = FailedTarget(auth, failed)
     out = {}
     phase = [s for s in samples if fault <= s.t < recover]
     out["requests"] = len(phase)
@@ -67,7 +116,7 @@ def analyse(run):
         out["auth_moved_s"] = 0.0 if last is None else round(last + 0.05 - fault, 2)
         last_client = None
         for s in phase:
-            if s.ip in failed:
+            if to_failed(s):
                 last_client = s.t
         out["clients_moved_s"] = 0.0 if last_client is None else round(last_client - fault, 2)
     else:
@@ -93,7 +142,7 @@ def analyse(run):
     out["t99_s"] = round(t99, 2)
     # The target: no answer points at the failed address TARGET_S after the fault.
     out["stale_answers_after_target"] = sum(
-        1 for s in phase if s.t >= fault + TARGET_S and s.ip in failed) if failed else 0
+        1 for s in phase if s.t >= fault + TARGET_S and to_failed(s)) if failed else 0
 
     # Recovery: when steerd hands out a recovered address again.
     if failed and run.get("recovery"):
@@ -105,9 +154,16 @@ def analyse(run):
         out["back_s"] = None if back is None else round(back - recover, 2)
         rec = [s for s in samples if recover <= s.t < end]
         out["failed_after_recovery"] = sum(1 for s in rec if not s.ok)
+        # Traffic back: the first client request served by a recovered
+        # address (None: not within the recovery phase).
+        first = next((s.t for s in rec if s.ok and s.ip in failed), None)
+        out["clients_back_s"] = None if first is None else round(first - recover, 2)
+        out["recovery_phase_s"] = round(end - recover, 1)
     else:
         out["back_s"] = None
         out["failed_after_recovery"] = None
+        out["clients_back_s"] = None
+        out["recovery_phase_s"] = None
     return out
 
 
@@ -130,20 +186,135 @@ def summarise(values):
 
 
 COLUMNS = [
-    ("auth_moved_s", "steerd answer moved (s)"),
-    ("clients_moved_s", "last client answer to failed (s)"),
+    ("auth_moved_s", "control plane moved (s)"),
+    ("clients_moved_s", "last client request to failed (s)"),
     ("t99_s", "99% success again (s)"),
     ("failed_requests", "failed requests"),
     ("dns_failures", "DNS failures"),
-    ("stale_answers_after_target", "answers to failed after 10 s"),
-    ("back_s", "recovered endpoint back (s)"),
+    ("stale_answers_after_target", "requests to failed after 10 s"),
+    ("back_s", "control plane back after recovery (s)"),
+    ("clients_back_s", "traffic back after recovery (s)"),
+    ("failed_after_recovery", "failed after recovery"),
 ]
+
+# The side-by-side table: these figures, one row each per scenario.
+COMPARED = [
+    ("t99_s", "99% success again (s)"),
+    ("failed_requests", "failed requests"),
+    ("auth_moved_s", "control plane moved (s)"),
+    ("clients_back_s", "traffic back after recovery (s)"),
+    ("failed_after_recovery", "failed after recovery"),
+]
+
+
+def cell(runs, key):
+    """median / max over the repetitions; a recovery figure that some runs
+    never reached reads "> N" (N: the recovery phase)."""
+    vals = [r.get(key) for r in runs]
+    if key == "clients_back_s":
+        phase = max((r.get("recovery_phase_s") or 0) for r in runs)
+        if not phase:
+            return "-"
+        missing = sum(1 for v in vals if v is None)
+        if missing == len(vals):
+            return "> %g" % phase
+        med, mx = summarise(vals)
+        return "%s / %s" % (med, mx if not missing else "> %g" % phase)
+    med, mx = summarise(vals)
+    return "-" if med == "-" else "%s / %s" % (med, mx)
+
+
+def median_of(results, variant, scenario, key):
+    runs = results.get(variant, {}).get(scenario)
+    if not runs:
+        return None
+    vals = [r.get(key) for r in runs if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
+
+
+def comparison(results, meta):
+    """Sentences on where DNS falls behind anycast, and by how much, from
+    the figures of this run (empty when the run lacks either side)."""
+    cols = meta.get("columns", {})
+    dns = [v for v in ("ttl", "min-ttl-300", "serve-expired") if v in results]
+    if "anycast" not in results or not dns:
+        return []
+    out = []
+    faults = [n for n, runs in results["anycast"].items()
+              if runs and runs[0].get("auth_moved_s") is not None and n in results.get("ttl", {})]
+    if faults:
+        gaps = []
+        for n in faults:
+            d, a = median_of(results, "ttl", n, "t99_s"), median_of(results, "anycast", n, "t99_s")
+            fd = median_of(results, "ttl", n, "failed_requests")
+            fa = median_of(results, "anycast", n, "failed_requests")
+            gaps.append((d - a, n, d, a, fd, fa))
+        gaps.sort(reverse=True)
+        behind = [g for g in gaps if g[0] > 0.5]
+        fd_all = sum(g[4] for g in gaps)
+        fa_all = sum(g[5] for g in gaps)
+        out.append(
+            "Over the %d scenarios that fail a backend or a region, clients behind resolvers that honour "
+            "the TTL reached 99%% success again after %s s (median of the scenario medians) and anycast "
+            "clients after %s s; DNS was behind in %d of them, by %.1f s at most (%s: %.1f s against %.1f s), "
+            "and its clients saw %d failed requests in all against %d for anycast (%s)."
+            % (len(gaps), fmt(float(statistics.median(g[2] for g in gaps))),
+               fmt(float(statistics.median(g[3] for g in gaps))), len(behind), gaps[0][0], gaps[0][1],
+               gaps[0][2], gaps[0][3], fd_all, fa_all,
+               "%.1fx" % (fd_all / fa_all) if fa_all else "anycast: none"))
+        ahead = [g for g in gaps if g[0] < -0.5 or g[5] > g[4]]
+        if ahead:
+            out.append("Anycast did not win everywhere: %s."
+                       % "; ".join("%s: 99%% after %.1f s (DNS %.1f s), %d failed requests (DNS %d)"
+                                   % (g[1], g[3], g[2], g[5], g[4]) for g in ahead))
+    if "min-ttl-300" in results:
+        for n in ("region-down", "backend-killed"):
+            d = median_of(results, "min-ttl-300", n, "t99_s")
+            a = median_of(results, "anycast", n, "t99_s")
+            if d is None or a is None:
+                continue
+            cm = median_of(results, "min-ttl-300", n, "clients_moved_s")
+            out.append("Behind resolvers that stretch the TTL to 300 s (%s), %s took %.1f s to reach 99%% "
+                       "success (the last client request went to the failed address %s s after the fault) "
+                       "and cost %d failed requests, against %.1f s and %d for anycast: %.0f times longer."
+                       % (cols.get("min-ttl-300", "min-ttl-300"), n, d, fmt(cm),
+                          median_of(results, "min-ttl-300", n, "failed_requests"), a,
+                          median_of(results, "anycast", n, "failed_requests"), d / a if a else float("inf")))
+            break
+    if "serve-expired" in results and faults:
+        se = [(median_of(results, "serve-expired", n, "t99_s"), n) for n in faults
+              if median_of(results, "serve-expired", n, "t99_s") is not None]
+        if se:
+            out.append("With serve-expired, the worst scenario took %.1f s (%s)."
+                       % max(se))
+    backs = []
+    for n in faults:
+        d = median_of(results, "ttl", n, "clients_back_s")
+        a = median_of(results, "anycast", n, "clients_back_s")
+        if d is not None and a is not None:
+            backs.append((n, d, a))
+    if backs:
+        out.append("After recovery, traffic came back to the recovered backend after %s with DNS (TTL "
+                   "honoured) and %s with anycast."
+                   % (", ".join("%.1f s (%s)" % (d, n) for n, d, _ in backs),
+                      ", ".join("%.1f s" % a for _, _, a in backs)))
+    if "anycast-hold" in results:
+        h = median_of(results, "anycast-hold", "region-down", "t99_s")
+        a = median_of(results, "anycast", "region-down", "t99_s")
+        if h is not None and a is not None:
+            out.append("Without BFD, a region cut off is noticed only when the BGP hold timer runs out: "
+                       "99%% success after %.1f s and %d failed requests, against %.1f s and %d with BFD."
+                       % (h, median_of(results, "anycast-hold", "region-down", "failed_requests"), a,
+                          median_of(results, "anycast", "region-down", "failed_requests")))
+    return out
 
 
 def markdown(results, meta):
     """results: {variant: {scenario: [figures per repetition]}}."""
-    lines = ["# steerdns failover drill", ""]
-    lines.append("Lab: %s." % meta["lab"])
+    lines = ["# steerdns failover drill: DNS and anycast", ""]
+    for label, desc in meta.get("labs", []):
+        lines.append("- %s lab: %s." % (label, desc))
+    lines.append("- Clients: %s." % meta.get("clients", "-"))
     lines.append("")
     lines.append("Budget (interval x fall + timeout + TTL) = %.1f s. "
                  "Target: behind a resolver that honours TTLs, 99%% of client requests "
@@ -152,30 +323,56 @@ def markdown(results, meta):
                  "this to every scenario; for scenarios without a failed address it is the "
                  "99%% point alone." % meta["budget"])
     lines.append("")
-    lines.append("Figures are median / max over %d repetition(s); times from the fault." %
-                 meta["repetitions"])
+    lines.append("Figures are median / max over %d repetition(s); times from the fault, or from the "
+                 "recovery for the figures after recovery." % meta["repetitions"])
+    variants = list(results)
+    scenarios = []
+    for v in variants:
+        for n in results[v]:
+            if n not in scenarios:
+                scenarios.append(n)
+    cols = meta.get("columns", {})
+    lines += ["", "## DNS and anycast side by side", ""]
+    lines.append("| scenario | figure | " + " | ".join(cols.get(v, v) for v in variants) + " |")
+    lines.append("|" + "---|" * (len(variants) + 2))
+    for n in scenarios:
+        for i, (key, label) in enumerate(COMPARED):
+            cells = []
+            for v in variants:
+                runs = results[v].get(n)
+                cells.append(cell(runs, key) if runs else "not run")
+            if all(c in ("-", "not run") for c in cells):
+                continue
+            lines.append("| %s | %s | %s |" % (n if i == 0 else "", label, " | ".join(cells)))
+    para = comparison(results, meta)
+    if para:
+        lines += ["", "## Where DNS falls behind", "", " ".join(para)]
     for variant, by_scenario in results.items():
         lines += ["", "## %s" % meta["variants"][variant], ""]
         head = "| scenario | " + " | ".join(c[1] for c in COLUMNS) + " | within target |"
         lines += [head, "|" + "---|" * (len(COLUMNS) + 2)]
         for scenario, runs in by_scenario.items():
-            cells = []
-            for key, _ in COLUMNS:
-                med, mx = summarise([r[key] for r in runs])
-                cells.append("%s / %s" % (med, mx))
+            cells = [cell(runs, key) for key, _ in COLUMNS]
             ok = all(r["t99_s"] <= TARGET_S and r["stale_answers_after_target"] == 0 for r in runs)
             lines.append("| %s | %s | %s |" % (scenario, " | ".join(cells), "yes" if ok else "no"))
     lines += ["", "## Notes", ""] + ["- " + n for n in meta.get("notes", [])]
-    lines += ["", "Plot: traffic share per region over time: %s" % ", ".join(meta.get("plots", []))]
+    lines += ["", "Plots: traffic share per region over time: %s" % ", ".join(meta.get("plots", []))]
     return "\n".join(lines) + "\n"
 
 
-def svg_share(run, title, regions=("east", "west")):
-    """Share of client requests per region (and failures) per second."""
+W, H, L, R, T, B = 900, 380, 60, 20, 60, 50
+
+
+def _esc(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _panel(run, title, top, regions=("east", "west")):
+    """The SVG elements of one plot, its top edge at TOP; TITLE is one line
+    or (heading, subtitle)."""
     samples = run["samples"]
     end = run["end_t"]
     buckets = bucketize(samples, 0.0, end)
-    W, H, L, R, T, B = 900, 360, 60, 20, 40, 50
     pw, ph = W - L - R, H - T - B
     colors = {"east": "#1f77b4", "west": "#ff7f0e", "failed": "#d62728"}
 
@@ -183,7 +380,7 @@ def svg_share(run, title, regions=("east", "west")):
         return L + pw * t / max(end, 1e-9)
 
     def y(v):
-        return T + ph * (1.0 - v)
+        return top + T + ph * (1.0 - v)
 
     series = {k: [] for k in list(regions) + ["failed"]}
     for t0, b in buckets:
@@ -193,44 +390,62 @@ def svg_share(run, title, regions=("east", "west")):
         for r in regions:
             series[r].append((t0 + 0.5, sum(1 for s in b if s.region == r) / n))
         series["failed"].append((t0 + 0.5, sum(1 for s in b if not s.ok) / n))
-    # What steerd itself handed out (asked directly), for the first region:
-    # the resolvers' caches turn this into the steps the clients see.
+    # What the control plane itself handed out (steerd asked directly, or
+    # the router's next hops), for the first region: for DNS, the
+    # resolvers' caches turn this into the steps the clients see.
     auth_share = []
     ip_region = run.get("ip_region", {})
     for i in range(int(end)):
         got = [ip for t, ips in run["auth"] if i <= t < i + 1 and ips for ip in ips]
         if len(got) >= 5:
             auth_share.append((i + 0.5, sum(1 for ip in got if ip_region.get(ip) == regions[0]) / len(got)))
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
-           'font-family="sans-serif" font-size="12">' % (W, H),
-           '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="20" font-size="14">%s</text>' % (L, title)]
+    head, sub = title if isinstance(title, tuple) else (title, "")
+    out = ['<text x="%d" y="%d" font-size="14">%s</text>' % (L, top + 20, _esc(head)),
+           '<text x="%d" y="%d" fill="#555">%s</text>' % (L, top + 38, _esc(sub))]
     for v in (0, 0.25, 0.5, 0.75, 1.0):
         out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (L, y(v), W - R, y(v)))
         out.append('<text x="%d" y="%.1f" text-anchor="end">%d%%</text>' % (L - 5, y(v) + 4, v * 100))
     step = 10 if end > 60 else 5
+    if end > 200:
+        step = 30
     t = 0
     while t <= end:
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%ds</text>' % (x(t), H - B + 18, t))
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%ds</text>' % (x(t), top + H - B + 18, t))
         t += step
     for label, key in (("fault", "fault_t"), ("recovery", "recover_t")):
         if run.get(key) is not None and run[key] < end:
             out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333" stroke-dasharray="4 3"/>'
-                       % (x(run[key]), T, x(run[key]), H - B))
-            out.append('<text x="%.1f" y="%d">%s</text>' % (x(run[key]) + 3, T + 12, label))
+                       % (x(run[key]), top + T, x(run[key]), top + H - B))
+            out.append('<text x="%.1f" y="%d">%s</text>' % (x(run[key]) + 3, top + T + 12, label))
     for i, (name, pts) in enumerate(series.items()):
         if not pts:
             continue
         path = " ".join("%.1f,%.1f" % (x(t), y(v)) for t, v in pts)
         out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (colors[name], path))
         label = "failed requests" if name == "failed" else "region " + name
-        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (L + 10 + i * 150, H - 20, colors[name]))
-        out.append('<text x="%d" y="%d">%s</text>' % (L + 26 + i * 150, H - 10, label))
+        out.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>'
+                   % (L + 10 + i * 150, top + H - 20, colors[name]))
+        out.append('<text x="%d" y="%d">%s</text>' % (L + 26 + i * 150, top + H - 10, label))
     if auth_share:
         path = " ".join("%.1f,%.1f" % (x(t), y(v)) for t, v in auth_share)
         out.append('<polyline fill="none" stroke="%s" stroke-width="1.5" stroke-dasharray="5 3" '
                    'points="%s"/>' % (colors[regions[0]], path))
-        out.append('<text x="%d" y="%d">dashed: region %s in steerd\'s own answers</text>'
-                   % (L + 460, H - 10, regions[0]))
+        out.append('<text x="%d" y="%d">dashed: region %s in the control plane</text>'
+                   % (L + 460, top + H - 10, regions[0]))
+    return out
+
+
+def svg_panels(panels):
+    """One SVG with a plot per (run, title), stacked."""
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
+           'font-family="sans-serif" font-size="12">' % (W, H * len(panels)),
+           '<rect width="100%" height="100%" fill="white"/>']
+    for i, (run, title) in enumerate(panels):
+        out += _panel(run, title, i * H)
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def svg_share(run, title):
+    """Share of client requests per region (and failures) per second."""
+    return svg_panels([(run, title)])
