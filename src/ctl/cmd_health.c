@@ -59,8 +59,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		st_health_info_t in;
 		memset(&in, 0, sizeof(in));
 		st_health_info(view->health, (uint32_t)i, &in);
-		const char *checker =
-		    !in.has_check ? "no-check" : st_health_state_name(in.checker.state);
+		/* a slot not believed: the state column says what the policy made of it */
+		const char *checker = !in.has_check  ? "no-check"
+				      : in.unreadable ? "corrupt"
+						      : st_health_state_name(in.checker.state);
 		const char *eff = effective_name(view->health, (uint32_t)i, &in);
 		char s[32], rtt[32];
 		since(&in, now, s, sizeof(s));
@@ -97,6 +99,13 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		st_buf_puts(out, "]\n");
 	if (!json && st_health_stale(view->health))
 		st_buf_puts(out, "warning: the health table is stale (is steercheck running?)\n");
+	size_t bad = st_health_bad_slots(view->health);
+	if (!json && bad)
+		st_buf_printf(out,
+			      "warning: %zu slot%s of the health table not readable: %s\n", bad,
+			      bad == 1 ? "" : "s",
+			      conf->on_stale == ST_STALE_FAIL_OPEN ? "treated as up (fail-open)"
+								   : "last states kept");
 	return 0;
 }
 

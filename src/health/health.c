@@ -1,9 +1,16 @@
 /* Effective health for steerd: binds the config's endpoints to slots of the
  * shared table by name, applies overrides and the staleness policy. The query
- * path reads through an immutable binding (a pointer per endpoint to the
- * slot's state word); the main loop's tick swaps bindings when the table
- * changes and unmaps retired ones once no worker can still hold them (an
- * RCU grace period: workers read health only while online). */
+ * path reads through an immutable binding (a pointer per endpoint to its
+ * slot); the main loop's tick swaps bindings when the table changes and
+ * unmaps retired ones once no worker can still hold them (an RCU grace
+ * period: workers read health only while online).
+ *
+ * A slot is believed only when its sequence word is even and its state a
+ * known value, in a mapping that has not faulted. Otherwise (a writer
+ * mid-update, one that died half-way, a stray write, a file truncated
+ * under the mapping) the endpoint reads as the on_stale policy says for a
+ * state not known: the last state the tick saw settled (last-known), or up
+ * (fail-open). */
 #include "health/health.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -20,14 +27,19 @@
 /* A heartbeat ahead of our clock by more than this comes from a previous boot. */
 #define FUTURE_SLACK_NS (1 * ST_NS_PER_SEC)
 
-/* State word for endpoints without a slot: unknown, which counts as up. */
-static const _Atomic uint32_t unknown_word = ST_HEALTH_UNKNOWN;
+/* The slot of endpoints that have none: unknown, which counts as up. */
+static const st_healthtab_slot_t unknown_slot;
+/* The slot of endpoints whose table became unsafe to read: never believed,
+ * so the on_stale policy answers. */
+static const st_healthtab_slot_t gone_slot = {.state = UINT32_MAX};
+static const atomic_bool never_faulted;
 
 typedef struct binding {
 	st_healthtab_t *table; /* NULL: no usable table */
 	uint64_t generation;
-	const _Atomic uint32_t **state; /* per endpoint */
-	uint32_t *slot;			/* per endpoint, UINT32_MAX when not in the table */
+	const atomic_bool *faulted;	   /* the mapping was found truncated (SIGBUS) */
+	const st_healthtab_slot_t **slots; /* per endpoint */
+	uint32_t *slot;			   /* per endpoint, UINT32_MAX when not in the table */
 	struct binding *next;
 } binding_t;
 
@@ -42,10 +54,13 @@ struct st_health {
 
 	_Atomic(binding_t *) cur;
 	_Atomic uint8_t *ov;
-	_Atomic uint32_t *snap; /* last states seen, kept each tick: what a
-				 * mapping that became unsafe is replaced with */
+	_Atomic uint32_t *snap; /* last settled states seen, kept each tick: what
+				 * a slot that cannot be believed reads as */
 	uint32_t *snap_next;	/* this tick's reading, kept if it completed */
-	_Atomic bool all_up;	/* stale and fail-open */
+	uint32_t *odd_seen;	/* per endpoint: odd sequence word at the last tick */
+	bool *bad;		/* per endpoint: slot not believed at the last tick */
+	size_t n_bad;
+	_Atomic bool all_up; /* stale and fail-open */
 	_Atomic bool stale;
 	bool table_bad;	   /* the file changed and its replacement is unusable */
 	bool logged_once;  /* the stale/fresh log line has been printed at least once */
@@ -58,7 +73,7 @@ static void binding_free(binding_t *b)
 	if (!b)
 		return;
 	st_healthtab_close(b->table);
-	free(b->state);
+	free(b->slots);
 	free(b->slot);
 	free(b);
 }
@@ -69,13 +84,13 @@ static binding_t *binding_new(const st_health_t *h, st_healthtab_t *table)
 	binding_t *b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
-	b->state = calloc(h->n ? h->n : 1, sizeof(*b->state));
+	b->slots = calloc(h->n ? h->n : 1, sizeof(*b->slots));
 	b->slot = calloc(h->n ? h->n : 1, sizeof(*b->slot));
 	size_t cap = 16;
 	while (table && cap < st_healthtab_count(table) * 2)
 		cap <<= 1;
 	uint32_t *index = table ? malloc(cap * sizeof(*index)) : NULL;
-	if (!b->state || !b->slot || (table && !index)) {
+	if (!b->slots || !b->slot || (table && !index)) {
 		free(index);
 		binding_free(b);
 		return NULL;
@@ -92,7 +107,7 @@ static binding_t *binding_new(const st_health_t *h, st_healthtab_t *table)
 		}
 	}
 	for (size_t e = 0; e < h->n; e++) {
-		b->state[e] = &unknown_word;
+		b->slots[e] = &unknown_slot;
 		b->slot[e] = UINT32_MAX;
 		if (!table || !h->has_check[e])
 			continue;
@@ -100,7 +115,7 @@ static binding_t *binding_new(const st_health_t *h, st_healthtab_t *table)
 		for (; index[k] != UINT32_MAX; k = (k + 1) & (cap - 1)) {
 			if (strcmp(st_healthtab_name(table, index[k]), h->names[e]) == 0) {
 				b->slot[e] = index[k];
-				b->state[e] = st_healthtab_state_word(table, index[k]);
+				b->slots[e] = st_healthtab_slot(table, index[k]);
 				break;
 			}
 		}
@@ -108,10 +123,12 @@ static binding_t *binding_new(const st_health_t *h, st_healthtab_t *table)
 	free(index);
 	b->table = table;
 	b->generation = table ? st_healthtab_generation(table) : 0;
+	b->faulted = table ? st_healthtab_fault_flag(table) : &never_faulted;
 	return b;
 }
 
-/* A binding without a table that serves the states of the last tick. */
+/* A binding without a table for the endpoints `from` had slots for: they
+ * read as the on_stale policy says (the last states of the tick). */
 static binding_t *binding_snapshot(const st_health_t *h, const binding_t *from)
 {
 	binding_t *b = binding_new(h, NULL);
@@ -119,23 +136,55 @@ static binding_t *binding_snapshot(const st_health_t *h, const binding_t *from)
 		return NULL;
 	for (size_t e = 0; e < h->n; e++)
 		if (from->slot[e] != UINT32_MAX)
-			b->state[e] = &h->snap[e];
+			b->slots[e] = &gone_slot;
 	return b;
 }
 
+/* What an endpoint whose slot is not believed reads as. */
+static inline uint32_t fallback_state(const st_health_t *h, uint32_t e)
+{
+	if (h->on_stale == ST_STALE_FAIL_OPEN)
+		return ST_HEALTH_UP;
+	return atomic_load_explicit(&h->snap[e], memory_order_relaxed);
+}
+
+/* Keep each slot's settled state for the fallback, and judge the slots: a
+ * state that is no known value, or a sequence word odd at two ticks in a
+ * row with the same value (a write takes microseconds), is bad. */
 static void keep_snapshot(st_health_t *h, const binding_t *b)
 {
 	unsigned long faults = st_healthtab_faults();
-	for (size_t e = 0; e < h->n; e++)
-		h->snap_next[e] = b->slot[e] != UINT32_MAX
-				      ? atomic_load_explicit(b->state[e], memory_order_relaxed)
-				      : 0;
+	for (size_t e = 0; e < h->n; e++) {
+		h->snap_next[e] = UINT32_MAX;
+		if (b->slot[e] == UINT32_MAX)
+			continue;
+		const st_healthtab_slot_t *s = b->slots[e];
+		uint32_t s1 = atomic_load_explicit(&s->seq, memory_order_acquire);
+		uint32_t v = atomic_load_explicit(&s->state, memory_order_relaxed);
+		atomic_thread_fence(memory_order_acquire);
+		uint32_t s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
+		if (s1 == s2 && !(s1 & 1) && v <= ST_HEALTH_DOWN)
+			h->snap_next[e] = v;
+		bool stuck = (s1 & 1) && s1 == s2 && s1 == h->odd_seen[e];
+		h->odd_seen[e] = (s1 & 1) && s1 == s2 ? s1 : 0;
+		h->bad[e] = stuck || (s1 == s2 && v > ST_HEALTH_DOWN);
+	}
 	/* The mapping vanished while being read: keep the states before. */
-	if (st_healthtab_faults() != faults)
+	if (st_healthtab_faults() != faults || atomic_load(b->faulted))
 		return;
-	for (size_t e = 0; e < h->n; e++)
-		if (b->slot[e] != UINT32_MAX)
+	size_t n_bad = 0;
+	for (size_t e = 0; e < h->n; e++) {
+		if (h->snap_next[e] != UINT32_MAX)
 			atomic_store_explicit(&h->snap[e], h->snap_next[e], memory_order_relaxed);
+		n_bad += h->bad[e];
+	}
+	if (n_bad != h->n_bad)
+		st_log_warn("health table %s, %zu slot%s not readable (a state of no known value "
+			    "or a sequence word that does not settle), %s",
+			    h->path, n_bad, n_bad == 1 ? "" : "s",
+			    h->on_stale == ST_STALE_FAIL_OPEN ? "treated as up"
+							      : "keeping their last states");
+	h->n_bad = n_bad;
 }
 
 static void retire(st_health_t *h, binding_t *old)
@@ -244,10 +293,12 @@ int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag
 	h->ov = calloc(h->n ? h->n : 1, sizeof(*h->ov));
 	h->snap = calloc(h->n ? h->n : 1, sizeof(*h->snap));
 	h->snap_next = calloc(h->n ? h->n : 1, sizeof(*h->snap_next));
+	h->odd_seen = calloc(h->n ? h->n : 1, sizeof(*h->odd_seen));
+	h->bad = calloc(h->n ? h->n : 1, sizeof(*h->bad));
 	if (conf->health_table)
 		h->path = strdup(conf->health_table);
-	if (!h->names || !h->has_check || !h->ov || !h->snap || !h->snap_next ||
-	    (conf->health_table && !h->path))
+	if (!h->names || !h->has_check || !h->ov || !h->snap || !h->snap_next || !h->odd_seen ||
+	    !h->bad || (conf->health_table && !h->path))
 		goto nomem;
 	for (size_t i = 0; i < h->n; i++) {
 		h->names[i] = strdup(conf->endpoints[i].name ? conf->endpoints[i].name : "");
@@ -287,6 +338,8 @@ void st_health_free(st_health_t *h)
 	free((void *)h->ov);
 	free((void *)h->snap);
 	free(h->snap_next);
+	free(h->odd_seen);
+	free(h->bad);
 	free(h->path);
 	free(h);
 }
@@ -301,7 +354,15 @@ bool st_health_up(const st_health_t *h, uint32_t endpoint)
 	if (!h->has_check[endpoint] || atomic_load_explicit(&h->all_up, memory_order_relaxed))
 		return true;
 	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
-	return atomic_load_explicit(b->state[endpoint], memory_order_relaxed) != ST_HEALTH_DOWN;
+	const st_healthtab_slot_t *s = b->slots[endpoint];
+	uint32_t seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	uint32_t v = atomic_load_explicit(&s->state, memory_order_relaxed);
+	/* the flag after the loads: a fault raised by them is seen here */
+	if (__builtin_expect((seq & 1) || v > ST_HEALTH_DOWN ||
+				 atomic_load_explicit(b->faulted, memory_order_relaxed),
+			     0))
+		v = fallback_state(h, endpoint);
+	return v != ST_HEALTH_DOWN;
 }
 
 void st_health_tick(st_health_t *h)
@@ -314,6 +375,8 @@ void st_health_tick(st_health_t *h)
 		if (b->table && st_healthtab_shrunk(b->table)) {
 			/* Truncated in place under us: stop reading the mapping at
 			 * once, serve the last states seen. */
+			memset(h->bad, 0, h->n * sizeof(*h->bad));
+			h->n_bad = 0;
 			binding_t *nb = binding_snapshot(h, b);
 			if (nb) {
 				atomic_store_explicit(&h->cur, nb, memory_order_release);
@@ -389,11 +452,19 @@ int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *ou
 	out->override = st_health_get_override(h, endpoint);
 	if (b->table && b->slot[endpoint] != UINT32_MAX) {
 		out->in_table = true;
-		if (st_healthtab_read(b->table, b->slot[endpoint], &out->checker) != 0)
+		if (st_healthtab_read(b->table, b->slot[endpoint], &out->checker) != 0 ||
+		    h->bad[endpoint] || atomic_load(b->faulted)) {
 			memset(&out->checker, 0, sizeof(out->checker));
+			out->unreadable = true;
+		}
 	}
 	out->effective = st_health_up(h, endpoint) ? ST_HEALTH_UP : ST_HEALTH_DOWN;
 	return 0;
+}
+
+size_t st_health_bad_slots(const st_health_t *h)
+{
+	return h ? h->n_bad : 0;
 }
 
 size_t st_health_count(const st_health_t *h)

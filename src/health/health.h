@@ -46,8 +46,10 @@ typedef struct st_health_info {
 				    (state UNKNOWN when there is none) */
 	st_health_state_t effective;
 	st_override_t override;
-	bool has_check; /* endpoint has a check at all */
-	bool in_table;	/* a slot of that name was found */
+	bool has_check;	 /* endpoint has a check at all */
+	bool in_table;	 /* a slot of that name was found */
+	bool unreadable; /* its slot is not believed (a state of no known value, a
+			    sequence word that does not settle): on_stale applies */
 } st_health_info_t;
 
 typedef struct st_health st_health_t;
@@ -78,5 +80,7 @@ st_override_t st_health_get_override(const st_health_t *h, uint32_t endpoint);
 
 int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *out);
 size_t st_health_count(const st_health_t *h);
+/* Slots found not readable at the last tick (see st_health_info_t.unreadable). */
+size_t st_health_bad_slots(const st_health_t *h);
 
 #endif

@@ -22,7 +22,9 @@
 _Static_assert(sizeof(st_healthtab_header_t) == 128, "header layout is part of the file format");
 _Static_assert(sizeof(st_healthtab_slot_t) == 256, "slot layout is part of the file format");
 
-#define READ_RETRIES 10000
+/* A writer holds a slot for well under a microsecond: past this many tries
+ * (about a millisecond with the yields) the slot is not settling. */
+#define READ_RETRIES 1000
 
 struct st_healthtab {
 	int guard; /* index in the guard list, or -1 */
@@ -311,8 +313,7 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 				sched_yield();
 			continue;
 		}
-		out->state =
-		    (st_health_state_t)atomic_load_explicit(&s->state, memory_order_relaxed);
+		uint32_t state = atomic_load_explicit(&s->state, memory_order_relaxed);
 		out->rtt_us = atomic_load_explicit(&s->rtt_us, memory_order_relaxed);
 		out->successes = atomic_load_explicit(&s->successes, memory_order_relaxed);
 		out->failures = atomic_load_explicit(&s->failures, memory_order_relaxed);
@@ -328,9 +329,9 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 		if (s1 == s2) {
 			memcpy(out->error, err, sizeof(out->error));
 			out->error[ST_HEALTHTAB_ERROR_MAX - 1] = '\0';
-			if (out->state > ST_HEALTH_DOWN)
-				out->state = ST_HEALTH_UNKNOWN;
-			return 0;
+			out->state = state <= ST_HEALTH_DOWN ? (st_health_state_t)state
+							      : ST_HEALTH_UNKNOWN;
+			return state <= ST_HEALTH_DOWN ? 0 : ST_ECORRUPT;
 		}
 	}
 	return ST_EAGAIN;
@@ -573,7 +574,13 @@ int st_healthtab_pid(const st_healthtab_t *t)
 	return atomic_load_explicit(&t->hdr->pid, memory_order_relaxed);
 }
 
-const _Atomic uint32_t *st_healthtab_state_word(const st_healthtab_t *t, uint32_t slot)
+const st_healthtab_slot_t *st_healthtab_slot(const st_healthtab_t *t, uint32_t slot)
 {
-	return &t->slots[slot].state;
+	return &t->slots[slot];
+}
+
+const atomic_bool *st_healthtab_fault_flag(const st_healthtab_t *t)
+{
+	static const atomic_bool never;
+	return t->guard >= 0 ? &guards[t->guard].faulted : &never;
 }

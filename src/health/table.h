@@ -84,7 +84,8 @@ unsigned long st_healthtab_faults(void);
 void st_healthtab_close(st_healthtab_t *t);
 
 /* Consistent copy of a slot; ST_EAGAIN when the writer kept it busy for
- * every one of a bounded number of retries. */
+ * every one of a bounded number of retries, ST_ECORRUPT when its state is
+ * no known value (out->state is then unknown). */
 int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *out);
 /* Slot index of a name, or UINT32_MAX. */
 uint32_t st_healthtab_find(const st_healthtab_t *t, const char *name);
@@ -95,8 +96,12 @@ const char *st_healthtab_path(const st_healthtab_t *t);
 uint64_t st_healthtab_generation(const st_healthtab_t *t);
 uint64_t st_healthtab_heartbeat_ns(const st_healthtab_t *t);
 int st_healthtab_pid(const st_healthtab_t *t);
-/* The state word of a slot, for a single relaxed load on the query path. */
-const _Atomic uint32_t *st_healthtab_state_word(const st_healthtab_t *t, uint32_t slot);
+/* A slot in the mapping, for the query path's loads of its sequence and
+ * state words (no retry: a busy slot reads as not known). */
+const st_healthtab_slot_t *st_healthtab_slot(const st_healthtab_t *t, uint32_t slot);
+/* Set once a read of this mapping faulted (the file was truncated under
+ * it): from then on it holds zero pages, not the file's contents. */
+const atomic_bool *st_healthtab_fault_flag(const st_healthtab_t *t);
 
 const char *st_health_state_name(st_health_state_t s);
 

@@ -201,6 +201,11 @@ static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
 			       "1 when the heartbeat is older than health.stale_after.");
 		st_buf_printf(out, "steerdns_health_table_stale %d\n",
 			      st_health_stale(view->health) ? 1 : 0);
+		st_prom_header(out, "steerdns_health_table_unreadable_slots", "gauge",
+			       "Slots not believed (no known state, or a sequence word that "
+			       "does not settle): health.on_stale applies to them.");
+		st_buf_printf(out, "steerdns_health_table_unreadable_slots %zu\n",
+			      st_health_bad_slots(view->health));
 	}
 	st_prom_header(out, "steerdns_region_dial_ratio", "gauge",
 		       "Traffic dial of the region, 0 to 1.");

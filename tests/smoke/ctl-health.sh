@@ -78,4 +78,40 @@ st_expect_match "status says stale" '^health table .*run/health\.shm, heartbeat 
 st_expect "metrics: stale" "1" \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '$1 == "steerdns_health_table_stale" { print $2 }')"
 
+# A slot damaged in place (no checker writes any more): a state of no known
+# value, then a sequence word stuck odd over a state that says up. The
+# endpoint was down: it stays down (last-known), and steerctl health,
+# status and /metrics agree.
+ctl force use2-a clear
+poke() { # FIELD-OFFSET VALUE: write one word of use2-a's slot
+    python3 - "$1" "$2" <<'PY'
+import mmap, struct, sys
+off, val = int(sys.argv[1]), int(sys.argv[2])
+with open("run/health.shm", "r+b") as f:
+    m = mmap.mmap(f.fileno(), 0)
+    n = struct.unpack_from("<I", m, 20)[0]
+    for i in range(n):
+        base = 128 + 256 * i
+        if m[base + 136:base + 136 + 7] == b"use2-a\0":
+            struct.pack_into("<I", m, base + off, val)
+    m.close()
+PY
+}
+metric() { curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+agree() { # LABEL: health, status and metrics all say use2-a is down
+    sleep 0.3 # a few ticks
+    ctl health
+    st_expect_match "$1: health says down, slot corrupt" '^use2-a +us-east-2 +down +corrupt ' "$CTL_OUT"
+    ctl status
+    st_expect_match "$1: status counts it down" 'region us-east-2 UNHEALTHY, 0/1 endpoints up' "$CTL_OUT"
+    st_expect "$1: metrics say down" "0" "$(metric 'steerdns_endpoint_up{endpoint="use2-a",region="us-east-2"}')"
+    st_expect "$1: metrics count the slot" "1" "$(metric steerdns_health_table_unreadable_slots)"
+}
+poke 4 9
+agree "state 9"
+poke 0 1001
+poke 4 1
+agree "sequence word stuck odd"
+st_expect_match "the log says so" 'health table .*1 slot not readable .*keeping their last states' "$(cat steerd.log)"
+
 st_done

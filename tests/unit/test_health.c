@@ -364,8 +364,9 @@ static void test_truncated_read_before_tick(void **state)
 	st_health_t *h = two_endpoints_e0_down(&c);
 	unsigned long faults = st_healthtab_faults();
 	assert_int_equal(truncate(path, 0), 0);
-	/* Unknown for a moment (zero pages read as unknown, treated as up). */
-	assert_true(st_health_up(h, 0));
+	/* Zero pages from then on: read as the last states seen, not as
+	 * unknown (which counts as up), even before the tick. */
+	assert_false(st_health_up(h, 0));
 	assert_int_equal(st_healthtab_faults(), faults + 1);
 	assert_true(st_health_up(h, 1));
 	st_health_tick(h);
@@ -376,6 +377,82 @@ static void test_truncated_read_before_tick(void **state)
 	assert_false(info.in_table);
 	st_health_free(h);
 	st_conf_free(c);
+}
+
+/* Write one 32-bit word of slot `slot` in the file, as a stray writer would. */
+static void poke(uint32_t slot, size_t field, uint32_t value)
+{
+	FILE *f = fopen(path, "r+");
+	assert_non_null(f);
+	long off = (long)(sizeof(st_healthtab_header_t) + slot * sizeof(st_healthtab_slot_t) + field);
+	assert_int_equal(fseek(f, off, SEEK_SET), 0);
+	assert_int_equal(fwrite(&value, sizeof(value), 1, f), 1);
+	fclose(f);
+}
+
+/* A slot whose state is no known value, or whose sequence word stays odd
+ * (a writer that died half-way, a stray write), is not believed: it reads
+ * as the last state seen (last-known) or up (fail-open), at once for a bad
+ * state, from the next tick for a sequence word that does not settle; the
+ * query path, steerctl health and metrics (st_health_info) agree. */
+static void test_corrupt_slots(void **state)
+{
+	const size_t seq = offsetof(st_healthtab_slot_t, seq);
+	const size_t st = offsetof(st_healthtab_slot_t, state);
+	for (int policy = 0; policy < 2; policy++) {
+		st_conf_t *c = NULL;
+		st_health_t *h = two_endpoints_e0_down(&c);
+		st_health_t *fo = NULL;
+		st_diag_t diag;
+		c->on_stale = ST_STALE_FAIL_OPEN;
+		assert_int_equal(st_health_new(c, &fo, &diag), 0);
+		st_health_tick(fo);
+		st_health_t *x = policy == 0 ? h : fo;
+		bool fallback_up = policy == 1;
+		assert_false(st_health_up(x, 0));
+		assert_int_equal(st_health_bad_slots(x), 0);
+
+		/* a state that is no known value */
+		for (uint32_t v = 3; v < 40; v += 9) {
+			poke(0, st, v);
+			assert_int_equal(st_health_up(x, 0), fallback_up);
+			st_health_tick(x);
+			assert_int_equal(st_health_up(x, 0), fallback_up);
+			st_health_info_t info;
+			assert_int_equal(st_health_info(x, 0, &info), 0);
+			assert_true(info.unreadable);
+			assert_int_equal(info.effective,
+					 fallback_up ? ST_HEALTH_UP : ST_HEALTH_DOWN);
+			assert_int_equal(st_health_bad_slots(x), 1);
+		}
+		poke(0, st, 0xffffffffu);
+		assert_int_equal(st_health_up(x, 0), fallback_up);
+
+		/* an odd sequence word that stays odd, over a state that says up */
+		poke(0, seq, 77);
+		poke(0, st, ST_HEALTH_UP);
+		st_health_tick(x);
+		st_health_tick(x);
+		assert_int_equal(st_health_up(x, 0), fallback_up);
+		st_health_info_t info;
+		assert_int_equal(st_health_info(x, 0, &info), 0);
+		assert_true(info.unreadable);
+		assert_int_equal(st_health_bad_slots(x), 1);
+		assert_true(st_health_up(x, 1)); /* its neighbour is read as before */
+
+		/* settled again: believed again */
+		poke(0, seq, 78);
+		st_health_tick(x);
+		assert_true(st_health_up(x, 0));
+		assert_int_equal(st_health_info(x, 0, &info), 0);
+		assert_false(info.unreadable);
+		assert_int_equal(st_health_bad_slots(x), 0);
+		poke(0, st, ST_HEALTH_DOWN);
+		assert_false(st_health_up(x, 0));
+		st_health_free(h);
+		st_health_free(fo);
+		st_conf_free(c);
+	}
 }
 
 static void test_no_checks_never_stale(void **state)
@@ -399,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_remap_under_readers),
 	    cmocka_unit_test(test_truncated_in_place),
 	    cmocka_unit_test(test_truncated_read_before_tick), cmocka_unit_test(test_no_checks_never_stale),
+	    cmocka_unit_test(test_corrupt_slots),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
