@@ -205,6 +205,45 @@ void st_healthtab_close(st_healthtab_t *t)
 	free(t);
 }
 
+/* What a path holds when it is not a regular file, for messages. */
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m)   ? "a FIFO"
+	       : S_ISDIR(m)  ? "a folder"
+	       : S_ISCHR(m)  ? "a character device"
+	       : S_ISBLK(m)  ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+			     : "not a regular file";
+}
+
+/* Open a table file without ever blocking (a FIFO at the path would block
+ * open() until someone writes to it; a terminal would become ours) and
+ * refuse anything but a regular file. */
+static int open_file(const char *path, int flags, st_diag_t *diag)
+{
+	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		int rc = errno == ENOENT ? ST_ENOENT : -errno;
+		st_diag_set(diag, rc, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	struct stat sb;
+	int rc = 0;
+	if (fstat(fd, &sb) != 0)
+		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		rc = st_diag_set(diag, ST_ECORRUPT, "%s: %s, not a regular file: ignored", path,
+				 file_kind(sb.st_mode));
+	if (rc != 0) {
+		close(fd);
+		return rc;
+	}
+	/* Reads and writes of the mapping never block: the flag only
+	 * mattered for open(). */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
 /* Map an open fd; validates it. The fd is owned by t on success. */
 static int ht_map(st_healthtab_t *t, int fd, bool writable, st_diag_t *diag)
 {
@@ -262,12 +301,10 @@ int st_healthtab_reader_open(const char *path, st_healthtab_t **out, st_diag_t *
 	st_healthtab_t *t = ht_alloc(path);
 	if (!t)
 		return ST_ENOMEM;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open_file(path, O_RDONLY, diag);
 	if (fd < 0) {
-		int rc = errno == ENOENT ? ST_ENOENT : -errno;
-		st_diag_set(diag, rc, "%s: %s", path, strerror(errno));
 		st_healthtab_close(t);
-		return rc;
+		return fd;
 	}
 	int rc = ht_map(t, fd, false, diag);
 	if (rc != 0) {
@@ -496,9 +533,9 @@ int st_healthtab_writer_open(const char *path, const char *const *names, size_t 
 	int rc = ST_ENOMEM;
 	if (!t || !old)
 		goto done;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	st_diag_t why;
+	int fd = open_file(path, O_RDWR, &why);
 	if (fd >= 0) {
-		st_diag_t why;
 		if (ht_map(old, fd, true, &why) != 0) {
 			/* Not ours or damaged: replace it rather than trust it. */
 			st_log_warn("health table %s, replacing it (%s)", path, why.text);
@@ -508,8 +545,10 @@ int st_healthtab_writer_open(const char *path, const char *const *names, size_t 
 			if (rc != 0)
 				goto done;
 		}
-	} else if (errno != ENOENT) {
-		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	} else if (fd == ST_ECORRUPT) {
+		st_log_warn("health table %s, replacing it (%s)", path, why.text);
+	} else if (fd != ST_ENOENT) {
+		rc = st_diag_set(diag, fd, "%s", why.text);
 		goto done;
 	}
 	if (old->base && same_names(old, names, n)) {

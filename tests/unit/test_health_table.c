@@ -324,6 +324,38 @@ static void test_long_name(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Anything but a regular file at the path is refused at once, without
+ * blocking (open() of a FIFO waits for a writer), by reader and writer; the
+ * writer puts a table in its place. An alarm fails the test if it blocks. */
+static void test_not_regular(void **state)
+{
+	static const char *const names[1] = {"e0"};
+	alarm(10);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	st_healthtab_t *t = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_healthtab_reader_open(path, &t, &diag), ST_ECORRUPT);
+	assert_null(t);
+	assert_non_null(strstr(diag.text, "a FIFO, not a regular file"));
+	assert_int_equal(st_healthtab_writer_open(path, names, 1, &t, &diag), 0);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	st_healthtab_close(t);
+	/* a folder, and a device */
+	unlink(path);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(st_healthtab_reader_open(path, &t, &diag), ST_ECORRUPT);
+	assert_non_null(strstr(diag.text, "a folder, not a regular file"));
+	rmdir(path);
+	assert_int_equal(symlink("/dev/null", path), 0);
+	assert_int_equal(st_healthtab_reader_open(path, &t, &diag), ST_ECORRUPT);
+	assert_non_null(strstr(diag.text, "a character device, not a regular file"));
+	unlink(path);
+	alarm(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -331,6 +363,7 @@ int main(void)
 	    cmocka_unit_test(test_validation),
 	    cmocka_unit_test(test_reattach_generation),
 	    cmocka_unit_test(test_long_name),
+	    cmocka_unit_test(test_not_regular),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
