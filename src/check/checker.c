@@ -38,6 +38,8 @@ struct st_checker {
 	size_t n;
 	st_tls_client_t **tls; /* per check, https only */
 	st_healthtab_t *table;
+	char *table_path;	 /* NULL: no table (--once) */
+	char table_problem[sizeof(((st_diag_t *)0)->text)]; /* why it cannot be written (logged) */
 	st_ev_t *beat;
 	uint64_t beat_ms;
 	uint64_t rng;
@@ -60,7 +62,7 @@ static void fmt_rtt(uint32_t us, char *buf, size_t len)
 		snprintf(buf, len, "%ums", us / 1000);
 }
 
-static void reopen_table(st_checker_t *c);
+static void reopen_table(st_checker_t *c, const char *why);
 
 static void publish(ep_t *e)
 {
@@ -68,7 +70,7 @@ static void publish(ep_t *e)
 	/* One fstat() per result: a table truncated in place must not be
 	 * written (the pages are gone: SIGBUS). */
 	if (c->table && st_healthtab_shrunk(c->table))
-		reopen_table(c);
+		reopen_table(c, "truncated in place");
 	if (!c->table)
 		return;
 	st_healthtab_write(c->table, (uint32_t)(e - c->eps), &e->rec);
@@ -129,8 +131,15 @@ static void on_timer(int fd, short what, void *arg)
 static void on_beat(int fd, short what, void *arg)
 {
 	st_checker_t *c = arg;
-	if (c->table && st_healthtab_shrunk(c->table))
-		reopen_table(c);
+	/* With each beat, one stat() of the path: a table deleted, replaced
+	 * or truncated under us is written again, else steerd would read a
+	 * file nobody writes any more. */
+	if (c->table_path && !c->table)
+		reopen_table(c, "not written");
+	else if (c->table && st_healthtab_shrunk(c->table))
+		reopen_table(c, "truncated in place");
+	else if (c->table && st_healthtab_changed(c->table))
+		reopen_table(c, "deleted or replaced");
 	if (c->table)
 		st_healthtab_heartbeat(c->table, st_mono_ns());
 	st_probe_reap();
@@ -161,27 +170,44 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
 	return 0;
 }
 
-/* The table was truncated in place under us (not by a checker): its pages
- * are gone. Write a new one and publish what we know. */
-static void reopen_table(st_checker_t *c)
+/* The file at the path is no longer our table (truncated in place,
+ * deleted, replaced): write it again (reattaching to a table of ours put
+ * back there) and publish what we know. A file that another live checker
+ * holds is left to it, and our table kept, until it lets go. Each problem
+ * is logged once, not at every beat. */
+static void reopen_table(st_checker_t *c, const char *why)
 {
-	char *path = strdup(st_healthtab_path(c->table));
-	st_log_warn("health table %s, truncated in place, writing it again",
-		    path ? path : "(table)");
-	st_healthtab_close(c->table); /* no detach: the header is not readable */
-	c->table = NULL;
-	if (!path)
-		return;
 	const char **names = calloc(c->n ? c->n : 1, sizeof(*names));
+	if (!names)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		names[i] = c->conf->endpoints[c->eps[i].index].name;
+	bool truncated = c->table && st_healthtab_shrunk(c->table);
+	if (!c->table_problem[0])
+		st_log_warn("health table %s, %s, writing it again", c->table_path, why);
+	st_healthtab_t *t = NULL;
 	st_diag_t diag;
-	if (names) {
-		for (size_t i = 0; i < c->n; i++)
-			names[i] = c->conf->endpoints[c->eps[i].index].name;
-		if (st_healthtab_writer_open(path, names, c->n, &c->table, &diag) != 0)
-			st_log_err("health table %s, cannot write it (%s)", path, diag.text);
-	}
+	int rc = st_healthtab_writer_open(c->table_path, names, c->n, &t, &diag);
 	free(names);
-	free(path);
+	if (rc != 0) {
+		if (strcmp(c->table_problem, diag.text) != 0)
+			st_log_err("health table %s, cannot write it (%s)%s", c->table_path,
+				   diag.text, rc == ST_EEXIST ? ", checking again" : "");
+		snprintf(c->table_problem, sizeof(c->table_problem), "%s", diag.text);
+		/* keep writing ours (unread) until the path is ours again, unless
+		 * its pages are gone */
+		if (!truncated)
+			return;
+	} else {
+		c->table_problem[0] = '\0';
+	}
+	if (c->table) {
+		/* the header of a truncated file is not readable any more */
+		if (!truncated)
+			st_healthtab_writer_detach(c->table);
+		st_healthtab_close(c->table);
+	}
+	c->table = t;
 	for (size_t i = 0; c->table && i < c->n; i++)
 		publish(&c->eps[i]);
 }
@@ -238,6 +264,10 @@ int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_pat
 		c->beat_ms = MIN_BEAT_MS;
 	c->beat = st_ev_timer_new(loop, true, on_beat, c);
 	if (!c->beat) {
+		rc = ST_ENOMEM;
+		goto fail;
+	}
+	if (table_path && !(c->table_path = strdup(table_path))) {
 		rc = ST_ENOMEM;
 		goto fail;
 	}
@@ -308,6 +338,7 @@ void st_checker_free(st_checker_t *c)
 			st_healthtab_writer_detach(c->table);
 		st_healthtab_close(c->table);
 	}
+	free(c->table_path);
 	if (c->tls)
 		for (size_t i = 0; i < c->conf->n_checks; i++)
 			st_tls_client_free(c->tls[i]);

@@ -12,5 +12,5 @@ tests_unit_test_health_SOURCES = tests/unit/test_health.c tests/unit/test_health
 tests_unit_test_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_health_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
-TESTS += tests/smoke/health-table-load.sh
-EXTRA_DIST += tests/smoke/health-table-load.sh
+TESTS += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh
+EXTRA_DIST += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh
