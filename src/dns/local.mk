@@ -7,7 +7,9 @@ src_libsteer_a_SOURCES += \
 	src/dns/response.c src/dns/response.h \
 	src/dns/cookie.c src/dns/cookie.h \
 	src/dns/tsig.c src/dns/tsig.h \
-	src/dns/pack.c src/dns/pack.h
+	src/dns/pack.c src/dns/pack.h \
+	src/dns/canon.c src/dns/canon.h \
+	src/dns/typemap.c src/dns/typemap.h
 
 check_PROGRAMS += tests/unit/test_dns_query
 TESTS += tests/unit/test_dns_query
@@ -27,3 +29,9 @@ tests_unit_test_dns_tsig_SOURCES = tests/unit/test_dns_tsig.c tests/unit/test_ts
 tests_unit_test_dns_tsig_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_dns_tsig_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/tsig/make-vectors.py
+
+check_PROGRAMS += tests/unit/test_dns_canon
+TESTS += tests/unit/test_dns_canon
+tests_unit_test_dns_canon_SOURCES = tests/unit/test_dns_canon.c
+tests_unit_test_dns_canon_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_dns_canon_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -1,0 +1,12 @@
+# src/dnssec: keys, signing, signature caches, compact denial
+src_libsteer_a_SOURCES += \
+	src/dnssec/key.c src/dnssec/key.h \
+	src/dnssec/sign.c src/dnssec/sign.h
+
+check_PROGRAMS += tests/unit/test_dnssec_sign
+TESTS += tests/unit/test_dnssec_sign
+tests_unit_test_dnssec_sign_SOURCES = tests/unit/test_dnssec_sign.c
+tests_unit_test_dnssec_sign_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_dnssec_sign_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_dnssec_sign_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
