@@ -140,8 +140,10 @@ static void on_beat(int fd, short what, void *arg)
 		reopen_table(c, "truncated in place");
 	else if (c->table && st_healthtab_changed(c->table))
 		reopen_table(c, "deleted or replaced");
-	if (c->table)
+	if (c->table) {
+		st_healthtab_set_beat_period(c->table, (uint32_t)c->beat_ms);
 		st_healthtab_heartbeat(c->table, st_mono_ns());
+	}
 	st_probe_reap();
 }
 

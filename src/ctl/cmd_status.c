@@ -49,20 +49,35 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 	}
 
 	if (view->health && conf->n_endpoints > 0) {
-		uint64_t age = st_health_age_ms(view->health);
-		int pid = st_health_checker_pid(view->health);
-		bool stale = st_health_stale(view->health);
-		if (age == UINT64_MAX)
+		st_health_checker_t ck;
+		st_health_checker(view->health, &ck);
+		const char *policy = conf->on_stale == ST_STALE_FAIL_OPEN ? "fail-open: all up"
+									  : "last-known states";
+		if (ck.age_ms == UINT64_MAX)
 			snprintf(d, sizeof(d), "none");
 		else
-			st_duration_fmt(age, d, sizeof(d));
-		st_buf_printf(out, "health table %s, heartbeat age %s, checker pid %d, %s%s\n",
-			      conf->health_table ? conf->health_table : "-", d, pid,
-			      stale ? "STALE" : "fresh",
-			      stale
-				  ? (conf->on_stale == ST_STALE_FAIL_OPEN ? " (fail-open: all up)"
-									  : " (last-known states)")
-				  : "");
+			st_duration_fmt(ck.age_ms, d, sizeof(d));
+		char who[64], state[96];
+		if (ck.status == ST_CHECKER_NONE)
+			snprintf(who, sizeof(who), "no checker");
+		else
+			snprintf(who, sizeof(who), "checker pid %d %s", ck.pid,
+				 st_checker_status_name(ck.status));
+		if (ck.stale) {
+			snprintf(state, sizeof(state), "STALE (%s)", policy);
+		} else if (ck.status != ST_CHECKER_BEATING) {
+			char in[32];
+			st_duration_fmt(ck.stale_in_ms, in, sizeof(in));
+			snprintf(state, sizeof(state), "ageing (stale in %s, then %s)", in, policy);
+		} else {
+			snprintf(state, sizeof(state), "fresh");
+		}
+		st_buf_printf(out, "health table %s, heartbeat age %s, %s, %s",
+			      conf->health_table ? conf->health_table : "-", d, who, state);
+		size_t bad = st_health_bad_slots(view->health);
+		if (bad)
+			st_buf_printf(out, ", %zu slot%s not readable", bad, bad == 1 ? "" : "s");
+		st_buf_puts(out, "\n");
 	} else {
 		st_buf_puts(out, "health table not used (no endpoints)\n");
 	}
@@ -138,14 +153,21 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 	}
 	st_buf_puts(out, "],\"health\":");
 	if (view->health && conf->n_endpoints > 0) {
-		uint64_t age = st_health_age_ms(view->health);
-		st_buf_printf(out, "{\"stale\":%s,\"checker_pid\":%d,\"age_seconds\":",
-			      st_health_stale(view->health) ? "true" : "false",
-			      st_health_checker_pid(view->health));
-		if (age == UINT64_MAX)
-			st_buf_puts(out, "null}");
+		st_health_checker_t ck;
+		st_health_checker(view->health, &ck);
+		st_buf_printf(out,
+			      "{\"stale\":%s,\"checker_pid\":%d,\"checker\":\"%s\","
+			      "\"unreadable_slots\":%zu,\"age_seconds\":",
+			      ck.stale ? "true" : "false", ck.pid,
+			      st_checker_status_name(ck.status), st_health_bad_slots(view->health));
+		if (ck.age_ms == UINT64_MAX)
+			st_buf_puts(out, "null");
 		else
-			st_buf_printf(out, "%.3f}", (double)age / 1e3);
+			st_buf_printf(out, "%.3f", (double)ck.age_ms / 1e3);
+		if (ck.stale_in_ms)
+			st_buf_printf(out, ",\"stale_in_seconds\":%.3f",
+				      (double)ck.stale_in_ms / 1e3);
+		st_buf_puts(out, "}");
 	} else {
 		st_buf_puts(out, "null");
 	}

@@ -18,6 +18,8 @@
 #include "conf/conf.h"
 #include "health/table.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,9 +64,10 @@ struct st_health {
 	size_t n_bad;
 	_Atomic bool all_up; /* stale and fail-open */
 	_Atomic bool stale;
-	bool table_bad;	   /* the file changed and its replacement is unusable */
-	bool logged_once;  /* the stale/fresh log line has been printed at least once */
-	char problem[256]; /* why the table is unusable, logged on change */
+	bool table_bad;		     /* the file changed and its replacement is unusable */
+	bool logged_once;	     /* the stale/fresh log line has been printed at least once */
+	st_checker_status_t checker; /* at the last tick, logged on change */
+	char problem[256];	     /* why the table is unusable, logged on change */
 	binding_t *retired;
 };
 
@@ -178,7 +181,9 @@ static void keep_snapshot(st_health_t *h, const binding_t *b)
 			atomic_store_explicit(&h->snap[e], h->snap_next[e], memory_order_relaxed);
 		n_bad += h->bad[e];
 	}
-	if (n_bad != h->n_bad)
+	if (n_bad == 0 && h->n_bad)
+		st_log_notice("health table %s, every slot readable again", h->path);
+	else if (n_bad != h->n_bad)
 		st_log_warn("health table %s, %zu slot%s not readable (a state of no known value "
 			    "or a sequence word that does not settle), %s",
 			    h->path, n_bad, n_bad == 1 ? "" : "s",
@@ -239,6 +244,24 @@ static void try_map(st_health_t *h, uint64_t now)
 		     (unsigned long long)nb->generation, st_healthtab_count(t));
 }
 
+/* The checker's liveness, and a log line when it stops or starts beating. */
+static void eval_checker(st_health_t *h)
+{
+	st_health_checker_t ck;
+	st_health_checker(h, &ck);
+	if (ck.status == h->checker)
+		return;
+	if (ck.status == ST_CHECKER_BEATING && h->checker != ST_CHECKER_NONE)
+		st_log_notice("health table %s, checker pid %d beating", h->path, ck.pid);
+	else if (ck.status != ST_CHECKER_BEATING && ck.status != ST_CHECKER_NONE && !ck.stale &&
+		 h->checker == ST_CHECKER_BEATING)
+		st_log_warn("health table %s, checker pid %d %s (heartbeat %llums old): the "
+			    "states age, stale in %llums",
+			    h->path, ck.pid, st_checker_status_name(ck.status),
+			    (unsigned long long)ck.age_ms, (unsigned long long)ck.stale_in_ms);
+	h->checker = ck.status;
+}
+
 static void eval_stale(st_health_t *h, uint64_t now)
 {
 	binding_t *b = atomic_load_explicit(&h->cur, memory_order_relaxed);
@@ -278,6 +301,8 @@ static void eval_stale(st_health_t *h, uint64_t now)
 		st_log_notice("health table %s, fresh again (%s)", h->path, why);
 	if (stale)
 		h->logged_once = true;
+	if (h->any_check)
+		eval_checker(h);
 }
 
 int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag)
@@ -427,6 +452,61 @@ int st_health_checker_pid(const st_health_t *h)
 		return 0;
 	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
 	return b->table ? st_healthtab_pid(b->table) : 0;
+}
+
+const char *st_checker_status_name(st_checker_status_t s)
+{
+	switch (s) {
+	case ST_CHECKER_BEATING:
+		return "beating";
+	case ST_CHECKER_EXITED:
+		return "exited";
+	case ST_CHECKER_GONE:
+		return "gone";
+	case ST_CHECKER_SILENT:
+		return "silent";
+	default:
+		return "none";
+	}
+}
+
+/* A process by that pid exists (EPERM: it does, not ours). In another pid
+ * namespace a live checker looks gone: only believed with a missed beat. */
+static bool pid_gone(int pid)
+{
+	return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+void st_health_checker(const st_health_t *h, st_health_checker_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->age_ms = UINT64_MAX;
+	if (!h)
+		return;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	out->stale = st_health_stale(h);
+	if (!b->table || h->table_bad)
+		return;
+	uint64_t now = st_mono_ns(), hb = st_healthtab_heartbeat_ns(b->table);
+	if (hb && hb <= now + FUTURE_SLACK_NS)
+		out->age_ms = now > hb ? (now - hb) / ST_NS_PER_MS : 0;
+	out->pid = st_healthtab_pid(b->table);
+	uint64_t beat = st_healthtab_beat_period(b->table);
+	if (beat == 0 || beat > 60000)
+		beat = 1000; /* a checker that does not say beats at least once a second */
+	if (out->pid <= 0)
+		out->status = ST_CHECKER_EXITED;
+	else if (out->age_ms != UINT64_MAX && out->age_ms <= beat + 100)
+		out->status = ST_CHECKER_BEATING;
+	else if (pid_gone(out->pid))
+		out->status = ST_CHECKER_GONE;
+	else if (out->age_ms == UINT64_MAX || out->age_ms > 2 * beat + 250)
+		out->status = ST_CHECKER_SILENT;
+	else
+		out->status = ST_CHECKER_BEATING; /* a late beat, not yet a missed one */
+	uint64_t stale_ms = h->stale_after_ns / ST_NS_PER_MS;
+	if (out->status != ST_CHECKER_BEATING && !out->stale && out->age_ms < stale_ms)
+		out->stale_in_ms = stale_ms - out->age_ms;
 }
 
 void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov)

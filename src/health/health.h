@@ -74,6 +74,27 @@ uint64_t st_health_age_ms(const st_health_t *h);
 /* Checker pid from the table header, 0 if none. */
 int st_health_checker_pid(const st_health_t *h);
 
+/* Is the checker still there? Told from its heartbeat against the period
+ * it states, the pid it left in the table, and whether that pid lives. */
+typedef enum {
+	ST_CHECKER_NONE = 0, /* no usable table */
+	ST_CHECKER_BEATING,  /* heartbeat on time */
+	ST_CHECKER_EXITED,   /* left cleanly (pid 0 in the table) */
+	ST_CHECKER_GONE,     /* its process does not exist any more */
+	ST_CHECKER_SILENT,   /* alive, or not known, but not beating */
+} st_checker_status_t;
+
+typedef struct st_health_checker {
+	st_checker_status_t status;
+	int pid;
+	uint64_t age_ms;      /* of the heartbeat; UINT64_MAX: none */
+	bool stale;	      /* st_health_stale() */
+	uint64_t stale_in_ms; /* not beating and not yet stale: when it will be */
+} st_health_checker_t;
+
+void st_health_checker(const st_health_t *h, st_health_checker_t *out);
+const char *st_checker_status_name(st_checker_status_t s);
+
 /* Control plane (steerctl drain/force): atomic, visible to the next query. */
 void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov);
 st_override_t st_health_get_override(const st_health_t *h, uint32_t endpoint);

@@ -405,6 +405,12 @@ void st_healthtab_heartbeat(st_healthtab_t *t, uint64_t mono_ns)
 		atomic_store_explicit(&t->hdr->heartbeat_ns, mono_ns, memory_order_release);
 }
 
+void st_healthtab_set_beat_period(st_healthtab_t *t, uint32_t ms)
+{
+	if (t->writable)
+		atomic_store_explicit(&t->hdr->beat_ms, ms, memory_order_relaxed);
+}
+
 void st_healthtab_writer_detach(st_healthtab_t *t)
 {
 	if (t && t->writable && t->hdr)
@@ -606,6 +612,11 @@ uint64_t st_healthtab_generation(const st_healthtab_t *t)
 uint64_t st_healthtab_heartbeat_ns(const st_healthtab_t *t)
 {
 	return atomic_load_explicit(&t->hdr->heartbeat_ns, memory_order_acquire);
+}
+
+uint32_t st_healthtab_beat_period(const st_healthtab_t *t)
+{
+	return atomic_load_explicit(&t->hdr->beat_ms, memory_order_relaxed);
 }
 
 int st_healthtab_pid(const st_healthtab_t *t)

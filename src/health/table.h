@@ -30,7 +30,7 @@ typedef struct st_healthtab_header {
 	_Atomic uint64_t generation;   /* bumped when the endpoint set changes */
 	_Atomic uint64_t heartbeat_ns; /* CLOCK_MONOTONIC of the writer's last beat */
 	_Atomic int32_t pid;	       /* checker pid, 0 when it exited cleanly */
-	uint32_t reserved0;
+	_Atomic uint32_t beat_ms;      /* the writer's heartbeat period, 0: not said */
 	_Atomic uint64_t replaced; /* non-zero: this file was replaced, remap */
 	uint8_t reserved[72];
 } st_healthtab_header_t;
@@ -63,6 +63,9 @@ int st_healthtab_writer_open(const char *path, const char *const *names, size_t 
 /* Publish a slot (seqlock write). */
 void st_healthtab_write(st_healthtab_t *t, uint32_t slot, const st_health_rec_t *rec);
 void st_healthtab_heartbeat(st_healthtab_t *t, uint64_t mono_ns);
+/* Say how often the writer beats: readers tell a checker that stopped
+ * beating from one between two beats. */
+void st_healthtab_set_beat_period(st_healthtab_t *t, uint32_t ms);
 /* Writer leaving cleanly: clears the pid (the heartbeat then ages). */
 void st_healthtab_writer_detach(st_healthtab_t *t);
 
@@ -96,6 +99,8 @@ const char *st_healthtab_path(const st_healthtab_t *t);
 uint64_t st_healthtab_generation(const st_healthtab_t *t);
 uint64_t st_healthtab_heartbeat_ns(const st_healthtab_t *t);
 int st_healthtab_pid(const st_healthtab_t *t);
+/* The writer's heartbeat period in ms, 0 when it did not say. */
+uint32_t st_healthtab_beat_period(const st_healthtab_t *t);
 /* A slot in the mapping, for the query path's loads of its sequence and
  * state words (no retry: a busy slot reads as not known). */
 const st_healthtab_slot_t *st_healthtab_slot(const st_healthtab_t *t, uint32_t slot);

@@ -201,6 +201,12 @@ static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
 			       "1 when the heartbeat is older than health.stale_after.");
 		st_buf_printf(out, "steerdns_health_table_stale %d\n",
 			      st_health_stale(view->health) ? 1 : 0);
+		st_health_checker_t ck;
+		st_health_checker(view->health, &ck);
+		st_prom_header(out, "steerdns_health_checker_beating", "gauge",
+			       "1 while the checker's heartbeat comes on time.");
+		st_buf_printf(out, "steerdns_health_checker_beating %d\n",
+			      ck.status == ST_CHECKER_BEATING);
 		st_prom_header(out, "steerdns_health_table_unreadable_slots", "gauge",
 			       "Slots not believed (no known state, or a sequence word that "
 			       "does not settle): health.on_stale applies to them.");

@@ -21,7 +21,7 @@ import sys
 p = sys.argv[1]
 s = open("steerd.yaml").read()
 s = s.replace("health:\n  table: run/health.shm\n",
-              "health:\n  table: run/health.shm\n  stale_after: 1500ms\n"
+              "health:\n  table: run/health.shm\n  stale_after: 3s\n"
               "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 500ms,"
               " timeout: 400ms, rise: 1, fall: 2 }\n")
 s = s.replace("use2-a: { address: 198.51.100.11 }",
@@ -50,7 +50,7 @@ import json, sys
 e = [x for x in json.load(sys.stdin) if x["endpoint"] == "use2-a"][0]
 print(e["state"], e["checker"], str(e["rtt_ms"] > 0).lower())')"
 ctl status
-st_expect_match "status shows the checker" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid $checker, fresh" "$CTL_OUT"
+st_expect_match "status shows the checker" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid $checker beating, fresh" "$CTL_OUT"
 
 st_expect_match "metrics: rtt" '^steerdns_endpoint_rtt_seconds\{endpoint="use2-a",region="us-east-2"\} 0\.[0-9]+$' \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics")"
@@ -72,9 +72,30 @@ st_expect "metrics: endpoint down" "0" \
 ctl force use2-a up
 ctl health
 st_expect_match "forced up over a down checker" '^use2-a +us-east-2 +up +down +up ' "$CTL_OUT"
+# Right after the checker goes, status says so: gone (kill -9) or exited
+# (a clean stop), the table ageing, and when it will be stale.
+metric() { curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+st_expect "metrics: checker beating" "1" "$(metric steerdns_health_checker_beating)"
+kill -9 "$checker"
+wait "$checker" 2>/dev/null
+for _ in $(seq 1 30); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q "pid $checker gone" && break; sleep 0.1; done
+st_expect_match "status right after kill -9: gone, ageing" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid $checker gone, ageing \(stale in [0-9.]+m?s, then last-known states\)" "$CTL_OUT"
+st_expect "metrics: checker not beating" "0" "$(metric steerdns_health_checker_beating)"
+ctl status --json
+st_expect "status --json: gone, not stale yet" "gone False True" "$(printf '%s' "$CTL_OUT" | python3 -c '
+import json, sys
+h = json.load(sys.stdin)["health"]
+print(h["checker"], h["stale"], h["stale_in_seconds"] > 0)')"
+st_start steercheck "$top_builddir/steercheck" -c "$CTL_CONF"
+checker=$ST_PID
+for _ in $(seq 1 50); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q "pid $checker beating, fresh" && break; sleep 0.1; done
+st_expect_match "a new checker: beating" "checker pid $checker beating, fresh" "$CTL_OUT"
 st_stop "$checker"
-for _ in $(seq 1 40); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q STALE && break; sleep 0.1; done
-st_expect_match "status says stale" '^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid [0-9]+, STALE \(last-known states\)' "$CTL_OUT"
+ctl status
+st_expect_match "status right after a clean stop: exited, ageing" "^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid 0 exited, ageing \(stale in [0-9.]+m?s, then last-known states\)" "$CTL_OUT"
+st_expect_match "the log says the checker went" "health table .*run/health\.shm, checker pid [0-9]+ (gone|exited) \(heartbeat [0-9]+ms old\): the states age, stale in [0-9]+ms" "$(cat steerd.log)"
+for _ in $(seq 1 60); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q STALE && break; sleep 0.1; done
+st_expect_match "status says stale" '^health table .*run/health\.shm, heartbeat age [0-9.]+m?s, checker pid 0 exited, STALE \(last-known states\)' "$CTL_OUT"
 st_expect "metrics: stale" "1" \
     "$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '$1 == "steerdns_health_table_stale" { print $2 }')"
 

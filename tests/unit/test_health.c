@@ -12,6 +12,7 @@
 #include "health/table.h"
 
 #include <pthread.h>
+#include <sys/wait.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,6 +456,81 @@ static void test_corrupt_slots(void **state)
 	}
 }
 
+/* Write the header's pid, as a checker that died would have left it. */
+static void poke_pid(int32_t pid)
+{
+	FILE *f = fopen(path, "r+");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, (long)offsetof(st_healthtab_header_t, pid), SEEK_SET), 0);
+	assert_int_equal(fwrite(&pid, sizeof(pid), 1, f), 1);
+	fclose(f);
+}
+
+/* The checker's liveness as status shows it: beating, then (from one
+ * missed beat) gone when its pid no longer exists, silent when it does but
+ * does not beat, exited at once when it left cleanly; with the time left
+ * until the table is stale. */
+static void test_checker_status(void **state)
+{
+	unlink(path);
+	const char *names[1] = {"e0"};
+	st_healthtab_t *w = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_healthtab_writer_open(path, names, 1, &w, &diag), 0);
+	st_healthtab_set_beat_period(w, 50);
+	st_healthtab_heartbeat(w, st_mono_ns());
+	st_conf_t *c = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	st_health_t *h = NULL;
+	assert_int_equal(st_health_new(c, &h, &diag), 0);
+	st_health_checker_t ck;
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_BEATING);
+	assert_int_equal(ck.pid, getpid());
+	assert_int_equal(ck.stale_in_ms, 0);
+
+	/* a pid that no longer exists: gone after one missed beat */
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	assert_true(child > 0);
+	waitpid(child, NULL, 0);
+	poke_pid(child);
+	st_healthtab_heartbeat(w, st_mono_ns());
+	usleep(200 * 1000);
+	st_health_tick(h);
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_GONE);
+	assert_false(ck.stale);
+	assert_true(ck.stale_in_ms > 9000 && ck.stale_in_ms < 10000);
+	assert_string_equal(st_checker_status_name(ck.status), "gone");
+
+	/* alive (us) but not beating: silent, past two missed beats */
+	poke_pid(getpid());
+	usleep(200 * 1000);
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_SILENT);
+	st_healthtab_heartbeat(w, st_mono_ns());
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_BEATING);
+
+	/* a clean exit: at once, without waiting for a missed beat */
+	st_healthtab_writer_detach(w);
+	st_health_tick(h);
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_EXITED);
+	assert_int_equal(ck.pid, 0);
+	assert_true(ck.stale_in_ms > 9000);
+
+	/* no table: none */
+	st_healthtab_close(w);
+	unlink(path);
+	st_health_tick(h);
+	st_health_checker(h, &ck);
+	assert_int_equal(ck.status, ST_CHECKER_NONE);
+	st_health_free(h);
+	st_conf_free(c);
+}
+
 static void test_no_checks_never_stale(void **state)
 {
 	st_conf_t *c = st_conf_new();
@@ -477,6 +553,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_in_place),
 	    cmocka_unit_test(test_truncated_read_before_tick), cmocka_unit_test(test_no_checks_never_stale),
 	    cmocka_unit_test(test_corrupt_slots),
+	    cmocka_unit_test(test_checker_status),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
