@@ -7,7 +7,8 @@ src_libsteer_a_SOURCES += \
 	src/net/tcp.c src/net/tcp.h \
 	src/net/stream.c src/net/stream.h \
 	src/net/http.c src/net/http.h \
-	src/net/unix.c src/net/unix.h
+	src/net/unix.c src/net/unix.h \
+	src/net/httpc.c src/net/httpc.h src/net/tls_internal.h
 
 check_PROGRAMS += tests/unit/test_net
 TESTS += tests/unit/test_net

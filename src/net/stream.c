@@ -2,6 +2,7 @@
  * with SNI, chain verification and host name (or IP address) checks. */
 #include "net/stream.h"
 #include "net/ev_internal.h"
+#include "net/tls_internal.h"
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -57,6 +58,22 @@ int st_tls_client_new(bool verify, const char *ca_file, st_tls_client_t **out, s
 		SSL_CTX_set_verify(tls->ctx, SSL_VERIFY_NONE, NULL);
 	}
 	*out = tls;
+	return 0;
+}
+
+int st_tls_client_set_identity(st_tls_client_t *tls, const char *cert_file, const char *key_file,
+			       st_diag_t *diag)
+{
+	if (SSL_CTX_use_certificate_chain_file(tls->ctx, cert_file) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(tls->ctx, key_file, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(tls->ctx) != 1) {
+		char buf[160];
+		ERR_error_string_n(ERR_get_error(), buf, sizeof(buf));
+		while (ERR_get_error() != 0)
+			;
+		return st_diag_set(diag, ST_EINVAL, "tls: cannot use certificate %s with key %s (%s)",
+				   cert_file, key_file, buf);
+	}
 	return 0;
 }
 
@@ -116,6 +133,22 @@ static bool is_ip(const char *name)
 	return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
 }
 
+SSL *st_tls_client_ssl(st_tls_client_t *tls, const char *server_name)
+{
+	SSL *ssl = SSL_new(tls->ctx);
+	if (!ssl || !server_name || !*server_name)
+		return ssl;
+	if (is_ip(server_name)) {
+		if (tls->verify)
+			X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name);
+	} else {
+		SSL_set_tlsext_host_name(ssl, server_name);
+		if (tls->verify)
+			SSL_set1_host(ssl, server_name);
+	}
+	return ssl;
+}
+
 int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *to, st_tls_client_t *tls,
 		      const char *server_name, st_stream_cb_t cb, void *arg, st_stream_t **out)
 {
@@ -127,21 +160,10 @@ int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *to, st_tls_client_t 
 	struct event_base *base = st_loop_base(loop);
 	int opts = BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS;
 	if (tls) {
-		s->ssl = SSL_new(tls->ctx);
+		s->ssl = st_tls_client_ssl(tls, server_name);
 		if (!s->ssl) {
 			free(s);
 			return ST_ENOMEM;
-		}
-		if (server_name && *server_name) {
-			if (is_ip(server_name)) {
-				if (tls->verify)
-					X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s->ssl),
-								      server_name);
-			} else {
-				SSL_set_tlsext_host_name(s->ssl, server_name);
-				if (tls->verify)
-					SSL_set1_host(s->ssl, server_name);
-			}
 		}
 		s->bev = bufferevent_openssl_socket_new(base, -1, s->ssl,
 							BUFFEREVENT_SSL_CONNECTING, opts);

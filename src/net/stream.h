@@ -16,6 +16,10 @@ typedef struct st_tls_client st_tls_client_t;
 /* verify: check the peer certificate chain against ca_file (a PEM bundle) or,
  * when ca_file is NULL, the system's default CA store; and check the name. */
 int st_tls_client_new(bool verify, const char *ca_file, st_tls_client_t **out, st_diag_t *diag);
+/* Present a client certificate (PEM chain) and its key (PEM) to servers that
+ * ask for one. */
+int st_tls_client_set_identity(st_tls_client_t *tls, const char *cert_file, const char *key_file,
+			       st_diag_t *diag);
 void st_tls_client_free(st_tls_client_t *tls);
 
 typedef struct st_stream st_stream_t;
