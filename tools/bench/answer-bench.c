@@ -2,8 +2,12 @@
  * sockets: a dnsperf query file pushed through st_answer() over a zone, in
  * batches like a UDP worker's, with or without the batch prefetch.
  *
- *   answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] ORIGIN ZONEFILE QUERYFILE
+ *   answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] [-e SUBNET] ORIGIN ZONEFILE QUERYFILE
+ *   answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] [-e SUBNET] -c CONFIG QUERYFILE
  *
+ *   -c      answer from the view steerd builds from CONFIG (zones and routed
+ *           records, as tools/bench/run.sh --dynamic serves them)
+ *   -e      send an EDNS Client Subnet option (ADDR/PREFIX) with every query
  *   -p      prefetch each batch first (st_answer_prefetch), as the UDP workers do
  *   -t KIB  touch KIB KiB of other memory before each batch: a stand-in for
  *           the kernel's work between batches, which evicts the zone from cache
@@ -13,6 +17,9 @@
  * `valgrind --tool=callgrind --toggle-collect=st_answer`. */
 #include "answer/answer.h"
 #include "answer/view.h"
+#include "common/sockaddr.h"
+#include "conf/conf.h"
+#include "server/view_build.h"
 #include "dns/rrtype.h"
 #include "zone/zone.h"
 
@@ -60,6 +67,31 @@ static size_t encode(const char *name, int type, uint16_t id, uint8_t *p)
 	return o;
 }
 
+/* An OPT record with an EDNS Client Subnet option (RFC 7871) after the
+ * question: ARCOUNT 1, payload 1232, the address cut to its prefix. */
+static size_t add_ecs(uint8_t *p, size_t o, int family, const uint8_t *addr, unsigned prefix)
+{
+	size_t alen = (prefix + 7) / 8;
+	p[11] = 1;
+	const uint8_t opt[] = {0, 0, 41, 1232 >> 8, 1232 & 0xff, 0, 0, 0, 0};
+	memcpy(p + o, opt, sizeof(opt));
+	o += sizeof(opt);
+	p[o++] = 0;
+	p[o++] = (uint8_t)(8 + alen);
+	p[o++] = 0;
+	p[o++] = 8;
+	p[o++] = 0;
+	p[o++] = (uint8_t)(4 + alen);
+	p[o++] = 0;
+	p[o++] = family == AF_INET ? 1 : 2;
+	p[o++] = (uint8_t)prefix;
+	p[o++] = 0;
+	memcpy(p + o, addr, alen);
+	if (prefix % 8)
+		p[o + alen - 1] &= (uint8_t)(0xff << (8 - prefix % 8));
+	return o + alen;
+}
+
 static double cpu_ns(void)
 {
 	struct timespec ts;
@@ -69,8 +101,8 @@ static double cpu_ns(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] ORIGIN ZONEFILE "
-			"QUERYFILE\n");
+	fprintf(stderr, "usage: answer-bench [-n PASSES] [-b BATCH] [-p] [-t KIB] [-e SUBNET]\n"
+			"                    (ORIGIN ZONEFILE | -c CONFIG) QUERYFILE\n");
 	exit(2);
 }
 
@@ -78,8 +110,9 @@ int main(int argc, char **argv)
 {
 	long passes = 10, batch = 16, touch_kib = 0;
 	bool prefetch = false;
+	const char *config = NULL, *ecs = NULL;
 	int opt;
-	while ((opt = getopt(argc, argv, "n:b:pt:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:pt:c:e:h")) != -1) {
 		switch (opt) {
 		case 'n':
 			passes = atol(optarg);
@@ -93,29 +126,65 @@ int main(int argc, char **argv)
 		case 't':
 			touch_kib = atol(optarg);
 			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'e':
+			ecs = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (argc - optind != 3 || passes < 1 || batch < 1 || batch > BATCH_MAX || touch_kib < 0)
+	if (argc - optind != (config ? 1 : 3) || passes < 1 || batch < 1 || batch > BATCH_MAX ||
+	    touch_kib < 0)
 		usage();
+	int ecs_family = 0;
+	uint8_t ecs_addr[16];
+	unsigned ecs_prefix = 0;
+	if (ecs) {
+		char buf[128];
+		snprintf(buf, sizeof(buf), "%s", ecs);
+		char *slash = strchr(buf, '/');
+		if (slash)
+			*slash = '\0';
+		if (!slash || st_addr_parse(buf, &ecs_family, ecs_addr) != 0 ||
+		    (ecs_prefix = (unsigned)atoi(slash + 1)) > (ecs_family == AF_INET ? 32u : 128u)) {
+			fprintf(stderr, "answer-bench: -e wants ADDR/PREFIX\n");
+			return 2;
+		}
+	}
 
 	st_diag_t diag = {0};
-	st_zone_t *zone = NULL;
-	if (st_zone_load(argv[optind], argv[optind + 1], NULL, 0, &zone, &diag) < 0) {
-		fprintf(stderr, "answer-bench: %s\n", diag.text);
-		return 1;
+	st_view_t view = {.udp_max_payload = 1232};
+	st_view_box_t *box = NULL;
+	st_zoneset_t *set = NULL;
+	if (config) {
+		st_conf_t *conf = NULL;
+		if (st_conf_load(config, &conf, &diag) < 0 ||
+		    st_view_build(conf, NULL, 1, &box, &diag) < 0) {
+			fprintf(stderr, "answer-bench: %s\n", diag.text);
+			return 1;
+		}
+		view = box->view;
+	} else {
+		st_zone_t *zone = NULL;
+		if (st_zone_load(argv[optind], argv[optind + 1], NULL, 0, &zone, &diag) < 0) {
+			fprintf(stderr, "answer-bench: %s\n", diag.text);
+			return 1;
+		}
+		set = st_zoneset_new();
+		if (!set || st_zoneset_add(set, zone) < 0) {
+			fprintf(stderr, "answer-bench: out of memory\n");
+			return 1;
+		}
+		view.zones = set;
 	}
-	st_zoneset_t *set = st_zoneset_new();
-	if (!set || st_zoneset_add(set, zone) < 0) {
-		fprintf(stderr, "answer-bench: out of memory\n");
-		return 1;
-	}
-	st_view_t view = {.zones = set, .udp_max_payload = 1232};
 
-	FILE *f = fopen(argv[optind + 2], "r");
+	const char *qfile = argv[argc - 1];
+	FILE *f = fopen(qfile, "r");
 	if (!f) {
-		perror(argv[optind + 2]);
+		perror(qfile);
 		return 1;
 	}
 	uint8_t(*q)[QUERY_MAX] = malloc((size_t)MAX_QUERIES * QUERY_MAX);
@@ -131,12 +200,15 @@ int main(int argc, char **argv)
 		int code;
 		if (sscanf(line, "%511s %31s", name, type) != 2 || (code = type_code(type)) < 0)
 			continue;
-		if ((qlen[n] = encode(name, code, (uint16_t)n, q[n])) > 0)
-			n++;
+		if ((qlen[n] = encode(name, code, (uint16_t)n, q[n])) == 0)
+			continue;
+		if (ecs)
+			qlen[n] = add_ecs(q[n], qlen[n], ecs_family, ecs_addr, ecs_prefix);
+		n++;
 	}
 	fclose(f);
 	if (n == 0) {
-		fprintf(stderr, "answer-bench: no queries in %s\n", argv[optind + 2]);
+		fprintf(stderr, "answer-bench: no queries in %s\n", qfile);
 		return 1;
 	}
 
@@ -189,5 +261,6 @@ int main(int argc, char **argv)
 	free(qlen);
 	st_answer_ctx_free(ctx);
 	st_zoneset_free(set);
+	st_view_box_free(box);
 	return 0;
 }
