@@ -55,7 +55,7 @@ static void dump(const st_zone_t *z)
 				printf(" %s", flags[f]);
 		for (uint16_t r = 0; r < n->n_rrsets; r++) {
 			const st_rrset_t *rs = &n->rrsets[r];
-			if (rs->dyn)
+			if (st_rrset_dyn(rs))
 				printf(" TYPE%u/dynamic", rs->type);
 			else
 				printf(" TYPE%u/%u/ttl=%u", rs->type, rs->count, rs->ttl);

@@ -96,13 +96,6 @@ void st_answer_ctx_route_reset(st_answer_ctx_t *ctx, uint64_t generation)
 
 /* ---- records ---- */
 
-static size_t rr_len(const st_rrset_t *rs, unsigned i)
-{
-	uint32_t start = rs->rr_offsets[i];
-	uint32_t end = i + 1u < rs->count ? rs->rr_offsets[i + 1] : rs->wire_len;
-	return end - start;
-}
-
 static void note_additional(lookup_t *lk, size_t off, bool glue)
 {
 	if (lk->n_add < ADDITIONAL_MAX) {
@@ -117,17 +110,29 @@ static bool wants_additional(uint16_t type)
 	return type == ST_TYPE_NS || type == ST_TYPE_MX || type == ST_TYPE_SRV;
 }
 
-/* Copy a static RRset; remember targets for the additional section. */
-static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset_t *rs)
+/* One record of a static RRset (rr at its RDLENGTH): the offset of its
+ * RDATA in the response, or ST_ETRUNC. */
+static int put_rr(lookup_t *lk, int section, size_t owner_off, const st_rrset_t *rs,
+		  const uint8_t *rr, uint32_t ttl)
 {
-	bool add = wants_additional(rs->type) && rs->target_off != 0xffff;
-	for (unsigned i = 0; i < rs->count; i++) {
-		int off = st_resp_rr(&lk->r, section, owner_off, rs->wire + rs->rr_offsets[i],
-				     rr_len(rs, i), UINT32_MAX);
+	return st_resp_rr_parts(&lk->r, section, owner_off, rs->type, ttl, st_rr_rdata(rr),
+				st_rr_rdlen(rr));
+}
+
+/* Copy a static RRset; remember targets for the additional section (as
+ * glue when `glue`). */
+static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset_t *rs,
+		     bool glue)
+{
+	uint16_t target = st_rrset_target_off(rs->type);
+	bool add = wants_additional(rs->type) && target != 0xffff;
+	const uint8_t *rr = rs->rdata;
+	for (unsigned i = 0; i < rs->count; i++, rr = st_rr_next(rr)) {
+		int off = put_rr(lk, section, owner_off, rs, rr, rs->ttl);
 		if (off < 0)
 			return off;
 		if (add)
-			note_additional(lk, (size_t)off + rs->target_off, false);
+			note_additional(lk, (size_t)off + target, glue);
 	}
 	return 0;
 }
@@ -136,18 +141,18 @@ static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset
 static int put_soa(lookup_t *lk)
 {
 	const st_rrset_t *soa = st_node_rrset(lk->apex_node, ST_TYPE_SOA);
-	if (!soa || soa->count == 0 || soa->dyn)
+	if (!soa || soa->count == 0)
 		return 0;
-	const uint8_t *rr = soa->wire + soa->rr_offsets[0];
-	size_t len = rr_len(soa, 0);
-	if (len < 10 + 22)
+	const uint8_t *rr = soa->rdata;
+	size_t len = st_rr_rdlen(rr);
+	if (len < 22)
 		return 0;
-	uint32_t ttl = st_get32(rr + 4), minimum = st_get32(rr + len - 4);
+	uint32_t ttl = soa->ttl, minimum = st_get32(st_rr_rdata(rr) + len - 4);
 	if (minimum < ttl)
 		ttl = minimum;
 	/* The apex is a suffix of the question name (chains stay in the zone). */
 	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - lk->apex_len;
-	int ret = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner, rr, len, ttl);
+	int ret = put_rr(lk, ST_SECTION_AUTHORITY, owner, soa, rr, ttl);
 	return ret < 0 ? ret : 0;
 }
 
@@ -228,7 +233,8 @@ static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_of
 	make_client(lk, &client);
 	res.n = 0;
 	res.cname = NULL;
-	int ret = st_route_resolve(lk->view->route, rs->dyn, qtype, &client, lk->view->health,
+	int ret = st_route_resolve(lk->view->route, st_rrset_dyn(rs), qtype, &client,
+				   lk->view->health,
 				   &lk->ctx->rng, &res);
 	if (ret < 0 || res.action == ST_ROUTE_SERVFAIL) {
 		lk->rcode = ST_RCODE_SERVFAIL;
@@ -308,19 +314,16 @@ static enum step put_cname(lookup_t *lk, const st_rrset_t *rs, size_t owner_off)
 {
 	if (rs->count == 0)
 		return STEP_NODATA;
-	const uint8_t *rr = rs->wire + rs->rr_offsets[0];
-	size_t len = rr_len(rs, 0);
-	if (len <= 10)
-		return STEP_NODATA;
-	size_t tlen = st_name_length(rr + 10, len - 10);
+	const uint8_t *rr = rs->rdata;
+	size_t tlen = st_name_length(st_rr_rdata(rr), st_rr_rdlen(rr));
 	if (tlen == 0)
 		return STEP_NODATA;
-	int off = st_resp_rr(&lk->r, ST_SECTION_ANSWER, owner_off, rr, len, UINT32_MAX);
+	int off = put_rr(lk, ST_SECTION_ANSWER, owner_off, rs, rr, rs->ttl);
 	if (off < 0) {
 		lk->trunc = true;
 		return STEP_DONE;
 	}
-	st_name_lower(lk->name, rr + 10, tlen);
+	st_name_lower(lk->name, st_rr_rdata(rr), tlen);
 	lk->name_len = (uint8_t)tlen;
 	lk->name_off = (size_t)off;
 	return STEP_CHASE;
@@ -339,24 +342,24 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 			put_hinfo(lk, owner_off);
 			return STEP_DONE;
 		}
-		if (rs->dyn)
+		if (st_rrset_dyn(rs))
 			return put_dynamic(lk, rs, owner_off, rs->type);
-		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs) < 0)
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs, false) < 0)
 			lk->trunc = true;
 		lk->n_add = 0; /* keep ANY small */
 		return STEP_DONE;
 	}
 	rs = st_node_rrset(node, qtype);
 	if (rs) {
-		if (rs->dyn)
+		if (st_rrset_dyn(rs))
 			return put_dynamic(lk, rs, owner_off, qtype);
-		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs) < 0)
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs, false) < 0)
 			lk->trunc = true;
 		return STEP_DONE;
 	}
 	rs = st_node_rrset(node, ST_TYPE_CNAME);
 	if (rs) {
-		if (rs->dyn)
+		if (st_rrset_dyn(rs))
 			return put_dynamic(lk, rs, owner_off, qtype);
 		return put_cname(lk, rs, owner_off);
 	}
@@ -368,17 +371,17 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 static enum step put_dname(lookup_t *lk, const st_node_t *node)
 {
 	const st_rrset_t *rs = st_node_rrset(node, ST_TYPE_DNAME);
-	if (!rs || rs->dyn || rs->count == 0)
+	if (!rs || rs->count == 0)
 		return STEP_NODATA;
-	const uint8_t *rr = rs->wire + rs->rr_offsets[0];
-	size_t len = rr_len(rs, 0);
-	size_t tlen = len > 10 ? st_name_length(rr + 10, len - 10) : 0;
+	const uint8_t *rr = rs->rdata;
+	const uint8_t *target = st_rr_rdata(rr);
+	size_t tlen = st_name_length(target, st_rr_rdlen(rr));
 	if (tlen == 0)
 		return STEP_NODATA;
 	uint8_t offs[ST_DNS_MAX_LABELS];
 	unsigned labels = st_name_labels(lk->name, offs);
 	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - node->labels);
-	if (st_resp_rr(&lk->r, ST_SECTION_ANSWER, owner, rr, len, UINT32_MAX) < 0) {
+	if (put_rr(lk, ST_SECTION_ANSWER, owner, rs, rr, rs->ttl) < 0) {
 		lk->trunc = true;
 		return STEP_DONE;
 	}
@@ -387,16 +390,16 @@ static enum step put_dname(lookup_t *lk, const st_node_t *node)
 		lk->rcode = ST_RCODE_YXDOMAIN;
 		return STEP_DONE;
 	}
-	uint8_t target[ST_DNS_MAX_NAME];
-	memcpy(target, lk->name, prefix);
-	st_name_lower(target + prefix, rr + 10, tlen);
-	int off = st_resp_rr_name(&lk->r, ST_SECTION_ANSWER, lk->name_off, ST_TYPE_CNAME,
-				  st_get32(rr + 4), target, prefix + tlen);
+	uint8_t synth[ST_DNS_MAX_NAME];
+	memcpy(synth, lk->name, prefix);
+	st_name_lower(synth + prefix, target, tlen);
+	int off = st_resp_rr_name(&lk->r, ST_SECTION_ANSWER, lk->name_off, ST_TYPE_CNAME, rs->ttl,
+				  synth, prefix + tlen);
 	if (off < 0) {
 		lk->trunc = true;
 		return STEP_DONE;
 	}
-	memcpy(lk->name, target, prefix + tlen);
+	memcpy(lk->name, synth, prefix + tlen);
 	lk->name_len = (uint8_t)(prefix + tlen);
 	lk->name_off = suffix_off(lk->r.buf, (size_t)off, 0);
 	return STEP_CHASE;
@@ -490,22 +493,13 @@ static void put_referral(lookup_t *lk, const st_node_t *cut, unsigned depth)
 	const st_rrset_t *ns = st_node_rrset(cut, ST_TYPE_NS);
 	if (depth == 0)
 		lk->aa = false;
-	if (!ns || ns->dyn)
+	if (!ns || ns->count == 0)
 		return;
 	uint8_t offs[ST_DNS_MAX_LABELS];
 	unsigned labels = st_name_labels(lk->name, offs);
 	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - cut->labels);
-	bool add = ns->target_off != 0xffff;
-	for (unsigned i = 0; i < ns->count; i++) {
-		int off = st_resp_rr(&lk->r, ST_SECTION_AUTHORITY, owner,
-				     ns->wire + ns->rr_offsets[i], rr_len(ns, i), UINT32_MAX);
-		if (off < 0) {
-			lk->trunc = true;
-			return;
-		}
-		if (add)
-			note_additional(lk, (size_t)off + ns->target_off, true);
-	}
+	if (put_rrset(lk, ST_SECTION_AUTHORITY, owner, ns, true) < 0)
+		lk->trunc = true;
 }
 
 /* Resolve the question: follow CNAMEs within the zone, at most CHAIN_MAX links. */
@@ -522,8 +516,9 @@ static void resolve(lookup_t *lk)
 			    node->name_len == lk->name_len) {
 				/* DS belongs to the parent side of the cut. */
 				const st_rrset_t *ds = st_node_rrset(node, ST_TYPE_DS);
-				if (ds && !ds->dyn) {
-					if (put_rrset(lk, ST_SECTION_ANSWER, lk->name_off, ds) < 0)
+				if (ds && ds->count) {
+					if (put_rrset(lk, ST_SECTION_ANSWER, lk->name_off, ds,
+						      false) < 0)
 						lk->trunc = true;
 				} else if (put_soa(lk) < 0) {
 					lk->trunc = true;
@@ -596,10 +591,10 @@ static void put_additional(lookup_t *lk)
 		const st_rrset_t *a = st_node_rrset(node, ST_TYPE_A);
 		const st_rrset_t *aaaa = st_node_rrset(node, ST_TYPE_AAAA);
 		int ret = 0;
-		if (a && !a->dyn)
-			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], a);
-		if (ret == 0 && aaaa && !aaaa->dyn)
-			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], aaaa);
+		if (a && a->count)
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], a, false);
+		if (ret == 0 && aaaa && aaaa->count)
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], aaaa, false);
 		if (ret < 0) {
 			st_resp_rollback(&lk->r, &m);
 			if (lk->add_glue[i] && (node->flags & ST_NODE_GLUE))

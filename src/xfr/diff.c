@@ -17,11 +17,14 @@ typedef struct out {
 	size_t len, cap, n;
 } out_t;
 
-static int out_put(out_t *o, const uint8_t *owner, size_t olen, const uint8_t *rr, size_t rlen)
+/* One record into a difference: owner, then TYPE CLASS TTL and the
+ * record's RDLENGTH RDATA (rr, rlen bytes). */
+static int out_put(out_t *o, const uint8_t *owner, size_t olen, uint16_t type, uint32_t ttl,
+		   const uint8_t *rr, size_t rlen)
 {
-	if (o->cap - o->len < olen + rlen) {
+	if (o->cap - o->len < olen + 8 + rlen) {
 		size_t cap = o->cap ? o->cap : 4096;
-		while (cap - o->len < olen + rlen)
+		while (cap - o->len < olen + 8 + rlen)
 			cap *= 2;
 		uint8_t *p = realloc(o->p, cap);
 		if (!p)
@@ -29,13 +32,18 @@ static int out_put(out_t *o, const uint8_t *owner, size_t olen, const uint8_t *r
 		o->p = p;
 		o->cap = cap;
 	}
-	memcpy(o->p + o->len, owner, olen);
-	memcpy(o->p + o->len + olen, rr, rlen);
-	o->len += olen + rlen;
+	uint8_t *p = o->p + o->len;
+	memcpy(p, owner, olen);
+	st_put16(p + olen, type);
+	st_put16(p + olen + 2, ST_CLASS_IN);
+	st_put32(p + olen + 4, ttl);
+	memcpy(p + olen + 8, rr, rlen);
+	o->len += olen + 8 + rlen;
 	o->n++;
 	return 0;
 }
 
+/* A record of an RRset: RDLENGTH RDATA. */
 typedef struct rec {
 	const uint8_t *p;
 	size_t len;
@@ -49,71 +57,82 @@ static int rec_cmp(const void *x, const void *y)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-static rec_t rec_at(const st_rrset_t *rs, size_t i)
+/* The records of an RRset (none for NULL), sorted when `sort`. */
+static int records(const st_rrset_t *rs, bool sort, rec_t **out, size_t *n)
 {
-	return (rec_t){rs->wire + rs->rr_offsets[i], xfr_rr_len(rs, i)};
+	*n = rs ? rs->count : 0;
+	*out = NULL;
+	if (*n == 0)
+		return 0;
+	rec_t *v = malloc(*n * sizeof(*v));
+	if (!v)
+		return ST_ENOMEM;
+	const uint8_t *rr = rs->rdata;
+	for (size_t i = 0; i < *n; i++, rr = st_rr_next(rr))
+		v[i] = (rec_t){rr, 2u + st_rr_rdlen(rr)};
+	if (sort)
+		qsort(v, *n, sizeof(*v), rec_cmp);
+	*out = v;
+	return 0;
 }
 
-static bool rrset_has(const st_rrset_t *rs, rec_t r)
+static bool has(const rec_t *v, size_t n, const rec_t *r)
 {
-	for (size_t i = 0; i < rs->count; i++)
-		if (rec_cmp(&r, &(rec_t){rs->wire + rs->rr_offsets[i], xfr_rr_len(rs, i)}) == 0)
+	for (size_t i = 0; i < n; i++)
+		if (rec_cmp(r, &v[i]) == 0)
 			return true;
 	return false;
 }
 
-static rec_t *sorted(const st_rrset_t *rs)
-{
-	rec_t *v = malloc(rs->count * sizeof(*v));
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < rs->count; i++)
-		v[i] = rec_at(rs, i);
-	qsort(v, rs->count, sizeof(*v), rec_cmp);
-	return v;
-}
-
-/* Records of a missing from b go to `only_a`, of b missing from a to `only_b`. */
+/* Records of a missing from b go to `only_a`, of b missing from a to
+ * `only_b`. A record is its TTL and data: with the TTL changed, every
+ * record of the set is removed and added again. */
 static int rrset_diff(const uint8_t *owner, size_t olen, const st_rrset_t *a, const st_rrset_t *b,
 		      out_t *only_a, out_t *only_b)
 {
-	static const st_rrset_t none = {.count = 0};
-	if (!a)
-		a = &none;
-	if (!b)
-		b = &none;
-	if (a->wire_len == b->wire_len && a->count == b->count &&
-	    (a->wire_len == 0 || memcmp(a->wire, b->wire, a->wire_len) == 0))
+	size_t sa = a ? st_rrset_size(a) : 0, sb = b ? st_rrset_size(b) : 0;
+	if (sa == sb && (sa == 0 || (a->ttl == b->ttl && a->count == b->count &&
+				     memcmp(a->rdata, b->rdata, sa) == 0)))
 		return 0;
-	int ret = 0;
-	if ((size_t)a->count * b->count <= NESTED_MAX) {
-		for (size_t i = 0; ret == 0 && i < a->count; i++) {
-			rec_t r = rec_at(a, i);
-			if (!rrset_has(b, r))
-				ret = out_put(only_a, owner, olen, r.p, r.len);
-		}
-		for (size_t i = 0; ret == 0 && i < b->count; i++) {
-			rec_t r = rec_at(b, i);
-			if (!rrset_has(a, r))
-				ret = out_put(only_b, owner, olen, r.p, r.len);
-		}
-		return ret;
-	}
-	rec_t *va = sorted(a), *vb = sorted(b);
-	size_t i = 0, j = 0;
-	if (!va || !vb)
-		ret = ST_ENOMEM;
-	while (ret == 0 && (i < a->count || j < b->count)) {
-		int c = i == a->count ? 1 : j == b->count ? -1 : rec_cmp(&va[i], &vb[j]);
-		if (c < 0) {
-			ret = out_put(only_a, owner, olen, va[i].p, va[i].len);
-			i++;
-		} else if (c > 0) {
-			ret = out_put(only_b, owner, olen, vb[j].p, vb[j].len);
-			j++;
-		} else {
-			i++;
-			j++;
+	bool same_ttl = a && b && a->ttl == b->ttl;
+	size_t na = a ? a->count : 0, nb = b ? b->count : 0;
+	bool sort = same_ttl && na * nb > NESTED_MAX;
+	rec_t *va, *vb;
+	int ret = records(a, sort, &va, &na);
+	if (ret == 0)
+		ret = records(b, sort, &vb, &nb);
+	else
+		vb = NULL;
+	if (ret == 0 && !same_ttl) {
+		for (size_t i = 0; ret == 0 && i < na; i++)
+			ret = out_put(only_a, owner, olen, a->type, a->ttl, va[i].p, va[i].len);
+		for (size_t i = 0; ret == 0 && i < nb; i++)
+			ret = out_put(only_b, owner, olen, b->type, b->ttl, vb[i].p, vb[i].len);
+	} else if (ret == 0 && !sort) {
+		for (size_t i = 0; ret == 0 && i < na; i++)
+			if (!has(vb, nb, &va[i]))
+				ret = out_put(only_a, owner, olen, a->type, a->ttl, va[i].p,
+					      va[i].len);
+		for (size_t i = 0; ret == 0 && i < nb; i++)
+			if (!has(va, na, &vb[i]))
+				ret = out_put(only_b, owner, olen, b->type, b->ttl, vb[i].p,
+					      vb[i].len);
+	} else {
+		size_t i = 0, j = 0;
+		while (ret == 0 && (i < na || j < nb)) {
+			int c = i == na ? 1 : j == nb ? -1 : rec_cmp(&va[i], &vb[j]);
+			if (c < 0) {
+				ret = out_put(only_a, owner, olen, a->type, a->ttl, va[i].p,
+					      va[i].len);
+				i++;
+			} else if (c > 0) {
+				ret = out_put(only_b, owner, olen, b->type, b->ttl, vb[j].p,
+					      vb[j].len);
+				j++;
+			} else {
+				i++;
+				j++;
+			}
 		}
 	}
 	free(va);
@@ -157,11 +176,12 @@ static const st_rrset_t *apex_soa(const st_xfr_zone_t *xz)
 /* SOA records equal but for the serial? */
 static bool soa_same(const st_rrset_t *a, const st_rrset_t *b)
 {
-	size_t at = st_soa_serial_at(a->wire, a->wire_len);
-	if (a->wire_len != b->wire_len || at == 0 || at != st_soa_serial_at(b->wire, b->wire_len))
+	const uint8_t *ra = st_rr_rdata(a->rdata), *rb = st_rr_rdata(b->rdata);
+	size_t len = st_rr_rdlen(a->rdata), at = st_soa_serial_at(ra, len);
+	if (a->ttl != b->ttl || len != st_rr_rdlen(b->rdata) || at == 0 ||
+	    at != st_soa_serial_at(rb, len))
 		return false;
-	return memcmp(a->wire, b->wire, at) == 0 &&
-	       memcmp(a->wire + at + 4, b->wire + at + 4, a->wire_len - at - 4) == 0;
+	return memcmp(ra, rb, at) == 0 && memcmp(ra + at + 4, rb + at + 4, len - at - 4) == 0;
 }
 
 int xfr_diff_new(const st_xfr_zone_t *a, const st_xfr_zone_t *b, xfr_diff_t **out, bool *changed)
@@ -182,7 +202,7 @@ int xfr_diff_new(const st_xfr_zone_t *a, const st_xfr_zone_t *b, xfr_diff_t **ou
 	xfr_diff_t *d = NULL;
 	if (ret == 0 && (d = calloc(1, sizeof(*d))) == NULL)
 		ret = ST_ENOMEM;
-	if (ret == 0 && (d->soa_from = malloc(sa->wire_len)) == NULL)
+	if (ret == 0 && (d->soa_from = malloc(10u + st_rr_rdlen(sa->rdata))) == NULL)
 		ret = ST_ENOMEM;
 	if (ret != 0) {
 		free(d);
@@ -191,8 +211,7 @@ int xfr_diff_new(const st_xfr_zone_t *a, const st_xfr_zone_t *b, xfr_diff_t **ou
 		return ret;
 	}
 	atomic_init(&d->refs, 1);
-	memcpy(d->soa_from, sa->wire, sa->wire_len);
-	d->soa_from_len = sa->wire_len;
+	d->soa_from_len = xfr_rr_wire(sa, sa->ttl, sa->rdata, d->soa_from);
 	d->from = a->serial;
 	d->del = del.p;
 	d->del_len = del.len;

@@ -7,13 +7,14 @@
 #include "zone/zone.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 /* A routed RRset as transferred: the zone's dynamic RRset it stands for and
- * its records in zone wire form (in the version's arena). */
+ * its records as a static RRset's (in the version's arena). */
 typedef struct xfr_dyn {
 	const st_rrset_t *src;
 	st_rrset_t set;
-	size_t wire_at, offs_at; /* where `set` starts in the arenas while they grow */
+	size_t wire_at; /* where `set` starts in the arena while it grows */
 } xfr_dyn_t;
 
 /* The difference between two versions (RFC 1995 section 4): the SOA
@@ -37,7 +38,6 @@ struct st_xfr_zone {
 	xfr_dyn_t *dyn; /* sorted by src */
 	size_t n_dyn;
 	uint8_t *dyn_wire;
-	uint32_t *dyn_offsets;
 	xfr_diff_t **diffs; /* oldest first; each one's `to` is the next one's `from` */
 	size_t n_diffs;
 	size_t bytes;	/* wire bytes of every record (owners uncompressed) */
@@ -50,11 +50,20 @@ struct st_xfr_zone {
  * expansion when it is routed, or NULL when it is left out. */
 const st_rrset_t *xfr_rrset(const st_xfr_zone_t *xz, const st_rrset_t *rs);
 
-/* Bytes of record i of an RRset in zone wire form. */
-static inline size_t xfr_rr_len(const st_rrset_t *rs, size_t i)
+/* Longest record in the form the packer takes (TYPE CLASS TTL RDLENGTH RDATA). */
+#define XFR_RR_MAX (10 + 65535)
+
+/* Record `rr` (at its RDLENGTH) of a static RRset in the form the packer
+ * takes, into out (XFR_RR_MAX bytes); returns its length. */
+static inline size_t xfr_rr_wire(const st_rrset_t *rs, uint32_t ttl, const uint8_t *rr,
+				 uint8_t *out)
 {
-	size_t end = i + 1 < rs->count ? rs->rr_offsets[i + 1] : rs->wire_len;
-	return end - rs->rr_offsets[i];
+	size_t n = 2u + st_rr_rdlen(rr);
+	st_put16(out, rs->type);
+	st_put16(out + 2, ST_CLASS_IN);
+	st_put32(out + 4, ttl);
+	memcpy(out + 8, rr, n);
+	return 8 + n;
 }
 
 /* The difference from a to b (both complete versions), or NULL with

@@ -46,8 +46,8 @@ static bool peek(st_xfr_stream_t *s, const uint8_t **owner, size_t *olen, const 
 			const st_rrset_t *soa = apex_soa(xz);
 			*owner = apex->name;
 			*olen = apex->name_len;
-			*rr = soa->wire;
-			*rlen = xfr_rr_len(soa, 0);
+			*rr = s->rr;
+			*rlen = xfr_rr_wire(soa, soa->ttl, soa->rdata, s->rr);
 			return true;
 		}
 		case P_NODES: {
@@ -69,10 +69,12 @@ static bool peek(st_xfr_stream_t *s, const uint8_t **owner, size_t *olen, const 
 				s->rec = 0;
 				continue;
 			}
+			if (s->rec == 0)
+				s->at = eff->rdata;
 			*owner = n->name;
 			*olen = n->name_len;
-			*rr = eff->wire + eff->rr_offsets[s->rec];
-			*rlen = xfr_rr_len(eff, s->rec);
+			*rr = s->rr;
+			*rlen = xfr_rr_wire(eff, eff->ttl, s->at, s->rr);
 			return true;
 		}
 		case P_DIFF_FROM:
@@ -120,6 +122,7 @@ static void advance(st_xfr_stream_t *s)
 		break;
 	case P_NODES:
 		s->rec++;
+		s->at = st_rr_next(s->at);
 		break;
 	case P_DIFF_FROM:
 	case P_DIFF_TO:

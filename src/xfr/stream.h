@@ -35,12 +35,14 @@ struct st_xfr_stream {
 	/* The cursor. */
 	int phase;
 	size_t node, rrset, rec; /* full transfer */
+	const uint8_t *at;	 /* record `rec` of the RRset (at its RDLENGTH) */
 	size_t diff, pos;	 /* incremental transfer */
 	size_t entry_len;
 	size_t messages, records;
 	bool finished;
 
 	st_pack_t pack;
+	uint8_t rr[XFR_RR_MAX]; /* the record being packed, in the packer's form */
 };
 
 /* Set the answer's kind and put the cursor at its first record. */

@@ -67,15 +67,14 @@ static int addr_cmp(const void *a, const void *b)
 typedef struct arena {
 	uint8_t *wire;
 	size_t len, cap;
-	uint32_t *offs;
-	size_t n_offs, offs_cap;
 } arena_t;
 
-static int arena_rr(arena_t *a, uint16_t type, uint32_t ttl, const uint8_t *rd, size_t rdlen)
+/* One record as a zone snapshot holds it: RDLENGTH RDATA. */
+static int arena_rr(arena_t *a, const uint8_t *rd, size_t rdlen)
 {
-	if (a->cap - a->len < 10 + rdlen) {
+	if (a->cap - a->len < 2 + rdlen) {
 		size_t cap = a->cap ? a->cap * 2 : 1024;
-		while (cap - a->len < 10 + rdlen)
+		while (cap - a->len < 2 + rdlen)
 			cap *= 2;
 		uint8_t *w = realloc(a->wire, cap);
 		if (!w)
@@ -83,34 +82,22 @@ static int arena_rr(arena_t *a, uint16_t type, uint32_t ttl, const uint8_t *rd, 
 		a->wire = w;
 		a->cap = cap;
 	}
-	if (a->n_offs == a->offs_cap) {
-		size_t cap = a->offs_cap ? a->offs_cap * 2 : 64;
-		uint32_t *o = realloc(a->offs, cap * sizeof(*o));
-		if (!o)
-			return ST_ENOMEM;
-		a->offs = o;
-		a->offs_cap = cap;
-	}
 	uint8_t *p = a->wire + a->len;
-	st_put16(p, type);
-	st_put16(p + 2, ST_CLASS_IN);
-	st_put32(p + 4, ttl);
-	st_put16(p + 8, (uint16_t)rdlen);
-	memcpy(p + 10, rd, rdlen);
-	a->offs[a->n_offs++] = (uint32_t)a->len;
-	a->len += 10 + rdlen;
+	st_put16(p, (uint16_t)rdlen);
+	memcpy(p + 2, rd, rdlen);
+	a->len += 2 + rdlen;
 	return 0;
 }
 
 /* The records one routed RRset transfers as: every address, sorted and
  * without repeats; a CNAME can hold one target only, the first the policy
- * lists. Offsets and wire are arena positions until the arena is final. */
+ * lists. The records are an arena position until the arena is final. */
 static int expand(const st_route_t *route, const st_rrset_t *rs, arena_t *a, xfr_dyn_t *d)
 {
 	targets_t t = {0};
-	st_route_targets(route, rs->dyn, add_target, &t);
+	st_route_targets(route, st_rrset_dyn(rs), add_target, &t);
 	int ret = t.err;
-	size_t first_off = a->n_offs, first_byte = a->len, kept = 0;
+	size_t first_byte = a->len, kept = 0;
 	if (ret == 0 && rs->type != ST_TYPE_CNAME && t.n > 1) {
 		/* Addresses are 4 or 16 bytes of one family; zero the tails to sort. */
 		for (size_t i = 0; i < t.n; i++)
@@ -122,17 +109,14 @@ static int expand(const st_route_t *route, const st_rrset_t *rs, arena_t *a, xfr
 			break;
 		if (i > 0 && memcmp(t.v[i], t.v[i - 1], t.len[i]) == 0)
 			continue;
-		ret = arena_rr(a, rs->type, rs->ttl, t.v[i], t.len[i]);
+		ret = arena_rr(a, t.v[i], t.len[i]);
 		kept++;
 	}
 	free(t.v);
 	free(t.len);
 	d->src = rs;
 	d->set = (st_rrset_t){.type = rs->type, .ttl = rs->ttl, .count = (uint16_t)kept};
-	d->set.wire_len = (uint32_t)(a->len - first_byte);
-	d->set.target_off = 0xffff;
 	d->wire_at = first_byte;
-	d->offs_at = first_off;
 	return ret;
 }
 
@@ -151,7 +135,7 @@ static int build_dyn(st_xfr_zone_t *xz, const st_route_t *route)
 		const st_node_t *n = st_zone_node(xz->zone, i);
 		for (uint16_t k = 0; ret == 0 && k < n->n_rrsets; k++) {
 			const st_rrset_t *rs = &n->rrsets[k];
-			if (!rs->dyn)
+			if (!st_rrset_dyn(rs))
 				continue;
 			if (xz->n_dyn == cap) {
 				cap = cap ? cap * 2 : 16;
@@ -166,18 +150,12 @@ static int build_dyn(st_xfr_zone_t *xz, const st_route_t *route)
 		}
 	}
 	xz->dyn_wire = a.wire;
-	xz->dyn_offsets = a.offs;
 	if (ret != 0)
 		return ret;
-	/* Offsets are relative to each RRset's first record. */
 	for (size_t i = 0; i < xz->n_dyn; i++) {
 		xfr_dyn_t *d = &xz->dyn[i];
-		if (d->set.count == 0)
-			continue;
-		for (size_t r = 0; r < d->set.count; r++)
-			a.offs[d->offs_at + r] -= (uint32_t)d->wire_at;
-		d->set.wire = a.wire + d->wire_at;
-		d->set.rr_offsets = a.offs + d->offs_at;
+		if (d->set.count)
+			d->set.rdata = a.wire + d->wire_at;
 	}
 	if (xz->n_dyn > 1)
 		qsort(xz->dyn, xz->n_dyn, sizeof(*xz->dyn), dyn_cmp);
@@ -186,7 +164,7 @@ static int build_dyn(st_xfr_zone_t *xz, const st_route_t *route)
 
 const st_rrset_t *xfr_rrset(const st_xfr_zone_t *xz, const st_rrset_t *rs)
 {
-	if (!rs->dyn)
+	if (!st_rrset_dyn(rs))
 		return rs;
 	size_t lo = 0, hi = xz->n_dyn;
 	while (lo < hi) {
@@ -210,8 +188,9 @@ static void measure(st_xfr_zone_t *xz)
 			const st_rrset_t *rs = xfr_rrset(xz, &n->rrsets[k]);
 			if (!rs)
 				continue;
+			/* TYPE CLASS TTL and the owner of each record, uncompressed */
 			xz->records += rs->count;
-			xz->bytes += rs->wire_len + (size_t)rs->count * n->name_len;
+			xz->bytes += st_rrset_size(rs) + (size_t)rs->count * (8u + n->name_len);
 		}
 	}
 }
@@ -225,7 +204,6 @@ static void zone_destroy(st_xfr_zone_t *xz)
 	free(xz->diffs);
 	free(xz->dyn);
 	free(xz->dyn_wire);
-	free(xz->dyn_offsets);
 	stats_free(xz->stats);
 	st_zone_free(xz->zone);
 	free(xz);
@@ -284,11 +262,10 @@ static int keep_history(st_xfr_zone_t *xz, const st_xfr_zone_t *prev, xfr_diff_t
 static int copy_soa_to(xfr_diff_t *d, const st_xfr_zone_t *xz)
 {
 	const st_rrset_t *soa = st_node_rrset(st_zone_apex_node(xz->zone), ST_TYPE_SOA);
-	d->soa_to = malloc(soa->wire_len);
+	d->soa_to = malloc(10u + st_rr_rdlen(soa->rdata));
 	if (!d->soa_to)
 		return ST_ENOMEM;
-	memcpy(d->soa_to, soa->wire, soa->wire_len);
-	d->soa_to_len = soa->wire_len;
+	d->soa_to_len = xfr_rr_wire(soa, soa->ttl, soa->rdata, d->soa_to);
 	d->to = xz->serial;
 	return 0;
 }

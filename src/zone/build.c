@@ -17,17 +17,18 @@
 
 #define REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
 
+/* Room for `need` elements of `elem` bytes in an array of *cap bytes. */
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
-	if (p && need <= *cap)
+	if (p && need * elem <= *cap)
 		return p;
-	size_t n = *cap ? *cap : 64;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(p, n * elem);
-	if (q)
-		*cap = n;
-	return q;
+	return st_zmem_grow(p, cap, need * elem);
+}
+
+/* The RDATA of a record (after its RDLENGTH). */
+static const uint8_t *rec_data(const zb_t *zb, const zb_rec_t *r)
+{
+	return zb->rdata + r->rdata + 2;
 }
 
 void zb_warn(zb_t *zb, const char *fmt, ...)
@@ -70,7 +71,8 @@ static uint32_t lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t
 
 static int rehash(zb_t *zb, uint32_t slots)
 {
-	st_zslot_t *t = malloc(sizeof(*t) * slots);
+	size_t cap;
+	st_zslot_t *t = st_zmem_alloc(&cap, sizeof(*t) * slots);
 	if (!t)
 		return ST_ENOMEM;
 	for (uint32_t i = 0; i < slots; i++)
@@ -85,8 +87,9 @@ static int rehash(zb_t *zb, uint32_t slots)
 			i = (i + 1) & mask;
 		t[i] = s;
 	}
-	free(zb->slots);
+	st_zmem_free(zb->slots, zb->slots_cap);
 	zb->slots = t;
+	zb->slots_cap = cap;
 	zb->mask = mask;
 	return 0;
 }
@@ -166,11 +169,11 @@ int zb_init(zb_t *zb, const char *origin, st_diag_t *diag)
 
 void zb_clear(zb_t *zb)
 {
-	free(zb->names);
-	free(zb->nodes);
-	free(zb->slots);
-	free(zb->recs);
-	free(zb->rdata);
+	st_zmem_free(zb->names, zb->names_cap);
+	st_zmem_free(zb->nodes, zb->nodes_cap);
+	st_zmem_free(zb->slots, zb->slots_cap);
+	st_zmem_free(zb->recs, zb->recs_cap);
+	st_zmem_free(zb->rdata, zb->rdata_cap);
 	for (size_t i = 0; i < zb->n_files; i++)
 		free(zb->files[i]);
 	free(zb->files);
@@ -250,7 +253,7 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s is outside the zone %s", path,
 				   line, n, zb->origin);
 	}
-	if (zb->rdata_len + rdlen > UINT32_MAX || zb->n_recs >= UINT32_MAX)
+	if (zb->rdata_len + 2 + rdlen > UINT32_MAX || zb->n_recs >= UINT32_MAX)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s:%u: zone too large", path, line);
 	/* Records of one name usually follow each other: skip the table then. */
 	uint32_t node = zb->last_node;
@@ -266,11 +269,13 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 	if (!recs)
 		return ST_ENOMEM;
 	zb->recs = recs;
-	uint8_t *rd = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + rdlen, 1);
+	uint8_t *rd = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + 2 + rdlen, 1);
 	if (!rd)
 		return ST_ENOMEM;
 	zb->rdata = rd;
-	memcpy(rd + zb->rdata_len, rdata, rdlen);
+	rd[zb->rdata_len] = (uint8_t)(rdlen >> 8);
+	rd[zb->rdata_len + 1] = (uint8_t)rdlen;
+	memcpy(rd + zb->rdata_len + 2, rdata, rdlen);
 	recs[zb->n_recs++] = (zb_rec_t){.node = node,
 					.type = type,
 					.rdlen = (uint16_t)rdlen,
@@ -278,7 +283,7 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 					.rdata = (uint32_t)zb->rdata_len,
 					.line = line,
 					.file = file};
-	zb->rdata_len += rdlen;
+	zb->rdata_len += 2 + rdlen;
 	return 0;
 }
 
@@ -291,7 +296,7 @@ static int rec_cmp(const void *a, const void *b, void *arg)
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
 	size_t n = x->rdlen < y->rdlen ? x->rdlen : y->rdlen;
-	int c = memcmp(rdata + x->rdata, rdata + y->rdata, n);
+	int c = memcmp(rdata + x->rdata + 2, rdata + y->rdata + 2, n);
 	if (c)
 		return c;
 	if (x->rdlen != y->rdlen)
@@ -319,7 +324,7 @@ static void group_records(zb_t *zb)
 		       zb->recs[j].type == r->type) {
 			zb_rec_t *q = &zb->recs[j], *p = &zb->recs[j - 1];
 			if (q->rdlen == p->rdlen &&
-			    memcmp(zb->rdata + q->rdata, zb->rdata + p->rdata, q->rdlen) == 0)
+			    memcmp(rec_data(zb, q), rec_data(zb, p), q->rdlen) == 0)
 				q->flags |= ZB_DROP;
 			if (q->ttl != ttl) {
 				other = q;
@@ -674,7 +679,7 @@ static void warn_glue(zb_t *zb)
 			const zb_rec_t *rec = &zb->recs[r];
 			if (rec->type != ST_TYPE_NS || (rec->flags & ZB_DROP))
 				continue;
-			const uint8_t *t = zb->rdata + rec->rdata;
+			const uint8_t *t = rec_data(zb, rec);
 			/* Below a cut only names under that cut need glue. */
 			const uint8_t *scope = i == 0 ? zb->apex : zb->names + n->name_off;
 			size_t scope_len = i == 0 ? zb->apex_len : n->name_len;
@@ -702,62 +707,89 @@ static void warn_glue(zb_t *zb)
 	}
 }
 
-static uint16_t target_off(uint16_t type)
+/* The next live record of node n from r on (rend when none). */
+static uint32_t live(const zb_t *zb, uint32_t r, uint32_t rend)
 {
-	switch (type) {
-	case ST_TYPE_NS:
-	case ST_TYPE_CNAME:
-	case ST_TYPE_DNAME:
-	case ST_TYPE_PTR:
-		return 0;
-	case ST_TYPE_MX:
-		return 2;
-	case ST_TYPE_SRV:
-		return 6;
-	default:
-		return 0xffff;
+	while (r < rend && (zb->recs[r].flags & ZB_DROP))
+		r++;
+	return r;
+}
+
+/* The live records of one RRset, from r (live) to the first of another
+ * type: are they back to back in the rdata arena, in order? Sets *end and
+ * *count, and *bytes to their size. */
+static bool rrset_span(const zb_t *zb, uint32_t r, uint32_t rend, uint32_t *end, size_t *count,
+		       size_t *bytes)
+{
+	uint16_t type = zb->recs[r].type;
+	bool together = true;
+	size_t n = 0, b = 0;
+	uint32_t next = zb->recs[r].rdata;
+	for (; r < rend && zb->recs[r].type == type; r++) {
+		const zb_rec_t *rec = &zb->recs[r];
+		if (rec->flags & ZB_DROP)
+			continue;
+		together &= rec->rdata == next;
+		next = rec->rdata + 2u + rec->rdlen;
+		n++;
+		b += 2u + rec->rdlen;
+	}
+	*end = r;
+	*count = n;
+	*bytes = b;
+	return together;
+}
+
+/* Fill the owner table: batches of nodes, the slot of each prefetched
+ * before any is written, so that their cache misses overlap. */
+static void fill_slots(st_zone_t *z)
+{
+	enum { BATCH = 16 };
+	memset(z->slots, 0xff, sizeof(*z->slots) * z->n_slots); /* idx = ZB_NONE */
+	for (size_t i = 0; i < z->n_nodes; i += BATCH) {
+		uint32_t h[BATCH];
+		size_t n = z->n_nodes - i < BATCH ? z->n_nodes - i : BATCH;
+		for (size_t k = 0; k < n; k++) {
+			const st_node_t *node = &z->nodes[i + k];
+			h[k] = st_zhash(node->name, node->name_len);
+			__builtin_prefetch(&z->slots[st_zslot_of(h[k], z->n_slots)], 1);
+		}
+		for (size_t k = 0; k < n; k++) {
+			uint32_t s = st_zslot_of(h[k], z->n_slots);
+			while (z->slots[s].idx != ZB_NONE)
+				s = s + 1 == z->n_slots ? 0 : s + 1;
+			z->slots[s] = (st_zslot_t){.idx = (uint32_t)(i + k), .hash = h[k]};
+		}
 	}
 }
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* Static RRsets and dynamic ones merged by type. */
+/* Static RRsets and dynamic ones merged by type. The records of an RRset
+ * usually sit back to back in the rdata arena already (one after another
+ * in the file): the snapshot then points at them where they are, and only
+ * the others are copied to the arena's end. The arena and the name arena
+ * become the snapshot's; the builder's owner table is not needed any more
+ * (the snapshot's is sized to its nodes). */
 static int compile(zb_t *zb, st_zone_t *z)
 {
-	size_t n_rrsets = 0, n_recs = 0, wire = 0;
+	size_t n_rrsets = 0, n_recs = 0, extra = 0;
 	for (size_t i = 0; i < zb->n_nodes; i++) {
 		const zb_node_t *n = &zb->nodes[i];
 		size_t sets = n->ndyn;
-		int last = -1;
-		size_t in_set = 0;
-		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
-			const zb_rec_t *rec = &zb->recs[r];
-			if (rec->flags & ZB_DROP)
-				continue;
-			in_set = rec->type != last ? 1 : in_set + 1;
-			sets += rec->type != last;
-			last = rec->type;
-			n_recs++;
-			wire += 10u + rec->rdlen;
-			if (in_set > UINT16_MAX) {
+		uint32_t rend = n->first + n->nrec;
+		for (uint32_t r = live(zb, n->first, rend); r < rend; r = live(zb, r, rend)) {
+			const zb_rec_t *first = &zb->recs[r];
+			size_t count, bytes;
+			if (!rrset_span(zb, r, rend, &r, &count, &bytes))
+				extra += bytes;
+			sets++;
+			n_recs += count;
+			if (count > UINT16_MAX) {
 				char nb[1024], tb[16];
 				st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 				return st_diag_set(zb->diag, ST_EZONE,
 						   "%s:%u: more than %u records in the %s %s RRset",
-						   REC_LOC(zb, rec), UINT16_MAX, nb,
-						   st_rrtype_str(rec->type, tb, sizeof(tb)));
+						   REC_LOC(zb, first), UINT16_MAX, nb,
+						   st_rrtype_str(first->type, tb, sizeof(tb)));
 			}
 		}
 		if (sets > UINT16_MAX) {
@@ -768,27 +800,41 @@ static int compile(zb_t *zb, st_zone_t *z)
 		}
 		n_rrsets += sets;
 	}
-	z->names = realloc(zb->names, zb->names_len ? zb->names_len : 1);
-	if (!z->names)
-		return ST_ENOMEM;
-	zb->names = NULL;
-	z->nodes = malloc(sizeof(st_node_t) * zb->n_nodes);
-	z->rrsets = malloc(sizeof(st_rrset_t) * (n_rrsets ? n_rrsets : 1));
-	z->offsets = malloc(sizeof(uint32_t) * (n_recs ? n_recs : 1));
-	z->wire = malloc(wire ? wire : 1);
-	if (!z->nodes || !z->rrsets || !z->offsets || !z->wire)
-		return ST_ENOMEM;
-	z->n_nodes = zb->n_nodes;
-	z->n_rrsets = n_rrsets;
-	z->wire_len = wire;
-	z->records = n_recs;
-	z->slots = zb->slots;
-	z->mask = zb->mask;
+	st_zmem_free(zb->slots, zb->slots_cap);
 	zb->slots = NULL;
+	zb->slots_cap = 0;
+	if (zb->rdata_len + extra > UINT32_MAX)
+		return st_diag_set(zb->diag, ST_ERANGE, "%s: zone too large", zb->files[0]);
+	uint8_t *rdata = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + extra, 1);
+	if (!rdata)
+		return ST_ENOMEM;
+	zb->rdata = rdata;
+
+	/* ~60% full: a miss ends after a few probes, within a cache line or two. */
+	size_t n_slots = zb->n_nodes + zb->n_nodes * 2 / 3 + 8;
+	size_t off_nodes = sizeof(st_zslot_t) * n_slots;
+	size_t off_rrsets = off_nodes + sizeof(st_node_t) * zb->n_nodes;
+	size_t block = off_rrsets + sizeof(st_rrset_t) * n_rrsets;
+	if (n_slots > UINT32_MAX)
+		return st_diag_set(zb->diag, ST_ERANGE, "%s: zone too large", zb->files[0]);
+	z->block = st_zmem_alloc(&z->block_cap, block);
+	if (!z->block)
+		return ST_ENOMEM;
+	z->slots = z->block;
+	z->n_slots = (uint32_t)n_slots;
+	z->nodes = (st_node_t *)((char *)z->block + off_nodes);
+	z->n_nodes = zb->n_nodes;
+	z->rrsets = (st_rrset_t *)((char *)z->block + off_rrsets);
+	z->n_rrsets = n_rrsets;
+	z->records = n_recs;
+	z->names = zb->names;
+	z->names_len = zb->names_len;
+	z->names_cap = zb->names_cap;
+	zb->names = NULL;
+	zb->names_cap = 0;
 
 	st_rrset_t *set = z->rrsets;
-	uint32_t *off = z->offsets;
-	uint8_t *w = z->wire;
+	size_t tail = zb->rdata_len;
 	for (size_t i = 0; i < zb->n_nodes; i++) {
 		const zb_node_t *n = &zb->nodes[i];
 		st_node_t *out = &z->nodes[i];
@@ -797,57 +843,55 @@ static int compile(zb_t *zb, st_zone_t *z)
 				   .labels = n->labels,
 				   .flags = n->flags,
 				   .rrsets = set};
-		uint32_t r = n->first, rend = n->first + n->nrec, d = 0;
-		for (;;) {
-			while (r < rend && (zb->recs[r].flags & ZB_DROP))
-				r++;
-			bool has_r = r < rend, has_d = d < n->ndyn;
-			if (!has_r && !has_d)
-				break;
+		uint32_t rend = n->first + n->nrec, r = live(zb, n->first, rend), d = 0;
+		while (r < rend || d < n->ndyn) {
 			const st_zone_dyn_t *dy =
-			    has_d ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
-			if (has_d && (!has_r || dy->type < zb->recs[r].type)) {
-				*set++ = (st_rrset_t){.type = dy->type,
-						      .ttl = dy->ttl,
-						      .wire = w,
-						      .rr_offsets = off,
-						      .target_off = target_off(dy->type),
-						      .dyn = dy->handle};
+			    d < n->ndyn ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
+			if (dy && (r >= rend || dy->type < zb->recs[r].type)) {
+				*set++ = (st_rrset_t){
+				    .type = dy->type, .ttl = dy->ttl, .dyn_handle = dy->handle};
 				d++;
 				continue;
 			}
 			const zb_rec_t *first = &zb->recs[r];
-			uint8_t *base = w;
+			uint32_t end;
+			size_t count, bytes;
 			*set = (st_rrset_t){.type = first->type,
 					    .ttl = first->ttl,
-					    .wire = base,
-					    .rr_offsets = off,
-					    .target_off = target_off(first->type)};
-			for (; r < rend && zb->recs[r].type == first->type; r++) {
-				const zb_rec_t *rec = &zb->recs[r];
-				if (rec->flags & ZB_DROP)
-					continue;
-				*off++ = (uint32_t)(w - base);
-				put16(w, rec->type);
-				put16(w + 2, 1);
-				put32(w + 4, rec->ttl);
-				put16(w + 8, rec->rdlen);
-				memcpy(w + 10, zb->rdata + rec->rdata, rec->rdlen);
-				w += 10u + rec->rdlen;
-				set->count++;
+					    .rdata = rdata + first->rdata};
+			if (!rrset_span(zb, r, rend, &end, &count, &bytes)) {
+				set->rdata = rdata + tail;
+				for (; r < end; r++) {
+					const zb_rec_t *rec = &zb->recs[r];
+					if (rec->flags & ZB_DROP)
+						continue;
+					memcpy(rdata + tail, rdata + rec->rdata, 2u + rec->rdlen);
+					tail += 2u + rec->rdlen;
+				}
 			}
-			set->wire_len = (uint32_t)(w - base);
+			set->count = (uint16_t)count;
 			set++;
+			r = live(zb, end, rend);
 		}
 		out->n_rrsets = (uint16_t)(set - out->rrsets);
 		if (!out->n_rrsets && !(out->flags & ST_NODE_APEX))
 			out->flags |= ST_NODE_ENT;
 	}
+	fill_slots(z);
+	z->rdata = rdata;
+	z->rdata_len = tail;
+	z->rdata_cap = zb->rdata_cap;
+	zb->rdata = NULL;
+	zb->rdata_cap = 0;
+	z->rdata = st_zmem_shrink(z->rdata, &z->rdata_cap, z->rdata_len);
+	z->names = st_zmem_shrink(z->names, &z->names_cap, z->names_len);
+
 	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], ST_TYPE_SOA);
-	size_t at = st_soa_serial_at(soa->wire, soa->wire_len);
+	const uint8_t *rd = st_rr_rdata(soa->rdata);
+	size_t at = st_soa_serial_at(rd, st_rr_rdlen(soa->rdata));
 	if (at)
-		z->serial = (uint32_t)soa->wire[at] << 24 | (uint32_t)soa->wire[at + 1] << 16 |
-			    (uint32_t)soa->wire[at + 2] << 8 | soa->wire[at + 3];
+		z->serial = (uint32_t)rd[at] << 24 | (uint32_t)rd[at + 1] << 16 |
+			    (uint32_t)rd[at + 2] << 8 | rd[at + 3];
 	return 0;
 }
 

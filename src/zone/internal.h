@@ -84,6 +84,14 @@ typedef struct st_zslot {
 	uint32_t hash;
 } st_zslot_t;
 
+/* The snapshot's slot for a hash: slots are n_slots long (not a power of
+ * two: the table is sized to its load), the hash mapped onto them by a
+ * multiply. */
+static inline uint32_t st_zslot_of(uint32_t hash, uint32_t n_slots)
+{
+	return (uint32_t)(((uint64_t)hash * n_slots) >> 32);
+}
+
 struct st_zone {
 	atomic_uint refs;
 	char *name; /* origin in presentation form */
@@ -94,31 +102,41 @@ struct st_zone {
 	size_t records;
 	uint64_t loaded_at;
 	uint64_t load_ns;
-	/* The arenas: everything below is one allocation each. */
+	/* The data, in three blocks from st_zmem_*: the owner names; the
+	 * records' RDATA; and one block with the slots, nodes and RRsets. */
 	uint8_t *names;
+	size_t names_len, names_cap;
+	uint8_t *rdata;
+	size_t rdata_len, rdata_cap;
+	void *block;
+	size_t block_cap;
+	st_zslot_t *slots;
+	uint32_t n_slots;
 	st_node_t *nodes;
 	size_t n_nodes;
 	st_rrset_t *rrsets;
 	size_t n_rrsets;
-	uint32_t *offsets;
-	uint8_t *wire;
-	size_t wire_len;
-	st_zslot_t *slots;
-	uint32_t mask; /* slots - 1, a power of two minus one */
 	st_zone_include_t *includes; /* paths owned */
 	size_t n_includes;
 };
+
+/* Zone memory (mem.c): arrays of `cap` bytes, mapped when large. grow keeps
+ * p and returns NULL when it fails. */
+void *st_zmem_alloc(size_t *cap, size_t need);
+void *st_zmem_grow(void *p, size_t *cap, size_t need);
+void *st_zmem_shrink(void *p, size_t *cap, size_t len);
+void st_zmem_free(void *p, size_t cap);
 
 /* Builder: the records of a zone between parsing and compiling. */
 typedef struct zb_rec {
 	uint32_t node;
 	uint16_t type;
-	uint16_t rdlen;
+	uint16_t flags;
 	uint32_t ttl;
-	uint32_t rdata; /* offset in the rdata arena; dyn index for ZB_DYN */
+	uint32_t rdata; /* offset in the rdata arena of RDLENGTH, RDATA */
 	uint32_t line;
 	uint16_t file;
-	uint16_t flags;
+	uint16_t rdlen;
 } zb_rec_t;
 
 enum { ZB_DROP = 1 };
@@ -146,13 +164,14 @@ typedef struct zb {
 	uint8_t *names;
 	size_t names_len, names_cap;
 	zb_node_t *nodes;
-	size_t n_nodes, nodes_cap;
+	size_t n_nodes, nodes_cap; /* nodes_cap in bytes */
 	st_zslot_t *slots;
+	size_t slots_cap; /* bytes */
 	uint32_t mask;
 	uint32_t last_node; /* owner of the previous record */
 
 	zb_rec_t *recs;
-	size_t n_recs, recs_cap;
+	size_t n_recs, recs_cap; /* recs_cap in bytes */
 	uint8_t *rdata;
 	size_t rdata_len, rdata_cap;
 

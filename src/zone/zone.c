@@ -13,12 +13,9 @@ static void zone_destroy(st_zone_t *z)
 {
 	free(z->name);
 	free(z->file);
-	free(z->names);
-	free(z->nodes);
-	free(z->rrsets);
-	free(z->offsets);
-	free(z->wire);
-	free(z->slots);
+	st_zmem_free(z->names, z->names_cap);
+	st_zmem_free(z->rdata, z->rdata_cap);
+	st_zmem_free(z->block, z->block_cap);
 	zb_includes_free(z->includes, z->n_includes);
 	free(z);
 }
@@ -107,10 +104,13 @@ uint32_t st_zone_serial(const st_zone_t *zone)
 int st_zone_set_serial(st_zone_t *zone, uint32_t serial)
 {
 	const st_rrset_t *soa = st_node_rrset(&zone->nodes[0], ST_TYPE_SOA);
-	size_t at = soa ? st_soa_serial_at(soa->wire, soa->wire_len) : 0;
+	if (!soa || !soa->count)
+		return ST_EINVAL;
+	size_t at = st_soa_serial_at(st_rr_rdata(soa->rdata), st_rr_rdlen(soa->rdata));
 	if (!at)
 		return ST_EINVAL;
-	uint8_t *p = zone->wire + (soa->wire - zone->wire) + at;
+	/* The snapshot's own arena: writable, the const is for readers. */
+	uint8_t *p = zone->rdata + (st_rr_rdata(soa->rdata) - zone->rdata) + at;
 	p[0] = (uint8_t)(serial >> 24);
 	p[1] = (uint8_t)(serial >> 16);
 	p[2] = (uint8_t)(serial >> 8);
@@ -136,12 +136,27 @@ const st_node_t *st_zone_node(const st_zone_t *zone, size_t i)
 
 size_t st_zone_memory(const st_zone_t *zone)
 {
-	size_t names = 0;
-	for (size_t i = 0; i < zone->n_nodes; i++)
-		names += zone->nodes[i].name_len;
-	return sizeof(*zone) + names + zone->n_nodes * sizeof(st_node_t) +
-	       zone->n_rrsets * sizeof(st_rrset_t) + zone->records * sizeof(uint32_t) +
-	       zone->wire_len + ((size_t)zone->mask + 1) * sizeof(st_zslot_t);
+	return sizeof(*zone) + zone->names_len + zone->rdata_len +
+	       zone->n_slots * sizeof(st_zslot_t) + zone->n_nodes * sizeof(st_node_t) +
+	       zone->n_rrsets * sizeof(st_rrset_t);
+}
+
+size_t st_zone_rrset_count(const st_zone_t *zone)
+{
+	return zone->n_rrsets;
+}
+
+size_t st_zone_rrset_index(const st_zone_t *zone, const st_rrset_t *rs)
+{
+	return (size_t)(rs - zone->rrsets);
+}
+
+size_t st_rrset_size(const st_rrset_t *rs)
+{
+	const uint8_t *rr = rs->count ? rs->rdata : NULL;
+	for (uint16_t i = 0; i < rs->count; i++)
+		rr = st_rr_next(rr);
+	return rs->count ? (size_t)(rr - rs->rdata) : 0;
 }
 
 const char *st_zone_file(const st_zone_t *zone)
@@ -162,7 +177,7 @@ uint64_t st_zone_load_ns(const st_zone_t *zone)
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len)
 {
 	uint32_t h = st_zhash(name, len);
-	for (uint32_t i = h & zone->mask;; i = (i + 1) & zone->mask) {
+	for (uint32_t i = st_zslot_of(h, zone->n_slots);; i = i + 1 == zone->n_slots ? 0 : i + 1) {
 		const st_zslot_t *s = &zone->slots[i];
 		if (s->idx == ZB_NONE)
 			return NULL;
@@ -204,7 +219,7 @@ void st_zone_prefetch(st_zone_pf_t *pf, const st_zone_t *zone, const uint8_t *na
 	if (!zone)
 		return;
 	pf->hash = st_zhash(name, len);
-	pf->slot = pf->hash & zone->mask;
+	pf->slot = st_zslot_of(pf->hash, zone->n_slots);
 	__builtin_prefetch(&zone->slots[pf->slot]);
 }
 
@@ -220,7 +235,8 @@ bool st_zone_prefetch_step(st_zone_pf_t *pf)
 	switch (pf->step++) {
 	case 0:
 		/* The slot: its node (24 bytes, maybe across two lines). */
-		for (uint32_t k = 0, i = pf->slot; k < PF_PROBES; k++, i = (i + 1) & z->mask) {
+		for (uint32_t k = 0, i = pf->slot; k < PF_PROBES;
+		     k++, i = i + 1 == z->n_slots ? 0 : i + 1) {
 			const st_zslot_t *s = &z->slots[i];
 			if (s->idx == ZB_NONE)
 				break;
@@ -237,17 +253,15 @@ bool st_zone_prefetch_step(st_zone_pf_t *pf)
 		__builtin_prefetch(pf->node->name);
 		__builtin_prefetch(pf->node->rrsets);
 		if (pf->node->n_rrsets > 1)
-			__builtin_prefetch(pf->node->rrsets + 1);
+			__builtin_prefetch(pf->node->rrsets + pf->node->n_rrsets - 1);
 		return true;
 	case 2: {
 		/* The RRsets: the records of the one asked for (or a CNAME). */
 		const st_rrset_t *rs = st_node_rrset(pf->node, pf->type);
 		if (!rs)
 			rs = st_node_rrset(pf->node, ST_TYPE_CNAME);
-		if (rs && !rs->dyn) {
-			__builtin_prefetch(rs->wire);
-			__builtin_prefetch(rs->rr_offsets);
-		}
+		if (rs && rs->count)
+			__builtin_prefetch(rs->rdata);
 		break;
 	}
 	default:

@@ -4,6 +4,7 @@
 #define ST_ZONE_ZONE_H
 
 #include "common/errors.h"
+#include "dns/wire.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,40 +21,81 @@ enum {
 				* holds only NS/DS at the cut and A/AAAA glue */
 };
 
-/* One RRset in wire form, ready to copy into a response.
+/* One RRset, ready to copy into a response.
  *
- * `wire` holds `count` records back to back, each as
- *   TYPE(2) CLASS(2) TTL(4) RDLENGTH(2) RDATA
- * in network order, names inside RDATA uncompressed and in their original
- * case, with no owner name: the answer writer emits the owner (usually a
- * compression pointer) before each record. `rr_offsets[i]` is the offset of
- * record i in `wire`. */
+ * A static RRset holds `count` records (count >= 1) back to back at `rdata`,
+ * each as RDLENGTH(2, network order) RDATA, names inside RDATA uncompressed
+ * and in their original case. TYPE, CLASS (IN) and TTL are the set's own,
+ * so they are not repeated: the writer emits the owner (usually a
+ * compression pointer), type, class and TTL before each RDATA. Walk the
+ * records with st_rr_next().
+ *
+ * A dynamic RRset (count 0) is one whose records the router computes per
+ * query: st_rrset_dyn() gives the handle the builder was given.
+ *
+ * 16 bytes: a million-record zone holds about as many RRsets. */
 typedef struct st_rrset {
 	uint16_t type;
-	uint16_t count;
+	uint16_t count; /* records; 0: dynamic */
 	uint32_t ttl;
-	const uint8_t *wire;
-	uint32_t wire_len;
-	const uint32_t *rr_offsets;
-	/* For NS, MX, SRV, CNAME, DNAME, PTR: offset within each record's RDATA
-	 * of the domain name to chase (additional section or CNAME), else 0xffff. */
-	uint16_t target_off;
-	/* Non-NULL: a dynamic RRset whose records the router computes per query
-	 * (`wire` is then empty). The handle is whatever was given to the builder. */
-	const void *dyn;
+	union {
+		const uint8_t *rdata;	/* static: count x (RDLENGTH RDATA) */
+		const void *dyn_handle; /* dynamic: read it through st_rrset_dyn() */
+	};
 } st_rrset_t;
 
-/* Offset of the serial in one SOA record in zone wire form (TYPE CLASS TTL
- * RDLENGTH, then RDATA: MNAME RNAME SERIAL ...), or 0 when it is too short. */
-static inline size_t st_soa_serial_at(const uint8_t *rr, size_t len)
+/* Offset of the serial within the RDATA of an SOA record (MNAME RNAME
+ * SERIAL ...), or 0 when it is too short. */
+static inline size_t st_soa_serial_at(const uint8_t *rdata, size_t rdlen)
 {
-	size_t p = 10;
+	size_t p = 0;
 	for (int k = 0; k < 2; k++) {
-		while (p < len && rr[p])
-			p += rr[p] + 1u;
+		while (p < rdlen && rdata[p])
+			p += rdata[p] + 1u;
 		p++;
 	}
-	return p + 4 <= len ? p : 0;
+	return p > 0 && p + 4 <= rdlen ? p : 0;
+}
+
+/* The handle of a dynamic RRset, NULL for a static one. */
+static inline const void *st_rrset_dyn(const st_rrset_t *rs)
+{
+	return rs->count ? NULL : rs->dyn_handle;
+}
+
+/* A record of a static RRset: its RDATA length, its RDATA, the next record. */
+static inline uint16_t st_rr_rdlen(const uint8_t *rr)
+{
+	return (uint16_t)(rr[0] << 8 | rr[1]);
+}
+static inline const uint8_t *st_rr_rdata(const uint8_t *rr)
+{
+	return rr + 2;
+}
+static inline const uint8_t *st_rr_next(const uint8_t *rr)
+{
+	return rr + 2 + st_rr_rdlen(rr);
+}
+/* Bytes of a static RRset's records (RDLENGTH fields included). */
+size_t st_rrset_size(const st_rrset_t *rs);
+
+/* For NS, MX, SRV, CNAME, DNAME, PTR: the offset within RDATA of the domain
+ * name to chase (additional section or CNAME), else 0xffff. */
+static inline uint16_t st_rrset_target_off(uint16_t type)
+{
+	switch (type) {
+	case ST_TYPE_NS:
+	case ST_TYPE_CNAME:
+	case ST_TYPE_PTR:
+	case ST_TYPE_DNAME:
+		return 0;
+	case ST_TYPE_MX:
+		return 2;
+	case ST_TYPE_SRV:
+		return 6;
+	default:
+		return 0xffff;
+	}
 }
 
 typedef struct st_node {
@@ -112,6 +154,10 @@ size_t st_zone_node_count(const st_zone_t *zone);  /* owner names, ENTs included
  * as dumps and consistency checks; order is otherwise unspecified. */
 const st_node_t *st_zone_node(const st_zone_t *zone, size_t i);
 size_t st_zone_memory(const st_zone_t *zone); /* bytes held by the snapshot */
+/* RRsets are numbered 0 .. st_zone_rrset_count() - 1 across the zone, so
+ * that data kept beside a snapshot (signatures, say) can be an array. */
+size_t st_zone_rrset_count(const st_zone_t *zone);
+size_t st_zone_rrset_index(const st_zone_t *zone, const st_rrset_t *rs);
 
 /* A file the zone read through $INCLUDE (directly or nested), as it was when
  * it was opened: a reload compares these to tell whether the zone changed. */

@@ -41,11 +41,6 @@ static const st_node_t *find(const st_zone_t *z, const char *name)
 	return st_zone_find(z, w, n);
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
@@ -53,9 +48,11 @@ static uint16_t get16(const uint8_t *p)
 
 static const uint8_t *rdata(const st_rrset_t *rs, size_t i, uint16_t *len)
 {
-	const uint8_t *rr = rs->wire + rs->rr_offsets[i];
-	*len = get16(rr + 8);
-	return rr + 10;
+	const uint8_t *rr = rs->rdata;
+	while (i-- > 0)
+		rr = st_rr_next(rr);
+	*len = st_rr_rdlen(rr);
+	return st_rr_rdata(rr);
 }
 
 static st_zone_t *load_good(const char *origin, const char *file, const st_zone_dyn_t *dyn,
@@ -109,8 +106,8 @@ static void test_apex(void **state)
 	assert_int_equal(n->rrsets[3].type, 15);
 	const st_rrset_t *ns = st_node_rrset(n, 2);
 	assert_int_equal(ns->count, 2);
-	assert_int_equal(ns->target_off, 0);
-	assert_null(ns->dyn);
+	assert_int_equal(st_rrset_target_off(ns->type), 0);
+	assert_null(st_rrset_dyn(ns));
 	assert_null(st_node_rrset(n, 16));
 	/* 38 records in the file, one duplicate, two hidden by the delegation. */
 	assert_int_equal(st_zone_record_count(z), 35);
@@ -125,15 +122,12 @@ static void test_wire(void **state)
 	const st_rrset_t *mx = st_node_rrset(n, 15);
 	assert_non_null(mx);
 	assert_int_equal(mx->count, 1);
-	assert_int_equal(mx->target_off, 2);
+	assert_int_equal(st_rrset_target_off(mx->type), 2);
 	assert_int_equal(mx->ttl, 300);
-	assert_int_equal(mx->wire_len, 10 + 2 + 19);
-	const uint8_t *rr = mx->wire;
-	assert_int_equal(get16(rr), 15);
-	assert_int_equal(get16(rr + 2), 1);
-	assert_int_equal(get32(rr + 4), 300);
-	assert_int_equal(get16(rr + 8), 21);
-	assert_memory_equal(rr + 10, "\0\12\4Mail\7example\4test\0", 21);
+	assert_int_equal(st_rrset_size(mx), 2 + 2 + 19);
+	const uint8_t *rr = mx->rdata;
+	assert_int_equal(get16(rr), 21);
+	assert_memory_equal(rr + 2, "\0\12\4Mail\7example\4test\0", 21);
 
 	/* Duplicate collapsed, lowest TTL for the whole RRset. */
 	const st_rrset_t *a = st_node_rrset(find(z, "web.example.test."), 1);
@@ -144,25 +138,24 @@ static void test_wire(void **state)
 		uint16_t len;
 		const uint8_t *rd = rdata(a, i, &len);
 		assert_int_equal(len, 4);
-		assert_int_equal(get32(a->wire + a->rr_offsets[i] + 4), 60);
 		assert_int_equal(rd[0], 192);
 		assert_int_equal(rd[3], 80 + i);
 	}
-	assert_int_equal(a->rr_offsets[1], 14);
-	assert_int_equal(a->wire_len, 42);
+	assert_ptr_equal(st_rr_next(a->rdata), a->rdata + 6);
+	assert_int_equal(st_rrset_size(a), 18);
 
 	const st_rrset_t *srv = st_node_rrset(find(z, "_sip._udp.example.test."), 33);
 	assert_non_null(srv);
-	assert_int_equal(srv->target_off, 6);
+	assert_int_equal(st_rrset_target_off(srv->type), 6);
 	const st_rrset_t *cname = st_node_rrset(find(z, "www.example.test."), 5);
 	assert_non_null(cname);
-	assert_int_equal(cname->target_off, 0);
+	assert_int_equal(st_rrset_target_off(cname->type), 0);
 	const st_rrset_t *ptr = st_node_rrset(find(z, "ptr.example.test."), 12);
 	assert_non_null(ptr);
-	assert_int_equal(ptr->target_off, 0);
+	assert_int_equal(st_rrset_target_off(ptr->type), 0);
 	const st_rrset_t *txt = st_node_rrset(find(z, "a.b.c.example.test."), 16);
 	assert_non_null(txt);
-	assert_int_equal(txt->target_off, 0xffff);
+	assert_int_equal(st_rrset_target_off(txt->type), 0xffff);
 	uint16_t len;
 	const uint8_t *rd = rdata(txt, 0, &len);
 	assert_int_equal(len, 13);
@@ -427,28 +420,28 @@ static void test_dyn_graft(void **state)
 	assert_int_equal(n->flags, 0);
 	assert_int_equal(n->n_rrsets, 2);
 	assert_int_equal(n->rrsets[0].type, 1);
-	assert_ptr_equal(n->rrsets[0].dyn, &d[0]);
+	assert_ptr_equal(st_rrset_dyn(&n->rrsets[0]), &d[0]);
 	assert_int_equal(n->rrsets[0].count, 0);
-	assert_int_equal(n->rrsets[0].wire_len, 0);
+	assert_int_equal(st_rrset_size(&n->rrsets[0]), 0);
 	assert_int_equal(n->rrsets[0].ttl, 30);
-	assert_ptr_equal(n->rrsets[1].dyn, &d[1]);
+	assert_ptr_equal(st_rrset_dyn(&n->rrsets[1]), &d[1]);
 	n = find(z, "x.y.dyn.example.test.");
 	assert_non_null(n);
-	assert_ptr_equal(st_node_rrset(n, 5)->dyn, &d[2]);
-	assert_int_equal(st_node_rrset(n, 5)->target_off, 0);
+	assert_ptr_equal(st_rrset_dyn(st_node_rrset(n, 5)), &d[2]);
+	assert_int_equal(st_rrset_target_off(st_node_rrset(n, 5)->type), 0);
 	assert_int_equal(find(z, "y.dyn.example.test.")->flags, ST_NODE_ENT);
 	assert_int_equal(find(z, "dyn.example.test.")->flags, ST_NODE_ENT);
 	/* merged with static data of other types, sorted by type */
 	n = find(z, "web.example.test.");
 	assert_int_equal(n->n_rrsets, 2);
-	assert_null(n->rrsets[0].dyn);
+	assert_null(st_rrset_dyn(&n->rrsets[0]));
 	assert_int_equal(n->rrsets[0].count, 3);
-	assert_ptr_equal(n->rrsets[1].dyn, &d[3]);
+	assert_ptr_equal(st_rrset_dyn(&n->rrsets[1]), &d[3]);
 	n = st_zone_apex_node(z);
 	assert_int_equal(n->n_rrsets, 5);
 	assert_int_equal(n->rrsets[3].type, 15);
 	assert_int_equal(n->rrsets[4].type, 28);
-	assert_ptr_equal(n->rrsets[4].dyn, &d[4]);
+	assert_ptr_equal(st_rrset_dyn(&n->rrsets[4]), &d[4]);
 	st_zone_free(z);
 }
 
@@ -584,7 +577,7 @@ static void test_empty_rdata(void **state)
 	const st_rrset_t *rs = st_node_rrset(st_zone_apex_node(z), 65000);
 	assert_non_null(rs);
 	assert_int_equal(rs->count, 1);
-	assert_int_equal(rs->wire_len, 10);
+	assert_int_equal(st_rrset_size(rs), 2);
 	uint16_t len;
 	rdata(rs, 0, &len);
 	assert_int_equal(len, 0);
