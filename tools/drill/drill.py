@@ -262,7 +262,8 @@ def reanalyse(outdir, n_resolvers):
             plots.append(plot(outdir, variant, name, all_sc[name], run))
             firsts.setdefault(name, []).append((variant, run))
     order = [v for v in VARIANTS if v in results]
-    results = {v: results[v] for v in order}
+    chosen = [n for n in all_sc if n in chosen]
+    results = {v: {n: results[v][n] for n in chosen if n in results[v]} for v in order}
     for name, runs in firsts.items():
         if len(runs) > 1:
             plots.append(plot_compare(outdir, name, all_sc[name], sorted(runs, key=lambda r: order.index(r[0]))))

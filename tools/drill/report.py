@@ -140,6 +140,15 @@ def analyse(run):
     else:
         t99 = recover - fault
     out["t99_s"] = round(t99, 2)
+    # What is left of the failed address's region: its share of the
+    # successful requests in the fault phase (a backend's fault takes the
+    # whole region out of an anycast announcement).
+    if failed and phase:
+        region = run.get("ip_region", {}).get(sorted(failed)[0])
+        out["region_share_pct"] = round(100.0 * sum(1 for s in phase if s.ok and s.region == region)
+                                        / len(phase), 1)
+    else:
+        out["region_share_pct"] = None
     # The target: no answer points at the failed address TARGET_S after the fault.
     out["stale_answers_after_target"] = sum(
         1 for s in phase if s.t >= fault + TARGET_S and to_failed(s)) if failed else 0
@@ -195,6 +204,7 @@ COLUMNS = [
     ("back_s", "control plane back after recovery (s)"),
     ("clients_back_s", "traffic back after recovery (s)"),
     ("failed_after_recovery", "failed after recovery"),
+    ("region_share_pct", "failed region's share in the fault (%)"),
 ]
 
 # The side-by-side table: these figures, one row each per scenario.
@@ -235,77 +245,84 @@ def median_of(results, variant, scenario, key):
 def comparison(results, meta):
     """Sentences on where DNS falls behind anycast, and by how much, from
     the figures of this run (empty when the run lacks either side)."""
-    cols = meta.get("columns", {})
-    dns = [v for v in ("ttl", "min-ttl-300", "serve-expired") if v in results]
-    if "anycast" not in results or not dns:
+    if "anycast" not in results or "ttl" not in results:
         return []
+
+    def med(v, n, key):
+        return median_of(results, v, n, key)
     out = []
     faults = [n for n, runs in results["anycast"].items()
-              if runs and runs[0].get("auth_moved_s") is not None and n in results.get("ttl", {})]
-    if faults:
-        gaps = []
-        for n in faults:
-            d, a = median_of(results, "ttl", n, "t99_s"), median_of(results, "anycast", n, "t99_s")
-            fd = median_of(results, "ttl", n, "failed_requests")
-            fa = median_of(results, "anycast", n, "failed_requests")
-            gaps.append((d - a, n, d, a, fd, fa))
-        gaps.sort(reverse=True)
-        behind = [g for g in gaps if g[0] > 0.5]
-        fd_all = sum(g[4] for g in gaps)
-        fa_all = sum(g[5] for g in gaps)
+              if runs and runs[0].get("auth_moved_s") is not None and n in results["ttl"]]
+    rows = [dict(n=n, d=med("ttl", n, "t99_s"), a=med("anycast", n, "t99_s"),
+                 fd=med("ttl", n, "failed_requests"), fa=med("anycast", n, "failed_requests"),
+                 rd=med("ttl", n, "failed_after_recovery") or 0, ra=med("anycast", n, "failed_after_recovery") or 0,
+                 bd=med("ttl", n, "clients_back_s"), ba=med("anycast", n, "clients_back_s")) for n in faults]
+    if rows:
+        gaps = sorted(rows, key=lambda r: r["d"] - r["a"], reverse=True)
+        fd = sum(r["fd"] for r in rows)
+        fa = sum(r["fa"] for r in rows)
         out.append(
-            "Over the %d scenarios that fail a backend or a region, clients behind resolvers that honour "
-            "the TTL reached 99%% success again after %s s (median of the scenario medians) and anycast "
-            "clients after %s s; DNS was behind in %d of them, by %.1f s at most (%s: %.1f s against %.1f s), "
-            "and its clients saw %d failed requests in all against %d for anycast (%s)."
-            % (len(gaps), fmt(float(statistics.median(g[2] for g in gaps))),
-               fmt(float(statistics.median(g[3] for g in gaps))), len(behind), gaps[0][0], gaps[0][1],
-               gaps[0][2], gaps[0][3], fd_all, fa_all,
-               "%.1fx" % (fd_all / fa_all) if fa_all else "anycast: none"))
-        ahead = [g for g in gaps if g[0] < -0.5 or g[5] > g[4]]
-        if ahead:
-            out.append("Anycast did not win everywhere: %s."
-                       % "; ".join("%s: 99%% after %.1f s (DNS %.1f s), %d failed requests (DNS %d)"
-                                   % (g[1], g[3], g[2], g[5], g[4]) for g in ahead))
+            "In the %d scenarios that fail a backend or a region, clients behind resolvers that honour the "
+            "TTL were back at 99%% success %.1f s after the fault (median over the scenarios; %.1f to %.1f s), "
+            "anycast clients after %.1f s (%.1f to %.1f s): DNS falls behind by %.1f s, and by %.1f s at "
+            "most (%s). Its clients saw %d failed requests in these scenarios, anycast's %d%s."
+            % (len(rows), statistics.median(r["d"] for r in rows), min(r["d"] for r in rows),
+               max(r["d"] for r in rows), statistics.median(r["a"] for r in rows), min(r["a"] for r in rows),
+               max(r["a"] for r in rows), statistics.median(r["d"] - r["a"] for r in rows),
+               gaps[0]["d"] - gaps[0]["a"], gaps[0]["n"], fd, fa,
+               " (%.1f times as many for DNS)" % (fd / fa) if fa and fd > fa else ""))
     if "min-ttl-300" in results:
         for n in ("region-down", "backend-killed"):
-            d = median_of(results, "min-ttl-300", n, "t99_s")
-            a = median_of(results, "anycast", n, "t99_s")
+            d, a = med("min-ttl-300", n, "t99_s"), med("anycast", n, "t99_s")
             if d is None or a is None:
                 continue
-            cm = median_of(results, "min-ttl-300", n, "clients_moved_s")
-            out.append("Behind resolvers that stretch the TTL to 300 s (%s), %s took %.1f s to reach 99%% "
-                       "success (the last client request went to the failed address %s s after the fault) "
-                       "and cost %d failed requests, against %.1f s and %d for anycast: %.0f times longer."
-                       % (cols.get("min-ttl-300", "min-ttl-300"), n, d, fmt(cm),
-                          median_of(results, "min-ttl-300", n, "failed_requests"), a,
-                          median_of(results, "anycast", n, "failed_requests"), d / a if a else float("inf")))
+            out.append("Behind resolvers that stretch the TTL to 300 s, clients kept going to the failed "
+                       "address: in %s, 99%% success came back after %.0f s, with %d failed requests, "
+                       "against %.1f s and %d for anycast%s."
+                       % (n, d, med("min-ttl-300", n, "failed_requests"), a, med("anycast", n, "failed_requests"),
+                          "" if med("min-ttl-300", n, "clients_back_s") is not None else
+                          "; after recovery no client request reached the recovered address within the "
+                          "recovery phase"))
             break
-    if "serve-expired" in results and faults:
-        se = [(median_of(results, "serve-expired", n, "t99_s"), n) for n in faults
-              if median_of(results, "serve-expired", n, "t99_s") is not None]
+    if "serve-expired" in results and rows:
+        se = [(med("serve-expired", r["n"], "t99_s"), r["n"]) for r in rows
+              if med("serve-expired", r["n"], "t99_s") is not None]
         if se:
-            out.append("With serve-expired, the worst scenario took %.1f s (%s)."
-                       % max(se))
-    backs = []
-    for n in faults:
-        d = median_of(results, "ttl", n, "clients_back_s")
-        a = median_of(results, "anycast", n, "clients_back_s")
-        if d is not None and a is not None:
-            backs.append((n, d, a))
+            out.append("With serve-expired, 99%% success came back after %.1f s (median), %.1f s at worst (%s)."
+                       % (statistics.median(v for v, _ in se), *max(se)))
+    backs = [r for r in rows if r["bd"] is not None and r["ba"] is not None]
     if backs:
-        out.append("After recovery, traffic came back to the recovered backend after %s with DNS (TTL "
-                   "honoured) and %s with anycast."
-                   % (", ".join("%.1f s (%s)" % (d, n) for n, d, _ in backs),
-                      ", ".join("%.1f s" % a for _, _, a in backs)))
+        out.append("After recovery, traffic reached the recovered backend again %.1f s later with DNS "
+                   "(median; TTL honoured) and %.1f s later with anycast."
+                   % (statistics.median(r["bd"] for r in backs), statistics.median(r["ba"] for r in backs)))
+    worse = [r for r in rows if r["a"] > r["d"] + 0.5 or r["fa"] > r["fd"]]
+    broke = [r for r in rows if r["ra"] > r["rd"]]
+    lost = [(r["n"], med("ttl", r["n"], "region_share_pct"), med("anycast", r["n"], "region_share_pct"))
+            for r in rows if results["anycast"][r["n"]][0].get("region_share_pct") is not None]
+    lost = [x for x in lost if x[1] is not None and x[1] - x[2] >= 5]
+    if worse or broke or lost:
+        parts = ["%s: 99%% after %.1f s against %.1f s, %d failed requests against %d"
+                 % (r["n"], r["a"], r["d"], r["fa"], r["fd"]) for r in worse]
+        if lost:
+            parts.append("a fault of one backend takes its whole region out of the announcement: the "
+                         "failed backend's region served %s%% of the requests during the fault with DNS "
+                         "and %s%% with anycast (%s)"
+                         % ("/".join("%.0f" % d for _, d, _ in lost), "/".join("%.0f" % a for _, _, a in lost),
+                            ", ".join(n for n, _, _ in lost)))
+        if broke:
+            parts.append("requests in flight when the router rehashed flows onto the recovered region failed: "
+                         "%d after recovery against %d for DNS, which leaves open connections alone"
+                         % (sum(r["ra"] for r in broke), sum(r["rd"] for r in broke)))
+        out.append("Anycast is not ahead everywhere: %s." % "; ".join(parts))
     if "anycast-hold" in results:
-        h = median_of(results, "anycast-hold", "region-down", "t99_s")
-        a = median_of(results, "anycast", "region-down", "t99_s")
+        h, a = med("anycast-hold", "region-down", "t99_s"), med("anycast", "region-down", "t99_s")
         if h is not None and a is not None:
-            out.append("Without BFD, a region cut off is noticed only when the BGP hold timer runs out: "
-                       "99%% success after %.1f s and %d failed requests, against %.1f s and %d with BFD."
-                       % (h, median_of(results, "anycast-hold", "region-down", "failed_requests"), a,
-                          median_of(results, "anycast", "region-down", "failed_requests")))
+            out.append("Without BFD, a region that drops off is noticed only when the BGP hold timer runs out: "
+                       "99%% success after %.1f s and %d failed requests, against %.1f s and %d with BFD%s."
+                       % (h, med("anycast-hold", "region-down", "failed_requests"), a,
+                          med("anycast", "region-down", "failed_requests"),
+                          "" if med("ttl", "region-down", "t99_s") is None else
+                          " and %.1f s with DNS (TTL honoured)" % med("ttl", "region-down", "t99_s")))
     return out
 
 
