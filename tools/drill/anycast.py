@@ -180,7 +180,8 @@ class AnycastLab:
 
     def _write_bird(self):
         self._write_dial()
-        conf = ["router id 192.0.2.2;", "log stderr all;", "protocol device { scan time 10; }",
+        conf = ["router id 192.0.2.2;", "log stderr all;", "debug protocols { states };",
+                "protocol device { scan time 10; }",
                 self._bfd_proto(),
                 "protocol kernel { ipv4 { export all; }; merge paths on; }",
                 "include \"%s\";" % os.path.join(self.dir, "dial.conf")]
@@ -194,7 +195,8 @@ class AnycastLab:
             f.write("\n".join(conf) + "\n")
         for i, region in enumerate(labmod.REGIONS):
             _, _, r_addr, g_addr = self.links[region]
-            conf = ["router id %s;" % g_addr, "log stderr all;", "protocol device { scan time 10; }",
+            conf = ["router id %s;" % g_addr, "log stderr all;", "debug protocols { states };",
+                    "protocol device { scan time 10; }",
                     self._bfd_proto(),
                     "protocol static service { disabled yes; ipv4; route %s unreachable; }" % SERVICE_PREFIX,
                     "protocol bgp uplink { local as %d; neighbor %s as %d; %s ipv4 { import none; "

@@ -81,7 +81,9 @@ class Region:
         self.asserted_at = 0.0
 
     def log(self, msg):
-        sys.stdout.write("%.3f %s\n" % (time.time(), msg))
+        now = time.time()
+        sys.stdout.write("%s.%03d %s\n" % (time.strftime("%H:%M:%S", time.localtime(now)),
+                                            int(now * 1000) % 1000, msg))
         sys.stdout.flush()
 
     def result(self, name, error):
