@@ -38,8 +38,6 @@ static void free_record(st_conf_record_t *r)
 {
 	free(r->owner);
 	free(r->regions);
-	for (size_t i = 0; i < r->n_map; i++)
-		free(r->map[i].key);
 	free(r->map);
 	for (size_t i = 0; i < r->n_weights; i++)
 		free(r->weights[i].name);

@@ -6,12 +6,16 @@
 
 #include "common/errors.h"
 #include "common/sockaddr.h"
+#include "conf/mapkey.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define ST_CONF_NONE ((uint32_t)-1)
+/* Regions a latency or geoproximity record may order (the query path sorts
+ * them in an array of this size). */
+#define ST_CONF_MAX_ORDER 64
 
 typedef struct st_conf_zone {
 	char *name; /* presentation, absolute, lower case, trailing dot: "example.test." */
@@ -105,9 +109,9 @@ typedef enum {
 } st_all_down_t;
 
 typedef struct st_conf_map_entry {
-	char *key;	 /* "continent:EU", "country:DE", "subdivision:US-VA",
-			  * "192.0.2.0/24", "2001:db8::/32" or "default" */
-	uint32_t region; /* index into st_conf_t.regions */
+	st_map_key_t key; /* what it matches; key.text: "continent:EU", "country:DE",
+			   * "subdivision:US-VA", "192.0.2.0/24", "2001:db8::/32", "default" */
+	uint32_t region;  /* index into st_conf_t.regions */
 	unsigned line;
 } st_conf_map_entry_t;
 

@@ -58,6 +58,42 @@ int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map, co
 	return 0;
 }
 
+int st_load_section(st_ctx_t *ctx, const st_section_t *s, const st_ynode_t *map)
+{
+	int rc = st_ctx_section(ctx, s->name, map, s->what);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	char *conf = (char *)ctx->conf;
+	char *objs = calloc(map->n ? map->n * s->per_entry : 1, s->size);
+	if (!objs)
+		return ST_ENOMEM;
+	memcpy(conf + s->array, &objs, sizeof(objs));
+	size_t *count = (size_t *)(conf + s->count);
+	ctx->section = map;
+	for (size_t i = 0; i < map->n; i++) {
+		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
+		char *obj = objs + (*count)++ * s->size;
+		char **name = (char **)(obj + s->name_at);
+		*(unsigned *)(obj + s->line_at) = k->line;
+		st_ctx_set_path(ctx, s->name, NULL);
+		if (s->object)
+			rc = st_check_object_name(ctx, k, s->object);
+		if (rc == 0)
+			rc = s->object ? st_ctx_strdup(ctx, k->str, name)
+				       : st_ctx_name(ctx, k, NULL, name);
+		if (rc != 0)
+			return rc;
+		st_ctx_set_path(ctx, s->name, k->str);
+		if (v->kind != ST_YNODE_MAP)
+			return st_ctx_error(ctx, v, NULL, "expected %s, not %s", s->settings,
+					    st_ynode_kind_name(v));
+		if ((rc = st_schema_apply(ctx, s->table, v, k, obj, NULL)) != 0 ||
+		    (rc = s->check(ctx, obj, k, v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what)
 {
 	if (val->kind != ST_YNODE_MAP || val->n == 0)
@@ -177,7 +213,7 @@ static const st_item_t server_items[] = {
     ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
     ST_END,
 };
-const st_table_t st_server_table = {"server", server_items};
+const st_table_t st_server_table = {"server", server_items, "the server: section"};
 
 /* ---- geo, health ------------------------------------------------------ */
 
@@ -187,7 +223,7 @@ static const st_item_t geo_items[] = {
     ST_KEY("latency", ST_T_PATH, ST_AT(st_conf_t, geo_latency)),
     ST_END,
 };
-const st_table_t st_geo_table = {"geo", geo_items};
+const st_table_t st_geo_table = {"geo", geo_items, "the geo: section"};
 
 static const st_enum_t on_stale_enum[] = {
     {"last-known", ST_STALE_LAST_KNOWN},
@@ -203,7 +239,7 @@ static const st_item_t health_items[] = {
 	   ST_DEF("last-known")),
     ST_END,
 };
-const st_table_t st_health_table = {"health", health_items};
+const st_table_t st_health_table = {"health", health_items, "the health: section"};
 
 /* ---- zones -------------------------------------------------------------- */
 
@@ -392,7 +428,7 @@ static const st_item_t check_items[] = {
     ST_KEY("fall", ST_T_UINT, ST_AT(st_conf_check_t, fall), ST_RANGE(1, 100), ST_DEF("2")),
     ST_END,
 };
-const st_table_t st_check_table = {"check", check_items};
+const st_table_t st_check_table = {"check", check_items, "a check (under checks:)"};
 
 /* Which check types a key applies to (keys not listed apply to all). */
 static const struct {
@@ -414,9 +450,9 @@ static const struct {
     {"command", 1u << ST_CHECK_EXEC, "exec"},
 };
 
-static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynode_t *map,
-			  const st_ynode_t *name)
+static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, const st_ynode_t *map)
 {
+	const st_conf_check_t *c = obj;
 	for (size_t i = 0; i < map->n; i++) {
 		const st_ynode_t *k = st_ynode_key(map, i);
 		if (st_ynode_is_null(st_ynode_val(map, i)))
@@ -448,69 +484,36 @@ static int check_validate(st_ctx_t *ctx, const st_conf_check_t *c, const st_ynod
 	return 0;
 }
 
-static int load_checks(st_ctx_t *ctx, const st_ynode_t *map)
-{
-	st_conf_t *conf = ctx->conf;
-	int sec = st_ctx_section(ctx, "checks", map, "check name -> check");
-	if (sec != 0)
-		return sec < 0 ? sec : 0;
-	conf->checks = calloc(map->n ? map->n : 1, sizeof(*conf->checks));
-	if (!conf->checks)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < map->n; i++) {
-		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
-		st_conf_check_t *c = &conf->checks[conf->n_checks++];
-		int rc;
-		st_ctx_set_path(ctx, "checks", NULL);
-		if ((rc = st_check_object_name(ctx, k, "check")) != 0)
-			return rc;
-		c->line = k->line;
-		if ((rc = st_ctx_strdup(ctx, k->str, &c->name)) != 0)
-			return rc;
-		st_ctx_set_path(ctx, "checks", k->str);
-		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(ctx, v, NULL,
-					    "expected the check's settings (type: ...), "
-					    "not %s",
-					    st_ynode_kind_name(v));
-		if ((rc = st_schema_apply(ctx, &st_check_table, v, k, c, NULL)) != 0)
-			return rc;
-		if ((rc = check_validate(ctx, c, v, k)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
 /* ---- top level ---------------------------------------------------------- */
 
-typedef int (*section_fn)(st_ctx_t *ctx, const st_ynode_t *val);
+const st_table_t *const st_schema_tables[] = {
+    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
+    &st_region_table, &st_endpoint_table, &st_record_table, NULL,
+};
 
-static int load_server(st_ctx_t *ctx, const st_ynode_t *val)
-{
-	st_ctx_set_path(ctx, "server", NULL);
-	return st_schema_apply(ctx, &st_server_table, val, val, ctx->conf, NULL);
-}
+static const st_section_t checks = {"checks",
+				    "check name -> check",
+				    "the check's settings (type: ...)",
+				    "check",
+				    ST_SECTION_OF(checks, n_checks, st_conf_check_t, name, 1),
+				    &st_check_table,
+				    check_validate};
 
-static int load_geo(st_ctx_t *ctx, const st_ynode_t *val)
-{
-	st_ctx_set_path(ctx, "geo", NULL);
-	return st_schema_apply(ctx, &st_geo_table, val, val, ctx->conf, NULL);
-}
-
-static int load_health(st_ctx_t *ctx, const st_ynode_t *val)
-{
-	st_ctx_set_path(ctx, "health", NULL);
-	return st_schema_apply(ctx, &st_health_table, val, val, ctx->conf, NULL);
-}
-
-/* In dependency order: endpoints name checks, records name regions. */
+/* In dependency order: endpoints name checks, records name regions. A
+ * section is one object through a table, named objects, or its own loader. */
 static const struct {
 	const char *name;
-	section_fn load;
+	const st_table_t *table;
+	const st_section_t *objects;
+	int (*load)(st_ctx_t *ctx, const st_ynode_t *val);
 } sections[] = {
-    {"server", load_server},	  {"zones", load_zones},   {"geo", load_geo},
-    {"health", load_health},	  {"checks", load_checks}, {"regions", st_load_regions},
-    {"records", st_load_records},
+    {"server", &st_server_table, NULL, NULL},
+    {"zones", NULL, NULL, load_zones},
+    {"geo", &st_geo_table, NULL, NULL},
+    {"health", &st_health_table, NULL, NULL},
+    {"checks", NULL, &checks, NULL},
+    {"regions", NULL, &st_regions_section, NULL},
+    {"records", NULL, &st_records_section, NULL},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -544,7 +547,17 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 	static const st_ynode_t empty = {.kind = ST_YNODE_MAP};
 	for (size_t j = 0; j < N_SECTIONS; j++) {
 		const st_ynode_t *v = st_map_get(root, sections[j].name);
-		int rc = sections[j].load(ctx, v ? v : &empty);
+		int rc;
+		if (!v)
+			v = &empty;
+		if (sections[j].objects) {
+			rc = st_load_section(ctx, sections[j].objects, v);
+		} else if (sections[j].table) {
+			st_ctx_set_path(ctx, sections[j].name, NULL);
+			rc = st_schema_apply(ctx, sections[j].table, v, v, ctx->conf, NULL);
+		} else {
+			rc = sections[j].load(ctx, v);
+		}
 		if (rc != 0)
 			return rc;
 	}

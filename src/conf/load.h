@@ -31,8 +31,35 @@ int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map,
  * region"): 0, or an error at the value. */
 int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what);
 
-int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map);
-int st_load_records(st_ctx_t *ctx, const st_ynode_t *map);
+/* A section of named objects (checks, regions, records), loaded by one
+ * loop: each entry's name, then its settings mapping. */
+typedef struct st_section {
+	const char *name;     /* "regions" */
+	const char *what;     /* "region name -> region" */
+	const char *settings; /* "the region's settings (endpoints: ...)" */
+	const char *object;   /* "region": its names are object names; NULL: domain names */
+	/* Where the objects go: offsets in st_conf_t of the array and its
+	 * count, the size of one, and how many one entry may make. */
+	size_t array, count, size, per_entry;
+	/* Offsets in the object of its name (char *) and line (unsigned). */
+	size_t name_at, line_at;
+	/* Its settings go through this table, then this checks them together. */
+	const st_table_t *table;
+	int (*check)(st_ctx_t *ctx, void *obj, const st_ynode_t *key, const st_ynode_t *val);
+} st_section_t;
+
+/* The placement fields of an st_section_t: objects of `type` in
+ * st_conf_t.array_ counted by .count_, named by their field name_, per
+ * objects at most for one entry. */
+#define ST_SECTION_OF(array_, count_, type, name_, per)                                            \
+	.array = offsetof(st_conf_t, array_), .count = offsetof(st_conf_t, count_),                \
+	.size = sizeof(type), .per_entry = (per), .name_at = offsetof(type, name_),                \
+	.line_at = offsetof(type, line)
+
+int st_load_section(st_ctx_t *ctx, const st_section_t *s, const st_ynode_t *map);
+
+/* The regions: and records: sections (region.c, record.c). */
+extern const st_section_t st_regions_section, st_records_section;
 /* Warnings that never fail a load (failover budgets). */
 void st_conf_warn(const st_conf_t *conf);
 

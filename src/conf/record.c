@@ -11,8 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-enum { KEY_DEFAULT, KEY_GEO, KEY_CIDR };
-
 /* ---- names --------------------------------------------------------------- */
 
 static int resolve(st_ctx_t *ctx, const st_ynode_t *val, const char *key, bool endpoints_too,
@@ -52,103 +50,6 @@ static int resolve(st_ctx_t *ctx, const st_ynode_t *val, const char *key, bool e
 				  endpoints_too ? "region or endpoint" : "region");
 	free(names);
 	return rc;
-}
-
-/* ---- map keys ------------------------------------------------------------ */
-
-static bool is_alpha2(const char *s)
-{
-	return ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')) &&
-	       ((s[1] >= 'A' && s[1] <= 'Z') || (s[1] >= 'a' && s[1] <= 'z'));
-}
-
-static void upper(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'a' && *s <= 'z')
-			*s = (char)(*s - 32);
-}
-
-/* Check and normalise a map key into out (upper-case codes, canonical
- * prefixes). Returns the key's kind, or -1 with *why set. */
-static int map_key_norm(const char *s, char *out, size_t len, const char **why)
-{
-	static const char *const continents[] = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
-	if (strcmp(s, "default") == 0) {
-		snprintf(out, len, "default");
-		return KEY_DEFAULT;
-	}
-	if (strncmp(s, "continent:", 10) == 0) {
-		snprintf(out, len, "%s", s);
-		upper(out + 10);
-		for (size_t i = 0; i < 7; i++)
-			if (strcmp(out + 10, continents[i]) == 0)
-				return KEY_GEO;
-		*why = "continent codes are AF, AN, AS, EU, NA, OC, SA";
-		return -1;
-	}
-	if (strncmp(s, "country:", 8) == 0) {
-		if (strlen(s + 8) != 2 || !is_alpha2(s + 8)) {
-			*why = "a country is two letters (ISO 3166-1), e.g. country:DE";
-			return -1;
-		}
-		snprintf(out, len, "%s", s);
-		upper(out + 8);
-		return KEY_GEO;
-	}
-	if (strncmp(s, "subdivision:", 12) == 0) {
-		const char *p = s + 12;
-		size_t sub = strlen(p) >= 3 ? strlen(p + 3) : 0;
-		bool ok = strlen(p) >= 4 && is_alpha2(p) && p[2] == '-' && sub >= 1 && sub <= 3;
-		for (size_t i = 3; ok && p[i]; i++)
-			ok = (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z') ||
-			     (p[i] >= '0' && p[i] <= '9');
-		if (!ok) {
-			*why = "a subdivision is COUNTRY-CODE (ISO 3166-2), e.g. subdivision:US-VA";
-			return -1;
-		}
-		snprintf(out, len, "%s", s);
-		upper(out + 12);
-		return KEY_GEO;
-	}
-	const char *slash = strchr(s, '/');
-	if (slash) {
-		char addr_s[64];
-		uint8_t addr[16];
-		int family;
-		size_t alen = (size_t)(slash - s);
-		char *end;
-		if (alen >= sizeof(addr_s)) {
-			*why = "the address part is too long";
-			return -1;
-		}
-		memcpy(addr_s, s, alen);
-		addr_s[alen] = '\0';
-		if (st_addr_parse(addr_s, &family, addr) != 0) {
-			*why = "the address part is not an IPv4 or IPv6 address";
-			return -1;
-		}
-		unsigned max = family == AF_INET ? 32 : 128;
-		unsigned long plen = strtoul(slash + 1, &end, 10);
-		if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || plen > max) {
-			*why = family == AF_INET ? "the prefix length must be 0-32"
-						 : "the prefix length must be 0-128";
-			return -1;
-		}
-		for (unsigned bit = (unsigned)plen; bit < max; bit++) {
-			if (addr[bit / 8] & (0x80 >> (bit % 8))) {
-				*why = "the address has bits set past the prefix length";
-				return -1;
-			}
-		}
-		char buf[INET6_ADDRSTRLEN];
-		inet_ntop(family, addr, buf, sizeof(buf));
-		snprintf(out, len, "%s/%lu", buf, plen);
-		return KEY_CIDR;
-	}
-	*why = "write continent:EU, country:DE, subdivision:US-VA, a prefix such as "
-	       "192.0.2.0/24, or default";
-	return -1;
 }
 
 /* ---- record keys --------------------------------------------------------- */
@@ -218,25 +119,21 @@ static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 		return ST_ENOMEM;
 	for (size_t i = 0; i < val->n; i++) {
 		const st_ynode_t *k = st_ynode_key(val, i);
-		char key[128];
-		const char *why = NULL;
+		st_conf_map_entry_t *m = &r->map[r->n_map];
+		char why[256];
 		bool is_region;
-		uint32_t idx;
-		if (map_key_norm(k->str, key, sizeof(key), &why) < 0)
+		if (st_map_key_parse(k->str, &m->key, why, sizeof(why)) != 0)
 			return st_ctx_error(ctx, k, it->name, "'%s' is not a map key: %s", k->str,
 					    why);
 		for (size_t j = 0; j < r->n_map; j++)
-			if (strcmp(r->map[j].key, key) == 0)
+			if (strcmp(r->map[j].key.text, m->key.text) == 0)
 				return st_ctx_error(
 				    ctx, k, it->name, "'%s' is the same key as '%s' (line %u)",
 				    k->str, st_ynode_key(val, j)->str, r->map[j].line);
-		int rc = resolve(ctx, st_ynode_val(val, i), it->name, false, &is_region, &idx);
+		int rc =
+		    resolve(ctx, st_ynode_val(val, i), it->name, false, &is_region, &m->region);
 		if (rc != 0)
 			return rc;
-		st_conf_map_entry_t *m = &r->map[r->n_map];
-		if ((rc = st_ctx_strdup(ctx, key, &m->key)) != 0)
-			return rc;
-		m->region = idx;
 		m->line = k->line;
 		r->n_map++;
 	}
@@ -303,7 +200,7 @@ static const st_item_t record_items[] = {
 	   ST_RANGE(0, 86400000)),
     ST_END,
 };
-const st_table_t st_record_table = {"record", record_items};
+const st_table_t st_record_table = {"record", record_items, "a record (under records:)"};
 
 /* ---- per-policy validation ----------------------------------------------- */
 
@@ -413,18 +310,16 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 					    "policy %s needs 'map: { key: region }'",
 					    st_policy_name(r->policy));
 		const st_ynode_t *m = st_map_get(map, "map");
-		int want = r->policy == ST_POLICY_CIDR ? KEY_CIDR : KEY_GEO;
-		for (size_t i = 0; i < m->n; i++) {
-			char key[128];
-			const char *why;
-			int kind = map_key_norm(st_ynode_key(m, i)->str, key, sizeof(key), &why);
-			if (kind != KEY_DEFAULT && kind != want)
+		bool cidr = r->policy == ST_POLICY_CIDR;
+		for (size_t i = 0; i < r->n_map; i++) {
+			st_map_kind_t kind = r->map[i].key.kind;
+			if (kind != ST_MAP_DEFAULT && (kind == ST_MAP_NETWORK) != cidr)
 				return st_ctx_error(
 				    ctx, st_ynode_key(m, i), "map",
 				    "'%s' does not fit policy %s (keys are %s or default)",
 				    st_ynode_key(m, i)->str, st_policy_name(r->policy),
-				    want == KEY_CIDR ? "prefixes such as 192.0.2.0/24"
-						     : "continent:, country: or subdivision:");
+				    cidr ? "prefixes such as 192.0.2.0/24"
+					 : "continent:, country: or subdivision:");
 		}
 		break;
 	}
@@ -439,6 +334,11 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 				    "needs 'location: [lat, lon]' on every region",
 				    g->name, g->line, st_policy_name(r->policy));
 		}
+		if (r->n_regions > ST_CONF_MAX_ORDER)
+			return st_ctx_error(ctx, st_map_get(map, "regions"), "regions",
+					    "policy %s orders at most %d regions, not %zu",
+					    st_policy_name(r->policy), ST_CONF_MAX_ORDER,
+					    r->n_regions);
 		/* fall through */
 	default:
 		if (r->n_regions == 0)
@@ -481,7 +381,11 @@ static int check_owner(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_
 		return st_ctx_error(ctx, name, NULL,
 				    "a CNAME cannot be at the zone apex %s (it holds SOA and NS)",
 				    best->name);
-	/* Earlier records of the same owner, newest first. */
+	/* Earlier records of the same owner, newest first (room for two records
+	 * per entry of the section: `type: [A, AAAA]`). */
+	if (!ctx->owner_prev &&
+	    !(ctx->owner_prev = calloc(2 * ctx->section->n, sizeof(*ctx->owner_prev))))
+		return ST_ENOMEM;
 	uint32_t idx = (uint32_t)(conf->n_records - 1);
 	uint32_t *latest = st_nameset_find(&ctx->owners, r->owner);
 	ctx->owner_prev[idx] = latest ? *latest : ST_CONF_NONE;
@@ -526,11 +430,8 @@ static int record_copy(st_conf_record_t *dst, const st_conf_record_t *src)
 	}
 	if (src->n_map && !(dst->map = calloc(src->n_map, sizeof(*dst->map))))
 		return ST_ENOMEM;
-	for (size_t i = 0; i < src->n_map; i++, dst->n_map++) {
+	for (size_t i = 0; i < src->n_map; i++, dst->n_map++)
 		dst->map[i] = src->map[i];
-		if (!(dst->map[i].key = strdup(src->map[i].key)))
-			return ST_ENOMEM;
-	}
 	if (src->n_weights && !(dst->weights = calloc(src->n_weights, sizeof(*dst->weights))))
 		return ST_ENOMEM;
 	for (size_t i = 0; i < src->n_weights; i++, dst->n_weights++) {
@@ -541,50 +442,36 @@ static int record_copy(st_conf_record_t *dst, const st_conf_record_t *src)
 	return 0;
 }
 
-int st_load_records(st_ctx_t *ctx, const st_ynode_t *map)
+/* After the schema: the owner, what the policy needs, and a copy per
+ * further type of `type: [A, AAAA]`. */
+static int record_check(st_ctx_t *ctx, void *obj, const st_ynode_t *key, const st_ynode_t *val)
 {
 	st_conf_t *conf = ctx->conf;
-	int sec = st_ctx_section(ctx, "records", map, "owner name -> record");
-	if (sec != 0)
-		return sec < 0 ? sec : 0;
-	/* At most two records per entry (type: [A, AAAA]): pointers stay valid. */
-	conf->records = calloc(map->n ? 2 * map->n : 1, sizeof(*conf->records));
-	ctx->owner_prev = calloc(map->n ? 2 * map->n : 1, sizeof(*ctx->owner_prev));
-	if (!conf->records || !ctx->owner_prev)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < map->n; i++) {
-		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
-		st_conf_record_t *r = &conf->records[conf->n_records++];
-		int rc;
-		st_ctx_set_path(ctx, "records", NULL);
-		r->line = k->line;
-		if ((rc = st_ctx_name(ctx, k, NULL, &r->owner)) != 0)
+	st_conf_record_t *r = obj;
+	int rc;
+	size_t n_types = ctx->n_types;
+	uint16_t types[2] = {ctx->types[0], ctx->types[1]};
+	if ((rc = check_owner(ctx, r, key)) != 0 || (rc = record_validate(ctx, r, val, key)) != 0)
+		return rc;
+	for (size_t t = 1; t < n_types; t++) {
+		st_conf_record_t *x = &conf->records[conf->n_records++];
+		rc = record_copy(x, r);
+		x->type = types[t];
+		if (rc != 0 || (rc = check_owner(ctx, x, key)) != 0 ||
+		    (rc = record_validate(ctx, x, val, key)) != 0)
 			return rc;
-		st_ctx_set_path(ctx, "records", k->str);
-		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(
-			    ctx, v, NULL,
-			    "expected the record's settings (type: ..., policy: ...), "
-			    "not %s",
-			    st_ynode_kind_name(v));
-		ctx->n_types = 0;
-		if ((rc = st_schema_apply(ctx, &st_record_table, v, k, r, NULL)) != 0)
-			return rc;
-		size_t n_types = ctx->n_types;
-		uint16_t types[2] = {ctx->types[0], ctx->types[1]};
-		if ((rc = check_owner(ctx, r, k)) != 0 || (rc = record_validate(ctx, r, v, k)) != 0)
-			return rc;
-		for (size_t t = 1; t < n_types; t++) {
-			st_conf_record_t *x = &conf->records[conf->n_records++];
-			rc = record_copy(x, r);
-			x->type = types[t];
-			if (rc != 0 || (rc = check_owner(ctx, x, k)) != 0 ||
-			    (rc = record_validate(ctx, x, v, k)) != 0)
-				return rc;
-		}
 	}
 	return 0;
 }
+
+const st_section_t st_records_section = {
+    "records",
+    "owner name -> record",
+    "the record's settings (type: ..., policy: ...)",
+    NULL,
+    ST_SECTION_OF(records, n_records, st_conf_record_t, owner, 2),
+    &st_record_table,
+    record_check};
 
 /* ---- warnings -------------------------------------------------------------- */
 

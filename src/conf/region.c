@@ -91,7 +91,8 @@ static const st_item_t endpoint_items[] = {
     ST_KEY("check_target", ST_T_CUSTOM, ST_PARSE(parse_check_target)),
     ST_END,
 };
-const st_table_t st_endpoint_table = {"endpoint", endpoint_items};
+const st_table_t st_endpoint_table = {"endpoint", endpoint_items,
+				      "an endpoint (under a region's endpoints:)"};
 
 static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const st_ynode_t *map,
 			     const st_ynode_t *name)
@@ -167,7 +168,7 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 		}
 		if (rc != 0)
 			break;
-		const st_ynode_t *clash = st_map_key(ctx->regions_node, k->str);
+		const st_ynode_t *clash = st_map_key(ctx->section, k->str);
 		if (rc == 0 && clash)
 			rc = st_ctx_error(
 			    ctx, k, NULL,
@@ -249,10 +250,11 @@ static const st_item_t region_items[] = {
     ST_KEY("endpoints", ST_T_CUSTOM, ST_PARSE(parse_endpoints), ST_REQUIRED),
     ST_END,
 };
-const st_table_t st_region_table = {"region", region_items};
+const st_table_t st_region_table = {"region", region_items, "a region (under regions:)"};
 
-static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_ynode_t *map)
+static int region_check(st_ctx_t *ctx, void *obj, const st_ynode_t *key, const st_ynode_t *map)
 {
+	const st_conf_region_t *r = obj;
 	if (r->min_healthy > r->n_endpoints)
 		return st_ctx_error(ctx, st_map_get(map, "min_healthy"), "min_healthy",
 				    "%u is more than the region's %zu endpoint%s: it could never "
@@ -264,35 +266,11 @@ static int region_validate(st_ctx_t *ctx, const st_conf_region_t *r, const st_yn
 	return 0;
 }
 
-int st_load_regions(st_ctx_t *ctx, const st_ynode_t *map)
-{
-	st_conf_t *conf = ctx->conf;
-	int sec = st_ctx_section(ctx, "regions", map, "region name -> region");
-	if (sec != 0)
-		return sec < 0 ? sec : 0;
-	ctx->regions_node = map;
-	conf->regions = calloc(map->n ? map->n : 1, sizeof(*conf->regions));
-	if (!conf->regions)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < map->n; i++) {
-		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
-		st_conf_region_t *r = &conf->regions[conf->n_regions++];
-		int rc;
-		st_ctx_set_path(ctx, "regions", NULL);
-		if ((rc = st_check_object_name(ctx, k, "region")) != 0)
-			return rc;
-		r->line = k->line;
-		if ((rc = st_ctx_strdup(ctx, k->str, &r->name)) != 0)
-			return rc;
-		st_ctx_set_path(ctx, "regions", k->str);
-		if (v->kind != ST_YNODE_MAP)
-			return st_ctx_error(
-			    ctx, v, NULL, "expected the region's settings (endpoints: ...), not %s",
-			    st_ynode_kind_name(v));
-		if ((rc = st_schema_apply(ctx, &st_region_table, v, k, r, NULL)) != 0)
-			return rc;
-		if ((rc = region_validate(ctx, r, v)) != 0)
-			return rc;
-	}
-	return 0;
-}
+const st_section_t st_regions_section = {
+    "regions",
+    "region name -> region",
+    "the region's settings (endpoints: ...)",
+    "region",
+    ST_SECTION_OF(regions, n_regions, st_conf_region_t, name, 1),
+    &st_region_table,
+    region_check};

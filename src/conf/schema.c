@@ -364,6 +364,16 @@ static int apply_default(st_ctx_t *ctx, const st_item_t *it, void *obj)
 	return rc;
 }
 
+/* Where a key that `table` lacks belongs, if another table has it. */
+static const char *key_home(const st_table_t *table, const char *key)
+{
+	for (size_t t = 0; st_schema_tables[t]; t++)
+		if (st_schema_tables[t] != table && st_schema_tables[t]->where &&
+		    st_schema_index(st_schema_tables[t], key) >= 0)
+			return st_schema_tables[t]->where;
+	return NULL;
+}
+
 int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *map,
 		    const st_ynode_t *at, void *obj, uint64_t *seen)
 {
@@ -386,6 +396,12 @@ int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *ma
 					return st_ctx_error(ctx, k, NULL,
 							    "unknown key '%s' (did you mean '%s'?)",
 							    k->str, hint);
+				const char *where = key_home(table, k->str);
+				if (where)
+					return st_ctx_error(ctx, k, NULL,
+							    "'%s' is not a key of a %s: it belongs "
+							    "to %s",
+							    k->str, table->what, where);
 				return st_ctx_error(ctx, k, NULL, "unknown key '%s' for a %s",
 						    k->str, table->what);
 			}

@@ -69,7 +69,12 @@ struct st_item {
 typedef struct st_table {
 	const char *what;	/* "check", "region"... for messages */
 	const st_item_t *items; /* terminated by a row with name NULL */
+	const char *where;	/* where its keys go: "a region (under regions:)" */
 } st_table_t;
+
+/* Every table of the config (NULL-terminated), so that a key given in the
+ * wrong place can say where it belongs. */
+extern const st_table_t *const st_schema_tables[];
 
 /* Load state shared by the parsers. */
 struct st_ctx {
@@ -78,7 +83,7 @@ struct st_ctx {
 	st_conf_t *conf;
 	st_diag_t *diag;
 	char path[256];			/* dotted key path of the object being parsed */
-	const st_ynode_t *regions_node; /* the regions: mapping, for name clashes */
+	const st_ynode_t *section;	/* the section of named objects being loaded */
 	uint16_t types[2];		/* a record's types (`type: [A, AAAA]`) */
 	size_t n_types;
 	st_nameset_t endpoint_names; /* endpoint name -> index */

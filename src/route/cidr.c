@@ -10,19 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int st_cidr_parse(const char *s, st_cidr_entry_t *out)
-{
-	st_prefix_t p;
-	int rc = st_prefix_parse(s, false, &p);
-	if (rc != 0)
-		return rc;
-	memset(out, 0, sizeof(*out));
-	out->family = (uint8_t)p.family;
-	out->prefix = p.len;
-	memcpy(out->net, p.addr, sizeof(out->net));
-	return 0;
-}
-
 static int cmp_entry(const void *a, const void *b)
 {
 	const st_cidr_entry_t *x = a, *y = b;

@@ -18,7 +18,6 @@ typedef struct st_cidr {
 	size_t n;
 } st_cidr_t;
 
-int st_cidr_parse(const char *s, st_cidr_entry_t *out);
 void st_cidr_sort(st_cidr_t *t);
 /* The indexes of the matching entries, longest first (up to max); *scope is
  * the prefix length over which the match result cannot change. */

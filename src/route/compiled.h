@@ -46,15 +46,8 @@ typedef struct st_route_weight {
 } st_route_weight_t;
 
 /* A geolocation map entry. */
-typedef enum {
-	ST_GEO_SUBDIVISION,
-	ST_GEO_COUNTRY,
-	ST_GEO_CONTINENT,
-	ST_GEO_DEFAULT
-} st_geo_level_t;
-
 typedef struct st_route_geomap {
-	st_geo_level_t level;
+	st_map_kind_t level; /* subdivision, country, continent or default */
 	uint16_t code; /* country (subdivision) or continent */
 	char sub[4];   /* subdivision suffix */
 	uint32_t region;

@@ -12,20 +12,6 @@
 
 #define DEG2RAD (M_PI / 180.0)
 
-uint16_t st_code_parse(const char *s, size_t len)
-{
-	if (len != 2)
-		return 0;
-	char a = s[0], b = s[1];
-	if (a >= 'a' && a <= 'z')
-		a = (char)(a - 32);
-	if (b >= 'a' && b <= 'z')
-		b = (char)(b - 32);
-	if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z')
-		return 0;
-	return ST_CODE2(a, b);
-}
-
 /* Split one CSV line into at most max fields (quotes allowed; the fields
  * we read are never quoted, a quoted name may hold commas). */
 static size_t csv_split(char *line, char **fields, size_t max)

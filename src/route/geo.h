@@ -5,6 +5,7 @@
 #define ST_ROUTE_GEO_H
 
 #include "common/errors.h"
+#include "conf/geocode.h"
 #include "route/route.h"
 
 #include <maxminddb.h>
@@ -12,9 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* A two-letter code packed as (c0 << 8) | c1; 0 = none. */
-#define ST_CODE2(a, b) ((uint16_t)(((uint8_t)(a) << 8) | (uint8_t)(b)))
 
 typedef struct st_country {
 	uint16_t continent; /* ST_CODE2 */
@@ -72,14 +70,5 @@ int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag);
 /* Look a client up (no allocation). Without a database: found=false, scope 0. */
 void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need,
 		   st_geo_loc_t *loc);
-static inline int st_code_index(uint16_t code)
-{
-	int a = (code >> 8) - 'A', b = (code & 0xff) - 'A';
-	if (a < 0 || a >= 26 || b < 0 || b >= 26)
-		return -1;
-	return a * 26 + b;
-}
-/* Parse "DE"/"de" into ST_CODE2 (upper case); 0 when not two letters. */
-uint16_t st_code_parse(const char *s, size_t len);
 
 #endif

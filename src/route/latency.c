@@ -93,17 +93,19 @@ static int load_doc(st_latency_t *lt, yaml_document_t *doc, const char *path, co
 		const char *key = scalar(k);
 		size_t line = k->start_mark.line + 1;
 		st_latency_row_t row = {0};
-		if (key && strncmp(key, "country:", 8) == 0) {
-			row.code = st_code_parse(key + 8, strlen(key + 8));
-		} else if (key && strncmp(key, "continent:", 10) == 0) {
-			row.code = st_code_parse(key + 10, strlen(key + 10));
-			row.continent = true;
-		}
-		if (!row.code)
+		st_map_key_t mk;
+		char why[256];
+		if (!key ||
+		    (strncmp(key, "country:", 8) != 0 && strncmp(key, "continent:", 10) != 0))
 			return st_diag_set(
 			    diag, ST_ECONF,
 			    "%s:%zu: key '%s' is not \"country:XX\" or \"continent:XX\"", path,
 			    line, key ? key : "(not a scalar)");
+		if (st_map_key_parse(key, &mk, why, sizeof(why)) != 0)
+			return st_diag_set(diag, ST_ECONF, "%s:%zu: key '%s': %s", path, line, key,
+					   why);
+		row.code = mk.code;
+		row.continent = mk.kind == ST_MAP_CONTINENT;
 		for (size_t i = 0; i < lt->n_rows; i++)
 			if (lt->rows[i].code == row.code && lt->rows[i].continent == row.continent)
 				return st_diag_set(diag, ST_ECONF, "%s:%zu: '%s' is given twice",

@@ -390,14 +390,14 @@ static int pol_multivalue(ctx_t *c)
 static bool geomap_match(const st_route_geomap_t *m, const st_geo_loc_t *loc)
 {
 	switch (m->level) {
-	case ST_GEO_SUBDIVISION:
+	case ST_MAP_SUBDIVISION:
 		return loc->country == m->code && loc->subdivision[0] &&
 		       strcmp(loc->subdivision, m->sub) == 0;
-	case ST_GEO_COUNTRY:
+	case ST_MAP_COUNTRY:
 		return loc->country && loc->country == m->code;
-	case ST_GEO_CONTINENT:
+	case ST_MAP_CONTINENT:
 		return loc->continent && loc->continent == m->code;
-	case ST_GEO_DEFAULT:
+	case ST_MAP_DEFAULT:
 	default:
 		return true;
 	}

@@ -26,7 +26,7 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 			   st_route_result_t *res, st_trace_t *tr, st_geo_loc_t *loc_out);
 
 /* Up to this many regions take part in one ordering (latency, geoproximity). */
-#define ST_ROUTE_MAX_ORDER 64
+#define ST_ROUTE_MAX_ORDER ST_CONF_MAX_ORDER
 
 /* Does the endpoint carry data for the record's type? */
 static inline bool st_route_endpoint_serves(const st_route_endpoint_t *ep, uint16_t type)

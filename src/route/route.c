@@ -29,47 +29,15 @@ static bool policy_uses_location(st_policy_t p)
 	return p == ST_POLICY_GEOLOCATION || p == ST_POLICY_GEOPROXIMITY || p == ST_POLICY_LATENCY;
 }
 
-static bool valid_continent(uint16_t c)
-{
-	static const char *const all[] = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (c == ST_CODE2(all[i][0], all[i][1]))
-			return true;
-	return false;
-}
-
-/* Subdivision keys: "US-VA", "GB-ENG" (ISO 3166-2). */
-static bool parse_subdivision(const char *s, st_route_geomap_t *m)
-{
-	size_t len = strlen(s);
-	if (len < 4 || len > 6 || s[2] != '-')
-		return false;
-	m->code = st_code_parse(s, 2);
-	if (!m->code)
-		return false;
-	size_t n = len - 3;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[3 + i];
-		if (c >= 'a' && c <= 'z')
-			c = (char)(c - 32);
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-			return false;
-		m->sub[i] = c;
-	}
-	m->sub[n] = '\0';
-	return true;
-}
-
 static int geomap_cmp(const void *a, const void *b)
 {
 	const st_route_geomap_t *x = a, *y = b;
 	return (int)x->level - (int)y->level;
 }
 
-static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_record_t *cr,
-		       st_route_record_t *rec, st_diag_t *diag)
+/* The map of a geolocation or cidr record, as conf parsed and checked it. */
+static int compile_map(const st_conf_record_t *cr, st_route_record_t *rec)
 {
-	const char *path = conf->path ? conf->path : "config";
 	rec->cidr_default = ST_CONF_NONE;
 	if (cr->policy == ST_POLICY_GEOLOCATION) {
 		rec->geomap = calloc(cr->n_map ? cr->n_map : 1, sizeof(*rec->geomap));
@@ -79,80 +47,32 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 		rec->cidr.entries = calloc(cr->n_map ? cr->n_map : 1, sizeof(*rec->cidr.entries));
 		if (!rec->cidr.entries)
 			return ST_ENOMEM;
+	} else {
+		return 0;
 	}
 	for (size_t i = 0; i < cr->n_map; i++) {
 		const st_conf_map_entry_t *me = &cr->map[i];
-		const char *k = me->key;
-		unsigned line = me->line ? me->line : cr->line;
-		if (me->region >= rt->n_regions)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: map entry '%s' names no region",
-					   path, line, k);
+		const st_map_key_t *k = &me->key;
 		if (cr->policy == ST_POLICY_CIDR) {
-			if (strcmp(k, "default") == 0) {
+			if (k->kind == ST_MAP_DEFAULT) {
 				rec->cidr_default = me->region;
 				continue;
 			}
-			st_cidr_entry_t *e = &rec->cidr.entries[rec->cidr.n];
-			int rc = st_cidr_parse(k, e);
-			if (rc)
-				return st_diag_set(
-				    diag, ST_ECONF,
-				    "%s:%u: '%s' is not a network like 192.0.2.0/24 or "
-				    "2001:db8::/32%s",
-				    path, line, k, rc == ST_ERANGE ? " (host bits are set)" : "");
+			st_cidr_entry_t *e = &rec->cidr.entries[rec->cidr.n++];
+			e->family = (uint8_t)k->net.family;
+			e->prefix = k->net.len;
+			memcpy(e->net, k->net.addr, sizeof(e->net));
 			e->region = me->region;
-			e->line = line;
-			for (size_t j = 0; j < rec->cidr.n; j++) {
-				const st_cidr_entry_t *o = &rec->cidr.entries[j];
-				if (o->family == e->family && o->prefix == e->prefix &&
-				    memcmp(o->net, e->net, 16) == 0)
-					return st_diag_set(diag, ST_ECONF,
-							   "%s:%u: network %s is given twice", path,
-							   line, k);
-			}
-			rec->cidr.n++;
+			e->line = me->line ? me->line : cr->line;
 			continue;
 		}
-		st_route_geomap_t *m = &rec->geomap[rec->n_geomap];
+		st_route_geomap_t *m = &rec->geomap[rec->n_geomap++];
+		m->level = k->kind;
+		m->code = k->code;
+		memcpy(m->sub, k->sub, sizeof(m->sub));
 		m->region = me->region;
-		bool ok = false;
-		if (strcmp(k, "default") == 0) {
-			m->level = ST_GEO_DEFAULT;
-			ok = true;
-		} else if (strncmp(k, "continent:", 10) == 0) {
-			m->level = ST_GEO_CONTINENT;
-			m->code = st_code_parse(k + 10, strlen(k + 10));
-			ok = m->code && valid_continent(m->code);
-		} else if (strncmp(k, "country:", 8) == 0) {
-			m->level = ST_GEO_COUNTRY;
-			m->code = st_code_parse(k + 8, strlen(k + 8));
-			ok = m->code != 0;
-		} else if (strncmp(k, "subdivision:", 12) == 0) {
-			m->level = ST_GEO_SUBDIVISION;
-			ok = parse_subdivision(k + 12, m);
-		}
-		if (!ok)
-			return st_diag_set(
-			    diag, ST_ECONF,
-			    "%s:%u: map key '%s' is not \"subdivision:US-VA\", "
-			    "\"country:DE\", \"continent:EU\" (AF AN AS EU NA OC SA) "
-			    "or \"default\"",
-			    path, line, k);
-		for (uint32_t j = 0; j < rec->n_geomap; j++) {
-			const st_route_geomap_t *o = &rec->geomap[j];
-			if (o->level == m->level && o->code == m->code &&
-			    strcmp(o->sub, m->sub) == 0)
-				return st_diag_set(diag, ST_ECONF,
-						   "%s:%u: map key '%s' is given twice", path, line,
-						   k);
-		}
-		rec->n_geomap++;
 	}
 	if (cr->policy == ST_POLICY_GEOLOCATION) {
-		if (rec->n_geomap == 0)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: %s: geolocation needs a map:", path, cr->line,
-					   cr->owner);
 		/* stable: entries of one level keep their order, and the level
 		 * order is the walk order (most specific first) */
 		for (uint32_t i = 1; i < rec->n_geomap; i++)
@@ -163,12 +83,8 @@ static int compile_map(st_route_t *rt, const st_conf_t *conf, const st_conf_reco
 				rec->geomap[j - 1] = t;
 			}
 	}
-	if (cr->policy == ST_POLICY_CIDR) {
-		if (rec->cidr.n == 0 && rec->cidr_default == ST_CONF_NONE)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: %s: cidr needs a map:", path,
-					   cr->line, cr->owner);
+	if (cr->policy == ST_POLICY_CIDR)
 		st_cidr_sort(&rec->cidr);
-	}
 	return 0;
 }
 
@@ -213,17 +129,6 @@ static bool record_each(const st_route_t *rt, const st_route_record_t *rec, ep_f
 	return false;
 }
 
-static bool ep_any(const st_route_endpoint_t *ep, void *arg)
-{
-	return true;
-}
-
-/* Does anything serve this record's type? */
-static bool record_can_serve(const st_route_t *rt, const st_route_record_t *rec)
-{
-	return record_each(rt, rec, ep_any, NULL);
-}
-
 typedef struct targets {
 	uint16_t type;
 	st_route_target_fn fn;
@@ -249,125 +154,48 @@ void st_route_targets(const st_route_t *rt, const void *handle, st_route_target_
 	record_each(rt, rec, ep_target, &t);
 }
 
-static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx, st_diag_t *diag)
+/* Compile one record as conf checked it (conf/record.c: names, types,
+ * policies and what each needs, map keys, duplicates). */
+static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
 {
 	const st_conf_record_t *cr = &conf->records[idx];
 	st_route_record_t *rec = &rt->records[idx];
-	const char *path = conf->path ? conf->path : "config";
 	rec->index = (uint32_t)idx;
-	rec->cidr_default = ST_CONF_NONE;
-	snprintf(rec->source, sizeof(rec->source), "%s:%u", path, cr->line);
-	int len = cr->owner ? name_wire(cr->owner, rec->owner, sizeof(rec->owner)) : -1;
+	snprintf(rec->source, sizeof(rec->source), "%s:%u", conf->path ? conf->path : "config",
+		 cr->line);
+	int len = name_wire(cr->owner, rec->owner, sizeof(rec->owner));
 	if (len <= 0)
-		return st_diag_set(diag, ST_ECONF, "%s: record name '%s' is not a domain name",
-				   rec->source, cr->owner ? cr->owner : "");
+		return ST_EINVAL;
 	rec->owner_len = (uint8_t)len;
-	if (cr->type != ST_TYPE_A && cr->type != ST_TYPE_AAAA && cr->type != ST_TYPE_CNAME)
-		return st_diag_set(diag, ST_ECONF,
-				   "%s: %s: type must be A, AAAA or CNAME for a routed record",
-				   rec->source, cr->owner);
 	rec->type = cr->type;
 	rec->ttl = cr->ttl;
 	rec->policy = cr->policy;
 	rec->on_all_down = cr->on_all_down;
-	if ((unsigned)cr->policy > ST_POLICY_CIDR)
-		return st_diag_set(diag, ST_ECONF, "%s: %s: unknown policy", rec->source,
-				   cr->owner);
-
 	rec->regions = calloc(cr->n_regions ? cr->n_regions : 1, sizeof(uint32_t));
-	rec->weights = calloc(cr->n_weights ? cr->n_weights : 1, sizeof(*rec->weights));
+	/* `regions:` alone under weighted: equal shares */
+	size_t n_weights = cr->n_weights ? cr->n_weights : cr->n_regions;
+	rec->weights = calloc(n_weights ? n_weights : 1, sizeof(*rec->weights));
 	if (!rec->regions || !rec->weights)
 		return ST_ENOMEM;
-	for (size_t i = 0; i < cr->n_regions; i++) {
-		if (cr->regions[i] >= rt->n_regions)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s: %s: regions: entry %zu is no region", rec->source,
-					   cr->owner, i + 1);
-		for (size_t j = 0; j < i; j++)
-			if (cr->regions[j] == cr->regions[i])
-				return st_diag_set(diag, ST_ECONF,
-						   "%s: %s: region %s is listed twice", rec->source,
-						   cr->owner, rt->regions[cr->regions[i]].name);
+	for (size_t i = 0; i < cr->n_regions; i++)
 		rec->regions[rec->n_regions++] = cr->regions[i];
-	}
-	for (size_t i = 0; i < cr->n_weights; i++) {
-		const st_conf_weight_t *w = &cr->weights[i];
-		unsigned line = w->line ? w->line : cr->line;
-		size_t lim = w->is_region ? rt->n_regions : rt->n_endpoints;
-		if (w->index >= lim)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: weights: '%s' is not a region or an endpoint",
-					   path, line, w->name ? w->name : "");
-		rec->weights[rec->n_weights++] = (st_route_weight_t){
-		    .is_region = w->is_region, .index = w->index, .weight = w->weight};
-	}
-	int rc = compile_map(rt, conf, cr, rec, diag);
-	if (rc)
-		return rc;
-
-	switch (cr->policy) {
-	case ST_POLICY_WEIGHTED:
-		if (rec->n_weights == 0) {
-			/* `regions:` alone: equal shares */
-			if (rec->n_regions == 0)
-				return st_diag_set(diag, ST_ECONF,
-						   "%s: %s: weighted needs weights: (or regions:)",
-						   rec->source, cr->owner);
-			free(rec->weights);
-			rec->weights = calloc(rec->n_regions, sizeof(*rec->weights));
-			if (!rec->weights)
-				return ST_ENOMEM;
-			for (uint32_t i = 0; i < rec->n_regions; i++)
-				rec->weights[i] = (st_route_weight_t){true, rec->regions[i], 1};
-			rec->n_weights = rec->n_regions;
-		}
-		break;
-	case ST_POLICY_SIMPLE:
-	case ST_POLICY_FAILOVER:
-	case ST_POLICY_MULTIVALUE:
-		if (rec->n_regions == 0)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s: %s: policy %s needs regions:", rec->source,
-					   cr->owner, st_policy_name(cr->policy));
-		break;
-	case ST_POLICY_GEOPROXIMITY:
-	case ST_POLICY_LATENCY:
-		if (rec->n_regions == 0)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s: %s: policy %s needs regions:", rec->source,
-					   cr->owner, st_policy_name(cr->policy));
-		if (rec->n_regions > ST_ROUTE_MAX_ORDER)
-			return st_diag_set(diag, ST_ECONF, "%s: %s: at most %d regions per record",
-					   rec->source, cr->owner, ST_ROUTE_MAX_ORDER);
+	for (size_t i = 0; i < cr->n_weights; i++)
+		rec->weights[rec->n_weights++] =
+		    (st_route_weight_t){.is_region = cr->weights[i].is_region,
+					.index = cr->weights[i].index,
+					.weight = cr->weights[i].weight};
+	if (cr->policy == ST_POLICY_WEIGHTED && cr->n_weights == 0)
 		for (uint32_t i = 0; i < rec->n_regions; i++)
-			if (!rt->regions[rec->regions[i]].has_location)
-				return st_diag_set(
-				    diag, ST_ECONF,
-				    "%s: %s: region %s needs a location: [lat, lon] for "
-				    "policy %s",
-				    rec->source, cr->owner, rt->regions[rec->regions[i]].name,
-				    st_policy_name(cr->policy));
-		break;
-	case ST_POLICY_GEOLOCATION:
-	case ST_POLICY_CIDR:
-		break;
-	}
-	/* `type: [A, AAAA]` over IPv4-only regions is legitimate: AAAA
-	 * answers NODATA. Worth a word, not an error. */
-	if (!record_can_serve(rt, rec))
-		st_log_warn("%s: %s %s, no endpoint of its regions has %s: it answers NODATA",
-			    rec->source, cr->owner, st_rrtype_name(rec->type),
-			    rec->type == ST_TYPE_A	? "an IPv4 address"
-			    : rec->type == ST_TYPE_AAAA ? "an IPv6 address"
-							: "a cname:");
+			rec->weights[rec->n_weights++] =
+			    (st_route_weight_t){true, rec->regions[i], 1};
 	if (policy_uses_location(cr->policy))
 		rt->needs_geo = true;
-	return 0;
+	return compile_map(cr, rec);
 }
 
-static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *diag)
+/* Regions and endpoints, as conf checked them (conf/region.c). */
+static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 {
-	const char *path = conf->path ? conf->path : "config";
 	size_t names = 0;
 	for (size_t i = 0; i < conf->n_regions; i++)
 		names += strlen(conf->regions[i].name) + 1;
@@ -388,10 +216,6 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		memcpy(np, ce->name, l);
 		ep->name = np;
 		np += l;
-		if (ce->region >= conf->n_regions)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: endpoint %s belongs to no region", path,
-					   ce->line, ce->name);
 		ep->region = ce->region;
 		ep->weight = ce->weight;
 		ep->has_v4 = ce->has_v4;
@@ -400,13 +224,8 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		memcpy(ep->addr6, ce->addr6, 16);
 		if (ce->cname) {
 			int len = name_wire(ce->cname, ep->cname, sizeof(ep->cname));
-			if (len <= 0 || ce->cname[0] == '\0' ||
-			    ce->cname[strlen(ce->cname) - 1] != '.')
-				return st_diag_set(
-				    diag, ST_ECONF,
-				    "%s:%u: endpoint %s: cname '%s' is not an absolute "
-				    "domain name",
-				    path, ce->line, ce->name, ce->cname);
+			if (len <= 0)
+				return ST_EINVAL;
 			ep->cname_len = (uint8_t)len;
 		}
 	}
@@ -418,22 +237,10 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		rg->name = np;
 		np += l;
 		rg->has_location = cg->has_location;
-		if (cg->has_location &&
-		    !(cg->lat >= -90 && cg->lat <= 90 && cg->lon >= -180 && cg->lon <= 180))
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: region %s: location must be [lat -90..90, lon "
-					   "-180..180]",
-					   path, cg->line, cg->name);
 		rg->lat = cg->lat * DEG2RAD;
 		rg->lon = cg->lon * DEG2RAD;
 		st_geo_vec(rg->lat, rg->lon, rg->vec);
-		if (cg->bias < -99 || cg->bias > 99)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: bias must be -99..99",
-					   path, cg->line, cg->name);
 		rg->bias = cg->bias;
-		if (cg->dial > 100)
-			return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: dial must be 0..100",
-					   path, cg->line, cg->name);
 		atomic_init(&rg->dial, cg->dial);
 		rg->select = cg->select;
 		rg->select_max = cg->select_max ? cg->select_max : ST_ROUTE_MAX_ADDRS;
@@ -443,18 +250,8 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf, st_diag_t *di
 		rg->endpoints = calloc(cg->n_endpoints ? cg->n_endpoints : 1, sizeof(uint32_t));
 		if (!rg->endpoints)
 			return ST_ENOMEM;
-		for (size_t j = 0; j < cg->n_endpoints; j++) {
-			if (cg->endpoints[j] >= conf->n_endpoints)
-				return st_diag_set(diag, ST_ECONF, "%s:%u: region %s: bad endpoint",
-						   path, cg->line, cg->name);
+		for (size_t j = 0; j < cg->n_endpoints; j++)
 			rg->endpoints[rg->n_endpoints++] = cg->endpoints[j];
-		}
-		if (rg->min_healthy > rg->n_endpoints && rg->n_endpoints > 0)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: region %s: min_healthy %u is more than its %u "
-					   "endpoints",
-					   path, cg->line, cg->name, rg->min_healthy,
-					   rg->n_endpoints);
 	}
 	return 0;
 }
@@ -464,7 +261,7 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 	st_route_t *rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return ST_ENOMEM;
-	int rc = compile_topology(rt, conf, diag);
+	int rc = compile_topology(rt, conf);
 	if (rc)
 		goto fail;
 	rt->records = calloc(conf->n_records ? conf->n_records : 1, sizeof(*rt->records));
@@ -474,19 +271,9 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 	}
 	for (size_t i = 0; i < conf->n_records; i++) {
 		rt->n_records = i + 1;
-		rc = compile_record(rt, conf, i, diag);
+		rc = compile_record(rt, conf, i);
 		if (rc)
 			goto fail;
-		for (size_t j = 0; j < i; j++) {
-			const st_route_record_t *a = &rt->records[j], *b = &rt->records[i];
-			if (a->owner_len == b->owner_len && a->type == b->type &&
-			    memcmp(a->owner, b->owner, a->owner_len) == 0) {
-				rc = st_diag_set(
-				    diag, ST_ECONF, "%s: %s %s is already defined at %s", b->source,
-				    conf->records[i].owner, st_rrtype_name(b->type), a->source);
-				goto fail;
-			}
-		}
 	}
 	rc = st_geo_open(&rt->geo, conf->geo_database, conf->geo_coordinates, diag);
 	if (rc)

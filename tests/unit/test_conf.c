@@ -186,11 +186,11 @@ static void test_full(void **state)
 	assert_int_equal(x->ttl, 20);
 	assert_int_equal(x->policy, ST_POLICY_GEOLOCATION);
 	assert_int_equal(x->n_map, 4);
-	assert_string_equal(x->map[0].key, "continent:EU");
+	assert_string_equal(x->map[0].key.text, "continent:EU");
 	assert_int_equal(x->map[0].region, 1);
-	assert_string_equal(x->map[1].key, "country:US");
-	assert_string_equal(x->map[2].key, "subdivision:US-OH");
-	assert_string_equal(x->map[3].key, "default");
+	assert_string_equal(x->map[1].key.text, "country:US");
+	assert_string_equal(x->map[2].key.text, "subdivision:US-OH");
+	assert_string_equal(x->map[3].key.text, "default");
 	assert_int_equal(x->map[3].region, 0);
 	assert_int_equal(x->on_all_down, ST_ALL_DOWN_ROUTE53);
 	assert_int_equal(x->failover_budget_ms, 0);
@@ -210,8 +210,8 @@ static void test_full(void **state)
 	assert_string_equal(x->owner, "net.other.test.");
 	assert_int_equal(x->type, 28);
 	assert_int_equal(x->policy, ST_POLICY_CIDR);
-	assert_string_equal(x->map[0].key, "192.0.2.0/24");
-	assert_string_equal(x->map[1].key, "2001:db8::/32");
+	assert_string_equal(x->map[0].key.text, "192.0.2.0/24");
+	assert_string_equal(x->map[1].key.text, "2001:db8::/32");
 	x = &c->records[5];
 	assert_int_equal(x->type, 5);
 	assert_int_equal(x->ttl, 0);

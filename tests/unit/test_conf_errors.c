@@ -35,6 +35,17 @@ static const struct {
     {"server:\n  wokers: 2\n",
      "t.yaml:2:3: server: unknown key 'wokers' (did you mean 'workers'?)"},
     {"server:\n  frobnicate: 2\n", "t.yaml:2:3: server: unknown key 'frobnicate' for a server"},
+    /* a key of another section says where it belongs */
+    {"server:\n  stale_after: 5s\n",
+     "t.yaml:2:3: server: 'stale_after' is not a key of a server: it belongs to the health: "
+     "section"},
+    {"regions:\n  r: { address: 192.0.2.1, endpoints: { e: { address: 192.0.2.1 } } }\n",
+     "t.yaml:2:8: regions.r: 'address' is not a key of a region: it belongs to an endpoint "
+     "(under a region's endpoints:)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, regions: [r], bias: 10 }\n",
+     "t.yaml:4:46: records.www.example.test: 'bias' is not a key of a record: it belongs to a "
+     "region (under regions:)"},
     {"checks:\n  web: { type: http, intervall: 2s }\n",
      "t.yaml:2:22: checks.web: unknown key 'intervall' (did you mean 'interval'?)"},
     /* wrong types and ranges */
@@ -216,6 +227,36 @@ static const struct {
      "r } }\n",
      "t.yaml:4:60: records.www.example.test.map: 'continent:XX' is not a map key: continent "
      "codes are AF, AN, AS, EU, NA, OC, SA"},
+    /* codes that no database returns: never a match, so an error */
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"country:UK\": r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'country:UK' is not a map key: UK is not "
+     "an ISO 3166-1 country code, so no client ever matches it; did you mean GB?"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"country:zz\": r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'country:zz' is not a map key: ZZ is not "
+     "an ISO 3166-1 country code, so no client ever matches it"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"subdivision:US-XX\": "
+     "r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'subdivision:US-XX' is not a map key: XX "
+     "is not an ISO 3166-2 subdivision of US, so no client ever matches it (US has US-AK, "
+     "US-AL, US-AR, US-AS, US-AZ, ...)"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"subdivision:uk-eng\": "
+     "r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'subdivision:uk-eng' is not a map key: UK "
+     "is not an ISO 3166-1 country code, so no client ever matches it; did you mean GB?"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"subdivision:AQ-AB\": "
+     "r } }\n",
+     "t.yaml:4:60: records.www.example.test.map: 'subdivision:AQ-AB' is not a map key: ISO "
+     "3166-2 lists no subdivisions of AQ, so no client ever matches it; use country:AQ"},
+    {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
+     "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"continent:ME\": r } "
+     "}\n",
+     "t.yaml:4:60: records.www.example.test.map: 'continent:ME' is not a map key: "
+     "continent codes are AF, AN, AS, EU, NA, OC, SA"},
     {"zones: { example.test: z }\nregions: { r: { endpoints: { e: { address: 192.0.2.1 } } } }\n"
      "records:\n  www.example.test: { type: A, policy: geolocation, map: { \"subdivision:US\": "
      "r } }\n",
@@ -339,6 +380,36 @@ static void test_errors(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* A latency or geoproximity record orders its regions in a fixed array:
+ * more than it holds is an error at load, where the regions are listed. */
+static void test_too_many_ordered(void **state)
+{
+	char yaml[16384];
+	size_t n = 0;
+	n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "zones: { example.test: z }\nregions:\n");
+	for (int i = 0; i <= ST_CONF_MAX_ORDER; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+				      "  r%d: { location: [0, %d], endpoints: { e%d: { address: "
+				      "192.0.2.1 } } }\n",
+				      i, i, i);
+	n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+			      "records:\n  www.example.test: { type: A, policy: latency, "
+			      "regions: [");
+	for (int i = 0; i <= ST_CONF_MAX_ORDER; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "%sr%d", i ? ", " : "", i);
+	snprintf(yaml + n, sizeof(yaml) - n, "] }\n");
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	assert_int_equal(load_text(yaml, &c, &d), ST_ECONF);
+	assert_string_equal(d.text, "t.yaml:69:58: records.www.example.test.regions: policy "
+				    "latency orders at most 64 regions, not 65");
+	/* 64 are fine */
+	char *last = strstr(yaml, ", r64]");
+	memmove(last, last + 5, strlen(last + 5) + 1);
+	assert_int_equal(load_text(yaml, &c, &d), 0);
+	st_conf_free(c);
+}
+
 static void test_missing_file(void **state)
 {
 	st_conf_t *c = NULL;
@@ -446,9 +517,8 @@ static void test_damaged(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_missing_file),
-	    cmocka_unit_test(test_tab_in_file),
+	    cmocka_unit_test(test_errors),	 cmocka_unit_test(test_too_many_ordered),
+	    cmocka_unit_test(test_missing_file), cmocka_unit_test(test_tab_in_file),
 	    cmocka_unit_test(test_damaged),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

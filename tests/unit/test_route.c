@@ -518,55 +518,6 @@ static void test_dial_spill(void **state)
 	st_conf_free(c);
 }
 
-static void expect_error(st_conf_t *c, const char *where, const char *what)
-{
-	st_route_t *rt = NULL;
-	st_diag_t d = {""};
-	assert_int_not_equal(st_route_new(c, &rt, &d), 0);
-	assert_null(rt);
-	if (!strstr(d.text, where) || !strstr(d.text, what))
-		fail_msg("diag '%s' lacks '%s' / '%s'", d.text, where, what);
-	st_conf_free(c);
-}
-
-static void test_errors(void **state)
-{
-	st_conf_t *c = three_regions();
-	fx_map(fx_record(c, "g.example.test.", 1, ST_POLICY_GEOLOCATION), "country:Germany", 0);
-	expect_error(c, "test.yaml:201", "country:Germany");
-
-	c = three_regions();
-	fx_map(fx_record(c, "g.example.test.", 1, ST_POLICY_GEOLOCATION), "continent:XX", 0);
-	expect_error(c, "test.yaml:201", "continent");
-
-	c = three_regions();
-	fx_map(fx_record(c, "c.example.test.", 1, ST_POLICY_CIDR), "192.0.2.1/24", 0);
-	expect_error(c, "test.yaml:201", "host bits");
-
-	c = three_regions();
-	fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
-	expect_error(c, "test.yaml:200", "needs regions");
-
-	c = three_regions();
-	uint32_t x = fx_region(c, "nowhere", 0, 0);
-	fx_endpoint(c, x, "x1", "192.0.2.9", NULL, 1);
-	fx_regions(fx_record(c, "l.example.test.", 1, ST_POLICY_GEOPROXIMITY), 2, 0u, x);
-	expect_error(c, "test.yaml:200", "location");
-
-	c = three_regions();
-	fx_regions(fx_record(c, "d.example.test.", 1, ST_POLICY_FAILOVER), 1, 0u);
-	fx_regions(fx_record(c, "D.example.test.", 1, ST_POLICY_FAILOVER), 1, 1u);
-	expect_error(c, "test.yaml:201", "already defined at test.yaml:200");
-
-	c = three_regions();
-	c->regions[0].bias = 100;
-	expect_error(c, "test.yaml:10", "bias");
-
-	c = three_regions();
-	c->endpoints[0].cname = strdup("relative.name");
-	expect_error(c, "test.yaml:100", "absolute");
-}
-
 static void test_no_records(void **state)
 {
 	st_conf_t *c = three_regions();
@@ -618,7 +569,6 @@ int main(void)
 	    cmocka_unit_test(test_formulas),
 	    cmocka_unit_test(test_latency_estimate),
 	    cmocka_unit_test(test_dial_spill),
-	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_no_records),
 	    cmocka_unit_test(test_explain),
 	};

@@ -93,7 +93,9 @@ static inline void fx_regions(st_conf_record_t *r, size_t n, ...)
 static inline void fx_map(st_conf_record_t *r, const char *key, uint32_t region)
 {
 	r->map = fx_grow(r->map, r->n_map, sizeof(*r->map));
-	r->map[r->n_map].key = strdup(key);
+	char why[256];
+	if (st_map_key_parse(key, &r->map[r->n_map].key, why, sizeof(why)) != 0)
+		fail_msg("map key %s: %s", key, why);
 	r->map[r->n_map].region = region;
 	r->map[r->n_map].line = r->line + 1 + (unsigned)r->n_map;
 	r->n_map++;

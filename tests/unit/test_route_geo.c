@@ -330,6 +330,18 @@ static void test_latency_overrides(void **state)
 	fclose(f);
 	assert_int_equal(st_route_new(c, &rt, &d), ST_ECONF);
 	assert_non_null(strstr(d.text, ":1: key 'planet:EARTH'"));
+	/* codes no database returns would be rows that never apply */
+	f = fopen(path, "w");
+	fputs("\"country:US\": { us-east-1: 30 }\n\"country:UK\": { us-east-1: 80 }\n", f);
+	fclose(f);
+	assert_int_equal(st_route_new(c, &rt, &d), ST_ECONF);
+	assert_non_null(strstr(d.text, ":2: key 'country:UK': UK is not an ISO 3166-1 country "
+				       "code, so no client ever matches it; did you mean GB?"));
+	f = fopen(path, "w");
+	fputs("\"continent:XX\": { us-east-1: 30 }\n", f);
+	fclose(f);
+	assert_int_equal(st_route_new(c, &rt, &d), ST_ECONF);
+	assert_non_null(strstr(d.text, ":1: key 'continent:XX': continent codes are AF, AN"));
 	unlink(path);
 	st_conf_free(c);
 }
