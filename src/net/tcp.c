@@ -6,6 +6,7 @@
 #define _LGPL_SOURCE
 #include "net/tcp.h"
 #include "net/ev_internal.h"
+#include "net/frame.h"
 #include "net/sock.h"
 #include "answer/answer.h"
 #include "common/log.h"
@@ -27,9 +28,6 @@
 #include <urcu-qsbr.h>
 
 #define TCP_MSG_MAX 65535
-/* Input space each connection has; a longer query gets a heap buffer while
- * it is being read. */
-#define TCP_IN_INLINE 1024
 /* Answers of one read are gathered and sent with one send(). */
 #define TCP_BATCH (2 * (2 + TCP_MSG_MAX))
 /* Stop reading from a client while this much of its output is unsent. */
@@ -48,13 +46,11 @@ typedef struct tcp_conn {
 	struct event *rev, *wev;
 	st_sockaddr_t peer;
 	struct tcp_conn *prev, *next; /* activity order: head = least recently active */
-	uint8_t *in;		      /* inl, or a heap buffer for a long query */
-	size_t in_len, in_cap;
+	st_frame_t in;		      /* queries as they arrive */
 	uint8_t *out; /* answers the socket did not take yet */
 	size_t out_off, out_len, out_cap;
 	bool throttled; /* reading paused until the output drains */
 	bool closing;	/* peer closed: close once the answers are sent */
-	uint8_t inl[TCP_IN_INLINE];
 } tcp_conn_t;
 
 struct st_tcp {
@@ -113,8 +109,7 @@ static void conn_free(tcp_conn_t *c)
 	if (c->wev)
 		event_free(c->wev);
 	close(c->fd);
-	if (c->in != c->inl)
-		free(c->in);
+	st_frame_free(&c->in);
 	free(c->out);
 	atomic_fetch_sub_explicit(&tcp->clients, 1, memory_order_relaxed);
 	free(c);
@@ -184,18 +179,18 @@ static int conn_process(tcp_conn_t *c)
 	st_tcp_t *tcp = c->tcp;
 	const st_view_t *view = NULL;
 	bool online = false;
-	size_t off = 0;
 	int ret = 0;
 
-	while (c->in_len - off >= 2) {
+	while (st_frame_held(&c->in) >= 2) {
 		if (out_pending(c) + tcp->batch_len >= TCP_OUT_HIGH) {
 			/* A client that does not read its answers does not get more. */
 			c->throttled = true;
 			event_del(c->rev);
 			break;
 		}
-		size_t qlen = (size_t)c->in[off] << 8 | c->in[off + 1];
-		if (c->in_len - off < 2 + qlen)
+		const uint8_t *q;
+		size_t qlen;
+		if (!st_frame_next(&c->in, &q, &qlen))
 			break;
 		if (TCP_BATCH - tcp->batch_len < 2 + TCP_MSG_MAX && (ret = conn_flush(c)) < 0)
 			break;
@@ -205,9 +200,8 @@ static int conn_process(tcp_conn_t *c)
 			online = true;
 		}
 		uint8_t *a = tcp->batch + tcp->batch_len;
-		size_t n = st_answer(tcp->ctx, view, c->in + off + 2, qlen, &c->peer,
-				     ST_TRANSPORT_TCP, a + 2, TCP_MSG_MAX);
-		off += 2 + qlen;
+		size_t n = st_answer(tcp->ctx, view, q, qlen, &c->peer, ST_TRANSPORT_TCP, a + 2,
+				     TCP_MSG_MAX);
 		if (n == 0)
 			continue;
 		a[0] = (uint8_t)(n >> 8);
@@ -221,31 +215,8 @@ static int conn_process(tcp_conn_t *c)
 		ret = conn_flush(c);
 	else
 		tcp->batch_len = 0;
-	if (off > 0) {
-		memmove(c->in, c->in + off, c->in_len - off);
-		c->in_len -= off;
-	}
-	/* Back to the inline buffer once a long query is done. */
-	if (c->in != c->inl && c->in_len <= sizeof(c->inl)) {
-		memcpy(c->inl, c->in, c->in_len);
-		free(c->in);
-		c->in = c->inl;
-		c->in_cap = sizeof(c->inl);
-	}
-	/* A query longer than the buffer: make room for all of it. */
-	if (ret == 0 && c->in_len >= 2) {
-		size_t need = 2 + ((size_t)c->in[0] << 8 | c->in[1]);
-		if (need > c->in_cap) {
-			uint8_t *p = malloc(need);
-			if (!p)
-				return ST_ENOMEM;
-			memcpy(p, c->in, c->in_len);
-			if (c->in != c->inl)
-				free(c->in);
-			c->in = p;
-			c->in_cap = need;
-		}
-	}
+	if (ret == 0)
+		ret = st_frame_compact(&c->in);
 	return ret;
 }
 
@@ -264,7 +235,9 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);
 		return;
 	}
-	ssize_t n = recv(fd, c->in + c->in_len, c->in_cap - c->in_len, MSG_DONTWAIT);
+	size_t room;
+	uint8_t *tail = st_frame_tail(&c->in, &room);
+	ssize_t n = recv(fd, tail, room, MSG_DONTWAIT);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 			return;
@@ -281,7 +254,7 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 		event_del(c->rev);
 		return;
 	}
-	c->in_len += (size_t)n;
+	st_frame_filled(&c->in, (size_t)n);
 	conn_touch(c);
 	if (conn_process(c) < 0)
 		conn_free(c);
@@ -346,8 +319,7 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	}
 	c->tcp = tcp;
 	c->fd = fd;
-	c->in = c->inl;
-	c->in_cap = sizeof(c->inl);
+	st_frame_init(&c->in);
 	if (salen > 0 && (size_t)salen <= sizeof(c->peer.u.ss)) {
 		memcpy(&c->peer.u.ss, sa, (size_t)salen);
 		c->peer.len = (socklen_t)salen;

@@ -3,6 +3,7 @@
 #include "server/server.h"
 #include "conf/conf.h"
 #include "net/ev.h"
+#include "net/frame.h"
 #include "zone/zone.h"
 #include "common/log.h"
 #include "common/sockaddr.h"
@@ -386,6 +387,78 @@ static void test_ev_activate(void **state)
 	st_loop_free(loop);
 }
 
+/* Stream framing alone, fed as the TCP server feeds it (whatever fits,
+ * then every complete message taken, then compaction): messages split
+ * anywhere and pipelined come out whole and in order; a long one gets
+ * room, then the inline buffer again. */
+static size_t feed(st_frame_t *f, const uint8_t *data, size_t len, size_t chunk,
+		   const uint8_t **msgs, size_t *lens, size_t max)
+{
+	static uint8_t copies[8][4096];
+	size_t got = 0;
+	while (len > 0) {
+		size_t room;
+		uint8_t *tail = st_frame_tail(f, &room);
+		assert_true(room > 0);
+		size_t n = len < room ? len : room;
+		n = n < chunk ? n : chunk;
+		memcpy(tail, data, n);
+		st_frame_filled(f, n);
+		data += n;
+		len -= n;
+		const uint8_t *m;
+		size_t mlen;
+		while (st_frame_next(f, &m, &mlen)) {
+			assert_true(got < max && mlen <= sizeof(copies[0]));
+			memcpy(copies[got], m, mlen);
+			msgs[got] = copies[got];
+			lens[got++] = mlen;
+		}
+		assert_int_equal(st_frame_compact(f), 0);
+	}
+	return got;
+}
+
+static void test_frame(void **state)
+{
+	(void)state;
+	static uint8_t stream[3 * 2 + 5 + 3000 + 1];
+	size_t n = 0;
+	stream[n++] = 0, stream[n++] = 3, stream[n++] = 'a', stream[n++] = 'b', stream[n++] = 'c';
+	stream[n++] = 3000 >> 8, stream[n++] = 3000 & 255;
+	for (int i = 0; i < 3000; i++)
+		stream[n++] = (uint8_t)i;
+	stream[n++] = 0, stream[n++] = 2, stream[n++] = 'x', stream[n++] = 'y';
+	stream[n++] = 0; /* half of the next length */
+	const uint8_t *m[8];
+	size_t len[8];
+	for (size_t chunk = 1; chunk < sizeof(stream) + 2; chunk += chunk < 8 ? 1 : 997) {
+		st_frame_t f;
+		st_frame_init(&f);
+		assert_false(st_frame_next(&f, &m[0], &len[0]));
+		assert_int_equal(feed(&f, stream, n, chunk, m, len, 8), 3);
+		assert_int_equal(len[0], 3);
+		assert_memory_equal(m[0], "abc", 3);
+		assert_int_equal(len[1], 3000);
+		assert_memory_equal(m[1], stream + 7, 3000);
+		assert_int_equal(len[2], 2);
+		assert_memory_equal(m[2], "xy", 2);
+		assert_int_equal(st_frame_partial(&f), 1);
+		assert_true(f.buf == f.inl);
+		assert_int_equal(f.len, 1);
+		st_frame_free(&f);
+	}
+	/* A long message on its own: the heap buffer holds all of it. */
+	st_frame_t f;
+	st_frame_init(&f);
+	assert_int_equal(feed(&f, stream + 5, 1000, 1000, m, len, 8), 0);
+	assert_true(f.buf != f.inl);
+	assert_true(f.cap >= 3002);
+	assert_int_equal(st_frame_partial(&f), 1000);
+	st_frame_free(&f);
+	assert_true(f.buf == f.inl);
+}
+
 int main(void)
 {
 	st_log_init("test_net", ST_LOG_ERR, false);
@@ -395,6 +468,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_shares_unchanged, setup, teardown),
 	    cmocka_unit_test(test_ev_activate),
+	    cmocka_unit_test(test_frame),
 	    cmocka_unit_test(test_overrides),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
