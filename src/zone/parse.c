@@ -693,7 +693,8 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 	}
 	close(fd);
 	f.p = map;
-	f.end = f.p + size;
+	/* An empty file maps nothing: NULL + 0 is undefined. */
+	f.end = map ? f.p + size : f.p;
 	uint32_t line;
 	while ((rc = next_entry(zb, &f, &line)) > 0) {
 		if (f.buf[0] == '$')
