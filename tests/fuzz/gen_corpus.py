@@ -1,9 +1,14 @@
 #!/usr/bin/python3
-"""Write the seed corpus of the query fuzz target: valid queries for every
-kind of answer the test zone gives, and malformed ones for every FORMERR and
-drop case. Deterministic; rerun after changing it and commit the output.
+"""Write the seed corpora of the fuzz targets into tests/fuzz/corpus/TARGET:
+query (valid queries for every kind of answer the test zone gives, and
+malformed ones for every FORMERR and drop case), tcp (streams of those
+queries: pipelined, long, cut short), zone (zone files: the test zones and
+one per directive, record form and failure) and ctl (control sessions).
+The health table's seeds are valid tables made by its writer:
+`tests/fuzz/fuzz_healthtab --write-seeds tests/fuzz/corpus/healthtab`.
+Deterministic; rerun after changing it and commit the output.
 
-    /usr/bin/python3 tests/fuzz/gen_corpus.py [OUTDIR]
+    /usr/bin/python3 tests/fuzz/gen_corpus.py [TARGET...]
 """
 import os
 import struct
@@ -15,8 +20,8 @@ import dns.message
 import dns.opcode
 import dns.rdatatype
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "corpus", "query")
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
 Z = "answer.test."
 
 
@@ -145,10 +150,103 @@ seeds["odd-answer-record"] = header(an=1) + question("www." + Z) + b"\xc0\x0c" +
 seeds["odd-class-ch"] = header() + wname("version.bind.") + struct.pack("!HH", 16, 3)
 seeds["odd-root"] = header() + b"\0" + struct.pack("!HH", 2, 1)
 
-os.makedirs(OUT, exist_ok=True)
-for old in os.listdir(OUT):
-    os.unlink(os.path.join(OUT, old))
-for name, data in sorted(seeds.items()):
-    with open(os.path.join(OUT, name), "wb") as f:
-        f.write(data)
-print("wrote %d seeds to %s" % (len(seeds), OUT))
+corpora = {"query": seeds}
+
+# ---- tcp: the first two bytes choose the chunk sizes, then the stream ----
+
+
+def framed(*msgs):
+    return b"".join(struct.pack("!H", len(m)) + m for m in msgs)
+
+
+def padded(name, size):
+    """A query with an EDNS padding option that makes it `size` bytes."""
+    head = header(ar=1) + question(name)
+    pad = size - len(head) - 11 - 4
+    return head + opt_rr(options=struct.pack("!HH", 12, pad) + b"\0" * pad)
+
+
+valid = [seeds[k] for k in sorted(seeds) if k.startswith("valid-")]
+tcp = {}
+tcp["one"] = b"\0\0" + framed(seeds["valid-a"])
+tcp["pipelined-5"] = b"\0\1" + framed(*valid[:5])
+tcp["pipelined-all"] = b"\x12\x34" + framed(*valid)
+tcp["pipelined-bad"] = b"\x55\xaa" + framed(seeds["bad-qr"], seeds["bad-empty"],
+                                             seeds["valid-nxdomain"], seeds["bad-pointer-loop"])
+tcp["long"] = b"\0\2" + framed(padded("www." + Z, 3000))
+tcp["long-then-short"] = b"\xff\xff" + framed(padded("www." + Z, 1500), seeds["valid-a"],
+                                               padded("big." + Z, 1100), seeds["valid-mx"])
+tcp["partial-tail"] = b"\0\3" + framed(seeds["valid-a"], seeds["valid-aaaa"]) + b"\0\x30\0\1"
+tcp["half-length"] = b"\0\4" + framed(seeds["valid-a"]) + b"\0"
+tcp["zero-length"] = b"\0\5" + b"\0\0" * 3 + framed(seeds["valid-a"])
+tcp["max-length"] = b"\0\6" + b"\xff\xff" + b"\0" * 100
+tcp["edns-ecs"] = b"\x77\x01" + framed(seeds["ecs-v4"], seeds["ecs-v6"], seeds["dyn-cidr-ecs"])
+corpora["tcp"] = tcp
+
+# ---- zone: files loaded as answer.test. (fixtures inc.zone, nested.zone beside) ----
+zone = {}
+with open(os.path.join(TOP, "tests", "data", "zones", "answer.test.zone"), "rb") as f:
+    zone["answer-test"] = f.read()
+for d in ("zones-bad", "zones-good"):
+    folder = os.path.join(TOP, "tests", "data", d)
+    for n in sorted(os.listdir(folder)):
+        if n.endswith(".zone"):
+            with open(os.path.join(folder, n), "rb") as f:
+                zone[d.split("-")[1] + "-" + n[:-5]] = f.read()
+APEX = b"$TTL 300\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n"
+zone["min"] = APEX
+zone["empty"] = b""
+zone["include"] = APEX + b"$INCLUDE inc.zone\nwww A 192.0.2.2\n"
+zone["include-origin"] = APEX + b"$INCLUDE nested.zone sub.answer.test.\n"
+zone["include-self"] = APEX + b"$INCLUDE fuzz.zone\n"
+zone["origin-ttl"] = APEX + b"$ORIGIN sub.answer.test.\n$TTL 1h\nx 60 IN A 192.0.2.5\n"
+zone["multiline"] = APEX + b"big TXT ( \"a\" ; one\n \"b\" \"c\\\"d\" )\nesc TXT \"\\065\\t\"\n"
+zone["unknown-type"] = APEX + b"x TYPE65280 \\# 4 0a0b0c0d\nx CLASS1 A 192.0.2.9\n"
+zone["wildcard"] = APEX + b"*.w A 192.0.2.7\n*.w TXT \"w\"\nx.w MX 10 ns1\n*.c CNAME www\n"
+zone["delegation"] = APEX + b"sub NS ns.sub\nns.sub A 192.0.2.8\nsub DS 1 13 2 " + b"AB" * 32 + \
+    b"\nhidden.sub A 192.0.2.9\n"
+zone["dname"] = APEX + b"old DNAME new.answer.test.\nhost.new A 192.0.2.10\n"
+zone["dyn-conflict"] = APEX + b"dyn A 192.0.2.11\n"
+zone["dyn-cname-conflict"] = APEX + b"lbname TXT \"x\"\n"
+zone["dyn-below-deleg"] = APEX + b"net NS ns1\n"
+zone["types"] = APEX + (b"mx MX 10 ns1\nsrv SRV 1 2 3 ns1\nptr PTR ns1\nh HINFO a b\n"
+                        b"c CAA 0 issue \"ca\"\nn NSEC ns1 A NSEC\ns SSHFP 1 1 " + b"ab" * 20 +
+                        b"\n6 AAAA ::ffff:192.0.2.1\n")
+zone["ttl-forms"] = b"$TTL 1w2d3h4m5s\n" + APEX[9:] + b"t 0 A 192.0.2.1\nu 2147483647 A 192.0.2.2\n"
+corpora["zone"] = zone
+
+# ---- ctl: what a client writes to the control socket ----
+ctl = {}
+for label, text in [
+    ("status", "STEER1 status\n"), ("status-json", "STEER1 status --json\n"),
+    ("stats", "STEER1 stats\nSTEER1 stats --json\n"), ("health", "STEER1 health --json\n"),
+    ("drain", "STEER1 drain e1\nSTEER1 health\nSTEER1 undrain e1\n"),
+    ("drain-region", "STEER1 drain west\nSTEER1 undrain all\n"),
+    ("force", "STEER1 force w1 down\nSTEER1 force w1 up\nSTEER1 force w1 clear\n"),
+    ("dial", "STEER1 dial east 50\nSTEER1 dial east clear\n"),
+    ("ramp", "STEER1 dial west 20 --over 30s\nSTEER1 status\n"),
+    ("explain", "STEER1 explain dyn.answer.test A --client 192.0.2.1\n"),
+    ("explain-ecs", "STEER1 explain net.answer.test A --client 2001:db8::/48\n"),
+    ("explain-static", "STEER1 explain www.answer.test AAAA\n"),
+    ("checkconf", "STEER1 checkconf\n"), ("reload", "STEER1 reload\n"),
+    ("reload-zone", "STEER1 reload answer.test\n"),
+    ("bad-version", "STEER2 status\n"), ("bad-magic", "status\n"), ("bad-empty", "\n"),
+    ("bad-no-command", "STEER1\n"), ("bad-unknown", "STEER1 frobnicate\n"),
+    ("bad-usage", "STEER1 drain\nSTEER1 force e1 sideways\nSTEER1 dial east 101\n"),
+    ("bad-args", "STEER1 status " + "x " * 20 + "\n"),
+    ("crlf", "STEER1 status\r\nSTEER1 health\r\n"), ("tabs", "STEER1\tstats\t--json\n"),
+    ("no-newline", "STEER1 status"), ("pipelined", "STEER1 status\nSTEER1 stats\nSTEER1 health\n"),
+]:
+    ctl[label] = text.encode()
+corpora["ctl"] = ctl
+
+targets = sys.argv[1:] or sorted(corpora)
+for target in targets:
+    out = os.path.join(HERE, "corpus", target)
+    os.makedirs(out, exist_ok=True)
+    for old in os.listdir(out):
+        os.unlink(os.path.join(out, old))
+    for name, data in sorted(corpora[target].items()):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    print("wrote %d seeds to %s" % (len(corpora[target]), out))

@@ -1,0 +1,199 @@
+/* The query engine fixture of the fuzz targets (see fuzz.h). */
+#include "fuzz.h"
+#include "conf/conf.h"
+#include "common/log.h"
+#include "dns/name.h"
+#include "dns/wire.h"
+#include "health/health.h"
+#include "route/route.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ST_FUZZ_SRCDIR
+#define ST_FUZZ_SRCDIR "."
+#endif
+
+static st_conf_t *conf;
+static st_route_t *route;
+static st_health_t *health;
+static st_zone_dyn_t *dyn;
+static size_t n_dyn;
+static st_view_t view;
+static st_answer_ctx_t *ctx;
+static char tmpdir[64];
+
+const char *fuzz_srcdir(void)
+{
+	const char *s = getenv("top_srcdir");
+	return s && *s ? s : ST_FUZZ_SRCDIR;
+}
+
+static void remove_tmpdir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "%s: cannot remove %s\n", fuzz_target, tmpdir);
+}
+
+const char *fuzz_tmpdir(void)
+{
+	if (!tmpdir[0]) {
+		snprintf(tmpdir, sizeof(tmpdir), "/tmp/steer-fuzz.XXXXXX");
+		if (!mkdtemp(tmpdir))
+			abort();
+		atexit(remove_tmpdir);
+	}
+	return tmpdir;
+}
+
+static void die(const char *what, const st_diag_t *diag)
+{
+	fprintf(stderr, "%s: %s: %s\n", fuzz_target, what, diag->text);
+	abort();
+}
+
+static void engine_init(void)
+{
+	char path[4096];
+	st_diag_t diag;
+	/* Zone warnings and a missing health table are expected here. */
+	st_log_set_level(ST_LOG_ERR);
+	snprintf(path, sizeof(path), "%s/tests/data/zones/answer-dyn.yaml", fuzz_srcdir());
+	if (st_conf_load(path, &conf, &diag) < 0 || st_route_new(conf, &route, &diag) < 0 ||
+	    st_health_new(conf, &health, &diag) < 0)
+		die(path, &diag);
+	n_dyn = st_route_record_count(route);
+	dyn = calloc(n_dyn + 1, sizeof(*dyn));
+	if (!dyn)
+		abort();
+	for (size_t i = 0; i < n_dyn; i++) {
+		st_route_record_info_t info;
+		st_route_record_info(route, i, &info);
+		dyn[i] = (st_zone_dyn_t){info.owner, info.owner_len, info.type,
+					 info.ttl,   info.handle,    info.source};
+	}
+	ctx = st_answer_ctx_new(1);
+	if (!ctx)
+		abort();
+	st_zone_t *zone;
+	snprintf(path, sizeof(path), "%s/tests/data/zones/answer.test.zone", fuzz_srcdir());
+	if (fuzz_zone_load(path, &zone, &diag) < 0)
+		die(path, &diag);
+	st_zoneset_t *zones = st_zoneset_new();
+	if (!zones || st_zoneset_add(zones, zone) < 0)
+		abort();
+	fuzz_view_over(&view, zones);
+}
+
+int fuzz_zone_load(const char *file, st_zone_t **out, st_diag_t *diag)
+{
+	if (!conf)
+		engine_init();
+	return st_zone_load("answer.test.", file, dyn, n_dyn, out, diag);
+}
+
+void fuzz_view_over(st_view_t *v, st_zoneset_t *zones)
+{
+	if (!conf)
+		engine_init();
+	memset(v, 0, sizeof(*v));
+	v->zones = zones;
+	v->route = route;
+	v->health = health;
+	v->udp_max_payload = 1232;
+}
+
+const st_view_t *fuzz_view(void)
+{
+	if (!conf)
+		engine_init();
+	return &view;
+}
+
+st_answer_ctx_t *fuzz_ctx(void)
+{
+	if (!conf)
+		engine_init();
+	return ctx;
+}
+
+void fuzz_engine_free(void)
+{
+	st_answer_ctx_free(ctx);
+	st_zoneset_free(view.zones);
+	st_health_free(health);
+	st_route_free(route);
+	st_conf_free(conf);
+	free(dyn);
+	ctx = NULL;
+	conf = NULL;
+	dyn = NULL;
+	memset(&view, 0, sizeof(view));
+}
+
+/* The response must parse completely: question and every record, names
+ * with valid (backward) pointers, nothing left over. */
+void fuzz_check_response(const uint8_t *q, size_t qlen, const uint8_t *r, size_t len, size_t cap)
+{
+	if (len == 0)
+		return;
+	if (len > cap || len < ST_DNS_HEADER_LEN || qlen < 2 || memcmp(q, r, 2) != 0 ||
+	    !(r[2] & ST_FLAG1_QR))
+		abort();
+	size_t pos = ST_DNS_HEADER_LEN;
+	unsigned qd = st_get16(r + 4);
+	unsigned rrs = (unsigned)st_get16(r + 6) + st_get16(r + 8) + st_get16(r + 10);
+	if (qd > 1)
+		abort();
+	for (unsigned i = 0; i < qd; i++) {
+		if (st_name_parse(r, len, &pos, NULL, NULL, NULL, NULL) < 0 || len - pos < 4)
+			abort();
+		pos += 4;
+	}
+	for (unsigned i = 0; i < rrs; i++) {
+		if (st_name_parse(r, len, &pos, NULL, NULL, NULL, NULL) < 0 || len - pos < 10)
+			abort();
+		size_t rdlen = st_get16(r + pos + 8);
+		pos += 10;
+		if (len - pos < rdlen)
+			abort();
+		pos += rdlen;
+	}
+	if (pos != len)
+		abort();
+}
+
+void fuzz_answer_both(const st_view_t *v, const uint8_t *query, size_t len)
+{
+	static uint8_t out[65535];
+	st_answer_ctx_t *c = fuzz_ctx();
+	size_t n = st_answer(c, v, query, len, NULL, ST_TRANSPORT_UDP, out, 4096);
+	fuzz_check_response(query, len, out, n, 4096);
+	n = st_answer(c, v, query, len, NULL, ST_TRANSPORT_TCP, out, sizeof(out));
+	fuzz_check_response(query, len, out, n, sizeof(out));
+}
+
+size_t fuzz_make_query(uint8_t *buf, uint16_t id, const uint8_t *name, size_t name_len,
+		       uint16_t qtype, bool edns)
+{
+	memset(buf, 0, ST_DNS_HEADER_LEN);
+	st_put16(buf, id);
+	buf[2] = ST_FLAG1_RD;
+	st_put16(buf + 4, 1);
+	st_put16(buf + 10, edns ? 1 : 0);
+	size_t n = ST_DNS_HEADER_LEN;
+	memcpy(buf + n, name, name_len);
+	n += name_len;
+	st_put16(buf + n, qtype);
+	st_put16(buf + n + 2, ST_CLASS_IN);
+	n += 4;
+	if (edns) {
+		static const uint8_t opt[] = {0, 0, 41, 0x04, 0xd0, 0, 0, 0x80, 0, 0, 0};
+		memcpy(buf + n, opt, sizeof(opt));
+		n += sizeof(opt);
+	}
+	return n;
+}
