@@ -350,8 +350,9 @@ class AnycastLab:
     def enter(self, role):
         self.ns["cl" if role == "client" else "rt"].enter()
 
-    def population(self, name, clients_n, rate):
-        return clients.AnycastPopulation(self, name, clients=clients_n, rate=rate)
+    def population(self, name, clients_n, rate, sessions, session_interval):
+        return clients.AnycastPopulation(self, name, clients=clients_n, rate=rate, sessions=sessions,
+                                         session_interval=session_interval)
 
     def routed(self):
         """The backends of each region the router forwards the service to,

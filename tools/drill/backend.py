@@ -24,7 +24,9 @@ import time
 
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "drill-backend"
-    protocol_version = "HTTP/1.0"
+    # HTTP/1.1: a client may keep its connection open (one with
+    # "Connection: close" or speaking HTTP/1.0 gets it closed).
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, fmt, *args):  # quiet
         pass
@@ -63,6 +65,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     reuse_port = False
+    request_queue_size = 128  # the listen backlog (socketserver's 5 overflows on a busy machine)
 
     def server_bind(self):
         if self.reuse_port:

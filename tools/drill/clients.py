@@ -32,14 +32,24 @@ class Sample:
 
 
 class Population:
-    def __init__(self, lab, name, clients=16, rate=40.0, http_timeout=1.0):
+    """CLIENTS clients that each open a new connection per request, and
+    SESSIONS persistent (keep-alive) connections that send a request every
+    SESSION_INTERVAL seconds, reconnecting (resolving again) only when their
+    connection breaks: what happens to connections already open when the
+    steering changes."""
+
+    def __init__(self, lab, name, clients=16, rate=40.0, http_timeout=1.0, sessions=4,
+                 session_interval=0.5):
         self.lab = lab
         self.name = name
         self.clients = clients
         self.interval = clients / rate  # seconds between one client's requests
         self.http_timeout = http_timeout
+        self.sessions = sessions
+        self.session_interval = session_interval
         self.samples = []
         self.auth = []   # (t, [ips]) from steerd directly
+        self.session_events = []  # (t, "broken" or "failed", region, error)
         self.lock = threading.Lock()
         self.stop_ev = threading.Event()
         self.threads = []
@@ -49,6 +59,10 @@ class Population:
         self.t0 = time.monotonic()
         for i in range(self.clients):
             th = threading.Thread(target=self._client, args=(i,), daemon=True)
+            th.start()
+            self.threads.append(th)
+        for j in range(self.sessions):
+            th = threading.Thread(target=self._session, args=(j,), daemon=True)
             th.start()
             self.threads.append(th)
         th = threading.Thread(target=self._poller, daemon=True)
@@ -123,6 +137,49 @@ class Population:
             with self.lock:
                 self.samples.append(Sample(t, *r))
 
+    def _target(self, j):
+        """Where persistent connection J goes: its resolver's answer."""
+        ip, _ = self._resolve(j % len(self.lab.resolvers))
+        return ip
+
+    def _region(self, ip, server):
+        return self.lab.ip_region.get(ip)
+
+    def _session(self, j):
+        self._enter("client")
+        if self.stop_ev.wait(self.session_interval * j / max(1, self.sessions)):
+            return
+        while not self.stop_ev.is_set():
+            try:
+                ip = self._target(j)
+            except (dns.exception.DNSException, OSError):
+                ip = None
+            if ip is None:
+                self.stop_ev.wait(self.session_interval)
+                continue
+            region = self._region(ip, None)
+            conn = http.client.HTTPConnection(ip, self.lab.backend_port, timeout=self.http_timeout)
+            try:
+                while not self.stop_ev.wait(self.session_interval):
+                    t = self.now()
+                    try:
+                        conn.request("GET", "/")
+                        resp = conn.getresponse()
+                        body = resp.read(256).decode(errors="replace")
+                    except (OSError, http.client.HTTPException) as e:
+                        with self.lock:
+                            self.session_events.append((t, "broken", region, "http %s" % type(e).__name__))
+                        break
+                    words = body.split()
+                    region = self._region(ip, words[1] if len(words) > 1 else None) or region
+                    if resp.status != 200 or not body.startswith("ok"):
+                        with self.lock:
+                            self.session_events.append((t, "failed", region, "http %d" % resp.status))
+                    if resp.will_close:
+                        break
+            finally:
+                conn.close()
+
     def _poll(self):
         try:
             return self.lab.authoritative(self.name, timeout=0.3)
@@ -160,6 +217,13 @@ class AnycastPopulation(Population):
         except (OSError, http.client.HTTPException) as e:
             error = "http %s" % (type(e).__name__)
         return i, ip, region, True, ok, error
+
+    def _target(self, j):
+        return self.lab.service_addr
+
+    def _region(self, ip, server):
+        backend = self.lab.backends.get(server)
+        return backend["region"] if backend else None
 
     def _poll(self):
         try:

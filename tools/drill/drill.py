@@ -123,11 +123,14 @@ VARIANTS = dict({k: dict(v, kind="dns") for k, v in labmod.RESOLVER_VARIANTS.ite
 FULL_SCENARIOS = {"min-ttl-300": ("backend-killed", "region-down"), "anycast-hold": ("region-down",)}
 
 
+SESSIONS, SESSION_INTERVAL = 4, 0.5
+
+
 def run_scenario(lab, sc, timing, log):
     name = sc.get("name", "www." + labmod.ZONE)
     if sc.get("prepare"):
         sc["prepare"](lab)
-    pop = lab.population(name, timing["clients"], timing["rate"])
+    pop = lab.population(name, timing["clients"], timing["rate"], SESSIONS, SESSION_INTERVAL)
     pop.start()
     time.sleep(timing["warmup"])
     fault_t = pop.now()
@@ -141,8 +144,9 @@ def run_scenario(lab, sc, timing, log):
     pop.stop()
     if sc.get("cleanup"):
         sc["cleanup"](lab)
-    run = dict(samples=pop.samples, auth=pop.auth, ip_region=lab.ip_region, fault_t=fault_t, recover_t=recover_t,
-               end_t=end_t, failed_ips=sc["failed"], recovery=sc.get("recover") is not None)
+    run = dict(samples=pop.samples, auth=pop.auth, sessions=pop.session_events, ip_region=lab.ip_region,
+               fault_t=fault_t, recover_t=recover_t, end_t=end_t, failed_ips=sc["failed"],
+               recovery=sc.get("recover") is not None)
     fig = report.analyse(run)
     if timing.get("raw_dir"):
         path = os.path.join(timing["raw_dir"], "%s-%s-%d.csv" % (timing["variant"], sc["key"], timing["rep"]))
@@ -157,6 +161,10 @@ def run_scenario(lab, sc, timing, log):
             f.write("t,ips\n")
             for t_, ips in pop.auth:
                 f.write("%.3f,%s\n" % (t_, report.pack_ips(ips)))
+        with open(path[:-4] + "-sessions.csv", "w") as f:
+            f.write("t,event,region,error\n")
+            for t_, kind, region, error in pop.session_events:
+                f.write("%.3f,%s,%s,%s\n" % (t_, kind, region or "", error))
     log("  %s" % ", ".join("%s=%s" % (k, report.fmt(v)) for k, v in fig.items()))
     # Back to a clean state: every backend up, seen up by the checker.
     for n in lab.backends:
@@ -190,6 +198,10 @@ def write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs):
         "An anycast request that failed without an answer (timeout, reset, refused) cannot tell "
         "which region it reached; it counts as reaching the failed one when the router still "
         "forwarded to that region as the request started.",
+        "Beside the clients that open a connection per request, %d persistent (keep-alive) connections "
+        "send a request every %g s and connect again (resolving again, for DNS) only when theirs breaks; "
+        "'persistent connection breaks' counts, from the fault to the end of the recovery, the requests "
+        "on them that ended in a reset, a refusal or a timeout." % (SESSIONS, SESSION_INTERVAL),
         "In the plots, the dashed line is region east's share of steerd's own answers (DNS) or "
         "of the router's next hops, by weight (anycast)."]
     meta = dict(
@@ -246,7 +258,7 @@ def reanalyse(outdir, n_resolvers):
     ip_region = {addr: region for region, spec in labmod.REGIONS.items() for addr in spec["backends"]}
     results, plots, reps, chosen, firsts = {}, [], 0, [], {}
     for fn in sorted(os.listdir(outdir)):
-        if not fn.endswith(".csv") or fn.endswith("-auth.csv"):
+        if not fn.endswith(".csv") or fn.endswith("-auth.csv") or fn.endswith("-sessions.csv"):
             continue
         base = fn[:-4]
         variant = variant_of(base)

@@ -291,8 +291,9 @@ class Lab:
     def describe(self):
         return self.describe_for(self.n_resolvers)
 
-    def population(self, name, clients_n, rate):
-        return clients.Population(self, name, clients=clients_n, rate=rate)
+    def population(self, name, clients_n, rate, sessions, session_interval):
+        return clients.Population(self, name, clients=clients_n, rate=rate, sessions=sessions,
+                                  session_interval=session_interval)
 
     def region_down(self, region):
         """Every backend of the region killed (connection refused)."""

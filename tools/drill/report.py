@@ -1,6 +1,7 @@
 """Drill analysis: per-run figures, the Markdown report and an SVG plot of
 the share of client traffic per region over time."""
 import bisect
+import os
 import statistics
 
 
@@ -29,10 +30,17 @@ def load_run(path, ip_region):
         for line in f.read().splitlines()[1:]:
             t, ips = line.split(",", 1)
             auth.append((float(t), unpack_ips(ips)))
+    sessions = None  # not measured (a run from before persistent connections)
+    if os.path.exists(path + "-sessions.csv"):
+        sessions = []
+        with open(path + "-sessions.csv") as f:
+            for line in f.read().splitlines()[1:]:
+                t, kind, region, error = line.split(",", 3)
+                sessions.append((float(t), kind, region or None, error))
     failed = lines[0].split("failed=", 1)[1].split() if "failed=" in lines[0] else []
     recover_t = float(head["recover_t"])
     end_t = float(head["end_t"])
-    return dict(samples=samples, auth=auth, ip_region=ip_region, fault_t=float(head["fault_t"]),
+    return dict(samples=samples, auth=auth, sessions=sessions, ip_region=ip_region, fault_t=float(head["fault_t"]),
                 recover_t=recover_t, end_t=end_t, failed_ips=failed, recovery=recover_t < end_t - 0.5)
 
 
@@ -149,6 +157,15 @@ def analyse(run):
                                         / len(phase), 1)
     else:
         out["region_share_pct"] = None
+    # Persistent connections, from the fault to the end of the recovery:
+    # how many broke (reset, refused, timed out) and how many of their
+    # requests failed without the connection breaking. None: not measured.
+    if run.get("sessions") is None:
+        out["sessions_broken"] = out["session_failures"] = None
+    else:
+        during = [e for e in run["sessions"] if fault <= e[0] < end]
+        out["sessions_broken"] = sum(1 for e in during if e[1] == "broken")
+        out["session_failures"] = sum(1 for e in during if e[1] == "failed")
     # The target: no answer points at the failed address TARGET_S after the fault.
     out["stale_answers_after_target"] = sum(
         1 for s in phase if s.t >= fault + TARGET_S and to_failed(s)) if failed else 0
@@ -205,6 +222,8 @@ COLUMNS = [
     ("clients_back_s", "traffic back after recovery (s)"),
     ("failed_after_recovery", "failed after recovery"),
     ("region_share_pct", "failed region's share in the fault (%)"),
+    ("sessions_broken", "persistent connection breaks"),
+    ("session_failures", "failed on persistent connections"),
 ]
 
 # The side-by-side table: these figures, one row each per scenario.
@@ -214,6 +233,7 @@ COMPARED = [
     ("auth_moved_s", "control plane moved (s)"),
     ("clients_back_s", "traffic back after recovery (s)"),
     ("failed_after_recovery", "failed after recovery"),
+    ("sessions_broken", "persistent connection breaks"),
 ]
 
 
@@ -314,6 +334,20 @@ def comparison(results, meta):
                          "%d after recovery against %d for DNS, which leaves open connections alone"
                          % (sum(r["ra"] for r in broke), sum(r["rd"] for r in broke)))
         out.append("Anycast is not ahead everywhere: %s." % "; ".join(parts))
+    sb = [(r["n"], med("ttl", r["n"], "sessions_broken"), med("anycast", r["n"], "sessions_broken"))
+          for r in rows]
+    sb = [x for x in sb if x[1] is not None and x[2] is not None]
+    if sb:
+        sf = [(med("ttl", n, "session_failures") or 0, med("anycast", n, "session_failures") or 0)
+              for n, _, _ in sb]
+        out.append("Connections already open are another matter: a route change moves their packets "
+                   "to another region, which resets them, while a DNS change leaves them where they are, "
+                   "for better or worse. The persistent connections broke %d times with anycast in these "
+                   "scenarios (fault and recovery), %d times with DNS; %d of their requests failed without "
+                   "the connection breaking with DNS (a keep-alive connection to a failing backend stays "
+                   "with it), %d with anycast."
+                   % (sum(a for _, _, a in sb), sum(d for _, d, _ in sb), sum(d for d, _ in sf),
+                      sum(a for _, a in sf)))
     if "anycast-hold" in results:
         h, a = med("anycast-hold", "region-down", "t99_s"), med("anycast", "region-down", "t99_s")
         if h is not None and a is not None:
