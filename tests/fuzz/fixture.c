@@ -41,9 +41,13 @@ static void remove_tmpdir(void)
 const char *fuzz_tmpdir(void)
 {
 	if (!tmpdir[0]) {
-		snprintf(tmpdir, sizeof(tmpdir), "/tmp/steer-fuzz.XXXXXX");
-		if (!mkdtemp(tmpdir))
-			abort();
+		/* Memory-backed when it can be: targets write a file per input. */
+		snprintf(tmpdir, sizeof(tmpdir), "/dev/shm/steer-fuzz.XXXXXX");
+		if (!mkdtemp(tmpdir)) {
+			snprintf(tmpdir, sizeof(tmpdir), "/tmp/steer-fuzz.XXXXXX");
+			if (!mkdtemp(tmpdir))
+				abort();
+		}
 		atexit(remove_tmpdir);
 	}
 	return tmpdir;

@@ -25,7 +25,7 @@ int fuzz_write_seeds(const char *dir) __attribute__((weak));
 
 /* The source tree ($top_srcdir, else the configured one). */
 const char *fuzz_srcdir(void);
-/* A fresh private folder under /tmp, removed at exit. */
+/* A fresh private folder (in /dev/shm, else /tmp), removed at exit. */
 const char *fuzz_tmpdir(void);
 
 /* The engine fixture, made on first use: config, routes, health (all
