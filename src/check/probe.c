@@ -84,6 +84,9 @@ int st_probe_spec_init(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t en
 	}
 	if (c->host)
 		snprintf(spec->host, sizeof(spec->host), "%s", c->host);
+	if (have && conf->has_health_source &&
+	    conf->health_source.u.sa.sa_family == spec->target.u.sa.sa_family)
+		spec->source = &conf->health_source;
 	return 0;
 }
 
@@ -344,12 +347,20 @@ static int stream_start(st_probe_t *p)
 		if (!p->buf)
 			return ST_ENOMEM;
 	}
-	int rc = st_stream_connect(p->loop, &p->spec->target,
+	int rc = st_stream_connect(p->loop, p->spec->source, &p->spec->target,
 				   c->type == ST_CHECK_HTTPS ? p->spec->tls : NULL, p->spec->host,
 				   on_stream, p, &p->stream);
-	if (rc != 0)
+	if (rc != 0 && p->spec->source) {
+		char from[ST_SOCKADDR_STRLEN];
+		st_sockaddr_str(p->spec->source, from, sizeof(from));
+		*strrchr(from, ':') = '\0'; /* the port, 0 */
+		from[strcspn(from, "]")] = '\0';
+		st_probe_finish(p, false, "connect to %s from %s: %s", p->spec->target_str,
+				from + (from[0] == '['), st_strerror(rc));
+	} else if (rc != 0) {
 		st_probe_finish(p, false, "connect to %s: %s", p->spec->target_str,
 				st_strerror(rc));
+	}
 	return 0;
 }
 

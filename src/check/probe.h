@@ -20,6 +20,7 @@ typedef struct st_probe_spec {
 	char target_str[ST_SOCKADDR_STRLEN]; /* "127.0.0.1:8080" for messages */
 	char host[256];			     /* Host header and TLS name */
 	st_tls_client_t *tls;		     /* https */
+	const st_sockaddr_t *source;	     /* health.source, when of the target's family */
 } st_probe_spec_t;
 
 #define ST_PROBE_TEXT_MAX 96
@@ -33,9 +34,11 @@ typedef struct st_probe_result {
 typedef struct st_probe st_probe_t;
 typedef void (*st_probe_cb_t)(const st_probe_result_t *res, void *arg);
 
-/* Fill spec->target, target_str and host for an endpoint and its check:
- * check_target ("ADDR:PORT") when set, else the endpoint's address with the
- * check's port. Returns ST_ECONF with diag when nothing can be probed. */
+/* Fill spec->target, target_str, host and source for an endpoint and its
+ * check: check_target ("ADDR:PORT") when set, else the endpoint's address
+ * with the check's port; health.source when it is of the target's family
+ * (else the kernel's choice). Returns ST_ECONF with diag when nothing can be
+ * probed. */
 int st_probe_spec_init(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,
 		       st_diag_t *diag);
 

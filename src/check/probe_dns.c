@@ -119,7 +119,9 @@ int st_probe_dns_start(st_probe_t *p)
 	}
 	p->fd =
 	    socket(p->spec->target.u.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0 || connect(p->fd, &p->spec->target.u.sa, p->spec->target.len) != 0 ||
+	const st_sockaddr_t *from = p->spec->source;
+	if (p->fd < 0 || (from && bind(p->fd, &from->u.sa, from->len) != 0) ||
+	    connect(p->fd, &p->spec->target.u.sa, p->spec->target.len) != 0 ||
 	    send(p->fd, wire, wlen, 0) != (ssize_t)wlen) {
 		st_probe_finish(p, false, "%s: %s", to, strerror(errno));
 		free(wire);

@@ -63,6 +63,14 @@ void st_conf_free(st_conf_t *conf)
 	free(conf->geo_coordinates);
 	free(conf->geo_latency);
 	free(conf->health_table);
+	free(conf->fleet.name);
+	for (size_t i = 0; i < conf->fleet.n_etcd; i++)
+		free(conf->fleet.etcd[i]);
+	free(conf->fleet.etcd);
+	free(conf->fleet.prefix);
+	free(conf->fleet.tls_ca_file);
+	free(conf->fleet.tls_cert_file);
+	free(conf->fleet.tls_key_file);
 	for (size_t i = 0; i < conf->n_checks; i++)
 		free_check(&conf->checks[i]);
 	free(conf->checks);

@@ -156,6 +156,38 @@ typedef struct st_conf_rrl {
 	size_t n_exempt;
 } st_conf_rrl_t;
 
+/* fleet.quorum: how many of the live vantage points with a view of an
+ * endpoint must see it up (fleet/quorum.h applies it). */
+typedef enum {
+	ST_QUORUM_MAJORITY = 0, /* down only when more than half see it down */
+	ST_QUORUM_COUNT,	/* up when at least N see it up (all, when fewer vote) */
+	ST_QUORUM_PERCENT,	/* up when at least P% see it up (at least one) */
+} st_quorum_kind_t;
+
+typedef struct st_quorum {
+	st_quorum_kind_t kind;
+	uint32_t n; /* COUNT: 1-1000; PERCENT: 1-100 */
+} st_quorum_t;
+
+/* "majority", "2", "34%"; ST_EINVAL otherwise. */
+int st_quorum_parse(const char *s, st_quorum_t *out);
+/* Back to the text st_quorum_parse reads. */
+void st_quorum_fmt(const st_quorum_t *q, char *buf, size_t len);
+
+/* fleet: several nameservers and vantage points agreeing through etcd. */
+typedef struct st_conf_fleet {
+	bool enabled; /* the section is given: without it, one box as before */
+	char *name;   /* this site: nameserver and vantage point (default: host name) */
+	char **etcd;  /* client URLs, http:// or https:// */
+	size_t n_etcd;
+	char *prefix; /* key prefix, "/steerdns" by default, no trailing slash */
+	st_quorum_t quorum;
+	uint64_t view_ttl_ms;	 /* lease of this vantage point's view, whole seconds */
+	uint64_t stale_after_ms; /* no word from etcd this long: own view */
+	char *tls_ca_file, *tls_cert_file, *tls_key_file; /* https endpoints */
+	unsigned line;
+} st_conf_fleet_t;
+
 typedef struct st_conf {
 	char *path; /* the config file, or NULL when built from the command line */
 
@@ -184,6 +216,10 @@ typedef struct st_conf {
 	char *health_table;	 /* default "run/health.shm" relative to the config */
 	uint64_t stale_after_ms; /* default 10000 */
 	st_on_stale_t on_stale;
+	bool has_health_source;	     /* health.source given */
+	st_sockaddr_t health_source; /* probes leave from this address (port 0) */
+
+	st_conf_fleet_t fleet;
 
 	st_conf_check_t *checks;
 	size_t n_checks;

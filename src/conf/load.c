@@ -231,12 +231,29 @@ static const st_enum_t on_stale_enum[] = {
     {NULL},
 };
 
+static int parse_source(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	int family;
+	uint8_t addr[16];
+	if (st_addr_parse(s, &family, addr) != 0 || st_sockaddr_parse(s, 0, &conf->health_source) != 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not an IPv4 or IPv6 address (no port)", s);
+	conf->has_health_source = true;
+	return 0;
+}
+
 static const st_item_t health_items[] = {
     ST_KEY("table", ST_T_PATH, ST_AT(st_conf_t, health_table), ST_DEF("run/health.shm")),
     ST_KEY("stale_after", ST_T_DURATION, ST_AT(st_conf_t, stale_after_ms), ST_RANGE(100, 86400000),
 	   ST_DEF("10s")),
     ST_KEY("on_stale", ST_T_ENUM, ST_AT(st_conf_t, on_stale), ST_ENUMS(on_stale_enum),
 	   ST_DEF("last-known")),
+    ST_KEY("source", ST_T_CUSTOM, ST_PARSE(parse_source)),
     ST_END,
 };
 const st_table_t st_health_table = {"health", health_items, "the health: section"};
@@ -488,7 +505,8 @@ static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, cons
 
 const st_table_t *const st_schema_tables[] = {
     &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
-    &st_region_table, &st_endpoint_table, &st_record_table, NULL,
+    &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
+    &st_fleet_tls_table, NULL,
 };
 
 static const st_section_t checks = {"checks",
@@ -514,6 +532,7 @@ static const struct {
     {"checks", NULL, &checks, NULL},
     {"regions", NULL, &st_regions_section, NULL},
     {"records", NULL, &st_records_section, NULL},
+    {"fleet", NULL, NULL, st_load_fleet},
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -541,7 +560,7 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 					    hint);
 		return st_ctx_error(ctx, k, NULL,
 				    "unknown section '%s' (sections are server, zones, geo, "
-				    "health, checks, regions, records)",
+				    "health, checks, regions, records, fleet)",
 				    k->str);
 	}
 	static const st_ynode_t empty = {.kind = ST_YNODE_MAP};

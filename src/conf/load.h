@@ -8,7 +8,7 @@
 /* The schema tables, one per kind of object (the `zones:` section is a
  * plain name -> file mapping and has none). */
 extern const st_table_t st_server_table, st_geo_table, st_health_table, st_check_table,
-    st_region_table, st_endpoint_table, st_record_table;
+    st_region_table, st_endpoint_table, st_record_table, st_fleet_table, st_fleet_tls_table;
 
 /* The value of `name` in mapping `map`, its key node, or NULL. */
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);
@@ -60,6 +60,8 @@ int st_load_section(st_ctx_t *ctx, const st_section_t *s, const st_ynode_t *map)
 
 /* The regions: and records: sections (region.c, record.c). */
 extern const st_section_t st_regions_section, st_records_section;
+/* The fleet: section (fleet.c). */
+int st_load_fleet(st_ctx_t *ctx, const st_ynode_t *map);
 /* Warnings that never fail a load (failover budgets). */
 void st_conf_warn(const st_conf_t *conf);
 

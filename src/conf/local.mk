@@ -7,7 +7,8 @@ src_libsteer_a_SOURCES += \
 	src/conf/nameset.c src/conf/nameset.h \
 	src/conf/region.c src/conf/record.c \
 	src/conf/mapkey.c src/conf/mapkey.h \
-	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c
+	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
+	src/conf/fleet.c
 
 # The config file's man page and a commented example covering every key.
 dist_man_MANS += doc/steerd.yaml.5

@@ -12,6 +12,8 @@
 #include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,12 +151,40 @@ SSL *st_tls_client_ssl(st_tls_client_t *tls, const char *server_name)
 	return ssl;
 }
 
-int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *to, st_tls_client_t *tls,
-		      const char *server_name, st_stream_cb_t cb, void *arg, st_stream_t **out)
+/* A socket bound to `from`, or -1 for bufferevent to make one. */
+static int bound_socket(const st_sockaddr_t *from, const st_sockaddr_t *to, int *fd)
 {
+	*fd = -1;
+	if (!from)
+		return 0;
+	if (from->u.sa.sa_family != to->u.sa.sa_family)
+		return ST_EINVAL;
+	int s = socket(to->u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (bind(s, &from->u.sa, from->len) != 0) {
+		int e = errno;
+		close(s);
+		return -e;
+	}
+	*fd = s;
+	return 0;
+}
+
+int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *from, const st_sockaddr_t *to,
+		      st_tls_client_t *tls, const char *server_name, st_stream_cb_t cb, void *arg,
+		      st_stream_t **out)
+{
+	int fd;
+	int rc = bound_socket(from, to, &fd);
+	if (rc != 0)
+		return rc;
 	st_stream_t *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s) {
+		if (fd >= 0)
+			close(fd);
 		return ST_ENOMEM;
+	}
 	s->cb = cb;
 	s->arg = arg;
 	struct event_base *base = st_loop_base(loop);
@@ -162,19 +192,23 @@ int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *to, st_tls_client_t 
 	if (tls) {
 		s->ssl = st_tls_client_ssl(tls, server_name);
 		if (!s->ssl) {
+			if (fd >= 0)
+				close(fd);
 			free(s);
 			return ST_ENOMEM;
 		}
-		s->bev = bufferevent_openssl_socket_new(base, -1, s->ssl,
+		s->bev = bufferevent_openssl_socket_new(base, fd, s->ssl,
 							BUFFEREVENT_SSL_CONNECTING, opts);
 		if (!s->bev)
 			SSL_free(s->ssl);
 		else
 			bufferevent_openssl_set_allow_dirty_shutdown(s->bev, 1);
 	} else {
-		s->bev = bufferevent_socket_new(base, -1, opts);
+		s->bev = bufferevent_socket_new(base, fd, opts);
 	}
 	if (!s->bev) {
+		if (fd >= 0)
+			close(fd);
 		free(s);
 		return ST_ENOMEM;
 	}

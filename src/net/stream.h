@@ -33,12 +33,14 @@ typedef enum {
 
 typedef void (*st_stream_cb_t)(st_stream_t *s, st_stream_event_t ev, void *arg);
 
-/* Start connecting. With tls, server_name is sent as SNI (unless it is an IP
- * address) and is the name (or IP address) the certificate must match. The
- * callback may call st_stream_free(). Returns 0 or a negative error (then
- * diag/st_stream_error is not set: nothing was started). */
-int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *to, st_tls_client_t *tls,
-		      const char *server_name, st_stream_cb_t cb, void *arg, st_stream_t **out);
+/* Start connecting, from the address `from` when it is not NULL (port 0:
+ * any). With tls, server_name is sent as SNI (unless it is an IP address)
+ * and is the name (or IP address) the certificate must match. The callback
+ * may call st_stream_free(). Returns 0 or a negative error (then
+ * st_stream_error is not set: nothing was started). */
+int st_stream_connect(st_loop_t *loop, const st_sockaddr_t *from, const st_sockaddr_t *to,
+		      st_tls_client_t *tls, const char *server_name, st_stream_cb_t cb, void *arg,
+		      st_stream_t **out);
 int st_stream_write(st_stream_t *s, const void *data, size_t len);
 /* Bytes waiting in the input buffer. */
 size_t st_stream_pending(const st_stream_t *s);

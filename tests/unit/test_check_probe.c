@@ -30,7 +30,14 @@ typedef struct server {
 	const char *response; /* http; NULL = accept and never answer */
 	int rcode;	      /* dns */
 	unsigned served;
+	char peer[64]; /* address of the last client */
 } server_t;
+
+static void note_peer(server_t *s, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	inet_ntop(AF_INET, &in->sin_addr, s->peer, sizeof(s->peer));
+}
 
 static int listen_on(int type, uint16_t *port)
 {
@@ -56,9 +63,12 @@ static void *http_main(void *arg)
 		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 		if (poll(&pfd, 1, 20) <= 0)
 			continue;
-		int c = accept(s->fd, NULL, NULL);
+		struct sockaddr_storage ss;
+		socklen_t sslen = sizeof(ss);
+		int c = accept(s->fd, (struct sockaddr *)&ss, &sslen);
 		if (c < 0)
 			continue;
+		note_peer(s, &ss);
 		char req[2048];
 		size_t len = 0;
 		while (len < sizeof(req) - 1) {
@@ -105,6 +115,7 @@ static void *dns_main(void *arg)
 		if (n <= 0 || ldns_wire2pkt(&q, buf, (size_t)n) != LDNS_STATUS_OK)
 			continue;
 		s->served++;
+		note_peer(s, &from);
 		ldns_pkt *a = ldns_pkt_new();
 		ldns_pkt_set_id(a, ldns_pkt_id(q));
 		ldns_pkt_set_qr(a, true);
@@ -153,10 +164,13 @@ static void on_done(const st_probe_result_t *res, void *arg)
 	st_loop_break(arg);
 }
 
+static const st_sockaddr_t *probe_source;
+
 static void run_probe(st_conf_check_t *chk, uint16_t port)
 {
 	st_probe_spec_t spec;
 	memset(&spec, 0, sizeof(spec));
+	spec.source = probe_source;
 	spec.check = chk;
 	spec.endpoint = "probe-ep";
 	char addr[64];
@@ -285,6 +299,48 @@ static void test_http_timeout(void **state)
 	assert_non_null(strstr(result.text, "timeout after 300ms"));
 	assert_true(ms >= 290 && ms < 1500);
 	server_stop(&s);
+}
+
+/* health.source: tcp, http and dns probes leave from it. */
+static void test_source(void **state)
+{
+	st_sockaddr_t src;
+	assert_int_equal(st_sockaddr_parse("127.0.0.7", 0, &src), 0);
+	probe_source = &src;
+	server_t s = {.response = "HTTP/1.0 200 OK\r\n\r\nOK"};
+	server_start(&s, false);
+	st_conf_check_t c = check_of(ST_CHECK_TCP);
+	run_probe(&c, s.port);
+	assert_true(result.ok);
+	assert_string_equal(s.peer, "127.0.0.7");
+	c = check_of(ST_CHECK_HTTP);
+	c.path = "/";
+	st_status_range_t ok = {200, 299};
+	c.expect_status = &ok;
+	c.n_expect_status = 1;
+	s.peer[0] = '\0';
+	run_probe(&c, s.port);
+	assert_true(result.ok);
+	assert_string_equal(s.peer, "127.0.0.7");
+	server_stop(&s);
+
+	server_t d = {.rcode = 0};
+	server_start(&d, true);
+	c = check_of(ST_CHECK_DNS);
+	c.dns_name = "probe.test.";
+	c.dns_type = 1;
+	run_probe(&c, d.port);
+	assert_true(result.ok);
+	assert_string_equal(d.peer, "127.0.0.7");
+	server_stop(&d);
+
+	/* an address this host does not have: the probe fails and says why */
+	assert_int_equal(st_sockaddr_parse("192.0.2.77", 0, &src), 0);
+	c = check_of(ST_CHECK_TCP);
+	run_probe(&c, 9);
+	assert_false(result.ok);
+	assert_non_null(strstr(result.text, "assign"));
+	probe_source = NULL;
 }
 
 static void test_dns(void **state)
@@ -459,7 +515,7 @@ int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tcp),		 cmocka_unit_test(test_http),
+	    cmocka_unit_test(test_tcp), cmocka_unit_test(test_source),		 cmocka_unit_test(test_http),
 	    cmocka_unit_test(test_http_timeout), cmocka_unit_test(test_dns),
 	    cmocka_unit_test(test_exec),	 cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_cancel),

@@ -486,11 +486,79 @@ static bool has_key(const char *text, const char *key)
 
 /* Every key of the schema appears in the example config and in the man page:
  * adding a row without documenting it fails here. */
+/* The fleet section and health.source: values, defaults, and none at all. */
+static void test_fleet(void **state)
+{
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	assert_int_equal(load_text("fleet:\n  name: use1\n"
+				   "  etcd: [\"http://127.0.0.1:2379\", \"https://[::1]:2379\"]\n"
+				   "  prefix: /prod/dns\n  quorum: 34%\n  view_ttl: 3s\n"
+				   "  stale_after: 20s\n"
+				   "  tls: { ca_file: ca.pem, cert_file: c.pem, key_file: c.key }\n"
+				   "health:\n  source: 127.0.10.1\n",
+				   &c, &d),
+			 0);
+	assert_true(c->fleet.enabled);
+	assert_string_equal(c->fleet.name, "use1");
+	assert_int_equal(c->fleet.n_etcd, 2);
+	assert_string_equal(c->fleet.etcd[1], "https://[::1]:2379");
+	assert_string_equal(c->fleet.prefix, "/prod/dns");
+	assert_int_equal(c->fleet.quorum.kind, ST_QUORUM_PERCENT);
+	assert_int_equal(c->fleet.quorum.n, 34);
+	assert_int_equal(c->fleet.view_ttl_ms, 3000);
+	assert_int_equal(c->fleet.stale_after_ms, 20000);
+	assert_string_equal(c->fleet.tls_ca_file, "ca.pem");
+	assert_string_equal(c->fleet.tls_key_file, "c.key");
+	assert_true(c->has_health_source);
+	char buf[64];
+	st_sockaddr_str(&c->health_source, buf, sizeof(buf));
+	assert_string_equal(buf, "127.0.10.1:0");
+	st_conf_free(c);
+
+	/* defaults: the host name, /steerdns, majority, 5s, 15s */
+	assert_int_equal(load_text("fleet:\n  etcd: [\"http://127.0.0.1:2379\"]\n"
+				   "health: { source: \"::1\" }\n",
+				   &c, &d),
+			 0);
+	char host[256];
+	gethostname(host, sizeof(host));
+	host[strcspn(host, ".")] = '\0';
+	assert_string_equal(c->fleet.name, host);
+	assert_string_equal(c->fleet.prefix, "/steerdns");
+	assert_int_equal(c->fleet.quorum.kind, ST_QUORUM_MAJORITY);
+	assert_int_equal(c->fleet.view_ttl_ms, 5000);
+	assert_int_equal(c->fleet.stale_after_ms, 15000);
+	assert_null(c->fleet.tls_ca_file);
+	assert_int_equal(c->health_source.u.sa.sa_family, AF_INET6);
+	st_conf_free(c);
+
+	/* no section, or a null one: one box */
+	assert_int_equal(load_text("fleet:\n", &c, &d), 0);
+	assert_false(c->fleet.enabled);
+	assert_false(c->has_health_source);
+	st_conf_free(c);
+
+	st_quorum_t q;
+	char text[16];
+	const char *round[] = {"majority", "3", "18%", "100%", "1000"};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(st_quorum_parse(round[i], &q), 0);
+		st_quorum_fmt(&q, text, sizeof(text));
+		assert_string_equal(text, round[i]);
+	}
+	const char *bad[] = {"", "0", "0%", "101%", "-1", "2x", "%", "majority ", "1.5", "1001",
+			     "Majority"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(st_quorum_parse(bad[i], &q), ST_EINVAL);
+}
+
 static void test_documented(void **state)
 {
 	static const st_table_t *const tables[] = {
 	    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
-	    &st_region_table, &st_endpoint_table, &st_record_table,
+	    &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
+	    &st_fleet_tls_table,
 	};
 	char path[PATH_MAX];
 	data_path(path, sizeof(path), "doc/steerd.yaml.example");
@@ -511,7 +579,7 @@ static void test_documented(void **state)
 		}
 	}
 	assert_true(n > 50);
-	for (const char *s = "zones\0server\0geo\0health\0checks\0regions\0records\0"; *s;
+	for (const char *s = "zones\0server\0geo\0health\0checks\0regions\0records\0fleet\0"; *s;
 	     s += strlen(s) + 1)
 		assert_true(has_key(example, s));
 }
@@ -549,7 +617,7 @@ int main(void)
 	    cmocka_unit_test(test_full),	   cmocka_unit_test(test_design),
 	    cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_command_line),
 	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_example),
-	    cmocka_unit_test(test_documented),
+	    cmocka_unit_test(test_documented),	   cmocka_unit_test(test_fleet),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -31,7 +31,7 @@ static const struct {
     {"sever:\n  workers: 1\n", "t.yaml:1:1: unknown section 'sever' (did you mean 'server'?)"},
     {"tls:\n  x: 1\n",
      "t.yaml:1:1: unknown section 'tls' (sections are server, zones, geo, health, checks, "
-     "regions, records)"},
+     "regions, records, fleet)"},
     {"server:\n  wokers: 2\n",
      "t.yaml:2:3: server: unknown key 'wokers' (did you mean 'workers'?)"},
     {"server:\n  frobnicate: 2\n", "t.yaml:2:3: server: unknown key 'frobnicate' for a server"},
@@ -81,6 +81,36 @@ static const struct {
      "t.yaml:2:13: health.on_stale: 'fail-closed' is not one of: last-known, fail-open"},
     {"health:\n  stale_after: 10ms\n",
      "t.yaml:2:16: health.stale_after: 10ms is out of range (100ms..1d)"},
+    {"health:\n  source: 192.0.2.1:53\n",
+     "t.yaml:2:11: health.source: '192.0.2.1:53' is not an IPv4 or IPv6 address (no port)"},
+    /* fleet */
+    {"fleet: {}\n", "t.yaml:1:8: fleet: 'etcd' is required"},
+    {"fleet:\n  etcd: 127.0.0.1:2379\n",
+     "t.yaml:2:9: fleet.etcd: '127.0.0.1:2379' is not an etcd client URL (http://HOST:PORT or "
+     "https://HOST:PORT, IPv6 in brackets)"},
+    {"fleet:\n  etcd: [\"http://a:1\", \"http://a:1\"]\n",
+     "t.yaml:2:24: fleet.etcd: 'http://a:1' is listed twice"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  quorum: half\n",
+     "t.yaml:3:11: fleet.quorum: 'half' is not majority, a count of vantage points (1-1000) or "
+     "a percentage (1%-100%)"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  view_ttl: 1500ms\n",
+     "t.yaml:3:13: fleet.view_ttl: 1500ms is out of range (2s..1h)"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  view_ttl: 2500ms\n",
+     "t.yaml:3:13: fleet.view_ttl: etcd leases are whole seconds: write 2s, 5s, 30s..."},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  view_ttl: 10s\n  stale_after: 5s\n",
+     "t.yaml:4:16: fleet.stale_after: must be at least view_ttl: etcd is not given up on "
+     "before a view could expire"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  name: use/1\n",
+     "t.yaml:3:9: fleet: fleet name 'use/1' may only hold letters, digits, '-', '_' and '.'"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  prefix: steerdns/\n",
+     "t.yaml:3:11: fleet.prefix: 'steerdns/' must start with '/', not end with one, and be "
+     "2-128 characters (like /steerdns)"},
+    {"fleet:\n  etcd: [\"https://a:1\"]\n  tls: { cert_file: c.pem }\n",
+     "t.yaml:3:8: fleet.tls: cert_file and key_file go together"},
+    {"fleet:\n  etcd: [\"http://a:1\"]\n  tls: { ca_file: ca.pem }\n",
+     "t.yaml:3:8: fleet.tls: tls is for https:// etcd endpoints; none is"},
+    {"fleet:\n  etcd: [\"https://a:1\"]\n  tls: { ca_fil: ca.pem }\n",
+     "t.yaml:3:10: fleet.tls: unknown key 'ca_fil' (did you mean 'ca_file'?)"},
     /* zones */
     {"zones:\n  bad..name: z\n",
      "t.yaml:2:3: zones: 'bad..name' has an empty label (a leading dot or two dots in a row)"},

@@ -22,28 +22,6 @@ static st_quorum_t q(const char *s)
 	return out;
 }
 
-static void test_quorum_parse(void **state)
-{
-	st_quorum_t out;
-	assert_int_equal(q("majority").kind, ST_QUORUM_MAJORITY);
-	assert_int_equal(q("2").kind, ST_QUORUM_COUNT);
-	assert_int_equal(q("2").n, 2);
-	assert_int_equal(q("34%").kind, ST_QUORUM_PERCENT);
-	assert_int_equal(q("34%").n, 34);
-	assert_int_equal(q("100%").n, 100);
-	const char *bad[] = {"",  "0",	       "0%",  "101%", "-1",	 "2x",
-			     "%", "majority ", "1.5", "1001", "Majority"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(st_quorum_parse(bad[i], &out), ST_EINVAL);
-	char buf[16];
-	const char *round[] = {"majority", "3", "18%"};
-	for (size_t i = 0; i < 3; i++) {
-		st_quorum_t x = q(round[i]);
-		st_quorum_fmt(&x, buf, sizeof(buf));
-		assert_string_equal(buf, round[i]);
-	}
-}
-
 static void test_quorum_majority(void **state)
 {
 	st_quorum_t m = q("majority");
@@ -273,7 +251,7 @@ static void test_base64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_quorum_parse),  cmocka_unit_test(test_quorum_majority),
+	    cmocka_unit_test(test_quorum_majority),
 	    cmocka_unit_test(test_quorum_count),  cmocka_unit_test(test_quorum_percent),
 	    cmocka_unit_test(test_obs_json),	  cmocka_unit_test(test_member_json),
 	    cmocka_unit_test(test_config_digest), cmocka_unit_test(test_names_and_keys),
