@@ -27,6 +27,10 @@ typedef struct ep {
 	uint64_t interval_ns;
 	uint64_t next_due_ns;
 	st_health_rec_t rec; /* hysteresis state, published as the endpoint's slot */
+	/* fleet: the state the vantage points agreed on is published instead */
+	bool agreed;
+	st_health_state_t agreed_state;
+	uint32_t votes_up, voters;
 	bool last_ok;
 	char text[ST_PROBE_TEXT_MAX];
 } ep_t;
@@ -46,6 +50,9 @@ struct st_checker {
 	size_t once_pending;
 	void (*once_done)(st_checker_t *c, void *arg);
 	void *once_arg;
+	st_checker_change_cb_t change_cb;
+	void *change_arg;
+	st_health_fleet_t fleet; /* mode NONE: no fleet */
 };
 
 static uint64_t interval_ms(const st_conf_check_t *c)
@@ -73,7 +80,15 @@ static void publish(ep_t *e)
 		reopen_table(c, "truncated in place");
 	if (!c->table)
 		return;
-	st_healthtab_write(c->table, (uint32_t)(e - c->eps), &e->rec);
+	st_health_rec_t out = e->rec;
+	out.local = e->rec.state;
+	out.votes_up = out.voters = 0;
+	if (e->agreed) {
+		out.state = e->agreed_state;
+		out.votes_up = e->votes_up;
+		out.voters = e->voters;
+	}
+	st_healthtab_write(c->table, (uint32_t)(e - c->eps), &out);
 }
 
 static void on_result(const st_probe_result_t *res, void *arg)
@@ -103,6 +118,8 @@ static void on_result(const st_probe_result_t *res, void *arg)
 			     e->rec.failures, e->check->fall);
 	}
 	publish(e);
+	if (e->rec.state != before && c->change_cb)
+		c->change_cb(c, (size_t)(e - c->eps), c->change_arg);
 	if (c->once_pending && --c->once_pending == 0 && c->once_done)
 		c->once_done(c, c->once_arg);
 }
@@ -165,6 +182,17 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
 			memset(&e->rec, 0, sizeof(e->rec));
 			continue;
 		}
+		if (e->rec.voters > 0) {
+			/* a fleet's slot: the agreed state stays shown until the
+			 * fleet decides again (or is gone: st_checker_set_fleet) */
+			e->agreed = true;
+			e->agreed_state = e->rec.state;
+			e->votes_up = e->rec.votes_up;
+			e->voters = e->rec.voters;
+			e->rec.state = e->rec.local;
+		}
+		e->rec.local = ST_HEALTH_UNKNOWN;
+		e->rec.votes_up = e->rec.voters = 0;
 		e->last_ok = e->rec.error[0] == '\0';
 		snprintf(e->text, sizeof(e->text), "%s", e->rec.error);
 	}
@@ -212,6 +240,8 @@ static void reopen_table(st_checker_t *c, const char *why)
 	c->table = t;
 	for (size_t i = 0; c->table && i < c->n; i++)
 		publish(&c->eps[i]);
+	if (c->table)
+		st_healthtab_set_fleet(c->table, &c->fleet);
 }
 
 int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_path,
@@ -373,4 +403,55 @@ const char *st_checker_last_text(const st_checker_t *c, size_t i)
 bool st_checker_last_ok(const st_checker_t *c, size_t i)
 {
 	return i < c->n && c->eps[i].last_ok;
+}
+
+void st_checker_on_change(st_checker_t *c, st_checker_change_cb_t cb, void *arg)
+{
+	c->change_cb = cb;
+	c->change_arg = arg;
+}
+
+void st_checker_set_agreed(st_checker_t *c, size_t i, st_health_state_t state, uint32_t up,
+			   uint32_t voters)
+{
+	if (i >= c->n)
+		return;
+	ep_t *e = &c->eps[i];
+	if (e->agreed && e->agreed_state == state && e->votes_up == up && e->voters == voters)
+		return;
+	e->agreed = true;
+	e->agreed_state = state;
+	e->votes_up = up;
+	e->voters = voters;
+	publish(e);
+}
+
+void st_checker_clear_agreed(st_checker_t *c, size_t i)
+{
+	if (i >= c->n || !c->eps[i].agreed)
+		return;
+	c->eps[i].agreed = false;
+	publish(&c->eps[i]);
+}
+
+bool st_checker_agreed(const st_checker_t *c, size_t i, st_health_state_t *state, uint32_t *up,
+		       uint32_t *voters)
+{
+	if (i >= c->n || !c->eps[i].agreed)
+		return false;
+	*state = c->eps[i].agreed_state;
+	*up = c->eps[i].votes_up;
+	*voters = c->eps[i].voters;
+	return true;
+}
+
+void st_checker_set_fleet(st_checker_t *c, const st_health_fleet_t *f)
+{
+	static const st_health_fleet_t none;
+	c->fleet = f ? *f : none;
+	if (!f)
+		for (size_t i = 0; i < c->n; i++)
+			st_checker_clear_agreed(c, i);
+	if (c->table)
+		st_healthtab_set_fleet(c->table, &c->fleet);
 }

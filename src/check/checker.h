@@ -40,4 +40,22 @@ bool st_checker_last_ok(const st_checker_t *c, size_t i);
 /* When the next probe is due (st_mono_ns clock). */
 uint64_t st_checker_next_due_ns(const st_checker_t *c, size_t i);
 
+/* A vantage point of a fleet (fleet/vantage.h) hooks in here. */
+/* Called when an endpoint's own state changes (first result included). */
+typedef void (*st_checker_change_cb_t)(st_checker_t *c, size_t i, void *arg);
+void st_checker_on_change(st_checker_t *c, st_checker_change_cb_t cb, void *arg);
+/* Publish the agreed state (and its votes) for endpoint i instead of the
+ * checker's own; the own state goes in the slot's `local`. A table of a
+ * fleet reopened at start keeps showing its agreed states until then. */
+void st_checker_set_agreed(st_checker_t *c, size_t i, st_health_state_t state, uint32_t up,
+			   uint32_t voters);
+/* Back to the checker's own state for endpoint i. */
+void st_checker_clear_agreed(st_checker_t *c, size_t i);
+/* The agreed state shown for endpoint i, if any. */
+bool st_checker_agreed(const st_checker_t *c, size_t i, st_health_state_t *state, uint32_t *up,
+		       uint32_t *voters);
+/* The fleet's status in the table's header; NULL: no fleet (every
+ * endpoint back to its own state). */
+void st_checker_set_fleet(st_checker_t *c, const st_health_fleet_t *f);
+
 #endif

@@ -190,6 +190,11 @@ typedef struct st_conf_fleet {
 
 typedef struct st_conf {
 	char *path; /* the config file, or NULL when built from the command line */
+	/* What the sites of a fleet compare to see drift: SHA-256 of the
+	 * parsed file without the keys that differ by site (fleet.name,
+	 * fleet.etcd, fleet.tls, health.source, server.listen, server.control,
+	 * server.metrics): "sha256:" + 32 hex digits; "" without a file. */
+	char digest[48];
 
 	/* server: */
 	st_sockaddr_t *listen; /* default: 127.0.0.1:53 and [::1]:53 */

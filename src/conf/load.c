@@ -598,8 +598,10 @@ static int load_tree(const char *path, st_ynode_t *root, st_conf_t **out, st_dia
 		goto out;
 	}
 	rc = load_top(&ctx, root);
-	if (rc == 0)
+	if (rc == 0) {
+		st_conf_digest(root, conf->digest, sizeof(conf->digest));
 		st_conf_warn(conf);
+	}
 out:
 	if (rc == ST_ENOMEM)
 		st_diag_set(diag, rc, "%s: out of memory", path);

@@ -62,6 +62,9 @@ int st_load_section(st_ctx_t *ctx, const st_section_t *s, const st_ynode_t *map)
 extern const st_section_t st_regions_section, st_records_section;
 /* The fleet: section (fleet.c). */
 int st_load_fleet(st_ctx_t *ctx, const st_ynode_t *map);
+/* The digest of a config's tree without the keys that differ by site
+ * ("sha256:" + 32 hex digits), for st_conf_t.digest. */
+void st_conf_digest(const st_ynode_t *root, char *out, size_t len);
 /* Warnings that never fail a load (failover budgets). */
 void st_conf_warn(const st_conf_t *conf);
 

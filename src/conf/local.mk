@@ -8,7 +8,8 @@ src_libsteer_a_SOURCES += \
 	src/conf/region.c src/conf/record.c \
 	src/conf/mapkey.c src/conf/mapkey.h \
 	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
-	src/conf/fleet.c
+	src/conf/fleet.c \
+	src/conf/digest.c
 
 # The config file's man page and a commented example covering every key.
 dist_man_MANS += doc/steerd.yaml.5

@@ -115,6 +115,10 @@ int st_etcd_lease_new(st_etcd_t *e, uint32_t ttl_s, st_etcd_lease_cb_t cb, void 
 		      st_etcd_lease_t **out);
 /* Revokes the lease (without waiting) and frees; accepts NULL. */
 void st_etcd_lease_free(st_etcd_lease_t *l);
+/* Revokes the lease and frees it; cb when etcd has answered (cb may be
+ * NULL). With no lease granted, ST_ENOENT and nothing is sent (freed all
+ * the same). */
+int st_etcd_lease_end(st_etcd_lease_t *l, st_etcd_cb_t cb, void *arg);
 int64_t st_etcd_lease_id(const st_etcd_lease_t *l);
 /* st_mono_ns() of the last keep-alive (or grant) etcd answered. */
 uint64_t st_etcd_lease_ok_ns(const st_etcd_lease_t *l);

@@ -136,14 +136,20 @@ void st_etcd_lease_drop(st_etcd_lease_t *l)
 	free(l);
 }
 
-void st_etcd_lease_free(st_etcd_lease_t *l)
+int st_etcd_lease_end(st_etcd_lease_t *l, st_etcd_cb_t cb, void *arg)
 {
 	if (!l)
-		return;
-	/* The keys under it go now rather than after the ttl. */
-	if (l->id)
-		st_etcd_lease_revoke(l->e, l->id, NULL, NULL, NULL);
+		return ST_ENOENT;
+	int64_t id = l->id;
+	st_etcd_t *e = l->e;
 	st_etcd_lease_drop(l);
+	/* The keys under it go now rather than after the ttl. */
+	return id ? st_etcd_lease_revoke(e, id, cb, arg, NULL) : ST_ENOENT;
+}
+
+void st_etcd_lease_free(st_etcd_lease_t *l)
+{
+	st_etcd_lease_end(l, NULL, NULL);
 }
 
 int64_t st_etcd_lease_id(const st_etcd_lease_t *l)

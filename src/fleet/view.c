@@ -2,9 +2,7 @@
 #include "fleet/view.h"
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -134,37 +132,6 @@ int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out,
 		return ST_EPARSE;
 	m.endpoints = (uint32_t)eps;
 	*out = m;
-	return 0;
-}
-
-int st_fleet_config_digest(const char *path, char *out, size_t len, st_diag_t *diag)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
-		fclose(f);
-		return ST_ENOMEM;
-	}
-	unsigned char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		EVP_DigestUpdate(ctx, buf, n);
-	int err = ferror(f);
-	fclose(f);
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	if (err)
-		return st_diag_set(diag, ST_EIO, "%s: read error", path);
-	/* 16 bytes tell configs apart well enough to see drift */
-	char hex[33];
-	for (unsigned i = 0; i < 16 && i < mdlen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	snprintf(out, len, "sha256:%s", hex);
 	return 0;
 }
 

@@ -44,10 +44,6 @@ typedef struct st_fleet_member {
 char *st_fleet_member_encode(const st_fleet_member_t *m);
 int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out, st_diag_t *diag);
 
-/* The config digest a member record carries ("sha256:0123..."), of the
- * file's bytes. */
-int st_fleet_config_digest(const char *path, char *out, size_t len, st_diag_t *diag);
-
 /* Is name usable as a vantage point or node name (a path component: 1-63
  * of [A-Za-z0-9._-])? */
 bool st_fleet_name_valid(const char *name);

@@ -38,7 +38,31 @@ typedef struct st_health_rec {
 	uint64_t last_check_ns;		 /* CLOCK_MONOTONIC */
 	uint64_t last_change_ns;	 /* CLOCK_MONOTONIC */
 	char error[ST_HEALTH_ERROR_MAX]; /* why the last probe failed, "" after a success */
+	/* A vantage point of a fleet: `state` is what the quorum of vantage
+	 * points agreed on, votes_up of voters saw the endpoint up, and
+	 * `local` is this vantage point's own view. voters 0: no fleet
+	 * decision (state is this checker's own). */
+	st_health_state_t local;
+	uint32_t votes_up, voters;
 } st_health_rec_t;
+
+/* How the checker of a fleet site decides (the table's header). */
+typedef enum {
+	ST_FLEET_NONE = 0,   /* no fleet: the checker's own states */
+	ST_FLEET_AGREED = 1, /* the quorum's states, etcd reachable */
+	ST_FLEET_KEPT = 2,   /* etcd unreachable: the last agreed states, kept */
+	ST_FLEET_OWN = 3,    /* unreachable longer than fleet.stale_after: own view */
+} st_fleet_mode_t;
+
+typedef struct st_health_fleet {
+	st_fleet_mode_t mode;
+	uint32_t vantages;	/* live vantage points with a view in etcd */
+	uint64_t etcd_ok_ns;	/* CLOCK_MONOTONIC of etcd's last answer, 0: never */
+	uint64_t mode_since_ns; /* CLOCK_MONOTONIC when the mode began */
+	uint32_t watch_lag_ms;	/* a write of this vantage point until its watch saw it */
+} st_health_fleet_t;
+
+const char *st_fleet_mode_name(st_fleet_mode_t m);
 
 /* One endpoint as steerd sees it. */
 typedef struct st_health_info {

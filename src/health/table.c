@@ -66,10 +66,10 @@ static int validate(const void *base, size_t size, const char *path, st_diag_t *
 	const st_healthtab_header_t *h = base;
 	if (h->magic != ST_HEALTHTAB_MAGIC)
 		return st_diag_set(diag, ST_ECORRUPT, "%s: not a health table (bad magic)", path);
-	if (h->version != ST_HEALTHTAB_VERSION)
+	if (h->version < ST_HEALTHTAB_VERSION_MIN || h->version > ST_HEALTHTAB_VERSION)
 		return st_diag_set(diag, ST_ECORRUPT,
-				   "%s: layout version %u, this build reads version %u", path,
-				   h->version, ST_HEALTHTAB_VERSION);
+				   "%s: layout version %u, this build reads versions %u to %u", path,
+				   h->version, ST_HEALTHTAB_VERSION_MIN, ST_HEALTHTAB_VERSION);
 	if (h->header_size != sizeof(st_healthtab_header_t) ||
 	    h->slot_size != sizeof(st_healthtab_slot_t))
 		return st_diag_set(diag, ST_ECORRUPT, "%s: header or slot size does not match",
@@ -360,6 +360,9 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 		    atomic_load_explicit(&s->last_change_ns, memory_order_relaxed);
 		for (size_t i = 0; i < ST_HEALTHTAB_ERROR_MAX / 8; i++)
 			err[i] = atomic_load_explicit(&s->error[i], memory_order_relaxed);
+		uint32_t local = atomic_load_explicit(&s->local, memory_order_relaxed);
+		out->votes_up = atomic_load_explicit(&s->votes_up, memory_order_relaxed);
+		out->voters = atomic_load_explicit(&s->voters, memory_order_relaxed);
 		/* Orders the field loads before the second read of seq. */
 		atomic_thread_fence(memory_order_acquire);
 		uint32_t s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
@@ -368,6 +371,10 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 			out->error[ST_HEALTHTAB_ERROR_MAX - 1] = '\0';
 			out->state = state <= ST_HEALTH_DOWN ? (st_health_state_t)state
 							      : ST_HEALTH_UNKNOWN;
+			out->local = local <= ST_HEALTH_DOWN ? (st_health_state_t)local
+							      : ST_HEALTH_UNKNOWN;
+			if (out->votes_up > out->voters)
+				out->votes_up = out->voters;
 			return state <= ST_HEALTH_DOWN ? 0 : ST_ECORRUPT;
 		}
 	}
@@ -396,6 +403,9 @@ void st_healthtab_write(st_healthtab_t *t, uint32_t slot, const st_health_rec_t 
 	atomic_store_explicit(&s->last_change_ns, rec->last_change_ns, memory_order_relaxed);
 	for (size_t i = 0; i < ST_HEALTHTAB_ERROR_MAX / 8; i++)
 		atomic_store_explicit(&s->error[i], err[i], memory_order_relaxed);
+	atomic_store_explicit(&s->local, (uint32_t)rec->local, memory_order_relaxed);
+	atomic_store_explicit(&s->votes_up, rec->votes_up, memory_order_relaxed);
+	atomic_store_explicit(&s->voters, rec->voters, memory_order_relaxed);
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
@@ -409,6 +419,43 @@ void st_healthtab_set_beat_period(st_healthtab_t *t, uint32_t ms)
 {
 	if (t->writable)
 		atomic_store_explicit(&t->hdr->beat_ms, ms, memory_order_relaxed);
+}
+
+void st_healthtab_set_fleet(st_healthtab_t *t, const st_health_fleet_t *f)
+{
+	if (!t->writable)
+		return;
+	st_healthtab_header_t *h = t->hdr;
+	atomic_store_explicit(&h->fleet_vantages, f->vantages, memory_order_relaxed);
+	atomic_store_explicit(&h->fleet_etcd_ok_ns, f->etcd_ok_ns, memory_order_relaxed);
+	atomic_store_explicit(&h->fleet_since_ns, f->mode_since_ns, memory_order_relaxed);
+	atomic_store_explicit(&h->fleet_watch_lag_ms, f->watch_lag_ms, memory_order_relaxed);
+	atomic_store_explicit(&h->fleet_mode, (uint32_t)f->mode, memory_order_release);
+}
+
+void st_healthtab_fleet(const st_healthtab_t *t, st_health_fleet_t *out)
+{
+	const st_healthtab_header_t *h = t->hdr;
+	uint32_t mode = atomic_load_explicit(&h->fleet_mode, memory_order_acquire);
+	out->mode = mode <= ST_FLEET_OWN ? (st_fleet_mode_t)mode : ST_FLEET_NONE;
+	out->vantages = atomic_load_explicit(&h->fleet_vantages, memory_order_relaxed);
+	out->etcd_ok_ns = atomic_load_explicit(&h->fleet_etcd_ok_ns, memory_order_relaxed);
+	out->mode_since_ns = atomic_load_explicit(&h->fleet_since_ns, memory_order_relaxed);
+	out->watch_lag_ms = atomic_load_explicit(&h->fleet_watch_lag_ms, memory_order_relaxed);
+}
+
+const char *st_fleet_mode_name(st_fleet_mode_t m)
+{
+	switch (m) {
+	case ST_FLEET_AGREED:
+		return "agreed";
+	case ST_FLEET_KEPT:
+		return "kept";
+	case ST_FLEET_OWN:
+		return "own";
+	default:
+		return "none";
+	}
 }
 
 void st_healthtab_writer_detach(st_healthtab_t *t)
@@ -558,7 +605,9 @@ int st_healthtab_writer_open(const char *path, const char *const *names, size_t 
 		goto done;
 	}
 	if (old->base && same_names(old, names, n)) {
-		/* Reattach in place: states and generation stay. */
+		/* Reattach in place: states and generation stay. An older
+		 * layout whose new fields are zeros is taken over as ours. */
+		old->hdr->version = ST_HEALTHTAB_VERSION;
 		atomic_store(&old->hdr->pid, (int32_t)getpid());
 		*out = old;
 		old = NULL;

@@ -14,7 +14,8 @@
 #include <stdint.h>
 
 #define ST_HEALTHTAB_MAGIC 0x3130424c54485453ULL /* "STHTBL01" little-endian */
-#define ST_HEALTHTAB_VERSION 1u
+#define ST_HEALTHTAB_VERSION 2u	   /* 2: fleet votes in slots, fleet mode in the header */
+#define ST_HEALTHTAB_VERSION_MIN 1u /* read too: its zeros there mean "no fleet" */
 #define ST_HEALTHTAB_NAME_MAX 64 /* bytes including the NUL */
 #define ST_HEALTHTAB_ERROR_MAX ST_HEALTH_ERROR_MAX
 #define ST_HEALTHTAB_MAX_SLOTS (1u << 20)
@@ -32,7 +33,12 @@ typedef struct st_healthtab_header {
 	_Atomic int32_t pid;	       /* checker pid, 0 when it exited cleanly */
 	_Atomic uint32_t beat_ms;      /* the writer's heartbeat period, 0: not said */
 	_Atomic uint64_t replaced; /* non-zero: this file was replaced, remap */
-	uint8_t reserved[72];
+	_Atomic uint32_t fleet_mode;	 /* st_fleet_mode_t (version 2) */
+	_Atomic uint32_t fleet_vantages; /* live vantage points */
+	_Atomic uint64_t fleet_etcd_ok_ns;
+	_Atomic uint64_t fleet_since_ns;
+	_Atomic uint32_t fleet_watch_lag_ms;
+	uint8_t reserved[44];
 } st_healthtab_header_t;
 
 typedef struct st_healthtab_slot {
@@ -46,7 +52,10 @@ typedef struct st_healthtab_slot {
 	_Atomic uint64_t last_change_ns;
 	_Atomic uint64_t error[ST_HEALTHTAB_ERROR_MAX / 8];
 	char name[ST_HEALTHTAB_NAME_MAX];
-	uint8_t reserved[56];
+	_Atomic uint32_t local;	   /* version 2: the vantage point's own state */
+	_Atomic uint32_t votes_up; /* version 2: of voters, 0 = no fleet decision */
+	_Atomic uint32_t voters;
+	uint8_t reserved[44];
 } st_healthtab_slot_t;
 
 typedef struct st_healthtab st_healthtab_t;
@@ -68,6 +77,9 @@ void st_healthtab_heartbeat(st_healthtab_t *t, uint64_t mono_ns);
 void st_healthtab_set_beat_period(st_healthtab_t *t, uint32_t ms);
 /* Writer leaving cleanly: clears the pid (the heartbeat then ages). */
 void st_healthtab_writer_detach(st_healthtab_t *t);
+/* The fleet fields of the header (writer); read back by anyone. */
+void st_healthtab_set_fleet(st_healthtab_t *t, const st_health_fleet_t *f);
+void st_healthtab_fleet(const st_healthtab_t *t, st_health_fleet_t *out);
 
 /* Reader: map read-only and validate. Returns ST_ENOENT when the file does
  * not exist, ST_ECORRUPT when it fails validation (diag says why). */

@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/time.h"
 #include "conf/conf.h"
+#include "fleet/vantage.h"
 #include "health/table.h"
 #include "net/ev.h"
 
@@ -73,21 +74,45 @@ static int dump(const char *path, uint64_t stale_after_ms)
 	       path, (unsigned long long)st_healthtab_generation(t), st_healthtab_pid(t), age,
 	       stale ? " (stale)" : "", st_healthtab_count(t),
 	       st_healthtab_count(t) == 1 ? "" : "s");
-	printf("%-24s %-8s %-8s %-8s %-8s %-5s %s\n", "NAME", "STATE", "RTT", "SINCE", "CHECKED",
-	       "FLAPS", "LAST ERROR");
+	st_health_fleet_t fleet;
+	st_healthtab_fleet(t, &fleet);
+	if (fleet.mode != ST_FLEET_NONE) {
+		char ok[32];
+		fmt_ago(fleet.etcd_ok_ns, now, ok, sizeof(ok));
+		printf("# fleet: %s, %u vantage point%s, etcd answered %s ago\n",
+		       st_fleet_mode_name(fleet.mode), fleet.vantages,
+		       fleet.vantages == 1 ? "" : "s", ok);
+	}
+	bool fl = fleet.mode != ST_FLEET_NONE;
+	if (fl)
+		printf("%-24s %-8s %-8s %-8s %-8s %-8s %-8s %-5s %s\n", "NAME", "STATE", "OWN",
+		       "VOTES", "RTT", "SINCE", "CHECKED", "FLAPS", "LAST ERROR");
+	else
+		printf("%-24s %-8s %-8s %-8s %-8s %-5s %s\n", "NAME", "STATE", "RTT", "SINCE",
+		       "CHECKED", "FLAPS", "LAST ERROR");
 	for (uint32_t i = 0; i < st_healthtab_count(t); i++) {
 		st_health_rec_t rec;
 		if (st_healthtab_read(t, i, &rec) != 0) {
 			printf("%-24s busy\n", st_healthtab_name(t, i));
 			continue;
 		}
-		char rtt[32], since[32], checked[32];
+		char rtt[32], since[32], checked[32], votes[32];
 		fmt_rtt(rec.rtt_us, rtt, sizeof(rtt));
 		fmt_ago(rec.last_change_ns, now, since, sizeof(since));
 		fmt_ago(rec.last_check_ns, now, checked, sizeof(checked));
-		printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_healthtab_name(t, i),
-		       st_health_state_name(rec.state), rtt, since, checked, rec.flaps,
-		       rec.error[0] ? rec.error : "-");
+		if (rec.voters)
+			snprintf(votes, sizeof(votes), "%u/%u", rec.votes_up, rec.voters);
+		else
+			snprintf(votes, sizeof(votes), "-");
+		if (fl)
+			printf("%-24s %-8s %-8s %-8s %-8s %-8s %-8s %-5u %s\n",
+			       st_healthtab_name(t, i), st_health_state_name(rec.state),
+			       rec.voters ? st_health_state_name(rec.local) : "-", votes, rtt,
+			       since, checked, rec.flaps, rec.error[0] ? rec.error : "-");
+		else
+			printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_healthtab_name(t, i),
+			       st_health_state_name(rec.state), rtt, since, checked, rec.flaps,
+			       rec.error[0] ? rec.error : "-");
 	}
 	st_healthtab_close(t);
 	return 0;
@@ -137,6 +162,8 @@ typedef struct app {
 	const char *table_opt;
 	st_conf_t *conf;
 	st_checker_t *checker;
+	st_vantage_t *vantage; /* with a fleet: section */
+	bool leaving;
 } app_t;
 
 static const char *table_path(const app_t *a, const st_conf_t *conf)
@@ -159,11 +186,40 @@ static int start(app_t *a, st_conf_t *conf, st_diag_t *diag)
 	return rc;
 }
 
+/* The vantage point follows the checker: rebound after a reload that keeps
+ * the fleet settings, started anew when they change, gone with the section. */
+static int attach_fleet(app_t *a, const st_conf_t *conf, const st_conf_t *before,
+			st_diag_t *diag)
+{
+	if (!conf->fleet.enabled) {
+		st_vantage_free(a->vantage);
+		a->vantage = NULL;
+		st_checker_set_fleet(a->checker, NULL);
+		return 0;
+	}
+	if (a->vantage && before && st_vantage_same_fleet(before, conf))
+		return st_vantage_rebind(a->vantage, conf, a->checker);
+	st_vantage_free(a->vantage);
+	a->vantage = NULL;
+	return st_vantage_new(a->loop, conf, a->checker, &a->vantage, diag);
+}
+
+static void on_left(void *arg)
+{
+	app_t *a = arg;
+	st_loop_break(a->loop);
+}
+
 static void on_stop(int sig, short what, void *arg)
 {
 	app_t *a = arg;
 	st_log_info("steercheck, stopping (signal %d)", sig);
-	st_loop_break(a->loop);
+	if (a->vantage && !a->leaving) {
+		a->leaving = true;
+		st_vantage_leave(a->vantage, on_left, a); /* this view leaves the quorums now */
+	} else {
+		st_loop_break(a->loop);
+	}
 }
 
 static void on_reload(int sig, short what, void *arg)
@@ -179,14 +235,20 @@ static void on_reload(int sig, short what, void *arg)
 		return;
 	}
 	/* The table allows one writer: the old checker lets go first. */
+	st_vantage_unbind(a->vantage);
 	st_checker_free(a->checker);
 	a->checker = NULL;
 	rc = start(a, conf, &diag);
+	if (rc == 0 && (rc = attach_fleet(a, conf, a->conf, &diag)) != 0) {
+		st_vantage_unbind(a->vantage);
+		st_checker_free(a->checker);
+		a->checker = NULL;
+	}
 	if (rc != 0) {
 		st_log_err("config %s, reload failed, keeping the running checks (%s)", a->config,
 			   diag.text[0] ? diag.text : st_strerror(rc));
 		st_conf_free(conf);
-		if (start(a, a->conf, &diag) != 0) {
+		if (start(a, a->conf, &diag) != 0 || attach_fleet(a, a->conf, a->conf, &diag) != 0) {
 			st_log_err("steercheck, cannot restart the previous checks (%s)",
 				   diag.text);
 			st_loop_break(a->loop);
@@ -297,6 +359,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = start(&a, a.conf, &diag);
+	if (rc == 0)
+		rc = attach_fleet(&a, a.conf, NULL, &diag);
 	if (rc != 0) {
 		fprintf(stderr, "steercheck: %s\n", diag.text[0] ? diag.text : st_strerror(rc));
 		ret = EXIT_CONFIG;
@@ -306,6 +370,7 @@ int main(int argc, char **argv)
 		    st_checker_count(a.checker), table_path(&a, a.conf));
 	ret = st_loop_run(a.loop) == 0 ? 0 : EXIT_FAIL;
 out:
+	st_vantage_free(a.vantage);
 	st_checker_free(a.checker);
 	st_ev_free(sig_term);
 	st_ev_free(sig_int);

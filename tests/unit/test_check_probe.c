@@ -301,6 +301,14 @@ static void test_http_timeout(void **state)
 	server_stop(&s);
 }
 
+/* The server thread notes the client after accept(): wait for it. */
+static const char *peer_of(server_t *s)
+{
+	for (int i = 0; i < 200 && !s->peer[0]; i++)
+		usleep(10000);
+	return s->peer;
+}
+
 /* health.source: tcp, http and dns probes leave from it. */
 static void test_source(void **state)
 {
@@ -312,7 +320,7 @@ static void test_source(void **state)
 	st_conf_check_t c = check_of(ST_CHECK_TCP);
 	run_probe(&c, s.port);
 	assert_true(result.ok);
-	assert_string_equal(s.peer, "127.0.0.7");
+	assert_string_equal(peer_of(&s), "127.0.0.7");
 	c = check_of(ST_CHECK_HTTP);
 	c.path = "/";
 	st_status_range_t ok = {200, 299};
@@ -321,7 +329,7 @@ static void test_source(void **state)
 	s.peer[0] = '\0';
 	run_probe(&c, s.port);
 	assert_true(result.ok);
-	assert_string_equal(s.peer, "127.0.0.7");
+	assert_string_equal(peer_of(&s), "127.0.0.7");
 	server_stop(&s);
 
 	server_t d = {.rcode = 0};
@@ -331,7 +339,7 @@ static void test_source(void **state)
 	c.dns_type = 1;
 	run_probe(&c, d.port);
 	assert_true(result.ok);
-	assert_string_equal(d.peer, "127.0.0.7");
+	assert_string_equal(peer_of(&d), "127.0.0.7");
 	server_stop(&d);
 
 	/* an address this host does not have: the probe fails and says why */

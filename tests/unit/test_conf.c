@@ -539,6 +539,29 @@ static void test_fleet(void **state)
 	assert_false(c->has_health_source);
 	st_conf_free(c);
 
+	/* the digest: the same for two sites, different for another config */
+	const char *site1 = "server: { listen: [\"127.0.0.1:53\"], workers: 2 }\n"
+			    "fleet: { name: a, etcd: [\"http://e:1\"] }\n"
+			    "health: { source: 127.0.10.1, stale_after: 5s }\n";
+	const char *site2 = "health: { stale_after: 5s, source: 127.0.10.2 }\n"
+			    "fleet:\n  etcd: [\"http://e:1\"]\n  name: b\n"
+			    "server: { workers: 2, listen: [\"127.0.0.2:53\"], control: c.sock }\n";
+	const char *other = "server: { listen: [\"127.0.0.1:53\"], workers: 3 }\n"
+			    "fleet: { name: a, etcd: [\"http://e:1\"] }\n"
+			    "health: { source: 127.0.10.1, stale_after: 5s }\n";
+	char d1[48];
+	assert_int_equal(load_text(site1, &c, &d), 0);
+	snprintf(d1, sizeof(d1), "%s", c->digest);
+	assert_int_equal(strlen(d1), 7 + 32);
+	assert_memory_equal(d1, "sha256:", 7);
+	st_conf_free(c);
+	assert_int_equal(load_text(site2, &c, &d), 0);
+	assert_string_equal(c->digest, d1);
+	st_conf_free(c);
+	assert_int_equal(load_text(other, &c, &d), 0);
+	assert_string_not_equal(c->digest, d1);
+	st_conf_free(c);
+
 	st_quorum_t q;
 	char text[16];
 	const char *round[] = {"majority", "3", "18%", "100%", "1000"};

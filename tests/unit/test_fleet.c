@@ -162,23 +162,6 @@ static void test_member_json(void **state)
 	assert_int_equal(st_fleet_member_decode(bad, strlen(bad), &back, &diag), ST_EPARSE);
 }
 
-static void test_config_digest(void **state)
-{
-	char path[] = "/tmp/test_fleet_digest.XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "abc", 3), 3);
-	close(fd);
-	char d[72];
-	st_diag_t diag;
-	assert_int_equal(st_fleet_config_digest(path, d, sizeof(d), &diag), 0);
-	/* SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad */
-	assert_string_equal(d, "sha256:ba7816bf8f01cfea414140de5dae2223");
-	unlink(path);
-	assert_true(st_fleet_config_digest(path, d, sizeof(d), &diag) < 0);
-	assert_non_null(strstr(diag.text, path));
-}
-
 static void test_names_and_keys(void **state)
 {
 	assert_true(st_fleet_name_valid("use1"));
@@ -254,7 +237,7 @@ int main(void)
 	    cmocka_unit_test(test_quorum_majority),
 	    cmocka_unit_test(test_quorum_count),  cmocka_unit_test(test_quorum_percent),
 	    cmocka_unit_test(test_obs_json),	  cmocka_unit_test(test_member_json),
-	    cmocka_unit_test(test_config_digest), cmocka_unit_test(test_names_and_keys),
+	    cmocka_unit_test(test_names_and_keys),
 	    cmocka_unit_test(test_prefix_end),	  cmocka_unit_test(test_base64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,11 @@ static void test_validation(void **state)
 	expect_reject(ST_ECORRUPT);
 
 	memcpy(bad, img, len);
+	((st_healthtab_header_t *)bad)->version = 0;
+	write_file(bad, len);
+	expect_reject(ST_ECORRUPT);
+
+	memcpy(bad, img, len);
 	((st_healthtab_header_t *)bad)->slot_size = 128;
 	write_file(bad, len);
 	expect_reject(ST_ECORRUPT);
@@ -310,6 +315,75 @@ static void test_reattach_generation(void **state)
 	st_healthtab_close(w);
 }
 
+/* Layout 2 carries a fleet's votes and mode; a layout-1 file (zeros where
+ * they go) is read as "no fleet", and a writer reattaching takes it over. */
+static void test_fleet_fields(void **state)
+{
+	const char *names[] = {"a", "b"};
+	st_healthtab_t *w = NULL, *r = NULL;
+	st_diag_t diag;
+	unlink(path);
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	st_health_rec_t rec = {.state = ST_HEALTH_UP, .local = ST_HEALTH_DOWN, .votes_up = 2,
+			       .voters = 3};
+	st_healthtab_write(w, 1, &rec);
+	st_health_fleet_t f = {.mode = ST_FLEET_KEPT,
+			       .vantages = 3,
+			       .etcd_ok_ns = 42,
+			       .mode_since_ns = 43,
+			       .watch_lag_ms = 7};
+	st_healthtab_set_fleet(w, &f);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	st_health_rec_t got;
+	assert_int_equal(st_healthtab_read(r, 1, &got), 0);
+	assert_int_equal(got.state, ST_HEALTH_UP);
+	assert_int_equal(got.local, ST_HEALTH_DOWN);
+	assert_int_equal(got.votes_up, 2);
+	assert_int_equal(got.voters, 3);
+	st_health_fleet_t back;
+	st_healthtab_fleet(r, &back);
+	assert_int_equal(back.mode, ST_FLEET_KEPT);
+	assert_int_equal(back.vantages, 3);
+	assert_int_equal(back.etcd_ok_ns, 42);
+	assert_int_equal(back.mode_since_ns, 43);
+	assert_int_equal(back.watch_lag_ms, 7);
+	assert_string_equal(st_fleet_mode_name(back.mode), "kept");
+	st_healthtab_close(r);
+	st_healthtab_writer_detach(w);
+	st_healthtab_close(w);
+
+	/* the same file as layout 1 wrote it: version 1, zeros past the old fields */
+	int fd = open(path, O_RDWR);
+	st_healthtab_header_t h;
+	assert_int_equal(pread(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	h.version = 1;
+	atomic_store(&h.fleet_mode, 0);
+	atomic_store(&h.fleet_vantages, 0);
+	assert_int_equal(pwrite(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	st_healthtab_slot_t slot;
+	off_t at = (off_t)(sizeof(h) + sizeof(slot));
+	assert_int_equal(pread(fd, &slot, sizeof(slot), at), (ssize_t)sizeof(slot));
+	atomic_store(&slot.local, 0);
+	atomic_store(&slot.votes_up, 0);
+	atomic_store(&slot.voters, 0);
+	assert_int_equal(pwrite(fd, &slot, sizeof(slot), at), (ssize_t)sizeof(slot));
+	close(fd);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_healthtab_read(r, 1, &got), 0);
+	assert_int_equal(got.state, ST_HEALTH_UP);
+	assert_int_equal(got.voters, 0);
+	st_healthtab_fleet(r, &back);
+	assert_int_equal(back.mode, ST_FLEET_NONE);
+	st_healthtab_close(r);
+	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(pread(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	close(fd);
+	assert_int_equal(h.version, ST_HEALTHTAB_VERSION);
+	st_healthtab_writer_detach(w);
+	st_healthtab_close(w);
+}
+
 static void test_long_name(void **state)
 {
 	char name[ST_HEALTHTAB_NAME_MAX + 4];
@@ -362,6 +436,7 @@ int main(void)
 	    cmocka_unit_test(test_seqlock_hammer),
 	    cmocka_unit_test(test_validation),
 	    cmocka_unit_test(test_reattach_generation),
+	    cmocka_unit_test(test_fleet_fields),
 	    cmocka_unit_test(test_long_name),
 	    cmocka_unit_test(test_not_regular),
 	};

@@ -3,7 +3,8 @@
 behaviour is read from a mode file on every request, so a test can flip it.
 
 HTTP modes: ok (200, body "status: OK"), 500, body (200 without "OK"),
-hang (never answers). DNS modes: ok (NOERROR, A 192.0.2.1), servfail, drop.
+hang (never answers), "deny ADDR..." (503 to clients from those addresses,
+ok to the others: a path that fails from one vantage point only). DNS modes: ok (NOERROR, A 192.0.2.1), servfail, drop.
 """
 import argparse
 import http.server
@@ -33,12 +34,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         m = mode(self.server.mode_file)
+        if m.startswith("deny"):
+            m = "503" if self.client_address[0] in m.split()[1:] else "ok"
         if m == "hang":
             time.sleep(30)
             return
         code, body = 200, b"status: OK\n"
         if m == "500":
             code, body = 500, b"broken\n"
+        elif m == "503":
+            code, body = 503, b"denied\n"
         elif m == "body":
             body = b"status: degraded\n"
         self.send_response(code)

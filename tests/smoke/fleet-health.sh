@@ -1,0 +1,150 @@
+#!/bin/bash
+# A fleet agreeing on health through a real three-member etcd cluster:
+# three sites (steerd + steercheck each, own listen and probe source
+# addresses) and two regions. One vantage point that cannot reach a region
+# is outvoted; a region really down moves every site within interval x fall
+# + 1 s of each other; a killed checker's votes expire with its lease; cut
+# off from the etcd majority, sites keep the agreed states, then use their
+# own views and say so, and agree again when etcd is back.
+. "$top_srcdir/tests/smoke/lib.sh"
+. "$top_srcdir/tests/smoke/etcd-lib.sh"
+. "$top_srcdir/tests/smoke/fleet-lib.sh"
+st_need_dig
+st_need python3
+st_etcd_need
+
+EAST=192.0.2.1
+WEST=198.51.100.1
+
+fail_with_state() {
+    echo "not ok - $1"
+    ST_FAILS=$((ST_FAILS + 1))
+    fleet_answers
+    fleet_dump
+    fleet_logs
+}
+
+# The table of site N shows endpoint EP with state, own view and votes.
+table_row() {
+    "$top_builddir/steercheck" --dump --table "$ST_TMP/site$1/run/health.shm" 2>/dev/null |
+        awk -v ep="$2" '$1 == ep { print $2, $3, $4 }'
+}
+table_says() { [ "$(table_row "$1" "$2")" = "$3" ]; }
+fleet_mode() {
+    "$top_builddir/steercheck" --dump --table "$ST_TMP/site$1/run/health.shm" 2>/dev/null |
+        sed -n 's/^# fleet: \([a-z]*\),.*/\1/p'
+}
+all_modes() {
+    local i
+    for i in 1 2 3; do [ "$(fleet_mode $i)" = "$1" ] || return 1; done
+}
+consistent() {
+    local a
+    for a in $(fleet_answers); do
+        local v=${a#*=}
+        local one=${v%%|*}
+        [ -n "$one" ] && [ "$v" = "$one|$one|$one" ] || return 1
+    done
+}
+
+fleet_setup || exit 1
+for i in 1 2 3; do fleet_start_site "$i" || exit 1; done
+
+# 1. agreement: every site sees 3 votes, every routed name the same answer
+if fleet_wait_until 20 eval 'table_says 1 e1 "up up 3/3" && table_says 3 w1 "up up 3/3"' &&
+    fleet_wait_until 10 consistent; then
+    echo "ok - three vantage points agree, every site gives the same answers"
+else
+    fail_with_state "agreement at start"
+fi
+st_expect "www goes to east everywhere" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" \
+    "$(fleet_answers)"
+
+# 2. one vantage point loses its path to east: outvoted, nobody moves
+echo "deny 127.0.10.1" >"$ST_TMP/east.mode"
+if fleet_wait_until 10 table_says 1 e1 "up down 2/3"; then
+    echo "ok - site 1 sees east down, the fleet keeps it up (2 of 3)"
+else
+    fail_with_state "partitioned vantage point outvoted"
+fi
+moved=0
+for _ in $(seq 1 10); do
+    fleet_all_say www.example.test "$EAST" || moved=1
+    sleep 0.1
+done
+st_expect "no site moves traffic for one vantage point" 0 "$moved"
+
+# ... and east really down: all three move, within interval x fall + 1 s
+echo 500 >"$ST_TMP/east.mode"
+start=$(date +%s%N)
+declare -A moved_at
+for _ in $(seq 1 200); do
+    for i in 1 2 3; do
+        [ -z "${moved_at[$i]:-}" ] && [ "$(fleet_answer $i www.example.test)" = "$WEST" ] &&
+            moved_at[$i]=$(date +%s%N)
+    done
+    [ ${#moved_at[@]} = 3 ] && break
+    sleep 0.05
+done
+if [ ${#moved_at[@]} = 3 ]; then
+    lo=$(printf '%s\n' "${moved_at[@]}" | sort -n | head -1)
+    hi=$(printf '%s\n' "${moved_at[@]}" | sort -n | tail -1)
+    spread=$(((hi - lo) / 1000000))
+    bound=$((FLEET_INTERVAL_MS * FLEET_FALL + 1000))
+    echo "# moved after $(((lo - start) / 1000000)) ms; spread between sites ${spread} ms (bound ${bound} ms)"
+    st_expect "every site moves within interval x fall + 1 s of the others" yes \
+        "$([ $spread -le $bound ] && echo yes || echo "no (${spread} ms)")"
+else
+    fail_with_state "every site moves when east is down (moved: ${!moved_at[*]})"
+fi
+echo ok >"$ST_TMP/east.mode"
+fleet_wait_until 15 fleet_all_say www.example.test "$EAST" ||
+    fail_with_state "back to east after recovery"
+
+# 4. a checker killed: its votes leave with its lease, answers stay the same
+fleet_stop_checker 3 KILL
+if fleet_wait_until 10 eval 'table_says 1 e1 "up up 2/2" && table_says 2 w1 "up up 2/2"'; then
+    echo "ok - the killed vantage point's votes expire with its lease"
+else
+    fail_with_state "votes of a killed checker expire"
+fi
+st_expect "answers stay consistent without one checker" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" \
+    "$(fleet_answers)"
+fleet_start_checker 3
+fleet_wait_until 15 eval 'table_says 1 e1 "up up 3/3"' ||
+    fail_with_state "the restarted checker votes again"
+
+# 5. cut off from the etcd majority: kept, then own view, then agreement
+echo "deny 127.0.10.1" >"$ST_TMP/east.mode"
+fleet_wait_until 10 table_says 1 e1 "up down 2/3" || fail_with_state "site 1 outvoted again"
+st_etcd etcd stop 2
+st_etcd etcd stop 3
+if fleet_wait_until 10 all_modes kept; then
+    echo "ok - without the etcd majority every site keeps the agreed states"
+    st_expect "answers while kept" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" "$(fleet_answers)"
+else
+    fail_with_state "kept mode"
+fi
+if fleet_wait_until 15 all_modes own; then
+    echo "ok - after stale_after every site uses its own view"
+else
+    fail_with_state "own mode"
+fi
+# site 1's own view has east down: it alone moves, and says why in its log
+fleet_wait_until 5 eval '[ "$(fleet_answer 1 www.example.test)" = "$WEST" ]' ||
+    fail_with_state "site 1 on its own view"
+st_expect "sites 2 and 3 keep east on their own views" "$EAST $EAST" \
+    "$(fleet_answer 2 www.example.test) $(fleet_answer 3 www.example.test)"
+st_expect_match "site 1 logs the fallback once" "using this vantage point's own view" \
+    "$(cat "$ST_TMP/steercheck1.log")"
+st_expect "logged once" 1 "$(grep -c "own view" "$ST_TMP/steercheck1.log")"
+st_etcd etcd restart 2
+st_etcd etcd restart 3
+if fleet_wait_until 30 all_modes agreed && fleet_wait_until 10 fleet_all_say www.example.test "$EAST"; then
+    echo "ok - etcd back: the sites agree again"
+else
+    fail_with_state "rejoin after etcd is back"
+fi
+st_expect_match "site 1 logs the rejoin" "etcd answers again" "$(cat "$ST_TMP/steercheck1.log")"
+
+st_done
