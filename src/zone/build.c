@@ -94,22 +94,12 @@ static int rehash(zb_t *zb, uint32_t slots)
 	return 0;
 }
 
-/* The node of a name, created (with no records) when missing. */
-static int intern(zb_t *zb, const uint8_t *name, size_t len, uint32_t *out)
+/* A new node for a name (lower-cased into the name arena), not yet in the
+ * owner table. */
+static int new_node(zb_t *zb, const uint8_t *name, size_t len)
 {
-	uint32_t h = st_zhash(name, len);
-	uint32_t idx = lookup(zb, name, len, h);
-	if (idx != ZB_NONE) {
-		*out = idx;
-		return 0;
-	}
 	if (zb->n_nodes >= ZB_NONE - 1)
 		return ST_ERANGE;
-	if ((zb->n_nodes + 1) * 2 > (size_t)zb->mask + 1) {
-		int rc = rehash(zb, (zb->mask + 1) * 2);
-		if (rc)
-			return rc;
-	}
 	zb_node_t *nodes = grow(zb->nodes, &zb->nodes_cap, zb->n_nodes + 1, sizeof(*nodes));
 	uint8_t *names = grow(zb->names, &zb->names_cap, zb->names_len + len, 1);
 	if (nodes)
@@ -118,21 +108,107 @@ static int intern(zb_t *zb, const uint8_t *name, size_t len, uint32_t *out)
 		zb->names = names;
 	if (!nodes || !names)
 		return ST_ENOMEM;
-	zb_node_t *n = &zb->nodes[zb->n_nodes];
+	zb_node_t *n = &zb->nodes[zb->n_nodes++];
 	memset(n, 0, sizeof(*n));
 	n->name_off = (uint32_t)zb->names_len;
 	n->name_len = (uint8_t)len;
 	n->parent = ZB_NONE;
-	for (size_t i = 0; i < len; i++)
-		zb->names[zb->names_len + i] = st_zlower(name[i]);
+	uint8_t *lc = zb->names + zb->names_len;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, name + i, 8);
+		w = st_zlower8(w);
+		memcpy(lc + i, &w, 8);
+	}
+	for (; i < len; i++)
+		lc[i] = st_zlower(name[i]);
 	zb->names_len += len;
 	for (size_t off = 0; name[off]; off += name[off] + 1u)
 		n->labels++;
+	return 0;
+}
+
+static void insert_slot(zb_t *zb, uint32_t idx, uint32_t h)
+{
 	uint32_t i = h & zb->mask;
 	while (zb->slots[i].idx != ZB_NONE)
 		i = (i + 1) & zb->mask;
-	zb->slots[i] = (st_zslot_t){.idx = (uint32_t)zb->n_nodes, .hash = h};
-	*out = (uint32_t)zb->n_nodes++;
+	zb->slots[i] = (st_zslot_t){.idx = idx, .hash = h};
+}
+
+/* The node of a name (hash h), created (with no records) when missing.
+ * Every node is in the owner table by now (see index_names). */
+static int intern_h(zb_t *zb, const uint8_t *name, size_t len, uint32_t h, uint32_t *out)
+{
+	uint32_t idx = lookup(zb, name, len, h);
+	if (idx != ZB_NONE) {
+		*out = idx;
+		return 0;
+	}
+	if ((zb->n_nodes + 1) * 2 > (size_t)zb->mask + 1) {
+		int rc = rehash(zb, (zb->mask + 1) * 2);
+		if (rc)
+			return rc;
+	}
+	int rc = new_node(zb, name, len);
+	if (rc)
+		return rc;
+	*out = (uint32_t)(zb->n_nodes - 1);
+	insert_slot(zb, *out, h);
+	zb->n_indexed = zb->n_nodes;
+	return 0;
+}
+
+static int intern(zb_t *zb, const uint8_t *name, size_t len, uint32_t *out)
+{
+	return intern_h(zb, name, len, st_zhash(name, len), out);
+}
+
+/* Owners are read into nodes as they come, one per change of owner,
+ * without looking them up (a lookup is a cache miss per name: most of the
+ * time a big zone took). Here they go into the owner table in batches,
+ * each batch's slots prefetched first so that the misses overlap; a name
+ * seen before folds into its first node, and records follow. */
+static int index_names(zb_t *zb)
+{
+	enum { BATCH = 16 };
+	size_t first = zb->n_indexed, n = zb->n_nodes;
+	if (first == n)
+		return 0;
+	uint32_t slots = zb->mask + 1;
+	while (slots < 2 * n)
+		slots *= 2;
+	int rc = slots > zb->mask + 1 ? rehash(zb, slots) : 0;
+	size_t map_cap;
+	uint32_t *map = rc ? NULL : st_zmem_alloc(&map_cap, sizeof(uint32_t) * (n - first));
+	if (!map)
+		return rc ? rc : ST_ENOMEM;
+	uint32_t next = (uint32_t)first;
+	for (size_t i = first; i < n; i += BATCH) {
+		uint32_t h[BATCH];
+		size_t b = n - i < BATCH ? n - i : BATCH;
+		for (size_t k = 0; k < b; k++) {
+			const zb_node_t *node = &zb->nodes[i + k];
+			h[k] = st_zhash(zb->names + node->name_off, node->name_len);
+			__builtin_prefetch(&zb->slots[h[k] & zb->mask]);
+		}
+		for (size_t k = 0; k < b; k++) {
+			const zb_node_t *node = &zb->nodes[i + k];
+			uint32_t idx = lookup(zb, zb->names + node->name_off, node->name_len, h[k]);
+			if (idx == ZB_NONE) {
+				idx = next++;
+				zb->nodes[idx] = *node;
+				insert_slot(zb, idx, h[k]);
+			}
+			map[i + k - first] = idx;
+		}
+	}
+	zb->n_nodes = zb->n_indexed = next;
+	for (size_t r = 0; r < zb->n_recs; r++)
+		if (zb->recs[r].node >= first)
+			zb->recs[r].node = map[zb->recs[r].node - first];
+	st_zmem_free(map, map_cap);
 	return 0;
 }
 
@@ -247,23 +323,24 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: class %s, only IN is served", path,
 				   line, cls);
 	}
-	if (st_zname_suffix(owner, owner_len, zb->apex, zb->apex_len) < 0) {
-		char n[1024];
-		st_name_to_str(owner, n, sizeof(n));
-		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s is outside the zone %s", path,
-				   line, n, zb->origin);
-	}
 	if (zb->rdata_len + 2 + rdlen > UINT32_MAX || zb->n_recs >= UINT32_MAX)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s:%u: zone too large", path, line);
-	/* Records of one name usually follow each other: skip the table then. */
+	/* Records of one name usually follow each other: a new node only when
+	 * the owner changes (index_names folds repeats later). */
 	uint32_t node = zb->last_node;
 	const zb_node_t *last = &zb->nodes[node];
 	if (last->name_len != owner_len ||
 	    !st_zname_eq(owner, zb->names + last->name_off, owner_len)) {
-		int rc = intern(zb, owner, owner_len, &node);
+		if (st_zname_suffix(owner, owner_len, zb->apex, zb->apex_len) < 0) {
+			char n[1024];
+			st_name_to_str(owner, n, sizeof(n));
+			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s is outside the zone %s",
+					   path, line, n, zb->origin);
+		}
+		int rc = new_node(zb, owner, owner_len);
 		if (rc)
 			return rc;
-		zb->last_node = node;
+		node = zb->last_node = (uint32_t)(zb->n_nodes - 1);
 	}
 	zb_rec_t *recs = grow(zb->recs, &zb->recs_cap, zb->n_recs + 1, sizeof(*recs));
 	if (!recs)
@@ -437,7 +514,7 @@ static int check_static(zb_t *zb)
 }
 
 /* The parent of node i, created as an empty non-terminal when missing. The
- * name is copied first: intern() may move the name arena. */
+ * name is copied first: interning may move the name arena. */
 static int intern_parent(zb_t *zb, size_t i, uint32_t *out)
 {
 	uint8_t buf[255];
@@ -448,15 +525,32 @@ static int intern_parent(zb_t *zb, size_t i, uint32_t *out)
 	return intern(zb, buf, len, out);
 }
 
-/* Nodes for every empty non-terminal, and each node's parent. */
+/* Nodes for every empty non-terminal, and each node's parent (new nodes
+ * get theirs as the loop reaches them). Batches as in index_names. */
 static int link_parents(zb_t *zb)
 {
-	for (size_t i = 1; i < zb->n_nodes; i++) {
-		uint32_t p;
-		int rc = intern_parent(zb, i, &p);
-		if (rc)
-			return rc;
-		zb->nodes[i].parent = p;
+	enum { BATCH = 16 };
+	for (size_t i = 1, b; i < zb->n_nodes; i += b) {
+		uint32_t h[BATCH];
+		b = zb->n_nodes - i < BATCH ? zb->n_nodes - i : BATCH;
+		for (size_t k = 0; k < b; k++) {
+			const zb_node_t *n = &zb->nodes[i + k];
+			const uint8_t *name = zb->names + n->name_off;
+			h[k] = st_zhash(name + name[0] + 1, n->name_len - name[0] - 1u);
+			__builtin_prefetch(&zb->slots[h[k] & zb->mask]);
+		}
+		for (size_t k = 0; k < b; k++) {
+			uint8_t buf[255];
+			const zb_node_t *n = &zb->nodes[i + k];
+			const uint8_t *name = zb->names + n->name_off;
+			size_t len = n->name_len - name[0] - 1u;
+			memcpy(buf, name + name[0] + 1, len);
+			uint32_t p;
+			int rc = intern_h(zb, buf, len, h[k], &p);
+			if (rc)
+				return rc;
+			zb->nodes[i + k].parent = p;
+		}
 	}
 	return 0;
 }
@@ -895,12 +989,44 @@ static int compile(zb_t *zb, st_zone_t *z)
 	return 0;
 }
 
+/* Records by (node, type, data). A zone file usually keeps each name's
+ * records together, and nodes are numbered in reading order: then only
+ * each node's few records need sorting. */
+static void sort_records(zb_t *zb)
+{
+	zb_rec_t *r = zb->recs;
+	size_t n = zb->n_recs, i = 1;
+	while (i < n && r[i].node >= r[i - 1].node)
+		i++;
+	if (i < n) {
+		qsort_r(r, n, sizeof(*r), rec_cmp, zb->rdata);
+		return;
+	}
+	for (size_t start = 0, end; start < n; start = end) {
+		for (end = start + 1; end < n && r[end].node == r[start].node; end++)
+			;
+		if (end - start > 16) {
+			qsort_r(r + start, end - start, sizeof(*r), rec_cmp, zb->rdata);
+			continue;
+		}
+		for (size_t k = start + 1; k < end; k++) {
+			zb_rec_t x = r[k];
+			size_t j = k;
+			for (; j > start && rec_cmp(&r[j - 1], &x, zb->rdata) > 0; j--)
+				r[j] = r[j - 1];
+			r[j] = x;
+		}
+	}
+}
+
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *z)
 {
-	if (zb->n_recs > 1)
-		qsort_r(zb->recs, zb->n_recs, sizeof(*zb->recs), rec_cmp, zb->rdata);
+	int rc = index_names(zb);
+	if (rc)
+		return rc;
+	sort_records(zb);
 	group_records(zb);
-	int rc = check_static(zb);
+	rc = check_static(zb);
 	if (rc)
 		return rc;
 	zb->dyn = dyn;

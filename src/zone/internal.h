@@ -168,6 +168,7 @@ typedef struct zb {
 	st_zslot_t *slots;
 	size_t slots_cap; /* bytes */
 	uint32_t mask;
+	size_t n_indexed;   /* nodes[0 .. n_indexed) are in the owner table */
 	uint32_t last_node; /* owner of the previous record */
 
 	zb_rec_t *recs;
@@ -201,6 +202,47 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 /* Checks, dynamic RRsets, compilation into `zone`. */
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The master file reader (parse.c) and its fast path (scan.c). */
+#define ZP_MAX_TTL 2147483647u /* RFC 2181 8 */
+#define ZP_DEFAULT_TTL 3600u   /* ldns's, without $TTL */
+
+/* What reading an entry depends on. */
+typedef struct zp_ctx {
+	const uint8_t *origin; /* wire */
+	size_t origin_len;
+	const uint8_t *prev; /* owner of the last entry that named one; NULL: none */
+	size_t prev_len;
+	uint32_t ttl;  /* $TTL; 0: none (ldns then uses ZP_DEFAULT_TTL) */
+	bool ttl_zero; /* an explicit "$TTL 0" */
+} zp_ctx_t;
+
+/* One record as read. */
+typedef struct zp_rr {
+	uint8_t owner[ST_DNS_MAX_NAME];
+	size_t owner_len;
+	bool owner_given;  /* the entry names its owner (it becomes the previous one) */
+	bool explicit_ttl; /* the entry states its TTL */
+	uint16_t type;
+	uint16_t rclass;
+	uint32_t ttl;
+	size_t rdlen;
+	uint8_t rdata[65535];
+} zp_rr_t;
+
+/* The fast path: 1 and the record when the entry (n bytes, as the reader
+ * leaves it: comments and parentheses gone) is one it reads exactly as
+ * ldns would; 0 when ldns must read it. */
+int zp_fast(const char *s, size_t n, const zp_ctx_t *ctx, zp_rr_t *rr);
+/* The same entry through ldns (buf NUL-terminated, changed in place): 0 and
+ * the record, or ST_EZONE with diag "path:line: what is wrong". */
+int zp_ldns(zb_t *zb, const char *path, uint32_t line, char *buf, const zp_ctx_t *ctx,
+	    zp_rr_t *rr);
+/* Take entries through the fast path (tests turn it off to compare). */
+extern bool zp_fast_enabled;
+/* A TTL: seconds or BIND-style units ("1h30m"); 64-bit, so a value past
+ * 32 bits shows. 0 or ST_EINVAL. */
+int zp_ttl_value(const char *s, size_t n, uint64_t *out);
 
 /* Free an array of includes and their paths. */
 void zb_includes_free(st_zone_include_t *inc, size_t n);

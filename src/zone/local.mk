@@ -1,7 +1,7 @@
 # src/zone: master files (ldns) -> immutable snapshots, zone sets
 src_libsteer_a_SOURCES += \
 	src/zone/zone.h src/zone/internal.h \
-	src/zone/parse.c src/zone/build.c src/zone/mem.c src/zone/zone.c src/zone/zoneset.c
+	src/zone/parse.c src/zone/scan.c src/zone/build.c src/zone/mem.c src/zone/zone.c src/zone/zoneset.c
 
 # A loader that prints load time and memory (used by tools/zone-load-compare.sh)
 noinst_PROGRAMS += tools/zone-load
@@ -26,3 +26,10 @@ tests_unit_test_zone_robust_SOURCES = tests/unit/test_zone_robust.c
 tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_zone_robust_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_zone_robust_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+check_PROGRAMS += tests/unit/test_zone_fast
+TESTS += tests/unit/test_zone_fast
+tests_unit_test_zone_fast_SOURCES = tests/unit/test_zone_fast.c
+tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_zone_fast_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_zone_fast_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

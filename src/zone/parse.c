@@ -1,6 +1,7 @@
 /* Master file reader: splits a file into logical entries (parentheses,
  * quotes, comments) keeping the line each starts on, handles $ORIGIN, $TTL
- * and $INCLUDE, and hands each record to ldns. */
+ * and $INCLUDE, and reads each record, through the fast path (scan.c) when
+ * it can and through ldns otherwise. */
 #include "config.h"
 
 #include "zone/internal.h"
@@ -18,24 +19,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ZP_MAX_TTL 2147483647u	 /* RFC 2181 8 */
 #define ZP_MAX_STREAM (1u << 30) /* read from a pipe or device at most this much */
+
+bool zp_fast_enabled = true;
 
 typedef struct zp_file {
 	const char *path; /* as shown in messages */
 	uint16_t idx;
 	const char *p, *end;
 	uint32_t line; /* physical line of p */
-	char *buf;     /* the current logical entry */
+	char *buf;     /* the current logical entry, rewritten (NUL-terminated) */
 	size_t len, cap;
 } zp_file_t;
 
 typedef struct zp_state {
 	ldns_rdf *origin; /* owned */
-	ldns_rdf *prev;	  /* owned, may be NULL */
-	uint32_t ttl;	  /* $TTL; ldns reads 0 as "none" and uses 3600 */
-	bool ttl_zero;	  /* an explicit "$TTL 0" */
+	uint8_t prev[ST_DNS_MAX_NAME];
+	size_t prev_len; /* 0: no previous owner yet */
+	uint32_t ttl;	 /* $TTL; ldns reads 0 as "none" and uses 3600 */
+	bool ttl_zero;	 /* an explicit "$TTL 0" */
 	int depth;
+	zp_rr_t *rr; /* the record being read (shared by included files) */
 } zp_state_t;
 
 static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_t from_line,
@@ -202,60 +206,13 @@ static int make_name(const char *text, const ldns_rdf *origin, ldns_rdf **out)
 	return 0;
 }
 
-/* A TTL: seconds, or BIND-style units ("1h30m", "2w"), in n bytes of s.
- * 64-bit arithmetic, so values that would wrap are caught. */
-static int ttl_value(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t total = 0, num = 0;
-	bool digits = false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (isdigit((unsigned char)c)) {
-			num = num * 10 + (uint64_t)(c - '0');
-			digits = true;
-			if (num > UINT32_MAX)
-				num = (uint64_t)UINT32_MAX + 1;
-			continue;
-		}
-		uint64_t unit;
-		switch (tolower((unsigned char)c)) {
-		case 's':
-			unit = 1;
-			break;
-		case 'm':
-			unit = 60;
-			break;
-		case 'h':
-			unit = 3600;
-			break;
-		case 'd':
-			unit = 86400;
-			break;
-		case 'w':
-			unit = 604800;
-			break;
-		default:
-			return ST_EINVAL;
-		}
-		if (!digits)
-			return ST_EINVAL;
-		total += num * unit;
-		num = 0;
-		digits = false;
-		if (total > UINT32_MAX)
-			total = (uint64_t)UINT32_MAX + 1;
-	}
-	if (n == 0 || !isdigit((unsigned char)s[0]))
-		return ST_EINVAL;
-	*out = total + num;
-	return 0;
-}
-
 static int parse_ttl(const char *s, uint32_t *out)
 {
 	uint64_t v;
-	if (ttl_value(s, strlen(s), &v) || v > UINT32_MAX)
-		return v > UINT32_MAX ? ST_ERANGE : ST_EINVAL;
+	if (zp_ttl_value(s, strlen(s), &v))
+		return ST_EINVAL;
+	if (v > UINT32_MAX)
+		return ST_ERANGE;
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -321,7 +278,8 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $INCLUDE nested more than %d deep (a loop?)",
 					   f->path, line, ZB_MAX_INCLUDE_DEPTH);
-		zp_state_t sub = {.ttl = st->ttl, .ttl_zero = st->ttl_zero, .depth = st->depth + 1};
+		zp_state_t sub = {
+		    .ttl = st->ttl, .ttl_zero = st->ttl_zero, .depth = st->depth + 1, .rr = st->rr};
 		if (oname) {
 			if (make_name(oname, st->origin, &sub.origin))
 				return st_diag_set(zb->diag, ST_EZONE,
@@ -345,7 +303,6 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		int rc = parse_file(zb, path, f, line, &sub);
 		free(path);
 		ldns_rdf_deep_free(sub.origin);
-		ldns_rdf_deep_free(sub.prev);
 		return rc;
 	}
 	if (strcasecmp(cmd, "$GENERATE") == 0)
@@ -458,12 +415,13 @@ static const char *field_kind(ldns_rdf_type t)
 
 /* Why ldns refused an entry, naming the one token at fault (owner, TTL,
  * type, or the first data field that does not parse) when it can be told. */
-static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldns_status status)
+static int bad_record(zb_t *zb, const char *path, uint32_t line, const char *buf,
+		      const ldns_rdf *origin, ldns_status status)
 {
 	char q[48], why[128];
 	snprintf(why, sizeof(why), "%s", ldns_get_errorstr_by_id(status));
 	why[0] = (char)tolower((unsigned char)why[0]);
-	char *copy = strdup(f->buf);
+	char *copy = strdup(buf);
 	if (!copy)
 		return ST_ENOMEM;
 	char *s = copy, *t;
@@ -471,8 +429,8 @@ static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldn
 	if (*s != ' ' && *s != '\t') {
 		ldns_rdf *o = NULL;
 		t = token(&s);
-		if (make_name(t, st->origin, &o)) {
-			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad owner name '%s'", f->path,
+		if (make_name(t, origin, &o)) {
+			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad owner name '%s'", path,
 					 line, quote(t, q, sizeof(q)));
 			goto out;
 		}
@@ -482,8 +440,8 @@ static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldn
 	for (int k = 0; k < 2 && t && (isdigit((unsigned char)*t) || is_class(t, strlen(t)));
 	     k++) {
 		uint64_t v;
-		if (isdigit((unsigned char)*t) && ttl_value(t, strlen(t), &v)) {
-			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad TTL '%s'", f->path, line,
+		if (isdigit((unsigned char)*t) && zp_ttl_value(t, strlen(t), &v)) {
+			rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad TTL '%s'", path, line,
 					 quote(t, q, sizeof(q)));
 			goto out;
 		}
@@ -491,11 +449,11 @@ static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldn
 	}
 	ldns_rr_type type = t ? ldns_get_rr_type_by_name(t) : 0;
 	if (!t) {
-		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record: no type", f->path, line);
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record: no type", path, line);
 		goto out;
 	}
 	if (type == 0) {
-		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown record type '%s'", f->path,
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown record type '%s'", path,
 				 line, quote(t, q, sizeof(q)));
 		goto out;
 	}
@@ -512,7 +470,7 @@ static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldn
 			if (!t && i < ldns_rr_descriptor_minimum(d)) {
 				rc = st_diag_set(zb->diag, ST_EZONE,
 						 "%s:%u: %s record: data field %zu is missing",
-						 f->path, line, tn, i + 1);
+						 path, line, tn, i + 1);
 				goto out;
 			}
 			if (!t || !kind)
@@ -520,70 +478,145 @@ static int bad_record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st, ldn
 			ldns_rdf *r = ldns_rdf_new_frm_str(ft, t);
 			if (!r) {
 				rc = st_diag_set(zb->diag, ST_EZONE,
-						 "%s:%u: %s record: '%s' is not a valid %s", f->path,
+						 "%s:%u: %s record: '%s' is not a valid %s", path,
 						 line, tn, quote(t, q, sizeof(q)), kind);
 				goto out;
 			}
 			ldns_rdf_deep_free(r);
 		}
 	}
-	rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad %s record data: %s", f->path, line, tn,
+	rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad %s record data: %s", path, line, tn,
 			 why);
 out:
 	free(copy);
 	return rc;
 }
 
-static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
+int zp_ldns(zb_t *zb, const char *path, uint32_t line, char *buf, const zp_ctx_t *ctx,
+	    zp_rr_t *out)
 {
 	ldns_rr *rr = NULL;
-	swap_class_ttl(f->buf);
-	ldns_status s = ldns_rr_new_frm_str(&rr, f->buf, st->ttl, st->origin, &st->prev);
-	if (s != LDNS_STATUS_OK)
-		return bad_record(zb, f, line, st, s);
-	uint8_t rd[65535];
-	size_t rdlen = 0;
+	ldns_rdf *origin = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, ctx->origin_len, ctx->origin);
+	ldns_rdf *prev = ctx->prev ? ldns_rdf_new_frm_data(LDNS_RDF_TYPE_DNAME, ctx->prev_len,
+							    ctx->prev)
+				   : NULL;
 	int rc = 0;
+	if (!origin || (ctx->prev && !prev)) {
+		rc = ST_ENOMEM;
+		goto out;
+	}
+	swap_class_ttl(buf);
+	ldns_status s = ldns_rr_new_frm_str(&rr, buf, ctx->ttl, origin, &prev);
+	if (s != LDNS_STATUS_OK) {
+		rc = bad_record(zb, path, line, buf, origin, s);
+		goto out;
+	}
+	out->rdlen = 0;
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 		const ldns_rdf *r = ldns_rr_rdf(rr, i);
 		size_t n = ldns_rdf_size(r);
-		if (n > sizeof(rd) - rdlen) {
+		if (n > sizeof(out->rdata) - out->rdlen) {
 			rc = st_diag_set(zb->diag, ST_EZONE,
-					 "%s:%u: record data longer than 65535 bytes", f->path,
-					 line);
+					 "%s:%u: record data longer than 65535 bytes", path, line);
 			goto out;
 		}
-		memcpy(rd + rdlen, ldns_rdf_data(r), n);
-		rdlen += n;
+		memcpy(out->rdata + out->rdlen, ldns_rdf_data(r), n);
+		out->rdlen += n;
 	}
 	size_t tlen = 0;
-	const char *ttl = explicit_ttl(f->buf, &tlen);
+	const char *ttl = explicit_ttl(buf, &tlen);
 	uint64_t tv = 0;
-	if (ttl && !ttl_value(ttl, tlen, &tv) && tv > ZP_MAX_TTL) {
+	if (ttl && !zp_ttl_value(ttl, tlen, &tv) && tv > ZP_MAX_TTL) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: TTL %.*s is out of range (at most %u)",
-				 f->path, line, (int)tlen, ttl, ZP_MAX_TTL);
+				 path, line, (int)tlen, ttl, ZP_MAX_TTL);
 		goto out;
 	}
-	if (st->ttl_zero && !ttl)
+	if (ctx->ttl_zero && !ttl)
 		ldns_rr_set_ttl(rr, 0);
 	uint16_t type = (uint16_t)ldns_rr_get_type(rr);
 	if (meta_type(type)) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: type %u cannot appear in a zone file",
-				 f->path, line, type);
+				 path, line, type);
 		goto out;
 	}
 	if (ldns_rr_ttl(rr) > ZP_MAX_TTL) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: TTL %u is out of range (at most %u)",
-				 f->path, line, ldns_rr_ttl(rr), ZP_MAX_TTL);
+				 path, line, ldns_rr_ttl(rr), ZP_MAX_TTL);
 		goto out;
 	}
 	const ldns_rdf *owner = ldns_rr_owner(rr);
-	rc = zb_add_record(zb, ldns_rdf_data(owner), ldns_rdf_size(owner), type,
-			   (uint16_t)ldns_rr_get_class(rr), ldns_rr_ttl(rr), rd, rdlen, f->idx,
-			   line);
+	if (ldns_rdf_size(owner) > sizeof(out->owner)) {
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: owner name longer than 255 bytes",
+				 path, line);
+		goto out;
+	}
+	memcpy(out->owner, ldns_rdf_data(owner), ldns_rdf_size(owner));
+	out->owner_len = ldns_rdf_size(owner);
+	out->owner_given = buf[0] != ' ' && buf[0] != '\t';
+	out->explicit_ttl = ttl != NULL;
+	out->type = type;
+	out->rclass = (uint16_t)ldns_rr_get_class(rr);
+	out->ttl = ldns_rr_ttl(rr);
 out:
 	ldns_rr_free(rr);
+	ldns_rdf_deep_free(origin);
+	ldns_rdf_deep_free(prev);
 	return rc;
+}
+
+static zp_ctx_t context(const zp_state_t *st)
+{
+	return (zp_ctx_t){.origin = ldns_rdf_data(st->origin),
+			  .origin_len = ldns_rdf_size(st->origin),
+			  .prev = st->prev_len ? st->prev : NULL,
+			  .prev_len = st->prev_len,
+			  .ttl = st->ttl,
+			  .ttl_zero = st->ttl_zero};
+}
+
+/* The record read into st->rr goes to the builder. */
+static int add(zb_t *zb, const zp_file_t *f, uint32_t line, zp_state_t *st)
+{
+	zp_rr_t *rr = st->rr;
+	if (rr->owner_given) {
+		memcpy(st->prev, rr->owner, rr->owner_len);
+		st->prev_len = rr->owner_len;
+	}
+	return zb_add_record(zb, rr->owner, rr->owner_len, rr->type, rr->rclass, rr->ttl,
+			     rr->rdata, rr->rdlen, f->idx, line);
+}
+
+static int record(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
+{
+	zp_ctx_t ctx = context(st);
+	if (zp_fast_enabled && zp_fast(f->buf, f->len, &ctx, st->rr)) {
+		st->rr->rclass = ST_CLASS_IN;
+	} else {
+		int rc = zp_ldns(zb, f->path, line, f->buf, &ctx, st->rr);
+		if (rc)
+			return rc;
+	}
+	return add(zb, f, line, st);
+}
+
+/* The line at f->p read as it is, when the fast path takes it (nearly
+ * every line of a big zone): true, and the builder's answer in *rc. False
+ * leaves the line to next_entry. */
+static bool fast_line(zb_t *zb, zp_file_t *f, zp_state_t *st, int *rc)
+{
+	const char *p = f->p, *nl = memchr(p, '\n', (size_t)(f->end - p));
+	size_t n = (size_t)((nl ? nl : f->end) - p);
+	if (n > 0 && p[n - 1] == '\r')
+		n--; /* the reader makes CR a blank */
+	zp_ctx_t ctx = context(st);
+	if (n == 0 || *p == '$' || !zp_fast(p, n, &ctx, st->rr))
+		return false;
+	st->rr->rclass = ST_CLASS_IN;
+	uint32_t line = f->line;
+	f->p = nl ? nl + 1 : f->end;
+	f->line += nl != NULL;
+	*rc = add(zb, f, line, st);
+	return true;
 }
 
 void zb_includes_free(st_zone_include_t *inc, size_t n)
@@ -696,7 +729,14 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 	/* An empty file maps nothing: NULL + 0 is undefined. */
 	f.end = map ? f.p + size : f.p;
 	uint32_t line;
-	while ((rc = next_entry(zb, &f, &line)) > 0) {
+	for (;;) {
+		if (f.p < f.end && zp_fast_enabled && fast_line(zb, &f, st, &rc)) {
+			if (rc < 0)
+				break;
+			continue;
+		}
+		if ((rc = next_entry(zb, &f, &line)) <= 0)
+			break;
 		if (f.buf[0] == '$')
 			rc = directive(zb, &f, line, st);
 		else
@@ -717,8 +757,12 @@ int zp_parse(zb_t *zb, const char *file)
 	zp_state_t st = {0};
 	if (ldns_str2rdf_dname(&st.origin, zb->origin) != LDNS_STATUS_OK || !st.origin)
 		return st_diag_set(zb->diag, ST_EZONE, "bad zone name '%s'", zb->origin);
+	if (!(st.rr = malloc(sizeof(*st.rr)))) {
+		ldns_rdf_deep_free(st.origin);
+		return ST_ENOMEM;
+	}
 	int rc = parse_file(zb, file, NULL, 0, &st);
 	ldns_rdf_deep_free(st.origin);
-	ldns_rdf_deep_free(st.prev);
+	free(st.rr);
 	return rc;
 }
