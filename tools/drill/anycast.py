@@ -87,8 +87,6 @@ class AnycastLab:
         self.bfd = VARIANTS[variant]["bfd"]
         self.log = log
         self.procs = {}
-        self.backends = {}
-        self.ip_region = {}
         self.backend_port = SERVICE_PORT
         self.service_addr = SERVICE_ADDR
         self.resolvers = []
@@ -101,20 +99,16 @@ class AnycastLab:
         self.ramp_stop = threading.Event()
         self.weights_lock = threading.Lock()
         os.makedirs(self.dir, exist_ok=True)
-        for region, spec in labmod.REGIONS.items():
-            for i, addr in enumerate(spec["backends"]):
-                name = "%s-%s" % (region, "abcdefgh"[i])
-                self.backends[name] = {"addr": addr, "region": region,
-                                       "mode_file": os.path.join(self.dir, "mode-" + name)}
-                self.ip_region[addr] = region
+        self.backends = labmod.lab_backends(self.dir)
+        self.ip_region = {b["addr"]: b["region"] for b in self.backends.values()}
 
     @staticmethod
     def describe_for(variant):
         return ("%d regions x 2 HTTP backends sharing %s:%d per region, a router and a client namespace; "
-                "BIRD %s in every region and the router, eBGP (%s; %s), multipath per flow at the router; "
+                "BIRD %s in every region and the router, %s, multipath per flow at the router; "
                 "one health checker per region (http /healthz, interval %gs, fall %d, rise %d, timeout %gs), "
                 "the region announced while all its backends are up"
-                % (len(labmod.REGIONS), SERVICE_ADDR, SERVICE_PORT, bird_version(), variant,
+                % (len(labmod.REGIONS), SERVICE_ADDR, SERVICE_PORT, bird_version(),
                    timers_text(VARIANTS[variant]["bfd"]), labmod.CHECK["interval"], labmod.CHECK["fall"],
                    labmod.CHECK["rise"], labmod.CHECK["timeout"]))
 

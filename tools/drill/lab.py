@@ -63,6 +63,17 @@ def free_port(addr="127.0.0.1"):
     raise RuntimeError("no free port on %s" % addr)
 
 
+def lab_backends(workdir):
+    """The lab's backends: name -> dict(addr, region, mode_file), the same
+    in the DNS and the anycast lab (east-a, east-b, west-a, west-b)."""
+    out = {}
+    for region, spec in REGIONS.items():
+        for i, addr in enumerate(spec["backends"]):
+            name = "%s-%s" % (region, "abcdefgh"[i])
+            out[name] = {"addr": addr, "region": region, "mode_file": os.path.join(workdir, "mode-" + name)}
+    return out
+
+
 def budget_seconds():
     return CHECK["interval"] * CHECK["fall"] + CHECK["timeout"] + TTL
 
@@ -113,20 +124,16 @@ class Lab:
         self.n_resolvers = n_resolvers
         self.log = log
         self.procs = {}
-        self.backends = {}   # endpoint name -> dict(addr, region, mode_file)
         self.ip_region = {}
         self.ip_endpoint = {}
         os.makedirs(self.dir, exist_ok=True)
         self.backend_port = free_port("127.0.1.1")
         self.dns_port = free_port("127.0.0.1")
         self.resolvers = []  # (addr, port)
-        for region, spec in REGIONS.items():
-            for i, addr in enumerate(spec["backends"]):
-                name = "%s-%s" % (region, "abcdefgh"[i])
-                self.backends[name] = {"addr": addr, "region": region,
-                                       "mode_file": os.path.join(self.dir, "mode-" + name)}
-                self.ip_region[addr] = region
-                self.ip_endpoint[addr] = name
+        self.backends = lab_backends(self.dir)
+        for name, b in self.backends.items():
+            self.ip_region[b["addr"]] = b["region"]
+            self.ip_endpoint[b["addr"]] = name
 
     # ---- files -------------------------------------------------------------
     def write_files(self):
