@@ -123,7 +123,7 @@ VARIANTS = dict({k: dict(v, kind="dns") for k, v in labmod.RESOLVER_VARIANTS.ite
 FULL_SCENARIOS = {"min-ttl-300": ("backend-killed", "region-down"), "anycast-hold": ("region-down",)}
 
 
-SESSIONS, SESSION_INTERVAL = 4, 0.5
+SESSIONS, SESSION_INTERVAL = 8, 1.0
 
 
 def run_scenario(lab, sc, timing, log):
