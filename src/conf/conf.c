@@ -12,6 +12,7 @@ st_conf_t *st_conf_new(void)
 		return NULL;
 	conf->udp_max_payload = 1232;
 	conf->tcp_idle_timeout_ms = 10000;
+	conf->tcp_message_timeout_ms = 2000;
 	conf->tcp_max_clients = 1024;
 	conf->coalesce_us = 200;
 	conf->stale_after_ms = 10000;

@@ -205,6 +205,7 @@ typedef struct st_conf {
 	char *state_dir;	      /* NULL: no persistence */
 	uint32_t udp_max_payload;     /* EDNS payload cap, default 1232, 512..4096 */
 	uint64_t tcp_idle_timeout_ms; /* default 10000 */
+	uint64_t tcp_message_timeout_ms; /* default 2000 */
 	uint32_t tcp_max_clients;     /* default 1024 */
 	uint32_t coalesce_us;	      /* wait between wake-ups under steady load, default 200 */
 	char *log_level;	      /* "info" default */

@@ -206,6 +206,8 @@ static const st_item_t server_items[] = {
 	   ST_DEF("1232")),
     ST_KEY("tcp_idle_timeout", ST_T_DURATION, ST_AT(st_conf_t, tcp_idle_timeout_ms),
 	   ST_RANGE(100, 3600000), ST_DEF("10s")),
+    ST_KEY("tcp_message_timeout", ST_T_DURATION, ST_AT(st_conf_t, tcp_message_timeout_ms),
+	   ST_RANGE(100, 3600000), ST_DEF("2s")),
     ST_KEY("tcp_max_clients", ST_T_UINT, ST_AT(st_conf_t, tcp_max_clients), ST_RANGE(1, 1000000),
 	   ST_DEF("1024")),
     ST_KEY("coalesce_us", ST_T_UINT, ST_AT(st_conf_t, coalesce_us), ST_RANGE(0, 10000),

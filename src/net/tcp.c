@@ -1,7 +1,9 @@
 /* TCP: one thread with its own libevent loop. Queries arrive with a 2-byte
  * length prefix, possibly split across reads or pipelined several per read;
- * answers go out in order. Idle connections time out and the least recently
- * active one makes room when the connection cap is reached. */
+ * answers go out in order. Idle connections time out; a message must arrive
+ * whole within the message timeout once its first byte came (a client that
+ * trickles bytes does not hold a connection by resetting the idle timer);
+ * the least recently active connection makes room when the cap is reached. */
 #define _GNU_SOURCE
 #define _LGPL_SOURCE
 #include "net/tcp.h"
@@ -44,6 +46,8 @@ typedef struct tcp_conn {
 	struct st_tcp *tcp;
 	int fd;
 	struct event *rev, *wev;
+	struct event *mev; /* the message timeout, armed while a message is partial */
+	bool mev_armed;
 	st_sockaddr_t peer;
 	struct tcp_conn *prev, *next; /* activity order: head = least recently active */
 	st_frame_t in;		      /* queries as they arrive */
@@ -61,8 +65,10 @@ struct st_tcp {
 	struct evconnlistener **listeners;
 	size_t n_listeners;
 	const struct timeval *idle; /* a common timeout of the loop */
-	struct event *idle_ev;	    /* applies idle_ms on the loop's thread */
-	_Atomic uint64_t idle_ms;   /* requested by st_tcp_set_idle_timeout */
+	const struct timeval *msg;  /* another: the message timeout */
+	struct event *timeouts_ev;  /* applies idle_ms and msg_ms on the loop's thread */
+	_Atomic uint64_t idle_ms;   /* requested by st_tcp_set_timeouts */
+	_Atomic uint64_t msg_ms;    /* requested by st_tcp_set_timeouts */
 	_Atomic uint32_t max_clients; /* changed by st_tcp_set_max_clients */
 	atomic_uint clients;
 	tcp_conn_t *head, *tail;
@@ -108,6 +114,8 @@ static void conn_free(tcp_conn_t *c)
 		event_free(c->rev);
 	if (c->wev)
 		event_free(c->wev);
+	if (c->mev)
+		event_free(c->mev);
 	close(c->fd);
 	st_frame_free(&c->in);
 	free(c->out);
@@ -180,6 +188,7 @@ static int conn_process(tcp_conn_t *c)
 	const st_view_t *view = NULL;
 	bool online = false;
 	int ret = 0;
+	size_t taken = 0;
 
 	while (st_frame_held(&c->in) >= 2) {
 		if (out_pending(c) + tcp->batch_len >= TCP_OUT_HIGH) {
@@ -192,6 +201,7 @@ static int conn_process(tcp_conn_t *c)
 		size_t qlen;
 		if (!st_frame_next(&c->in, &q, &qlen))
 			break;
+		taken++;
 		if (TCP_BATCH - tcp->batch_len < 2 + TCP_MSG_MAX && (ret = conn_flush(c)) < 0)
 			break;
 		if (!online) {
@@ -217,6 +227,18 @@ static int conn_process(tcp_conn_t *c)
 		tcp->batch_len = 0;
 	if (ret == 0)
 		ret = st_frame_compact(&c->in);
+	/* The clock of a message starts with its first byte: a new partial
+	 * message (none was, or messages before it were answered) arms it,
+	 * the same one still partial leaves it running. Nothing held, or
+	 * reading paused by us: no clock. */
+	if (st_frame_held(&c->in) == 0 || c->throttled) {
+		if (c->mev_armed)
+			event_del(c->mev);
+		c->mev_armed = false;
+	} else if (!c->mev_armed || taken > 0) {
+		event_add(c->mev, tcp->msg);
+		c->mev_armed = true;
+	}
 	return ret;
 }
 
@@ -258,6 +280,16 @@ static void conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	conn_touch(c);
 	if (conn_process(c) < 0)
 		conn_free(c);
+}
+
+static void conn_msg_cb(evutil_socket_t fd, short what, void *arg)
+{
+	tcp_conn_t *c = arg;
+	char str[ST_SOCKADDR_STRLEN];
+	st_sockaddr_str(&c->peer, str, sizeof(str));
+	st_log_debug("tcp, %s sent %zu bytes of a message and not the rest in time: closed", str,
+		     st_frame_held(&c->in));
+	conn_free(c);
 }
 
 static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
@@ -329,9 +361,10 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	struct event_base *base = st_loop_base(tcp->loop);
 	c->rev = event_new(base, fd, EV_READ | EV_PERSIST, conn_read_cb, c);
 	c->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, conn_write_cb, c);
+	c->mev = evtimer_new(base, conn_msg_cb, c);
 	atomic_fetch_add_explicit(&tcp->clients, 1, memory_order_relaxed);
 	lru_append(tcp, c);
-	if (!c->rev || !c->wev || event_add(c->rev, tcp->idle) != 0)
+	if (!c->rev || !c->wev || !c->mev || event_add(c->rev, tcp->idle) != 0)
 		conn_free(c);
 }
 
@@ -358,29 +391,35 @@ static void resume_cb(evutil_socket_t fd, short what, void *arg)
 		evconnlistener_enable(tcp->listeners[i]);
 }
 
-/* Timeouts are armed by the thread that runs the loop: a new idle timeout
- * is made there, and each connection takes it at its next read or write. */
-static int set_idle(st_tcp_t *tcp, uint64_t ms)
+/* Timeouts are armed by the thread that runs the loop: a new timeout is
+ * made there, and each connection takes it at its next read or write (idle)
+ * or its next message. */
+static int set_timeout(st_tcp_t *tcp, uint64_t ms, const struct timeval **out)
 {
 	struct timeval tv = {.tv_sec = (time_t)(ms / 1000),
 			     .tv_usec = (suseconds_t)(ms % 1000) * 1000};
 	/* A common timeout keeps rearming it on each read O(1); libevent keeps
 	 * a few hundred distinct ones per loop, then says no. */
-	const struct timeval *idle = event_base_init_common_timeout(st_loop_base(tcp->loop), &tv);
-	if (!idle)
+	const struct timeval *t = event_base_init_common_timeout(st_loop_base(tcp->loop), &tv);
+	if (!t)
 		return ST_ENOMEM;
-	tcp->idle = idle;
+	*out = t;
 	return 0;
 }
 
-static void idle_cb(evutil_socket_t fd, short what, void *arg)
+static void timeouts_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	st_tcp_t *tcp = arg;
 	uint64_t ms = atomic_load_explicit(&tcp->idle_ms, memory_order_relaxed);
-	if (set_idle(tcp, ms) != 0)
+	if (set_timeout(tcp, ms, &tcp->idle) != 0)
 		st_log_warn("tcp, cannot change the idle timeout to %llu ms, keeping the old one",
+			    (unsigned long long)ms);
+	ms = atomic_load_explicit(&tcp->msg_ms, memory_order_relaxed);
+	if (set_timeout(tcp, ms, &tcp->msg) != 0)
+		st_log_warn("tcp, cannot change the message timeout to %llu ms, keeping the old "
+			    "one",
 			    (unsigned long long)ms);
 }
 
@@ -436,6 +475,7 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 		return ST_ENOMEM;
 	tcp->viewp = viewp;
 	uint64_t idle = limits && limits->idle_timeout_ms ? limits->idle_timeout_ms : 10000;
+	uint64_t msg = limits && limits->message_timeout_ms ? limits->message_timeout_ms : 2000;
 	atomic_init(&tcp->max_clients, limits && limits->max_clients ? limits->max_clients : 1024);
 	atomic_init(&tcp->coalesce_ns, limits ? limits->coalesce_us * 1000 : 0);
 	atomic_init(&tcp->clients, 0);
@@ -448,10 +488,12 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 		goto fail;
 	struct event_base *base = st_loop_base(tcp->loop);
 	atomic_init(&tcp->idle_ms, idle);
+	atomic_init(&tcp->msg_ms, msg);
 	tcp->stop_ev = event_new(base, -1, 0, stop_cb, tcp);
-	tcp->idle_ev = event_new(base, -1, 0, idle_cb, tcp);
+	tcp->timeouts_ev = event_new(base, -1, 0, timeouts_cb, tcp);
 	tcp->resume_ev = evtimer_new(base, resume_cb, tcp);
-	if (set_idle(tcp, idle) != 0 || !tcp->stop_ev || !tcp->idle_ev || !tcp->resume_ev)
+	if (set_timeout(tcp, idle, &tcp->idle) != 0 || set_timeout(tcp, msg, &tcp->msg) != 0 ||
+	    !tcp->stop_ev || !tcp->timeouts_ev || !tcp->resume_ev)
 		goto fail;
 
 	for (size_t i = 0; i < n_listen; i++) {
@@ -483,13 +525,15 @@ void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us)
 		atomic_store_explicit(&tcp->coalesce_ns, coalesce_us * 1000, memory_order_relaxed);
 }
 
-void st_tcp_set_idle_timeout(st_tcp_t *tcp, uint64_t idle_timeout_ms)
+void st_tcp_set_timeouts(st_tcp_t *tcp, uint64_t idle_timeout_ms, uint64_t message_timeout_ms)
 {
 	if (!tcp)
 		return;
 	atomic_store_explicit(&tcp->idle_ms, idle_timeout_ms ? idle_timeout_ms : 10000,
 			      memory_order_relaxed);
-	event_active(tcp->idle_ev, EV_READ, 0);
+	atomic_store_explicit(&tcp->msg_ms, message_timeout_ms ? message_timeout_ms : 2000,
+			      memory_order_relaxed);
+	event_active(tcp->timeouts_ev, EV_READ, 0);
 }
 
 void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients)
@@ -532,8 +576,8 @@ void st_tcp_free(st_tcp_t *tcp)
 	free(tcp->listeners);
 	if (tcp->stop_ev)
 		event_free(tcp->stop_ev);
-	if (tcp->idle_ev)
-		event_free(tcp->idle_ev);
+	if (tcp->timeouts_ev)
+		event_free(tcp->timeouts_ev);
 	if (tcp->resume_ev)
 		event_free(tcp->resume_ev);
 	st_loop_free(tcp->loop);

@@ -16,6 +16,8 @@ typedef struct st_tcp st_tcp_t;
 
 typedef struct st_tcp_limits {
 	uint64_t idle_timeout_ms; /* close a connection idle this long (0: 10 s) */
+	uint64_t message_timeout_ms; /* a message must arrive whole within this
+				      * once its first byte came (0: 2 s) */
 	uint32_t max_clients;	  /* open connections; the least recently active
 				   * one is closed to make room (0: 1024) */
 	uint64_t coalesce_us;	  /* wait this long between wake-ups in a steady
@@ -28,9 +30,11 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag);
 /* Change limits->coalesce_us while the thread runs (a reload). */
 void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us);
-/* Change limits->idle_timeout_ms while the thread runs (0: 10 s); each
- * connection takes the new timeout at its next read or write. */
-void st_tcp_set_idle_timeout(st_tcp_t *tcp, uint64_t idle_timeout_ms);
+/* Change limits->idle_timeout_ms (0: 10 s) and limits->message_timeout_ms
+ * (0: 2 s) while the thread runs; each connection takes the new idle
+ * timeout at its next read or write, the message timeout at its next
+ * message. */
+void st_tcp_set_timeouts(st_tcp_t *tcp, uint64_t idle_timeout_ms, uint64_t message_timeout_ms);
 /* Change limits->max_clients while the thread runs (0: 1024). Above a
  * lowered limit, each new connection closes the least active one. */
 void st_tcp_set_max_clients(st_tcp_t *tcp, uint32_t max_clients);

@@ -342,6 +342,7 @@ int st_server_start(st_server_t *srv, st_diag_t *diag)
 		return ret;
 	st_tcp_limits_t limits = {
 	    .idle_timeout_ms = conf->tcp_idle_timeout_ms,
+	    .message_timeout_ms = conf->tcp_message_timeout_ms,
 	    .max_clients = conf->tcp_max_clients,
 	    .coalesce_us = conf->coalesce_us,
 	};
@@ -429,12 +430,18 @@ static void apply_live_settings(st_server_t *srv, const st_conf_t *cur, const st
 		st_log_info("reload, server.coalesce_us %u -> %u", cur->coalesce_us,
 			    next->coalesce_us);
 	}
-	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms) {
-		st_tcp_set_idle_timeout(srv->tcp, next->tcp_idle_timeout_ms);
+	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms ||
+	    next->tcp_message_timeout_ms != cur->tcp_message_timeout_ms)
+		st_tcp_set_timeouts(srv->tcp, next->tcp_idle_timeout_ms,
+				    next->tcp_message_timeout_ms);
+	if (next->tcp_idle_timeout_ms != cur->tcp_idle_timeout_ms)
 		st_log_info("reload, server.tcp_idle_timeout %llu ms -> %llu ms",
 			    (unsigned long long)cur->tcp_idle_timeout_ms,
 			    (unsigned long long)next->tcp_idle_timeout_ms);
-	}
+	if (next->tcp_message_timeout_ms != cur->tcp_message_timeout_ms)
+		st_log_info("reload, server.tcp_message_timeout %llu ms -> %llu ms",
+			    (unsigned long long)cur->tcp_message_timeout_ms,
+			    (unsigned long long)next->tcp_message_timeout_ms);
 	if (next->tcp_max_clients != cur->tcp_max_clients) {
 		st_tcp_set_max_clients(srv->tcp, next->tcp_max_clients);
 		st_log_info("reload, server.tcp_max_clients %u -> %u", cur->tcp_max_clients,

@@ -112,17 +112,19 @@ s = open("good.yaml").read()
 assert "server:\n" in s
 open("steerd.yaml", "w").write(
     s.replace("server:\n",
-              "server:\n  coalesce_us: 0\n  tcp_max_clients: 2\n  tcp_idle_timeout: 1s\n", 1))
+              "server:\n  coalesce_us: 0\n  tcp_max_clients: 2\n  tcp_idle_timeout: 1s\n"
+              "  tcp_message_timeout: 500ms\n", 1))
 PY2
 ctl reload
 st_expect "reload with coalesce_us 0, tcp_max_clients 2" "0" "$CTL_RC"
 st_expect_match "coalesce_us applied" 'info: reload, server.coalesce_us 200 -> 0' "$(cat steerd.log)"
 st_expect_match "tcp_max_clients applied" 'info: reload, server.tcp_max_clients 1024 -> 2' "$(cat steerd.log)"
 st_expect_match "tcp_idle_timeout applied" 'info: reload, server.tcp_idle_timeout 10000 ms -> 1000 ms' "$(cat steerd.log)"
-st_expect "no restart needed" "" "$(grep -E '(coalesce_us|tcp_max_clients|tcp_idle_timeout).*restart' steerd.log)"
+st_expect_match "tcp_message_timeout applied" 'info: reload, server.tcp_message_timeout 2000 ms -> 500 ms' "$(cat steerd.log)"
+st_expect "no restart needed" "" "$(grep -E '(coalesce_us|tcp_max_clients|tcp_idle_timeout|tcp_message_timeout).*restart' steerd.log)"
 st_expect "answers after the change" "192.0.2.12" "$(www)"
 # a third connection closes the least active of the first two
-st_expect "the new TCP limit and idle timeout hold" "first closed, third answered, idle closed" "$(python3 - "$ST_PORT" <<'PY2'
+st_expect "the new TCP limit and timeouts hold" "first closed, third answered, idle closed, trickle cut off" "$(python3 - "$ST_PORT" <<'PY2'
 import socket, struct, sys, time
 port = int(sys.argv[1])
 q = bytes.fromhex("abcd01000001000000000000") + b"\x03www\x07example\x04test\x00\x00\x01\x00\x01"
@@ -151,7 +153,25 @@ except socket.timeout:
 except ConnectionResetError:
     gone = True
 idle_text = "idle closed" if gone and time.monotonic() - t0 < 4 else "idle kept"
-print(first + ", " + third + ", " + idle_text)
+# a byte every 300 ms: cut off by the new 500 ms message timeout, not the old 2 s
+slow = socket.create_connection(("127.0.0.1", port), timeout=4)
+slow.settimeout(0.3)
+msg = struct.pack("!H", len(q)) + q
+t0 = time.monotonic()
+slow_text = "trickle kept"
+try:
+    for i in range(len(msg)):
+        slow.sendall(msg[i:i + 1])
+        try:
+            if slow.recv(1) == b"":
+                break
+        except socket.timeout:
+            pass
+except (BrokenPipeError, ConnectionResetError):
+    pass
+if time.monotonic() - t0 < 1.6:
+    slow_text = "trickle cut off"
+print(first + ", " + third + ", " + idle_text + ", " + slow_text)
 PY2
 )"
 cp good.yaml steerd.yaml

@@ -1,6 +1,7 @@
 #!/bin/bash
 # steerd transport: UDP and TCP on IPv4 and IPv6 loopback, TCP pipelining,
-# length prefixes split across writes, garbage, idle timeout, connection cap.
+# length prefixes split across writes, garbage, idle timeout, message
+# timeout (a client trickling bytes), connection cap.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
 st_need_dig
 st_need_pydns
@@ -24,6 +25,7 @@ server:
   listen: [$LISTEN]
   workers: 2
   tcp_idle_timeout: 1s
+  tcp_message_timeout: 1500ms
   tcp_max_clients: 3
 zones:
   example.test: example.test.zone
@@ -194,6 +196,42 @@ t0 = time.monotonic()
 closed = closed_within(s, 5)
 dt = time.monotonic() - t0
 check("idle connection closed after the timeout", closed and 0.5 <= dt <= 4.0, "closed=%s after %.2fs" % (closed, dt))
+s.close()
+
+# Message timeout (1.5 s in the config): a client that sends a byte every
+# 300 ms keeps resetting the idle timer (1 s) but must have sent the whole
+# message 1.5 s after its first byte: closed then.
+s = connect()
+msg = query("www.example.test.", "A", 50)
+t0 = time.monotonic()
+closed = False
+try:
+    for i in range(len(msg)):
+        s.sendall(msg[i:i + 1])
+        if closed_within(s, 0.3):
+            closed = True
+            break
+except (BrokenPipeError, ConnectionResetError):
+    closed = True
+dt = time.monotonic() - t0
+check("a message trickled a byte at a time is cut off", closed and dt <= 3.5,
+      "closed=%s after %.2fs" % (closed, dt))
+s.close()
+
+# The clock is per message: a connection kept busy for longer than the
+# timeout, each message split across writes 400 ms apart (the buffer never
+# empty), gets every answer.
+s = connect()
+msgs = [query("www.example.test.", "A", 60 + i) for i in range(8)]
+try:
+    s.sendall(msgs[0][:7])
+    for i in range(8):
+        time.sleep(0.4)
+        s.sendall(msgs[i][7:] + (msgs[i + 1][:7] if i + 1 < 8 else b""))
+    got = [read_msg(s).id for _ in range(8)]
+    check("messages split across writes for 3 s in all: all answered", got == list(range(60, 68)), got)
+except Exception as e:
+    check("messages split across writes for 3 s in all: all answered", False, e)
 s.close()
 
 # Connection cap (3): a fourth connection is served and the least recently

@@ -29,6 +29,7 @@ static void test_full(void **state)
 	assert_string_equal(c->state_dir, "/var/lib/steerdns");
 	assert_int_equal(c->udp_max_payload, 1400);
 	assert_int_equal(c->tcp_idle_timeout_ms, 2500);
+	assert_int_equal(c->tcp_message_timeout_ms, 1500);
 	assert_int_equal(c->tcp_max_clients, 64);
 	assert_int_equal(c->coalesce_us, 50);
 	assert_string_equal(c->log_level, "debug");
@@ -38,7 +39,7 @@ static void test_full(void **state)
 	assert_string_equal(c->zones[0].name, "example.test.");
 	fmt(exp, sizeof(exp), "%s/zones/example.test.zone", dir);
 	assert_string_equal(c->zones[0].file, exp);
-	assert_int_equal(c->zones[0].line, 15);
+	assert_int_equal(c->zones[0].line, 16);
 	assert_string_equal(c->zones[1].name, "other.test.");
 	assert_string_equal(c->zones[1].file, "/srv/zones/other.test.zone");
 
@@ -219,7 +220,7 @@ static void test_full(void **state)
 	assert_int_equal(c->records[6].policy, ST_POLICY_GEOPROXIMITY);
 	assert_int_equal(c->records[7].policy, ST_POLICY_MULTIVALUE);
 	assert_int_equal(c->records[8].policy, ST_POLICY_SIMPLE);
-	assert_int_equal(c->records[8].line, 115);
+	assert_int_equal(c->records[8].line, 116);
 	st_conf_free(c);
 }
 
@@ -279,6 +280,7 @@ static void test_defaults(void **state)
 	assert_null(c->state_dir);
 	assert_int_equal(c->udp_max_payload, 1232);
 	assert_int_equal(c->tcp_idle_timeout_ms, 10000);
+	assert_int_equal(c->tcp_message_timeout_ms, 2000);
 	assert_int_equal(c->tcp_max_clients, 1024);
 	assert_int_equal(c->coalesce_us, 200);
 	assert_string_equal(c->log_level, "info");
@@ -330,6 +332,7 @@ static void test_defaults(void **state)
 	assert_non_null(n);
 	assert_int_equal(n->udp_max_payload, c->udp_max_payload);
 	assert_int_equal(n->tcp_idle_timeout_ms, c->tcp_idle_timeout_ms);
+	assert_int_equal(n->tcp_message_timeout_ms, c->tcp_message_timeout_ms);
 	assert_int_equal(n->tcp_max_clients, c->tcp_max_clients);
 	assert_int_equal(n->workers, c->workers);
 	assert_int_equal(n->stale_after_ms, c->stale_after_ms);
