@@ -7,6 +7,7 @@
 #include <event2/http.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 
 struct st_http_server {
 	struct evhttp *http;
+	st_accept_guard_t *guard;
 	char *path;
 	char *content_type;
 	st_http_page_cb_t cb;
@@ -98,11 +100,18 @@ int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
 		rc = st_diag_set(diag, -e, "metrics %s: %s", addrport, strerror(e));
 		goto fail;
 	}
-	if (evhttp_accept_socket(srv->http, fd) != 0) {
+	struct evhttp_bound_socket *bound = evhttp_accept_socket_with_handle(srv->http, fd);
+	if (!bound) {
 		close(fd);
 		rc = st_diag_set(diag, ST_EIO, "metrics %s: cannot accept connections", addrport);
 		goto fail;
 	}
+	char what[128];
+	snprintf(what, sizeof(what), "metrics %s", addrport);
+	srv->guard = st_accept_guard_new(st_loop_base(loop), what);
+	if (!srv->guard ||
+	    st_accept_guard_watch(srv->guard, evhttp_bound_socket_get_listener(bound)) != 0)
+		goto fail;
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_timeout(srv->http, 10);
 	evhttp_set_max_headers_size(srv->http, 16384);
@@ -113,6 +122,7 @@ int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
 fail:
 	if (srv->http)
 		evhttp_free(srv->http);
+	st_accept_guard_free(srv->guard);
 	free(srv->path);
 	free(srv->content_type);
 	free(srv);
@@ -124,6 +134,7 @@ void st_http_close(st_http_server_t *srv)
 	if (!srv)
 		return;
 	evhttp_free(srv->http); /* closes the bound socket and open connections */
+	st_accept_guard_free(srv->guard);
 	free(srv->path);
 	free(srv->content_type);
 	free(srv);

@@ -2,6 +2,7 @@
 # TCP, outgoing streams, the HTTP server and the UNIX socket server
 src_libsteer_a_SOURCES += \
 	src/net/ev.c src/net/ev.h src/net/ev_internal.h \
+	src/net/accept.c \
 	src/net/sock.c src/net/sock.h \
 	src/net/udp.c src/net/udp.h \
 	src/net/tcp.c src/net/tcp.h \

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -94,4 +95,20 @@ uint64_t st_sock_seed(void)
 		seed = st_real_ns() ^ ((uint64_t)getpid() << 32);
 	uint64_t mix = seed + atomic_fetch_add(&counter, 1) * 0x9e3779b97f4a7c15ULL;
 	return st_splitmix64(&mix);
+}
+
+uint64_t st_sock_raise_fd_limit(uint64_t *before)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		*before = 0;
+		return 0;
+	}
+	*before = rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
+	if (rl.rlim_cur != rl.rlim_max) {
+		struct rlimit up = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t)rl.rlim_cur;
 }

@@ -21,6 +21,12 @@ int st_sock_udp_unused(const st_sockaddr_t *addr, st_diag_t *diag);
 /* True when addr is 0.0.0.0 or :: (replies need the queried address set). */
 bool st_sock_is_wildcard(const st_sockaddr_t *addr);
 
+/* Raise the soft limit of open files to the hard limit, as Knot and NSD do:
+ * TCP clients, listeners, the control and metrics clients and the files a
+ * reload reads all take descriptors. Returns the soft limit in force after
+ * (UINT64_MAX: unlimited), and sets *before to the one before. */
+uint64_t st_sock_raise_fd_limit(uint64_t *before);
+
 /* A random seed for a thread's answer context (differs per call). */
 uint64_t st_sock_seed(void);
 

@@ -37,7 +37,6 @@
 /* Output buffer kept for the next time the socket is full; larger ones are
  * freed once drained. */
 #define TCP_OUT_KEEP (16 * 1024)
-#define TCP_ACCEPT_PAUSE_MS 100
 
 /* Reads and writes go straight to the socket: one recv() and one send() per
  * batch of queries in the common case. Output is buffered only when the
@@ -61,7 +60,7 @@ struct st_tcp {
 	st_view_t *const *viewp;
 	st_loop_t *loop;
 	struct event *stop_ev;
-	struct event *resume_ev; /* re-enables accepting after an accept error */
+	st_accept_guard_t *guard; /* pauses accepting after an accept error */
 	struct evconnlistener **listeners;
 	size_t n_listeners;
 	const struct timeval *idle; /* a common timeout of the loop */
@@ -368,29 +367,6 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 		conn_free(c);
 }
 
-static void accept_error_cb(struct evconnlistener *lev, void *arg)
-{
-	(void)lev;
-	st_tcp_t *tcp = arg;
-	int err = EVUTIL_SOCKET_ERROR();
-	/* Out of descriptors: pause accepting instead of spinning on the error. */
-	st_log_warn("tcp, accept failed (%s), pausing for %d ms", strerror(err),
-		    TCP_ACCEPT_PAUSE_MS);
-	for (size_t i = 0; i < tcp->n_listeners; i++)
-		evconnlistener_disable(tcp->listeners[i]);
-	struct timeval tv = {.tv_sec = 0, .tv_usec = TCP_ACCEPT_PAUSE_MS * 1000};
-	event_add(tcp->resume_ev, &tv);
-}
-
-static void resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	st_tcp_t *tcp = arg;
-	for (size_t i = 0; i < tcp->n_listeners; i++)
-		evconnlistener_enable(tcp->listeners[i]);
-}
-
 /* Timeouts are armed by the thread that runs the loop: a new timeout is
  * made there, and each connection takes it at its next read or write (idle)
  * or its next message. */
@@ -491,9 +467,9 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 	atomic_init(&tcp->msg_ms, msg);
 	tcp->stop_ev = event_new(base, -1, 0, stop_cb, tcp);
 	tcp->timeouts_ev = event_new(base, -1, 0, timeouts_cb, tcp);
-	tcp->resume_ev = evtimer_new(base, resume_cb, tcp);
+	tcp->guard = st_accept_guard_new(base, "tcp");
 	if (set_timeout(tcp, idle, &tcp->idle) != 0 || set_timeout(tcp, msg, &tcp->msg) != 0 ||
-	    !tcp->stop_ev || !tcp->timeouts_ev || !tcp->resume_ev)
+	    !tcp->stop_ev || !tcp->timeouts_ev || !tcp->guard)
 		goto fail;
 
 	for (size_t i = 0; i < n_listen; i++) {
@@ -509,8 +485,9 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 			ret = ST_ENOMEM;
 			goto fail;
 		}
-		evconnlistener_set_error_cb(lev, accept_error_cb);
 		tcp->listeners[tcp->n_listeners++] = lev;
+		if ((ret = st_accept_guard_watch(tcp->guard, lev)) != 0)
+			goto fail;
 	}
 	*out = tcp;
 	return 0;
@@ -578,8 +555,7 @@ void st_tcp_free(st_tcp_t *tcp)
 		event_free(tcp->stop_ev);
 	if (tcp->timeouts_ev)
 		event_free(tcp->timeouts_ev);
-	if (tcp->resume_ev)
-		event_free(tcp->resume_ev);
+	st_accept_guard_free(tcp->guard);
 	st_loop_free(tcp->loop);
 	st_answer_ctx_free(tcp->ctx);
 	free(tcp);

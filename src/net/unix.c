@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,6 +28,7 @@ typedef struct conn {
 
 struct st_unix_server {
 	struct evconnlistener *listener;
+	st_accept_guard_t *guard;
 	char *path;
 	size_t max_line;
 	char *too_long;
@@ -272,6 +274,16 @@ int st_unix_listen(st_loop_t *loop, const char *path, size_t max_line, const cha
 		rc = st_diag_set(diag, ST_ENOMEM, "%s: cannot watch the socket", path);
 		goto fail;
 	}
+	char what[sizeof(sun.sun_path) + 32];
+	snprintf(what, sizeof(what), "control socket %s", path);
+	srv->guard = st_accept_guard_new(st_loop_base(loop), what);
+	if (!srv->guard || st_accept_guard_watch(srv->guard, srv->listener) != 0) {
+		evconnlistener_free(srv->listener);
+		st_accept_guard_free(srv->guard);
+		unlink(path);
+		rc = ST_ENOMEM;
+		goto fail;
+	}
 	*out = srv;
 	return 0;
 fail:
@@ -288,6 +300,7 @@ void st_unix_close(st_unix_server_t *srv)
 	while (srv->conns)
 		conn_free(srv->conns);
 	evconnlistener_free(srv->listener);
+	st_accept_guard_free(srv->guard);
 	unlink(srv->path);
 	free(srv->path);
 	free(srv->too_long);

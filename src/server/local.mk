@@ -18,3 +18,5 @@ tests_unit_test_server_SOURCES = tests/unit/test_server.c
 tests_unit_test_server_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_server_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_server_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/smoke/server-fds.sh
+EXTRA_DIST += tests/smoke/server-fds.sh

@@ -12,6 +12,7 @@
 #include "conf/conf.h"
 #include "health/health.h"
 #include "net/ev.h"
+#include "net/sock.h"
 #include "net/tcp.h"
 #include "net/udp.h"
 #include "zone/zone.h"
@@ -45,6 +46,7 @@ struct st_server {
 	st_udp_t *udp;
 	st_tcp_t *tcp;
 	unsigned workers;
+	uint64_t fd_limit; /* open files allowed (UINT64_MAX: unlimited) */
 	uint64_t started_ns;
 
 	char **ov_listen;
@@ -329,11 +331,43 @@ static int start_signals(st_server_t *srv)
 	return 0;
 }
 
+/* TCP connections that fit the open-file limit beside everything else:
+ * standard streams and logs, a UDP socket per worker and address and a TCP
+ * listener per address, each event loop's own descriptors, the control and
+ * metrics listeners and their clients, the health table, the zone, include
+ * and geo files a reload opens: a generous allowance. Warns when
+ * server.tcp_max_clients does not fit, so that a flood of TCP clients can
+ * never take the descriptors the rest needs. */
+static uint32_t tcp_clients_that_fit(const st_server_t *srv, const st_conf_t *conf)
+{
+	uint64_t want = conf->tcp_max_clients ? conf->tcp_max_clients : 1024;
+	uint64_t reserve = 64 + (uint64_t)conf->n_listen * (srv->workers + 1) +
+			   4 * ((uint64_t)srv->workers + 2) + (conf->control ? 32 : 0) +
+			   (conf->metrics ? 32 : 0);
+	if (srv->fd_limit == UINT64_MAX || srv->fd_limit >= want + reserve)
+		return (uint32_t)want;
+	uint64_t fit = srv->fd_limit > reserve + 16 ? srv->fd_limit - reserve : 16;
+	st_log_warn("server.tcp_max_clients %llu does not fit the open-file limit %llu (%llu kept "
+		    "for listeners, control, metrics and files): at most %llu TCP connections; "
+		    "raise the limit (LimitNOFILE= in the unit, ulimit -n) or lower "
+		    "tcp_max_clients",
+		    (unsigned long long)want, (unsigned long long)srv->fd_limit,
+		    (unsigned long long)reserve, (unsigned long long)fit);
+	return (uint32_t)fit;
+}
+
 int st_server_start(st_server_t *srv, st_diag_t *diag)
 {
 	const st_conf_t *conf = st_server_conf(srv);
 	/* A client that resets a TCP connection must not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
+	uint64_t before;
+	srv->fd_limit = st_sock_raise_fd_limit(&before);
+	if (srv->fd_limit != before)
+		st_log_info("open-file limit raised from %llu to %llu (the hard limit)",
+			    (unsigned long long)before, (unsigned long long)srv->fd_limit);
+	if (srv->fd_limit == 0)
+		srv->fd_limit = UINT64_MAX; /* not known: nothing to fit */
 
 	int ret =
 	    st_udp_new(conf->listen, conf->n_listen, srv->workers, conf->coalesce_us, &srv->view,
@@ -343,7 +377,7 @@ int st_server_start(st_server_t *srv, st_diag_t *diag)
 	st_tcp_limits_t limits = {
 	    .idle_timeout_ms = conf->tcp_idle_timeout_ms,
 	    .message_timeout_ms = conf->tcp_message_timeout_ms,
-	    .max_clients = conf->tcp_max_clients,
+	    .max_clients = tcp_clients_that_fit(srv, conf),
 	    .coalesce_us = conf->coalesce_us,
 	};
 	ret = st_tcp_new(conf->listen, conf->n_listen, &limits, &srv->view, &srv->tcp, diag);
@@ -443,7 +477,7 @@ static void apply_live_settings(st_server_t *srv, const st_conf_t *cur, const st
 			    (unsigned long long)cur->tcp_message_timeout_ms,
 			    (unsigned long long)next->tcp_message_timeout_ms);
 	if (next->tcp_max_clients != cur->tcp_max_clients) {
-		st_tcp_set_max_clients(srv->tcp, next->tcp_max_clients);
+		st_tcp_set_max_clients(srv->tcp, tcp_clients_that_fit(srv, next));
 		st_log_info("reload, server.tcp_max_clients %u -> %u", cur->tcp_max_clients,
 			    next->tcp_max_clients);
 	}
