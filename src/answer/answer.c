@@ -2,6 +2,7 @@
  * chains, wildcards), write the response. RFC 1034 4.3.2, 2181, 4592, 6604,
  * 6891, 7871, 8482. */
 #include "answer/answer.h"
+#include "answer/sign.h"
 #include "answer/stats.h"
 #include "dns/name.h"
 #include "dns/query.h"
@@ -22,6 +23,8 @@ struct st_answer_ctx {
 	st_query_t q;
 	st_answer_stats_t stats;
 	st_route_counts_t route[2]; /* by view generation parity */
+	st_sigctx_t *sigctx;	    /* made on the first signed answer */
+	st_asign_t asign;
 };
 
 /* State of one answer being built. */
@@ -53,6 +56,11 @@ typedef struct lookup {
 	const st_node_t *visited[CHAIN_MAX];
 	uint16_t visited_off[CHAIN_MAX];
 	unsigned n_visited;
+	/* A zone signed online: its signatures (keys: DNSKEY, CDS and CDNSKEY
+	 * are answered from them) and, when the query has DO, the signing of
+	 * this answer (NULL otherwise). */
+	const st_sigstate_t *keys;
+	st_asign_t *sig;
 } lookup_t;
 
 /* What the walk for one name ended at. */
@@ -71,7 +79,14 @@ st_answer_ctx_t *st_answer_ctx_new(uint64_t seed)
 
 void st_answer_ctx_free(st_answer_ctx_t *ctx)
 {
+	if (ctx)
+		st_sigctx_free(ctx->sigctx);
 	free(ctx);
+}
+
+const st_sign_stats_t *st_answer_ctx_sign_stats(const st_answer_ctx_t *ctx)
+{
+	return ctx->sigctx ? st_sigctx_stats(ctx->sigctx) : NULL;
 }
 
 const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx)
@@ -119,10 +134,25 @@ static int put_rr(lookup_t *lk, int section, size_t owner_off, const st_rrset_t 
 				st_rr_rdlen(rr));
 }
 
-/* Copy a static RRset; remember targets for the additional section (as
- * glue when `glue`). */
-static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset_t *rs,
-		     bool glue)
+/* RRSIGs of a static RRset just written, when the answer is signed: the
+ * zone's own data only (glue, and the NS of a cut, are not signed). A
+ * signature that cannot be made fails the answer. */
+static int sign_static(lookup_t *lk, int section, size_t owner_off, const st_node_t *node,
+		       const st_rrset_t *rs, uint32_t ttl)
+{
+	if (!lk->sig ||
+	    ((node->flags & (ST_NODE_GLUE | ST_NODE_DELEG)) && rs->type != ST_TYPE_DS))
+		return 0;
+	int ret = st_asign_static(lk->sig, &lk->r, section, owner_off, node, rs, ttl);
+	if (ret == ST_EINVAL && section != ST_SECTION_ADDITIONAL)
+		lk->rcode = ST_RCODE_SERVFAIL;
+	return ret;
+}
+
+/* Copy a static RRset of `node`; remember targets for the additional
+ * section (as glue when `glue`). */
+static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_node_t *node,
+		     const st_rrset_t *rs, bool glue)
 {
 	uint16_t target = st_rrset_target_off(rs->type);
 	bool add = wants_additional(rs->type) && target != 0xffff;
@@ -134,7 +164,7 @@ static int put_rrset(lookup_t *lk, int section, size_t owner_off, const st_rrset
 		if (add)
 			note_additional(lk, (size_t)off + target, glue);
 	}
-	return 0;
+	return sign_static(lk, section, owner_off, node, rs, rs->ttl);
 }
 
 /* The zone's SOA for negative answers, TTL = min(SOA TTL, MINIMUM) (RFC 2308). */
@@ -153,7 +183,40 @@ static int put_soa(lookup_t *lk)
 	/* The apex is a suffix of the question name (chains stay in the zone). */
 	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - lk->apex_len;
 	int ret = put_rr(lk, ST_SECTION_AUTHORITY, owner, soa, rr, ttl);
-	return ret < 0 ? ret : 0;
+	if (ret < 0)
+		return ret;
+	return sign_static(lk, ST_SECTION_AUTHORITY, owner, lk->apex_node, soa, ttl);
+}
+
+/* A negative answer: the SOA, and with DO the NSEC of compact denial at the
+ * current name (RFC 9824: a name that does not exist is answered as one
+ * without data, NXNAME in its types). */
+static void put_negative(lookup_t *lk, const st_node_t *node, uint16_t qtype)
+{
+	if (lk->sig && !node && lk->rcode == ST_RCODE_NXDOMAIN)
+		lk->rcode = ST_RCODE_NOERROR;
+	int ret = put_soa(lk);
+	if (ret == 0 && lk->sig)
+		ret = st_asign_denial(lk->sig, &lk->r, lk->name_off, lk->name, lk->name_len, node,
+				      qtype);
+	if (ret == ST_ETRUNC)
+		lk->trunc = true;
+	else if (ret < 0)
+		lk->rcode = ST_RCODE_SERVFAIL;
+}
+
+/* Signing of records made for this answer (routed, synthesised). */
+static bool sign_records(lookup_t *lk, int section, size_t owner_off, const st_node_t *node,
+			 uint16_t type, uint32_t ttl, const st_rdata_ref_t *rr, size_t n)
+{
+	if (!lk->sig)
+		return true;
+	int ret = st_asign_records(lk->sig, &lk->r, section, owner_off, node, type, ttl, rr, n);
+	if (ret == ST_ETRUNC)
+		lk->trunc = true;
+	else if (ret < 0)
+		lk->rcode = ST_RCODE_SERVFAIL;
+	return ret == 0;
 }
 
 /* Offset in the response of the suffix of the name written at off that
@@ -222,7 +285,8 @@ static void count_route(lookup_t *lk, const st_route_result_t *res)
 }
 
 /* Ask the router. A CNAME result becomes the next name to chase. */
-static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_off, uint16_t qtype)
+static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset_t *rs,
+			     size_t owner_off, uint16_t qtype)
 {
 	st_client_t client;
 	st_route_result_t res;
@@ -257,6 +321,10 @@ static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_of
 			lk->trunc = true;
 			return STEP_DONE;
 		}
+		st_rdata_ref_t target = {res.cname, res.cname_len};
+		if (!sign_records(lk, ST_SECTION_ANSWER, owner_off, node, ST_TYPE_CNAME, res.ttl,
+				  &target, 1))
+			return STEP_DONE;
 		/* Asked for the CNAME itself (or ANY): it is the answer. */
 		if (lk->q->qtype == ST_TYPE_CNAME || lk->q->qtype == ST_TYPE_ANY)
 			return STEP_DONE;
@@ -269,13 +337,17 @@ static enum step put_dynamic(lookup_t *lk, const st_rrset_t *rs, size_t owner_of
 	if ((res.rrtype != ST_TYPE_A && res.rrtype != ST_TYPE_AAAA) || res.n == 0)
 		return STEP_NODATA;
 	size_t alen = res.rrtype == ST_TYPE_A ? 4 : 16;
-	for (size_t i = 0; i < res.n && i < ST_ROUTE_MAX_ADDRS; i++) {
+	st_rdata_ref_t addrs[ST_ROUTE_MAX_ADDRS];
+	size_t n = res.n < ST_ROUTE_MAX_ADDRS ? res.n : ST_ROUTE_MAX_ADDRS;
+	for (size_t i = 0; i < n; i++) {
 		if (st_resp_rr_parts(&lk->r, ST_SECTION_ANSWER, owner_off, res.rrtype, res.ttl,
 				     res.addrs[i], alen) < 0) {
 			lk->trunc = true;
 			return STEP_DONE;
 		}
+		addrs[i] = (st_rdata_ref_t){res.addrs[i], (uint16_t)alen};
 	}
+	sign_records(lk, ST_SECTION_ANSWER, owner_off, node, res.rrtype, res.ttl, addrs, n);
 	return STEP_DONE;
 }
 
@@ -297,7 +369,7 @@ static const st_rrset_t *pick_any(const st_node_t *node)
 }
 
 /* HINFO "RFC8482" "" for an ANY at a node with nothing worth sending. */
-static void put_hinfo(lookup_t *lk, size_t owner_off)
+static void put_hinfo(lookup_t *lk, const st_node_t *node, size_t owner_off)
 {
 	static const uint8_t rdata[] = {7, 'R', 'F', 'C', '8', '4', '8', '2', 0};
 	uint32_t ttl = 3600;
@@ -305,12 +377,17 @@ static void put_hinfo(lookup_t *lk, size_t owner_off)
 	if (soa && soa->count)
 		ttl = soa->ttl;
 	if (st_resp_rr_parts(&lk->r, ST_SECTION_ANSWER, owner_off, ST_TYPE_HINFO, ttl, rdata,
-			     sizeof(rdata)) < 0)
+			     sizeof(rdata)) < 0) {
 		lk->trunc = true;
+		return;
+	}
+	st_rdata_ref_t rr = {rdata, sizeof(rdata)};
+	sign_records(lk, ST_SECTION_ANSWER, owner_off, node, ST_TYPE_HINFO, ttl, &rr, 1);
 }
 
 /* Put the CNAME and make its target the next name. */
-static enum step put_cname(lookup_t *lk, const st_rrset_t *rs, size_t owner_off)
+static enum step put_cname(lookup_t *lk, const st_node_t *node, const st_rrset_t *rs,
+			   size_t owner_off)
 {
 	if (rs->count == 0)
 		return STEP_NODATA;
@@ -323,10 +400,31 @@ static enum step put_cname(lookup_t *lk, const st_rrset_t *rs, size_t owner_off)
 		lk->trunc = true;
 		return STEP_DONE;
 	}
+	int ret = sign_static(lk, ST_SECTION_ANSWER, owner_off, node, rs, rs->ttl);
+	if (ret < 0) {
+		lk->trunc |= ret == ST_ETRUNC;
+		return STEP_DONE;
+	}
 	st_name_lower(lk->name, st_rr_rdata(rr), tlen);
 	lk->name_len = (uint8_t)tlen;
 	lk->name_off = (size_t)off;
 	return STEP_CHASE;
+}
+
+/* DNSKEY, CDS, CDNSKEY of a zone signed online: from its signer. */
+static enum step put_keys(lookup_t *lk, size_t owner_off, uint16_t qtype)
+{
+	const st_sig_rrset_t *set = st_sigstate_apex(lk->keys, qtype);
+	if (!set)
+		return STEP_NODATA;
+	if (st_asign_apex(lk->sig, &lk->r, owner_off, set, lk->sig != NULL) < 0)
+		lk->trunc = true;
+	return STEP_DONE;
+}
+
+static bool is_key_type(uint16_t qtype)
+{
+	return qtype == ST_TYPE_DNSKEY || qtype == ST_TYPE_CDS || qtype == ST_TYPE_CDNSKEY;
 }
 
 static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_off)
@@ -334,17 +432,19 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 	uint16_t qtype = lk->q->qtype;
 	const st_rrset_t *rs;
 
+	if (lk->keys && (node->flags & ST_NODE_APEX) && is_key_type(qtype))
+		return put_keys(lk, owner_off, qtype);
 	if (qtype == ST_TYPE_ANY) {
 		rs = pick_any(node);
 		if (!rs) {
 			if (node->n_rrsets == 0)
 				return STEP_NODATA;
-			put_hinfo(lk, owner_off);
+			put_hinfo(lk, node, owner_off);
 			return STEP_DONE;
 		}
 		if (st_rrset_dyn(rs))
-			return put_dynamic(lk, rs, owner_off, rs->type);
-		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs, false) < 0)
+			return put_dynamic(lk, node, rs, owner_off, rs->type);
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, node, rs, false) == ST_ETRUNC)
 			lk->trunc = true;
 		lk->n_add = 0; /* keep ANY small */
 		return STEP_DONE;
@@ -352,16 +452,16 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 	rs = st_node_rrset(node, qtype);
 	if (rs) {
 		if (st_rrset_dyn(rs))
-			return put_dynamic(lk, rs, owner_off, qtype);
-		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, rs, false) < 0)
+			return put_dynamic(lk, node, rs, owner_off, qtype);
+		if (put_rrset(lk, ST_SECTION_ANSWER, owner_off, node, rs, false) == ST_ETRUNC)
 			lk->trunc = true;
 		return STEP_DONE;
 	}
 	rs = st_node_rrset(node, ST_TYPE_CNAME);
 	if (rs) {
 		if (st_rrset_dyn(rs))
-			return put_dynamic(lk, rs, owner_off, qtype);
-		return put_cname(lk, rs, owner_off);
+			return put_dynamic(lk, node, rs, owner_off, qtype);
+		return put_cname(lk, node, rs, owner_off);
 	}
 	return STEP_NODATA;
 }
@@ -383,6 +483,12 @@ static enum step put_dname(lookup_t *lk, const st_node_t *node)
 	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - node->labels);
 	if (put_rr(lk, ST_SECTION_ANSWER, owner, rs, rr, rs->ttl) < 0) {
 		lk->trunc = true;
+		return STEP_DONE;
+	}
+	/* The DNAME is signed; the CNAME made from it is not (RFC 6672 5.3.1). */
+	int ret = sign_static(lk, ST_SECTION_ANSWER, owner, node, rs, rs->ttl);
+	if (ret < 0) {
+		lk->trunc |= ret == ST_ETRUNC;
 		return STEP_DONE;
 	}
 	size_t prefix = lk->name_len - node->name_len;
@@ -498,8 +604,21 @@ static void put_referral(lookup_t *lk, const st_node_t *cut, unsigned depth)
 	uint8_t offs[ST_DNS_MAX_LABELS];
 	unsigned labels = st_name_labels(lk->name, offs);
 	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - cut->labels);
-	if (put_rrset(lk, ST_SECTION_AUTHORITY, owner, ns, true) < 0)
+	if (put_rrset(lk, ST_SECTION_AUTHORITY, owner, cut, ns, true) < 0) {
 		lk->trunc = true;
+		return;
+	}
+	if (!lk->sig)
+		return;
+	/* RFC 4035 3.1.4: the signed DS, or the NSEC that proves there is none. */
+	const st_rrset_t *ds = st_node_rrset(cut, ST_TYPE_DS);
+	int ret = ds && ds->count ? put_rrset(lk, ST_SECTION_AUTHORITY, owner, cut, ds, false)
+				  : st_asign_denial(lk->sig, &lk->r, owner, cut->name,
+						    cut->name_len, cut, 0);
+	if (ret == ST_ETRUNC)
+		lk->trunc = true;
+	else if (ret < 0)
+		lk->rcode = ST_RCODE_SERVFAIL;
 }
 
 /* Resolve the question: follow CNAMEs within the zone, at most CHAIN_MAX links. */
@@ -517,11 +636,11 @@ static void resolve(lookup_t *lk)
 				/* DS belongs to the parent side of the cut. */
 				const st_rrset_t *ds = st_node_rrset(node, ST_TYPE_DS);
 				if (ds && ds->count) {
-					if (put_rrset(lk, ST_SECTION_ANSWER, lk->name_off, ds,
-						      false) < 0)
+					if (put_rrset(lk, ST_SECTION_ANSWER, lk->name_off, node, ds,
+						      false) == ST_ETRUNC)
 						lk->trunc = true;
-				} else if (put_soa(lk) < 0) {
-					lk->trunc = true;
+				} else {
+					put_negative(lk, node, ST_TYPE_DS);
 				}
 				return;
 			}
@@ -538,19 +657,25 @@ static void resolve(lookup_t *lk)
 			break;
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
-			if (put_soa(lk) < 0)
-				lk->trunc = true;
+			put_negative(lk, NULL, lk->q->qtype);
 			return;
 		case FIND_EXACT:
-		case FIND_WILDCARD:
+		case FIND_WILDCARD: {
 			if (visited(lk, node, fr == FIND_WILDCARD))
 				return; /* CNAME loop */
+			/* A wildcard's answer proves no closer name exists; its
+			 * NODATA is a compact one at the name (RFC 9824 3.3). */
+			unsigned proofs = lk->sig ? lk->sig->n_proofs : 0;
+			if (lk->sig && fr == FIND_WILDCARD)
+				st_asign_wildcard(lk->sig, lk->name, lk->name_len, node);
 			st = answer_node(lk, node, lk->name_off);
+			if (lk->sig && st == STEP_NODATA)
+				lk->sig->n_proofs = proofs;
 			break;
 		}
+		}
 		if (st == STEP_NODATA) {
-			if (put_soa(lk) < 0)
-				lk->trunc = true;
+			put_negative(lk, node, lk->q->qtype);
 			return;
 		}
 		if (st == STEP_DONE || lk->trunc || depth + 1 >= CHAIN_MAX)
@@ -592,9 +717,10 @@ static void put_additional(lookup_t *lk)
 		const st_rrset_t *aaaa = st_node_rrset(node, ST_TYPE_AAAA);
 		int ret = 0;
 		if (a && a->count)
-			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], a, false);
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], node, a, false);
 		if (ret == 0 && aaaa && aaaa->count)
-			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], aaaa, false);
+			ret = put_rrset(lk, ST_SECTION_ADDITIONAL, lk->add_off[i], node, aaaa,
+					false);
 		if (ret < 0) {
 			st_resp_rollback(&lk->r, &m);
 			if (lk->add_glue[i] && (node->flags & ST_NODE_GLUE))
@@ -720,6 +846,29 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 				   transport, out, outcap);
 
 	lookup_t lk;
+	lk.keys = NULL;
+	lk.sig = NULL;
+	/* A zone signed online: DNSKEY, CDS and CDNSKEY come from its signer,
+	 * and with DO the answer is signed. Other queries never look. */
+	if (q->edns_do || is_key_type(q->qtype) || q->qtype == ST_TYPE_NXNAME) {
+		const st_signer_t *signer = st_zoneset_ext(view->zones, zone);
+		if (signer) {
+			/* RFC 9824 3.5: NXNAME is no type to ask for. */
+			if (q->qtype == ST_TYPE_NXNAME)
+				return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, true,
+						   ST_EDE_INVALID_QUERY_TYPE, transport, out,
+						   outcap);
+			lk.keys = st_signer_state(signer);
+			if (q->edns_do && !ctx->sigctx && !(ctx->sigctx = st_sigctx_new()))
+				return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, true, -1,
+						   transport, out, outcap);
+			if (q->edns_do) {
+				st_asign_begin(&ctx->asign, ctx->sigctx, lk.keys,
+					       st_zone_apex_node(zone));
+				lk.sig = &ctx->asign;
+			}
+		}
+	}
 	lk.ctx = ctx;
 	lk.view = view;
 	lk.q = q;
@@ -746,6 +895,13 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	lk.r.limit = max - opt;
 
 	resolve(&lk);
+	if (lk.sig && !lk.trunc && lk.rcode != ST_RCODE_SERVFAIL) {
+		int pr = st_asign_proofs(lk.sig, &lk.r);
+		if (pr == ST_ETRUNC)
+			lk.trunc = true;
+		else if (pr < 0)
+			lk.rcode = ST_RCODE_SERVFAIL;
+	}
 	if (!lk.trunc && lk.rcode != ST_RCODE_SERVFAIL)
 		put_additional(&lk);
 	if (lk.rcode == ST_RCODE_SERVFAIL) {

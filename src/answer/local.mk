@@ -1,7 +1,8 @@
 # src/answer: the query engine (lookup, response assembly, counters)
 src_libsteer_a_SOURCES += \
 	src/answer/answer.c src/answer/answer.h src/answer/view.h \
-	src/answer/stats.c src/answer/stats.h
+	src/answer/stats.c src/answer/stats.h \
+	src/answer/sign.c src/answer/sign.h
 
 check_PROGRAMS += tests/unit/test_answer
 TESTS += tests/unit/test_answer
@@ -47,3 +48,12 @@ tests_unit_test_answer_chain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_chain_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/chain.test.zone tests/data/zones/sub.chain.test.zone \
 	tests/data/zones/nods.chain.test.zone
+
+check_PROGRAMS += tests/unit/test_answer_dnssec
+TESTS += tests/unit/test_answer_dnssec
+tests_unit_test_answer_dnssec_SOURCES = tests/unit/test_answer_dnssec.c tests/unit/test_dns_msg.h
+tests_unit_test_answer_dnssec_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_answer_dnssec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_dnssec_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/data/zones/signed.example.test.zone tests/data/zones/signed.example.test.yaml \
+	tests/dnssec_check.py

@@ -55,6 +55,9 @@ typedef struct st_answer_stats {
 
 /* The counters of one context (the owning worker keeps writing them). */
 const st_answer_stats_t *st_answer_ctx_stats(const st_answer_ctx_t *ctx);
+/* The context's signing counters, NULL before its first signed answer. */
+struct st_sign_stats;
+const struct st_sign_stats *st_answer_ctx_sign_stats(const st_answer_ctx_t *ctx);
 
 /* Add one context's counters into sum (relaxed loads; sum is private to the
  * caller). The route_* arrays are left alone: see st_answer_ctx_route. */

@@ -17,9 +17,22 @@
  * them in an array of this size). */
 #define ST_CONF_MAX_ORDER 64
 
+typedef enum {
+	ST_DENIAL_COMPACT, /* RFC 9824 compact denial of existence */
+} st_denial_t;
+
+/* Online signing of a zone (`dnssec:` of the zone). */
+typedef struct st_conf_dnssec {
+	char *keys;	      /* folder of the zone's key files, resolved */
+	uint64_t validity_ms; /* signature_validity, default 7d */
+	st_denial_t denial;
+	unsigned line;
+} st_conf_dnssec_t;
+
 typedef struct st_conf_zone {
 	char *name; /* presentation, absolute, lower case, trailing dot: "example.test." */
 	char *file; /* path as given, resolved relative to the config file's folder */
+	st_conf_dnssec_t *dnssec; /* NULL: not signed */
 	unsigned line;
 } st_conf_zone_t;
 

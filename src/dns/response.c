@@ -101,6 +101,22 @@ int st_resp_rr(st_resp_t *r, int section, size_t owner_off, const uint8_t *rr, s
 	return (int)(p + 10 - r->buf);
 }
 
+/* TYPE, CLASS IN, TTL, RDLENGTH and RDATA after an owner just written (the
+ * caller checked the room); returns the RDATA's offset. */
+static int put_fields(st_resp_t *r, int section, uint16_t type, uint32_t ttl,
+		      const uint8_t *rdata, size_t rdlen)
+{
+	uint8_t *p = r->buf + r->len;
+	st_put16(p, type);
+	st_put16(p + 2, ST_CLASS_IN);
+	st_put32(p + 4, ttl);
+	st_put16(p + 8, (uint16_t)rdlen);
+	memcpy(p + 10, rdata, rdlen);
+	r->len += 10 + rdlen;
+	r->count[section]++;
+	return (int)(p + 10 - r->buf);
+}
+
 int st_resp_rr_parts(st_resp_t *r, int section, size_t owner_off, uint16_t type, uint32_t ttl,
 		     const uint8_t *rdata, size_t rdlen)
 {
@@ -111,15 +127,7 @@ int st_resp_rr_parts(st_resp_t *r, int section, size_t owner_off, uint16_t type,
 		r->len = start;
 		return ST_ETRUNC;
 	}
-	uint8_t *p = r->buf + r->len;
-	st_put16(p, type);
-	st_put16(p + 2, ST_CLASS_IN);
-	st_put32(p + 4, ttl);
-	st_put16(p + 8, (uint16_t)rdlen);
-	memcpy(p + 10, rdata, rdlen);
-	r->len += 10 + rdlen;
-	r->count[section]++;
-	return (int)(p + 10 - r->buf);
+	return put_fields(r, section, type, ttl, rdata, rdlen);
 }
 
 /* Does the name at off in the buffer (pointers followed) equal name[0..] ignoring case? */
@@ -199,6 +207,19 @@ int st_resp_rr_name(st_resp_t *r, int section, size_t owner_off, uint16_t type, 
 	}
 	st_put16(p + 8, (uint16_t)(r->len - (size_t)off));
 	r->count[section]++;
+	return off;
+}
+
+int st_resp_rr_owner(st_resp_t *r, int section, const uint8_t *owner, size_t owner_len,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
+{
+	st_resp_mark_t m = st_resp_mark(r);
+	int off = st_resp_name(r, owner, owner_len);
+	if (off < 0 || r->len + 10 + rdlen > r->limit) {
+		st_resp_rollback(r, &m);
+		return ST_ETRUNC;
+	}
+	put_fields(r, section, type, ttl, rdata, rdlen);
 	return off;
 }
 

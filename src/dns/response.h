@@ -93,6 +93,13 @@ int st_resp_rr_parts(st_resp_t *r, int section, size_t owner_off, uint16_t type,
 int st_resp_rr_name(st_resp_t *r, int section, size_t owner_off, uint16_t type, uint32_t ttl,
 		    const uint8_t *name, size_t name_len);
 
+/* Write a record whose owner is written here, compressed against the names
+ * written so far (an owner that is in no earlier name: NSEC records of
+ * denial). Returns the owner's offset (for the records that follow it) or
+ * ST_ETRUNC, with nothing written. */
+int st_resp_rr_owner(st_resp_t *r, int section, const uint8_t *owner, size_t owner_len,
+		     uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen);
+
 /* Write a name with compression against earlier literal names; returns the
  * name's offset or ST_ETRUNC. */
 int st_resp_name(st_resp_t *r, const uint8_t *name, size_t name_len);

@@ -54,6 +54,7 @@ enum {
 	ST_TYPE_SPF = 99,
 	ST_TYPE_EUI48 = 108,
 	ST_TYPE_EUI64 = 109,
+	ST_TYPE_NXNAME = 128, /* compact denial: the name does not exist (RFC 9824) */
 	ST_TYPE_TKEY = 249,
 	ST_TYPE_TSIG = 250,
 	ST_TYPE_IXFR = 251,
@@ -102,6 +103,7 @@ enum {
 /* Extended DNS Error info-codes (RFC 8914). */
 #define ST_EDE_NOT_AUTHORITATIVE 20
 #define ST_EDE_NOT_SUPPORTED 21
+#define ST_EDE_INVALID_QUERY_TYPE 30
 #define ST_EDNS_DO 0x8000
 
 static inline uint16_t st_get16(const uint8_t *p)

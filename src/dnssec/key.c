@@ -1,6 +1,7 @@
 /* DNSSEC keys from BIND-format files. */
 #define _GNU_SOURCE
 #include "dnssec/key.h"
+#include "common/base64.h"
 #include "dns/name.h"
 
 #include <ctype.h>
@@ -93,22 +94,18 @@ static int read_file(const char *path, char **out, st_diag_t *diag)
 	return 0;
 }
 
-/* Base64 without whitespace; returns the decoded length or -1. */
+/* Base64 of at most `cap` bytes; returns the decoded length or -1. */
 static int base64_decode(const char *in, uint8_t *out, size_t cap)
 {
-	size_t n = strlen(in), pad = 0;
-	if (n == 0 || n % 4 != 0 || (n / 4) * 3 > cap + 2)
+	uint8_t tmp[768];
+	size_t n = strlen(in);
+	if (n / 4 * 3 > sizeof(tmp))
 		return -1;
-	while (pad < 2 && in[n - 1 - pad] == '=')
-		pad++;
-	uint8_t tmp[512];
-	if ((n / 4) * 3 > sizeof(tmp))
+	long got = st_base64_decode(in, n, tmp);
+	if (got < 0 || (size_t)got > cap)
 		return -1;
-	int got = EVP_DecodeBlock(tmp, (const unsigned char *)in, (int)n);
-	if (got < 0 || (size_t)got < pad || (size_t)got - pad > cap)
-		return -1;
-	memcpy(out, tmp, (size_t)got - pad);
-	return got - (int)pad;
+	memcpy(out, tmp, (size_t)got);
+	return (int)got;
 }
 
 /* Timing line "Name: 20240102030405" (after "; " in a .key comment). */

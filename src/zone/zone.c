@@ -134,13 +134,6 @@ const st_node_t *st_zone_node(const st_zone_t *zone, size_t i)
 	return i < zone->n_nodes ? &zone->nodes[i] : NULL;
 }
 
-size_t st_zone_memory(const st_zone_t *zone)
-{
-	return sizeof(*zone) + zone->names_len + zone->rdata_len +
-	       zone->n_slots * sizeof(st_zslot_t) + zone->n_nodes * sizeof(st_node_t) +
-	       zone->n_rrsets * sizeof(st_rrset_t);
-}
-
 size_t st_zone_rrset_count(const st_zone_t *zone)
 {
 	return zone->n_rrsets;
@@ -149,6 +142,13 @@ size_t st_zone_rrset_count(const st_zone_t *zone)
 size_t st_zone_rrset_index(const st_zone_t *zone, const st_rrset_t *rs)
 {
 	return (size_t)(rs - zone->rrsets);
+}
+
+size_t st_zone_memory(const st_zone_t *zone)
+{
+	return sizeof(*zone) + zone->names_len + zone->rdata_len +
+	       zone->n_slots * sizeof(st_zslot_t) + zone->n_nodes * sizeof(st_node_t) +
+	       zone->n_rrsets * sizeof(st_rrset_t);
 }
 
 size_t st_rrset_size(const st_rrset_t *rs)

@@ -213,6 +213,11 @@ void st_zoneset_free(st_zoneset_t *set);
  * NULL (REFUSED). */
 const st_zone_t *st_zoneset_find(const st_zoneset_t *set, const uint8_t *name, size_t len);
 size_t st_zoneset_count(const st_zoneset_t *set);
+/* Data the view keeps beside a zone of the set (its signer), owned by the
+ * caller: ST_ENOENT when the zone is not in the set. */
+int st_zoneset_attach(st_zoneset_t *set, const st_zone_t *zone, void *ext);
+/* The data attached to a zone of the set, or NULL. */
+void *st_zoneset_ext(const st_zoneset_t *set, const st_zone_t *zone);
 const st_zone_t *st_zoneset_get(const st_zoneset_t *set, size_t i);
 
 #endif

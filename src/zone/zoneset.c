@@ -9,6 +9,7 @@
 
 struct st_zoneset {
 	st_zone_t **zones;
+	void **ext; /* attached per zone, NULL until the first st_zoneset_attach */
 	size_t n, cap;
 	st_zslot_t *slots; /* idx into zones */
 	uint32_t mask;
@@ -83,6 +84,13 @@ int st_zoneset_add(st_zoneset_t *set, st_zone_t *zone)
 		if (!z)
 			return ST_ENOMEM;
 		set->zones = z;
+		if (set->ext) {
+			void **e = realloc(set->ext, sizeof(*e) * cap);
+			if (!e)
+				return ST_ENOMEM;
+			memset(e + set->cap, 0, sizeof(*e) * (cap - set->cap));
+			set->ext = e;
+		}
 		set->cap = cap;
 	}
 	set->zones[set->n++] = zone;
@@ -99,6 +107,10 @@ st_zone_t *st_zoneset_take(st_zoneset_t *set, const uint8_t *apex, size_t len)
 		return NULL;
 	st_zone_t *z = set->zones[pos];
 	memmove(&set->zones[pos], &set->zones[pos + 1], sizeof(*set->zones) * (set->n - pos - 1));
+	if (set->ext) {
+		memmove(&set->ext[pos], &set->ext[pos + 1], sizeof(*set->ext) * (set->n - pos - 1));
+		set->ext[set->n - 1] = NULL;
+	}
 	set->n--;
 	if (reindex(set)) {
 		/* Keep the set consistent without a table: lookups find nothing
@@ -116,6 +128,7 @@ void st_zoneset_free(st_zoneset_t *set)
 	for (size_t i = 0; i < set->n; i++)
 		st_zone_free(set->zones[i]);
 	free(set->zones);
+	free(set->ext);
 	free(set->slots);
 	free(set);
 }
@@ -172,4 +185,38 @@ size_t st_zoneset_count(const st_zoneset_t *set)
 const st_zone_t *st_zoneset_get(const st_zoneset_t *set, size_t i)
 {
 	return i < set->n ? set->zones[i] : NULL;
+}
+
+/* Position of a zone of the set: pointers compared, no hashing. */
+static size_t zone_pos(const st_zoneset_t *set, const st_zone_t *zone)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->zones[i] == zone)
+			return i;
+	return SIZE_MAX;
+}
+
+int st_zoneset_attach(st_zoneset_t *set, const st_zone_t *zone, void *ext)
+{
+	size_t pos = zone_pos(set, zone);
+	if (pos == SIZE_MAX)
+		return ST_ENOENT;
+	if (!set->ext && !(set->ext = calloc(set->cap, sizeof(*set->ext))))
+		return ST_ENOMEM;
+	set->ext[pos] = ext;
+	return 0;
+}
+
+void *st_zoneset_ext(const st_zoneset_t *set, const st_zone_t *zone)
+{
+	if (!set->ext)
+		return NULL;
+	size_t pos;
+	if (set->n > ZONESET_LINEAR) {
+		if (!probe(set, zone->apex, zone->apex_len, &pos))
+			return NULL;
+	} else if ((pos = zone_pos(set, zone)) == SIZE_MAX) {
+		return NULL;
+	}
+	return set->ext[pos];
 }
