@@ -4,6 +4,7 @@
 #include "ctl/cmd.h"
 #include "common/time.h"
 #include "dns/name.h"
+#include "dnssec/signer.h"
 #include "health/health.h"
 #include "route/route.h"
 #include "zone/zone.h"
@@ -18,6 +19,47 @@ static void zone_name(const st_zone_t *z, char *buf, size_t len)
 	const uint8_t *apex = st_zone_apex(z, &alen);
 	if (st_name_to_str(apex, buf, len) < 0)
 		snprintf(buf, len, "?");
+}
+
+#define KEYS_SHOWN 16
+
+/* "  signed: key 65202 KSK ECDSAP256SHA256 active (CDS), ...; signatures
+ * valid until ..." under a signed zone's line. */
+static void signing_text(const st_view_t *view, const st_zone_t *z, st_buf_t *out)
+{
+	const st_signer_t *s = st_zoneset_ext(view->zones, z);
+	if (!s)
+		return;
+	st_key_info_t k[KEYS_SHOWN];
+	size_t n = st_signer_key_info(s, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k, KEYS_SHOWN);
+	st_buf_puts(out, "  signed online, compact denial; keys");
+	for (size_t i = 0; i < n; i++)
+		st_buf_printf(out, "%s %u %s %s %s%s", i ? "," : "", k[i].tag, k[i].role,
+			      k[i].alg_name, k[i].state, k[i].sync ? " (CDS)" : "");
+	char t[64];
+	st_ctl_fmt_time((uint64_t)st_sigstate_expiration(st_signer_state(s)) * ST_NS_PER_SEC, t,
+			sizeof(t));
+	st_buf_printf(out, "; signatures valid until %s\n", t);
+}
+
+static void signing_json(const st_view_t *view, const st_zone_t *z, st_buf_t *out)
+{
+	const st_signer_t *s = st_zoneset_ext(view->zones, z);
+	if (!s) {
+		st_buf_puts(out, ",\"dnssec\":null");
+		return;
+	}
+	st_key_info_t k[KEYS_SHOWN];
+	size_t n = st_signer_key_info(s, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k, KEYS_SHOWN);
+	st_buf_puts(out, ",\"dnssec\":{\"keys\":[");
+	for (size_t i = 0; i < n; i++)
+		st_buf_printf(out,
+			      "%s{\"tag\":%u,\"algorithm\":%u,\"role\":\"%s\",\"state\":\"%s\","
+			      "\"cds\":%s}",
+			      i ? "," : "", k[i].tag, k[i].alg, k[i].role, k[i].state,
+			      k[i].sync ? "true" : "false");
+	st_buf_printf(out, "],\"signatures_expire\":%u}",
+		      st_sigstate_expiration(st_signer_state(s)));
 }
 
 static void text(st_ctl_t *ctl, st_buf_t *out)
@@ -46,6 +88,7 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 		st_ctl_fmt_time(st_zone_loaded_at(z), t, sizeof(t));
 		st_buf_printf(out, "zone %s serial %u, %zu records, loaded %s from %s\n", name,
 			      st_zone_serial(z), st_zone_record_count(z), t, st_zone_file(z));
+		signing_text(view, z, out);
 	}
 
 	if (view->health && conf->n_endpoints > 0) {
@@ -149,6 +192,7 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 			      st_zone_serial(z), st_zone_record_count(z),
 			      (double)st_zone_loaded_at(z) / 1e9);
 		st_buf_json_str(out, st_zone_file(z));
+		signing_json(view, z, out);
 		st_buf_puts(out, "}");
 	}
 	st_buf_puts(out, "],\"health\":");

@@ -15,6 +15,7 @@
 static const st_ctl_cmd_t *const table[] = {
     &st_cmd_status,  &st_cmd_reload, &st_cmd_stats, &st_cmd_health,  &st_cmd_drain,
     &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
+    &st_cmd_ds,
 };
 
 const st_ctl_cmd_t *const *st_ctl_table(size_t *n)

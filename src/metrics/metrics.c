@@ -5,7 +5,10 @@
 #include "answer/answer.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "answer/stats.h"
 #include "conf/conf.h"
+#include "dns/name.h"
+#include "dnssec/signer.h"
 #include "health/health.h"
 #include "net/http.h"
 #include "route/route.h"
@@ -240,6 +243,71 @@ static void reloads(st_buf_t *out, struct st_server *srv)
 		      (double)rs.last_failed_ns / 1e9);
 }
 
+/* Online signing: work summed over the workers, and per signed zone the
+ * keys and when the signatures served now expire. */
+static void dnssec(st_buf_t *out, struct st_server *srv, const st_view_t *view)
+{
+	st_sign_stats_t sum = {0, 0, 0, 0, 0};
+	size_t n = st_server_answer_ctx_count(srv);
+	for (size_t i = 0; i < n; i++) {
+		st_answer_ctx_t *ctx = st_server_answer_ctx(srv, i);
+		const st_sign_stats_t *one = ctx ? st_answer_ctx_sign_stats(ctx) : NULL;
+		if (!one)
+			continue;
+		sum.signatures += st_stat_get(&one->signatures);
+		sum.hits += st_stat_get(&one->hits);
+		sum.misses += st_stat_get(&one->misses);
+		sum.sign_ns += st_stat_get(&one->sign_ns);
+		sum.failures += st_stat_get(&one->failures);
+	}
+	st_prom_header(out, "steerdns_dnssec_signatures_total", "counter",
+		       "RRSIG records made by online signing.");
+	st_buf_printf(out, "steerdns_dnssec_signatures_total %llu\n",
+		      (unsigned long long)sum.signatures);
+	st_prom_header(out, "steerdns_dnssec_rrsets_total", "counter",
+		       "Signed RRsets answered, by whether their signatures were made before "
+		       "(hit) or for this answer (miss).");
+	st_buf_printf(out, "steerdns_dnssec_rrsets_total{result=\"hit\"} %llu\n",
+		      (unsigned long long)sum.hits);
+	st_buf_printf(out, "steerdns_dnssec_rrsets_total{result=\"miss\"} %llu\n",
+		      (unsigned long long)sum.misses);
+	st_prom_header(out, "steerdns_dnssec_signing_seconds_total", "counter",
+		       "Time the workers spent making signatures.");
+	st_buf_printf(out, "steerdns_dnssec_signing_seconds_total %.6f\n",
+		      (double)sum.sign_ns / 1e9);
+	st_prom_header(out, "steerdns_dnssec_signing_failures_total", "counter",
+		       "RRsets that could not be signed (the answer was SERVFAIL).");
+	st_buf_printf(out, "steerdns_dnssec_signing_failures_total %llu\n",
+		      (unsigned long long)sum.failures);
+	st_prom_header(out, "steerdns_dnssec_signatures_expire_timestamp_seconds", "gauge",
+		       "Unix time at which the signatures served now expire, per signed zone.");
+	size_t nz = view->zones ? st_zoneset_count(view->zones) : 0;
+	for (size_t i = 0; i < nz; i++) {
+		const st_zone_t *z = st_zoneset_get(view->zones, i);
+		const st_signer_t *sg = st_zoneset_ext(view->zones, z);
+		if (!sg)
+			continue;
+		label(out, "steerdns_dnssec_signatures_expire_timestamp_seconds", "zone",
+		      st_zone_name(z));
+		st_buf_printf(out, "} %u\n", st_sigstate_expiration(st_signer_state(sg)));
+	}
+	st_prom_header(out, "steerdns_dnssec_key_info", "gauge",
+		       "Keys of the signed zones (always 1): tag, algorithm, role, state.");
+	for (size_t i = 0; i < nz; i++) {
+		const st_zone_t *z = st_zoneset_get(view->zones, i);
+		const st_signer_t *sg = st_zoneset_ext(view->zones, z);
+		st_key_info_t k[16];
+		size_t nk = sg ? st_signer_key_info(sg, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k,
+						    16)
+			       : 0;
+		for (size_t j = 0; j < nk; j++) {
+			label(out, "steerdns_dnssec_key_info", "zone", st_zone_name(z));
+			st_buf_printf(out, ",tag=\"%u\",algorithm=\"%u\",role=\"%s\",state=\"%s\"} 1\n",
+				      k[j].tag, k[j].alg, k[j].role, k[j].state);
+		}
+	}
+}
+
 void st_metrics_render(struct st_server *srv, st_buf_t *out)
 {
 	const st_conf_t *conf = st_server_conf(srv);
@@ -260,6 +328,7 @@ void st_metrics_render(struct st_server *srv, st_buf_t *out)
 	answers(out, conf, s);
 	health(out, conf, view);
 	reloads(out, srv);
+	dnssec(out, srv, view);
 	free(s);
 }
 

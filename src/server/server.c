@@ -43,6 +43,7 @@ struct st_server {
 
 	st_loop_t *loop;
 	st_ev_t *ev_term, *ev_int, *ev_hup, *ev_tick, *ev_stop;
+	int64_t resign_checked; /* the second signatures were last looked at */
 	st_udp_t *udp;
 	st_tcp_t *tcp;
 	unsigned workers;
@@ -247,6 +248,12 @@ static void tick_cb(int fd, short what, void *arg)
 	st_view_t *view = srv->view;
 	if (view->health)
 		st_health_tick(view->health);
+	/* Signatures renewed before a quarter of their validity is left. */
+	int64_t now = (int64_t)(st_real_ns() / ST_NS_PER_SEC);
+	if (now != srv->resign_checked) {
+		srv->resign_checked = now;
+		st_view_box_resign(srv->box, now);
+	}
 }
 
 int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)

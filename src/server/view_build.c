@@ -3,6 +3,7 @@
 #include "server/view_build.h"
 #include "conf/conf.h"
 #include "dns/name.h"
+#include "dnssec/signer.h"
 #include "health/health.h"
 #include "route/route.h"
 #include "zone/zone.h"
@@ -15,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <urcu-qsbr.h>
 
 typedef struct zone_plan {
 	uint8_t apex[ST_DNS_MAX_NAME];
@@ -39,6 +42,8 @@ void st_view_box_free(st_view_box_t *box)
 		return;
 	/* Zones first: their dynamic RRsets point into the routing. */
 	st_zoneset_free(box->view.zones);
+	for (size_t i = 0; i < box->n_srcs; i++)
+		st_signer_free(box->srcs[i].signer);
 	routing_unref(box->routing);
 	free(box->srcs);
 	free(box);
@@ -192,6 +197,77 @@ static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
 	       a->mtime_ns < a->stat_at_ns - RACY_NS && includes_unchanged(a->zone);
 }
 
+/* The signer of a zone with `dnssec:`: the old view's when zone, keys and
+ * validity are the same (its signatures stay), else a new one. */
+static int zone_signer(const st_conf_t *conf, const st_conf_zone_t *cz, st_zone_t *zone,
+		       const st_zone_src_t *prev, st_signer_t **out, st_diag_t *diag)
+{
+	*out = NULL;
+	if (!cz->dnssec)
+		return 0;
+	st_keyset_t *ks = NULL;
+	uint8_t al;
+	const uint8_t *apex = st_zone_apex(zone, &al);
+	uint32_t validity = (uint32_t)(cz->dnssec->validity_ms / 1000);
+	int ret = st_keyset_load(cz->dnssec->keys, apex, al, &ks, diag);
+	if (ret == 0 && prev && prev->signer && st_signer_same(prev->signer, zone, ks, validity)) {
+		st_keyset_free(ks);
+		*out = st_signer_ref(prev->signer);
+		return 0;
+	}
+	if (ret == 0)
+		ret = st_signer_new(zone, ks, validity, (int64_t)time(NULL), out, diag);
+	if (ret != 0 && diag) {
+		char inner[sizeof(diag->text)];
+		snprintf(inner, sizeof(inner), "%s", diag->text);
+		st_diag_set(diag, ret, "%s:%u: zone %s: %s", conf_source(conf), cz->dnssec->line,
+			    cz->name, inner);
+	}
+	return ret;
+}
+
+size_t st_view_box_resign(st_view_box_t *box, int64_t now)
+{
+	st_sigstate_t *old[64];
+	size_t n = 0, renewed = 0;
+	for (size_t i = 0; i < box->n_srcs; i++) {
+		st_signer_t *s = box->srcs[i].signer;
+		if (!s || now < st_signer_due(s))
+			continue;
+		if (n == sizeof(old) / sizeof(old[0])) {
+			synchronize_rcu();
+			while (n > 0)
+				st_sigstate_free(old[--n]);
+		}
+		st_diag_t diag;
+		diag.text[0] = '\0';
+		st_sigstate_t *was = st_signer_maintain(s, now, &diag);
+		if (!was) {
+			if (diag.text[0])
+				st_log_err("%s; the signatures made so far stay until they "
+					   "expire, next try in a minute",
+					   diag.text);
+			continue;
+		}
+		old[n++] = was;
+		renewed++;
+		const st_sigstate_t *st = st_signer_state(s);
+		time_t until = (time_t)st_sigstate_expiration(st);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&until, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		st_log_info("zone %s, new signatures valid until %s", box->srcs[i].name, when);
+	}
+	if (n > 0) {
+		/* No worker holds the old signatures after this. */
+		synchronize_rcu();
+		while (n > 0)
+			st_sigstate_free(old[--n]);
+	}
+	return renewed;
+}
+
 typedef enum {
 	REUSE_IF_UNCHANGED, /* reload the zones whose file changed */
 	REUSE_ALL_BUT_ONE,  /* reload only `only` */
@@ -248,6 +324,7 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 			*src = *prev;
 			src->name = cz->name;
 			src->file = cz->file;
+			src->signer = NULL;
 		} else {
 			ret = st_zone_load(cz->name, cz->file, plans[z].dyn, plans[z].n_dyn, &zone,
 					   diag);
@@ -275,6 +352,11 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 		}
 		box->n_srcs++;
 		box->n_records += st_zone_record_count(zone);
+		ret = zone_signer(conf, cz, zone, prev, &src->signer, diag);
+		if (ret == 0 && src->signer)
+			ret = st_zoneset_attach(box->view.zones, zone, src->signer);
+		if (ret != 0)
+			goto fail;
 	}
 	plans_free(plans, conf->n_zones);
 	*out = box;

@@ -27,6 +27,7 @@ typedef struct st_zone_src {
 	const char *name; /* conf zone name (owned by the routing's conf) */
 	const char *file;
 	struct st_zone *zone; /* reference held by the view's zoneset */
+	struct st_signer *signer; /* reference, NULL: the zone is not signed */
 	size_t n_dyn;	      /* dynamic records grafted in */
 	bool has_stat;
 	dev_t dev;
@@ -61,6 +62,12 @@ int st_view_build_same(const st_view_box_t *old, uint64_t generation, st_view_bo
 		       st_diag_t *diag);
 
 void st_view_box_free(st_view_box_t *box);
+
+/* Renew the signatures of the view's signed zones that are due (a quarter
+ * of their validity left, or a key timing event passed): main thread, with
+ * an RCU grace period before the old signatures go. Returns how many zones
+ * got new signatures. */
+size_t st_view_box_resign(st_view_box_t *box, int64_t now);
 
 /* Dynamic records compiled for this view. */
 size_t st_view_box_dyn_count(const st_view_box_t *box);

@@ -38,6 +38,7 @@ static const struct {
     {"explain NAME TYPE [--client ADDR]",
      "which policy, region and endpoints an answer gets, and why"},
     {"checkconf", "validate the config file and zones without applying them"},
+    {"ds ZONE", "the DS records to give the parent zone of a signed zone"},
 };
 
 static void usage(FILE *f)
