@@ -21,6 +21,7 @@
 struct st_answer_ctx {
 	uint64_t rng;
 	st_query_t q;
+	st_zone_pf_t pf[ST_ANSWER_BATCH_MAX]; /* st_answer_batch */
 	st_answer_stats_t stats;
 	st_route_counts_t route[2]; /* by view generation parity */
 	st_sigctx_t *sigctx;	    /* made on the first signed answer */
@@ -926,20 +927,26 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len, st_zone_pf_t *pf)
 {
 	const st_zone_t *zone = NULL;
-	size_t pos = ST_DNS_HEADER_LEN;
-	uint16_t qtype = 0;
-	/* A QUERY with one question whose name is plain labels, as nearly all
-	 * are; anything else goes to st_answer() without a prefetch. */
-	if (view && view->zones && len > ST_DNS_HEADER_LEN && !(query[2] & (ST_FLAG1_QR | 0x78)) &&
-	    st_get16(query + 4) == 1) {
-		while (pos < len && query[pos] != 0 && query[pos] < 64 &&
-		       pos - ST_DNS_HEADER_LEN < ST_DNS_MAX_NAME)
-			pos += query[pos] + 1u;
-		size_t nlen = pos + 1 - ST_DNS_HEADER_LEN;
-		if (pos + 5 <= len && query[pos] == 0 && nlen <= ST_DNS_MAX_NAME) {
-			qtype = st_get16(query + pos + 1);
-			zone = st_zoneset_find(view->zones, query + ST_DNS_HEADER_LEN, nlen);
-		}
+	size_t name_len = 0;
+	uint16_t qtype = view && view->zones ? st_query_peek(query, len, &name_len) : 0;
+	if (qtype)
+		zone = st_zoneset_find(view->zones, query + ST_DNS_HEADER_LEN, name_len);
+	st_zone_prefetch(pf, zone, query + ST_DNS_HEADER_LEN, name_len, qtype);
+}
+
+void st_answer_batch(st_answer_ctx_t *ctx, const st_view_t *view, st_answer_msg_t *msgs, size_t n,
+		     st_transport_t transport)
+{
+	if (n > ST_ANSWER_BATCH_MAX)
+		n = ST_ANSWER_BATCH_MAX;
+	for (size_t i = 0; i < n; i++)
+		st_answer_prefetch(view, msgs[i].query, msgs[i].len, &ctx->pf[i]);
+	for (bool more = true; more;) {
+		more = false;
+		for (size_t i = 0; i < n; i++)
+			more |= st_zone_prefetch_step(&ctx->pf[i]);
 	}
-	st_zone_prefetch(pf, zone, query + ST_DNS_HEADER_LEN, pos + 1 - ST_DNS_HEADER_LEN, qtype);
+	for (size_t i = 0; i < n; i++)
+		msgs[i].out_len = st_answer(ctx, view, msgs[i].query, msgs[i].len, msgs[i].client,
+					    transport, msgs[i].out, msgs[i].outcap);
 }

@@ -41,11 +41,28 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out,
 		 size_t outcap);
 
-/* Start bringing into cache the zone data that answering `query` will read:
- * a worker holding a batch of queries calls this for each, then
- * st_zone_prefetch_step() (zone/zone.h) on each in turn until every one
- * returns false, then st_answer() on each. A hint only: a query that does
- * not parse simply prefetches nothing. The caller holds the view. */
+/* One message of a batch: the query in, the response out. */
+typedef struct st_answer_msg {
+	const uint8_t *query;
+	size_t len;
+	const st_sockaddr_t *client;
+	uint8_t *out;
+	size_t outcap;
+	size_t out_len; /* set by st_answer_batch: as st_answer() returns */
+} st_answer_msg_t;
+
+#define ST_ANSWER_BATCH_MAX 64
+
+/* Answer up to ST_ANSWER_BATCH_MAX messages as st_answer() does each. The
+ * zone data of every query is brought into cache first, a step at a time
+ * for all of them, so that their cache misses overlap. */
+void st_answer_batch(st_answer_ctx_t *ctx, const st_view_t *view, st_answer_msg_t *msgs, size_t n,
+		     st_transport_t transport);
+
+/* Start bringing into cache the zone data that answering `query` will read
+ * (st_answer_batch does it for each message, then st_zone_prefetch_step()
+ * on each in turn until every one returns false). A hint only: a query
+ * that does not parse prefetches nothing. The caller holds the view. */
 struct st_zone_pf;
 void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len,
 			struct st_zone_pf *pf);

@@ -145,14 +145,33 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	return parse_records(msg, len, pos, an + ns, ar, q);
 }
 
-uint16_t st_query_peek_type(const uint8_t *msg, size_t len)
+/* The end of a one-question message's name (its root label) when it is
+ * plain labels, else 0. */
+static size_t plain_name_end(const uint8_t *msg, size_t len)
 {
 	if (len <= ST_DNS_HEADER_LEN || st_get16(msg + 4) != 1)
 		return 0;
 	size_t pos = ST_DNS_HEADER_LEN;
 	while (pos < len && msg[pos] != 0 && msg[pos] < 64 && pos - ST_DNS_HEADER_LEN < ST_DNS_MAX_NAME)
 		pos += msg[pos] + 1u;
-	if (pos >= len || msg[pos] != 0 || len - pos < 3)
+	if (pos >= len || msg[pos] != 0 || pos + 1 - ST_DNS_HEADER_LEN > ST_DNS_MAX_NAME)
 		return 0;
-	return st_get16(msg + pos + 1);
+	return pos;
+}
+
+uint16_t st_query_peek(const uint8_t *msg, size_t len, size_t *name_len)
+{
+	if (len <= ST_DNS_HEADER_LEN || (msg[2] & (ST_FLAG1_QR | 0x78)))
+		return 0;
+	size_t end = plain_name_end(msg, len);
+	if (!end || len - end < 5)
+		return 0;
+	*name_len = end + 1 - ST_DNS_HEADER_LEN;
+	return st_get16(msg + end + 1);
+}
+
+uint16_t st_query_peek_type(const uint8_t *msg, size_t len)
+{
+	size_t end = plain_name_end(msg, len);
+	return end && len - end >= 3 ? st_get16(msg + end + 1) : 0;
 }

@@ -47,8 +47,14 @@ typedef struct st_query {
  * Every field the caller reads is set whatever the outcome. */
 int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q);
 
-/* The type asked for, cheaply: the QTYPE of a query with one question whose
- * name is plain labels, else 0. For routing a message before parsing it. */
+/* The question of a plain query, cheaply, for prefetching before the
+ * parse: a QUERY (QR clear) with one whole question whose name is plain
+ * labels. Its QTYPE, with the name at ST_DNS_HEADER_LEN, *name_len bytes;
+ * else 0. */
+uint16_t st_query_peek(const uint8_t *msg, size_t len, size_t *name_len);
+
+/* The type asked for, cheaply: the QTYPE of a message with one question
+ * whose name is plain labels, else 0. For routing a message before parsing it. */
 uint16_t st_query_peek_type(const uint8_t *msg, size_t len);
 
 #endif

@@ -7,7 +7,6 @@
 #include "answer/answer.h"
 #include "common/log.h"
 #include "common/thread.h"
-#include "zone/zone.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,7 +20,7 @@
 #include <unistd.h>
 #include <urcu-qsbr.h>
 
-#define UDP_BATCH 64
+#define UDP_BATCH ST_ANSWER_BATCH_MAX
 /* Queries larger than this are dropped (MSG_TRUNC); 4096 covers any sane EDNS query. */
 #define UDP_INBUF 4096
 /* Answers are capped by udp_max_payload (512..4096). */
@@ -56,7 +55,8 @@ typedef struct udp_thread {
 	st_sockaddr_t peer[UDP_BATCH];
 	udp_cmsg_t cin[UDP_BATCH];
 	udp_cmsg_t cout[UDP_BATCH];
-	st_zone_pf_t pf[UDP_BATCH];
+	st_answer_msg_t msg[UDP_BATCH];
+	unsigned msg_of[UDP_BATCH]; /* slot of each message in the batch */
 	uint8_t qbuf[UDP_BATCH][UDP_INBUF];
 	uint8_t abuf[UDP_BATCH][UDP_OUTBUF];
 } udp_thread_t;
@@ -166,26 +166,28 @@ static void *udp_main(void *arg)
 		}
 		used = (unsigned)n;
 
-		rcu_thread_online();
-		const st_view_t *view = rcu_dereference(*udp->viewp);
-		/* Start the zone lookups of the whole batch, a step at a time
-		 * for all queries, so that their cache misses overlap. */
-		for (unsigned i = 0; i < used; i++)
-			st_answer_prefetch(view, t->qbuf[i], t->in[i].msg_len, &t->pf[i]);
-		for (bool more = true; more;) {
-			more = false;
-			for (unsigned i = 0; i < used; i++)
-				more |= st_zone_prefetch_step(&t->pf[i]);
-		}
-		unsigned m = 0;
+		unsigned n_msg = 0;
 		for (unsigned i = 0; i < used; i++) {
 			struct msghdr *mh = &t->in[i].msg_hdr;
 			if (mh->msg_flags & MSG_TRUNC)
 				continue;
 			t->peer[i].len = mh->msg_namelen;
-			size_t len =
-			    st_answer(t->ctx, view, t->qbuf[i], t->in[i].msg_len, &t->peer[i],
-				      ST_TRANSPORT_UDP, t->abuf[i], UDP_OUTBUF);
+			t->msg[n_msg] = (st_answer_msg_t){.query = t->qbuf[i],
+							  .len = t->in[i].msg_len,
+							  .client = &t->peer[i],
+							  .out = t->abuf[i],
+							  .outcap = UDP_OUTBUF};
+			t->msg_of[n_msg++] = i;
+		}
+		rcu_thread_online();
+		st_answer_batch(t->ctx, rcu_dereference(*udp->viewp), t->msg, n_msg,
+				ST_TRANSPORT_UDP);
+		/* Done with the view for this batch: a quiescent state until the next one. */
+		rcu_thread_offline();
+		unsigned m = 0;
+		for (unsigned k = 0; k < n_msg; k++) {
+			unsigned i = t->msg_of[k];
+			size_t len = t->msg[k].out_len;
 			if (len == 0)
 				continue;
 			struct msghdr *oh = &t->out[m].msg_hdr;
@@ -202,8 +204,6 @@ static void *udp_main(void *arg)
 			}
 			m++;
 		}
-		/* Done with the view for this batch: a quiescent state until the next one. */
-		rcu_thread_offline();
 		if (m)
 			udp_send(t, m);
 		long wait_ns = atomic_load_explicit(&t->udp->coalesce_ns, memory_order_relaxed);

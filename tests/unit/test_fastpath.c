@@ -1,5 +1,6 @@
 /* Fast paths of the lookups. Batch prefetching (st_answer_prefetch,
- * st_zone_prefetch) finds the node st_zone_find finds, ends in a bounded
+ * st_zone_prefetch) finds the node st_zone_find finds, st_answer_batch
+ * answers as st_answer does, ends in a bounded
  * number of steps, and reads nothing outside a malformed or truncated query
  * (run under ASan in CI: every query here sits in a heap block of exactly
  * its size). Zone sets find the same zone whether they are small enough to
@@ -118,6 +119,41 @@ static void test_missing_names(void **state)
 	query(&m, "www.example.", ST_TYPE_A);
 	assert_int_equal(run(m.b, m.len, &got), 0);
 	assert_null(got);
+}
+
+/* A batch answers each message exactly as st_answer() does alone, in
+ * order, whatever mix it holds (answers, NXDOMAIN, malformed and dropped
+ * messages), and never more than ST_ANSWER_BATCH_MAX of them. */
+static void test_batch(void **state)
+{
+	(void)state;
+	enum { N = ST_ANSWER_BATCH_MAX + 1 };
+	static const char *names[] = {"www.answer.test.", "nope.answer.test.", "mail.answer.test.",
+				      "alias.answer.test.", "other.zone."};
+	static msg_t m[N];
+	static uint8_t got[N][1232], want[1232];
+	st_answer_msg_t msgs[N];
+	for (size_t i = 0; i < N; i++) {
+		query(&m[i], names[i % 5], i % 3 ? ST_TYPE_A : ST_TYPE_MX);
+		if (i % 7 == 6)
+			m[i].b[2] |= ST_FLAG1_QR; /* a response: dropped */
+		if (i % 11 == 10)
+			m[i].len -= 3; /* a cut question: FORMERR */
+		msgs[i] = (st_answer_msg_t){m[i].b, m[i].len, NULL, got[i], sizeof(got[i]), 7};
+	}
+	st_answer_ctx_t *batch = st_answer_ctx_new(1), *alone = st_answer_ctx_new(1);
+	assert_non_null(batch);
+	assert_non_null(alone);
+	st_answer_batch(batch, &view, msgs, N, ST_TRANSPORT_UDP);
+	for (size_t i = 0; i < N - 1; i++) {
+		size_t n = st_answer(alone, &view, m[i].b, m[i].len, NULL, ST_TRANSPORT_UDP, want,
+				     sizeof(want));
+		assert_int_equal(msgs[i].out_len, n);
+		assert_memory_equal(got[i], want, n);
+	}
+	assert_int_equal(msgs[N - 1].out_len, 7); /* past the limit: left alone */
+	st_answer_ctx_free(batch);
+	st_answer_ctx_free(alone);
 }
 
 /* Every prefix of a valid query, and messages that st_answer() refuses:
@@ -283,7 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_finds_the_node), cmocka_unit_test(test_missing_names),
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_zload),
-	    cmocka_unit_test(test_zoneset_sizes),
+	    cmocka_unit_test(test_zoneset_sizes),  cmocka_unit_test(test_batch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
