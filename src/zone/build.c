@@ -58,7 +58,7 @@ int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t
 /* Owner-name table. */
 static uint32_t lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h)
 {
-	for (uint32_t i = h & zb->mask;; i = (i + 1) & zb->mask) {
+	for (uint32_t i = st_zslot_of(h, zb->n_slots);; i = i + 1 == zb->n_slots ? 0 : i + 1) {
 		const st_zslot_t *s = &zb->slots[i];
 		if (s->idx == ZB_NONE)
 			return ZB_NONE;
@@ -69,28 +69,35 @@ static uint32_t lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t
 	}
 }
 
-static int rehash(zb_t *zb, uint32_t slots)
+/* Slots for n names: about 60% full, so that a miss ends within a cache
+ * line or two. */
+static size_t slots_for(size_t n)
 {
+	return n + n * 2 / 3 + 8;
+}
+
+static int rehash(zb_t *zb, size_t slots)
+{
+	if (slots > UINT32_MAX)
+		return ST_ERANGE;
 	size_t cap;
 	st_zslot_t *t = st_zmem_alloc(&cap, sizeof(*t) * slots);
 	if (!t)
 		return ST_ENOMEM;
-	for (uint32_t i = 0; i < slots; i++)
-		t[i].idx = ZB_NONE;
-	uint32_t mask = slots - 1;
-	for (size_t k = 0; zb->slots && k <= zb->mask; k++) {
+	memset(t, 0xff, sizeof(*t) * slots); /* idx = ZB_NONE */
+	for (size_t k = 0; k < zb->n_slots; k++) {
 		st_zslot_t s = zb->slots[k];
 		if (s.idx == ZB_NONE)
 			continue;
-		uint32_t i = s.hash & mask;
+		uint32_t i = st_zslot_of(s.hash, (uint32_t)slots);
 		while (t[i].idx != ZB_NONE)
-			i = (i + 1) & mask;
+			i = i + 1 == slots ? 0 : i + 1;
 		t[i] = s;
 	}
 	st_zmem_free(zb->slots, zb->slots_cap);
 	zb->slots = t;
 	zb->slots_cap = cap;
-	zb->mask = mask;
+	zb->n_slots = (uint32_t)slots;
 	return 0;
 }
 
@@ -131,9 +138,9 @@ static int new_node(zb_t *zb, const uint8_t *name, size_t len)
 
 static void insert_slot(zb_t *zb, uint32_t idx, uint32_t h)
 {
-	uint32_t i = h & zb->mask;
+	uint32_t i = st_zslot_of(h, zb->n_slots);
 	while (zb->slots[i].idx != ZB_NONE)
-		i = (i + 1) & zb->mask;
+		i = i + 1 == zb->n_slots ? 0 : i + 1;
 	zb->slots[i] = (st_zslot_t){.idx = idx, .hash = h};
 }
 
@@ -146,8 +153,8 @@ static int intern_h(zb_t *zb, const uint8_t *name, size_t len, uint32_t h, uint3
 		*out = idx;
 		return 0;
 	}
-	if ((zb->n_nodes + 1) * 2 > (size_t)zb->mask + 1) {
-		int rc = rehash(zb, (zb->mask + 1) * 2);
+	if ((zb->n_nodes + 1) * 4 > (size_t)zb->n_slots * 3) {
+		int rc = rehash(zb, slots_for(2 * zb->n_nodes));
 		if (rc)
 			return rc;
 	}
@@ -176,10 +183,7 @@ static int index_names(zb_t *zb)
 	size_t first = zb->n_indexed, n = zb->n_nodes;
 	if (first == n)
 		return 0;
-	uint32_t slots = zb->mask + 1;
-	while (slots < 2 * n)
-		slots *= 2;
-	int rc = slots > zb->mask + 1 ? rehash(zb, slots) : 0;
+	int rc = slots_for(n) > zb->n_slots ? rehash(zb, slots_for(n)) : 0;
 	size_t map_cap;
 	uint32_t *map = rc ? NULL : st_zmem_alloc(&map_cap, sizeof(uint32_t) * (n - first));
 	if (!map)
@@ -191,7 +195,7 @@ static int index_names(zb_t *zb)
 		for (size_t k = 0; k < b; k++) {
 			const zb_node_t *node = &zb->nodes[i + k];
 			h[k] = st_zhash(zb->names + node->name_off, node->name_len);
-			__builtin_prefetch(&zb->slots[h[k] & zb->mask]);
+			__builtin_prefetch(&zb->slots[st_zslot_of(h[k], zb->n_slots)]);
 		}
 		for (size_t k = 0; k < b; k++) {
 			const zb_node_t *node = &zb->nodes[i + k];
@@ -233,7 +237,7 @@ int zb_init(zb_t *zb, const char *origin, st_diag_t *diag)
 	for (size_t i = 0; i < zb->apex_len; i++)
 		zb->apex[i] = st_zlower(ldns_rdf_data(o)[i]);
 	ldns_rdf_deep_free(o);
-	int rc = rehash(zb, 1024);
+	int rc = rehash(zb, 64);
 	uint32_t apex;
 	if (!rc)
 		rc = intern(zb, zb->apex, zb->apex_len, &apex);
@@ -537,7 +541,7 @@ static int link_parents(zb_t *zb)
 			const zb_node_t *n = &zb->nodes[i + k];
 			const uint8_t *name = zb->names + n->name_off;
 			h[k] = st_zhash(name + name[0] + 1, n->name_len - name[0] - 1u);
-			__builtin_prefetch(&zb->slots[h[k] & zb->mask]);
+			__builtin_prefetch(&zb->slots[st_zslot_of(h[k], zb->n_slots)]);
 		}
 		for (size_t k = 0; k < b; k++) {
 			uint8_t buf[255];
@@ -834,35 +838,14 @@ static bool rrset_span(const zb_t *zb, uint32_t r, uint32_t rend, uint32_t *end,
 	return together;
 }
 
-/* Fill the owner table: batches of nodes, the slot of each prefetched
- * before any is written, so that their cache misses overlap. */
-static void fill_slots(st_zone_t *z)
-{
-	enum { BATCH = 16 };
-	memset(z->slots, 0xff, sizeof(*z->slots) * z->n_slots); /* idx = ZB_NONE */
-	for (size_t i = 0; i < z->n_nodes; i += BATCH) {
-		uint32_t h[BATCH];
-		size_t n = z->n_nodes - i < BATCH ? z->n_nodes - i : BATCH;
-		for (size_t k = 0; k < n; k++) {
-			const st_node_t *node = &z->nodes[i + k];
-			h[k] = st_zhash(node->name, node->name_len);
-			__builtin_prefetch(&z->slots[st_zslot_of(h[k], z->n_slots)], 1);
-		}
-		for (size_t k = 0; k < n; k++) {
-			uint32_t s = st_zslot_of(h[k], z->n_slots);
-			while (z->slots[s].idx != ZB_NONE)
-				s = s + 1 == z->n_slots ? 0 : s + 1;
-			z->slots[s] = (st_zslot_t){.idx = (uint32_t)(i + k), .hash = h[k]};
-		}
-	}
-}
-
-/* Static RRsets and dynamic ones merged by type. The records of an RRset
- * usually sit back to back in the rdata arena already (one after another
- * in the file): the snapshot then points at them where they are, and only
- * the others are copied to the arena's end. The arena and the name arena
- * become the snapshot's; the builder's owner table is not needed any more
- * (the snapshot's is sized to its nodes). */
+/* Static RRsets and dynamic ones merged by type. The snapshot takes over
+ * the builder's arrays, so that a reload holds little more than the two
+ * zones: the names, the owner table (sized for the snapshot), the nodes
+ * (rewritten in place: a snapshot node is smaller than a builder node, so
+ * node i never overwrites a node after it) and the rdata arena. The records
+ * of an RRset usually sit back to back in the arena already (one after
+ * another in the file): the snapshot points at them where they are, and
+ * only the others are copied to the arena's end. */
 static int compile(zb_t *zb, st_zone_t *z)
 {
 	size_t n_rrsets = 0, n_recs = 0, extra = 0;
@@ -894,9 +877,6 @@ static int compile(zb_t *zb, st_zone_t *z)
 		}
 		n_rrsets += sets;
 	}
-	st_zmem_free(zb->slots, zb->slots_cap);
-	zb->slots = NULL;
-	zb->slots_cap = 0;
 	if (zb->rdata_len + extra > UINT32_MAX)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s: zone too large", zb->files[0]);
 	uint8_t *rdata = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + extra, 1);
@@ -904,21 +884,9 @@ static int compile(zb_t *zb, st_zone_t *z)
 		return ST_ENOMEM;
 	zb->rdata = rdata;
 
-	/* ~60% full: a miss ends after a few probes, within a cache line or two. */
-	size_t n_slots = zb->n_nodes + zb->n_nodes * 2 / 3 + 8;
-	size_t off_nodes = sizeof(st_zslot_t) * n_slots;
-	size_t off_rrsets = off_nodes + sizeof(st_node_t) * zb->n_nodes;
-	size_t block = off_rrsets + sizeof(st_rrset_t) * n_rrsets;
-	if (n_slots > UINT32_MAX)
-		return st_diag_set(zb->diag, ST_ERANGE, "%s: zone too large", zb->files[0]);
-	z->block = st_zmem_alloc(&z->block_cap, block);
-	if (!z->block)
+	z->rrsets = st_zmem_alloc(&z->rrsets_cap, sizeof(st_rrset_t) * n_rrsets);
+	if (!z->rrsets)
 		return ST_ENOMEM;
-	z->slots = z->block;
-	z->n_slots = (uint32_t)n_slots;
-	z->nodes = (st_node_t *)((char *)z->block + off_nodes);
-	z->n_nodes = zb->n_nodes;
-	z->rrsets = (st_rrset_t *)((char *)z->block + off_rrsets);
 	z->n_rrsets = n_rrsets;
 	z->records = n_recs;
 	z->names = zb->names;
@@ -926,17 +894,25 @@ static int compile(zb_t *zb, st_zone_t *z)
 	z->names_cap = zb->names_cap;
 	zb->names = NULL;
 	zb->names_cap = 0;
+	z->slots = zb->slots;
+	z->n_slots = zb->n_slots;
+	z->slots_cap = zb->slots_cap;
+	zb->slots = NULL;
+	zb->slots_cap = 0;
+	_Static_assert(sizeof(st_node_t) <= sizeof(zb_node_t), "nodes are rewritten in place");
+	char *nodes = (char *)zb->nodes;
 
 	st_rrset_t *set = z->rrsets;
 	size_t tail = zb->rdata_len;
 	for (size_t i = 0; i < zb->n_nodes; i++) {
-		const zb_node_t *n = &zb->nodes[i];
-		st_node_t *out = &z->nodes[i];
-		*out = (st_node_t){.name = z->names + n->name_off,
-				   .name_len = n->name_len,
-				   .labels = n->labels,
-				   .flags = n->flags,
-				   .rrsets = set};
+		zb_node_t bn;
+		memcpy(&bn, nodes + i * sizeof(zb_node_t), sizeof(bn));
+		const zb_node_t *n = &bn;
+		st_node_t out = {.name = z->names + n->name_off,
+				 .name_len = n->name_len,
+				 .labels = n->labels,
+				 .flags = n->flags,
+				 .rrsets = set};
 		uint32_t rend = n->first + n->nrec, r = live(zb, n->first, rend), d = 0;
 		while (r < rend || d < n->ndyn) {
 			const st_zone_dyn_t *dy =
@@ -967,11 +943,17 @@ static int compile(zb_t *zb, st_zone_t *z)
 			set++;
 			r = live(zb, end, rend);
 		}
-		out->n_rrsets = (uint16_t)(set - out->rrsets);
-		if (!out->n_rrsets && !(out->flags & ST_NODE_APEX))
-			out->flags |= ST_NODE_ENT;
+		out.n_rrsets = (uint16_t)(set - out.rrsets);
+		if (!out.n_rrsets && !(out.flags & ST_NODE_APEX))
+			out.flags |= ST_NODE_ENT;
+		memcpy(nodes + i * sizeof(st_node_t), &out, sizeof(out));
 	}
-	fill_slots(z);
+	z->nodes = (st_node_t *)(void *)nodes;
+	z->n_nodes = zb->n_nodes;
+	z->nodes_cap = zb->nodes_cap;
+	zb->nodes = NULL;
+	zb->nodes_cap = 0;
+	z->nodes = st_zmem_shrink(z->nodes, &z->nodes_cap, sizeof(st_node_t) * z->n_nodes);
 	z->rdata = rdata;
 	z->rdata_len = tail;
 	z->rdata_cap = zb->rdata_cap;

@@ -102,20 +102,19 @@ struct st_zone {
 	size_t records;
 	uint64_t loaded_at;
 	uint64_t load_ns;
-	/* The data, in three blocks from st_zmem_*: the owner names; the
-	 * records' RDATA; and one block with the slots, nodes and RRsets. */
+	/* The data, each array from st_zmem_* (the builder's own, most of
+	 * them, taken over). */
 	uint8_t *names;
 	size_t names_len, names_cap;
 	uint8_t *rdata;
 	size_t rdata_len, rdata_cap;
-	void *block;
-	size_t block_cap;
 	st_zslot_t *slots;
 	uint32_t n_slots;
+	size_t slots_cap;
 	st_node_t *nodes;
-	size_t n_nodes;
+	size_t n_nodes, nodes_cap;
 	st_rrset_t *rrsets;
-	size_t n_rrsets;
+	size_t n_rrsets, rrsets_cap;
 	st_zone_include_t *includes; /* paths owned */
 	size_t n_includes;
 };
@@ -165,9 +164,9 @@ typedef struct zb {
 	size_t names_len, names_cap;
 	zb_node_t *nodes;
 	size_t n_nodes, nodes_cap; /* nodes_cap in bytes */
-	st_zslot_t *slots;
-	size_t slots_cap; /* bytes */
-	uint32_t mask;
+	st_zslot_t *slots; /* the owner table, sized as the snapshot's (st_zslot_of) */
+	size_t slots_cap;  /* bytes */
+	uint32_t n_slots;
 	size_t n_indexed;   /* nodes[0 .. n_indexed) are in the owner table */
 	uint32_t last_node; /* owner of the previous record */
 

@@ -33,3 +33,6 @@ tests_unit_test_zone_fast_SOURCES = tests/unit/test_zone_fast.c
 tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_zone_fast_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_zone_fast_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
+
+TESTS += tests/smoke/zone-load-selftest.sh
+EXTRA_DIST += tests/smoke/zone-load-selftest.sh

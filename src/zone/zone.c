@@ -15,7 +15,9 @@ static void zone_destroy(st_zone_t *z)
 	free(z->file);
 	st_zmem_free(z->names, z->names_cap);
 	st_zmem_free(z->rdata, z->rdata_cap);
-	st_zmem_free(z->block, z->block_cap);
+	st_zmem_free(z->slots, z->slots_cap);
+	st_zmem_free(z->nodes, z->nodes_cap);
+	st_zmem_free(z->rrsets, z->rrsets_cap);
 	zb_includes_free(z->includes, z->n_includes);
 	free(z);
 }
