@@ -57,8 +57,14 @@ static int parse_opt(const uint8_t *msg, size_t pos, st_query_t *q)
 			int ret = parse_ecs(d + off, olen, q);
 			if (ret < 0)
 				return ret;
+		} else if (code == ST_EDNS_OPT_COOKIE && !q->has_cookie) {
+			if (!st_cookie_len_ok(olen))
+				return ST_EFORMERR;
+			memcpy(q->cookie, d + off, olen);
+			q->cookie_len = (uint8_t)olen;
+			q->has_cookie = true;
 		}
-		/* Other options (cookies, padding, keepalive...) are ignored. */
+		/* Other options (padding, keepalive...) are ignored. */
 		off += olen;
 	}
 	return 0;
@@ -106,6 +112,9 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	q->has_ecs = false;
 	q->has_tsig = false;
 	q->tsig_off = 0;
+	q->has_cookie = false;
+	q->cookie_len = 0;
+	q->cookie_reply_len = 0;
 	q->edns_do = false;
 	q->edns_version = 0;
 	q->edns_payload = 0;

@@ -1,8 +1,9 @@
-/* The query parser: header, exactly one question, EDNS0 OPT and Client
- * Subnet, hand-written, bounded and allocation-free. */
+/* The query parser: header, exactly one question, EDNS0 OPT with Client
+ * Subnet and COOKIE, hand-written, bounded and allocation-free. */
 #ifndef ST_DNS_QUERY_H
 #define ST_DNS_QUERY_H
 
+#include "dns/cookie.h"
 #include "dns/wire.h"
 
 #include <stdbool.h>
@@ -31,6 +32,18 @@ typedef struct st_query {
 	 * has_tsig; it is the last record of the additional section. */
 	bool has_tsig;
 	uint16_t tsig_off;
+
+	/* DNS cookie (RFC 7873), valid when has_cookie: the client cookie (8
+	 * bytes) then the server cookie as received (0 or 8 to 32 bytes). Only
+	 * the first COOKIE option counts; one of a length RFC 7873 5.2.2 does
+	 * not allow is FORMERR. */
+	bool has_cookie;
+	uint8_t cookie_len;
+	uint8_t cookie[ST_COOKIE_CLIENT_LEN + ST_COOKIE_SERVER_MAX];
+	/* The server cookie the response carries after the client's (set by
+	 * the engine, cleared by the parser; 0: no COOKIE option). */
+	uint8_t cookie_reply_len;
+	uint8_t cookie_reply[ST_COOKIE_SERVER_MAX];
 
 	/* Client Subnet (RFC 7871), valid when has_ecs. */
 	bool has_ecs;

@@ -230,6 +230,8 @@ size_t st_resp_opt_size(const st_query_t *q, bool with_ecs, bool ede)
 		n += 8 + (q->ecs_source + 7u) / 8u;
 	if (ede)
 		n += 6;
+	if (q->cookie_reply_len)
+		n += 4 + ST_COOKIE_CLIENT_LEN + q->cookie_reply_len;
 	return n;
 }
 
@@ -257,6 +259,14 @@ int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rc
 		o[7] = scope;
 		memcpy(o + 8, q->ecs_addr, alen);
 		o += 8 + alen;
+	}
+	if (q->cookie_reply_len) {
+		/* RFC 7873 5.2: the client cookie as received, then ours. */
+		st_put16(o, ST_EDNS_OPT_COOKIE);
+		st_put16(o + 2, (uint16_t)(ST_COOKIE_CLIENT_LEN + q->cookie_reply_len));
+		memcpy(o + 4, q->cookie, ST_COOKIE_CLIENT_LEN);
+		memcpy(o + 4 + ST_COOKIE_CLIENT_LEN, q->cookie_reply, q->cookie_reply_len);
+		o += 4 + ST_COOKIE_CLIENT_LEN + q->cookie_reply_len;
 	}
 	if (ede >= 0) {
 		st_put16(o, ST_EDNS_OPT_EDE);

@@ -258,6 +258,63 @@ static void test_edns(void **state)
 	assert_false(q.edns_do);
 }
 
+/* RFC 7873: the first COOKIE option counts; lengths other than 8 or 16 to
+ * 40 are FORMERR; the writer echoes the client cookie before ours. */
+static void test_cookie_option(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	uint8_t o[128];
+	for (size_t len = 0; len <= 48; len++) {
+		o[0] = 0, o[1] = 10, o[2] = 0, o[3] = (uint8_t)len;
+		for (size_t i = 0; i < len; i++)
+			o[4 + i] = (uint8_t)(i + 1);
+		header(&m, 1, 0, 1, 0, 0, 1);
+		question(&m, "a.test.", ST_TYPE_A);
+		opt(&m, 1232, 0, false, o, 4 + len);
+		int rc = parse(&m, &q);
+		if (len == 8 || (len >= 16 && len <= 40)) {
+			assert_int_equal(rc, 0);
+			assert_true(q.has_cookie);
+			assert_int_equal(q.cookie_len, len);
+			assert_memory_equal(q.cookie, o + 4, len);
+		} else {
+			assert_int_equal(rc, ST_EFORMERR);
+			assert_false(q.has_cookie);
+		}
+		assert_int_equal(q.cookie_reply_len, 0);
+	}
+	/* Two: the second is ignored, even a malformed one. */
+	uint8_t two[] = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 10, 0, 3, 9, 9, 9};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, two, sizeof(two));
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.cookie_len, 8);
+	assert_memory_equal(q.cookie, two + 4, 8);
+
+	/* The writer: client cookie, then the reply's server cookie. */
+	uint8_t out[512];
+	st_resp_t r;
+	for (unsigned i = 0; i < 16; i++)
+		q.cookie_reply[i] = (uint8_t)(0xa0 + i);
+	q.cookie_reply_len = 16;
+	assert_int_equal(st_resp_begin(&r, out, sizeof(out), &q, true), 0);
+	size_t before = r.len;
+	assert_int_equal(st_resp_opt_size(&q, false, false), 11 + 4 + 24);
+	assert_int_equal(st_resp_opt(&r, &q, 1232, 23, false, 0, -1), 0);
+	assert_int_equal(r.len - before, 11 + 4 + 24);
+	assert_int_equal(out[before + 5], 1); /* BADCOOKIE (23): upper bits 1 */
+	assert_int_equal(st_get16(out + before + 9), 4 + 24);
+	assert_int_equal(st_get16(out + before + 11), ST_EDNS_OPT_COOKIE);
+	assert_int_equal(st_get16(out + before + 13), 24);
+	assert_memory_equal(out + before + 15, two + 4, 8);
+	assert_memory_equal(out + before + 23, q.cookie_reply, 16);
+	/* A new parse forgets the reply. */
+	assert_int_equal(parse(&m, &q), 0);
+	assert_int_equal(q.cookie_reply_len, 0);
+}
+
 static void test_edns_formerr(void **state)
 {
 	msg_t m;
@@ -600,6 +657,7 @@ int main(void)
 	    cmocka_unit_test(test_root_query),
 	    cmocka_unit_test(test_edns),
 	    cmocka_unit_test(test_edns_formerr),
+	    cmocka_unit_test(test_cookie_option),
 	    cmocka_unit_test(test_ecs_valid),
 	    cmocka_unit_test(test_ecs_formerr),
 	    cmocka_unit_test(test_name_helpers),
