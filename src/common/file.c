@@ -1,10 +1,13 @@
 /* Whole-file replacement (see file.h). */
 #include "common/file.h"
+#include "common/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Make a rename in path's folder durable. */
@@ -53,4 +56,19 @@ int st_file_replace(const char *path, mode_t mode, int (*fill)(FILE *f, void *ar
 	}
 	sync_dir(path);
 	return 0;
+}
+
+void st_state_dir_make(const char *dir)
+{
+	if (mkdir(dir, 0750) == 0)
+		st_log_notice("state_dir %s created", dir);
+}
+
+char *st_path_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + 1 + strlen(name) + 1;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
 }

@@ -1,6 +1,7 @@
 /* The control plane: command table, socket, persisted state and its
  * carry-over into new views, dial ramps. */
 #include "ctl/cmd.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "health/health.h"
@@ -15,7 +16,7 @@
 static const st_ctl_cmd_t *const table[] = {
     &st_cmd_status,  &st_cmd_reload, &st_cmd_stats, &st_cmd_health,  &st_cmd_drain,
     &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
-    &st_cmd_ds,
+    &st_cmd_ds,	     &st_cmd_cookie_rotate,
 };
 
 const st_ctl_cmd_t *const *st_ctl_table(size_t *n)
@@ -225,17 +226,6 @@ static char *on_line(void *arg, char *line, size_t *len)
 	return st_buf_steal(&reply, len);
 }
 
-static int state_path(const char *dir, char **out)
-{
-	size_t n = strlen(dir) + 1 + strlen(ST_STATE_FILE) + 1;
-	char *p = malloc(n);
-	if (!p)
-		return ST_ENOMEM;
-	snprintf(p, n, "%s/%s", dir, ST_STATE_FILE);
-	*out = p;
-	return 0;
-}
-
 int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag)
 {
 	const st_conf_t *conf = st_server_conf(srv);
@@ -249,12 +239,12 @@ int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag)
 	if (!ctl->state || !ctl->ramp_timer)
 		goto fail;
 	if (conf->state_dir) {
-		/* Like a fresh /var/lib/steerdns: create the folder (not its parents). */
-		if (mkdir(conf->state_dir, 0750) == 0)
-			st_log_notice("state_dir %s created", conf->state_dir);
-		rc = state_path(conf->state_dir, &ctl->state_path);
-		if (rc < 0)
+		st_state_dir_make(conf->state_dir);
+		ctl->state_path = st_path_join(conf->state_dir, ST_STATE_FILE);
+		if (!ctl->state_path) {
+			rc = ST_ENOMEM;
 			goto fail;
+		}
 		st_diag_t why;
 		rc = st_ctl_state_load(ctl->state, ctl->state_path, &why);
 		if (rc == ST_EPARSE) {
