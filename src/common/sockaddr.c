@@ -159,10 +159,10 @@ int st_prefix_parse(const char *s, bool bare_ok, st_prefix_t *out)
 	memcpy(masked, p.addr, sizeof(masked));
 	st_addr_mask(masked, max / 8, p.len);
 	/* Host bits set ("192.0.2.1/24") are a typo more often than not. */
-	if (memcmp(masked, p.addr, max / 8) != 0)
-		return ST_ERANGE;
+	bool host_bits = memcmp(masked, p.addr, max / 8) != 0;
+	memcpy(p.addr, masked, sizeof(masked));
 	*out = p;
-	return 0;
+	return host_bits ? ST_ERANGE : 0;
 }
 
 bool st_prefix_match(const st_prefix_t *p, const uint8_t *addr, unsigned addr_len)

@@ -43,7 +43,8 @@ typedef struct st_prefix {
 
 /* Parse "192.0.2.0/24" or "2001:db8::/32"; with bare_ok, a bare address
  * stands for itself (/32, /128). Returns 0, ST_EINVAL (not a prefix) or
- * ST_ERANGE (bits set past the prefix length: "192.0.2.1/24"). */
+ * ST_ERANGE (bits set past the prefix length: "192.0.2.1/24"; *out is then
+ * the network they are in, for a hint). */
 int st_prefix_parse(const char *s, bool bare_ok, st_prefix_t *out);
 /* Whether an address (4 bytes IPv4, 16 bytes IPv6) is inside the prefix. */
 bool st_prefix_match(const st_prefix_t *p, const uint8_t *addr, unsigned addr_len);

@@ -55,6 +55,7 @@ void st_conf_free(st_conf_t *conf)
 	free(conf->metrics);
 	free(conf->state_dir);
 	free(conf->log_level);
+	free(conf->rrl.exempt);
 	for (size_t i = 0; i < conf->n_zones; i++) {
 		free(conf->zones[i].name);
 		free(conf->zones[i].file);

@@ -222,6 +222,8 @@ typedef struct st_conf {
 	uint32_t tcp_max_clients;     /* default 1024 */
 	uint32_t coalesce_us;	      /* wait between wake-ups under steady load, default 200 */
 	char *log_level;	      /* "info" default */
+	st_conf_rrl_t rrl;	      /* response rate limiting, off unless given */
+	bool cookies;		      /* DNS cookies (RFC 7873, RFC 9018), default false */
 
 	st_conf_zone_t *zones;
 	size_t n_zones;

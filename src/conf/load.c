@@ -124,37 +124,64 @@ int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 
 /* ---- server ---------------------------------------------------------- */
 
-static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+/* A list of scalars (or one), each parsed by `one` into an element of an
+ * array of `size`-byte elements (zeroed first), no two the same. `what`
+ * names the elements in messages ("ADDR:PORT"); `min` is the fewest. */
+typedef int (*list_one_fn)(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node,
+			   const char *s, void *elem);
+
+static int parse_list(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *what,
+		      size_t min, size_t size, list_one_fn one, void **out, size_t *n_out)
 {
-	st_conf_t *conf = obj;
 	if (val->kind != ST_YNODE_SEQ && (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)))
-		return st_ctx_error(ctx, val, it->name, "expected a list of ADDR:PORT, not %s",
+		return st_ctx_error(ctx, val, it->name, "expected a list of %s, not %s", what,
 				    st_ynode_kind_name(val));
 	size_t n;
 	const st_ynode_t *const *items = st_ynode_list(&val, &n);
-	if (n == 0)
-		return st_ctx_error(ctx, val, it->name,
-				    "the list is empty; give at least one "
-				    "ADDR:PORT");
-	st_sockaddr_t *list = calloc(n, sizeof(*list));
+	if (n < min)
+		return st_ctx_error(ctx, val, it->name, "the list is empty; give at least one %s",
+				    what);
+	char *list = calloc(n ? n : 1, size);
 	if (!list)
 		return ST_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *s;
-		int rc = st_ctx_scalar(ctx, items[i], it->name, &s);
-		if (rc == 0 && st_sockaddr_parse(s, 53, &list[i]) != 0)
-			rc = st_ctx_error(ctx, items[i], it->name,
-					  "'%s' is not ADDR:PORT or [ADDR6]:PORT", s);
+		rc = st_ctx_scalar(ctx, items[i], it->name, &s);
+		if (rc == 0)
+			rc = one(ctx, it, items[i], s, list + i * size);
 		for (size_t j = 0; rc == 0 && j < i; j++)
-			if (list[j].len == list[i].len &&
-			    memcmp(&list[j].u, &list[i].u, list[i].len) == 0)
+			if (memcmp(list + j * size, list + i * size, size) == 0)
 				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice",
 						  s);
-		if (rc != 0) {
-			free(list);
-			return rc;
-		}
 	}
+	if (rc != 0) {
+		free(list);
+		return rc;
+	}
+	*out = list;
+	*n_out = n;
+	return 0;
+}
+
+static int listen_one(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node, const char *s,
+		      void *elem)
+{
+	if (st_sockaddr_parse(s, 53, elem) != 0)
+		return st_ctx_error(ctx, node, it->name, "'%s' is not ADDR:PORT or [ADDR6]:PORT",
+				    s);
+	return 0;
+}
+
+static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	void *list;
+	size_t n;
+	int rc = parse_list(ctx, it, val, "ADDR:PORT", 1, sizeof(st_sockaddr_t), listen_one, &list,
+			    &n);
+	if (rc != 0)
+		return rc;
 	free(conf->listen);
 	conf->listen = list;
 	conf->n_listen = n;
@@ -195,6 +222,88 @@ static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 	return st_ctx_strdup(ctx, s, &conf->log_level);
 }
 
+static int exempt_one(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node, const char *s,
+		      void *elem)
+{
+	st_prefix_t *p = elem;
+	int rc = st_prefix_parse(s, true, p);
+	if (rc == ST_ERANGE) {
+		char net[64];
+		st_prefix_str(p, net, sizeof(net));
+		return st_ctx_error(ctx, node, it->name,
+				    "'%s' has address bits set past its prefix length (the "
+				    "network is %s)",
+				    s, net);
+	}
+	if (rc != 0)
+		return st_ctx_error(ctx, node, it->name,
+				    "'%s' is not a network (ADDR/LEN) or an address", s);
+	return 0;
+}
+
+/* server.rrl.exempt: networks (or single addresses) that are never limited. */
+static int parse_exempt(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_rrl_t *rrl = obj;
+	void *list;
+	size_t n;
+	int rc = parse_list(ctx, it, val, "networks (ADDR/LEN or ADDR)", 0, sizeof(st_prefix_t),
+			    exempt_one, &list, &n);
+	if (rc != 0)
+		return rc;
+	free(rrl->exempt);
+	rrl->exempt = list;
+	rrl->n_exempt = n;
+	return 0;
+}
+
+static const st_item_t rrl_items[] = {
+    ST_KEY("rate", ST_T_UINT, ST_AT(st_conf_rrl_t, rate), ST_RANGE(1, 1000000), ST_DEF("200")),
+    ST_KEY("slip", ST_T_UINT, ST_AT(st_conf_rrl_t, slip), ST_RANGE(0, 100), ST_DEF("2")),
+    ST_KEY("ipv4_prefix", ST_T_UINT, ST_AT(st_conf_rrl_t, ipv4_prefix), ST_RANGE(8, 32),
+	   ST_DEF("24")),
+    ST_KEY("ipv6_prefix", ST_T_UINT, ST_AT(st_conf_rrl_t, ipv6_prefix), ST_RANGE(16, 128),
+	   ST_DEF("56")),
+    ST_KEY("table_size", ST_T_UINT, ST_AT(st_conf_rrl_t, table_size), ST_RANGE(1024, 16777216),
+	   ST_DEF("65536")),
+    ST_KEY("exempt", ST_T_CUSTOM, ST_PARSE(parse_exempt)),
+    ST_END,
+};
+const st_table_t st_rrl_table = {"server.rrl", rrl_items, "server.rrl (under server:)"};
+
+/* server.rrl: a mapping of rrl_items, `true` for every default, `false` for off. */
+static int parse_rrl(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+{
+	st_conf_t *conf = obj;
+	st_ynode_t *defaults = NULL;
+	if (val->kind == ST_YNODE_SCALAR) {
+		bool on;
+		if (st_parse_bool(val->str, &on) != 0)
+			return st_ctx_error(ctx, val, it->name,
+					    "expected a mapping (rate, slip, ipv4_prefix, "
+					    "ipv6_prefix, table_size, exempt), true or false, not '%s'",
+					    val->str);
+		if (!on) {
+			free(conf->rrl.exempt);
+			memset(&conf->rrl, 0, sizeof(conf->rrl));
+			return 0;
+		}
+		st_diag_t d;
+		if (st_ynode_parse_string("{}", 2, "default", &defaults, &d) != 0)
+			return ST_ENOMEM;
+		val = defaults;
+	}
+	char saved[sizeof(ctx->path)];
+	memcpy(saved, ctx->path, sizeof(saved));
+	st_ctx_set_path(ctx, "server.rrl", NULL);
+	int rc = st_schema_apply(ctx, &st_rrl_table, val, val, &conf->rrl, NULL);
+	memcpy(ctx->path, saved, sizeof(saved));
+	st_ynode_free(defaults);
+	if (rc == 0)
+		conf->rrl.enabled = true;
+	return rc;
+}
+
 static const st_item_t server_items[] = {
     ST_KEY("listen", ST_T_CUSTOM, ST_DEF("[\"127.0.0.1:53\", \"[::1]:53\"]"),
 	   ST_PARSE(parse_listen)),
@@ -213,6 +322,8 @@ static const st_item_t server_items[] = {
     ST_KEY("coalesce_us", ST_T_UINT, ST_AT(st_conf_t, coalesce_us), ST_RANGE(0, 10000),
 	   ST_DEF("200")),
     ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
+    ST_KEY("rrl", ST_T_CUSTOM, ST_PARSE(parse_rrl)),
+    ST_KEY("cookies", ST_T_BOOL, ST_AT(st_conf_t, cookies), ST_DEF("false")),
     ST_END,
 };
 const st_table_t st_server_table = {"server", server_items, "the server: section"};
@@ -508,7 +619,7 @@ static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, cons
 const st_table_t *const st_schema_tables[] = {
     &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
     &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
-    &st_fleet_tls_table, NULL,
+    &st_fleet_tls_table, &st_rrl_table, NULL,
 };
 
 static const st_section_t checks = {"checks",

@@ -8,7 +8,8 @@
 /* The schema tables, one per kind of object (the `zones:` section is a
  * plain name -> file mapping and has none). */
 extern const st_table_t st_server_table, st_geo_table, st_health_table, st_check_table,
-    st_region_table, st_endpoint_table, st_record_table, st_fleet_table, st_fleet_tls_table;
+    st_region_table, st_endpoint_table, st_record_table, st_fleet_table, st_fleet_tls_table,
+    st_rrl_table;
 
 /* The value of `name` in mapping `map`, its key node, or NULL. */
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);

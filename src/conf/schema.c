@@ -163,7 +163,7 @@ static void store_int(void *field, size_t size, int64_t v)
 	}
 }
 
-static int parse_bool(const char *s, bool *out)
+int st_parse_bool(const char *s, bool *out)
 {
 	static const char *const yes[] = {"true", "True", "TRUE", "yes", "Yes",
 					  "YES",  "on",	  "On",	  "ON"};
@@ -266,7 +266,7 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	}
 	case ST_T_BOOL: {
 		bool b;
-		if (parse_bool(s, &b) != 0)
+		if (st_parse_bool(s, &b) != 0)
 			return st_ctx_error(ctx, val, it->name, "'%s' is not true or false", s);
 		memcpy(field, &b, sizeof(b));
 		return 0;

@@ -8,6 +8,7 @@
 #include "conf/nameset.h"
 #include "conf/ynode.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,6 +113,8 @@ int st_schema_index(const st_table_t *table, const char *name);
 int st_ctx_scalar(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char **out);
 int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min, uint64_t max,
 		uint64_t *out);
+/* true/false, yes/no, on/off: 0, or an error code. */
+int st_parse_bool(const char *s, bool *out);
 /* A string copy, or a path resolved from the config's folder. */
 int st_ctx_strdup(st_ctx_t *ctx, const char *s, char **out);
 int st_ctx_path(st_ctx_t *ctx, const char *s, char **out);

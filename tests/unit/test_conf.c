@@ -284,6 +284,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->tcp_max_clients, 1024);
 	assert_int_equal(c->coalesce_us, 200);
 	assert_string_equal(c->log_level, "info");
+	assert_false(c->rrl.enabled);
+	assert_false(c->cookies);
 	assert_string_equal(c->zones[0].file, "example.test.zone");
 	assert_null(c->geo_database);
 	assert_null(c->geo_coordinates);
@@ -365,6 +367,55 @@ static void test_defaults(void **state)
 }
 
 /* Every error: the YAML and the exact message. */
+/* server.rrl: a mapping (defaults for what it leaves out), true, false;
+ * server.cookies. */
+static void test_rrl(void **state)
+{
+	st_conf_t *c;
+	st_diag_t d;
+	if (load_text("server:\n  rrl: { rate: 5, exempt: [10.0.0.0/8, \"2001:db8::1\"] }\n"
+		      "  cookies: yes\n",
+		      &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_true(c->rrl.enabled);
+	assert_int_equal(c->rrl.rate, 5);
+	assert_int_equal(c->rrl.slip, 2);
+	assert_int_equal(c->rrl.ipv4_prefix, 24);
+	assert_int_equal(c->rrl.ipv6_prefix, 56);
+	assert_int_equal(c->rrl.table_size, 65536);
+	assert_int_equal(c->rrl.n_exempt, 2);
+	char buf[64];
+	st_prefix_str(&c->rrl.exempt[0], buf, sizeof(buf));
+	assert_string_equal(buf, "10.0.0.0/8");
+	st_prefix_str(&c->rrl.exempt[1], buf, sizeof(buf));
+	assert_string_equal(buf, "2001:db8::1/128");
+	assert_true(c->cookies);
+	st_conf_free(c);
+
+	if (load_text("server:\n  rrl: true\n", &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_true(c->rrl.enabled);
+	assert_int_equal(c->rrl.rate, 200);
+	assert_int_equal(c->rrl.n_exempt, 0);
+	st_conf_free(c);
+
+	if (load_text("server:\n  rrl: { slip: 0, ipv4_prefix: 32, ipv6_prefix: 128, "
+		      "table_size: 1024, exempt: 192.0.2.0/24 }\n",
+		      &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(c->rrl.slip, 0);
+	assert_int_equal(c->rrl.ipv4_prefix, 32);
+	assert_int_equal(c->rrl.ipv6_prefix, 128);
+	assert_int_equal(c->rrl.table_size, 1024);
+	assert_int_equal(c->rrl.n_exempt, 1);
+	st_conf_free(c);
+
+	if (load_text("server:\n  rrl: off\n", &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_false(c->rrl.enabled);
+	st_conf_free(c);
+}
+
 static void test_command_line(void **state)
 {
 	st_conf_t *c = st_conf_new();
@@ -584,7 +635,7 @@ static void test_documented(void **state)
 	static const st_table_t *const tables[] = {
 	    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
 	    &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
-	    &st_fleet_tls_table,
+	    &st_fleet_tls_table, &st_rrl_table,
 	};
 	char path[PATH_MAX];
 	data_path(path, sizeof(path), "doc/steerd.yaml.example");
@@ -644,6 +695,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_command_line),
 	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_documented),	   cmocka_unit_test(test_fleet),
+	    cmocka_unit_test(test_rrl),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

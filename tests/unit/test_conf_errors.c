@@ -54,6 +54,28 @@ static const struct {
      "t.yaml:2:12: server.workers: expected a single value, not a list"},
     {"server:\n  listen: [\"127.0.0.1:53\", ~]\n",
      "t.yaml:2:28: server.listen: a value is missing"},
+    {"server:\n  rrl: { rate: 0 }\n",
+     "t.yaml:2:16: server.rrl.rate: 0 is out of range (1..1000000)"},
+    {"server:\n  rrl: { sip: 2 }\n",
+     "t.yaml:2:10: server.rrl: unknown key 'sip' (did you mean 'slip'?)"},
+    {"server:\n  rrl: { exempt: [10.0.0.1/8] }\n",
+     "t.yaml:2:19: server.rrl.exempt: '10.0.0.1/8' has address bits set past its prefix length "
+     "(the network is 10.0.0.0/8)"},
+    {"server:\n  rrl: { exempt: [\"10.0.0.0/8\", \"10.0.0.0/8\"] }\n",
+     "t.yaml:2:33: server.rrl.exempt: '10.0.0.0/8' is listed twice"},
+    {"server:\n  rrl: { exempt: [nonsense] }\n",
+     "t.yaml:2:19: server.rrl.exempt: 'nonsense' is not a network (ADDR/LEN) or an address"},
+    {"server:\n  rrl: { exempt: { a: 1 } }\n",
+     "t.yaml:2:18: server.rrl.exempt: expected a list of networks (ADDR/LEN or ADDR), not a "
+     "mapping"},
+    {"server:\n  rrl: maybe\n",
+     "t.yaml:2:8: server.rrl: expected a mapping (rate, slip, ipv4_prefix, ipv6_prefix, "
+     "table_size, exempt), true or false, not 'maybe'"},
+    {"server:\n  rrl: [1]\n", "t.yaml:2:8: server.rrl: expected a mapping of server.rrl keys, not a list"},
+    {"server:\n  rate: 5\n",
+     "t.yaml:2:3: server: 'rate' is not a key of a server: it belongs to server.rrl (under "
+     "server:)"},
+    {"server:\n  cookies: sometimes\n", "t.yaml:2:12: server.cookies: 'sometimes' is not true or false"},
     {"server:\n  udp_max_payload: 100\n",
      "t.yaml:2:20: server.udp_max_payload: 100 is out of range (512..4096)"},
     {"server:\n  udp_max_payload: 99999999999999999999999\n",
