@@ -1,9 +1,10 @@
 /* The query engine: parse, find the zone, walk names (delegations, CNAME
  * chains, wildcards), write the response. RFC 1034 4.3.2, 2181, 4592, 6604,
  * 6891, 7871, 8482. */
-#include "answer/answer.h"
+#include "answer/internal.h"
 #include "answer/sign.h"
-#include "answer/stats.h"
+#include "common/time.h"
+#include "conf/conf.h"
 #include "dns/name.h"
 #include "dns/query.h"
 #include "dns/response.h"
@@ -18,16 +19,6 @@
 /* Names whose addresses go into the additional section. */
 #define ADDITIONAL_MAX 16
 
-struct st_answer_ctx {
-	uint64_t rng;
-	st_query_t q;
-	st_zone_pf_t pf[ST_ANSWER_BATCH_MAX]; /* st_answer_batch */
-	st_answer_stats_t stats;
-	st_route_counts_t route[2]; /* by view generation parity */
-	st_sigctx_t *sigctx;	    /* made on the first signed answer */
-	st_asign_t asign;
-};
-
 /* State of one answer being built. */
 typedef struct lookup {
 	st_answer_ctx_t *ctx;
@@ -39,6 +30,9 @@ typedef struct lookup {
 	const st_node_t *apex_node;
 	uint8_t apex_len;
 	uint8_t apex_labels;
+	const st_node_t *cut;  /* the referral's delegation point */
+	const st_node_t *wild; /* the first wildcard the answer came from */
+	bool nx;	       /* the name does not exist (NOERROR in compact denial) */
 	unsigned rcode;
 	bool aa;
 	bool trunc;
@@ -73,15 +67,24 @@ enum step { STEP_DONE, STEP_CHASE, STEP_NODATA };
 st_answer_ctx_t *st_answer_ctx_new(uint64_t seed)
 {
 	st_answer_ctx_t *ctx = calloc(1, sizeof(*ctx));
-	if (ctx)
+	if (ctx) {
 		ctx->rng = seed;
+		ctx->clock = st_mono_ns;
+	}
 	return ctx;
+}
+
+void st_answer_ctx_clock(st_answer_ctx_t *ctx, uint64_t (*now_ns)(void))
+{
+	ctx->clock = now_ns ? now_ns : st_mono_ns;
 }
 
 void st_answer_ctx_free(st_answer_ctx_t *ctx)
 {
-	if (ctx)
-		st_sigctx_free(ctx->sigctx);
+	if (!ctx)
+		return;
+	st_sigctx_free(ctx->sigctx);
+	st_rrl_free(ctx->rrl);
 	free(ctx);
 }
 
@@ -645,6 +648,7 @@ static void resolve(lookup_t *lk)
 				}
 				return;
 			}
+			lk->cut = node;
 			put_referral(lk, node, depth);
 			return;
 		case FIND_DNAME:
@@ -658,6 +662,7 @@ static void resolve(lookup_t *lk)
 			break;
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
+			lk->nx = true;
 			put_negative(lk, NULL, lk->q->qtype);
 			return;
 		case FIND_EXACT:
@@ -669,6 +674,8 @@ static void resolve(lookup_t *lk)
 			unsigned proofs = lk->sig ? lk->sig->n_proofs : 0;
 			if (lk->sig && fr == FIND_WILDCARD)
 				st_asign_wildcard(lk->sig, lk->name, lk->name_len, node);
+			if (fr == FIND_WILDCARD && !lk->wild)
+				lk->wild = node;
 			st = answer_node(lk, node, lk->name_off);
 			if (lk->sig && st == STEP_NODATA)
 				lk->sig->n_proofs = proofs;
@@ -764,7 +771,7 @@ static void count(st_answer_ctx_t *ctx, const st_query_t *q, unsigned rcode,
 {
 	st_answer_stats_t *st = &ctx->stats;
 	st_stat_inc(&st->queries);
-	st_stat_inc(&st->rcode[rcode < ST_STATS_RCODES ? rcode : ST_STATS_RCODES - 1]);
+	st_stat_inc(&st->rcode[st_answer_rcode_bucket(rcode)]);
 	if (q->has_question)
 		st_stat_inc(&st->qtype[st_answer_qtype_bucket(q->qtype)]);
 	st_stat_inc(&st->transport[transport == ST_TRANSPORT_TCP ? 1 : 0]);
@@ -776,7 +783,19 @@ static void count(st_answer_ctx_t *ctx, const st_query_t *q, unsigned rcode,
 		st_stat_inc(&st->truncated);
 }
 
-/* A response with no records: errors, REFUSED, BADVERS. */
+/* What the response is, for counting and rate limiting. */
+static void made(st_answer_ctx_t *ctx, unsigned rcode, bool tc, st_rrl_class_t cls,
+		 const uint8_t *name, uint8_t name_len)
+{
+	ctx->rcode = rcode;
+	ctx->tc = tc;
+	ctx->cls = cls;
+	ctx->cls_name = name;
+	ctx->cls_name_len = name_len;
+}
+
+/* A response with no records: errors, REFUSED, BADVERS, and the truncated
+ * or BADCOOKIE answer that rate limiting lets slip. */
 static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_query_t *q,
 			  unsigned rcode, bool ecs, int ede, st_transport_t transport, uint8_t *out,
 			  size_t outcap)
@@ -788,8 +807,31 @@ static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_
 	st_resp_set_rcode(&r, rcode & 0x0f);
 	if (q->has_edns && st_resp_opt(&r, q, server_payload(view), rcode, ecs, 0, ede) < 0)
 		return 0;
-	count(ctx, q, rcode, transport, false);
+	made(ctx, rcode, false, ST_RRL_ERROR, NULL, 0);
 	return st_resp_finish(&r);
+}
+
+/* The rate limiting class of an answer from a zone (Knot's and BIND's):
+ * NXDOMAIN per zone, a referral per delegation point, a wildcard answer
+ * per wildcard, an empty one per name, records per name and type. */
+static void made_lookup(const lookup_t *lk)
+{
+	const st_query_t *q = lk->q;
+	st_answer_ctx_t *ctx = lk->ctx;
+	if (lk->nx && lk->rcode != ST_RCODE_SERVFAIL)
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_NXDOMAIN, lk->apex_node->name,
+		     lk->apex_node->name_len);
+	else if (lk->rcode != ST_RCODE_NOERROR)
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_ERROR, NULL, 0);
+	else if (lk->cut && lk->r.count[ST_SECTION_ANSWER] == 0)
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_REFERRAL, lk->cut->name, lk->cut->name_len);
+	else if (lk->wild)
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_WILDCARD, lk->wild->name,
+		     lk->wild->name_len);
+	else if (lk->r.count[ST_SECTION_ANSWER] == 0)
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_NODATA, q->qname, q->qname_len);
+	else
+		made(ctx, lk->rcode, lk->trunc, ST_RRL_ANSWER, q->qname, q->qname_len);
 }
 
 /* RFC 4035 3.1.4.1: DS at a zone's apex is the parent's data; a server
@@ -807,15 +849,15 @@ static const st_zone_t *ds_zone(const st_zoneset_t *zones, const st_zone_t *zone
 	return parent ? parent : zone;
 }
 
-size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
-		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap)
+static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query,
+			 size_t len, const st_sockaddr_t *client, st_transport_t transport,
+			 uint8_t *out, size_t outcap)
 {
 	st_query_t *q = &ctx->q;
 	int ret = st_query_parse(query, len, q);
-	if (ret == ST_EDROP || outcap < ST_DNS_HEADER_LEN) {
-		st_stat_inc(&ctx->stats.dropped);
+	if (ret == ST_EDROP || outcap < ST_DNS_HEADER_LEN)
 		return 0;
-	}
+	st_edge_cookie(ctx, view, client);
 	if (ret == ST_ENOTIMP)
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, -1, transport, out,
 				   outcap);
@@ -878,6 +920,9 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	lk.apex_node = st_zone_apex_node(zone);
 	lk.apex_labels = lk.apex_node->labels;
 	lk.apex_len = lk.apex_node->name_len;
+	lk.cut = NULL;
+	lk.wild = NULL;
+	lk.nx = false;
 	lk.rcode = ST_RCODE_NOERROR;
 	lk.aa = true;
 	lk.trunc = false;
@@ -905,6 +950,7 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	}
 	if (!lk.trunc && lk.rcode != ST_RCODE_SERVFAIL)
 		put_additional(&lk);
+	made_lookup(&lk);
 	if (lk.rcode == ST_RCODE_SERVFAIL) {
 		/* Nothing half-made goes out with a failure. */
 		lk.r.len = lk.r.question_end;
@@ -920,8 +966,46 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 	st_resp_set_rcode(&lk.r, lk.rcode);
 	if (q->has_edns)
 		st_resp_opt(&lk.r, q, server_payload(view), lk.rcode, true, lk.scope, -1);
-	count(ctx, q, lk.rcode, transport, lk.trunc);
+	ctx->tc = lk.trunc;
 	return st_resp_finish(&lk.r);
+}
+
+size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
+		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap)
+{
+	size_t n = answer_one(ctx, view, query, len, client, transport, out, outcap);
+	if (n == 0) {
+		st_stat_inc(&ctx->stats.dropped);
+		return 0;
+	}
+	/* Over UDP only: a TCP client proved its address. */
+	if (transport == ST_TRANSPORT_UDP && view && view->conf && view->conf->rrl.enabled) {
+		switch (st_edge_limit(ctx, view, client)) {
+		case ST_RRL_SEND:
+			break;
+		case ST_RRL_DROP:
+			return 0;
+		case ST_RRL_SLIP: {
+			/* No records: truncated, so that a real client retries over
+			 * TCP; to one that sent a cookie but no valid server cookie,
+			 * BADCOOKIE with a fresh one, so it can retry over UDP with
+			 * it (RFC 7873 5.2.3). */
+			const st_query_t *q = &ctx->q;
+			bool badcookie = ctx->cookie >= 0 && q->has_edns;
+			n = reply_rcode(ctx, view, q, badcookie ? ST_RCODE_BADCOOKIE : ctx->rcode,
+					true, -1, transport, out, outcap);
+			if (n == 0)
+				return 0;
+			if (!badcookie) {
+				out[2] |= ST_FLAG1_TC;
+				ctx->tc = true;
+			}
+			break;
+		}
+		}
+	}
+	count(ctx, &ctx->q, ctx->rcode, transport, ctx->tc);
+	return n;
 }
 
 void st_answer_prefetch(const st_view_t *view, const uint8_t *query, size_t len, st_zone_pf_t *pf)

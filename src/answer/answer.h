@@ -15,10 +15,12 @@ typedef enum {
 	ST_TRANSPORT_TCP = 1,
 } st_transport_t;
 
-/* Counter buckets (answer/stats.h): rcodes 0-15 then BADVERS; query types
- * A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY and other. */
-#define ST_STATS_RCODES 17
+/* Counter buckets (answer/stats.h): rcodes 0-15, then BADVERS and
+ * BADCOOKIE; query types A, AAAA, CNAME, NS, SOA, MX, TXT, SRV, ANY and
+ * other. */
+#define ST_STATS_RCODES 18
 #define ST_STATS_RCODE_BADVERS 16
+#define ST_STATS_RCODE_BADCOOKIE 17
 #define ST_STATS_QTYPES 10
 
 /* Per-thread answer context: scratch space, the random generator for
@@ -28,6 +30,9 @@ typedef struct st_answer_ctx st_answer_ctx_t;
 /* seed: the per-thread random seed (tests pass a fixed one). */
 st_answer_ctx_t *st_answer_ctx_new(uint64_t seed);
 void st_answer_ctx_free(st_answer_ctx_t *ctx);
+/* The monotonic clock (ns) rate limiting reads: st_mono_ns() unless a test
+ * sets another (NULL: back to st_mono_ns). */
+void st_answer_ctx_clock(st_answer_ctx_t *ctx, uint64_t (*now_ns)(void));
 
 /* Answer one query.
  *   view:     current view (caller holds the RCU read side)

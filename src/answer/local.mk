@@ -2,7 +2,8 @@
 src_libsteer_a_SOURCES += \
 	src/answer/answer.c src/answer/answer.h src/answer/view.h \
 	src/answer/stats.c src/answer/stats.h \
-	src/answer/sign.c src/answer/sign.h
+	src/answer/sign.c src/answer/sign.h \
+	src/answer/edge.c src/answer/internal.h
 
 check_PROGRAMS += tests/unit/test_answer
 TESTS += tests/unit/test_answer
@@ -57,3 +58,11 @@ tests_unit_test_answer_dnssec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_answer_dnssec_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/signed.example.test.zone tests/data/zones/signed.example.test.yaml \
 	tests/dnssec_check.py
+
+check_PROGRAMS += tests/unit/test_answer_limits
+TESTS += tests/unit/test_answer_limits
+tests_unit_test_answer_limits_SOURCES = tests/unit/test_answer_limits.c tests/unit/test_answer_fixture.h \
+	tests/unit/test_dns_msg.h
+tests_unit_test_answer_limits_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_answer_limits_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_answer_limits_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

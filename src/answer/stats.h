@@ -5,6 +5,8 @@
 #define ST_ANSWER_STATS_H
 
 #include "answer/answer.h"
+#include "dns/wire.h"
+#include "limit/rrl.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +23,14 @@ enum {
 	ST_QTYPE_BUCKET_SRV,
 	ST_QTYPE_BUCKET_ANY,
 	ST_QTYPE_BUCKET_OTHER,
+};
+
+/* Queries that carried a DNS cookie, by what their server cookie was. */
+enum {
+	ST_COOKIE_SEEN_CLIENT = 0, /* a client cookie alone */
+	ST_COOKIE_SEEN_VALID,	   /* a server cookie that verifies */
+	ST_COOKIE_SEEN_INVALID,	   /* one that does not (other secret, expired, not ours) */
+	ST_COOKIE_SEEN_N,
 };
 
 /* Answers per route record, region and endpoint index; larger indices are not counted. */
@@ -45,6 +55,8 @@ typedef struct st_answer_stats {
 	uint64_t edns;	       /* queries with an OPT record */
 	uint64_t ecs;	       /* queries with Client Subnet */
 	uint64_t dynamic;      /* routed RRsets answered */
+	uint64_t cookies[ST_COOKIE_SEEN_N]; /* with server.cookies on */
+	st_rrl_counters_t rrl;		    /* response rate limiting */
 	/* Per index of the current config, each name's count since start
 	 * (st_server_route_sum). An answer context keeps these at zero: it
 	 * counts routed answers per view (st_answer_ctx_route). */
@@ -71,6 +83,14 @@ const st_route_counts_t *st_answer_ctx_route(const st_answer_ctx_t *ctx, uint64_
  * of that generation (after synchronize_rcu), and before a view of the same
  * parity is published. */
 void st_answer_ctx_route_reset(st_answer_ctx_t *ctx, uint64_t generation);
+
+/* Bucket of an rcode. */
+static inline unsigned st_answer_rcode_bucket(unsigned rcode)
+{
+	if (rcode == ST_RCODE_BADCOOKIE)
+		return ST_STATS_RCODE_BADCOOKIE;
+	return rcode < ST_STATS_RCODE_BADVERS ? rcode : ST_STATS_RCODE_BADVERS;
+}
 
 /* Bucket of a query type. */
 unsigned st_answer_qtype_bucket(uint16_t qtype);

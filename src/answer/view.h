@@ -9,6 +9,7 @@ struct st_conf;
 struct st_zoneset;
 struct st_route;
 struct st_health;
+struct st_cookie_secret;
 
 typedef struct st_view {
 	const struct st_conf *conf; /* the config the view was built from */
@@ -17,6 +18,12 @@ typedef struct st_view {
 	struct st_health *health; /* NULL: every endpoint healthy. Built from the same
 				   * config as route, so endpoint indices agree. */
 	uint16_t udp_max_payload; /* EDNS payload cap for UDP answers (default 1232) */
+	/* DNS cookies (server.cookies): the server secret shared by every
+	 * worker, NULL when cookies are off. */
+	const struct st_cookie_secret *cookies;
+	/* UDP workers per listen address: each rate limiting table allows
+	 * server.rrl.rate / rrl_share (0 counts as 1). */
+	uint32_t rrl_share;
 	uint64_t generation;	  /* bumped on each reload */
 } st_view_t;
 

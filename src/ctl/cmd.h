@@ -49,6 +49,7 @@ bool st_ctl_has_flag(int argc, char **argv, const char *flag);
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len);
 
 extern const st_ctl_cmd_t st_cmd_status, st_cmd_reload, st_cmd_stats, st_cmd_health, st_cmd_drain,
-    st_cmd_undrain, st_cmd_force, st_cmd_dial, st_cmd_explain, st_cmd_checkconf, st_cmd_ds;
+    st_cmd_undrain, st_cmd_force, st_cmd_dial, st_cmd_explain, st_cmd_checkconf, st_cmd_ds,
+    st_cmd_cookie_rotate;
 
 #endif

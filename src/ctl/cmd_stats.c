@@ -25,6 +25,21 @@ static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 		if (st_stat_get(&s->qtype[i]))
 			st_buf_printf(out, "qtype %s %llu\n", st_answer_qtype_bucket_name(i),
 				      (unsigned long long)st_stat_get(&s->qtype[i]));
+	const st_rrl_counters_t *r = &s->rrl;
+	if (conf->rrl.enabled || r->limited)
+		st_buf_printf(out,
+			      "rrl limited %llu (slipped %llu, dropped %llu), buckets %llu of %llu, "
+			      "evicted %llu\n",
+			      (unsigned long long)r->limited, (unsigned long long)r->slipped,
+			      (unsigned long long)r->dropped, (unsigned long long)r->used,
+			      (unsigned long long)r->size, (unsigned long long)r->evicted);
+	if (conf->cookies || st_stat_get(&s->cookies[ST_COOKIE_SEEN_CLIENT]) ||
+	    st_stat_get(&s->cookies[ST_COOKIE_SEEN_VALID]) ||
+	    st_stat_get(&s->cookies[ST_COOKIE_SEEN_INVALID]))
+		st_buf_printf(out, "cookies client-only %llu, valid %llu, invalid %llu\n",
+			      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_CLIENT]),
+			      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_VALID]),
+			      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_INVALID]));
 	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++)
 		st_buf_printf(out, "record %s %s %llu\n", conf->records[i].owner,
 			      st_rrtype_name(conf->records[i].type),
@@ -67,6 +82,17 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 			      (unsigned long long)st_stat_get(&s->qtype[i]));
 		first = false;
 	}
+	const st_rrl_counters_t *r = &s->rrl;
+	st_buf_printf(out,
+		      "},\"rrl\":{\"limited\":%llu,\"slipped\":%llu,\"dropped\":%llu,"
+		      "\"buckets_used\":%llu,\"buckets\":%llu,\"evicted\":%llu},"
+		      "\"cookies\":{\"client_only\":%llu,\"valid\":%llu,\"invalid\":%llu",
+		      (unsigned long long)r->limited, (unsigned long long)r->slipped,
+		      (unsigned long long)r->dropped, (unsigned long long)r->used,
+		      (unsigned long long)r->size, (unsigned long long)r->evicted,
+		      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_CLIENT]),
+		      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_VALID]),
+		      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_INVALID]));
 	st_buf_puts(out, "},\"records\":[");
 	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++) {
 		st_buf_puts(out, i ? ",{\"owner\":" : "{\"owner\":");

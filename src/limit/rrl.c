@@ -14,7 +14,6 @@
 #include "common/time.h"
 #include "dns/wire.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +31,24 @@ struct st_rrl {
 	uint32_t mask;
 	uint8_t key[ST_SIPHASH_KEY_LEN];
 	bucket_t *b;
-	/* Written by the owning worker only; atomics so that metrics may read. */
-	_Atomic uint64_t limited, slipped, dropped, entered, evicted, used;
-	_Atomic uint64_t last_hi, last_lo; /* last limited network, big-endian halves */
-	_Atomic uint32_t last_meta;	   /* family << 16 | length << 8 | class */
+	st_rrl_counters_t *c;
 };
+
+/* Single-writer counter updates: readers see whole values. */
+static inline void put(uint64_t *c, uint64_t v)
+{
+	__atomic_store_n(c, v, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t get(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+static inline void bump(uint64_t *c)
+{
+	put(c, get(c) + 1);
+}
 
 static const char *const class_names[ST_RRL_CLASSES] = {
     [ST_RRL_ANSWER] = "answer",	    [ST_RRL_NODATA] = "nodata",	    [ST_RRL_NXDOMAIN] = "nxdomain",
@@ -48,7 +60,7 @@ const char *st_rrl_class_name(st_rrl_class_t c)
 	return (unsigned)c < ST_RRL_CLASSES ? class_names[c] : "unknown";
 }
 
-st_rrl_t *st_rrl_new(uint32_t size, uint64_t seed)
+st_rrl_t *st_rrl_new(uint32_t size, uint64_t seed, st_rrl_counters_t *counters)
 {
 	uint32_t n = 64;
 	while (n < size && n < (1u << 30))
@@ -62,6 +74,9 @@ st_rrl_t *st_rrl_new(uint32_t size, uint64_t seed)
 		return NULL;
 	}
 	t->mask = n - 1;
+	t->c = counters;
+	put(&counters->used, 0);
+	put(&counters->size, n);
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t k = st_splitmix64(&seed);
 		memcpy(t->key + 8 * i, &k, 8);
@@ -73,6 +88,8 @@ void st_rrl_free(st_rrl_t *t)
 {
 	if (!t)
 		return;
+	put(&t->c->used, 0);
+	put(&t->c->size, 0);
 	free(t->b);
 	free(t);
 }
@@ -127,16 +144,9 @@ static void note_limited(st_rrl_t *t, const uint8_t net[16], unsigned alen, unsi
 		hi = hi << 8 | net[i];
 		lo = lo << 8 | net[8 + i];
 	}
-	atomic_store_explicit(&t->last_hi, hi, memory_order_relaxed);
-	atomic_store_explicit(&t->last_lo, lo, memory_order_relaxed);
-	uint32_t meta = (alen == 4 ? 4u : 6u) << 16 | len << 8 | (uint32_t)cls;
-	atomic_store_explicit(&t->last_meta, meta, memory_order_relaxed);
-}
-
-static inline void bump(_Atomic uint64_t *c)
-{
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
-			      memory_order_relaxed);
+	put(&t->c->last_hi, hi);
+	put(&t->c->last_lo, lo);
+	put(&t->c->last_meta, (uint64_t)(alen == 4 ? 4u : 6u) << 16 | len << 8 | (uint64_t)cls);
 }
 
 st_rrl_action_t st_rrl_account(st_rrl_t *t, const st_conf_rrl_t *conf, unsigned share,
@@ -171,9 +181,9 @@ st_rrl_action_t st_rrl_account(st_rrl_t *t, const st_conf_rrl_t *conf, unsigned 
 	if (!b) {
 		b = victim;
 		if (b->key == 0)
-			bump(&t->used);
+			bump(&t->c->used);
 		else if (b->tat_ns > now_ns)
-			bump(&t->evicted);
+			bump(&t->c->evicted);
 		*b = (bucket_t){.key = key, .tat_ns = now_ns, .cls = (uint8_t)resp->cls};
 	} else if (b->tat_ns <= now_ns) {
 		b->tat_ns = now_ns;
@@ -184,45 +194,52 @@ st_rrl_action_t st_rrl_account(st_rrl_t *t, const st_conf_rrl_t *conf, unsigned 
 		return ST_RRL_SEND;
 	}
 
-	bump(&t->limited);
+	bump(&t->c->limited);
 	if (!b->limiting) {
 		b->limiting = 1;
-		bump(&t->entered);
+		bump(&t->c->entered);
 		note_limited(t, net, resp->addr_len,
 			     resp->addr_len == 4 ? conf->ipv4_prefix : conf->ipv6_prefix,
 			     resp->cls);
 	}
 	if (conf->slip > 0 && ++b->since_slip >= conf->slip) {
 		b->since_slip = 0;
-		bump(&t->slipped);
+		bump(&t->c->slipped);
 		return ST_RRL_SLIP;
 	}
-	bump(&t->dropped);
+	bump(&t->c->dropped);
 	return ST_RRL_DROP;
 }
 
-void st_rrl_stats_add(const st_rrl_t *t, st_rrl_stats_t *sum)
+void st_rrl_counters_add(st_rrl_counters_t *sum, const st_rrl_counters_t *one)
 {
-	if (!t)
-		return;
-	sum->limited += atomic_load_explicit(&t->limited, memory_order_relaxed);
-	sum->slipped += atomic_load_explicit(&t->slipped, memory_order_relaxed);
-	sum->dropped += atomic_load_explicit(&t->dropped, memory_order_relaxed);
-	sum->entered += atomic_load_explicit(&t->entered, memory_order_relaxed);
-	sum->evicted += atomic_load_explicit(&t->evicted, memory_order_relaxed);
-	sum->used += atomic_load_explicit(&t->used, memory_order_relaxed);
-	sum->size += t->mask + 1u;
-	uint32_t meta = atomic_load_explicit(&t->last_meta, memory_order_relaxed);
+	sum->limited += get(&one->limited);
+	sum->slipped += get(&one->slipped);
+	sum->dropped += get(&one->dropped);
+	sum->entered += get(&one->entered);
+	sum->evicted += get(&one->evicted);
+	sum->used += get(&one->used);
+	sum->size += get(&one->size);
+	uint64_t meta = get(&one->last_meta);
 	if (meta == 0)
 		return;
-	uint64_t hi = atomic_load_explicit(&t->last_hi, memory_order_relaxed);
-	uint64_t lo = atomic_load_explicit(&t->last_lo, memory_order_relaxed);
-	memset(&sum->last, 0, sizeof(sum->last));
-	sum->last.family = (meta >> 16) == 4 ? AF_INET : AF_INET6;
-	sum->last.len = (uint8_t)(meta >> 8);
+	sum->last_hi = get(&one->last_hi);
+	sum->last_lo = get(&one->last_lo);
+	sum->last_meta = meta;
+}
+
+bool st_rrl_last(const st_rrl_counters_t *c, st_prefix_t *net, st_rrl_class_t *cls)
+{
+	uint64_t meta = get(&c->last_meta), hi = get(&c->last_hi), lo = get(&c->last_lo);
+	if (meta == 0)
+		return false;
+	memset(net, 0, sizeof(*net));
+	net->family = (meta >> 16) == 4 ? AF_INET : AF_INET6;
+	net->len = (uint8_t)(meta >> 8);
 	for (unsigned i = 0; i < 8; i++) {
-		sum->last.addr[i] = (uint8_t)(hi >> (56 - 8 * i));
-		sum->last.addr[8 + i] = (uint8_t)(lo >> (56 - 8 * i));
+		net->addr[i] = (uint8_t)(hi >> (56 - 8 * i));
+		net->addr[8 + i] = (uint8_t)(lo >> (56 - 8 * i));
 	}
-	sum->last_cls = (st_rrl_class_t)(meta & 0xff);
+	*cls = (st_rrl_class_t)(meta & 0xff);
+	return true;
 }

@@ -43,9 +43,27 @@ typedef struct st_rrl_resp {
 
 typedef struct st_rrl st_rrl_t;
 
+/* What one worker's limiting did: written by that worker only, read from
+ * other threads with relaxed loads (like the counters of answer/stats.h),
+ * so they outlive any one table. */
+typedef struct st_rrl_counters {
+	uint64_t limited; /* responses over the rate (slipped + dropped) */
+	uint64_t slipped; /* sent truncated */
+	uint64_t dropped; /* not sent */
+	uint64_t entered; /* times a bucket started limiting */
+	uint64_t evicted; /* buckets whose state a full table pushed out */
+	uint64_t used;	  /* buckets in use (gauge) */
+	uint64_t size;	  /* buckets of the table (gauge, 0: none yet) */
+	/* The network limited last: address halves (big-endian) and
+	 * family << 16 | prefix length << 8 | class (0: none yet). */
+	uint64_t last_hi, last_lo, last_meta;
+} st_rrl_counters_t;
+
 /* A table of `size` buckets (rounded up to a power of two, at least 64);
- * seed keys its hash so that clients cannot aim at one bucket. */
-st_rrl_t *st_rrl_new(uint32_t size, uint64_t seed);
+ * seed keys its hash so that clients cannot aim at one bucket. The table
+ * counts into `counters` (which must outlive it). */
+st_rrl_t *st_rrl_new(uint32_t size, uint64_t seed, st_rrl_counters_t *counters);
+/* Also sets the counters' used and size gauges to 0. Accepts NULL. */
 void st_rrl_free(st_rrl_t *t);
 uint32_t st_rrl_size(const st_rrl_t *t);
 
@@ -60,20 +78,10 @@ bool st_rrl_exempt(const st_conf_rrl_t *conf, const uint8_t *addr, unsigned addr
 st_rrl_action_t st_rrl_account(st_rrl_t *t, const st_conf_rrl_t *conf, unsigned share,
 			       const st_rrl_resp_t *resp, uint64_t now_ns);
 
-/* Counters since the table was made, readable from any thread. */
-typedef struct st_rrl_stats {
-	uint64_t limited; /* responses over the rate (slipped + dropped) */
-	uint64_t slipped; /* sent truncated */
-	uint64_t dropped; /* not sent */
-	uint64_t entered; /* times a bucket started limiting */
-	uint64_t evicted; /* buckets with state pushed out by a full table */
-	uint64_t used;	  /* buckets in use */
-	uint64_t size;	  /* buckets */
-	st_prefix_t last; /* the network limited last (len 0: none yet) */
-	st_rrl_class_t last_cls;
-} st_rrl_stats_t;
-
-/* Add this table's counters into sum (last: this table's when it has one). */
-void st_rrl_stats_add(const st_rrl_t *t, st_rrl_stats_t *sum);
+/* Add one worker's counters into sum (a private copy); the last limited
+ * network is the one's when it has one. */
+void st_rrl_counters_add(st_rrl_counters_t *sum, const st_rrl_counters_t *one);
+/* The network limited last and its class; false when none was yet. */
+bool st_rrl_last(const st_rrl_counters_t *c, st_prefix_t *net, st_rrl_class_t *cls);
 
 #endif

@@ -207,26 +207,36 @@ static int load(const char *path, FILE *f, secret_set_t *v, st_diag_t *diag)
 	return 0;
 }
 
+/* The secrets in path, or (when it does not exist) `fresh` written there. */
+static int read_or_write(const char *path, secret_set_t *v, const secret_set_t *fresh,
+			 st_diag_t *diag)
+{
+	FILE *f = fopen(path, "re");
+	if (f) {
+		memset(v, 0, sizeof(*v));
+		int rc = load(path, f, v, diag);
+		fclose(f);
+		return rc;
+	}
+	if (errno != ENOENT)
+		return st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	*v = *fresh;
+	return st_file_replace(path, 0600, fill, v, diag);
+}
+
 int st_cookie_secret_open(const char *path, st_cookie_secret_t **out, st_diag_t *diag)
 {
 	st_cookie_secret_t *s = calloc(1, sizeof(*s));
 	if (!s)
 		return ST_ENOMEM;
-	secret_set_t v;
-	memset(&v, 0, sizeof(v));
-	int rc = 0;
-	FILE *f = path ? fopen(path, "re") : NULL;
-	if (f) {
-		rc = load(path, f, &v, diag);
-		fclose(f);
-	} else if (path && errno != ENOENT) {
-		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
-	} else {
-		rc = random_secret(v.cur, diag);
-		v.since = st_real_ns() / ST_NS_PER_SEC;
-		if (rc == 0 && path)
-			rc = st_file_replace(path, 0600, fill, &v, diag);
-	}
+	secret_set_t fresh, v;
+	memset(&fresh, 0, sizeof(fresh));
+	fresh.since = st_real_ns() / ST_NS_PER_SEC;
+	int rc = random_secret(fresh.cur, diag);
+	if (rc == 0 && path)
+		rc = read_or_write(path, &v, &fresh, diag);
+	else
+		v = fresh;
 	if (rc == 0 && path && !(s->path = strdup(path)))
 		rc = ST_ENOMEM;
 	if (rc < 0) {
@@ -235,6 +245,23 @@ int st_cookie_secret_open(const char *path, st_cookie_secret_t **out, st_diag_t 
 	}
 	publish(s, &v);
 	*out = s;
+	return 0;
+}
+
+int st_cookie_secret_reread(st_cookie_secret_t *s, bool *changed, st_diag_t *diag)
+{
+	*changed = false;
+	if (!s->path)
+		return 0;
+	secret_set_t was, v;
+	current(s, &was);
+	int rc = read_or_write(s->path, &v, &was, diag);
+	if (rc < 0)
+		return rc;
+	*changed = memcmp(v.cur, was.cur, sizeof(v.cur)) != 0 || v.has_prev != was.has_prev ||
+		   (v.has_prev && memcmp(v.prev, was.prev, sizeof(v.prev)) != 0);
+	if (*changed)
+		publish(s, &v);
 	return 0;
 }
 

@@ -27,6 +27,12 @@ void st_cookie_secret_free(st_cookie_secret_t *s);
  * nothing changes. One writer at a time (the main thread). */
 int st_cookie_secret_rotate(st_cookie_secret_t *s, st_diag_t *diag);
 
+/* Read the file again (a reload: another server of the anycast set may
+ * have rotated and the file been copied here); a missing file is written
+ * again from memory. *changed says whether the secrets are new. A damaged
+ * file is an error and changes nothing. */
+int st_cookie_secret_reread(st_cookie_secret_t *s, bool *changed, st_diag_t *diag);
+
 /* Copy the secrets (any thread, no lock). Returns false when there is no
  * previous secret yet (prev untouched). */
 bool st_cookie_secret_get(const st_cookie_secret_t *s, uint8_t cur[ST_COOKIE_SECRET_LEN],

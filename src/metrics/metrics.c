@@ -34,6 +34,8 @@ const char *st_rcode_label(unsigned rcode, char *buf, size_t len)
 		return rcode_names[rcode];
 	if (rcode == ST_STATS_RCODE_BADVERS)
 		return "BADVERS";
+	if (rcode == ST_STATS_RCODE_BADCOOKIE)
+		return "BADCOOKIE";
 	snprintf(buf, len, "RCODE%u", rcode);
 	return buf;
 }
@@ -118,6 +120,46 @@ static void queries(st_buf_t *out, const st_answer_stats_t *s)
 		       "UDP answers sent truncated (TC=1).");
 	st_buf_printf(out, "steerdns_truncated_total %llu\n",
 		      (unsigned long long)st_stat_get(&s->truncated));
+}
+
+static void counter(st_buf_t *out, const char *name, const char *help, uint64_t v)
+{
+	st_prom_header(out, name, "counter", help);
+	st_buf_printf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void gauge(st_buf_t *out, const char *name, const char *help, uint64_t v)
+{
+	st_prom_header(out, name, "gauge", help);
+	st_buf_printf(out, "%s %llu\n", name, (unsigned long long)v);
+}
+
+/* Response rate limiting and DNS cookies (server.rrl, server.cookies). */
+static void limits(st_buf_t *out, const st_answer_stats_t *s)
+{
+	const st_rrl_counters_t *r = &s->rrl;
+	counter(out, "steerdns_rrl_limited_total",
+		"UDP responses over the rate limit (slipped plus dropped).", r->limited);
+	counter(out, "steerdns_rrl_slipped_total",
+		"Limited responses sent truncated (or BADCOOKIE) instead.", r->slipped);
+	counter(out, "steerdns_rrl_dropped_total", "Limited responses not sent.", r->dropped);
+	counter(out, "steerdns_rrl_limiting_started_total",
+		"Times a bucket (network, class, name) went over the rate.", r->entered);
+	counter(out, "steerdns_rrl_evicted_total",
+		"Buckets with state given up because the table was full.", r->evicted);
+	gauge(out, "steerdns_rrl_table_buckets_used", "Rate limiting buckets in use, all workers.",
+	      r->used);
+	gauge(out, "steerdns_rrl_table_buckets", "Rate limiting buckets, all workers.", r->size);
+	static const char *const seen[ST_COOKIE_SEEN_N] = {
+	    [ST_COOKIE_SEEN_CLIENT] = "none",
+	    [ST_COOKIE_SEEN_VALID] = "valid",
+	    [ST_COOKIE_SEEN_INVALID] = "invalid",
+	};
+	st_prom_header(out, "steerdns_cookie_queries_total", "counter",
+		       "Queries with a DNS cookie, by their server cookie.");
+	for (unsigned i = 0; i < ST_COOKIE_SEEN_N; i++)
+		st_buf_printf(out, "steerdns_cookie_queries_total{server_cookie=\"%s\"} %llu\n",
+			      seen[i], (unsigned long long)st_stat_get(&s->cookies[i]));
 }
 
 static void answers(st_buf_t *out, const st_conf_t *conf, const st_answer_stats_t *s)
@@ -325,6 +367,7 @@ void st_metrics_render(struct st_server *srv, st_buf_t *out)
 	st_buf_printf(out, "steerdns_start_time_seconds %.3f\n",
 		      (double)st_server_started_ns(srv) / 1e9);
 	queries(out, s);
+	limits(out, s);
 	answers(out, conf, s);
 	health(out, conf, view);
 	reloads(out, srv);

@@ -17,6 +17,8 @@
 #include "net/udp.h"
 #include "zone/zone.h"
 #include "common/log.h"
+#include "common/file.h"
+#include "limit/secret.h"
 #include "common/time.h"
 
 #include <signal.h>
@@ -62,6 +64,11 @@ struct st_server {
 	st_reload_stats_t reloads;
 	/* Routed answers of the views retired so far, by name. */
 	st_route_totals_t *totals;
+	/* The DNS cookie secret, made when server.cookies is first on. */
+	st_cookie_secret_t *cookies;
+	/* Rate limiting counters at the last summary (see log_limited). */
+	st_rrl_counters_t rrl_logged;
+	unsigned ticks;
 };
 
 /* ---- overrides ------------------------------------------------------------ */
@@ -242,6 +249,108 @@ static void signal_cb(int signo, short what, void *arg)
 	st_loop_break(srv->loop);
 }
 
+static bool same_rrl(const st_conf_rrl_t *a, const st_conf_rrl_t *b)
+{
+	return a->enabled == b->enabled && a->rate == b->rate && a->slip == b->slip &&
+	       a->ipv4_prefix == b->ipv4_prefix && a->ipv6_prefix == b->ipv6_prefix &&
+	       a->table_size == b->table_size && a->n_exempt == b->n_exempt &&
+	       (a->n_exempt == 0 || memcmp(a->exempt, b->exempt, a->n_exempt * sizeof(*a->exempt)) == 0);
+}
+
+static void log_rrl(const st_server_t *srv, const st_conf_t *conf, const st_conf_t *was)
+{
+	const st_conf_rrl_t *r = &conf->rrl;
+	if (was && same_rrl(r, &was->rrl))
+		return;
+	if (!r->enabled) {
+		if (was)
+			st_log_info("rrl off");
+		return;
+	}
+	st_log_info("rrl on, %u responses/s per network and name (%u /s in each of %u workers), "
+		    "slip %u, networks /%u and /%u, %u buckets per worker, %zu exempt network%s",
+		    r->rate, r->rate / srv->workers ? r->rate / srv->workers : 1, srv->workers,
+		    r->slip, r->ipv4_prefix, r->ipv6_prefix, r->table_size, r->n_exempt,
+		    r->n_exempt == 1 ? "" : "s");
+}
+
+/* What a view takes from the server rather than from its config: how many
+ * UDP workers share each address, and the cookie secret (read from
+ * state_dir, or made, the first time a started server has cookies on: not
+ * by a --check). */
+static int limits_view(st_server_t *srv, st_view_t *view, const st_conf_t *was, st_diag_t *diag)
+{
+	const st_conf_t *conf = view->conf;
+	log_rrl(srv, conf, was);
+	view->rrl_share = srv->workers;
+	view->cookies = NULL;
+	if (!conf->cookies || !srv->started_ns)
+		return 0;
+	if (!srv->cookies) {
+		char *path = NULL;
+		if (conf->state_dir) {
+			st_state_dir_make(conf->state_dir);
+			path = st_path_join(conf->state_dir, ST_COOKIE_SECRET_FILE);
+			if (!path)
+				return st_diag_set(diag, ST_ENOMEM, "out of memory");
+		}
+		st_diag_t why;
+		int rc = st_cookie_secret_open(path, &srv->cookies, &why);
+		free(path);
+		if (rc != 0)
+			return st_diag_set(diag, rc, "server.cookies: %s", why.text);
+		if (conf->state_dir)
+			st_log_info("cookies, server secret from %s",
+				    st_cookie_secret_path(srv->cookies));
+		else
+			st_log_notice("cookies, server secret in memory only (no server.state_dir): "
+				      "a restart changes it");
+	} else if (was) {
+		bool changed;
+		st_diag_t why;
+		int rc = st_cookie_secret_reread(srv->cookies, &changed, &why);
+		if (rc != 0)
+			return st_diag_set(diag, rc, "server.cookies: %s", why.text);
+		if (changed)
+			st_log_notice("cookies, new server secret read from %s",
+				      st_cookie_secret_path(srv->cookies));
+	}
+	view->cookies = srv->cookies;
+	return 0;
+}
+
+/* While responses are being limited, one line every LIMIT_LOG_TICKS ticks
+ * says how many and who last, never a line per packet. */
+#define LIMIT_LOG_TICKS 100
+static void log_limited(st_server_t *srv)
+{
+	st_rrl_counters_t now;
+	memset(&now, 0, sizeof(now));
+	size_t n = st_server_answer_ctx_count(srv);
+	for (size_t i = 0; i < n; i++) {
+		st_answer_ctx_t *ctx = st_server_answer_ctx(srv, i);
+		if (ctx)
+			st_rrl_counters_add(&now, &st_answer_ctx_stats(ctx)->rrl);
+	}
+	const st_rrl_counters_t *was = &srv->rrl_logged;
+	if (now.limited > was->limited) {
+		char net[64] = "?";
+		st_prefix_t last;
+		st_rrl_class_t cls = ST_RRL_CLASSES;
+		if (st_rrl_last(&now, &last, &cls))
+			st_prefix_str(&last, net, sizeof(net));
+		st_log_notice("rrl, %llu responses limited in the last %u s (%llu slipped, %llu "
+			      "dropped), last from %s (%s); table %llu of %llu buckets",
+			      (unsigned long long)(now.limited - was->limited),
+			      LIMIT_LOG_TICKS * HEALTH_TICK_MS / 1000,
+			      (unsigned long long)(now.slipped - was->slipped),
+			      (unsigned long long)(now.dropped - was->dropped), net,
+			      st_rrl_class_name(cls), (unsigned long long)now.used,
+			      (unsigned long long)now.size);
+	}
+	srv->rrl_logged = now;
+}
+
 static void tick_cb(int fd, short what, void *arg)
 {
 	st_server_t *srv = arg;
@@ -254,6 +363,8 @@ static void tick_cb(int fd, short what, void *arg)
 		srv->resign_checked = now;
 		st_view_box_resign(srv->box, now);
 	}
+	if (++srv->ticks % LIMIT_LOG_TICKS == 0)
+		log_limited(srv);
 }
 
 int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
@@ -296,6 +407,12 @@ int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
 		st_server_free(srv);
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");
 	}
+	ret = limits_view(srv, &box->view, NULL, diag);
+	if (ret != 0) {
+		st_view_box_free(box);
+		st_server_free(srv);
+		return ret;
+	}
 	srv->box = box;
 	rcu_assign_pointer(srv->view, &box->view);
 	*out = srv;
@@ -316,6 +433,7 @@ void st_server_free(st_server_t *srv)
 	st_ev_free(srv->ev_stop);
 	st_view_box_free(srv->box);
 	st_route_totals_free(srv->totals);
+	st_cookie_secret_free(srv->cookies);
 	free(srv->attached);
 	st_loop_free(srv->loop);
 	strv_free(srv->ov_listen, srv->n_ov_listen);
@@ -376,9 +494,13 @@ int st_server_start(st_server_t *srv, st_diag_t *diag)
 	if (srv->fd_limit == 0)
 		srv->fd_limit = UINT64_MAX; /* not known: nothing to fit */
 
-	int ret =
-	    st_udp_new(conf->listen, conf->n_listen, srv->workers, conf->coalesce_us, &srv->view,
-		       &srv->udp, diag);
+	srv->started_ns = st_real_ns();
+	/* The view the workers start with gets the cookie secret. */
+	int ret = limits_view(srv, &srv->box->view, conf, diag);
+	if (ret != 0)
+		return ret;
+	ret = st_udp_new(conf->listen, conf->n_listen, srv->workers, conf->coalesce_us, &srv->view,
+			 &srv->udp, diag);
 	if (ret != 0)
 		return ret;
 	st_tcp_limits_t limits = {
@@ -400,7 +522,6 @@ int st_server_start(st_server_t *srv, st_diag_t *diag)
 	if (ret != 0)
 		return ret;
 
-	srv->started_ns = st_real_ns();
 	st_log_info("steerd %s started, %u worker%s per address, pid %d", PACKAGE_VERSION,
 		    srv->workers, srv->workers == 1 ? "" : "s", (int)getpid());
 	for (size_t i = 0; i < conf->n_listen; i++) {
@@ -533,6 +654,11 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 		ret = st_view_build_same(old, gen, &fresh, diag);
 	}
 	if (ret == 0) {
+		ret = limits_view(srv, &fresh->view, old->view.conf, diag);
+		if (ret != 0)
+			st_view_box_free(fresh);
+	}
+	if (ret == 0) {
 		/* Room for the new names now, so that retiring the old view and
 		 * reading the counters never fail or allocate. */
 		ret = st_route_totals_reserve(srv->totals, fresh->routing->conf);
@@ -657,6 +783,11 @@ uint64_t st_server_started_ns(const st_server_t *srv)
 unsigned st_server_workers(const st_server_t *srv)
 {
 	return srv->workers;
+}
+
+struct st_cookie_secret *st_server_cookie_secret(st_server_t *srv)
+{
+	return srv->cookies;
 }
 
 size_t st_server_answer_ctx_count(const st_server_t *srv)

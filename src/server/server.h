@@ -64,6 +64,9 @@ st_view_t *st_server_view(st_server_t *srv); /* current view */
 struct st_loop *st_server_loop(st_server_t *srv);
 uint64_t st_server_started_ns(const st_server_t *srv); /* st_real_ns() at start */
 unsigned st_server_workers(const st_server_t *srv);
+/* The DNS cookie secret, NULL until server.cookies is on (it stays when a
+ * reload turns cookies off again). */
+struct st_cookie_secret *st_server_cookie_secret(st_server_t *srv);
 /* Per-worker answer contexts (their counters are summed by stats/metrics). */
 size_t st_server_answer_ctx_count(const st_server_t *srv);
 struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i);

@@ -39,6 +39,7 @@ static const struct {
      "which policy, region and endpoints an answer gets, and why"},
     {"checkconf", "validate the config file and zones without applying them"},
     {"ds ZONE", "the DS records to give the parent zone of a signed zone"},
+    {"cookie-rotate", "new DNS cookie secret; the previous one stays valid until the next"},
 };
 
 static void usage(FILE *f)

@@ -5,6 +5,7 @@
 #include "dns/name.h"
 #include "dns/wire.h"
 #include "health/health.h"
+#include "limit/secret.h"
 #include "route/route.h"
 
 #include <stdio.h>
@@ -22,6 +23,8 @@ static st_zone_dyn_t *dyn;
 static size_t n_dyn;
 static st_view_t view;
 static st_answer_ctx_t *ctx;
+static st_cookie_secret_t *secret;
+static st_sockaddr_t client;
 static char tmpdir[64];
 
 const char *fuzz_srcdir(void)
@@ -59,6 +62,12 @@ static void die(const char *what, const st_diag_t *diag)
 	abort();
 }
 
+static uint64_t fake_clock(void)
+{
+	static uint64_t now = 1000000000;
+	return now += 1000000;
+}
+
 static void engine_init(void)
 {
 	char path[4096];
@@ -81,6 +90,19 @@ static void engine_init(void)
 	}
 	ctx = st_answer_ctx_new(1);
 	if (!ctx)
+		abort();
+	/* Cookies on and a rate limit that the fuzzer's pace reaches, on a
+	 * clock that moves a millisecond per query, so that runs repeat. */
+	if (st_cookie_secret_open(NULL, &secret, &diag) < 0)
+		die("cookie secret", &diag);
+	conf->rrl = (st_conf_rrl_t){.enabled = true,
+				    .rate = 50,
+				    .slip = 2,
+				    .ipv4_prefix = 24,
+				    .ipv6_prefix = 56,
+				    .table_size = 1024};
+	st_answer_ctx_clock(ctx, fake_clock);
+	if (st_sockaddr_parse("192.0.2.1:5353", 53, &client) != 0)
 		abort();
 	st_zone_t *zone;
 	snprintf(path, sizeof(path), "%s/tests/data/zones/answer.test.zone", fuzz_srcdir());
@@ -108,6 +130,9 @@ void fuzz_view_over(st_view_t *v, st_zoneset_t *zones)
 	v->route = route;
 	v->health = health;
 	v->udp_max_payload = 1232;
+	v->conf = conf;
+	v->cookies = secret;
+	v->rrl_share = 1;
 }
 
 const st_view_t *fuzz_view(void)
@@ -131,7 +156,9 @@ void fuzz_engine_free(void)
 	st_health_free(health);
 	st_route_free(route);
 	st_conf_free(conf);
+	st_cookie_secret_free(secret);
 	free(dyn);
+	secret = NULL;
 	ctx = NULL;
 	conf = NULL;
 	dyn = NULL;
@@ -174,9 +201,9 @@ void fuzz_answer_both(const st_view_t *v, const uint8_t *query, size_t len)
 {
 	static uint8_t out[65535];
 	st_answer_ctx_t *c = fuzz_ctx();
-	size_t n = st_answer(c, v, query, len, NULL, ST_TRANSPORT_UDP, out, 4096);
+	size_t n = st_answer(c, v, query, len, &client, ST_TRANSPORT_UDP, out, 4096);
 	fuzz_check_response(query, len, out, n, 4096);
-	n = st_answer(c, v, query, len, NULL, ST_TRANSPORT_TCP, out, sizeof(out));
+	n = st_answer(c, v, query, len, &client, ST_TRANSPORT_TCP, out, sizeof(out));
 	fuzz_check_response(query, len, out, n, sizeof(out));
 }
 

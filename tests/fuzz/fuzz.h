@@ -1,8 +1,9 @@
 /* What the fuzz targets share: the libFuzzer entry point each defines, the
  * replay driver that runs a corpus without libFuzzer (make check), and the
  * query engine fixture: the engine's test zone with the routed records of
- * tests/data/zones/answer-dyn.yaml grafted in, and a check that a response
- * is a whole, well-formed message. Anything wrong aborts. */
+ * tests/data/zones/answer-dyn.yaml grafted in, DNS cookies on and a rate
+ * limit on a clock that moves a millisecond per query, and a check that a
+ * response is a whole, well-formed message. Anything wrong aborts. */
 #ifndef ST_FUZZ_FUZZ_H
 #define ST_FUZZ_FUZZ_H
 

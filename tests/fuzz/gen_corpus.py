@@ -104,6 +104,29 @@ seeds["dyn-any"] = query("dyn." + Z, "ANY")
 seeds["edns-unknown-option"] = query(
     "www." + Z, "A", use_edns=0, options=[dns.edns.GenericOption(65001, b"xyz")])
 
+# DNS cookies (RFC 7873): client only, with a server cookie (not ours),
+# two options, with ECS, and the lengths that are FORMERR.
+CC = bytes.fromhex("2464c4abcf10c957")
+SC = bytes.fromhex("010000005cf79f111f8130c3eee29480")
+
+
+def cookie(data):
+    return struct.pack("!HH", 10, len(data)) + data
+
+
+seeds["cookie-client"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC))
+seeds["cookie-server"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC + SC))
+seeds["cookie-server-32"] = header(ar=1) + question("nope." + Z) + opt_rr(
+    options=cookie(CC + SC + SC))
+seeds["cookie-two"] = header(ar=1) + question("www." + Z) + opt_rr(
+    options=cookie(CC) + cookie(CC + SC))
+seeds["cookie-ecs"] = header(ar=1) + question("net." + Z) + opt_rr(
+    options=raw_ecs(1, 24, 0, b"\xc0\0\2") + cookie(CC))
+seeds["bad-cookie-short"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC[:7]))
+seeds["bad-cookie-9"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC + b"\1"))
+seeds["bad-cookie-41"] = header(ar=1) + question("www." + Z) + opt_rr(
+    options=cookie(CC + SC + SC + b"\1"))
+
 # Malformed: every FORMERR and drop case.
 base = header() + question("www." + Z)
 seeds["bad-empty"] = b""
@@ -229,6 +252,7 @@ for label, text in [
     ("explain-ecs", "STEER1 explain net.answer.test A --client 2001:db8::/48\n"),
     ("explain-static", "STEER1 explain www.answer.test AAAA\n"),
     ("checkconf", "STEER1 checkconf\n"), ("reload", "STEER1 reload\n"),
+    ("cookie-rotate", "STEER1 cookie-rotate\nSTEER1 stats --json\n"),
     ("reload-zone", "STEER1 reload answer.test\n"),
     ("bad-version", "STEER2 status\n"), ("bad-magic", "status\n"), ("bad-empty", "\n"),
     ("bad-no-command", "STEER1\n"), ("bad-unknown", "STEER1 frobnicate\n"),

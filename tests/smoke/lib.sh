@@ -151,6 +151,15 @@ st_steerd() {
     st_wait_dns "$ST_ADDR" "$ST_PORT" || { cat "$ST_TMP/steerd.log"; return 1; }
 }
 
+# st_steerd_config FILE [NAME]: start the real steerd with config FILE (it
+# listens on ST_ADDR, default 127.0.0.1, port ST_PORT), set ST_STEERD_PID,
+# wait until it answers for NAME.
+st_steerd_config() {
+    st_start steerd "$top_builddir/steerd" -c "$1"
+    ST_STEERD_PID=$ST_PID
+    st_wait_dns "${ST_ADDR:-127.0.0.1}" "$ST_PORT" "${2:-.}" || { cat "$ST_TMP/steerd.log"; return 1; }
+}
+
 # st_dig ARGS...: dig against the test server, no recursion, short timeouts.
 st_dig() {
     "$DIG" @"${ST_ADDR:-127.0.0.1}" -p "$ST_PORT" +norec +time=2 +tries=1 "$@"

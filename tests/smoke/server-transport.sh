@@ -45,18 +45,12 @@ for addr in $ADDRS; do
     done
 done
 
-out=$("$ST_PY" - "$ST_PORT" $ADDRS <<'PY' 2>&1
+out=$(PYTHONPATH="$top_srcdir/tests/smoke" "$ST_PY" - "$ST_PORT" $ADDRS <<'PY' 2>&1
 import socket, struct, sys, time
 import dns.edns, dns.message, dns.rcode, dns.rdatatype
 
 port = int(sys.argv[1])
-fails = 0
-
-def check(label, cond, detail=""):
-    global fails
-    print(("ok - " if cond else "not ok - ") + label + ("" if cond else " " + str(detail)))
-    if not cond:
-        fails += 1
+from smoke import check, done
 
 def query(name, rdtype, qid):
     q = dns.message.make_query(name, rdtype)
@@ -266,7 +260,7 @@ for i in range(50):
     read_msg(c)
     c.close()
 check("many short connections", True)
-sys.exit(1 if fails else 0)
+done()
 PY
 )
 rc=$?

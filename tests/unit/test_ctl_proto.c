@@ -229,9 +229,9 @@ static void test_real_table(void **state)
 {
 	size_t n = 0;
 	const st_ctl_cmd_t *const *t = st_ctl_table(&n);
-	assert_int_equal(n, 11);
-	const char *want[] = {"status",	 "reload", "stats", "health",  "drain",	   "undrain",
-			      "force",	 "dial",   "explain", "checkconf", "ds"};
+	assert_int_equal(n, 12);
+	const char *want[] = {"status", "reload", "stats",   "health",	  "drain", "undrain",
+			      "force",	"dial",	  "explain", "checkconf", "ds",	   "cookie-rotate"};
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(t[i]->name, want[i]);
 		assert_non_null(t[i]->usage);
@@ -253,6 +253,7 @@ static void test_real_table(void **state)
 	    {"STEER1 explain x", "error usage: explain NAME TYPE [--client ADDR[/PREFIX]]\n\n"},
 	    {"STEER1 checkconf now", "error usage: checkconf\n\n"},
 	    {"STEER1 reload a b", "error usage: reload [ZONE]\n\n"},
+	    {"STEER1 cookie-rotate now", "error usage: cookie-rotate\n\n"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char line[128];

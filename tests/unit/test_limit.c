@@ -51,7 +51,8 @@ static st_rrl_resp_t resp_v4(const char *ip, st_rrl_class_t cls, const uint8_t *
 static void test_burst_and_slip(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(1024, 1);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(1024, 1, &rc);
 	st_conf_rrl_t c = conf_rate(10, 2);
 	st_rrl_resp_t r = resp_v4("192.0.2.1", ST_RRL_ANSWER, www);
 	uint64_t now = 5000;
@@ -64,9 +65,9 @@ static void test_burst_and_slip(void **state)
 	/* 100 ms at 10/s is one more response. */
 	assert_int_equal(st_rrl_account(t, &c, 1, &r, MS(now + 100)), ST_RRL_SEND);
 	assert_int_equal(st_rrl_account(t, &c, 1, &r, MS(now + 100)), ST_RRL_DROP);
-	st_rrl_stats_t s;
+	st_rrl_counters_t s;
 	memset(&s, 0, sizeof(s));
-	st_rrl_stats_add(t, &s);
+	st_rrl_counters_add(&s, &rc);
 	assert_int_equal(s.limited, 5);
 	assert_int_equal(s.slipped, 2);
 	assert_int_equal(s.dropped, 3);
@@ -74,9 +75,12 @@ static void test_burst_and_slip(void **state)
 	assert_int_equal(s.used, 1);
 	assert_int_equal(s.size, 1024);
 	char buf[64];
-	st_prefix_str(&s.last, buf, sizeof(buf));
+	st_prefix_t last;
+	st_rrl_class_t cls;
+	assert_true(st_rrl_last(&s, &last, &cls));
+	st_prefix_str(&last, buf, sizeof(buf));
 	assert_string_equal(buf, "192.0.2.0/24");
-	assert_int_equal(s.last_cls, ST_RRL_ANSWER);
+	assert_int_equal(cls, ST_RRL_ANSWER);
 	/* A second later the bucket is full again. */
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(st_rrl_account(t, &c, 1, &r, MS(now + 1200)), ST_RRL_SEND);
@@ -88,7 +92,8 @@ static void test_burst_and_slip(void **state)
 static void test_sustained_flood(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(1024, 2);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(1024, 2, &rc);
 	st_conf_rrl_t c = conf_rate(100, 3);
 	st_rrl_resp_t flood = resp_v4("198.51.100.7", ST_RRL_ANSWER, www);
 	st_rrl_resp_t other = resp_v4("198.51.101.7", ST_RRL_ANSWER, www);
@@ -125,7 +130,8 @@ static void test_sustained_flood(void **state)
 static void test_buckets(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(1024, 3);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(1024, 3, &rc);
 	st_conf_rrl_t c = conf_rate(1, 0);
 	const uint64_t now = 1000;
 	/* One /24: the second address shares the first one's bucket. */
@@ -170,7 +176,8 @@ static void test_buckets(void **state)
 static void test_exempt_and_slip_modes(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(64, 4);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(64, 4, &rc);
 	st_prefix_t ex[2];
 	assert_int_equal(st_prefix_parse("10.0.0.0/8", false, &ex[0]), 0);
 	assert_int_equal(st_prefix_parse("2001:db8::1", true, &ex[1]), 0);
@@ -185,8 +192,8 @@ static void test_exempt_and_slip_modes(void **state)
 	st_rrl_resp_t r6 = {.addr = v6, .addr_len = 16, .cls = ST_RRL_ERROR};
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(st_rrl_account(t, &c, 1, &r6, MS(7)), ST_RRL_SEND);
-	st_rrl_stats_t s = {0};
-	st_rrl_stats_add(t, &s);
+	st_rrl_counters_t s = {0};
+	st_rrl_counters_add(&s, &rc);
 	assert_int_equal(s.used, 0);
 	/* slip 1: every limited response slips; slip 0: none does. */
 	r = resp_v4("11.9.8.7", ST_RRL_ANSWER, www);
@@ -211,7 +218,8 @@ static void test_exempt_and_slip_modes(void **state)
 static void test_share(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(64, 5);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(64, 5, &rc);
 	st_conf_rrl_t c = conf_rate(10, 0);
 	st_rrl_resp_t r = resp_v4("192.0.2.1", ST_RRL_ANSWER, www);
 	unsigned sent = 0;
@@ -233,7 +241,8 @@ static void test_share(void **state)
 static void test_bounded(void **state)
 {
 	(void)state;
-	st_rrl_t *t = st_rrl_new(100, 6);
+	st_rrl_counters_t rc = {0};
+	st_rrl_t *t = st_rrl_new(100, 6, &rc);
 	assert_int_equal(st_rrl_size(t), 128);
 	st_conf_rrl_t c = conf_rate(5, 0);
 	st_rrl_resp_t flood = resp_v4("192.0.2.1", ST_RRL_ANSWER, www);
@@ -252,11 +261,17 @@ static void test_bounded(void **state)
 			assert_int_equal(st_rrl_account(t, &c, 1, &flood, MS(50)), ST_RRL_DROP);
 	}
 	assert_int_equal(st_rrl_account(t, &c, 1, &flood, MS(50)), ST_RRL_DROP);
-	st_rrl_stats_t s = {0};
-	st_rrl_stats_add(t, &s);
+	st_rrl_counters_t s = {0};
+	st_rrl_counters_add(&s, &rc);
 	assert_int_equal(s.used, 128);
 	assert_true(s.evicted > 0);
+	/* The counters outlive the table; its gauges go with it. */
 	st_rrl_free(t);
+	memset(&s, 0, sizeof(s));
+	st_rrl_counters_add(&s, &rc);
+	assert_int_equal(s.used, 0);
+	assert_int_equal(s.size, 0);
+	assert_true(s.evicted > 0 && s.limited > 0);
 }
 
 static void test_prefix(void **state)
