@@ -1,6 +1,7 @@
 /* Client location: the MMDB wrapper (any GeoIP2/GeoLite2 City or Country
  * database) and the countries table that gives Country databases a point. */
 #include "route/geo.h"
+#include "route/latency.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -81,6 +82,7 @@ int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag)
 		c->continent = cont;
 		c->lat = lat * DEG2RAD;
 		c->lon = lon * DEG2RAD;
+		st_geo_vec(c->lat, c->lon, c->vec);
 		n++;
 	}
 	fclose(f);
@@ -116,7 +118,9 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 	geo->open = true;
 	geo->id = atomic_fetch_add_explicit(&geo_ids, 1, memory_order_relaxed) + 1;
 	geo->ipv6_tree = geo->mmdb.metadata.ip_version == 6;
-	geo->cache = calloc(ST_GEO_CACHE_SLOTS, sizeof(*geo->cache));
+	geo->cache = aligned_alloc(64, ST_GEO_CACHE_SLOTS * sizeof(*geo->cache));
+	if (geo->cache)
+		memset(geo->cache, 0, ST_GEO_CACHE_SLOTS * sizeof(*geo->cache));
 	geo->cache_mask = ST_GEO_CACHE_SLOTS - 1;
 	if (!geo->cache) {
 		st_geo_close(geo);
@@ -179,6 +183,7 @@ typedef struct decoded {
 	char subdivision[4];
 	bool has_point;
 	double lat, lon; /* radians */
+	double vec[3];
 } decoded_t;
 
 static void decode(MMDB_entry_s *e, decoded_t *dec)
@@ -189,6 +194,7 @@ static void decode(MMDB_entry_s *e, decoded_t *dec)
 		dec->has_point = true;
 		dec->lat = lat * DEG2RAD;
 		dec->lon = lon * DEG2RAD;
+		st_geo_vec(dec->lat, dec->lon, dec->vec);
 	}
 	dec->country = get_code(e, "country", "iso_code");
 	/* satellite and anonymous networks carry only the registrant's country */
@@ -236,6 +242,9 @@ static bool cache_get(const st_geo_t *geo, uint32_t offset, decoded_t *dec)
 	uint64_t codes = atomic_load_explicit(&s->codes, memory_order_relaxed);
 	uint64_t lat = atomic_load_explicit(&s->lat, memory_order_relaxed);
 	uint64_t lon = atomic_load_explicit(&s->lon, memory_order_relaxed);
+	uint64_t vec[3];
+	for (int i = 0; i < 3; i++)
+		vec[i] = atomic_load_explicit(&s->vec[i], memory_order_relaxed);
 	atomic_thread_fence(memory_order_acquire);
 	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq || key != offset + 1)
 		return false;
@@ -245,6 +254,8 @@ static bool cache_get(const st_geo_t *geo, uint32_t offset, decoded_t *dec)
 	memcpy(dec->subdivision, &sub, 4);
 	dec->lat = bitsd(lat);
 	dec->lon = bitsd(lon);
+	for (int i = 0; i < 3; i++)
+		dec->vec[i] = bitsd(vec[i]);
 	dec->has_point = !isnan(dec->lat);
 	return true;
 }
@@ -268,6 +279,9 @@ static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec
 			      memory_order_relaxed);
 	atomic_store_explicit(&s->lon, dbits(dec->has_point ? dec->lon : NAN),
 			      memory_order_relaxed);
+	for (int i = 0; i < 3; i++)
+		atomic_store_explicit(&s->vec[i], dbits(dec->has_point ? dec->vec[i] : 0),
+				      memory_order_relaxed);
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
@@ -366,6 +380,7 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need
 		loc->has_point = true;
 		loc->lat = dec.lat;
 		loc->lon = dec.lon;
+		memcpy(loc->vec, dec.vec, sizeof(loc->vec));
 	}
 	int ci = loc->country ? st_code_index(loc->country) : -1;
 	if (ci >= 0 && geo->countries[ci].known) {
@@ -377,6 +392,7 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need
 			loc->point_from_table = true;
 			loc->lat = c->lat;
 			loc->lon = c->lon;
+			memcpy(loc->vec, c->vec, sizeof(loc->vec));
 		}
 	}
 }

@@ -18,6 +18,7 @@ typedef struct st_country {
 	uint16_t continent; /* ST_CODE2 */
 	bool known;
 	double lat, lon; /* radians */
+	double vec[3];	 /* unit vector of (lat, lon) */
 } st_country_t;
 
 /* What one MMDB data record says, decoded once and shared by every network
@@ -25,10 +26,11 @@ typedef struct st_country {
  * is a seqlock over plain words: workers fill and read it without locks;
  * a torn or busy slot is a miss, never a wait. */
 typedef struct st_geo_cache_slot {
-	_Atomic uint32_t seq;
+	_Alignas(64) _Atomic uint32_t seq;
 	_Atomic uint32_t key;	   /* data offset + 1; 0 = empty */
 	_Atomic uint64_t codes;	   /* continent << 48 | country << 32 | subdivision (4 chars) */
 	_Atomic uint64_t lat, lon; /* double bits; NaN = no point */
+	_Atomic uint64_t vec[3];   /* double bits: the point's unit vector */
 } st_geo_cache_slot_t;
 
 #define ST_GEO_CACHE_SLOTS 4096
@@ -53,6 +55,7 @@ typedef struct st_geo_loc {
 	bool has_point;
 	bool point_from_table; /* the point is the country's centre (countries.csv) */
 	double lat, lon;       /* radians */
+	double vec[3];	       /* unit vector of the point: distances cost a dot product */
 	uint8_t scope;	       /* prefix length of the network that decided (client family bits) */
 } st_geo_loc_t;
 

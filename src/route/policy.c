@@ -287,14 +287,21 @@ static bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
 	return w->is_region ? region_ok(c, w->index) : ep_up(c, w->index);
 }
 
+/* Items whose health the weighted policy remembers between its two passes
+ * (more are asked again). */
+#define WEIGHT_MEMO 64
+
 static int pol_weighted(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
 	uint64_t sum = 0;
 	uint32_t zero = 0;
+	bool memo[WEIGHT_MEMO];
 	for (uint32_t i = 0; i < rec->n_weights; i++) {
 		const st_route_weight_t *w = &rec->weights[i];
 		bool ok = weight_item_ok(c, w);
+		if (i < WEIGHT_MEMO)
+			memo[i] = ok;
 		TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
 		   w->is_region ? c->rt->regions[w->index].name : c->rt->endpoints[w->index].name,
 		   w->weight, ok ? "healthy" : "down");
@@ -310,7 +317,7 @@ static int pol_weighted(ctx_t *c)
 		uint64_t r = rand_below64(c->rng, sum);
 		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
 			const st_route_weight_t *w = &rec->weights[i];
-			if (!w->weight || !weight_item_ok(c, w))
+			if (!w->weight || !(i < WEIGHT_MEMO ? memo[i] : weight_item_ok(c, w)))
 				continue;
 			if (r < w->weight)
 				pick = w;
@@ -323,7 +330,8 @@ static int pol_weighted(ctx_t *c)
 		uint32_t r = st_rand_below(c->rng, zero);
 		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
 			const st_route_weight_t *w = &rec->weights[i];
-			if (!w->weight && weight_item_ok(c, w) && r-- == 0)
+			if (!w->weight && (i < WEIGHT_MEMO ? memo[i] : weight_item_ok(c, w)) &&
+			    r-- == 0)
 				pick = w;
 		}
 	}
@@ -429,18 +437,63 @@ static int pol_geolocation(ctx_t *c)
 	return NONE_HEALTHY;
 }
 
+/* A region's cost for a client at cv (unit vector): RTT estimate or
+ * (biased) distance. */
+static double region_cost(const st_route_record_t *rec, const st_route_region_t *rg,
+			  const double cv[3])
+{
+	double km = st_geo_vec_km(cv, rg->vec);
+	return rec->policy == ST_POLICY_LATENCY ? st_latency_estimate_ms(km)
+						: st_bias_distance(km, rg->bias);
+}
+
+/* Without measured RTTs or a bias, a region's cost only grows with its
+ * distance, which only shrinks as the dot product of the two unit vectors
+ * grows: the order follows from dot products, no acos per region. Dot
+ * products too close to tell apart are settled by the costs themselves, so
+ * the order is the one the costs give (ties keep the configured order). */
+static size_t order_by_dot(const st_route_t *rt, const st_route_record_t *rec, const double cv[3],
+			   uint32_t *order, double *cost)
+{
+	size_t n = 0;
+	for (uint32_t i = 0; i < rec->n_regions; i++) {
+		uint32_t r = rec->regions[i];
+		const double *v = rt->regions[r].vec;
+		double dot = cv[0] * v[0] + cv[1] * v[1] + cv[2] * v[2];
+		size_t j = n++;
+		for (; j > 0; j--) {
+			double d = cost[j - 1]; /* the dot product, until the end */
+			bool after = fabs(d - dot) > 1e-9
+					 ? d < dot
+					 : region_cost(rec, &rt->regions[order[j - 1]], cv) >
+					       region_cost(rec, &rt->regions[r], cv);
+			if (!after)
+				break;
+			cost[j] = cost[j - 1];
+			order[j] = order[j - 1];
+		}
+		cost[j] = dot;
+		order[j] = r;
+	}
+	return n;
+}
+
 size_t st_route_order(const st_route_t *rt, const st_route_record_t *rec, const st_geo_loc_t *loc,
-		      uint32_t *order, double *cost, const char **why)
+		      uint32_t *order, double *cost, bool costs, const char **why)
 {
 	const st_latency_row_t *row = NULL;
 	if (rec->policy == ST_POLICY_LATENCY && rt->have_latency)
 		row = st_latency_row(&rt->latency, loc);
 	*why = loc->has_point ? (rec->policy == ST_POLICY_LATENCY ? "estimated RTT" : "distance")
 			      : "configured order (client location unknown)";
+	if (!costs && !row && loc->has_point) {
+		bool biased = false;
+		for (uint32_t i = 0; rec->policy == ST_POLICY_GEOPROXIMITY && i < rec->n_regions; i++)
+			biased |= rt->regions[rec->regions[i]].bias != 0;
+		if (!biased)
+			return order_by_dot(rt, rec, loc->vec, order, cost);
+	}
 	size_t n = 0;
-	double cv[3] = {0, 0, 0};
-	if (loc->has_point)
-		st_geo_vec(loc->lat, loc->lon, cv);
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t r = rec->regions[i];
 		const st_route_region_t *rg = &rt->regions[r];
@@ -448,9 +501,7 @@ size_t st_route_order(const st_route_t *rt, const st_route_record_t *rec, const 
 		if (row && row->ms[r] >= 0) {
 			v = row->ms[r];
 		} else if (loc->has_point) {
-			double km = st_geo_vec_km(cv, rg->vec);
-			v = rec->policy == ST_POLICY_LATENCY ? st_latency_estimate_ms(km)
-							     : st_bias_distance(km, rg->bias);
+			v = region_cost(rec, rg, loc->vec);
 		} else {
 			/* no point: after every measured region, in config order */
 			v = 1e9 + i;
@@ -476,7 +527,7 @@ static int pol_nearest(ctx_t *c)
 	uint32_t order[ST_ROUTE_MAX_ORDER];
 	double cost[ST_ROUTE_MAX_ORDER];
 	const char *why;
-	size_t n = st_route_order(c->rt, rec, &c->loc, order, cost, &why);
+	size_t n = st_route_order(c->rt, rec, &c->loc, order, cost, c->tr != NULL, &why);
 	TR(c, "%s order by %s:\n", st_policy_name(rec->policy), why);
 	/* healthy regions in the client's order; each keeps dial% of what
 	 * reaches it and spills the rest to the next one */

@@ -39,8 +39,10 @@ static inline bool st_route_endpoint_serves(const st_route_endpoint_t *ep, uint1
 bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health *h);
 
 /* Order regions for a location-based policy: distances or RTTs (ms, km),
- * ascending; returns the count. cost[] receives each ordered region's cost. */
+ * ascending; returns the count. With `costs`, cost[] receives each ordered
+ * region's cost; without, cost[] is scratch (the order may come from dot
+ * products alone). */
 size_t st_route_order(const st_route_t *rt, const st_route_record_t *rec, const st_geo_loc_t *loc,
-		      uint32_t *order, double *cost, const char **why);
+		      uint32_t *order, double *cost, bool costs, const char **why);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "test_route_fixture.h"
 
+#include "common/hash.h"
 #include "route/policy.h"
 
 #include <math.h>
@@ -471,6 +472,60 @@ static void test_latency_estimate(void **state)
 }
 
 /* Latency without a geo database: the configured order, with dials. */
+/* Without costs to show, latency and unbiased geoproximity order regions by
+ * dot products: the order must be the one the costs give, ties (two regions
+ * at one place) in configured order, whatever the client's point. */
+static void test_order_by_dot(void **state)
+{
+	(void)state;
+	st_conf_t *c = fx_conf();
+	static const double places[][2] = {
+	    {39.04, -77.49}, {39.96, -83.00}, {50.11, 8.68},  {39.04, -77.49}, {-33.87, 151.21},
+	    {35.68, 139.69}, {1.35, 103.82},  {39.040000001, -77.49}, {-23.55, -46.63}, {64.15, -21.94},
+	};
+	char name[16];
+	for (int i = 0; i < 10; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		uint32_t r = fx_region(c, name, places[i][0], places[i][1]);
+		snprintf(name, sizeof(name), "e%d", i);
+		fx_endpoint(c, r, name, "192.0.2.1", NULL, 1);
+	}
+	st_policy_t policies[] = {ST_POLICY_LATENCY, ST_POLICY_GEOPROXIMITY};
+	for (int k = 0; k < 2; k++) {
+		st_conf_record_t *r = fx_record(c, k ? "p.example.test." : "l.example.test.", 1,
+						policies[k]);
+		r->regions = calloc(10, sizeof(uint32_t));
+		assert_non_null(r->regions);
+		for (uint32_t i = 0; i < 10; i++)
+			r->regions[r->n_regions++] = (i * 7) % 10;
+	}
+	st_route_t *rt = fx_route(c);
+	uint64_t rng = 7;
+	for (int n = 0; n < 20000; n++) {
+		st_geo_loc_t loc = {.found = true, .has_point = true};
+		if (n < 10) { /* exactly at a region, and at the two that share a place */
+			loc.lat = RAD(places[n][0]);
+			loc.lon = RAD(places[n][1]);
+		} else {
+			loc.lat = asin(2.0 * (double)(st_splitmix64(&rng) >> 11) / 9007199254740992.0 - 1);
+			loc.lon = M_PI * (2.0 * (double)(st_splitmix64(&rng) >> 11) / 9007199254740992.0 - 1);
+		}
+		st_geo_vec(loc.lat, loc.lon, loc.vec);
+		for (int k = 0; k < 2; k++) {
+			uint32_t a[ST_ROUTE_MAX_ORDER], b[ST_ROUTE_MAX_ORDER];
+			double ca[ST_ROUTE_MAX_ORDER], cb[ST_ROUTE_MAX_ORDER];
+			const char *why;
+			size_t na = st_route_order(rt, &rt->records[k], &loc, a, ca, true, &why);
+			size_t nb = st_route_order(rt, &rt->records[k], &loc, b, cb, false, &why);
+			assert_int_equal(na, 10);
+			assert_int_equal(nb, 10);
+			assert_memory_equal(a, b, sizeof(a[0]) * na);
+		}
+	}
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
 static void test_dial_spill(void **state)
 {
 	st_conf_t *c = three_regions();
@@ -568,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(test_cidr),
 	    cmocka_unit_test(test_formulas),
 	    cmocka_unit_test(test_latency_estimate),
+	    cmocka_unit_test(test_order_by_dot),
 	    cmocka_unit_test(test_dial_spill),
 	    cmocka_unit_test(test_no_records),
 	    cmocka_unit_test(test_explain),
