@@ -39,6 +39,7 @@ from smoke import check, done
 
 def sock(src):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     s.bind((src, 0))
     s.setblocking(False)
     return s
@@ -73,6 +74,7 @@ def drain(s, into, until):
             except BlockingIOError:
                 break
             m = dns.message.from_wire(data)
+            m.received = time.monotonic()
             into.append(m)
 
 def flood(src, seconds, per_tick, tick=0.1, cookie=None, other=None):
@@ -91,11 +93,19 @@ def flood(src, seconds, per_tick, tick=0.1, cookie=None, other=None):
         drain(s, got, end)
         if o:
             drain(o, ogot, end)
-    elapsed = time.monotonic() - t0
-    drain(s, got, time.monotonic() + 1.0)
-    if o:
-        drain(o, ogot, time.monotonic() + 1.0)
-    return sent, got, elapsed, osent, ogot
+    # A loaded machine may answer late: wait for a quiet second (10 s at most).
+    stop = time.monotonic() + 10
+    while time.monotonic() < stop:
+        n = len(got) + len(ogot)
+        drain(s, got, time.monotonic() + 1.0)
+        if o:
+            drain(o, ogot, time.monotonic() + 0.1)
+        if len(got) + len(ogot) == n:
+            break
+    # Each answer was let through before it arrived: the server's window
+    # runs from the first query to the last answer.
+    last = max([m.received for m in got if kind(m) == "answer"], default=t0)
+    return sent, got, last - t0, osent, ogot
 
 # 1. 500 queries/s (ten times the rate) for 3 s from 127.0.0.1; 10/s from
 #    127.0.1.1, another /24.
@@ -103,10 +113,10 @@ sent, got, elapsed, osent, ogot = flood("127.0.0.1", 3.0, 50, other="127.0.1.1")
 kinds = [kind(m) for m in got]
 answers, slips = kinds.count("answer"), kinds.count("slip")
 limited = sent - answers
-print("# flood: %d sent in %.2f s, %d answers, %d truncated, %d other" %
+print("# flood: %d sent, answers within %.2f s: %d answers, %d truncated, %d other" %
       (sent, elapsed, answers, slips, len(got) - answers - slips))
 check("flooded source gets at most the rate plus a burst",
-      answers <= RATE * (elapsed + 1.5), answers)
+      answers <= RATE * (elapsed + 1), (answers, elapsed))
 check("flooded source still gets answers", answers >= RATE, answers)
 check("every 2nd limited answer slips (TC, no records)",
       abs(slips - limited // SLIP) <= 1, (slips, limited))
