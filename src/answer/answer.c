@@ -8,11 +8,14 @@
 #include "dns/name.h"
 #include "dns/query.h"
 #include "dns/response.h"
+#include "dns/tsig.h"
 #include "route/route.h"
+#include "xfr/xfr.h"
 #include "zone/zone.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* CNAME and DNAME links followed at most, loops included. */
 #define CHAIN_MAX 16
@@ -740,8 +743,8 @@ static void put_additional(lookup_t *lk)
 
 /* ---- the entry point ---- */
 
-static size_t max_response(const st_view_t *view, const st_query_t *q, st_transport_t transport,
-			   size_t outcap)
+static size_t max_response(const st_answer_ctx_t *ctx, const st_view_t *view,
+			   const st_query_t *q, st_transport_t transport, size_t outcap)
 {
 	size_t max;
 	if (transport == ST_TRANSPORT_TCP) {
@@ -757,7 +760,9 @@ static size_t max_response(const st_view_t *view, const st_query_t *q, st_transp
 	} else {
 		max = ST_DNS_MIN_UDP;
 	}
-	return max < outcap ? max : outcap;
+	/* A signed answer keeps room for its TSIG record. */
+	max = max < outcap ? max : outcap;
+	return max > ctx->room ? max - ctx->room : 0;
 }
 
 static uint16_t server_payload(const st_view_t *view)
@@ -801,7 +806,7 @@ static size_t reply_rcode(st_answer_ctx_t *ctx, const st_view_t *view, const st_
 			  size_t outcap)
 {
 	st_resp_t r;
-	size_t max = max_response(view, q, transport, outcap);
+	size_t max = max_response(ctx, view, q, transport, outcap);
 	if (st_resp_begin(&r, out, max, q, true) < 0 && st_resp_begin(&r, out, max, q, false) < 0)
 		return 0;
 	st_resp_set_rcode(&r, rcode & 0x0f);
@@ -849,6 +854,76 @@ static const st_zone_t *ds_zone(const st_zoneset_t *zones, const st_zone_t *zone
 	return parent ? parent : zone;
 }
 
+/* A TSIG-signed query (RFC 8945 section 5.2): checked against the view's
+ * keys. A malformed record is a FORMERR; a failed check is answered
+ * NOTAUTH with the TSIG error; else the response will be signed. Returns a
+ * response length, or 0 to go on answering. */
+static size_t tsig_check(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query,
+			 size_t len, st_transport_t transport, uint8_t *out, size_t outcap)
+{
+	const st_query_t *q = &ctx->q;
+	size_t n_keys;
+	const st_tsig_key_t *keys = st_xfr_set_keys(view ? view->xfr : NULL, &n_keys);
+	if (st_tsig_verify_request(&ctx->tsig, keys, n_keys, query, len, q->tsig_off,
+				   (uint64_t)time(NULL)) < 0)
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, -1, transport, out,
+				   outcap);
+	ctx->signing = true;
+	ctx->room = st_tsig_size(&ctx->tsig);
+	st_stat_inc(&ctx->stats.tsig);
+	if (ctx->tsig.error == ST_TSIG_NOERROR)
+		return 0;
+	st_stat_inc(&ctx->stats.tsig_failed);
+	return reply_rcode(ctx, view, q, ST_RCODE_NOTAUTH, false, -1, transport, out, outcap);
+}
+
+/* AXFR and IXFR that reach the engine: over UDP (RFC 5936 section 4.2
+ * refuses AXFR; RFC 1995 section 2 answers IXFR with the SOA when the
+ * client is up to date, else a truncated answer that sends it to TCP), and
+ * over TCP when no transfer service took them (refused). */
+static size_t transfer(st_answer_ctx_t *ctx, const st_view_t *view, const st_zone_t *zone,
+		       const uint8_t *query, size_t len, const st_sockaddr_t *client,
+		       st_transport_t transport, uint8_t *out, size_t outcap)
+{
+	const st_query_t *q = &ctx->q;
+	st_xfr_plan_t plan = {.kind = ST_XFR_REFUSED};
+	if (transport == ST_TRANSPORT_UDP && view->xfr &&
+	    st_xfr_decide(view->xfr, zone, q, query, len, client,
+			  ctx->signing ? ctx->tsig.key : NULL, true, &plan) < 0)
+		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, -1, transport, out,
+				   outcap);
+	st_xfr_stats_t *st = plan.xz ? st_xfr_zone_stats(plan.xz) : NULL;
+	if (plan.kind == ST_XFR_NOTAUTH)
+		return reply_rcode(ctx, view, q, ST_RCODE_NOTAUTH, false, -1, transport, out,
+				   outcap);
+	if (plan.kind == ST_XFR_REFUSED) {
+		if (st)
+			atomic_fetch_add_explicit(&st->refused, 1, memory_order_relaxed);
+		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true,
+				   q->qtype == ST_TYPE_AXFR ? ST_EDE_NOT_SUPPORTED : ST_EDE_PROHIBITED,
+				   transport, out, outcap);
+	}
+	atomic_fetch_add_explicit(plan.kind == ST_XFR_UPTODATE ? &st->uptodate : &st->udp_tc, 1,
+				  memory_order_relaxed);
+	st_resp_t r;
+	size_t max = max_response(ctx, view, q, transport, outcap);
+	size_t opt = q->has_edns ? st_resp_opt_size(q, false, false) : 0;
+	if (st_resp_begin(&r, out, max, q, true) < 0 || r.len + opt > max)
+		return 0;
+	r.limit = max - opt;
+	st_resp_set_aa(&r, true);
+	const st_rrset_t *soa = st_node_rrset(st_zone_apex_node(zone), ST_TYPE_SOA);
+	bool tc = plan.kind != ST_XFR_UPTODATE ||
+		  st_resp_rr_parts(&r, ST_SECTION_ANSWER, ST_RESP_QNAME_OFF, ST_TYPE_SOA, soa->ttl,
+				   st_rr_rdata(soa->rdata), st_rr_rdlen(soa->rdata)) < 0;
+	if (tc)
+		out[2] |= ST_FLAG1_TC;
+	if (q->has_edns)
+		st_resp_opt(&r, q, server_payload(view), 0, false, 0, -1);
+	made(ctx, ST_RCODE_NOERROR, tc, ST_RRL_ANSWER, q->qname, q->qname_len);
+	return st_resp_finish(&r);
+}
+
 static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query,
 			 size_t len, const st_sockaddr_t *client, st_transport_t transport,
 			 uint8_t *out, size_t outcap)
@@ -867,6 +942,11 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	if (q->has_edns && q->edns_version > 0)
 		return reply_rcode(ctx, view, q, ST_RCODE_BADVERS, false, -1, transport, out,
 				   outcap);
+	if (q->has_tsig) {
+		size_t n = tsig_check(ctx, view, query, len, transport, out, outcap);
+		if (n > 0)
+			return n;
+	}
 	if (q->qtype == ST_TYPE_OPT || q->qtype == ST_TYPE_TSIG || q->qtype == ST_TYPE_TKEY)
 		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, true, -1, transport, out,
 				   outcap);
@@ -883,10 +963,8 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	if (!zone)
 		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_AUTHORITATIVE,
 				   transport, out, outcap);
-	/* No zone transfers: refused, "not supported". */
 	if (q->qtype == ST_TYPE_AXFR || q->qtype == ST_TYPE_IXFR)
-		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_SUPPORTED,
-				   transport, out, outcap);
+		return transfer(ctx, view, zone, query, len, client, transport, out, outcap);
 
 	lookup_t lk;
 	lk.keys = NULL;
@@ -933,7 +1011,7 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	lk.name_len = q->qname_len;
 	lk.name_off = ST_RESP_QNAME_OFF;
 
-	size_t max = max_response(view, q, transport, outcap);
+	size_t max = max_response(ctx, view, q, transport, outcap);
 	size_t opt = q->has_edns ? st_resp_opt_size(q, true, false) : 0;
 	if (st_resp_begin(&lk.r, out, max, q, true) < 0 || lk.r.len + opt > max)
 		return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, false, -1, transport, out,
@@ -973,6 +1051,8 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query, size_t len,
 		 const st_sockaddr_t *client, st_transport_t transport, uint8_t *out, size_t outcap)
 {
+	ctx->signing = false;
+	ctx->room = 0;
 	size_t n = answer_one(ctx, view, query, len, client, transport, out, outcap);
 	if (n == 0) {
 		st_stat_inc(&ctx->stats.dropped);
@@ -1004,6 +1084,9 @@ size_t st_answer(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *que
 		}
 		}
 	}
+	/* The answer to a signed query is signed, in the room kept for it. */
+	if (ctx->signing && st_tsig_sign(&ctx->tsig, out, &n, outcap, (uint64_t)time(NULL)) < 0)
+		return 0;
 	count(ctx, &ctx->q, ctx->rcode, transport, ctx->tc);
 	return n;
 }

@@ -8,6 +8,7 @@
 #include "answer/sign.h"
 #include "answer/stats.h"
 #include "dns/query.h"
+#include "dns/tsig.h"
 #include "limit/rrl.h"
 #include "zone/zone.h"
 
@@ -19,6 +20,11 @@ struct st_answer_ctx {
 	st_route_counts_t route[2]; /* by view generation parity */
 	st_sigctx_t *sigctx;	    /* made on the first signed answer */
 	st_asign_t asign;
+	/* A TSIG-signed query: the response is signed (or carries the TSIG
+	 * error) in `room` bytes kept free at the end. */
+	bool signing;
+	size_t room;
+	st_tsig_t tsig;
 
 	/* The response being made: its rcode and TC, and for rate limiting
 	 * its class and the name the class is about (pointing into the view). */

@@ -47,6 +47,8 @@ void st_answer_stats_add(st_answer_stats_t *sum, const st_answer_stats_t *one)
 {
 	sum->queries += st_stat_get(&one->queries);
 	sum->dropped += st_stat_get(&one->dropped);
+	sum->tsig += st_stat_get(&one->tsig);
+	sum->tsig_failed += st_stat_get(&one->tsig_failed);
 	add_array(sum->rcode, one->rcode, ST_STATS_RCODES);
 	add_array(sum->qtype, one->qtype, ST_STATS_QTYPES);
 	add_array(sum->transport, one->transport, 2);

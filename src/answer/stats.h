@@ -57,6 +57,8 @@ typedef struct st_answer_stats {
 	uint64_t dynamic;      /* routed RRsets answered */
 	uint64_t cookies[ST_COOKIE_SEEN_N]; /* with server.cookies on */
 	st_rrl_counters_t rrl;		    /* response rate limiting */
+	uint64_t tsig;	       /* TSIG-signed queries */
+	uint64_t tsig_failed;  /* of those, answered NOTAUTH (BADKEY, BADSIG, BADTIME...) */
 	/* Per index of the current config, each name's count since start
 	 * (st_server_route_sum). An answer context keeps these at zero: it
 	 * counts routed answers per view (st_answer_ctx_route). */

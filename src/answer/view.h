@@ -10,6 +10,7 @@ struct st_zoneset;
 struct st_route;
 struct st_health;
 struct st_cookie_secret;
+struct st_xfr_set;
 
 typedef struct st_view {
 	const struct st_conf *conf; /* the config the view was built from */
@@ -17,6 +18,9 @@ typedef struct st_view {
 	struct st_route *route;	  /* NULL: no dynamic records */
 	struct st_health *health; /* NULL: every endpoint healthy. Built from the same
 				   * config as route, so endpoint indices agree. */
+	/* TSIG keys and zone transfers (xfr/xfr.h); NULL: no keys and no zone
+	 * that may be transferred. */
+	const struct st_xfr_set *xfr;
 	uint16_t udp_max_payload; /* EDNS payload cap for UDP answers (default 1232) */
 	/* DNS cookies (server.cookies): the server secret shared by every
 	 * worker, NULL when cookies are off. */

@@ -2,6 +2,7 @@
  * loader (conf/load.c) fills the same struct through the schema table. */
 #include "conf/conf.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,10 +57,15 @@ void st_conf_free(st_conf_t *conf)
 	free(conf->state_dir);
 	free(conf->log_level);
 	free(conf->rrl.exempt);
-	for (size_t i = 0; i < conf->n_zones; i++) {
-		free(conf->zones[i].name);
-		free(conf->zones[i].file);
+	for (size_t i = 0; i < conf->n_zones; i++)
+		st_conf_zone_clear(&conf->zones[i]);
+	for (size_t i = 0; i < conf->n_tsig; i++) {
+		free(conf->tsig[i].name);
+		if (conf->tsig[i].secret)
+			OPENSSL_cleanse(conf->tsig[i].secret, conf->tsig[i].secret_len);
+		free(conf->tsig[i].secret);
 	}
+	free(conf->tsig);
 	free(conf->zones);
 	free(conf->geo_database);
 	free(conf->geo_coordinates);
@@ -119,6 +125,17 @@ static char *zone_name_norm(const char *s, size_t len)
 		out[len++] = '.';
 	out[len] = '\0';
 	return out;
+}
+
+void st_conf_zone_clear(st_conf_zone_t *z)
+{
+	free(z->name);
+	free(z->file);
+	free(z->allow_transfer);
+	free(z->notify);
+	if (z->dnssec)
+		free(z->dnssec->keys);
+	free(z->dnssec);
 }
 
 int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *diag)

@@ -7,6 +7,7 @@
 #include "common/errors.h"
 #include "common/sockaddr.h"
 #include "conf/mapkey.h"
+#include "dns/tsig.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,13 +29,59 @@ typedef struct st_conf_dnssec {
 	st_denial_t denial;
 	unsigned line;
 } st_conf_dnssec_t;
+/* A TSIG key (the tsig: section). */
+typedef struct st_conf_tsig {
+	char *name; /* presentation, lower case, trailing dot */
+	st_tsig_alg_t alg;
+	uint8_t *secret;
+	size_t secret_len;
+	unsigned line;
+} st_conf_tsig_t;
+
+/* Who may transfer a zone: one allow_transfer entry. */
+typedef struct st_conf_acl {
+	uint32_t key;	  /* index into st_conf_t.tsig, or ST_CONF_NONE: signed or not */
+	bool any_address; /* else only from `net` */
+	st_prefix_t net;
+} st_conf_acl_t;
+
+/* A secondary to NOTIFY. */
+typedef struct st_conf_notify {
+	st_sockaddr_t addr;
+	uint32_t key; /* index into st_conf_t.tsig, or ST_CONF_NONE: unsigned */
+} st_conf_notify_t;
+
+typedef enum {
+	ST_ROUTED_ALL,	/* a routed name transfers with every address it can answer with */
+	ST_ROUTED_OMIT, /* routed names are left out of transfers */
+} st_routed_transfer_t;
+
+typedef enum {
+	ST_SERIAL_FILE,	    /* the zone file's SOA serial */
+	ST_SERIAL_UNIXTIME, /* the time the transferred data last changed */
+} st_serial_policy_t;
 
 typedef struct st_conf_zone {
 	char *name; /* presentation, absolute, lower case, trailing dot: "example.test." */
 	char *file; /* path as given, resolved relative to the config file's folder */
 	st_conf_dnssec_t *dnssec; /* NULL: not signed */
+	st_conf_acl_t *allow_transfer; /* none: no transfers */
+	size_t n_allow_transfer;
+	st_conf_notify_t *notify;
+	size_t n_notify;
+	st_routed_transfer_t routed_in_transfer; /* default all */
+	st_serial_policy_t serial;		 /* default file */
+	uint32_t ixfr_versions;			 /* differences kept for IXFR, default 16 */
 	unsigned line;
 } st_conf_zone_t;
+
+/* Does the zone take part in transfers (allow_transfer or notify given)? */
+static inline bool st_conf_zone_transfers(const st_conf_zone_t *z)
+{
+	return z->n_allow_transfer > 0 || z->n_notify > 0;
+}
+/* Free what a zone entry holds (not the entry). */
+void st_conf_zone_clear(st_conf_zone_t *z);
 
 typedef enum {
 	ST_CHECK_HTTP,
@@ -224,6 +271,9 @@ typedef struct st_conf {
 	char *log_level;	      /* "info" default */
 	st_conf_rrl_t rrl;	      /* response rate limiting, off unless given */
 	bool cookies;		      /* DNS cookies (RFC 7873, RFC 9018), default false */
+
+	st_conf_tsig_t *tsig; /* keys, for transfers and NOTIFY */
+	size_t n_tsig;
 
 	st_conf_zone_t *zones;
 	size_t n_zones;

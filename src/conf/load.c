@@ -371,42 +371,6 @@ static const st_item_t health_items[] = {
 };
 const st_table_t st_health_table = {"health", health_items, "the health: section"};
 
-/* ---- zones -------------------------------------------------------------- */
-
-static int load_zones(st_ctx_t *ctx, const st_ynode_t *map)
-{
-	st_conf_t *conf = ctx->conf;
-	int sec = st_ctx_section(ctx, "zones", map, "zone name -> zone file");
-	if (sec != 0)
-		return sec < 0 ? sec : 0;
-	conf->zones = calloc(map->n ? map->n : 1, sizeof(*conf->zones));
-	if (!conf->zones)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < map->n; i++) {
-		const st_ynode_t *k = st_ynode_key(map, i), *v = st_ynode_val(map, i);
-		st_conf_zone_t *z = &conf->zones[conf->n_zones++];
-		z->line = k->line;
-		int rc = st_ctx_name(ctx, k, NULL, &z->name);
-		if (rc != 0)
-			return rc;
-		if (strcmp(z->name, ".") == 0)
-			return st_ctx_error(ctx, k, NULL, "the root zone cannot be served here");
-		for (size_t j = 0; j + 1 < conf->n_zones; j++)
-			if (strcmp(conf->zones[j].name, z->name) == 0)
-				return st_ctx_error(ctx, k, NULL,
-						    "zone %s is given twice (first at line %u)",
-						    z->name, conf->zones[j].line);
-		const char *file;
-		if (v->kind != ST_YNODE_SCALAR || st_ynode_is_null(v) || v->str[0] == '\0')
-			return st_ctx_error(ctx, v, k->str, "expected the zone's file name, not %s",
-					    st_ynode_kind_name(v));
-		file = v->str;
-		if ((rc = st_ctx_path(ctx, file, &z->file)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
 /* ---- checks ------------------------------------------------------------- */
 
 /* "200", 200, "200-399", or a list of those. */
@@ -617,8 +581,8 @@ static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, cons
 /* ---- top level ---------------------------------------------------------- */
 
 const st_table_t *const st_schema_tables[] = {
-    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
-    &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
+    &st_server_table, &st_tsig_table,	  &st_zone_table,   &st_geo_table,    &st_health_table,
+    &st_check_table,  &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
     &st_fleet_tls_table, &st_rrl_table, NULL,
 };
 
@@ -639,7 +603,8 @@ static const struct {
 	int (*load)(st_ctx_t *ctx, const st_ynode_t *val);
 } sections[] = {
     {"server", &st_server_table, NULL, NULL},
-    {"zones", NULL, NULL, load_zones},
+    {"tsig", NULL, &st_tsig_section, NULL},
+    {"zones", NULL, NULL, st_load_zones},
     {"geo", &st_geo_table, NULL, NULL},
     {"health", &st_health_table, NULL, NULL},
     {"checks", NULL, &checks, NULL},
@@ -672,8 +637,8 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 					    "unknown section '%s' (did you mean '%s'?)", k->str,
 					    hint);
 		return st_ctx_error(ctx, k, NULL,
-				    "unknown section '%s' (sections are server, zones, geo, "
-				    "health, checks, regions, records, fleet)",
+				    "unknown section '%s' (sections are server, tsig, zones, "
+				    "geo, health, checks, regions, records, fleet)",
 				    k->str);
 	}
 	static const st_ynode_t empty = {.kind = ST_YNODE_MAP};

@@ -5,11 +5,10 @@
 
 #include "conf/schema.h"
 
-/* The schema tables, one per kind of object (the `zones:` section is a
- * plain name -> file mapping and has none). */
-extern const st_table_t st_server_table, st_geo_table, st_health_table, st_check_table,
-    st_region_table, st_endpoint_table, st_record_table, st_fleet_table, st_fleet_tls_table,
-    st_rrl_table;
+/* The schema tables, one per kind of object. */
+extern const st_table_t st_server_table, st_tsig_table, st_zone_table, st_geo_table,
+    st_health_table, st_check_table, st_region_table, st_endpoint_table, st_record_table,
+    st_fleet_table, st_fleet_tls_table, st_rrl_table;
 
 /* The value of `name` in mapping `map`, its key node, or NULL. */
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);
@@ -66,6 +65,10 @@ int st_load_fleet(st_ctx_t *ctx, const st_ynode_t *map);
 /* The digest of a config's tree without the keys that differ by site
  * ("sha256:" + 32 hex digits), for st_conf_t.digest. */
 void st_conf_digest(const st_ynode_t *root, char *out, size_t len);
+
+/* The tsig: and zones: sections (zone.c). */
+extern const st_section_t st_tsig_section;
+int st_load_zones(st_ctx_t *ctx, const st_ynode_t *map);
 /* Warnings that never fail a load (failover budgets). */
 void st_conf_warn(const st_conf_t *conf);
 

@@ -9,7 +9,8 @@ src_libsteer_a_SOURCES += \
 	src/conf/mapkey.c src/conf/mapkey.h \
 	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
 	src/conf/fleet.c \
-	src/conf/digest.c
+	src/conf/digest.c \
+	src/conf/zone.c
 
 # The config file's man page and a commented example covering every key.
 dist_man_MANS += doc/steerd.yaml.5

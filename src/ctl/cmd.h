@@ -18,8 +18,11 @@
 #define ST_CTL_RAMP_TICK_MS 1000
 
 
+struct st_primary;
+
 struct st_ctl {
 	struct st_server *srv;
+	const struct st_primary *primary; /* NULL: no zone transfer service */
 	st_ctl_state_t *state;
 	char *state_path; /* NULL: no server.state_dir, nothing persists */
 	st_unix_server_t *sock;
@@ -50,6 +53,6 @@ void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len);
 
 extern const st_ctl_cmd_t st_cmd_status, st_cmd_reload, st_cmd_stats, st_cmd_health, st_cmd_drain,
     st_cmd_undrain, st_cmd_force, st_cmd_dial, st_cmd_explain, st_cmd_checkconf, st_cmd_ds,
-    st_cmd_cookie_rotate;
+    st_cmd_cookie_rotate, st_cmd_zone_status;
 
 #endif

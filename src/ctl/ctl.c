@@ -16,13 +16,18 @@
 static const st_ctl_cmd_t *const table[] = {
     &st_cmd_status,  &st_cmd_reload, &st_cmd_stats, &st_cmd_health,  &st_cmd_drain,
     &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
-    &st_cmd_ds,	     &st_cmd_cookie_rotate,
+    &st_cmd_ds,	     &st_cmd_cookie_rotate, &st_cmd_zone_status,
 };
 
 const st_ctl_cmd_t *const *st_ctl_table(size_t *n)
 {
 	*n = sizeof(table) / sizeof(table[0]);
 	return table;
+}
+
+void st_ctl_use_primary(st_ctl_t *ctl, const struct st_primary *primary)
+{
+	ctl->primary = primary;
 }
 
 const st_conf_t *st_ctl_conf(st_ctl_t *ctl)

@@ -17,6 +17,9 @@ typedef struct st_ctl st_ctl_t;
  * open server.control (if set) on the server's loop and hook into reloads.
  * Call from the main thread before the workers start answering. */
 int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag);
+/* The zone transfer service whose NOTIFY results zone-status shows. */
+struct st_primary;
+void st_ctl_use_primary(st_ctl_t *ctl, const struct st_primary *primary);
 /* Close the socket, stop ramps (their state stays on disk), unhook. NULL ok. */
 void st_ctl_free(st_ctl_t *ctl);
 

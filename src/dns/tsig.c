@@ -3,6 +3,7 @@
  * allocated beyond OpenSSL's own context. */
 #include "dns/tsig.h"
 #include "dns/name.h"
+#include "common/base64.h"
 #include "common/errors.h"
 
 #include <openssl/core_names.h>
@@ -11,6 +12,7 @@
 #include <openssl/params.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,53 +82,21 @@ const char *st_tsig_error_name(uint16_t error)
 	}
 }
 
-/* ---- base64 ---------------------------------------------------------------- */
-
-static int b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+/* ---- secrets ----------------------------------------------------------------- */
 
 int st_tsig_secret_decode(const char *b64, uint8_t *out, size_t cap)
 {
-	uint32_t acc = 0;
-	unsigned bits = 0, pad = 0, chars = 0;
-	size_t n = 0;
-	for (const char *p = b64; *p; p++) {
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			continue;
-		if (*p == '=') {
-			pad++;
-			continue;
-		}
-		int v = b64_value(*p);
-		if (v < 0 || pad > 0)
-			return ST_EINVAL;
-		chars++;
-		acc = acc << 6 | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n >= cap)
-				return ST_ENOSPC;
-			out[n++] = (uint8_t)(acc >> bits);
-		}
-	}
-	/* Leftover bits must be zero padding, and the '=' count must agree. */
-	if (n == 0 || (acc & ((1u << bits) - 1)) != 0 || pad > 2 ||
-	    (pad > 0 && (chars + pad) % 4 != 0) || chars % 4 == 1)
-		return ST_EINVAL;
-	return (int)n;
+	size_t len = strlen(b64);
+	uint8_t *buf = malloc(len * 3 / 4 + 3);
+	if (!buf)
+		return ST_ENOMEM;
+	long n = st_base64_decode(b64, len, buf);
+	int ret = n <= 0 ? ST_EINVAL : (size_t)n > cap ? ST_ENOSPC : (int)n;
+	if (ret > 0)
+		memcpy(out, buf, (size_t)n);
+	OPENSSL_cleanse(buf, len * 3 / 4 + 3);
+	free(buf);
+	return ret;
 }
 
 /* ---- HMAC ------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 
 struct st_metrics {
 	struct st_server *srv;
+	const struct st_primary *primary;
 	st_http_server_t *http;
 };
 
@@ -350,7 +351,7 @@ static void dnssec(st_buf_t *out, struct st_server *srv, const st_view_t *view)
 	}
 }
 
-void st_metrics_render(struct st_server *srv, st_buf_t *out)
+void st_metrics_render(struct st_server *srv, const struct st_primary *primary, st_buf_t *out)
 {
 	const st_conf_t *conf = st_server_conf(srv);
 	st_view_t *view = st_server_view(srv);
@@ -372,6 +373,7 @@ void st_metrics_render(struct st_server *srv, st_buf_t *out)
 	health(out, conf, view);
 	reloads(out, srv);
 	dnssec(out, srv, view);
+	st_metrics_transfers(out, view, primary, s);
 	free(s);
 }
 
@@ -380,7 +382,7 @@ static char *page(void *arg, size_t *len)
 	st_metrics_t *m = arg;
 	st_buf_t b;
 	st_buf_init(&b);
-	st_metrics_render(m->srv, &b);
+	st_metrics_render(m->srv, m->primary, &b);
 	if (b.oom) {
 		st_buf_free(&b);
 		return NULL;
@@ -405,6 +407,11 @@ int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag)
 	st_log_info("metrics at http://%s/metrics", conf->metrics);
 	*out = m;
 	return 0;
+}
+
+void st_metrics_use_primary(st_metrics_t *m, const struct st_primary *primary)
+{
+	m->primary = primary;
 }
 
 void st_metrics_free(st_metrics_t *m)

@@ -14,9 +14,17 @@ typedef struct st_metrics st_metrics_t;
 /* Serve server.metrics on the server's loop. */
 int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag);
 void st_metrics_free(st_metrics_t *m);
+/* The zone transfer service whose NOTIFY results the page shows. */
+struct st_primary;
+void st_metrics_use_primary(st_metrics_t *m, const struct st_primary *primary);
 
-/* The whole page. */
-void st_metrics_render(struct st_server *srv, st_buf_t *out);
+/* The whole page (primary may be NULL). */
+void st_metrics_render(struct st_server *srv, const struct st_primary *primary, st_buf_t *out);
+
+/* The zone transfer part of the page (transfer.c). */
+struct st_view;
+void st_metrics_transfers(st_buf_t *out, const struct st_view *view,
+			  const struct st_primary *primary, const st_answer_stats_t *s);
 
 /* Sum the counters of every answer context (sum is zeroed first); routed
  * answers come out per index of the current config, each name's count

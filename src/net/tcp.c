@@ -3,7 +3,10 @@
  * answers go out in order. Idle connections time out; a message must arrive
  * whole within the message timeout once its first byte came (a client that
  * trickles bytes does not hold a connection by resetting the idle timer);
- * the least recently active connection makes room when the cap is reached. */
+ * the least recently active connection makes room when the cap is reached.
+ * A zone transfer is a stream of messages, made one at a time as the
+ * socket drains, a few per turn of the loop, so that other connections are
+ * served meanwhile. */
 #define _GNU_SOURCE
 #define _LGPL_SOURCE
 #include "net/tcp.h"
@@ -37,6 +40,8 @@
 /* Output buffer kept for the next time the socket is full; larger ones are
  * freed once drained. */
 #define TCP_OUT_KEEP (16 * 1024)
+/* Messages of a stream written per turn of the loop. */
+#define TCP_STREAM_BURST 4
 
 /* Reads and writes go straight to the socket: one recv() and one send() per
  * batch of queries in the common case. Output is buffered only when the
@@ -54,6 +59,7 @@ typedef struct tcp_conn {
 	size_t out_off, out_len, out_cap;
 	bool throttled; /* reading paused until the output drains */
 	bool closing;	/* peer closed: close once the answers are sent */
+	void *stream;	/* a multi-message answer being sent; reading paused */
 } tcp_conn_t;
 
 struct st_tcp {
@@ -74,6 +80,7 @@ struct st_tcp {
 	pthread_t tid;
 	bool started;
 	st_answer_ctx_t *ctx;
+	st_tcp_streamer_t streamer; /* start NULL: none */
 	_Atomic uint64_t coalesce_ns; /* see tcp_main(); changed by st_tcp_set_coalesce */
 	unsigned answered;     /* queries answered in this loop iteration */
 	bool stopping;
@@ -109,6 +116,8 @@ static void conn_free(tcp_conn_t *c)
 {
 	st_tcp_t *tcp = c->tcp;
 	lru_unlink(tcp, c);
+	if (c->stream)
+		tcp->streamer.release(c->stream);
 	if (c->rev)
 		event_free(c->rev);
 	if (c->wev)
@@ -208,6 +217,13 @@ static int conn_process(tcp_conn_t *c)
 			view = rcu_dereference(*tcp->viewp);
 			online = true;
 		}
+		if (tcp->streamer.start &&
+		    tcp->streamer.start(tcp->streamer.arg, view, q, qlen, &c->peer, &c->stream) > 0) {
+			/* The answers before it go first; the rest waits for the end. */
+			event_del(c->rev);
+			event_add(c->wev, tcp->idle);
+			break;
+		}
 		uint8_t *a = tcp->batch + tcp->batch_len;
 		size_t n = st_answer(tcp->ctx, view, q, qlen, &c->peer, ST_TRANSPORT_TCP, a + 2,
 				     TCP_MSG_MAX);
@@ -229,8 +245,8 @@ static int conn_process(tcp_conn_t *c)
 	/* The clock of a message starts with its first byte: a new partial
 	 * message (none was, or messages before it were answered) arms it,
 	 * the same one still partial leaves it running. Nothing held, or
-	 * reading paused by us: no clock. */
-	if (st_frame_held(&c->in) == 0 || c->throttled) {
+	 * reading paused by us (throttled, or a transfer going out): no clock. */
+	if (st_frame_held(&c->in) == 0 || c->throttled || c->stream) {
 		if (c->mev_armed)
 			event_del(c->mev);
 		c->mev_armed = false;
@@ -291,6 +307,34 @@ static void conn_msg_cb(evutil_socket_t fd, short what, void *arg)
 	conn_free(c);
 }
 
+/* The next messages of the connection's stream, while the socket takes
+ * them whole, TCP_STREAM_BURST at most: the write event brings the rest.
+ * After the last one, reading resumes through the write event too. */
+static int conn_stream(tcp_conn_t *c)
+{
+	st_tcp_t *tcp = c->tcp;
+	conn_touch(c);
+	for (unsigned i = 0; i < TCP_STREAM_BURST && c->stream && out_pending(c) == 0; i++) {
+		size_t len = 0;
+		int more = tcp->streamer.next(c->stream, tcp->batch + 2, TCP_MSG_MAX, &len);
+		if (more < 0)
+			return more;
+		tcp->batch[0] = (uint8_t)(len >> 8);
+		tcp->batch[1] = (uint8_t)len;
+		tcp->batch_len = 2 + len;
+		if (more == 0) {
+			tcp->streamer.release(c->stream);
+			c->stream = NULL;
+			c->throttled = true;
+		}
+		int ret = conn_flush(c);
+		if (ret < 0)
+			return ret;
+	}
+	event_add(c->wev, tcp->idle);
+	return 0;
+}
+
 static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 {
 	tcp_conn_t *c = arg;
@@ -298,22 +342,30 @@ static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 		conn_free(c);
 		return;
 	}
-	ssize_t n = send(fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+	if (out_pending(c) > 0) {
+		ssize_t n =
+		    send(fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				return;
+			conn_free(c);
 			return;
-		conn_free(c);
-		return;
+		}
+		c->out_off += (size_t)n;
+		if (out_pending(c) > 0)
+			return;
 	}
-	c->out_off += (size_t)n;
-	if (out_pending(c) > 0)
-		return;
 	c->out_off = c->out_len = 0;
 	if (c->out_cap > TCP_OUT_KEEP) {
 		/* A burst is over: an idle connection does not hold its buffer. */
 		free(c->out);
 		c->out = NULL;
 		c->out_cap = 0;
+	}
+	if (c->stream) {
+		if (conn_stream(c) < 0)
+			conn_free(c);
+		return;
 	}
 	event_del(c->wev);
 	if (c->closing) {
@@ -494,6 +546,11 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 fail:
 	st_tcp_free(tcp);
 	return ret;
+}
+
+void st_tcp_set_streamer(st_tcp_t *tcp, const st_tcp_streamer_t *streamer)
+{
+	tcp->streamer = *streamer;
 }
 
 void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us)

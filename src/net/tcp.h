@@ -24,9 +24,27 @@ typedef struct st_tcp_limits {
 				   * stream of queries (0: never wait) */
 } st_tcp_limits_t;
 
+/* Answers longer than one message (zone transfers). `start` sees every
+ * query first and may claim it (returns 1 and sets *stream; 0 leaves it to
+ * st_answer). The connection then sends what `next` writes, one message
+ * at a time as the socket takes them, and reads its next query only after
+ * the last message. `start` runs with the view held; `next` and `release`
+ * may run after that view is gone. */
+typedef struct st_tcp_streamer {
+	int (*start)(void *arg, const st_view_t *view, const uint8_t *query, size_t len,
+		     const st_sockaddr_t *peer, void **stream);
+	/* The next message into buf[0..cap): 1 when more follow, 0 for the
+	 * last, a negative error to close the connection. */
+	int (*next)(void *stream, uint8_t *buf, size_t cap, size_t *len);
+	void (*release)(void *stream);
+	void *arg;
+} st_tcp_streamer_t;
+
 /* Open the listening sockets. `viewp` points at the RCU-protected current view. */
 int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits_t *limits,
 	       st_view_t *const *viewp, st_tcp_t **out, st_diag_t *diag);
+/* Set before st_tcp_start (the streamer is copied). */
+void st_tcp_set_streamer(st_tcp_t *tcp, const st_tcp_streamer_t *streamer);
 int st_tcp_start(st_tcp_t *tcp, st_diag_t *diag);
 /* Change limits->coalesce_us while the thread runs (a reload). */
 void st_tcp_set_coalesce(st_tcp_t *tcp, uint64_t coalesce_us);

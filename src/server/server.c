@@ -48,6 +48,7 @@ struct st_server {
 	int64_t resign_checked; /* the second signatures were last looked at */
 	st_udp_t *udp;
 	st_tcp_t *tcp;
+	st_tcp_streamer_t streamer; /* start NULL: none */
 	unsigned workers;
 	uint64_t fd_limit; /* open files allowed (UINT64_MAX: unlimited) */
 	uint64_t started_ns;
@@ -95,8 +96,7 @@ static void drop_zone(st_conf_t *conf, const char *name_colon_file)
 	for (size_t z = 0; z < conf->n_zones; z++) {
 		const char *have = conf->zones[z].name;
 		if (strlen(have) == n + 1 && strncasecmp(have, name_colon_file, n) == 0) {
-			free(conf->zones[z].name);
-			free(conf->zones[z].file);
+			st_conf_zone_clear(&conf->zones[z]);
 			memmove(&conf->zones[z], &conf->zones[z + 1],
 				(conf->n_zones - z - 1) * sizeof(conf->zones[0]));
 			conf->n_zones--;
@@ -512,6 +512,8 @@ int st_server_start(st_server_t *srv, st_diag_t *diag)
 	ret = st_tcp_new(conf->listen, conf->n_listen, &limits, &srv->view, &srv->tcp, diag);
 	if (ret != 0)
 		return ret;
+	if (srv->streamer.start)
+		st_tcp_set_streamer(srv->tcp, &srv->streamer);
 	ret = start_signals(srv);
 	if (ret != 0)
 		return st_diag_set(diag, ret, "cannot set up signal handlers (%s)",
@@ -801,6 +803,11 @@ struct st_answer_ctx *st_server_answer_ctx(st_server_t *srv, size_t i)
 	if (i < n_udp)
 		return st_udp_ctx(srv->udp, i);
 	return i == n_udp ? st_tcp_ctx(srv->tcp) : NULL;
+}
+
+void st_server_set_tcp_streamer(st_server_t *srv, const st_tcp_streamer_t *streamer)
+{
+	srv->streamer = *streamer;
 }
 
 uint32_t st_server_tcp_clients(const st_server_t *srv)

@@ -93,6 +93,11 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 /* Remember overrides (copied) so that a reload of the config file applies them too. */
 int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov);
 
+/* Answers of more than one message over TCP (zone transfers): a service
+ * hands the server its streamer before st_server_start (net/tcp.h). */
+struct st_tcp_streamer;
+void st_server_set_tcp_streamer(st_server_t *srv, const struct st_tcp_streamer *streamer);
+
 /* Open TCP connections (approximate: counted by the TCP thread). */
 uint32_t st_server_tcp_clients(const st_server_t *srv);
 

@@ -6,6 +6,7 @@
 #include "dnssec/signer.h"
 #include "health/health.h"
 #include "route/route.h"
+#include "xfr/xfr.h"
 #include "zone/zone.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -41,6 +42,7 @@ void st_view_box_free(st_view_box_t *box)
 	if (!box)
 		return;
 	/* Zones first: their dynamic RRsets point into the routing. */
+	st_xfr_set_free(box->xfr);
 	st_zoneset_free(box->view.zones);
 	for (size_t i = 0; i < box->n_srcs; i++)
 		st_signer_free(box->srcs[i].signer);
@@ -268,6 +270,61 @@ size_t st_view_box_resign(st_view_box_t *box, int64_t now)
 	return renewed;
 }
 
+/* The transfer set of a view: the config's keys, then each zone's version
+ * as it is built. NULL when there is neither a key nor a zone to transfer. */
+static int xfr_set_new(const st_conf_t *conf, st_xfr_set_t **out)
+{
+	bool any = conf->n_tsig > 0;
+	for (size_t z = 0; z < conf->n_zones; z++)
+		any |= st_conf_zone_transfers(&conf->zones[z]);
+	*out = NULL;
+	if (!any)
+		return 0;
+	st_xfr_set_t *set = st_xfr_set_new();
+	if (!set)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < conf->n_tsig; i++) {
+		const st_conf_tsig_t *k = &conf->tsig[i];
+		int ret = st_xfr_set_add_key(set, k->name, k->alg, k->secret, k->secret_len);
+		if (ret != 0) {
+			st_xfr_set_free(set);
+			return ret;
+		}
+	}
+	*out = set;
+	return 0;
+}
+
+/* The zone's version as transferred, following the one in the old view:
+ * the same when the zone and the routing are shared with it. */
+static int xfr_version(st_view_box_t *box, const st_conf_zone_t *cz, st_zone_src_t *src,
+		       const st_zone_src_t *prev, bool shared, st_diag_t *diag)
+{
+	src->xfr = NULL;
+	if (!st_conf_zone_transfers(cz))
+		return 0;
+	st_xfr_zone_t *xz;
+	st_xfr_zone_t *before = prev ? prev->xfr : NULL;
+	if (shared && before && prev->serial == (int)cz->serial) {
+		xz = st_xfr_zone_ref(before);
+	} else {
+		st_xfr_opts_t opts = {cz->serial, cz->routed_in_transfer, cz->ixfr_versions};
+		int ret = st_xfr_zone_new(before, src->zone, box->routing->route, &opts,
+					  (uint64_t)time(NULL), &xz, diag);
+		if (ret != 0)
+			return ret;
+	}
+	int ret = st_xfr_set_add_zone(box->xfr, src->zone, xz, cz->allow_transfer,
+				      cz->n_allow_transfer);
+	if (ret != 0) {
+		st_xfr_zone_free(xz);
+		return ret;
+	}
+	src->xfr = xz;
+	src->serial = (int)cz->serial;
+	return 0;
+}
+
 typedef enum {
 	REUSE_IF_UNCHANGED, /* reload the zones whose file changed */
 	REUSE_ALL_BUT_ONE,  /* reload only `only` */
@@ -296,8 +353,11 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 	if (!box->view.zones || !box->srcs)
 		goto fail;
 	ret = plan_zones(rt, &plans, diag);
+	if (ret == 0)
+		ret = xfr_set_new(conf, &box->xfr);
 	if (ret != 0)
 		goto fail;
+	box->view.xfr = box->xfr;
 
 	bool same_routing = old && old->routing == rt;
 	for (size_t z = 0; z < conf->n_zones; z++) {
@@ -309,8 +369,12 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 		src_stat(src);
 
 		const st_zone_src_t *prev = old_src(old, cz->name);
+		/* A zone shared with the old view keeps its serial: so must its
+		 * transfer settings that touch the serial. */
 		bool compatible = prev && strcmp(prev->file, cz->file) == 0 &&
-				  (same_routing || (prev->n_dyn == 0 && src->n_dyn == 0));
+				  (same_routing || (prev->n_dyn == 0 && src->n_dyn == 0)) &&
+				  (prev->xfr != NULL) == st_conf_zone_transfers(cz) &&
+				  (!prev->xfr || prev->serial == (int)cz->serial);
 		bool reuse;
 		if (mode == REUSE_ALL_BUT_ONE)
 			reuse = compatible && strcmp(cz->name, only) != 0;
@@ -340,6 +404,11 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 				goto fail;
 		}
 		src->zone = zone;
+		ret = xfr_version(box, cz, src, prev, reuse && same_routing, diag);
+		if (ret != 0) {
+			st_zone_free(zone);
+			goto fail;
+		}
 		ret = st_zoneset_add(box->view.zones, zone);
 		if (ret == ST_EEXIST) {
 			st_zone_free(zone);

@@ -29,6 +29,10 @@ typedef struct st_zone_src {
 	struct st_zone *zone; /* reference held by the view's zoneset */
 	struct st_signer *signer; /* reference, NULL: the zone is not signed */
 	size_t n_dyn;	      /* dynamic records grafted in */
+	/* The zone's version as transferred (the reference is the view's
+	 * transfer set's), or NULL when it takes no part in transfers. */
+	struct st_xfr_zone *xfr;
+	int serial; /* the st_serial_policy_t it was made with */
 	bool has_stat;
 	dev_t dev;
 	ino_t ino;
@@ -43,7 +47,8 @@ typedef struct st_view_box {
 	st_routing_t *routing;
 	st_zone_src_t *srcs;
 	size_t n_srcs;
-	size_t n_records; /* static records over all zones */
+	size_t n_records;	 /* static records over all zones */
+	struct st_xfr_set *xfr; /* view.xfr, owned */
 } st_view_box_t;
 
 /* Build a view from `conf` (ownership taken, also on error). With `old`,

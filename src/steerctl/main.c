@@ -40,6 +40,7 @@ static const struct {
     {"checkconf", "validate the config file and zones without applying them"},
     {"ds ZONE", "the DS records to give the parent zone of a signed zone"},
     {"cookie-rotate", "new DNS cookie secret; the previous one stays valid until the next"},
+    {"zone-status [ZONE]", "serial, transfers served, IXFR versions kept, NOTIFY results"},
 };
 
 static void usage(FILE *f)

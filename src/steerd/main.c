@@ -1,10 +1,11 @@
 /* steerd: the authoritative DNS server. The one place that wires the
  * process: the DNS server, and the services that attach to it (control
- * socket, metrics endpoint). */
+ * socket, metrics endpoint, zone transfer service). */
 #include "config.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "metrics/metrics.h"
+#include "primary/primary.h"
 #include "server/server.h"
 #include "answer/view.h"
 #include "zone/zone.h"
@@ -66,9 +67,16 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 	const st_conf_t *conf = st_server_conf(srv);
 	st_ctl_t *ctl = NULL;
 	st_metrics_t *metrics = NULL;
-	int ret = st_ctl_start(srv, &ctl, diag);
+	st_primary_t *primary = NULL;
+	int ret = st_primary_start(srv, &primary, diag);
+	if (ret == 0)
+		ret = st_ctl_start(srv, &ctl, diag);
+	if (ret == 0)
+		st_ctl_use_primary(ctl, primary);
 	if (ret == 0 && conf->metrics)
 		ret = st_metrics_start(srv, &metrics, diag);
+	if (ret == 0 && metrics)
+		st_metrics_use_primary(metrics, primary);
 	if (ret == 0)
 		ret = st_server_start(srv, diag);
 	bool started = ret == 0;
@@ -76,6 +84,7 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 		ret = st_server_serve(srv, diag);
 	st_metrics_free(metrics);
 	st_ctl_free(ctl);
+	st_primary_free(primary);
 	if (started)
 		st_log_info("stopped");
 	return ret;

@@ -1,4 +1,4 @@
-# src/xfr: zone transfer out (AXFR, IXFR), transfer versions and differences, NOTIFY
+# src/xfr: zone transfer out: versions as transferred, IXFR differences, AXFR/IXFR streams
 src_libsteer_a_SOURCES += \
 	src/xfr/xfr.h src/xfr/internal.h \
 	src/xfr/version.c src/xfr/diff.c \

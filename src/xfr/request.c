@@ -11,11 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct set_zone {
 	const st_zone_t *zone;
 	st_xfr_zone_t *xz;
-	st_xfr_acl_t *acl;
+	st_conf_acl_t *acl;
 	size_t n_acl;
 } set_zone_t;
 
@@ -76,13 +77,13 @@ int st_xfr_set_add_key(st_xfr_set_t *set, const char *name, st_tsig_alg_t alg,
 }
 
 int st_xfr_set_add_zone(st_xfr_set_t *set, const st_zone_t *zone, st_xfr_zone_t *xz,
-			const st_xfr_acl_t *acl, size_t n_acl)
+			const st_conf_acl_t *acl, size_t n_acl)
 {
 	set_zone_t *v = realloc(set->zones, (set->n_zones + 1) * sizeof(*v));
 	if (!v)
 		return ST_ENOMEM;
 	set->zones = v;
-	st_xfr_acl_t *copy = NULL;
+	st_conf_acl_t *copy = NULL;
 	if (n_acl > 0 && (copy = malloc(n_acl * sizeof(*copy))) == NULL)
 		return ST_ENOMEM;
 	if (n_acl > 0)
@@ -111,6 +112,14 @@ st_xfr_zone_t *st_xfr_set_find(const st_xfr_set_t *set, const st_zone_t *zone)
 	return z ? z->xz : NULL;
 }
 
+st_xfr_zone_t *st_xfr_set_find_name(const st_xfr_set_t *set, const char *name)
+{
+	for (size_t i = 0; set && i < set->n_zones; i++)
+		if (strcasecmp(st_zone_name(set->zones[i].zone), name) == 0)
+			return set->zones[i].xz;
+	return NULL;
+}
+
 size_t st_xfr_set_count(const st_xfr_set_t *set)
 {
 	return set ? set->n_zones : 0;
@@ -123,33 +132,17 @@ st_xfr_zone_t *st_xfr_set_get(const st_xfr_set_t *set, size_t i)
 
 /* ---- the decision ------------------------------------------------------------ */
 
-static bool addr_in(const st_sockaddr_t *peer, const st_xfr_acl_t *e)
-{
-	const uint8_t *a;
-	if (e->family == AF_INET && peer->u.sa.sa_family == AF_INET) {
-		a = (const uint8_t *)&peer->u.in4.sin_addr;
-	} else if (e->family == AF_INET6 && peer->u.sa.sa_family == AF_INET6) {
-		a = (const uint8_t *)&peer->u.in6.sin6_addr;
-	} else if (e->family == AF_INET && peer->u.sa.sa_family == AF_INET6 &&
-		   IN6_IS_ADDR_V4MAPPED(&peer->u.in6.sin6_addr)) {
-		a = (const uint8_t *)&peer->u.in6.sin6_addr + 12;
-	} else {
-		return false;
-	}
-	unsigned full = e->prefix / 8u, rest = e->prefix % 8u;
-	if (memcmp(a, e->net, full) != 0)
-		return false;
-	return rest == 0 || ((a[full] ^ e->net[full]) & (0xffu << (8 - rest))) == 0;
-}
-
 static bool allowed(const st_xfr_set_t *set, const set_zone_t *z, const st_sockaddr_t *peer,
 		    const st_tsig_key_t *key)
 {
+	uint8_t addr[16];
+	unsigned alen = st_sockaddr_ip(peer, addr);
 	for (size_t i = 0; i < z->n_acl; i++) {
-		const st_xfr_acl_t *e = &z->acl[i];
-		if (e->key >= 0 && (!key || key != &set->keys[e->key]))
+		const st_conf_acl_t *e = &z->acl[i];
+		if (e->key != ST_CONF_NONE &&
+		    (!key || e->key >= set->n_keys || key != &set->keys[e->key]))
 			continue;
-		if (e->family != 0 && !addr_in(peer, e))
+		if (!e->any_address && !st_prefix_match(&e->net, addr, alen))
 			continue;
 		return true;
 	}

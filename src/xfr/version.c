@@ -281,10 +281,10 @@ static int settle(st_xfr_zone_t *xz, const st_xfr_zone_t *prev, xfr_diff_t *d, b
 	c->from = prev ? prev->serial : 0;
 	c->removed = d ? d->n_del : 0;
 	c->added = d ? d->n_add : 0;
-	if (opts->serial == ST_XFR_SERIAL_UNIXTIME) {
+	if (opts->serial == ST_SERIAL_UNIXTIME) {
 		uint32_t t = (uint32_t)now;
 		if (!prev)
-			xz->serial = t;
+			xz->serial = st_serial_gt(file, t) ? file : t;
 		else if (!changed)
 			xz->serial = prev->serial;
 		else
@@ -340,7 +340,7 @@ int st_xfr_zone_new(st_xfr_zone_t *prev, st_zone_t *zone, const st_route_t *rout
 	if (prev)
 		atomic_fetch_add_explicit(&prev->stats->refs, 1, memory_order_relaxed);
 	int ret = xz->stats ? 0 : ST_ENOMEM;
-	if (ret == 0 && route && opts->routed == ST_XFR_ROUTED_ALL)
+	if (ret == 0 && route && opts->routed == ST_ROUTED_ALL)
 		ret = build_dyn(xz, route);
 	if (ret == 0)
 		measure(xz);

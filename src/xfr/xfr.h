@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
 #include "dns/tsig.h"
 
 #include <stdatomic.h>
@@ -21,20 +22,10 @@ struct st_query;
 
 /* ---- versions ------------------------------------------------------------ */
 
-typedef enum {
-	ST_XFR_SERIAL_FILE,	/* the SOA serial of the zone file */
-	ST_XFR_SERIAL_UNIXTIME, /* seconds since the epoch when the transferred data
-				 * last changed (at least the previous serial + 1) */
-} st_xfr_serial_t;
-
-typedef enum {
-	ST_XFR_ROUTED_ALL,  /* every address a routed name can answer with */
-	ST_XFR_ROUTED_OMIT, /* routed names are left out */
-} st_xfr_routed_t;
-
+/* The settings of a zone that shape its versions (conf/conf.h). */
 typedef struct st_xfr_opts {
-	st_xfr_serial_t serial;
-	st_xfr_routed_t routed;
+	st_serial_policy_t serial;
+	st_routed_transfer_t routed;
 	uint32_t keep; /* differences kept for IXFR (0: always a full transfer) */
 } st_xfr_opts_t;
 
@@ -100,28 +91,23 @@ static inline bool st_serial_gt(uint32_t a, uint32_t b)
 
 /* ---- who may transfer ------------------------------------------------------ */
 
-/* One allow_transfer entry: a key, an address range, or both. */
-typedef struct st_xfr_acl {
-	int32_t key;	/* index into the set's keys; -1: any, signed or not */
-	uint8_t family; /* AF_INET, AF_INET6, or 0: any address */
-	uint8_t prefix;
-	uint8_t net[16];
-} st_xfr_acl_t;
-
 /* The transfer settings of a view: keys and, per zone, its version and ACL. */
 typedef struct st_xfr_set st_xfr_set_t;
 
 st_xfr_set_t *st_xfr_set_new(void);
 void st_xfr_set_free(st_xfr_set_t *set);
-/* Add a key (name in presentation form; the secret is copied). */
+/* Add a key (name in presentation form; the secret is copied). Keys are
+ * numbered in the order added: an ACL entry's `key` is that number. */
 int st_xfr_set_add_key(st_xfr_set_t *set, const char *name, st_tsig_alg_t alg,
 		       const uint8_t *secret, size_t secret_len);
 /* Add a zone: the set takes over the caller's reference to xz. */
 int st_xfr_set_add_zone(st_xfr_set_t *set, const struct st_zone *zone, st_xfr_zone_t *xz,
-			const st_xfr_acl_t *acl, size_t n_acl);
+			const st_conf_acl_t *acl, size_t n_acl);
 const st_tsig_key_t *st_xfr_set_keys(const st_xfr_set_t *set, size_t *n);
-/* The current version of a zone, or NULL when it is not transferred. */
+/* The current version of a zone, or NULL when it is not transferred; by
+ * the zone, or by its name (presentation, any case, trailing dot). */
 st_xfr_zone_t *st_xfr_set_find(const st_xfr_set_t *set, const struct st_zone *zone);
+st_xfr_zone_t *st_xfr_set_find_name(const st_xfr_set_t *set, const char *name);
 size_t st_xfr_set_count(const st_xfr_set_t *set);
 st_xfr_zone_t *st_xfr_set_get(const st_xfr_set_t *set, size_t i);
 

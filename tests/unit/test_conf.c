@@ -256,6 +256,72 @@ static void test_design(void **state)
 	st_conf_free(c);
 }
 
+/* The tsig: section and the mapping form of a zone: keys from the text or
+ * from a file (bare or BIND's key clause), access lists of keys, ranges
+ * and both, NOTIFY targets with and without a key; the plain form keeps
+ * every default. */
+static void test_transfers(void **state)
+{
+	st_conf_t *c;
+	st_diag_t d;
+	write_file("k.key", "key \"file-key\" {\n\talgorithm hmac-sha512;\n\tsecret "
+			    "\"AQIDBA==\";\n};\n");
+	write_file("bare.key", "  BQYHCA==\n");
+	int rc = load_text("tsig:\n"
+			   "  xfr-key: { algorithm: hmac-sha384, secret: \"AQID\" }\n"
+			   "  File-Key.: { algorithm: hmac-sha512, secret_file: k.key }\n"
+			   "  bare: { secret_file: bare.key }\n"
+			   "zones:\n"
+			   "  plain.test: plain.zone\n"
+			   "  example.test:\n"
+			   "    file: zones/example.zone\n"
+			   "    allow_transfer: [xfr-key, 192.0.2.0/24, \"2001:db8::1\",\n"
+			   "                     { key: file-key, address: 10.0.0.0/8 }]\n"
+			   "    notify: [\"192.0.2.53\", { address: \"[2001:db8::53]:5300\", key: bare }]\n"
+			   "    routed_in_transfer: omit\n"
+			   "    serial: unixtime\n"
+			   "    ixfr_versions: 3\n",
+			   &c, &d);
+	if (rc != 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(c->n_tsig, 3);
+	assert_string_equal(c->tsig[0].name, "xfr-key.");
+	assert_int_equal(c->tsig[0].alg, ST_TSIG_HMAC_SHA384);
+	assert_int_equal(c->tsig[0].secret_len, 3);
+	assert_memory_equal(c->tsig[0].secret, "\1\2\3", 3);
+	assert_string_equal(c->tsig[1].name, "file-key.");
+	assert_memory_equal(c->tsig[1].secret, "\1\2\3\4", 4);
+	assert_int_equal(c->tsig[2].alg, ST_TSIG_HMAC_SHA256);
+	assert_memory_equal(c->tsig[2].secret, "\5\6\7\10", 4);
+
+	const st_conf_zone_t *p = &c->zones[0], *z = &c->zones[1];
+	assert_false(st_conf_zone_transfers(p));
+	assert_int_equal(p->routed_in_transfer, ST_ROUTED_ALL);
+	assert_int_equal(p->serial, ST_SERIAL_FILE);
+	assert_int_equal(p->ixfr_versions, 16);
+	assert_true(st_conf_zone_transfers(z));
+	assert_string_equal(z->file, "zones/example.zone");
+	assert_int_equal(z->n_allow_transfer, 4);
+	assert_int_equal(z->allow_transfer[0].key, 0);
+	assert_true(z->allow_transfer[0].any_address);
+	assert_int_equal(z->allow_transfer[1].key, ST_CONF_NONE);
+	assert_int_equal(z->allow_transfer[1].net.len, 24);
+	assert_int_equal(z->allow_transfer[2].net.family, AF_INET6);
+	assert_int_equal(z->allow_transfer[2].net.len, 128);
+	assert_int_equal(z->allow_transfer[3].key, 1);
+	assert_false(z->allow_transfer[3].any_address);
+	assert_int_equal(z->allow_transfer[3].net.len, 8);
+	assert_int_equal(z->n_notify, 2);
+	assert_int_equal(st_sockaddr_port(&z->notify[0].addr), 53);
+	assert_int_equal(z->notify[0].key, ST_CONF_NONE);
+	assert_int_equal(st_sockaddr_port(&z->notify[1].addr), 5300);
+	assert_int_equal(z->notify[1].key, 2);
+	assert_int_equal(z->routed_in_transfer, ST_ROUTED_OMIT);
+	assert_int_equal(z->serial, ST_SERIAL_UNIXTIME);
+	assert_int_equal(z->ixfr_versions, 3);
+	st_conf_free(c);
+}
+
 static void test_defaults(void **state)
 {
 	st_conf_t *c;
@@ -633,9 +699,9 @@ static void test_fleet(void **state)
 static void test_documented(void **state)
 {
 	static const st_table_t *const tables[] = {
-	    &st_server_table, &st_geo_table,	  &st_health_table, &st_check_table,
-	    &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
-	    &st_fleet_tls_table, &st_rrl_table,
+	    &st_server_table, &st_tsig_table,	  &st_zone_table,   &st_geo_table,
+	    &st_health_table, &st_check_table,	  &st_region_table, &st_endpoint_table,
+	    &st_record_table, &st_fleet_table,	  &st_fleet_tls_table, &st_rrl_table,
 	};
 	char path[PATH_MAX];
 	data_path(path, sizeof(path), "doc/steerd.yaml.example");
@@ -656,7 +722,8 @@ static void test_documented(void **state)
 		}
 	}
 	assert_true(n > 50);
-	for (const char *s = "zones\0server\0geo\0health\0checks\0regions\0records\0fleet\0"; *s;
+	for (const char *s = "zones\0tsig\0server\0geo\0health\0checks\0regions\0records\0fleet\0";
+	     *s;
 	     s += strlen(s) + 1)
 		assert_true(has_key(example, s));
 }
@@ -696,6 +763,7 @@ int main(void)
 	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_documented),	   cmocka_unit_test(test_fleet),
 	    cmocka_unit_test(test_rrl),
+	    cmocka_unit_test(test_transfers),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -30,8 +30,8 @@ static const struct {
     /* unknown keys */
     {"sever:\n  workers: 1\n", "t.yaml:1:1: unknown section 'sever' (did you mean 'server'?)"},
     {"tls:\n  x: 1\n",
-     "t.yaml:1:1: unknown section 'tls' (sections are server, zones, geo, health, checks, "
-     "regions, records, fleet)"},
+     "t.yaml:1:1: unknown section 'tls' (sections are server, tsig, zones, geo, health, "
+     "checks, regions, records, fleet)"},
     {"server:\n  wokers: 2\n",
      "t.yaml:2:3: server: unknown key 'wokers' (did you mean 'workers'?)"},
     {"server:\n  frobnicate: 2\n", "t.yaml:2:3: server: unknown key 'frobnicate' for a server"},
@@ -141,7 +141,52 @@ static const struct {
     {"server:\n  control: \"\"\n",
      "t.yaml:2:12: server.control: the value is empty (leave the key out for the default)"},
     {"zones:\n  example.test:\n",
-     "t.yaml:2:16: zones.example.test: expected the zone's file name, not nothing"},
+     "t.yaml:2:16: zones.example.test: expected the zone's file name or a mapping with "
+     "'file:', not nothing"},
+    {"zones:\n  example.test: { allow_transfer: [k] }\n",
+     "t.yaml:2:3: zones.example.test: the zone needs 'file: PATH' (its master file)"},
+    {"zones:\n  example.test: { file: z, allow_transfer: [k] }\n",
+     "t.yaml:2:45: zones.example.test.allow_transfer: 'k' is not a key of the tsig: section nor "
+     "an address or range (keys: none)"},
+    {"tsig: { k1: { secret: AQID } }\nzones:\n  example.test: { file: z, allow_transfer: kk }\n",
+     "t.yaml:3:44: zones.example.test.allow_transfer: 'kk' is not a key of the tsig: section nor "
+     "an address or range (keys: k1.)"},
+    {"zones:\n  example.test: { file: z, allow_transfer: [192.0.2.1/24] }\n",
+     "t.yaml:2:45: zones.example.test.allow_transfer: '192.0.2.1/24' has bits set past the "
+     "prefix length"},
+    {"zones:\n  example.test: { file: z, allow_transfer: [192.0.2.0/33] }\n",
+     "t.yaml:2:45: zones.example.test.allow_transfer: '192.0.2.0/33' is not an address or a "
+     "range such as 192.0.2.0/24"},
+    {"zones:\n  example.test: { file: z, allow_transfer: [{ key: k }] }\n",
+     "t.yaml:2:45: zones.example.test.allow_transfer: { key: NAME, address: RANGE } needs both"},
+    {"zones:\n  example.test: { file: z, notify: [\"ns.example:53\"] }\n",
+     "t.yaml:2:37: zones.example.test.notify: 'ns.example:53' is not ADDR, ADDR:PORT or "
+     "[ADDR6]:PORT (numeric)"},
+    {"zones:\n  example.test: { file: z, notify: [{ address: 192.0.2.1, key: x }] }\n",
+     "t.yaml:2:64: zones.example.test.notify: 'x' is not a key of the tsig: section (keys: "
+     "none)"},
+    {"zones:\n  example.test: { file: z, routed_in_transfer: some }\n",
+     "t.yaml:2:48: zones.example.test.routed_in_transfer: 'some' is not one of: all, omit"},
+    {"zones:\n  example.test: { file: z, serial: date }\n",
+     "t.yaml:2:36: zones.example.test.serial: 'date' is not one of: file, unixtime"},
+    {"zones:\n  example.test: { file: z, ixfr: 3 }\n",
+     "t.yaml:2:28: zones.example.test: unknown key 'ixfr' for a zone"},
+    /* tsig */
+    {"tsig:\n  k: { algorithm: hmac-md5, secret: AQID }\n",
+     "t.yaml:2:19: tsig.k.algorithm: 'hmac-md5' is not one of hmac-sha256, hmac-sha384, "
+     "hmac-sha512"},
+    {"tsig:\n  k: { algorithm: hmac-sha256 }\n",
+     "t.yaml:2:3: tsig.k: give the key's secret as 'secret: BASE64' or 'secret_file: PATH' (one "
+     "of them)"},
+    {"tsig:\n  k: { secret: \"not base64!\" }\n",
+     "t.yaml:2:16: tsig.k.secret: the secret is not base64 (make one with: tsig-keygen, keymgr -t "
+     "NAME, or openssl rand -base64 32)"},
+    {"tsig:\n  k: { secret_file: /nonexistent/key }\n",
+     "t.yaml:2:21: tsig.k.secret_file: cannot read /nonexistent/key"},
+    {"tsig:\n  k: { secret: AQID }\n  K.: { secret: AQID }\n",
+     "t.yaml:3:3: tsig.K.: key k. is given twice (first at line 2)"},
+    {"tsig:\n  k: AQID\n",
+     "t.yaml:2:6: tsig.k: expected { algorithm: hmac-sha256, secret: BASE64 }, not a value"},
     /* checks */
     {"checks:\n  web: { port: 80 }\n", "t.yaml:2:3: checks.web: 'type' is required"},
     {"checks:\n  web: { type: smtp }\n",

@@ -229,9 +229,11 @@ static void test_real_table(void **state)
 {
 	size_t n = 0;
 	const st_ctl_cmd_t *const *t = st_ctl_table(&n);
-	assert_int_equal(n, 12);
-	const char *want[] = {"status", "reload", "stats",   "health",	  "drain", "undrain",
-			      "force",	"dial",	  "explain", "checkconf", "ds",	   "cookie-rotate"};
+	assert_int_equal(n, 13);
+	const char *want[] = {"status",	   "reload",	  "stats",	 "health",
+			      "drain",	   "undrain",	  "force",	 "dial",
+			      "explain",   "checkconf",	  "ds",		 "cookie-rotate",
+			      "zone-status"};
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(t[i]->name, want[i]);
 		assert_non_null(t[i]->usage);

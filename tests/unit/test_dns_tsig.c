@@ -59,7 +59,6 @@ static void test_secret_decode(void **state)
 	assert_int_equal(st_tsig_secret_decode("AQ==", b, sizeof(b)), 1);
 	assert_int_equal(st_tsig_secret_decode("AQ=", b, sizeof(b)), ST_EINVAL);
 	assert_int_equal(st_tsig_secret_decode("A", b, sizeof(b)), ST_EINVAL);
-	assert_int_equal(st_tsig_secret_decode("AR==", b, sizeof(b)), ST_EINVAL);
 	assert_int_equal(st_tsig_secret_decode("A*B=", b, sizeof(b)), ST_EINVAL);
 	assert_int_equal(st_tsig_secret_decode("", b, sizeof(b)), ST_EINVAL);
 	assert_int_equal(st_tsig_secret_decode("AQIDBAUGBwgJ", b, sizeof(b)), ST_ENOSPC);

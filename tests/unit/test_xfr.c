@@ -83,7 +83,7 @@ static st_zone_t *load_text(const char *origin, const char *text, const st_zone_
 }
 
 static st_xfr_zone_t *version(st_xfr_zone_t *prev, st_zone_t *zone, const st_route_t *route,
-			      st_xfr_serial_t serial, st_xfr_routed_t routed, uint32_t keep,
+			      st_serial_policy_t serial, st_routed_transfer_t routed, uint32_t keep,
 			      uint64_t now)
 {
 	st_xfr_opts_t opts = {serial, routed, keep};
@@ -190,7 +190,7 @@ static bool has(const answer_t *a, const char *rr)
 static st_xfr_set_t *open_set(st_zoneset_t **zones, st_xfr_zone_t *xz)
 {
 	st_xfr_set_t *set = st_xfr_set_new();
-	st_xfr_acl_t any = {.key = -1};
+	st_conf_acl_t any = {.key = ST_CONF_NONE, .any_address = true};
 	*zones = st_zoneset_new();
 	st_zone_t *z = (st_zone_t *)st_xfr_zone_zone(xz);
 	assert_int_equal(st_zoneset_add(*zones, st_zone_ref(z)), 0);
@@ -203,7 +203,7 @@ static st_xfr_set_t *open_set(st_zoneset_t **zones, st_xfr_zone_t *xz)
 static void test_axfr(void **state)
 {
 	st_xfr_zone_t *xz = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				    ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				    ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	assert_int_equal(st_xfr_zone_serial(xz), 1);
 	st_zoneset_t *zones;
 	st_xfr_set_t *set = open_set(&zones, xz);
@@ -261,7 +261,7 @@ static void test_axfr_large(void **state)
 					"host-%zu.zone-%zu 60 IN A 10.%zu.%zu.%zu\n", i, i % 50,
 					i >> 16, (i >> 8) & 255, i & 255);
 	st_xfr_zone_t *xz = version(NULL, load_text("big.test.", text, NULL, 0), NULL,
-				    ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				    ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	free(text);
 	st_zoneset_t *zones;
 	st_xfr_set_t *set = open_set(&zones, xz);
@@ -302,9 +302,9 @@ static void test_axfr_large(void **state)
 static void test_ixfr(void **state)
 {
 	st_xfr_zone_t *v1 = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				    ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				    ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	st_xfr_zone_t *v2 = version(v1, load_text("example.test.", zone_v2, NULL, 0), NULL,
-				    ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				    ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	const st_xfr_change_t *c = st_xfr_zone_change(v2);
 	assert_true(c->data_changed);
 	assert_int_equal(c->from, 1);
@@ -377,9 +377,9 @@ static void test_serial_policies(void **state)
 {
 	/* file: the same serial with other data keeps it, warns, drops history. */
 	st_xfr_zone_t *a = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				   ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				   ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	st_xfr_zone_t *b = version(a, load_text("example.test.", zone_v2, NULL, 0), NULL,
-				   ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				   ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	char *same = strdup(zone_v2);
 	*strstr(same, "hostmaster 2") = '\0';
 	char text[2048];
@@ -387,14 +387,14 @@ static void test_serial_policies(void **state)
 		 strstr(zone_v2, "hostmaster 2") + 12);
 	strcat(text, "extra 300 IN A 192.0.2.77\n");
 	st_xfr_zone_t *c = version(b, load_text("example.test.", text, NULL, 0), NULL,
-				   ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				   ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	assert_int_equal(st_xfr_zone_serial(c), 2);
 	assert_true(st_xfr_zone_change(c)->serial_kept);
 	assert_true(st_xfr_zone_change(c)->history_reset);
 	assert_int_equal(st_xfr_zone_versions(c), 0);
 	/* Back to serial 1: gone backwards, history dropped. */
 	st_xfr_zone_t *d = version(c, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				   ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				   ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	assert_int_equal(st_xfr_zone_serial(d), 1);
 	assert_true(st_xfr_zone_change(d)->history_reset);
 	st_xfr_zone_free(a);
@@ -405,18 +405,18 @@ static void test_serial_policies(void **state)
 	/* unixtime: the clock at the first version, kept while nothing changes,
 	 * the clock again (or the serial + 1) on a change; the zone's SOA says it. */
 	a = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-		    ST_XFR_SERIAL_UNIXTIME, ST_XFR_ROUTED_ALL, 10, 1700000000);
+		    ST_SERIAL_UNIXTIME, ST_ROUTED_ALL, 10, 1700000000);
 	assert_int_equal(st_xfr_zone_serial(a), 1700000000);
 	assert_int_equal(st_zone_serial(st_xfr_zone_zone(a)), 1700000000);
-	b = version(a, load_text("example.test.", zone_v1, NULL, 0), NULL, ST_XFR_SERIAL_UNIXTIME,
-		    ST_XFR_ROUTED_ALL, 10, 1700000100);
+	b = version(a, load_text("example.test.", zone_v1, NULL, 0), NULL, ST_SERIAL_UNIXTIME,
+		    ST_ROUTED_ALL, 10, 1700000100);
 	assert_int_equal(st_xfr_zone_serial(b), 1700000000);
 	assert_false(st_xfr_zone_change(b)->data_changed);
-	c = version(b, load_text("example.test.", zone_v2, NULL, 0), NULL, ST_XFR_SERIAL_UNIXTIME,
-		    ST_XFR_ROUTED_ALL, 10, 1700000200);
+	c = version(b, load_text("example.test.", zone_v2, NULL, 0), NULL, ST_SERIAL_UNIXTIME,
+		    ST_ROUTED_ALL, 10, 1700000200);
 	assert_int_equal(st_xfr_zone_serial(c), 1700000200);
-	d = version(c, load_text("example.test.", zone_v1, NULL, 0), NULL, ST_XFR_SERIAL_UNIXTIME,
-		    ST_XFR_ROUTED_ALL, 10, 1700000200);
+	d = version(c, load_text("example.test.", zone_v1, NULL, 0), NULL, ST_SERIAL_UNIXTIME,
+		    ST_ROUTED_ALL, 10, 1700000200);
 	assert_int_equal(st_xfr_zone_serial(d), 1700000201);
 	assert_int_equal(st_zone_serial(st_xfr_zone_zone(d)), 1700000201);
 	assert_int_equal(st_xfr_zone_versions(d), 2);
@@ -432,11 +432,11 @@ static void test_serial_policies(void **state)
 static void test_history_bound(void **state)
 {
 	st_xfr_zone_t *v = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				   ST_XFR_SERIAL_UNIXTIME, ST_XFR_ROUTED_ALL, 2, 1000);
+				   ST_SERIAL_UNIXTIME, ST_ROUTED_ALL, 2, 1000);
 	for (int i = 1; i <= 4; i++) {
 		st_xfr_zone_t *next =
 		    version(v, load_text("example.test.", i % 2 ? zone_v2 : zone_v1, NULL, 0), NULL,
-			    ST_XFR_SERIAL_UNIXTIME, ST_XFR_ROUTED_ALL, 2, 1000 + (uint64_t)i);
+			    ST_SERIAL_UNIXTIME, ST_ROUTED_ALL, 2, 1000 + (uint64_t)i);
 		st_xfr_zone_free(v);
 		v = next;
 	}
@@ -465,13 +465,13 @@ static void test_history_bound(void **state)
 	for (size_t i = 0; i < n; i++)
 		off += (size_t)snprintf(text + off, cap - off, "h%zu 60 IN A 10.0.%zu.%zu\n", i,
 					i >> 8, i & 255);
-	v = version(NULL, load_text("example.test.", text, NULL, 0), NULL, ST_XFR_SERIAL_UNIXTIME,
-		    ST_XFR_ROUTED_ALL, 10, 1000);
+	v = version(NULL, load_text("example.test.", text, NULL, 0), NULL, ST_SERIAL_UNIXTIME,
+		    ST_ROUTED_ALL, 10, 1000);
 	free(text);
 	st_xfr_zone_t *next = version(
 	    v,
 	    load_text("example.test.", "$ORIGIN example.test.\n" SOA_LINE(1) "@ NS ns1\n", NULL, 0),
-	    NULL, ST_XFR_SERIAL_UNIXTIME, ST_XFR_ROUTED_ALL, 10, 1001);
+	    NULL, ST_SERIAL_UNIXTIME, ST_ROUTED_ALL, 10, 1001);
 	assert_int_equal(st_xfr_zone_change(next)->removed, n);
 	assert_int_equal(st_xfr_zone_versions(next), 0);
 	st_xfr_zone_free(v);
@@ -526,7 +526,7 @@ static void test_routed(void **state)
 	const char *zt = "$ORIGIN example.test.\n" SOA_LINE(3) "@ NS ns1\n"
 							       "ns1 A 192.0.2.53\n";
 	st_xfr_zone_t *all = version(NULL, load_text("example.test.", zt, dyn, n), route,
-				     ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				     ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	st_zoneset_t *zones;
 	st_xfr_set_t *set = open_set(&zones, all);
 	answer_t *a = calloc(1, sizeof(*a));
@@ -552,7 +552,7 @@ static void test_routed(void **state)
 
 	/* omit: the routed names are not transferred at all. */
 	st_xfr_zone_t *omit = version(all, load_text("example.test.", zt, dyn, n), route,
-				      ST_XFR_SERIAL_UNIXTIME, ST_XFR_ROUTED_OMIT, 10, 5000);
+				      ST_SERIAL_UNIXTIME, ST_ROUTED_OMIT, 10, 5000);
 	assert_true(st_xfr_zone_change(omit)->data_changed);
 	assert_int_equal(st_xfr_zone_change(omit)->removed, 5);
 	assert_int_equal(st_xfr_zone_serial(omit), 5000);
@@ -574,13 +574,13 @@ static void test_routed(void **state)
 static void test_access(void **state)
 {
 	st_xfr_zone_t *xz = version(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
-				    ST_XFR_SERIAL_FILE, ST_XFR_ROUTED_ALL, 10, 0);
+				    ST_SERIAL_FILE, ST_ROUTED_ALL, 10, 0);
 	st_xfr_set_t *set = st_xfr_set_new();
 	uint8_t secret[32];
 	memset(secret, 9, sizeof(secret));
 	assert_int_equal(st_xfr_set_add_key(set, "XFR-Key", ST_TSIG_HMAC_SHA256, secret, 32), 0);
-	st_xfr_acl_t acl[2] = {{.key = 0}, {.key = -1, .family = AF_INET, .prefix = 24}};
-	inet_pton(AF_INET, "192.0.2.0", acl[1].net);
+	st_conf_acl_t acl[2] = {{.key = 0, .any_address = true}, {.key = ST_CONF_NONE}};
+	assert_int_equal(st_prefix_parse("192.0.2.0/24", false, &acl[1].net), 0);
 	st_zone_t *z = (st_zone_t *)st_xfr_zone_zone(xz);
 	assert_int_equal(st_xfr_set_add_zone(set, z, st_xfr_zone_ref(xz), acl, 2), 0);
 	size_t nk;
