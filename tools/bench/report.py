@@ -239,10 +239,10 @@ def cmd_table(path, reference):
                     "lat": statistics.median(lat) if lat else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %8s"
+    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
                  "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
-                 "srv CPU", "machine", "lat ms"))
+                 "srv CPU", "srv ratio", "machine", "lat ms"))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -250,14 +250,15 @@ def cmd_table(path, reference):
         ref = med.get(sk + (reference,))
         for srv in order[sk]:
             m = med[sk + (srv,)]
-            if srv == reference or ref is None:
-                ratio = "-"
-            else:
+            ratio = srv_ratio = "-"
+            if srv != reference and ref is not None:
                 ratio = "%.2f" % (ref["us"] / m["us"]) if m["us"] else "-"
+                if ref["srvc"] is not None and m["srvc"]:
+                    srv_ratio = "%.2f" % (ref["srvc"] / m["srvc"])
             spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
             print(fmt % (sk[0], sk[1], sk[2], srv, "%.0f" % m["qps"], "%.2f" % m["us"],
                          spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio,
-                         "%.2f" % m["srvc"] if m["srvc"] is not None else "-",
+                         "%.2f" % m["srvc"] if m["srvc"] is not None else "-", srv_ratio,
                          "%.2f" % m["mach"] if m["mach"] is not None else "-",
                          "%.3f" % m["lat"] if m["lat"] is not None else "-"))
     print()
@@ -268,7 +269,8 @@ def cmd_table(path, reference):
     print("%s ratio = %s us/query / that server's us/query (below 1.00: %s uses"
           " less CPU per query)." % (reference, reference, reference))
     print("srv CPU = busy time of the server's CPU (the server and the kernel work"
-          " done there, charged to it or not) / answered queries.")
+          " done there, charged to it or not) / answered queries; srv ratio = %s srv CPU"
+          " / that server's." % reference)
     print("machine = busy CPU of the whole machine (server, dnsperf and the kernel"
           " between them) / answered queries; lat ms = dnsperf's average latency.")
 
