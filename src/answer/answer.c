@@ -45,6 +45,10 @@ typedef struct lookup {
 	uint8_t name[ST_DNS_MAX_NAME];
 	uint8_t name_len;
 	size_t name_off;
+	/* The hash of the question's name, from the batch's prefetch, for the
+	 * first lookup (qhash_ok until it is used). */
+	bool qhash_ok;
+	uint32_t qhash;
 	/* Targets (NS, MX, SRV) whose addresses go into the additional section. */
 	uint32_t add_off[ADDITIONAL_MAX];
 	bool add_glue[ADDITIONAL_MAX];
@@ -527,7 +531,11 @@ static enum find_result find(lookup_t *lk, const st_node_t **out)
 {
 	const uint8_t *name = lk->name;
 	size_t len = lk->name_len;
-	const st_node_t *node = st_zone_find(lk->zone, name, len);
+	/* The question's name: its hash comes with the batch's prefetch. */
+	const st_node_t *node =
+	    lk->qhash_ok ? st_zone_find_hash(lk->zone, name, len, lk->qhash)
+			 : st_zone_find(lk->zone, name, len);
+	lk->qhash_ok = false;
 	if (node && !(node->flags & (ST_NODE_DELEG | ST_NODE_GLUE))) {
 		*out = node;
 		return FIND_EXACT;
@@ -954,8 +962,11 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, -1, transport, out, outcap);
 
 	const st_zone_t *zone = NULL;
+	const struct answer_hint *hint = ctx->hint;
+	if (hint && (hint->name_len != q->qname_len || !hint->zone))
+		hint = NULL; /* not the name the prefetch saw (or no zone: look again) */
 	if (q->qclass == ST_CLASS_IN && view && view->zones) {
-		zone = st_zoneset_find(view->zones, q->qname, q->qname_len);
+		zone = hint ? hint->zone : st_zoneset_find(view->zones, q->qname, q->qname_len);
 		if (zone && q->qtype == ST_TYPE_DS)
 			zone = ds_zone(view->zones, zone, q);
 	}
@@ -995,6 +1006,8 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	lk.q = q;
 	lk.client = client;
 	lk.zone = zone;
+	lk.qhash_ok = hint != NULL;
+	lk.qhash = hint ? hint->hash : 0;
 	lk.apex_node = st_zone_apex_node(zone);
 	lk.apex_labels = lk.apex_node->labels;
 	lk.apex_len = lk.apex_node->name_len;
@@ -1106,14 +1119,21 @@ void st_answer_batch(st_answer_ctx_t *ctx, const st_view_t *view, st_answer_msg_
 {
 	if (n > ST_ANSWER_BATCH_MAX)
 		n = ST_ANSWER_BATCH_MAX;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		st_answer_prefetch(view, msgs[i].query, msgs[i].len, &ctx->pf[i]);
+		ctx->hints[i] = (struct answer_hint){.zone = ctx->pf[i].zone,
+						     .hash = ctx->pf[i].hash,
+						     .name_len = ctx->pf[i].name_len};
+	}
 	for (bool more = true; more;) {
 		more = false;
 		for (size_t i = 0; i < n; i++)
 			more |= st_zone_prefetch_step(&ctx->pf[i]);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		ctx->hint = &ctx->hints[i];
 		msgs[i].out_len = st_answer(ctx, view, msgs[i].query, msgs[i].len, msgs[i].client,
 					    transport, msgs[i].out, msgs[i].outcap);
+	}
+	ctx->hint = NULL;
 }

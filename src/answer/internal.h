@@ -16,6 +16,16 @@ struct st_answer_ctx {
 	uint64_t rng;
 	st_query_t q;
 	st_zone_pf_t pf[ST_ANSWER_BATCH_MAX]; /* st_answer_batch */
+	/* What st_answer_batch's prefetch found out about each query (its zone
+	 * and the hash of its name, under the name's length), so that the
+	 * answer does not look again; `hint` is the one of the query being
+	 * answered, NULL outside a batch. */
+	struct answer_hint {
+		const st_zone_t *zone;
+		uint32_t hash;
+		uint8_t name_len;
+	} hints[ST_ANSWER_BATCH_MAX];
+	const struct answer_hint *hint;
 	st_answer_stats_t stats;
 	st_route_counts_t route[2]; /* by view generation parity */
 	st_sigctx_t *sigctx;	    /* made on the first signed answer */

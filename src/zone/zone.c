@@ -178,7 +178,12 @@ uint64_t st_zone_load_ns(const st_zone_t *zone)
 
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len)
 {
-	uint32_t h = st_zhash(name, len);
+	return st_zone_find_hash(zone, name, len, st_zhash(name, len));
+}
+
+const st_node_t *st_zone_find_hash(const st_zone_t *zone, const uint8_t *name, size_t len,
+				   uint32_t h)
+{
 	for (uint32_t i = st_zslot_of(h, zone->n_slots);; i = i + 1 == zone->n_slots ? 0 : i + 1) {
 		const st_zslot_t *s = &zone->slots[i];
 		if (s->idx == ZB_NONE)
@@ -221,6 +226,7 @@ void st_zone_prefetch(st_zone_pf_t *pf, const st_zone_t *zone, const uint8_t *na
 	if (!zone)
 		return;
 	pf->hash = st_zhash(name, len);
+	pf->name_len = (uint8_t)len;
 	pf->slot = st_zslot_of(pf->hash, zone->n_slots);
 	__builtin_prefetch(&zone->slots[pf->slot]);
 }

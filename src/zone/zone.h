@@ -175,6 +175,9 @@ const st_zone_include_t *st_zone_include(const st_zone_t *zone, size_t i);
 /* Exact lookup of a wire name (at or below the apex). Names compare without
  * regard to ASCII case, so the query name can be used as received. */
 const st_node_t *st_zone_find(const st_zone_t *zone, const uint8_t *name, size_t len);
+/* The same with the name's hash already known (st_zone_pf_t.hash). */
+const st_node_t *st_zone_find_hash(const st_zone_t *zone, const uint8_t *name, size_t len,
+				   uint32_t hash);
 /* The RRset of `type` at a node, or NULL. */
 const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
 
@@ -188,9 +191,10 @@ const st_rrset_t *st_node_rrset(const st_node_t *node, uint16_t type);
 typedef struct st_zone_pf {
 	const st_zone_t *zone; /* NULL: nothing to prefetch */
 	const st_node_t *node;
-	uint32_t hash;
+	uint32_t hash; /* of the name: st_zone_find_hash takes it */
 	uint32_t slot;
 	uint16_t type;
+	uint8_t name_len;
 	uint8_t step;
 } st_zone_pf_t;
 

@@ -128,13 +128,19 @@ static void test_batch(void **state)
 {
 	(void)state;
 	enum { N = ST_ANSWER_BATCH_MAX + 1 };
+	/* Case mixed, the apex, chains, a referral and its DS (answered from
+	 * the parent side), names of no zone: the prefetch's findings (zone,
+	 * name hash) must serve each answer as a lookup of its own would. */
 	static const char *names[] = {"www.answer.test.", "nope.answer.test.", "mail.answer.test.",
-				      "alias.answer.test.", "other.zone."};
+				      "alias.answer.test.", "other.zone.", "WWW.Answer.TEST.",
+				      "answer.test.", "chain1.answer.test.", "Sub.Answer.Test.",
+				      "x.sub.answer.test."};
+	static const uint16_t types[] = {ST_TYPE_A, ST_TYPE_MX, ST_TYPE_DS, ST_TYPE_AAAA};
 	static msg_t m[N];
 	static uint8_t got[N][1232], want[1232];
 	st_answer_msg_t msgs[N];
 	for (size_t i = 0; i < N; i++) {
-		query(&m[i], names[i % 5], i % 3 ? ST_TYPE_A : ST_TYPE_MX);
+		query(&m[i], names[i % 10], types[i % 4]);
 		if (i % 7 == 6)
 			m[i].b[2] |= ST_FLAG1_QR; /* a response: dropped */
 		if (i % 11 == 10)
