@@ -173,7 +173,7 @@ def check(msg, keys, qname, qtype, zone, now):
             problems.append("wildcard answer for %s: no NSEC covering it with closest "
                             "encloser %s" % (owner, ce))
     final = [r for r in msg.answer if r.name == name and (r.rdtype == qtype or qtype == T.ANY)
-             and r.rdtype != T.RRSIG]
+             and (r.rdtype != T.RRSIG or qtype == T.RRSIG)]
     if referral:
         cut = [r for r in auth if r.rdtype == T.NS][0].name
         ds = [r for r in auth if r.rdtype == T.DS and r.name == cut]

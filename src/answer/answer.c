@@ -199,6 +199,24 @@ static int put_soa(lookup_t *lk)
 	return sign_static(lk, ST_SECTION_AUTHORITY, owner, lk->apex_node, soa, ttl);
 }
 
+/* With DO, NSEC and RRSIG queries get what compact denial says is there:
+ * the NSEC at the name (NXNAME in it when the name does not exist), the
+ * RRSIGs of the name's RRsets. STEP_NODATA when there is nothing. */
+static enum step put_dnssec_types(lookup_t *lk, const st_node_t *node, size_t owner_off)
+{
+	int ret;
+	if (lk->q->qtype == ST_TYPE_NSEC)
+		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, lk->name,
+				      lk->name_len, node, 0);
+	else if (!node || (ret = st_asign_rrsigs(lk->sig, &lk->r, owner_off, node)) == 0)
+		return STEP_NODATA;
+	if (ret == ST_ETRUNC)
+		lk->trunc = true;
+	else if (ret < 0)
+		lk->rcode = ST_RCODE_SERVFAIL;
+	return STEP_DONE;
+}
+
 /* A negative answer: the SOA, and with DO the NSEC of compact denial at the
  * current name (RFC 9824: a name that does not exist is answered as one
  * without data, NXNAME in its types). */
@@ -208,8 +226,8 @@ static void put_negative(lookup_t *lk, const st_node_t *node, uint16_t qtype)
 		lk->rcode = ST_RCODE_NOERROR;
 	int ret = put_soa(lk);
 	if (ret == 0 && lk->sig)
-		ret = st_asign_denial(lk->sig, &lk->r, lk->name_off, lk->name, lk->name_len, node,
-				      qtype);
+		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_AUTHORITY, lk->name_off, lk->name,
+				      lk->name_len, node, qtype);
 	if (ret == ST_ETRUNC)
 		lk->trunc = true;
 	else if (ret < 0)
@@ -445,6 +463,8 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 
 	if (lk->keys && (node->flags & ST_NODE_APEX) && is_key_type(qtype))
 		return put_keys(lk, owner_off, qtype);
+	if (lk->sig && (qtype == ST_TYPE_NSEC || qtype == ST_TYPE_RRSIG))
+		return put_dnssec_types(lk, node, owner_off);
 	if (qtype == ST_TYPE_ANY) {
 		rs = pick_any(node);
 		if (!rs) {
@@ -628,7 +648,7 @@ static void put_referral(lookup_t *lk, const st_node_t *cut, unsigned depth)
 	/* RFC 4035 3.1.4: the signed DS, or the NSEC that proves there is none. */
 	const st_rrset_t *ds = st_node_rrset(cut, ST_TYPE_DS);
 	int ret = ds && ds->count ? put_rrset(lk, ST_SECTION_AUTHORITY, owner, cut, ds, false)
-				  : st_asign_denial(lk->sig, &lk->r, owner, cut->name,
+				  : st_asign_denial(lk->sig, &lk->r, ST_SECTION_AUTHORITY, owner, cut->name,
 						    cut->name_len, cut, 0);
 	if (ret == ST_ETRUNC)
 		lk->trunc = true;
@@ -674,6 +694,11 @@ static void resolve(lookup_t *lk)
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
 			lk->nx = true;
+			if (lk->sig && lk->q->qtype == ST_TYPE_NSEC &&
+			    put_dnssec_types(lk, NULL, lk->name_off) == STEP_DONE) {
+				lk->rcode = ST_RCODE_NOERROR;
+				return;
+			}
 			put_negative(lk, NULL, lk->q->qtype);
 			return;
 		case FIND_EXACT:

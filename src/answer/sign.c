@@ -88,23 +88,22 @@ int st_asign_apex(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_sig_rr
 }
 
 /* An NSEC owned by `name` (written at owner_off), and its RRSIGs. */
-static int put_nsec(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,
+static int put_nsec(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
 		    size_t name_len, const uint8_t *rdata, size_t rdlen)
 {
 	st_resp_mark_t m = st_resp_mark(r);
-	if (st_resp_rr_parts(r, ST_SECTION_AUTHORITY, owner_off, ST_TYPE_NSEC, a->neg_ttl, rdata,
-			     rdlen) < 0)
+	if (st_resp_rr_parts(r, section, owner_off, ST_TYPE_NSEC, a->neg_ttl, rdata, rdlen) < 0)
 		return ST_ETRUNC;
 	st_rdata_ref_t ref = {rdata, (uint16_t)rdlen};
 	const st_sigs_t *s = st_sign_rrset(a->ctx, a->st, name, name_len, sig_labels(name),
 					   ST_TYPE_NSEC, a->neg_ttl, &ref, 1);
-	int ret = put_sigs(r, ST_SECTION_AUTHORITY, owner_off, a->neg_ttl, s);
+	int ret = put_sigs(r, section, owner_off, a->neg_ttl, s);
 	if (ret < 0)
 		st_resp_rollback(r, &m);
 	return ret;
 }
 
-int st_asign_denial(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,
+int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
 		    size_t name_len, const st_node_t *node, uint16_t qtype)
 {
 	uint8_t lc[ST_DNS_MAX_NAME], next[ST_DNS_MAX_NAME];
@@ -116,7 +115,38 @@ int st_asign_denial(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t
 		return ST_EINVAL;
 	uint8_t rdata[ST_NSEC_RDATA_MAX];
 	size_t rl = st_nsec_rdata(a->st, node, qtype, next, nl, rdata);
-	return put_nsec(a, r, owner_off, lc, name_len, rdata, rl);
+	return put_nsec(a, r, section, owner_off, lc, name_len, rdata, rl);
+}
+
+int st_asign_rrsigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_node_t *node)
+{
+	st_resp_mark_t m = st_resp_mark(r);
+	int n = 0;
+	for (unsigned i = 0; i < node->n_rrsets; i++) {
+		const st_rrset_t *rs = &node->rrsets[i];
+		if (!rs->count ||
+		    ((node->flags & (ST_NODE_GLUE | ST_NODE_DELEG)) && rs->type != ST_TYPE_DS))
+			continue;
+		const st_sigs_t *s = st_sign_static(a->ctx, a->st, node, rs);
+		int ret = put_sigs(r, ST_SECTION_ANSWER, owner_off, rs->ttl, s);
+		if (ret < 0) {
+			st_resp_rollback(r, &m);
+			return ret;
+		}
+		n += s->n;
+	}
+	for (uint16_t t = ST_TYPE_DNSKEY; (node->flags & ST_NODE_APEX) && t <= ST_TYPE_CDNSKEY;
+	     t = t == ST_TYPE_DNSKEY ? ST_TYPE_CDS : (uint16_t)(t + 1)) {
+		const st_sig_rrset_t *set = st_sigstate_apex(a->st, t);
+		if (!set)
+			continue;
+		if (put_sigs(r, ST_SECTION_ANSWER, owner_off, set->ttl, set->sigs) < 0) {
+			st_resp_rollback(r, &m);
+			return ST_ETRUNC;
+		}
+		n += set->sigs->n;
+	}
+	return n;
 }
 
 void st_asign_wildcard(st_asign_t *a, const uint8_t *name, size_t len, const st_node_t *wild)

@@ -47,11 +47,17 @@ int st_asign_records(st_asign_t *a, st_resp_t *r, int section, size_t owner_off,
 int st_asign_apex(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_sig_rrset_t *set,
 		  bool with_sigs);
 
-/* The NSEC of compact denial at `name` (written at owner_off) in the
- * authority section: for a name that does not exist (node NULL), a NODATA
- * for `qtype` at node, or a zone cut without DS (node a delegation). */
-int st_asign_denial(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,
-		    size_t name_len, const st_node_t *node, uint16_t qtype);
+/* The NSEC of compact denial at `name` (written at owner_off) in
+ * `section`: for a name that does not exist (node NULL), a NODATA for
+ * `qtype` at node, or a zone cut without DS (node a delegation). The
+ * answer section holds it when NSEC itself was asked for (qtype 0). */
+int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off,
+		    const uint8_t *name, size_t name_len, const st_node_t *node, uint16_t qtype);
+
+/* An RRSIG query: the RRSIGs of the zone's own RRsets at `node` in the
+ * answer section. Returns how many records were written (0: NODATA) or
+ * ST_ETRUNC / ST_EINVAL. */
+int st_asign_rrsigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_node_t *node);
 
 /* Note that `name` was answered from the wildcard at `wild`: the answer
  * must prove that no closer name exists. */

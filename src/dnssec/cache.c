@@ -9,13 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Entries per thread (a power of two): every distinct routed answer,
- * denial record and synthesised record the thread has signed lately. */
-#define CACHE_SLOTS 8192
+/* Entries per thread: every distinct routed answer, denial record and
+ * synthesised record the thread has signed lately, in sets of two (the one
+ * used longer ago makes way). Entries are allocated as signed: an idle
+ * thread holds only the table (1 MiB); a full one about 20 MiB. */
+#define CACHE_SETS 65536
+#define CACHE_WAYS 2
 
 typedef struct centry {
 	uint64_t hash;
 	uint64_t state;
+	uint64_t used; /* the thread's use counter at the last hit */
 	uint32_t klen;
 	st_sigs_t *sigs; /* in the same allocation, after the key */
 	uint8_t key[];	 /* label count, then the RRset in canonical form */
@@ -26,7 +30,8 @@ struct st_sigctx {
 	st_sigbuf_t sb;
 	st_rdata_ref_t *refs;
 	size_t refs_cap;
-	centry_t *slots[CACHE_SLOTS];
+	uint64_t uses;
+	centry_t *slots[CACHE_SETS][CACHE_WAYS];
 };
 
 static void inc(uint64_t *c, uint64_t by)
@@ -46,8 +51,9 @@ void st_sigctx_free(st_sigctx_t *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		free(c->slots[i]);
+	for (size_t i = 0; i < CACHE_SETS; i++)
+		for (size_t w = 0; w < CACHE_WAYS; w++)
+			free(c->slots[i][w]);
 	st_sigbuf_clear(&c->sb);
 	free(c->refs);
 	free(c);
@@ -127,13 +133,22 @@ const st_sigs_t *st_sign_rrset(st_sigctx_t *c, const st_sigstate_t *st, const ui
 	const uint8_t *canon = c->sb.buf + ST_RRSIG_HEAD;
 	size_t len = c->sb.len;
 	uint64_t h = st_hash(canon, len) ^ (st->id * 0x9e3779b97f4a7c15ULL) ^ labels;
-	centry_t **slot = &c->slots[h & (CACHE_SLOTS - 1)];
-	centry_t *e = *slot;
-	if (e && e->hash == h && e->state == st->id && e->klen == len + 1 && e->key[0] == labels &&
-	    memcmp(e->key + 1, canon, len) == 0) {
-		inc(&c->stats.hits, 1);
-		return e->sigs;
+	centry_t **set = c->slots[h & (CACHE_SETS - 1)];
+	c->uses++;
+	for (size_t w = 0; w < CACHE_WAYS; w++) {
+		centry_t *e = set[w];
+		if (e && e->hash == h && e->state == st->id && e->klen == len + 1 &&
+		    e->key[0] == labels && memcmp(e->key + 1, canon, len) == 0) {
+			e->used = c->uses;
+			inc(&c->stats.hits, 1);
+			return e->sigs;
+		}
 	}
+	/* The way to fill: an empty one, else the one used longer ago. */
+	centry_t **slot = &set[0];
+	for (size_t w = 1; w < CACHE_WAYS && *slot; w++)
+		if (!set[w] || set[w]->used < (*slot)->used)
+			slot = &set[w];
 	st_sigs_t *made = sign_now(c, st, type, labels, ttl);
 	if (!made)
 		return NULL;
@@ -148,6 +163,7 @@ const st_sigs_t *st_sign_rrset(st_sigctx_t *c, const st_sigstate_t *st, const ui
 	}
 	ne->hash = h;
 	ne->state = st->id;
+	ne->used = c->uses;
 	ne->klen = (uint32_t)(len + 1);
 	ne->key[0] = labels;
 	memcpy(ne->key + 1, canon, len);

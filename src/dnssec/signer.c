@@ -90,6 +90,24 @@ static void add_signer(st_sigkey_t *list, size_t *n, const st_dnskey_t *k, uint1
 		list[(*n)++] = (st_sigkey_t){k, tag};
 }
 
+/* Does a published key of the set have the SEP flag? Then only such keys
+ * get a DS (and a CDS); else every published key does. */
+static bool any_sep(const st_keyset_t *ks, int64_t now)
+{
+	for (size_t i = 0; i < ks->n; i++)
+		if (st_dnskey_role(&ks->keys[i], now).publish && (ks->keys[i].flags & ST_DNSKEY_SEP))
+			return true;
+	return false;
+}
+
+/* CDS and CDNSKEY for key i at `now` (RFC 7344: the keys the parent's DS
+ * should point at). */
+static bool publishes_cds(const st_keyset_t *ks, size_t i, int64_t now, bool sep_only)
+{
+	return st_dnskey_role(&ks->keys[i], now).sync &&
+	       (!sep_only || (ks->keys[i].flags & ST_DNSKEY_SEP));
+}
+
 static uint32_t soa_ttl(const st_zone_t *zone)
 {
 	const st_rrset_t *soa = st_node_rrset(st_zone_apex_node(zone), ST_TYPE_SOA);
@@ -122,15 +140,11 @@ static int make_apex(st_sigstate_t *st, const st_signer_t *s, int64_t now, st_si
 	}
 	if (!ttl)
 		ttl = soa_ttl(s->zone);
-	bool any_sep = false;
-	for (size_t i = 0; i < n; i++)
-		any_sep |= st_dnskey_role(&ks->keys[i], now).publish &&
-			   (ks->keys[i].flags & ST_DNSKEY_SEP);
+	bool sep_only = any_sep(ks, now);
 	st_rdata_ref_t *cds = rr + nk, *cdnskey = cds + ST_APEX_KEYS_MAX;
 	for (size_t i = 0; i < n && ncds < ST_APEX_KEYS_MAX; i++) {
 		const st_dnskey_t *k = &ks->keys[i];
-		st_key_role_t r = st_dnskey_role(k, now);
-		if (!r.sync || (any_sep && !(k->flags & ST_DNSKEY_SEP)))
+		if (!publishes_cds(ks, i, now, sep_only))
 			continue;
 		int l = st_ds_rdata(s->apex, s->apex_len, k->rdata, k->rdlen, 2, d);
 		if (l < 0)
@@ -450,7 +464,7 @@ size_t st_signer_key_info(const st_signer_t *s, int64_t now, st_key_info_t *out,
 			o->state = "removed";
 		else
 			o->state = "future";
-		o->sync = r.sync;
+		o->sync = publishes_cds(ks, i, now, any_sep(ks, now));
 	}
 	return n;
 }
@@ -458,15 +472,12 @@ size_t st_signer_key_info(const st_signer_t *s, int64_t now, st_key_info_t *out,
 size_t st_signer_ds(const st_signer_t *s, int64_t now, uint8_t *out, size_t cap)
 {
 	const st_keyset_t *ks = s->keys;
-	bool any_sep = false;
-	for (size_t i = 0; i < ks->n; i++)
-		any_sep |= st_dnskey_role(&ks->keys[i], now).publish &&
-			   (ks->keys[i].flags & ST_DNSKEY_SEP);
+	bool sep_only = any_sep(ks, now);
 	size_t n = 0;
 	for (size_t i = 0; i < ks->n && n < cap; i++) {
 		const st_dnskey_t *k = &ks->keys[i];
 		st_key_role_t r = st_dnskey_role(k, now);
-		if (!r.publish || r.revoked || (any_sep && !(k->flags & ST_DNSKEY_SEP)))
+		if (!r.publish || r.revoked || (sep_only && !(k->flags & ST_DNSKEY_SEP)))
 			continue;
 		if (st_ds_rdata(s->apex, s->apex_len, k->rdata, k->rdlen, 2,
 				out + n * ST_DS_RDATA_LEN) == ST_DS_RDATA_LEN)

@@ -199,6 +199,20 @@ static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
 	       a->mtime_ns < a->stat_at_ns - RACY_NS && includes_unchanged(a->zone);
 }
 
+/* "zone example.test., signed with keys 65202 KSK active, 54607 ZSK active" */
+static void log_signer(const char *zone, const st_signer_t *s)
+{
+	st_key_info_t k[16];
+	size_t n = st_signer_key_info(s, (int64_t)time(NULL), k, 16);
+	char text[512];
+	size_t o = 0;
+	for (size_t i = 0; i < n && o < sizeof(text) - 64; i++)
+		o += (size_t)snprintf(text + o, sizeof(text) - o, "%s %u %s %s", i ? "," : "",
+				      k[i].tag, k[i].role, k[i].state);
+	text[o] = '\0';
+	st_log_info("zone %s, signed online with keys%s", zone, text);
+}
+
 /* The signer of a zone with `dnssec:`: the old view's when zone, keys and
  * validity are the same (its signatures stay), else a new one. */
 static int zone_signer(const st_conf_t *conf, const st_conf_zone_t *cz, st_zone_t *zone,
@@ -219,6 +233,8 @@ static int zone_signer(const st_conf_t *conf, const st_conf_zone_t *cz, st_zone_
 	}
 	if (ret == 0)
 		ret = st_signer_new(zone, ks, validity, (int64_t)time(NULL), out, diag);
+	if (ret == 0)
+		log_signer(cz->name, *out);
 	if (ret != 0 && diag) {
 		char inner[sizeof(diag->text)];
 		snprintf(inner, sizeof(inner), "%s", diag->text);

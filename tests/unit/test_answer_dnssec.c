@@ -183,6 +183,10 @@ static const kase_t cases[] = {
     {"insecure.example.test.", ST_TYPE_DS, "nodata", false},
     {"a.dn.example.test.", ST_TYPE_A, "answer", false},
     {"example.test.", ST_TYPE_DS, "nodata", false},
+    {"www.example.test.", ST_TYPE_NSEC, "answer", false},
+    {"nothere.example.test.", ST_TYPE_NSEC, "answer", false},
+    {"example.test.", ST_TYPE_RRSIG, "answer", false},
+    {"ent.example.test.", ST_TYPE_RRSIG, "nodata", false},
 };
 
 static int run_check(const char *args)
