@@ -133,9 +133,14 @@ void st_conf_zone_clear(st_conf_zone_t *z)
 	free(z->file);
 	free(z->allow_transfer);
 	free(z->notify);
-	if (z->dnssec)
-		free(z->dnssec->keys);
+	st_conf_dnssec_clear(z->dnssec);
 	free(z->dnssec);
+}
+
+void st_conf_dnssec_clear(st_conf_dnssec_t *d)
+{
+	if (d)
+		free(d->keys);
 }
 
 int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *diag)

@@ -82,6 +82,7 @@ static inline bool st_conf_zone_transfers(const st_conf_zone_t *z)
 }
 /* Free what a zone entry holds (not the entry). */
 void st_conf_zone_clear(st_conf_zone_t *z);
+void st_conf_dnssec_clear(st_conf_dnssec_t *d);
 
 typedef enum {
 	ST_CHECK_HTTP,

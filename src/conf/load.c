@@ -583,7 +583,7 @@ static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, cons
 const st_table_t *const st_schema_tables[] = {
     &st_server_table, &st_tsig_table,	  &st_zone_table,   &st_geo_table,    &st_health_table,
     &st_check_table,  &st_region_table, &st_endpoint_table, &st_record_table, &st_fleet_table,
-    &st_fleet_tls_table, &st_rrl_table, NULL,
+    &st_fleet_tls_table, &st_rrl_table, &st_dnssec_table, NULL,
 };
 
 static const st_section_t checks = {"checks",

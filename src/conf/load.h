@@ -8,7 +8,10 @@
 /* The schema tables, one per kind of object. */
 extern const st_table_t st_server_table, st_tsig_table, st_zone_table, st_geo_table,
     st_health_table, st_check_table, st_region_table, st_endpoint_table, st_record_table,
-    st_fleet_table, st_fleet_tls_table, st_rrl_table;
+    st_fleet_table, st_fleet_tls_table, st_rrl_table, st_dnssec_table;
+
+/* A zone's dnssec: mapping (conf/dnssec.c). */
+int st_parse_dnssec(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj);
 
 /* The value of `name` in mapping `map`, its key node, or NULL. */
 const st_ynode_t *st_map_get(const st_ynode_t *map, const char *name);

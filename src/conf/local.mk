@@ -10,7 +10,7 @@ src_libsteer_a_SOURCES += \
 	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
 	src/conf/fleet.c \
 	src/conf/digest.c \
-	src/conf/zone.c
+	src/conf/zone.c src/conf/dnssec.c
 
 # The config file's man page and a commented example covering every key.
 dist_man_MANS += doc/steerd.yaml.5

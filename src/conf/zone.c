@@ -297,6 +297,7 @@ static const st_item_t zone_items[] = {
 	   ST_DEF("file")),
     ST_KEY("ixfr_versions", ST_T_UINT, ST_AT(st_conf_zone_t, ixfr_versions), ST_RANGE(0, 1000),
 	   ST_DEF("16")),
+    ST_KEY("dnssec", ST_T_CUSTOM, ST_PARSE(st_parse_dnssec)),
     ST_END,
 };
 const st_table_t st_zone_table = {"zone", zone_items,

@@ -12,3 +12,9 @@ tests_unit_test_dnssec_sign_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_s
 tests_unit_test_dnssec_sign_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_dnssec_sign_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
+
+# Signed answers from the real steerd, validated (dnspython, delv, unbound);
+# key rollover by reload
+DNSSEC_SMOKE = tests/smoke/dnssec-answers.sh tests/smoke/dnssec-rollover.sh
+TESTS += $(DNSSEC_SMOKE)
+EXTRA_DIST += $(DNSSEC_SMOKE)

@@ -702,6 +702,7 @@ static void test_documented(void **state)
 	    &st_server_table, &st_tsig_table,	  &st_zone_table,   &st_geo_table,
 	    &st_health_table, &st_check_table,	  &st_region_table, &st_endpoint_table,
 	    &st_record_table, &st_fleet_table,	  &st_fleet_tls_table, &st_rrl_table,
+	    &st_dnssec_table,
 	};
 	char path[PATH_MAX];
 	data_path(path, sizeof(path), "doc/steerd.yaml.example");

@@ -171,6 +171,18 @@ static const struct {
      "t.yaml:2:36: zones.example.test.serial: 'date' is not one of: file, unixtime"},
     {"zones:\n  example.test: { file: z, ixfr: 3 }\n",
      "t.yaml:2:28: zones.example.test: unknown key 'ixfr' for a zone"},
+    /* dnssec */
+    {"zones:\n  example.test: { file: z, dnssec: keys }\n",
+     "t.yaml:2:36: zones.example.test.dnssec: expected { keys: FOLDER, signature_validity: 7d }, "
+     "not a value"},
+    {"zones:\n  example.test: { file: z, dnssec: { signature_validity: 7d } }\n",
+     "t.yaml:2:36: zones.example.test.dnssec: 'keys' is required"},
+    {"zones:\n  example.test: { file: z, dnssec: { keys: k, signature_validity: 10s } }\n",
+     "t.yaml:2:67: zones.example.test.dnssec.signature_validity: 10s is out of range (20s..366d)"},
+    {"zones:\n  example.test: { file: z, dnssec: { keys: k, denial: nsec3 } }\n",
+     "t.yaml:2:55: zones.example.test.dnssec.denial: 'nsec3' is not one of: compact"},
+    {"zones:\n  example.test: { file: z, dnssec: { keys: k, validity: 7d } }\n",
+     "t.yaml:2:47: zones.example.test.dnssec: unknown key 'validity' for a zone's dnssec"},
     /* tsig */
     {"tsig:\n  k: { algorithm: hmac-md5, secret: AQID }\n",
      "t.yaml:2:19: tsig.k.algorithm: 'hmac-md5' is not one of hmac-sha256, hmac-sha384, "
