@@ -9,3 +9,8 @@ EXTRA_DIST += tests/smoke/bench-selftest.sh
 noinst_PROGRAMS += tools/bench/answer-bench
 tools_bench_answer_bench_SOURCES = tools/bench/answer-bench.c
 tools_bench_answer_bench_LDADD = $(STEER_LIBS)
+
+# The cost of online signing: signatures per second, a zone's signing
+noinst_PROGRAMS += tools/bench/sign-bench
+tools_bench_sign_bench_SOURCES = tools/bench/sign-bench.c
+tools_bench_sign_bench_LDADD = $(STEER_LIBS)

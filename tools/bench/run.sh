@@ -25,6 +25,12 @@
 #                     GeoIP2-City test database from the shared geo folder)
 #   --ecs SUBNET      client subnet sent with --dynamic (default 81.2.69.160/27,
 #                     GB/Europe in the test database)
+#   --dnssec          steerd alone, the zone signed online (keys from
+#                     dnssec-keygen): every scenario twice, without and with
+#                     the DO bit (dnsperf -D), "+do" in the table: the CPU per
+#                     query of signed answers (warm signature caches: the
+#                     warm-up pass signs) beside unsigned ones
+#   --dnssec-alg N    13 (ECDSA P-256, default) or 15 (Ed25519) for --dnssec
 #   --out DIR         keep configs, logs, dnsperf outputs and results.tsv
 #                     there (default: a temporary folder, removed at the end)
 #   --no-steer-rx     leave loopback receive processing where the kernel
@@ -70,6 +76,8 @@ ECS_NET="81.2.69.160/27"
 OUT=""
 STEER_RX=1
 STEERD_BIN=${STEERD:-}
+DNSSEC=0
+DNSSEC_ALG=13
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -86,6 +94,8 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=$2; shift ;;
     --quick) QUICK=1 ;;
     --dynamic) DYNAMIC=1 ;;
+    --dnssec) DNSSEC=1 ;;
+    --dnssec-alg) DNSSEC_ALG=$2; shift ;;
     --mmdb) MMDB=$2; shift ;;
     --ecs) ECS_NET=$2; shift ;;
     --out) OUT=$2; shift ;;
@@ -120,7 +130,13 @@ if [ -z "$STEERD_BIN" ]; then
 fi
 
 if [ -z "$SERVERS" ]; then
-    if [ "$DYNAMIC" = 1 ]; then SERVERS="steerd,gdnsd"; else SERVERS="steerd,knotd,nsd,gdnsd"; fi
+    if [ "$DNSSEC" = 1 ]; then SERVERS="steerd"
+    elif [ "$DYNAMIC" = 1 ]; then SERVERS="steerd,gdnsd"; else SERVERS="steerd,knotd,nsd,gdnsd"; fi
+fi
+if [ "$DNSSEC" = 1 ]; then
+    [ "$SERVERS" = steerd ] || die "--dnssec measures steerd alone (signed against unsigned)"
+    command -v dnssec-keygen >/dev/null || die "dnssec-keygen not installed (apt-get install bind9-utils)"
+    case $DNSSEC_ALG in 13 | 15) ;; *) die "--dnssec-alg: 13 or 15" ;; esac
 fi
 IFS=, read -r -a SERVER_LIST <<<"$SERVERS"
 IFS=, read -r -a TRANSPORT_LIST <<<"$TRANSPORTS"
@@ -287,6 +303,31 @@ cfg_gdnsd() {
 cfg_steerd() {
     local port=$2 zf=$3
     SCMD=("$STEERD_BIN" --listen "127.0.0.1:$port" --zone "bench.test:$zf" --workers 1)
+    if [ "$DNSSEC" = 1 ]; then
+        printf 'server:\n  listen: ["127.0.0.1:%s"]\n  workers: 1\nzones:\n  bench.test: %s\n' \
+            "$port" "$zf" >"$WORK/steerd-signed.yaml"
+        sign_yaml "$WORK/steerd-signed.yaml"
+        SCMD=("$STEERD_BIN" -c "$WORK/steerd-signed.yaml")
+    fi
+}
+
+# sign_yaml CONFIG: bench.test in CONFIG signed online with keys made once
+# per run in WORK/keys (a key-signing and a zone-signing key)
+sign_yaml() {
+    if [ ! -d "$WORK/keys" ]; then
+        mkdir -p "$WORK/keys"
+        (cd "$WORK/keys" && dnssec-keygen -q -a "$DNSSEC_ALG" -f KSK bench.test &&
+            dnssec-keygen -q -a "$DNSSEC_ALG" bench.test) >/dev/null
+    fi
+    python3 - "$1" "$WORK/keys" <<'PY'
+import re, sys
+path, keys = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"^  bench\.test: (\S+)$",
+              lambda m: "  bench.test:\n    file: %s\n    dnssec: { keys: %s }" % (m.group(1), keys),
+              text, count=1, flags=re.M)
+open(path, "w").write(text)
+PY
 }
 
 # wait_ready PORT PID: until the server answers the apex SOA authoritatively
@@ -405,6 +446,9 @@ run_static() {
         cfg_"$srv" "$WORK/$srv" "$port" "$ZONEFILE"
         if start_server "$srv" "$port"; then
             passes static "$srv" "$port" "$WORK/queries.txt" || FAILED+=("$srv")
+            if [ "$DNSSEC" = 1 ]; then
+                passes static+do "$srv" "$port" "$WORK/queries.txt" -D || FAILED+=("$srv:do")
+            fi
         else
             FAILED+=("$srv")
         fi
@@ -418,6 +462,7 @@ run_dynamic() {
     for srv in "${SERVER_LIST[@]}"; do
         port=$($REP freeport)
         $GEN dynamic "$WORK" --mmdb "$MMDB" --listen "127.0.0.1:$port"
+        [ "$DNSSEC" = 1 ] && sign_yaml "$WORK/dyn/steerd.yaml"
         case $srv in
         steerd) SCMD=("$STEERD_BIN" -c "$WORK/dyn/steerd.yaml") ;;
         gdnsd) cfg_gdnsd "$WORK/gdnsd-dyn" "$port" "$WORK/dyn/gdnsd-zone" "$WORK/dyn/gdnsd-plugins" ;;
@@ -426,13 +471,17 @@ run_dynamic() {
             FAILED+=("$srv")
             continue
         fi
-        for scen in weighted geo geo+ecs latency latency+ecs; do
-            qf=$WORK/dyn/q-${scen%+ecs}.txt
+        local scens="weighted geo geo+ecs latency latency+ecs"
+        [ "$DNSSEC" = 1 ] && scens="$scens weighted+do geo+do geo+ecs+do latency+do latency+ecs+do"
+        for scen in $scens; do
+            local base=${scen%+do} do=()
+            [ "$base" != "$scen" ] && do=(-D)
+            qf=$WORK/dyn/q-${base%+ecs}.txt
             # the first query of each kind must get an answer, or the
             # server does not serve the record at all
             local qname ans subnet=()
             qname=$(head -1 "$qf" | cut -d' ' -f1)
-            [ "$scen" != "${scen%+ecs}" ] && subnet=(+subnet="$ECS_NET")
+            [ "$base" != "${base%+ecs}" ] && subnet=(+subnet="$ECS_NET")
             ans=$(dig @127.0.0.1 -p "$port" +norec +short "${subnet[@]}" "$qname" A 2>/dev/null | tr '\n' ' ')
             if [ -z "$ans" ]; then
                 echo "run.sh: $srv gives no answer for $qname A" >&2
@@ -440,10 +489,10 @@ run_dynamic() {
                 continue
             fi
             echo "  $scen: $qname A ${subnet[*]} -> $ans" >&2
-            if [ "$scen" != "${scen%+ecs}" ]; then
-                passes "$scen" "$srv" "$port" "$qf" -E "$ecs" || FAILED+=("$srv:$scen")
+            if [ "$base" != "${base%+ecs}" ]; then
+                passes "$scen" "$srv" "$port" "$qf" -E "$ecs" "${do[@]}" || FAILED+=("$srv:$scen")
             else
-                passes "$scen" "$srv" "$port" "$qf" || FAILED+=("$srv:$scen")
+                passes "$scen" "$srv" "$port" "$qf" "${do[@]}" || FAILED+=("$srv:$scen")
             fi
         done
         stop_server

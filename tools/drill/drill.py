@@ -342,11 +342,14 @@ def main():
 
     # What each kind of lab needs; a variant that cannot run here is
     # skipped with the reason (exit 77 when nothing is left to run).
-    missing = {"dns": labmod.have_tools(args.build), "anycast": anycast.missing_tools()}
-    skipped = [(v, missing[VARIANTS[v]["kind"]]) for v in variants if missing[VARIANTS[v]["kind"]]]
+    any_missing = anycast.missing_tools()
+
+    def missing(v):
+        return labmod.have_tools(args.build, v) if VARIANTS[v]["kind"] == "dns" else any_missing
+    skipped = [(v, missing(v)) for v in variants if missing(v)]
     for v, why in skipped:
         print("SKIP variant %s: missing %s" % (v, ", ".join(why)))
-    variants = [v for v in variants if not missing[VARIANTS[v]["kind"]]]
+    variants = [v for v in variants if not missing(v)]
     if not variants or (explicit and skipped):
         return 77
 

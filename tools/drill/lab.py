@@ -40,6 +40,11 @@ RESOLVER_VARIANTS = {
     "serve-expired": {"title": "unbound with serve-expired", "column": "DNS, serve-expired",
                       "options": ["serve-expired: yes", "serve-expired-ttl: 86400",
                                   "serve-expired-client-timeout: 0"]},
+    # The zone signed online (keys from dnssec-keygen), every resolver
+    # validating with the zone's DS as trust anchor: failover must not
+    # trip validation (a bogus answer would be a DNS failure here).
+    "dnssec": {"title": "validating unbound, zone signed online", "column": "DNS, DNSSEC validated",
+               "options": [], "dnssec": True},
 }
 
 
@@ -148,7 +153,19 @@ class Lab:
             "  control: %s/steerd.sock" % self.dir,
             "  state_dir: %s/state" % self.dir,
             "zones:",
-            "  %s: %s/%s.zone" % (ZONE, self.dir, ZONE),
+        ]
+        if RESOLVER_VARIANTS[self.variant].get("dnssec"):
+            keys = os.path.join(self.dir, "keys")
+            os.makedirs(keys, exist_ok=True)
+            for flags in (["-f", "KSK"], []):
+                subprocess.run(["dnssec-keygen", "-q", "-a", "ECDSAP256SHA256"] + flags + [ZONE],
+                               cwd=keys, check=True, capture_output=True, timeout=60)
+            lines += ["  %s:" % ZONE,
+                      "    file: %s/%s.zone" % (self.dir, ZONE),
+                      "    dnssec: { keys: %s, signature_validity: 1d }" % keys]
+        else:
+            lines += ["  %s: %s/%s.zone" % (ZONE, self.dir, ZONE)]
+        lines += [
             "health:",
             "  table: %s/health.shm" % self.dir,
             "  stale_after: 3s",
@@ -210,7 +227,15 @@ class Lab:
             "  logfile: \"\"",
             "  verbosity: 0",
             "  num-threads: 1",
-            "  module-config: \"iterator\"",
+        ]
+        if RESOLVER_VARIANTS[self.variant].get("dnssec"):
+            # Validate the drill zone against its DS, as given to a parent.
+            ds = self.steerctl("ds", ZONE).splitlines()[0].replace(" IN DS ", " DS ")
+            body += ["  module-config: \"validator iterator\"",
+                     "  trust-anchor: \"%s\"" % ds]
+        else:
+            body += ["  module-config: \"iterator\""]
+        body += [
             "  qname-minimisation: no",
             "  infra-keep-probing: yes",
             "  infra-host-ttl: 30",
@@ -382,8 +407,10 @@ def wait_dns(addr, port, zone, proc, rd=False, limit=15.0):
     raise RuntimeError("%s does not answer DNS on %s:%d" % (proc.name, addr, port))
 
 
-def have_tools(builddir):
-    missing = [t for t in ("unbound",) if shutil.which(t) is None]
+def have_tools(builddir, variant=None):
+    need = ("unbound", "dnssec-keygen") if variant and RESOLVER_VARIANTS[variant].get("dnssec") \
+        else ("unbound",)
+    missing = [t for t in need if shutil.which(t) is None]
     missing += [b for b in ("steerd", "steercheck", "steerctl")
                 if not os.access(os.path.join(builddir, b), os.X_OK)]
     return missing
