@@ -40,8 +40,14 @@ static unsigned common_bits(const uint8_t *a, const uint8_t *b, unsigned max)
 	return n < max ? n : max;
 }
 
-size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx, size_t max,
-		     uint8_t *scope)
+bool st_cidr_inside(const st_cidr_entry_t *e, int family, const uint8_t *addr, unsigned prefix)
+{
+	return e->family == family && e->prefix > prefix &&
+	       common_bits(e->net, addr, prefix) >= prefix;
+}
+
+size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, unsigned prefix,
+		     uint32_t *idx, size_t max, uint8_t *scope)
 {
 	size_t n = 0;
 	unsigned s = 0;
@@ -51,7 +57,10 @@ size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32
 		if (e->family != family)
 			continue;
 		unsigned c = common_bits(e->net, addr, e->prefix);
-		if (c >= e->prefix) {
+		/* an entry inside the client's network (c >= prefix) makes the
+		 * scope below reach past the source prefix: clamped at the end,
+		 * the answer then holds for the whole of the client's network */
+		if (c >= e->prefix && e->prefix <= prefix) {
 			if (!matched) {
 				matched = true;
 				/* the deciding network is the longest match; the
@@ -69,6 +78,6 @@ size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32
 				s = c + 1;
 		}
 	}
-	*scope = (uint8_t)s;
+	*scope = (uint8_t)(s < prefix ? s : prefix);
 	return n;
 }

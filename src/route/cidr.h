@@ -2,6 +2,7 @@
 #ifndef ST_ROUTE_CIDR_H
 #define ST_ROUTE_CIDR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,9 +20,16 @@ typedef struct st_cidr {
 } st_cidr_t;
 
 void st_cidr_sort(st_cidr_t *t);
-/* The indexes of the matching entries, longest first (up to max); *scope is
- * the prefix length over which the match result cannot change. */
-size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, uint32_t *idx, size_t max,
-		     uint8_t *scope);
+/* The client is the network addr/prefix (an ECS source prefix, or a whole
+ * address). The indexes of the entries that hold all of it, longest first
+ * (up to max): an entry narrower than the client's network does not match
+ * even where it lies inside it, for it decides nothing about the rest of
+ * that network (Route 53 does the same). *scope is the prefix length over
+ * which the match result cannot change, never longer than prefix. */
+size_t st_cidr_match(const st_cidr_t *t, int family, const uint8_t *addr, unsigned prefix,
+		     uint32_t *idx, size_t max, uint8_t *scope);
+/* Does entry e lie inside the client's network addr/prefix, narrower than it
+ * (an entry st_cidr_match passes over)? */
+bool st_cidr_inside(const st_cidr_entry_t *e, int family, const uint8_t *addr, unsigned prefix);
 
 #endif

@@ -285,20 +285,119 @@ static void cache_put(const st_geo_t *geo, uint32_t offset, const decoded_t *dec
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
-/* The tree walk of the last addresses a thread looked up: most queries
- * come from a few resolvers (or carry the same ECS subnet), and the walk
- * (up to 128 nodes, each a miss) is most of a geo decision. Per thread, so
- * no synchronisation; direct-mapped on the address. */
+static void decoded_get(const st_geo_t *geo, uint32_t offset, decoded_t *dec)
+{
+	if (!cache_get(geo, offset, dec)) {
+		MMDB_entry_s e = {.mmdb = &geo->mmdb, .offset = offset};
+		decode(&e, dec);
+		cache_put(geo, offset, dec);
+	}
+}
+
+/* ---- a client network wider than the database's networks ----
+ *
+ * An ECS source prefix can be shorter than the networks the database
+ * holds there (a /23 over two /24s of different places). The answer must
+ * be right for every address of the client's network (a resolver caches it
+ * for all of them, RFC 7871 7.3.1), so the location is what all the
+ * database's networks inside it have in common: continent, country,
+ * subdivision and point, each kept only where every one agrees. A part of
+ * the network the database does not know, or more networks than we look
+ * at, leaves nothing in common: the client is then not located. */
+#define GEO_COMMON_NODES 1024
+
+/* Fold one network's record into what the ones before it share; false when
+ * nothing is shared any more. */
+static bool common_merge(decoded_t *acc, const decoded_t *d)
+{
+	if (acc->continent != d->continent)
+		acc->continent = 0;
+	if (acc->country != d->country)
+		acc->country = 0;
+	if (!acc->country || strcmp(acc->subdivision, d->subdivision) != 0)
+		acc->subdivision[0] = '\0';
+	if (acc->has_point && (!d->has_point || acc->lat != d->lat || acc->lon != d->lon))
+		acc->has_point = false;
+	return acc->continent || acc->country || acc->has_point;
+}
+
+/* The search node at `depth` bits on the address's path (an IPv4 address
+ * in an IPv6 tree starts below ::/96), or false when the path ends above. */
+static bool node_at(const st_geo_t *geo, const st_client_t *client, unsigned depth, uint32_t *out)
+{
+	uint32_t n = 0;
+	unsigned lead = client->family == AF_INET && geo->ipv6_tree ? 96 : 0;
+	for (unsigned i = 0; i < lead + depth; i++) {
+		unsigned bit =
+		    i < lead ? 0 : (client->addr[(i - lead) / 8] >> (7 - (i - lead) % 8)) & 1;
+		MMDB_search_node_s sn;
+		if (MMDB_read_node(&geo->mmdb, n, &sn) != MMDB_SUCCESS)
+			return false;
+		if ((bit ? sn.right_record_type : sn.left_record_type) !=
+		    MMDB_RECORD_TYPE_SEARCH_NODE)
+			return false;
+		n = (uint32_t)(bit ? sn.right_record : sn.left_record);
+	}
+	*out = n;
+	return true;
+}
+
+/* What every address of the client's network (addr/prefix) has in common. */
+static bool common_location(const st_geo_t *geo, const st_client_t *client, unsigned prefix,
+			    decoded_t *out)
+{
+	uint32_t stack[256], root;
+	size_t sp = 0;
+	unsigned visits = 0;
+	bool any = false;
+	if (!node_at(geo, client, prefix, &root))
+		return false;
+	stack[sp++] = root;
+	while (sp > 0) {
+		MMDB_search_node_s sn;
+		if (++visits > GEO_COMMON_NODES ||
+		    MMDB_read_node(&geo->mmdb, stack[--sp], &sn) != MMDB_SUCCESS)
+			return false;
+		for (int side = 0; side < 2; side++) {
+			uint8_t type = side ? sn.right_record_type : sn.left_record_type;
+			if (type == MMDB_RECORD_TYPE_SEARCH_NODE) {
+				if (sp == sizeof(stack) / sizeof(stack[0]))
+					return false;
+				stack[sp++] = (uint32_t)(side ? sn.right_record : sn.left_record);
+				continue;
+			}
+			if (type != MMDB_RECORD_TYPE_DATA)
+				return false; /* a part not in the database (or damaged) */
+			decoded_t d;
+			decoded_get(
+			    geo, (side ? sn.right_record_entry : sn.left_record_entry).offset, &d);
+			if (!any)
+				*out = d;
+			any = true;
+			if (!common_merge(out, &d))
+				return false;
+		}
+	}
+	return any;
+}
+
+/* The tree walk of the last client networks a thread looked up: most
+ * queries come from a few resolvers (or carry the same ECS subnet), and the
+ * walk (up to 128 nodes, each a miss) is most of a geo decision. Per thread,
+ * so no synchronisation; direct-mapped on the address. */
 #define GEO_ADDR_CACHE 64
 
 typedef struct geo_addr_slot {
 	uint64_t geo_id; /* 0: empty */
 	uint8_t addr[16];
 	uint8_t family;
+	uint8_t prefix;
 	bool ok; /* the lookup succeeded (else: nothing decided) */
 	bool found;
-	uint16_t netmask;
-	uint32_t offset;
+	bool common;	 /* found: dec is what the client's network has in common */
+	uint16_t scope;	 /* client bits */
+	uint32_t offset; /* found, not common: the record */
+	decoded_t dec;
 } geo_addr_slot_t;
 
 static _Thread_local geo_addr_slot_t addr_cache[GEO_ADDR_CACHE];
@@ -308,15 +407,15 @@ static geo_addr_slot_t *addr_slot(const st_client_t *client)
 	uint64_t a, b;
 	memcpy(&a, client->addr, 8);
 	memcpy(&b, client->addr + 8, 8);
-	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ client->family) * 0xff51afd7ed558ccdULL;
+	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ client->family ^
+		      ((uint64_t)client->source_prefix << 8)) *
+		     0xff51afd7ed558ccdULL;
 	return &addr_cache[(h >> 40) % GEO_ADDR_CACHE];
 }
 
-void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need, st_geo_loc_t *loc)
+/* Fill a slot for the client's network. */
+static void slot_lookup(const st_geo_t *geo, const st_client_t *client, geo_addr_slot_t *slot)
 {
-	memset(loc, 0, sizeof(*loc));
-	if (!geo->open)
-		return;
 	union {
 		struct sockaddr sa;
 		struct sockaddr_in in4;
@@ -333,28 +432,16 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need
 		memcpy(&u.in6.sin6_addr, client->addr, 16);
 		bits = 128;
 	}
-	geo_addr_slot_t *slot = addr_slot(client);
-	size_t alen = client->family == AF_INET ? 4 : 16;
-	if (slot->geo_id != geo->id || slot->family != client->family ||
-	    memcmp(slot->addr, client->addr, alen) != 0) {
-		int err = 0;
-		MMDB_lookup_result_s r = MMDB_lookup_sockaddr(&geo->mmdb, &u.sa, &err);
-		slot->geo_id = geo->id;
-		slot->family = (uint8_t)client->family;
-		memcpy(slot->addr, client->addr, alen);
-		slot->ok = err == MMDB_SUCCESS;
-		slot->found = slot->ok && r.found_entry;
-		slot->netmask = r.netmask;
-		slot->offset = r.entry.offset;
-	}
-	if (!slot->ok) {
-		/* An IPv6 client in an IPv4-only database: nothing decided by
-		 * the address, so the answer does not depend on it. */
-		return;
-	}
-	MMDB_lookup_result_s r = {.found_entry = slot->found,
-				  .netmask = slot->netmask,
-				  .entry = {.mmdb = &geo->mmdb, .offset = slot->offset}};
+	int err = 0;
+	MMDB_lookup_result_s r = MMDB_lookup_sockaddr(&geo->mmdb, &u.sa, &err);
+	slot->geo_id = geo->id;
+	slot->family = (uint8_t)client->family;
+	slot->prefix = client->source_prefix;
+	memcpy(slot->addr, client->addr, client->family == AF_INET ? 4 : 16);
+	slot->ok = err == MMDB_SUCCESS;
+	slot->found = slot->ok && r.found_entry;
+	slot->common = false;
+	slot->offset = r.entry.offset;
 	int mask = r.netmask;
 	if (client->family == AF_INET && geo->ipv6_tree)
 		mask -= 96;
@@ -362,15 +449,41 @@ void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need
 		mask = 0;
 	if ((unsigned)mask > bits)
 		mask = (int)bits;
-	loc->scope = (uint8_t)mask;
-	if (!r.found_entry)
+	slot->scope = (uint16_t)mask;
+	unsigned prefix = client->source_prefix ? client->source_prefix : bits;
+	if (slot->ok && (unsigned)mask > prefix) {
+		/* the database's network is narrower than the client's */
+		slot->found = common_location(geo, client, prefix, &slot->dec);
+		slot->common = slot->found;
+		slot->scope = (uint16_t)prefix;
+	}
+}
+
+void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need, st_geo_loc_t *loc)
+{
+	memset(loc, 0, sizeof(*loc));
+	if (!geo->open)
+		return;
+	geo_addr_slot_t *slot = addr_slot(client);
+	size_t alen = client->family == AF_INET ? 4 : 16;
+	if (slot->geo_id != geo->id || slot->family != client->family ||
+	    slot->prefix != client->source_prefix || memcmp(slot->addr, client->addr, alen) != 0)
+		slot_lookup(geo, client, slot);
+	if (!slot->ok) {
+		/* An IPv6 client in an IPv4-only database: nothing decided by
+		 * the address, so the answer does not depend on it. */
+		return;
+	}
+	loc->scope = (uint8_t)slot->scope;
+	loc->common = slot->common;
+	if (!slot->found)
 		return;
 	loc->found = true;
 	decoded_t dec;
-	if (!cache_get(geo, r.entry.offset, &dec)) {
-		decode(&r.entry, &dec);
-		cache_put(geo, r.entry.offset, &dec);
-	}
+	if (slot->common)
+		dec = slot->dec;
+	else
+		decoded_get(geo, slot->offset, &dec);
 	loc->country = dec.country;
 	if (need & ST_GEO_NEED_CONTINENT)
 		loc->continent = dec.continent;

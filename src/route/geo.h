@@ -56,7 +56,10 @@ typedef struct st_geo_loc {
 	bool point_from_table; /* the point is the country's centre (countries.csv) */
 	double lat, lon;       /* radians */
 	double vec[3];	       /* unit vector of the point: distances cost a dot product */
-	uint8_t scope;	       /* prefix length of the network that decided (client family bits) */
+	uint8_t scope;	       /* prefix length of the network that decided (client family bits),
+				  never longer than the client's source prefix */
+	bool common;	       /* the client's network is wider than the database's networks
+				  there: what they all have in common */
 } st_geo_loc_t;
 
 int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, st_diag_t *diag);
@@ -70,7 +73,9 @@ int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag);
 #define ST_GEO_NEED_POINT 0x4
 #define ST_GEO_NEED_ALL 0x7
 
-/* Look a client up (no allocation). Without a database: found=false, scope 0. */
+/* Look a client up (no allocation). Without a database: found=false, scope 0.
+ * A client network (ECS source prefix) wider than the database's networks
+ * there gets what they have in common, or is not found (see geo.c). */
 void st_geo_lookup(const st_geo_t *geo, const st_client_t *client, unsigned need,
 		   st_geo_loc_t *loc);
 

@@ -13,8 +13,16 @@
  *   a dial above 0 (the nearest healthy one when all dials are 0).
  * - cidr: the longest matching network decides; when its region is down the
  *   next shorter match, then `default`.
+ * - The client is a network (its ECS source prefix): a resolver caches the
+ *   answer for all of it (RFC 7871 7.3.1), so the answer must be right for
+ *   all of it. A map network or database network narrower than the
+ *   client's decides nothing about the rest of it: cidr takes the longest
+ *   entry that holds the whole client network (Route 53 does the same),
+ *   the location-based policies what the database's networks inside it have
+ *   in common (route/geo.c).
  * - The ECS scope is that of the deciding network when the client came
- *   from ECS, and 0 when located by the resolver's own address. */
+ *   from ECS, never longer than the source prefix, and 0 when located by
+ *   the resolver's own address. */
 #include "route/policy.h"
 
 #include "common/hash.h"
@@ -574,8 +582,16 @@ static int pol_cidr(ctx_t *c, const st_client_t *client)
 	const st_route_record_t *rec = c->rec;
 	uint32_t idx[16];
 	uint8_t scope = 0;
-	size_t n = st_cidr_match(&rec->cidr, client->family, client->addr, idx, 16, &scope);
+	size_t n = st_cidr_match(&rec->cidr, client->family, client->addr, client->source_prefix,
+				 idx, 16, &scope);
 	c->res->scope = scope;
+	for (size_t i = 0; c->tr && i < rec->cidr.n; i++) {
+		const st_cidr_entry_t *e = &rec->cidr.entries[i];
+		if (st_cidr_inside(e, client->family, client->addr, client->source_prefix))
+			TR(c, "  /%u (line %u) lies inside the client's /%u: it decides only part "
+			      "of it, not matched\n",
+			   e->prefix, e->line, client->source_prefix);
+	}
 	bool any = false;
 	for (size_t i = 0; i < n; i++) {
 		const st_cidr_entry_t *e = &rec->cidr.entries[idx[i]];
@@ -683,6 +699,10 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 	 * answer is not tied to any client subnet (RFC 7871: scope 0) */
 	if (!client->from_ecs)
 		res->scope = 0;
+	/* decided for the whole source network (see above): a longer scope
+	 * would claim what that network does not determine */
+	if (client->source_prefix && res->scope > client->source_prefix)
+		res->scope = client->source_prefix;
 	return 0;
 }
 

@@ -32,6 +32,12 @@ st_expect "geo US-OH" "198.51.100.11" "$(q geo.example.test A 192.0.2.64/26)"
 st_expect "geo US-OH scope" "26" "$(scope geo.example.test 192.0.2.64/26)"
 st_expect "geo US (VA)" "192.0.2.11 192.0.2.12" "$(q geo.example.test A 192.0.2.0/24)"
 st_expect "geo DE (EU)" "203.0.113.11" "$(q geo.example.test A 198.51.100.0/24)"
+# an ECS /25 over Ashburn (US-VA) and Columbus (US-OH): what they share
+# (US) decides, for the whole /25
+st_expect "geo /25 over two subdivisions: country" "192.0.2.11 192.0.2.12" "$(q geo.example.test A 192.0.2.0/25)"
+st_expect "geo /25 over two subdivisions: scope 25" "25" "$(scope geo.example.test 192.0.2.0/25)"
+# an ECS /24 over Tokyo and London: nothing in common, the default
+st_expect "geo /24 over two continents: default" "203.0.113.41" "$(q geo.example.test A 203.0.113.0/24)"
 st_expect "geo DE scope" "24" "$(scope geo.example.test 198.51.100.0/24)"
 st_expect "geo unknown client: default" "203.0.113.41" "$(q geo.example.test A)"
 # ECS /0: located by the resolver's address, scope 0 (RFC 7871)
@@ -61,6 +67,10 @@ st_expect "cidr /25 scope" "25" "$(scope office.example.test 198.51.100.0/25)"
 st_expect "cidr default" "203.0.113.41" "$(q office.example.test A 198.51.100.128/25)"
 st_expect "cidr IPv6" "198.51.100.11" "$(q office.example.test A 2001:db8:2::/56)"
 st_expect "cidr IPv6 scope" "48" "$(scope office.example.test 2001:db8:2::/56)"
+# an ECS network wider than the map network inside it: that network decides
+# only half of it, so not for it (the default), and the scope stays /24
+st_expect "cidr /24 ECS over a /25 entry: default" "203.0.113.41" "$(q office.example.test A 198.51.100.0/24)"
+st_expect "cidr /24 ECS over a /25 entry: scope 24" "24" "$(scope office.example.test 198.51.100.0/24)"
 
 # CNAME record: the target of the chosen region, for any type
 st_expect "cname" "lb-use1.example.net." "$(q lb.example.test A)"

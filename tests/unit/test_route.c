@@ -415,8 +415,12 @@ static void test_cidr(void **state)
 	st_route_result_t res;
 	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.200", 0, h, &rng, &res), "192.0.2.2");
 	assert_int_equal(res.scope, 25);
-	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.7", 24, h, &rng, &res), "192.0.2.1");
-	/* the /24 matches, but its lower half must not reach into the /25 */
+	/* an ECS /24: the /25 inside it decides only half of it, the /24
+	 * decides all of it, and the scope is no longer than the source */
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.0", 24, h, &rng, &res), "192.0.2.1");
+	assert_int_equal(res.scope, 24);
+	/* a whole address in the lower half: the /24, and not into the /25 */
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.7", 0, h, &rng, &res), "192.0.2.1");
 	assert_int_equal(res.scope, 25);
 	const char *d = fx_first(rt, 0, 1, "203.0.113.9", 0, h, &rng, &res);
 	assert_true(strcmp(d, "192.0.2.3") == 0 || strcmp(d, "192.0.2.4") == 0);
@@ -436,6 +440,121 @@ static void test_cidr(void **state)
 	st_health_free(h);
 	st_route_free(rt);
 	st_conf_free(c);
+}
+
+/* An ECS source prefix shorter than the block that would decide: the
+ * answer is that of the longest block holding the whole client network, and
+ * the scope never claims more than the source network determines. */
+static void test_cidr_source_shorter(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "c.example.test.", 1, ST_POLICY_CIDR);
+	fx_map(r, "10.1.0.0/16", 0);
+	fx_map(r, "10.1.2.0/24", 1);
+	fx_map(r, "2001:db8::/32", 0);
+	fx_map(r, "2001:db8:1::/48", 1);
+	fx_map(r, "default", 2);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	uint64_t rng = 1;
+	st_route_result_t res;
+	static const struct {
+		const char *client;
+		unsigned prefix;
+		uint32_t region;
+		uint8_t scope;
+	} cases[] = {
+	    {"10.1.2.0", 23, 0, 23},  /* holds the /24 and a /24 of the /16 */
+	    {"10.1.2.0", 24, 1, 24},  /* the /24 itself */
+	    {"10.1.3.0", 24, 0, 24},  /* beside it */
+	    {"10.1.0.0", 16, 0, 16},  /* the /16 */
+	    {"10.0.0.0", 8, 2, 8},    /* wider than every entry: the default */
+	    {"10.1.2.5", 0, 1, 24},   /* a whole address */
+	    {"10.1.4.0", 22, 0, 22},  /* /22 beside the /24: the /16, no need to narrow */
+	    {"0.0.0.0", 1, 2, 1},     /* /1 */
+	    {"2001:db8::", 47, 0, 47}, /* holds the /48 */
+	    {"2001:db8:1::", 48, 1, 48},
+	    {"2001:db8:1:100::", 56, 1, 48},
+	    {"2001:db8::", 32, 0, 32},
+	    {"2001:d00::", 24, 2, 24},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fx_first(rt, 0, 1, cases[i].client, cases[i].prefix, h, &rng, &res);
+		if (res.regions[0] != cases[i].region || res.scope != cases[i].scope)
+			fail_msg("%s/%u: region %u scope %u, want region %u scope %u",
+				 cases[i].client, cases[i].prefix, res.regions[0], res.scope,
+				 cases[i].region, cases[i].scope);
+	}
+	/* health: the /24's region down, its own clients get the /16's answer
+	 * with the /24's scope; the /16 down too: the default, same scopes */
+	fx_down(h, c, "b1");
+	fx_first(rt, 0, 1, "10.1.2.0", 24, h, &rng, &res);
+	assert_int_equal(res.regions[0], 0);
+	assert_int_equal(res.scope, 24);
+	fx_down(h, c, "a1");
+	fx_first(rt, 0, 1, "10.1.2.0", 23, h, &rng, &res);
+	assert_int_equal(res.regions[0], 2);
+	assert_int_equal(res.scope, 23);
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+/* For random tables and random client networks: the scope is never longer
+ * than the source prefix, and every network of that source length inside
+ * the scope's block gets the same answer (what a resolver that caches the
+ * answer for that block, RFC 7871 7.3.1, hands to those clients). */
+static void test_cidr_scope_holds(void **state)
+{
+	uint64_t seed = 0x5c09e;
+	for (int round = 0; round < 40; round++) {
+		st_conf_t *c = three_regions();
+		st_conf_record_t *r = fx_record(c, "c.example.test.", 1, ST_POLICY_CIDR);
+		char key[64];
+		for (int i = 0; i < 12; i++) {
+			/* nested blocks in 10.0.0.0/8 of lengths 9..30 */
+			unsigned len = 9 + (unsigned)(st_splitmix64(&seed) % 22);
+			uint32_t a = 0x0a000000u | ((uint32_t)st_splitmix64(&seed) & 0x00ffffffu);
+			a &= len ? ~0u << (32 - len) : 0;
+			snprintf(key, sizeof(key), "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255,
+				 (a >> 8) & 255, a & 255, len);
+			bool dup = false;
+			for (size_t j = 0; j < r->n_map; j++)
+				dup |= strcmp(r->map[j].key.text, key) == 0;
+			if (!dup)
+				fx_map(r, key, (uint32_t)(st_splitmix64(&seed) % 2));
+		}
+		fx_map(r, "default", 2);
+		st_route_t *rt = fx_route(c);
+		uint64_t rng = 1;
+		st_route_result_t res;
+		for (int q = 0; q < 200; q++) {
+			unsigned p = 8 + (unsigned)(st_splitmix64(&seed) % 25);
+			uint32_t a = 0x0a000000u | ((uint32_t)st_splitmix64(&seed) & 0x00ffffffu);
+			a &= ~0u << (32 - p);
+			char addr[32];
+			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
+				 (a >> 8) & 255, a & 255);
+			fx_first(rt, 0, 1, addr, p, NULL, &rng, &res);
+			uint32_t region = res.regions[0];
+			unsigned scope = res.scope;
+			assert_true(scope <= p);
+			for (int k = 0; k < 20; k++) {
+				/* another /p inside addr/scope */
+				uint32_t keep = scope ? ~0u << (32 - scope) : 0;
+				uint32_t b = (a & keep) | ((uint32_t)st_splitmix64(&seed) & ~keep);
+				b &= ~0u << (32 - p);
+				snprintf(addr, sizeof(addr), "%u.%u.%u.%u", b >> 24, (b >> 16) & 255,
+					 (b >> 8) & 255, b & 255);
+				fx_first(rt, 0, 1, addr, p, NULL, &rng, &res);
+				if (res.regions[0] != region)
+					fail_msg("round %d: /%u scope %u: %s gets region %u, not %u",
+						 round, p, scope, addr, res.regions[0], region);
+			}
+		}
+		st_route_free(rt);
+		st_conf_free(c);
+	}
 }
 
 static void test_formulas(void **state)
@@ -621,6 +740,8 @@ int main(void)
 	    cmocka_unit_test(test_region_select),
 	    cmocka_unit_test(test_families_and_cname),
 	    cmocka_unit_test(test_cidr),
+	    cmocka_unit_test(test_cidr_source_shorter),
+	    cmocka_unit_test(test_cidr_scope_holds),
 	    cmocka_unit_test(test_formulas),
 	    cmocka_unit_test(test_latency_estimate),
 	    cmocka_unit_test(test_order_by_dot),

@@ -11,6 +11,7 @@
 
 #include "test_route_fixture.h"
 
+#include "common/hash.h"
 #include "route/policy.h"
 
 #include <math.h>
@@ -104,8 +105,10 @@ static void test_lookup_city(void **state)
 	assert_true(fabs(DEG(loc.lat) - 39.96) < 1e-6 && fabs(DEG(loc.lon) + 83.0) < 1e-6);
 	assert_int_equal(loc.scope, 26); /* IPv6 tree: 122 - 96 */
 
-	lookup(DB("test-city.mmdb"), NULL, "192.0.2.64", 24, &loc); /* ECS /24 */
-	assert_int_equal(loc.scope, 26);
+	/* ECS /24 over three networks: what they share, for the whole /24 */
+	lookup(DB("test-city.mmdb"), NULL, "192.0.2.0", 24, &loc);
+	assert_int_equal(loc.scope, 24);
+	assert_string_equal(loc.subdivision, "");
 
 	lookup(DB("test-city.mmdb"), NULL, "203.0.113.200", 0, &loc);
 	assert_true(loc.found);
@@ -179,6 +182,71 @@ static void test_lookup_maxmind(void **state)
 	assert_true(loc.scope <= 32 && loc.scope >= 16);
 }
 
+/* A client network (ECS source prefix) wider than the database's networks
+ * there: located by what they all have in common, scope = the source
+ * prefix; a part the database does not know leaves nothing in common. The
+ * same in the IPv6 tree (IPv4 below ::/96), the IPv4 tree and for IPv6. */
+static void test_lookup_wider_than_network(void **state)
+{
+	static const char *dbs[] = {DB("test-city.mmdb"), DB("test-city4.mmdb")};
+	st_geo_loc_t loc;
+	for (int i = 0; i < 2; i++) {
+		/* 192.0.2.0/25 = Ashburn US-VA /26 + Columbus US-OH /26 */
+		lookup(dbs[i], COUNTRIES, "192.0.2.0", 25, &loc);
+		assert_true(loc.found && loc.common);
+		assert_code(loc.continent, "NA");
+		assert_code(loc.country, "US");
+		assert_string_equal(loc.subdivision, "");
+		assert_true(loc.has_point && loc.point_from_table); /* not Ashburn's */
+		assert_int_equal(loc.scope, 25);
+		/* /24: Boardman US-OR /25 too */
+		lookup(dbs[i], NULL, "192.0.2.0", 24, &loc);
+		assert_true(loc.found);
+		assert_code(loc.country, "US");
+		assert_false(loc.has_point);
+		assert_int_equal(loc.scope, 24);
+		/* 203.0.113.0/24: Tokyo (AS) and London (EU): nothing in common */
+		lookup(dbs[i], COUNTRIES, "203.0.113.0", 24, &loc);
+		assert_false(loc.found);
+		assert_int_equal(loc.scope, 24);
+		/* 203.0.113.128/25: London, an EU network without country, and a
+		 * part not in the database: nothing in common */
+		lookup(dbs[i], COUNTRIES, "203.0.113.128", 25, &loc);
+		assert_false(loc.found);
+		assert_int_equal(loc.scope, 25);
+		/* 203.0.113.128/26 is one network: as before */
+		lookup(dbs[i], COUNTRIES, "203.0.113.128", 26, &loc);
+		assert_true(loc.found && !loc.common);
+		assert_string_equal(loc.subdivision, "ENG");
+		assert_int_equal(loc.scope, 26);
+		/* a source prefix longer than the network: the network's scope */
+		lookup(dbs[i], COUNTRIES, "198.51.100.0", 28, &loc);
+		assert_true(loc.found && !loc.common);
+		assert_int_equal(loc.scope, 24);
+		/* 127.0.0.0/22: a /24 not in the database beside BR, AU, FR */
+		lookup(dbs[i], COUNTRIES, "127.0.0.0", 22, &loc);
+		assert_false(loc.found);
+		assert_int_equal(loc.scope, 22);
+		/* 127.0.2.0/23: AU (OC) and FR (EU) */
+		lookup(dbs[i], COUNTRIES, "127.0.2.0", 23, &loc);
+		assert_false(loc.found);
+		assert_int_equal(loc.scope, 23);
+	}
+	/* IPv6: 2001:db8::/46 holds the US, DE and JP /48s and unknown space */
+	lookup(DB("test-city.mmdb"), COUNTRIES, "2001:db8::", 46, &loc);
+	assert_false(loc.found);
+	assert_int_equal(loc.scope, 46);
+	lookup(DB("test-city.mmdb"), COUNTRIES, "2001:db8:2::", 48, &loc);
+	assert_true(loc.found && !loc.common);
+	assert_code(loc.country, "DE");
+	assert_int_equal(loc.scope, 48);
+	/* the per-thread cache keys on the prefix too: the /26 after the /25 */
+	lookup(DB("test-city.mmdb"), COUNTRIES, "192.0.2.0", 25, &loc);
+	assert_string_equal(loc.subdivision, "");
+	lookup(DB("test-city.mmdb"), COUNTRIES, "192.0.2.0", 26, &loc);
+	assert_string_equal(loc.subdivision, "VA");
+}
+
 /* us-east-1, us-east-2, eu-central-1, ap-northeast-1 with one endpoint each. */
 static st_conf_t *world(const char *db)
 {
@@ -235,6 +303,80 @@ static void test_geolocation(void **state)
 	/* only match down: Route 53 answers it anyway */
 	assert_string_equal(fx_first(rt, 1, 1, "198.51.100.1", 0, h, &rng, &res), "192.0.2.3");
 	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+/* The location-based policies under an ECS source prefix wider than the
+ * database's networks: decided on what the whole client network has in
+ * common (its country), never on one of its networks; and for random
+ * client networks, every network of the same length inside the answer's
+ * scope gets the same answer, the scope never past the source prefix. */
+static void test_location_wider_than_network(void **state)
+{
+	st_conf_t *c = world(DB("test-city.mmdb"));
+	st_conf_record_t *r = fx_record(c, "geo.example.test.", 1, ST_POLICY_GEOLOCATION);
+	fx_map(r, "subdivision:US-OH", 1);
+	fx_map(r, "country:US", 3);
+	fx_map(r, "continent:EU", 2);
+	fx_map(r, "default", 0);
+	fx_regions(fx_record(c, "lat.example.test.", 1, ST_POLICY_LATENCY), 4, 0u, 1u, 2u, 3u);
+	fx_regions(fx_record(c, "near.example.test.", 1, ST_POLICY_GEOPROXIMITY), 4, 0u, 1u, 2u,
+		   3u);
+	st_route_t *rt = fx_route(c);
+	uint64_t rng = 1;
+	st_route_result_t res;
+	/* 192.0.2.64/26 is Columbus (US-OH): us-east-2, scope 26 */
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.64", 26, NULL, &rng, &res), "192.0.2.2");
+	assert_int_equal(res.scope, 26);
+	/* 192.0.2.0/25 is Ashburn and Columbus: country US, not US-OH */
+	assert_string_equal(fx_first(rt, 0, 1, "192.0.2.0", 25, NULL, &rng, &res), "192.0.2.4");
+	assert_int_equal(res.scope, 25);
+	/* 198.51.100.0/23: Frankfurt /24 and a /24 not in the database: default */
+	assert_string_equal(fx_first(rt, 0, 1, "198.51.100.0", 23, NULL, &rng, &res),
+			    "192.0.2.1");
+	assert_int_equal(res.scope, 23);
+	/* latency and geoproximity from the country's centre, the same for
+	 * the whole /25 (the US centre is nearest us-east-2) */
+	for (size_t rec = 1; rec <= 2; rec++) {
+		assert_string_equal(fx_first(rt, rec, 1, "192.0.2.0", 25, NULL, &rng, &res),
+				    "192.0.2.2");
+		assert_int_equal(res.scope, 25);
+		/* a /26 of Ashburn alone: us-east-1 */
+		assert_string_equal(fx_first(rt, rec, 1, "192.0.2.0", 26, NULL, &rng, &res),
+				    "192.0.2.1");
+		assert_int_equal(res.scope, 26);
+	}
+
+	static const uint32_t bases[] = {0xc0000200u, 0xcb007100u, 0x7f000000u, 0xc6336400u};
+	uint64_t seed = 0x6e0;
+	for (size_t rec = 0; rec < 3; rec++) {
+		for (int q = 0; q < 300; q++) {
+			unsigned p = 20 + (unsigned)(st_splitmix64(&seed) % 13);
+			uint32_t a = bases[st_splitmix64(&seed) % 4] |
+				     ((uint32_t)st_splitmix64(&seed) & 0x3ffu);
+			a &= ~0u << (32 - p);
+			char addr[32];
+			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
+				 (a >> 8) & 255, a & 255);
+			fx_first(rt, rec, 1, addr, p, NULL, &rng, &res);
+			uint32_t region = res.regions[0];
+			unsigned scope = res.scope;
+			assert_true(scope <= p);
+			for (int k = 0; k < 8; k++) {
+				uint32_t keep = scope ? ~0u << (32 - scope) : 0;
+				uint32_t b = (a & keep) | ((uint32_t)st_splitmix64(&seed) & ~keep);
+				b &= ~0u << (32 - p);
+				snprintf(addr, sizeof(addr), "%u.%u.%u.%u", b >> 24,
+					 (b >> 16) & 255, (b >> 8) & 255, b & 255);
+				fx_first(rt, rec, 1, addr, p, NULL, &rng, &res);
+				if (res.regions[0] != region)
+					fail_msg("record %zu: /%u scope %u: %s gets region %u, "
+						 "not %u",
+						 rec, p, scope, addr, res.regions[0], region);
+			}
+		}
+	}
 	st_route_free(rt);
 	st_conf_free(c);
 }
@@ -501,7 +643,9 @@ int main(void)
 	    cmocka_unit_test(test_lookup_cached),
 	    cmocka_unit_test(test_lookup_country),
 	    cmocka_unit_test(test_lookup_maxmind),
+	    cmocka_unit_test(test_lookup_wider_than_network),
 	    cmocka_unit_test(test_geolocation),
+	    cmocka_unit_test(test_location_wider_than_network),
 	    cmocka_unit_test(test_geoproximity_bias),
 	    cmocka_unit_test(test_latency_overrides),
 	    cmocka_unit_test(test_dial_in_client_order),
