@@ -230,6 +230,12 @@ typedef struct st_quorum {
 	uint32_t n; /* COUNT: 1-1000; PERCENT: 1-100 */
 } st_quorum_t;
 
+/* Do two fleet: sections join the same fleet the same way (enabled, name,
+ * etcd endpoints, prefix, view_ttl, TLS)? The quorum and stale_after may
+ * differ: they are read from the current config. */
+struct st_conf_fleet;
+bool st_conf_same_fleet(const struct st_conf_fleet *a, const struct st_conf_fleet *b);
+
 /* "majority", "2", "34%"; ST_EINVAL otherwise. */
 int st_quorum_parse(const char *s, st_quorum_t *out);
 /* Back to the text st_quorum_parse reads. */

@@ -48,6 +48,29 @@ void st_quorum_fmt(const st_quorum_t *q, char *buf, size_t len)
 	}
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool st_conf_same_fleet(const st_conf_fleet_t *x, const st_conf_fleet_t *y)
+{
+	if (x->enabled != y->enabled)
+		return false;
+	if (!x->enabled)
+		return true;
+	if (!same_str(x->name, y->name) || !same_str(x->prefix, y->prefix) ||
+	    !same_str(x->tls_ca_file, y->tls_ca_file) ||
+	    !same_str(x->tls_cert_file, y->tls_cert_file) ||
+	    !same_str(x->tls_key_file, y->tls_key_file) || x->view_ttl_ms != y->view_ttl_ms ||
+	    x->n_etcd != y->n_etcd)
+		return false;
+	for (size_t i = 0; i < x->n_etcd; i++)
+		if (strcmp(x->etcd[i], y->etcd[i]) != 0)
+			return false;
+	return true;
+}
+
 static int parse_etcd(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_fleet_t *f = obj;

@@ -50,6 +50,44 @@ static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
 	return 0;
 }
 
+/* In a fleet: the quorum behind each endpoint the record can answer with. */
+static void fleet_quorum(st_ctl_t *ctl, const char *fqdn, uint16_t type, st_buf_t *out)
+{
+	const st_conf_t *conf = st_ctl_conf(ctl);
+	st_health_fleet_t hf;
+	if (!st_ctl_fleet_shown(ctl, &hf) || conf->n_regions == 0)
+		return;
+	bool *used = calloc(conf->n_regions, sizeof(*used));
+	if (!used)
+		return;
+	for (size_t k = 0; k < conf->n_records; k++) {
+		const st_conf_record_t *r = &conf->records[k];
+		if (strcasecmp(r->owner, fqdn) != 0 ||
+		    (type != ST_TYPE_ANY && r->type != type && r->type != ST_TYPE_CNAME))
+			continue;
+		for (size_t i = 0; i < r->n_regions; i++)
+			used[r->regions[i]] = true;
+		for (size_t i = 0; i < r->n_map; i++)
+			used[r->map[i].region] = true;
+		for (size_t i = 0; i < r->n_weights; i++)
+			used[r->weights[i].is_region
+				 ? r->weights[i].index
+				 : conf->endpoints[r->weights[i].index].region] = true;
+	}
+	char q[16];
+	st_quorum_fmt(&conf->fleet.quorum, q, sizeof(q));
+	st_buf_printf(out, "fleet: health %s, quorum %s of %u vantage point%s:\n",
+		      hf.mode == ST_FLEET_AGREED ? "agreed"
+		      : hf.mode == ST_FLEET_KEPT ? "as last agreed (etcd unreachable)"
+		      : hf.mode == ST_FLEET_OWN	 ? "from this site's own view (etcd unreachable)"
+						 : "not from the fleet (no checker in it)",
+		      q, hf.vantages, hf.vantages == 1 ? "" : "s");
+	for (size_t e = 0; e < conf->n_endpoints; e++)
+		if (used[conf->endpoints[e].region])
+			st_ctl_fleet_quorum(ctl, (uint32_t)e, out);
+	free(used);
+}
+
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
@@ -106,6 +144,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		st_buf_puts(out, "\n(cut short)");
 	st_buf_puts(out, "\n");
 	free(text);
+	fleet_quorum(ctl, fqdn, type, out);
 	return 0;
 }
 

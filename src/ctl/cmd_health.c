@@ -27,6 +27,44 @@ static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size
 	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
 }
 
+/* In a fleet: what the quorum agreed, this site's own view, the votes and
+ * every vantage point's view. */
+static void fleet_votes(st_ctl_t *ctl, const st_conf_t *conf, st_view_t *view,
+			const st_health_fleet_t *hf, st_buf_t *out)
+{
+	char q[16];
+	st_quorum_fmt(&conf->fleet.quorum, q, sizeof(q));
+	st_buf_printf(out, "fleet: %s, quorum %s, %u vantage point%s\n", st_fleet_mode_name(hf->mode),
+		      q, hf->vantages, hf->vantages == 1 ? "" : "s");
+	int wn = 8;
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		int a = (int)strlen(conf->endpoints[i].name);
+		wn = a > wn ? a : wn;
+	}
+	st_buf_printf(out, "%-*s  %-8s %-8s %-6s %s\n", wn, "endpoint", "agreed", "own", "votes",
+		      "views");
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		st_health_info_t in;
+		memset(&in, 0, sizeof(in));
+		st_health_info(view->health, (uint32_t)i, &in);
+		if (!in.has_check)
+			continue;
+		char votes[24];
+		if (in.checker.voters)
+			snprintf(votes, sizeof(votes), "%u/%u", in.checker.votes_up,
+				 in.checker.voters);
+		else
+			snprintf(votes, sizeof(votes), "-");
+		st_buf_printf(out, "%-*s  %-8s %-8s %-6s ", wn, conf->endpoints[i].name,
+			      in.checker.voters ? st_health_state_name(in.checker.state) : "-",
+			      st_health_state_name(in.checker.voters ? in.checker.local
+								     : in.checker.state),
+			      votes);
+		st_ctl_fleet_views(ctl, conf->endpoints[i].name, out, false);
+		st_buf_puts(out, "\n");
+	}
+}
+
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
@@ -42,6 +80,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	if (!view->health)
 		return st_diag_set(diag, ST_ENOENT, "no health view (no endpoints with checks)");
 	uint64_t now = st_mono_ns();
+	st_health_fleet_t hf;
+	bool fleet = st_ctl_fleet_shown(ctl, &hf);
 	int wn = 8, wr = 6;
 	for (size_t i = 0; i < conf->n_endpoints; i++) {
 		int a = (int)strlen(conf->endpoints[i].name);
@@ -87,6 +127,15 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			st_buf_printf(out, ",\"rtt_ms\":%.3f,\"flaps\":%u,\"error\":",
 				      in.checker.rtt_us / 1000.0, in.checker.flaps);
 			st_buf_json_str(out, in.checker.error);
+			if (fleet && in.has_check) {
+				st_buf_printf(out,
+					      ",\"fleet\":{\"own\":\"%s\",\"votes_up\":%u,"
+					      "\"voters\":%u,\"views\":",
+					      st_health_state_name(in.checker.local),
+					      in.checker.votes_up, in.checker.voters);
+				st_ctl_fleet_views(ctl, ep->name, out, true);
+				st_buf_puts(out, "}");
+			}
 			st_buf_puts(out, "}");
 		} else {
 			st_buf_printf(out, "%-*s  %-*s  %-8s %-8s %-8s %-10s %-9s %s\n", wn,
@@ -97,6 +146,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	}
 	if (json)
 		st_buf_puts(out, "]\n");
+	if (!json && fleet)
+		fleet_votes(ctl, conf, view, &hf, out);
 	if (!json && st_health_stale(view->health))
 		st_buf_puts(out, "warning: the health table is stale (is steercheck running?)\n");
 	size_t bad = st_health_bad_slots(view->health);

@@ -124,6 +124,7 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 	} else {
 		st_buf_puts(out, "health table not used (no endpoints)\n");
 	}
+	st_ctl_fleet_status(ctl, out);
 
 	for (size_t r = 0; r < conf->n_regions; r++) {
 		const char *name = conf->regions[r].name;
@@ -240,9 +241,11 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 		}
 		st_buf_puts(out, "}");
 	}
+	st_buf_puts(out, "]");
+	st_ctl_fleet_status_json(ctl, out);
 	st_reload_stats_t rs;
 	st_server_reload_stats(srv, &rs);
-	st_buf_printf(out, "],\"reloads\":{\"ok\":%llu,\"failed\":%llu,\"last_error\":",
+	st_buf_printf(out, ",\"reloads\":{\"ok\":%llu,\"failed\":%llu,\"last_error\":",
 		      (unsigned long long)rs.ok, (unsigned long long)rs.failed);
 	st_buf_json_str(out, rs.last_error);
 	st_buf_puts(out, "}}\n");

@@ -16,7 +16,7 @@
 static const st_ctl_cmd_t *const table[] = {
     &st_cmd_status,  &st_cmd_reload, &st_cmd_stats, &st_cmd_health,  &st_cmd_drain,
     &st_cmd_undrain, &st_cmd_force,  &st_cmd_dial,  &st_cmd_explain, &st_cmd_checkconf,
-    &st_cmd_ds,	     &st_cmd_cookie_rotate, &st_cmd_zone_status,
+    &st_cmd_ds,	     &st_cmd_cookie_rotate, &st_cmd_zone_status, &st_cmd_fleet,
 };
 
 const st_ctl_cmd_t *const *st_ctl_table(size_t *n)
@@ -141,6 +141,8 @@ void st_ctl_ramp_tick(st_ctl_t *ctl)
 			if (st_ctl_state_note_stop(ctl->state, d->name, now_ms, text) < 0)
 				st_log_err("dial %s, cannot keep the note of the stopped ramp",
 					   d->name);
+			d->dial = dial;
+			st_ctl_fleet_ramp_stopped(ctl, d);
 		} else if (dial != d->dial) {
 			st_log_info("dial %s, %u%% (ramp %u%% -> %u%% over %s)", d->name, dial,
 				    d->ramp.from, d->ramp.to, span);
@@ -225,6 +227,9 @@ static void published(void *arg, const st_view_t *old, const st_view_t *fresh)
 static char *on_line(void *arg, char *line, size_t *len)
 {
 	st_ctl_t *ctl = arg;
+	char *shared = st_ctl_fleet_line(ctl, line, len);
+	if (shared)
+		return shared;
 	st_buf_t reply;
 	st_buf_init(&reply);
 	st_ctl_dispatch(table, sizeof(table) / sizeof(table[0]), ctl, line, &reply);
@@ -305,6 +310,7 @@ void st_ctl_free(st_ctl_t *ctl)
 		return;
 	st_server_detach(ctl->srv, ctl);
 	st_unix_close(ctl->sock);
+	st_ctl_fleet_free(ctl);
 	st_ev_free(ctl->ramp_timer);
 	st_ctl_state_free(ctl->state);
 	free(ctl->state_path);

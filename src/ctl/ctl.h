@@ -23,6 +23,13 @@ void st_ctl_use_primary(st_ctl_t *ctl, const struct st_primary *primary);
 /* Close the socket, stop ramps (their state stays on disk), unhook. NULL ok. */
 void st_ctl_free(st_ctl_t *ctl);
 
+/* Share the drains, forced states and dials through the fleet service:
+ * etcd's content replaces the local state (kept in state_dir as a cache),
+ * and changes made here are written there (fleet/node.h). Free the
+ * control plane before the fleet service. */
+struct st_fleet;
+void st_ctl_use_fleet(st_ctl_t *ctl, struct st_fleet *fleet);
+
 struct st_ctl_cmd;
 /* The command table (for help texts and tests). */
 const struct st_ctl_cmd *const *st_ctl_table(size_t *n);

@@ -9,7 +9,8 @@ src_libsteer_a_SOURCES += \
 	src/ctl/cmd_health.c src/ctl/cmd_drain.c src/ctl/cmd_undrain.c \
 	src/ctl/cmd_force.c src/ctl/cmd_dial.c src/ctl/cmd_explain.c \
 	src/ctl/cmd_checkconf.c src/ctl/cmd_ds.c src/ctl/cmd_cookie_rotate.c \
-	src/ctl/cmd_zone_status.c
+	src/ctl/cmd_zone_status.c \
+	src/ctl/shared.c src/ctl/shared.h src/ctl/ctl_fleet.c src/ctl/cmd_fleet.c
 
 check_PROGRAMS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
 TESTS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics

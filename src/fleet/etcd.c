@@ -235,6 +235,11 @@ void st_etcd_stats(const st_etcd_t *e, st_etcd_stats_t *out)
 	out->endpoint = e->eps[e->cur].url;
 }
 
+const char *st_etcd_last_error(const st_etcd_t *e)
+{
+	return e->stats.last_error;
+}
+
 uint32_t st_etcd_backoff_ms(st_etcd_t *e)
 {
 	uint32_t rounds = e->stats.failures_now / (uint32_t)e->n_eps;
@@ -368,6 +373,9 @@ static int decode_result(st_etcd_op_t *op, json_t *root, st_etcd_result_t *res, 
 		break;
 	case OP_DELETE:
 		res->deleted = st_etcd_json_i64(r, "deleted");
+		break;
+	case OP_TXN:
+		res->succeeded = json_is_true(json_object_get(r, "succeeded"));
 		break;
 	default:
 		break;
@@ -606,6 +614,18 @@ int st_etcd_put(st_etcd_t *e, const char *key, const void *value, size_t len, in
 		st_etcd_cb_t cb, void *arg, st_etcd_op_t **op)
 {
 	return start_json(e, OP_PUT, put_json(key, value, len, lease), cb, arg, op);
+}
+
+int st_etcd_put_if(st_etcd_t *e, const char *key, const void *value, size_t len, int64_t rev,
+		   st_etcd_cb_t cb, void *arg, st_etcd_op_t **op)
+{
+	json_t *put = put_json(key, value, len, 0);
+	json_t *txn = put ? json_pack("{s:[{s:o,s:s,s:s,s:o}],s:[{s:o}]}", "compare", "key",
+				      st_etcd_json_b64(key, strlen(key)), "target", "MOD",
+				      "result", "EQUAL", "mod_revision", i64_str(rev), "success",
+				      "request_put", put)
+			  : NULL;
+	return start_json(e, OP_TXN, txn, cb, arg, op);
 }
 
 int st_etcd_range(st_etcd_t *e, const char *key, bool prefix, st_etcd_cb_t cb, void *arg,

@@ -46,6 +46,7 @@ typedef struct st_etcd_result {
 	int64_t lease_id; /* lease grant, keep-alive */
 	int64_t ttl;	  /* lease grant, keep-alive: 0 = no such lease */
 	int64_t deleted;  /* delete */
+	bool succeeded;	  /* put_if: the comparison held and the put was done */
 } st_etcd_result_t;
 
 /* rc 0 and the result, or a negative error with a text ("etcd
@@ -64,6 +65,10 @@ void st_etcd_free(st_etcd_t *e);
  * lets the caller cancel it; it is gone when cb has run. */
 int st_etcd_put(st_etcd_t *e, const char *key, const void *value, size_t len, int64_t lease,
 		st_etcd_cb_t cb, void *arg, st_etcd_op_t **op);
+/* Put only while the key's last change is at revision `rev` (0: while it
+ * does not exist): res->succeeded says whether it was done. */
+int st_etcd_put_if(st_etcd_t *e, const char *key, const void *value, size_t len, int64_t rev,
+		   st_etcd_cb_t cb, void *arg, st_etcd_op_t **op);
 /* prefix: every key that starts with key. */
 int st_etcd_range(st_etcd_t *e, const char *key, bool prefix, st_etcd_cb_t cb, void *arg,
 		  st_etcd_op_t **op);
@@ -101,6 +106,9 @@ typedef struct st_etcd_stats {
 	char last_error[200];  /* "" when none since the last answer */
 } st_etcd_stats_t;
 void st_etcd_stats(const st_etcd_t *e, st_etcd_stats_t *out);
+/* The last failure ("" when none since the last answer); valid until the
+ * next request. */
+const char *st_etcd_last_error(const st_etcd_t *e);
 /* How long to wait before retrying after failures: grows with the failed
  * rounds over all endpoints, 100 ms to 5 s, with jitter. */
 uint32_t st_etcd_backoff_ms(st_etcd_t *e);

@@ -4,7 +4,8 @@ src_libsteer_a_SOURCES += \
 	src/fleet/etcd_lease.c src/fleet/etcd_watch.c \
 	src/fleet/quorum.c src/fleet/quorum.h \
 	src/fleet/view.c src/fleet/view.h \
-	src/fleet/vantage.c src/fleet/vantage.h
+	src/fleet/vantage.c src/fleet/vantage.h \
+	src/fleet/node.c src/fleet/node.h
 
 check_PROGRAMS += tests/unit/test_fleet
 TESTS += tests/unit/test_fleet
@@ -17,6 +18,6 @@ check_PROGRAMS += tests/unit/test_fleet_etcd
 tests_unit_test_fleet_etcd_SOURCES = tests/unit/test_fleet_etcd.c
 tests_unit_test_fleet_etcd_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_fleet_etcd_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
-TESTS += tests/smoke/fleet-etcd.sh tests/smoke/fleet-health.sh
+TESTS += tests/smoke/fleet-etcd.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh
 EXTRA_DIST += tests/smoke/fleet-etcd.sh tests/smoke/etcd-lib.sh tests/smoke/etcd-cluster.sh \
-	tests/smoke/fleet-lib.sh tests/smoke/fleet-health.sh
+	tests/smoke/fleet-lib.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh

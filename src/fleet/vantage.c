@@ -52,7 +52,7 @@ struct st_vantage {
 	uint64_t start_ns;
 	bool joined; /* has agreed once */
 	st_ev_t *tick;
-	int64_t lag_rev;
+	int64_t lag_rev, watch_rev;
 	uint64_t lag_sent_ns;
 	uint64_t generation;
 	uint64_t started_ms;
@@ -227,6 +227,7 @@ static void on_watch(const st_etcd_event_t *evs, size_t n, bool reset, int64_t r
 	}
 	for (size_t i = 0; i < n; i++)
 		apply_event(v, &evs[i]);
+	v->watch_rev = revision;
 	if (v->lag_rev && revision >= v->lag_rev) {
 		v->fleet.watch_lag_ms = (uint32_t)((st_mono_ns() - v->lag_sent_ns) / ST_NS_PER_MS);
 		v->lag_rev = 0;
@@ -238,11 +239,7 @@ static void on_watch(const st_etcd_event_t *evs, size_t n, bool reset, int64_t r
 
 static char *key_of(const st_vantage_t *v, const char *endpoint)
 {
-	size_t len = strlen(v->mine) + strlen(endpoint) + 1;
-	char *k = malloc(len);
-	if (k)
-		snprintf(k, len, "%s%s", v->mine, endpoint);
-	return k;
+	return st_fleet_key(v->mine, endpoint, "");
 }
 
 static char *obs_of(const st_vantage_t *v, size_t e)
@@ -291,7 +288,9 @@ static void on_flushed(int rc, const st_etcd_result_t *res, const char *error, v
 			v->published[e] = v->sending[e];
 			v->sending[e] = ST_HEALTH_UNKNOWN;
 		}
-	if (res && res->revision && !v->lag_rev) {
+	if (res && res->revision && res->revision <= v->watch_rev) {
+		v->fleet.watch_lag_ms = 0; /* the watch was quicker than the answer */
+	} else if (res && res->revision && !v->lag_rev) {
 		v->lag_rev = res->revision;
 		v->lag_sent_ns = st_mono_ns();
 	}
@@ -457,15 +456,6 @@ static void on_tick(int fd, short what, void *arg)
 
 /* ---- life cycle ---- */
 
-static char *join(const char *a, const char *b, const char *c)
-{
-	size_t len = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *s = malloc(len);
-	if (s)
-		snprintf(s, len, "%s%s%s", a, b, c);
-	return s;
-}
-
 static void free_names(char **names, size_t n)
 {
 	for (size_t i = 0; names && i < n; i++)
@@ -555,9 +545,9 @@ int st_vantage_new(st_loop_t *loop, const st_conf_t *conf, st_checker_t *checker
 	v->fleet.mode = ST_FLEET_KEPT; /* until etcd has answered */
 	v->fleet.mode_since_ns = v->start_ns;
 	int rc = ST_ENOMEM;
-	v->views = join(f->prefix, "/views/", "");
-	v->mine = v->views ? join(v->views, f->name, "/") : NULL;
-	v->record = join(f->prefix, "/vantages/", f->name);
+	v->views = st_fleet_key(f->prefix, "/views/", "");
+	v->mine = v->views ? st_fleet_key(v->views, f->name, "/") : NULL;
+	v->record = st_fleet_key(f->prefix, "/vantages/", f->name);
 	v->flush = st_ev_timer_new(loop, false, on_flush, v);
 	v->tick = st_ev_timer_new(loop, true, on_tick, v);
 	if (!v->views || !v->mine || !v->record || !v->flush || !v->tick ||
@@ -590,17 +580,7 @@ fail:
 
 bool st_vantage_same_fleet(const st_conf_t *a, const st_conf_t *b)
 {
-	const st_conf_fleet_t *x = &a->fleet, *y = &b->fleet;
-#define SAME_STR(s) ((!x->s && !y->s) || (x->s && y->s && strcmp(x->s, y->s) == 0))
-	if (!x->enabled || !y->enabled || !SAME_STR(name) || !SAME_STR(prefix) ||
-	    !SAME_STR(tls_ca_file) || !SAME_STR(tls_cert_file) || !SAME_STR(tls_key_file) ||
-	    x->view_ttl_ms != y->view_ttl_ms || x->n_etcd != y->n_etcd)
-		return false;
-#undef SAME_STR
-	for (size_t i = 0; i < x->n_etcd; i++)
-		if (strcmp(x->etcd[i], y->etcd[i]) != 0)
-			return false;
-	return true;
+	return a->fleet.enabled && b->fleet.enabled && st_conf_same_fleet(&a->fleet, &b->fleet);
 }
 
 void st_vantage_unbind(st_vantage_t *v)

@@ -4,6 +4,7 @@
 #include <jansson.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *state_text(st_health_state_t s)
@@ -133,6 +134,15 @@ int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out,
 	m.endpoints = (uint32_t)eps;
 	*out = m;
 	return 0;
+}
+
+char *st_fleet_key(const char *a, const char *b, const char *c)
+{
+	size_t len = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *s = malloc(len);
+	if (s)
+		snprintf(s, len, "%s%s%s", a, b, c);
+	return s;
 }
 
 bool st_fleet_name_valid(const char *name)

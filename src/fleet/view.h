@@ -44,6 +44,10 @@ typedef struct st_fleet_member {
 char *st_fleet_member_encode(const st_fleet_member_t *m);
 int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out, st_diag_t *diag);
 
+/* A key from its parts: "a" "b" "c" joined (malloc'd; NULL when out of
+ * memory). */
+char *st_fleet_key(const char *a, const char *b, const char *c);
+
 /* Is name usable as a vantage point or node name (a path component: 1-63
  * of [A-Za-z0-9._-])? */
 bool st_fleet_name_valid(const char *name);

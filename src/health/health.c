@@ -477,6 +477,16 @@ static bool pid_gone(int pid)
 	return kill(pid, 0) != 0 && errno == ESRCH;
 }
 
+void st_health_fleet(const st_health_t *h, st_health_fleet_t *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!h)
+		return;
+	const binding_t *b = atomic_load_explicit(&h->cur, memory_order_acquire);
+	if (b->table && !h->table_bad)
+		st_healthtab_fleet(b->table, out);
+}
+
 void st_health_checker(const st_health_t *h, st_health_checker_t *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -22,6 +22,7 @@ struct st_metrics {
 	struct st_server *srv;
 	const struct st_primary *primary;
 	st_http_server_t *http;
+	const struct st_fleet *fleet;
 };
 
 static const char *const rcode_names[] = {
@@ -383,6 +384,7 @@ static char *page(void *arg, size_t *len)
 	st_buf_t b;
 	st_buf_init(&b);
 	st_metrics_render(m->srv, m->primary, &b);
+	st_metrics_render_fleet(m->srv, m->fleet, &b);
 	if (b.oom) {
 		st_buf_free(&b);
 		return NULL;
@@ -412,6 +414,12 @@ int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag)
 void st_metrics_use_primary(st_metrics_t *m, const struct st_primary *primary)
 {
 	m->primary = primary;
+}
+
+void st_metrics_use_fleet(st_metrics_t *m, const struct st_fleet *fleet)
+{
+	if (m)
+		m->fleet = fleet;
 }
 
 void st_metrics_free(st_metrics_t *m)

@@ -26,6 +26,12 @@ struct st_view;
 void st_metrics_transfers(st_buf_t *out, const struct st_view *view,
 			  const struct st_primary *primary, const st_answer_stats_t *s);
 
+/* The fleet whose figures the page shows (NULL: none). */
+struct st_fleet;
+void st_metrics_use_fleet(st_metrics_t *m, const struct st_fleet *fleet);
+/* The fleet's part of the page (fleet.c; nothing without a fleet). */
+void st_metrics_render_fleet(struct st_server *srv, const struct st_fleet *fleet, st_buf_t *out);
+
 /* Sum the counters of every answer context (sum is zeroed first); routed
  * answers come out per index of the current config, each name's count
  * since start (st_server_route_sum). */

@@ -23,8 +23,16 @@ typedef struct conn {
 	struct bufferevent *bev;
 	st_unix_server_t *srv;
 	bool closing; /* close once the output is flushed */
+	st_unix_later_t *later; /* a reply to come: read nothing more until then */
+	bool eof;		/* the client has sent all it will */
 	struct conn *prev, *next;
 } conn_t;
+
+struct st_unix_later {
+	conn_t *conn; /* NULL: the client has gone */
+};
+
+char st_unix_later_mark;
 
 struct st_unix_server {
 	struct evconnlistener *listener;
@@ -35,6 +43,7 @@ struct st_unix_server {
 	st_unix_line_cb_t cb;
 	void *arg;
 	conn_t *conns;
+	conn_t *current; /* whose line the callback handles */
 };
 
 static int make_addr(const char *path, struct sockaddr_un *sun, st_diag_t *diag)
@@ -67,6 +76,8 @@ int st_unix_connect(const char *path)
 static void conn_free(conn_t *c)
 {
 	st_unix_server_t *srv = c->srv;
+	if (c->later)
+		c->later->conn = NULL;
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -84,6 +95,24 @@ static void conn_reply(conn_t *c, char *reply, size_t len)
 	free(reply);
 }
 
+/* Run the callback on a line; false when the reply comes later. */
+static bool handle(conn_t *c, char *line)
+{
+	st_unix_server_t *srv = c->srv;
+	size_t rlen = 0;
+	srv->current = c;
+	char *reply = srv->cb(srv->arg, line, &rlen);
+	srv->current = NULL;
+	if (reply == ST_UNIX_LATER)
+		return c->later == NULL; /* no token taken: nothing will come */
+	if (!reply) {
+		c->closing = true;
+		return true;
+	}
+	conn_reply(c, reply, rlen);
+	return true;
+}
+
 /* Answer every complete line in the input; sets closing on a line too long
  * or a callback asking to close. Never frees the connection. */
 static void drain_lines(conn_t *c)
@@ -91,7 +120,7 @@ static void drain_lines(conn_t *c)
 	st_unix_server_t *srv = c->srv;
 	struct bufferevent *bev = c->bev;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	while (!c->closing) {
+	while (!c->closing && !c->later) {
 		size_t n;
 		char *line = evbuffer_readln(in, &n, EVBUFFER_EOL_LF);
 		if (!line) {
@@ -109,14 +138,8 @@ static void drain_lines(conn_t *c)
 			c->closing = true;
 			break;
 		}
-		size_t rlen = 0;
-		char *reply = srv->cb(srv->arg, line, &rlen);
+		handle(c, line);
 		free(line);
-		if (!reply) {
-			c->closing = true;
-			break;
-		}
-		conn_reply(c, reply, rlen);
 	}
 }
 
@@ -138,31 +161,42 @@ static void on_write(struct bufferevent *bev, void *arg)
 		conn_free(c);
 }
 
-static void on_event(struct bufferevent *bev, short what, void *arg)
+/* The client sent all it will: answer what is left (the last request may
+ * lack its newline: "printf 'STEER1 status' | socat"), then close once the
+ * output is out. Stops at a deferred reply; st_unix_reply goes on. May free
+ * the connection. */
+static void input_ended(conn_t *c)
 {
-	conn_t *c = arg;
-	struct evbuffer *in = bufferevent_get_input(bev);
+	drain_lines(c);
+	if (c->later)
+		return;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
 	size_t left = evbuffer_get_length(in);
-	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) && !c->closing && left > 0 &&
-	    left <= c->srv->max_line) {
-		/* A last request without its newline ("printf 'STEER1 status' | socat").
-		 * The input's end is frozen by libevent: take the bytes out. */
+	if (!c->closing && left > 0 && left <= c->srv->max_line) {
+		/* the input's end is frozen by libevent: take the bytes out */
 		char *line = malloc(left + 1);
 		if (line) {
 			evbuffer_remove(in, line, left);
 			line[left] = '\0';
-			size_t rlen = 0;
-			char *reply = c->srv->cb(c->srv->arg, line, &rlen);
-			if (reply)
-				conn_reply(c, reply, rlen);
+			handle(c, line);
 			free(line);
+			if (c->later)
+				return;
 		}
 	}
-	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+	c->closing = true;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
+}
+
+static void on_event(struct bufferevent *bev, short what, void *arg)
+{
+	conn_t *c = arg;
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR)) {
 		/* Half-closed by the client: still deliver what it asked for. */
-		c->closing = true;
+		c->eof = true;
 		bufferevent_disable(bev, EV_READ);
+		input_ended(c);
 		return;
 	}
 	conn_free(c);
@@ -305,4 +339,43 @@ void st_unix_close(st_unix_server_t *srv)
 	free(srv->path);
 	free(srv->too_long);
 	free(srv);
+}
+
+st_unix_later_t *st_unix_defer(st_unix_server_t *srv)
+{
+	conn_t *c = srv->current;
+	if (!c || c->later)
+		return NULL;
+	st_unix_later_t *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->conn = c;
+	c->later = l;
+	return l;
+}
+
+void st_unix_reply(st_unix_later_t *l, char *reply, size_t len)
+{
+	if (!l)
+		return;
+	conn_t *c = l->conn;
+	free(l);
+	if (!c) {
+		free(reply);
+		return;
+	}
+	c->later = NULL;
+	conn_reply(c, reply, len);
+	if (c->eof) {
+		input_ended(c);
+		return;
+	}
+	if (!c->closing) {
+		drain_lines(c); /* requests that waited behind this one */
+		if (!c->closing)
+			return;
+		bufferevent_disable(c->bev, EV_READ);
+	}
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_free(c);
 }

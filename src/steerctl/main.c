@@ -41,6 +41,7 @@ static const struct {
     {"ds ZONE", "the DS records to give the parent zone of a signed zone"},
     {"cookie-rotate", "new DNS cookie secret; the previous one stays valid until the next"},
     {"zone-status [ZONE]", "serial, transfers served, IXFR versions kept, NOTIFY results"},
+    {"fleet [--json]", "nameservers and vantage points of the fleet, config drift"},
 };
 
 static void usage(FILE *f)
@@ -49,7 +50,7 @@ static void usage(FILE *f)
 		   "options:\n"
 		   "  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n"
 		   "  -c, --config FILE   take the socket from server.control in FILE\n"
-		   "  -j, --json          JSON output (status, stats, health)\n"
+		   "  -j, --json          JSON output (status, stats, health, fleet)\n"
 		   "  -V, --version       print the version and exit\n"
 		   "  -h, --help          this text\n\n"
 		   "commands:\n");
@@ -270,8 +271,8 @@ int main(int argc, char **argv)
 		return 2;
 
 	if (json && strcmp(argv[optind], "status") != 0 && strcmp(argv[optind], "stats") != 0 &&
-	    strcmp(argv[optind], "health") != 0) {
-		fprintf(stderr, "steerctl: --json applies to status, stats and health\n");
+	    strcmp(argv[optind], "health") != 0 && strcmp(argv[optind], "fleet") != 0) {
+		fprintf(stderr, "steerctl: --json applies to status, stats, health and fleet\n");
 		free(sock);
 		return 2;
 	}

@@ -1,9 +1,10 @@
 /* steerd: the authoritative DNS server. The one place that wires the
- * process: the DNS server, and the services that attach to it (control
- * socket, metrics endpoint, zone transfer service). */
+ * process: the DNS server, and the services that attach to it (the fleet,
+ * control socket, metrics endpoint, zone transfer service). */
 #include "config.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
+#include "fleet/node.h"
 #include "metrics/metrics.h"
 #include "primary/primary.h"
 #include "server/server.h"
@@ -68,15 +69,22 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 	st_ctl_t *ctl = NULL;
 	st_metrics_t *metrics = NULL;
 	st_primary_t *primary = NULL;
+	st_fleet_t *fleet = NULL;
 	int ret = st_primary_start(srv, &primary, diag);
 	if (ret == 0)
-		ret = st_ctl_start(srv, &ctl, diag);
+		ret = st_fleet_start(srv, &fleet, diag);
 	if (ret == 0)
+		ret = st_ctl_start(srv, &ctl, diag);
+	if (ret == 0) {
 		st_ctl_use_primary(ctl, primary);
+		st_ctl_use_fleet(ctl, fleet);
+	}
 	if (ret == 0 && conf->metrics)
 		ret = st_metrics_start(srv, &metrics, diag);
 	if (ret == 0 && metrics)
 		st_metrics_use_primary(metrics, primary);
+	if (ret == 0)
+		st_metrics_use_fleet(metrics, fleet);
 	if (ret == 0)
 		ret = st_server_start(srv, diag);
 	bool started = ret == 0;
@@ -85,6 +93,7 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 	st_metrics_free(metrics);
 	st_ctl_free(ctl);
 	st_primary_free(primary);
+	st_fleet_free(fleet);
 	if (started)
 		st_log_info("stopped");
 	return ret;

@@ -98,7 +98,7 @@ st_expect "usage error" "1 steerctl: usage: force ENDPOINT up|down|clear" "$CTL_
 out=$("$top_builddir/steerctl" -s "$ST_TMP/run/none.sock" status 2>&1); rc=$?
 st_expect "no socket" "2 steerctl: cannot connect to $ST_TMP/run/none.sock: No such file or directory (is steerd running?)" "$rc $out"
 out=$("$top_builddir/steerctl" -s "$CTL_SOCK" --json drain use1-a 2>&1); rc=$?
-st_expect "--json only for data" "2 steerctl: --json applies to status, stats and health" "$rc $out"
+st_expect "--json only for data" "2 steerctl: --json applies to status, stats, health and fleet" "$rc $out"
 out=$("$top_builddir/steerctl" -s "$CTL_SOCK" --json health 2>&1); rc=$?
 st_expect "--json before the command" "0 3" "$rc $(printf '%s' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 out=$("$top_builddir/steerctl" -h); rc=$?

@@ -16,13 +16,6 @@ st_etcd_need
 EAST=192.0.2.1
 WEST=198.51.100.1
 
-fail_with_state() {
-    echo "not ok - $1"
-    ST_FAILS=$((ST_FAILS + 1))
-    fleet_answers
-    fleet_dump
-    fleet_logs
-}
 
 # The table of site N shows endpoint EP with state, own view and votes.
 table_row() {
@@ -55,7 +48,7 @@ if fleet_wait_until 20 eval 'table_says 1 e1 "up up 3/3" && table_says 3 w1 "up 
     fleet_wait_until 10 consistent; then
     echo "ok - three vantage points agree, every site gives the same answers"
 else
-    fail_with_state "agreement at start"
+    fleet_fail "agreement at start"
 fi
 st_expect "www goes to east everywhere" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" \
     "$(fleet_answers)"
@@ -65,7 +58,7 @@ echo "deny 127.0.10.1" >"$ST_TMP/east.mode"
 if fleet_wait_until 10 table_says 1 e1 "up down 2/3"; then
     echo "ok - site 1 sees east down, the fleet keeps it up (2 of 3)"
 else
-    fail_with_state "partitioned vantage point outvoted"
+    fleet_fail "partitioned vantage point outvoted"
 fi
 moved=0
 for _ in $(seq 1 10); do
@@ -95,44 +88,44 @@ if [ ${#moved_at[@]} = 3 ]; then
     st_expect "every site moves within interval x fall + 1 s of the others" yes \
         "$([ $spread -le $bound ] && echo yes || echo "no (${spread} ms)")"
 else
-    fail_with_state "every site moves when east is down (moved: ${!moved_at[*]})"
+    fleet_fail "every site moves when east is down (moved: ${!moved_at[*]})"
 fi
 echo ok >"$ST_TMP/east.mode"
 fleet_wait_until 15 fleet_all_say www.example.test "$EAST" ||
-    fail_with_state "back to east after recovery"
+    fleet_fail "back to east after recovery"
 
 # 4. a checker killed: its votes leave with its lease, answers stay the same
 fleet_stop_checker 3 KILL
 if fleet_wait_until 10 eval 'table_says 1 e1 "up up 2/2" && table_says 2 w1 "up up 2/2"'; then
     echo "ok - the killed vantage point's votes expire with its lease"
 else
-    fail_with_state "votes of a killed checker expire"
+    fleet_fail "votes of a killed checker expire"
 fi
 st_expect "answers stay consistent without one checker" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" \
     "$(fleet_answers)"
 fleet_start_checker 3
 fleet_wait_until 15 eval 'table_says 1 e1 "up up 3/3"' ||
-    fail_with_state "the restarted checker votes again"
+    fleet_fail "the restarted checker votes again"
 
 # 5. cut off from the etcd majority: kept, then own view, then agreement
 echo "deny 127.0.10.1" >"$ST_TMP/east.mode"
-fleet_wait_until 10 table_says 1 e1 "up down 2/3" || fail_with_state "site 1 outvoted again"
+fleet_wait_until 10 table_says 1 e1 "up down 2/3" || fleet_fail "site 1 outvoted again"
 st_etcd etcd stop 2
 st_etcd etcd stop 3
 if fleet_wait_until 10 all_modes kept; then
     echo "ok - without the etcd majority every site keeps the agreed states"
     st_expect "answers while kept" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" "$(fleet_answers)"
 else
-    fail_with_state "kept mode"
+    fleet_fail "kept mode"
 fi
 if fleet_wait_until 15 all_modes own; then
     echo "ok - after stale_after every site uses its own view"
 else
-    fail_with_state "own mode"
+    fleet_fail "own mode"
 fi
 # site 1's own view has east down: it alone moves, and says why in its log
 fleet_wait_until 5 eval '[ "$(fleet_answer 1 www.example.test)" = "$WEST" ]' ||
-    fail_with_state "site 1 on its own view"
+    fleet_fail "site 1 on its own view"
 st_expect "sites 2 and 3 keep east on their own views" "$EAST $EAST" \
     "$(fleet_answer 2 www.example.test) $(fleet_answer 3 www.example.test)"
 st_expect_match "site 1 logs the fallback once" "using this vantage point's own view" \
@@ -143,7 +136,7 @@ st_etcd etcd restart 3
 if fleet_wait_until 30 all_modes agreed && fleet_wait_until 10 fleet_all_say www.example.test "$EAST"; then
     echo "ok - etcd back: the sites agree again"
 else
-    fail_with_state "rejoin after etcd is back"
+    fleet_fail "rejoin after etcd is back"
 fi
 st_expect_match "site 1 logs the rejoin" "etcd answers again" "$(cat "$ST_TMP/steercheck1.log")"
 

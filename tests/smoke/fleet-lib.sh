@@ -20,6 +20,7 @@ fleet_setup() {
     st_etcd_start etcd 3 || return 1
     FLEET_ETCD=$ST_ETCD_ENDPOINTS
     FLEET_PORT=$(st_free_port 127.0.20.1)
+    FLEET_METRICS_PORT=$(st_free_port 127.0.20.1)
     FLEET_EAST_PORT=$(st_free_port 127.0.30.1)
     FLEET_WEST_PORT=$(st_free_port 127.0.30.2)
     [ -n "$FLEET_PORT" ] && [ -n "$FLEET_EAST_PORT" ] && [ -n "$FLEET_WEST_PORT" ] ||
@@ -58,6 +59,7 @@ fleet_write_config() {
 server:
   control: run/steerd.sock
   state_dir: run
+  metrics: 127.0.20.$i:$FLEET_METRICS_PORT
 zones:
   example.test: $ST_TMP/example.test.zone
 health:
@@ -80,7 +82,7 @@ regions:
     endpoints:
       w1: { address: 198.51.100.1, check: web, check_target: "127.0.30.2:$FLEET_WEST_PORT" }
 records:
-  www.example.test: { type: A, ttl: 20, policy: failover, regions: [east, west] }
+  www.example.test: { type: A, ttl: ${FLEET_TTL:-20}, policy: failover, regions: [east, west] }
   api.example.test: { type: A, ttl: 20, policy: failover, regions: [west, east] }
 fleet:
   name: ${FLEET_NAMES[$i]}
@@ -165,6 +167,16 @@ fleet_dump() {
         echo "--- site $i table"
         "$top_builddir/steercheck" --dump --table "$ST_TMP/site$i/run/health.shm" 2>&1 || true
     done
+}
+
+# fleet_fail LABEL: a failed check, with the state of every site.
+fleet_fail() {
+    echo "not ok - $1"
+    ST_FAILS=$((ST_FAILS + 1))
+    fleet_ctl 1 fleet 2>&1 || true
+    fleet_answers
+    fleet_dump
+    fleet_logs
 }
 
 fleet_logs() {

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <signal.h>
 #include <unistd.h>
 
 typedef struct fake {
@@ -165,6 +166,24 @@ static char *on_line(void *arg, char *line, size_t *len)
 	return st_buf_steal(&reply, len);
 }
 
+/* Run the loop and read what the server sends until it closes (or `turns`
+ * loop turns pass). */
+static void read_replies(st_loop_t *loop, int fd, char *got, size_t size, int turns)
+{
+	size_t have = 0;
+	for (int i = 0; i < turns && have < size - 1; i++) {
+		st_loop_run_once(loop);
+		ssize_t n = recv(fd, got + have, size - 1 - have, MSG_DONTWAIT);
+		if (n == 0)
+			break;
+		if (n > 0)
+			have += (size_t)n;
+		else
+			usleep(1000);
+	}
+	got[have] = '\0';
+}
+
 static void test_unix_server(void **state)
 {
 	char dir[] = "/tmp/test_ctl_XXXXXX";
@@ -200,19 +219,8 @@ static void test_unix_server(void **state)
 	const char *req = "STEER1 echo x\nSTEER1 two\nSTEER1 echo y z";
 	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
 	shutdown(fd, SHUT_WR);
-	char got[512] = "";
-	size_t have = 0;
-	for (int i = 0; i < 200 && have < sizeof(got) - 1; i++) {
-		st_loop_run_once(loop);
-		ssize_t n = recv(fd, got + have, sizeof(got) - 1 - have, MSG_DONTWAIT);
-		if (n == 0)
-			break;
-		if (n > 0)
-			have += (size_t)n;
-		else
-			usleep(1000);
-	}
-	got[have] = '\0';
+	char got[512];
+	read_replies(loop, fd, got, sizeof(got), 200);
 	assert_string_equal(got, "ok 1 args\nx\n\nerror usage: two A B\n\nok 2 args\ny\nz\n\n");
 	close(fd);
 	assert_int_equal(f.calls, 2);
@@ -223,17 +231,99 @@ static void test_unix_server(void **state)
 	rmdir(dir);
 }
 
+/* Deferred replies: "later N" is answered from a timer; the requests after
+ * it wait, in order, and a client that half-closed still gets everything. */
+typedef struct later_srv {
+	st_unix_server_t *srv;
+	st_unix_later_t *pending;
+	char text[64];
+	st_ev_t *timer;
+	int deferred;
+} later_srv_t;
+
+static char *on_line_later(void *arg, char *line, size_t *len)
+{
+	later_srv_t *ls = arg;
+	st_buf_t reply;
+	st_buf_init(&reply);
+	if (strncmp(line, "later ", 6) == 0) {
+		ls->pending = st_unix_defer(ls->srv);
+		assert_non_null(ls->pending);
+		assert_null(st_unix_defer(ls->srv)); /* one per request */
+		snprintf(ls->text, sizeof(ls->text), "ok %s\n\n", line + 6);
+		ls->deferred++;
+		st_ev_timer_start(ls->timer, 30);
+		return ST_UNIX_LATER;
+	}
+	st_buf_printf(&reply, "ok %s\n\n", line);
+	return st_buf_steal(&reply, len);
+}
+
+static void on_later_timer(int fd, short what, void *arg)
+{
+	later_srv_t *ls = arg;
+	char *r = strdup(ls->text);
+	st_unix_later_t *p = ls->pending;
+	ls->pending = NULL;
+	st_unix_reply(p, r, strlen(r));
+}
+
+static void test_unix_later(void **state)
+{
+	char dir[] = "/tmp/test_ctl_XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%.40s/ctl.sock", dir);
+	st_loop_t *loop = st_loop_new();
+	later_srv_t ls = {0};
+	ls.timer = st_ev_timer_new(loop, false, on_later_timer, &ls);
+	st_diag_t d;
+	assert_int_equal(
+	    st_unix_listen(loop, path, 4096, "error too long\n\n", on_line_later, &ls, &ls.srv, &d),
+	    0);
+	int fd = st_unix_connect(path);
+	const char *req = "a\nlater 1\nb\nlater 2\nc\nlater 3";
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	shutdown(fd, SHUT_WR);
+	char got[512];
+	read_replies(loop, fd, got, sizeof(got), 2000);
+	assert_string_equal(got, "ok a\n\nok 1\n\nok b\n\nok 2\n\nok c\n\nok 3\n\n");
+	assert_int_equal(ls.deferred, 3);
+	close(fd);
+
+	/* a client gone before its reply: the reply is dropped, no crash (a
+	 * write to it may raise SIGPIPE, which the daemons ignore) */
+	signal(SIGPIPE, SIG_IGN);
+	fd = st_unix_connect(path);
+	assert_int_equal(write(fd, "later x\n", 8), 8);
+	for (int i = 0; i < 50 && !ls.pending; i++) {
+		st_loop_run_once(loop);
+		usleep(1000);
+	}
+	assert_non_null(ls.pending);
+	close(fd);
+	for (int i = 0; i < 100; i++) {
+		st_loop_run_once(loop);
+		usleep(1000);
+	}
+	assert_null(ls.pending);
+	st_unix_close(ls.srv);
+	st_ev_free(ls.timer);
+	st_loop_free(loop);
+	rmdir(dir);
+}
+
 /* The real table: unique names, sane arity, usage errors caught before a
  * command runs (so no server is needed here). */
 static void test_real_table(void **state)
 {
 	size_t n = 0;
 	const st_ctl_cmd_t *const *t = st_ctl_table(&n);
-	assert_int_equal(n, 13);
+	assert_int_equal(n, 14);
 	const char *want[] = {"status",	   "reload",	  "stats",	 "health",
 			      "drain",	   "undrain",	  "force",	 "dial",
 			      "explain",   "checkconf",	  "ds",		 "cookie-rotate",
-			      "zone-status"};
+			      "zone-status", "fleet"};
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(t[i]->name, want[i]);
 		assert_non_null(t[i]->usage);
@@ -273,7 +363,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	cmocka_unit_test(test_dispatch),
 	    cmocka_unit_test(test_reply_parse), cmocka_unit_test(test_buf_json),
-	    cmocka_unit_test(test_unix_server), cmocka_unit_test(test_real_table),
+	    cmocka_unit_test(test_unix_server), cmocka_unit_test(test_unix_later),
+	    cmocka_unit_test(test_real_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,7 +79,8 @@ static st_etcd_t *client(void)
 typedef struct answer {
 	bool done;
 	int rc;
-	int64_t revision, lease_id, ttl, deleted;
+	int64_t revision, lease_id, ttl, deleted, mod_revision;
+	bool succeeded;
 	size_t n;
 	char keys[400][32];
 	char values[4][64];
@@ -99,7 +100,9 @@ static void on_answer(int rc, const st_etcd_result_t *res, const char *error, vo
 	a->lease_id = res->lease_id;
 	a->ttl = res->ttl;
 	a->deleted = res->deleted;
+	a->succeeded = res->succeeded;
 	a->n = res->n_kvs;
+	a->mod_revision = res->n_kvs ? res->kvs[0].mod_revision : 0;
 	for (size_t i = 0; i < res->n_kvs && i < 400; i++) {
 		snprintf(a->keys[i], sizeof(a->keys[i]), "%s", res->kvs[i].key);
 		if (i < 4) {
@@ -168,6 +171,39 @@ static void test_kv(void **state)
 	assert_int_equal(wait_answer(&d)->rc, 0);
 	assert_int_equal(d.deleted, 2);
 	assert_int_equal(count(e, "/t/kv/"), 0);
+	st_etcd_free(e);
+}
+
+/* A put that holds only while nobody changed the key since a revision. */
+static void test_put_if(void **state)
+{
+	st_etcd_t *e = client();
+	put_ok(e, "/t/cas", "a");
+	answer_t r = {0};
+	st_etcd_range(e, "/t/cas", false, on_answer, &r, NULL);
+	int64_t rev = wait_answer(&r)->mod_revision;
+	assert_true(rev > 0);
+	answer_t stale = {0};
+	st_etcd_put_if(e, "/t/cas", "b", 1, rev - 1, on_answer, &stale, NULL);
+	assert_int_equal(wait_answer(&stale)->rc, 0);
+	assert_false(stale.succeeded);
+	answer_t ok = {0};
+	st_etcd_put_if(e, "/t/cas", "c", 1, rev, on_answer, &ok, NULL);
+	assert_int_equal(wait_answer(&ok)->rc, 0);
+	assert_true(ok.succeeded);
+	/* the second of two writers that saw the same revision loses */
+	answer_t again = {0};
+	st_etcd_put_if(e, "/t/cas", "d", 1, rev, on_answer, &again, NULL);
+	assert_false(wait_answer(&again)->succeeded);
+	answer_t v = {0};
+	st_etcd_range(e, "/t/cas", false, on_answer, &v, NULL);
+	assert_memory_equal(wait_answer(&v)->values[0], "c", 1);
+	/* 0: only while the key does not exist */
+	answer_t fresh = {0};
+	st_etcd_put_if(e, "/t/cas-new", "x", 1, 0, on_answer, &fresh, NULL);
+	assert_true(wait_answer(&fresh)->succeeded);
+	st_etcd_delete(e, "/t/cas", true, NULL, NULL, NULL);
+	run_for(200);
 	st_etcd_free(e);
 }
 
@@ -592,7 +628,7 @@ int main(void)
 	loop = st_loop_new();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_bad_endpoints), cmocka_unit_test(test_kv),
-	    cmocka_unit_test(test_batch),	  cmocka_unit_test(test_lease),
+	    cmocka_unit_test(test_batch),	  cmocka_unit_test(test_put_if),	  cmocka_unit_test(test_lease),
 	    cmocka_unit_test(test_watch),	  cmocka_unit_test(test_failover),
 	    cmocka_unit_test(test_watch_resume),  cmocka_unit_test(test_watch_compacted),
 	    cmocka_unit_test(test_tls),
