@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "check/checker.h"
+#include "common/cli.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "conf/conf.h"
@@ -295,27 +296,14 @@ int main(int argc, char **argv)
 		case 'l':
 			log_level = optarg;
 			break;
-		case 'V':
-			printf("steercheck %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return st_cli_exit(ch, "steercheck", usage);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "steercheck: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
-	st_log_level_t level = ST_LOG_INFO;
-	if (log_level && st_log_level_parse(log_level, &level) != 0) {
-		fprintf(stderr, "steercheck: --log-level: unknown level '%s'\n", log_level);
-		return EXIT_USAGE;
-	}
-	st_log_init("steercheck", level, false);
+	st_log_level_t level;
+	int bad = st_cli_no_args(argc, argv, "steercheck", NULL);
+	if (bad || (bad = st_cli_log_init("steercheck", log_level, &level)) != 0)
+		return bad;
 	signal(SIGPIPE, SIG_IGN);
 
 	if (do_dump && a.table_opt && !a.config)

@@ -2,6 +2,7 @@
  * socket and prints the reply; exit 0 on "ok", 1 on "error", 2 on usage or
  * connection problems. */
 #include "config.h"
+#include "common/cli.h"
 #include "ctl/proto.h"
 #include "net/unix.h"
 
@@ -244,15 +245,8 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'V':
-			printf("steerctl %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return st_cli_exit(opt, "steerctl", usage);
 		}
 	}
 	if (optind >= argc) {

@@ -11,6 +11,7 @@
 #include "answer/view.h"
 #include "zone/zone.h"
 #include "common/errors.h"
+#include "common/cli.h"
 #include "common/log.h"
 
 #include <getopt.h>
@@ -57,6 +58,17 @@ static int parse_workers(const char *s, uint32_t *out)
 		return ST_EINVAL;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+/* A repeatable option's value, up to MAX_ARGS of them. */
+static bool add_arg(const char **v, size_t *n, const char *arg, const char *opt)
+{
+	if (*n == MAX_ARGS) {
+		fprintf(stderr, "steerd: too many %s options\n", opt);
+		return false;
+	}
+	v[(*n)++] = arg;
+	return true;
 }
 
 /* Attach the services to the server, start it and run until a signal stops
@@ -125,18 +137,12 @@ int main(int argc, char **argv)
 			config = optarg;
 			break;
 		case 'l':
-			if (ov.n_listen == MAX_ARGS) {
-				fprintf(stderr, "steerd: too many --listen options\n");
+			if (!add_arg(listen, &ov.n_listen, optarg, "--listen"))
 				return EXIT_USAGE;
-			}
-			listen[ov.n_listen++] = optarg;
 			break;
 		case 'z':
-			if (ov.n_zones == MAX_ARGS) {
-				fprintf(stderr, "steerd: too many --zone options\n");
+			if (!add_arg(zones, &ov.n_zones, optarg, "--zone"))
 				return EXIT_USAGE;
-			}
-			zones[ov.n_zones++] = optarg;
 			break;
 		case 'w':
 			if (parse_workers(optarg, &ov.workers) != 0) {
@@ -152,35 +158,22 @@ int main(int argc, char **argv)
 		case OPT_LOG_LEVEL:
 			log_level = optarg;
 			break;
-		case 'V':
-			printf("steerd %s\n", PACKAGE_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return st_cli_exit(c, "steerd", usage);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "steerd: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+	if (st_cli_no_args(argc, argv, "steerd", usage))
 		return EXIT_USAGE;
-	}
 	if (!config && ov.n_zones == 0) {
 		fprintf(stderr, "steerd: nothing to serve: give -c FILE or --zone NAME:FILE\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 
-	st_log_level_t level = ST_LOG_INFO;
-	if (log_level && st_log_level_parse(log_level, &level) != 0) {
-		fprintf(stderr, "steerd: --log-level: unknown level '%s'\n", log_level);
+	st_log_level_t level;
+	if (st_cli_log_init("steerd", log_level, &level))
 		return EXIT_USAGE;
-	}
 	ov.log_level = log_level;
-	st_log_init("steerd", level, false);
 
 	st_diag_t diag;
 	st_diag_clear(&diag);
