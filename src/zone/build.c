@@ -962,6 +962,8 @@ static int compile(zb_t *zb, st_zone_t *z)
 	z->rdata = st_zmem_shrink(z->rdata, &z->rdata_cap, z->rdata_len);
 	z->names = st_zmem_shrink(z->names, &z->names_cap, z->names_len);
 
+	z->cached = st_zone_memory(z) <= ST_ZONE_CACHED_MAX;
+
 	const st_rrset_t *soa = st_node_rrset(&z->nodes[0], ST_TYPE_SOA);
 	const uint8_t *rd = st_rr_rdata(soa->rdata);
 	size_t at = st_soa_serial_at(rd, st_rr_rdlen(soa->rdata));

@@ -117,7 +117,13 @@ struct st_zone {
 	size_t n_rrsets, rrsets_cap;
 	st_zone_include_t *includes; /* paths owned */
 	size_t n_includes;
+	/* Small enough to stay in the caches of a busy server: lookups are not
+	 * prefetched (st_zone_prefetch only hashes the name). */
+	bool cached;
 };
+
+/* Zones up to this size (snapshot bytes) are not prefetched. */
+#define ST_ZONE_CACHED_MAX (4u << 20)
 
 /* Zone memory (mem.c): arrays of `cap` bytes, mapped when large. grow keeps
  * p and returns NULL when it fails. */

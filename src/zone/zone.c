@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A prefetch step past the last: the next one ends the prefetch. */
+#define PF_DONE 3
+
 static void zone_destroy(st_zone_t *z)
 {
 	free(z->name);
@@ -227,6 +230,10 @@ void st_zone_prefetch(st_zone_pf_t *pf, const st_zone_t *zone, const uint8_t *na
 		return;
 	pf->hash = st_zhash(name, len);
 	pf->name_len = (uint8_t)len;
+	if (zone->cached) {
+		pf->step = PF_DONE; /* nothing to bring in: the hash is all it gives */
+		return;
+	}
 	pf->slot = st_zslot_of(pf->hash, zone->n_slots);
 	__builtin_prefetch(&zone->slots[pf->slot]);
 }

@@ -47,6 +47,9 @@ static int setup(void **state)
 		fprintf(stderr, "%s\n", diag.text);
 		return -1;
 	}
+	/* The test zone is small enough that lookups would not be prefetched
+	 * (it stays in cache): prefetch it anyway, to test the walk. */
+	z->cached = false;
 	zones = st_zoneset_new();
 	if (!zones || st_zoneset_add(zones, z) < 0)
 		return -1;
@@ -107,6 +110,27 @@ static void test_finds_the_node(void **state)
 	}
 }
 
+/* A zone that stays in cache is not prefetched: no step, but the zone and
+ * the name's hash still come out for the answer. */
+static void test_cached_zone(void **state)
+{
+	(void)state;
+	msg_t m;
+	query(&m, "WWW.answer.test.", ST_TYPE_A);
+	((st_zone_t *)zone)->cached = true;
+	st_zone_pf_t pf;
+	st_answer_prefetch(&view, m.b, m.len, &pf);
+	assert_ptr_equal(pf.zone, zone);
+	uint8_t wire[ST_DNS_MAX_NAME];
+	int n = st_name_from_str("www.answer.test.", wire, sizeof(wire));
+	assert_int_equal(pf.name_len, n);
+	assert_ptr_equal(st_zone_find_hash(zone, wire, (size_t)n, pf.hash),
+			 st_zone_find(zone, wire, (size_t)n));
+	assert_false(st_zone_prefetch_step(&pf));
+	assert_null(pf.node);
+	((st_zone_t *)zone)->cached = false;
+}
+
 /* A name that does not exist and a name outside every zone: a walk that
  * stops early, and no step at all. */
 static void test_missing_names(void **state)
@@ -147,19 +171,25 @@ static void test_batch(void **state)
 			m[i].len -= 3; /* a cut question: FORMERR */
 		msgs[i] = (st_answer_msg_t){m[i].b, m[i].len, NULL, got[i], sizeof(got[i]), 7};
 	}
-	st_answer_ctx_t *batch = st_answer_ctx_new(1), *alone = st_answer_ctx_new(1);
-	assert_non_null(batch);
-	assert_non_null(alone);
-	st_answer_batch(batch, &view, msgs, N, ST_TRANSPORT_UDP);
-	for (size_t i = 0; i < N - 1; i++) {
-		size_t n = st_answer(alone, &view, m[i].b, m[i].len, NULL, ST_TRANSPORT_UDP, want,
-				     sizeof(want));
-		assert_int_equal(msgs[i].out_len, n);
-		assert_memory_equal(got[i], want, n);
+	/* prefetched, and as a zone that stays in cache (not prefetched) */
+	for (int cached = 0; cached < 2; cached++) {
+		((st_zone_t *)zone)->cached = cached;
+		st_answer_ctx_t *batch = st_answer_ctx_new(1), *alone = st_answer_ctx_new(1);
+		assert_non_null(batch);
+		assert_non_null(alone);
+		msgs[N - 1].out_len = 7;
+		st_answer_batch(batch, &view, msgs, N, ST_TRANSPORT_UDP);
+		for (size_t i = 0; i < N - 1; i++) {
+			size_t n = st_answer(alone, &view, m[i].b, m[i].len, NULL,
+					     ST_TRANSPORT_UDP, want, sizeof(want));
+			assert_int_equal(msgs[i].out_len, n);
+			assert_memory_equal(got[i], want, n);
+		}
+		assert_int_equal(msgs[N - 1].out_len, 7); /* past the limit: left alone */
+		st_answer_ctx_free(batch);
+		st_answer_ctx_free(alone);
 	}
-	assert_int_equal(msgs[N - 1].out_len, 7); /* past the limit: left alone */
-	st_answer_ctx_free(batch);
-	st_answer_ctx_free(alone);
+	((st_zone_t *)zone)->cached = false;
 }
 
 /* Every prefix of a valid query, and messages that st_answer() refuses:
@@ -323,7 +353,8 @@ static void test_zoneset_sizes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_finds_the_node), cmocka_unit_test(test_missing_names),
+	    cmocka_unit_test(test_finds_the_node),
+	    cmocka_unit_test(test_cached_zone), cmocka_unit_test(test_missing_names),
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_zload),
 	    cmocka_unit_test(test_zoneset_sizes),  cmocka_unit_test(test_batch),
 	};
