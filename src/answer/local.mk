@@ -10,8 +10,6 @@ TESTS += tests/unit/test_answer
 tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
 tests_unit_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_answer_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 EXTRA_DIST += tests/data/zones/answer.test.zone
 
@@ -29,24 +27,18 @@ TESTS += tests/unit/test_answer_dynamic
 tests_unit_test_answer_dynamic_SOURCES = tests/unit/test_answer_dynamic.c tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
 tests_unit_test_answer_dynamic_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_answer_dynamic_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_answer_dynamic_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/answer-dyn.yaml
 
 check_PROGRAMS += tests/unit/test_fastpath
 TESTS += tests/unit/test_fastpath
 tests_unit_test_fastpath_SOURCES = tests/unit/test_fastpath.c tests/unit/test_dns_msg.h
 tests_unit_test_fastpath_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_fastpath_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_fastpath_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_answer_chain
 TESTS += tests/unit/test_answer_chain
 tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
 tests_unit_test_answer_chain_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_answer_chain_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_answer_chain_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/chain.test.zone tests/data/zones/sub.chain.test.zone \
 	tests/data/zones/nods.chain.test.zone
 
@@ -54,8 +46,6 @@ check_PROGRAMS += tests/unit/test_answer_dnssec
 TESTS += tests/unit/test_answer_dnssec
 tests_unit_test_answer_dnssec_SOURCES = tests/unit/test_answer_dnssec.c tests/unit/test_dns_msg.h
 tests_unit_test_answer_dnssec_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_answer_dnssec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_answer_dnssec_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones/signed.example.test.zone tests/data/zones/signed.example.test.yaml \
 	tests/dnssec_check.py
 
@@ -64,5 +54,3 @@ TESTS += tests/unit/test_answer_limits
 tests_unit_test_answer_limits_SOURCES = tests/unit/test_answer_limits.c tests/unit/test_answer_fixture.h \
 	tests/unit/test_dns_msg.h
 tests_unit_test_answer_limits_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_answer_limits_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_answer_limits_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

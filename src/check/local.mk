@@ -9,12 +9,3 @@ src_libsteer_a_SOURCES += \
 check_PROGRAMS += tests/unit/test_check_hyst tests/unit/test_check_probe \
 	tests/unit/test_check_conf
 TESTS += tests/unit/test_check_hyst tests/unit/test_check_probe tests/unit/test_check_conf
-tests_unit_test_check_hyst_SOURCES = tests/unit/test_check_hyst.c
-tests_unit_test_check_hyst_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_check_hyst_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_check_probe_SOURCES = tests/unit/test_check_probe.c
-tests_unit_test_check_probe_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_check_probe_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_check_conf_SOURCES = tests/unit/test_check_conf.c
-tests_unit_test_check_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_check_conf_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

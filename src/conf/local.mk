@@ -21,11 +21,7 @@ EXTRA_DIST += tests/data/conf/full.yaml tests/data/conf/design.yaml
 check_PROGRAMS += tests/unit/test_conf tests/unit/test_conf_errors
 TESTS += tests/unit/test_conf tests/unit/test_conf_errors
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c tests/unit/test_conf.h
-tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_conf_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_conf_errors_SOURCES = tests/unit/test_conf_errors.c tests/unit/test_conf.h
-tests_unit_test_conf_errors_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_conf_errors_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 # steerd --check over the example config.
 TESTS += tests/smoke/conf-example.sh
@@ -41,6 +37,5 @@ check_PROGRAMS += tests/unit/test_conf_fuzz
 TESTS += tests/unit/test_conf_fuzz
 tests_unit_test_conf_fuzz_CPPFLAGS = $(AM_CPPFLAGS)
 endif
-tests_unit_test_conf_fuzz_SOURCES = tests/unit/test_conf_fuzz.c
 tests_unit_test_conf_fuzz_LDADD = $(STEER_LIBS)
 EXTRA_DIST += tests/data/conf/conf.dict

@@ -14,16 +14,7 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
 TESTS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
-tests_unit_test_ctl_proto_SOURCES = tests/unit/test_ctl_proto.c
-tests_unit_test_ctl_proto_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_ctl_proto_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_ctl_state_SOURCES = tests/unit/test_ctl_state.c
-tests_unit_test_ctl_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_ctl_state_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
-tests_unit_test_ctl_metrics_SOURCES = tests/unit/test_ctl_metrics.c
-tests_unit_test_ctl_metrics_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_ctl_metrics_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 # Smoke tests against the real steerd and steerctl.
 TESTS += tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh tests/smoke/ctl-persist.sh \

@@ -14,24 +14,14 @@ src_libsteer_a_SOURCES += \
 check_PROGRAMS += tests/unit/test_dns_query
 TESTS += tests/unit/test_dns_query
 tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c tests/unit/test_dns_msg.h
-tests_unit_test_dns_query_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_dns_query_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_dns_cookie
 TESTS += tests/unit/test_dns_cookie
-tests_unit_test_dns_cookie_SOURCES = tests/unit/test_dns_cookie.c
-tests_unit_test_dns_cookie_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_dns_cookie_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_dns_tsig
 TESTS += tests/unit/test_dns_tsig
 tests_unit_test_dns_tsig_SOURCES = tests/unit/test_dns_tsig.c tests/unit/test_tsig_vectors.h
-tests_unit_test_dns_tsig_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_dns_tsig_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/tsig/make-vectors.py
 
 check_PROGRAMS += tests/unit/test_dns_canon
 TESTS += tests/unit/test_dns_canon
-tests_unit_test_dns_canon_SOURCES = tests/unit/test_dns_canon.c
-tests_unit_test_dns_canon_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_dns_canon_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

@@ -7,10 +7,7 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_dnssec_sign
 TESTS += tests/unit/test_dnssec_sign
-tests_unit_test_dnssec_sign_SOURCES = tests/unit/test_dnssec_sign.c
 tests_unit_test_dnssec_sign_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_dnssec_sign_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_dnssec_sign_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
 
 # Signed answers from the real steerd, validated (dnspython, delv, unbound);

@@ -9,15 +9,9 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_fleet
 TESTS += tests/unit/test_fleet
-tests_unit_test_fleet_SOURCES = tests/unit/test_fleet.c
-tests_unit_test_fleet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_fleet_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 # Against a real etcd: run by tests/smoke/fleet-etcd.sh
 check_PROGRAMS += tests/unit/test_fleet_etcd
-tests_unit_test_fleet_etcd_SOURCES = tests/unit/test_fleet_etcd.c
-tests_unit_test_fleet_etcd_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_fleet_etcd_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/smoke/fleet-etcd.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh
 EXTRA_DIST += tests/smoke/fleet-etcd.sh tests/smoke/etcd-lib.sh tests/smoke/etcd-cluster.sh \
 	tests/smoke/fleet-lib.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh

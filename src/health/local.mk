@@ -6,11 +6,7 @@ src_libsteer_a_SOURCES += \
 check_PROGRAMS += tests/unit/test_health_table tests/unit/test_health
 TESTS += tests/unit/test_health_table tests/unit/test_health
 tests_unit_test_health_table_SOURCES = tests/unit/test_health_table.c tests/unit/test_health_tmp.h
-tests_unit_test_health_table_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_health_table_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_health_SOURCES = tests/unit/test_health.c tests/unit/test_health_tmp.h
-tests_unit_test_health_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_health_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh
 EXTRA_DIST += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh

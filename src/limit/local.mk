@@ -6,9 +6,6 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_limit
 TESTS += tests/unit/test_limit
-tests_unit_test_limit_SOURCES = tests/unit/test_limit.c
-tests_unit_test_limit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_limit_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
 EXTRA_DIST += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh

@@ -14,6 +14,3 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_net
 TESTS += tests/unit/test_net
-tests_unit_test_net_SOURCES = tests/unit/test_net.c
-tests_unit_test_net_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_net_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

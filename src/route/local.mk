@@ -8,8 +8,6 @@ src_libsteer_a_SOURCES += \
 check_PROGRAMS += tests/unit/test_route
 TESTS += tests/unit/test_route
 tests_unit_test_route_SOURCES = tests/unit/test_route.c tests/unit/test_route_fixture.h
-tests_unit_test_route_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_route_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 # Needs the test databases that geo/local.mk builds (it skips without them).
 check_PROGRAMS += tests/unit/test_route_geo
@@ -18,8 +16,6 @@ tests_unit_test_route_geo_SOURCES = tests/unit/test_route_geo.c tests/unit/test_
 tests_unit_test_route_geo_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"' \
 	-DROUTE_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_route_geo_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_route_geo_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 	tests/data/geo/test-city4.mmdb tests/data/geo/test-country.mmdb
 

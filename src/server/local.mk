@@ -7,16 +7,10 @@ TESTS += tests/smoke/reload-include.sh
 EXTRA_DIST += tests/smoke/reload-include.sh
 check_PROGRAMS += tests/unit/test_route_totals
 TESTS += tests/unit/test_route_totals
-tests_unit_test_route_totals_SOURCES = tests/unit/test_route_totals.c
-tests_unit_test_route_totals_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_route_totals_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/smoke/reload-counters.sh
 EXTRA_DIST += tests/smoke/reload-counters.sh
 check_PROGRAMS += tests/unit/test_server
 TESTS += tests/unit/test_server
-tests_unit_test_server_SOURCES = tests/unit/test_server.c
 tests_unit_test_server_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_server_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_server_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/smoke/server-fds.sh
 EXTRA_DIST += tests/smoke/server-fds.sh

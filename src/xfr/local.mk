@@ -7,6 +7,3 @@ src_libsteer_a_SOURCES += \
 
 check_PROGRAMS += tests/unit/test_xfr
 TESTS += tests/unit/test_xfr
-tests_unit_test_xfr_SOURCES = tests/unit/test_xfr.c
-tests_unit_test_xfr_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_xfr_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)

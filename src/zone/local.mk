@@ -11,10 +11,7 @@ EXTRA_DIST += tools/zone-gen.py tools/zone-load-compare.sh
 
 check_PROGRAMS += tests/unit/test_zone
 TESTS += tests/unit/test_zone
-tests_unit_test_zone_SOURCES = tests/unit/test_zone.c
 tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_zone_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_zone_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
 
 TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
@@ -22,17 +19,11 @@ EXTRA_DIST += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 
 check_PROGRAMS += tests/unit/test_zone_robust
 TESTS += tests/unit/test_zone_robust
-tests_unit_test_zone_robust_SOURCES = tests/unit/test_zone_robust.c
 tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_zone_robust_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_zone_robust_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 check_PROGRAMS += tests/unit/test_zone_fast
 TESTS += tests/unit/test_zone_fast
-tests_unit_test_zone_fast_SOURCES = tests/unit/test_zone_fast.c
 tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-tests_unit_test_zone_fast_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_zone_fast_LDADD = $(STEER_LIBS) $(CMOCKA_LIBS)
 
 TESTS += tests/smoke/zone-load-selftest.sh
 EXTRA_DIST += tests/smoke/zone-load-selftest.sh
