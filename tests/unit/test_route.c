@@ -526,31 +526,10 @@ static void test_cidr_scope_holds(void **state)
 		}
 		fx_map(r, "default", 2);
 		st_route_t *rt = fx_route(c);
-		uint64_t rng = 1;
-		st_route_result_t res;
 		for (int q = 0; q < 200; q++) {
 			unsigned p = 8 + (unsigned)(st_splitmix64(&seed) % 25);
 			uint32_t a = 0x0a000000u | ((uint32_t)st_splitmix64(&seed) & 0x00ffffffu);
-			a &= ~0u << (32 - p);
-			char addr[32];
-			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
-				 (a >> 8) & 255, a & 255);
-			fx_first(rt, 0, 1, addr, p, NULL, &rng, &res);
-			uint32_t region = res.regions[0];
-			unsigned scope = res.scope;
-			assert_true(scope <= p);
-			for (int k = 0; k < 20; k++) {
-				/* another /p inside addr/scope */
-				uint32_t keep = scope ? ~0u << (32 - scope) : 0;
-				uint32_t b = (a & keep) | ((uint32_t)st_splitmix64(&seed) & ~keep);
-				b &= ~0u << (32 - p);
-				snprintf(addr, sizeof(addr), "%u.%u.%u.%u", b >> 24, (b >> 16) & 255,
-					 (b >> 8) & 255, b & 255);
-				fx_first(rt, 0, 1, addr, p, NULL, &rng, &res);
-				if (res.regions[0] != region)
-					fail_msg("round %d: /%u scope %u: %s gets region %u, not %u",
-						 round, p, scope, addr, res.regions[0], region);
-			}
+			fx_scope_holds(rt, 0, a & ~0u << (32 - p), p, 20, &seed);
 		}
 		st_route_free(rt);
 		st_conf_free(c);

@@ -6,10 +6,12 @@
 #include "common/sockaddr.h"
 #include "conf/conf.h"
 #include "health/health.h"
+#include "common/hash.h"
 #include "route/route.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +161,37 @@ static inline const char *fx_first(const st_route_t *rt, size_t rec, uint16_t qt
 	if (res->action == ST_ROUTE_ANSWER && res->n > 0)
 		inet_ntop(res->rrtype == 28 ? AF_INET6 : AF_INET, res->addrs[0], buf, sizeof(buf));
 	return buf;
+}
+
+/* The ECS promise for one answer: record `rec` asked by the IPv4 network
+ * a/p (a has no bits past p) answers with a scope no longer than p, and
+ * `tries` other /p networks inside the scope's block get the same region
+ * (a resolver caches the answer for that block, RFC 7871 7.3.1). */
+static inline void fx_scope_holds(const st_route_t *rt, size_t rec, uint32_t a, unsigned p,
+				  int tries, uint64_t *seed)
+{
+	char addr[INET_ADDRSTRLEN];
+	uint64_t rng = 1;
+	st_route_result_t res;
+	uint32_t mask = p ? ~0u << (32 - p) : 0;
+	snprintf(addr, sizeof(addr), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
+		 a & 255);
+	fx_first(rt, rec, 1, addr, p, NULL, &rng, &res);
+	uint32_t region = res.regions[0];
+	unsigned scope = res.scope;
+	if (scope > p)
+		fail_msg("%s/%u: scope %u is past the source prefix", addr, p, scope);
+	uint32_t keep = scope ? ~0u << (32 - scope) : 0;
+	for (int k = 0; k < tries; k++) {
+		uint32_t b = ((a & keep) | ((uint32_t)st_splitmix64(seed) & ~keep)) & mask;
+		char other[INET_ADDRSTRLEN];
+		snprintf(other, sizeof(other), "%u.%u.%u.%u", b >> 24, (b >> 16) & 255,
+			 (b >> 8) & 255, b & 255);
+		fx_first(rt, rec, 1, other, p, NULL, &rng, &res);
+		if (res.regions[0] != region)
+			fail_msg("record %zu: %s/%u has scope %u, but %s/%u gets region %u, not %u",
+				 rec, addr, p, scope, other, p, res.regions[0], region);
+	}
 }
 
 static inline st_health_t *fx_health(const st_conf_t *c)

@@ -355,26 +355,7 @@ static void test_location_wider_than_network(void **state)
 			unsigned p = 20 + (unsigned)(st_splitmix64(&seed) % 13);
 			uint32_t a = bases[st_splitmix64(&seed) % 4] |
 				     ((uint32_t)st_splitmix64(&seed) & 0x3ffu);
-			a &= ~0u << (32 - p);
-			char addr[32];
-			snprintf(addr, sizeof(addr), "%u.%u.%u.%u", a >> 24, (a >> 16) & 255,
-				 (a >> 8) & 255, a & 255);
-			fx_first(rt, rec, 1, addr, p, NULL, &rng, &res);
-			uint32_t region = res.regions[0];
-			unsigned scope = res.scope;
-			assert_true(scope <= p);
-			for (int k = 0; k < 8; k++) {
-				uint32_t keep = scope ? ~0u << (32 - scope) : 0;
-				uint32_t b = (a & keep) | ((uint32_t)st_splitmix64(&seed) & ~keep);
-				b &= ~0u << (32 - p);
-				snprintf(addr, sizeof(addr), "%u.%u.%u.%u", b >> 24,
-					 (b >> 16) & 255, (b >> 8) & 255, b & 255);
-				fx_first(rt, rec, 1, addr, p, NULL, &rng, &res);
-				if (res.regions[0] != region)
-					fail_msg("record %zu: /%u scope %u: %s gets region %u, "
-						 "not %u",
-						 rec, p, scope, addr, res.regions[0], region);
-			}
+			fx_scope_holds(rt, rec, a & ~0u << (32 - p), p, 8, &seed);
 		}
 	}
 	st_route_free(rt);
