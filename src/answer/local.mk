@@ -2,6 +2,7 @@
 src_libsteer_a_SOURCES += \
 	src/answer/answer.c src/answer/answer.h src/answer/view.h \
 	src/answer/stats.c src/answer/stats.h \
+	src/answer/ask.c src/answer/ask.h \
 	src/answer/sign.c src/answer/sign.h \
 	src/answer/edge.c src/answer/internal.h
 

@@ -1,6 +1,7 @@
 /* explain NAME TYPE [--client ADDR[/PREFIX]]: which policy, region and
  * endpoints the answer for that client would get, and why. */
 #include "ctl/cmd.h"
+#include "answer/ask.h"
 #include "dns/rrtype.h"
 #include "common/sockaddr.h"
 #include "dns/name.h"
@@ -13,6 +14,39 @@
 #include <strings.h>
 
 #define EXPLAIN_MAX 16384
+/* The route trace and the query below draw the same random numbers. */
+#define EXPLAIN_SEED 0x5eed
+
+static const char *rcode_name(unsigned rcode)
+{
+	static const char *const names[] = {"NOERROR",	"FORMERR", "SERVFAIL",
+					    "NXDOMAIN", "NOTIMP",  "REFUSED"};
+	return rcode < sizeof(names) / sizeof(names[0]) ? names[rcode] : "other rcode";
+}
+
+/* The same question through the query engine: what the server sends. */
+static void wire_line(const st_view_t *view, const uint8_t *wire, size_t wl, uint16_t type,
+		      const st_client_t *client, st_buf_t *out)
+{
+	st_ask_result_t ask;
+	int rc = st_answer_ask(view, wire, wl, type, client, EXPLAIN_SEED, &ask);
+	if (rc < 0) {
+		st_buf_printf(out, "on the wire: not known (%s)\n", st_strerror(rc));
+		return;
+	}
+	st_buf_printf(out, "on the wire: %s (%u), %u answer record%s%s", rcode_name(ask.rcode),
+		      ask.rcode, ask.answers, ask.answers == 1 ? "" : "s",
+		      ask.truncated ? ", truncated" : "");
+	if (ask.ecs)
+		st_buf_printf(out, ", ECS source /%u scope /%u%s\n", ask.ecs_source, ask.ecs_scope,
+			      ask.ecs_scope == 0 ? " (the answer does not depend on the client)"
+			      : ask.ecs_scope < ask.ecs_source
+				  ? " (good for every client of that shorter network)"
+				  : "");
+	else
+		st_buf_puts(out, ", no ECS option (the query carried none: it is the same for "
+				 "every client of this resolver)\n");
+}
 
 static int parse_type(const char *s, uint16_t *out)
 {
@@ -134,17 +168,17 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");
 	text[0] = '\0';
 	rc = st_route_explain(view->route, handle, type == ST_TYPE_ANY ? ST_TYPE_A : type, &client,
-			      view->health, text, EXPLAIN_MAX);
+			      view->health, EXPLAIN_SEED, text, EXPLAIN_MAX);
 	if (rc < 0 && rc != ST_ENOSPC) {
 		free(text);
 		return st_diag_set(diag, rc, "explain failed: %s", st_strerror(rc));
 	}
 	st_buf_puts(out, text);
 	if (rc == ST_ENOSPC)
-		st_buf_puts(out, "\n(cut short)");
-	st_buf_puts(out, "\n");
+		st_buf_puts(out, "\n(cut short)\n");
 	free(text);
 	fleet_quorum(ctl, fqdn, type, out);
+	wire_line(view, wire, (size_t)wl, type, &client, out);
 	return 0;
 }
 

@@ -552,6 +552,11 @@ int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *ou
 	return 0;
 }
 
+bool st_health_fail_open(const st_health_t *h)
+{
+	return h && h->on_stale == ST_STALE_FAIL_OPEN;
+}
+
 size_t st_health_bad_slots(const st_health_t *h)
 {
 	return h ? h->n_bad : 0;

@@ -119,6 +119,8 @@ typedef struct st_health_checker {
 void st_health_checker(const st_health_t *h, st_health_checker_t *out);
 /* The fleet fields of the table's header (mode NONE without a table). */
 void st_health_fleet(const st_health_t *h, st_health_fleet_t *out);
+/* health.on_stale is fail-open (else last-known). */
+bool st_health_fail_open(const st_health_t *h);
 const char *st_checker_status_name(st_checker_status_t s);
 
 /* Control plane (steerctl drain/force): atomic, visible to the next query. */

@@ -1,9 +1,12 @@
 /* steerctl explain: the decision st_route_resolve takes for a client, in
- * words (record, client, location and its network, the policy's trace,
- * the answer with its TTL and ECS scope). */
+ * words (record, client, the health table, location and its network, the
+ * policy's trace, the answer and its TTL). What the response carries on the
+ * wire (its ECS scope) is told by the query engine itself (answer/ask.h). */
 #include "route/policy.h"
+#include "common/time.h"
 #include "dns/name.h"
 #include "dns/rrtype.h"
+#include "health/health.h"
 
 #include <arpa/inet.h>
 #include <math.h>
@@ -36,9 +39,42 @@ static void addr_str(int family, const uint8_t *addr, unsigned prefix, char *buf
 	snprintf(buf, len, "%s/%u", s, prefix);
 }
 
+/* What the health table is worth right now: explain's states come from it. */
+static void trace_health(st_trace_t *tr, const struct st_health *h)
+{
+	if (!h)
+		return;
+	st_health_checker_t ck;
+	st_health_checker(h, &ck);
+	if (ck.status == ST_CHECKER_NONE && !ck.stale)
+		return; /* no checked endpoints */
+	char age[48] = "no heartbeat";
+	if (ck.age_ms != UINT64_MAX) {
+		char d[32];
+		st_duration_fmt(ck.age_ms, d, sizeof(d));
+		snprintf(age, sizeof(age), "heartbeat %s old", d);
+	}
+	if (ck.stale)
+		st_trace_add(tr, "health table: STALE (%s, checker %s): %s\n", age,
+			     st_checker_status_name(ck.status),
+			     st_health_fail_open(h)
+				 ? "on_stale fail-open, every endpoint counts as up"
+				 : "on_stale last-known, the states below are the "
+				   "last ones written");
+	else if (ck.status != ST_CHECKER_BEATING)
+		st_trace_add(tr, "health table: checker %s, %s: the states below age\n",
+			     st_checker_status_name(ck.status), age);
+	else
+		st_trace_add(tr, "health table: fresh (%s)\n", age);
+	size_t bad = st_health_bad_slots(h);
+	if (bad)
+		st_trace_add(tr, "health table: %zu slot%s not readable, read as on_stale says\n",
+			     bad, bad == 1 ? "" : "s");
+}
+
 int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
-		     const st_client_t *client, const struct st_health *health, char *buf,
-		     size_t len)
+		     const st_client_t *client, const struct st_health *health, uint64_t seed,
+		     char *buf, size_t len)
 {
 	if (!rt || !handle || !client || !buf || len == 0)
 		return ST_EINVAL;
@@ -53,9 +89,10 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	addr_str(client->family, client->addr, client->source_prefix, net, sizeof(net));
 	st_trace_add(&tr, "client %s (%s)\n", net,
 		     client->from_ecs ? "EDNS client subnet" : "source address");
+	trace_health(&tr, health);
 
-	/* a fixed seed: explain is repeatable; weighted picks show one draw */
-	uint64_t rng = 0x5eed;
+	/* a fixed seed: explain is repeatable; random picks show one draw */
+	uint64_t rng = seed;
 	st_route_result_t res;
 	st_geo_loc_t loc;
 	st_route_resolve_trace(rt, handle, qtype, client, health, &rng, &res, NULL, &loc);
@@ -66,7 +103,13 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 			st_trace_add(&tr, "location: no geo database configured\n");
 		} else {
 			addr_str(client->family, client->addr, loc.scope, net, sizeof(net));
-			if (!loc.found) {
+			if (!loc.found && loc.common) {
+				st_trace_add(&tr,
+					     "location: none (the database's networks inside "
+					     "the client's %s share nothing, or part of it "
+					     "is not in the database)\n",
+					     net);
+			} else if (!loc.found) {
 				st_trace_add(&tr, "location: not in the database (network %s)\n",
 					     net);
 			} else {
@@ -81,7 +124,11 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 						     loc.lat * 180.0 / M_PI, loc.lon * 180.0 / M_PI,
 						     loc.point_from_table ? "country centre"
 									  : "database");
-				st_trace_add(&tr, ", network %s (%s)\n", net,
+				st_trace_add(&tr, ", %s %s (%s)\n",
+					     loc.common ? "what every network inside the client's "
+							  "network has in common:"
+							: "network",
+					     net,
 					     rt->geo.mmdb.metadata.database_type
 						 ? rt->geo.mmdb.metadata.database_type
 						 : "mmdb");
@@ -89,7 +136,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 		}
 	}
 	/* the decision itself, traced, with the same seed as above */
-	rng = 0x5eed;
+	rng = seed;
 	st_route_resolve_trace(rt, handle, qtype, client, health, &rng, &res, &tr, NULL);
 
 	switch (res.action) {
@@ -97,8 +144,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 		st_trace_add(&tr, "answer: SERVFAIL\n");
 		break;
 	case ST_ROUTE_NODATA:
-		st_trace_add(&tr, "answer: NODATA (no %s data), ECS scope /%u\n",
-			     st_rrtype_name(rec->type), res.scope);
+		st_trace_add(&tr, "answer: NODATA (no %s data)\n", st_rrtype_name(rec->type));
 		break;
 	case ST_ROUTE_ANSWER:
 		if (res.rrtype == ST_TYPE_CNAME) {
@@ -118,7 +164,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 					     rt->endpoints[res.endpoints[i]].name);
 			}
 		}
-		st_trace_add(&tr, ", ttl %u, ECS scope /%u\n", res.ttl, res.scope);
+		st_trace_add(&tr, ", ttl %u\n", res.ttl);
 		break;
 	}
 	return tr.cut ? ST_ENOSPC : 0;

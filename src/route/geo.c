@@ -394,7 +394,8 @@ typedef struct geo_addr_slot {
 	uint8_t prefix;
 	bool ok; /* the lookup succeeded (else: nothing decided) */
 	bool found;
-	bool common;	 /* found: dec is what the client's network has in common */
+	bool common;	 /* the client's network is wider: dec (when found) is what the
+			    database's networks inside it have in common */
 	uint16_t scope;	 /* client bits */
 	uint32_t offset; /* found, not common: the record */
 	decoded_t dec;
@@ -454,7 +455,7 @@ static void slot_lookup(const st_geo_t *geo, const st_client_t *client, geo_addr
 	if (slot->ok && (unsigned)mask > prefix) {
 		/* the database's network is narrower than the client's */
 		slot->found = common_location(geo, client, prefix, &slot->dec);
-		slot->common = slot->found;
+		slot->common = true;
 		slot->scope = (uint16_t)prefix;
 	}
 }

@@ -59,7 +59,7 @@ typedef struct st_geo_loc {
 	uint8_t scope;	       /* prefix length of the network that decided (client family bits),
 				  never longer than the client's source prefix */
 	bool common;	       /* the client's network is wider than the database's networks
-				  there: what they all have in common */
+				  there: what they all have in common (not found: nothing) */
 } st_geo_loc_t;
 
 int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, st_diag_t *diag);

@@ -220,6 +220,8 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 	return -1;
 }
 
+static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel);
+
 /* The region picks its endpoint(s) by its select rule. */
 static int select_in_region(ctx_t *c, uint32_t r)
 {
@@ -247,12 +249,75 @@ static int select_in_region(ctx_t *c, uint32_t r)
 		break;
 	}
 	}
-	TR(c, "region %s selects (%s)%s\n", rg->name,
-	   sel == ST_SELECT_ALL		 ? "all"
-	   : sel == ST_SELECT_MULTIVALUE ? "multivalue"
-					 : "weighted",
-	   c->ignore_health ? ", every endpoint counted healthy" : "");
+	if (c->tr)
+		trace_select(c, rg, sel);
 	return PICKED;
+}
+
+/* An endpoint's state as explain names it: an override is said as such
+ * (a drain is not a failure, a forced state not the checker's). */
+static const char *ep_state(const ctx_t *c, uint32_t e)
+{
+	switch (c->h ? st_health_get_override(c->h, e) : ST_OVERRIDE_NONE) {
+	case ST_OVERRIDE_DRAIN:
+		return "drained";
+	case ST_OVERRIDE_UP:
+		return "forced up";
+	case ST_OVERRIDE_DOWN:
+		return "forced down";
+	default:
+		return !c->h || st_health_up(c->h, e) ? "up" : "down";
+	}
+}
+
+static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel)
+{
+	const char *all = c->ignore_health ? ", every endpoint counted healthy" : "";
+	if (sel == ST_SELECT_ALL) {
+		st_trace_add(c->tr, "region %s selects (all): every usable endpoint%s\n", rg->name,
+			     all);
+		return;
+	}
+	if (sel == ST_SELECT_MULTIVALUE) {
+		st_trace_add(c->tr,
+			     "region %s selects (multivalue): up to %u usable endpoints, which "
+			     "and in what order by one random draw%s\n",
+			     rg->name, rg->select_max, all);
+		return;
+	}
+	uint64_t sum = 0;
+	uint32_t usable = 0;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+		uint32_t e = rg->endpoints[i];
+		if (ep_ok(c, e)) {
+			usable++;
+			sum += c->rt->endpoints[e].weight;
+		}
+	}
+	const st_route_result_t *res = c->res;
+	bool got = c->rec->type == ST_TYPE_CNAME ? res->cname != NULL : res->n > 0;
+	if (!got) {
+		st_trace_add(c->tr, "region %s selects (weighted): no usable endpoint%s\n",
+			     rg->name, all);
+		return;
+	}
+	uint32_t e = c->rec->type == ST_TYPE_CNAME ? res->endpoints[0] : res->endpoints[res->n - 1];
+	uint32_t w = c->rt->endpoints[e].weight;
+	if (usable <= 1)
+		st_trace_add(c->tr,
+			     "region %s selects (weighted): %s, its only usable endpoint%s\n",
+			     rg->name, c->rt->endpoints[e].name, all);
+	else if (sum > 0 && w > 0)
+		st_trace_add(c->tr,
+			     "region %s selects (weighted): %s by one random draw among %u usable "
+			     "endpoints (weight %u of %llu: %.0f%% of answers)%s\n",
+			     rg->name, c->rt->endpoints[e].name, usable, w, (unsigned long long)sum,
+			     100.0 * w / (double)sum, all);
+	else
+		st_trace_add(c->tr,
+			     "region %s selects (weighted): %s by one random draw among the "
+			     "zero-weight backups%s\n",
+			     rg->name, c->rt->endpoints[e].name, all);
 }
 
 static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
@@ -261,16 +326,27 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 		return;
 	const st_route_region_t *rg = &c->rt->regions[r];
 	uint32_t up = 0, serve = 0;
+	char notes[256];
+	size_t nl = 0;
+	notes[0] = '\0';
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 		uint32_t e = rg->endpoints[i];
 		serve += st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type);
 		if (!c->h || st_health_up(c->h, e))
 			up++;
+		const char *state = ep_state(c, e);
+		if (strcmp(state, "up") != 0 && nl < sizeof(notes)) {
+			int k = snprintf(notes + nl, sizeof(notes) - nl, "%s%s %s",
+					 nl ? ", " : " (", c->rt->endpoints[e].name, state);
+			nl += k > 0 ? (size_t)k : 0;
+		}
 	}
 	st_trace_add(c->tr,
-		     "%s%s: %u/%u endpoints up, %u with %s data (min_healthy %u) -> %s, dial %u\n",
-		     prefix, rg->name, up, rg->n_endpoints, serve, st_rrtype_name(c->rec->type),
-		     rg->min_healthy, st_route_region_healthy(rg, c->h) ? "healthy" : "down",
+		     "%s%s: %u/%u endpoints up%s%s, %u with %s data (min_healthy %u) -> %s, "
+		     "dial %u\n",
+		     prefix, rg->name, up, rg->n_endpoints, notes, nl ? ")" : "", serve,
+		     st_rrtype_name(c->rec->type), rg->min_healthy,
+		     st_route_region_healthy(rg, c->h) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
 
@@ -312,7 +388,11 @@ static int pol_weighted(ctx_t *c)
 			memo[i] = ok;
 		TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
 		   w->is_region ? c->rt->regions[w->index].name : c->rt->endpoints[w->index].name,
-		   w->weight, ok ? "healthy" : "down");
+		   w->weight,
+		   w->is_region ? (ok ? "healthy" : "down")
+		   : ok		? (strcmp(ep_state(c, w->index), "up") == 0 ? "healthy"
+									    : ep_state(c, w->index))
+				: ep_state(c, w->index));
 		if (!ok)
 			continue;
 		if (w->weight)
@@ -345,9 +425,17 @@ static int pol_weighted(ctx_t *c)
 	}
 	if (!pick)
 		return NONE_HEALTHY;
-	TR(c, "weighted: healthy weight total %llu%s, picked %s\n", (unsigned long long)sum,
-	   sum == 0 ? " (zero-weight backups in use)" : "",
-	   pick->is_region ? c->rt->regions[pick->index].name : c->rt->endpoints[pick->index].name);
+	const char *picked =
+	    pick->is_region ? c->rt->regions[pick->index].name : c->rt->endpoints[pick->index].name;
+	if (sum > 0)
+		TR(c,
+		   "weighted: %s by one random draw over the healthy weight %llu (weight %u: "
+		   "%.0f%% of answers)\n",
+		   picked, (unsigned long long)sum, pick->weight,
+		   100.0 * pick->weight / (double)sum);
+	else
+		TR(c, "weighted: %s by one random draw among %u zero-weight backups\n", picked,
+		   zero);
 	if (pick->is_region)
 		return select_in_region(c, pick->index);
 	add_endpoint(c, pick->index);
@@ -398,7 +486,8 @@ static int pol_multivalue(ctx_t *c)
 	}
 	if (rs.n == 0)
 		return any_up ? NO_MATCH : NONE_HEALTHY;
-	TR(c, "multivalue: %u of %u usable endpoints, random order\n", rs.n, rs.seen);
+	TR(c, "multivalue: %u of %u usable endpoints, which and in what order by one random draw\n",
+	   rs.n, rs.seen);
 	reservoir_emit(c, &rs);
 	return PICKED;
 }
@@ -561,12 +650,22 @@ static int pol_nearest(ctx_t *c)
 		if (dial == 0)
 			continue;
 		last_taker = (int)r;
-		if (dial >= 100 || st_rand_below(c->rng, 100) < dial) {
-			TR(c, "%s: %s (keeps its dial of %u%%)\n", st_policy_name(rec->policy),
-			   c->rt->regions[r].name, dial);
+		if (dial >= 100) {
+			TR(c, "%s: %s (dial 100%%)\n", st_policy_name(rec->policy),
+			   c->rt->regions[r].name);
 			return select_in_region(c, r);
 		}
-		TR(c, "  %s spills (dial %u%%)\n", c->rt->regions[r].name, dial);
+		if (st_rand_below(c->rng, 100) < dial) {
+			TR(c,
+			   "%s: %s keeps it, by one random draw (dial %u%%: it keeps %u%% of "
+			   "what reaches it)\n",
+			   st_policy_name(rec->policy), c->rt->regions[r].name, dial, dial);
+			return select_in_region(c, r);
+		}
+		TR(c,
+		   "  %s passes it on, by one random draw (dial %u%%: %u%% of what reaches it "
+		   "spills)\n",
+		   c->rt->regions[r].name, dial, 100 - dial);
 	}
 	if (first < 0)
 		return NONE_HEALTHY;

@@ -89,10 +89,12 @@ uint32_t st_route_get_dial(const st_route_t *rt, uint32_t region);
 /* Describe the decision st_route_resolve would take for this client (policy,
  * location and the MMDB network, distances or RTT estimates per region,
  * dials, health, chosen region and endpoints) as text lines in buf. Random
- * choices use a fixed seed. Returns 0, or ST_ENOSPC when the text was cut. */
+ * choices draw from `seed` (the same seed gives the same draws). The ECS
+ * scope is not told here: answer/ask.h asks the query engine for what goes
+ * on the wire. Returns 0, or ST_ENOSPC when the text was cut. */
 int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
-		     const st_client_t *client, const struct st_health *health, char *buf,
-		     size_t len);
+		     const st_client_t *client, const struct st_health *health, uint64_t seed,
+		     char *buf, size_t len);
 
 /* Lookups for the control plane (not for the query path). */
 /* The record handle for a canonical wire owner and type (0: any type), or NULL. */

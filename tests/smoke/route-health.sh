@@ -101,5 +101,37 @@ out=$("${CTL[@]}" explain lat.example.test A --client 192.0.2.130 2>&1)
 st_expect_match "explain: location and network" "network 192.0.2.128/25" "$out"
 st_expect_match "explain: estimate per region" "ms +us-east-2: 1/1 endpoints up" "$out"
 st_expect_match "explain: answer" "answer: A 198.51.100.11 \(us-east-2/use2-a\)" "$out"
+st_expect_match "explain: the health table" "^health table: fresh" "$out"
+
+# The ECS scope explain gives is the one the server sends: for every policy
+# and clients narrower, wider and unrelated to the networks that decide.
+for name in weighted geo near lat office multi failover simple; do
+    for sub in 192.0.2.0/24 192.0.2.0/25 192.0.2.64/26 198.51.100.0/24 203.0.113.0/24 \
+        127.0.0.0/22 10.0.0.0/8 2001:db8:2::/48 2001:db8::/32; do
+        wire=$(scope "$name.example.test" "$sub")
+        said=$("${CTL[@]}" explain "$name.example.test" A --client "$sub" 2>&1 |
+            sed -n 's/^on the wire: .*ECS source \/[0-9]* scope \/\([0-9]*\).*/\1/p')
+        if [ -n "$wire" ] && [ "$wire" = "$said" ]; then
+            echo "ok - explain $name --client $sub: scope /$said, as on the wire"
+        else
+            echo "not ok - explain $name --client $sub: explain says '/$said', the wire '/$wire'"
+            ST_FAILS=$((ST_FAILS + 1))
+        fi
+    done
+done
+out=$("${CTL[@]}" explain geo.example.test A --client 192.0.2.77 2>&1)
+st_expect_match "explain without ECS: none on the wire" "^on the wire: NOERROR \(0\), [0-9]+ answer records?, no ECS option" "$out"
+
+# A weighted pick is one random draw; drained and forced endpoints are
+# named as such.
+"${CTL[@]}" drain use1-b >/dev/null
+"${CTL[@]}" force euc1-a down >/dev/null
+out=$("${CTL[@]}" explain weighted.example.test A --client 192.0.2.0/24 2>&1)
+st_expect_match "explain: a weighted pick is one random draw" "^weighted: us-east-[12] by one random draw over the healthy weight 4" "$out"
+out=$("${CTL[@]}" explain multi.example.test A 2>&1)
+st_expect_match "explain: a drained endpoint is named" "us-east-1: 1/2 endpoints up \(use1-b drained\)" "$out"
+st_expect_match "explain: a forced endpoint is named" "eu-central-1: 0/1 endpoints up \(euc1-a forced down\)" "$out"
+"${CTL[@]}" undrain use1-b >/dev/null
+"${CTL[@]}" force euc1-a clear >/dev/null
 
 st_done

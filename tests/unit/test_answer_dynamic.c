@@ -9,7 +9,9 @@
 #include <cmocka.h>
 
 #include "answer/answer.h"
+#include "answer/ask.h"
 #include "answer/stats.h"
+#include "dns/name.h"
 #include "common/errors.h"
 #include "conf/conf.h"
 #include "health/health.h"
@@ -242,6 +244,63 @@ static void test_client_location(void **state)
 	ldns_pkt_free(p);
 }
 
+/* st_answer_ask (steerctl explain's view of the wire) says what the
+ * response says, read here independently: rcode, answer count, and the ECS
+ * option with the scope the server set. */
+static void test_ask(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *client; /* ECS network, or a source address */
+		unsigned prefix;    /* 0: no ECS */
+		bool down;	    /* w1 forced down */
+		unsigned rcode, answers;
+	} cases[] = {
+	    {"net.answer.test.", "192.0.2.0", 24, false, 0, 1},
+	    {"net.answer.test.", "192.0.2.0", 23, false, 0, 1}, /* wider than the /24 */
+	    {"net.answer.test.", "203.0.113.0", 24, false, 0, 1},
+	    {"net.answer.test.", "192.0.2.77", 0, false, 0, 1},
+	    {"dyn.answer.test.", "192.0.2.0", 24, false, 0, 1},
+	    {"lbname.answer.test.", "192.0.2.0", 24, false, 0, 2},
+	    {"www.answer.test.", "2001:db8::", 48, false, 0, 1},
+	    {"nx.answer.test.", "192.0.2.0", 24, false, 3, 0},
+	    {"down.answer.test.", "192.0.2.0", 24, true, 2, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		set_down("w1", cases[i].down);
+		st_client_t cl;
+		memset(&cl, 0, sizeof(cl));
+		cl.family = strchr(cases[i].client, ':') ? AF_INET6 : AF_INET;
+		assert_int_equal(inet_pton(cl.family, cases[i].client, cl.addr), 1);
+		cl.from_ecs = cases[i].prefix > 0;
+		cl.source_prefix = (uint8_t)(cases[i].prefix	    ? cases[i].prefix
+					     : cl.family == AF_INET ? 32
+								    : 128);
+		uint8_t wire[256];
+		int wl = st_name_from_str(cases[i].name, wire, sizeof(wire));
+		assert_true(wl > 0);
+		st_ask_result_t r;
+		assert_int_equal(st_answer_ask(&view, wire, (size_t)wl, ST_TYPE_A, &cl, 7, &r), 0);
+		/* the same query the test's own way */
+		ldns_pkt *p = cases[i].prefix
+				  ? ask(cases[i].name, ST_TYPE_A, "203.0.113.9", cases[i].client,
+					(uint8_t)cases[i].prefix)
+				  : ask(cases[i].name, ST_TYPE_A, cases[i].client, NULL, 0);
+		if (r.rcode != cases[i].rcode || r.answers != cases[i].answers)
+			fail_msg("%s from %s/%u: rcode %u answers %u", cases[i].name,
+				 cases[i].client, cases[i].prefix, r.rcode, r.answers);
+		assert_int_equal(r.rcode, ldns_pkt_get_rcode(p));
+		assert_int_equal(r.answers, ldns_pkt_ancount(p));
+		assert_int_equal(r.ecs, cases[i].prefix > 0);
+		assert_int_equal(r.ecs ? (int)r.ecs_scope : -1, response_scope());
+		if (r.ecs)
+			assert_int_equal(r.ecs_source, cases[i].prefix);
+		assert_false(r.truncated);
+		ldns_pkt_free(p);
+	}
+	set_down("w1", false);
+}
+
 static void test_cname(void **state)
 {
 	/* A routed CNAME into the zone is chased. */
@@ -322,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_failover), cmocka_unit_test(test_family_nodata),
 	    cmocka_unit_test(test_all_down), cmocka_unit_test(test_client_location),
 	    cmocka_unit_test(test_cname),    cmocka_unit_test(test_counters),
+	    cmocka_unit_test(test_ask),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

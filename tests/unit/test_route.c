@@ -693,15 +693,76 @@ static void test_explain(void **state)
 	fx_down(h, c, "b1");
 	char buf[2048];
 	st_client_t cl = fx_client("198.51.100.0", 24);
-	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "record f.example.test. A (test.yaml:200), policy failover"));
 	assert_non_null(strstr(buf, "client 198.51.100.0/24 (EDNS client subnet)"));
-	assert_non_null(strstr(buf, "b: 0/1 endpoints up"));
-	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (a/a1), ttl 20, ECS scope /0"));
+	assert_non_null(strstr(buf, "b: 0/1 endpoints up (b1 forced down)"));
+	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (a/a1), ttl 20\n"));
+	assert_null(strstr(buf, "scope")); /* the wire's business: answer/ask.h */
 	char tiny[40];
-	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, tiny, sizeof(tiny)),
-			 ST_ENOSPC);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, tiny, sizeof(tiny)),
+	    ST_ENOSPC);
 	assert_true(strlen(tiny) < sizeof(tiny));
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
+/* explain says what chance decided (one random draw, with the share),
+ * names drained and forced endpoints as such, and says when the health
+ * table is stale (its states are then old or ignored). */
+static void test_explain_draws_and_states(void **state)
+{
+	st_conf_t *c = three_regions();
+	st_conf_record_t *r = fx_record(c, "w.example.test.", 1, ST_POLICY_WEIGHTED);
+	fx_weight(c, r, "a", 1);
+	fx_weight(c, r, "c", 3);
+	fx_regions(fx_record(c, "g.example.test.", 1, ST_POLICY_GEOPROXIMITY), 3, 2u, 0u, 1u);
+	/* a checked endpoint and a table that is not there: stale */
+	c->n_checks = 1;
+	c->checks = calloc(1, sizeof(*c->checks));
+	c->checks[0].name = strdup("web");
+	c->endpoints[st_conf_endpoint_index(c, "b1")].check = 0;
+	c->health_table = strdup("/nonexistent/steerdns-test/health.shm");
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	st_health_set_override(h, st_conf_endpoint_index(c, "c2"), ST_OVERRIDE_DRAIN);
+	st_health_set_override(h, st_conf_endpoint_index(c, "a1"), ST_OVERRIDE_UP);
+	char buf[4096];
+	st_client_t cl = fx_client("198.51.100.0", 24);
+	/* find a seed whose draw picks c, then c1 */
+	uint64_t seed = 0;
+	for (uint64_t s = 1; s < 64 && !seed; s++) {
+		assert_int_equal(
+		    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, s, buf, sizeof(buf)), 0);
+		if (strstr(buf, "answer: A 192.0.2.3 (c/c1)"))
+			seed = s;
+	}
+	assert_true(seed != 0);
+	assert_non_null(strstr(buf, "health table: STALE (no heartbeat, checker none): on_stale "
+				    "last-known"));
+	assert_non_null(
+	    strstr(buf, "weighted: c by one random draw over the healthy weight 4 (weight 3: 75% "
+			"of answers)"));
+	assert_non_null(strstr(buf, "region c selects (weighted): c1, its only usable endpoint"));
+	/* the geoproximity record: c (no location known: configured order)
+	 * with its dial at 40%: a draw keeps or passes the traffic on */
+	st_route_set_dial(rt, 2, 40);
+	bool kept = false, passed = false;
+	for (uint64_t s = 1; s < 64; s++) {
+		assert_int_equal(
+		    st_route_explain(rt, fx_handle(rt, 1), 1, &cl, h, s, buf, sizeof(buf)), 0);
+		assert_non_null(strstr(buf, "c: 1/2 endpoints up (c2 drained)"));
+		assert_non_null(strstr(buf, "a: 1/1 endpoints up (a1 forced up)"));
+		kept |=
+		    strstr(buf, "c keeps it, by one random draw (dial 40%: it keeps 40% of what "
+				"reaches it)") != NULL;
+		passed |= strstr(buf, "c passes it on, by one random draw (dial 40%: 60% of what "
+				      "reaches it spills)") != NULL;
+	}
+	assert_true(kept && passed);
 	st_health_free(h);
 	st_route_free(rt);
 	st_conf_free(c);
@@ -727,6 +788,7 @@ int main(void)
 	    cmocka_unit_test(test_dial_spill),
 	    cmocka_unit_test(test_no_records),
 	    cmocka_unit_test(test_explain),
+	    cmocka_unit_test(test_explain_draws_and_states),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -436,7 +436,7 @@ static void test_latency_overrides(void **state)
 	assert_string_equal(fx_first(rt, 0, 1, "203.0.113.1", 0, NULL, &rng, &res), "192.0.2.4");
 	char buf[4096];
 	st_client_t cl = fx_client("192.0.2.0", 24);
-	st_route_explain(rt, fx_handle(rt, 0), 1, &cl, NULL, buf, sizeof(buf));
+	st_route_explain(rt, fx_handle(rt, 0), 1, &cl, NULL, 0x5eed, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "measured RTT"));
 	assert_non_null(strstr(buf, "30.0 ms"));
 	st_route_free(rt);
@@ -536,23 +536,37 @@ static void test_explain_geo(void **state)
 	fx_down(h, c, "use2");
 	char buf[4096];
 	st_client_t cl = fx_client("192.0.2.77", 0);
-	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "client 192.0.2.77/32 (EDNS client subnet)"));
 	assert_non_null(strstr(buf, "location: continent NA, country US, subdivision OH, point "
 				    "39.9600,-83.0000 (database), network 192.0.2.64/26"));
-	assert_non_null(strstr(buf, "us-east-2: 0/1 endpoints up"));
-	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20, ECS scope /26"));
+	assert_non_null(strstr(buf, "us-east-2: 0/1 endpoints up (use2 forced down)"));
+	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20\n"));
 	/* the same from the source address (no ECS, or ECS /0): the scope
 	 * is 0, since no client subnet decided */
 	cl.from_ecs = false;
-	assert_int_equal(st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, buf, sizeof(buf)), 0);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, buf, sizeof(buf)), 0);
 	assert_non_null(strstr(buf, "client 192.0.2.77/32 (source address)"));
 	assert_non_null(strstr(buf, "network 192.0.2.64/26"));
-	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20, ECS scope /0"));
+	assert_non_null(strstr(buf, "answer: A 192.0.2.1 (us-east-1/use1), ttl 20\n"));
 	uint64_t rng = 1;
 	st_route_result_t res;
 	assert_int_equal(st_route_resolve(rt, fx_handle(rt, 0), 1, &cl, h, &rng, &res), 0);
 	assert_int_equal(res.scope, 0);
+	/* an ECS network wider than the database's: what they share */
+	cl = fx_client("192.0.2.0", 25);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "location: continent NA, country US, subdivision -, point "));
+	assert_non_null(strstr(buf, "(country centre), what every network inside the client's "
+				    "network has in common: 192.0.2.0/25"));
+	cl = fx_client("203.0.113.0", 24);
+	assert_int_equal(
+	    st_route_explain(rt, fx_handle(rt, 0), 1, &cl, h, 0x5eed, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "location: none (the database's networks inside the client's "
+				    "203.0.113.0/24 share nothing"));
 	st_health_free(h);
 	st_route_free(rt);
 	st_conf_free(c);
