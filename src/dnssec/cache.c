@@ -12,8 +12,9 @@
 /* Entries per thread: every distinct routed answer, denial record and
  * synthesised record the thread has signed lately, in sets of two (the one
  * used longer ago makes way). Entries are allocated as signed: an idle
- * thread holds only the table (1 MiB); a full one about 20 MiB. */
-#define CACHE_SETS 65536
+ * thread holds only the table (512 KiB); a full one about 20 MiB (65536
+ * entries of a few hundred bytes). */
+#define CACHE_SETS 32768
 #define CACHE_WAYS 2
 
 typedef struct centry {

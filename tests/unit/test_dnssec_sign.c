@@ -296,6 +296,40 @@ static void test_timing(void **state)
 	assert_int_equal(st_key_time_parse("20301301000000", &pub), -1);
 }
 
+/* RFC 5011: a revoked key is published with the REVOKE flag (a new tag)
+ * and signs the DNSKEY RRset, nothing else, and gets no CDS. */
+static void test_revoke(void **state)
+{
+	char d[400];
+	fresh_dir(d, sizeof(d), "revoke");
+	copy_key("ecdsa", "Kexample.test.+013+65202", d, NULL);
+	copy_key("ecdsa", "Kexample.test.+013+54607", d, NULL);
+	char path[600];
+	snprintf(path, sizeof(path), "%s/Kexample.test.+013+65202.private", d);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("Revoke: 20210101000000\n", f);
+	fclose(f);
+	st_keyset_t *ks = NULL;
+	st_diag_t diag;
+	assert_int_equal(st_keyset_load(d, apex, apex_len, &ks, &diag), 0);
+	const st_dnskey_t *k = by_tag(ks, 65202);
+	int64_t now = time(NULL);
+	st_key_role_t r = st_dnskey_role(k, now);
+	assert_true(r.publish && r.revoked && !r.sync);
+	uint8_t rd[ST_DNSKEY_RDATA_MAX];
+	size_t n = st_dnskey_rdata(k, true, rd);
+	assert_int_equal(rd[1], 0x81);
+	assert_int_not_equal(st_key_tag(rd, n), 65202);
+	assert_true(st_dnskey_signs_keys(ks, index_of(ks, k), now));
+	assert_false(st_dnskey_signs_zone(ks, index_of(ks, k), now));
+	/* Before its Revoke time it was an ordinary KSK. */
+	r = st_dnskey_role(k, 1609459199);
+	assert_false(r.revoked);
+	assert_true(r.sync);
+	st_keyset_free(ks);
+}
+
 /* ---- signatures checked by dnspython ---- */
 
 typedef struct msgb {
@@ -483,6 +517,7 @@ int main(void)
 	    cmocka_unit_test(test_load_errors),
 	    cmocka_unit_test(test_public_only),
 	    cmocka_unit_test(test_timing),
+	    cmocka_unit_test(test_revoke),
 	    cmocka_unit_test(test_canonical_rrset),
 	    cmocka_unit_test(test_sign_ecdsa),
 	    cmocka_unit_test(test_sign_ed25519),
