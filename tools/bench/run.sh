@@ -35,6 +35,12 @@
 #                     there (default: a temporary folder, removed at the end)
 #   --no-steer-rx     leave loopback receive processing where the kernel
 #                     puts it by default (see below and README.md)
+#   --limits          add steerd-limits to the servers: the same steerd with
+#                     response rate limiting (a rate no client of the mix
+#                     reaches) and DNS cookies on, dnsperf sending a client
+#                     cookie with every query, so each answer is counted in
+#                     the RRL table and carries a fresh server cookie: what
+#                     both cost when nobody is limited (static mix only)
 #
 # What it does: generates the zone (10,000 names) and the queries (80%
 # existing A, 10% AAAA, 5% NXDOMAIN, 5% MX/TXT/NS/SOA) with gen.py, writes a
@@ -78,6 +84,7 @@ STEER_RX=1
 STEERD_BIN=${STEERD:-}
 DNSSEC=0
 DNSSEC_ALG=13
+LIMITS=0
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -100,6 +107,7 @@ while [ $# -gt 0 ]; do
     --ecs) ECS_NET=$2; shift ;;
     --out) OUT=$2; shift ;;
     --no-steer-rx) STEER_RX=0 ;;
+    --limits) LIMITS=1 ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -138,13 +146,15 @@ if [ "$DNSSEC" = 1 ]; then
     command -v dnssec-keygen >/dev/null || die "dnssec-keygen not installed (apt-get install bind9-utils)"
     case $DNSSEC_ALG in 13 | 15) ;; *) die "--dnssec-alg: 13 or 15" ;; esac
 fi
+[ "$LIMITS" = 1 ] && [ "$DYNAMIC$DNSSEC" != 00 ] && die "--limits measures the unsigned static mix only"
+[ "$LIMITS" = 1 ] && SERVERS="$SERVERS,steerd-limits"
 IFS=, read -r -a SERVER_LIST <<<"$SERVERS"
 IFS=, read -r -a TRANSPORT_LIST <<<"$TRANSPORTS"
 for s in "${SERVER_LIST[@]}"; do
     case $s in
-    steerd) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
+    steerd | steerd-limits) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
     knotd | nsd | gdnsd) command -v "$s" >/dev/null || die "$s not installed" ;;
-    *) die "unknown server $s (steerd, knotd, nsd, gdnsd)" ;;
+    *) die "unknown server $s (steerd, steerd-limits, knotd, nsd, gdnsd)" ;;
     esac
 done
 if [ "$DYNAMIC" = 1 ]; then
@@ -330,6 +340,26 @@ open(path, "w").write(text)
 PY
 }
 
+# steerd with server.rrl and server.cookies on (--limits)
+cfg_steerd_limits() {
+    local d=$1 port=$2 zf=$3
+    mkdir -p "$d"
+    cat >"$d/steerd.yaml" <<EOF
+server:
+  listen: ["127.0.0.1:$port"]
+  workers: 1
+  state_dir: $d/state
+  rrl: { rate: 1000000 }
+  cookies: true
+zones:
+  bench.test: $zf
+EOF
+    SCMD=("$STEERD_BIN" -c "$d/steerd.yaml")
+}
+# A client cookie for every query of steerd-limits: the server makes a
+# fresh server cookie for each (the dearer case: no cookie to echo).
+LIMITS_COOKIE="10:2464c4abcf10c957"
+
 # wait_ready PORT PID: until the server answers the apex SOA authoritatively
 wait_ready() {
     local port=$1 pid=$2 out
@@ -443,9 +473,11 @@ run_static() {
     local srv port
     for srv in "${SERVER_LIST[@]}"; do
         port=$($REP freeport)
-        cfg_"$srv" "$WORK/$srv" "$port" "$ZONEFILE"
+        cfg_"${srv//-/_}" "$WORK/$srv" "$port" "$ZONEFILE"
+        local extra=()
+        [ "$srv" = steerd-limits ] && extra=(-E "$LIMITS_COOKIE")
         if start_server "$srv" "$port"; then
-            passes static "$srv" "$port" "$WORK/queries.txt" || FAILED+=("$srv")
+            passes static "$srv" "$port" "$WORK/queries.txt" "${extra[@]}" || FAILED+=("$srv")
             if [ "$DNSSEC" = 1 ]; then
                 passes static+do "$srv" "$port" "$WORK/queries.txt" -D || FAILED+=("$srv:do")
             fi
