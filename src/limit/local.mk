@@ -9,3 +9,8 @@ TESTS += tests/unit/test_limit
 
 TESTS += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
 EXTRA_DIST += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
+
+# rrl-flood: a flood from one source beside a client at a modest pace (by hand).
+noinst_PROGRAMS += tools/rrl-flood
+tools_rrl_flood_SOURCES = tools/rrl-flood.c
+tools_rrl_flood_LDADD = $(STEER_LIBS)
