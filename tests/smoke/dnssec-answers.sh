@@ -159,6 +159,10 @@ server:
 stub-zone:
   name: "example.test"
   stub-addr: 127.0.0.1@$ST_PORT
+# Anything else goes to steerd too (refused): nothing leaves the loopback.
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$ST_PORT
 EOF
     st_start unbound unbound -d -c unbound.conf
     st_wait_dns 127.0.0.1 "$UB_PORT" example.test || cat unbound-log.txt
