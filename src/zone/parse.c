@@ -526,7 +526,16 @@ int zp_ldns(zb_t *zb, const char *path, uint32_t line, char *buf, const zp_ctx_t
 	size_t tlen = 0;
 	const char *ttl = explicit_ttl(buf, &tlen);
 	uint64_t tv = 0;
-	if (ttl && !zp_ttl_value(ttl, tlen, &tv) && tv > ZP_MAX_TTL) {
+	/* ldns reads the digits of "3x" and stops; a TTL is digits and units only */
+	if (ttl && zp_ttl_value(ttl, tlen, &tv)) {
+		char q[64], tok[64];
+		snprintf(tok, sizeof(tok), "%.*s", (int)(tlen < sizeof(tok) ? tlen : sizeof(tok) - 1),
+			 ttl);
+		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad TTL '%s'", path, line,
+				 quote(tok, q, sizeof(q)));
+		goto out;
+	}
+	if (ttl && tv > ZP_MAX_TTL) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: TTL %.*s is out of range (at most %u)",
 				 path, line, (int)tlen, ttl, ZP_MAX_TTL);
 		goto out;

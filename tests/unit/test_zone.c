@@ -313,6 +313,9 @@ static const struct {
     {"ttl-directive-range.zone", ST_EZONE,
      "%s/ttl-directive-range.zone:1: $TTL 4294967296 is out of range (at most 2147483647)"},
     {"ttl-directive.zone", ST_EZONE, "%s/ttl-directive.zone:5: bad $TTL value 'soon'"},
+    /* ldns would read "3x" as 3: a TTL is digits and units, nothing else */
+    {"ttl-junk.zone", ST_EZONE, "%s/ttl-junk.zone:5: bad TTL '3x'"},
+    {"ttl-junk-class.zone", ST_EZONE, "%s/ttl-junk-class.zone:5: bad TTL '1h5q'"},
     {"ttl-range.zone", ST_EZONE,
      "%s/ttl-range.zone:5: TTL 2147483648 is out of range (at most 2147483647)"},
     {"two-cname.zone", ST_EZONE,
