@@ -16,6 +16,7 @@ static const char *const own_errors[] = {
 	[-(ST_ECORRUPT - ST_EBASE)] = "data failed validation",
 	[-(ST_ESTALE - ST_EBASE)] = "data is stale",
 	[-(ST_EPROTO - ST_EBASE)] = "protocol error",
+	[-(ST_ENOTREG - ST_EBASE)] = "not a regular file",
 };
 
 const char *st_strerror(int code)

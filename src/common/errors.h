@@ -30,7 +30,8 @@ enum {
 	ST_ECORRUPT = -1009, /* shared data failed validation */
 	ST_ESTALE = -1010,   /* data is older than allowed */
 	ST_EPROTO = -1011,   /* peer broke the protocol */
-	ST_ELAST = -1012,
+	ST_ENOTREG = -1012,  /* a path names a FIFO, device, folder or socket, not a file */
+	ST_ELAST = -1013,
 };
 
 /* Human-readable text for an error code (errno codes use strerror). */

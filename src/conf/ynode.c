@@ -2,6 +2,7 @@
  * marks too, but checking duplicate keys and rejecting aliases as nodes are
  * built gives the better message at the right place. */
 #include "conf/ynode.h"
+#include "common/file.h"
 #include "conf/nameset.h"
 
 #include <stdbool.h>
@@ -329,9 +330,10 @@ int st_ynode_parse_string(const char *text, size_t len, const char *name, st_yno
 
 int st_ynode_parse_file(const char *path, const char *name, st_ynode_t **out, st_diag_t *diag)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return st_diag_set(diag, -errno, "%s: cannot open: %s", name, strerror(errno));
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc < 0)
+		return st_diag_set(diag, orc, "%s: cannot open: %s", name, st_strerror(orc));
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);

@@ -3,6 +3,7 @@
  * address ranges), notify targets, routed_in_transfer, serial and
  * ixfr_versions. */
 #include "conf/load.h"
+#include "common/file.h"
 #include "common/log.h"
 
 #include <stdio.h>
@@ -67,14 +68,16 @@ static int parse_secret_file(st_ctx_t *ctx, const st_item_t *it, const st_ynode_
 		rc = st_ctx_path(ctx, s, &path);
 	if (rc != 0)
 		return rc;
-	FILE *f = fopen(path, "r");
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
 	char text[4096];
 	size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
 	bool err = !f || ferror(f);
 	if (f)
 		fclose(f);
 	if (err) {
-		rc = st_ctx_error(ctx, val, it->name, "cannot read %s", path);
+		rc = st_ctx_error(ctx, val, it->name, "cannot read %s (%s)", path,
+				  st_strerror(orc < 0 ? orc : ST_EIO));
 		free(path);
 		return rc;
 	}

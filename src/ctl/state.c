@@ -345,11 +345,12 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 int st_ctl_state_load(st_ctl_state_t *st, const char *path, st_diag_t *diag)
 {
 	st_ctl_state_clear(st);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		if (errno == ENOENT)
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc < 0) {
+		if (orc == ST_ENOENT)
 			return 0;
-		return st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+		return st_diag_set(diag, orc, "%s: %s", path, st_strerror(orc));
 	}
 	char *line = NULL;
 	size_t cap = 0;

@@ -1,6 +1,7 @@
 /* DNSSEC keys from BIND-format files. */
 #define _GNU_SOURCE
 #include "dnssec/key.h"
+#include "common/file.h"
 #include "common/base64.h"
 #include "dns/name.h"
 
@@ -68,10 +69,11 @@ int st_key_time_parse(const char *s, int64_t *out)
 /* A whole file into a NUL-terminated buffer. */
 static int read_file(const char *path, char **out, st_diag_t *diag)
 {
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return st_diag_set(diag, errno == ENOENT ? ST_ENOENT : ST_EIO, "%s: %s", path,
-				   strerror(errno));
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc < 0)
+		return st_diag_set(diag, orc == ST_ENOENT ? ST_ENOENT : ST_EIO, "%s: %s", path,
+				   st_strerror(orc));
 	char *buf = malloc(KEY_FILE_MAX + 1);
 	if (!buf) {
 		fclose(f);
@@ -629,8 +631,8 @@ int st_keyset_load(const char *dir, const uint8_t *apex, size_t apex_len, st_key
 			ret = st_diag_set(diag, ST_EINVAL, "%s: path too long", dir);
 			break;
 		}
-		FILE *probe = fopen(pf, "re");
-		bool has_private = probe != NULL || errno != ENOENT;
+		FILE *probe = NULL;
+		bool has_private = st_file_fopen(pf, &probe) != ST_ENOENT;
 		if (probe)
 			fclose(probe);
 		ret =

@@ -3,6 +3,7 @@
  * the writer makes seq odd, writes the fields, makes it even again; a reader
  * copies the fields between two reads of seq and retries when they differ. */
 #include "health/table.h"
+#include "common/file.h"
 #include "common/log.h"
 
 #include <fcntl.h>
@@ -205,42 +206,20 @@ void st_healthtab_close(st_healthtab_t *t)
 	free(t);
 }
 
-/* What a path holds when it is not a regular file, for messages. */
-static const char *file_kind(mode_t m)
-{
-	return S_ISFIFO(m)   ? "a FIFO"
-	       : S_ISDIR(m)  ? "a folder"
-	       : S_ISCHR(m)  ? "a character device"
-	       : S_ISBLK(m)  ? "a block device"
-	       : S_ISSOCK(m) ? "a socket"
-			     : "not a regular file";
-}
-
 /* Open a table file without ever blocking (a FIFO at the path would block
  * open() until someone writes to it; a terminal would become ours) and
  * refuse anything but a regular file. */
 static int open_file(const char *path, int flags, st_diag_t *diag)
 {
-	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		int rc = errno == ENOENT ? ST_ENOENT : -errno;
-		st_diag_set(diag, rc, "%s: %s", path, strerror(errno));
-		return rc;
-	}
 	struct stat sb;
-	int rc = 0;
-	if (fstat(fd, &sb) != 0)
-		rc = st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		rc = st_diag_set(diag, ST_ECORRUPT, "%s: %s, not a regular file: ignored", path,
-				 file_kind(sb.st_mode));
-	if (rc != 0) {
+	int fd = st_file_open(path, flags, &sb);
+	if (fd < 0)
+		return st_diag_set(diag, fd, "%s: %s", path, st_strerror(fd));
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return rc;
+		return st_diag_set(diag, ST_ECORRUPT, "%s: %s, not a regular file: ignored", path,
+				   st_file_kind(sb.st_mode));
 	}
-	/* Reads and writes of the mapping never block: the flag only
-	 * mattered for open(). */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
 }
 

@@ -211,15 +211,16 @@ static int load(const char *path, FILE *f, secret_set_t *v, st_diag_t *diag)
 static int read_or_write(const char *path, secret_set_t *v, const secret_set_t *fresh,
 			 st_diag_t *diag)
 {
-	FILE *f = fopen(path, "re");
-	if (f) {
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc == 0) {
 		memset(v, 0, sizeof(*v));
 		int rc = load(path, f, v, diag);
 		fclose(f);
 		return rc;
 	}
-	if (errno != ENOENT)
-		return st_diag_set(diag, -errno, "%s: %s", path, strerror(errno));
+	if (orc != ST_ENOENT)
+		return st_diag_set(diag, orc, "%s: %s", path, st_strerror(orc));
 	*v = *fresh;
 	return st_file_replace(path, 0600, fill, v, diag);
 }

@@ -1,6 +1,7 @@
 /* Client location: the MMDB wrapper (any GeoIP2/GeoLite2 City or Country
  * database) and the countries table that gives Country databases a point. */
 #include "route/geo.h"
+#include "common/file.h"
 #include "route/latency.h"
 
 #include <math.h>
@@ -49,10 +50,11 @@ static bool parse_double(const char *s, double lo, double hi, double *out)
 
 int st_geo_load_countries(st_geo_t *geo, const char *path, st_diag_t *diag)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc < 0)
 		return st_diag_set(diag, ST_ECONF, "%s: cannot open the countries table (%s)", path,
-				   st_strerror(-errno));
+				   st_strerror(orc));
 	char line[512];
 	unsigned lineno = 0;
 	int rc = 0;
@@ -108,6 +110,13 @@ int st_geo_open(st_geo_t *geo, const char *db_path, const char *countries_path, 
 	}
 	if (!db_path)
 		return 0;
+	/* libmaxminddb's open() would block on a FIFO: look first, without blocking */
+	FILE *probe = NULL;
+	int orc = st_file_fopen(db_path, &probe);
+	if (orc < 0)
+		return st_diag_set(diag, ST_ECONF, "%s: cannot open the geo database (%s)", db_path,
+				   st_strerror(orc));
+	fclose(probe);
 	int status = MMDB_open(db_path, MMDB_MODE_MMAP, &geo->mmdb);
 	if (status != MMDB_SUCCESS) {
 		int err = status == MMDB_IO_ERROR ? errno : 0;

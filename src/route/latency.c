@@ -5,6 +5,7 @@
  *   "continent:EU": { eu-central-1: 25 }
  * values in milliseconds, keys of the inner maps are region names). */
 #include "route/latency.h"
+#include "common/file.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,10 +156,11 @@ int st_latency_load(st_latency_t *lt, const char *path, const st_conf_t *conf, s
 	for (size_t i = 0; i < 26 * 26; i++)
 		lt->by_country[i] = -1;
 	lt->n_regions = conf->n_regions;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	FILE *f = NULL;
+	int orc = st_file_fopen(path, &f);
+	if (orc < 0)
 		return st_diag_set(diag, ST_ECONF, "%s: cannot open the latency table (%s)", path,
-				   st_strerror(-errno));
+				   st_strerror(orc));
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	int rc = 0;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "zone/internal.h"
+#include "common/file.h"
 #include "common/time.h"
 
 #include <ldns/ldns.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #define ZP_MAX_STREAM (1u << 30) /* read from a pipe or device at most this much */
+#define ZP_STREAM_IDLE_MS 5000	   /* ... waiting at most this long for its next bytes */
 
 bool zp_fast_enabled = true;
 
@@ -667,17 +669,14 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 		return rc;
 	zp_file_t f = {.path = zb->files[rc], .idx = (uint16_t)rc, .line = 1};
 	int64_t opened_at = (int64_t)st_real_ns();
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
+	int fd = st_file_open(path, O_RDONLY, &sb);
+	if (fd < 0) {
 		if (shown_from)
 			return st_diag_set(zb->diag, ST_EIO,
 					   "%s:%u: cannot open $INCLUDE file %s: %s", shown_from,
-					   from_line, path, strerror(e));
-		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, strerror(e));
+					   from_line, path, st_strerror(fd));
+		return st_diag_set(zb->diag, ST_EIO, "%s: cannot open: %s", path, st_strerror(fd));
 	}
 	if (shown_from && (rc = add_include(zb, path, &sb, opened_at)) < 0) {
 		close(fd);
@@ -696,40 +695,21 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 		}
 		madvise(map, size, MADV_SEQUENTIAL);
 	} else if (!S_ISREG(sb.st_mode)) {
-		/* A pipe or a device: read it whole. */
-		size_t cap = 0;
-		size = 0;
-		for (;;) {
-			if (size == cap) {
-				char *c = NULL;
-				if (cap >= ZP_MAX_STREAM) {
-					free(copy);
-					close(fd);
-					return st_diag_set(zb->diag, ST_EZONE,
-							   "%s: more than %u MiB, not a zone file",
-							   path, ZP_MAX_STREAM >> 20);
-				}
-				c = realloc(copy, cap = cap ? cap * 2 : 65536);
-				if (!c) {
-					free(copy);
-					close(fd);
-					return ST_ENOMEM;
-				}
-				copy = c;
-			}
-			ssize_t n = read(fd, copy + size, cap - size);
-			if (n == 0)
-				break;
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0) {
-				int e = errno;
-				free(copy);
-				close(fd);
-				return st_diag_set(zb->diag, ST_EIO, "%s: cannot read: %s", path,
-						   strerror(e));
-			}
-			size += (size_t)n;
+		/* A pipe or a device: read it whole, but never wait long for it (a
+		 * FIFO whose writer stalls must not hold a reload). */
+		rc = st_file_read_stream(fd, ZP_MAX_STREAM, ZP_STREAM_IDLE_MS, &copy, &size);
+		if (rc < 0) {
+			close(fd);
+			if (rc == ST_ERANGE)
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s: more than %u MiB, not a zone file", path,
+						   ZP_MAX_STREAM >> 20);
+			if (rc == ST_ETIMEDOUT)
+				return st_diag_set(zb->diag, ST_EIO,
+						   "%s: %s gave no data for %u s", path,
+						   st_file_kind(sb.st_mode), ZP_STREAM_IDLE_MS / 1000);
+			return st_diag_set(zb->diag, ST_EIO, "%s: cannot read: %s", path,
+					   st_strerror(rc));
 		}
 		map = copy;
 	}
