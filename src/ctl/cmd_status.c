@@ -31,7 +31,7 @@ static void signing_text(const st_view_t *view, const st_zone_t *z, st_buf_t *ou
 	if (!s)
 		return;
 	st_key_info_t k[KEYS_SHOWN];
-	size_t n = st_signer_key_info(s, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k, KEYS_SHOWN);
+	size_t n = st_signer_key_info(s, k, KEYS_SHOWN);
 	st_buf_puts(out, "  signed online, compact denial; keys");
 	for (size_t i = 0; i < n; i++)
 		st_buf_printf(out, "%s %u %s %s %s%s", i ? "," : "", k[i].tag, k[i].role,
@@ -50,7 +50,7 @@ static void signing_json(const st_view_t *view, const st_zone_t *z, st_buf_t *ou
 		return;
 	}
 	st_key_info_t k[KEYS_SHOWN];
-	size_t n = st_signer_key_info(s, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k, KEYS_SHOWN);
+	size_t n = st_signer_key_info(s, k, KEYS_SHOWN);
 	st_buf_puts(out, ",\"dnssec\":{\"keys\":[");
 	for (size_t i = 0; i < n; i++)
 		st_buf_printf(out,

@@ -95,7 +95,8 @@ static void add_signer(st_sigkey_t *list, size_t *n, const st_dnskey_t *k, uint1
 static bool any_sep(const st_keyset_t *ks, int64_t now)
 {
 	for (size_t i = 0; i < ks->n; i++)
-		if (st_dnskey_role(&ks->keys[i], now).publish && (ks->keys[i].flags & ST_DNSKEY_SEP))
+		if (st_dnskey_role(&ks->keys[i], now).publish &&
+		    (ks->keys[i].flags & ST_DNSKEY_SEP))
 			return true;
 	return false;
 }
@@ -432,8 +433,9 @@ static const char *alg_name(uint8_t alg)
 					     : "?";
 }
 
-size_t st_signer_key_info(const st_signer_t *s, int64_t now, st_key_info_t *out, size_t cap)
+size_t st_signer_key_info(const st_signer_t *s, st_key_info_t *out, size_t cap)
 {
+	int64_t now = s->state->made_at;
 	const st_keyset_t *ks = s->keys;
 	size_t n = 0;
 	for (size_t i = 0; i < ks->n && n < cap; i++) {

@@ -87,7 +87,9 @@ const st_sig_rrset_t *st_sigstate_apex(const st_sigstate_t *st, uint16_t type);
 /* Key tags that sign the zone's data and the DNSKEY RRset. */
 size_t st_sigstate_tags(const st_sigstate_t *st, bool dnskey, uint16_t *tags, size_t cap);
 
-/* What each key of the signer is and does at `now`, for status lines. */
+/* What each key of the signer is and does in the signatures served now
+ * (as of when the current state was made: a timing event that has just
+ * passed shows once the signatures follow it), for status lines. */
 typedef struct st_key_info {
 	uint16_t tag; /* as published now */
 	uint8_t alg;
@@ -96,7 +98,7 @@ typedef struct st_key_info {
 	const char *state; /* "active", "published", "inactive", "future", "removed", "revoked" */
 	bool sync;	   /* CDS/CDNSKEY published for it */
 } st_key_info_t;
-size_t st_signer_key_info(const st_signer_t *s, int64_t now, st_key_info_t *out, size_t cap);
+size_t st_signer_key_info(const st_signer_t *s, st_key_info_t *out, size_t cap);
 
 /* DS RDATA (SHA-256) of each key the parent should point at now: the
  * published SEP keys (every published key when none is SEP). `out` gets

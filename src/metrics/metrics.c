@@ -341,9 +341,7 @@ static void dnssec(st_buf_t *out, struct st_server *srv, const st_view_t *view)
 		const st_zone_t *z = st_zoneset_get(view->zones, i);
 		const st_signer_t *sg = st_zoneset_ext(view->zones, z);
 		st_key_info_t k[16];
-		size_t nk = sg ? st_signer_key_info(sg, (int64_t)(st_real_ns() / ST_NS_PER_SEC), k,
-						    16)
-			       : 0;
+		size_t nk = sg ? st_signer_key_info(sg, k, 16) : 0;
 		for (size_t j = 0; j < nk; j++) {
 			label(out, "steerdns_dnssec_key_info", "zone", st_zone_name(z));
 			st_buf_printf(out, ",tag=\"%u\",algorithm=\"%u\",role=\"%s\",state=\"%s\"} 1\n",

@@ -203,7 +203,7 @@ static bool src_unchanged(const st_zone_src_t *a, const st_zone_src_t *b)
 static void log_signer(const char *zone, const st_signer_t *s)
 {
 	st_key_info_t k[16];
-	size_t n = st_signer_key_info(s, (int64_t)time(NULL), k, 16);
+	size_t n = st_signer_key_info(s, k, 16);
 	char text[512];
 	size_t o = 0;
 	for (size_t i = 0; i < n && o < sizeof(text) - 64; i++)
