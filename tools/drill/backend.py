@@ -10,6 +10,8 @@ Modes:
   error500   every path -> 500 (a service outage)
   hang       accept, then never answer (a load balancer failing: probes time out)
   wrongbody  /healthz -> 200 "DEGRADED" (the index failing), / -> 200 "error <name>"
+  deny ADDR...  503 to clients from those addresses, ok to the others (a
+             path that fails from one vantage point only: the fleet drill)
 A killed backend is this process stopped (connection refused).
 """
 import argparse
@@ -49,6 +51,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         mode = self.mode()
         name = self.server.name
+        if mode.startswith("deny"):
+            if self.client_address[0] in mode.split()[1:]:
+                self.reply(503, "denied %s\n" % name)
+                return
+            mode = "ok"
         if mode == "hang":
             # Hold the connection without answering; bounded so threads end.
             time.sleep(30)

@@ -11,13 +11,15 @@ Builds a lab on loopback addresses (tools/drill/lab.py) for the DNS
 variants and one in network namespaces (tools/drill/anycast.py) for the
 anycast variants, runs scenarios, and writes a Markdown report and SVG
 plots into a results folder that it names at the end. Exit status 0 when
-the target holds for the resolver that honours TTLs and for anycast, 1
-otherwise, 77 when a needed tool is missing (the full form skips the
+the target holds for the resolver that honours TTLs and for anycast (and,
+in the fleet, no client is sent away from a healthy region for one
+vantage point cut off from it), 1 otherwise, 77 when a needed tool is missing (the full form skips the
 variants it cannot run and says why).
 """
 import argparse
 import json
 import os
+from shutil import which
 import signal
 import sys
 import tempfile
@@ -26,6 +28,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import anycast  # noqa: E402
+import fleet as fleetmod  # noqa: E402
 import lab as labmod  # noqa: E402
 import report  # noqa: E402
 
@@ -99,6 +102,11 @@ def scenarios(ramp_seconds):
     f, r = control_restart()
     s["steerd-restart"] = dict(fault=f, recover=r, failed=[], single=False,
                                text="steerd restarted")
+    f, r = fleetmod.partition_fault(1, "east")
+    s["vp-partition"] = dict(fault=f, recover=r, failed=[], single=False, fleet_only=True,
+                             name=fleetmod.FO_NAME,
+                             text="vantage point 1 cut off from region east (the region is healthy; "
+                                  "clients of a failover record east -> west)")
     prep, f, clean = dial_ramp(ramp_seconds)
     s["dial-ramp"] = dict(fault=f, recover=None, prepare=prep, cleanup=clean, failed=[],
                           single=False, name="ramp." + labmod.ZONE,
@@ -116,11 +124,13 @@ def scenario_text(variant, name, sc, ramp_seconds=30):
 
 # Every variant: DNS behind one kind of resolver, or the anycast lab.
 VARIANTS = dict({k: dict(v, kind="dns") for k, v in labmod.RESOLVER_VARIANTS.items()},
-                **{k: dict(v, kind="anycast") for k, v in anycast.VARIANTS.items()})
+                **{k: dict(v, kind="anycast") for k, v in anycast.VARIANTS.items()},
+                **{k: dict(v, kind="fleet") for k, v in fleetmod.VARIANTS.items()})
 # The full form runs these variants on these scenarios only: a stretched
 # TTL needs a fault longer than the stretch; without BFD only the loss of a
 # region's link differs.
-FULL_SCENARIOS = {"min-ttl-300": ("backend-killed", "region-down"), "anycast-hold": ("region-down",)}
+FULL_SCENARIOS = {"min-ttl-300": ("backend-killed", "region-down"), "anycast-hold": ("region-down",),
+                  "fleet": ("vp-partition", "region-down"), "fleet-solo": ("vp-partition", "region-down")}
 
 
 SESSIONS, SESSION_INTERVAL = 8, 1.0
@@ -148,6 +158,8 @@ def run_scenario(lab, sc, timing, log):
                fault_t=fault_t, recover_t=recover_t, end_t=end_t, failed_ips=sc["failed"],
                recovery=sc.get("recover") is not None)
     fig = report.analyse(run)
+    if getattr(pop, "each", None) is not None:
+        fig.update(fleetmod.analyse(run, pop.each))
     if timing.get("raw_dir"):
         path = os.path.join(timing["raw_dir"], "%s-%s-%d.csv" % (timing["variant"], sc["key"], timing["rep"]))
         with open(path, "w") as f:
@@ -161,6 +173,11 @@ def run_scenario(lab, sc, timing, log):
             f.write("t,ips\n")
             for t_, ips in pop.auth:
                 f.write("%.3f,%s\n" % (t_, report.pack_ips(ips)))
+        if getattr(pop, "each", None) is not None:
+            with open(path[:-4] + "-each.csv", "w") as f:
+                f.write("t,regions per nameserver\n")
+                for t_, got in pop.each:
+                    f.write("%.3f,%s\n" % (t_, fleetmod.pack_each(got)))
         with open(path[:-4] + "-sessions.csv", "w") as f:
             f.write("t,event,region,error\n")
             for t_, kind, region, error in pop.session_events:
@@ -185,6 +202,7 @@ def write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs):
         described.append(("DNS (%s)" % ", ".join(dns), labs[dns[0]]))
     anycast_ran = [v for v in labs if VARIANTS[v]["kind"] == "anycast"]
     described += [(v, labs[v]) for v in anycast_ran]
+    described += [(v, labs[v]) for v in labs if VARIANTS[v]["kind"] == "fleet"]
     notes = ["Scenarios: " + "; ".join("%s = %s" % (n, all_sc[n]["text"]) for n in chosen)]
     differ = [n for n in chosen if n in anycast.SCENARIO_TEXT]
     if anycast_ran and differ:
@@ -204,6 +222,13 @@ def write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs):
         "on them that ended in a reset, a refusal or a timeout." % (SESSIONS, SESSION_INTERVAL),
         "In the plots, the dashed line is region east's share of steerd's own answers (DNS) or "
         "of the router's next hops, by weight (anycast)."]
+    if any(VARIANTS[v]["kind"] == "fleet" for v in labs):
+        notes.append("Fleet: 'clients sent away from the healthy region' is 1 - (east's share of the "
+                     "client requests during the fault / its share before the fault); in vp-partition "
+                     "east is healthy, so every request sent away is sent away wrongly. Each nameserver "
+                     "is asked directly every 100 ms which regions it sends clients to (a multivalue "
+                     "record over both regions); a poll in which the three answers differ counts as "
+                     "disagreement.")
     meta = dict(
         labs=described,
         clients="%d clients at %g requests/s, fault phase %d s, recovery phase %d s"
@@ -211,7 +236,7 @@ def write_report(outdir, results, plots, chosen, all_sc, reps, timing, labs):
         budget=labmod.budget_seconds(), repetitions=reps,
         variants={k: v["title"] for k, v in VARIANTS.items()},
         columns={k: v["column"] for k, v in VARIANTS.items()},
-        plots=plots, notes=notes)
+        plots=plots, notes=notes, fleet_figures=fleetmod.FIGURES)
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write(report.markdown(results, meta))
     with open(os.path.join(outdir, "figures.json"), "w") as f:
@@ -241,7 +266,7 @@ def plot_compare(outdir, name, sc, runs):
     return fn
 
 
-PLOTTED = ("region-down", "dial-ramp", "backend-killed", "backend-500")
+PLOTTED = ("region-down", "dial-ramp", "backend-killed", "backend-500", "vp-partition")
 
 
 def variant_of(base):
@@ -258,7 +283,8 @@ def reanalyse(outdir, n_resolvers):
     ip_region = {addr: region for region, spec in labmod.REGIONS.items() for addr in spec["backends"]}
     results, plots, reps, chosen, firsts = {}, [], 0, [], {}
     for fn in sorted(os.listdir(outdir)):
-        if not fn.endswith(".csv") or fn.endswith("-auth.csv") or fn.endswith("-sessions.csv"):
+        if not fn.endswith(".csv") or fn.endswith("-auth.csv") or fn.endswith("-sessions.csv") \
+                or fn.endswith("-each.csv"):
             continue
         base = fn[:-4]
         variant = variant_of(base)
@@ -266,7 +292,11 @@ def reanalyse(outdir, n_resolvers):
             continue
         name, rep = base[len(variant) + 1:].rsplit("-", 1)
         run = report.load_run(os.path.join(outdir, base), ip_region)
-        results.setdefault(variant, {}).setdefault(name, []).append(report.analyse(run))
+        fig = report.analyse(run)
+        each = fleetmod.load_each(os.path.join(outdir, base))
+        if each is not None:
+            fig.update(fleetmod.analyse(run, each))
+        results.setdefault(variant, {}).setdefault(name, []).append(fig)
         reps = max(reps, int(rep))
         if name not in chosen:
             chosen.append(name)
@@ -345,6 +375,11 @@ def main():
     any_missing = anycast.missing_tools()
 
     def missing(v):
+        if VARIANTS[v]["kind"] == "fleet":
+            need = labmod.have_tools(args.build, "ttl")
+            if VARIANTS[v]["fleet"]:
+                need += [t for t in ("etcd", "curl") if not which(t)]
+            return need
         return labmod.have_tools(args.build, v) if VARIANTS[v]["kind"] == "dns" else any_missing
     skipped = [(v, missing(v)) for v in variants if missing(v)]
     for v, why in skipped:
@@ -377,6 +412,11 @@ def main():
         if VARIANTS[variant]["kind"] == "anycast":
             lab = anycast.AnycastLab(work, args.build, top, variant=variant, log=log)
             log("variant %s: anycast lab in %s, namespaces %s*" % (variant, work, lab.ns_prefix()))
+        elif VARIANTS[variant]["kind"] == "fleet":
+            lab = fleetmod.FleetLab(work, args.build, top, variant=variant, n_resolvers=args.resolvers,
+                                    log=log)
+            log("variant %s: fleet lab in %s, nameservers %s port %d, %d resolvers"
+                % (variant, work, ", ".join(lab.ns), lab.dns_port, args.resolvers))
         else:
             lab = labmod.Lab(work, args.build, top, variant=variant, n_resolvers=args.resolvers, log=log)
             log("variant %s: lab in %s, steerd on 127.0.0.1:%d, %d resolvers"
@@ -388,6 +428,8 @@ def main():
             for name in chosen:
                 sc = all_sc[name]
                 if not args.short and name not in FULL_SCENARIOS.get(variant, (name,)) and not args.scenarios:
+                    continue
+                if sc.get("fleet_only") and VARIANTS[variant]["kind"] != "fleet":
                     continue
                 results[variant][name] = []
                 sc["key"] = name
@@ -401,6 +443,9 @@ def main():
                     if variant in ("ttl", "anycast") and sc["single"]:
                         if fig["t99_s"] > report.TARGET_S or fig["stale_answers_after_target"] != 0:
                             ok = False
+                    if variant == "fleet" and name == "vp-partition" and \
+                            (fig["sent_away_pct"] != 0 or fig["disagree_pct"] != 0):
+                        ok = False  # a quorum must outvote one cut-off vantage point
                     if rep == 0 and name in PLOTTED:
                         plots.append(plot(outdir, variant, name, sc, run))
                         firsts.setdefault(name, []).append((variant, run))

@@ -406,6 +406,22 @@ def markdown(results, meta):
             cells = [cell(runs, key) for key, _ in COLUMNS]
             ok = all(r["t99_s"] <= TARGET_S and r["stale_answers_after_target"] == 0 for r in runs)
             lines.append("| %s | %s | %s |" % (scenario, " | ".join(cells), "yes" if ok else "no"))
+    fleet = [v for v in variants if any(r.get("disagree_pct") is not None
+                                        for runs in results[v].values() for r in runs)]
+    if fleet:
+        lines += ["", "## The fleet: three nameservers, one vantage point cut off", ""]
+        lines.append("| scenario | figure | " + " | ".join(cols.get(v, v) for v in fleet) + " |")
+        lines.append("|" + "---|" * (len(fleet) + 2))
+        for n in scenarios:
+            for i, (key, label) in enumerate(meta.get("fleet_figures", [])):
+                cells = [cell(results[v][n], key) if results[v].get(n) else "not run" for v in fleet]
+                lines.append("| %s | %s | %s |" % (n if i == 0 else "", label, " | ".join(cells)))
+        lines += ["", "Nameservers disagreeing over time, first repetition (% of the polls of each "
+                  "5 s of the fault phase that got different region sets from the three):", ""]
+        for v in fleet:
+            for n, runs in results[v].items():
+                if runs and runs[0].get("disagree_series") is not None:
+                    lines.append("- %s, %s: %s" % (cols.get(v, v), n, runs[0]["disagree_series"]))
     lines += ["", "## Notes", ""] + ["- " + n for n in meta.get("notes", [])]
     lines += ["", "Plots: traffic share per region over time: %s" % ", ".join(meta.get("plots", []))]
     return "\n".join(lines) + "\n"
