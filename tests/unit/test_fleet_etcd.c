@@ -61,7 +61,8 @@ static void run_for(uint64_t ms)
 
 static st_etcd_t *client_for(const char *const *eps, size_t n)
 {
-	st_etcd_opts_t o = {.endpoints = eps, .n_endpoints = n, .timeout_ms = 2000};
+	/* generous: a loaded machine makes etcd's fsyncs slow */
+	st_etcd_opts_t o = {.endpoints = eps, .n_endpoints = n, .timeout_ms = 5000};
 	st_etcd_t *e = NULL;
 	st_diag_t diag;
 	int rc = st_etcd_new(loop, &o, &e, &diag);
@@ -119,13 +120,37 @@ static answer_t *wait_answer(answer_t *a)
 	return a;
 }
 
+/* A put that must succeed; tried again for a while when etcd is busy
+ * electing a leader (after a member was killed). */
 static void put_ok(st_etcd_t *e, const char *key, const char *value)
 {
 	answer_t a = {0};
-	assert_int_equal(st_etcd_put(e, key, value, strlen(value), 0, on_answer, &a, NULL), 0);
-	wait_answer(&a);
+	uint64_t end = st_mono_ns() + 30 * ST_NS_PER_SEC;
+	do {
+		memset(&a, 0, sizeof(a));
+		assert_int_equal(st_etcd_put(e, key, value, strlen(value), 0, on_answer, &a, NULL),
+				 0);
+		wait_answer(&a);
+		if (a.rc != 0)
+			run_for(500);
+	} while (a.rc != 0 && st_mono_ns() < end);
 	if (a.rc != 0)
 		fail_msg("put %s: %s", key, a.error);
+}
+
+static void del_ok(st_etcd_t *e, const char *key)
+{
+	answer_t a = {0};
+	uint64_t end = st_mono_ns() + 30 * ST_NS_PER_SEC;
+	do {
+		memset(&a, 0, sizeof(a));
+		assert_int_equal(st_etcd_delete(e, key, false, on_answer, &a, NULL), 0);
+		wait_answer(&a);
+		if (a.rc != 0)
+			run_for(500);
+	} while (a.rc != 0 && st_mono_ns() < end);
+	if (a.rc != 0)
+		fail_msg("delete %s: %s", key, a.error);
 }
 
 static size_t count(st_etcd_t *e, const char *prefix)
@@ -478,6 +503,7 @@ static void test_watch_resume(void **state)
 	assert_true(wait_value(m, "/t/wr/a", "1", 10000));
 
 	cluster("kill", 1);
+	cluster("wait", 30); /* a leader among the two left */
 	put_ok(other, "/t/wr/b", "2");
 	put_ok(other, "/t/wr/a", "3");
 	assert_true(wait_value(m, "/t/wr/a", "3", 15000));
@@ -514,7 +540,8 @@ static void test_watch_compacted(void **state)
 	assert_int_equal(m->resets, 1);
 
 	cluster("kill", 1);
-	st_etcd_delete(other, "/t/wc/gone", false, NULL, NULL, NULL);
+	cluster("wait", 30);
+	del_ok(other, "/t/wc/gone");
 	put_ok(other, "/t/wc/new", "y");
 	answer_t now = {0};
 	st_etcd_range(other, "/t/wc/", true, on_answer, &now, NULL);
