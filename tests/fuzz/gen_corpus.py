@@ -264,6 +264,59 @@ for label, text in [
     ctl[label] = text.encode()
 corpora["ctl"] = ctl
 
+# ---- xfr: transfer requests (the fixture knows key xfr-key., secret bytes
+# 1..32, and its clock stands at 1700000000; serials 2024010101 then ...02) ----
+import dns.rdataclass
+import dns.rrset
+import dns.tsig
+import base64
+import time as _time
+
+XFR_KEY = dns.tsig.Key("xfr-key.", base64.b64encode(bytes(range(1, 33))).decode())
+OTHER_KEY = dns.tsig.Key("other-key.", base64.b64encode(bytes(range(1, 33))).decode())
+
+
+def xfr_query(qtype, serial=None, name=Z, key=None, at=1700000000, rdclass="IN"):
+    q = dns.message.make_query(name, qtype, rdclass=rdclass)
+    q.id = 0x4242
+    q.flags = 0
+    if serial is not None:
+        q.authority.append(dns.rrset.from_text(
+            name, 0, "IN", "SOA", "ns1.%s hostmaster.%s %d 1 1 1 1" % (Z, Z, serial)))
+    if key:
+        q.use_tsig(key)
+    real = _time.time
+    _time.time = lambda: at
+    try:
+        return q.to_wire()
+    finally:
+        _time.time = real
+
+
+xfr = {}
+xfr["axfr"] = xfr_query("AXFR")
+xfr["axfr-signed"] = xfr_query("AXFR", key=XFR_KEY)
+xfr["axfr-signed-stale"] = xfr_query("AXFR", key=XFR_KEY, at=1700000000 - 3600)
+xfr["axfr-other-key"] = xfr_query("AXFR", key=OTHER_KEY)
+xfr["axfr-not-apex"] = xfr_query("AXFR", name="www." + Z)
+xfr["axfr-class-ch"] = xfr_query("AXFR", rdclass="CH")
+xfr["ixfr-incremental"] = xfr_query("IXFR", serial=2024010101)
+xfr["ixfr-incremental-signed"] = xfr_query("IXFR", serial=2024010101, key=XFR_KEY)
+xfr["ixfr-uptodate"] = xfr_query("IXFR", serial=2024010102)
+xfr["ixfr-newer"] = xfr_query("IXFR", serial=2024010199)
+xfr["ixfr-unknown"] = xfr_query("IXFR", serial=5)
+xfr["ixfr-no-soa"] = xfr_query("IXFR")
+xfr["soa-signed"] = xfr_query("SOA", key=XFR_KEY)
+signed = xfr["axfr-signed"]
+# The TSIG record cut short, with its MAC changed, and counted twice.
+xfr["tsig-cut"] = signed[:-7]
+xfr["tsig-bad-mac"] = signed[:-20] + bytes([signed[-20] ^ 1]) + signed[-19:]
+xfr["tsig-twice"] = signed[:10] + struct.pack("!H", 2) + signed[12:] + signed[len(xfr["axfr"]):]
+# The IXFR SOA's RDATA cut short.
+ix = xfr["ixfr-incremental"]
+xfr["ixfr-short-soa"] = ix[:-9] + b""
+corpora["xfr"] = xfr
+
 targets = sys.argv[1:] or sorted(corpora)
 for target in targets:
     out = os.path.join(HERE, "corpus", target)
