@@ -2,6 +2,7 @@
  * each view whose transferred serials differ from the one before. */
 #include "primary/primary.h"
 #include "answer/view.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "conf/conf.h"
 #include "net/ev.h"
@@ -58,15 +59,36 @@ static void notify_changes(st_primary_t *p, const st_view_t *old, const st_view_
 	}
 }
 
+/* The serials of unixtime zones, for the next start (server.state_dir). */
+static void save_serials(const st_view_t *view)
+{
+	const st_conf_t *conf = view->conf;
+	bool any = false;
+	for (size_t i = 0; conf && i < conf->n_zones; i++)
+		any |= conf->zones[i].serial == ST_SERIAL_UNIXTIME &&
+		       st_conf_zone_transfers(&conf->zones[i]);
+	if (!any || !conf->state_dir)
+		return;
+	st_state_dir_make(conf->state_dir);
+	char *path = st_path_join(conf->state_dir, ST_XFR_SAVED_FILE);
+	st_diag_t diag;
+	if (!path || st_xfr_saved_write(path, view->xfr, conf, &diag) != 0)
+		st_log_warn("zone serials not saved (%s): a restart makes new ones",
+			    path ? diag.text : "out of memory");
+	free(path);
+}
+
 static void published(void *arg, const st_view_t *old, const st_view_t *fresh)
 {
 	notify_changes(arg, old, fresh);
+	save_serials(fresh);
 }
 
 static void first_cb(int fd, short what, void *arg)
 {
 	st_primary_t *p = arg;
 	notify_changes(p, NULL, st_server_view(p->srv));
+	save_serials(st_server_view(p->srv));
 }
 
 int st_primary_start(st_server_t *srv, st_primary_t **out, st_diag_t *diag)

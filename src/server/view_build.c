@@ -8,6 +8,7 @@
 #include "route/route.h"
 #include "xfr/xfr.h"
 #include "zone/zone.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/time.h"
 
@@ -311,6 +312,28 @@ static int xfr_set_new(const st_conf_t *conf, st_xfr_set_t **out)
 	return 0;
 }
 
+/* What a unixtime zone with no version before (a start, or transfers just
+ * turned on) had at the last run: its saved serial and digest. */
+static void xfr_saved(const st_conf_t *conf, const st_conf_zone_t *cz, st_xfr_opts_t *opts)
+{
+	if (cz->serial != ST_SERIAL_UNIXTIME || !conf->state_dir)
+		return;
+	char *path = st_path_join(conf->state_dir, ST_XFR_SAVED_FILE);
+	st_xfr_saved_t *v = NULL;
+	size_t n = 0;
+	if (path && st_xfr_saved_load(path, &v, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(v[i].name, cz->name) == 0) {
+				opts->has_saved = true;
+				opts->saved_serial = v[i].serial;
+				opts->saved_digest = v[i].digest;
+			}
+		}
+	}
+	free(v);
+	free(path);
+}
+
 /* The zone's version as transferred, following the one in the old view:
  * the same when the zone and the routing are shared with it. */
 static int xfr_version(st_view_box_t *box, const st_conf_zone_t *cz, st_zone_src_t *src,
@@ -324,7 +347,11 @@ static int xfr_version(st_view_box_t *box, const st_conf_zone_t *cz, st_zone_src
 	if (shared && before && prev->serial == (int)cz->serial) {
 		xz = st_xfr_zone_ref(before);
 	} else {
-		st_xfr_opts_t opts = {cz->serial, cz->routed_in_transfer, cz->ixfr_versions};
+		st_xfr_opts_t opts = {.serial = cz->serial,
+				      .routed = cz->routed_in_transfer,
+				      .keep = cz->ixfr_versions};
+		if (!before)
+			xfr_saved(box->routing->conf, cz, &opts);
 		int ret = st_xfr_zone_new(before, src->zone, box->routing->route, &opts,
 					  (uint64_t)time(NULL), &xz, diag);
 		if (ret != 0)

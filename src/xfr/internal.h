@@ -42,6 +42,7 @@ struct st_xfr_zone {
 	size_t n_diffs;
 	size_t bytes;	/* wire bytes of every record (owners uncompressed) */
 	size_t records; /* records of a full transfer, SOA counted once */
+	uint64_t digest;
 	st_xfr_stats_t *stats;
 	st_xfr_change_t change;
 };

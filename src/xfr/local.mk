@@ -3,7 +3,7 @@ src_libsteer_a_SOURCES += \
 	src/xfr/xfr.h src/xfr/internal.h \
 	src/xfr/version.c src/xfr/diff.c \
 	src/xfr/stream.c src/xfr/stream.h \
-	src/xfr/request.c
+	src/xfr/request.c src/xfr/saved.c
 
 check_PROGRAMS += tests/unit/test_xfr
 TESTS += tests/unit/test_xfr

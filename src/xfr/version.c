@@ -2,6 +2,7 @@
  * chosen, the differences from the versions before kept for IXFR. */
 #include "xfr/internal.h"
 #include "common/log.h"
+#include "common/siphash.h"
 #include "common/time.h"
 #include "dns/name.h"
 #include "route/route.h"
@@ -179,8 +180,26 @@ const st_rrset_t *xfr_rrset(const st_xfr_zone_t *xz, const st_rrset_t *rs)
 	return NULL;
 }
 
-/* Size and record count of a full transfer. */
-static void measure(st_xfr_zone_t *xz)
+/* The digest: a sum of keyed hashes of the records (owner, type, TTL,
+ * RDATA), so that the order of nodes does not matter; the SOA's serial is
+ * zeroed first. */
+static const uint8_t digest_key[ST_SIPHASH_KEY_LEN] = "steerdns-xfr-dig";
+
+static uint64_t record_hash(const st_node_t *n, const st_rrset_t *rs, const uint8_t *rr)
+{
+	uint8_t buf[ST_DNS_MAX_NAME + XFR_RR_MAX];
+	memcpy(buf, n->name, n->name_len);
+	size_t len = n->name_len + xfr_rr_wire(rs, rs->ttl, rr, buf + n->name_len);
+	if (rs->type == ST_TYPE_SOA) {
+		size_t at = st_soa_serial_at(st_rr_rdata(rr), st_rr_rdlen(rr));
+		if (at)
+			memset(buf + n->name_len + 10 + at, 0, 4);
+	}
+	return st_siphash24(digest_key, buf, len);
+}
+
+/* Size and record count of a full transfer, and (unixtime) its digest. */
+static void measure(st_xfr_zone_t *xz, bool digest)
 {
 	for (size_t i = 0; i < st_zone_node_count(xz->zone); i++) {
 		const st_node_t *n = st_zone_node(xz->zone, i);
@@ -191,6 +210,9 @@ static void measure(st_xfr_zone_t *xz)
 			/* TYPE CLASS TTL and the owner of each record, uncompressed */
 			xz->records += rs->count;
 			xz->bytes += st_rrset_size(rs) + (size_t)rs->count * (8u + n->name_len);
+			const uint8_t *rr = rs->rdata;
+			for (uint16_t r = 0; digest && r < rs->count; r++, rr = st_rr_next(rr))
+				xz->digest += record_hash(n, rs, rr);
 		}
 	}
 }
@@ -283,12 +305,18 @@ static int settle(st_xfr_zone_t *xz, const st_xfr_zone_t *prev, xfr_diff_t *d, b
 	c->added = d ? d->n_add : 0;
 	if (opts->serial == ST_SERIAL_UNIXTIME) {
 		uint32_t t = (uint32_t)now;
-		if (!prev)
+		if (!prev && opts->has_saved && opts->saved_digest == xz->digest) {
+			xz->serial = opts->saved_serial; /* a restart, the same data */
+		} else if (!prev) {
+			/* Never below the file's serial, nor the saved one. */
 			xz->serial = st_serial_gt(file, t) ? file : t;
-		else if (!changed)
+			if (opts->has_saved && !st_serial_gt(xz->serial, opts->saved_serial))
+				xz->serial = opts->saved_serial + 1;
+		} else if (!changed) {
 			xz->serial = prev->serial;
-		else
+		} else {
 			xz->serial = st_serial_gt(t, prev->serial) ? t : prev->serial + 1;
+		}
 	} else {
 		xz->serial = file;
 	}
@@ -343,7 +371,7 @@ int st_xfr_zone_new(st_xfr_zone_t *prev, st_zone_t *zone, const st_route_t *rout
 	if (ret == 0 && route && opts->routed == ST_ROUTED_ALL)
 		ret = build_dyn(xz, route);
 	if (ret == 0)
-		measure(xz);
+		measure(xz, opts->serial == ST_SERIAL_UNIXTIME);
 
 	xfr_diff_t *d = NULL;
 	bool changed = true;
@@ -390,6 +418,11 @@ st_xfr_stats_t *st_xfr_zone_stats(const st_xfr_zone_t *xz)
 size_t st_xfr_zone_records(const st_xfr_zone_t *xz)
 {
 	return xz->records + 1;
+}
+
+uint64_t st_xfr_zone_digest(const st_xfr_zone_t *xz)
+{
+	return xz->digest;
 }
 
 const st_xfr_change_t *st_xfr_zone_change(const st_xfr_zone_t *xz)

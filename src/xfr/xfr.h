@@ -27,6 +27,11 @@ typedef struct st_xfr_opts {
 	st_serial_policy_t serial;
 	st_routed_transfer_t routed;
 	uint32_t keep; /* differences kept for IXFR (0: always a full transfer) */
+	/* unixtime: the serial and data digest saved by an earlier run (see
+	 * st_xfr_saved_load), for the first version of this run. */
+	bool has_saved;
+	uint32_t saved_serial;
+	uint64_t saved_digest;
 } st_xfr_opts_t;
 
 /* Counters of one zone, kept across its versions (and reloads); updated by
@@ -72,6 +77,10 @@ st_xfr_stats_t *st_xfr_zone_stats(const st_xfr_zone_t *xz);
 /* Records a full transfer sends (SOA twice). */
 size_t st_xfr_zone_records(const st_xfr_zone_t *xz);
 
+/* A digest of what the version transfers, SOA serial left out (the same
+ * data gives the same digest, in any order); computed for unixtime zones. */
+uint64_t st_xfr_zone_digest(const st_xfr_zone_t *xz);
+
 /* What changed from the previous version: for logs and tests. */
 typedef struct st_xfr_change {
 	bool first;	    /* no previous version */
@@ -110,6 +119,21 @@ st_xfr_zone_t *st_xfr_set_find(const st_xfr_set_t *set, const struct st_zone *zo
 st_xfr_zone_t *st_xfr_set_find_name(const st_xfr_set_t *set, const char *name);
 size_t st_xfr_set_count(const st_xfr_set_t *set);
 st_xfr_zone_t *st_xfr_set_get(const st_xfr_set_t *set, size_t i);
+
+/* The serials of unixtime zones, kept in server.state_dir so that a restart
+ * with the same data keeps the serial (and secondaries their copy). */
+#define ST_XFR_SAVED_FILE "xfr-serials"
+typedef struct st_xfr_saved {
+	char name[256]; /* zone, presentation, lower case */
+	uint32_t serial;
+	uint64_t digest;
+} st_xfr_saved_t;
+/* Read the file (missing: none); lines that do not parse are skipped. */
+int st_xfr_saved_load(const char *path, st_xfr_saved_t **out, size_t *n);
+/* Write the file with the unixtime zones of `set` (conf says which). */
+struct st_conf;
+int st_xfr_saved_write(const char *path, const st_xfr_set_t *set, const struct st_conf *conf,
+		       st_diag_t *diag);
 
 /* ---- answering -------------------------------------------------------------- */
 

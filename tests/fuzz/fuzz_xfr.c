@@ -14,9 +14,8 @@
 const char fuzz_target[] = "xfr";
 
 /* The seeds' key: "xfr-key." hmac-sha256, secret bytes 1..32. */
-static const uint8_t secret[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
-				   12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
-				   23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+static const uint8_t secret[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
+				   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 /* The clock of the streams: the seeds were signed at this time. */
 #define FUZZ_NOW 1700000000
 
@@ -28,7 +27,7 @@ static void init(void)
 {
 	const st_view_t *base = fuzz_view();
 	st_zone_t *zone = (st_zone_t *)st_zoneset_get(base->zones, 0);
-	st_xfr_opts_t opts = {ST_SERIAL_UNIXTIME, ST_ROUTED_OMIT, 4};
+	st_xfr_opts_t opts = {.serial = ST_SERIAL_UNIXTIME, .routed = ST_ROUTED_OMIT, .keep = 4};
 	st_diag_t diag;
 	/* Two versions: without the routed names (serial 2024010101, the
 	 * file's), then with them (2024010102), the difference kept, so an

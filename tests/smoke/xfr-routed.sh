@@ -30,6 +30,7 @@ records:
     regions: [east, west]"
 }
 key=(-y "hmac-sha256:$XFR_KEY:$XFR_SECRET")
+XFR_SERVER="  state_dir: $XFR_DIR/state"
 xfr_zone 7
 regions 192.0.2.12
 xfr_config "allow_transfer: [$XFR_KEY]" "serial: unixtime"
@@ -47,9 +48,15 @@ st_expect "unixtime serial: the time of the first load" "1" "$([ "$s1" -ge "$sta
 st_expect "the transferred SOA is the served one" "$s1" \
     "$(xfr_axfr "$ST_PORT" "${key[@]}" | awk '$4 == "SOA" { print $7 }')"
 
-# Nothing changed: the serial stays.
+# Nothing changed: the serial stays, across a reload and a restart.
 xfr_reload
 st_expect "a reload that changes nothing keeps the serial" "$s1" "$(serial)"
+st_expect_match "the serial is saved for the next start" "^example\.test\. $s1 [0-9a-f]{16}$" \
+    "$(cat "$XFR_DIR/state/xfr-serials" 2>&1)"
+st_stop "$ST_STEERD_PID"
+sleep 1
+xfr_steerd
+st_expect "a restart with the same data keeps the serial" "$s1" "$(serial)"
 
 # An endpoint's address changes in the config: a new serial, an IXFR of it.
 regions 192.0.2.13

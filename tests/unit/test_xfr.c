@@ -86,7 +86,7 @@ static st_xfr_zone_t *version(st_xfr_zone_t *prev, st_zone_t *zone, const st_rou
 			      st_serial_policy_t serial, st_routed_transfer_t routed, uint32_t keep,
 			      uint64_t now)
 {
-	st_xfr_opts_t opts = {serial, routed, keep};
+	st_xfr_opts_t opts = {.serial = serial, .routed = routed, .keep = keep};
 	st_xfr_zone_t *xz = NULL;
 	st_diag_t diag;
 	assert_int_equal(st_xfr_zone_new(prev, zone, route, &opts, now, &xz, &diag), 0);
@@ -421,6 +421,31 @@ static void test_serial_policies(void **state)
 	assert_int_equal(st_zone_serial(st_xfr_zone_zone(d)), 1700000201);
 	assert_int_equal(st_xfr_zone_versions(d), 2);
 	assert_int_equal(st_xfr_zone_oldest(d), 1700000000);
+	/* A restart with the serial saved: the same data keeps it; other data
+	 * goes past it even when the clock is behind. */
+	st_xfr_opts_t opts = {.serial = ST_SERIAL_UNIXTIME,
+			      .routed = ST_ROUTED_ALL,
+			      .keep = 10,
+			      .has_saved = true,
+			      .saved_serial = st_xfr_zone_serial(d),
+			      .saved_digest = st_xfr_zone_digest(d)};
+	st_xfr_zone_t *e;
+	st_diag_t diag;
+	assert_int_equal(st_xfr_zone_new(NULL, load_text("example.test.", zone_v1, NULL, 0), NULL,
+					 &opts, 1800000000, &e, &diag),
+			 0);
+	st_zone_free((st_zone_t *)st_xfr_zone_zone(e));
+	assert_int_equal(st_xfr_zone_serial(e), 1700000201);
+	assert_int_equal(st_xfr_zone_digest(e), st_xfr_zone_digest(d));
+	st_xfr_zone_t *f;
+	assert_int_equal(st_xfr_zone_new(NULL, load_text("example.test.", zone_v2, NULL, 0), NULL,
+					 &opts, 1600000000, &f, &diag),
+			 0);
+	st_zone_free((st_zone_t *)st_xfr_zone_zone(f));
+	assert_int_not_equal(st_xfr_zone_digest(f), st_xfr_zone_digest(d));
+	assert_int_equal(st_xfr_zone_serial(f), 1700000202);
+	st_xfr_zone_free(e);
+	st_xfr_zone_free(f);
 	free(same);
 	st_xfr_zone_free(a);
 	st_xfr_zone_free(b);
