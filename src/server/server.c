@@ -267,11 +267,11 @@ static void log_rrl(const st_server_t *srv, const st_conf_t *conf, const st_conf
 			st_log_info("rrl off");
 		return;
 	}
-	st_log_info("rrl on, %u responses/s per network and name (%u /s in each of %u workers), "
+	st_log_info("rrl on, %u responses/s per network and name (%u/s in each of %u worker%s), "
 		    "slip %u, networks /%u and /%u, %u buckets per worker, %zu exempt network%s",
 		    r->rate, r->rate / srv->workers ? r->rate / srv->workers : 1, srv->workers,
-		    r->slip, r->ipv4_prefix, r->ipv6_prefix, r->table_size, r->n_exempt,
-		    r->n_exempt == 1 ? "" : "s");
+		    srv->workers == 1 ? "" : "s", r->slip, r->ipv4_prefix, r->ipv6_prefix,
+		    r->table_size, r->n_exempt, r->n_exempt == 1 ? "" : "s");
 }
 
 /* What a view takes from the server rather than from its config: how many

@@ -60,6 +60,9 @@ st_expect_match "9-byte COOKIE: FORMERR" 'status: FORMERR' "$out"
 # Rotation: the previous secret's cookie stays valid for one rotation.
 st_expect_match "cookie-rotate" '^new server secret in .*/state/cookie-secret; the previous one is accepted until the next rotation$' "$(ctl cookie-rotate)"
 st_expect_match "secret file keeps the previous secret" '^previous [0-9a-f]{32}$' "$(cat "$ST_TMP/state/cookie-secret")"
+st_expect_match "status: the secret and the previous one" \
+    '^cookies on, secret made [0-9TZ:-]+, the previous one accepted until the next rotation$' "$(ctl status)"
+st_expect_match "status --json: cookies" '"cookies":\{"secret_since":[0-9]+,"previous":true\}' "$(ctl status --json)"
 before=$(valid_count)
 out=$(st_dig +cookie="$c1" www.example.test A)
 st_expect "after one rotation: the old cookie is valid" "$c1" "$(cookie_of "$out")"
@@ -97,4 +100,5 @@ out=$(st_dig +cookie www.example.test A)
 st_expect "cookies off: no COOKIE in the answer" "" "$(cookie_of "$out")"
 st_expect_match "cookies off: NOERROR" 'status: NOERROR' "$out"
 st_expect_match "cookies off: cookie-rotate refuses" 'cookies are off' "$(ctl cookie-rotate 2>&1)"
+st_expect_match "cookies off: status says so" '^cookies off$' "$(ctl status)"
 st_done

@@ -174,6 +174,8 @@ printf '%s\n' "$out"
 slipped=$(printf '%s\n' "$out" | sed -n 's/^slipped //p')
 badc=$(printf '%s\n' "$out" | sed -n 's/^slips-badcookie //p')
 
+st_expect_match "status: rrl settings" '^rrl on, 50 responses/s per network and name, slip 2, networks /24 and /56, 1 exempt network$' \
+    "$("$top_builddir/steerctl" -s "$ST_TMP/ctl.sock" status)"
 stats=$("$top_builddir/steerctl" -s "$ST_TMP/ctl.sock" stats)
 st_expect_match "stats: rrl line" '^rrl limited [0-9]+ \(slipped [0-9]+, dropped [0-9]+\), buckets [0-9]+ of 65536, evicted 0$' "$stats"
 st_expect "stats: slipped as the clients saw (TC and BADCOOKIE)" \
