@@ -969,6 +969,11 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	if (ret == ST_ENOTIMP)
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, -1, transport, out,
 				   outcap);
+	/* RFC 7873 5.4: a query without a question that brings a cookie asks
+	 * for a server cookie: an empty NOERROR that carries one. */
+	if (ret == ST_EFORMERR && q->no_question && q->cookie_reply_len && q->edns_version == 0)
+		return reply_rcode(ctx, view, q, ST_RCODE_NOERROR, false, -1, transport, out,
+				   outcap);
 	if (ret < 0)
 		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, -1, transport, out,
 				   outcap);

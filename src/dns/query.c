@@ -108,6 +108,7 @@ static int parse_records(const uint8_t *msg, size_t len, size_t pos, unsigned an
 int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 {
 	q->has_question = false;
+	q->no_question = false;
 	q->has_edns = false;
 	q->has_ecs = false;
 	q->has_tsig = false;
@@ -149,6 +150,12 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	}
 	if (q->opcode != ST_OPCODE_QUERY)
 		return ST_ENOTIMP;
+	if (ret < 0 && qd == 0) {
+		/* RFC 7873 5.4: no question, only to learn a server cookie. The
+		 * records are read for the COOKIE; it is FORMERR all the same. */
+		q->no_question = parse_records(msg, len, pos, an + ns, ar, q) == 0;
+		return ret;
+	}
 	if (ret < 0)
 		return ret;
 	return parse_records(msg, len, pos, an + ns, ar, q);

@@ -16,6 +16,7 @@ typedef struct st_query {
 	uint8_t flags2; /* header byte 3 (RA, Z, AD, CD, rcode) */
 	uint8_t opcode;
 	bool has_question; /* question parsed: it can be echoed */
+	bool no_question;  /* QDCOUNT 0 and the rest well formed (FORMERR all the same) */
 	uint16_t qtype, qclass;
 	uint8_t qname_len;
 	uint8_t qlabels;

@@ -122,6 +122,7 @@ seeds["cookie-two"] = header(ar=1) + question("www." + Z) + opt_rr(
     options=cookie(CC) + cookie(CC + SC))
 seeds["cookie-ecs"] = header(ar=1) + question("net." + Z) + opt_rr(
     options=raw_ecs(1, 24, 0, b"\xc0\0\2") + cookie(CC))
+seeds["cookie-no-question"] = header(qd=0, ar=1) + opt_rr(options=cookie(CC))
 seeds["bad-cookie-short"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC[:7]))
 seeds["bad-cookie-9"] = header(ar=1) + question("www." + Z) + opt_rr(options=cookie(CC + b"\1"))
 seeds["bad-cookie-41"] = header(ar=1) + question("www." + Z) + opt_rr(

@@ -46,6 +46,11 @@ st_expect "next query: counted valid" "$((before + 1))" "$(valid_count)"
 out=$(st_dig +tcp +cookie="$c1" www.example.test A)
 st_expect "over TCP too" "$c1" "$(cookie_of "$out")"
 
+# RFC 7873 5.4: a query without a question learns a server cookie.
+out=$(st_dig +header-only +cookie)
+st_expect_match "no question, a cookie: NOERROR" 'status: NOERROR.*QUERY: 0, ANSWER: 0' "$(printf '%s' "$out" | tr '\n' ' ')"
+st_expect_match "no question, a cookie: a server cookie" '^; COOKIE: [0-9a-f]{48} \(good\)$' "$out"
+
 # RFC 7873 5.2.4: a wrong server cookie is answered as if it were absent.
 wrong=${client}01000000$(printf '%024d' 0)
 out=$(st_dig +cookie="$wrong" www.example.test A)

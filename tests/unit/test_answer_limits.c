@@ -124,8 +124,10 @@ static reply_t send_q(const msg_t *m, const char *ip, st_transport_t transport)
 	r.ns = st_get16(out + 8);
 	r.ar = st_get16(out + 10);
 	size_t pos = ST_DNS_HEADER_LEN;
-	assert_int_equal(st_name_skip(out, r.len, &pos), 0);
-	pos += 4;
+	for (unsigned i = 0; i < st_get16(out + 4); i++) {
+		assert_int_equal(st_name_skip(out, r.len, &pos), 0);
+		pos += 4;
+	}
 	for (unsigned i = 0; i < r.an + r.ns + r.ar; i++) {
 		assert_int_equal(st_name_skip(out, r.len, &pos), 0);
 		uint16_t type = st_get16(out + pos);
@@ -229,6 +231,32 @@ static void test_wrong_server_cookie(void **state)
 	r = send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP);
 	assert_int_equal(r.rcode, ST_RCODE_REFUSED);
 	verifies(&r, "192.0.2.1");
+}
+
+/* 5.4: a query with no question and a cookie learns a server cookie. */
+static void test_no_question(void **state)
+{
+	(void)state;
+	uint8_t o[12] = {0, ST_EDNS_OPT_COOKIE, 0, 8};
+	memcpy(o + 4, cc, 8);
+	msg_t m;
+	header(&m, 0xbeef, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, o, sizeof(o));
+	reply_t r = send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP);
+	assert_int_equal(r.rcode, ST_RCODE_NOERROR);
+	assert_int_equal(st_get16(out + 4), 0);
+	assert_int_equal(r.an + r.ns, 0);
+	verifies(&r, "192.0.2.1");
+	/* Without a cookie, or with cookies off, it is still FORMERR. */
+	header(&m, 0xbeef, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, NULL, 0);
+	assert_int_equal(send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP).rcode, ST_RCODE_FORMERR);
+	view.cookies = NULL;
+	header(&m, 0xbeef, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, o, sizeof(o));
+	r = send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP);
+	assert_int_equal(r.rcode, ST_RCODE_FORMERR);
+	assert_int_equal(r.cookie_len, 0);
 }
 
 /* 5.2.2: a COOKIE option of a length not allowed is FORMERR, no cookie. */
@@ -404,6 +432,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_client_cookie, reset),
 	    cmocka_unit_test_setup(test_wrong_server_cookie, reset),
 	    cmocka_unit_test_setup(test_malformed_cookie, reset),
+	    cmocka_unit_test_setup(test_no_question, reset),
 	    cmocka_unit_test_setup(test_rotation, reset),
 	    cmocka_unit_test_setup(test_rrl, reset),
 	    cmocka_unit_test_setup(test_rrl_classes, reset),
