@@ -262,6 +262,10 @@ def median_of(results, variant, scenario, key):
     return statistics.median(vals) if vals else None
 
 
+def times(n):
+    return {0: "never", 1: "once", 2: "twice"}.get(n, "%d times" % n)
+
+
 def comparison(results, meta):
     """Sentences on where DNS falls behind anycast, and by how much, from
     the figures of this run (empty when the run lacks either side)."""
@@ -342,11 +346,11 @@ def comparison(results, meta):
               for n, _, _ in sb]
         out.append("Connections already open are another matter: a route change moves their packets "
                    "to another region, which resets them, while a DNS change leaves them where they are, "
-                   "for better or worse. The persistent connections broke %d times with anycast in these "
-                   "scenarios (fault and recovery), %d times with DNS; %d of their requests failed without "
+                   "for better or worse. The persistent connections broke %s with anycast in these "
+                   "scenarios (fault and recovery), %s with DNS; %d of their requests failed without "
                    "the connection breaking with DNS (a keep-alive connection to a failing backend stays "
                    "with it), %d with anycast."
-                   % (sum(a for _, _, a in sb), sum(d for _, d, _ in sb), sum(d for d, _ in sf),
+                   % (times(sum(a for _, _, a in sb)), times(sum(d for _, d, _ in sb)), sum(d for d, _ in sf),
                       sum(a for _, a in sf)))
     if "anycast-hold" in results:
         h, a = med("anycast-hold", "region-down", "t99_s"), med("anycast", "region-down", "t99_s")
