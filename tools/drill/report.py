@@ -296,17 +296,18 @@ def comparison(results, meta):
                gaps[0]["d"] - gaps[0]["a"], gaps[0]["n"], fd, fa,
                " (%.1f times as many for DNS)" % (fd / fa) if fa and fd > fa else ""))
     if "min-ttl-300" in results:
+        # A stretched cache outlives the repetitions: what a repetition sees
+        # depends on what the resolvers had cached, so the worst one counts.
         for n in ("region-down", "backend-killed"):
-            d, a = med("min-ttl-300", n, "t99_s"), med("anycast", n, "t99_s")
-            if d is None or a is None:
+            runs = results["min-ttl-300"].get(n)
+            if not runs or med("anycast", n, "t99_s") is None:
                 continue
-            out.append("Behind resolvers that stretch the TTL to 300 s, clients kept going to the failed "
-                       "address: in %s, 99%% success came back after %.0f s, with %d failed requests, "
-                       "against %.1f s and %d for anycast%s."
-                       % (n, d, med("min-ttl-300", n, "failed_requests"), a, med("anycast", n, "failed_requests"),
-                          "" if med("min-ttl-300", n, "clients_back_s") is not None else
-                          "; after recovery no client request reached the recovered address within the "
-                          "recovery phase"))
+            worst = max(runs, key=lambda r: r["t99_s"])
+            out.append("Behind resolvers that stretch the TTL to 300 s, clients whose resolver had cached the "
+                       "failed address kept going there: in the worst %s repetition, 99%% success came back "
+                       "after %.0f s, with %d failed requests, against %.1f s and %d for anycast (median)."
+                       % (n, worst["t99_s"], worst["failed_requests"], med("anycast", n, "t99_s"),
+                          med("anycast", n, "failed_requests")))
             break
     if "serve-expired" in results and rows:
         se = [(med("serve-expired", r["n"], "t99_s"), r["n"]) for r in rows
