@@ -884,9 +884,19 @@ static int compile(zb_t *zb, st_zone_t *z)
 		return ST_ENOMEM;
 	zb->rdata = rdata;
 
-	z->rrsets = st_zmem_alloc(&z->rrsets_cap, sizeof(st_rrset_t) * n_rrsets);
-	if (!z->rrsets)
-		return ST_ENOMEM;
+	/* Without dynamic RRsets every RRset has a record of its own, at or
+	 * after its own index, and a snapshot RRset is smaller than a builder
+	 * record: RRset k is written over records the loop has read (k <= the
+	 * index of its first record), so the records array becomes the RRsets. */
+	_Static_assert(sizeof(st_rrset_t) <= sizeof(zb_rec_t), "RRsets are written in place");
+	bool in_place = zb->n_dyn == 0 && n_rrsets <= zb->n_recs;
+	char *sets = (char *)zb->recs;
+	if (!in_place) {
+		sets = st_zmem_alloc(&z->rrsets_cap, sizeof(st_rrset_t) * n_rrsets);
+		if (!sets)
+			return ST_ENOMEM;
+		z->rrsets = (st_rrset_t *)(void *)sets;
+	}
 	z->n_rrsets = n_rrsets;
 	z->records = n_recs;
 	z->names = zb->names;
@@ -902,7 +912,7 @@ static int compile(zb_t *zb, st_zone_t *z)
 	_Static_assert(sizeof(st_node_t) <= sizeof(zb_node_t), "nodes are rewritten in place");
 	char *nodes = (char *)zb->nodes;
 
-	st_rrset_t *set = z->rrsets;
+	size_t k = 0; /* the next RRset */
 	size_t tail = zb->rdata_len;
 	for (size_t i = 0; i < zb->n_nodes; i++) {
 		zb_node_t bn;
@@ -912,25 +922,26 @@ static int compile(zb_t *zb, st_zone_t *z)
 				 .name_len = n->name_len,
 				 .labels = n->labels,
 				 .flags = n->flags,
-				 .rrsets = set};
+				 .rrsets = (const st_rrset_t *)(void *)(sets + k * sizeof(st_rrset_t))};
+		size_t k0 = k;
 		uint32_t rend = n->first + n->nrec, r = live(zb, n->first, rend), d = 0;
 		while (r < rend || d < n->ndyn) {
 			const st_zone_dyn_t *dy =
 			    d < n->ndyn ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
 			if (dy && (r >= rend || dy->type < zb->recs[r].type)) {
-				*set++ = (st_rrset_t){
+				st_rrset_t set = {
 				    .type = dy->type, .ttl = dy->ttl, .dyn_handle = dy->handle};
+				memcpy(sets + k++ * sizeof(set), &set, sizeof(set));
 				d++;
 				continue;
 			}
 			const zb_rec_t *first = &zb->recs[r];
 			uint32_t end;
 			size_t count, bytes;
-			*set = (st_rrset_t){.type = first->type,
-					    .ttl = first->ttl,
-					    .rdata = rdata + first->rdata};
+			st_rrset_t set = {
+			    .type = first->type, .ttl = first->ttl, .rdata = rdata + first->rdata};
 			if (!rrset_span(zb, r, rend, &end, &count, &bytes)) {
-				set->rdata = rdata + tail;
+				set.rdata = rdata + tail;
 				for (; r < end; r++) {
 					const zb_rec_t *rec = &zb->recs[r];
 					if (rec->flags & ZB_DROP)
@@ -939,11 +950,11 @@ static int compile(zb_t *zb, st_zone_t *z)
 					tail += 2u + rec->rdlen;
 				}
 			}
-			set->count = (uint16_t)count;
-			set++;
+			set.count = (uint16_t)count;
+			memcpy(sets + k++ * sizeof(set), &set, sizeof(set));
 			r = live(zb, end, rend);
 		}
-		out.n_rrsets = (uint16_t)(set - out.rrsets);
+		out.n_rrsets = (uint16_t)(k - k0);
 		if (!out.n_rrsets && !(out.flags & ST_NODE_APEX))
 			out.flags |= ST_NODE_ENT;
 		memcpy(nodes + i * sizeof(st_node_t), &out, sizeof(out));
@@ -954,6 +965,13 @@ static int compile(zb_t *zb, st_zone_t *z)
 	zb->nodes = NULL;
 	zb->nodes_cap = 0;
 	z->nodes = st_zmem_shrink(z->nodes, &z->nodes_cap, sizeof(st_node_t) * z->n_nodes);
+	if (in_place) {
+		z->rrsets = (st_rrset_t *)(void *)sets;
+		z->rrsets_cap = zb->recs_cap;
+		zb->recs = NULL;
+		zb->recs_cap = 0;
+		z->rrsets = st_zmem_shrink(z->rrsets, &z->rrsets_cap, sizeof(st_rrset_t) * n_rrsets);
+	}
 	z->rdata = rdata;
 	z->rdata_len = tail;
 	z->rdata_cap = zb->rdata_cap;

@@ -22,6 +22,7 @@
 
 #define ZP_MAX_STREAM (1u << 30) /* read from a pipe or device at most this much */
 #define ZP_STREAM_IDLE_MS 5000	   /* ... waiting at most this long for its next bytes */
+#define ZP_RELEASE (4u << 20)	 /* give back the mapped file this much at a time */
 
 bool zp_fast_enabled = true;
 
@@ -718,7 +719,16 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 	/* An empty file maps nothing: NULL + 0 is undefined. */
 	f.end = map ? f.p + size : f.p;
 	uint32_t line;
+	size_t released = 0; /* bytes of the mapping given back */
 	for (;;) {
+		/* What is read is not read again: drop it from the process (the
+		 * page cache keeps it), so that a big file does not add its size
+		 * to the peak of a load next to the zone being built. */
+		if (map && !copy && (size_t)(f.p - (const char *)map) - released >= ZP_RELEASE) {
+			size_t upto = (size_t)(f.p - (const char *)map) & ~(ZP_RELEASE - 1);
+			madvise((char *)map + released, upto - released, MADV_DONTNEED);
+			released = upto;
+		}
 		if (f.p < f.end && zp_fast_enabled && fast_line(zb, &f, st, &rc)) {
 			if (rc < 0)
 				break;
