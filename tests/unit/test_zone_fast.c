@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "zone/internal.h"
 #include "zone/zone.h"
+#include "dns/name.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -577,6 +578,49 @@ static void test_generated_zone(void **state)
 	unlink(path);
 }
 
+/* A file bigger than the reader's give-back step (4 MiB): what it already
+ * read is dropped from the process as it goes; every record still loads. */
+static void test_big_file(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/huge.zone", tmp_dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "$ORIGIN huge.test.\n$TTL 300\n"
+		   "@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n");
+	enum { N = 240000 };
+	for (unsigned i = 0; i < N; i++)
+		fprintf(f, "host-%06u.a-long-enough-label TXT \"record %u\"\n", i, i);
+	long size = ftell(f);
+	fclose(f);
+	assert_true(size > (8 << 20)); /* two steps and more */
+	st_diag_t d;
+	st_zone_t *z = load("huge.test.", path, true, &d);
+	if (!z)
+		fprintf(stderr, "%s\n", d.text);
+	assert_non_null(z);
+	assert_int_equal(st_zone_record_count(z), N + 3);
+	static const unsigned probe[] = {0, 1, N / 2, N - 2, N - 1};
+	for (size_t i = 0; i < N(probe); i++) {
+		char name[128];
+		uint8_t wire[ST_DNS_MAX_NAME];
+		snprintf(name, sizeof(name), "host-%06u.a-long-enough-label.huge.test.", probe[i]);
+		int n = st_name_from_str(name, wire, sizeof(wire));
+		assert_true(n > 0);
+		const st_node_t *node = st_zone_find(z, wire, (size_t)n);
+		assert_non_null(node);
+		const st_rrset_t *txt = st_node_rrset(node, ST_TYPE_TXT);
+		assert_non_null(txt);
+		char want[64];
+		int wl = snprintf(want, sizeof(want), "record %u", probe[i]);
+		assert_int_equal(st_rr_rdlen(txt->rdata), wl + 1);
+		assert_memory_equal(st_rr_rdata(txt->rdata) + 1, want, (size_t)wl);
+	}
+	st_zone_free(z);
+	unlink(path);
+}
+
 int main(void)
 {
 	st_log_init("test_zone_fast", ST_LOG_ERR, false);
@@ -591,7 +635,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_entries),	   cmocka_unit_test(test_generated),
 	    cmocka_unit_test(test_zone_files),	   cmocka_unit_test(test_syntax_zone),
-	    cmocka_unit_test(test_generated_zone),
+	    cmocka_unit_test(test_generated_zone), cmocka_unit_test(test_big_file),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	zb_clear(&zb);
