@@ -194,7 +194,7 @@ static const struct {
      "t.yaml:2:16: tsig.k.secret: the secret is not base64 (make one with: tsig-keygen, keymgr -t "
      "NAME, or openssl rand -base64 32)"},
     {"tsig:\n  k: { secret_file: /nonexistent/key }\n",
-     "t.yaml:2:21: tsig.k.secret_file: cannot read /nonexistent/key"},
+     "t.yaml:2:21: tsig.k.secret_file: cannot read /nonexistent/key (No such file or directory)"},
     {"tsig:\n  k: { secret: AQID }\n  K.: { secret: AQID }\n",
      "t.yaml:3:3: tsig.K.: key k. is given twice (first at line 2)"},
     {"tsig:\n  k: AQID\n",
