@@ -348,6 +348,43 @@ nomem:
 	return st_diag_set(diag, ST_ENOMEM, "health: out of memory");
 }
 
+typedef struct named {
+	const char *name;
+	uint32_t e;
+} named_t;
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const named_t *)a)->name, ((const named_t *)b)->name);
+}
+
+void st_health_carry(st_health_t *h, const st_health_t *old)
+{
+	if (!h || !old || old->n == 0)
+		return;
+	/* Same endpoints in the same order (most reloads): copy straight. */
+	size_t same = 0;
+	while (same < h->n && same < old->n && strcmp(h->names[same], old->names[same]) == 0)
+		same++;
+	for (size_t e = 0; e < same; e++)
+		atomic_store(&h->snap[e], atomic_load(&old->snap[e]));
+	if (same == h->n)
+		return;
+	named_t *sorted = malloc(old->n * sizeof(*sorted));
+	if (!sorted)
+		return; /* the others start unknown, as at a first start */
+	for (size_t i = 0; i < old->n; i++)
+		sorted[i] = (named_t){old->names[i], (uint32_t)i};
+	qsort(sorted, old->n, sizeof(*sorted), by_name);
+	for (size_t e = same; e < h->n; e++) {
+		named_t key = {h->names[e], 0};
+		const named_t *hit = bsearch(&key, sorted, old->n, sizeof(*sorted), by_name);
+		if (hit)
+			atomic_store(&h->snap[e], atomic_load(&old->snap[hit->e]));
+	}
+	free(sorted);
+}
+
 void st_health_free(st_health_t *h)
 {
 	if (!h)

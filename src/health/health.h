@@ -83,6 +83,10 @@ typedef struct st_health st_health_t;
  * truncated or corrupt table is not an error (acts as stale). */
 int st_health_new(const struct st_conf *conf, st_health_t **out, st_diag_t *diag);
 void st_health_free(st_health_t *h);
+/* A reload's new view starts from the old one's last settled states (by
+ * endpoint name), so a slot that cannot be read after the reload reads as
+ * it last did, not as unknown. Call before h is published. */
+void st_health_carry(st_health_t *h, const st_health_t *old);
 
 /* Hot path: is the endpoint usable? (override, else checker state; unknown
  * counts as up; stale + fail-open counts as up; endpoints with no check are up.) */

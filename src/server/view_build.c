@@ -496,6 +496,8 @@ int st_view_build(struct st_conf *conf, const st_view_box_t *old, uint64_t gener
 		routing_unref(rt);
 		return ret;
 	}
+	if (old)
+		st_health_carry(rt->health, old->routing->health);
 	return build(rt, old, REUSE_IF_UNCHANGED, NULL, generation, out, diag);
 }
 

@@ -456,6 +456,48 @@ static void test_corrupt_slots(void **state)
 	}
 }
 
+/* A reload builds a new view: an endpoint whose slot cannot be read reads
+ * as its last settled state from before the reload (by name, wherever it
+ * moved in the config), not as unknown. */
+static void test_carry_over_reload(void **state)
+{
+	st_conf_t *c = NULL;
+	st_health_t *h = two_endpoints_e0_down(&c);
+	poke(0, offsetof(st_healthtab_slot_t, state), 99);
+	st_health_tick(h);
+	assert_false(st_health_up(h, 0));
+
+	/* the new config lists e1 first, then e0 */
+	st_conf_t *c2 = make_conf(ST_STALE_LAST_KNOWN, 10000);
+	free(c2->endpoints[0].name);
+	free(c2->endpoints[1].name);
+	c2->endpoints[0].name = strdup("e1");
+	c2->endpoints[1].name = strdup("e0");
+	st_diag_t diag;
+	st_health_t *fresh = NULL, *carried = NULL;
+	assert_int_equal(st_health_new(c2, &fresh, &diag), 0);
+	assert_int_equal(st_health_new(c2, &carried, &diag), 0);
+	st_health_carry(carried, h);
+	st_health_tick(fresh);
+	st_health_tick(carried);
+	assert_true(st_health_up(fresh, 1)); /* never seen settled: unknown, up */
+	assert_false(st_health_up(carried, 1));
+	assert_true(st_health_up(carried, 0));
+	st_health_carry(carried, NULL); /* nothing to carry: no change */
+	st_health_carry(NULL, h);
+	assert_false(st_health_up(carried, 1));
+
+	/* readable again: believed, whatever was carried */
+	poke(0, offsetof(st_healthtab_slot_t, state), ST_HEALTH_UP);
+	st_health_tick(carried);
+	assert_true(st_health_up(carried, 1));
+	st_health_free(fresh);
+	st_health_free(carried);
+	st_health_free(h);
+	st_conf_free(c2);
+	st_conf_free(c);
+}
+
 /* Write the header's pid, as a checker that died would have left it. */
 static void poke_pid(int32_t pid)
 {
@@ -553,6 +595,7 @@ int main(void)
 	    cmocka_unit_test(test_truncated_in_place),
 	    cmocka_unit_test(test_truncated_read_before_tick), cmocka_unit_test(test_no_checks_never_stale),
 	    cmocka_unit_test(test_corrupt_slots),
+	    cmocka_unit_test(test_carry_over_reload),
 	    cmocka_unit_test(test_checker_status),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
