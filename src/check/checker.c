@@ -1,6 +1,9 @@
-/* The checker: a timer per endpoint (drift-free, jittered start), one probe
- * in flight per endpoint, hysteresis, table slots, heartbeat, change logs. */
+/* The checker: a timer per check of each endpoint (drift-free, jittered
+ * start), one probe in flight per check, hysteresis per check, the
+ * endpoint's state from its checks (calculated health), table slots,
+ * heartbeat, change logs. */
 #include "check/checker.h"
+#include "check/calc.h"
 #include "check/probe.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -17,29 +20,45 @@
 #define MAX_BEAT_MS 1000
 #define MIN_BEAT_MS 50
 
-typedef struct ep {
-	st_checker_t *c;
-	uint32_t index; /* in conf->endpoints */
+typedef struct ep ep_t;
+
+/* One check of one endpoint: its own schedule, probe and hysteresis. */
+typedef struct pr {
+	ep_t *e;
 	const st_conf_check_t *check;
 	st_probe_spec_t spec;
 	st_ev_t *timer;
 	st_probe_t *probe;
 	uint64_t interval_ns;
 	uint64_t next_due_ns;
-	st_health_rec_t rec; /* hysteresis state, published as the endpoint's slot */
+	st_health_rec_t rec; /* hysteresis of the probes, before any invert */
+	bool last_ok;	     /* the last probe's verdict, before any invert */
+	char text[ST_PROBE_TEXT_MAX];
+} pr_t;
+
+struct ep {
+	st_checker_t *c;
+	uint32_t index;	 /* in conf->endpoints */
+	pr_t *pr;	 /* its checks, in the config's order */
+	uint32_t n_pr;
+	uint32_t need;	 /* healthy_when */
+	bool calculated; /* several checks or an inverted one: said per check */
+	st_health_rec_t rec; /* the endpoint's state, published as its slot */
 	/* fleet: the state the vantage points agreed on is published instead */
 	bool agreed;
 	st_health_state_t agreed_state;
 	uint32_t votes_up, voters;
-	bool last_ok;
+	bool last_ok; /* the last probes, counted as the endpoint's state is */
 	char text[ST_PROBE_TEXT_MAX];
-} ep_t;
+};
 
 struct st_checker {
 	st_loop_t *loop;
 	const st_conf_t *conf;
 	ep_t *eps;
 	size_t n;
+	pr_t *prs; /* every endpoint's checks */
+	size_t n_prs;
 	st_tls_client_t **tls; /* per check, https only */
 	st_healthtab_t *table;
 	char *table_path;	 /* NULL: no table (--once) */
@@ -47,7 +66,7 @@ struct st_checker {
 	st_ev_t *beat;
 	uint64_t beat_ms;
 	uint64_t rng;
-	size_t once_pending;
+	size_t once_pending; /* probes */
 	void (*once_done)(st_checker_t *c, void *arg);
 	void *once_arg;
 	st_checker_change_cb_t change_cb;
@@ -91,32 +110,140 @@ static void publish(ep_t *e)
 	st_healthtab_write(c->table, (uint32_t)(e - c->eps), &out);
 }
 
+/* Text of what the endpoint's checks last said against it: the failing
+ * ones ("db: http 500 from ..."), and inverted ones whose probe passed. A
+ * plain single check: its probe's failure text, as it is. */
+static void against_text(const ep_t *e, char *buf, size_t len)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	for (uint32_t k = 0; k < e->n_pr && at + 1 < len; k++) {
+		const pr_t *p = &e->pr[k];
+		if (p->last_ok != p->check->invert || !p->text[0])
+			continue;
+		int w = !e->calculated ? snprintf(buf + at, len - at, "%s", p->rec.error)
+				       : snprintf(buf + at, len - at, "%s%s: %s%s", at ? "; " : "",
+						  p->check->name, p->text,
+						  p->check->invert ? " (inverted)" : "");
+		if (w < 0)
+			break;
+		at += (size_t)w < len - at ? (size_t)w : len - at - 1;
+	}
+}
+
+/* The endpoint's record from its checks: the state by healthy_when, each
+ * check's state, the fewest successes and most failures in a row among
+ * the checks, the average of their RTTs. Returns true when the state
+ * changed. */
+static bool ep_eval(ep_t *e, uint64_t now_ns)
+{
+	st_health_state_t states[ST_CONF_MAX_ENDPOINT_CHECKS];
+	st_health_state_t last[ST_CONF_MAX_ENDPOINT_CHECKS];
+	st_health_rec_t *r = &e->rec;
+	uint64_t rtt_sum = 0;
+	uint32_t rtt_n = 0;
+	r->n_checks = e->n_pr;
+	r->check_states = 0;
+	r->successes = UINT32_MAX;
+	r->failures = 0;
+	for (uint32_t k = 0; k < e->n_pr; k++) {
+		const pr_t *p = &e->pr[k];
+		states[k] = st_calc_check(p->rec.state, p->check->invert);
+		last[k] = st_calc_check(p->last_ok ? ST_HEALTH_UP : ST_HEALTH_DOWN,
+					p->check->invert);
+		st_health_set_check_state(r, k, states[k]);
+		if (p->rec.successes < r->successes)
+			r->successes = p->rec.successes;
+		if (p->rec.failures > r->failures)
+			r->failures = p->rec.failures;
+		if (p->rec.last_check_ns > r->last_check_ns)
+			r->last_check_ns = p->rec.last_check_ns;
+		if (p->rec.rtt_us) {
+			rtt_sum += p->rec.rtt_us;
+			rtt_n++;
+		}
+	}
+	r->rtt_us = rtt_n ? (uint32_t)(rtt_sum / rtt_n) : 0;
+	against_text(e, r->error, sizeof(r->error));
+	e->last_ok = st_calc_state(last, e->n_pr, e->need) == ST_HEALTH_UP;
+	if (!e->calculated)
+		snprintf(e->text, sizeof(e->text), "%s", e->pr[0].text);
+	else if (e->last_ok)
+		snprintf(e->text, sizeof(e->text), "%u of %u checks needed are up", e->need,
+			 e->n_pr);
+	else
+		snprintf(e->text, sizeof(e->text), "%s", r->error);
+	st_health_state_t to = st_calc_state(states, e->n_pr, e->need);
+	if (to == r->state)
+		return false;
+	if (r->state != ST_HEALTH_UNKNOWN)
+		r->flaps++;
+	r->state = to;
+	r->last_change_ns = now_ns;
+	return true;
+}
+
+static void log_check(const pr_t *p, const st_probe_result_t *res, st_health_state_t before)
+{
+	const char *name = p->e->c->conf->endpoints[p->e->index].name;
+	st_health_state_t now = st_calc_check(p->rec.state, p->check->invert);
+	const char *inv = p->check->invert ? ", inverted" : "";
+	if (now == ST_HEALTH_UP && before == ST_HEALTH_UNKNOWN)
+		st_log_info("endpoint %s, check %s up (%s%s)", name, p->check->name, res->text,
+			    inv);
+	else if (now == ST_HEALTH_UP)
+		st_log_notice("endpoint %s, check %s up (%s%s)", name, p->check->name, res->text,
+			      inv);
+	else
+		st_log_warn("endpoint %s, check %s down (%s%s)", name, p->check->name, res->text,
+			    inv);
+}
+
+static void log_endpoint(const ep_t *e, const st_probe_result_t *res, st_health_state_t before)
+{
+	const char *name = e->c->conf->endpoints[e->index].name;
+	if (e->rec.state == ST_HEALTH_UP) {
+		char rtt[32], why[ST_PROBE_TEXT_MAX + 32];
+		fmt_rtt(e->rec.rtt_us, rtt, sizeof(rtt));
+		if (e->calculated)
+			snprintf(why, sizeof(why), "%u of %u checks needed are up", e->need,
+				 e->n_pr);
+		else
+			snprintf(why, sizeof(why), "%s", res->text);
+		if (before == ST_HEALTH_UNKNOWN)
+			st_log_info("endpoint %s, up (%s, rtt %s)", name, why, rtt);
+		else
+			st_log_notice("endpoint %s, up (%s, rtt %s)", name, why, rtt);
+	} else if (e->rec.state == ST_HEALTH_DOWN) {
+		st_log_warn("endpoint %s, down (%s)", name,
+			    e->calculated && e->rec.error[0] ? e->rec.error : res->text);
+	} else {
+		st_log_notice("endpoint %s, unknown (checks without a verdict yet)", name);
+	}
+}
+
 static void on_result(const st_probe_result_t *res, void *arg)
 {
-	ep_t *e = arg;
+	pr_t *p = arg;
+	ep_t *e = p->e;
 	st_checker_t *c = e->c;
-	e->probe = NULL;
-	e->last_ok = res->ok;
-	snprintf(e->text, sizeof(e->text), "%s", res->text);
-	snprintf(e->rec.error, sizeof(e->rec.error), "%s", res->ok ? "" : res->text);
-	const char *name = c->conf->endpoints[e->index].name;
+	p->probe = NULL;
+	p->last_ok = res->ok;
+	snprintf(p->text, sizeof(p->text), "%s", res->text);
+	snprintf(p->rec.error, sizeof(p->rec.error), "%s", res->ok ? "" : res->text);
+	st_health_state_t check_before = st_calc_check(p->rec.state, p->check->invert);
+	uint64_t now = st_mono_ns();
+	bool check_changed =
+	    st_hyst_update(&p->rec, res->ok, res->rtt_us, p->check->rise, p->check->fall, now);
+	if (check_changed && e->calculated)
+		log_check(p, res, check_before);
+	else if (!check_changed && !res->ok)
+		st_log_debug("endpoint %s, check %s, probe failed (%s), %u of %u",
+			     c->conf->endpoints[e->index].name, p->check->name, res->text,
+			     p->rec.failures, p->check->fall);
 	st_health_state_t before = e->rec.state;
-	if (st_hyst_update(&e->rec, res->ok, res->rtt_us, e->check->rise, e->check->fall,
-			   st_mono_ns())) {
-		if (e->rec.state == ST_HEALTH_UP) {
-			char rtt[32];
-			fmt_rtt(e->rec.rtt_us, rtt, sizeof(rtt));
-			if (before == ST_HEALTH_UNKNOWN)
-				st_log_info("endpoint %s, up (%s, rtt %s)", name, res->text, rtt);
-			else
-				st_log_notice("endpoint %s, up (%s, rtt %s)", name, res->text, rtt);
-		} else {
-			st_log_warn("endpoint %s, down (%s)", name, res->text);
-		}
-	} else if (!res->ok) {
-		st_log_debug("endpoint %s, probe failed (%s), %u of %u", name, res->text,
-			     e->rec.failures, e->check->fall);
-	}
+	if (ep_eval(e, now))
+		log_endpoint(e, res, before);
 	publish(e);
 	if (e->rec.state != before && c->change_cb)
 		c->change_cb(c, (size_t)(e - c->eps), c->change_arg);
@@ -124,25 +251,26 @@ static void on_result(const st_probe_result_t *res, void *arg)
 		c->once_done(c, c->once_arg);
 }
 
-static void probe_now(ep_t *e)
+static void probe_now(pr_t *p)
 {
-	if (e->probe)
+	if (p->probe)
 		return; /* still running: timeout < interval makes this rare */
-	int rc = st_probe_start(e->c->loop, &e->spec, on_result, e, &e->probe);
+	int rc = st_probe_start(p->e->c->loop, &p->spec, on_result, p, &p->probe);
 	if (rc != 0)
-		st_log_err("endpoint %s, cannot start a probe (%s)",
-			   e->c->conf->endpoints[e->index].name, st_strerror(rc));
+		st_log_err("endpoint %s, check %s, cannot start a probe (%s)",
+			   p->e->c->conf->endpoints[p->e->index].name, p->check->name,
+			   st_strerror(rc));
 }
 
 static void on_timer(int fd, short what, void *arg)
 {
-	ep_t *e = arg;
+	pr_t *p = arg;
 	uint64_t now = st_mono_ns();
-	probe_now(e);
-	e->next_due_ns += e->interval_ns;
-	if (e->next_due_ns <= now)
-		e->next_due_ns = now + e->interval_ns;
-	st_ev_timer_start(e->timer, (e->next_due_ns - now) / ST_NS_PER_MS);
+	probe_now(p);
+	p->next_due_ns += p->interval_ns;
+	if (p->next_due_ns <= now)
+		p->next_due_ns = now + p->interval_ns;
+	st_ev_timer_start(p->timer, (p->next_due_ns - now) / ST_NS_PER_MS);
 }
 
 static void on_beat(int fd, short what, void *arg)
@@ -162,6 +290,31 @@ static void on_beat(int fd, short what, void *arg)
 		st_healthtab_heartbeat(c->table, st_mono_ns());
 	}
 	st_probe_reap();
+}
+
+/* The checks' hysteresis from the endpoint's slot read back at start: a
+ * single check takes the slot as it is (its counters too); several take
+ * the states the slot kept for them when it kept as many (the config may
+ * have changed), else start unknown, and count from there. */
+static void restore_checks(ep_t *e)
+{
+	for (uint32_t k = 0; k < e->n_pr; k++) {
+		pr_t *p = &e->pr[k];
+		st_health_state_t s = ST_HEALTH_UNKNOWN;
+		memset(&p->rec, 0, sizeof(p->rec));
+		if (e->n_pr == 1) {
+			p->rec = e->rec;
+			s = e->rec.state;
+		} else if (e->rec.n_checks == e->n_pr) {
+			s = st_health_check_state(&e->rec, k);
+		}
+		/* back to what the probes said (invert is its own inverse) */
+		p->rec.state = st_calc_check(s, p->check->invert);
+		p->rec.n_checks = 0;
+		p->rec.check_states = 0;
+		p->last_ok = p->rec.state != ST_HEALTH_DOWN;
+		snprintf(p->text, sizeof(p->text), "%s", p->rec.error);
+	}
 }
 
 static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
@@ -195,6 +348,7 @@ static int open_table(st_checker_t *c, const char *path, st_diag_t *diag)
 		e->rec.votes_up = e->rec.voters = 0;
 		e->last_ok = e->rec.error[0] == '\0';
 		snprintf(e->text, sizeof(e->text), "%s", e->rec.error);
+		restore_checks(e);
 	}
 	st_healthtab_heartbeat(c->table, st_mono_ns());
 	return 0;
@@ -254,9 +408,14 @@ int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_pat
 	c->conf = conf;
 	c->rng = st_mono_ns() ^ ((uint64_t)getpid() << 32);
 	int rc = ST_ENOMEM;
+	size_t n_prs = 0;
+	for (size_t i = 0; i < conf->n_endpoints; i++)
+		n_prs += conf->endpoints[i].n_checks;
 	c->eps = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*c->eps));
+	/* one more, zeroed: free() need not know how far setup went */
+	c->prs = calloc(n_prs + 1, sizeof(*c->prs));
 	c->tls = calloc(conf->n_checks ? conf->n_checks : 1, sizeof(*c->tls));
-	if (!c->eps || !c->tls)
+	if (!c->eps || !c->prs || !c->tls)
 		goto fail;
 	uint64_t min_interval = UINT64_MAX;
 	for (size_t i = 0; i < conf->n_checks; i++) {
@@ -269,25 +428,37 @@ int st_checker_new(st_loop_t *loop, const st_conf_t *conf, const char *table_pat
 	}
 	for (size_t i = 0; i < conf->n_endpoints; i++) {
 		const st_conf_endpoint_t *ep = &conf->endpoints[i];
-		if (ep->check == ST_CONF_NONE)
+		if (ep->n_checks == 0)
 			continue;
-		ep_t *e = &c->eps[c->n];
+		ep_t *e = &c->eps[c->n++];
 		e->c = c;
 		e->index = (uint32_t)i;
-		if ((rc = st_probe_spec_init(&e->spec, conf, (uint32_t)i, diag)) != 0)
-			goto fail;
-		e->check = e->spec.check;
-		e->spec.tls = c->tls[ep->check];
-		e->interval_ns = interval_ms(e->check) * ST_NS_PER_MS;
+		e->pr = &c->prs[c->n_prs];
+		e->need = ep->healthy_when ? ep->healthy_when : ep->n_checks;
 		e->last_ok = true;
-		if (interval_ms(e->check) < min_interval)
-			min_interval = interval_ms(e->check);
-		e->timer = st_ev_timer_new(loop, false, on_timer, e);
-		if (!e->timer) {
-			rc = ST_ENOMEM;
-			goto fail;
+		for (uint32_t k = 0; k < ep->n_checks; k++) {
+			pr_t *p = &c->prs[c->n_prs];
+			p->e = e;
+			if ((rc = st_probe_spec_init_check(&p->spec, conf, (uint32_t)i,
+							   ep->checks[k], diag)) != 0)
+				goto fail;
+			p->check = p->spec.check;
+			p->spec.tls = c->tls[ep->checks[k]];
+			p->interval_ns = interval_ms(p->check) * ST_NS_PER_MS;
+			p->last_ok = true;
+			if (interval_ms(p->check) < min_interval)
+				min_interval = interval_ms(p->check);
+			if (p->check->invert)
+				e->calculated = true;
+			if (!(p->timer = st_ev_timer_new(loop, false, on_timer, p))) {
+				rc = ST_ENOMEM;
+				goto fail;
+			}
+			c->n_prs++;
+			e->n_pr++;
 		}
-		c->n++;
+		if (e->n_pr > 1)
+			e->calculated = true;
 	}
 	c->beat_ms = min_interval == UINT64_MAX ? MAX_BEAT_MS : min_interval / 2;
 	if (c->beat_ms > MAX_BEAT_MS)
@@ -315,13 +486,13 @@ fail:
 int st_checker_start(st_checker_t *c)
 {
 	uint64_t now = st_mono_ns();
-	for (size_t i = 0; i < c->n; i++) {
-		ep_t *e = &c->eps[i];
+	for (size_t i = 0; i < c->n_prs; i++) {
+		pr_t *p = &c->prs[i];
 		/* Spread the first probes over the interval. */
-		uint32_t ms = (uint32_t)(e->interval_ns / ST_NS_PER_MS);
+		uint32_t ms = (uint32_t)(p->interval_ns / ST_NS_PER_MS);
 		uint64_t jitter = st_rand_below(&c->rng, ms ? ms : 1);
-		e->next_due_ns = now + jitter * ST_NS_PER_MS;
-		if (st_ev_timer_start(e->timer, jitter) != 0)
+		p->next_due_ns = now + jitter * ST_NS_PER_MS;
+		if (st_ev_timer_start(p->timer, jitter) != 0)
 			return ST_EIO;
 	}
 	on_beat(-1, 0, c);
@@ -335,21 +506,27 @@ void st_checker_seed(st_checker_t *c, uint64_t seed)
 
 uint64_t st_checker_next_due_ns(const st_checker_t *c, size_t i)
 {
-	return i < c->n ? c->eps[i].next_due_ns : 0;
+	if (i >= c->n)
+		return 0;
+	uint64_t due = UINT64_MAX;
+	for (uint32_t k = 0; k < c->eps[i].n_pr; k++)
+		if (c->eps[i].pr[k].next_due_ns < due)
+			due = c->eps[i].pr[k].next_due_ns;
+	return due;
 }
 
 int st_checker_once(st_checker_t *c, void (*done)(st_checker_t *c, void *arg), void *arg)
 {
 	c->once_done = done;
 	c->once_arg = arg;
-	c->once_pending = c->n;
-	if (c->n == 0) {
+	c->once_pending = c->n_prs;
+	if (c->n_prs == 0) {
 		if (done)
 			done(c, arg);
 		return 0;
 	}
-	for (size_t i = 0; i < c->n; i++)
-		probe_now(&c->eps[i]);
+	for (size_t i = 0; i < c->n_prs; i++)
+		probe_now(&c->prs[i]);
 	return 0;
 }
 
@@ -357,13 +534,11 @@ void st_checker_free(st_checker_t *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++) {
-		st_probe_cancel(c->eps[i].probe);
-		st_ev_free(c->eps[i].timer);
+	/* and the one whose setup failed half-way, if any */
+	for (size_t i = 0; c->prs && i <= c->n_prs; i++) {
+		st_probe_cancel(c->prs[i].probe);
+		st_ev_free(c->prs[i].timer);
 	}
-	/* Endpoints that failed half-way through setup. */
-	if (c->eps && c->n < c->conf->n_endpoints)
-		st_ev_free(c->eps[c->n].timer);
 	st_ev_free(c->beat);
 	if (c->table) {
 		if (!st_healthtab_shrunk(c->table))
@@ -375,6 +550,7 @@ void st_checker_free(st_checker_t *c)
 		for (size_t i = 0; i < c->conf->n_checks; i++)
 			st_tls_client_free(c->tls[i]);
 	free(c->tls);
+	free(c->prs);
 	free(c->eps);
 	st_probe_reap();
 	free(c);
@@ -403,6 +579,25 @@ const char *st_checker_last_text(const st_checker_t *c, size_t i)
 bool st_checker_last_ok(const st_checker_t *c, size_t i)
 {
 	return i < c->n && c->eps[i].last_ok;
+}
+
+uint32_t st_checker_checks(const st_checker_t *c, size_t i)
+{
+	return i < c->n ? c->eps[i].n_pr : 0;
+}
+
+bool st_checker_check(const st_checker_t *c, size_t i, uint32_t k, st_checker_check_t *out)
+{
+	if (i >= c->n || k >= c->eps[i].n_pr)
+		return false;
+	const pr_t *p = &c->eps[i].pr[k];
+	out->name = p->check->name;
+	out->invert = p->check->invert;
+	out->state = st_calc_check(p->rec.state, p->check->invert);
+	out->last_ok = p->last_ok;
+	out->rtt_us = p->rec.rtt_us;
+	out->text = p->text;
+	return true;
 }
 
 void st_checker_on_change(st_checker_t *c, st_checker_change_cb_t cb, void *arg)

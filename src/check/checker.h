@@ -1,7 +1,8 @@
-/* The checker: probes every endpoint that has a check on one loop, on its
- * interval with a start jitter, applies rise/fall hysteresis, keeps the RTT
- * average, publishes slots and the heartbeat in the shared health table, and
- * logs state changes. */
+/* The checker: probes every check of every endpoint that has checks on one
+ * loop, each on its interval with a start jitter, applies rise/fall
+ * hysteresis per check, keeps the RTT average, computes the endpoint's state
+ * from its checks (check/calc.h), publishes slots and the heartbeat in the
+ * shared health table, and logs state changes. */
 #ifndef ST_CHECK_CHECKER_H
 #define ST_CHECK_CHECKER_H
 
@@ -34,10 +35,24 @@ size_t st_checker_count(const st_checker_t *c);
 /* Per endpoint (index among the checked endpoints). */
 const char *st_checker_name(const st_checker_t *c, size_t i);
 const st_health_rec_t *st_checker_hyst(const st_checker_t *c, size_t i);
-/* Last probe's verdict text ("http 500 from 127.0.0.1:8080") and result. */
+/* Last probe's verdict text ("http 500 from 127.0.0.1:8080") and result;
+ * of several checks, the verdict counted by healthy_when and the text of
+ * those that failed. */
 const char *st_checker_last_text(const st_checker_t *c, size_t i);
 bool st_checker_last_ok(const st_checker_t *c, size_t i);
-/* When the next probe is due (st_mono_ns clock). */
+/* The checks of endpoint i (calculated health: several, or an inverted
+ * one) and what each one last said. */
+typedef struct st_checker_check {
+	const char *name;
+	bool invert;
+	st_health_state_t state; /* as it counts for the endpoint (inverted) */
+	bool last_ok;		 /* the last probe's own verdict */
+	uint32_t rtt_us;
+	const char *text; /* the last probe's text */
+} st_checker_check_t;
+uint32_t st_checker_checks(const st_checker_t *c, size_t i);
+bool st_checker_check(const st_checker_t *c, size_t i, uint32_t k, st_checker_check_t *out);
+/* When the next probe of endpoint i is due (st_mono_ns clock). */
 uint64_t st_checker_next_due_ns(const st_checker_t *c, size_t i);
 
 /* A vantage point of a fleet (fleet/vantage.h) hooks in here. */

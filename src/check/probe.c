@@ -33,11 +33,18 @@ static uint16_t default_port(st_check_type_t t)
 int st_probe_spec_init(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,
 		       st_diag_t *diag)
 {
+	return st_probe_spec_init_check(spec, conf, endpoint, conf->endpoints[endpoint].check,
+					diag);
+}
+
+int st_probe_spec_init_check(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,
+			     uint32_t check, st_diag_t *diag)
+{
 	const st_conf_endpoint_t *ep = &conf->endpoints[endpoint];
 	memset(spec, 0, sizeof(*spec));
-	if (ep->check >= conf->n_checks)
+	if (check >= conf->n_checks)
 		return st_diag_set(diag, ST_ECONF, "endpoint %s has no check", ep->name);
-	const st_conf_check_t *c = &conf->checks[ep->check];
+	const st_conf_check_t *c = &conf->checks[check];
 	spec->check = c;
 	spec->endpoint = ep->name;
 	uint16_t port = c->port ? c->port : default_port(c->type);

@@ -34,13 +34,17 @@ typedef struct st_probe_result {
 typedef struct st_probe st_probe_t;
 typedef void (*st_probe_cb_t)(const st_probe_result_t *res, void *arg);
 
-/* Fill spec->target, target_str, host and source for an endpoint and its
- * check: check_target ("ADDR:PORT") when set, else the endpoint's address
+/* Fill spec->target, target_str, host and source for an endpoint and a
+ * check of it: check_target ("ADDR:PORT") when set, else the endpoint's address
  * with the check's port; health.source when it is of the target's family
  * (else the kernel's choice). Returns ST_ECONF with diag when nothing can be
  * probed. */
 int st_probe_spec_init(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,
 		       st_diag_t *diag);
+/* The same for one of the endpoint's checks (index into conf->checks); the
+ * one above takes its first. */
+int st_probe_spec_init_check(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,
+			     uint32_t check, st_diag_t *diag);
 
 /* Start a probe. The callback runs once, later, from the loop (never from
  * inside this call); the probe frees itself after it. */

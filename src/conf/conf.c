@@ -91,6 +91,7 @@ void st_conf_free(st_conf_t *conf)
 		free(conf->endpoints[i].name);
 		free(conf->endpoints[i].cname);
 		free(conf->endpoints[i].check_target);
+		free(conf->endpoints[i].checks);
 	}
 	free(conf->endpoints);
 	for (size_t i = 0; i < conf->n_records; i++)

@@ -116,8 +116,12 @@ typedef struct st_conf_check {
 	uint64_t interval_ms; /* default 2000, minimum 100 */
 	uint64_t timeout_ms;  /* default 1000, must be < interval */
 	uint32_t rise, fall;  /* default 2, 2 */
+	bool invert;	      /* up when the probes say down and down when they say up */
 	unsigned line;
 } st_conf_check_t;
+
+/* Checks one endpoint may list (`check: [a, b]`). */
+#define ST_CONF_MAX_ENDPOINT_CHECKS 32
 
 typedef struct st_conf_endpoint {
 	char *name;	 /* unique across all regions */
@@ -127,7 +131,12 @@ typedef struct st_conf_endpoint {
 	uint8_t addr6[16];  /* `address6:` or an IPv6 `address:` */
 	char *cname;	    /* `cname:` target, absolute presentation name, or NULL */
 	uint32_t weight;    /* default 1 */
-	uint32_t check;	    /* index into st_conf_t.checks, or ST_CONF_NONE (always healthy) */
+	uint32_t check;	    /* index into st_conf_t.checks, or ST_CONF_NONE (always healthy);
+			       the first of `checks` */
+	uint32_t *checks;   /* every check of the endpoint (`check: [web, db]`), in order */
+	uint32_t n_checks;  /* 0: no check */
+	uint32_t healthy_when; /* up checks needed for the endpoint to be up, 1..n_checks
+				  (`all` = n_checks, `any` = 1) */
 	char *check_target; /* "host:port" probe destination, or NULL (= address, check port) */
 	unsigned line;
 } st_conf_endpoint_t;

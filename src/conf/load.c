@@ -520,6 +520,7 @@ static const st_item_t check_items[] = {
 	   ST_DEF("1s")),
     ST_KEY("rise", ST_T_UINT, ST_AT(st_conf_check_t, rise), ST_RANGE(1, 100), ST_DEF("2")),
     ST_KEY("fall", ST_T_UINT, ST_AT(st_conf_check_t, fall), ST_RANGE(1, 100), ST_DEF("2")),
+    ST_KEY("invert", ST_T_BOOL, ST_AT(st_conf_check_t, invert), ST_DEF("false")),
     ST_END,
 };
 const st_table_t st_check_table = {"check", check_items, "a check (under checks:)"};

@@ -483,13 +483,14 @@ typedef struct worst {
 static bool slowest_check(const st_conf_t *conf, uint32_t e, void *arg)
 {
 	worst_t *w = arg;
-	if (conf->endpoints[e].check == ST_CONF_NONE)
-		return false;
-	const st_conf_check_t *c = &conf->checks[conf->endpoints[e].check];
-	uint64_t ms = c->interval_ms * c->fall + c->timeout_ms;
-	if (!w->check || ms > w->ms) {
-		w->check = c;
-		w->ms = ms;
+	const st_conf_endpoint_t *ep = &conf->endpoints[e];
+	for (uint32_t k = 0; k < ep->n_checks; k++) {
+		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
+		uint64_t ms = c->interval_ms * c->fall + c->timeout_ms;
+		if (!w->check || ms > w->ms) {
+			w->check = c;
+			w->ms = ms;
+		}
 	}
 	return false;
 }

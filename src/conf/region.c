@@ -38,10 +38,9 @@ static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 	return 0;
 }
 
-static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
-				void *obj)
+/* One check name of an endpoint's `check:` as its index. */
+static int check_index(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, uint32_t *out)
 {
-	st_conf_endpoint_t *e = obj;
 	const st_conf_t *conf = ctx->conf;
 	const char *s;
 	int rc = st_ctx_scalar(ctx, val, it->name, &s);
@@ -51,7 +50,7 @@ static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_yno
 	size_t n = 0;
 	for (size_t i = 0; i < conf->n_checks; i++) {
 		if (strcmp(conf->checks[i].name, s) == 0) {
-			e->check = (uint32_t)i;
+			*out = (uint32_t)i;
 			return 0;
 		}
 		if (n < 64)
@@ -62,6 +61,75 @@ static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_yno
 		return st_ctx_error(ctx, val, it->name, "no check named '%s' (did you mean '%s'?)",
 				    s, hint);
 	return st_ctx_error(ctx, val, it->name, "no check named '%s' in the checks: section", s);
+}
+
+/* `check: web` or `check: [web, db]` (calculated health). */
+static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+				void *obj)
+{
+	st_conf_endpoint_t *e = obj;
+	size_t n;
+	const st_ynode_t *const *items = st_ynode_list(&val, &n);
+	if (n == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "the list of checks is empty (leave 'check' out for an "
+				    "endpoint that is always healthy)");
+	if (n > ST_CONF_MAX_ENDPOINT_CHECKS)
+		return st_ctx_error(ctx, val, it->name, "%zu checks, at most %d per endpoint", n,
+				    ST_CONF_MAX_ENDPOINT_CHECKS);
+	uint32_t *checks = calloc(n, sizeof(*checks));
+	if (!checks)
+		return ST_ENOMEM;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = check_index(ctx, it, items[i], &checks[i]);
+		for (size_t j = 0; j < i && rc == 0; j++)
+			if (checks[j] == checks[i])
+				rc = st_ctx_error(ctx, items[i], it->name,
+						  "check '%s' is listed twice", items[i]->str);
+	}
+	if (rc != 0) {
+		free(checks);
+		return rc;
+	}
+	free(e->checks);
+	e->checks = checks;
+	e->n_checks = (uint32_t)n;
+	e->check = checks[0];
+	return 0;
+}
+
+/* healthy_when: all | any | N, kept as the number of up checks needed (all:
+ * 0 until the checks are known, see endpoint_validate). */
+static int parse_healthy_when(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+			      void *obj)
+{
+	st_conf_endpoint_t *e = obj;
+	const char *s;
+	int rc = st_ctx_scalar(ctx, val, it->name, &s);
+	if (rc != 0)
+		return rc;
+	if (strcmp(s, "all") == 0) {
+		e->healthy_when = 0;
+		return 0;
+	}
+	if (strcmp(s, "any") == 0) {
+		e->healthy_when = 1;
+		return 0;
+	}
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0')
+		return st_ctx_error(ctx, val, it->name,
+				    "'%s' is not all, any or a number of checks", s);
+	if (v == 0)
+		return st_ctx_error(ctx, val, it->name,
+				    "0 checks would make the endpoint always healthy: give "
+				    "1 or more (or leave 'check' out)");
+	if (v > ST_CONF_MAX_ENDPOINT_CHECKS)
+		v = ST_CONF_MAX_ENDPOINT_CHECKS + 1; /* more than any list: said below */
+	e->healthy_when = (uint32_t)v;
+	return 0;
 }
 
 static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
@@ -88,25 +156,17 @@ static const st_item_t endpoint_items[] = {
     ST_KEY("weight", ST_T_UINT, ST_AT(st_conf_endpoint_t, weight), ST_RANGE(0, 1000000),
 	   ST_DEF("1")),
     ST_KEY("check", ST_T_CUSTOM, ST_PARSE(parse_endpoint_check)),
+    ST_KEY("healthy_when", ST_T_CUSTOM, ST_PARSE(parse_healthy_when)),
     ST_KEY("check_target", ST_T_CUSTOM, ST_PARSE(parse_check_target)),
     ST_END,
 };
 const st_table_t st_endpoint_table = {"endpoint", endpoint_items,
 				      "an endpoint (under a region's endpoints:)"};
 
-static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const st_ynode_t *map,
-			     const st_ynode_t *name)
+/* Can check c probe endpoint e? */
+static int endpoint_check_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e,
+				   const st_conf_check_t *c, const st_ynode_t *map)
 {
-	const st_conf_t *conf = ctx->conf;
-	if (!e->has_v4 && !e->has_v6 && !e->cname)
-		return st_ctx_error(ctx, name, NULL,
-				    "the endpoint needs an 'address', 'address6' or 'cname'");
-	if (e->check_target && e->check == ST_CONF_NONE)
-		return st_ctx_error(ctx, st_map_key(map, "check_target"), NULL,
-				    "'check_target' needs a 'check' to say how to probe it");
-	if (e->check == ST_CONF_NONE)
-		return 0;
-	const st_conf_check_t *c = &conf->checks[e->check];
 	if (c->type == ST_CHECK_EXEC)
 		return 0;
 	if (!e->has_v4 && !e->has_v6 && !e->check_target)
@@ -123,6 +183,37 @@ static int endpoint_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e, const s
 				    "tcp check '%s' has no port: set 'port' in the check or give "
 				    "'check_target: ADDR:PORT'",
 				    c->name);
+	return 0;
+}
+
+static int endpoint_validate(st_ctx_t *ctx, st_conf_endpoint_t *e, const st_ynode_t *map,
+			     const st_ynode_t *name)
+{
+	const st_conf_t *conf = ctx->conf;
+	if (!e->has_v4 && !e->has_v6 && !e->cname)
+		return st_ctx_error(ctx, name, NULL,
+				    "the endpoint needs an 'address', 'address6' or 'cname'");
+	if (e->check_target && e->check == ST_CONF_NONE)
+		return st_ctx_error(ctx, st_map_key(map, "check_target"), NULL,
+				    "'check_target' needs a 'check' to say how to probe it");
+	if (st_map_given(map, "healthy_when") && e->check == ST_CONF_NONE)
+		return st_ctx_error(ctx, st_map_key(map, "healthy_when"), NULL,
+				    "'healthy_when' needs a list of checks (check: [a, b])");
+	if (e->check == ST_CONF_NONE)
+		return 0;
+	if (e->healthy_when == 0)
+		e->healthy_when = e->n_checks; /* all, the default */
+	if (e->healthy_when > e->n_checks)
+		return st_ctx_error(ctx, st_map_get(map, "healthy_when"), "healthy_when",
+				    "%s is more than the endpoint's %u check%s: it could never be "
+				    "healthy",
+				    st_map_get(map, "healthy_when")->str, e->n_checks,
+				    e->n_checks == 1 ? "" : "s");
+	for (uint32_t k = 0; k < e->n_checks; k++) {
+		int rc = endpoint_check_validate(ctx, e, &conf->checks[e->checks[k]], map);
+		if (rc != 0)
+			return rc;
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* health [--json]: every endpoint with its region, effective state, the
  * checker's state, the override, how long since the last change, RTT and
- * the last probe error. */
+ * the last probe error; an endpoint with several checks (or an inverted
+ * one), each check's state on a line below it. */
 #include "ctl/cmd.h"
 #include "common/time.h"
 #include "health/health.h"
@@ -25,6 +26,65 @@ static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size
 		return;
 	}
 	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
+}
+
+/* healthy_when as written: all, any or N. */
+static void healthy_when(const st_conf_endpoint_t *ep, char *buf, size_t len)
+{
+	if (ep->healthy_when >= ep->n_checks)
+		snprintf(buf, len, "all");
+	else if (ep->healthy_when <= 1)
+		snprintf(buf, len, "any");
+	else
+		snprintf(buf, len, "%u", ep->healthy_when);
+}
+
+/* Is the endpoint's health calculated (several checks, or an inverted one)? */
+static bool calculated(const st_conf_t *conf, const st_conf_endpoint_t *ep)
+{
+	return ep->n_checks > 1 || (ep->n_checks == 1 && conf->checks[ep->checks[0]].invert);
+}
+
+/* Each check of the endpoint with its state as the checker last published
+ * it (this vantage point's own; inverted ones already inverted). A table
+ * from a checker that does not say (older, or another config) gives
+ * unknown. */
+static const char *check_state(const st_health_info_t *in, const st_conf_endpoint_t *ep,
+			       uint32_t k)
+{
+	if (in->unreadable || in->checker.n_checks != ep->n_checks)
+		return "unknown";
+	return st_health_state_name(st_health_check_state(&in->checker, k));
+}
+
+static void checks_text(const st_conf_t *conf, const st_conf_endpoint_t *ep,
+			const st_health_info_t *in, st_buf_t *out)
+{
+	char hw[16];
+	healthy_when(ep, hw, sizeof(hw));
+	st_buf_printf(out, "  checks (healthy when %s):", hw);
+	for (uint32_t k = 0; k < ep->n_checks; k++) {
+		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
+		st_buf_printf(out, "%s %s %s%s", k ? "," : "", c->name, check_state(in, ep, k),
+			      c->invert ? " (inverted)" : "");
+	}
+	st_buf_puts(out, "\n");
+}
+
+static void checks_json(const st_conf_t *conf, const st_conf_endpoint_t *ep,
+			const st_health_info_t *in, st_buf_t *out)
+{
+	char hw[16];
+	healthy_when(ep, hw, sizeof(hw));
+	st_buf_printf(out, ",\"healthy_when\":\"%s\",\"checks\":[", hw);
+	for (uint32_t k = 0; k < ep->n_checks; k++) {
+		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
+		st_buf_puts(out, k ? ",{\"check\":" : "{\"check\":");
+		st_buf_json_str(out, c->name);
+		st_buf_printf(out, ",\"state\":\"%s\",\"inverted\":%s}",
+			      check_state(in, ep, k), c->invert ? "true" : "false");
+	}
+	st_buf_puts(out, "]");
 }
 
 /* In a fleet: what the quorum agreed, this site's own view, the votes and
@@ -127,6 +187,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			st_buf_printf(out, ",\"rtt_ms\":%.3f,\"flaps\":%u,\"error\":",
 				      in.checker.rtt_us / 1000.0, in.checker.flaps);
 			st_buf_json_str(out, in.checker.error);
+			if (ep->n_checks)
+				checks_json(conf, ep, &in, out);
 			if (fleet && in.has_check) {
 				st_buf_printf(out,
 					      ",\"fleet\":{\"own\":\"%s\",\"votes_up\":%u,"
@@ -142,6 +204,8 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 				      ep->name, wr, conf->regions[ep->region].name, eff, checker,
 				      in.override ? st_override_name(in.override) : "-", s, rtt,
 				      in.checker.error[0] ? in.checker.error : "-");
+			if (calculated(conf, ep))
+				checks_text(conf, ep, &in, out);
 		}
 	}
 	if (json)
@@ -163,7 +227,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 const st_ctl_cmd_t st_cmd_health = {
     .name = "health",
     .usage = "[--json]",
-    .help = "each endpoint: region, state, checker state, override, since, RTT, error",
+    .help = "each endpoint: region, state, checker state, override, since, RTT, error, checks",
     .min_args = 0,
     .max_args = 1,
     .exec = exec,

@@ -44,7 +44,30 @@ typedef struct st_health_rec {
 	 * decision (state is this checker's own). */
 	st_health_state_t local;
 	uint32_t votes_up, voters;
+	/* The endpoint's checks (`check: [web, db]`): each one's state in the
+	 * config's order, inverted ones already inverted, 2 bits each
+	 * (st_health_check_state). n_checks 0: not said (older checkers). */
+	uint32_t n_checks;
+	uint64_t check_states;
 } st_health_rec_t;
+
+#define ST_HEALTH_MAX_CHECKS 32 /* per endpoint: 2 bits each in check_states */
+
+static inline st_health_state_t st_health_check_state(const st_health_rec_t *r, uint32_t k)
+{
+	if (k >= r->n_checks || k >= ST_HEALTH_MAX_CHECKS)
+		return ST_HEALTH_UNKNOWN;
+	uint32_t v = (uint32_t)(r->check_states >> (2 * k)) & 3u;
+	return v <= ST_HEALTH_DOWN ? (st_health_state_t)v : ST_HEALTH_UNKNOWN;
+}
+
+static inline void st_health_set_check_state(st_health_rec_t *r, uint32_t k, st_health_state_t s)
+{
+	if (k >= ST_HEALTH_MAX_CHECKS)
+		return;
+	r->check_states &= ~(3ull << (2 * k));
+	r->check_states |= (uint64_t)(s & 3u) << (2 * k);
+}
 
 /* How the checker of a fleet site decides (the table's header). */
 typedef enum {

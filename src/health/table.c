@@ -342,6 +342,8 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 		uint32_t local = atomic_load_explicit(&s->local, memory_order_relaxed);
 		out->votes_up = atomic_load_explicit(&s->votes_up, memory_order_relaxed);
 		out->voters = atomic_load_explicit(&s->voters, memory_order_relaxed);
+		out->n_checks = atomic_load_explicit(&s->n_checks, memory_order_relaxed);
+		out->check_states = atomic_load_explicit(&s->check_states, memory_order_relaxed);
 		/* Orders the field loads before the second read of seq. */
 		atomic_thread_fence(memory_order_acquire);
 		uint32_t s2 = atomic_load_explicit(&s->seq, memory_order_relaxed);
@@ -354,6 +356,8 @@ int st_healthtab_read(const st_healthtab_t *t, uint32_t slot, st_health_rec_t *o
 							      : ST_HEALTH_UNKNOWN;
 			if (out->votes_up > out->voters)
 				out->votes_up = out->voters;
+			if (out->n_checks > ST_HEALTH_MAX_CHECKS)
+				out->n_checks = ST_HEALTH_MAX_CHECKS;
 			return state <= ST_HEALTH_DOWN ? 0 : ST_ECORRUPT;
 		}
 	}
@@ -385,6 +389,8 @@ void st_healthtab_write(st_healthtab_t *t, uint32_t slot, const st_health_rec_t 
 	atomic_store_explicit(&s->local, (uint32_t)rec->local, memory_order_relaxed);
 	atomic_store_explicit(&s->votes_up, rec->votes_up, memory_order_relaxed);
 	atomic_store_explicit(&s->voters, rec->voters, memory_order_relaxed);
+	atomic_store_explicit(&s->n_checks, rec->n_checks, memory_order_relaxed);
+	atomic_store_explicit(&s->check_states, rec->check_states, memory_order_relaxed);
 	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 

@@ -14,8 +14,11 @@
 #include <stdint.h>
 
 #define ST_HEALTHTAB_MAGIC 0x3130424c54485453ULL /* "STHTBL01" little-endian */
-#define ST_HEALTHTAB_VERSION 2u	   /* 2: fleet votes in slots, fleet mode in the header */
-#define ST_HEALTHTAB_VERSION_MIN 1u /* read too: its zeros there mean "no fleet" */
+/* 2: fleet votes in slots, fleet mode in the header; 3: the states of an
+ * endpoint's checks in its slot */
+#define ST_HEALTHTAB_VERSION 3u
+/* read too: zeros in the newer fields mean "no fleet", "no check detail" */
+#define ST_HEALTHTAB_VERSION_MIN 1u
 #define ST_HEALTHTAB_NAME_MAX 64 /* bytes including the NUL */
 #define ST_HEALTHTAB_ERROR_MAX ST_HEALTH_ERROR_MAX
 #define ST_HEALTHTAB_MAX_SLOTS (1u << 20)
@@ -55,7 +58,9 @@ typedef struct st_healthtab_slot {
 	_Atomic uint32_t local;	   /* version 2: the vantage point's own state */
 	_Atomic uint32_t votes_up; /* version 2: of voters, 0 = no fleet decision */
 	_Atomic uint32_t voters;
-	uint8_t reserved[44];
+	_Atomic uint32_t n_checks;     /* version 3: the endpoint's checks, 0 = not said */
+	_Atomic uint64_t check_states; /* version 3: 2 bits a check (st_health_rec_t) */
+	uint8_t reserved[32];
 } st_healthtab_slot_t;
 
 typedef struct st_healthtab st_healthtab_t;

@@ -223,6 +223,26 @@ static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)
 		label(out, NULL, "region", conf->regions[conf->endpoints[i].region].name);
 		st_buf_printf(out, "} %.6f\n", in.checker.rtt_us / 1e6);
 	}
+	st_prom_header(out, "steerdns_endpoint_check_up", "gauge",
+		       "Each check of an endpoint as it counts for the endpoint's state (inverted "
+		       "checks inverted): 1 up, 0 down; absent while it has no verdict.");
+	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {
+		const st_conf_endpoint_t *ep = &conf->endpoints[i];
+		st_health_info_t in;
+		memset(&in, 0, sizeof(in));
+		if (ep->n_checks == 0 || st_health_info(view->health, (uint32_t)i, &in) < 0 ||
+		    in.unreadable || in.checker.n_checks != ep->n_checks)
+			continue;
+		for (uint32_t k = 0; k < ep->n_checks; k++) {
+			st_health_state_t s = st_health_check_state(&in.checker, k);
+			if (s == ST_HEALTH_UNKNOWN)
+				continue;
+			label(out, "steerdns_endpoint_check_up", "endpoint", ep->name);
+			label(out, NULL, "region", conf->regions[ep->region].name);
+			label(out, NULL, "check", conf->checks[ep->checks[k]].name);
+			st_buf_printf(out, "} %d\n", s == ST_HEALTH_UP);
+		}
+	}
 	st_prom_header(out, "steerdns_endpoint_override", "gauge",
 		       "Admin override of the endpoint: 1 for the active kind.");
 	for (size_t i = 0; view->health && i < conf->n_endpoints; i++) {

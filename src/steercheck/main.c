@@ -148,6 +148,15 @@ static int run_once(const st_conf_t *conf)
 		fmt_rtt(ok ? st_checker_hyst(c, i)->rtt_us : 0, rtt, sizeof(rtt));
 		printf("%-24s %-4s %-8s %s\n", st_checker_name(c, i), ok ? "ok" : "fail", rtt,
 		       st_checker_last_text(c, i));
+		st_checker_check_t k;
+		/* calculated health: each check under its endpoint */
+		for (uint32_t j = 0; st_checker_checks(c, i) > 1 && st_checker_check(c, i, j, &k);
+		     j++) {
+			char name[64];
+			fmt_rtt(k.last_ok ? k.rtt_us : 0, rtt, sizeof(rtt));
+			snprintf(name, sizeof(name), "  %s%s", k.name, k.invert ? " (inverted)" : "");
+			printf("%-24s %-4s %-8s %s\n", name, k.last_ok ? "ok" : "fail", rtt, k.text);
+		}
 		if (!ok)
 			ret = EXIT_FAIL;
 	}

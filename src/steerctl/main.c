@@ -30,7 +30,7 @@ static const struct {
     {"status [--json]", "version, uptime, workers, zones, health table, dial ramps"},
     {"reload [ZONE]", "re-read the config and every zone (or one zone)"},
     {"stats [--json]", "queries by rcode, type, transport; answers per record, region, endpoint"},
-    {"health [--json]", "each endpoint: region, state, checker state, override, RTT, error"},
+    {"health [--json]", "each endpoint: region, state, checker state, override, RTT, error, checks"},
     {"drain ENDPOINT|REGION", "take an endpoint or every endpoint of a region out of answers"},
     {"undrain ENDPOINT|REGION|all", "end a drain"},
     {"force ENDPOINT up|down|clear", "override the checker's state of an endpoint"},

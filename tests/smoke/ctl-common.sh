@@ -73,5 +73,16 @@ ctl() {
     CTL_RC=$?
 }
 
+# ctl_wait_health REGEX: poll steerctl health until a line of it matches
+# (max ~5 s); CTL_OUT holds the last output.
+ctl_wait_health() {
+    for _ in $(seq 1 50); do
+        ctl health
+        printf '%s\n' "$CTL_OUT" | grep -Eq -- "$1" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
 # www: the routed answer.
 www() { st_dig +short www.example.test A | sort | tr '\n' ' ' | sed 's/ $//'; }

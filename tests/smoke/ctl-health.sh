@@ -33,16 +33,7 @@ st_start steercheck "$top_builddir/steercheck" -c "$CTL_CONF"
 checker=$ST_PID
 ctl_start
 
-# wait_health REGEX: poll steerctl health (max ~5 s).
-wait_health() {
-    for _ in $(seq 1 50); do
-        ctl health
-        printf '%s\n' "$CTL_OUT" | grep -Eq -- "$1" && return 0
-        sleep 0.1
-    done
-    return 1
-}
-wait_health '^use2-a +us-east-2 +up +up ' || true
+ctl_wait_health '^use2-a +us-east-2 +up +up ' || true
 st_expect_match "checker up with RTT" '^use2-a +us-east-2 +up +up +- +[0-9.]+(ms|s) +[0-9.]+ms +- *$' "$CTL_OUT"
 ctl health --json
 st_expect "health --json" "up up true" "$(printf '%s' "$CTL_OUT" | python3 -c '
@@ -60,7 +51,7 @@ ctl dial us-east-2 20
 ctl dial us-east-2 80 --over 30s
 st_expect "ramp started" "0" "$CTL_RC"
 echo 500 >mode
-wait_health '^use2-a +us-east-2 +down +down ' || true
+ctl_wait_health '^use2-a +us-east-2 +down +down ' || true
 st_expect_match "checker down with error" '^use2-a +us-east-2 +down +down +- +[0-9.]+m?s .*(500|status)' "$CTL_OUT"
 for _ in $(seq 1 30); do ctl status; printf '%s\n' "$CTL_OUT" | grep -q 'stopped at' && break; sleep 0.1; done
 st_expect_match "ramp stopped by the checker" 'ramp 20% -> 80% over 30s stopped at [0-9]+%: region unhealthy \(0 of 1 endpoints up' "$CTL_OUT"

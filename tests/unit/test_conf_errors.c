@@ -283,6 +283,39 @@ static const struct {
      "\"127.0.0.1:1\" } }\n",
      "t.yaml:3:43: regions.r.endpoints.e: 'check_target' needs a 'check' to say how to probe "
      "it"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, db], healthy_when: 3 }\n",
+     "t.yaml:7:64: regions.r.endpoints.e.healthy_when: 3 is more than the endpoint's "
+     "2 checks: it could never be healthy"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, db], healthy_when: 0 }\n",
+     "t.yaml:7:64: regions.r.endpoints.e.healthy_when: 0 checks would make the "
+     "endpoint always healthy: give 1 or more (or leave 'check' out)"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, db], healthy_when: most }\n",
+     "t.yaml:7:64: regions.r.endpoints.e.healthy_when: 'most' is not all, any or a "
+     "number of checks"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, dbb] }\n",
+     "t.yaml:7:45: regions.r.endpoints.e.check: no check named 'dbb' (did you mean "
+     "'db'?)"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, db, web] }\n",
+     "t.yaml:7:49: regions.r.endpoints.e.check: check 'web' is listed twice"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [] }\n",
+     "t.yaml:7:39: regions.r.endpoints.e.check: the list of checks is empty (leave "
+     "'check' out for an endpoint that is always healthy)"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, healthy_when: any }\n",
+     "t.yaml:7:32: regions.r.endpoints.e: 'healthy_when' needs a list of checks "
+     "(check: [a, b])"},
+    {"checks:\n  web: { type: http }\n  db: { type: tcp, port: 5432 }\nregions:\n  r:\n    endpoints:\n"
+     "      e: { address: 192.0.2.1, check: [web, { db: 1 }] }\n",
+     "t.yaml:7:45: regions.r.endpoints.e.check: expected a single value, not a "
+     "mapping"},
+    {"checks:\n  web: { type: http, invert: maybe }\n",
+     "t.yaml:2:30: checks.web.invert: 'maybe' is not true or false"},
     {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check_target: lb:80 } }\n",
      "t.yaml:3:57: regions.r.endpoints.e.check_target: 'lb:80' is not ADDR:PORT, "
      "[ADDR6]:PORT or ADDR (numeric address)"},
