@@ -4,6 +4,7 @@
 #include "config.h"
 #include "common/cli.h"
 #include "ctl/proto.h"
+#include "steerctl/import.h"
 #include "net/unix.h"
 
 #include <errno.h>
@@ -47,8 +48,9 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: steerctl [-s SOCKET | -c CONFIG] [--json] COMMAND [ARGS...]\n\n"
-		   "options:\n"
+	fprintf(f, "usage: steerctl [-s SOCKET | -c CONFIG] [--json] COMMAND [ARGS...]\n");
+	steerctl_import_usage(f);
+	fprintf(f, "\noptions:\n"
 		   "  -s, --socket PATH   control socket (default " DEFAULT_SOCKET ")\n"
 		   "  -c, --config FILE   take the socket from server.control in FILE\n"
 		   "  -j, --json          JSON output (status, stats, health, fleet)\n"
@@ -252,6 +254,14 @@ int main(int argc, char **argv)
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
+	}
+	/* The one command that needs no steerd: a file conversion. */
+	if (strcmp(argv[optind], "import-route53") == 0) {
+		if (sock_opt || conf_opt || json) {
+			fprintf(stderr, "steerctl: import-route53 takes none of -s, -c, --json\n");
+			return 2;
+		}
+		return steerctl_import(argc - optind, argv + optind);
 	}
 	if (sock_opt && conf_opt) {
 		fprintf(stderr, "steerctl: -s and -c are exclusive\n");

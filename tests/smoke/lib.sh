@@ -101,6 +101,21 @@ st_wait_dns() {
     return 1
 }
 
+# st_wait_expect LABEL WANT SECONDS CMD...: run CMD every 0.1 s until it
+# prints WANT, for at most SECONDS; "ok" or "not ok" as st_expect says them.
+# Returns 1 when it never did.
+st_wait_expect() {
+    local label=$1 want=$2 secs=$3 got
+    shift 3
+    for _ in $(seq 1 $((secs * 10))); do
+        got=$("$@")
+        [ "$got" = "$want" ] && { echo "ok - $label"; return 0; }
+        sleep 0.1
+    done
+    echo "not ok - $label: want '$want', got '$got'"
+    ST_FAILS=$((ST_FAILS + 1))
+    return 1
+}
 # st_hostport ADDR PORT: "127.0.0.1:53" or "[::1]:53".
 st_hostport() {
     case $1 in

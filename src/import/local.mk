@@ -1,0 +1,12 @@
+# src/import: Route 53 JSON -> steerd.yaml and a zone file (steerctl import-route53)
+src_libsteer_a_SOURCES += \
+	src/import/route53.c src/import/route53.h src/import/internal.h \
+	src/import/r53_json.c src/import/r53_conv.c src/import/r53_check.c \
+	src/import/awsregion.c
+
+check_PROGRAMS += tests/unit/test_import
+TESTS += tests/unit/test_import
+tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+
+TESTS += tests/smoke/import-route53.sh
+EXTRA_DIST += tests/smoke/import-route53.sh tests/data/route53

@@ -1,0 +1,430 @@
+/* The JSON the AWS CLI prints for `aws route53 list-resource-record-sets`,
+ * `list-health-checks` and `list-cidr-blocks` (the API reference's
+ * ListResourceRecordSets, ListHealthChecks and ListCidrBlocks responses),
+ * read into the import's input. A record set with a field of the wrong
+ * shape is reported and left out; a file that is not such a response is an
+ * error. */
+#include "import/internal.h"
+#include "common/file.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *load(const char *path, const char *array, const char *command, json_t **list,
+		    st_diag_t *diag)
+{
+	FILE *f;
+	int rc = st_file_fopen(path, &f);
+	if (rc != 0) {
+		st_diag_set(diag, rc, "%s: %s", path, st_strerror(rc));
+		return NULL;
+	}
+	json_error_t err;
+	json_t *root = json_loadf(f, 0, &err);
+	fclose(f);
+	if (!root) {
+		st_diag_set(diag, ST_EPARSE, "%s:%d:%d: %s", path, err.line, err.column, err.text);
+		return NULL;
+	}
+	*list = json_object_get(root, array);
+	if (!json_is_array(*list)) {
+		st_diag_set(diag, ST_EPARSE,
+			    "%s: no \"%s\" array (expected the output of `aws route53 %s`)", path,
+			    array, command);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* A string member, copied; NULL when absent. *bad names a member present
+ * with another type. */
+static char *str(json_t *o, const char *key, const char **bad)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v)
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = key;
+		return NULL;
+	}
+	return strdup(json_string_value(v));
+}
+
+static int64_t num(json_t *o, const char *key, int64_t def, const char **bad)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v)
+		return def;
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_string(v)) { /* some tools print numbers as strings */
+		char *end;
+		long long n = strtoll(json_string_value(v), &end, 10);
+		if (*end == '\0' && end != json_string_value(v))
+			return n;
+	}
+	*bad = key;
+	return def;
+}
+
+static bool flag(json_t *o, const char *key, const char **bad)
+{
+	json_t *v = json_object_get(o, key);
+	if (v && !json_is_boolean(v))
+		*bad = key;
+	return json_is_true(v);
+}
+
+/* Route 53's name text (octal escapes such as \052 for '*') in RFC 1035
+ * presentation form: lower case, absolute, \DDD (decimal) for the rest. */
+static char *name_text(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(4 * n + 2), *o = out;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\' && i + 3 < n + 1 && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (unsigned char)((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 +
+					    (s[i + 3] - '0'));
+			i += 3;
+			if (c == '.') {
+				o += sprintf(o, "\\046");
+				continue;
+			}
+		} else if (c == '\\' && i + 1 < n) {
+			c = (unsigned char)s[++i];
+			if (c == '.') {
+				o += sprintf(o, "\\046");
+				continue;
+			}
+		} else if (c == '.') {
+			*o++ = '.';
+			continue;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == '*')
+			*o++ = (char)c;
+		else if (c >= 'A' && c <= 'Z')
+			*o++ = (char)(c + 32);
+		else
+			o += sprintf(o, "\\%03u", c);
+	}
+	if (o == out || o[-1] != '.')
+		*o++ = '.';
+	*o = '\0';
+	return out;
+}
+
+static void set_clear(r53_set_t *s)
+{
+	free(s->name);
+	free(s->type);
+	free(s->label);
+	for (size_t i = 0; i < s->n_values; i++)
+		free(s->values[i]);
+	free(s->values);
+	free(s->set_id);
+	free(s->region);
+	free(s->geo_continent);
+	free(s->geo_country);
+	free(s->geo_subdivision);
+	free(s->gp_region);
+	free(s->gp_zone_group);
+	free(s->cidr_collection);
+	free(s->cidr_location);
+	free(s->health_check);
+	free(s->alias_target);
+}
+
+static bool coordinate(json_t *o, const char *key, double lo, double hi, double *out)
+{
+	json_t *v = json_object_get(o, key);
+	char *end;
+	if (json_is_number(v))
+		*out = json_number_value(v);
+	else if (json_is_string(v))
+		*out = strtod(json_string_value(v), &end);
+	else
+		return false;
+	if (json_is_string(v) && (*end || end == json_string_value(v)))
+		return false;
+	return *out >= lo && *out <= hi;
+}
+
+/* The routing fields; the policy is the one whose field is given. */
+static const char *routing(json_t *o, r53_set_t *s, const char **bad)
+{
+	json_t *v;
+	int given = 0;
+	if (json_object_get(o, "Weight")) {
+		s->policy = R53_WEIGHTED, given++;
+		s->weight = num(o, "Weight", 0, bad);
+		if (s->weight < 0 || s->weight > 255)
+			return "Weight is not 0-255";
+	}
+	if ((s->region = str(o, "Region", bad)))
+		s->policy = R53_LATENCY, given++;
+	char *fo = str(o, "Failover", bad);
+	if (fo) {
+		s->policy = R53_FAILOVER, given++;
+		s->secondary = strcmp(fo, "SECONDARY") == 0;
+		bool ok = s->secondary || strcmp(fo, "PRIMARY") == 0;
+		free(fo);
+		if (!ok)
+			return "Failover is neither PRIMARY nor SECONDARY";
+	}
+	if ((v = json_object_get(o, "GeoLocation"))) {
+		s->policy = R53_GEOLOCATION, given++;
+		s->geo_continent = str(v, "ContinentCode", bad);
+		s->geo_country = str(v, "CountryCode", bad);
+		s->geo_subdivision = str(v, "SubdivisionCode", bad);
+		if (!s->geo_continent && !s->geo_country)
+			return "GeoLocation has neither ContinentCode nor CountryCode";
+	}
+	if ((v = json_object_get(o, "GeoProximityLocation"))) {
+		s->policy = R53_GEOPROXIMITY, given++;
+		s->gp_region = str(v, "AWSRegion", bad);
+		s->gp_zone_group = str(v, "LocalZoneGroup", bad);
+		s->gp_bias = num(v, "Bias", 0, bad);
+		json_t *c = json_object_get(v, "Coordinates");
+		if (c) {
+			s->gp_has_coords = true;
+			if (!coordinate(c, "Latitude", -90, 90, &s->gp_lat) ||
+			    !coordinate(c, "Longitude", -180, 180, &s->gp_lon))
+				return "GeoProximityLocation.Coordinates are not a latitude "
+				       "(-90..90) and a longitude (-180..180)";
+		}
+		if (s->gp_bias < -99 || s->gp_bias > 99)
+			return "GeoProximityLocation.Bias is not -99..99";
+		if (!c && !s->gp_region && !s->gp_zone_group)
+			return "GeoProximityLocation has no AWSRegion, LocalZoneGroup or "
+			       "Coordinates";
+	}
+	if ((v = json_object_get(o, "CidrRoutingConfig"))) {
+		s->policy = R53_CIDR, given++;
+		s->cidr_collection = str(v, "CollectionId", bad);
+		s->cidr_location = str(v, "LocationName", bad);
+		if (!s->cidr_location)
+			return "CidrRoutingConfig has no LocationName";
+	}
+	if (flag(o, "MultiValueAnswer", bad))
+		s->policy = R53_MULTIVALUE, given++;
+	if (given > 1)
+		return "more than one routing policy is given";
+	if (given == 1 && !s->set_id)
+		return "a routing policy without a SetIdentifier";
+	if (given == 0 && s->set_id)
+		return "a SetIdentifier without a routing policy";
+	return NULL;
+}
+
+/* One record set; returns the reason it cannot be read, or NULL. */
+static const char *read_set(json_t *o, r53_set_t *s, const char **bad)
+{
+	if (!json_is_object(o))
+		return "not a JSON object";
+	char *name = str(o, "Name", bad);
+	s->type = str(o, "Type", bad);
+	if (!name || !s->type) {
+		free(name);
+		return "no Name or Type";
+	}
+	s->name = name_text(name);
+	free(name);
+	if (!s->name)
+		return "out of memory";
+	for (char *p = s->type; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 32);
+	s->set_id = str(o, "SetIdentifier", bad);
+	json_t *ttl = json_object_get(o, "TTL");
+	if (ttl) {
+		int64_t t = num(o, "TTL", 0, bad);
+		if (t < 0 || t > 2147483647)
+			return "TTL is not 0-2147483647";
+		s->has_ttl = true;
+		s->ttl = (uint32_t)t;
+	}
+	json_t *rrs = json_object_get(o, "ResourceRecords");
+	if (rrs && !json_is_array(rrs))
+		return "ResourceRecords is not an array";
+	size_t n = json_array_size(rrs);
+	if (n && !(s->values = calloc(n, sizeof(*s->values))))
+		return "out of memory";
+	for (size_t i = 0; i < n; i++) {
+		char *val = str(json_array_get(rrs, i), "Value", bad);
+		if (!val)
+			return "a ResourceRecords element has no Value";
+		s->values[s->n_values++] = val;
+	}
+	json_t *alias = json_object_get(o, "AliasTarget");
+	if (alias) {
+		char *target = str(alias, "DNSName", bad);
+		if (!target)
+			return "AliasTarget has no DNSName";
+		s->alias = true;
+		s->alias_target = name_text(target);
+		free(target);
+		s->alias_evaluate = flag(alias, "EvaluateTargetHealth", bad);
+		if (n)
+			return "both AliasTarget and ResourceRecords";
+	} else if (n == 0) {
+		return "no ResourceRecords";
+	}
+	s->health_check = str(o, "HealthCheckId", bad);
+	return routing(o, s, bad);
+}
+
+int r53_read_records(r53_input_t *in, const char *path, const char *zone, st_buf_t *report,
+		     st_diag_t *diag)
+{
+	json_t *list;
+	json_t *root = load(path, "ResourceRecordSets", "list-resource-record-sets", &list, diag);
+	if (!root)
+		return ST_EPARSE;
+	size_t n = json_array_size(list);
+	int rc = 0;
+	if (n && !(in->sets = calloc(n, sizeof(*in->sets))))
+		rc = ST_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		r53_set_t *s = &in->sets[in->n_sets];
+		const char *bad = NULL;
+		const char *why = read_set(json_array_get(list, i), s, &bad);
+		st_buf_t label;
+		st_buf_init(&label);
+		st_buf_printf(&label, "%s %s", s->name ? s->name : "(no name)",
+			      s->type ? s->type : "(no type)");
+		if (s->set_id)
+			st_buf_printf(&label, " [%s]", s->set_id);
+		s->label = st_buf_steal(&label, NULL);
+		if (!why && bad)
+			why = "a field has the wrong JSON type";
+		if (!why && s->name && strcmp(s->name, zone) != 0) {
+			size_t nl = strlen(s->name), zl = strlen(zone);
+			if (nl <= zl || strcmp(s->name + nl - zl, zone) != 0 ||
+			    s->name[nl - zl - 1] != '.')
+				why = "the name is not in the zone";
+		}
+		if (why) {
+			st_buf_printf(
+			    report, "not converted: %s (ResourceRecordSets[%zu]): %s%s%s\n",
+			    s->label ? s->label : "?", i, why, bad ? ": " : "", bad ? bad : "");
+			set_clear(s);
+			memset(s, 0, sizeof(*s));
+			continue;
+		}
+		in->n_sets++;
+	}
+	if (rc == 0 && json_is_true(json_object_get(root, "IsTruncated")))
+		st_buf_printf(report,
+			      "warning: %s says IsTruncated: the listing is one page of "
+			      "several; give the CLI's whole output (without --max-items)\n",
+			      path);
+	json_decref(root);
+	return rc == ST_ENOMEM ? st_diag_set(diag, rc, "out of memory") : rc;
+}
+
+int r53_read_checks(r53_input_t *in, const char *path, st_diag_t *diag)
+{
+	json_t *list;
+	json_t *root = load(path, "HealthChecks", "list-health-checks", &list, diag);
+	if (!root)
+		return ST_EPARSE;
+	size_t n = json_array_size(list);
+	if (n && !(in->checks = calloc(n, sizeof(*in->checks)))) {
+		json_decref(root);
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(list, i), *c = json_object_get(o, "HealthCheckConfig");
+		r53_check_t *h = &in->checks[in->n_checks];
+		const char *bad = NULL;
+		h->state = -1;
+		h->id = str(o, "Id", &bad);
+		if (!h->id || !json_is_object(c))
+			continue; /* no id: no record can name it */
+		h->type = str(c, "Type", &bad);
+		h->ip = str(c, "IPAddress", &bad);
+		h->fqdn = str(c, "FullyQualifiedDomainName", &bad);
+		h->path = str(c, "ResourcePath", &bad);
+		h->search = str(c, "SearchString", &bad);
+		h->port = num(c, "Port", 0, &bad);
+		h->interval = num(c, "RequestInterval", 30, &bad);
+		h->threshold = num(c, "FailureThreshold", 3, &bad);
+		h->inverted = flag(c, "Inverted", &bad);
+		h->disabled = flag(c, "Disabled", &bad);
+		if (bad || !h->type) {
+			free(h->type); /* reported when a record uses it */
+			h->type = NULL;
+		}
+		in->n_checks++;
+	}
+	json_decref(root);
+	return 0;
+}
+
+int r53_read_blocks(r53_input_t *in, const char *path, st_diag_t *diag)
+{
+	json_t *list;
+	json_t *root = load(path, "CidrBlocks", "list-cidr-blocks", &list, diag);
+	if (!root)
+		return ST_EPARSE;
+	size_t n = json_array_size(list);
+	r53_block_t *b = n ? realloc(in->blocks, (in->n_blocks + n) * sizeof(*b)) : in->blocks;
+	if (n && !b) {
+		json_decref(root);
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
+	}
+	in->blocks = b;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *bad = NULL;
+		json_t *o = json_array_get(list, i);
+		r53_block_t *k = &in->blocks[in->n_blocks];
+		k->cidr = str(o, "CidrBlock", &bad);
+		k->location = str(o, "LocationName", &bad);
+		if (!k->cidr || !k->location || bad) {
+			free(k->cidr);
+			free(k->location);
+			rc = st_diag_set(diag, ST_EPARSE,
+					 "%s: CidrBlocks[%zu] has no CidrBlock and LocationName "
+					 "strings",
+					 path, i);
+			break;
+		}
+		in->n_blocks++;
+	}
+	json_decref(root);
+	return rc;
+}
+
+void r53_input_clear(r53_input_t *in)
+{
+	for (size_t i = 0; i < in->n_sets; i++)
+		set_clear(&in->sets[i]);
+	free(in->sets);
+	for (size_t i = 0; i < in->n_checks; i++) {
+		r53_check_t *h = &in->checks[i];
+		free(h->id);
+		free(h->type);
+		free(h->ip);
+		free(h->fqdn);
+		free(h->path);
+		free(h->search);
+		free(h->name);
+	}
+	free(in->checks);
+	for (size_t i = 0; i < in->n_blocks; i++) {
+		free(in->blocks[i].cidr);
+		free(in->blocks[i].location);
+	}
+	free(in->blocks);
+	memset(in, 0, sizeof(*in));
+}
