@@ -1,6 +1,7 @@
 /* Canonical form and order of names and records; neighbours of a name. */
 #include "dns/canon.h"
 #include "dns/name.h"
+#include "dns/rrtype.h"
 #include "dns/wire.h"
 
 #include <string.h>
@@ -61,55 +62,24 @@ int st_rdata_canonical(uint16_t type, const uint8_t *rdata, size_t len, uint8_t 
 	size_t pos = 0;
 	int names = 1; /* names to lower-case after `pos` */
 	memmove(out, rdata, len);
-	switch (type) {
-	case 2:	 /* NS */
-	case 3:	 /* MD */
-	case 4:	 /* MF */
-	case 5:	 /* CNAME */
-	case 7:	 /* MB */
-	case 8:	 /* MG */
-	case 9:	 /* MR */
-	case 12: /* PTR */
-	case 30: /* NXT: the name, then a bitmap */
-	case 39: /* DNAME */
-		break;
-	case 6:	 /* SOA */
-	case 14: /* MINFO */
-	case 17: /* RP */
-		names = 2;
-		break;
-	case 15: /* MX */
-	case 18: /* AFSDB */
-	case 21: /* RT */
-	case 36: /* KX */
-		pos = 2;
-		break;
-	case 26: /* PX */
-		pos = 2;
-		names = 2;
-		break;
-	case 33: /* SRV */
-		pos = 6;
-		break;
-	case 24: /* SIG */
-	case 46: /* RRSIG */
-		pos = 18;
-		break;
-	case 35: /* NAPTR: order, preference, flags, services, regexp, replacement */
+	st_rdata_names_t l;
+	if (type == ST_TYPE_NAPTR) {
+		/* order, preference, flags, services, regexp, replacement */
 		pos = 4;
 		for (int i = 0; i < 3; i++)
 			if (skip_string(out, len, &pos) < 0)
 				return -1;
-		break;
-	case 38: { /* A6: prefix length, address suffix, prefix name when length > 0 */
+	} else if (type == 38) {
+		/* A6: prefix length, address suffix, prefix name when length > 0 */
 		if (len < 1 || out[0] > 128)
 			return -1;
 		pos = 1 + (128u - out[0] + 7u) / 8u;
 		if (out[0] == 0)
 			return pos == len ? 0 : -1;
-		break;
-	}
-	default:
+	} else if (st_rdata_names(type, &l)) {
+		pos = l.skip;
+		names = l.names;
+	} else {
 		return 0;
 	}
 	if (pos > len)

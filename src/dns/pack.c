@@ -4,6 +4,7 @@
  * reaches the other side as the zone wrote it. */
 #include "dns/pack.h"
 #include "dns/name.h"
+#include "dns/rrtype.h"
 #include "common/errors.h"
 
 #include <string.h>
@@ -145,36 +146,6 @@ size_t st_rr_size(const uint8_t *rr, size_t max)
 	return n <= max ? n : 0;
 }
 
-/* Where RDATA of a type holds names that may be compressed (RFC 3597
- * section 4: the types of RFC 1035): bytes before the first name, names. */
-static bool compressible(uint16_t type, unsigned *skip, unsigned *names)
-{
-	switch (type) {
-	case 2:	 /* NS */
-	case 3:	 /* MD */
-	case 4:	 /* MF */
-	case 5:	 /* CNAME */
-	case 7:	 /* MB */
-	case 8:	 /* MG */
-	case 9:	 /* MR */
-	case 12: /* PTR */
-		*skip = 0;
-		*names = 1;
-		return true;
-	case 6:	 /* SOA */
-	case 14: /* MINFO */
-		*skip = 0;
-		*names = 2;
-		return true;
-	case 15: /* MX */
-		*skip = 2;
-		*names = 1;
-		return true;
-	default:
-		return false;
-	}
-}
-
 int st_pack_rr(st_pack_t *p, const uint8_t *owner, size_t owner_len, const uint8_t *rr,
 	       size_t rr_len)
 {
@@ -187,19 +158,19 @@ int st_pack_rr(st_pack_t *p, const uint8_t *owner, size_t owner_len, const uint8
 	const uint8_t *rd = rr + 10;
 	if (10 + rdlen != rr_len)
 		goto trunc;
-	unsigned skip, names;
-	if (!compressible(type, &skip, &names)) {
+	st_rdata_names_t l;
+	if (!st_rdata_names(type, &l) || !l.compress) {
 		if (p->cap - p->len < rr_len)
 			goto trunc;
 		memcpy(p->buf + p->len, rr, rr_len);
 		p->len += rr_len;
 	} else {
-		if (p->cap - p->len < 10 + skip || rdlen < skip)
+		if (p->cap - p->len < 10u + l.skip || rdlen < l.skip)
 			goto trunc;
-		memcpy(p->buf + p->len, rr, 10 + skip);
-		size_t rdlen_at = p->len + 8, pos = skip;
-		p->len += 10 + skip;
-		for (unsigned i = 0; i < names; i++) {
+		memcpy(p->buf + p->len, rr, 10u + l.skip);
+		size_t rdlen_at = p->len + 8, pos = l.skip;
+		p->len += 10u + l.skip;
+		for (unsigned i = 0; i < l.names; i++) {
 			size_t nl = st_name_length(rd + pos, rdlen - pos);
 			if (nl == 0 || put_name(p, rd + pos, nl, &pend) < 0)
 				goto trunc;

@@ -77,3 +77,55 @@ int st_rrtype_parse(const char *s, uint16_t *out)
 	}
 	return ST_EINVAL;
 }
+
+bool st_rdata_names(uint16_t type, st_rdata_names_t *out)
+{
+	st_rdata_names_t l = {.skip = 0, .names = 1, .compress = false};
+	switch (type) {
+	case ST_TYPE_NS:
+	case 3:	 /* MD */
+	case 4:	 /* MF */
+	case ST_TYPE_CNAME:
+	case 7:	 /* MB */
+	case 8:	 /* MG */
+	case 9:	 /* MR */
+	case ST_TYPE_PTR:
+		l.compress = true;
+		break;
+	case ST_TYPE_SOA:
+	case 14: /* MINFO */
+		l.names = 2;
+		l.compress = true;
+		break;
+	case ST_TYPE_MX:
+		l.skip = 2;
+		l.compress = true;
+		break;
+	case ST_TYPE_RP:
+		l.names = 2;
+		break;
+	case ST_TYPE_AFSDB:
+	case 21: /* RT */
+	case ST_TYPE_KX:
+		l.skip = 2;
+		break;
+	case 26: /* PX */
+		l.skip = 2;
+		l.names = 2;
+		break;
+	case 30: /* NXT: the name, then a bitmap */
+	case ST_TYPE_DNAME:
+		break;
+	case ST_TYPE_SRV:
+		l.skip = 6;
+		break;
+	case 24: /* SIG */
+	case ST_TYPE_RRSIG:
+		l.skip = 18;
+		break;
+	default:
+		return false;
+	}
+	*out = l;
+	return true;
+}
