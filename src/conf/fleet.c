@@ -71,52 +71,48 @@ bool st_conf_same_fleet(const st_conf_fleet_t *x, const st_conf_fleet_t *y)
 	return true;
 }
 
+static int etcd_one(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node, const char *s,
+		    void *elem)
+{
+	const char *rest = strncmp(s, "http://", 7) == 0    ? s + 7
+			   : strncmp(s, "https://", 8) == 0 ? s + 8
+							    : NULL;
+	const char *colon = rest ? strrchr(rest, ':') : NULL;
+	char *end = NULL;
+	long port = colon ? strtol(colon + 1, &end, 10) : 0;
+	if (!rest || !colon || colon == rest || port < 1 || port > 65535 || *end ||
+	    strchr(rest, '/'))
+		return st_ctx_error(ctx, node, it->name,
+				    "'%s' is not an etcd client URL (http://HOST:PORT or "
+				    "https://HOST:PORT, IPv6 in brackets)",
+				    s);
+	return st_ctx_strdup(ctx, s, elem);
+}
+
+static bool same_url(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b) == 0;
+}
+
+static void drop_url(void *elem)
+{
+	free(*(char **)elem);
+}
+
 static int parse_etcd(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
+	static const st_list_kind_t kind = {.what = "etcd client URL (http://HOST:PORT)",
+					    .min = 1,
+					    .size = sizeof(char *),
+					    .one = etcd_one,
+					    .same = same_url,
+					    .drop = drop_url};
 	st_conf_fleet_t *f = obj;
-	size_t n;
-	const st_ynode_t *const *items = st_ynode_list(&val, &n);
-	if (n == 0 || (val->kind != ST_YNODE_SEQ && st_ynode_is_null(val)))
-		return st_ctx_error(ctx, val, it->name,
-				    "expected a list of etcd client URLs (http://HOST:PORT)");
-	char **list = calloc(n, sizeof(*list));
-	if (!list)
-		return ST_ENOMEM;
-	int rc = 0;
-	size_t got = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *s;
-		rc = st_ctx_scalar(ctx, items[i], it->name, &s);
-		if (rc != 0)
-			break;
-		const char *rest = strncmp(s, "http://", 7) == 0    ? s + 7
-				   : strncmp(s, "https://", 8) == 0 ? s + 8
-								    : NULL;
-		const char *colon = rest ? strrchr(rest, ':') : NULL;
-		char *end = NULL;
-		long port = colon ? strtol(colon + 1, &end, 10) : 0;
-		if (!rest || !colon || colon == rest || port < 1 || port > 65535 || *end ||
-		    strchr(rest, '/'))
-			rc = st_ctx_error(ctx, items[i], it->name,
-					  "'%s' is not an etcd client URL (http://HOST:PORT or "
-					  "https://HOST:PORT, IPv6 in brackets)",
-					  s);
-		for (size_t j = 0; rc == 0 && j < got; j++)
-			if (strcmp(list[j], s) == 0)
-				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice",
-						  s);
-		if (rc == 0 && (rc = st_ctx_strdup(ctx, s, &list[got])) == 0)
-			got++;
-	}
-	if (rc != 0) {
-		for (size_t i = 0; i < got; i++)
-			free(list[i]);
-		free(list);
-		return rc;
-	}
-	f->etcd = list;
-	f->n_etcd = n;
-	return 0;
+	void *list;
+	int rc = st_parse_list(ctx, it, val, &kind, &list, &f->n_etcd);
+	if (rc == 0)
+		f->etcd = list;
+	return rc;
 }
 
 static int parse_quorum(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)

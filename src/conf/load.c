@@ -124,38 +124,39 @@ int st_check_object_name(st_ctx_t *ctx, const st_ynode_t *key, const char *what)
 
 /* ---- server ---------------------------------------------------------- */
 
-/* A list of scalars (or one), each parsed by `one` into an element of an
- * array of `size`-byte elements (zeroed first), no two the same. `what`
- * names the elements in messages ("ADDR:PORT"); `min` is the fewest. */
-typedef int (*list_one_fn)(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node,
-			   const char *s, void *elem);
-
-static int parse_list(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *what,
-		      size_t min, size_t size, list_one_fn one, void **out, size_t *n_out)
+int st_parse_list(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+		  const st_list_kind_t *k, void **out, size_t *n_out)
 {
 	if (val->kind != ST_YNODE_SEQ && (val->kind != ST_YNODE_SCALAR || st_ynode_is_null(val)))
-		return st_ctx_error(ctx, val, it->name, "expected a list of %s, not %s", what,
+		return st_ctx_error(ctx, val, it->name, "expected a list of %s, not %s", k->what,
 				    st_ynode_kind_name(val));
 	size_t n;
 	const st_ynode_t *const *items = st_ynode_list(&val, &n);
-	if (n < min)
+	if (n < k->min)
 		return st_ctx_error(ctx, val, it->name, "the list is empty; give at least one %s",
-				    what);
-	char *list = calloc(n ? n : 1, size);
+				    k->what);
+	char *list = calloc(n ? n : 1, k->size);
 	if (!list)
 		return ST_ENOMEM;
 	int rc = 0;
+	size_t got = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *s;
 		rc = st_ctx_scalar(ctx, items[i], it->name, &s);
 		if (rc == 0)
-			rc = one(ctx, it, items[i], s, list + i * size);
-		for (size_t j = 0; rc == 0 && j < i; j++)
-			if (memcmp(list + j * size, list + i * size, size) == 0)
+			rc = k->one(ctx, it, items[i], s, list + i * k->size);
+		if (rc == 0)
+			got++;
+		for (size_t j = 0; rc == 0 && j < i; j++) {
+			const void *a = list + j * k->size, *b = list + i * k->size;
+			if (k->same ? k->same(a, b) : memcmp(a, b, k->size) == 0)
 				rc = st_ctx_error(ctx, items[i], it->name, "'%s' is listed twice",
 						  s);
+		}
 	}
 	if (rc != 0) {
+		for (size_t i = 0; k->drop && i < got; i++)
+			k->drop(list + i * k->size);
 		free(list);
 		return rc;
 	}
@@ -178,8 +179,9 @@ static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	st_conf_t *conf = obj;
 	void *list;
 	size_t n;
-	int rc = parse_list(ctx, it, val, "ADDR:PORT", 1, sizeof(st_sockaddr_t), listen_one, &list,
-			    &n);
+	static const st_list_kind_t kind = {
+	    .what = "ADDR:PORT", .min = 1, .size = sizeof(st_sockaddr_t), .one = listen_one};
+	int rc = st_parse_list(ctx, it, val, &kind, &list, &n);
 	if (rc != 0)
 		return rc;
 	free(conf->listen);
@@ -247,8 +249,11 @@ static int parse_exempt(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	st_conf_rrl_t *rrl = obj;
 	void *list;
 	size_t n;
-	int rc = parse_list(ctx, it, val, "networks (ADDR/LEN or ADDR)", 0, sizeof(st_prefix_t),
-			    exempt_one, &list, &n);
+	static const st_list_kind_t kind = {.what = "networks (ADDR/LEN or ADDR)",
+					    .min = 0,
+					    .size = sizeof(st_prefix_t),
+					    .one = exempt_one};
+	int rc = st_parse_list(ctx, it, val, &kind, &list, &n);
 	if (rc != 0)
 		return rc;
 	free(rrl->exempt);

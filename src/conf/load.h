@@ -34,6 +34,23 @@ int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map,
  * region"): 0, or an error at the value. */
 int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what);
 
+/* A list of scalars (or one scalar), each parsed by `one` into an element
+ * of an array of `size`-byte elements (zeroed first), no two the same. */
+typedef struct st_list_kind {
+	const char *what; /* names the elements in messages ("ADDR:PORT") */
+	size_t min;	  /* the fewest elements */
+	size_t size;
+	int (*one)(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node, const char *s,
+		   void *elem);
+	/* Whether two elements are the same (NULL: the same bytes), and what
+	 * frees an element's contents when the list is dropped (or NULL). */
+	bool (*same)(const void *a, const void *b);
+	void (*drop)(void *elem);
+} st_list_kind_t;
+
+int st_parse_list(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+		  const st_list_kind_t *k, void **out, size_t *n_out);
+
 /* A section of named objects (checks, regions, records), loaded by one
  * loop: each entry's name, then its settings mapping. */
 typedef struct st_section {
