@@ -362,40 +362,55 @@ static void fmt_age(uint64_t ok_ns, char *buf, size_t len)
 		st_duration_fmt((now - ok_ns) / ST_NS_PER_MS, buf, len);
 }
 
+/* What the fleet lines of status show, read once for the text and the JSON. */
+typedef struct fleet_shown {
+	const st_conf_t *conf;
+	st_health_fleet_t hf;
+	st_fleet_status_t s;
+	char q[16]; /* the quorum rule */
+} fleet_shown_t;
+
+static bool fleet_shown(st_ctl_t *ctl, fleet_shown_t *f)
+{
+	f->conf = st_ctl_conf(ctl);
+	if (!st_ctl_fleet_shown(ctl, &f->hf))
+		return false;
+	st_fleet_status(ctl->fleet, &f->s);
+	st_quorum_fmt(&f->conf->fleet.quorum, f->q, sizeof(f->q));
+	return true;
+}
+
 void st_ctl_fleet_status(st_ctl_t *ctl, st_buf_t *out)
 {
-	const st_conf_t *conf = st_ctl_conf(ctl);
-	st_health_fleet_t hf;
-	if (!st_ctl_fleet_shown(ctl, &hf))
+	fleet_shown_t f;
+	if (!fleet_shown(ctl, &f))
 		return;
-	st_fleet_status_t s;
-	st_fleet_status(ctl->fleet, &s);
-	char q[16], age[32];
-	st_quorum_fmt(&conf->fleet.quorum, q, sizeof(q));
-	fmt_age(s.etcd_ok_ns, age, sizeof(age));
-	if (s.reachable)
+	const st_conf_t *conf = f.conf;
+	char age[32], stale[16];
+	fmt_age(f.s.etcd_ok_ns, age, sizeof(age));
+	if (f.s.reachable)
 		st_buf_printf(
 		    out, "fleet %s: etcd answers (%s, %s ago), watch %s, %zu nameserver%s\n",
-		    conf->fleet.name, s.endpoint, age, s.watch_live ? "live" : "reconnecting",
-		    s.nodes_live, s.nodes_live == 1 ? "" : "s");
+		    conf->fleet.name, f.s.endpoint, age, f.s.watch_live ? "live" : "reconnecting",
+		    f.s.nodes_live, f.s.nodes_live == 1 ? "" : "s");
 	else
 		st_buf_printf(out,
 			      "fleet %s: NO ANSWER from etcd for %s (%s): drains, forced states "
 			      "and dials stay as they are here, steerctl cannot change them\n",
-			      conf->fleet.name, age, s.error[0] ? s.error : "not yet");
+			      conf->fleet.name, age, f.s.error[0] ? f.s.error : "not yet");
 	char since[32];
-	fmt_age(hf.mode_since_ns, since, sizeof(since));
-	switch (hf.mode) {
+	fmt_age(f.hf.mode_since_ns, since, sizeof(since));
+	switch (f.hf.mode) {
 	case ST_FLEET_AGREED:
-		st_buf_printf(out, "fleet health: agreed by quorum %s of %u vantage point%s\n", q,
-			      hf.vantages, hf.vantages == 1 ? "" : "s");
+		st_buf_printf(out, "fleet health: agreed by quorum %s of %u vantage point%s\n", f.q,
+			      f.hf.vantages, f.hf.vantages == 1 ? "" : "s");
 		break;
 	case ST_FLEET_KEPT:
-		st_duration_fmt(conf->fleet.stale_after_ms, q, sizeof(q));
+		st_duration_fmt(conf->fleet.stale_after_ms, stale, sizeof(stale));
 		st_buf_printf(out,
 			      "fleet health: KEPT for %s: the checker has no answer from etcd and "
 			      "keeps the last agreed states, its own view after %s\n",
-			      since, q);
+			      since, stale);
 		break;
 	case ST_FLEET_OWN:
 		st_buf_printf(out,
@@ -407,32 +422,29 @@ void st_ctl_fleet_status(st_ctl_t *ctl, st_buf_t *out)
 		st_buf_puts(out, "fleet health: the checker is not in the fleet (is steercheck "
 				 "running with this config?)\n");
 	}
-	if (s.drift)
+	if (f.s.drift)
 		st_buf_puts(out, "fleet: CONFIG DRIFT, see steerctl fleet\n");
 }
 
 void st_ctl_fleet_status_json(st_ctl_t *ctl, st_buf_t *out)
 {
-	const st_conf_t *conf = st_ctl_conf(ctl);
-	st_health_fleet_t hf;
-	if (!st_ctl_fleet_shown(ctl, &hf))
+	fleet_shown_t f;
+	if (!fleet_shown(ctl, &f))
 		return;
-	st_fleet_status_t s;
-	st_fleet_status(ctl->fleet, &s);
+	const st_conf_t *conf = f.conf;
 	uint64_t now = st_mono_ns();
-	char q[16];
-	st_quorum_fmt(&conf->fleet.quorum, q, sizeof(q));
 	st_buf_puts(out, ",\"fleet\":{\"name\":");
 	st_buf_json_str(out, conf->fleet.name);
 	st_buf_printf(out,
 		      ",\"etcd_reachable\":%s,\"watch_live\":%s,\"nodes_live\":%zu,\"drift\":%s,"
 		      "\"quorum\":\"%s\",\"mode\":\"%s\",\"vantage_points\":%u,\"etcd_error\":",
-		      s.reachable ? "true" : "false", s.watch_live ? "true" : "false", s.nodes_live,
-		      s.drift ? "true" : "false", q, st_fleet_mode_name(hf.mode), hf.vantages);
-	st_buf_json_str(out, s.error);
+		      f.s.reachable ? "true" : "false", f.s.watch_live ? "true" : "false",
+		      f.s.nodes_live, f.s.drift ? "true" : "false", f.q,
+		      st_fleet_mode_name(f.hf.mode), f.hf.vantages);
+	st_buf_json_str(out, f.s.error);
 	st_buf_puts(out, ",\"etcd_answer_age_seconds\":");
-	if (s.etcd_ok_ns && s.etcd_ok_ns <= now)
-		st_buf_printf(out, "%.3f", (double)(now - s.etcd_ok_ns) / 1e9);
+	if (f.s.etcd_ok_ns && f.s.etcd_ok_ns <= now)
+		st_buf_printf(out, "%.3f", (double)(now - f.s.etcd_ok_ns) / 1e9);
 	else
 		st_buf_puts(out, "null");
 	st_buf_puts(out, "}");
