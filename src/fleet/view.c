@@ -73,35 +73,83 @@ static int get_str(json_t *j, const char *name, char *out, size_t len, st_diag_t
 	return 0;
 }
 
-int st_fleet_obs_decode(const char *json, size_t len, st_fleet_obs_t *out, st_diag_t *diag)
+static int get_state(json_t *j, const char *name, st_health_state_t *out, st_diag_t *diag)
+{
+	json_t *v = json_object_get(j, name);
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	if (s && strcmp(s, "up") == 0)
+		*out = ST_HEALTH_UP;
+	else if (s && strcmp(s, "down") == 0)
+		*out = ST_HEALTH_DOWN;
+	else
+		return st_diag_set(diag, ST_EPARSE, "\"%s\": expected \"up\" or \"down\"", name);
+	return 0;
+}
+
+/* A member of a JSON object and the field of a struct it is read into:
+ * a string into a char array of `size` bytes, an integer 0..max into a
+ * uint32_t or uint64_t, or a health state ("up" or "down", required).
+ * Absent strings and integers read as "" and 0. */
+typedef enum { M_STR, M_U32, M_U64, M_STATE } member_kind_t;
+
+typedef struct member {
+	const char *name;
+	member_kind_t kind;
+	size_t at, size;
+	uint64_t max;
+} member_t;
+
+#define MEMBER_STR(name, type, field)                                                              \
+	{                                                                                          \
+		name, M_STR, offsetof(type, field), sizeof(((type *)0)->field), 0                  \
+	}
+
+/* An object's members through the table into obj (zeroed first). */
+static int decode(const char *json, size_t len, const member_t *m, size_t n, void *obj,
+		  st_diag_t *diag)
 {
 	json_t *j = load(json, len, diag);
 	if (!j)
 		return ST_EPARSE;
-	st_fleet_obs_t o;
-	memset(&o, 0, sizeof(o));
 	int rc = 0;
-	json_t *st = json_object_get(j, "state");
-	const char *s = json_is_string(st) ? json_string_value(st) : NULL;
-	if (s && strcmp(s, "up") == 0)
-		o.state = ST_HEALTH_UP;
-	else if (s && strcmp(s, "down") == 0)
-		o.state = ST_HEALTH_DOWN;
-	else
-		rc = st_diag_set(diag, ST_EPARSE, "\"state\": expected \"up\" or \"down\"");
-	uint64_t rtt = 0;
-	if (rc == 0)
-		rc = get_u64(j, "rtt_us", UINT32_MAX, &rtt, diag);
-	if (rc == 0)
-		rc = get_u64(j, "since", UINT64_MAX >> 1, &o.since_ms, diag);
-	if (rc == 0)
-		rc = get_str(j, "error", o.error, sizeof(o.error), diag);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *at = (char *)obj + m[i].at;
+		uint64_t v = 0;
+		switch (m[i].kind) {
+		case M_STR:
+			rc = get_str(j, m[i].name, at, m[i].size, diag);
+			break;
+		case M_U32:
+			if ((rc = get_u64(j, m[i].name, m[i].max, &v, diag)) == 0)
+				*(uint32_t *)(void *)at = (uint32_t)v;
+			break;
+		case M_U64:
+			rc = get_u64(j, m[i].name, m[i].max, (uint64_t *)(void *)at, diag);
+			break;
+		case M_STATE:
+			rc = get_state(j, m[i].name, (st_health_state_t *)(void *)at, diag);
+			break;
+		}
+	}
 	json_decref(j);
-	if (rc != 0)
-		return ST_EPARSE;
-	o.rtt_us = (uint32_t)rtt;
-	*out = o;
-	return 0;
+	return rc == 0 ? 0 : ST_EPARSE;
+}
+
+static const member_t obs_members[] = {
+    {"state", M_STATE, offsetof(st_fleet_obs_t, state), 0, 0},
+    {"rtt_us", M_U32, offsetof(st_fleet_obs_t, rtt_us), 0, UINT32_MAX},
+    {"since", M_U64, offsetof(st_fleet_obs_t, since_ms), 0, UINT64_MAX >> 1},
+    MEMBER_STR("error", st_fleet_obs_t, error),
+};
+
+int st_fleet_obs_decode(const char *json, size_t len, st_fleet_obs_t *out, st_diag_t *diag)
+{
+	st_fleet_obs_t o = {0};
+	int rc =
+	    decode(json, len, obs_members, sizeof(obs_members) / sizeof(obs_members[0]), &o, diag);
+	if (rc == 0)
+		*out = o;
+	return rc;
 }
 
 char *st_fleet_member_encode(const st_fleet_member_t *m)
@@ -111,29 +159,22 @@ char *st_fleet_member_encode(const st_fleet_member_t *m)
 			      (json_int_t)m->generation, "endpoints", (json_int_t)m->endpoints));
 }
 
+static const member_t member_members[] = {
+    MEMBER_STR("version", st_fleet_member_t, version),
+    MEMBER_STR("config", st_fleet_member_t, config),
+    {"started", M_U64, offsetof(st_fleet_member_t, started_ms), 0, UINT64_MAX >> 1},
+    {"generation", M_U64, offsetof(st_fleet_member_t, generation), 0, UINT64_MAX >> 1},
+    {"endpoints", M_U32, offsetof(st_fleet_member_t, endpoints), 0, UINT32_MAX},
+};
+
 int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out, st_diag_t *diag)
 {
-	json_t *j = load(json, len, diag);
-	if (!j)
-		return ST_EPARSE;
-	st_fleet_member_t m;
-	memset(&m, 0, sizeof(m));
-	uint64_t eps = 0;
-	int rc = get_str(j, "version", m.version, sizeof(m.version), diag);
+	st_fleet_member_t m = {0};
+	int rc = decode(json, len, member_members,
+			sizeof(member_members) / sizeof(member_members[0]), &m, diag);
 	if (rc == 0)
-		rc = get_str(j, "config", m.config, sizeof(m.config), diag);
-	if (rc == 0)
-		rc = get_u64(j, "started", UINT64_MAX >> 1, &m.started_ms, diag);
-	if (rc == 0)
-		rc = get_u64(j, "generation", UINT64_MAX >> 1, &m.generation, diag);
-	if (rc == 0)
-		rc = get_u64(j, "endpoints", UINT32_MAX, &eps, diag);
-	json_decref(j);
-	if (rc != 0)
-		return ST_EPARSE;
-	m.endpoints = (uint32_t)eps;
-	*out = m;
-	return 0;
+		*out = m;
+	return rc;
 }
 
 char *st_fleet_key(const char *a, const char *b, const char *c)
