@@ -37,7 +37,7 @@ static const char *const op_path[] = {
 
 struct st_etcd_op {
 	st_etcd_t *e;
-	st_etcd_op_t *prev, *next;
+	LIST_ENTRY(st_etcd_op) link;
 	op_kind_t kind;
 	char **bodies; /* one per request: a batch may need several */
 	size_t n_bodies, next_body;
@@ -214,12 +214,12 @@ void st_etcd_free(st_etcd_t *e)
 {
 	if (!e)
 		return;
-	while (e->watches)
-		st_etcd_watch_drop(e->watches);
-	while (e->leases)
-		st_etcd_lease_drop(e->leases);
-	while (e->ops)
-		st_etcd_cancel(e->ops);
+	while (!LIST_EMPTY(&e->watches))
+		st_etcd_watch_drop(LIST_FIRST(&e->watches));
+	while (!LIST_EMPTY(&e->leases))
+		st_etcd_lease_drop(LIST_FIRST(&e->leases));
+	while (!LIST_EMPTY(&e->ops))
+		st_etcd_cancel(LIST_FIRST(&e->ops));
 	for (size_t i = 0; i < e->n_eps; i++) {
 		st_httpc_free(e->eps[i].unary);
 		free(e->eps[i].url);
@@ -281,13 +281,7 @@ static void send_op(st_etcd_op_t *op);
 
 static void op_free(st_etcd_op_t *op)
 {
-	st_etcd_t *e = op->e;
-	if (op->prev)
-		op->prev->next = op->next;
-	else if (e->ops == op)
-		e->ops = op->next;
-	if (op->next)
-		op->next->prev = op->prev;
+	LIST_REMOVE(op, link);
 	for (size_t i = 0; i < op->n_bodies; i++)
 		free(op->bodies[i]);
 	free(op->bodies);
@@ -527,17 +521,14 @@ static int start(st_etcd_t *e, op_kind_t kind, char **bodies, size_t n, st_etcd_
 		free(bodies);
 		return ST_ENOMEM;
 	}
-	op->e = e;
-	op->kind = kind;
-	op->bodies = bodies;
-	op->n_bodies = n;
-	op->cb = cb;
-	op->arg = arg;
-	op->defer = defer;
-	op->next = e->ops;
-	if (e->ops)
-		e->ops->prev = op;
-	e->ops = op;
+	*op = (st_etcd_op_t){.e = e,
+			     .kind = kind,
+			     .bodies = bodies,
+			     .n_bodies = n,
+			     .cb = cb,
+			     .arg = arg,
+			     .defer = defer};
+	LIST_INSERT_HEAD(&e->ops, op, link);
 	if (out)
 		*out = op;
 	if (n == 0)

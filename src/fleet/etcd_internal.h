@@ -8,6 +8,7 @@
 #include "net/stream.h"
 
 #include <jansson.h>
+#include <sys/queue.h>
 
 /* Asks the member to answer only while it has a leader (gRPC metadata
  * through the gateway): a member cut off from the majority fails fast. */
@@ -25,9 +26,9 @@ struct st_etcd {
 	size_t cur;
 	st_tls_client_t *tls;
 	uint32_t timeout_ms;
-	st_etcd_op_t *ops;	  /* in flight */
-	st_etcd_lease_t *leases;  /* alive */
-	st_etcd_watch_t *watches; /* alive */
+	LIST_HEAD(, st_etcd_op) ops;	    /* in flight */
+	LIST_HEAD(, st_etcd_lease) leases;  /* alive */
+	LIST_HEAD(, st_etcd_watch) watches; /* alive */
 	uint64_t rng;
 	st_etcd_stats_t stats;
 };

@@ -9,7 +9,7 @@
 
 struct st_etcd_lease {
 	st_etcd_t *e;
-	st_etcd_lease_t *prev, *next;
+	LIST_ENTRY(st_etcd_lease) link;
 	uint32_t ttl_s;
 	st_etcd_lease_cb_t cb;
 	void *arg;
@@ -113,10 +113,7 @@ int st_etcd_lease_new(st_etcd_t *e, uint32_t ttl_s, st_etcd_lease_cb_t cb, void 
 		free(l);
 		return ST_ENOMEM;
 	}
-	l->next = e->leases;
-	if (e->leases)
-		e->leases->prev = l;
-	e->leases = l;
+	LIST_INSERT_HEAD(&e->leases, l, link);
 	st_ev_timer_start(l->timer, 0);
 	*out = l;
 	return 0;
@@ -124,13 +121,7 @@ int st_etcd_lease_new(st_etcd_t *e, uint32_t ttl_s, st_etcd_lease_cb_t cb, void 
 
 void st_etcd_lease_drop(st_etcd_lease_t *l)
 {
-	st_etcd_t *e = l->e;
-	if (l->prev)
-		l->prev->next = l->next;
-	else
-		e->leases = l->next;
-	if (l->next)
-		l->next->prev = l->prev;
+	LIST_REMOVE(l, link);
 	st_etcd_cancel(l->op);
 	st_ev_free(l->timer);
 	free(l);

@@ -18,7 +18,7 @@
 
 struct st_etcd_watch {
 	st_etcd_t *e;
-	st_etcd_watch_t *prev, *next;
+	LIST_ENTRY(st_etcd_watch) link;
 	char *prefix;
 	st_etcd_watch_cb_t cb;
 	void *arg;
@@ -322,10 +322,7 @@ int st_etcd_watch_new(st_etcd_t *e, const char *prefix, st_etcd_watch_cb_t cb, v
 		free(w);
 		return ST_ENOMEM;
 	}
-	w->next = e->watches;
-	if (e->watches)
-		e->watches->prev = w;
-	e->watches = w;
+	LIST_INSERT_HEAD(&e->watches, w, link);
 	st_ev_timer_start(w->timer, 0);
 	*out = w;
 	return 0;
@@ -333,13 +330,7 @@ int st_etcd_watch_new(st_etcd_t *e, const char *prefix, st_etcd_watch_cb_t cb, v
 
 void st_etcd_watch_drop(st_etcd_watch_t *w)
 {
-	st_etcd_t *e = w->e;
-	if (w->prev)
-		w->prev->next = w->next;
-	else
-		e->watches = w->next;
-	if (w->next)
-		w->next->prev = w->prev;
+	LIST_REMOVE(w, link);
 	st_etcd_cancel(w->range_op);
 	close_stream(w);
 	st_ev_free(w->timer);

@@ -27,6 +27,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,9 +54,9 @@ typedef struct tcp_conn {
 	struct event *mev; /* the message timeout, armed while a message is partial */
 	bool mev_armed;
 	st_sockaddr_t peer;
-	struct tcp_conn *prev, *next; /* activity order: head = least recently active */
-	st_frame_t in;		      /* queries as they arrive */
-	uint8_t *out; /* answers the socket did not take yet */
+	TAILQ_ENTRY(tcp_conn) lru; /* activity order: first = least recently active */
+	st_frame_t in;		   /* queries as they arrive */
+	uint8_t *out;		   /* answers the socket did not take yet */
 	size_t out_off, out_len, out_cap;
 	bool throttled; /* reading paused until the output drains */
 	bool closing;	/* peer closed: close once the answers are sent */
@@ -76,7 +77,7 @@ struct st_tcp {
 	_Atomic uint64_t msg_ms;    /* requested by st_tcp_set_timeouts */
 	_Atomic uint32_t max_clients; /* changed by st_tcp_set_max_clients */
 	atomic_uint clients;
-	tcp_conn_t *head, *tail;
+	TAILQ_HEAD(conn_lru, tcp_conn) lru;
 	pthread_t tid;
 	bool started;
 	st_answer_ctx_t *ctx;
@@ -88,34 +89,10 @@ struct st_tcp {
 	uint8_t batch[TCP_BATCH];
 };
 
-static void lru_unlink(st_tcp_t *tcp, tcp_conn_t *c)
-{
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		tcp->head = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	else
-		tcp->tail = c->prev;
-	c->prev = c->next = NULL;
-}
-
-static void lru_append(st_tcp_t *tcp, tcp_conn_t *c)
-{
-	c->prev = tcp->tail;
-	c->next = NULL;
-	if (tcp->tail)
-		tcp->tail->next = c;
-	else
-		tcp->head = c;
-	tcp->tail = c;
-}
-
 static void conn_free(tcp_conn_t *c)
 {
 	st_tcp_t *tcp = c->tcp;
-	lru_unlink(tcp, c);
+	TAILQ_REMOVE(&tcp->lru, c, lru);
 	if (c->stream)
 		tcp->streamer.release(c->stream);
 	if (c->rev)
@@ -259,9 +236,10 @@ static int conn_process(tcp_conn_t *c)
 
 static void conn_touch(tcp_conn_t *c)
 {
-	if (c->tcp->tail != c) {
-		lru_unlink(c->tcp, c);
-		lru_append(c->tcp, c);
+	st_tcp_t *tcp = c->tcp;
+	if (TAILQ_LAST(&tcp->lru, conn_lru) != c) {
+		TAILQ_REMOVE(&tcp->lru, c, lru);
+		TAILQ_INSERT_TAIL(&tcp->lru, c, lru);
 	}
 }
 
@@ -387,12 +365,13 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	st_tcp_t *tcp = arg;
 
 	uint32_t max = atomic_load_explicit(&tcp->max_clients, memory_order_relaxed);
-	if (atomic_load_explicit(&tcp->clients, memory_order_relaxed) >= max && tcp->head) {
+	tcp_conn_t *oldest = TAILQ_FIRST(&tcp->lru);
+	if (atomic_load_explicit(&tcp->clients, memory_order_relaxed) >= max && oldest) {
 		char str[ST_SOCKADDR_STRLEN];
-		st_sockaddr_str(&tcp->head->peer, str, sizeof(str));
+		st_sockaddr_str(&oldest->peer, str, sizeof(str));
 		st_log_debug("tcp, connection limit %u reached, closing the least active (%s)", max,
 			     str);
-		conn_free(tcp->head);
+		conn_free(oldest);
 	}
 
 	tcp_conn_t *c = calloc(1, sizeof(*c));
@@ -414,7 +393,7 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	c->wev = event_new(base, fd, EV_WRITE | EV_PERSIST, conn_write_cb, c);
 	c->mev = evtimer_new(base, conn_msg_cb, c);
 	atomic_fetch_add_explicit(&tcp->clients, 1, memory_order_relaxed);
-	lru_append(tcp, c);
+	TAILQ_INSERT_TAIL(&tcp->lru, c, lru);
 	if (!c->rev || !c->wev || !c->mev || event_add(c->rev, tcp->idle) != 0)
 		conn_free(c);
 }
@@ -501,6 +480,7 @@ int st_tcp_new(const st_sockaddr_t *listen, size_t n_listen, const st_tcp_limits
 	st_tcp_t *tcp = calloc(1, sizeof(*tcp));
 	if (!tcp)
 		return ST_ENOMEM;
+	TAILQ_INIT(&tcp->lru);
 	tcp->viewp = viewp;
 	uint64_t idle = limits && limits->idle_timeout_ms ? limits->idle_timeout_ms : 10000;
 	uint64_t msg = limits && limits->message_timeout_ms ? limits->message_timeout_ms : 2000;
@@ -596,8 +576,8 @@ void st_tcp_stop(st_tcp_t *tcp)
 		pthread_join(tcp->tid, NULL);
 		tcp->started = false;
 	}
-	while (tcp->head)
-		conn_free(tcp->head);
+	while (!TAILQ_EMPTY(&tcp->lru))
+		conn_free(TAILQ_FIRST(&tcp->lru));
 }
 
 void st_tcp_free(st_tcp_t *tcp)

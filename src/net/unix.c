@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -25,7 +26,7 @@ typedef struct conn {
 	bool closing; /* close once the output is flushed */
 	st_unix_later_t *later; /* a reply to come: read nothing more until then */
 	bool eof;		/* the client has sent all it will */
-	struct conn *prev, *next;
+	LIST_ENTRY(conn) link;
 } conn_t;
 
 struct st_unix_later {
@@ -42,7 +43,7 @@ struct st_unix_server {
 	char *too_long;
 	st_unix_line_cb_t cb;
 	void *arg;
-	conn_t *conns;
+	LIST_HEAD(, conn) conns;
 	conn_t *current; /* whose line the callback handles */
 };
 
@@ -75,15 +76,9 @@ int st_unix_connect(const char *path)
 
 static void conn_free(conn_t *c)
 {
-	st_unix_server_t *srv = c->srv;
 	if (c->later)
 		c->later->conn = NULL;
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		srv->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
+	LIST_REMOVE(c, link);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -219,10 +214,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		return;
 	}
 	c->srv = srv;
-	c->next = srv->conns;
-	if (srv->conns)
-		srv->conns->prev = c;
-	srv->conns = c;
+	LIST_INSERT_HEAD(&srv->conns, c, link);
 	struct timeval idle = {.tv_sec = IDLE_TIMEOUT_S};
 	bufferevent_set_timeouts(c->bev, &idle, &idle);
 	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
@@ -331,8 +323,8 @@ void st_unix_close(st_unix_server_t *srv)
 {
 	if (!srv)
 		return;
-	while (srv->conns)
-		conn_free(srv->conns);
+	while (!LIST_EMPTY(&srv->conns))
+		conn_free(LIST_FIRST(&srv->conns));
 	evconnlistener_free(srv->listener);
 	st_accept_guard_free(srv->guard);
 	unlink(srv->path);
