@@ -193,6 +193,15 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
 	return compile_map(cr, rec);
 }
 
+/* name copied to *np in the pool of names, *np moved past it. */
+static const char *pool_name(char **np, const char *name)
+{
+	size_t l = strlen(name) + 1;
+	char *at = memcpy(*np, name, l);
+	*np += l;
+	return at;
+}
+
 /* Regions and endpoints, as conf checked them (conf/region.c). */
 static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 {
@@ -212,10 +221,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 	for (size_t i = 0; i < conf->n_endpoints; i++) {
 		const st_conf_endpoint_t *ce = &conf->endpoints[i];
 		st_route_endpoint_t *ep = &rt->endpoints[i];
-		size_t l = strlen(ce->name) + 1;
-		memcpy(np, ce->name, l);
-		ep->name = np;
-		np += l;
+		ep->name = pool_name(&np, ce->name);
 		ep->region = ce->region;
 		ep->weight = ce->weight;
 		ep->has_v4 = ce->has_v4;
@@ -232,10 +238,7 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 	for (size_t i = 0; i < conf->n_regions; i++) {
 		const st_conf_region_t *cg = &conf->regions[i];
 		st_route_region_t *rg = &rt->regions[i];
-		size_t l = strlen(cg->name) + 1;
-		memcpy(np, cg->name, l);
-		rg->name = np;
-		np += l;
+		rg->name = pool_name(&np, cg->name);
 		rg->has_location = cg->has_location;
 		rg->lat = cg->lat * DEG2RAD;
 		rg->lon = cg->lon * DEG2RAD;
