@@ -17,6 +17,36 @@ static void endpoint_label(st_buf_t *out, const char *metric, const char *name)
 	st_buf_puts(out, "}");
 }
 
+static unsigned votes_up(const st_health_info_t *in)
+{
+	return in->checker.votes_up;
+}
+
+static unsigned voters(const st_health_info_t *in)
+{
+	return in->checker.voters;
+}
+
+static unsigned disagrees(const st_health_info_t *in)
+{
+	return in->checker.local != ST_HEALTH_UNKNOWN && in->checker.local != in->checker.state;
+}
+
+/* A gauge of each endpoint the vantage points vote on. */
+static void vote_gauge(st_buf_t *out, const st_conf_t *conf, const st_view_t *view,
+		       const char *metric, const char *help,
+		       unsigned (*value)(const st_health_info_t *in))
+{
+	st_prom_header(out, metric, "gauge", help);
+	for (size_t i = 0; i < conf->n_endpoints; i++) {
+		st_health_info_t in;
+		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.checker.voters)
+			continue;
+		endpoint_label(out, metric, conf->endpoints[i].name);
+		st_buf_printf(out, " %u\n", value(&in));
+	}
+}
+
 static void checker_part(st_buf_t *out, const st_conf_t *conf, const st_view_t *view,
 			 const st_health_fleet_t *hf)
 {
@@ -30,36 +60,13 @@ static void checker_part(st_buf_t *out, const st_conf_t *conf, const st_view_t *
 	st_prom_header(out, "steerdns_fleet_vantage_points_live", "gauge",
 		       "Vantage points with a view in etcd, as the checker counts them.");
 	st_buf_printf(out, "steerdns_fleet_vantage_points_live %u\n", hf->vantages);
-	st_prom_header(out, "steerdns_fleet_votes_up", "gauge",
-		       "Vantage points that see the endpoint up.");
-	for (size_t i = 0; i < conf->n_endpoints; i++) {
-		st_health_info_t in;
-		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.checker.voters)
-			continue;
-		endpoint_label(out, "steerdns_fleet_votes_up", conf->endpoints[i].name);
-		st_buf_printf(out, " %u\n", in.checker.votes_up);
-	}
-	st_prom_header(out, "steerdns_fleet_voters", "gauge",
-		       "Live vantage points with a view of the endpoint.");
-	for (size_t i = 0; i < conf->n_endpoints; i++) {
-		st_health_info_t in;
-		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.checker.voters)
-			continue;
-		endpoint_label(out, "steerdns_fleet_voters", conf->endpoints[i].name);
-		st_buf_printf(out, " %u\n", in.checker.voters);
-	}
-	st_prom_header(out, "steerdns_fleet_disagreement", "gauge",
-		       "1 when this site's own view of the endpoint differs from the agreed "
-		       "state.");
-	for (size_t i = 0; i < conf->n_endpoints; i++) {
-		st_health_info_t in;
-		if (st_health_info(view->health, (uint32_t)i, &in) < 0 || !in.checker.voters)
-			continue;
-		endpoint_label(out, "steerdns_fleet_disagreement", conf->endpoints[i].name);
-		st_buf_printf(out, " %d\n",
-			      in.checker.local != ST_HEALTH_UNKNOWN &&
-				  in.checker.local != in.checker.state);
-	}
+	vote_gauge(out, conf, view, "steerdns_fleet_votes_up",
+		   "Vantage points that see the endpoint up.", votes_up);
+	vote_gauge(out, conf, view, "steerdns_fleet_voters",
+		   "Live vantage points with a view of the endpoint.", voters);
+	vote_gauge(out, conf, view, "steerdns_fleet_disagreement",
+		   "1 when this site's own view of the endpoint differs from the agreed state.",
+		   disagrees);
 }
 
 static void node_part(st_buf_t *out, const st_fleet_t *fleet)
