@@ -1,7 +1,9 @@
 /* A growable text buffer (control replies, metrics pages, JSON strings). */
 #include "common/buf.h"
+#include "common/errors.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,23 +27,33 @@ void st_buf_reset(st_buf_t *b)
 		b->data[0] = '\0';
 }
 
+int st_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first)
+{
+	if (need <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : first;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return ST_ENOMEM;
+		n *= 2;
+	}
+	if (size && n > SIZE_MAX / size)
+		return ST_ENOMEM;
+	void *p;
+	memcpy(&p, pp, sizeof(p));
+	p = realloc(p, n * size);
+	if (!p)
+		return ST_ENOMEM;
+	memcpy(pp, &p, sizeof(p));
+	*cap = n;
+	return 0;
+}
+
 static bool reserve(st_buf_t *b, size_t more)
 {
-	if (b->oom)
-		return false;
-	if (b->len + more + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap < b->len + more + 1)
-		cap *= 2;
-	char *p = realloc(b->data, cap);
-	if (!p) {
+	if (!b->oom && st_grow(&b->data, &b->cap, b->len + more + 1, 1, 256) != 0)
 		b->oom = true;
-		return false;
-	}
-	b->data = p;
-	b->cap = cap;
-	return true;
+	return !b->oom;
 }
 
 void st_buf_add(st_buf_t *b, const char *s, size_t len)

@@ -1,4 +1,5 @@
-/* A growable text buffer (control replies, metrics pages, JSON). */
+/* A growable text buffer (control replies, metrics pages, JSON), and the
+ * growth of any array. */
 #ifndef ST_COMMON_BUF_H
 #define ST_COMMON_BUF_H
 
@@ -21,5 +22,11 @@ void st_buf_printf(st_buf_t *b, const char *fmt, ...) __attribute__((format(prin
 void st_buf_json_str(st_buf_t *b, const char *s);
 /* Hand the text over to the caller (free() it); the buffer is empty after. */
 char *st_buf_steal(st_buf_t *b, size_t *len);
+
+/* Room for `need` elements of `size` bytes in the array *pp of *cap
+ * elements (pp points to the array's pointer): the capacity doubles, from
+ * `first` when it is 0, until they fit. 0, or ST_ENOMEM with the array as
+ * it was. */
+int st_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first);
 
 #endif

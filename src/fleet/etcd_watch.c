@@ -3,6 +3,7 @@
  * as the connection lives); resume after a failure, read everything again
  * after a compaction. */
 #include "fleet/etcd_internal.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
 
@@ -212,17 +213,9 @@ static void on_data(st_httpc_req_t *r, const char *data, size_t len, void *arg)
 		restart_later(w, true, "watch message too long");
 		return;
 	}
-	if (w->line_len + len > w->line_cap) {
-		size_t cap = w->line_cap ? w->line_cap : 4096;
-		while (cap < w->line_len + len)
-			cap *= 2;
-		char *p = realloc(w->line, cap);
-		if (!p) {
-			restart_later(w, false, "out of memory");
-			return;
-		}
-		w->line = p;
-		w->line_cap = cap;
+	if (st_grow(&w->line, &w->line_cap, w->line_len + len, 1, 4096) != 0) {
+		restart_later(w, false, "out of memory");
+		return;
 	}
 	memcpy(w->line + w->line_len, data, len);
 	w->line_len += len;

@@ -14,6 +14,7 @@
 #include "net/frame.h"
 #include "net/sock.h"
 #include "answer/answer.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/thread.h"
 #include "common/time.h"
@@ -124,16 +125,8 @@ static int out_keep(tcp_conn_t *c, const uint8_t *data, size_t len)
 			c->out_len -= c->out_off;
 			c->out_off = 0;
 		}
-		size_t cap = c->out_cap ? c->out_cap : 4096;
-		while (cap < c->out_len + len)
-			cap *= 2;
-		if (cap != c->out_cap) {
-			uint8_t *p = realloc(c->out, cap);
-			if (!p)
-				return ST_ENOMEM;
-			c->out = p;
-			c->out_cap = cap;
-		}
+		if (st_grow(&c->out, &c->out_cap, c->out_len + len, 1, 4096) != 0)
+			return ST_ENOMEM;
 	}
 	memcpy(c->out + c->out_len, data, len);
 	c->out_len += len;

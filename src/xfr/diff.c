@@ -5,6 +5,7 @@
  * (RFC 1995). */
 #include "xfr/internal.h"
 #include "dns/pack.h"
+#include "common/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +23,8 @@ typedef struct out {
 static int out_put(out_t *o, const uint8_t *owner, size_t olen, uint16_t type, uint32_t ttl,
 		   const uint8_t *rr, size_t rlen)
 {
-	if (o->cap - o->len < olen + 8 + rlen) {
-		size_t cap = o->cap ? o->cap : 4096;
-		while (cap - o->len < olen + 8 + rlen)
-			cap *= 2;
-		uint8_t *p = realloc(o->p, cap);
-		if (!p)
-			return ST_ENOMEM;
-		o->p = p;
-		o->cap = cap;
-	}
+	if (st_grow(&o->p, &o->cap, o->len + olen + 8 + rlen, 1, 4096) != 0)
+		return ST_ENOMEM;
 	uint8_t *p = o->p + o->len;
 	memcpy(p, owner, olen);
 	st_put16(p + olen, type);

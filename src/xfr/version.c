@@ -1,6 +1,7 @@
 /* Versions of a zone as transferred: routed names expanded, the serial
  * chosen, the differences from the versions before kept for IXFR. */
 #include "xfr/internal.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/siphash.h"
 #include "common/time.h"
@@ -73,16 +74,8 @@ typedef struct arena {
 /* One record as a zone snapshot holds it: RDLENGTH RDATA. */
 static int arena_rr(arena_t *a, const uint8_t *rd, size_t rdlen)
 {
-	if (a->cap - a->len < 2 + rdlen) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-		while (cap - a->len < 2 + rdlen)
-			cap *= 2;
-		uint8_t *w = realloc(a->wire, cap);
-		if (!w)
-			return ST_ENOMEM;
-		a->wire = w;
-		a->cap = cap;
-	}
+	if (st_grow(&a->wire, &a->cap, a->len + 2 + rdlen, 1, 1024) != 0)
+		return ST_ENOMEM;
 	uint8_t *p = a->wire + a->len;
 	st_put16(p, (uint16_t)rdlen);
 	memcpy(p + 2, rd, rdlen);
