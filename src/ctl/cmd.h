@@ -69,8 +69,9 @@ void st_ctl_fleet_quorum(st_ctl_t *ctl, uint32_t endpoint, st_buf_t *out);
 bool st_ctl_region_healthy(const st_conf_t *conf, const st_view_t *view, uint32_t region,
 			   uint32_t *up);
 
-/* Is `flag` among argv[1..]? Removes nothing. */
-bool st_ctl_has_flag(int argc, char **argv, const char *flag);
+/* The arguments of a command whose only one is --json: 0 with *json set,
+ * or ST_EINVAL with "usage: COMMAND [--json]". */
+int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag);
 /* "2026-11-22T04:40:00Z" from st_real_ns(). */
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len);
 

@@ -29,9 +29,10 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 {
 	st_ctl_t *ctl = ctx;
 	const st_conf_t *conf = st_ctl_conf(ctl);
-	bool json = st_ctl_has_flag(argc, argv, "--json");
-	if (argc > 1 && !json)
-		return st_diag_set(diag, ST_EINVAL, "usage: fleet [--json]");
+	bool json;
+	int rc = st_ctl_json_arg(argc, argv, &json, diag);
+	if (rc != 0)
+		return rc;
 	if (!conf->fleet.enabled)
 		return st_diag_set(diag, ST_ENOENT,
 				   "no fleet: section in the config: this "

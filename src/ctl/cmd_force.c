@@ -11,14 +11,9 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 		return st_diag_set(diag, ST_ENOENT,
 				   "no endpoint named '%s' in the config (see: steerctl health)",
 				   argv[1]);
-	st_override_t ov;
-	if (strcmp(argv[2], "up") == 0)
-		ov = ST_OVERRIDE_UP;
-	else if (strcmp(argv[2], "down") == 0)
-		ov = ST_OVERRIDE_DOWN;
-	else if (strcmp(argv[2], "clear") == 0)
-		ov = ST_OVERRIDE_NONE;
-	else
+	st_override_t ov = ST_OVERRIDE_NONE;
+	if (strcmp(argv[2], "clear") != 0 &&
+	    (!st_override_parse(argv[2], &ov) || ov == ST_OVERRIDE_DRAIN))
 		return st_diag_set(diag, ST_EINVAL, "usage: force ENDPOINT up|down|clear");
 	st_override_t cur = st_ctl_state_endpoint(ctl->state, argv[1]);
 	if (ov == ST_OVERRIDE_NONE && cur != ST_OVERRIDE_UP && cur != ST_OVERRIDE_DOWN)

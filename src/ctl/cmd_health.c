@@ -128,9 +128,10 @@ static void fleet_votes(st_ctl_t *ctl, const st_conf_t *conf, st_view_t *view,
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
-	bool json = st_ctl_has_flag(argc, argv, "--json");
-	if (argc > 1 && !json)
-		return st_diag_set(diag, ST_EINVAL, "usage: health [--json]");
+	bool json;
+	int rc = st_ctl_json_arg(argc, argv, &json, diag);
+	if (rc != 0)
+		return rc;
 	const st_conf_t *conf = st_ctl_conf(ctl);
 	st_view_t *view = st_ctl_view(ctl);
 	if (conf->n_endpoints == 0) {

@@ -53,6 +53,19 @@ static void text(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 			      (unsigned long long)st_stat_get(&s->route_endpoint[i]));
 }
 
+/* Opens element i of a JSON array of objects with its name member. */
+static void json_named(st_buf_t *out, size_t i, const char *key, const char *name)
+{
+	st_buf_printf(out, "%s{\"%s\":", i ? "," : "", key);
+	st_buf_json_str(out, name);
+}
+
+/* Closes it with its answers count. */
+static void json_answers(st_buf_t *out, const uint64_t *answers)
+{
+	st_buf_printf(out, ",\"answers\":%llu}", (unsigned long long)st_stat_get(answers));
+}
+
 static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *out)
 {
 	char buf[16];
@@ -95,27 +108,21 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 		      (unsigned long long)st_stat_get(&s->cookies[ST_COOKIE_SEEN_INVALID]));
 	st_buf_puts(out, "},\"records\":[");
 	for (size_t i = 0; i < conf->n_records && i < ST_STATS_ROUTE_MAX; i++) {
-		st_buf_puts(out, i ? ",{\"owner\":" : "{\"owner\":");
-		st_buf_json_str(out, conf->records[i].owner);
-		st_buf_printf(out, ",\"type\":\"%s\",\"answers\":%llu}",
-			      st_rrtype_name(conf->records[i].type),
-			      (unsigned long long)st_stat_get(&s->route_record[i]));
+		json_named(out, i, "owner", conf->records[i].owner);
+		st_buf_printf(out, ",\"type\":\"%s\"", st_rrtype_name(conf->records[i].type));
+		json_answers(out, &s->route_record[i]);
 	}
 	st_buf_puts(out, "],\"regions\":[");
 	for (size_t i = 0; i < conf->n_regions && i < ST_STATS_ROUTE_MAX; i++) {
-		st_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
-		st_buf_json_str(out, conf->regions[i].name);
-		st_buf_printf(out, ",\"answers\":%llu}",
-			      (unsigned long long)st_stat_get(&s->route_region[i]));
+		json_named(out, i, "name", conf->regions[i].name);
+		json_answers(out, &s->route_region[i]);
 	}
 	st_buf_puts(out, "],\"endpoints\":[");
 	for (size_t i = 0; i < conf->n_endpoints && i < ST_STATS_ROUTE_MAX; i++) {
-		st_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
-		st_buf_json_str(out, conf->endpoints[i].name);
+		json_named(out, i, "name", conf->endpoints[i].name);
 		st_buf_puts(out, ",\"region\":");
 		st_buf_json_str(out, conf->regions[conf->endpoints[i].region].name);
-		st_buf_printf(out, ",\"answers\":%llu}",
-			      (unsigned long long)st_stat_get(&s->route_endpoint[i]));
+		json_answers(out, &s->route_endpoint[i]);
 	}
 	st_buf_puts(out, "]}\n");
 }
@@ -123,9 +130,10 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
-	bool as_json = st_ctl_has_flag(argc, argv, "--json");
-	if (argc > 1 && !as_json)
-		return st_diag_set(diag, ST_EINVAL, "usage: stats [--json]");
+	bool as_json;
+	int rc = st_ctl_json_arg(argc, argv, &as_json, diag);
+	if (rc != 0)
+		return rc;
 	st_answer_stats_t *s = calloc(1, sizeof(*s));
 	if (!s)
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");

@@ -312,9 +312,11 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
-	if (argc > 1 && !st_ctl_has_flag(argc, argv, "--json"))
-		return st_diag_set(diag, ST_EINVAL, "usage: status [--json]");
-	if (argc > 1)
+	bool as_json;
+	int rc = st_ctl_json_arg(argc, argv, &as_json, diag);
+	if (rc != 0)
+		return rc;
+	if (as_json)
 		json(ctx, out);
 	else
 		text(ctx, out);

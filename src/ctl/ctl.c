@@ -40,12 +40,12 @@ st_view_t *st_ctl_view(st_ctl_t *ctl)
 	return st_server_view(ctl->srv);
 }
 
-bool st_ctl_has_flag(int argc, char **argv, const char *flag)
+int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag)
 {
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
+	*json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	if (argc > 2 || (argc > 1 && !*json))
+		return st_diag_set(diag, ST_EINVAL, "usage: %s [--json]", argv[0]);
+	return 0;
 }
 
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len)

@@ -198,11 +198,8 @@ int st_ctl_state_apply_kv(st_ctl_state_t *st, const char *key, const char *value
 		if (kind == EP) {
 			json_t *ov = json_object_get(o, "override");
 			const char *s = json_is_string(ov) ? json_string_value(ov) : "";
-			st_override_t v = strcmp(s, "drain") == 0  ? ST_OVERRIDE_DRAIN
-					  : strcmp(s, "up") == 0   ? ST_OVERRIDE_UP
-					  : strcmp(s, "down") == 0 ? ST_OVERRIDE_DOWN
-								   : ST_OVERRIDE_NONE;
-			if (v != ST_OVERRIDE_NONE)
+			st_override_t v;
+			if (st_override_parse(s, &v))
 				rc = st_ctl_state_set_endpoint(st, name, v);
 		} else if (kind == REGION) {
 			rc = st_ctl_state_set_region_drain(

@@ -64,15 +64,33 @@ const char *st_override_name(st_override_t ov)
 	}
 }
 
-/* Grow an array by one element (zeroed); NULL on failure. */
-static void *grow(void *arr, size_t *n, size_t size)
+bool st_override_parse(const char *s, st_override_t *out)
 {
-	char *p = realloc(arr, (*n + 1) * size);
-	if (!p)
+	static const st_override_t ovs[] = {ST_OVERRIDE_DRAIN, ST_OVERRIDE_UP, ST_OVERRIDE_DOWN};
+	for (size_t i = 0; i < sizeof(ovs) / sizeof(ovs[0]); i++)
+		if (strcmp(s, st_override_name(ovs[i])) == 0) {
+			*out = ovs[i];
+			return true;
+		}
+	return false;
+}
+
+/* Add an element (zeroed) to the array *pp of *n elements of `size` bytes,
+ * with a copy of name in *copy: the new element, or NULL with nothing
+ * changed when out of memory. */
+static void *append(void *pp, size_t *n, size_t size, const char *name, char **copy)
+{
+	char *arr;
+	memcpy(&arr, pp, sizeof(arr));
+	*copy = strdup(name);
+	char *p = *copy ? realloc(arr, (*n + 1) * size) : NULL;
+	if (!p) {
+		free(*copy);
 		return NULL;
+	}
+	memcpy(pp, &p, sizeof(p));
 	memset(p + *n * size, 0, size);
-	(*n)++;
-	return p;
+	return p + (*n)++ * size;
 }
 
 int st_ctl_state_set_endpoint(st_ctl_state_t *st, const char *name, st_override_t ov)
@@ -90,16 +108,11 @@ int st_ctl_state_set_endpoint(st_ctl_state_t *st, const char *name, st_override_
 	}
 	if (ov == ST_OVERRIDE_NONE)
 		return 0;
-	char *copy = strdup(name);
-	if (!copy)
+	char *copy;
+	st_state_endpoint_t *e = append(&st->endpoints, &st->n_endpoints, sizeof(*e), name, &copy);
+	if (!e)
 		return ST_ENOMEM;
-	st_state_endpoint_t *arr = grow(st->endpoints, &st->n_endpoints, sizeof(*arr));
-	if (!arr) {
-		free(copy);
-		return ST_ENOMEM;
-	}
-	st->endpoints = arr;
-	arr[st->n_endpoints - 1] = (st_state_endpoint_t){.name = copy, .ov = ov};
+	*e = (st_state_endpoint_t){.name = copy, .ov = ov};
 	return 0;
 }
 
@@ -124,16 +137,11 @@ int st_ctl_state_set_region_drain(st_ctl_state_t *st, const char *name, bool dra
 	}
 	if (!drained)
 		return 0;
-	char *copy = strdup(name);
-	if (!copy)
+	char *copy;
+	char **r = append(&st->regions, &st->n_regions, sizeof(*r), name, &copy);
+	if (!r)
 		return ST_ENOMEM;
-	char **arr = grow(st->regions, &st->n_regions, sizeof(*arr));
-	if (!arr) {
-		free(copy);
-		return ST_ENOMEM;
-	}
-	st->regions = arr;
-	arr[st->n_regions - 1] = copy;
+	*r = copy;
 	return 0;
 }
 
@@ -158,16 +166,9 @@ int st_ctl_state_set_dial(st_ctl_state_t *st, const char *name, uint32_t dial,
 {
 	st_state_dial_t *d = st_ctl_state_dial(st, name);
 	if (!d) {
-		char *copy = strdup(name);
-		if (!copy)
+		char *copy;
+		if (!(d = append(&st->dials, &st->n_dials, sizeof(*d), name, &copy)))
 			return ST_ENOMEM;
-		st_state_dial_t *arr = grow(st->dials, &st->n_dials, sizeof(*arr));
-		if (!arr) {
-			free(copy);
-			return ST_ENOMEM;
-		}
-		st->dials = arr;
-		d = &arr[st->n_dials - 1];
 		d->name = copy;
 	}
 	d->dial = dial;
@@ -305,13 +306,7 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 	}
 	if (strcmp(tok[0], "endpoint") == 0 && n == 3) {
 		st_override_t ov;
-		if (strcmp(tok[2], "drain") == 0)
-			ov = ST_OVERRIDE_DRAIN;
-		else if (strcmp(tok[2], "up") == 0)
-			ov = ST_OVERRIDE_UP;
-		else if (strcmp(tok[2], "down") == 0)
-			ov = ST_OVERRIDE_DOWN;
-		else {
+		if (!st_override_parse(tok[2], &ov)) {
 			*why = "endpoint override must be drain, up or down";
 			return ST_EPARSE;
 		}
