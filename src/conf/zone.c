@@ -155,8 +155,38 @@ static int no_such_key(st_ctx_t *ctx, const st_ynode_t *at, const char *key, con
 
 /* One allow_transfer entry: a key name, an address range, or both as
  * { key: NAME, address: RANGE }. */
-static int acl_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, st_conf_acl_t *e)
+/* A list of entries (or one entry; null: none), each read by `one` into an
+ * element of `size` bytes of a fresh array *arr_p, counted in *count as
+ * they are read (the config's free releases them). */
+typedef int (*entry_fn)(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *elem);
+
+static int parse_entries(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *arr_p,
+			 size_t *count, size_t size, entry_fn one)
 {
+	size_t n;
+	const st_ynode_t *const *items = st_ynode_list(&val, &n);
+	if (st_ynode_is_null(val))
+		n = 0;
+	char *arr;
+	memcpy(&arr, arr_p, sizeof(arr));
+	free(arr);
+	arr = calloc(n ? n : 1, size);
+	memcpy(arr_p, &arr, sizeof(arr));
+	*count = 0;
+	if (!arr)
+		return ST_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int rc = one(ctx, it, items[i], arr + i * size);
+		if (rc != 0)
+			return rc;
+		(*count)++;
+	}
+	return 0;
+}
+
+static int acl_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *elem)
+{
+	st_conf_acl_t *e = elem;
 	const char *s;
 	int rc;
 	e->key = ST_CONF_NONE;
@@ -202,29 +232,15 @@ static int acl_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 static int parse_allow(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_zone_t *z = obj;
-	size_t n;
-	const st_ynode_t *const *items = st_ynode_list(&val, &n);
-	if (st_ynode_is_null(val))
-		n = 0;
-	free(z->allow_transfer);
-	z->allow_transfer = calloc(n ? n : 1, sizeof(*z->allow_transfer));
-	z->n_allow_transfer = 0;
-	if (!z->allow_transfer)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		int rc = acl_entry(ctx, it, items[i], &z->allow_transfer[i]);
-		if (rc != 0)
-			return rc;
-		z->n_allow_transfer++;
-	}
-	return 0;
+	return parse_entries(ctx, it, val, &z->allow_transfer, &z->n_allow_transfer,
+			     sizeof(*z->allow_transfer), acl_entry);
 }
 
 /* One notify target: "ADDR[:PORT]", or { address: "ADDR[:PORT]", key: NAME }
  * to sign the NOTIFY. */
-static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
-			st_conf_notify_t *t)
+static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *elem)
 {
+	st_conf_notify_t *t = elem;
 	const char *s;
 	int rc;
 	const st_ynode_t *addr = val;
@@ -260,22 +276,8 @@ static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 static int parse_notify(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_zone_t *z = obj;
-	size_t n;
-	const st_ynode_t *const *items = st_ynode_list(&val, &n);
-	if (st_ynode_is_null(val))
-		n = 0;
-	free(z->notify);
-	z->notify = calloc(n ? n : 1, sizeof(*z->notify));
-	z->n_notify = 0;
-	if (!z->notify)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		int rc = notify_entry(ctx, it, items[i], &z->notify[i]);
-		if (rc != 0)
-			return rc;
-		z->n_notify++;
-	}
-	return 0;
+	return parse_entries(ctx, it, val, &z->notify, &z->n_notify, sizeof(*z->notify),
+			     notify_entry);
 }
 
 static const st_enum_t routed_enum[] = {
