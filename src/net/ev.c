@@ -66,19 +66,28 @@ void st_loop_break(st_loop_t *loop)
 	event_base_loopbreak(loop->base);
 }
 
+/* ST_EV_* flags and libevent's, side by side. */
+static const struct {
+	short st, ev;
+} ev_flags[] = {
+    {ST_EV_TIMEOUT, EV_TIMEOUT}, {ST_EV_READ, EV_READ},	    {ST_EV_WRITE, EV_WRITE},
+    {ST_EV_SIGNAL, EV_SIGNAL},	 {ST_EV_PERSIST, EV_PERSIST},
+};
+
+/* A mask of libevent's flags as ST_EV_* flags (to_st), or the reverse. */
+static short ev_flags_map(short what, bool to_st)
+{
+	short out = 0;
+	for (size_t i = 0; i < sizeof(ev_flags) / sizeof(ev_flags[0]); i++)
+		if (what & (to_st ? ev_flags[i].ev : ev_flags[i].st))
+			out |= to_st ? ev_flags[i].st : ev_flags[i].ev;
+	return out;
+}
+
 static void ev_trampoline(evutil_socket_t fd, short what, void *arg)
 {
 	st_ev_t *ev = arg;
-	short out = 0;
-	if (what & EV_TIMEOUT)
-		out |= ST_EV_TIMEOUT;
-	if (what & EV_READ)
-		out |= ST_EV_READ;
-	if (what & EV_WRITE)
-		out |= ST_EV_WRITE;
-	if (what & EV_SIGNAL)
-		out |= ST_EV_SIGNAL;
-	ev->cb((int)fd, out, ev->arg);
+	ev->cb((int)fd, ev_flags_map(what & ~EV_PERSIST, true), ev->arg);
 }
 
 static st_ev_t *ev_new(st_loop_t *loop, int fd, short flags, st_ev_cb_t cb, void *arg)
@@ -116,13 +125,7 @@ int st_ev_timer_start(st_ev_t *ev, uint64_t ms)
 
 st_ev_t *st_ev_io_new(st_loop_t *loop, int fd, short what, st_ev_cb_t cb, void *arg)
 {
-	short flags = 0;
-	if (what & ST_EV_READ)
-		flags |= EV_READ;
-	if (what & ST_EV_WRITE)
-		flags |= EV_WRITE;
-	if (what & ST_EV_PERSIST)
-		flags |= EV_PERSIST;
+	short flags = ev_flags_map(what & (ST_EV_READ | ST_EV_WRITE | ST_EV_PERSIST), false);
 	return ev_new(loop, fd, flags, cb, arg);
 }
 

@@ -69,6 +69,18 @@ struct st_udp {
 	udp_thread_t **threads;
 };
 
+/* One control message in out: its size. */
+static size_t put_cmsg(udp_cmsg_t *out, int level, int type, const void *data, size_t len)
+{
+	memset(out, 0, sizeof(*out));
+	struct cmsghdr *o = &out->align;
+	o->cmsg_level = level;
+	o->cmsg_type = type;
+	o->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(o), data, len);
+	return CMSG_SPACE(len);
+}
+
 /* Copy the destination address of a received datagram into the control
  * message of its reply, so the reply leaves from the queried address. */
 static size_t reply_cmsg(const udp_thread_t *t, size_t i, udp_cmsg_t *out)
@@ -79,25 +91,13 @@ static size_t reply_cmsg(const udp_thread_t *t, size_t i, udp_cmsg_t *out)
 			struct in_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			struct in_pktinfo reply = {.ipi_ifindex = 0, .ipi_spec_dst = pi.ipi_addr};
-			memset(out, 0, sizeof(*out));
-			struct cmsghdr *o = &out->align;
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(reply));
-			memcpy(CMSG_DATA(o), &reply, sizeof(reply));
-			return CMSG_SPACE(sizeof(reply));
+			return put_cmsg(out, IPPROTO_IP, IP_PKTINFO, &reply, sizeof(reply));
 		}
 		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi;
 			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 			/* Keep the interface: a link-local source needs it. */
-			memset(out, 0, sizeof(*out));
-			struct cmsghdr *o = &out->align;
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			return CMSG_SPACE(sizeof(pi));
+			return put_cmsg(out, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 		}
 	}
 	return 0;
