@@ -414,6 +414,24 @@ static void put_hinfo(lookup_t *lk, const st_node_t *node, size_t owner_off)
 	sign_records(lk, ST_SECTION_ANSWER, owner_off, node, ST_TYPE_HINFO, ttl, &rr, 1);
 }
 
+/* An alias (the first record of a CNAME or DNAME RRset) into the answer
+ * section with its signatures: its offset, or -1 with lk->trunc set when
+ * it did not fit. */
+static int put_alias(lookup_t *lk, size_t owner_off, const st_node_t *node, const st_rrset_t *rs)
+{
+	int off = put_rr(lk, ST_SECTION_ANSWER, owner_off, rs, rs->rdata, rs->ttl);
+	if (off < 0) {
+		lk->trunc = true;
+		return -1;
+	}
+	int ret = sign_static(lk, ST_SECTION_ANSWER, owner_off, node, rs, rs->ttl);
+	if (ret < 0) {
+		lk->trunc |= ret == ST_ETRUNC;
+		return -1;
+	}
+	return off;
+}
+
 /* Put the CNAME and make its target the next name. */
 static enum step put_cname(lookup_t *lk, const st_node_t *node, const st_rrset_t *rs,
 			   size_t owner_off)
@@ -424,16 +442,9 @@ static enum step put_cname(lookup_t *lk, const st_node_t *node, const st_rrset_t
 	size_t tlen = st_name_length(st_rr_rdata(rr), st_rr_rdlen(rr));
 	if (tlen == 0)
 		return STEP_NODATA;
-	int off = put_rr(lk, ST_SECTION_ANSWER, owner_off, rs, rr, rs->ttl);
-	if (off < 0) {
-		lk->trunc = true;
+	int off = put_alias(lk, owner_off, node, rs);
+	if (off < 0)
 		return STEP_DONE;
-	}
-	int ret = sign_static(lk, ST_SECTION_ANSWER, owner_off, node, rs, rs->ttl);
-	if (ret < 0) {
-		lk->trunc |= ret == ST_ETRUNC;
-		return STEP_DONE;
-	}
 	st_name_lower(lk->name, st_rr_rdata(rr), tlen);
 	lk->name_len = (uint8_t)tlen;
 	lk->name_off = (size_t)off;
@@ -512,16 +523,9 @@ static enum step put_dname(lookup_t *lk, const st_node_t *node)
 	uint8_t offs[ST_DNS_MAX_LABELS];
 	unsigned labels = st_name_labels(lk->name, offs);
 	size_t owner = suffix_off(lk->r.buf, lk->name_off, labels - node->labels);
-	if (put_rr(lk, ST_SECTION_ANSWER, owner, rs, rr, rs->ttl) < 0) {
-		lk->trunc = true;
-		return STEP_DONE;
-	}
 	/* The DNAME is signed; the CNAME made from it is not (RFC 6672 5.3.1). */
-	int ret = sign_static(lk, ST_SECTION_ANSWER, owner, node, rs, rs->ttl);
-	if (ret < 0) {
-		lk->trunc |= ret == ST_ETRUNC;
+	if (put_alias(lk, owner, node, rs) < 0)
 		return STEP_DONE;
-	}
 	size_t prefix = lk->name_len - node->name_len;
 	if (prefix + tlen > ST_DNS_MAX_NAME) {
 		lk->rcode = ST_RCODE_YXDOMAIN;
