@@ -1,8 +1,11 @@
 # The source layout: HACKING.md lists every folder of src/ bottom-up, and a
 # folder includes only from itself and from folders listed above it in that
-# list (below it in the layers), so include cycles stay inside one folder.
-# Reads the tree only (no binaries): fails on a folder HACKING.md does not
-# list, a listed folder that does not exist, or an include that goes up.
+# list (below it in the layers). Reads the tree only (no binaries): fails on
+# a folder HACKING.md does not list, a listed folder that does not exist, an
+# include that goes up, an include that does not name its folder
+# ("dir/file.h"; config.h aside), an include of ctl/ or metrics/ from
+# server/ (its services attach to it, it knows none of them), or a cycle of
+# includes between files of different folders.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 
@@ -30,7 +33,9 @@ for d in rank:
     if d not in folders:
         fails.append(f"HACKING.md lists src/{d}, which does not exist")
 
-inc = re.compile(r'^\s*#\s*include\s+"(\w+)/[^"]+"', re.M)
+inc = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+never = {"server": ("ctl", "metrics")}
+edges = {}  # "dir/file" -> the "dir/file" it includes, for the cycle check
 for d in folders:
     if d not in rank:
         continue
@@ -39,15 +44,57 @@ for d in folders:
             if not f.endswith((".c", ".h")):
                 continue
             path = os.path.join(root, f)
+            rel = os.path.relpath(path, src)
             text = open(path, encoding="utf-8", errors="replace").read()
             for m in inc.finditer(text):
-                to = m.group(1)
-                if to == d or to not in rank:
+                name = m.group(1)
+                line = text.count("\n", 0, m.start()) + 1
+                where = f"{os.path.relpath(path, top)}:{line}"
+                parts = name.split("/")
+                if name == "config.h":
                     continue
-                if rank[to] >= rank[d]:
-                    line = text.count("\n", 0, m.start()) + 1
-                    fails.append(f"{os.path.relpath(path, top)}:{line}: includes {to}/, "
+                if len(parts) != 2 or parts[0] not in folders:
+                    fails.append(f'{where}: #include "{name}": name the folder of src/ '
+                                 f'("dir/file.h")')
+                    continue
+                to = parts[0]
+                edges.setdefault(rel, set()).add(name)
+                if to in never.get(d, ()):
+                    fails.append(f"{where}: {d}/ includes {to}/: {to}/ attaches to {d}/ "
+                                 f"(see 'Attaching a service to the server')")
+                elif to != d and to in rank and rank[to] >= rank[d]:
+                    fails.append(f"{where}: includes {to}/, "
                                  f"which is not below {d}/ in HACKING.md's layout")
+
+# Cycles of includes between files (Tarjan's strongly connected components):
+# every file of one must be in one folder.
+index, low, stack, on, sccs = {}, {}, [], set(), []
+def strong(v):
+    index[v] = low[v] = len(index)
+    stack.append(v)
+    on.add(v)
+    for w in sorted(edges.get(v, ())):
+        if w not in index:
+            strong(w)
+            low[v] = min(low[v], low[w])
+        elif w in on:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        comp = []
+        while True:
+            w = stack.pop()
+            on.discard(w)
+            comp.append(w)
+            if w == v:
+                break
+        sccs.append(comp)
+sys.setrecursionlimit(10000)
+for v in sorted(edges):
+    if v not in index:
+        strong(v)
+for comp in sccs:
+    if len({c.split("/")[0] for c in comp}) > 1:
+        fails.append("an include cycle across folders: " + " -> ".join(sorted(comp)))
 for f in fails:
     print("FAIL:", f)
 print(f"{len(folders)} folders, {len(fails)} problem(s)")
