@@ -4,7 +4,8 @@ src_libsteer_a_SOURCES += \
 	src/answer/stats.c src/answer/stats.h \
 	src/answer/ask.c src/answer/ask.h \
 	src/answer/sign.c src/answer/sign.h \
-	src/answer/edge.c src/answer/internal.h
+	src/answer/edge.c src/answer/internal.h \
+	src/answer/lookup.c src/answer/lookup.h
 
 check_PROGRAMS += tests/unit/test_answer
 TESTS += tests/unit/test_answer
