@@ -1,6 +1,6 @@
-/* Zone builder: collects parsed records, checks them (SOA, NS, CNAME,
- * delegations and glue, dynamic RRsets) and compiles the immutable snapshot
- * into a handful of arenas. */
+/* Zone builder: collects parsed records in a table of owner names, checks
+ * them (the content rules of rules.c, dynamic RRsets) and compiles the
+ * immutable snapshot into a handful of arenas. */
 #include "config.h"
 
 #include "zone/internal.h"
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
+#define ZB_REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
 
 /* Room for `need` elements of `elem` bytes in an array of *cap bytes. */
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -23,12 +23,6 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 	if (p && need * elem <= *cap)
 		return p;
 	return st_zmem_grow(p, cap, need * elem);
-}
-
-/* The RDATA of a record (after its RDLENGTH). */
-static const uint8_t *rec_data(const zb_t *zb, const zb_rec_t *r)
-{
-	return zb->rdata + r->rdata + 2;
 }
 
 void zb_warn(zb_t *zb, const char *fmt, ...)
@@ -56,7 +50,7 @@ int st_zname_suffix(const uint8_t *name, size_t len, const uint8_t *apex, size_t
 }
 
 /* Owner-name table. */
-static uint32_t lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h)
+uint32_t zb_lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h)
 {
 	for (uint32_t i = st_zslot_of(h, zb->n_slots);; i = i + 1 == zb->n_slots ? 0 : i + 1) {
 		const st_zslot_t *s = &zb->slots[i];
@@ -148,7 +142,7 @@ static void insert_slot(zb_t *zb, uint32_t idx, uint32_t h)
  * Every node is in the owner table by now (see index_names). */
 static int intern_h(zb_t *zb, const uint8_t *name, size_t len, uint32_t h, uint32_t *out)
 {
-	uint32_t idx = lookup(zb, name, len, h);
+	uint32_t idx = zb_lookup(zb, name, len, h);
 	if (idx != ZB_NONE) {
 		*out = idx;
 		return 0;
@@ -199,7 +193,7 @@ static int index_names(zb_t *zb)
 		}
 		for (size_t k = 0; k < b; k++) {
 			const zb_node_t *node = &zb->nodes[i + k];
-			uint32_t idx = lookup(zb, zb->names + node->name_off, node->name_len, h[k]);
+			uint32_t idx = zb_lookup(zb, zb->names + node->name_off, node->name_len, h[k]);
 			if (idx == ZB_NONE) {
 				idx = next++;
 				zb->nodes[idx] = *node;
@@ -292,7 +286,7 @@ int zb_add_file(zb_t *zb, const char *path, int parent, uint32_t line)
 /* Was record a read before record b? Each $INCLUDE is read whole at its
  * line, so lift both to the nearest file that holds them (or the $INCLUDE
  * lines they came through) and compare lines there. */
-static bool read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b)
+bool zb_read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b)
 {
 	uint16_t fa = a->file;
 	uint32_t la = a->line;
@@ -405,7 +399,7 @@ static void group_records(zb_t *zb)
 		       zb->recs[j].type == r->type) {
 			zb_rec_t *q = &zb->recs[j], *p = &zb->recs[j - 1];
 			if (q->rdlen == p->rdlen &&
-			    memcmp(rec_data(zb, q), rec_data(zb, p), q->rdlen) == 0)
+			    memcmp(zb_rec_data(zb, q), zb_rec_data(zb, p), q->rdlen) == 0)
 				q->flags |= ZB_DROP;
 			if (q->ttl != ttl) {
 				other = q;
@@ -418,8 +412,8 @@ static void group_records(zb_t *zb)
 			char tb[16], nb[1024];
 			st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 			zb_warn(zb, "%s:%u: TTL %u of %s %s differs from %u at %s:%u, using %u",
-				REC_LOC(zb, other), other->ttl, nb,
-				st_rrtype_str(r->type, tb, sizeof(tb)), r->ttl, REC_LOC(zb, r),
+				ZB_REC_LOC(zb, other), other->ttl, nb,
+				st_rrtype_str(r->type, tb, sizeof(tb)), r->ttl, ZB_REC_LOC(zb, r),
 				ttl);
 		}
 		for (size_t k = i; k < j; k++)
@@ -427,94 +421,6 @@ static void group_records(zb_t *zb)
 		n->nrec += (uint32_t)(j - i);
 		i = j;
 	}
-}
-
-/* The first live record of `type` at a node, or NULL. */
-static const zb_rec_t *node_rec(const zb_t *zb, const zb_node_t *n, uint16_t type)
-{
-	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
-		const zb_rec_t *r = &zb->recs[i];
-		if (r->type == type && !(r->flags & ZB_DROP))
-			return r;
-	}
-	return NULL;
-}
-
-static const zb_rec_t *node_other(const zb_t *zb, const zb_node_t *n, uint16_t type)
-{
-	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
-		const zb_rec_t *r = &zb->recs[i];
-		if (r->type != type && r->type != ST_TYPE_RRSIG && r->type != ST_TYPE_NSEC &&
-		    !(r->flags & ZB_DROP))
-			return r;
-	}
-	return NULL;
-}
-
-/* SOA, NS at the apex, CNAME exclusivity. */
-static int check_static(zb_t *zb)
-{
-	char nb[1024], tb[16];
-	for (size_t i = 0; i < zb->n_nodes; i++) {
-		const zb_node_t *n = &zb->nodes[i];
-		if (!n->nrec)
-			continue;
-		const zb_rec_t *soa = node_rec(zb, n, ST_TYPE_SOA);
-		if (!soa && !node_rec(zb, n, ST_TYPE_CNAME) && !node_rec(zb, n, ST_TYPE_DNAME))
-			continue;
-		st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
-		if (soa && i != 0)
-			return st_diag_set(
-			    zb->diag, ST_EZONE,
-			    "%s:%u: SOA record for %s, which is not the zone apex %s",
-			    REC_LOC(zb, soa), nb, zb->origin);
-		static const uint16_t single[] = {ST_TYPE_SOA, ST_TYPE_CNAME, ST_TYPE_DNAME};
-		for (size_t k = 0; k < 3; k++) {
-			/* The two read first: the sorted order is by data. */
-			const zb_rec_t *first = NULL, *second = NULL;
-			for (const zb_rec_t *r = node_rec(zb, n, single[k]);
-			     r && r < zb->recs + n->first + n->nrec && r->type == single[k]; r++) {
-				if (r->flags & ZB_DROP)
-					continue;
-				if (!first || read_before(zb, r, first)) {
-					second = first;
-					first = r;
-				} else if (!second || read_before(zb, r, second)) {
-					second = r;
-				}
-			}
-			if (second)
-				return st_diag_set(
-				    zb->diag, ST_EZONE,
-				    "%s:%u: more than one %s record at %s (first at %s:%u)",
-				    REC_LOC(zb, second), st_rrtype_name(single[k]), nb,
-				    REC_LOC(zb, first));
-		}
-		const zb_rec_t *cn = node_rec(zb, n, ST_TYPE_CNAME);
-		const zb_rec_t *other = cn ? node_other(zb, n, ST_TYPE_CNAME) : NULL;
-		if (other) {
-			bool cname_later = read_before(zb, other, cn);
-			const zb_rec_t *later = cname_later ? cn : other;
-			const zb_rec_t *earlier = cname_later ? other : cn;
-			char eb[16];
-			return st_diag_set(
-			    zb->diag, ST_EZONE,
-			    "%s:%u: %s %s conflicts with the %s at %s:%u (a CNAME must be "
-			    "alone at its name)",
-			    REC_LOC(zb, later), nb, st_rrtype_str(later->type, tb, sizeof(tb)),
-			    st_rrtype_str(earlier->type, eb, sizeof(eb)), REC_LOC(zb, earlier));
-		}
-	}
-	const zb_node_t *apex = &zb->nodes[0];
-	const zb_rec_t *soa = node_rec(zb, apex, ST_TYPE_SOA);
-	if (!soa)
-		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: no SOA record at the zone apex %s",
-				   zb->files[0], 1u, zb->origin);
-	if (!node_rec(zb, apex, ST_TYPE_NS))
-		return st_diag_set(zb->diag, ST_EZONE,
-				   "%s:%u: no NS records at the zone apex %s (the SOA is here)",
-				   REC_LOC(zb, soa), zb->origin);
-	return 0;
 }
 
 /* The parent of node i, created as an empty non-terminal when missing. The
@@ -603,26 +509,26 @@ static int add_dyn(zb_t *zb)
 			zb->nodes[k].parent = p;
 		}
 		const zb_node_t *n = &zb->nodes[zb->dyn_node[i]];
-		const zb_rec_t *same = node_rec(zb, n, d->type);
-		const zb_rec_t *cname = node_rec(zb, n, ST_TYPE_CNAME);
-		const zb_rec_t *any = n->nrec ? node_other(zb, n, 0) : NULL;
+		const zb_rec_t *same = zb_node_rec(zb, n, d->type);
+		const zb_rec_t *cname = zb_node_rec(zb, n, ST_TYPE_CNAME);
+		const zb_rec_t *any = n->nrec ? zb_node_other(zb, n, 0) : NULL;
 		st_rrtype_str(d->type, tb, sizeof(tb));
 		if (same)
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic %s at %s clashes with the static %s at %s:%u", src, tb, nb,
-			    tb, REC_LOC(zb, same));
+			    tb, ZB_REC_LOC(zb, same));
 		if (cname)
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic %s at %s clashes with the static CNAME at %s:%u", src, tb,
-			    nb, REC_LOC(zb, cname));
+			    nb, ZB_REC_LOC(zb, cname));
 		if (d->type == ST_TYPE_CNAME && any) {
 			char ob[16];
 			return st_diag_set(
 			    zb->diag, ST_EZONE,
 			    "%s: dynamic CNAME at %s clashes with the static %s at %s:%u", src, nb,
-			    st_rrtype_str(any->type, ob, sizeof(ob)), REC_LOC(zb, any));
+			    st_rrtype_str(any->type, ob, sizeof(ob)), ZB_REC_LOC(zb, any));
 		}
 		zb->dyn_order[i] = (uint32_t)i;
 	}
@@ -648,161 +554,6 @@ static int add_dyn(zb_t *zb)
 		}
 	}
 	return 0;
-}
-
-/* Zone cuts, glue, wildcards; drops occluded data. Parents come before
- * children because nodes are visited by label count. */
-static int mark_cuts(zb_t *zb)
-{
-	uint32_t count[129] = {0};
-	uint32_t *order = malloc(sizeof(uint32_t) * zb->n_nodes);
-	/* dname[i]: the nearest node at or above i that owns a DNAME */
-	uint32_t *dname = malloc(sizeof(uint32_t) * zb->n_nodes);
-	if (!order || !dname) {
-		free(order);
-		free(dname);
-		return ST_ENOMEM;
-	}
-	for (size_t i = 0; i < zb->n_nodes; i++)
-		count[zb->nodes[i].labels + 1]++;
-	for (size_t l = 1; l < 129; l++)
-		count[l] += count[l - 1];
-	for (size_t i = 0; i < zb->n_nodes; i++)
-		order[count[zb->nodes[i].labels]++] = (uint32_t)i;
-	char nb[1024], cb[1024], tb[16];
-	int rc = 0;
-	for (size_t k = 0; k < zb->n_nodes && !rc; k++) {
-		uint32_t i = order[k];
-		zb_node_t *n = &zb->nodes[i];
-		const uint8_t *name = zb->names + n->name_off;
-		uint32_t up = i == 0 ? ZB_NONE : dname[n->parent];
-		if (i == 0) {
-			n->flags |= ST_NODE_APEX;
-		} else {
-			const zb_node_t *p = &zb->nodes[n->parent];
-			if (name[0] == 1 && name[1] == '*') {
-				n->flags |= ST_NODE_WILDCARD;
-				zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
-			}
-			bool below = p->flags & ST_NODE_GLUE;
-			if (!below && node_rec(zb, n, ST_TYPE_NS))
-				n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
-			else if (below)
-				n->flags |= ST_NODE_GLUE;
-		}
-		if ((n->flags & ST_NODE_GLUE) && n->ndyn) {
-			uint32_t cut = i;
-			while (!(zb->nodes[cut].flags & ST_NODE_DELEG))
-				cut = zb->nodes[cut].parent;
-			const zb_node_t *c = &zb->nodes[cut];
-			const st_zone_dyn_t *d = &zb->dyn[zb->dyn_order[n->dyn_first]];
-			st_name_to_str(name, nb, sizeof(nb));
-			st_name_to_str(zb->names + c->name_off, cb, sizeof(cb));
-			rc = st_diag_set(
-			    zb->diag, ST_EZONE,
-			    "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
-			    d->source ? d->source : "dynamic record",
-			    st_rrtype_str(d->type, tb, sizeof(tb)), nb, cb,
-			    REC_LOC(zb, node_rec(zb, c, ST_TYPE_NS)));
-			break;
-		}
-		/* Like NSD and Knot, data a delegation hides is not served; unlike
-		 * them it is not even kept: only addresses (glue) and, at the cut,
-		 * NS, DS and DNSSEC records stay. */
-		bool cut = n->flags & ST_NODE_DELEG;
-		for (uint32_t r = n->first; (n->flags & ST_NODE_GLUE) && r < n->first + n->nrec;
-		     r++) {
-			zb_rec_t *rec = &zb->recs[r];
-			uint16_t t = rec->type;
-			if ((rec->flags & ZB_DROP) || t == ST_TYPE_A || t == ST_TYPE_AAAA ||
-			    (cut && (t == ST_TYPE_NS || t == ST_TYPE_DS || t == ST_TYPE_RRSIG ||
-				     t == ST_TYPE_NSEC)))
-				continue;
-			rec->flags |= ZB_DROP;
-			st_name_to_str(name, nb, sizeof(nb));
-			zb_warn(zb, "%s:%u: %s %s is %s a delegation and is not served, ignored",
-				REC_LOC(zb, rec), nb, st_rrtype_str(t, tb, sizeof(tb)),
-				cut ? "at" : "below");
-		}
-		/* RFC 6672: no data below a DNAME (NSD refuses such zones too). */
-		if (up != ZB_NONE) {
-			const zb_node_t *d = &zb->nodes[up];
-			const zb_rec_t *live = n->nrec ? node_other(zb, n, 0) : NULL;
-			if (!live)
-				live = node_rec(zb, n, ST_TYPE_RRSIG)
-					   ? node_rec(zb, n, ST_TYPE_RRSIG)
-					   : node_rec(zb, n, ST_TYPE_NSEC);
-			if (live || n->ndyn) {
-				st_name_to_str(name, nb, sizeof(nb));
-				st_name_to_str(zb->names + d->name_off, cb, sizeof(cb));
-				const zb_rec_t *dr = node_rec(zb, d, ST_TYPE_DNAME);
-				if (live)
-					rc = st_diag_set(
-					    zb->diag, ST_EZONE,
-					    "%s:%u: %s %s is below the DNAME at %s (%s:%u); "
-					    "a DNAME must have no data below it",
-					    REC_LOC(zb, live), nb,
-					    st_rrtype_str(live->type, tb, sizeof(tb)), cb,
-					    REC_LOC(zb, dr));
-				else
-					rc = st_diag_set(
-					    zb->diag, ST_EZONE,
-					    "%s: dynamic %s at %s is below the DNAME at %s (%s:%u)",
-					    zb->dyn[zb->dyn_order[n->dyn_first]].source
-						? zb->dyn[zb->dyn_order[n->dyn_first]].source
-						: "dynamic record",
-					    st_rrtype_str(zb->dyn[zb->dyn_order[n->dyn_first]].type,
-							  tb, sizeof(tb)),
-					    nb, cb, REC_LOC(zb, dr));
-				break;
-			}
-		}
-		dname[i] = node_rec(zb, n, ST_TYPE_DNAME) ? i : up;
-	}
-	free(order);
-	free(dname);
-	return rc;
-}
-
-/* An NS target inside the zone (at or below the apex, or below the cut it
- * serves) with no address cannot be reached: warn, as NSD and Knot do. */
-static void warn_glue(zb_t *zb)
-{
-	char nb[1024], tb[1024];
-	for (size_t i = 0; i < zb->n_nodes; i++) {
-		const zb_node_t *n = &zb->nodes[i];
-		if (!(n->flags & (ST_NODE_APEX | ST_NODE_DELEG)))
-			continue;
-		for (uint32_t r = n->first; r < n->first + n->nrec; r++) {
-			const zb_rec_t *rec = &zb->recs[r];
-			if (rec->type != ST_TYPE_NS || (rec->flags & ZB_DROP))
-				continue;
-			const uint8_t *t = rec_data(zb, rec);
-			/* Below a cut only names under that cut need glue. */
-			const uint8_t *scope = i == 0 ? zb->apex : zb->names + n->name_off;
-			size_t scope_len = i == 0 ? zb->apex_len : n->name_len;
-			if (st_zname_suffix(t, rec->rdlen, scope, scope_len) < 0)
-				continue;
-			uint32_t h = st_zhash(t, rec->rdlen);
-			uint32_t ti = lookup(zb, t, rec->rdlen, h);
-			if (ti != ZB_NONE) {
-				const zb_node_t *tn = &zb->nodes[ti];
-				if (node_rec(zb, tn, ST_TYPE_A) || node_rec(zb, tn, ST_TYPE_AAAA))
-					continue;
-				bool dyn_addr = false;
-				for (uint32_t d = 0; d < tn->ndyn; d++)
-					dyn_addr |=
-					    zb->dyn[zb->dyn_order[tn->dyn_first + d]].type !=
-					    ST_TYPE_CNAME;
-				if (dyn_addr)
-					continue;
-			}
-			st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
-			st_name_to_str(t, tb, sizeof(tb));
-			zb_warn(zb, "%s:%u: NS %s of %s has no address record in the zone",
-				REC_LOC(zb, rec), tb, nb);
-		}
-	}
 }
 
 /* The next live record of node n from r on (rend when none). */
@@ -865,7 +616,7 @@ static int compile(zb_t *zb, st_zone_t *z)
 				st_name_to_str(zb->names + n->name_off, nb, sizeof(nb));
 				return st_diag_set(zb->diag, ST_EZONE,
 						   "%s:%u: more than %u records in the %s %s RRset",
-						   REC_LOC(zb, first), UINT16_MAX, nb,
+						   ZB_REC_LOC(zb, first), UINT16_MAX, nb,
 						   st_rrtype_str(first->type, tb, sizeof(tb)));
 			}
 		}
@@ -1028,14 +779,14 @@ int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *z)
 		return rc;
 	sort_records(zb);
 	group_records(zb);
-	rc = check_static(zb);
+	rc = zb_check_static(zb);
 	if (rc)
 		return rc;
 	zb->dyn = dyn;
 	zb->n_dyn = n_dyn;
-	if ((rc = link_parents(zb)) || (rc = add_dyn(zb)) || (rc = mark_cuts(zb)))
+	if ((rc = link_parents(zb)) || (rc = add_dyn(zb)) || (rc = zb_mark_cuts(zb)))
 		return rc;
-	warn_glue(zb);
+	zb_warn_glue(zb);
 	if (zb->warnings > ZB_MAX_WARNINGS)
 		st_log_warn("zone %s, %u more warnings not shown", zb->origin,
 			    zb->warnings - ZB_MAX_WARNINGS);

@@ -208,6 +208,49 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Where a record was read, for messages: "%s:%u". */
+#define ZB_REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
+
+/* The RDATA of a record (after its RDLENGTH). */
+static inline const uint8_t *zb_rec_data(const zb_t *zb, const zb_rec_t *r)
+{
+	return zb->rdata + r->rdata + 2;
+}
+
+/* The first live record of `type` at a node, or NULL. */
+static inline const zb_rec_t *zb_node_rec(const zb_t *zb, const zb_node_t *n, uint16_t type)
+{
+	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
+		const zb_rec_t *r = &zb->recs[i];
+		if (r->type == type && !(r->flags & ZB_DROP))
+			return r;
+	}
+	return NULL;
+}
+
+/* The first live record of another type than `type` (RRSIG and NSEC
+ * aside), or NULL. */
+static inline const zb_rec_t *zb_node_other(const zb_t *zb, const zb_node_t *n, uint16_t type)
+{
+	for (uint32_t i = n->first; i < n->first + n->nrec; i++) {
+		const zb_rec_t *r = &zb->recs[i];
+		if (r->type != type && r->type != ST_TYPE_RRSIG && r->type != ST_TYPE_NSEC &&
+		    !(r->flags & ZB_DROP))
+			return r;
+	}
+	return NULL;
+}
+
+/* The node of a name (h its st_zhash), or ZB_NONE. */
+uint32_t zb_lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h);
+/* Was record a read before record b (through $INCLUDEs)? */
+bool zb_read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b);
+
+/* The content rules (rules.c), in the order zb_finish runs them. */
+int zb_check_static(zb_t *zb);
+int zb_mark_cuts(zb_t *zb);
+void zb_warn_glue(zb_t *zb);
+
 /* The master file reader (parse.c) and its fast path (scan.c). */
 #define ZP_MAX_TTL 2147483647u /* RFC 2181 8 */
 #define ZP_DEFAULT_TTL 3600u   /* ldns's, without $TTL */
