@@ -115,12 +115,12 @@ static int parse_etcd(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
 	return rc;
 }
 
-static int parse_quorum(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_quorum(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s,
+			void *obj)
 {
 	st_conf_fleet_t *f = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc == 0 && st_quorum_parse(s, &f->quorum) != 0)
+	int rc = 0;
+	if (st_quorum_parse(s, &f->quorum) != 0)
 		rc = st_ctx_error(ctx, val, it->name,
 				  "'%s' is not majority, a count of vantage points (1-1000) or a "
 				  "percentage (1%%-100%%)",
@@ -128,13 +128,9 @@ static int parse_quorum(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	return rc;
 }
 
-static int parse_prefix(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_prefix(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	st_conf_fleet_t *f = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	size_t len = strlen(s);
 	if (len < 2 || s[0] != '/' || s[len - 1] == '/' || len > 128)
 		return st_ctx_error(ctx, val, it->name,
@@ -176,8 +172,8 @@ static int parse_tls(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 static const st_item_t fleet_items[] = {
     ST_KEY("name", ST_T_STR, ST_AT(st_conf_fleet_t, name)),
     ST_KEY("etcd", ST_T_CUSTOM, ST_PARSE(parse_etcd), ST_REQUIRED),
-    ST_KEY("prefix", ST_T_CUSTOM, ST_DEF("/steerdns"), ST_PARSE(parse_prefix)),
-    ST_KEY("quorum", ST_T_CUSTOM, ST_DEF("majority"), ST_PARSE(parse_quorum)),
+    ST_KEY("prefix", ST_T_TEXT, ST_DEF("/steerdns"), ST_TEXT(parse_prefix)),
+    ST_KEY("quorum", ST_T_TEXT, ST_DEF("majority"), ST_TEXT(parse_quorum)),
     ST_KEY("view_ttl", ST_T_DURATION, ST_AT(st_conf_fleet_t, view_ttl_ms), ST_RANGE(2000, 3600000),
 	   ST_DEF("5s")),
     ST_KEY("stale_after", ST_T_DURATION, ST_AT(st_conf_fleet_t, stale_after_ms),

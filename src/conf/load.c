@@ -190,14 +190,11 @@ static int parse_listen(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	return 0;
 }
 
-static int parse_metrics(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_metrics(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s,
+			 void *obj)
 {
 	st_conf_t *conf = obj;
-	const char *s;
 	st_sockaddr_t sa;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (st_sockaddr_parse(s, 9153, &sa) != 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "'%s' is not ADDR:PORT or [ADDR6]:PORT (numeric address)", s);
@@ -208,14 +205,10 @@ static int parse_metrics(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 	return st_ctx_strdup(ctx, buf, &conf->metrics);
 }
 
-static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	st_conf_t *conf = obj;
-	const char *s;
 	st_log_level_t level;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (st_log_level_parse(s, &level) != 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "'%s' is not one of: error, warning, notice, info, debug", s);
@@ -314,7 +307,7 @@ static const st_item_t server_items[] = {
 	   ST_PARSE(parse_listen)),
     ST_KEY("workers", ST_T_UINT, ST_AT(st_conf_t, workers), ST_RANGE(0, 1024), ST_DEF("0")),
     ST_KEY("control", ST_T_PATH, ST_AT(st_conf_t, control)),
-    ST_KEY("metrics", ST_T_CUSTOM, ST_PARSE(parse_metrics)),
+    ST_KEY("metrics", ST_T_TEXT, ST_TEXT(parse_metrics)),
     ST_KEY("state_dir", ST_T_PATH, ST_AT(st_conf_t, state_dir)),
     ST_KEY("udp_max_payload", ST_T_UINT, ST_AT(st_conf_t, udp_max_payload), ST_RANGE(512, 4096),
 	   ST_DEF("1232")),
@@ -326,7 +319,7 @@ static const st_item_t server_items[] = {
 	   ST_DEF("1024")),
     ST_KEY("coalesce_us", ST_T_UINT, ST_AT(st_conf_t, coalesce_us), ST_RANGE(0, 10000),
 	   ST_DEF("200")),
-    ST_KEY("log_level", ST_T_CUSTOM, ST_DEF("info"), ST_PARSE(parse_log_level)),
+    ST_KEY("log_level", ST_T_TEXT, ST_DEF("info"), ST_TEXT(parse_log_level)),
     ST_KEY("rrl", ST_T_CUSTOM, ST_PARSE(parse_rrl)),
     ST_KEY("cookies", ST_T_BOOL, ST_AT(st_conf_t, cookies), ST_DEF("false")),
     ST_END,
@@ -349,13 +342,9 @@ static const st_enum_t on_stale_enum[] = {
     {NULL},
 };
 
-static int parse_source(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_source(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	st_conf_t *conf = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	int family;
 	uint8_t addr[16];
 	if (st_addr_parse(s, &family, addr) != 0 || st_sockaddr_parse(s, 0, &conf->health_source) != 0)
@@ -371,7 +360,7 @@ static const st_item_t health_items[] = {
 	   ST_DEF("10s")),
     ST_KEY("on_stale", ST_T_ENUM, ST_AT(st_conf_t, on_stale), ST_ENUMS(on_stale_enum),
 	   ST_DEF("last-known")),
-    ST_KEY("source", ST_T_CUSTOM, ST_PARSE(parse_source)),
+    ST_KEY("source", ST_T_TEXT, ST_TEXT(parse_source)),
     ST_END,
 };
 const st_table_t st_health_table = {"health", health_items, "the health: section"};
@@ -427,13 +416,9 @@ static int parse_status(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	return 0;
 }
 
-static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	st_conf_check_t *c = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	ldns_rr_type t = ldns_get_rr_type_by_name(s);
 	if (t == 0 || t == LDNS_RR_TYPE_ANY || t == LDNS_RR_TYPE_AXFR || t == LDNS_RR_TYPE_IXFR)
 		return st_ctx_error(ctx, val, it->name,
@@ -442,16 +427,13 @@ static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *
 	return 0;
 }
 
-static int parse_dns_rcode(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_dns_rcode(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	static const char *const names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
 					    "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
 					    "NXRRSET", "NOTAUTH", "NOTZONE"};
 	st_conf_check_t *c = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
+	int rc;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcasecmp(s, names[i]) == 0) {
 			c->dns_rcode = (int)i;
@@ -515,8 +497,8 @@ static const st_item_t check_items[] = {
     ST_KEY("tls_verify", ST_T_BOOL, ST_AT(st_conf_check_t, tls_verify), ST_DEF("true")),
     ST_KEY("tls_ca_file", ST_T_PATH, ST_AT(st_conf_check_t, tls_ca_file)),
     ST_KEY("dns_name", ST_T_NAME, ST_AT(st_conf_check_t, dns_name), ST_DEF(".")),
-    ST_KEY("dns_type", ST_T_CUSTOM, ST_DEF("A"), ST_PARSE(parse_dns_type)),
-    ST_KEY("dns_rcode", ST_T_CUSTOM, ST_DEF("NOERROR"), ST_PARSE(parse_dns_rcode)),
+    ST_KEY("dns_type", ST_T_TEXT, ST_DEF("A"), ST_TEXT(parse_dns_type)),
+    ST_KEY("dns_rcode", ST_T_TEXT, ST_DEF("NOERROR"), ST_TEXT(parse_dns_rcode)),
     ST_KEY("dns_expect", ST_T_STR, ST_AT(st_conf_check_t, dns_expect)),
     ST_KEY("command", ST_T_CUSTOM, ST_PARSE(parse_command)),
     ST_KEY("interval", ST_T_DURATION, ST_AT(st_conf_check_t, interval_ms), ST_RANGE(100, 86400000),

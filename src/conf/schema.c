@@ -293,6 +293,8 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 					    choices, hint);
 		return st_ctx_error(ctx, val, it->name, "'%s' is not one of: %s", s, choices);
 	}
+	case ST_T_TEXT:
+		return it->text(ctx, it, val, s, obj);
 	default:
 		return ST_EINVAL;
 	}

@@ -21,6 +21,7 @@ typedef enum {
 	ST_T_DURATION, /* "250ms", "2s", "5m"... in [min, max] ms; uint64_t field */
 	ST_T_BOOL,     /* true/false, yes/no, on/off */
 	ST_T_ENUM,     /* one of `enums`; stores its value in a field of `size` bytes */
+	ST_T_TEXT,     /* a scalar that `text` reads */
 	ST_T_CUSTOM,   /* `parse` does the work */
 } st_type_t;
 
@@ -35,6 +36,9 @@ typedef struct st_item st_item_t;
 /* A custom parser: `obj` is the object the table describes (the whole
  * st_conf_t for the top-level sections). */
 typedef int (*st_parse_fn)(st_ctx_t *ctx, const st_item_t *item, const st_ynode_t *val, void *obj);
+/* A reader of a scalar's text `s` (val is its node, for messages). */
+typedef int (*st_text_fn)(st_ctx_t *ctx, const st_item_t *item, const st_ynode_t *val,
+			  const char *s, void *obj);
 
 struct st_item {
 	const char *name;
@@ -45,6 +49,7 @@ struct st_item {
 	const st_enum_t *enums; /* ST_T_ENUM: NULL-terminated */
 	const char *def;	/* default as YAML text, applied when the key is absent */
 	st_parse_fn parse;	/* ST_T_CUSTOM */
+	st_text_fn text;	/* ST_T_TEXT */
 	unsigned flags;
 };
 
@@ -60,6 +65,7 @@ struct st_item {
 #define ST_DEF(text) .def = (text)
 #define ST_ENUMS(table) .enums = (table)
 #define ST_PARSE(fn) .parse = (fn)
+#define ST_TEXT(fn) .text = (fn)
 #define ST_REQUIRED .flags = ST_ITEM_REQUIRED
 #define ST_END                                                                                     \
 	{                                                                                          \

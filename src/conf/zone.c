@@ -17,13 +17,10 @@
  * a longer key down to the hash size anyway). */
 #define SECRET_MAX 256
 
-static int parse_algorithm(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_algorithm(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s,
+			   void *obj)
 {
 	st_conf_tsig_t *k = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (st_tsig_alg_parse(s, &k->alg) != 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "'%s' is not one of hmac-sha256, hmac-sha384, hmac-sha512", s);
@@ -50,22 +47,17 @@ static int set_secret(st_ctx_t *ctx, const st_ynode_t *at, const char *key, cons
 	return 0;
 }
 
-static int parse_secret(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_secret(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	return rc != 0 ? rc : set_secret(ctx, val, it->name, s, obj);
+	return set_secret(ctx, val, it->name, s, obj);
 }
 
 /* A file holding the base64 secret alone, or a BIND key clause
  * (tsig-keygen's output): the text between the quotes after `secret`. */
-static int parse_secret_file(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_secret_file(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
-	const char *s;
 	char *path = NULL;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc == 0)
-		rc = st_ctx_path(ctx, s, &path);
+	int rc = st_ctx_path(ctx, s, &path);
 	if (rc != 0)
 		return rc;
 	FILE *f = NULL;
@@ -94,9 +86,9 @@ static int parse_secret_file(st_ctx_t *ctx, const st_item_t *it, const st_ynode_
 }
 
 static const st_item_t tsig_items[] = {
-    ST_KEY("algorithm", ST_T_CUSTOM, ST_DEF("hmac-sha256"), ST_PARSE(parse_algorithm)),
-    ST_KEY("secret", ST_T_CUSTOM, ST_PARSE(parse_secret)),
-    ST_KEY("secret_file", ST_T_CUSTOM, ST_PARSE(parse_secret_file)),
+    ST_KEY("algorithm", ST_T_TEXT, ST_DEF("hmac-sha256"), ST_TEXT(parse_algorithm)),
+    ST_KEY("secret", ST_T_TEXT, ST_TEXT(parse_secret)),
+    ST_KEY("secret_file", ST_T_TEXT, ST_TEXT(parse_secret_file)),
     ST_END,
 };
 const st_table_t st_tsig_table = {"tsig key", tsig_items, "a TSIG key (under tsig:)"};
@@ -153,8 +145,16 @@ static int no_such_key(st_ctx_t *ctx, const st_ynode_t *at, const char *key, con
 			    also, conf->n_tsig ? names : "none");
 }
 
-/* One allow_transfer entry: a key name, an address range, or both as
- * { key: NAME, address: RANGE }. */
+/* The key named by an entry's `key:` -> its index in the tsig: section. */
+static int entry_key(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *key, uint32_t *out)
+{
+	const char *s;
+	int rc = st_ctx_scalar(ctx, key, it->name, &s);
+	if (rc == 0 && (*out = key_index(ctx->conf, s)) == ST_CONF_NONE)
+		rc = no_such_key(ctx, key, it->name, s, "");
+	return rc;
+}
+
 /* A list of entries (or one entry; null: none), each read by `one` into an
  * element of `size` bytes of a fresh array *arr_p, counted in *count as
  * they are read (the config's free releases them). */
@@ -184,6 +184,8 @@ static int parse_entries(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 	return 0;
 }
 
+/* One allow_transfer entry: a key name, an address range, or both as
+ * { key: NAME, address: RANGE }. */
 static int acl_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *elem)
 {
 	st_conf_acl_t *e = elem;
@@ -207,10 +209,8 @@ static int acl_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, 
 		if (!key || !addr)
 			return st_ctx_error(ctx, val, it->name,
 					    "{ key: NAME, address: RANGE } needs both");
-		if ((rc = st_ctx_scalar(ctx, key, it->name, &s)) != 0)
+		if ((rc = entry_key(ctx, it, key, &e->key)) != 0)
 			return rc;
-		if ((e->key = key_index(ctx->conf, s)) == ST_CONF_NONE)
-			return no_such_key(ctx, key, it->name, s, "");
 	}
 	if ((rc = st_ctx_scalar(ctx, addr, it->name, &s)) != 0)
 		return rc;
@@ -258,12 +258,8 @@ static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 		addr = st_map_get(val, "address");
 		if (!addr)
 			return st_ctx_error(ctx, val, it->name, "the target has no address");
-		if (key) {
-			if ((rc = st_ctx_scalar(ctx, key, it->name, &s)) != 0)
-				return rc;
-			if ((t->key = key_index(ctx->conf, s)) == ST_CONF_NONE)
-				return no_such_key(ctx, key, it->name, s, "");
-		}
+		if (key && (rc = entry_key(ctx, it, key, &t->key)) != 0)
+			return rc;
 	}
 	if ((rc = st_ctx_scalar(ctx, addr, it->name, &s)) != 0)
 		return rc;
