@@ -13,6 +13,10 @@ machines produce byte-identical files.
       OUTDIR/dyn/...           the same static zone plus dynamic owners, as
                                a steerd YAML config and a gdnsd config dir
       OUTDIR/dyn/q-weighted.txt, q-geo.txt, q-latency.txt   dnsperf inputs
+      [--config NAME] [--check-target HOST:PORT --table PATH] [--fleet-etcd URL]
+                               steerd's config under another name, every
+                               endpoint probed by a TCP check (steercheck
+                               writes PATH), a fleet: section (one etcd)
   gen.py ecs ADDR/PREFIX
       prints the dnsperf -E argument for an EDNS Client Subnet option
 """
@@ -134,6 +138,21 @@ def steerd_yaml(a, listen):
     o.append("  database: %s" % os.path.abspath(a.mmdb))
     if a.coordinates:
         o.append("  coordinates: %s" % os.path.abspath(a.coordinates))
+    check = ""
+    if a.check_target:
+        # every endpoint probed (a TCP connection to one listener), so
+        # that each answer reads its health from the table steercheck
+        # writes; with --fleet-etcd, the table holds what the fleet agreed
+        o.append("health:")
+        o.append("  table: %s" % os.path.abspath(a.table))
+        o.append("checks:")
+        o.append("  port: { type: tcp, interval: 1s, timeout: 500ms, rise: 1 }")
+        check = ", check: port, check_target: \"%s\"" % a.check_target
+    if a.fleet_etcd:
+        o.append("fleet:")
+        o.append("  name: bench")
+        o.append("  etcd: [%s]" % a.fleet_etcd)
+        o.append("  quorum: majority")
     o.append("regions:")
     for name, lat, lon, addrs in REGIONS:
         o.append("  %s:" % name)
@@ -141,7 +160,7 @@ def steerd_yaml(a, listen):
         o.append("    select: weighted")
         o.append("    endpoints:")
         for k, ad in enumerate(addrs):
-            o.append("      %s-%d: { address: %s }" % (name, k, ad))
+            o.append("      %s-%d: { address: %s%s }" % (name, k, ad, check))
     o.append("records:")
     for i in range(a.owners):
         o.append("  %s.%s:" % (dyn_owner("w", i), ZONE))
@@ -213,7 +232,7 @@ def cmd_dynamic(a):
     d = os.path.join(a.outdir, "dyn")
     # steerd: dynamic owners come from the YAML; the zone stays static
     write(os.path.join(d, ZONE + ".zone"), zone_text(a.names))
-    write(os.path.join(d, "steerd.yaml"), steerd_yaml(a, a.listen))
+    write(os.path.join(d, a.config), steerd_yaml(a, a.listen))
     # gdnsd: the same zone with DYNA owners pointing at plugin resources
     extra = []
     for i in range(a.owners):
@@ -253,6 +272,14 @@ def main(argv):
     d.add_argument("--mmdb", required=True)
     d.add_argument("--coordinates")
     d.add_argument("--listen", default="127.0.0.1:5353")
+    d.add_argument("--config", default="steerd.yaml",
+                   help="name of steerd's config in OUTDIR/dyn")
+    d.add_argument("--check-target", metavar="HOST:PORT",
+                   help="probe every endpoint with a TCP check of HOST:PORT")
+    d.add_argument("--table", default="health.shm",
+                   help="health table (with --check-target)")
+    d.add_argument("--fleet-etcd", metavar="URL",
+                   help="a fleet: section with this etcd member")
     e = sub.add_parser("ecs")
     e.add_argument("subnet")
     a = p.parse_args(argv)

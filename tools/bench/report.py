@@ -202,7 +202,7 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
         if new:
             f.write("\t".join(COLS) + "\n")
         f.write("\t".join(str(row[c]) for c in COLS) + "\n")
-    print("  %-8s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
+    print("  %-13s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
           "  server CPU %s us/query  machine %s us/query  latency %s ms"
           % (server, transport, rate, row["qps"], cpu, us, r["lost"],
              row["srvcpu_us_per_q"], row["machine_us_per_q"], row["latency_ms"]), flush=True)
@@ -239,7 +239,7 @@ def cmd_table(path, reference):
                     "lat": statistics.median(lat) if lat else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-7s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s"
+    fmt = "%-12s %-4s %-6s %-13s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
                  "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
                  "srv CPU", "srv ratio", "machine", "lat ms"))

@@ -21,8 +21,10 @@
 #                     weighted, geolocation and latency records against
 #                     gdnsd's weighted and geoip plugins, with and without
 #                     an EDNS Client Subnet option in the queries
+#   --scenarios LIST  with --dynamic, a comma-separated subset of weighted,
+#                     geo,geo+ecs,latency,latency+ecs (default all)
 #   --mmdb FILE       geo database for --dynamic (default: MaxMind's
-#                     GeoIP2-City test database from the shared geo folder)
+#                     GeoIP2-City test database in tests/data/geo/maxmind)
 #   --ecs SUBNET      client subnet sent with --dynamic (default 81.2.69.160/27,
 #                     GB/Europe in the test database)
 #   --dnssec          steerd alone, the zone signed online (keys from
@@ -41,6 +43,14 @@
 #                     cookie with every query, so each answer is counted in
 #                     the RRL table and carries a fresh server cookie: what
 #                     both cost when nobody is limited (static mix only)
+#   --fleet           with --dynamic: steerd-fleet beside steerd (the default
+#                     servers are these two), every endpoint probed by a
+#                     steercheck (a TCP check of a local listener) for both;
+#                     steerd-fleet and its steercheck have a fleet: section
+#                     naming a one-member etcd the script starts in its
+#                     folder on a loopback port, so the health it answers
+#                     with is what the fleet agreed: what the fleet costs
+#                     per query (needs etcd, Debian package etcd-server)
 #
 # What it does: generates the zone (10,000 names) and the queries (80%
 # existing A, 10% AAAA, 5% NXDOMAIN, 5% MX/TXT/NS/SOA) with gen.py, writes a
@@ -77,7 +87,7 @@ DURATION=15
 REPEAT=1
 QUICK=0
 DYNAMIC=0
-MMDB="$TOP/../shared/geo/maxmind-test-data/GeoIP2-City-Test.mmdb"
+MMDB="$TOP/tests/data/geo/maxmind/GeoIP2-City-Test.mmdb"
 ECS_NET="81.2.69.160/27"
 OUT=""
 STEER_RX=1
@@ -85,6 +95,8 @@ STEERD_BIN=${STEERD:-}
 DNSSEC=0
 DNSSEC_ALG=13
 LIMITS=0
+FLEET=0
+SCENARIOS="weighted geo geo+ecs latency latency+ecs"
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -108,6 +120,8 @@ while [ $# -gt 0 ]; do
     --out) OUT=$2; shift ;;
     --no-steer-rx) STEER_RX=0 ;;
     --limits) LIMITS=1 ;;
+    --fleet) FLEET=1 ;;
+    --scenarios) SCENARIOS=${2//,/ }; shift ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
     esac
@@ -139,6 +153,7 @@ fi
 
 if [ -z "$SERVERS" ]; then
     if [ "$DNSSEC" = 1 ]; then SERVERS="steerd"
+    elif [ "$FLEET" = 1 ]; then SERVERS="steerd,steerd-fleet"
     elif [ "$DYNAMIC" = 1 ]; then SERVERS="steerd,gdnsd"; else SERVERS="steerd,knotd,nsd,gdnsd"; fi
 fi
 if [ "$DNSSEC" = 1 ]; then
@@ -148,19 +163,30 @@ if [ "$DNSSEC" = 1 ]; then
 fi
 [ "$LIMITS" = 1 ] && [ "$DYNAMIC$DNSSEC" != 00 ] && die "--limits measures the unsigned static mix only"
 [ "$LIMITS" = 1 ] && SERVERS="$SERVERS,steerd-limits"
+if [ "$FLEET" = 1 ]; then
+    [ "$DYNAMIC" = 1 ] && [ "$DNSSEC" = 0 ] || die "--fleet goes with --dynamic (unsigned)"
+    command -v etcd >/dev/null || die "etcd not installed (apt-get install etcd-server)"
+    STEERCHECK_BIN=$(dirname "$STEERD_BIN")/steercheck
+    [ -x "$STEERCHECK_BIN" ] || die "no steercheck beside $STEERD_BIN"
+fi
 IFS=, read -r -a SERVER_LIST <<<"$SERVERS"
 IFS=, read -r -a TRANSPORT_LIST <<<"$TRANSPORTS"
 for s in "${SERVER_LIST[@]}"; do
     case $s in
-    steerd | steerd-limits) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
+    steerd | steerd-limits | steerd-fleet) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
     knotd | nsd | gdnsd) command -v "$s" >/dev/null || die "$s not installed" ;;
-    *) die "unknown server $s (steerd, steerd-limits, knotd, nsd, gdnsd)" ;;
+    *) die "unknown server $s (steerd, steerd-limits, steerd-fleet, knotd, nsd, gdnsd)" ;;
     esac
+done
+for s in $SCENARIOS; do
+    case $s in weighted | geo | geo+ecs | latency | latency+ecs) ;;
+    *) die "unknown scenario $s (weighted, geo, geo+ecs, latency, latency+ecs)" ;; esac
 done
 if [ "$DYNAMIC" = 1 ]; then
     [ -r "$MMDB" ] || die "geo database $MMDB not readable (use --mmdb FILE)"
     for s in "${SERVER_LIST[@]}"; do
-        case $s in steerd | gdnsd) ;; *) die "--dynamic compares steerd and gdnsd only" ;; esac
+        case $s in steerd | gdnsd) ;; steerd-fleet) [ "$FLEET" = 1 ] || die "steerd-fleet needs --fleet" ;;
+        *) die "--dynamic compares steerd and gdnsd only" ;; esac
     done
 fi
 
@@ -177,13 +203,20 @@ RESULTS=$WORK/results.tsv
 
 SPID=""
 SCMD=()
+CPID=""
 stop_server() {
+    stop_pid "$CPID"
+    CPID=""
+    stop_pid "$SPID"
+    SPID=""
+}
+stop_pid() {
+    local SPID=$1
     [ -n "$SPID" ] || return 0
     kill "$SPID" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$SPID" 2>/dev/null || true
     wait "$SPID" 2>/dev/null || true
-    SPID=""
 }
 # ---- receive flow steering on lo (RFS) ---------------------------------------
 RX_FLOW=/proc/sys/net/core/rps_sock_flow_entries
@@ -216,9 +249,11 @@ steer_rx_restore() {
 }
 cleanup() {
     stop_server
+    [ -n "$ETCD_DIR" ] && bash "$TOP/tests/smoke/etcd-cluster.sh" "$ETCD_DIR" stopall >/dev/null 2>&1
     steer_rx_restore
     if [ "$KEEP" = 0 ]; then rm -rf "$WORK"; fi
 }
+ETCD_DIR=""
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -488,23 +523,69 @@ run_static() {
     done
 }
 
+# start_etcd: the one-member etcd of --fleet, in WORK/etcd (stopped by its
+# PID at the end); sets ETCD_URL and ETCD_HOSTPORT
+start_etcd() {
+    ETCD_DIR=$WORK/etcd
+    rm -rf "$ETCD_DIR"
+    mkdir -p "$ETCD_DIR"
+    bash "$TOP/tests/smoke/etcd-cluster.sh" "$ETCD_DIR" start 1 >&2 || die "etcd did not start"
+    ETCD_URL=$(bash "$TOP/tests/smoke/etcd-cluster.sh" "$ETCD_DIR" endpoints)
+    ETCD_HOSTPORT=${ETCD_URL#http://}
+    echo "etcd at $ETCD_URL" >&2
+}
+
+# start_checker NAME CONFIG: steercheck on the client's CPU (its probes are
+# not the server's work), CPID; then wait until it has written every
+# endpoint up (with a fleet: as the fleet agreed it)
+start_checker() {
+    local name=$1 conf=$2 dump
+    taskset -c "$CLIENT_CPU" "$STEERCHECK_BIN" -c "$conf" >"$WORK/$name-check.log" 2>&1 &
+    CPID=$!
+    for _ in $(seq 1 300); do
+        dump=$("$STEERCHECK_BIN" --dump -c "$conf" 2>/dev/null || true)
+        # every endpoint row (not the comments, not the heading) says up
+        if printf '%s\n' "$dump" | awk '/^#/ || $1 == "NAME" { next } { n++ } $2 != "up" { bad = 1 }
+            END { exit !(n > 0 && !bad) }' &&
+            { [ "$name" != steerd-fleet ] || printf '%s\n' "$dump" | grep -q '^# fleet: agreed'; }; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "run.sh: $name: steercheck did not find every endpoint up; its table:" >&2
+    printf '%s\n' "$dump" >&2
+    tail -5 "$WORK/$name-check.log" >&2
+    return 1
+}
+
 run_dynamic() {
     local srv port ecs scen qf
     ecs=$($GEN ecs "$ECS_NET")
     for srv in "${SERVER_LIST[@]}"; do
         port=$($REP freeport)
-        $GEN dynamic "$WORK" --mmdb "$MMDB" --listen "127.0.0.1:$port"
-        [ "$DNSSEC" = 1 ] && sign_yaml "$WORK/dyn/steerd.yaml"
+        local conf=$WORK/dyn/$srv.yaml health=()
+        [ "$FLEET" = 1 ] && health=(--check-target "$ETCD_HOSTPORT" --table "$WORK/dyn/$srv.shm")
+        [ "$srv" = steerd-fleet ] && health+=(--fleet-etcd "$ETCD_URL")
+        $GEN dynamic "$WORK" --mmdb "$MMDB" --listen "127.0.0.1:$port" --config "$srv.yaml" "${health[@]}"
+        [ "$DNSSEC" = 1 ] && sign_yaml "$conf"
         case $srv in
-        steerd) SCMD=("$STEERD_BIN" -c "$WORK/dyn/steerd.yaml") ;;
+        steerd | steerd-fleet) SCMD=("$STEERD_BIN" -c "$conf") ;;
         gdnsd) cfg_gdnsd "$WORK/gdnsd-dyn" "$port" "$WORK/dyn/gdnsd-zone" "$WORK/dyn/gdnsd-plugins" ;;
         esac
-        if ! start_server "$srv" "$port"; then
+        if [ "$FLEET" = 1 ] && [ "$srv" != gdnsd ] && ! start_checker "$srv" "$conf"; then
+            stop_server
             FAILED+=("$srv")
             continue
         fi
-        local scens="weighted geo geo+ecs latency latency+ecs"
-        [ "$DNSSEC" = 1 ] && scens="$scens weighted+do geo+do geo+ecs+do latency+do latency+ecs+do"
+        if ! start_server "$srv" "$port"; then
+            stop_server
+            FAILED+=("$srv")
+            continue
+        fi
+        local scens=$SCENARIOS sc
+        if [ "$DNSSEC" = 1 ]; then
+            for sc in $SCENARIOS; do scens="$scens $sc+do"; done
+        fi
         for scen in $scens; do
             local base=${scen%+do} do=()
             [ "$base" != "$scen" ] && do=(-D)
@@ -537,6 +618,7 @@ echo "loopback receive processing: $RX_MODE" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # Repetitions go round the servers (A B C, A B C, ...) rather than one
 # server at a time, so a change in background load hits every server alike.
+[ "$FLEET" = 1 ] && start_etcd
 for round in $(seq 1 "$REPEAT"); do
     [ "$REPEAT" -gt 1 ] && echo "round $round of $REPEAT" >&2
     if [ "$DYNAMIC" = 1 ]; then run_dynamic; else run_static; fi
