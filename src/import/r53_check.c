@@ -4,7 +4,7 @@
  * first 5,120 bytes (as expect_body), HTTPS certificates are not verified,
  * the FailureThreshold counts both ways (rise and fall), and a TCP check
  * has ten seconds to connect, an HTTP one four to connect and two to
- * answer (the timeout, kept under the interval). */
+ * answer (the timeout, kept under the interval); Inverted is `invert`. */
 #include "import/internal.h"
 
 #include <arpa/inet.h>
@@ -28,7 +28,9 @@ static const char *unconvertible(const r53_check_t *h)
 	if (!h->type)
 		return "its HealthCheckConfig has no Type or a field of the wrong JSON type";
 	if (!strcmp(h->type, "CALCULATED"))
-		return "a CALCULATED check (from child health checks) is not convertible";
+		return "a CALCULATED check (from child health checks) is not convertible: "
+		       "Route 53's children each probe their own address, an endpoint's "
+		       "checks in steerd share one check_target";
 	if (!strcmp(h->type, "CLOUDWATCH_METRIC"))
 		return "a CLOUDWATCH_METRIC check (from a CloudWatch alarm) is not convertible";
 	if (!strcmp(h->type, "RECOVERY_CONTROL"))
@@ -36,8 +38,6 @@ static const char *unconvertible(const r53_check_t *h)
 		       "control) is not convertible";
 	if (!kind_http(h->type) && !kind_https(h->type) && strcmp(h->type, "TCP") != 0)
 		return "an unknown Type";
-	if (h->inverted)
-		return "Inverted is set, and steercheck has no inverted checks";
 	if (!h->ip && !h->fqdn)
 		return "it has neither IPAddress nor FullyQualifiedDomainName";
 	if (!strcmp(h->type, "TCP") && h->port <= 0)
@@ -149,6 +149,8 @@ void r53_check_yaml(st_buf_t *y, const r53_check_t *h)
 			      (long long)h->interval, (long long)timeout);
 	st_buf_printf(y, "    rise: %lld\n    fall: %lld\n", (long long)h->threshold,
 		      (long long)h->threshold);
+	if (h->inverted)
+		st_buf_puts(y, "    invert: true\n");
 }
 
 bool r53_check_endpoint(r53_conv_t *cv, st_buf_t *y, const r53_check_t *h, bool has_address,

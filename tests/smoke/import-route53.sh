@@ -5,6 +5,7 @@
 # steercheck run on it, and dig sees Route 53's answers: static data and
 # aliases, weighted shares (weight 0 unused), failover on a failed check
 # (and again when the backend stops), multivalue without the failed set,
+# an inverted check,
 # geolocation, latency, geoproximity and IP-based by EDNS client subnet.
 . "$top_srcdir/tests/smoke/lib.sh"
 st_need_dig
@@ -18,7 +19,8 @@ cd "$D" || exit 1
 
 UP=$(st_free_port) DOWN=$(st_free_port)
 # Every check probes loopback: the fixture's ports become UP (a backend)
-# and DOWN (closed), the addresses 127.0.0.1.
+# and DOWN (closed), the addresses 127.0.0.1; one failure or success
+# decides, every 10 s.
 python3 - "$DATA/health-checks.json" "$UP" "$DOWN" >hc.json <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -28,6 +30,7 @@ for h in d["HealthChecks"]:
         continue
     c["IPAddress"] = "127.0.0.1"
     c["Port"] = int(sys.argv[2]) if c.get("Port") == 18080 else int(sys.argv[3])
+    c["FailureThreshold"], c["RequestInterval"] = 1, 10
 json.dump(d, sys.stdout, indent=1)
 PY
 
@@ -36,7 +39,7 @@ PY
     --out out >import.out 2>import.err
 rc=$?
 st_expect "import exit: some sets not converted" 1 "$rc"
-st_expect_match "import summary" '^out: 48 record sets: 10 static records in the zone file, 11 routed records over 30 regions, 7 health checks; 8 not converted' \
+st_expect_match "import summary" '^out: 48 record sets: 10 static records in the zone file, 11 routed records over 30 regions, 8 health checks; 7 not converted' \
     "$(cat import.out)"
 st_expect "report on stderr and in the folder" "$(cat import.err)" "$(cat out/import-report.txt)"
 st_expect_match "report: a routed TXT" '^not converted: txt\.example\.test\. TXT \[txt-a\]: steerd routes A, AAAA and CNAME' \
@@ -78,6 +81,8 @@ wait_answer "failover: primary down -> secondary" 192.0.2.22 api.example.test A
 wait_answer "failover: primary up -> primary" 192.0.2.31 app.example.test A
 wait_answer "multivalue: the set whose check fails is left out" "192.0.2.41 192.0.2.42" \
     multi.example.test A
+wait_answer "inverted check: up while its probe fails (the others fail)" 192.0.2.103 \
+    web.example.test A
 
 # static data, aliases
 st_expect "simple A at the apex" 192.0.2.1 "$(q example.test A)"

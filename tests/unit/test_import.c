@@ -62,6 +62,19 @@ static int import(const char *records, const char *checks, const char *cidr, con
 	return st_r53_import(&o, report, &stats, diag);
 }
 
+/* Import records given as JSON text (no health checks) into tmpdir/OUT. */
+static int import_text(const char *json, const char *out_name, char *out, size_t out_len,
+		       st_buf_t *report, st_diag_t *diag)
+{
+	char records[128], checks[128];
+	write_file("in.json", json);
+	write_file("none.json", "{\"HealthChecks\": []}");
+	snprintf(records, sizeof(records), "%s/in.json", tmpdir);
+	snprintf(checks, sizeof(checks), "%s/none.json", tmpdir);
+	snprintf(out, out_len, "%s/%s", tmpdir, out_name);
+	return import(records, checks, NULL, out, report, diag);
+}
+
 static st_conf_t *load_out(const char *out)
 {
 	char path[PATH_MAX];
@@ -154,9 +167,7 @@ static void test_fixtures(void **state)
 			   "CALCULATED check");
 	assert_contains(r, "not converted: health check 11111111-1111-1111-1111-000000000009: a "
 			   "CLOUDWATCH_METRIC check");
-	assert_contains(r, "not converted: health check 11111111-1111-1111-1111-000000000010: "
-			   "Inverted");
-	assert_int_equal(count(r, "not converted: "), 8);
+	assert_int_equal(count(r, "not converted: "), 7);
 	assert_contains(r, "warning: calc.example.test. A [calc-a]: imported without its health "
 			   "check");
 	assert_contains(r, "warning: cdn.example.test. A: alias to d111111abcdef8.cloudfront.net. "
@@ -286,8 +297,12 @@ static void test_fixtures(void **state)
 	assert_string_equal(endpoint(c, "web-https-str-1")->check_target, "[2001:db8::443]:8443");
 	/* not convertible: the endpoints have no check */
 	assert_int_equal(endpoint(c, "calc-a-1")->check, ST_CONF_NONE);
-	assert_int_equal(endpoint(c, "web-inverted-1")->check, ST_CONF_NONE);
-	assert_int_equal(c->n_checks, 7);
+	/* inverted */
+	h = &c->checks[endpoint(c, "web-inverted-1")->check];
+	assert_string_equal(h->name, "hc-11111111-1111-1111-1111-000000000010");
+	assert_true(h->invert);
+	assert_false(check(c, "11111111-1111-1111-1111-000000000002")->invert);
+	assert_int_equal(c->n_checks, 8);
 	st_conf_free(c);
 	st_buf_free(&report);
 }
@@ -297,36 +312,32 @@ static void test_fixtures(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	write_file("names.json",
-		   "{\"ResourceRecordSets\": ["
-		   "{\"Name\": \"example.test.\", \"Type\": \"SOA\", \"TTL\": 900, "
-		   "\"ResourceRecords\": [{\"Value\": \"ns1.example.test. h.example.test. 7 1 1 1 "
-		   "1\"}]},"
-		   "{\"Name\": \"example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
-		   "\"ResourceRecords\": [{\"Value\": \"ns1.example.test\"}]},"
-		   "{\"Name\": \"ns1.example.test.\", \"Type\": \"A\", \"TTL\": 900, "
-		   "\"ResourceRecords\": [{\"Value\": \"192.0.2.53\"}]},"
-		   "{\"Name\": \"a\\\\100b.example.test.\", \"Type\": \"TXT\", \"TTL\": 60, "
-		   "\"ResourceRecords\": [{\"Value\": \"\\\"x\\\"\"}]},"
-		   "{\"Name\": \"www.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"us "
-		   "east/1\", \"Region\": \"us-east-1\", \"TTL\": 30, \"ResourceRecords\": "
-		   "[{\"Value\": \"192.0.2.1\"}, {\"Value\": \"192.0.2.2\"}]},"
-		   "{\"Name\": \"api.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"us "
-		   "east/1\", \"Region\": \"us-east-1\", \"TTL\": 30, \"ResourceRecords\": "
-		   "[{\"Value\": \"192.0.2.3\"}]},"
-		   "{\"Name\": \"api.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"eu\", "
-		   "\"Region\": \"eu-west-1\", \"TTL\": 10, \"ResourceRecords\": "
-		   "[{\"Value\": \"192.0.2.4\"}]}"
-		   "]}");
-	write_file("none.json", "{\"HealthChecks\": []}");
-	char records[128], checks[128], out[128];
-	snprintf(records, sizeof(records), "%s/names.json", tmpdir);
-	snprintf(checks, sizeof(checks), "%s/none.json", tmpdir);
-	snprintf(out, sizeof(out), "%s/names", tmpdir);
+	char out[128];
 	st_buf_t report;
 	st_buf_init(&report);
 	st_diag_t d;
-	int rc = import(records, checks, NULL, out, &report, &d);
+	int rc = import_text(
+	    "{\"ResourceRecordSets\": ["
+	    "{\"Name\": \"example.test.\", \"Type\": \"SOA\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"ns1.example.test. h.example.test. 7 1 1 1 "
+	    "1\"}]},"
+	    "{\"Name\": \"example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"ns1.example.test\"}]},"
+	    "{\"Name\": \"ns1.example.test.\", \"Type\": \"A\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"192.0.2.53\"}]},"
+	    "{\"Name\": \"a\\\\100b.example.test.\", \"Type\": \"TXT\", \"TTL\": 60, "
+	    "\"ResourceRecords\": [{\"Value\": \"\\\"x\\\"\"}]},"
+	    "{\"Name\": \"www.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"us "
+	    "east/1\", \"Region\": \"us-east-1\", \"TTL\": 30, \"ResourceRecords\": "
+	    "[{\"Value\": \"192.0.2.1\"}, {\"Value\": \"192.0.2.2\"}]},"
+	    "{\"Name\": \"api.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"us "
+	    "east/1\", \"Region\": \"us-east-1\", \"TTL\": 30, \"ResourceRecords\": "
+	    "[{\"Value\": \"192.0.2.3\"}]},"
+	    "{\"Name\": \"api.example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"eu\", "
+	    "\"Region\": \"eu-west-1\", \"TTL\": 10, \"ResourceRecords\": "
+	    "[{\"Value\": \"192.0.2.4\"}]}"
+	    "]}",
+	    "names", out, sizeof(out), &report, &d);
 	if (rc < 0)
 		fail_msg("%s", d.text);
 	assert_null(strstr(report.data ? report.data : "", "not converted"));
@@ -396,29 +407,25 @@ static void test_bad_input(void **state)
 static void test_unroutable(void **state)
 {
 	(void)state;
-	write_file("w.json",
-		   "{\"ResourceRecordSets\": ["
-		   "{\"Name\": \"example.test.\", \"Type\": \"SOA\", \"TTL\": 900, "
-		   "\"ResourceRecords\": [{\"Value\": \"ns1.example.test. h.example.test. 1 2 3 4 "
-		   "5\"}]},"
-		   "{\"Name\": \"example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
-		   "\"ResourceRecords\": [{\"Value\": \"ns1.example.test.\"}]},"
-		   "{\"Name\": \"\\\\052.w.example.test.\", \"Type\": \"A\", \"SetIdentifier\": "
-		   "\"a\", \"Weight\": 1, \"TTL\": 9, \"ResourceRecords\": [{\"Value\": "
-		   "\"192.0.2.1\"}]},"
-		   "{\"Name\": \"example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"lb1\", "
-		   "\"Weight\": 1, \"AliasTarget\": {\"HostedZoneId\": \"Z\", \"DNSName\": "
-		   "\"lb1.elb.amazonaws.com.\", \"EvaluateTargetHealth\": true}}"
-		   "]}");
-	write_file("none.json", "{\"HealthChecks\": []}");
-	char records[128], checks[128], out[128];
-	snprintf(records, sizeof(records), "%s/w.json", tmpdir);
-	snprintf(checks, sizeof(checks), "%s/none.json", tmpdir);
-	snprintf(out, sizeof(out), "%s/w", tmpdir);
+	char out[128];
 	st_buf_t report;
 	st_buf_init(&report);
 	st_diag_t d;
-	int rc = import(records, checks, NULL, out, &report, &d);
+	int rc = import_text(
+	    "{\"ResourceRecordSets\": ["
+	    "{\"Name\": \"example.test.\", \"Type\": \"SOA\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"ns1.example.test. h.example.test. 1 2 3 4 "
+	    "5\"}]},"
+	    "{\"Name\": \"example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"ns1.example.test.\"}]},"
+	    "{\"Name\": \"\\\\052.w.example.test.\", \"Type\": \"A\", \"SetIdentifier\": "
+	    "\"a\", \"Weight\": 1, \"TTL\": 9, \"ResourceRecords\": [{\"Value\": "
+	    "\"192.0.2.1\"}]},"
+	    "{\"Name\": \"example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"lb1\", "
+	    "\"Weight\": 1, \"AliasTarget\": {\"HostedZoneId\": \"Z\", \"DNSName\": "
+	    "\"lb1.elb.amazonaws.com.\", \"EvaluateTargetHealth\": true}}"
+	    "]}",
+	    "w", out, sizeof(out), &report, &d);
 	if (rc < 0)
 		fail_msg("%s", d.text);
 	assert_int_equal(rc, 1);
