@@ -111,6 +111,34 @@ void st_buf_json_str(st_buf_t *b, const char *s)
 	st_buf_add(b, "\"", 1);
 }
 
+void st_buf_html(st_buf_t *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '&':
+			st_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			st_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			st_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			st_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			st_buf_puts(b, "&#39;");
+			break;
+		default:
+			if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+				st_buf_puts(b, "\xef\xbf\xbd");
+			else
+				st_buf_add(b, (const char *)p, 1);
+		}
+	}
+}
+
 char *st_buf_steal(st_buf_t *b, size_t *len)
 {
 	if (!b->data)

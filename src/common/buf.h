@@ -20,6 +20,10 @@ void st_buf_puts(st_buf_t *b, const char *s);
 void st_buf_printf(st_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A JSON string literal with quotes and escapes. */
 void st_buf_json_str(st_buf_t *b, const char *s);
+/* Text for an HTML element or a quoted attribute value: &, <, >, " and '
+ * as character references, control characters other than tab and newline
+ * as U+FFFD (they may not appear in HTML). */
+void st_buf_html(st_buf_t *b, const char *s);
 /* Hand the text over to the caller (free() it); the buffer is empty after. */
 char *st_buf_steal(st_buf_t *b, size_t *len);
 

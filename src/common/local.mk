@@ -6,6 +6,7 @@ src_libsteer_a_SOURCES += \
 	src/common/sockaddr.c src/common/sockaddr.h \
 	src/common/thread.c src/common/thread.h \
 	src/common/buf.c src/common/buf.h \
+	src/common/ring.c src/common/ring.h \
 	src/common/cli.c src/common/cli.h \
 	src/common/hash.h \
 	src/common/siphash.c src/common/siphash.h \

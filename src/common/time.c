@@ -22,6 +22,18 @@ uint64_t st_real_ns(void)
 	return (uint64_t)ts.tv_sec * ST_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+void st_real_fmt(uint64_t real_ns, char *buf, unsigned len)
+{
+	if (real_ns == 0) {
+		snprintf(buf, len, "never");
+		return;
+	}
+	time_t t = (time_t)(real_ns / ST_NS_PER_SEC);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int st_duration_parse(const char *s, uint64_t *ms)
 {
 	if (!s || !*s)

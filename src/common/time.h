@@ -12,6 +12,9 @@ uint64_t st_mono_ns(void);
 /* CLOCK_REALTIME in nanoseconds since the epoch. */
 uint64_t st_real_ns(void);
 
+/* "2026-11-22T04:40:00Z" from st_real_ns(), "never" for 0. */
+void st_real_fmt(uint64_t real_ns, char *buf, unsigned len);
+
 /* Parse a duration: "250ms", "2s", "1.5s", "5m", "1h", "1d", or a bare
  * number of seconds. Returns 0 and sets *ms, or ST_EINVAL. */
 int st_duration_parse(const char *s, uint64_t *ms);

@@ -65,10 +65,6 @@ void st_ctl_fleet_status_json(st_ctl_t *ctl, st_buf_t *out);
 /* One endpoint's line: its state and the votes behind it. */
 void st_ctl_fleet_quorum(st_ctl_t *ctl, uint32_t endpoint, st_buf_t *out);
 
-/* Region health: endpoints up (effective) against min_healthy. */
-bool st_ctl_region_healthy(const st_conf_t *conf, const st_view_t *view, uint32_t region,
-			   uint32_t *up);
-
 /* The arguments of a command whose only one is --json: 0 with *json set,
  * or ST_EINVAL with "usage: COMMAND [--json]". */
 int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag);

@@ -50,14 +50,12 @@ int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag)
 
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len)
 {
-	if (real_ns == 0) {
-		snprintf(buf, len, "never");
-		return;
-	}
-	time_t t = (time_t)(real_ns / ST_NS_PER_SEC);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	st_real_fmt(real_ns, buf, (unsigned)len);
+}
+
+const st_ctl_state_t *st_ctl_current_state(const st_ctl_t *ctl)
+{
+	return ctl->state;
 }
 
 bool st_ctl_region_healthy(const st_conf_t *conf, const st_view_t *view, uint32_t region,

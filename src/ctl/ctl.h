@@ -7,7 +7,9 @@
 
 #include "common/errors.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct st_server;
 
@@ -29,6 +31,17 @@ void st_ctl_free(st_ctl_t *ctl);
  * control plane before the fleet service. */
 struct st_fleet;
 void st_ctl_use_fleet(st_ctl_t *ctl, struct st_fleet *fleet);
+
+/* The drains, forced states, dials and ramps in force, by name (ctl/state.h),
+ * for pages that show them; main thread, read-only. */
+struct st_ctl_state;
+const struct st_ctl_state *st_ctl_current_state(const st_ctl_t *ctl);
+
+/* Region health: endpoints up (effective) against min_healthy. */
+struct st_conf;
+struct st_view;
+bool st_ctl_region_healthy(const struct st_conf *conf, const struct st_view *view,
+			   uint32_t region, uint32_t *up);
 
 struct st_ctl_cmd;
 /* The command table (for help texts and tests). */

@@ -429,6 +429,12 @@ int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag)
 	return 0;
 }
 
+int st_metrics_add_page(st_metrics_t *m, const char *path, const char *content_type,
+			st_http_page_cb_t cb, void *arg)
+{
+	return st_http_add(m->http, path, content_type, cb, arg);
+}
+
 void st_metrics_use_primary(st_metrics_t *m, const struct st_primary *primary)
 {
 	m->primary = primary;

@@ -6,6 +6,7 @@
 #include "answer/stats.h"
 #include "common/errors.h"
 #include "common/buf.h"
+#include "net/http.h"
 
 struct st_server;
 
@@ -14,6 +15,9 @@ typedef struct st_metrics st_metrics_t;
 /* Serve server.metrics on the server's loop. */
 int st_metrics_start(struct st_server *srv, st_metrics_t **out, st_diag_t *diag);
 void st_metrics_free(st_metrics_t *m);
+/* Serve one more page on the metrics listener (net/http.h). */
+int st_metrics_add_page(st_metrics_t *m, const char *path, const char *content_type,
+			st_http_page_cb_t cb, void *arg);
 /* The zone transfer service whose NOTIFY results the page shows. */
 struct st_primary;
 void st_metrics_use_primary(st_metrics_t *m, const struct st_primary *primary);

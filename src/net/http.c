@@ -13,13 +13,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-struct st_http_server {
-	struct evhttp *http;
-	st_accept_guard_t *guard;
+typedef struct page {
 	char *path;
 	char *content_type;
 	st_http_page_cb_t cb;
 	void *arg;
+} page_t;
+
+#define PAGES_MAX 8
+
+struct st_http_server {
+	struct evhttp *http;
+	st_accept_guard_t *guard;
+	page_t pages[PAGES_MAX];
+	size_t n_pages;
 };
 
 static void free_body(const void *data, size_t len, void *extra)
@@ -29,9 +36,9 @@ static void free_body(const void *data, size_t len, void *extra)
 
 static void on_page(struct evhttp_request *req, void *arg)
 {
-	st_http_server_t *srv = arg;
+	const page_t *pg = arg;
 	size_t len = 0;
-	char *body = srv->cb(srv->arg, &len);
+	char *body = pg->cb(pg->arg, &len);
 	if (!body) {
 		evhttp_send_error(req, HTTP_INTERNAL, "cannot build the page");
 		return;
@@ -44,7 +51,7 @@ static void on_page(struct evhttp_request *req, void *arg)
 	}
 	evbuffer_add_reference(buf, body, len, free_body, NULL);
 	struct evkeyvalq *hdr = evhttp_request_get_output_headers(req);
-	evhttp_add_header(hdr, "Content-Type", srv->content_type);
+	evhttp_add_header(hdr, "Content-Type", pg->content_type);
 	evhttp_add_header(hdr, "Cache-Control", "no-store");
 	evhttp_send_reply(req, HTTP_OK, "OK", buf);
 	evbuffer_free(buf);
@@ -58,7 +65,10 @@ static void on_other(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
 		return;
 	}
-	evbuffer_add_printf(buf, "steerdns: metrics are at %s\n", srv->path);
+	evbuffer_add_printf(buf, "steerdns: no such page; there are");
+	for (size_t i = 0; i < srv->n_pages; i++)
+		evbuffer_add_printf(buf, " %s", srv->pages[i].path);
+	evbuffer_add_printf(buf, "\n");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
 			  "text/plain; charset=utf-8");
 	evhttp_send_reply(req, HTTP_NOTFOUND, "Not Found", buf);
@@ -77,13 +87,9 @@ int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
 	st_http_server_t *srv = calloc(1, sizeof(*srv));
 	if (!srv)
 		return ST_ENOMEM;
-	srv->path = strdup(path);
-	srv->content_type = strdup(content_type);
-	srv->cb = cb;
-	srv->arg = arg;
 	srv->http = evhttp_new(st_loop_base(loop));
 	int rc = ST_ENOMEM;
-	if (!srv->path || !srv->content_type || !srv->http)
+	if (!srv->http)
 		goto fail;
 	int fd = socket(sa.u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -115,17 +121,38 @@ int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
 	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_timeout(srv->http, 10);
 	evhttp_set_max_headers_size(srv->http, 16384);
-	evhttp_set_cb(srv->http, path, on_page, srv);
 	evhttp_set_gencb(srv->http, on_other, srv);
+	rc = st_http_add(srv, path, content_type, cb, arg);
+	if (rc < 0)
+		goto fail;
 	*out = srv;
 	return 0;
 fail:
-	if (srv->http)
-		evhttp_free(srv->http);
-	st_accept_guard_free(srv->guard);
-	free(srv->path);
-	free(srv->content_type);
-	free(srv);
+	st_http_close(srv);
+	return rc;
+}
+
+int st_http_add(st_http_server_t *srv, const char *path, const char *content_type,
+		st_http_page_cb_t cb, void *arg)
+{
+	if (srv->n_pages == PAGES_MAX)
+		return ST_ENOSPC;
+	page_t *pg = &srv->pages[srv->n_pages];
+	pg->path = strdup(path);
+	pg->content_type = strdup(content_type);
+	pg->cb = cb;
+	pg->arg = arg;
+	int rc = ST_ENOMEM;
+	if (pg->path && pg->content_type) {
+		rc = evhttp_set_cb(srv->http, path, on_page, pg) == 0 ? 0 : ST_EEXIST;
+		if (rc == 0) {
+			srv->n_pages++;
+			return 0;
+		}
+	}
+	free(pg->path);
+	free(pg->content_type);
+	memset(pg, 0, sizeof(*pg));
 	return rc;
 }
 
@@ -133,9 +160,12 @@ void st_http_close(st_http_server_t *srv)
 {
 	if (!srv)
 		return;
-	evhttp_free(srv->http); /* closes the bound socket and open connections */
+	if (srv->http)
+		evhttp_free(srv->http); /* closes the bound socket and open connections */
 	st_accept_guard_free(srv->guard);
-	free(srv->path);
-	free(srv->content_type);
+	for (size_t i = 0; i < srv->n_pages; i++) {
+		free(srv->pages[i].path);
+		free(srv->pages[i].content_type);
+	}
 	free(srv);
 }

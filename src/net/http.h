@@ -1,5 +1,6 @@
-/* A tiny HTTP server for one generated page (the Prometheus /metrics page),
- * on libevent's evhttp. GET and HEAD only; other paths get 404. */
+/* A tiny HTTP server for a few generated pages (the Prometheus /metrics
+ * page, the status page), on libevent's evhttp. GET and HEAD only; other
+ * paths get 404. */
 #ifndef ST_NET_HTTP_H
 #define ST_NET_HTTP_H
 
@@ -18,6 +19,9 @@ typedef char *(*st_http_page_cb_t)(void *arg, size_t *len);
 int st_http_listen(st_loop_t *loop, const char *addrport, const char *path,
 		   const char *content_type, st_http_page_cb_t cb, void *arg,
 		   st_http_server_t **out, st_diag_t *diag);
+/* Serve one more page (a path not served yet) on the same listener. */
+int st_http_add(st_http_server_t *srv, const char *path, const char *content_type,
+		st_http_page_cb_t cb, void *arg);
 void st_http_close(st_http_server_t *srv);
 
 #endif

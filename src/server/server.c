@@ -18,6 +18,7 @@
 #include "zone/zone.h"
 #include "common/log.h"
 #include "common/file.h"
+#include "common/ring.h"
 #include "limit/secret.h"
 #include "common/time.h"
 
@@ -63,6 +64,7 @@ struct st_server {
 	attachment_t *attached;
 	size_t n_attached;
 	st_reload_stats_t reloads;
+	st_ring_t reload_history; /* of st_reload_event_t */
 	/* Routed answers of the views retired so far, by name. */
 	st_route_totals_t *totals;
 	/* The DNS cookie secret, made when server.cookies is first on. */
@@ -388,7 +390,8 @@ int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
 		return ST_ENOMEM;
 	}
 	srv->ev_stop = st_ev_timer_new(srv->loop, false, stop_cb, srv);
-	if (!srv->ev_stop) {
+	if (!srv->ev_stop ||
+	    st_ring_init(&srv->reload_history, ST_RELOAD_HISTORY, sizeof(st_reload_event_t)) != 0) {
 		st_conf_free(conf);
 		st_server_free(srv);
 		return ST_ENOMEM;
@@ -435,6 +438,7 @@ void st_server_free(st_server_t *srv)
 	st_route_totals_free(srv->totals);
 	st_cookie_secret_free(srv->cookies);
 	free(srv->attached);
+	st_ring_free(&srv->reload_history);
 	st_loop_free(srv->loop);
 	strv_free(srv->ov_listen, srv->n_ov_listen);
 	strv_free(srv->ov_zones, srv->n_ov_zones);
@@ -628,6 +632,30 @@ static void retire_counts(st_server_t *srv, const st_view_box_t *old)
 	}
 }
 
+/* src cut to fit dst (size bytes, NUL included). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* One entry of the reload history. */
+static void note_reload(st_server_t *srv, const char *zone, uint64_t t0, int ret,
+			const st_diag_t *diag)
+{
+	st_reload_event_t *e = st_ring_push(&srv->reload_history);
+	if (!e)
+		return;
+	e->at_ns = st_real_ns();
+	e->duration_ns = st_mono_ns() - t0;
+	e->generation = srv->generation;
+	e->ok = ret == 0;
+	copy_text(e->zone, sizeof(e->zone), zone ? zone : "");
+	if (ret != 0)
+		copy_text(e->error, sizeof(e->error), diag->text);
+}
+
 int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 {
 	st_diag_t local;
@@ -682,11 +710,10 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 			st_diag_set(diag, ret, "%s", st_strerror(ret));
 		srv->reloads.failed++;
 		srv->reloads.last_failed_ns = st_real_ns();
-		size_t n = strnlen(diag->text, sizeof(srv->reloads.last_error) - 1);
-		memcpy(srv->reloads.last_error, diag->text, n);
-		srv->reloads.last_error[n] = '\0';
+		copy_text(srv->reloads.last_error, sizeof(srv->reloads.last_error), diag->text);
 		st_log_err("reload%s%s failed, old data kept serving (%s)", zone ? " of zone " : "",
 			   zone ? zone : "", diag->text);
+		note_reload(srv, zone, t0, ret, diag);
 		return ret;
 	}
 
@@ -708,6 +735,7 @@ int st_server_reload(st_server_t *srv, const char *zone, st_diag_t *diag)
 	apply_log_level(st_server_conf(srv));
 	srv->reloads.ok++;
 	srv->reloads.last_ok_ns = st_real_ns();
+	note_reload(srv, zone, t0, 0, diag);
 	st_log_info("reload%s%s done in %.1f ms, generation %llu", zone ? " of zone " : "",
 		    zone ? zone : "", (double)(st_mono_ns() - t0) / 1e6, (unsigned long long)gen);
 	return 0;
@@ -855,4 +883,14 @@ void st_server_route_sum(st_server_t *srv, st_answer_stats_t *sum)
 void st_server_reload_stats(const st_server_t *srv, st_reload_stats_t *out)
 {
 	*out = srv->reloads;
+}
+
+size_t st_server_reload_history(const st_server_t *srv, st_reload_event_t *out, size_t max)
+{
+	size_t n = st_ring_len(&srv->reload_history);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = *(const st_reload_event_t *)st_ring_get(&srv->reload_history, i);
+	return n;
 }

@@ -118,4 +118,17 @@ typedef struct st_reload_stats {
 } st_reload_stats_t;
 void st_server_reload_stats(const st_server_t *srv, st_reload_stats_t *out);
 
+/* The last reloads, each as it ended (for the status page). */
+#define ST_RELOAD_HISTORY 16
+typedef struct st_reload_event {
+	uint64_t at_ns;	      /* st_real_ns() when it ended */
+	uint64_t duration_ns; /* from the request to the new view serving (or the failure) */
+	uint64_t generation;  /* the view serving after it */
+	bool ok;
+	char zone[256];	 /* the one zone reloaded, "" for the config and every zone */
+	char error[512]; /* why it failed, "" after a success */
+} st_reload_event_t;
+/* Up to max entries into out, newest first; returns how many. */
+size_t st_server_reload_history(const st_server_t *srv, st_reload_event_t *out, size_t max);
+
 #endif

@@ -1,6 +1,6 @@
 /* steerd: the authoritative DNS server. The one place that wires the
  * process: the DNS server, and the services that attach to it (the fleet,
- * control socket, metrics endpoint, zone transfer service). */
+ * control socket, metrics endpoint and status page, zone transfer service). */
 #include "config.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
@@ -8,6 +8,7 @@
 #include "metrics/metrics.h"
 #include "primary/primary.h"
 #include "server/server.h"
+#include "status/status.h"
 #include "answer/view.h"
 #include "zone/zone.h"
 #include "common/errors.h"
@@ -80,6 +81,7 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 	const st_conf_t *conf = st_server_conf(srv);
 	st_ctl_t *ctl = NULL;
 	st_metrics_t *metrics = NULL;
+	st_status_t *status = NULL;
 	st_primary_t *primary = NULL;
 	st_fleet_t *fleet = NULL;
 	int ret = st_primary_start(srv, &primary, diag);
@@ -97,11 +99,18 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 		st_metrics_use_primary(metrics, primary);
 	if (ret == 0)
 		st_metrics_use_fleet(metrics, fleet);
+	if (ret == 0 && metrics)
+		ret = st_status_start(srv, metrics, &status, diag);
+	if (ret == 0) {
+		st_status_use_ctl(status, ctl);
+		st_status_use_fleet(status, fleet);
+	}
 	if (ret == 0)
 		ret = st_server_start(srv, diag);
 	bool started = ret == 0;
 	if (started)
 		ret = st_server_serve(srv, diag);
+	st_status_free(status);
 	st_metrics_free(metrics);
 	st_ctl_free(ctl);
 	st_primary_free(primary);

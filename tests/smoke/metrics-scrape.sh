@@ -15,7 +15,7 @@ value() { scrape | awk -v s="$1" '$1 == s { print $2 }'; }
 
 st_expect "content type" "text/plain; version=0.0.4; charset=utf-8" \
     "$(curl -s --max-time 5 -o /dev/null -w '%{content_type}' "$url")"
-st_expect "other paths 404" "404" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$METRICS_PORT/")"
+st_expect "other paths 404" "404" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$METRICS_PORT/nope")"
 st_expect "POST refused" "501" "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -X POST "$url")"
 
 udp0=$(value 'steerdns_queries_total{transport="udp"}')

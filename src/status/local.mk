@@ -1,0 +1,12 @@
+# src/status: the HTML status page on the metrics listener, the traffic split sampler
+src_libsteer_a_SOURCES += \
+	src/status/status.c src/status/status.h \
+	src/status/split.c src/status/split.h \
+	src/status/page.c
+
+check_PROGRAMS += tests/unit/test_status
+TESTS += tests/unit/test_status
+
+# The page in headless Chromium, from a running steerd and steercheck.
+TESTS += tests/smoke/status-page.sh
+EXTRA_DIST += tests/smoke/status-page.sh
