@@ -113,29 +113,16 @@ void st_buf_json_str(st_buf_t *b, const char *s)
 
 void st_buf_html(st_buf_t *b, const char *s)
 {
+	static const char special[] = "&<>\"'";
+	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '&':
-			st_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			st_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			st_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			st_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			st_buf_puts(b, "&#39;");
-			break;
-		default:
-			if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-				st_buf_puts(b, "\xef\xbf\xbd");
-			else
-				st_buf_add(b, (const char *)p, 1);
-		}
+		const char *hit = strchr(special, *p);
+		if (hit)
+			st_buf_puts(b, entity[hit - special]);
+		else if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+			st_buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
+		else
+			st_buf_add(b, (const char *)p, 1);
 	}
 }
 

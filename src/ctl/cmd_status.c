@@ -31,16 +31,9 @@ static void signing_text(const st_view_t *view, const st_zone_t *z, st_buf_t *ou
 	const st_signer_t *s = st_zoneset_ext(view->zones, z);
 	if (!s)
 		return;
-	st_key_info_t k[KEYS_SHOWN];
-	size_t n = st_signer_key_info(s, k, KEYS_SHOWN);
-	st_buf_puts(out, "  signed online, compact denial; keys");
-	for (size_t i = 0; i < n; i++)
-		st_buf_printf(out, "%s %u %s %s %s%s", i ? "," : "", k[i].tag, k[i].role,
-			      k[i].alg_name, k[i].state, k[i].sync ? " (CDS)" : "");
-	char t[64];
-	st_ctl_fmt_time((uint64_t)st_sigstate_expiration(st_signer_state(s)) * ST_NS_PER_SEC, t,
-			sizeof(t));
-	st_buf_printf(out, "; signatures valid until %s\n", t);
+	st_buf_puts(out, "  signed online, compact denial; ");
+	st_signer_summary(s, out);
+	st_buf_puts(out, "\n");
 }
 
 static void signing_json(const st_view_t *view, const st_zone_t *z, st_buf_t *out)

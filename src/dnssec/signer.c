@@ -4,7 +4,9 @@
 #include "dns/name.h"
 #include "dns/rrtype.h"
 #include "dns/typemap.h"
+#include "common/buf.h"
 #include "common/log.h"
+#include "common/time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -520,4 +522,20 @@ size_t st_nsec_rdata(const st_sigstate_t *st, const st_node_t *node, uint16_t om
 	}
 	memcpy(out, next, next_len);
 	return next_len + st_typemap_write(types, n, out + next_len, ST_TYPEMAP_MAX);
+}
+
+#define KEYS_SHOWN 16
+
+void st_signer_summary(const st_signer_t *s, st_buf_t *out)
+{
+	st_key_info_t k[KEYS_SHOWN];
+	size_t n = st_signer_key_info(s, k, KEYS_SHOWN);
+	st_buf_puts(out, "keys");
+	for (size_t i = 0; i < n; i++)
+		st_buf_printf(out, "%s %u %s %s %s%s", i ? "," : "", k[i].tag, k[i].role,
+			      k[i].alg_name, k[i].state, k[i].sync ? " (CDS)" : "");
+	char t[64];
+	st_real_fmt((uint64_t)st_sigstate_expiration(st_signer_state(s)) * ST_NS_PER_SEC, t,
+		    sizeof(t));
+	st_buf_printf(out, "; signatures valid until %s", t);
 }

@@ -99,6 +99,10 @@ typedef struct st_key_info {
 	bool sync;	   /* CDS/CDNSKEY published for it */
 } st_key_info_t;
 size_t st_signer_key_info(const st_signer_t *s, st_key_info_t *out, size_t cap);
+/* The same for people, then the expiry: "keys 65202 KSK ECDSAP256SHA256
+ * active (CDS), 1234 ZSK ...; signatures valid until 2026-12-01T00:00:00Z". */
+struct st_buf;
+void st_signer_summary(const st_signer_t *s, struct st_buf *out);
 
 /* DS RDATA (SHA-256) of each key the parent should point at now: the
  * published SEP keys (every published key when none is SEP). `out` gets

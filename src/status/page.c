@@ -23,8 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define KEYS_SHOWN 16
-
 static const char style[] =
     "body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222;background:#fafafa}"
     "h1{font-size:1.4em;margin:0}h2{font-size:1.1em;margin:1.4em 0 .4em}"
@@ -549,23 +547,17 @@ static void reloads(const st_status_src_t *src, st_buf_t *out)
 static void signing_cell(const st_view_t *view, const st_zone_t *z, st_buf_t *out)
 {
 	const st_signer_t *sg = st_zoneset_ext(view->zones, z);
-	st_buf_puts(out, "<td>");
 	if (!sg) {
-		st_buf_puts(out, "<span class=\"muted\">unsigned</span></td>");
+		st_buf_puts(out, "<td class=\"muted\">unsigned</td>");
 		return;
 	}
-	st_key_info_t k[KEYS_SHOWN];
-	size_t nk = st_signer_key_info(sg, k, KEYS_SHOWN);
-	st_buf_puts(out, "signed online:");
-	for (size_t j = 0; j < nk; j++) {
-		st_buf_printf(out, "%s %u %s ", j ? "," : "", k[j].tag, k[j].role);
-		text(out, k[j].alg_name);
-		st_buf_printf(out, " %s%s", k[j].state, k[j].sync ? " (CDS)" : "");
-	}
-	char t[64];
-	st_real_fmt((uint64_t)st_sigstate_expiration(st_signer_state(sg)) * ST_NS_PER_SEC, t,
-		    sizeof(t));
-	st_buf_printf(out, "; signatures valid until %s</td>", t);
+	st_buf_t b;
+	st_buf_init(&b);
+	st_buf_puts(&b, "signed online, compact denial; ");
+	st_signer_summary(sg, &b);
+	out->oom |= b.oom;
+	td(out, NULL, b.data);
+	st_buf_free(&b);
 }
 
 /* Zone transfer: the IXFR differences kept and transfers served. */

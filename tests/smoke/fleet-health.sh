@@ -10,7 +10,7 @@
 . "$top_srcdir/tests/smoke/etcd-lib.sh"
 . "$top_srcdir/tests/smoke/fleet-lib.sh"
 st_need_dig
-st_need python3
+st_need python3 curl
 st_etcd_need
 
 EAST=192.0.2.1
@@ -66,6 +66,11 @@ for _ in $(seq 1 10); do
     sleep 0.1
 done
 st_expect "no site moves traffic for one vantage point" 0 "$moved"
+# site 1's status page shows both views: its own (down) and the quorum's
+# (up, with the votes)
+st_expect_match "status page: own view down, the quorum's up with its votes" \
+    '<td class="down">down</td><td class="up">up, 2 of 3 up</td>' \
+    "$(curl -s --max-time 5 "http://127.0.20.1:$FLEET_METRICS_PORT/" | grep '<tr data-endpoint="e1"')"
 
 # ... and east really down: all three move, within interval x fall + 1 s
 echo 500 >"$ST_TMP/east.mode"
