@@ -131,6 +131,17 @@ static void against_text(const ep_t *e, char *buf, size_t len)
 	}
 }
 
+/* "2 of 3 checks up, healthy when any" */
+static void checks_up_text(const ep_t *e, const st_health_state_t *states, char *buf, size_t len)
+{
+	char hw[16];
+	uint32_t up = 0;
+	for (uint32_t k = 0; k < e->n_pr; k++)
+		up += states[k] == ST_HEALTH_UP;
+	st_conf_healthy_when_fmt(&e->c->conf->endpoints[e->index], hw, sizeof(hw));
+	snprintf(buf, len, "%u of %u checks up, healthy when %s", up, e->n_pr, hw);
+}
+
 /* The endpoint's record from its checks: the state by healthy_when, each
  * check's state, the fewest successes and most failures in a row among
  * the checks, the average of their RTTs. Returns true when the state
@@ -169,8 +180,7 @@ static bool ep_eval(ep_t *e, uint64_t now_ns)
 	if (!e->calculated)
 		snprintf(e->text, sizeof(e->text), "%s", e->pr[0].text);
 	else if (e->last_ok)
-		snprintf(e->text, sizeof(e->text), "%u of %u checks needed are up", e->need,
-			 e->n_pr);
+		checks_up_text(e, last, e->text, sizeof(e->text));
 	else
 		snprintf(e->text, sizeof(e->text), "%s", r->error);
 	st_health_state_t to = st_calc_state(states, e->n_pr, e->need);
@@ -205,10 +215,12 @@ static void log_endpoint(const ep_t *e, const st_probe_result_t *res, st_health_
 	if (e->rec.state == ST_HEALTH_UP) {
 		char rtt[32], why[ST_PROBE_TEXT_MAX + 32];
 		fmt_rtt(e->rec.rtt_us, rtt, sizeof(rtt));
-		if (e->calculated)
-			snprintf(why, sizeof(why), "%u of %u checks needed are up", e->need,
-				 e->n_pr);
-		else
+		if (e->calculated) {
+			st_health_state_t states[ST_CONF_MAX_ENDPOINT_CHECKS];
+			for (uint32_t k = 0; k < e->n_pr; k++)
+				states[k] = st_health_check_state(&e->rec, k);
+			checks_up_text(e, states, why, sizeof(why));
+		} else
 			snprintf(why, sizeof(why), "%s", res->text);
 		if (before == ST_HEALTH_UNKNOWN)
 			st_log_info("endpoint %s, up (%s, rtt %s)", name, why, rtt);

@@ -209,3 +209,13 @@ const char *st_check_type_name(st_check_type_t t)
 	};
 	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
 }
+
+void st_conf_healthy_when_fmt(const st_conf_endpoint_t *ep, char *buf, size_t len)
+{
+	if (ep->healthy_when >= ep->n_checks)
+		snprintf(buf, len, "all");
+	else if (ep->healthy_when <= 1)
+		snprintf(buf, len, "any");
+	else
+		snprintf(buf, len, "%u", ep->healthy_when);
+}

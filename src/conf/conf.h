@@ -339,6 +339,9 @@ int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *di
 uint32_t st_conf_region_index(const st_conf_t *conf, const char *name);
 uint32_t st_conf_endpoint_index(const st_conf_t *conf, const char *name);
 
+/* An endpoint's healthy_when as written: "all", "any" or the number. */
+void st_conf_healthy_when_fmt(const st_conf_endpoint_t *ep, char *buf, size_t len);
+
 const char *st_policy_name(st_policy_t p);
 const char *st_check_type_name(st_check_type_t t);
 

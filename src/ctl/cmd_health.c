@@ -28,17 +28,6 @@ static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size
 	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
 }
 
-/* healthy_when as written: all, any or N. */
-static void healthy_when(const st_conf_endpoint_t *ep, char *buf, size_t len)
-{
-	if (ep->healthy_when >= ep->n_checks)
-		snprintf(buf, len, "all");
-	else if (ep->healthy_when <= 1)
-		snprintf(buf, len, "any");
-	else
-		snprintf(buf, len, "%u", ep->healthy_when);
-}
-
 /* Is the endpoint's health calculated (several checks, or an inverted one)? */
 static bool calculated(const st_conf_t *conf, const st_conf_endpoint_t *ep)
 {
@@ -61,7 +50,7 @@ static void checks_text(const st_conf_t *conf, const st_conf_endpoint_t *ep,
 			const st_health_info_t *in, st_buf_t *out)
 {
 	char hw[16];
-	healthy_when(ep, hw, sizeof(hw));
+	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
 	st_buf_printf(out, "  checks (healthy when %s):", hw);
 	for (uint32_t k = 0; k < ep->n_checks; k++) {
 		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
@@ -75,7 +64,7 @@ static void checks_json(const st_conf_t *conf, const st_conf_endpoint_t *ep,
 			const st_health_info_t *in, st_buf_t *out)
 {
 	char hw[16];
-	healthy_when(ep, hw, sizeof(hw));
+	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
 	st_buf_printf(out, ",\"healthy_when\":\"%s\",\"checks\":[", hw);
 	for (uint32_t k = 0; k < ep->n_checks; k++) {
 		const st_conf_check_t *c = &conf->checks[ep->checks[k]];

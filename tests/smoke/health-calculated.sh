@@ -11,7 +11,7 @@
 st_need_dig
 st_need python3 curl
 
-BACKEND=$top_srcdir/tests/data/health/backend.py
+BACKEND=$(cd "$top_srcdir" && pwd)/tests/data/health/backend.py # used from $ST_TMP
 ctl_setup # ports, folders and the zone; the config is written below
 # one HTTP backend per check, each behaving as its mode file says
 for b in web db maint other; do
@@ -23,6 +23,7 @@ done
 echo 500 >m_maint # no maintenance page: the inverted check is up
 for b in web db maint other; do
     for _ in $(seq 1 100); do grep -q ready "backend-$b.log" 2>/dev/null && break; sleep 0.05; done
+    grep -q ready "backend-$b.log" || { echo "backend $b did not start"; cat "backend-$b.log"; exit 1; }
 done
 
 cat >steerd.yaml <<YAML
@@ -113,6 +114,8 @@ st_expect "metrics: a passing check" "1" \
 st_expect "metrics: e1 down" "0" "$(metric 'steerdns_endpoint_up{endpoint="e1",region="east"}')"
 st_expect_match "the checker logs the check and the endpoint" \
     'endpoint e1, check db down \(http 500 from 127\.0\.0\.1:[0-9]+\).*' "$(cat steercheck.log)"
+st_expect_match "the checker logs how the endpoint came up" \
+    'endpoint e1, up \(3 of 3 checks up, healthy when all, rtt [0-9.]+m?s\)' "$(cat steercheck.log)"
 st_expect_match "the endpoint's log line names the check" \
     'endpoint e1, down \(db: http 500 from 127\.0\.0\.1:[0-9]+\)' "$(cat steercheck.log)"
 
@@ -121,7 +124,7 @@ st_expect_match "the endpoint's log line names the check" \
 st_expect_match "--once: e1 fails on db" '^e1 +fail +- +db: http 500 from' "$(cat once.out)"
 st_expect_match "--once: each check under it" '^  db +fail +- +http 500 from' "$(cat once.out)"
 st_expect_match "--once: the inverted check" '^  maint \(inverted\) +fail ' "$(cat once.out)"
-st_expect_match "--once: e2 passes with one of two" '^e2 +ok +[0-9.]+m?s +1 of 2 checks needed are up$' "$(cat once.out)"
+st_expect_match "--once: e2 passes with one of two" '^e2 +ok +[0-9.]+m?s +1 of 2 checks up, healthy when any$' "$(cat once.out)"
 
 # db back: e1 up again.
 echo ok >m_db

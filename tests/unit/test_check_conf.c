@@ -181,6 +181,78 @@ static void test_start_jitter(void **state)
 	st_conf_free(conf);
 }
 
+/* A checker restarted over its table carries on from what it published:
+ * a calculated endpoint's checks take the states its slot kept (an
+ * inverted one turned back to what its probes said), a single check the
+ * slot as it is, and a slot that kept another number of checks gives them
+ * no state. */
+static void test_calculated_restart(void **state)
+{
+	static const char yaml[] =
+	    "health:\n"
+	    "  table: run/calc.shm\n"
+	    "checks:\n"
+	    "  web: { type: tcp, port: 9 }\n"
+	    "  maint: { type: tcp, port: 10, invert: true }\n"
+	    "regions:\n"
+	    "  r1:\n"
+	    "    endpoints:\n"
+	    "      calc: { address: 127.0.0.1, check: [web, maint] }\n"
+	    "      single: { address: 127.0.0.1, check: maint }\n"
+	    "      other: { address: 127.0.0.1, check: [maint, web] }\n";
+	st_diag_t diag;
+	st_conf_t *conf = load(yaml, 0, &diag);
+	st_loop_t *loop = st_loop_new();
+	st_checker_t *c = NULL;
+	assert_int_equal(st_checker_new(loop, conf, conf->health_table, &c, &diag), 0);
+	st_checker_free(c);
+	/* what a checker had published: web up, maint down (its page answers) */
+	st_healthtab_t *t = NULL;
+	const char *names[] = {"calc", "single", "other"};
+	assert_int_equal(st_healthtab_writer_open(conf->health_table, names, 3, &t, &diag), 0);
+	st_health_rec_t rec = {.state = ST_HEALTH_DOWN, .n_checks = 2, .flaps = 4};
+	st_health_set_check_state(&rec, 0, ST_HEALTH_UP);
+	st_health_set_check_state(&rec, 1, ST_HEALTH_DOWN);
+	st_healthtab_write(t, 0, &rec);
+	st_health_rec_t one = {.state = ST_HEALTH_UP, .failures = 3, .n_checks = 1};
+	st_health_set_check_state(&one, 0, ST_HEALTH_UP);
+	st_healthtab_write(t, 1, &one);
+	rec.n_checks = 3; /* not what the config says now */
+	st_healthtab_write(t, 2, &rec);
+	st_healthtab_writer_detach(t);
+	st_healthtab_close(t);
+
+	assert_int_equal(st_checker_new(loop, conf, conf->health_table, &c, &diag), 0);
+	st_checker_check_t k;
+	assert_int_equal(st_checker_count(c), 3);
+	assert_int_equal(st_checker_checks(c, 0), 2);
+	assert_int_equal(st_checker_hyst(c, 0)->state, ST_HEALTH_DOWN);
+	assert_int_equal(st_checker_hyst(c, 0)->flaps, 4);
+	assert_true(st_checker_check(c, 0, 0, &k));
+	assert_string_equal(k.name, "web");
+	assert_false(k.invert);
+	assert_int_equal(k.state, ST_HEALTH_UP);
+	assert_true(st_checker_check(c, 0, 1, &k));
+	assert_string_equal(k.name, "maint");
+	assert_true(k.invert);
+	assert_int_equal(k.state, ST_HEALTH_DOWN);
+	assert_false(st_checker_check(c, 0, 2, &k));
+	/* a single inverted check: the endpoint's state is the check's */
+	assert_int_equal(st_checker_checks(c, 1), 1);
+	assert_true(st_checker_check(c, 1, 0, &k));
+	assert_int_equal(k.state, ST_HEALTH_UP);
+	assert_int_equal(st_checker_hyst(c, 1)->failures, 3);
+	/* another number of checks: no state for them, the endpoint's kept */
+	assert_true(st_checker_check(c, 2, 0, &k));
+	assert_int_equal(k.state, ST_HEALTH_UNKNOWN);
+	assert_true(st_checker_check(c, 2, 1, &k));
+	assert_int_equal(k.state, ST_HEALTH_UNKNOWN);
+	assert_int_equal(st_checker_hyst(c, 2)->state, ST_HEALTH_DOWN);
+	st_checker_free(c);
+	st_loop_free(loop);
+	st_conf_free(conf);
+}
+
 static void test_bad_ca_file(void **state)
 {
 	st_diag_t diag;
@@ -210,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_specs),
 	    cmocka_unit_test(test_checker_table),
+	    cmocka_unit_test(test_calculated_restart),
 	    cmocka_unit_test(test_bad_ca_file),
 	    cmocka_unit_test(test_start_jitter),
 	};

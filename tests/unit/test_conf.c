@@ -729,6 +729,69 @@ static void test_documented(void **state)
 		assert_true(has_key(example, s));
 }
 
+/* Calculated health: a check name or a list of them, healthy_when as all,
+ * any or a number (kept as the count of up checks needed), invert on a
+ * check, and a failover budget weighed against the slowest of the checks. */
+static void test_calculated(void **state)
+{
+	static const char yaml[] =
+	    "zones: { example.test: z }\n"
+	    "checks:\n"
+	    "  web: { type: http, port: 8080 }\n"
+	    "  db: { type: tcp, port: 5432, interval: 5s, fall: 3 }\n"
+	    "  maint: { type: http, port: 8080, path: /maintenance, invert: true }\n"
+	    "regions:\n"
+	    "  r:\n"
+	    "    endpoints:\n"
+	    "      one: { address: 192.0.2.1, check: web }\n"
+	    "      listed: { address: 192.0.2.2, check: [web] }\n"
+	    "      all: { address: 192.0.2.3, check: [web, db, maint] }\n"
+	    "      any: { address: 192.0.2.4, check: [db, web], healthy_when: any }\n"
+	    "      two: { address: 192.0.2.5, check: [web, db, maint], healthy_when: 2,"
+	    " check_target: 127.0.0.1 }\n"
+	    "      none: { address: 192.0.2.6 }\n"
+	    "  s: { endpoints: { f: { address: 192.0.2.9 } } }\n"
+	    "records:\n"
+	    "  www.example.test: { type: A, ttl: 20, regions: [r, s], policy: failover,"
+	    " failover_budget: 30s }\n";
+	char log[4096], hw[16];
+	st_conf_t *c;
+	st_diag_t d;
+	assert_int_equal(load_capture(yaml, &c, &d, log, sizeof(log)), 0);
+	uint32_t web = 0, db = 1, maint = 2;
+	assert_false(c->checks[web].invert);
+	assert_true(c->checks[maint].invert);
+	static const struct {
+		const char *name;
+		uint32_t n, need, first;
+		const char *hw;
+	} want[] = {
+	    {"one", 1, 1, 0, "all"}, {"listed", 1, 1, 0, "all"}, {"all", 3, 3, 0, "all"},
+	    {"any", 2, 1, 1, "any"}, {"two", 3, 2, 0, "2"},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const st_conf_endpoint_t *e = &c->endpoints[st_conf_endpoint_index(c, want[i].name)];
+		assert_int_equal(e->n_checks, want[i].n);
+		assert_int_equal(e->healthy_when, want[i].need);
+		assert_int_equal(e->check, want[i].first);
+		assert_int_equal(e->checks[0], want[i].first);
+		st_conf_healthy_when_fmt(e, hw, sizeof(hw));
+		assert_string_equal(hw, want[i].hw);
+	}
+	const st_conf_endpoint_t *all = &c->endpoints[st_conf_endpoint_index(c, "all")];
+	assert_int_equal(all->checks[1], db);
+	assert_int_equal(all->checks[2], maint);
+	const st_conf_endpoint_t *none = &c->endpoints[st_conf_endpoint_index(c, "none")];
+	assert_int_equal(none->n_checks, 0);
+	assert_int_equal(none->check, ST_CONF_NONE);
+	assert_null(none->checks);
+	/* db, second in two lists, is the slowest: 5s x 3 + 1s + 20s = 36s */
+	if (!strstr(log, "failover budget 30s is exceeded: check db interval 5s x fall 3 + "
+			 "timeout 1s + ttl 20s = 36s"))
+		fail_msg("log: %s", log);
+	st_conf_free(c);
+}
+
 static void test_example(void **state)
 {
 	char path[PATH_MAX];
@@ -753,6 +816,14 @@ static void test_example(void **state)
 	for (size_t i = 0; i < c->n_checks; i++)
 		types |= 1u << c->checks[i].type;
 	assert_int_equal(types, 0x1f);
+	/* Calculated health: an endpoint with several checks, an inverted check. */
+	bool several = false, inverted = false;
+	for (size_t i = 0; i < c->n_endpoints; i++)
+		several |= c->endpoints[i].n_checks > 1;
+	for (size_t i = 0; i < c->n_checks; i++)
+		inverted |= c->checks[i].invert;
+	assert_true(several);
+	assert_true(inverted);
 	st_conf_free(c);
 }
 
@@ -763,7 +834,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_command_line),
 	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_documented),	   cmocka_unit_test(test_fleet),
-	    cmocka_unit_test(test_rrl),
+	    cmocka_unit_test(test_rrl),	   cmocka_unit_test(test_calculated),
 	    cmocka_unit_test(test_transfers),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -315,6 +315,31 @@ static void test_reattach_generation(void **state)
 	st_healthtab_close(w);
 }
 
+/* Read or write the file's header or a slot in place, as another writer
+ * (an older layout) would have left them. */
+static void file_io(off_t at, void *buf, size_t len, bool write)
+{
+	int fd = open(path, O_RDWR);
+	assert_true(fd >= 0);
+	ssize_t n = write ? pwrite(fd, buf, len, at) : pread(fd, buf, len, at);
+	assert_int_equal(n, (ssize_t)len);
+	close(fd);
+}
+#define SLOT_AT(i) ((off_t)(sizeof(st_healthtab_header_t) + (i) * sizeof(st_healthtab_slot_t)))
+
+/* A writer reattaching to the file takes it over as the current layout. */
+static void reattach_takes_over(const char *const *names, size_t n)
+{
+	st_healthtab_t *w = NULL;
+	st_diag_t diag;
+	st_healthtab_header_t h;
+	assert_int_equal(st_healthtab_writer_open(path, names, n, &w, &diag), 0);
+	file_io(0, &h, sizeof(h), false);
+	assert_int_equal(h.version, ST_HEALTHTAB_VERSION);
+	st_healthtab_writer_detach(w);
+	st_healthtab_close(w);
+}
+
 /* Layout 2 carries a fleet's votes and mode; a layout-1 file (zeros where
  * they go) is read as "no fleet", and a writer reattaching takes it over. */
 static void test_fleet_fields(void **state)
@@ -353,21 +378,18 @@ static void test_fleet_fields(void **state)
 	st_healthtab_close(w);
 
 	/* the same file as layout 1 wrote it: version 1, zeros past the old fields */
-	int fd = open(path, O_RDWR);
 	st_healthtab_header_t h;
-	assert_int_equal(pread(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	file_io(0, &h, sizeof(h), false);
 	h.version = 1;
 	atomic_store(&h.fleet_mode, 0);
 	atomic_store(&h.fleet_vantages, 0);
-	assert_int_equal(pwrite(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	file_io(0, &h, sizeof(h), true);
 	st_healthtab_slot_t slot;
-	off_t at = (off_t)(sizeof(h) + sizeof(slot));
-	assert_int_equal(pread(fd, &slot, sizeof(slot), at), (ssize_t)sizeof(slot));
+	file_io(SLOT_AT(1), &slot, sizeof(slot), false);
 	atomic_store(&slot.local, 0);
 	atomic_store(&slot.votes_up, 0);
 	atomic_store(&slot.voters, 0);
-	assert_int_equal(pwrite(fd, &slot, sizeof(slot), at), (ssize_t)sizeof(slot));
-	close(fd);
+	file_io(SLOT_AT(1), &slot, sizeof(slot), true);
 	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
 	assert_int_equal(st_healthtab_read(r, 1, &got), 0);
 	assert_int_equal(got.state, ST_HEALTH_UP);
@@ -375,13 +397,69 @@ static void test_fleet_fields(void **state)
 	st_healthtab_fleet(r, &back);
 	assert_int_equal(back.mode, ST_FLEET_NONE);
 	st_healthtab_close(r);
+	reattach_takes_over(names, 2);
+}
+
+/* Layout 3 carries the states of an endpoint's checks; a layout-2 file
+ * (zeros there) reads as "not said", a count past the limit is capped, and
+ * a writer reattaching takes the file over as layout 3. */
+static void test_check_states(void **state)
+{
+	const char *names[] = {"a", "b"};
+	st_healthtab_t *w = NULL, *r = NULL;
+	st_diag_t diag;
+	unlink(path);
 	assert_int_equal(st_healthtab_writer_open(path, names, 2, &w, &diag), 0);
-	fd = open(path, O_RDONLY);
-	assert_int_equal(pread(fd, &h, sizeof(h), 0), (ssize_t)sizeof(h));
-	close(fd);
-	assert_int_equal(h.version, ST_HEALTHTAB_VERSION);
+	st_health_rec_t rec = {.state = ST_HEALTH_DOWN, .n_checks = 3};
+	st_health_set_check_state(&rec, 0, ST_HEALTH_UP);
+	st_health_set_check_state(&rec, 1, ST_HEALTH_DOWN);
+	st_health_set_check_state(&rec, 2, ST_HEALTH_UNKNOWN);
+	st_health_set_check_state(&rec, 1, ST_HEALTH_DOWN); /* set twice: no bits left over */
+	st_healthtab_write(w, 0, &rec);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	st_health_rec_t got;
+	assert_int_equal(st_healthtab_read(r, 0, &got), 0);
+	assert_int_equal(got.n_checks, 3);
+	assert_int_equal(st_health_check_state(&got, 0), ST_HEALTH_UP);
+	assert_int_equal(st_health_check_state(&got, 1), ST_HEALTH_DOWN);
+	assert_int_equal(st_health_check_state(&got, 2), ST_HEALTH_UNKNOWN);
+	assert_int_equal(st_health_check_state(&got, 3), ST_HEALTH_UNKNOWN); /* past the count */
+	/* the last of 32 checks has its own two bits */
+	rec.n_checks = ST_HEALTH_MAX_CHECKS;
+	st_health_set_check_state(&rec, ST_HEALTH_MAX_CHECKS - 1, ST_HEALTH_DOWN);
+	st_healthtab_write(w, 1, &rec);
+	assert_int_equal(st_healthtab_read(r, 1, &got), 0);
+	assert_int_equal(st_health_check_state(&got, ST_HEALTH_MAX_CHECKS - 1), ST_HEALTH_DOWN);
+	assert_int_equal(st_health_check_state(&got, 0), ST_HEALTH_UP);
+	st_healthtab_close(r);
 	st_healthtab_writer_detach(w);
 	st_healthtab_close(w);
+
+	/* the same file as layout 2 wrote it: version 2, zeros past its fields;
+	 * then a count no writer of ours gives, and a pair of bits set to 3 */
+	st_healthtab_header_t h;
+	file_io(0, &h, sizeof(h), false);
+	h.version = 2;
+	file_io(0, &h, sizeof(h), true);
+	st_healthtab_slot_t slot;
+	file_io(SLOT_AT(0), &slot, sizeof(slot), false);
+	atomic_store(&slot.n_checks, 0);
+	atomic_store(&slot.check_states, 0);
+	file_io(SLOT_AT(0), &slot, sizeof(slot), true);
+	file_io(SLOT_AT(1), &slot, sizeof(slot), false);
+	atomic_store(&slot.n_checks, 1000);
+	atomic_store(&slot.check_states, 3);
+	file_io(SLOT_AT(1), &slot, sizeof(slot), true);
+	assert_int_equal(st_healthtab_reader_open(path, &r, &diag), 0);
+	assert_int_equal(st_healthtab_read(r, 0, &got), 0);
+	assert_int_equal(got.state, ST_HEALTH_DOWN);
+	assert_int_equal(got.n_checks, 0);
+	assert_int_equal(st_health_check_state(&got, 0), ST_HEALTH_UNKNOWN);
+	assert_int_equal(st_healthtab_read(r, 1, &got), 0);
+	assert_int_equal(got.n_checks, ST_HEALTH_MAX_CHECKS);
+	assert_int_equal(st_health_check_state(&got, 0), ST_HEALTH_UNKNOWN);
+	st_healthtab_close(r);
+	reattach_takes_over(names, 2);
 }
 
 static void test_long_name(void **state)
@@ -437,6 +515,7 @@ int main(void)
 	    cmocka_unit_test(test_validation),
 	    cmocka_unit_test(test_reattach_generation),
 	    cmocka_unit_test(test_fleet_fields),
+	    cmocka_unit_test(test_check_states),
 	    cmocka_unit_test(test_long_name),
 	    cmocka_unit_test(test_not_regular),
 	};
