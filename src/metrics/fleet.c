@@ -82,12 +82,9 @@ static void node_part(st_buf_t *out, const st_fleet_t *fleet)
 	st_prom_header(out, "steerdns_fleet_config_drift", "gauge",
 		       "1 when a live node or vantage point runs another config than this one.");
 	st_buf_printf(out, "steerdns_fleet_config_drift %d\n", s.drift);
-	st_prom_header(out, "steerdns_fleet_etcd_requests_total", "counter",
-		       "Requests this nameserver sent to etcd, by outcome.");
-	st_buf_printf(out, "steerdns_fleet_etcd_requests_total{result=\"answered\"} %llu\n",
-		      (unsigned long long)(s.requests - s.failures));
-	st_buf_printf(out, "steerdns_fleet_etcd_requests_total{result=\"failed\"} %llu\n",
-		      (unsigned long long)s.failures);
+	st_prom_results(out, "steerdns_fleet_etcd_requests_total",
+			"Requests this nameserver sent to etcd, by outcome.", "answered",
+			s.requests - s.failures, "failed", s.failures);
 }
 
 static void age(st_buf_t *out, const char *process, uint64_t ok_ns, uint64_t now)

@@ -130,6 +130,14 @@ static void counter(st_buf_t *out, const char *name, const char *help, uint64_t 
 	st_buf_printf(out, "%s %llu\n", name, (unsigned long long)v);
 }
 
+void st_prom_results(st_buf_t *out, const char *name, const char *help, const char *a, uint64_t va,
+		     const char *b, uint64_t vb)
+{
+	st_prom_header(out, name, "counter", help);
+	st_buf_printf(out, "%s{result=\"%s\"} %llu\n%s{result=\"%s\"} %llu\n", name, a,
+		      (unsigned long long)va, name, b, (unsigned long long)vb);
+}
+
 static void gauge(st_buf_t *out, const char *name, const char *help, uint64_t v)
 {
 	st_prom_header(out, name, "gauge", help);
@@ -294,11 +302,8 @@ static void reloads(st_buf_t *out, struct st_server *srv)
 {
 	st_reload_stats_t rs;
 	st_server_reload_stats(srv, &rs);
-	st_prom_header(out, "steerdns_reloads_total", "counter", "Reloads by result.");
-	st_buf_printf(out, "steerdns_reloads_total{result=\"success\"} %llu\n",
-		      (unsigned long long)rs.ok);
-	st_buf_printf(out, "steerdns_reloads_total{result=\"failure\"} %llu\n",
-		      (unsigned long long)rs.failed);
+	st_prom_results(out, "steerdns_reloads_total", "Reloads by result.", "success", rs.ok,
+			"failure", rs.failed);
 	st_prom_header(out, "steerdns_last_reload_timestamp_seconds", "gauge",
 		       "Unix time of the last reload by result (0: never).");
 	st_buf_printf(out, "steerdns_last_reload_timestamp_seconds{result=\"success\"} %.3f\n",
@@ -324,25 +329,18 @@ static void dnssec(st_buf_t *out, struct st_server *srv, const st_view_t *view)
 		sum.sign_ns += st_stat_get(&one->sign_ns);
 		sum.failures += st_stat_get(&one->failures);
 	}
-	st_prom_header(out, "steerdns_dnssec_signatures_total", "counter",
-		       "RRSIG records made by online signing.");
-	st_buf_printf(out, "steerdns_dnssec_signatures_total %llu\n",
-		      (unsigned long long)sum.signatures);
-	st_prom_header(out, "steerdns_dnssec_rrsets_total", "counter",
-		       "Signed RRsets answered, by whether their signatures were made before "
-		       "(hit) or for this answer (miss).");
-	st_buf_printf(out, "steerdns_dnssec_rrsets_total{result=\"hit\"} %llu\n",
-		      (unsigned long long)sum.hits);
-	st_buf_printf(out, "steerdns_dnssec_rrsets_total{result=\"miss\"} %llu\n",
-		      (unsigned long long)sum.misses);
+	counter(out, "steerdns_dnssec_signatures_total", "RRSIG records made by online signing.",
+		sum.signatures);
+	st_prom_results(out, "steerdns_dnssec_rrsets_total",
+			"Signed RRsets answered, by whether their signatures were made before "
+			"(hit) or for this answer (miss).",
+			"hit", sum.hits, "miss", sum.misses);
 	st_prom_header(out, "steerdns_dnssec_signing_seconds_total", "counter",
 		       "Time the workers spent making signatures.");
 	st_buf_printf(out, "steerdns_dnssec_signing_seconds_total %.6f\n",
 		      (double)sum.sign_ns / 1e9);
-	st_prom_header(out, "steerdns_dnssec_signing_failures_total", "counter",
-		       "RRsets that could not be signed (the answer was SERVFAIL).");
-	st_buf_printf(out, "steerdns_dnssec_signing_failures_total %llu\n",
-		      (unsigned long long)sum.failures);
+	counter(out, "steerdns_dnssec_signing_failures_total",
+		"RRsets that could not be signed (the answer was SERVFAIL).", sum.failures);
 	st_prom_header(out, "steerdns_dnssec_signatures_expire_timestamp_seconds", "gauge",
 		       "Unix time at which the signatures served now expire, per signed zone.");
 	size_t nz = view->zones ? st_zoneset_count(view->zones) : 0;

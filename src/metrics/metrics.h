@@ -45,6 +45,9 @@ const char *st_rcode_label(unsigned rcode, char *buf, size_t len);
 
 /* Exposition helpers (exported for the unit tests). */
 void st_prom_header(st_buf_t *out, const char *name, const char *type, const char *help);
+/* A counter of two series by result: name{result="a"} va, then b's. */
+void st_prom_results(st_buf_t *out, const char *name, const char *help, const char *a,
+		     uint64_t va, const char *b, uint64_t vb);
 /* A label value with \\, \" and \n escaped. */
 void st_prom_label_value(st_buf_t *out, const char *value);
 
