@@ -74,10 +74,16 @@ else
     fleet_fail "fleet-wide dial"
 fi
 fleet_ctl 1 dial east 0 --over 3s >/dev/null
-sleep 0.3
-r1=$(ramp_json 1) r2=$(ramp_json 2) r3=$(ramp_json 3)
+ramp_on_1() { r1=$(ramp_json 1) && [[ $r1 == *'"from": 40, "to": 0'* ]]; }
+fleet_wait_until 2 ramp_on_1
 st_expect_match "the ramp is running" '"from": 40, "to": 0' "$r1"
-st_expect "every node has the same ramp definition" "$r1|$r1" "$r2|$r3"
+# the others learn it through their watch: within 2 s (the ramp lasts 3)
+same_ramp() { [ "$(ramp_json 2)" = "$r1" ] && [ "$(ramp_json 3)" = "$r1" ]; }
+if fleet_wait_until 2 same_ramp; then
+    echo "ok - every node has the same ramp definition"
+else
+    st_expect "every node has the same ramp definition" "$r1|$r1" "$(ramp_json 2)|$(ramp_json 3)"
+fi
 if fleet_wait_until 8 on_all dial_is 0; then
     echo "ok - the ramp ends at 0% on all three"
 else
