@@ -3,17 +3,21 @@
  * little-endian whatever the host's byte order. */
 #include "common/siphash.h"
 
+#include <endian.h>
+#include <string.h>
+
 static inline uint64_t rotl(uint64_t x, unsigned b)
 {
 	return x << b | x >> (64 - b);
 }
 
+/* One unaligned load (a byte swap on big-endian hosts): the compiler does
+ * not always fold a loop of byte shifts into it. */
 static inline uint64_t load_le64(const uint8_t *p)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
 }
 
 typedef struct sip {
@@ -53,10 +57,10 @@ uint64_t st_siphash24(const uint8_t key[ST_SIPHASH_KEY_LEN], const void *data, s
 	for (size_t i = 0; i < whole; i += 8)
 		compress(&s, load_le64(p + i));
 	/* The last word: the remaining bytes, the length's low byte on top. */
-	uint64_t last = (uint64_t)(len & 0xff) << 56;
-	for (size_t i = 0; i < (len & 7); i++)
-		last |= (uint64_t)p[whole + i] << (8 * i);
-	compress(&s, last);
+	uint8_t tail[8] = {0};
+	memcpy(tail, p + whole, len & 7);
+	tail[7] = (uint8_t)len;
+	compress(&s, load_le64(tail));
 	s.v2 ^= 0xff;
 	for (unsigned i = 0; i < 4; i++)
 		round_(&s);
@@ -66,7 +70,6 @@ uint64_t st_siphash24(const uint8_t key[ST_SIPHASH_KEY_LEN], const void *data, s
 void st_siphash24_bytes(const uint8_t key[ST_SIPHASH_KEY_LEN], const void *data, size_t len,
 			uint8_t out[8])
 {
-	uint64_t h = st_siphash24(key, data, len);
-	for (unsigned i = 0; i < 8; i++)
-		out[i] = (uint8_t)(h >> (8 * i));
+	uint64_t h = htole64(st_siphash24(key, data, len));
+	memcpy(out, &h, sizeof(h));
 }
