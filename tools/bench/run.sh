@@ -40,9 +40,11 @@
 #   --limits          add steerd-limits to the servers: the same steerd with
 #                     response rate limiting (a rate no client of the mix
 #                     reaches) and DNS cookies on, dnsperf sending a client
-#                     cookie with every query, so each answer is counted in
-#                     the RRL table and carries a fresh server cookie: what
-#                     both cost when nobody is limited (static mix only)
+#                     cookie with every query (to every server, so that all
+#                     see the same queries), so each answer of steerd-limits
+#                     is counted in the RRL table and carries a fresh server
+#                     cookie: what both cost when nobody is limited (static
+#                     mix only)
 #   --fleet           with --dynamic: steerd-fleet beside steerd (the default
 #                     servers are these two), every endpoint probed by a
 #                     steercheck (a TCP check of a local listener) for both;
@@ -391,8 +393,10 @@ zones:
 EOF
     SCMD=("$STEERD_BIN" -c "$d/steerd.yaml")
 }
-# A client cookie for every query of steerd-limits: the server makes a
-# fresh server cookie for each (the dearer case: no cookie to echo).
+# A client cookie in every query with --limits, whichever the server (a
+# resolver sends one whether the server does cookies or not): steerd-limits
+# makes a fresh server cookie for each (the dearer case: no cookie to echo),
+# the others answer with an OPT record and no cookie.
 LIMITS_COOKIE="10:2464c4abcf10c957"
 
 # wait_ready PORT PID: until the server answers the apex SOA authoritatively
@@ -510,7 +514,7 @@ run_static() {
         port=$($REP freeport)
         cfg_"${srv//-/_}" "$WORK/$srv" "$port" "$ZONEFILE"
         local extra=()
-        [ "$srv" = steerd-limits ] && extra=(-E "$LIMITS_COOKIE")
+        [ "$LIMITS" = 1 ] && extra=(-E "$LIMITS_COOKIE")
         if start_server "$srv" "$port"; then
             passes static "$srv" "$port" "$WORK/queries.txt" "${extra[@]}" || FAILED+=("$srv")
             if [ "$DNSSEC" = 1 ]; then
