@@ -194,6 +194,10 @@ static void make_client(const lookup_t *lk, st_client_t *c)
 static void count_route(lookup_t *lk, const st_route_result_t *res)
 {
 	st_stat_inc(&lk->ctx->stats.dynamic);
+	if (res->depth)
+		st_stat_inc(&lk->ctx->stats.nested);
+	if (res->sticky)
+		st_stat_inc(&lk->ctx->stats.sticky);
 	/* Indices are the view's: count with the view (see st_answer_ctx_route). */
 	st_route_counts_t *rc = &lk->ctx->route[lk->view->generation & 1];
 	if (res->record < ST_STATS_ROUTE_MAX)

@@ -56,6 +56,8 @@ void st_answer_stats_add(st_answer_stats_t *sum, const st_answer_stats_t *one)
 	sum->edns += st_stat_get(&one->edns);
 	sum->ecs += st_stat_get(&one->ecs);
 	sum->dynamic += st_stat_get(&one->dynamic);
+	sum->nested += st_stat_get(&one->nested);
+	sum->sticky += st_stat_get(&one->sticky);
 	add_array(sum->cookies, one->cookies, ST_COOKIE_SEEN_N);
 	st_rrl_counters_add(&sum->rrl, &one->rrl);
 }

@@ -55,6 +55,8 @@ typedef struct st_answer_stats {
 	uint64_t edns;	       /* queries with an OPT record */
 	uint64_t ecs;	       /* queries with Client Subnet */
 	uint64_t dynamic;      /* routed RRsets answered */
+	uint64_t nested;       /* of those, answered through a nested record ("@name") */
+	uint64_t sticky;       /* of those, decided by a sticky pick (the client's subnet) */
 	uint64_t cookies[ST_COOKIE_SEEN_N]; /* with server.cookies on */
 	st_rrl_counters_t rrl;		    /* response rate limiting */
 	uint64_t tsig;	       /* TSIG-signed queries */

@@ -14,6 +14,17 @@
 #include <stdint.h>
 
 #define ST_CONF_NONE ((uint32_t)-1)
+/* A policy's candidate (`regions:` items, `map:` values, `weights:` keys
+ * that name no endpoint) is a region index, or with this bit the index of
+ * another routed record, written "@name" in the file: a nested record. */
+#define ST_CONF_RECORD 0x80000000u
+/* Records nest at most this deep: a record, its target, the target's... */
+#define ST_CONF_MAX_NEST 8
+
+static inline bool st_conf_is_record(uint32_t target)
+{
+	return target != ST_CONF_NONE && (target & ST_CONF_RECORD) != 0;
+}
 /* Regions a latency or geoproximity record may order (the query path sorts
  * them in an array of this size). */
 #define ST_CONF_MAX_ORDER 64
@@ -138,6 +149,9 @@ typedef struct st_conf_endpoint {
 	uint32_t healthy_when; /* up checks needed for the endpoint to be up, 1..n_checks
 				  (`all` = n_checks, `any` = 1) */
 	char *check_target; /* "host:port" probe destination, or NULL (= address, check port) */
+	/* The routed records of the cname's target, whose health the endpoint
+	 * follows: A, AAAA and CNAME record indexes, ST_CONF_NONE when absent. */
+	uint32_t cname_routed[3];
 	unsigned line;
 } st_conf_endpoint_t;
 
@@ -146,6 +160,14 @@ typedef enum {
 	ST_SELECT_ALL,	      /* every healthy endpoint */
 	ST_SELECT_MULTIVALUE, /* up to select_max healthy, random order */
 } st_select_t;
+
+/* `sticky:` weighted picks: the same client subnet (its first ipv4/ipv6
+ * prefix bits) gets the same pick, by rendezvous hashing. */
+typedef struct st_conf_sticky {
+	bool on;	      /* default false */
+	uint32_t ipv4_prefix; /* sticky_ipv4_prefix, default 24 */
+	uint32_t ipv6_prefix; /* sticky_ipv6_prefix, default 56 */
+} st_conf_sticky_t;
 
 typedef struct st_conf_region {
 	char *name;
@@ -156,6 +178,7 @@ typedef struct st_conf_region {
 	st_select_t select;   /* default weighted */
 	uint32_t select_max;  /* multivalue: default 8 */
 	uint32_t min_healthy; /* default 1 */
+	st_conf_sticky_t sticky; /* the weighted pick by the client's subnet */
 	uint32_t *endpoints;  /* indices into st_conf_t.endpoints */
 	size_t n_endpoints;
 	unsigned line;
@@ -181,14 +204,14 @@ typedef enum {
 typedef struct st_conf_map_entry {
 	st_map_key_t key; /* what it matches; key.text: "continent:EU", "country:DE",
 			   * "subdivision:US-VA", "192.0.2.0/24", "2001:db8::/32", "default" */
-	uint32_t region;  /* index into st_conf_t.regions */
+	uint32_t region;  /* index into st_conf_t.regions, or a record (ST_CONF_RECORD) */
 	unsigned line;
 } st_conf_map_entry_t;
 
 typedef struct st_conf_weight {
-	char *name; /* a region or an endpoint name */
-	bool is_region;
-	uint32_t index; /* into regions or endpoints */
+	char *name; /* a region, "@record" or an endpoint name */
+	bool is_region; /* a region or a record (ST_CONF_RECORD in index), not an endpoint */
+	uint32_t index; /* into regions (or records) or endpoints */
 	uint32_t weight;
 	unsigned line;
 } st_conf_weight_t;
@@ -198,13 +221,14 @@ typedef struct st_conf_record {
 	uint16_t type; /* 1 (A), 28 (AAAA) or 5 (CNAME) */
 	uint32_t ttl;  /* default 20 */
 	st_policy_t policy;
-	uint32_t *regions; /* `regions:` list, in order */
+	uint32_t *regions; /* `regions:` list, in order: regions or records (ST_CONF_RECORD) */
 	size_t n_regions;
 	st_conf_map_entry_t *map;
 	size_t n_map;
 	st_conf_weight_t *weights;
 	size_t n_weights;
 	st_all_down_t on_all_down;
+	st_conf_sticky_t sticky; /* weighted only: the record's picks and its regions' */
 	uint64_t failover_budget_ms; /* 0: none */
 	unsigned line;
 } st_conf_record_t;
@@ -334,6 +358,21 @@ int st_conf_load_text(const char *name, const char *text, size_t len, st_conf_t 
 /* Command-line additions: "ADDR:PORT" and "NAME:FILE". */
 int st_conf_add_listen(st_conf_t *conf, const char *addr, st_diag_t *diag);
 int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *diag);
+
+/* A record's candidates, i < st_conf_candidates(r): `regions:` items, then
+ * `map:` values, then `weights:` keys; each a region, a record
+ * (ST_CONF_RECORD) or ST_CONF_NONE for a weight on a single endpoint. */
+size_t st_conf_candidates(const st_conf_record_t *r);
+uint32_t st_conf_candidate(const st_conf_record_t *r, size_t i);
+/* Does r name another record ("@name") among its candidates? */
+bool st_conf_record_nests(const st_conf_record_t *r);
+
+/* Call fn for every endpoint record r can answer with, through the records
+ * it nests (an endpoint may come more than once); stops when fn returns
+ * true, and says whether it did. */
+bool st_conf_record_each_endpoint(const st_conf_t *conf, const st_conf_record_t *r,
+				  bool (*fn)(const st_conf_t *conf, uint32_t endpoint, void *arg),
+				  void *arg);
 
 /* Lookups by name (NULL/ST_CONF_NONE when absent). */
 uint32_t st_conf_region_index(const st_conf_t *conf, const char *name);

@@ -646,7 +646,7 @@ static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 		if (rc != 0)
 			return rc;
 	}
-	return 0;
+	return st_nest_link(ctx, root);
 }
 
 /* Build a config from a parsed document; takes the tree. */
@@ -676,6 +676,7 @@ out:
 	st_nameset_clear(&ctx.endpoint_names);
 	st_nameset_clear(&ctx.owners);
 	free(ctx.owner_prev);
+	st_nest_clear(&ctx);
 	if (rc != 0) {
 		st_conf_free(conf);
 		return rc;

@@ -78,6 +78,27 @@ typedef struct st_section {
 
 int st_load_section(st_ctx_t *ctx, const st_section_t *s, const st_ynode_t *map);
 
+/* `sticky:` on a region or a record: an error at `sticky` when it is on and
+ * does not apply (why says so), or at a prefix key given without it. */
+int st_check_sticky(st_ctx_t *ctx, const st_ynode_t *map, bool on, bool applies,
+		    const char *why);
+
+/* "@name" where a policy names a region (nest.c): a placeholder target
+ * (ST_CONF_RECORD | reference) until st_nest_link, after the records:
+ * section, makes it a record index, fills the endpoints' cname_routed and
+ * rejects loops and chains deeper than ST_CONF_MAX_NEST. */
+int st_nest_ref(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *s,
+		uint32_t *target);
+/* The name of a placeholder target (before linking), NULL for a region. */
+const char *st_nest_ref_name(const st_ctx_t *ctx, uint32_t target);
+int st_nest_link(st_ctx_t *ctx, const st_ynode_t *root);
+void st_nest_clear(st_ctx_t *ctx);
+/* The endpoints record r can answer with (see st_conf_record_each_endpoint);
+ * `nested` false leaves out those of the records it nests (before they are
+ * linked). */
+bool st_conf_each_endpoint(const st_conf_t *conf, const st_conf_record_t *r, bool nested,
+			   bool (*fn)(const st_conf_t *, uint32_t, void *), void *arg);
+
 /* The regions: and records: sections (region.c, record.c). */
 extern const st_section_t st_regions_section, st_records_section;
 /* The fleet: section (fleet.c). */

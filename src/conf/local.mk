@@ -5,7 +5,7 @@ src_libsteer_a_SOURCES += \
 	src/conf/schema.c src/conf/schema.h \
 	src/conf/load.c src/conf/load.h \
 	src/conf/nameset.c src/conf/nameset.h \
-	src/conf/region.c src/conf/record.c \
+	src/conf/region.c src/conf/record.c src/conf/nest.c \
 	src/conf/mapkey.c src/conf/mapkey.h \
 	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
 	src/conf/fleet.c \

@@ -21,6 +21,10 @@ static int resolve(st_ctx_t *ctx, const st_ynode_t *val, const char *key, bool e
 	int rc = st_ctx_scalar(ctx, val, key, &s);
 	if (rc != 0)
 		return rc;
+	if (s[0] == '@') {
+		*is_region = true;
+		return st_nest_ref(ctx, val, key, s, index);
+	}
 	uint32_t i = st_conf_region_index(conf, s);
 	if (i != ST_CONF_NONE) {
 		*is_region = true;
@@ -98,11 +102,14 @@ static int parse_regions(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 		int rc = resolve(ctx, val->items[i], it->name, false, &is_region, &idx);
 		if (rc != 0)
 			return rc;
-		for (size_t j = 0; j < r->n_regions; j++)
-			if (r->regions[j] == idx)
+		for (size_t j = 0; j < r->n_regions; j++) {
+			const char *a = st_nest_ref_name(ctx, r->regions[j]);
+			const char *b = st_nest_ref_name(ctx, idx);
+			if (a || b ? a && b && strcmp(a, b) == 0 : r->regions[j] == idx)
 				return st_ctx_error(ctx, val->items[i], it->name,
-						    "region '%s' is listed twice",
+						    "%s '%s' is listed twice", b ? "record" : "region",
 						    val->items[i]->str);
+		}
 		r->regions[r->n_regions++] = idx;
 	}
 	return 0;
@@ -198,6 +205,11 @@ static const st_item_t record_items[] = {
 	   ST_DEF("route53")),
     ST_KEY("failover_budget", ST_T_DURATION, ST_AT(st_conf_record_t, failover_budget_ms),
 	   ST_RANGE(0, 86400000)),
+    ST_KEY("sticky", ST_T_BOOL, ST_AT(st_conf_record_t, sticky.on), ST_DEF("false")),
+    ST_KEY("sticky_ipv4_prefix", ST_T_UINT, ST_AT(st_conf_record_t, sticky.ipv4_prefix),
+	   ST_RANGE(1, 32), ST_DEF("24")),
+    ST_KEY("sticky_ipv6_prefix", ST_T_UINT, ST_AT(st_conf_record_t, sticky.ipv6_prefix),
+	   ST_RANGE(1, 128), ST_DEF("56")),
     ST_END,
 };
 const st_table_t st_record_table = {"record", record_items, "a record (under records:)"};
@@ -220,34 +232,6 @@ static const struct {
     [ST_POLICY_CIDR] = {USE_MAP, "cidr uses 'map'"},
 };
 
-/* Call fn for every endpoint the record can answer with (an endpoint may
- * come more than once); stops when fn returns true. */
-static bool each_endpoint(const st_conf_t *conf, const st_conf_record_t *r,
-			  bool (*fn)(const st_conf_t *, uint32_t, void *), void *arg)
-{
-	for (size_t i = 0; i < r->n_regions + r->n_map + r->n_weights; i++) {
-		uint32_t reg;
-		if (i < r->n_regions) {
-			reg = r->regions[i];
-		} else if (i < r->n_regions + r->n_map) {
-			reg = r->map[i - r->n_regions].region;
-		} else {
-			const st_conf_weight_t *w = &r->weights[i - r->n_regions - r->n_map];
-			if (!w->is_region) {
-				if (fn(conf, w->index, arg))
-					return true;
-				continue;
-			}
-			reg = w->index;
-		}
-		const st_conf_region_t *g = &conf->regions[reg];
-		for (size_t j = 0; j < g->n_endpoints; j++)
-			if (fn(conf, g->endpoints[j], arg))
-				return true;
-	}
-	return false;
-}
-
 static bool serves_type(const st_conf_t *conf, uint32_t e, void *arg)
 {
 	const st_conf_endpoint_t *ep = &conf->endpoints[e];
@@ -259,7 +243,10 @@ static bool serves_type(const st_conf_t *conf, uint32_t e, void *arg)
 static int check_family(st_ctx_t *ctx, const st_conf_record_t *r, const st_ynode_t *map)
 {
 	uint16_t type = r->type;
-	if (each_endpoint(ctx->conf, r, serves_type, &type))
+	if (st_conf_each_endpoint(ctx->conf, r, false, serves_type, &type))
+		return 0;
+	/* a nested record is of the same type and checked on its own */
+	if (st_conf_record_nests(r))
 		return 0;
 	const char *what = r->type == ST_TYPE_A	     ? "an IPv4 'address'"
 			   : r->type == ST_TYPE_AAAA ? "an IPv6 'address' or 'address6'"
@@ -285,6 +272,11 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 	const st_ynode_t *pk = st_map_get(map, "policy");
 	const st_ynode_t *at = pk ? pk : name;
 	const char *at_key = pk ? "policy" : NULL;
+	int rc = st_check_sticky(ctx, map, r->sticky.on, r->policy == ST_POLICY_WEIGHTED,
+				 "'sticky' applies to policy weighted (a region's weighted pick "
+				 "of an endpoint is made sticky with 'sticky: true' on the region)");
+	if (rc != 0)
+		return rc;
 	switch (r->policy) {
 	case ST_POLICY_WEIGHTED:
 		if (r->n_weights == 0 && r->n_regions == 0)
@@ -326,6 +318,14 @@ static int record_validate(st_ctx_t *ctx, const st_conf_record_t *r, const st_yn
 	case ST_POLICY_GEOPROXIMITY:
 	case ST_POLICY_LATENCY:
 		for (size_t i = 0; i < r->n_regions; i++) {
+			if (st_conf_is_record(r->regions[i]))
+				return st_ctx_error(
+				    ctx, st_map_get(map, "regions")->items[i], "regions",
+				    "'%s' is a record; policy %s orders regions by their "
+				    "location, and a record has none (nest this record in "
+				    "the other one instead)",
+				    st_map_get(map, "regions")->items[i]->str,
+				    st_policy_name(r->policy));
 			const st_conf_region_t *g = &conf->regions[r->regions[i]];
 			if (!g->has_location)
 				return st_ctx_error(
@@ -502,7 +502,7 @@ void st_conf_warn(const st_conf_t *conf)
 		if (r->failover_budget_ms == 0)
 			continue;
 		worst_t w = {0};
-		each_endpoint(conf, r, slowest_check, &w);
+		st_conf_record_each_endpoint(conf, r, slowest_check, &w);
 		const st_conf_check_t *worst = w.check;
 		uint64_t worst_ms = w.ms;
 		char budget[32];

@@ -290,6 +290,19 @@ static int parse_endpoints(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 
 /* ---- regions ------------------------------------------------------------- */
 
+int st_check_sticky(st_ctx_t *ctx, const st_ynode_t *map, bool on, bool applies,
+		    const char *why)
+{
+	static const char *const prefixes[] = {"sticky_ipv4_prefix", "sticky_ipv6_prefix"};
+	if (on && !applies)
+		return st_ctx_error(ctx, st_map_key(map, "sticky"), NULL, "%s", why);
+	for (size_t i = 0; !on && i < 2; i++)
+		if (st_map_given(map, prefixes[i]))
+			return st_ctx_error(ctx, st_map_key(map, prefixes[i]), NULL,
+					    "'%s' needs 'sticky: true'", prefixes[i]);
+	return 0;
+}
+
 static int parse_location(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_region_t *r = obj;
@@ -338,6 +351,11 @@ static const st_item_t region_items[] = {
 	   ST_DEF("8")),
     ST_KEY("min_healthy", ST_T_UINT, ST_AT(st_conf_region_t, min_healthy), ST_RANGE(0, 100000),
 	   ST_DEF("1")),
+    ST_KEY("sticky", ST_T_BOOL, ST_AT(st_conf_region_t, sticky.on), ST_DEF("false")),
+    ST_KEY("sticky_ipv4_prefix", ST_T_UINT, ST_AT(st_conf_region_t, sticky.ipv4_prefix),
+	   ST_RANGE(1, 32), ST_DEF("24")),
+    ST_KEY("sticky_ipv6_prefix", ST_T_UINT, ST_AT(st_conf_region_t, sticky.ipv6_prefix),
+	   ST_RANGE(1, 128), ST_DEF("56")),
     ST_KEY("endpoints", ST_T_CUSTOM, ST_PARSE(parse_endpoints), ST_REQUIRED),
     ST_END,
 };
@@ -354,7 +372,8 @@ static int region_check(st_ctx_t *ctx, void *obj, const st_ynode_t *key, const s
 	if (r->select != ST_SELECT_MULTIVALUE && st_map_given(map, "select_max"))
 		return st_ctx_error(ctx, st_map_key(map, "select_max"), NULL,
 				    "'select_max' applies only to 'select: multivalue'");
-	return 0;
+	return st_check_sticky(ctx, map, r->sticky.on, r->select == ST_SELECT_WEIGHTED,
+			       "'sticky' applies to 'select: weighted' (one endpoint by weight)");
 }
 
 const st_section_t st_regions_section = {

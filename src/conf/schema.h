@@ -83,6 +83,15 @@ typedef struct st_table {
  * wrong place can say where it belongs. */
 extern const st_table_t *const st_schema_tables[];
 
+/* A "@name" reference to a record (conf/nest.c): the name as given,
+ * normalised, where it is written, and the record it names for each type of
+ * the records that use it (A, AAAA, CNAME), once linked. */
+typedef struct st_conf_ref {
+	char *name;
+	const st_ynode_t *at;
+	uint32_t record[3];
+} st_conf_ref_t;
+
 /* Load state shared by the parsers. */
 struct st_ctx {
 	const char *file; /* name used in messages */
@@ -96,6 +105,8 @@ struct st_ctx {
 	st_nameset_t endpoint_names; /* endpoint name -> index */
 	st_nameset_t owners;	     /* record owner -> index of its latest record */
 	uint32_t *owner_prev;	     /* per record: the previous one with its owner */
+	st_conf_ref_t *refs;	     /* "@name" references, by placeholder */
+	size_t n_refs, cap_refs;
 };
 
 /* Report an error at a node: "file:line:col: path.key: message". */

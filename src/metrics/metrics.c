@@ -194,6 +194,12 @@ static void answers(st_buf_t *out, const st_conf_t *conf, const st_answer_stats_
 		st_buf_printf(out, "} %llu\n",
 			      (unsigned long long)st_stat_get(&s->route_record[i]));
 	}
+	counter(out, "steerdns_nested_answers_total",
+		"Routed answers given by a record another one names (\"@name\").",
+		st_stat_get(&s->nested));
+	counter(out, "steerdns_sticky_answers_total",
+		"Routed answers decided by a sticky pick (a hash of the client's subnet).",
+		st_stat_get(&s->sticky));
 }
 
 static void health(st_buf_t *out, const st_conf_t *conf, const st_view_t *view)

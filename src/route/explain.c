@@ -96,9 +96,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	st_route_result_t res;
 	st_geo_loc_t loc;
 	st_route_resolve_trace(rt, handle, qtype, client, health, &rng, &res, NULL, &loc);
-	bool geo = rec->policy == ST_POLICY_GEOLOCATION || rec->policy == ST_POLICY_GEOPROXIMITY ||
-		   rec->policy == ST_POLICY_LATENCY;
-	if (geo) {
+	if (rec->need) { /* it or a record it leads to places the client */
 		if (!rt->geo.open) {
 			st_trace_add(&tr, "location: no geo database configured\n");
 		} else {

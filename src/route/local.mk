@@ -3,7 +3,8 @@ src_libsteer_a_SOURCES += \
 	src/route/route.c src/route/route.h src/route/compiled.h \
 	src/route/policy.c src/route/policy.h src/route/geo.c src/route/geo.h \
 	src/route/latency.c src/route/latency.h src/route/cidr.c src/route/cidr.h \
-	src/route/dial.c src/route/explain.c
+	src/route/dial.c src/route/explain.c \
+	src/route/sticky.c src/route/sticky.h src/route/order.c
 
 check_PROGRAMS += tests/unit/test_route
 TESTS += tests/unit/test_route
@@ -19,6 +20,13 @@ tests_unit_test_route_geo_CPPFLAGS = $(AM_CPPFLAGS) \
 EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 	tests/data/geo/test-city4.mmdb tests/data/geo/test-country.mmdb
 
+check_PROGRAMS += tests/unit/test_route_nest
+TESTS += tests/unit/test_route_nest
+tests_unit_test_route_nest_SOURCES = tests/unit/test_route_nest.c tests/unit/test_route_fixture.h
+tests_unit_test_route_nest_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"'
+EXTRA_tests_unit_test_route_nest_DEPENDENCIES = tests/data/geo/test-city.mmdb
+
 # dig smoke tests: every policy with EDNS client subnets, health changes
 # through steercheck and steerctl, dials.
 TESTS += tests/smoke/route-policies.sh
@@ -32,6 +40,10 @@ tests/smoke/route-health.log: tests/data/geo/test-city.mmdb
 noinst_PROGRAMS += tools/route-bench
 tools_route_bench_SOURCES = tools/route-bench.c
 tools_route_bench_LDADD = $(STEER_LIBS)
+
+TESTS += tests/smoke/route-nest.sh
+EXTRA_DIST += tests/smoke/route-nest.sh
+tests/smoke/route-nest.log: tests/data/geo/test-city.mmdb
 
 TESTS += tests/smoke/route-geodb.sh
 EXTRA_DIST += tests/smoke/route-geodb.sh

@@ -29,7 +29,6 @@
 #include "dns/rrtype.h"
 #include "health/health.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,23 +61,48 @@ void st_trace_add(st_trace_t *t, const char *fmt, ...)
 /* One resolution in progress. */
 typedef struct ctx {
 	const st_route_t *rt;
-	const st_route_record_t *rec;
+	const st_route_record_t *rec; /* the record whose policy runs (nested: the target) */
+	const st_client_t *client;
 	const struct st_health *h;
 	uint64_t *rng;
 	st_route_result_t *res;
 	st_trace_t *tr;
 	bool ignore_health; /* Route 53 all-down mode: every endpoint counts as healthy */
+	bool probe;	    /* only asking whether the policy has a healthy answer */
 	st_geo_loc_t loc;
 } ctx_t;
 
 enum { PICKED = 0, NONE_HEALTHY = 1, NO_MATCH = 2 };
 
-static inline bool ep_up(const ctx_t *c, uint32_t e)
+static bool record_ok(ctx_t *c, const st_route_record_t *rec);
+
+/* A cname endpoint into routed names follows their health: up while one of
+ * its target's routed records has a healthy answer. */
+static bool via_up(ctx_t *c, const st_route_endpoint_t *ep)
 {
-	return c->ignore_health || !c->h || st_health_up(c->h, e);
+	for (int k = 0; k < ST_ROUTE_VIA_N; k++)
+		if (ep->via[k] != ST_CONF_NONE && record_ok(c, &c->rt->records[ep->via[k]]))
+			return true;
+	return false;
 }
 
-static inline bool ep_ok(const ctx_t *c, uint32_t e)
+/* The endpoint's health, whatever the all-down mode. */
+static inline bool ep_live(ctx_t *c, uint32_t e)
+{
+	if (!c->h)
+		return true;
+	if (!st_health_up(c->h, e))
+		return false;
+	const st_route_endpoint_t *ep = &c->rt->endpoints[e];
+	return !ep->has_via || via_up(c, ep);
+}
+
+static inline bool ep_up(ctx_t *c, uint32_t e)
+{
+	return c->ignore_health || ep_live(c, e);
+}
+
+static inline bool ep_ok(ctx_t *c, uint32_t e)
 {
 	return st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
 }
@@ -97,12 +121,49 @@ bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health
 	return false;
 }
 
-static bool region_ok(const ctx_t *c, uint32_t r)
+/* The region's health as st_route_region_healthy counts it, with the
+ * health of cname endpoints that follow routed names. */
+static bool region_live(ctx_t *c, const st_route_region_t *rg)
+{
+	if (!rg->has_via)
+		return st_route_region_healthy(rg, c->h);
+	uint32_t up = 0;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++)
+		if (ep_live(c, rg->endpoints[i]) && ++up >= rg->min_healthy)
+			return true;
+	return false;
+}
+
+static bool region_ok(ctx_t *c, uint32_t r)
 {
 	const st_route_region_t *rg = &c->rt->regions[r];
 	if (!c->ignore_health)
-		return st_route_region_healthy(rg, c->h);
+		return region_live(c, rg);
 	return rg->n_endpoints > 0;
+}
+
+/* ---- candidates: regions, or records ("@name") ---- */
+
+static inline const st_route_record_t *target_record(const ctx_t *c, uint32_t t)
+{
+	return &c->rt->records[t & ~ST_ROUTE_RECORD];
+}
+
+static const char *target_name(const ctx_t *c, uint32_t t)
+{
+	return st_route_is_record(t) ? target_record(c, t)->name : c->rt->regions[t].name;
+}
+
+static bool target_ok(ctx_t *c, uint32_t t)
+{
+	return st_route_is_record(t) ? record_ok(c, target_record(c, t)) : region_ok(c, t);
+}
+
+/* The scope (ECS prefix) an answer holds for: the narrowest along the way. */
+static inline void narrow_scope(ctx_t *c, uint8_t scope)
+{
+	if (scope > c->res->scope)
+		c->res->scope = scope;
 }
 
 /* Uniform in [0, n) for 64-bit n. */
@@ -184,9 +245,42 @@ static void reservoir_emit(ctx_t *c, reservoir_t *rs)
 	shuffle_result(c);
 }
 
+/* Sticky: the usable endpoint of the highest rendezvous score (weight 0
+ * ones, the backups, only when no weighted one is usable). */
+static int pick_sticky_endpoint(ctx_t *c, const st_route_region_t *rg)
+{
+	uint8_t prefix;
+	uint64_t key = st_sticky_key(c->client, &rg->sticky, &prefix);
+	narrow_scope(c, prefix);
+	c->res->sticky = true;
+	int best = -1;
+	bool weighted = false;
+	double top = -1;
+	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
+		uint32_t e = rg->endpoints[i];
+		if (!ep_ok(c, e))
+			continue;
+		const st_route_endpoint_t *ep = &c->rt->endpoints[e];
+		if (weighted && !ep->weight)
+			continue;
+		double v = st_sticky_score(key, ep->seed, ep->weight ? ep->weight : 1);
+		if (ep->weight && !weighted) {
+			weighted = true;
+			top = -1;
+		}
+		if (v > top) {
+			top = v;
+			best = (int)e;
+		}
+	}
+	return best;
+}
+
 /* Weighted choice among a region's usable endpoints: weight 0 = backup. */
 static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 {
+	if (rg->sticky.on)
+		return pick_sticky_endpoint(c, rg);
 	uint64_t sum = 0;
 	uint32_t zero = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
@@ -225,6 +319,8 @@ static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel)
 /* The region picks its endpoint(s) by its select rule. */
 static int select_in_region(ctx_t *c, uint32_t r)
 {
+	if (c->probe)
+		return PICKED;
 	const st_route_region_t *rg = &c->rt->regions[r];
 	st_select_t sel = c->rec->type == ST_TYPE_CNAME ? ST_SELECT_WEIGHTED : rg->select;
 	switch (sel) {
@@ -256,7 +352,7 @@ static int select_in_region(ctx_t *c, uint32_t r)
 
 /* An endpoint's state as explain names it: an override is said as such
  * (a drain is not a failure, a forced state not the checker's). */
-static const char *ep_state(const ctx_t *c, uint32_t e)
+static const char *ep_state(ctx_t *c, uint32_t e)
 {
 	switch (c->h ? st_health_get_override(c->h, e) : ST_OVERRIDE_NONE) {
 	case ST_OVERRIDE_DRAIN:
@@ -266,7 +362,9 @@ static const char *ep_state(const ctx_t *c, uint32_t e)
 	case ST_OVERRIDE_DOWN:
 		return "forced down";
 	default:
-		return !c->h || st_health_up(c->h, e) ? "up" : "down";
+		if (c->h && !st_health_up(c->h, e))
+			return "down";
+		return ep_live(c, e) ? "up" : "down (its cname's routed target has no healthy answer)";
 	}
 }
 
@@ -307,6 +405,13 @@ static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel)
 		st_trace_add(c->tr,
 			     "region %s selects (weighted): %s, its only usable endpoint%s\n",
 			     rg->name, c->rt->endpoints[e].name, all);
+	else if (rg->sticky.on)
+		st_trace_add(c->tr,
+			     "region %s selects (weighted, sticky): %s, the highest rendezvous "
+			     "hash of the client's subnet among %u usable endpoints (weight %u "
+			     "of %llu)%s\n",
+			     rg->name, c->rt->endpoints[e].name, usable, w, (unsigned long long)sum,
+			     all);
 	else if (sum > 0 && w > 0)
 		st_trace_add(c->tr,
 			     "region %s selects (weighted): %s by one random draw among %u usable "
@@ -332,7 +437,7 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 		uint32_t e = rg->endpoints[i];
 		serve += st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type);
-		if (!c->h || st_health_up(c->h, e))
+		if (ep_live(c, e))
 			up++;
 		const char *state = ep_state(c, e);
 		if (strcmp(state, "up") != 0 && nl < sizeof(notes)) {
@@ -346,8 +451,71 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 		     "dial %u\n",
 		     prefix, rg->name, up, rg->n_endpoints, notes, nl ? ")" : "", serve,
 		     st_rrtype_name(c->rec->type), rg->min_healthy,
-		     st_route_region_healthy(rg, c->h) ? "healthy" : "down",
+		     region_live(c, rg) ? "healthy" : "down",
 		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
+}
+
+/* A candidate that is a record: its policy answers (the answer under the
+ * queried name, no CNAME), with the smallest TTL along the way. */
+static int run_policy(ctx_t *c);
+
+static int run_nested(ctx_t *c, const st_route_record_t *rec)
+{
+	const st_route_record_t *up = c->rec;
+	TR(c, "-> %s %s (%s), policy %s, ttl %u:\n", rec->name, st_rrtype_name(rec->type),
+	   rec->source, st_policy_name(rec->policy), rec->ttl);
+	if (rec->ttl < c->res->ttl)
+		c->res->ttl = rec->ttl;
+	if (c->res->depth < UINT8_MAX)
+		c->res->depth++;
+	c->rec = rec;
+	int rc = run_policy(c);
+	c->rec = up;
+	if (rc == PICKED)
+		TR(c, "<- %s answers for %s\n", rec->name, up->name);
+	return rc;
+}
+
+static int select_target(ctx_t *c, uint32_t t)
+{
+	if (!st_route_is_record(t))
+		return select_in_region(c, t);
+	return c->probe ? PICKED : run_nested(c, target_record(c, t));
+}
+
+/* Is the record up: does its policy have a healthy answer for this client
+ * (on_all_down does not count)? */
+static bool record_ok(ctx_t *c, const st_route_record_t *rec)
+{
+	if (c->ignore_health)
+		return true;
+	const st_route_record_t *up = c->rec;
+	st_trace_t *tr = c->tr;
+	bool probe = c->probe;
+	c->rec = rec;
+	c->tr = NULL;
+	c->probe = true;
+	bool ok = run_policy(c) == PICKED;
+	c->rec = up;
+	c->tr = tr;
+	c->probe = probe;
+	return ok;
+}
+
+static void trace_target(ctx_t *c, uint32_t t, const char *prefix)
+{
+	if (!c->tr)
+		return;
+	if (!st_route_is_record(t)) {
+		trace_region(c, t, prefix);
+		return;
+	}
+	const st_route_record_t *rec = target_record(c, t);
+	st_trace_add(c->tr, "%s%s: record %s (%s), policy %s -> %s\n", prefix, rec->name,
+		     st_rrtype_name(rec->type), rec->source, st_policy_name(rec->policy),
+		     c->ignore_health	 ? "counted healthy"
+		     : record_ok(c, rec) ? "has a healthy answer"
+					 : "no healthy answer");
 }
 
 /* ---- record policies ---- */
@@ -355,8 +523,20 @@ static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
 static int pol_simple(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
+	if (c->probe) {
+		/* health not consulted for the answer; up when some candidate is */
+		for (uint32_t i = 0; i < rec->n_regions; i++)
+			if (target_ok(c, rec->regions[i]))
+				return PICKED;
+		return NONE_HEALTHY;
+	}
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		const st_route_region_t *rg = &c->rt->regions[rec->regions[i]];
+		uint32_t t = rec->regions[i];
+		if (st_route_is_record(t)) {
+			run_nested(c, target_record(c, t));
+			continue;
+		}
+		const st_route_region_t *rg = &c->rt->regions[t];
 		for (uint32_t j = 0; j < rg->n_endpoints; j++)
 			if (st_route_endpoint_serves(&c->rt->endpoints[rg->endpoints[j]],
 						     rec->type))
@@ -368,12 +548,47 @@ static int pol_simple(ctx_t *c)
 
 static bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
 {
-	return w->is_region ? region_ok(c, w->index) : ep_up(c, w->index);
+	return w->is_region ? target_ok(c, w->index) : ep_up(c, w->index);
+}
+
+static const char *weight_item_name(const ctx_t *c, const st_route_weight_t *w)
+{
+	return w->is_region ? target_name(c, w->index) : c->rt->endpoints[w->index].name;
 }
 
 /* Items whose health the weighted policy remembers between its two passes
  * (more are asked again). */
 #define WEIGHT_MEMO 64
+
+/* Sticky: the healthy item of the highest rendezvous score of the client's
+ * subnet (zero-weight backups only when no weighted item is healthy). */
+static const st_route_weight_t *pick_sticky(ctx_t *c, const bool *memo, bool backups)
+{
+	const st_route_record_t *rec = c->rec;
+	uint8_t prefix;
+	uint64_t key = st_sticky_key(c->client, &rec->sticky, &prefix);
+	narrow_scope(c, prefix);
+	c->res->sticky = true;
+	const st_route_weight_t *pick = NULL;
+	double top = -1;
+	for (uint32_t i = 0; i < rec->n_weights; i++) {
+		const st_route_weight_t *w = &rec->weights[i];
+		if ((w->weight == 0) != backups ||
+		    !(i < WEIGHT_MEMO ? memo[i] : weight_item_ok(c, w)))
+			continue;
+		double v = st_sticky_score(key, w->seed, backups ? 1 : w->weight);
+		if (v > top) {
+			top = v;
+			pick = w;
+		}
+	}
+	TR(c,
+	   "weighted: %s, the highest rendezvous hash of the client's subnet /%u among the "
+	   "healthy %s (sticky)\n",
+	   pick ? weight_item_name(c, pick) : "-", prefix,
+	   backups ? "zero-weight backups" : "weighted items");
+	return pick;
+}
 
 static int pol_weighted(ctx_t *c)
 {
@@ -386,22 +601,29 @@ static int pol_weighted(ctx_t *c)
 		bool ok = weight_item_ok(c, w);
 		if (i < WEIGHT_MEMO)
 			memo[i] = ok;
-		TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
-		   w->is_region ? c->rt->regions[w->index].name : c->rt->endpoints[w->index].name,
-		   w->weight,
-		   w->is_region ? (ok ? "healthy" : "down")
-		   : ok		? (strcmp(ep_state(c, w->index), "up") == 0 ? "healthy"
-									    : ep_state(c, w->index))
-				: ep_state(c, w->index));
+		if (c->tr && w->is_region && st_route_is_record(w->index))
+			trace_target(c, w->index, "  weight ");
+		else
+			TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
+			   weight_item_name(c, w), w->weight,
+			   w->is_region ? (ok ? "healthy" : "down")
+			   : ok		? (strcmp(ep_state(c, w->index), "up") == 0
+					       ? "healthy"
+					       : ep_state(c, w->index))
+					: ep_state(c, w->index));
 		if (!ok)
 			continue;
+		if (c->probe)
+			return PICKED;
 		if (w->weight)
 			sum += w->weight;
 		else
 			zero++;
 	}
 	const st_route_weight_t *pick = NULL;
-	if (sum > 0) {
+	if ((sum > 0 || zero > 0) && rec->sticky.on) {
+		pick = pick_sticky(c, memo, sum == 0);
+	} else if (sum > 0) {
 		uint64_t r = rand_below64(c->rng, sum);
 		for (uint32_t i = 0; i < rec->n_weights && !pick; i++) {
 			const st_route_weight_t *w = &rec->weights[i];
@@ -425,19 +647,18 @@ static int pol_weighted(ctx_t *c)
 	}
 	if (!pick)
 		return NONE_HEALTHY;
-	const char *picked =
-	    pick->is_region ? c->rt->regions[pick->index].name : c->rt->endpoints[pick->index].name;
-	if (sum > 0)
+	const char *picked = weight_item_name(c, pick);
+	if (sum > 0 && !rec->sticky.on)
 		TR(c,
 		   "weighted: %s by one random draw over the healthy weight %llu (weight %u: "
 		   "%.0f%% of answers)\n",
 		   picked, (unsigned long long)sum, pick->weight,
 		   100.0 * pick->weight / (double)sum);
-	else
+	else if (!rec->sticky.on)
 		TR(c, "weighted: %s by one random draw among %u zero-weight backups\n", picked,
 		   zero);
 	if (pick->is_region)
-		return select_in_region(c, pick->index);
+		return select_target(c, pick->index);
 	add_endpoint(c, pick->index);
 	return PICKED;
 }
@@ -446,13 +667,34 @@ static int pol_failover(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		trace_region(c, rec->regions[i], i == 0 ? "  primary " : "  then ");
-		if (region_ok(c, rec->regions[i])) {
-			TR(c, "failover: %s\n", c->rt->regions[rec->regions[i]].name);
-			return select_in_region(c, rec->regions[i]);
+		uint32_t t = rec->regions[i];
+		trace_target(c, t, i == 0 ? "  primary " : "  then ");
+		if (target_ok(c, t)) {
+			TR(c, "failover: %s\n", target_name(c, t));
+			return select_target(c, t);
 		}
 	}
 	return NONE_HEALTHY;
+}
+
+/* A record among multivalue's regions: its answer's endpoints join the
+ * draw. */
+static void multivalue_nested(ctx_t *c, const st_route_record_t *rec, reservoir_t *rs)
+{
+	st_route_result_t *res = c->res;
+	st_route_result_t part = {.ttl = res->ttl, .scope = res->scope, .depth = res->depth};
+	c->res = &part;
+	int rc = run_nested(c, rec);
+	c->res = res;
+	res->ttl = part.ttl;
+	res->scope = part.scope;
+	res->depth = part.depth;
+	res->sticky |= part.sticky;
+	if (rc != PICKED)
+		return;
+	size_t n = rec->type == ST_TYPE_CNAME ? (part.cname != NULL) : part.n;
+	for (size_t k = 0; k < n; k++)
+		reservoir_add(rs, c->rng, part.endpoints[k]);
 }
 
 static int pol_multivalue(ctx_t *c)
@@ -461,10 +703,18 @@ static int pol_multivalue(ctx_t *c)
 	reservoir_t rs = {.max = rec->type == ST_TYPE_CNAME ? 1 : ST_ROUTE_MAX_ADDRS};
 	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		trace_region(c, rec->regions[i], "  ");
-		if (!region_ok(c, rec->regions[i]))
+		uint32_t t = rec->regions[i];
+		trace_target(c, t, "  ");
+		if (!target_ok(c, t))
 			continue;
-		const st_route_region_t *rg = &c->rt->regions[rec->regions[i]];
+		if (c->probe)
+			return PICKED;
+		if (st_route_is_record(t)) {
+			any_up = true;
+			multivalue_nested(c, target_record(c, t), &rs);
+			continue;
+		}
+		const st_route_region_t *rg = &c->rt->regions[t];
 		/* a region that answers with at most select_max addresses
 		 * gives at most that many here too */
 		bool capped = rg->select == ST_SELECT_MULTIVALUE && rg->select_max < rs.max;
@@ -518,14 +768,14 @@ static int pol_geolocation(ctx_t *c)
 		if (!geomap_match(m, &c->loc))
 			continue;
 		matched = true;
-		trace_region(c, m->region, "  ");
-		if (region_ok(c, m->region)) {
+		trace_target(c, m->region, "  ");
+		if (target_ok(c, m->region)) {
 			TR(c, "geolocation: %s match -> %s\n", lvl[m->level],
-			   c->rt->regions[m->region].name);
-			return select_in_region(c, m->region);
+			   target_name(c, m->region));
+			return select_target(c, m->region);
 		}
 		TR(c, "  %s match %s is down, walking up\n", lvl[m->level],
-		   c->rt->regions[m->region].name);
+		   target_name(c, m->region));
 	}
 	if (!matched) {
 		TR(c, "geolocation: no map entry matches and there is no default: NODATA\n");
@@ -534,93 +784,16 @@ static int pol_geolocation(ctx_t *c)
 	return NONE_HEALTHY;
 }
 
-/* A region's cost for a client at cv (unit vector): RTT estimate or
- * (biased) distance. */
-static double region_cost(const st_route_record_t *rec, const st_route_region_t *rg,
-			  const double cv[3])
-{
-	double km = st_geo_vec_km(cv, rg->vec);
-	return rec->policy == ST_POLICY_LATENCY ? st_latency_estimate_ms(km)
-						: st_bias_distance(km, rg->bias);
-}
-
-/* Without measured RTTs or a bias, a region's cost only grows with its
- * distance, which only shrinks as the dot product of the two unit vectors
- * grows: the order follows from dot products, no acos per region. Dot
- * products too close to tell apart are settled by the costs themselves, so
- * the order is the one the costs give (ties keep the configured order). */
-static size_t order_by_dot(const st_route_t *rt, const st_route_record_t *rec, const double cv[3],
-			   uint32_t *order, double *cost)
-{
-	size_t n = 0;
-	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		uint32_t r = rec->regions[i];
-		const double *v = rt->regions[r].vec;
-		double dot = cv[0] * v[0] + cv[1] * v[1] + cv[2] * v[2];
-		size_t j = n++;
-		for (; j > 0; j--) {
-			double d = cost[j - 1]; /* the dot product, until the end */
-			bool after = fabs(d - dot) > 1e-9
-					 ? d < dot
-					 : region_cost(rec, &rt->regions[order[j - 1]], cv) >
-					       region_cost(rec, &rt->regions[r], cv);
-			if (!after)
-				break;
-			cost[j] = cost[j - 1];
-			order[j] = order[j - 1];
-		}
-		cost[j] = dot;
-		order[j] = r;
-	}
-	return n;
-}
-
-size_t st_route_order(const st_route_t *rt, const st_route_record_t *rec, const st_geo_loc_t *loc,
-		      uint32_t *order, double *cost, bool costs, const char **why)
-{
-	const st_latency_row_t *row = NULL;
-	if (rec->policy == ST_POLICY_LATENCY && rt->have_latency)
-		row = st_latency_row(&rt->latency, loc);
-	*why = loc->has_point ? (rec->policy == ST_POLICY_LATENCY ? "estimated RTT" : "distance")
-			      : "configured order (client location unknown)";
-	if (!costs && !row && loc->has_point) {
-		bool biased = false;
-		for (uint32_t i = 0; rec->policy == ST_POLICY_GEOPROXIMITY && i < rec->n_regions; i++)
-			biased |= rt->regions[rec->regions[i]].bias != 0;
-		if (!biased)
-			return order_by_dot(rt, rec, loc->vec, order, cost);
-	}
-	size_t n = 0;
-	for (uint32_t i = 0; i < rec->n_regions; i++) {
-		uint32_t r = rec->regions[i];
-		const st_route_region_t *rg = &rt->regions[r];
-		double v;
-		if (row && row->ms[r] >= 0) {
-			v = row->ms[r];
-		} else if (loc->has_point) {
-			v = region_cost(rec, rg, loc->vec);
-		} else {
-			/* no point: after every measured region, in config order */
-			v = 1e9 + i;
-		}
-		/* insertion sort: stable, and n is small */
-		size_t j = n++;
-		while (j > 0 && cost[j - 1] > v) {
-			cost[j] = cost[j - 1];
-			order[j] = order[j - 1];
-			j--;
-		}
-		cost[j] = v;
-		order[j] = r;
-	}
-	if (row)
-		*why = "measured RTT where known, else estimated";
-	return n;
-}
-
 static int pol_nearest(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
+	if (c->probe) {
+		/* whatever the order and the dials, a healthy region answers */
+		for (uint32_t i = 0; i < rec->n_regions; i++)
+			if (region_ok(c, rec->regions[i]))
+				return PICKED;
+		return NONE_HEALTHY;
+	}
 	uint32_t order[ST_ROUTE_MAX_ORDER];
 	double cost[ST_ROUTE_MAX_ORDER];
 	const char *why;
@@ -676,14 +849,15 @@ static int pol_nearest(ctx_t *c)
 	return select_in_region(c, r);
 }
 
-static int pol_cidr(ctx_t *c, const st_client_t *client)
+static int pol_cidr(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
+	const st_client_t *client = c->client;
 	uint32_t idx[16];
 	uint8_t scope = 0;
 	size_t n = st_cidr_match(&rec->cidr, client->family, client->addr, client->source_prefix,
 				 idx, 16, &scope);
-	c->res->scope = scope;
+	narrow_scope(c, scope);
 	for (size_t i = 0; c->tr && i < rec->cidr.n; i++) {
 		const st_cidr_entry_t *e = &rec->cidr.entries[i];
 		if (st_cidr_inside(e, client->family, client->addr, client->source_prefix))
@@ -695,20 +869,20 @@ static int pol_cidr(ctx_t *c, const st_client_t *client)
 	for (size_t i = 0; i < n; i++) {
 		const st_cidr_entry_t *e = &rec->cidr.entries[idx[i]];
 		any = true;
-		trace_region(c, e->region, "  ");
-		if (region_ok(c, e->region)) {
+		trace_target(c, e->region, "  ");
+		if (target_ok(c, e->region)) {
 			TR(c, "cidr: /%u match (line %u) -> %s\n", e->prefix, e->line,
-			   c->rt->regions[e->region].name);
-			return select_in_region(c, e->region);
+			   target_name(c, e->region));
+			return select_target(c, e->region);
 		}
 	}
 	if (rec->cidr_default != ST_CONF_NONE) {
 		any = true;
-		trace_region(c, rec->cidr_default, "  default ");
-		if (region_ok(c, rec->cidr_default)) {
+		trace_target(c, rec->cidr_default, "  default ");
+		if (target_ok(c, rec->cidr_default)) {
 			TR(c, "cidr: %s -> %s\n", n ? "matches down, default" : "no match, default",
-			   c->rt->regions[rec->cidr_default].name);
-			return select_in_region(c, rec->cidr_default);
+			   target_name(c, rec->cidr_default));
+			return select_target(c, rec->cidr_default);
 		}
 	}
 	if (!any) {
@@ -718,7 +892,7 @@ static int pol_cidr(ctx_t *c, const st_client_t *client)
 	return NONE_HEALTHY;
 }
 
-static int run_policy(ctx_t *c, const st_client_t *client)
+static int run_policy(ctx_t *c)
 {
 	switch (c->rec->policy) {
 	case ST_POLICY_SIMPLE:
@@ -735,7 +909,7 @@ static int run_policy(ctx_t *c, const st_client_t *client)
 	case ST_POLICY_LATENCY:
 		return pol_nearest(c);
 	case ST_POLICY_CIDR:
-		return pol_cidr(c, client);
+		return pol_cidr(c);
 	}
 	return NO_MATCH;
 }
@@ -753,27 +927,31 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 	res->cname = NULL;
 	res->cname_len = 0;
 	res->record = rec->index;
+	res->depth = 0;
+	res->sticky = false;
 	if (rec->type != ST_TYPE_CNAME && qtype != rec->type && qtype != ST_TYPE_ANY) {
 		res->action = ST_ROUTE_NODATA;
 		return 0;
 	}
-	ctx_t c = {.rt = rt, .rec = rec, .h = health, .rng = rng, .res = res, .tr = tr};
-	unsigned need = 0;
-	if (rec->policy == ST_POLICY_GEOLOCATION)
-		need = ST_GEO_NEED_CONTINENT | ST_GEO_NEED_SUBDIVISION;
-	else if (rec->policy == ST_POLICY_GEOPROXIMITY)
-		need = ST_GEO_NEED_POINT;
-	else if (rec->policy == ST_POLICY_LATENCY)
-		need = ST_GEO_NEED_POINT | (rt->have_latency ? ST_GEO_NEED_CONTINENT : 0);
+	ctx_t c = {.rt = rt,
+		   .rec = rec,
+		   .client = client,
+		   .h = health,
+		   .rng = rng,
+		   .res = res,
+		   .tr = tr};
+	/* what it and every record it leads to need (route.c): one lookup */
+	unsigned need = rec->need;
 	if (tr || loc_out)
 		need = ST_GEO_NEED_ALL; /* explain shows everything */
 	if (need) {
 		st_geo_lookup(&rt->geo, client, need, &c.loc);
-		res->scope = c.loc.scope;
+		if (rec->need)
+			res->scope = c.loc.scope;
 	}
 	if (loc_out)
 		*loc_out = c.loc;
-	int rc = run_policy(&c, client);
+	int rc = run_policy(&c);
 	if (rc == NONE_HEALTHY) {
 		switch (rec->on_all_down) {
 		case ST_ALL_DOWN_SERVFAIL:
@@ -788,7 +966,10 @@ int st_route_resolve_trace(const st_route_t *rt, const void *handle, uint16_t qt
 		default:
 			TR(&c, "every candidate is down: answering as if all were healthy\n");
 			c.ignore_health = true;
-			rc = run_policy(&c, client);
+			res->ttl = rec->ttl;
+			res->depth = 0;
+			res->sticky = false;
+			rc = run_policy(&c);
 			break;
 		}
 	}

@@ -106,24 +106,35 @@ static bool region_each(const st_route_t *rt, const st_route_record_t *rec, uint
 	return false;
 }
 
+static bool record_each(const st_route_t *rt, const st_route_record_t *rec, ep_fn fn, void *arg);
+
+/* A candidate: a region's endpoints, or those of a nested record. */
+static bool target_each(const st_route_t *rt, const st_route_record_t *rec, uint32_t t, ep_fn fn,
+			void *arg)
+{
+	if (st_route_is_record(t))
+		return record_each(rt, &rt->records[t & ~ST_ROUTE_RECORD], fn, arg);
+	return region_each(rt, rec, t, fn, arg);
+}
+
 static bool record_each(const st_route_t *rt, const st_route_record_t *rec, ep_fn fn, void *arg)
 {
 	for (uint32_t i = 0; i < rec->n_regions; i++)
-		if (region_each(rt, rec, rec->regions[i], fn, arg))
+		if (target_each(rt, rec, rec->regions[i], fn, arg))
 			return true;
 	for (uint32_t i = 0; i < rec->n_weights; i++) {
 		const st_route_weight_t *w = &rec->weights[i];
-		if (w->is_region ? region_each(rt, rec, w->index, fn, arg)
+		if (w->is_region ? target_each(rt, rec, w->index, fn, arg)
 				 : st_route_endpoint_serves(&rt->endpoints[w->index], rec->type) &&
 				       fn(&rt->endpoints[w->index], arg))
 			return true;
 	}
 	for (uint32_t i = 0; i < rec->n_geomap; i++)
-		if (region_each(rt, rec, rec->geomap[i].region, fn, arg))
+		if (target_each(rt, rec, rec->geomap[i].region, fn, arg))
 			return true;
 	for (size_t i = 0; i <= rec->cidr.n; i++) {
 		uint32_t r = i < rec->cidr.n ? rec->cidr.entries[i].region : rec->cidr_default;
-		if (r != ST_CONF_NONE && region_each(rt, rec, r, fn, arg))
+		if (r != ST_CONF_NONE && target_each(rt, rec, r, fn, arg))
 			return true;
 	}
 	return false;
@@ -154,6 +165,62 @@ void st_route_targets(const st_route_t *rt, const void *handle, st_route_target_
 	record_each(rt, rec, ep_target, &t);
 }
 
+static st_route_sticky_t sticky_of(const st_conf_sticky_t *s)
+{
+	return (st_route_sticky_t){s->on, (uint8_t)s->ipv4_prefix, (uint8_t)s->ipv6_prefix};
+}
+
+/* What a record needs of the client's location: its own policy's, and that
+ * of every record it leads to (nested records, and the routed targets of
+ * its cname endpoints, whose health follows them). Loops were rejected at
+ * load; state guards against them anyway. */
+static unsigned record_need(st_route_t *rt, uint32_t i, uint8_t *state);
+
+static unsigned target_need(st_route_t *rt, uint32_t t, uint8_t *state)
+{
+	if (st_route_is_record(t))
+		return record_need(rt, t & ~ST_ROUTE_RECORD, state);
+	unsigned need = 0;
+	const st_route_region_t *rg = &rt->regions[t];
+	for (uint32_t j = 0; rg->has_via && j < rg->n_endpoints; j++) {
+		const st_route_endpoint_t *ep = &rt->endpoints[rg->endpoints[j]];
+		for (int k = 0; ep->has_via && k < ST_ROUTE_VIA_N; k++)
+			if (ep->via[k] != ST_CONF_NONE)
+				need |= record_need(rt, ep->via[k], state);
+	}
+	return need;
+}
+
+static unsigned record_need(st_route_t *rt, uint32_t i, uint8_t *state)
+{
+	st_route_record_t *rec = &rt->records[i];
+	if (state[i])
+		return rec->need;
+	state[i] = 1;
+	unsigned need = 0;
+	if (rec->policy == ST_POLICY_GEOLOCATION)
+		need = ST_GEO_NEED_CONTINENT | ST_GEO_NEED_SUBDIVISION;
+	else if (rec->policy == ST_POLICY_GEOPROXIMITY)
+		need = ST_GEO_NEED_POINT;
+	else if (rec->policy == ST_POLICY_LATENCY)
+		need = ST_GEO_NEED_POINT | (rt->have_latency ? ST_GEO_NEED_CONTINENT : 0);
+	for (uint32_t k = 0; k < rec->n_regions; k++)
+		need |= target_need(rt, rec->regions[k], state);
+	for (uint32_t k = 0; k < rec->n_weights; k++)
+		if (rec->weights[k].is_region)
+			need |= target_need(rt, rec->weights[k].index, state);
+	for (uint32_t k = 0; k < rec->n_geomap; k++)
+		need |= target_need(rt, rec->geomap[k].region, state);
+	for (size_t k = 0; k <= rec->cidr.n; k++) {
+		uint32_t t = k < rec->cidr.n ? rec->cidr.entries[k].region : rec->cidr_default;
+		if (t != ST_CONF_NONE)
+			need |= target_need(rt, t, state);
+	}
+	rec->need = need;
+	state[i] = 2;
+	return need;
+}
+
 /* Compile one record as conf checked it (conf/record.c: names, types,
  * policies and what each needs, map keys, duplicates). */
 static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
@@ -161,6 +228,7 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
 	const st_conf_record_t *cr = &conf->records[idx];
 	st_route_record_t *rec = &rt->records[idx];
 	rec->index = (uint32_t)idx;
+	rec->name = rt->record_names[idx];
 	snprintf(rec->source, sizeof(rec->source), "%s:%u", conf->path ? conf->path : "config",
 		 cr->line);
 	int len = name_wire(cr->owner, rec->owner, sizeof(rec->owner));
@@ -171,6 +239,7 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
 	rec->ttl = cr->ttl;
 	rec->policy = cr->policy;
 	rec->on_all_down = cr->on_all_down;
+	rec->sticky = sticky_of(&cr->sticky);
 	rec->regions = calloc(cr->n_regions ? cr->n_regions : 1, sizeof(uint32_t));
 	/* `regions:` alone under weighted: equal shares */
 	size_t n_weights = cr->n_weights ? cr->n_weights : cr->n_regions;
@@ -180,14 +249,22 @@ static int compile_record(st_route_t *rt, const st_conf_t *conf, size_t idx)
 	for (size_t i = 0; i < cr->n_regions; i++)
 		rec->regions[rec->n_regions++] = cr->regions[i];
 	for (size_t i = 0; i < cr->n_weights; i++)
-		rec->weights[rec->n_weights++] =
-		    (st_route_weight_t){.is_region = cr->weights[i].is_region,
-					.index = cr->weights[i].index,
-					.weight = cr->weights[i].weight};
+		rec->weights[rec->n_weights++] = (st_route_weight_t){
+		    .is_region = cr->weights[i].is_region,
+		    .index = cr->weights[i].index,
+		    .weight = cr->weights[i].weight,
+		    .seed = st_sticky_seed(cr->weights[i].name)};
 	if (cr->policy == ST_POLICY_WEIGHTED && cr->n_weights == 0)
-		for (uint32_t i = 0; i < rec->n_regions; i++)
+		for (uint32_t i = 0; i < rec->n_regions; i++) {
+			uint32_t t = rec->regions[i];
+			const char *name = st_route_is_record(t)
+					       ? conf->records[t & ~ST_ROUTE_RECORD].owner
+					       : conf->regions[t].name;
+			char at[300];
+			snprintf(at, sizeof(at), "%s%s", st_route_is_record(t) ? "@" : "", name);
 			rec->weights[rec->n_weights++] =
-			    (st_route_weight_t){true, rec->regions[i], 1};
+			    (st_route_weight_t){true, t, 1, st_sticky_seed(at)};
+		}
 	if (policy_uses_location(cr->policy))
 		rt->needs_geo = true;
 	return compile_map(cr, rec);
@@ -210,10 +287,13 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 		names += strlen(conf->regions[i].name) + 1;
 	for (size_t i = 0; i < conf->n_endpoints; i++)
 		names += strlen(conf->endpoints[i].name) + 1;
+	for (size_t i = 0; i < conf->n_records; i++)
+		names += strlen(conf->records[i].owner) + 2;
 	rt->names = malloc(names ? names : 1);
+	rt->record_names = calloc(conf->n_records ? conf->n_records : 1, sizeof(char *));
 	rt->regions = calloc(conf->n_regions ? conf->n_regions : 1, sizeof(*rt->regions));
 	rt->endpoints = calloc(conf->n_endpoints ? conf->n_endpoints : 1, sizeof(*rt->endpoints));
-	if (!rt->names || !rt->regions || !rt->endpoints)
+	if (!rt->names || !rt->record_names || !rt->regions || !rt->endpoints)
 		return ST_ENOMEM;
 	char *np = rt->names;
 	rt->n_regions = conf->n_regions;
@@ -224,6 +304,11 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 		ep->name = pool_name(&np, ce->name);
 		ep->region = ce->region;
 		ep->weight = ce->weight;
+		ep->seed = st_sticky_seed(ce->name);
+		for (int k = 0; k < ST_ROUTE_VIA_N; k++) {
+			ep->via[k] = ce->cname_routed[k];
+			ep->has_via |= ep->via[k] != ST_CONF_NONE;
+		}
 		ep->has_v4 = ce->has_v4;
 		ep->has_v6 = ce->has_v6;
 		memcpy(ep->addr4, ce->addr4, 4);
@@ -253,8 +338,18 @@ static int compile_topology(st_route_t *rt, const st_conf_t *conf)
 		rg->endpoints = calloc(cg->n_endpoints ? cg->n_endpoints : 1, sizeof(uint32_t));
 		if (!rg->endpoints)
 			return ST_ENOMEM;
-		for (size_t j = 0; j < cg->n_endpoints; j++)
+		rg->sticky = sticky_of(&cg->sticky);
+		for (size_t j = 0; j < cg->n_endpoints; j++) {
 			rg->endpoints[rg->n_endpoints++] = cg->endpoints[j];
+			rg->has_via |= rt->endpoints[cg->endpoints[j]].has_via;
+		}
+	}
+	for (size_t i = 0; i < conf->n_records; i++) {
+		size_t l = strlen(conf->records[i].owner) + 1;
+		*np = '@';
+		memcpy(np + 1, conf->records[i].owner, l);
+		rt->record_names[i] = np;
+		np += l + 1;
 	}
 	return 0;
 }
@@ -290,6 +385,14 @@ int st_route_new(const struct st_conf *conf, st_route_t **out, st_diag_t *diag)
 			goto fail;
 		rt->have_latency = true;
 	}
+	uint8_t *state = calloc(rt->n_records ? rt->n_records : 1, 1);
+	if (!state) {
+		rc = ST_ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < rt->n_records; i++)
+		record_need(rt, i, state);
+	free(state);
 	*out = rt;
 	return 0;
 fail:
@@ -314,6 +417,7 @@ void st_route_free(st_route_t *rt)
 	free(rt->regions);
 	free(rt->endpoints);
 	free(rt->names);
+	free(rt->record_names);
 	st_geo_close(&rt->geo);
 	if (rt->have_latency)
 		st_latency_free(&rt->latency);

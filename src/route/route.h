@@ -43,6 +43,8 @@ typedef struct st_route_result {
 	const uint8_t *cname; /* CNAME target, canonical wire name */
 	uint8_t cname_len;
 	uint32_t record; /* record index (stats) */
+	uint8_t depth;	 /* nested records the answer went through ("@name") */
+	bool sticky;	 /* a sticky pick (by the client's subnet) decided it */
 	/* region and endpoint of each address (stats); for CNAME, of the target in [0] */
 	uint32_t regions[ST_ROUTE_MAX_ADDRS];	/* region of each address (stats) */
 	uint32_t endpoints[ST_ROUTE_MAX_ADDRS]; /* endpoint of each address (stats) */

@@ -498,6 +498,55 @@ static const struct {
      "records:\n  www.example.test: { type: A, regions: [r], on_all_down: panic }\n",
      "t.yaml:4:59: records.www.example.test.on_all_down: 'panic' is not one of: route53, "
      "servfail, nodata"},
+    /* records over records ("@name") and sticky picks */
+#define NEST_HEAD                                                                                  \
+	"zones: { example.test: z }\nregions:\n  r: { endpoints: { e: { address: 192.0.2.1 } } "  \
+	"}\n  s: { endpoints: { f: { address: 192.0.2.2, cname: b.example.test } } }\nrecords:\n"
+    {NEST_HEAD "  a.example.test: { type: A, policy: failover, regions: [\"@b.example.test\", r] "
+	       "}\n  b.example.test: { type: A, policy: failover, regions: [\"@a.example.test\", r] "
+	       "}\n",
+     "t.yaml:7:58: records.b.example.test.: '@a.example.test.' makes a loop: a.example.test. A "
+     "-> b.example.test. A -> a.example.test. A"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: weighted, weights: { \"@a.example.test\": 1 "
+	       "} }\n",
+     "t.yaml:6:59: records.a.example.test.: '@a.example.test.' makes a loop: a.example.test. A "
+     "-> a.example.test. A"},
+    {NEST_HEAD "  a.example.test: { type: CNAME, policy: failover, regions: [s, r] }\n"
+	       "  b.example.test: { type: CNAME, policy: geolocation, map: { default: "
+	       "\"@a.example.test\" } }\n",
+     "t.yaml:7:71: records.b.example.test.: '@a.example.test.' makes a loop: a.example.test. "
+     "CNAME -> b.example.test. CNAME -> a.example.test. CNAME"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: failover, regions: [\"@c.example.test\", r] "
+	       "}\n",
+     "t.yaml:6:58: records.a.example.test.: '@c.example.test.' is not a routed record (did you "
+     "mean '@a.example.test.'?)"},
+    {NEST_HEAD "  a.example.test: { type: AAAA, policy: failover, regions: "
+	       "[\"@b.example.test\", r] }\n  b.example.test: { type: A, regions: [r] }\n",
+     "t.yaml:6:61: records.a.example.test.: '@b.example.test.' has no AAAA record (it has A, "
+     "line 7): a record nests records of its own type"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: latency, regions: [\"@b.example.test\", r] "
+	       "}\n  b.example.test: { type: A, regions: [r] }\n",
+     "t.yaml:6:57: records.a.example.test.regions: '@b.example.test' is a record; policy latency "
+     "orders regions by their location, and a record has none (nest this record in the other "
+     "one instead)"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: failover, regions: [\"@b.example.test\", "
+	       "\"@B.example.test.\"] }\n  b.example.test: { type: A, regions: [r] }\n",
+     "t.yaml:6:77: records.a.example.test.regions: record '@B.example.test.' is listed twice"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: failover, regions: [\"@b..test\", r] }\n",
+     "t.yaml:6:58: records.a.example.test.regions: 'b..test' has an empty label (a leading dot "
+     "or two dots in a row)"},
+    {NEST_HEAD "  a.example.test: { type: A, sticky: true, regions: [r] }\n",
+     "t.yaml:6:30: records.a.example.test: 'sticky' applies to policy weighted (a region's "
+     "weighted pick of an endpoint is made sticky with 'sticky: true' on the region)"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: weighted, sticky_ipv4_prefix: 20, regions: "
+	       "[r] }\n",
+     "t.yaml:6:48: records.a.example.test: 'sticky_ipv4_prefix' needs 'sticky: true'"},
+    {NEST_HEAD "  a.example.test: { type: A, policy: weighted, sticky: true, sticky_ipv6_prefix: "
+	       "0, regions: [r] }\n",
+     "t.yaml:6:82: records.a.example.test.sticky_ipv6_prefix: 0 is out of range (1..128)"},
+    {"regions:\n  r: { select: all, sticky: true, endpoints: { e: { address: 192.0.2.1 } } "
+     "}\n",
+     "t.yaml:2:21: regions.r: 'sticky' applies to 'select: weighted' (one endpoint by weight)"},
 };
 
 static void test_errors(void **state)
@@ -549,6 +598,86 @@ static void test_too_many_ordered(void **state)
 	char *last = strstr(yaml, ", r64]");
 	memmove(last, last + 5, strlen(last + 5) + 1);
 	assert_int_equal(load_text(yaml, &c, &d), 0);
+	st_conf_free(c);
+}
+
+/* Records nest at most ST_CONF_MAX_NEST deep: a chain of that many
+ * records loads, one more is an error at the reference that makes it too
+ * long, with the chain. */
+static void test_nest_depth(void **state)
+{
+	char yaml[8192];
+	for (int n = ST_CONF_MAX_NEST; n <= ST_CONF_MAX_NEST + 1; n++) {
+		size_t k = (size_t)snprintf(yaml, sizeof(yaml),
+					    "zones: { example.test: z }\nregions:\n  r: { endpoints: "
+					    "{ e: { address: 192.0.2.1 } } }\nrecords:\n");
+		for (int i = 1; i < n; i++)
+			k += (size_t)snprintf(yaml + k, sizeof(yaml) - k,
+					      "  n%d.example.test: { type: A, policy: failover, "
+					      "regions: [\"@n%d.example.test\", r] }\n",
+					      i, i + 1);
+		snprintf(yaml + k, sizeof(yaml) - k, "  n%d.example.test: { type: A, regions: [r] }\n",
+			 n);
+		st_conf_t *c = NULL;
+		st_diag_t d;
+		int rc = load_text(yaml, &c, &d);
+		if (n == ST_CONF_MAX_NEST) {
+			if (rc != 0)
+				fail_msg("%s", d.text);
+			assert_int_equal(c->records[0].regions[0], ST_CONF_RECORD | 1);
+			st_conf_free(c);
+			continue;
+		}
+		assert_int_equal(rc, ST_ECONF);
+		assert_string_equal(d.text,
+				    "t.yaml:12:59: records.n8.example.test.: '@n9.example.test.' "
+				    "nests records more than 8 deep: n1.example.test. A -> "
+				    "n2.example.test. A -> n3.example.test. A -> n4.example.test. A "
+				    "-> n5.example.test. A -> n6.example.test. A -> n7.example.test. "
+				    "A -> n8.example.test. A -> n9.example.test. A");
+	}
+}
+
+/* "@name" links to the record of the referring record's type (one per
+ * type of `type: [A, AAAA]`), in every place a region is named; a cname
+ * endpoint into a routed name knows its records. */
+static void test_nest_linked(void **state)
+{
+	st_conf_t *c = NULL;
+	st_diag_t d;
+	int rc = load_text("zones: { example.test: z }\nregions:\n  r: { endpoints: { e: { address: "
+			   "192.0.2.1, address6: \"2001:db8::1\" } } }\n  s: { endpoints: { f: { "
+			   "address: 192.0.2.2, cname: b.example.test } } }\nrecords:\n"
+			   "  b.example.test: { type: [A, AAAA], policy: weighted, "
+				     "regions: [r], sticky: true, sticky_ipv4_prefix: 20 }\n"
+				     "  a.example.test: { type: [A, AAAA], policy: weighted, weights: "
+				     "{ \"@B.Example.Test.\": 2, r: 1 } }\n"
+				     "  g.example.test: { type: AAAA, policy: geolocation, map: { "
+				     "default: \"@a.example.test\" } }\n"
+				     "  w.example.test: { type: CNAME, policy: failover, regions: [s, "
+				     "r] }\n",
+			   &c, &d);
+	if (rc != 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(c->n_records, 6);
+	/* b A, b AAAA, a A, a AAAA, g AAAA, w CNAME */
+	assert_int_equal(c->records[2].type, 1);
+	assert_int_equal(c->records[2].weights[0].index, ST_CONF_RECORD | 0);
+	assert_true(c->records[2].weights[0].is_region);
+	assert_false(st_conf_is_record(c->records[2].weights[1].index));
+	assert_int_equal(c->records[3].type, 28);
+	assert_int_equal(c->records[3].weights[0].index, ST_CONF_RECORD | 1);
+	assert_int_equal(c->records[4].map[0].region, ST_CONF_RECORD | 3);
+	assert_true(c->records[0].sticky.on);
+	assert_int_equal(c->records[0].sticky.ipv4_prefix, 20);
+	assert_int_equal(c->records[0].sticky.ipv6_prefix, 56);
+	assert_false(c->records[2].sticky.on);
+	uint32_t f = st_conf_endpoint_index(c, "f");
+	assert_int_equal(c->endpoints[f].cname_routed[0], 0);
+	assert_int_equal(c->endpoints[f].cname_routed[1], 1);
+	assert_int_equal(c->endpoints[f].cname_routed[2], ST_CONF_NONE);
+	uint32_t e = st_conf_endpoint_index(c, "e");
+	assert_int_equal(c->endpoints[e].cname_routed[0], ST_CONF_NONE);
 	st_conf_free(c);
 }
 
@@ -660,6 +789,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_errors),	 cmocka_unit_test(test_too_many_ordered),
+	    cmocka_unit_test(test_nest_depth),	 cmocka_unit_test(test_nest_linked),
 	    cmocka_unit_test(test_missing_file), cmocka_unit_test(test_tab_in_file),
 	    cmocka_unit_test(test_damaged),
 	};

@@ -49,6 +49,8 @@ static inline uint32_t fx_endpoint(st_conf_t *c, uint32_t region, const char *na
 	e->region = region;
 	e->weight = weight;
 	e->check = ST_CONF_NONE;
+	for (int k = 0; k < 3; k++)
+		e->cname_routed[k] = ST_CONF_NONE;
 	e->line = 100 + (unsigned)c->n_endpoints;
 	const char *a[2] = {addr, addr6};
 	for (int i = 0; i < 2; i++) {
