@@ -645,17 +645,17 @@ static void test_nest_linked(void **state)
 {
 	st_conf_t *c = NULL;
 	st_diag_t d;
-	int rc = load_text("zones: { example.test: z }\nregions:\n  r: { endpoints: { e: { address: "
-			   "192.0.2.1, address6: \"2001:db8::1\" } } }\n  s: { endpoints: { f: { "
-			   "address: 192.0.2.2, cname: b.example.test } } }\nrecords:\n"
-			   "  b.example.test: { type: [A, AAAA], policy: weighted, "
-				     "regions: [r], sticky: true, sticky_ipv4_prefix: 20 }\n"
-				     "  a.example.test: { type: [A, AAAA], policy: weighted, weights: "
-				     "{ \"@B.Example.Test.\": 2, r: 1 } }\n"
-				     "  g.example.test: { type: AAAA, policy: geolocation, map: { "
-				     "default: \"@a.example.test\" } }\n"
-				     "  w.example.test: { type: CNAME, policy: failover, regions: [s, "
-				     "r] }\n",
+	int rc = load_text("zones: { example.test: z }\nregions:\n"
+			   "  r: { endpoints: { e: { address: 192.0.2.1, address6: \"2001:db8::1\" } } }\n"
+			   "  s: { endpoints: { f: { address: 192.0.2.2, cname: b.example.test } } }\n"
+			   "records:\n"
+			   "  b.example.test: { type: [A, AAAA], policy: weighted, regions: [r], "
+			   "sticky: true, sticky_ipv4_prefix: 20 }\n"
+			   "  a.example.test: { type: [A, AAAA], policy: weighted, weights: { "
+			   "\"@B.Example.Test.\": 2, r: 1 } }\n"
+			   "  g.example.test: { type: AAAA, policy: geolocation, map: { default: "
+			   "\"@a.example.test\" } }\n"
+			   "  w.example.test: { type: CNAME, policy: failover, regions: [s, r] }\n",
 			   &c, &d);
 	if (rc != 0)
 		fail_msg("%s", d.text);

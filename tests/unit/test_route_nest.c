@@ -265,7 +265,7 @@ static void test_each_policy_over_records(void **state)
 	all_up(h, c);
 
 	/* geolocation -> @cidr (EU client, default branch of the cidr) and
-	 * -> @f for the rest; three levels for the EU client */
+	 * -> @f -> @w for the rest */
 	assert_string_equal(fx_first(rt, 6, 1, "198.51.100.1", 24, h, &rng, &res), "192.0.2.3");
 	assert_int_equal(res.scope, 24);
 	fx_down(h, c, "use1");

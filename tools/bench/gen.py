@@ -126,8 +126,9 @@ def dyn_owner(kind, i):
 
 
 def steerd_yaml(a, listen):
-    """steerd config per DESIGN.md: the static zone plus three families of
-    dynamic A records (weighted, geolocation, latency)."""
+    """steerd config per DESIGN.md: the static zone plus four families of
+    dynamic A records (weighted, geolocation, latency, and a failover over a
+    geolocation and a latency record: two levels, "@name")."""
     o = []
     o.append("server:")
     o.append('  listen: ["%s"]' % listen)
@@ -180,6 +181,12 @@ def steerd_yaml(a, listen):
         o.append("    ttl: %d" % DYN_TTL)
         o.append("    policy: latency")
         o.append("    regions: [%s]" % ", ".join(r[0] for r in REGIONS))
+        o.append("  %s.%s:" % (dyn_owner("n", i), ZONE))
+        o.append("    type: A")
+        o.append("    ttl: %d" % DYN_TTL)
+        o.append("    policy: failover")
+        o.append('    regions: ["@%s.%s", "@%s.%s"]' % (dyn_owner("g", i), ZONE,
+                                                       dyn_owner("l", i), ZONE))
     return "\n".join(o) + "\n"
 
 
@@ -239,9 +246,13 @@ def cmd_dynamic(a):
         extra.append("%s %d IN DYNA weighted!wres" % (dyn_owner("w", i), DYN_TTL))
         extra.append("%s %d IN DYNA geoip!geo" % (dyn_owner("g", i), DYN_TTL))
         extra.append("%s %d IN DYNA geoip!lat" % (dyn_owner("l", i), DYN_TTL))
+        # gdnsd does not nest: the answer the nested record gives (its
+        # primary, the geolocation record)
+        extra.append("%s %d IN DYNA geoip!geo" % (dyn_owner("n", i), DYN_TTL))
     write(os.path.join(d, "gdnsd-zone"), zone_text(a.names, extra))
     write(os.path.join(d, "gdnsd-plugins"), gdnsd_plugins(os.path.abspath(a.mmdb)))
-    for kind, fname in (("w", "q-weighted.txt"), ("g", "q-geo.txt"), ("l", "q-latency.txt")):
+    for kind, fname in (("w", "q-weighted.txt"), ("g", "q-geo.txt"), ("l", "q-latency.txt"),
+                        ("n", "q-nested.txt")):
         lines = ["%s.%s A" % (dyn_owner(kind, rng.randrange(a.owners)), ZONE)
                  for _ in range(a.queries)]
         write(os.path.join(d, fname), "\n".join(lines) + "\n")

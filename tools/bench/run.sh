@@ -22,7 +22,9 @@
 #                     gdnsd's weighted and geoip plugins, with and without
 #                     an EDNS Client Subnet option in the queries
 #   --scenarios LIST  with --dynamic, a comma-separated subset of weighted,
-#                     geo,geo+ecs,latency,latency+ecs (default all)
+#                     geo,geo+ecs,latency,latency+ecs,nested,nested+ecs
+#                     (default all; nested: a failover over the geo and the
+#                     latency record, two levels, to set against geo)
 #   --mmdb FILE       geo database for --dynamic (default: MaxMind's
 #                     GeoIP2-City test database in tests/data/geo/maxmind)
 #   --ecs SUBNET      client subnet sent with --dynamic (default 81.2.69.160/27,
@@ -98,7 +100,7 @@ DNSSEC=0
 DNSSEC_ALG=13
 LIMITS=0
 FLEET=0
-SCENARIOS="weighted geo geo+ecs latency latency+ecs"
+SCENARIOS="weighted geo geo+ecs latency latency+ecs nested nested+ecs"
 
 die() { echo "run.sh: $*" >&2; exit 2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
@@ -181,8 +183,8 @@ for s in "${SERVER_LIST[@]}"; do
     esac
 done
 for s in $SCENARIOS; do
-    case $s in weighted | geo | geo+ecs | latency | latency+ecs) ;;
-    *) die "unknown scenario $s (weighted, geo, geo+ecs, latency, latency+ecs)" ;; esac
+    case $s in weighted | geo | geo+ecs | latency | latency+ecs | nested | nested+ecs) ;;
+    *) die "unknown scenario $s (weighted, geo, geo+ecs, latency, latency+ecs, nested, nested+ecs)" ;; esac
 done
 if [ "$DYNAMIC" = 1 ]; then
     [ -r "$MMDB" ] || die "geo database $MMDB not readable (use --mmdb FILE)"
