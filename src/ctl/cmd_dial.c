@@ -8,16 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_pct(const char *s, uint32_t *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || (*end && strcmp(end, "%") != 0) || v < 0 || v > 100)
-		return ST_EINVAL;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
@@ -39,7 +29,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 			      conf->regions[r].dial, was);
 		return 0;
 	}
-	if (parse_pct(argv[2], &pct) < 0)
+	if (st_dial_parse(argv[2], &pct) < 0)
 		return st_diag_set(diag, ST_EINVAL,
 				   "dial '%s': expected a percentage 0-100 or clear", argv[2]);
 	uint64_t over = 0;

@@ -235,10 +235,18 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int parse_pct(const char *s, uint32_t *out)
+int st_dial_parse(const char *s, uint32_t *out)
 {
+	char digits[8];
+	size_t n = strlen(s);
+	if (n && s[n - 1] == '%')
+		n--;
 	uint64_t v;
-	if (parse_u64(s, &v) < 0 || v > 100)
+	if (n == 0 || n >= sizeof(digits) || *s < '0' || *s > '9')
+		return ST_EINVAL;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	if (parse_u64(digits, &v) < 0 || v > 100)
 		return ST_EINVAL;
 	*out = (uint32_t)v;
 	return 0;
@@ -316,7 +324,7 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 		return st_ctl_state_set_region_drain(st, tok[1], true);
 	if (strcmp(tok[0], "dial") == 0 && n == 3) {
 		uint32_t pct;
-		if (parse_pct(tok[2], &pct) < 0) {
+		if (st_dial_parse(tok[2], &pct) < 0) {
 			*why = "dial must be 0-100";
 			return ST_EPARSE;
 		}
@@ -325,8 +333,8 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 	if (strcmp(tok[0], "ramp") == 0 && n == 7) {
 		uint32_t pct;
 		st_ramp_t r;
-		if (parse_pct(tok[2], &pct) < 0 || parse_pct(tok[3], &r.from) < 0 ||
-		    parse_pct(tok[4], &r.to) < 0 || parse_u64(tok[5], &r.start_ms) < 0 ||
+		if (st_dial_parse(tok[2], &pct) < 0 || st_dial_parse(tok[3], &r.from) < 0 ||
+		    st_dial_parse(tok[4], &r.to) < 0 || parse_u64(tok[5], &r.start_ms) < 0 ||
 		    parse_u64(tok[6], &r.duration_ms) < 0 || r.duration_ms == 0) {
 			*why = "bad ramp (expected: ramp NAME PCT FROM TO START_MS DURATION_MS)";
 			return ST_EPARSE;

@@ -66,6 +66,8 @@ int st_ctl_state_load(st_ctl_state_t *st, const char *path, st_diag_t *diag);
 int st_ctl_state_save(const st_ctl_state_t *st, const char *path, st_diag_t *diag);
 
 const char *st_override_name(st_override_t ov);
+/* A dial: "0" to "100", or with a '%' ("40%") -> 0, or ST_EINVAL. */
+int st_dial_parse(const char *s, uint32_t *out);
 /* "drain", "up" or "down" -> the override; false for other text. */
 bool st_override_parse(const char *s, st_override_t *out);
 
