@@ -58,7 +58,27 @@ static void fmt_rtt(uint32_t us, char *buf, size_t len)
 		snprintf(buf, len, "%ums", us / 1000);
 }
 
-static int dump(const char *path, uint64_t stale_after_ms)
+/* Below an endpoint with several checks: each one's state, named when
+ * the config names as many checks for it. */
+static void dump_checks(const st_conf_t *conf, const char *name, const st_health_rec_t *rec)
+{
+	uint32_t e = conf ? st_conf_endpoint_index(conf, name) : ST_CONF_NONE;
+	const st_conf_endpoint_t *ep = e != ST_CONF_NONE ? &conf->endpoints[e] : NULL;
+	bool named = ep && ep->n_checks == rec->n_checks;
+	if (rec->n_checks < 2 && !(named && conf->checks[ep->checks[0]].invert))
+		return;
+	printf("  checks:");
+	for (uint32_t k = 0; k < rec->n_checks; k++) {
+		const char *state = st_health_state_name(st_health_check_state(rec, k));
+		if (named)
+			printf("%s %s %s", k ? "," : "", conf->checks[ep->checks[k]].name, state);
+		else
+			printf("%s %s", k ? "," : "", state);
+	}
+	printf("\n");
+}
+
+static int dump(const char *path, uint64_t stale_after_ms, const st_conf_t *conf)
 {
 	st_healthtab_t *t = NULL;
 	st_diag_t diag;
@@ -114,6 +134,7 @@ static int dump(const char *path, uint64_t stale_after_ms)
 			printf("%-24s %-8s %-8s %-8s %-8s %-5u %s\n", st_healthtab_name(t, i),
 			       st_health_state_name(rec.state), rtt, since, checked, rec.flaps,
 			       rec.error[0] ? rec.error : "-");
+		dump_checks(conf, st_healthtab_name(t, i), &rec);
 	}
 	st_healthtab_close(t);
 	return 0;
@@ -316,7 +337,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (do_dump && a.table_opt && !a.config)
-		return dump(a.table_opt, 10000);
+		return dump(a.table_opt, 10000, NULL);
 	if (!a.config) {
 		fprintf(stderr, "steercheck: give -c FILE (steerd's config)%s\n",
 			do_dump ? " or --table PATH" : "");
@@ -335,7 +356,7 @@ int main(int argc, char **argv)
 	int ret;
 	if (do_dump) {
 		const char *path = table_path(&a, a.conf);
-		ret = path ? dump(path, a.conf->stale_after_ms) : EXIT_CONFIG;
+		ret = path ? dump(path, a.conf->stale_after_ms, a.conf) : EXIT_CONFIG;
 		st_conf_free(a.conf);
 		return ret;
 	}

@@ -60,6 +60,9 @@ st_start steercheck "$top_builddir/steercheck" -c steerd.yaml
 ctl_start
 
 q() { st_dig +short "$1" A | tr '\n' ' ' | sed 's/ $//'; }
+# row NAME [TEXT]: the line of endpoint NAME and the line below it, joined
+# with " | " (TEXT: default the last steerctl health).
+row() { printf '%s\n' "${2-$CTL_OUT}" | grep -A1 "^$1 " | sed -n '1h;2{H;x;s/\n/ | /;p}'; }
 metric() { curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
 # wait_answer LABEL NAME WANT: bounded wait (8 s) for dig to give WANT.
 wait_answer() {
@@ -82,8 +85,8 @@ ctl_wait_health '^w1 +west +up +up ' || true
 ctl health
 wait_answer "all checks up: the primary region" app.example.test 192.0.2.1
 st_expect "any: the primary region" "192.0.2.2" "$(q any.example.test)"
-st_expect_match "health: e1 up, each check up" '^e1 +east +up +up .*
-  checks \(healthy when all\): web up, db up, maint up \(inverted\)$' "$CTL_OUT"
+st_expect_match "health: e1 up, each check up" \
+    '^e1 +east +up +up .* \|   checks \(healthy when all\): web up, db up, maint up \(inverted\)$' "$(row e1)"
 st_expect_match "health: e2 any" '^  checks \(healthy when any\): web up, db up$' "$CTL_OUT"
 st_expect_match "health: a single check" '^w1 +west +up +up +- ' "$CTL_OUT"
 st_expect "health: a single check has no checks line" "" \
@@ -96,10 +99,9 @@ wait_answer "db fails: e1 down, failover to west" app.example.test 198.51.100.1
 st_expect "any: one check is enough" "192.0.2.2" "$(q any.example.test)"
 ctl_wait_health '^  checks \(healthy when all\): web up, db down, maint up \(inverted\)$' || true
 st_expect_match "health: e1 down, which check failed" \
-    '^e1 +east +down +down +- .* db: http 500 from 127\.0\.0\.1:[0-9]+ *
-  checks \(healthy when all\): web up, db down, maint up \(inverted\)$' "$CTL_OUT"
-st_expect_match "health: e2 up with db down" '^e2 +east2 +up +up .*
-  checks \(healthy when any\): web up, db down$' "$CTL_OUT"
+    '^e1 +east +down +down +- .* db: http 500 from 127\.0\.0\.1:[0-9]+ * \|   checks \(healthy when all\): web up, db down, maint up \(inverted\)$' "$(row e1)"
+st_expect_match "health: e2 up with db down" \
+    '^e2 +east2 +up +up .* \|   checks \(healthy when any\): web up, db down$' "$(row e2)"
 ctl health --json
 st_expect "health --json: e1's checks" "down all db:down,maint:up:inverted,web:up" \
     "$(printf '%s' "$CTL_OUT" | python3 -c '
@@ -123,8 +125,15 @@ st_expect_match "the endpoint's log line names the check" \
 "$top_builddir/steercheck" --once -c steerd.yaml >once.out 2>&1
 st_expect_match "--once: e1 fails on db" '^e1 +fail +- +db: http 500 from' "$(cat once.out)"
 st_expect_match "--once: each check under it" '^  db +fail +- +http 500 from' "$(cat once.out)"
+st_expect "--once: e1's checks follow it" "e1|  web|  db|  maint (inverted)" \
+    "$(grep -A3 '^e1 ' once.out | sed 's/  *\(ok\|fail\) .*//' | paste -sd'|')"
 st_expect_match "--once: the inverted check" '^  maint \(inverted\) +fail ' "$(cat once.out)"
 st_expect_match "--once: e2 passes with one of two" '^e2 +ok +[0-9.]+m?s +1 of 2 checks up, healthy when any$' "$(cat once.out)"
+# steercheck --dump: each check's state under the endpoint, named with the config.
+st_expect_match "--dump: e1's checks" '^e1 +down .* \|   checks: web up, db down, maint up$' \
+    "$(row e1 "$("$top_builddir/steercheck" --dump -c steerd.yaml 2>&1)")"
+st_expect_match "--dump --table: the states without names" '^e1 +down .* \|   checks: up, down, up$' \
+    "$(row e1 "$("$top_builddir/steercheck" --dump --table run/health.shm 2>&1)")"
 
 # db back: e1 up again.
 echo ok >m_db
@@ -135,8 +144,7 @@ echo ok >m_maint
 wait_answer "maintenance page: e1 down (inverted check)" app.example.test 198.51.100.1
 ctl_wait_health '^  checks \(healthy when all\): web up, db up, maint down \(inverted\)$' || true
 st_expect_match "health: the inverted check down, its probe passed" \
-    '^e1 +east +down +down +- .* maint: http 200 from 127\.0\.0\.1:[0-9]+ \(inverted\) *
-  checks \(healthy when all\): web up, db up, maint down \(inverted\)$' "$CTL_OUT"
+    '^e1 +east +down +down +- .* maint: http 200 from 127\.0\.0\.1:[0-9]+ \(inverted\) * \|   checks \(healthy when all\): web up, db up, maint down \(inverted\)$' "$(row e1)"
 echo 500 >m_maint
 wait_answer "maintenance over: the primary again" app.example.test 192.0.2.1
 
