@@ -56,6 +56,13 @@ records:
   any.example.test: { type: A, ttl: 5, policy: failover, regions: [east2, west] }
 YAML
 
+# steerd --check names the file and line of a healthy_when no list can meet.
+sed 's/check: \[web, db, maint\], check_target/check: [web, db, maint], healthy_when: 4, check_target/' \
+    steerd.yaml >bad.yaml
+out=$("$top_builddir/steerd" --check -c bad.yaml 2>&1)
+st_expect_match "steerd --check: a bad healthy_when with file:line" \
+    "bad\.yaml:[0-9]+:[0-9]+: regions\.east\.endpoints\.e1\.healthy_when: 4 is more than the endpoint's 3 checks" "$out"
+
 st_start steercheck "$top_builddir/steercheck" -c steerd.yaml
 ctl_start
 
