@@ -9,6 +9,8 @@
 . "$top_srcdir/tests/smoke/route-common.sh"
 route_need
 route_setup
+METRICS_PORT=$(st_free_port 127.0.0.1)
+sed -i "s|^  control: run/steerd.sock$|&\n  metrics: 127.0.0.1:$METRICS_PORT|" "$ROUTE_CONF"
 # two regions whose endpoints are CNAMEs: one into a routed name
 sed -i 's/^regions:$/regions:\
   edge:\
@@ -135,5 +137,19 @@ st_expect "sticky: a shorter source is hashed whole" "16" "$(scope sticky.exampl
 out=$("${CTL[@]}" explain sticky.example.test A --client 10.1.7.0/24 2>&1)
 st_expect_match "explain: the sticky pick" \
     "^weighted: (us-east-2|eu-central-1), the highest rendezvous hash of the client's subnet /24" "$out"
+
+# the metrics count answers through nested records and sticky picks
+if command -v curl >/dev/null; then
+    metric() {
+        curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v s="$1" '$1 == s { print $2 }'
+    }
+    before=$(metric steerdns_nested_answers_total)
+    sticky=$(metric steerdns_sticky_answers_total)
+    for _ in 1 2 3; do q fo.example.test A $ASHBURN >/dev/null; done
+    q sticky.example.test A 10.1.7.0/24 >/dev/null
+    q failover.example.test >/dev/null
+    st_expect "metrics: nested answers counted" $((before + 3)) "$(metric steerdns_nested_answers_total)"
+    st_expect "metrics: sticky answers counted" $((sticky + 1)) "$(metric steerdns_sticky_answers_total)"
+fi
 
 st_done
