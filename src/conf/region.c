@@ -9,15 +9,12 @@
 
 /* ---- endpoints ----------------------------------------------------------- */
 
-static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_address(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s,
+			 void *obj)
 {
 	st_conf_endpoint_t *e = obj;
-	const char *s;
 	int family;
 	uint8_t addr[16];
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (st_addr_parse(s, &family, addr) != 0)
 		return st_ctx_error(ctx, val, it->name, "'%s' is not an IPv4 or IPv6 address", s);
 	if (strcmp(it->name, "address6") == 0 && family != AF_INET6)
@@ -102,13 +99,9 @@ static int parse_endpoint_check(st_ctx_t *ctx, const st_item_t *it, const st_yno
 /* healthy_when: all | any | N, kept as the number of up checks needed (all:
  * 0 until the checks are known, see endpoint_validate). */
 static int parse_healthy_when(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
-			      void *obj)
+			      const char *s, void *obj)
 {
 	st_conf_endpoint_t *e = obj;
-	const char *s;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (strcmp(s, "all") == 0) {
 		e->healthy_when = 0;
 		return 0;
@@ -132,14 +125,11 @@ static int parse_healthy_when(st_ctx_t *ctx, const st_item_t *it, const st_ynode
 	return 0;
 }
 
-static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
+static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+			      const char *s, void *obj)
 {
 	st_conf_endpoint_t *e = obj;
-	const char *s;
 	st_sockaddr_t sa;
-	int rc = st_ctx_scalar(ctx, val, it->name, &s);
-	if (rc != 0)
-		return rc;
 	if (st_sockaddr_parse(s, 0, &sa) != 0)
 		return st_ctx_error(ctx, val, it->name,
 				    "'%s' is not ADDR:PORT, [ADDR6]:PORT or ADDR (numeric address)",
@@ -150,14 +140,14 @@ static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode
 }
 
 static const st_item_t endpoint_items[] = {
-    ST_KEY("address", ST_T_CUSTOM, ST_PARSE(parse_address)),
-    ST_KEY("address6", ST_T_CUSTOM, ST_PARSE(parse_address)),
+    ST_KEY("address", ST_T_TEXT, ST_TEXT(parse_address)),
+    ST_KEY("address6", ST_T_TEXT, ST_TEXT(parse_address)),
     ST_KEY("cname", ST_T_NAME, ST_AT(st_conf_endpoint_t, cname)),
     ST_KEY("weight", ST_T_UINT, ST_AT(st_conf_endpoint_t, weight), ST_RANGE(0, 1000000),
 	   ST_DEF("1")),
     ST_KEY("check", ST_T_CUSTOM, ST_PARSE(parse_endpoint_check)),
-    ST_KEY("healthy_when", ST_T_CUSTOM, ST_PARSE(parse_healthy_when)),
-    ST_KEY("check_target", ST_T_CUSTOM, ST_PARSE(parse_check_target)),
+    ST_KEY("healthy_when", ST_T_TEXT, ST_TEXT(parse_healthy_when)),
+    ST_KEY("check_target", ST_T_TEXT, ST_TEXT(parse_check_target)),
     ST_END,
 };
 const st_table_t st_endpoint_table = {"endpoint", endpoint_items,
