@@ -546,6 +546,34 @@ static void cname_conflicts(r53_conv_t *cv)
 	}
 }
 
+/* A routed name at or below a delegation of the zone would never be asked
+ * (the server answers there with the referral): it is reported. */
+static void delegations(r53_conv_t *cv)
+{
+	for (size_t i = 0; i < cv->n_rrs; i++) {
+		const r53_rr_t *ns = &cv->rrs[i];
+		if (ns->dropped || strcmp(ns->type, "NS") || !strcmp(ns->owner, cv->zone))
+			continue;
+		for (size_t k = 0; k < cv->n_recs; k++) {
+			r53_rec_t *r = &cv->recs[k];
+			if (r->dropped || !in_zone(ns->owner, r->owner))
+				continue;
+			r->dropped = true;
+			for (size_t j = 0; j < r->n_sets; j++) {
+				r53_drop(cv, r->sets[j],
+					 "%s is delegated (NS records there): a routed record at "
+					 "or below it is never asked",
+					 ns->owner);
+				if (r->six && r->six[j])
+					r53_drop(cv, r->six[j],
+						 "%s is delegated (NS records there): a routed "
+						 "record at or below it is never asked",
+						 ns->owner);
+			}
+		}
+	}
+}
+
 int r53_convert(r53_conv_t *cv)
 {
 	groups_t gs = {0};
@@ -573,8 +601,10 @@ int r53_convert(r53_conv_t *cv)
 		}
 	if (rc == 0)
 		rc = merge_families(cv);
-	if (rc == 0)
+	if (rc == 0) {
+		delegations(cv);
 		cname_conflicts(cv);
+	}
 	groups_clear(&gs);
 	return rc;
 }

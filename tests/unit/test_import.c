@@ -403,7 +403,8 @@ static void test_bad_input(void **state)
 	st_buf_free(&report);
 }
 
-/* Routed names steerd cannot route: a wildcard, aliases at the apex. */
+/* Routed names steerd cannot route: a wildcard, aliases at the apex, a
+ * name below a delegation. */
 static void test_unroutable(void **state)
 {
 	(void)state;
@@ -421,6 +422,13 @@ static void test_unroutable(void **state)
 	    "{\"Name\": \"\\\\052.w.example.test.\", \"Type\": \"A\", \"SetIdentifier\": "
 	    "\"a\", \"Weight\": 1, \"TTL\": 9, \"ResourceRecords\": [{\"Value\": "
 	    "\"192.0.2.1\"}]},"
+	    "{\"Name\": \"sub.example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"ns.sub.example.test.\"}]},"
+	    "{\"Name\": \"ns.sub.example.test.\", \"Type\": \"A\", \"TTL\": 900, "
+	    "\"ResourceRecords\": [{\"Value\": \"192.0.2.9\"}]},"
+	    "{\"Name\": \"www.sub.example.test.\", \"Type\": \"A\", \"SetIdentifier\": "
+	    "\"d\", \"Weight\": 1, \"TTL\": 9, \"ResourceRecords\": [{\"Value\": "
+	    "\"192.0.2.1\"}]},"
 	    "{\"Name\": \"example.test.\", \"Type\": \"A\", \"SetIdentifier\": \"lb1\", "
 	    "\"Weight\": 1, \"AliasTarget\": {\"HostedZoneId\": \"Z\", \"DNSName\": "
 	    "\"lb1.elb.amazonaws.com.\", \"EvaluateTargetHealth\": true}}"
@@ -433,6 +441,8 @@ static void test_unroutable(void **state)
 				     "wildcard names");
 	assert_contains(report.data, "not converted: example.test. A [lb1]: an alias at the zone "
 				     "apex");
+	assert_contains(report.data, "not converted: www.sub.example.test. A [d]: "
+				     "sub.example.test. is delegated (NS records there)");
 	assert_null(strstr(report.data, "warning: example.test. A"));
 	st_buf_free(&report);
 }
