@@ -49,6 +49,7 @@ typedef struct r53_set {
 	bool alias;
 	char *alias_target; /* AliasTarget.DNSName, presentation form */
 	bool alias_evaluate;
+	bool nested;  /* the alias is "@alias_target": a routed record of the zone */
 	bool dropped; /* reported as not converted */
 } r53_set_t;
 

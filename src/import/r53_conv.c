@@ -207,8 +207,51 @@ static bool is_routed(const group_t *g)
 	return g && g->n > 0 && g->sets[0]->set_id;
 }
 
+static int add_rec(r53_conv_t *cv, r53_rec_t *rec)
+{
+	r53_rec_t *recs = realloc(cv->recs, (cv->n_recs + 1) * sizeof(*recs));
+	if (!recs) {
+		free(rec->sets);
+		return ST_ENOMEM;
+	}
+	cv->recs = recs;
+	cv->recs[cv->n_recs++] = *rec;
+	return 0;
+}
+
+static void nested_warning(r53_conv_t *cv, const r53_set_t *s)
+{
+	if (!s->alias_evaluate)
+		r53_warn(cv,
+			 "%s: alias to %s with EvaluateTargetHealth false: steerd counts the "
+			 "target's health all the same",
+			 s->label, s->alias_target);
+}
+
+/* An alias without routing to a routed record of the zone: a simple record
+ * over it ("@target"), answered with its answer as Route 53 does. */
+static int alias_routed(r53_conv_t *cv, const group_t *tg, r53_set_t *s)
+{
+	uint32_t ttl = UINT32_MAX;
+	for (size_t i = 0; i < tg->n; i++)
+		if (tg->sets[i]->has_ttl && tg->sets[i]->ttl < ttl)
+			ttl = tg->sets[i]->ttl;
+	r53_rec_t rec = {.owner = s->name,
+			 .type = s->type,
+			 .policy = R53_SIMPLE,
+			 .ttl = ttl == UINT32_MAX ? ALIAS_TTL : ttl,
+			 .sets = calloc(1, sizeof(*rec.sets))};
+	if (!rec.sets)
+		return ST_ENOMEM;
+	s->nested = true;
+	rec.sets[rec.n_sets++] = s;
+	nested_warning(cv, s);
+	return add_rec(cv, &rec);
+}
+
 /* An alias without routing: the target's data when it is static data of
- * this zone (what Route 53 answers), else a CNAME to the target. */
+ * this zone (what Route 53 answers), a record over the target when it is
+ * routed, else a CNAME to the target. */
 static int alias_static(r53_conv_t *cv, const groups_t *gs, r53_set_t *s)
 {
 	const char *to = s->alias_target;
@@ -221,6 +264,8 @@ static int alias_static(r53_conv_t *cv, const groups_t *gs, r53_set_t *s)
 			 s->label, to, s->type);
 		return static_set(cv, s, s->name, d->has_ttl ? d->ttl : DEFAULT_TTL, d);
 	}
+	if (tg && is_routed(tg) && strcmp(to, s->name) != 0)
+		return alias_routed(cv, tg, s);
 	if (!strcmp(s->name, cv->zone)) {
 		r53_drop(cv, s,
 			 "an alias at the zone apex to %s: it would be a CNAME, and a CNAME "
@@ -346,7 +391,9 @@ static void check_set(r53_conv_t *cv, r53_set_t *s)
 				 : !strcmp(s->type, "AAAA") ? "an IPv6 address"
 							    : "one domain name");
 	}
-	if (!s->dropped && s->alias && !in_zone(cv->zone, s->alias_target))
+	if (!s->dropped && s->nested)
+		nested_warning(cv, s);
+	else if (!s->dropped && s->alias && !in_zone(cv->zone, s->alias_target))
 		r53_warn(cv,
 			 "%s: alias to %s outside the zone (a load balancer, CloudFront, S3) "
 			 "answered with a CNAME",
@@ -354,15 +401,18 @@ static void check_set(r53_conv_t *cv, r53_set_t *s)
 	else if (!s->dropped && s->alias)
 		r53_warn(cv, "%s: alias to %s in the zone answered with a CNAME", s->label,
 			 s->alias_target);
-	if (!s->dropped && s->alias && s->alias_evaluate)
+	if (!s->dropped && s->alias && !s->nested && s->alias_evaluate)
 		r53_warn(cv, "%s: EvaluateTargetHealth is not followed through a CNAME", s->label);
 }
 
-static int routed(r53_conv_t *cv, const group_t *g)
+static int routed(r53_conv_t *cv, const groups_t *gs, const group_t *g)
 {
 	r53_set_t *first = g->sets[0];
 	const char *type = first->type;
 	bool addr = !strcmp(type, "A") || !strcmp(type, "AAAA");
+	/* Latency and geoproximity order regions by where they are: a record
+	 * over a record has no place, so those aliases stay CNAMEs. */
+	bool placed = first->policy == R53_LATENCY || first->policy == R53_GEOPROXIMITY;
 	size_t n_alias = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		r53_set_t *s = g->sets[i];
@@ -374,7 +424,11 @@ static int routed(r53_conv_t *cv, const group_t *g)
 		else if (s->policy != first->policy || !s->set_id)
 			r53_drop(cv, s, "the record sets of %s %s mix routing policies", s->name,
 				 type);
-		n_alias += s->alias;
+		if (s->alias && !placed && in_zone(cv->zone, s->alias_target) &&
+		    strcmp(s->alias_target, s->name) != 0 &&
+		    is_routed(group_find(gs, s->alias_target, type)))
+			s->nested = true;
+		n_alias += s->alias && !s->nested;
 	}
 	/* An address record answers with addresses or, all aliases, a CNAME. */
 	bool as_cname = addr && n_alias == g->n;
@@ -393,7 +447,7 @@ static int routed(r53_conv_t *cv, const group_t *g)
 	}
 	if (addr && n_alias > 0 && n_alias < g->n)
 		for (size_t i = 0; i < g->n; i++)
-			if (g->sets[i]->alias)
+			if (g->sets[i]->alias && !g->sets[i]->nested)
 				r53_drop(
 				    cv, g->sets[i],
 				    "an alias among %s record sets with addresses (steerd "
@@ -439,14 +493,7 @@ static int routed(r53_conv_t *cv, const group_t *g)
 	if (rec.policy == R53_GEOLOCATION || rec.policy == R53_LATENCY ||
 	    rec.policy == R53_GEOPROXIMITY)
 		cv->geo_needed = true;
-	r53_rec_t *recs = realloc(cv->recs, (cv->n_recs + 1) * sizeof(*recs));
-	if (!recs) {
-		free(rec.sets);
-		return ST_ENOMEM;
-	}
-	cv->recs = recs;
-	cv->recs[cv->n_recs++] = rec;
-	return 0;
+	return add_rec(cv, &rec);
 }
 
 /* ---- A and AAAA of one name -------------------------------------------------- */
@@ -466,7 +513,8 @@ static bool same_routing(const r53_set_t *a, const r53_set_t *b)
 	       same_str(a->geo_subdivision, b->geo_subdivision) && a->gp_lat == b->gp_lat &&
 	       a->gp_lon == b->gp_lon && a->gp_bias == b->gp_bias &&
 	       same_str(a->cidr_location, b->cidr_location) &&
-	       same_str(a->health_check, b->health_check);
+	       same_str(a->health_check, b->health_check) && a->nested == b->nested &&
+	       (!a->nested || same_str(a->alias_target, b->alias_target));
 }
 
 /* steerd routes a name's A and AAAA with one record: the two merge when
@@ -508,6 +556,65 @@ static int merge_families(r53_conv_t *cv)
 		}
 	}
 	return 0;
+}
+
+/* ---- records over records ---------------------------------------------------- */
+
+static bool rec_has_type(const r53_rec_t *r, const char *type)
+{
+	return !strcmp(r->type, type) ||
+	       (!strcmp(r->type, "[A, AAAA]") && (!strcmp(type, "A") || !strcmp(type, "AAAA")));
+}
+
+/* Is there a record at `owner` for every type `r` answers? */
+static bool target_present(const r53_conv_t *cv, const char *owner, const r53_rec_t *r)
+{
+	bool merged = !strcmp(r->type, "[A, AAAA]");
+	const char *types[2] = {merged ? "A" : r->type, merged ? "AAAA" : NULL};
+	for (int t = 0; t < 2 && types[t]; t++) {
+		bool found = false;
+		for (size_t i = 0; i < cv->n_recs && !found; i++)
+			found = !cv->recs[i].dropped && !strcmp(cv->recs[i].owner, owner) &&
+				rec_has_type(&cv->recs[i], types[t]);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* An alias whose target record was not converted goes too (and then an
+ * alias to that alias, and so on). */
+static void check_nested(r53_conv_t *cv)
+{
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t i = 0; i < cv->n_recs; i++) {
+			r53_rec_t *r = &cv->recs[i];
+			size_t kept = 0;
+			for (size_t k = 0; !r->dropped && k < r->n_sets; k++) {
+				r53_set_t *s = r->sets[k];
+				if (s->nested && !target_present(cv, s->alias_target, r)) {
+					r53_drop(cv, s, "its alias target %s %s is not converted",
+						 s->alias_target, r->type);
+					if (r->six && r->six[k])
+						r53_drop(cv, r->six[k],
+							 "its alias target %s %s is not converted",
+							 s->alias_target, r->type);
+					again = true;
+					continue;
+				}
+				if (r->six)
+					r->six[kept] = r->six[k];
+				r->sets[kept++] = s;
+			}
+			if (r->dropped)
+				continue;
+			r->n_sets = kept;
+			r->dropped = kept == 0;
+			if (r->policy == R53_FAILOVER && kept == 1)
+				r->policy = R53_SIMPLE;
+		}
+	}
 }
 
 /* ---- CNAMEs alone at their name ---------------------------------------------- */
@@ -585,7 +692,7 @@ int r53_convert(r53_conv_t *cv)
 			r53_set_t *s = g->sets[0];
 			if (is_routed(g)) {
 				if (pass == 2)
-					rc = routed(cv, g);
+					rc = routed(cv, &gs, g);
 				continue;
 			}
 			if (pass != (s->alias ? 1 : 0))
@@ -603,7 +710,9 @@ int r53_convert(r53_conv_t *cv)
 		rc = merge_families(cv);
 	if (rc == 0) {
 		delegations(cv);
+		check_nested(cv);
 		cname_conflicts(cv);
+		check_nested(cv); /* a CNAME target may have gone */
 	}
 	groups_clear(&gs);
 	return rc;

@@ -31,6 +31,19 @@ static void sanitize(char *s)
 			*p = '-';
 }
 
+/* Keep a string with the names (freed with them), not as a name. */
+static char *keep(names_t *nm, char *s)
+{
+	char **all = s ? realloc(nm->all, (nm->n + 1) * sizeof(*all)) : NULL;
+	if (!all) {
+		free(s);
+		return NULL;
+	}
+	nm->all = all;
+	nm->all[nm->n++] = s;
+	return s;
+}
+
 /* `want`, or want-2, want-3... when taken; at most 63 characters. */
 static char *unique(names_t *nm, const char *want)
 {
@@ -80,6 +93,8 @@ static int name_regions(r53_conv_t *cv, names_t *nm)
 			continue;
 		for (size_t k = 0; rc >= 0 && k < r->n_sets; k++) {
 			uint32_t n;
+			if (r->sets[k]->nested)
+				continue;
 			rc = st_nameset_put(&count, r->sets[k]->set_id, 1, &n);
 			if (rc == 1)
 				(*st_nameset_find(&count, r->sets[k]->set_id))++;
@@ -98,6 +113,18 @@ static int name_regions(r53_conv_t *cv, names_t *nm)
 		for (size_t k = 0; k < r->n_sets; k++) {
 			const char *id = r->sets[k]->set_id;
 			char want[160];
+			if (r->sets[k]->nested) {
+				/* a record over the alias's target */
+				size_t tl = strlen(r->sets[k]->alias_target) + 2;
+				char *at = malloc(tl);
+				if (at)
+					snprintf(at, tl, "@%s", r->sets[k]->alias_target);
+				if (!(r->regions[k] = keep(nm, at))) {
+					rc = ST_ENOMEM;
+					break;
+				}
+				continue;
+			}
 			if (st_nameset_get(&count, id) > 1 && ol > zl)
 				snprintf(want, sizeof(want), "%s.%.*s", id, (int)(ol - zl - 1),
 					 r->owner);
@@ -305,8 +332,12 @@ static int write_yaml(r53_conv_t *cv, const st_r53_opts_t *o, st_buf_t *y, const
 	st_buf_init(&checks);
 	for (size_t i = 0; rc == 0 && i < cv->n_recs; i++) {
 		const r53_rec_t *r = &cv->recs[i];
-		for (size_t k = 0; rc == 0 && !r->dropped && k < r->n_sets; k++, stats->regions++)
+		for (size_t k = 0; rc == 0 && !r->dropped && k < r->n_sets; k++) {
+			if (r->sets[k]->nested)
+				continue;
 			rc = region_yaml(cv, &nm, &regions, r, k);
+			stats->regions++;
+		}
 	}
 	for (size_t i = 0; i < cv->in->n_checks; i++)
 		if (cv->in->checks[i].used) {
@@ -397,8 +428,9 @@ static void write_zone(r53_conv_t *cv, st_buf_t *z, st_r53_stats_t *stats)
 			      cv->zone, cv->zone, cv->zone);
 	}
 	if (!ns) {
-		r53_warn(cv, "no NS records at %s: ns1.%s is made up; put the zone's name servers "
-			     "in its place",
+		r53_warn(cv,
+			 "no NS records at %s: ns1.%s is made up; put the zone's name servers "
+			 "in its place",
 			 cv->zone, cv->zone);
 		st_buf_printf(z, "%s 900 IN NS ns1.%s\n", cv->zone, cv->zone);
 	} else {
