@@ -42,6 +42,12 @@ void st_loop_free(st_loop_t *loop)
 {
 	if (!loop)
 		return;
+	/* A bufferevent freed while one of its deferred callbacks waits (a stop
+	 * ended the turn that queued it) is only released by that callback:
+	 * one more turn without waiting lets it run, where event_base_free
+	 * would drop it and leak the bufferevent. The owners of every other
+	 * event have freed them by now. */
+	event_base_loop(loop->base, EVLOOP_NONBLOCK);
 	event_base_free(loop->base);
 	free(loop);
 }

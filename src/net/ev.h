@@ -22,6 +22,8 @@ enum {
 typedef void (*st_ev_cb_t)(int fd, short what, void *arg);
 
 st_loop_t *st_loop_new(void);
+/* After every event of the loop is freed; runs what libevent itself still
+ * has queued (deferred callbacks of freed bufferevents) first. */
 void st_loop_free(st_loop_t *loop);
 /* Run until st_loop_break() or no events remain. Returns 0 or a negative error. */
 int st_loop_run(st_loop_t *loop);

@@ -4,6 +4,7 @@
 #include "conf/conf.h"
 #include "net/ev.h"
 #include "net/frame.h"
+#include "net/stream.h"
 #include "zone/zone.h"
 #include "common/log.h"
 #include "common/sockaddr.h"
@@ -387,6 +388,49 @@ static void test_ev_activate(void **state)
 	st_loop_free(loop);
 }
 
+/* A stream freed after a stop that ended the loop's turn in which its
+ * connection completed: libevent still held the deferred "connected"
+ * callback, and with it a reference to the stream's buffers, which freeing
+ * the loop must still let go (the sanitizer build reports them otherwise). */
+static void count_cb(st_stream_t *s, st_stream_event_t ev, void *arg)
+{
+	*(int *)arg += 1;
+}
+
+static void break_cb(int fd, short what, void *arg)
+{
+	st_loop_break(arg);
+}
+
+static void test_stream_freed_after_stop(void **state)
+{
+	(void)state;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sa);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+	char addr[32];
+	snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(sa.sin_port));
+	st_sockaddr_t to;
+	assert_int_equal(st_sockaddr_parse(addr, 0, &to), 0);
+	st_loop_t *loop = st_loop_new();
+	int events = 0;
+	st_stream_t *s = NULL;
+	assert_int_equal(st_stream_connect(loop, NULL, &to, NULL, NULL, count_cb, &events, &s), 0);
+	usleep(100 * 1000); /* the kernel completes the connection meanwhile */
+	/* one turn: the socket turns writable (connected), then the stop */
+	st_ev_t *stop = st_ev_timer_new(loop, false, break_cb, loop);
+	assert_int_equal(st_ev_timer_start(stop, 0), 0);
+	assert_int_equal(st_loop_run(loop), 0);
+	st_stream_free(s);
+	st_ev_free(stop);
+	st_loop_free(loop);
+	close(lfd);
+}
+
 /* Stream framing alone, fed as the TCP server feeds it (whatever fits,
  * then every complete message taken, then compaction): messages split
  * anywhere and pipelined come out whole and in order; a long one gets
@@ -468,6 +512,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reload, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reload_shares_unchanged, setup, teardown),
 	    cmocka_unit_test(test_ev_activate),
+	    cmocka_unit_test(test_stream_freed_after_stop),
 	    cmocka_unit_test(test_frame),
 	    cmocka_unit_test(test_overrides),
 	};
