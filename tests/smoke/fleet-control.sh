@@ -128,6 +128,10 @@ st_expect_match "metrics: votes" 'steerdns_fleet_votes_up\{endpoint="e1"\} 2' "$
 st_expect_match "metrics: disagreement" 'steerdns_fleet_disagreement\{endpoint="e1"\} 1' "$m"
 st_expect_match "metrics: vantage points" 'steerdns_fleet_vantage_points_live 3' "$m"
 st_expect_match "metrics: etcd reachable" 'steerdns_fleet_etcd_reachable 1' "$m"
+st_expect_match "metrics: watch lag of both" \
+    'steerdns_fleet_watch_lag_seconds\{process="steercheck"\} [0-9.]+.*steerdns_fleet_watch_lag_seconds\{process="steerd"\} [0-9.]+' \
+    "$(echo "$m" | paste -sd' ' -)"
+st_expect_match "metrics: the agreed mode" 'steerdns_fleet_mode\{mode="agreed"\} 1' "$m"
 if command -v promtool >/dev/null 2>&1; then
     st_expect "promtool accepts the page" "" \
         "$(echo "$m" | promtool check metrics 2>&1 | grep -v -e '^$' -e 'counter metrics should have')"

@@ -27,6 +27,7 @@ fleet_mode() {
     "$top_builddir/steercheck" --dump --table "$ST_TMP/site$1/run/health.shm" 2>/dev/null |
         sed -n 's/^# fleet: \([a-z]*\),.*/\1/p'
 }
+site_metrics() { curl -s --max-time 2 "http://127.0.20.$1:$FLEET_METRICS_PORT/metrics"; }
 all_modes() {
     local i
     for i in 1 2 3; do [ "$(fleet_mode $i)" = "$1" ] || return 1; done
@@ -120,11 +121,23 @@ st_etcd etcd stop 3
 if fleet_wait_until 10 all_modes kept; then
     echo "ok - without the etcd majority every site keeps the agreed states"
     st_expect "answers while kept" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" "$(fleet_answers)"
+    says_kept() {
+        fleet_ctl 2 status | grep -q "^fleet health: KEPT for .*own view after 5s" &&
+            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="kept"} 1'
+    }
+    fleet_wait_until 5 says_kept || fleet_fail "status and metrics say the states are kept"
 else
     fleet_fail "kept mode"
 fi
 if fleet_wait_until 15 all_modes own; then
     echo "ok - after stale_after every site uses its own view"
+    says_own() {
+        fleet_ctl 2 status | grep -q "^fleet health: OWN VIEW of this vantage point, etcd unreachable" &&
+            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="own"} 1' &&
+            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 0'
+    }
+    fleet_wait_until 5 says_own || fleet_fail "status and metrics say this site uses its own view"
+    st_expect_match "metrics: etcd unreachable" 'steerdns_fleet_etcd_reachable 0' "$(site_metrics 2)"
 else
     fleet_fail "own mode"
 fi
@@ -143,6 +156,11 @@ if fleet_wait_until 30 all_modes agreed && fleet_wait_until 10 fleet_all_say www
 else
     fleet_fail "rejoin after etcd is back"
 fi
+says_agreed() {
+    fleet_ctl 2 status | grep -q "^fleet health: agreed by quorum majority of 3 vantage points" &&
+        site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 1'
+}
+fleet_wait_until 5 says_agreed || fleet_fail "status and metrics say the site agrees again"
 st_expect_match "site 1 logs the rejoin" "etcd answers again" "$(cat "$ST_TMP/steercheck1.log")"
 
 st_done
