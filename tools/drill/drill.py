@@ -313,6 +313,8 @@ def reanalyse(outdir, n_resolvers):
     for v in order:
         if VARIANTS[v]["kind"] == "dns":
             labs[v] = labmod.Lab.describe_for(n_resolvers)
+        elif VARIANTS[v]["kind"] == "fleet":
+            labs[v] = fleetmod.FleetLab.describe_for(v, n_resolvers)
         else:
             labs[v] = anycast.AnycastLab.describe_for(v)
     write_report(outdir, results, plots, chosen, all_sc, reps,

@@ -227,14 +227,18 @@ class FleetLab(labmod.Lab):
         return FleetPopulation(self, name, clients=clients_n, rate=rate, sessions=sessions,
                                session_interval=session_interval)
 
-    def describe(self):
+    @staticmethod
+    def describe_for(variant, n_resolvers):
         return ("%d nameservers (steerd + steercheck each, probes from their own addresses) %s, "
                 "behind %d unbound resolvers that each know all three; %d regions x 2 HTTP backends; "
                 "steercheck interval %gs, fall %d, rise %d, timeout %gs; TTL %ds"
                 % (SITES, "agreeing through a 3-member etcd cluster (quorum majority, view_ttl 3 s)"
-                   if self.fleet else "each deciding alone", self.n_resolvers, len(labmod.REGIONS),
-                   labmod.CHECK["interval"], labmod.CHECK["fall"], labmod.CHECK["rise"],
-                   labmod.CHECK["timeout"], labmod.TTL))
+                   if VARIANTS[variant]["fleet"] else "each deciding alone", n_resolvers,
+                   len(labmod.REGIONS), labmod.CHECK["interval"], labmod.CHECK["fall"],
+                   labmod.CHECK["rise"], labmod.CHECK["timeout"], labmod.TTL))
+
+    def describe(self):
+        return self.describe_for(self.fleet_variant, self.n_resolvers)
 
     def start(self):
         if self.fleet:
@@ -319,6 +323,16 @@ def analyse(run, each, healthy_region="east"):
         series.append(round(100.0 * n / len(win)) if win else 0)
         t0 += 5
     out["disagree_series"] = " ".join(str(x) for x in series)
+    # when each nameserver stopped sending clients to the healthy region
+    # (in region-down, the region that failed): all together, or one alone
+    moved = []
+    for i in range(SITES):
+        t_i = next((t for t, got in polls if got[i] is not None and healthy_region not in got[i]), None)
+        if t_i is not None:
+            moved.append(t_i - fault)
+    out["ns_moved"] = len(moved)
+    out["ns_moved_first_s"] = round(min(moved), 2) if moved else None
+    out["ns_moved_spread_s"] = round(max(moved) - min(moved), 2) if len(moved) == SITES else None
     return out
 
 
@@ -347,4 +361,7 @@ FIGURES = [
     ("sent_away_pct", "clients sent away from the healthy region (%)"),
     ("disagree_pct", "polls with nameservers disagreeing (%)"),
     ("disagree_s", "time nameservers disagreed (s)"),
+    ("ns_moved", "nameservers that stopped answering with east (of 3)"),
+    ("ns_moved_first_s", "first of them, after the fault (s)"),
+    ("ns_moved_spread_s", "from the first to the last of the three (s)"),
 ]
