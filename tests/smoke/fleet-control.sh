@@ -77,15 +77,15 @@ fleet_ctl 1 dial east 0 --over 12s >/dev/null
 ramp_on_1() { r1=$(ramp_json 1) && [[ $r1 == *'"from": 40, "to": 0'* ]]; }
 fleet_wait_until 2 ramp_on_1
 st_expect_match "the ramp is running" '"from": 40, "to": 0' "$r1"
-# the others learn it through their watch: within 2 s (the ramp lasts 12, so
+# the others learn it through their watch: within 10 s (the ramp lasts 12, so
 # that a loaded machine cannot see it end before all three are asked)
 same_ramp() { [ "$(ramp_json 2)" = "$r1" ] && [ "$(ramp_json 3)" = "$r1" ]; }
-if fleet_wait_until 2 same_ramp; then
+if fleet_wait_until 10 same_ramp; then
     echo "ok - every node has the same ramp definition"
 else
-    st_expect "every node has the same ramp definition" "$r1|$r1" "$(ramp_json 2)|$(ramp_json 3)"
+    fleet_fail "every node has the same ramp definition ($r1 | $(ramp_json 2) | $(ramp_json 3))"
 fi
-if fleet_wait_until 16 on_all dial_is 0; then
+if fleet_wait_until 20 on_all dial_is 0; then
     echo "ok - the ramp ends at 0% on all three"
 else
     fleet_fail "fleet-wide ramp"
