@@ -459,6 +459,13 @@ def main():
             lab.stop()
         if work:
             import shutil
+            # steerd's and steercheck's logs stay with the results: what
+            # each nameserver and vantage point decided, and when
+            kept = os.path.join(outdir, "logs-" + variant)
+            for base in sorted(os.listdir(work)):
+                if base.startswith("steer") and base.endswith(".log"):
+                    os.makedirs(kept, exist_ok=True)
+                    shutil.copy(os.path.join(work, base), kept)
             shutil.rmtree(work, ignore_errors=True)
 
     for name, runs in firsts.items():
