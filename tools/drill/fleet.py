@@ -313,7 +313,8 @@ def analyse(run, each, healthy_region="east"):
     polls = [(t, got) for t, got in each if fault <= t < recover]
     differ = [t for t, got in polls if len(set(g for g in got if g is not None)) > 1]
     out["disagree_pct"] = round(100.0 * len(differ) / len(polls), 1) if polls else None
-    out["disagree_s"] = round(0.1 * len(differ), 1)
+    # the polls come every 100 ms or slower (three queries each): time from their share
+    out["disagree_s"] = round((recover - fault) * len(differ) / len(polls), 1) if polls else None
     # disagreement over time: the share of polls that differ, per 5 s of the fault
     series = []
     t0 = fault
