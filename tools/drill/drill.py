@@ -183,6 +183,11 @@ def run_scenario(lab, sc, timing, log):
             for t_, kind, region, error in pop.session_events:
                 f.write("%.3f,%s,%s,%s\n" % (t_, kind, region or "", error))
     log("  %s" % ", ".join("%s=%s" % (k, report.fmt(v)) for k, v in fig.items()))
+    # a steerd or steercheck that ended without being stopped is named
+    died = ["%s (status %d)" % (n, p.p.returncode) for n, p in sorted(lab.procs.items())
+            if n.startswith("steer") and p.p is not None and p.p.poll() is not None]
+    if died:
+        log("  exited during the run without being stopped: %s" % ", ".join(died))
     # Back to a clean state: every backend up, seen up by the checker.
     for n in lab.backends:
         lab.set_mode(n, "ok")
