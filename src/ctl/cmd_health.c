@@ -28,41 +28,10 @@ static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size
 	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
 }
 
-/* Is the endpoint's health calculated (several checks, or an inverted one)? */
-static bool calculated(const st_conf_t *conf, const st_conf_endpoint_t *ep)
+static void checks_json(const st_conf_t *conf, uint32_t i, const st_health_info_t *in,
+			st_buf_t *out)
 {
-	return ep->n_checks > 1 || (ep->n_checks == 1 && conf->checks[ep->checks[0]].invert);
-}
-
-/* Each check of the endpoint with its state as the checker last published
- * it (this vantage point's own; inverted ones already inverted). A table
- * from a checker that does not say (older, or another config) gives
- * unknown. */
-static const char *check_state(const st_health_info_t *in, const st_conf_endpoint_t *ep,
-			       uint32_t k)
-{
-	if (in->unreadable || in->checker.n_checks != ep->n_checks)
-		return "unknown";
-	return st_health_state_name(st_health_check_state(&in->checker, k));
-}
-
-static void checks_text(const st_conf_t *conf, const st_conf_endpoint_t *ep,
-			const st_health_info_t *in, st_buf_t *out)
-{
-	char hw[16];
-	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
-	st_buf_printf(out, "  checks (healthy when %s):", hw);
-	for (uint32_t k = 0; k < ep->n_checks; k++) {
-		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
-		st_buf_printf(out, "%s %s %s%s", k ? "," : "", c->name, check_state(in, ep, k),
-			      c->invert ? " (inverted)" : "");
-	}
-	st_buf_puts(out, "\n");
-}
-
-static void checks_json(const st_conf_t *conf, const st_conf_endpoint_t *ep,
-			const st_health_info_t *in, st_buf_t *out)
-{
+	const st_conf_endpoint_t *ep = &conf->endpoints[i];
 	char hw[16];
 	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
 	st_buf_printf(out, ",\"healthy_when\":\"%s\",\"checks\":[", hw);
@@ -71,7 +40,7 @@ static void checks_json(const st_conf_t *conf, const st_conf_endpoint_t *ep,
 		st_buf_puts(out, k ? ",{\"check\":" : "{\"check\":");
 		st_buf_json_str(out, c->name);
 		st_buf_printf(out, ",\"state\":\"%s\",\"inverted\":%s}",
-			      check_state(in, ep, k), c->invert ? "true" : "false");
+			      st_health_check_text(conf, i, in, k), c->invert ? "true" : "false");
 	}
 	st_buf_puts(out, "]");
 }
@@ -178,7 +147,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 				      in.checker.rtt_us / 1000.0, in.checker.flaps);
 			st_buf_json_str(out, in.checker.error);
 			if (ep->n_checks)
-				checks_json(conf, ep, &in, out);
+				checks_json(conf, (uint32_t)i, &in, out);
 			if (fleet && in.has_check) {
 				st_buf_printf(out,
 					      ",\"fleet\":{\"own\":\"%s\",\"votes_up\":%u,"
@@ -194,8 +163,11 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 				      ep->name, wr, conf->regions[ep->region].name, eff, checker,
 				      in.override ? st_override_name(in.override) : "-", s, rtt,
 				      in.checker.error[0] ? in.checker.error : "-");
-			if (calculated(conf, ep))
-				checks_text(conf, ep, &in, out);
+			if (st_health_calculated(conf, (uint32_t)i)) {
+				st_buf_puts(out, "  ");
+				st_health_checks_text(conf, (uint32_t)i, &in, out);
+				st_buf_puts(out, "\n");
+			}
 		}
 	}
 	if (json)

@@ -12,6 +12,7 @@
  * state not known: the last state the tick saw settled (last-known), or up
  * (fail-open). */
 #include "health/health.h"
+#include "common/buf.h"
 #include "common/hash.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -602,4 +603,33 @@ size_t st_health_bad_slots(const st_health_t *h)
 size_t st_health_count(const st_health_t *h)
 {
 	return h ? h->n : 0;
+}
+
+bool st_health_calculated(const st_conf_t *conf, uint32_t endpoint)
+{
+	const st_conf_endpoint_t *ep = &conf->endpoints[endpoint];
+	return ep->n_checks > 1 || (ep->n_checks == 1 && conf->checks[ep->checks[0]].invert);
+}
+
+const char *st_health_check_text(const st_conf_t *conf, uint32_t endpoint,
+				 const st_health_info_t *in, uint32_t k)
+{
+	if (in->unreadable || in->checker.n_checks != conf->endpoints[endpoint].n_checks)
+		return "unknown";
+	return st_health_state_name(st_health_check_state(&in->checker, k));
+}
+
+void st_health_checks_text(const st_conf_t *conf, uint32_t endpoint, const st_health_info_t *in,
+			   st_buf_t *out)
+{
+	const st_conf_endpoint_t *ep = &conf->endpoints[endpoint];
+	char hw[16];
+	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
+	st_buf_printf(out, "checks (healthy when %s):", hw);
+	for (uint32_t k = 0; k < ep->n_checks; k++) {
+		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
+		st_buf_printf(out, "%s %s %s%s", k ? "," : "", c->name,
+			      st_health_check_text(conf, endpoint, in, k),
+			      c->invert ? " (inverted)" : "");
+	}
 }

@@ -155,6 +155,19 @@ void st_health_set_override(st_health_t *h, uint32_t endpoint, st_override_t ov)
 st_override_t st_health_get_override(const st_health_t *h, uint32_t endpoint);
 
 int st_health_info(const st_health_t *h, uint32_t endpoint, st_health_info_t *out);
+
+/* Calculated health: the endpoint has several checks, or an inverted one. */
+bool st_health_calculated(const struct st_conf *conf, uint32_t endpoint);
+/* Check k of the endpoint as the checker last published it (this vantage
+ * point's own; an inverted one already inverted): "up", "down", or
+ * "unknown" also when the table does not say (an older checker, another
+ * config). */
+const char *st_health_check_text(const struct st_conf *conf, uint32_t endpoint,
+				 const st_health_info_t *in, uint32_t k);
+/* "checks (healthy when all): web up, db down, maint up (inverted)". */
+struct st_buf;
+void st_health_checks_text(const struct st_conf *conf, uint32_t endpoint,
+			   const st_health_info_t *in, struct st_buf *out);
 size_t st_health_count(const st_health_t *h);
 /* Slots found not readable at the last tick (see st_health_info_t.unreadable). */
 size_t st_health_bad_slots(const st_health_t *h);

@@ -32,6 +32,7 @@ static const char style[] =
     "th{background:#eee}td.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".up{color:#0a6b2d;font-weight:600}.down{color:#b00020;font-weight:600}"
     ".drained,.warn{color:#8a5a00;font-weight:600}.muted{color:#777}"
+    ".checks{color:#555;font-size:.9em}"
     ".bar{display:inline-block;height:.8em;background:#4a7bd0;vertical-align:middle}"
     ".sw{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:middle}"
     "svg{background:#fff;border:1px solid #ddd}";
@@ -279,8 +280,26 @@ static void address_cell(const st_conf_endpoint_t *ep, st_buf_t *out)
 	st_buf_puts(out, "</td>");
 }
 
-/* What the checker says: its state, and with a fleet the quorum's. */
-static void checker_cells(const st_health_info_t *in, uint64_t now, st_buf_t *out)
+/* Calculated health: each check's state under the checker's. */
+static void checks_line(const st_conf_t *conf, uint32_t i, const st_health_info_t *in,
+			st_buf_t *out)
+{
+	if (!st_health_calculated(conf, i))
+		return;
+	st_buf_t b;
+	st_buf_init(&b);
+	st_health_checks_text(conf, i, in, &b);
+	out->oom |= b.oom;
+	st_buf_puts(out, "<br><span class=\"checks\">");
+	text(out, b.data);
+	st_buf_puts(out, "</span>");
+	st_buf_free(&b);
+}
+
+/* What the checker says: its state (and its checks'), with a fleet the
+ * quorum's. */
+static void checker_cells(const st_conf_t *conf, uint32_t i, const st_health_info_t *in,
+			  uint64_t now, st_buf_t *out)
 {
 	if (!in->has_check) {
 		td(out, "muted", "no check");
@@ -290,14 +309,14 @@ static void checker_cells(const st_health_info_t *in, uint64_t now, st_buf_t *ou
 		return;
 	}
 	const st_health_rec_t *c = &in->checker;
-	if (!in->in_table)
-		td(out, "muted", "not in the table");
-	else if (in->unreadable)
-		td(out, "warn", "unreadable");
-	else if (c->voters)
-		td(out, state_name(c->local), state_name(c->local));
-	else
-		td(out, state_name(c->state), state_name(c->state));
+	st_health_state_t own = c->voters ? c->local : c->state;
+	const char *cls = !in->in_table ? "muted" : in->unreadable ? "warn" : state_name(own);
+	st_buf_printf(out, "<td><span class=\"%s\">%s</span>", cls,
+		      !in->in_table    ? "not in the table"
+		      : in->unreadable ? "unreadable"
+				       : state_name(own));
+	checks_line(conf, i, in, out);
+	st_buf_puts(out, "</td>");
 	if (c->voters) {
 		st_buf_printf(out, "<td class=\"%s\">%s, %u of %u up</td>", state_name(c->state),
 			      state_name(c->state), c->votes_up, c->voters);
@@ -359,7 +378,7 @@ static void endpoints(const st_status_src_t *src, st_buf_t *out)
 		   : in.override == ST_OVERRIDE_UP    ? "forced up"
 						      : "forced down");
 		if (have)
-			checker_cells(&in, now, out);
+			checker_cells(conf, (uint32_t)i, &in, now, out);
 		else
 			st_buf_puts(out,
 				    "<td class=\"muted\">no table</td><td></td><td></td><td></td>");

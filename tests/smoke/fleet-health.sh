@@ -70,7 +70,7 @@ st_expect "no site moves traffic for one vantage point" 0 "$moved"
 # site 1's status page shows both views: its own (down) and the quorum's
 # (up, with the votes)
 st_expect_match "status page: own view down, the quorum's up with its votes" \
-    '<td class="down">down</td><td class="up">up, 2 of 3 up</td>' \
+    '<span class="down">down</span></td><td class="up">up, 2 of 3 up</td>' \
     "$(curl -s --max-time 5 "http://127.0.20.1:$FLEET_METRICS_PORT/" | grep '<tr data-endpoint="e1"')"
 
 # ... and east really down: all three move, within interval x fall + 1 s

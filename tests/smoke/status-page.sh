@@ -20,7 +20,8 @@ st_start backend python3 "$BACKEND" --port "$BP" --mode-file "$ST_TMP/mode"
 for _ in $(seq 1 100); do grep -q ready backend.log 2>/dev/null && break; sleep 0.05; done
 
 # ctl-common's config with a check on every endpoint (all on the one
-# backend), and the zone file in a folder whose name needs escaping.
+# backend; use2-a's health calculated from two checks; slow probes on a
+# loaded machine must not stop the ramp below), and the zone file in a folder whose name needs escaping.
 odd='zones<b>&x'
 mkdir -p "$odd"
 cp zones/example.test.zone "$odd/"
@@ -30,11 +31,13 @@ p, odd = sys.argv[1], sys.argv[2]
 s = open("steerd.yaml").read()
 s = s.replace("health:\n  table: run/health.shm\n",
               "health:\n  table: run/health.shm\n"
-              "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 500ms,"
-              " timeout: 400ms, rise: 1, fall: 2 }\n")
-for name, addr in (("use1-a", "192.0.2.11"), ("use1-b", "192.0.2.12"), ("use2-a", "198.51.100.11")):
+              "checks:\n  web: { type: http, path: /healthz, expect_body: OK, interval: 1s,"
+              " timeout: 900ms, rise: 1, fall: 4 }\n"
+              "  port: { type: tcp, interval: 1s, timeout: 900ms, rise: 1, fall: 4 }\n")
+for name, addr, check in (("use1-a", "192.0.2.11", "web"), ("use1-b", "192.0.2.12", "web"),
+                          ("use2-a", "198.51.100.11", "[web, port]")):
     s = s.replace("%s: { address: %s }" % (name, addr),
-                  '%s: { address: %s, check: web, check_target: "127.0.0.1:%s" }' % (name, addr, p))
+                  '%s: { address: %s, check: %s, check_target: "127.0.0.1:%s" }' % (name, addr, check, p))
 s = s.replace("example.test: zones/example.test.zone", 'example.test: "%s/example.test.zone"' % odd)
 open("steerd.yaml", "w").write(s)
 PY
@@ -84,6 +87,12 @@ chrome() {
     ST_PIDS+=("$pid")
     st_wait_exit "$pid" 60 || echo "chromium did not finish in 60 s"
 }
+# The chart draws a bar per 10 s interval once one has ended (the one
+# going on now is drawn lighter, with fill-opacity).
+for _ in $(seq 1 250); do
+    curl -s --max-time 5 "$url" | grep -q '<rect [^>]*height="[0-9.]*" fill=' && break
+    sleep 0.1
+done
 chrome dom.html --dump-dom "$url"
 chrome /dev/null --screenshot="$ST_TMP/status.png" "$url"
 
@@ -97,21 +106,28 @@ class P(html.parser.HTMLParser):
         super().__init__()
         self.table = None; self.rows = {}; self.row = None; self.cell = None
         self.tags = set(); self.text = {}; self.where = []
+        self.bars = set(); self.ended = set(); self.rect = None
     def handle_starttag(self, tag, attrs):
         a = dict(attrs); self.tags.add(tag)
         if tag == "table": self.table = a.get("id")
         elif tag == "tr" and self.table:
             self.row = {"attrs": a, "cells": []}; self.rows.setdefault(self.table, []).append(self.row)
         elif tag in ("td", "th") and self.row is not None: self.cell = ""
+        if tag == "rect": self.rect = a; self.title = ""
         if tag in ("p", "span", "svg"):
             self.where.append(a.get("id"))
             if a.get("id"): self.text[a["id"]] = ""
     def handle_endtag(self, tag):
+        if tag == "rect" and self.rect is not None:
+            self.bars.add(self.title.rsplit(":", 1)[0])
+            if "fill-opacity" not in self.rect: self.ended.add(self.rect["x"])
+            self.rect = None
         if tag == "table": self.table = None
         elif tag in ("td", "th") and self.cell is not None:
             self.row["cells"].append(self.cell.strip()); self.cell = None
         elif tag in ("p", "span", "svg") and self.where: self.where.pop()
     def handle_data(self, d):
+        if self.rect is not None: self.title += d
         if self.cell is not None: self.cell += d
         for w in self.where:
             if w: self.text[w] += d
@@ -127,6 +143,8 @@ elif what == "attr":  # TABLE KEY ATTR: "key=value" per row
             print("%s=%s" % (r["attrs"][sys.argv[4]], r["attrs"].get(sys.argv[5], "")))
 elif what == "text":
     print(p.text.get(sys.argv[3], "").strip())
+elif what == "bars":  # the regions named in the chart's bars, and how many ended intervals
+    print(" ".join(sorted(p.bars)), len(p.ended))
 elif what == "tags":
     print(" ".join(sorted(p.tags)))
 PY
@@ -136,13 +154,14 @@ st_expect_match "the browser rendered the page" '^steerd ' "$(grep -o '<h1>[^<]*
 st_expect_match "forced down shows as down" '^down \| use1-a \| us-east-1 \| 192\.0\.2\.11 \| down \| forced down \| up \| ' \
     "$(dom row endpoints data-endpoint use1-a)"
 st_expect_match "the other one too" '^down \| use1-b \| .* \| down \| forced down \| up ' "$(dom row endpoints data-endpoint use1-b)"
-st_expect_match "checker up, with an RTT" '^up \| use2-a \| us-east-2 \| 198\.51\.100\.11 \| up \|  \| up \|  \| [0-9.]+(us|ms|s) \| ' \
+st_expect_match "checker up with its two checks, with an RTT" '^up \| use2-a \| us-east-2 \| 198\.51\.100\.11 \| up \|  \| upchecks \(healthy when all\): web up, port up \|  \| [0-9.]+(us|ms|s) \| ' \
     "$(dom row endpoints data-endpoint use2-a)"
 st_expect_match "region down" '^unhealthy \| us-east-1 \| UNHEALTHY \| 0 of 2 ' "$(dom row regions data-region us-east-1)"
 st_expect_match "ramp in progress" '^healthy \| us-east-2 \| healthy \| 1 of 1 \(need 1\) \| (4[0-9]|50)% \|  \| ramping 40% → 90% over 10m, now (4[0-9]|50)%' \
     "$(dom row regions data-region us-east-2)"
 split=$(dom attr traffic data-region data-answers)
 st_expect "traffic split shows the regions" "us-east-1=6 us-east-2=3" "$(printf '%s\n' "$split" | tr '\n' ' ' | sed 's/ $//')"
+st_expect_match "the chart: both regions, at least one ended interval" '^us-east-1 us-east-2 [1-9][0-9]*$' "$(dom bars)"
 st_expect_match "shares" '^ \| us-east-1 \| 6 \| 66\.7% \| $' "$(dom row traffic data-region us-east-1)"
 st_expect_match "reload listed" '^ \| [0-9T:-]+Z \| config and zones \| done \| [0-9.]+ ms \| 2 \| $' \
     "$(dom row reloads data-result done)"
