@@ -2,6 +2,7 @@
  * pass = the expected rcode and, when set, an answer whose rdata matches. */
 #include "check/probe_int.h"
 #include "common/errors.h"
+#include "dns/wire.h"
 
 #include <ldns/ldns.h>
 
@@ -65,7 +66,7 @@ static void verdict(st_probe_t *p, const uint8_t *wire, size_t n)
 		return;
 	}
 	ldns_rr_list *an = ldns_pkt_answer(pkt);
-	uint16_t qtype = c->dns_type ? c->dns_type : LDNS_RR_TYPE_A;
+	uint16_t qtype = c->dns_type ? c->dns_type : ST_TYPE_A;
 	for (size_t i = 0; an && i < ldns_rr_list_rr_count(an); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(an, i);
 		if (ldns_rr_get_type(rr) == qtype && rdata_matches(rr, c->dns_expect)) {
@@ -100,7 +101,7 @@ int st_probe_dns_start(st_probe_t *p)
 	const char *to = p->spec->target_str;
 	ldns_pkt *q = NULL;
 	const char *name = c->dns_name && *c->dns_name ? c->dns_name : ".";
-	uint16_t qtype = c->dns_type ? c->dns_type : LDNS_RR_TYPE_A;
+	uint16_t qtype = c->dns_type ? c->dns_type : ST_TYPE_A;
 	if (ldns_pkt_query_new_frm_str(&q, name, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN, 0) !=
 	    LDNS_STATUS_OK) {
 		st_probe_finish(p, false, "dns: bad query name %.40s", name);

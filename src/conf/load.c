@@ -3,8 +3,8 @@
 #include "conf/load.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "dns/rrtype.h"
 
-#include <ldns/ldns.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +100,22 @@ int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, c
 		return st_ctx_error(ctx, val, key, "expected a mapping of %s, not %s", what,
 				    val->kind == ST_YNODE_MAP ? "an empty one"
 							      : st_ynode_kind_name(val));
+	return 0;
+}
+
+int st_ctx_map_array(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what,
+		     size_t size, void *array, size_t *n, st_map_entry_fn one)
+{
+	int rc = st_ctx_nonempty_map(ctx, val, key, what);
+	if (rc != 0)
+		return rc;
+	void *elems = calloc(val->n, size);
+	if (!elems)
+		return ST_ENOMEM;
+	memcpy(array, &elems, sizeof(elems));
+	for (*n = 0; *n < val->n; (*n)++)
+		if ((rc = one(ctx, key, val, *n, elems)) != 0)
+			return rc;
 	return 0;
 }
 
@@ -419,11 +435,12 @@ static int parse_status(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 static int parse_dns_type(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s, void *obj)
 {
 	st_conf_check_t *c = obj;
-	ldns_rr_type t = ldns_get_rr_type_by_name(s);
-	if (t == 0 || t == LDNS_RR_TYPE_ANY || t == LDNS_RR_TYPE_AXFR || t == LDNS_RR_TYPE_IXFR)
+	uint16_t t = 0;
+	if (st_rrtype_parse(s, &t) < 0 || t == 0 || t == ST_TYPE_ANY || t == ST_TYPE_AXFR ||
+	    t == ST_TYPE_IXFR)
 		return st_ctx_error(ctx, val, it->name,
 				    "'%s' is not a record type (A, AAAA, SOA, TXT, TYPE65...)", s);
-	c->dns_type = (uint16_t)t;
+	c->dns_type = t;
 	return 0;
 }
 

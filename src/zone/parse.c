@@ -7,6 +7,7 @@
 #include "zone/internal.h"
 #include "common/file.h"
 #include "common/time.h"
+#include "dns/rrtype.h"
 
 #include <ldns/ldns.h>
 
@@ -450,20 +451,18 @@ static int bad_record(zb_t *zb, const char *path, uint32_t line, const char *buf
 		}
 		t = token(&s);
 	}
-	ldns_rr_type type = t ? ldns_get_rr_type_by_name(t) : 0;
+	uint16_t type = 0;
 	if (!t) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad record: no type", path, line);
 		goto out;
 	}
-	if (type == 0) {
+	if (st_rrtype_parse(t, &type) < 0 || type == 0) {
 		rc = st_diag_set(zb->diag, ST_EZONE, "%s:%u: unknown record type '%s'", path,
 				 line, quote(t, q, sizeof(q)));
 		goto out;
 	}
-	char tn[32];
-	char *name = ldns_rr_type2str(type);
-	snprintf(tn, sizeof(tn), "%s", name ? name : "?");
-	free(name);
+	char tn[ST_RRTYPE_STRLEN];
+	st_rrtype_str(type, tn, sizeof(tn));
 	const ldns_rr_descriptor *d = ldns_rr_descript(type);
 	t = token(&s);
 	if (d && !(t && strcmp(t, "\\#") == 0)) {
