@@ -34,6 +34,15 @@ int st_ctx_section(st_ctx_t *ctx, const char *section, const st_ynode_t *map,
  * region"): 0, or an error at the value. */
 int st_ctx_nonempty_map(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what);
 
+/* Reads one entry `i` of the mapping `val` into element `i` of `elems`
+ * (zeroed; the elements before it are read already). */
+typedef int (*st_map_entry_fn)(st_ctx_t *ctx, const char *key, const st_ynode_t *val, size_t i,
+			       void *elems);
+/* A key whose value is a non-empty mapping read into an array: one
+ * `size`-byte element per entry, stored at *array, *n counting those read. */
+int st_ctx_map_array(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *what,
+		     size_t size, void *array, size_t *n, st_map_entry_fn one);
+
 /* A list of scalars (or one scalar), each parsed by `one` into an element
  * of an array of `size`-byte elements (zeroed first), no two the same. */
 typedef struct st_list_kind {

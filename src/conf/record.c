@@ -115,63 +115,52 @@ static int parse_regions(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 	return 0;
 }
 
+static int map_entry(st_ctx_t *ctx, const char *key, const st_ynode_t *val, size_t i, void *elems)
+{
+	st_conf_map_entry_t *map = elems, *m = &map[i];
+	const st_ynode_t *k = st_ynode_key(val, i);
+	char why[256];
+	bool is_region;
+	if (st_map_key_parse(k->str, &m->key, why, sizeof(why)) != 0)
+		return st_ctx_error(ctx, k, key, "'%s' is not a map key: %s", k->str, why);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(map[j].key.text, m->key.text) == 0)
+			return st_ctx_error(ctx, k, key, "'%s' is the same key as '%s' (line %u)",
+					    k->str, st_ynode_key(val, j)->str, map[j].line);
+	m->line = k->line;
+	return resolve(ctx, st_ynode_val(val, i), key, false, &is_region, &m->region);
+}
+
 static int parse_map(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	int err = st_ctx_nonempty_map(ctx, val, it->name, "location or prefix -> region");
-	if (err != 0)
-		return err;
-	r->map = calloc(val->n, sizeof(*r->map));
-	if (!r->map)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < val->n; i++) {
-		const st_ynode_t *k = st_ynode_key(val, i);
-		st_conf_map_entry_t *m = &r->map[r->n_map];
-		char why[256];
-		bool is_region;
-		if (st_map_key_parse(k->str, &m->key, why, sizeof(why)) != 0)
-			return st_ctx_error(ctx, k, it->name, "'%s' is not a map key: %s", k->str,
-					    why);
-		for (size_t j = 0; j < r->n_map; j++)
-			if (strcmp(r->map[j].key.text, m->key.text) == 0)
-				return st_ctx_error(
-				    ctx, k, it->name, "'%s' is the same key as '%s' (line %u)",
-				    k->str, st_ynode_key(val, j)->str, r->map[j].line);
-		int rc =
-		    resolve(ctx, st_ynode_val(val, i), it->name, false, &is_region, &m->region);
-		if (rc != 0)
-			return rc;
-		m->line = k->line;
-		r->n_map++;
-	}
+	return st_ctx_map_array(ctx, val, it->name, "location or prefix -> region",
+				sizeof(*r->map), &r->map, &r->n_map, map_entry);
+}
+
+static int weight_entry(st_ctx_t *ctx, const char *key, const st_ynode_t *val, size_t i,
+			void *elems)
+{
+	st_conf_weight_t *w = (st_conf_weight_t *)elems + i;
+	const st_ynode_t *k = st_ynode_key(val, i);
+	uint64_t v;
+	int rc = resolve(ctx, k, key, true, &w->is_region, &w->index);
+	if (rc == 0)
+		rc = st_ctx_uint(ctx, st_ynode_val(val, i), key, 0, 1000000, &v);
+	if (rc == 0)
+		rc = st_ctx_strdup(ctx, k->str, &w->name);
+	if (rc != 0)
+		return rc;
+	w->weight = (uint32_t)v;
+	w->line = k->line;
 	return 0;
 }
 
 static int parse_weights(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	st_conf_record_t *r = obj;
-	int err = st_ctx_nonempty_map(ctx, val, it->name, "region or endpoint name -> weight");
-	if (err != 0)
-		return err;
-	r->weights = calloc(val->n, sizeof(*r->weights));
-	if (!r->weights)
-		return ST_ENOMEM;
-	for (size_t i = 0; i < val->n; i++) {
-		const st_ynode_t *k = st_ynode_key(val, i);
-		st_conf_weight_t *w = &r->weights[r->n_weights];
-		uint64_t v;
-		int rc = resolve(ctx, k, it->name, true, &w->is_region, &w->index);
-		if (rc == 0)
-			rc = st_ctx_uint(ctx, st_ynode_val(val, i), it->name, 0, 1000000, &v);
-		if (rc == 0)
-			rc = st_ctx_strdup(ctx, k->str, &w->name);
-		if (rc != 0)
-			return rc;
-		w->weight = (uint32_t)v;
-		w->line = k->line;
-		r->n_weights++;
-	}
-	return 0;
+	return st_ctx_map_array(ctx, val, it->name, "region or endpoint name -> weight",
+				sizeof(*r->weights), &r->weights, &r->n_weights, weight_entry);
 }
 
 static const st_enum_t policy_enum[] = {
