@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *load(const char *path, const char *array, const char *command, json_t **list,
-		    st_diag_t *diag)
+static json_t *load_file(const char *path, const char *array, const char *command, json_t **list,
+			 st_diag_t *diag)
 {
 	FILE *f;
 	int rc = st_file_fopen(path, &f);
@@ -282,127 +282,146 @@ static const char *read_set(json_t *o, r53_set_t *s, const char **bad)
 	return routing(o, s, bad);
 }
 
-int r53_read_records(r53_input_t *in, const char *path, const char *zone, st_buf_t *report,
-		     st_diag_t *diag)
+/* What the reading of one listing knows (report: NULL for the listings
+ * that do not report). */
+typedef struct {
+	const char *path;
+	const char *zone;
+	st_buf_t *report;
+	st_diag_t *diag;
+} listing_t;
+
+/* What reads one element `i` of a listing into `elem` (zeroed): 1 keeps
+ * it, 0 drops it (its fields freed), an error stops the reading. */
+typedef int (*read_fn)(json_t *o, size_t i, void *elem, const listing_t *l);
+
+/* Appends the elements of the `array` of a listing (the output of `aws
+ * route53 command`) to the array *elems of *n elements of `size` bytes.
+ * With a report, says there when the listing is one page of several. */
+static int read_list(const listing_t *l, const char *array, const char *command, void *elems,
+		     size_t *n, size_t size, read_fn one)
 {
-	json_t *list;
-	json_t *root = load(path, "ResourceRecordSets", "list-resource-record-sets", &list, diag);
+	const char *path = l->path;
+	st_diag_t *diag = l->diag;
+	json_t *list, *root = load_file(path, array, command, &list, diag);
 	if (!root)
 		return ST_EPARSE;
-	size_t n = json_array_size(list);
-	int rc = 0;
-	if (n && !(in->sets = calloc(n, sizeof(*in->sets))))
-		rc = ST_ENOMEM;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		r53_set_t *s = &in->sets[in->n_sets];
-		const char *bad = NULL;
-		const char *why = read_set(json_array_get(list, i), s, &bad);
-		st_buf_t label;
-		st_buf_init(&label);
-		st_buf_printf(&label, "%s %s", s->name ? s->name : "(no name)",
-			      s->type ? s->type : "(no type)");
-		if (s->set_id)
-			st_buf_printf(&label, " [%s]", s->set_id);
-		s->label = st_buf_steal(&label, NULL);
-		if (!why && bad)
-			why = "a field has the wrong JSON type";
-		if (!why && s->name && strcmp(s->name, zone) != 0) {
-			size_t nl = strlen(s->name), zl = strlen(zone);
-			if (nl <= zl || strcmp(s->name + nl - zl, zone) != 0 ||
-			    s->name[nl - zl - 1] != '.')
-				why = "the name is not in the zone";
-		}
-		if (why) {
-			st_buf_printf(
-			    report, "not converted: %s (ResourceRecordSets[%zu]): %s%s%s\n",
-			    s->label ? s->label : "?", i, why, bad ? ": " : "", bad ? bad : "");
-			set_clear(s);
-			memset(s, 0, sizeof(*s));
-			continue;
-		}
-		in->n_sets++;
+	size_t len = json_array_size(list);
+	char *a;
+	memcpy(&a, elems, sizeof(a));
+	if (len && !(a = realloc(a, (*n + len) * size))) {
+		json_decref(root);
+		return st_diag_set(diag, ST_ENOMEM, "out of memory");
 	}
-	if (rc == 0 && json_is_true(json_object_get(root, "IsTruncated")))
-		st_buf_printf(report,
+	memcpy(elems, &a, sizeof(a));
+	int rc = 0;
+	for (size_t i = 0; i < len && rc >= 0; i++) {
+		char *e = a + *n * size;
+		memset(e, 0, size);
+		if ((rc = one(json_array_get(list, i), i, e, l)) > 0)
+			(*n)++;
+	}
+	if (rc >= 0 && l->report && json_is_true(json_object_get(root, "IsTruncated")))
+		st_buf_printf(l->report,
 			      "warning: %s says IsTruncated: the listing is one page of "
 			      "several; give the CLI's whole output (without --max-items)\n",
 			      path);
 	json_decref(root);
-	return rc == ST_ENOMEM ? st_diag_set(diag, rc, "out of memory") : rc;
+	return rc < 0 ? rc : 0;
+}
+
+static int read_one_set(json_t *o, size_t i, void *elem, const listing_t *l)
+{
+	r53_set_t *s = elem;
+	const char *bad = NULL;
+	const char *why = read_set(o, s, &bad);
+	st_buf_t label;
+	st_buf_init(&label);
+	st_buf_printf(&label, "%s %s", s->name ? s->name : "(no name)",
+		      s->type ? s->type : "(no type)");
+	if (s->set_id)
+		st_buf_printf(&label, " [%s]", s->set_id);
+	s->label = st_buf_steal(&label, NULL);
+	if (!why && bad)
+		why = "a field has the wrong JSON type";
+	if (!why && s->name && strcmp(s->name, l->zone) != 0) {
+		size_t nl = strlen(s->name), zl = strlen(l->zone);
+		if (nl <= zl || strcmp(s->name + nl - zl, l->zone) != 0 ||
+		    s->name[nl - zl - 1] != '.')
+			why = "the name is not in the zone";
+	}
+	if (!why)
+		return 1;
+	st_buf_printf(l->report, "not converted: %s (ResourceRecordSets[%zu]): %s%s%s\n",
+		      s->label ? s->label : "?", i, why, bad ? ": " : "", bad ? bad : "");
+	set_clear(s);
+	return 0;
+}
+
+int r53_read_records(r53_input_t *in, const char *path, const char *zone, st_buf_t *report,
+		     st_diag_t *diag)
+{
+	listing_t l = {path, zone, report, diag};
+	return read_list(&l, "ResourceRecordSets", "list-resource-record-sets", &in->sets,
+			 &in->n_sets, sizeof(*in->sets), read_one_set);
+}
+
+static int read_one_check(json_t *o, size_t i, void *elem, const listing_t *l)
+{
+	(void)i, (void)l;
+	json_t *c = json_object_get(o, "HealthCheckConfig");
+	r53_check_t *h = elem;
+	const char *bad = NULL;
+	h->state = -1;
+	h->id = str(o, "Id", &bad);
+	if (!h->id || !json_is_object(c)) {
+		free(h->id); /* no id or no config: no record can use it */
+		return 0;
+	}
+	h->type = str(c, "Type", &bad);
+	h->ip = str(c, "IPAddress", &bad);
+	h->fqdn = str(c, "FullyQualifiedDomainName", &bad);
+	h->path = str(c, "ResourcePath", &bad);
+	h->search = str(c, "SearchString", &bad);
+	h->port = num(c, "Port", 0, &bad);
+	h->interval = num(c, "RequestInterval", 30, &bad);
+	h->threshold = num(c, "FailureThreshold", 3, &bad);
+	h->inverted = flag(c, "Inverted", &bad);
+	h->disabled = flag(c, "Disabled", &bad);
+	if (bad || !h->type) {
+		free(h->type); /* reported when a record uses it */
+		h->type = NULL;
+	}
+	return 1;
 }
 
 int r53_read_checks(r53_input_t *in, const char *path, st_diag_t *diag)
 {
-	json_t *list;
-	json_t *root = load(path, "HealthChecks", "list-health-checks", &list, diag);
-	if (!root)
-		return ST_EPARSE;
-	size_t n = json_array_size(list);
-	if (n && !(in->checks = calloc(n, sizeof(*in->checks)))) {
-		json_decref(root);
-		return st_diag_set(diag, ST_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(list, i), *c = json_object_get(o, "HealthCheckConfig");
-		r53_check_t *h = &in->checks[in->n_checks];
-		const char *bad = NULL;
-		h->state = -1;
-		h->id = str(o, "Id", &bad);
-		if (!h->id || !json_is_object(c))
-			continue; /* no id: no record can name it */
-		h->type = str(c, "Type", &bad);
-		h->ip = str(c, "IPAddress", &bad);
-		h->fqdn = str(c, "FullyQualifiedDomainName", &bad);
-		h->path = str(c, "ResourcePath", &bad);
-		h->search = str(c, "SearchString", &bad);
-		h->port = num(c, "Port", 0, &bad);
-		h->interval = num(c, "RequestInterval", 30, &bad);
-		h->threshold = num(c, "FailureThreshold", 3, &bad);
-		h->inverted = flag(c, "Inverted", &bad);
-		h->disabled = flag(c, "Disabled", &bad);
-		if (bad || !h->type) {
-			free(h->type); /* reported when a record uses it */
-			h->type = NULL;
-		}
-		in->n_checks++;
-	}
-	json_decref(root);
-	return 0;
+	listing_t l = {path, NULL, NULL, diag};
+	return read_list(&l, "HealthChecks", "list-health-checks", &in->checks, &in->n_checks,
+			 sizeof(*in->checks), read_one_check);
+}
+
+static int read_one_block(json_t *o, size_t i, void *elem, const listing_t *l)
+{
+	r53_block_t *k = elem;
+	const char *bad = NULL;
+	k->cidr = str(o, "CidrBlock", &bad);
+	k->location = str(o, "LocationName", &bad);
+	if (k->cidr && k->location && !bad)
+		return 1;
+	free(k->cidr);
+	free(k->location);
+	return st_diag_set(l->diag, ST_EPARSE,
+			   "%s: CidrBlocks[%zu] has no CidrBlock and LocationName strings",
+			   l->path, i);
 }
 
 int r53_read_blocks(r53_input_t *in, const char *path, st_diag_t *diag)
 {
-	json_t *list;
-	json_t *root = load(path, "CidrBlocks", "list-cidr-blocks", &list, diag);
-	if (!root)
-		return ST_EPARSE;
-	size_t n = json_array_size(list);
-	r53_block_t *b = n ? realloc(in->blocks, (in->n_blocks + n) * sizeof(*b)) : in->blocks;
-	if (n && !b) {
-		json_decref(root);
-		return st_diag_set(diag, ST_ENOMEM, "out of memory");
-	}
-	in->blocks = b;
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *bad = NULL;
-		json_t *o = json_array_get(list, i);
-		r53_block_t *k = &in->blocks[in->n_blocks];
-		k->cidr = str(o, "CidrBlock", &bad);
-		k->location = str(o, "LocationName", &bad);
-		if (!k->cidr || !k->location || bad) {
-			free(k->cidr);
-			free(k->location);
-			rc = st_diag_set(diag, ST_EPARSE,
-					 "%s: CidrBlocks[%zu] has no CidrBlock and LocationName "
-					 "strings",
-					 path, i);
-			break;
-		}
-		in->n_blocks++;
-	}
-	json_decref(root);
-	return rc;
+	listing_t l = {path, NULL, NULL, diag};
+	return read_list(&l, "CidrBlocks", "list-cidr-blocks", &in->blocks, &in->n_blocks,
+			 sizeof(*in->blocks), read_one_block);
 }
 
 void r53_input_clear(r53_input_t *in)
