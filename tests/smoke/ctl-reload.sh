@@ -169,7 +169,9 @@ try:
             pass
 except (BrokenPipeError, ConnectionResetError):
     pass
-if time.monotonic() - t0 < 1.6:
+# the old 2 s timeout could not cut it before 2 s: any cut before 1.9 s is
+# the new one, however late a loaded machine runs its timer
+if time.monotonic() - t0 < 1.9:
     slow_text = "trickle cut off"
 print(first + ", " + third + ", " + idle_text + ", " + slow_text)
 PY2

@@ -89,7 +89,7 @@ fleet:
   etcd: [${first}${rest:+,$rest}]
   quorum: ${FLEET_QUORUM:-majority}
   view_ttl: 2s
-  stale_after: 5s
+  stale_after: ${FLEET_STALE_AFTER:-5s}
 EOF
 }
 
