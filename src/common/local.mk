@@ -8,7 +8,7 @@ src_libsteer_a_SOURCES += \
 	src/common/buf.c src/common/buf.h \
 	src/common/ring.c src/common/ring.h \
 	src/common/cli.c src/common/cli.h \
-	src/common/hash.h \
+	src/common/hash.h src/common/enumname.h \
 	src/common/siphash.c src/common/siphash.h \
 	src/common/file.c src/common/file.h \
 	src/common/base64.c src/common/base64.h

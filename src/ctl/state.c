@@ -7,6 +7,7 @@
  *   ramp-stopped NAME AT_MS TEXT      (after the dial of NAME; TEXT to the end)
  * so that an operator can read it and a diff shows what changed. */
 #include "ctl/state.h"
+#include "common/enumname.h"
 #include "common/file.h"
 
 #include <errno.h>
@@ -52,16 +53,9 @@ void st_ctl_state_free(st_ctl_state_t *st)
 
 const char *st_override_name(st_override_t ov)
 {
-	switch (ov) {
-	case ST_OVERRIDE_DRAIN:
-		return "drain";
-	case ST_OVERRIDE_UP:
-		return "up";
-	case ST_OVERRIDE_DOWN:
-		return "down";
-	default:
-		return "none";
-	}
+	static const char *const names[] = {
+	    [ST_OVERRIDE_DRAIN] = "drain", [ST_OVERRIDE_UP] = "up", [ST_OVERRIDE_DOWN] = "down"};
+	return st_enum_name(names, ST_NELEMS(names), ov, "none");
 }
 
 bool st_override_parse(const char *s, st_override_t *out)

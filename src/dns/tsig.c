@@ -2,6 +2,7 @@
  * parts (previous MAC, message, variables), so nothing is copied or
  * allocated beyond OpenSSL's own context. */
 #include "dns/tsig.h"
+#include "common/enumname.h"
 #include "dns/name.h"
 #include "common/base64.h"
 #include "common/errors.h"
@@ -66,20 +67,11 @@ static int alg_by_wire(const uint8_t *name, size_t len)
 
 const char *st_tsig_error_name(uint16_t error)
 {
-	switch (error) {
-	case ST_TSIG_NOERROR:
-		return "NOERROR";
-	case ST_TSIG_BADSIG:
-		return "BADSIG";
-	case ST_TSIG_BADKEY:
-		return "BADKEY";
-	case ST_TSIG_BADTIME:
-		return "BADTIME";
-	case ST_TSIG_BADTRUNC:
-		return "BADTRUNC";
-	default:
-		return "TSIG error";
-	}
+	static const char *const names[] = {
+	    [ST_TSIG_NOERROR] = "NOERROR", [ST_TSIG_BADSIG] = "BADSIG",
+	    [ST_TSIG_BADKEY] = "BADKEY",   [ST_TSIG_BADTIME] = "BADTIME",
+	    [ST_TSIG_BADTRUNC] = "BADTRUNC"};
+	return st_enum_name(names, ST_NELEMS(names), error, "TSIG error");
 }
 
 /* ---- secrets ----------------------------------------------------------------- */

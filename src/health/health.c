@@ -12,6 +12,7 @@
  * state not known: the last state the tick saw settled (last-known), or up
  * (fail-open). */
 #include "health/health.h"
+#include "common/enumname.h"
 #include "common/buf.h"
 #include "common/hash.h"
 #include "common/log.h"
@@ -494,18 +495,11 @@ int st_health_checker_pid(const st_health_t *h)
 
 const char *st_checker_status_name(st_checker_status_t s)
 {
-	switch (s) {
-	case ST_CHECKER_BEATING:
-		return "beating";
-	case ST_CHECKER_EXITED:
-		return "exited";
-	case ST_CHECKER_GONE:
-		return "gone";
-	case ST_CHECKER_SILENT:
-		return "silent";
-	default:
-		return "none";
-	}
+	static const char *const names[] = {[ST_CHECKER_BEATING] = "beating",
+					    [ST_CHECKER_EXITED] = "exited",
+					    [ST_CHECKER_GONE] = "gone",
+					    [ST_CHECKER_SILENT] = "silent"};
+	return st_enum_name(names, ST_NELEMS(names), s, "none");
 }
 
 /* A process by that pid exists (EPERM: it does, not ours). In another pid

@@ -3,6 +3,7 @@
  * the writer makes seq odd, writes the fields, makes it even again; a reader
  * copies the fields between two reads of seq and retries when they differ. */
 #include "health/table.h"
+#include "common/enumname.h"
 #include "common/file.h"
 #include "common/log.h"
 
@@ -43,14 +44,8 @@ struct st_healthtab {
 
 const char *st_health_state_name(st_health_state_t s)
 {
-	switch (s) {
-	case ST_HEALTH_UP:
-		return "up";
-	case ST_HEALTH_DOWN:
-		return "down";
-	default:
-		return "unknown";
-	}
+	static const char *const names[] = {[ST_HEALTH_UP] = "up", [ST_HEALTH_DOWN] = "down"};
+	return st_enum_name(names, ST_NELEMS(names), s, "unknown");
 }
 
 static size_t layout_size(uint32_t n)
@@ -431,16 +426,9 @@ void st_healthtab_fleet(const st_healthtab_t *t, st_health_fleet_t *out)
 
 const char *st_fleet_mode_name(st_fleet_mode_t m)
 {
-	switch (m) {
-	case ST_FLEET_AGREED:
-		return "agreed";
-	case ST_FLEET_KEPT:
-		return "kept";
-	case ST_FLEET_OWN:
-		return "own";
-	default:
-		return "none";
-	}
+	static const char *const names[] = {
+	    [ST_FLEET_AGREED] = "agreed", [ST_FLEET_KEPT] = "kept", [ST_FLEET_OWN] = "own"};
+	return st_enum_name(names, ST_NELEMS(names), m, "none");
 }
 
 void st_healthtab_writer_detach(st_healthtab_t *t)

@@ -1,6 +1,7 @@
 /* NOTIFY sender. One entry per (zone, target): its socket and timer while
  * a NOTIFY is in flight, its outcome afterwards. */
 #include "primary/notify.h"
+#include "common/enumname.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "dns/name.h"
@@ -336,12 +337,7 @@ void st_notify_totals(const st_notify_t *n, st_notify_totals_t *out)
 
 const char *st_notify_state_name(st_notify_state_t s)
 {
-	switch (s) {
-	case ST_NOTIFY_SENDING:
-		return "sending";
-	case ST_NOTIFY_ANSWERED:
-		return "answered";
-	default:
-		return "failed";
-	}
+	static const char *const names[] = {[ST_NOTIFY_SENDING] = "sending",
+					    [ST_NOTIFY_ANSWERED] = "answered"};
+	return st_enum_name(names, ST_NELEMS(names), s, "failed");
 }
