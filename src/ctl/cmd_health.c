@@ -28,23 +28,6 @@ static void since(const st_health_info_t *in, uint64_t now_mono, char *buf, size
 	st_duration_fmt((now_mono - in->checker.last_change_ns) / ST_NS_PER_MS, buf, len);
 }
 
-static void checks_json(const st_conf_t *conf, uint32_t i, const st_health_info_t *in,
-			st_buf_t *out)
-{
-	const st_conf_endpoint_t *ep = &conf->endpoints[i];
-	char hw[16];
-	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
-	st_buf_printf(out, ",\"healthy_when\":\"%s\",\"checks\":[", hw);
-	for (uint32_t k = 0; k < ep->n_checks; k++) {
-		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
-		st_buf_puts(out, k ? ",{\"check\":" : "{\"check\":");
-		st_buf_json_str(out, c->name);
-		st_buf_printf(out, ",\"state\":\"%s\",\"inverted\":%s}",
-			      st_health_check_text(conf, i, in, k), c->invert ? "true" : "false");
-	}
-	st_buf_puts(out, "]");
-}
-
 /* In a fleet: what the quorum agreed, this site's own view, the votes and
  * every vantage point's view. */
 static void fleet_votes(st_ctl_t *ctl, const st_conf_t *conf, st_view_t *view,
@@ -147,7 +130,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 				      in.checker.rtt_us / 1000.0, in.checker.flaps);
 			st_buf_json_str(out, in.checker.error);
 			if (ep->n_checks)
-				checks_json(conf, (uint32_t)i, &in, out);
+				st_health_checks_text(conf, (uint32_t)i, &in, true, out);
 			if (fleet && in.has_check) {
 				st_buf_printf(out,
 					      ",\"fleet\":{\"own\":\"%s\",\"votes_up\":%u,"
@@ -165,7 +148,7 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 				      in.checker.error[0] ? in.checker.error : "-");
 			if (st_health_calculated(conf, (uint32_t)i)) {
 				st_buf_puts(out, "  ");
-				st_health_checks_text(conf, (uint32_t)i, &in, out);
+				st_health_checks_text(conf, (uint32_t)i, &in, false, out);
 				st_buf_puts(out, "\n");
 			}
 		}

@@ -614,16 +614,26 @@ const char *st_health_check_text(const st_conf_t *conf, uint32_t endpoint,
 }
 
 void st_health_checks_text(const st_conf_t *conf, uint32_t endpoint, const st_health_info_t *in,
-			   st_buf_t *out)
+			   bool json, st_buf_t *out)
 {
 	const st_conf_endpoint_t *ep = &conf->endpoints[endpoint];
 	char hw[16];
 	st_conf_healthy_when_fmt(ep, hw, sizeof(hw));
-	st_buf_printf(out, "checks (healthy when %s):", hw);
+	st_buf_printf(out, json ? ",\"healthy_when\":\"%s\",\"checks\":[" : "checks (healthy when %s):",
+		      hw);
 	for (uint32_t k = 0; k < ep->n_checks; k++) {
 		const st_conf_check_t *c = &conf->checks[ep->checks[k]];
-		st_buf_printf(out, "%s %s %s%s", k ? "," : "", c->name,
-			      st_health_check_text(conf, endpoint, in, k),
-			      c->invert ? " (inverted)" : "");
+		const char *state = st_health_check_text(conf, endpoint, in, k);
+		if (json) {
+			st_buf_puts(out, k ? ",{\"check\":" : "{\"check\":");
+			st_buf_json_str(out, c->name);
+			st_buf_printf(out, ",\"state\":\"%s\",\"inverted\":%s}", state,
+				      c->invert ? "true" : "false");
+		} else {
+			st_buf_printf(out, "%s %s %s%s", k ? "," : "", c->name, state,
+				      c->invert ? " (inverted)" : "");
+		}
 	}
+	if (json)
+		st_buf_puts(out, "]");
 }

@@ -164,10 +164,12 @@ bool st_health_calculated(const struct st_conf *conf, uint32_t endpoint);
  * config). */
 const char *st_health_check_text(const struct st_conf *conf, uint32_t endpoint,
 				 const st_health_info_t *in, uint32_t k);
-/* "checks (healthy when all): web up, db down, maint up (inverted)". */
+/* "checks (healthy when all): web up, db down, maint up (inverted)", or
+ * with json the members ,"healthy_when":"all","checks":[{"check":"web",
+ * "state":"up","inverted":false},...] of an endpoint's object. */
 struct st_buf;
 void st_health_checks_text(const struct st_conf *conf, uint32_t endpoint,
-			   const st_health_info_t *in, struct st_buf *out);
+			   const st_health_info_t *in, bool json, struct st_buf *out);
 size_t st_health_count(const st_health_t *h);
 /* Slots found not readable at the last tick (see st_health_info_t.unreadable). */
 size_t st_health_bad_slots(const st_health_t *h);

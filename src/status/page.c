@@ -288,7 +288,7 @@ static void checks_line(const st_conf_t *conf, uint32_t i, const st_health_info_
 		return;
 	st_buf_t b;
 	st_buf_init(&b);
-	st_health_checks_text(conf, i, in, &b);
+	st_health_checks_text(conf, i, in, false, &b);
 	out->oom |= b.oom;
 	st_buf_puts(out, "<br><span class=\"checks\">");
 	text(out, b.data);
