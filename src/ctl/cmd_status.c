@@ -56,60 +56,42 @@ static void signing_json(const st_view_t *view, const st_zone_t *z, st_buf_t *ou
 		      st_sigstate_expiration(st_signer_state(s)));
 }
 
-/* The cookie secret in use: when it was made, whether the previous one is
- * still accepted. False when cookies are off. */
-static bool cookie_secret(st_ctl_t *ctl, uint64_t *since, bool *has_prev)
-{
-	st_cookie_secret_t *s = st_server_cookie_secret(ctl->srv);
-	if (!s || !st_ctl_conf(ctl)->cookies)
-		return false;
-	uint8_t cur[ST_COOKIE_SECRET_LEN], prev[ST_COOKIE_SECRET_LEN];
-	*has_prev = st_cookie_secret_get(s, cur, prev);
-	*since = st_cookie_secret_since(s);
-	return true;
-}
-
-static void limits_text(st_ctl_t *ctl, st_buf_t *out)
+/* Rate limiting and cookies: the settings, the cookie secret in use (when
+ * it was made, whether the previous one is still accepted). */
+static void limits(st_ctl_t *ctl, bool json, st_buf_t *out)
 {
 	const st_conf_rrl_t *r = &st_ctl_conf(ctl)->rrl;
-	if (r->enabled)
-		st_buf_printf(out,
-			      "rrl on, %u responses/s per network and name, slip %u, networks /%u "
-			      "and /%u, %zu exempt network%s\n",
-			      r->rate, r->slip, r->ipv4_prefix, r->ipv6_prefix, r->n_exempt,
-			      r->n_exempt == 1 ? "" : "s");
-	else
-		st_buf_puts(out, "rrl off\n");
-	uint64_t since;
-	bool prev;
-	if (cookie_secret(ctl, &since, &prev)) {
-		char t[64];
-		st_ctl_fmt_time(since * ST_NS_PER_SEC, t, sizeof(t));
-		st_buf_printf(out, "cookies on, secret made %s%s\n", t,
-			      prev ? ", the previous one accepted until the next rotation" : "");
-	} else {
-		st_buf_puts(out, "cookies off\n");
-	}
-}
-
-static void limits_json(st_ctl_t *ctl, st_buf_t *out)
-{
-	const st_conf_rrl_t *r = &st_ctl_conf(ctl)->rrl;
-	if (r->enabled)
+	if (!r->enabled)
+		st_buf_puts(out, json ? ",\"rrl\":null" : "rrl off\n");
+	else if (json)
 		st_buf_printf(out,
 			      ",\"rrl\":{\"rate\":%u,\"slip\":%u,\"ipv4_prefix\":%u,"
 			      "\"ipv6_prefix\":%u,\"table_size\":%u,\"exempt\":%zu}",
 			      r->rate, r->slip, r->ipv4_prefix, r->ipv6_prefix, r->table_size,
 			      r->n_exempt);
 	else
-		st_buf_puts(out, ",\"rrl\":null");
-	uint64_t since;
-	bool prev;
-	if (cookie_secret(ctl, &since, &prev))
+		st_buf_printf(out,
+			      "rrl on, %u responses/s per network and name, slip %u, networks /%u "
+			      "and /%u, %zu exempt network%s\n",
+			      r->rate, r->slip, r->ipv4_prefix, r->ipv6_prefix, r->n_exempt,
+			      r->n_exempt == 1 ? "" : "s");
+	st_cookie_secret_t *cs = st_server_cookie_secret(ctl->srv);
+	if (!cs || !st_ctl_conf(ctl)->cookies) {
+		st_buf_puts(out, json ? ",\"cookies\":null" : "cookies off\n");
+		return;
+	}
+	uint8_t cur[ST_COOKIE_SECRET_LEN], prev[ST_COOKIE_SECRET_LEN];
+	bool has_prev = st_cookie_secret_get(cs, cur, prev);
+	uint64_t since = st_cookie_secret_since(cs);
+	char t[64];
+	if (json) {
 		st_buf_printf(out, ",\"cookies\":{\"secret_since\":%llu,\"previous\":%s}",
-			      (unsigned long long)since, prev ? "true" : "false");
-	else
-		st_buf_puts(out, ",\"cookies\":null");
+			      (unsigned long long)since, has_prev ? "true" : "false");
+		return;
+	}
+	st_ctl_fmt_time(since * ST_NS_PER_SEC, t, sizeof(t));
+	st_buf_printf(out, "cookies on, secret made %s%s\n", t,
+		      has_prev ? ", the previous one accepted until the next rotation" : "");
 }
 
 static void text(st_ctl_t *ctl, st_buf_t *out)
@@ -218,7 +200,7 @@ static void text(st_ctl_t *ctl, st_buf_t *out)
 	st_buf_puts(out, "\n");
 	st_buf_printf(out, "state %s\n",
 		      ctl->state_path ? ctl->state_path : "not persisted (no server.state_dir)");
-	limits_text(ctl, out);
+	limits(ctl, false, out);
 }
 
 static void json(st_ctl_t *ctl, st_buf_t *out)
@@ -294,7 +276,7 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 	}
 	st_buf_puts(out, "]");
 	st_ctl_fleet_status_json(ctl, out);
-	limits_json(ctl, out);
+	limits(ctl, true, out);
 	st_reload_stats_t rs;
 	st_server_reload_stats(srv, &rs);
 	st_buf_printf(out, ",\"reloads\":{\"ok\":%llu,\"failed\":%llu,\"last_error\":",
