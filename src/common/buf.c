@@ -49,6 +49,17 @@ int st_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first)
 	return 0;
 }
 
+void *st_append(void *pp, size_t n, size_t size)
+{
+	char *p;
+	memcpy(&p, pp, sizeof(p));
+	if (n + 1 > SIZE_MAX / size || !(p = realloc(p, (n + 1) * size)))
+		return NULL;
+	memcpy(pp, &p, sizeof(p));
+	memset(p + n * size, 0, size);
+	return p + n * size;
+}
+
 static bool reserve(st_buf_t *b, size_t more)
 {
 	if (!b->oom && st_grow(&b->data, &b->cap, b->len + more + 1, 1, 256) != 0)

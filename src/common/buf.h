@@ -32,5 +32,9 @@ char *st_buf_steal(st_buf_t *b, size_t *len);
  * `first` when it is 0, until they fit. 0, or ST_ENOMEM with the array as
  * it was. */
 int st_grow(void *pp, size_t *cap, size_t need, size_t size, size_t first);
+/* One more element of `size` bytes after the n of the array *pp (pp
+ * points to the array's pointer): the new element, zeroed, or NULL with
+ * the array as it was. The caller counts it. */
+void *st_append(void *pp, size_t n, size_t size);
 
 #endif

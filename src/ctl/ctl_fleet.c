@@ -4,6 +4,7 @@
  * in force here at once; when etcd does not take it, it is undone and the
  * command fails, so that no nameserver is left alone with it. */
 #include "ctl/cmd.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "ctl/shared.h"
@@ -48,15 +49,11 @@ static revision_t *rev_of(struct ctl_shared *sh, const char *key, bool add)
 			return &sh->revs[i];
 	if (!add)
 		return NULL;
-	revision_t *arr = realloc(sh->revs, (sh->n_revs + 1) * sizeof(*arr));
-	if (!arr)
+	revision_t *r = st_append(&sh->revs, sh->n_revs, sizeof(*r));
+	if (!r || !(r->key = strdup(key)))
 		return NULL;
-	sh->revs = arr;
-	char *k = strdup(key);
-	if (!k)
-		return NULL;
-	arr[sh->n_revs] = (revision_t){.key = k};
-	return &arr[sh->n_revs++];
+	sh->n_revs++;
+	return r;
 }
 
 static void clear_revs(struct ctl_shared *sh)

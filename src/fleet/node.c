@@ -1,6 +1,7 @@
 /* steerd's fleet service: its record under a lease, one watch on the whole
  * prefix, the members and views it saw, the shared control keys. */
 #include "fleet/node.h"
+#include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "conf/conf.h"
@@ -76,13 +77,8 @@ static member_t *member(st_fleet_t *f, const char *name, bool vantage, bool add)
 			return &f->members[i];
 	if (!add)
 		return NULL;
-	member_t *arr = realloc(f->members, (f->n_members + 1) * sizeof(*arr));
-	if (!arr)
-		return NULL;
-	f->members = arr;
-	member_t *m = &arr[f->n_members];
-	memset(m, 0, sizeof(*m));
-	if (!(m->name = strdup(name)))
+	member_t *m = st_append(&f->members, f->n_members, sizeof(*m));
+	if (!m || !(m->name = strdup(name)))
 		return NULL;
 	m->vantage = vantage;
 	f->n_members++;
@@ -116,20 +112,13 @@ static void set_view(st_fleet_t *f, const char *rest, uint8_t state)
 	for (size_t i = 0; i < f->n_vps && !known; i++)
 		known = strcmp(f->vps[i], vp) == 0;
 	if (!known) {
-		char **vps = realloc(f->vps, (f->n_vps + 1) * sizeof(*vps));
-		if (!vps)
-			return;
-		f->vps = vps;
-		if (!(vps[f->n_vps] = strdup(vp)))
+		char **name = st_append(&f->vps, f->n_vps, sizeof(*name));
+		if (!name || !(*name = strdup(vp)))
 			return;
 		f->n_vps++;
 	}
-	view_t *arr = realloc(f->views, (f->n_views + 1) * sizeof(*arr));
-	if (!arr)
-		return;
-	f->views = arr;
-	view_t *v = &arr[f->n_views];
-	if (!(v->key = strdup(rest)))
+	view_t *v = st_append(&f->views, f->n_views, sizeof(*v));
+	if (!v || !(v->key = strdup(rest)))
 		return;
 	v->state = state;
 	/* the set keeps pointers to the keys: the array may move, the keys not */
@@ -168,15 +157,13 @@ static void set_ctl(st_fleet_t *f, const char *key, const char *value, size_t le
 	}
 	if (!value)
 		return;
-	ctl_kv_t *arr = realloc(f->ctl, (f->n_ctl + 1) * sizeof(*arr));
-	if (!arr)
+	ctl_kv_t *kv = st_append(&f->ctl, f->n_ctl, sizeof(*kv));
+	if (!kv)
 		return;
-	f->ctl = arr;
-	arr[f->n_ctl] =
-	    (ctl_kv_t){.key = strdup(key), .value = strndup(value, len), .revision = rev};
-	if (!arr[f->n_ctl].key || !arr[f->n_ctl].value) {
-		free(arr[f->n_ctl].key);
-		free(arr[f->n_ctl].value);
+	*kv = (ctl_kv_t){.key = strdup(key), .value = strndup(value, len), .revision = rev};
+	if (!kv->key || !kv->value) {
+		free(kv->key);
+		free(kv->value);
 		return;
 	}
 	f->n_ctl++;
