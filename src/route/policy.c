@@ -520,16 +520,21 @@ static void trace_target(ctx_t *c, uint32_t t, const char *prefix)
 
 /* ---- record policies ---- */
 
+/* A probe of a record whose candidates all answer alike: up when some
+ * candidate is, whatever their order and dials. */
+static int probe_any(ctx_t *c)
+{
+	for (uint32_t i = 0; i < c->rec->n_regions; i++)
+		if (target_ok(c, c->rec->regions[i]))
+			return PICKED;
+	return NONE_HEALTHY;
+}
+
 static int pol_simple(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
-	if (c->probe) {
-		/* health not consulted for the answer; up when some candidate is */
-		for (uint32_t i = 0; i < rec->n_regions; i++)
-			if (target_ok(c, rec->regions[i]))
-				return PICKED;
-		return NONE_HEALTHY;
-	}
+	if (c->probe) /* health not consulted for the answer */
+		return probe_any(c);
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t t = rec->regions[i];
 		if (st_route_is_record(t)) {
@@ -787,13 +792,8 @@ static int pol_geolocation(ctx_t *c)
 static int pol_nearest(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
-	if (c->probe) {
-		/* whatever the order and the dials, a healthy region answers */
-		for (uint32_t i = 0; i < rec->n_regions; i++)
-			if (region_ok(c, rec->regions[i]))
-				return PICKED;
-		return NONE_HEALTHY;
-	}
+	if (c->probe) /* whatever the order and the dials, a healthy region answers */
+		return probe_any(c);
 	uint32_t order[ST_ROUTE_MAX_ORDER];
 	double cost[ST_ROUTE_MAX_ORDER];
 	const char *why;
