@@ -323,29 +323,33 @@ static bool is_class(const char *t, size_t n)
 	       (n > 5 && !strncasecmp(t, "CLASS", 5));
 }
 
+/* The next blank-separated token from *p: its start, *len its length; *p
+ * after it. */
+static char *next_blank_token(char **p, size_t *len)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	char *t = *p;
+	while (**p && **p != ' ' && **p != '\t')
+		(*p)++;
+	*len = (size_t)(*p - t);
+	return t;
+}
+
 /* RFC 1035 allows "owner class ttl type": ldns only takes "ttl class", so
  * swap the two tokens in place. */
 static void swap_class_ttl(char *s)
 {
 	char *p = s;
+	size_t cn, tn;
 	if (*p != ' ' && *p != '\t')
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	char *c = p;
-	while (*p && *p != ' ' && *p != '\t')
-		p++;
-	size_t cn = (size_t)(p - c);
+	char *c = next_blank_token(&p, &cn);
 	if (!is_class(c, cn))
 		return;
 	char *sp = p;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	char *t = p;
-	while (*p && *p != ' ' && *p != '\t')
-		p++;
-	size_t tn = (size_t)(p - t);
+	char *t = next_blank_token(&p, &tn);
 	if (tn == 0 || !isdigit((unsigned char)*t))
 		return;
 	/* [c: class][sp..t: blanks][t: ttl] -> [ttl][blanks][class] */
