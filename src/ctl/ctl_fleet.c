@@ -47,9 +47,7 @@ static revision_t *rev_of(struct ctl_shared *sh, const char *key, bool add)
 	for (size_t i = 0; i < sh->n_revs; i++)
 		if (strcmp(sh->revs[i].key, key) == 0)
 			return &sh->revs[i];
-	if (!add)
-		return NULL;
-	revision_t *r = st_append(&sh->revs, sh->n_revs, sizeof(*r));
+	revision_t *r = add ? st_append(&sh->revs, sh->n_revs, sizeof(*r)) : NULL;
 	if (!r || !(r->key = strdup(key)))
 		return NULL;
 	sh->n_revs++;

@@ -75,9 +75,7 @@ static member_t *member(st_fleet_t *f, const char *name, bool vantage, bool add)
 	for (size_t i = 0; i < f->n_members; i++)
 		if (f->members[i].vantage == vantage && strcmp(f->members[i].name, name) == 0)
 			return &f->members[i];
-	if (!add)
-		return NULL;
-	member_t *m = st_append(&f->members, f->n_members, sizeof(*m));
+	member_t *m = add ? st_append(&f->members, f->n_members, sizeof(*m)) : NULL;
 	if (!m || !(m->name = strdup(name)))
 		return NULL;
 	m->vantage = vantage;
@@ -359,12 +357,7 @@ static int begin(st_fleet_t *f, const st_conf_t *conf, st_diag_t *diag)
 	snprintf(f->digest, sizeof(f->digest), "%s", conf->digest);
 	if (!f->name || !f->prefix || !f->node_key)
 		return ST_ENOMEM;
-	st_etcd_opts_t o = {.endpoints = (const char *const *)c->etcd,
-			    .n_endpoints = c->n_etcd,
-			    .ca_file = c->tls_ca_file,
-			    .cert_file = c->tls_cert_file,
-			    .key_file = c->tls_key_file};
-	int rc = st_etcd_new(f->loop, &o, &f->etcd, diag);
+	int rc = st_fleet_etcd_new(f->loop, c, &f->etcd, diag);
 	if (rc == 0)
 		rc = st_etcd_lease_new(f->etcd, (uint32_t)(c->view_ttl_ms / 1000), on_lease, f,
 				       &f->lease);

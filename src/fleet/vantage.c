@@ -553,12 +553,7 @@ int st_vantage_new(st_loop_t *loop, const st_conf_t *conf, st_checker_t *checker
 	if (!v->views || !v->mine || !v->record || !v->flush || !v->tick ||
 	    vp_index(v, f->name, true) != 0)
 		goto fail;
-	st_etcd_opts_t o = {.endpoints = (const char *const *)f->etcd,
-			    .n_endpoints = f->n_etcd,
-			    .ca_file = f->tls_ca_file,
-			    .cert_file = f->tls_cert_file,
-			    .key_file = f->tls_key_file};
-	if ((rc = st_etcd_new(loop, &o, &v->etcd, diag)) != 0)
+	if ((rc = st_fleet_etcd_new(loop, f, &v->etcd, diag)) != 0)
 		goto fail;
 	if ((rc = bind_checker(v, conf, checker)) != 0)
 		goto fail;

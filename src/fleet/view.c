@@ -1,5 +1,6 @@
 /* JSON values of the fleet's keys, through jansson. */
 #include "fleet/view.h"
+#include "conf/conf.h"
 
 #include <jansson.h>
 
@@ -209,4 +210,14 @@ bool st_fleet_view_key_split(const char *rest, char *vantage, size_t len, const 
 	vantage[slash - rest] = '\0';
 	*endpoint = slash + 1;
 	return st_fleet_name_valid(vantage);
+}
+
+int st_fleet_etcd_new(st_loop_t *loop, const st_conf_fleet_t *c, st_etcd_t **out, st_diag_t *diag)
+{
+	st_etcd_opts_t o = {.endpoints = (const char *const *)c->etcd,
+			    .n_endpoints = c->n_etcd,
+			    .ca_file = c->tls_ca_file,
+			    .cert_file = c->tls_cert_file,
+			    .key_file = c->tls_key_file};
+	return st_etcd_new(loop, &o, out, diag);
 }

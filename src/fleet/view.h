@@ -8,6 +8,7 @@
 #define ST_FLEET_VIEW_H
 
 #include "common/errors.h"
+#include "fleet/etcd.h"
 #include "health/health.h"
 
 #include <stdbool.h>
@@ -47,6 +48,11 @@ int st_fleet_member_decode(const char *json, size_t len, st_fleet_member_t *out,
 /* A key from its parts: "a" "b" "c" joined (malloc'd; NULL when out of
  * memory). */
 char *st_fleet_key(const char *a, const char *b, const char *c);
+
+/* The etcd client of a fleet: section (fleet.etcd, fleet.tls). */
+struct st_conf_fleet;
+int st_fleet_etcd_new(st_loop_t *loop, const struct st_conf_fleet *c, st_etcd_t **out,
+		      st_diag_t *diag);
 
 /* Is name usable as a vantage point or node name (a path component: 1-63
  * of [A-Za-z0-9._-])? */
