@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define HTTP_BODY_WINDOW 5120
 #define HTTP_HEADER_MAX 16384
@@ -97,6 +98,15 @@ int st_probe_spec_init_check(st_probe_spec_t *spec, const st_conf_t *conf, uint3
 	return 0;
 }
 
+void st_probe_close_fd(st_probe_t *p)
+{
+	st_ev_free(p->io);
+	p->io = NULL;
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
 static void cleanup(st_probe_t *p)
 {
 	/* The verdict is in: reset rather than close politely (as HAProxy's
@@ -108,8 +118,7 @@ static void cleanup(st_probe_t *p)
 	p->buf = NULL;
 	st_ev_free(p->deadline);
 	p->deadline = NULL;
-	if (p->spec->check->type == ST_CHECK_DNS)
-		st_probe_dns_cleanup(p);
+	st_probe_close_fd(p);
 	if (p->spec->check->type == ST_CHECK_EXEC)
 		st_probe_exec_cleanup(p);
 }

@@ -136,12 +136,3 @@ int st_probe_dns_start(st_probe_t *p)
 	}
 	return 0;
 }
-
-void st_probe_dns_cleanup(st_probe_t *p)
-{
-	st_ev_free(p->io);
-	p->io = NULL;
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
-}

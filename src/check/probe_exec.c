@@ -110,10 +110,7 @@ static void on_output(int fd, short what, void *arg)
 		break; /* EOF or error */
 	}
 	p->eof = true;
-	st_ev_free(p->io);
-	p->io = NULL;
-	close(p->fd);
-	p->fd = -1;
+	st_probe_close_fd(p);
 	/* The child has closed its output: it is exiting; poll for its status. */
 	on_poll(-1, 0, p);
 }
@@ -191,13 +188,8 @@ int st_probe_exec_start(st_probe_t *p)
 
 void st_probe_exec_cleanup(st_probe_t *p)
 {
-	st_ev_free(p->io);
-	p->io = NULL;
 	st_ev_free(p->poll);
 	p->poll = NULL;
-	if (p->fd >= 0)
-		close(p->fd);
-	p->fd = -1;
 	if (p->pid > 0) {
 		/* Timed out or cancelled: kill the whole group and reap. */
 		kill(-p->pid, SIGKILL);

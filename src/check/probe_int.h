@@ -40,8 +40,11 @@ struct st_probe {
 void st_probe_finish(st_probe_t *p, bool ok, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Stop watching the probe's own descriptor (DNS socket, exec pipe) and
+ * close it. */
+void st_probe_close_fd(st_probe_t *p);
+
 int st_probe_dns_start(st_probe_t *p);
-void st_probe_dns_cleanup(st_probe_t *p);
 int st_probe_exec_start(st_probe_t *p);
 void st_probe_exec_cleanup(st_probe_t *p);
 
