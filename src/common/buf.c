@@ -97,27 +97,17 @@ void st_buf_printf(st_buf_t *b, const char *fmt, ...)
 
 void st_buf_json_str(st_buf_t *b, const char *s)
 {
+	static const char special[] = "\"\\\n\t";
+	static const char *const escape[] = {"\\\"", "\\\\", "\\n", "\\t"};
 	st_buf_add(b, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			st_buf_add(b, "\\\"", 2);
-			break;
-		case '\\':
-			st_buf_add(b, "\\\\", 2);
-			break;
-		case '\n':
-			st_buf_add(b, "\\n", 2);
-			break;
-		case '\t':
-			st_buf_add(b, "\\t", 2);
-			break;
-		default:
-			if (*p < 0x20)
-				st_buf_printf(b, "\\u%04x", *p);
-			else
-				st_buf_add(b, (const char *)p, 1);
-		}
+		const char *hit = strchr(special, *p);
+		if (hit)
+			st_buf_puts(b, escape[hit - special]);
+		else if (*p < 0x20)
+			st_buf_printf(b, "\\u%04x", *p);
+		else
+			st_buf_add(b, (const char *)p, 1);
 	}
 	st_buf_add(b, "\"", 1);
 }
