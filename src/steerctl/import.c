@@ -83,12 +83,8 @@ int steerctl_import(int argc, char **argv)
 		case 'o':
 			o.out = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return ST_EXIT_USAGE;
+			return st_cli_exit(opt, "steerctl import-route53", usage);
 		}
 	}
 	if (st_cli_no_args(argc, argv, "steerctl import-route53", usage) != 0)
