@@ -386,13 +386,8 @@ int st_probe_start(st_loop_t *loop, const st_probe_spec_t *spec, st_probe_cb_t c
 	st_probe_t *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ST_ENOMEM;
-	p->loop = loop;
-	p->spec = spec;
-	p->cb = cb;
-	p->arg = arg;
-	p->fd = -1;
-	p->pid = -1;
-	p->start_ns = st_mono_ns();
+	*p = (st_probe_t){.loop = loop, .spec = spec, .cb = cb, .arg = arg, .fd = -1, .pid = -1,
+			  .start_ns = st_mono_ns()};
 	p->defer = st_ev_timer_new(loop, false, deliver, p);
 	p->deadline = st_ev_timer_new(loop, false, on_deadline, p);
 	if (!p->defer || !p->deadline) {

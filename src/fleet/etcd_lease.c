@@ -104,10 +104,7 @@ int st_etcd_lease_new(st_etcd_t *e, uint32_t ttl_s, st_etcd_lease_cb_t cb, void 
 	st_etcd_lease_t *l = calloc(1, sizeof(*l));
 	if (!l)
 		return ST_ENOMEM;
-	l->e = e;
-	l->ttl_s = ttl_s < 2 ? 2 : ttl_s;
-	l->cb = cb;
-	l->arg = arg;
+	*l = (st_etcd_lease_t){.e = e, .ttl_s = ttl_s < 2 ? 2 : ttl_s, .cb = cb, .arg = arg};
 	l->timer = st_ev_timer_new(e->loop, false, on_timer, l);
 	if (!l->timer) {
 		free(l);

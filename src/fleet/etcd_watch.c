@@ -303,10 +303,7 @@ int st_etcd_watch_new(st_etcd_t *e, const char *prefix, st_etcd_watch_cb_t cb, v
 	st_etcd_watch_t *w = calloc(1, sizeof(*w));
 	if (!w)
 		return ST_ENOMEM;
-	w->e = e;
-	w->cb = cb;
-	w->arg = arg;
-	w->need_reset = true;
+	*w = (st_etcd_watch_t){.e = e, .cb = cb, .arg = arg, .need_reset = true};
 	w->prefix = strdup(prefix);
 	w->timer = st_ev_timer_new(e->loop, false, on_timer, w);
 	if (!w->prefix || !w->timer) {
