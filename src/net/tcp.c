@@ -96,12 +96,10 @@ static void conn_free(tcp_conn_t *c)
 	TAILQ_REMOVE(&tcp->lru, c, lru);
 	if (c->stream)
 		tcp->streamer.release(c->stream);
-	if (c->rev)
-		event_free(c->rev);
-	if (c->wev)
-		event_free(c->wev);
-	if (c->mev)
-		event_free(c->mev);
+	struct event *evs[] = {c->rev, c->wev, c->mev};
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (evs[i])
+			event_free(evs[i]);
 	close(c->fd);
 	st_frame_free(&c->in);
 	free(c->out);
