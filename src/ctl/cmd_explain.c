@@ -5,6 +5,7 @@
 #include "dns/rrtype.h"
 #include "common/sockaddr.h"
 #include "dns/name.h"
+#include "health/table.h"
 #include "route/route.h"
 
 #include <arpa/inet.h>
@@ -84,30 +85,79 @@ static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
 	return 0;
 }
 
+static void mark_record(const st_conf_t *conf, const st_conf_record_t *r, bool *used, int depth);
+
+/* A policy's candidate: a region, or a record ("@name") whose own candidates
+ * count in turn (nesting is bounded and loop-free from the load). */
+static void mark_target(const st_conf_t *conf, uint32_t t, bool *used, int depth)
+{
+	if (t == ST_CONF_NONE)
+		return;
+	if (!st_conf_is_record(t)) {
+		if (t < conf->n_regions)
+			used[t] = true;
+		return;
+	}
+	uint32_t k = t & ~ST_CONF_RECORD;
+	if (k < conf->n_records && depth < ST_CONF_MAX_NEST)
+		mark_record(conf, &conf->records[k], used, depth + 1);
+}
+
+static void mark_record(const st_conf_t *conf, const st_conf_record_t *r, bool *used, int depth)
+{
+	for (size_t i = 0; i < r->n_regions; i++)
+		mark_target(conf, r->regions[i], used, depth);
+	for (size_t i = 0; i < r->n_map; i++)
+		mark_target(conf, r->map[i].region, used, depth);
+	for (size_t i = 0; i < r->n_weights; i++) {
+		const st_conf_weight_t *w = &r->weights[i];
+		if (w->is_region)
+			mark_target(conf, w->index, used, depth);
+		else if (w->index < conf->n_endpoints)
+			mark_target(conf, conf->endpoints[w->index].region, used, depth);
+	}
+}
+
+/* The regions the record NAME TYPE can answer from, through nested records
+ * too (calloc'd, one flag per region), or NULL. */
+static bool *used_regions(const st_conf_t *conf, const char *fqdn, uint16_t type)
+{
+	bool *used = calloc(conf->n_regions ? conf->n_regions : 1, sizeof(*used));
+	if (!used)
+		return NULL;
+	for (size_t k = 0; k < conf->n_records; k++) {
+		const st_conf_record_t *r = &conf->records[k];
+		if (strcasecmp(r->owner, fqdn) == 0 &&
+		    (type == ST_TYPE_ANY || r->type == type || r->type == ST_TYPE_CNAME))
+			mark_record(conf, r, used, 0);
+	}
+	return used;
+}
+
+/* Calculated endpoints the record can answer with: each check's state. */
+static void calculated_checks(st_ctl_t *ctl, const bool *used, st_buf_t *out)
+{
+	const st_conf_t *conf = st_ctl_conf(ctl);
+	st_view_t *view = st_ctl_view(ctl);
+	for (size_t e = 0; e < conf->n_endpoints; e++) {
+		st_health_info_t in;
+		if (!used[conf->endpoints[e].region] || !st_health_calculated(conf, (uint32_t)e) ||
+		    st_health_info(view->health, (uint32_t)e, &in) < 0)
+			continue;
+		st_buf_printf(out, "endpoint %s %s, ", conf->endpoints[e].name,
+			      in.unreadable ? "unknown" : st_health_state_name(in.checker.state));
+		st_health_checks_text(conf, (uint32_t)e, &in, false, out);
+		st_buf_puts(out, "\n");
+	}
+}
+
 /* In a fleet: the quorum behind each endpoint the record can answer with. */
-static void fleet_quorum(st_ctl_t *ctl, const char *fqdn, uint16_t type, st_buf_t *out)
+static void fleet_quorum(st_ctl_t *ctl, const bool *used, st_buf_t *out)
 {
 	const st_conf_t *conf = st_ctl_conf(ctl);
 	st_health_fleet_t hf;
 	if (!st_ctl_fleet_shown(ctl, &hf) || conf->n_regions == 0)
 		return;
-	bool *used = calloc(conf->n_regions, sizeof(*used));
-	if (!used)
-		return;
-	for (size_t k = 0; k < conf->n_records; k++) {
-		const st_conf_record_t *r = &conf->records[k];
-		if (strcasecmp(r->owner, fqdn) != 0 ||
-		    (type != ST_TYPE_ANY && r->type != type && r->type != ST_TYPE_CNAME))
-			continue;
-		for (size_t i = 0; i < r->n_regions; i++)
-			used[r->regions[i]] = true;
-		for (size_t i = 0; i < r->n_map; i++)
-			used[r->map[i].region] = true;
-		for (size_t i = 0; i < r->n_weights; i++)
-			used[r->weights[i].is_region
-				 ? r->weights[i].index
-				 : conf->endpoints[r->weights[i].index].region] = true;
-	}
 	char q[16];
 	st_quorum_fmt(&conf->fleet.quorum, q, sizeof(q));
 	st_buf_printf(out, "fleet: health %s, quorum %s of %u vantage point%s:\n",
@@ -119,7 +169,6 @@ static void fleet_quorum(st_ctl_t *ctl, const char *fqdn, uint16_t type, st_buf_
 	for (size_t e = 0; e < conf->n_endpoints; e++)
 		if (used[conf->endpoints[e].region])
 			st_ctl_fleet_quorum(ctl, (uint32_t)e, out);
-	free(used);
 }
 
 static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
@@ -177,7 +226,12 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 	if (rc == ST_ENOSPC)
 		st_buf_puts(out, "\n(cut short)\n");
 	free(text);
-	fleet_quorum(ctl, fqdn, type, out);
+	bool *used = used_regions(st_ctl_conf(ctl), fqdn, type);
+	if (used) {
+		calculated_checks(ctl, used, out);
+		fleet_quorum(ctl, used, out);
+		free(used);
+	}
 	wire_line(view, wire, (size_t)wl, type, &client, out);
 	return 0;
 }

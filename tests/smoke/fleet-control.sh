@@ -121,6 +121,12 @@ out=$(fleet_ctl 1 explain www.example.test A)
 st_expect_match "explain names the quorum" \
     "e1 \(east\) up: 2 of 3 vantage points see it up, at least 2 \(.*use1 down.*\); this site alone sees it down" \
     "$out"
+# a nested record: the quorum behind its target's endpoints and its own
+out=$(fleet_ctl 1 explain nested.example.test A)
+st_expect_match "explain of a nested record: the target's endpoint" \
+    "e1 \(east\) up: 2 of 3 vantage points see it up" "$out"
+st_expect_match "explain of a nested record: its own region's endpoint" "w1 \(west\) up: " "$out"
+st_expect "steerd answers after explaining a nested record" "$EAST" "$(fleet_answer 1 www.example.test)"
 st_expect_match "status names the fleet" "fleet health: agreed by quorum majority of 3 vantage points" \
     "$(fleet_ctl 1 status)"
 m=$(curl -s "http://127.0.20.1:$FLEET_METRICS_PORT/metrics")

@@ -84,6 +84,7 @@ regions:
 records:
   www.example.test: { type: A, ttl: ${FLEET_TTL:-20}, policy: failover, regions: [east, west] }
   api.example.test: { type: A, ttl: 20, policy: failover, regions: [west, east] }
+  nested.example.test: { type: A, ttl: 20, policy: failover, regions: ["@www.example.test", west] }
 fleet:
   name: ${FLEET_NAMES[$i]}
   etcd: [${first}${rest:+,$rest}]

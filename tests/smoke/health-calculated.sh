@@ -112,6 +112,12 @@ st_expect_match "health: e1 down, which check failed" \
     '^e1 +east +down +down +- .* db: http 500 from 127\.0\.0\.1:[0-9]+ * \|   checks \(healthy when all\): web up, db down, maint up \(inverted\)$' "$(row e1)"
 st_expect_match "health: e2 up with db down" \
     '^e2 +east2 +up +up .* \|   checks \(healthy when any\): web up, db down$' "$(row e2)"
+ctl explain app.example.test A
+st_expect_match "explain: e1's checks" \
+    '^endpoint e1 down, checks \(healthy when all\): web up, db down, maint up \(inverted\)$' "$CTL_OUT"
+st_expect_match "explain: e1 down in the trace" '^  primary east: 0/1 endpoints up \(e1 down\)' "$CTL_OUT"
+st_expect "explain: only the record's calculated endpoints" "" \
+    "$(printf '%s\n' "$CTL_OUT" | grep -E '^endpoint (e2|w1) ')"
 ctl health --json
 st_expect "health --json: e1's checks" "down all db:down,maint:up:inverted,web:up" \
     "$(printf '%s' "$CTL_OUT" | python3 -c '
