@@ -359,11 +359,6 @@ static enum step put_keys(lookup_t *lk, size_t owner_off, uint16_t qtype)
 	return STEP_DONE;
 }
 
-bool st_lookup_key_type(uint16_t qtype)
-{
-	return qtype == ST_TYPE_DNSKEY || qtype == ST_TYPE_CDS || qtype == ST_TYPE_CDNSKEY;
-}
-
 static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_off)
 {
 	uint16_t qtype = lk->q->qtype;
@@ -684,6 +679,6 @@ void st_lookup_run(lookup_t *lk)
 		else if (pr < 0)
 			lk->rcode = ST_RCODE_SERVFAIL;
 	}
-	if (!lk->trunc && lk->rcode != ST_RCODE_SERVFAIL)
+	if (lk->n_add && !lk->trunc && lk->rcode != ST_RCODE_SERVFAIL)
 		put_additional(lk);
 }

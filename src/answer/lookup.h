@@ -58,7 +58,10 @@ typedef struct lookup {
 } lookup_t;
 
 /* Types answered from a signed zone's keys (DNSKEY, CDS, CDNSKEY). */
-bool st_lookup_key_type(uint16_t qtype);
+static inline bool st_lookup_key_type(uint16_t qtype)
+{
+	return qtype == ST_TYPE_DNSKEY || qtype == ST_TYPE_CDS || qtype == ST_TYPE_CDNSKEY;
+}
 
 /* The answer to lk's question (lk set up by the caller, the response begun
  * in lk->r): its sections, the DNSSEC proofs of a signed answer, and the
