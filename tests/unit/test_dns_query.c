@@ -13,6 +13,8 @@
 #include "dns/rrtype.h"
 #include "test_dns_msg.h"
 
+#include <ldns/ldns.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int parse(msg_t *m, st_query_t *q)
@@ -477,6 +479,28 @@ static void test_rrtype(void **state)
 		assert_int_equal(st_rrtype_parse(bad[i], &t), ST_EINVAL);
 }
 
+/* Every mnemonic ldns reads is read the same way by st_rrtype_parse (which
+ * replaced it for health checks' dns_type and zone diagnostics) and written
+ * back alike. */
+static void test_rrtype_ldns(void **state)
+{
+	(void)state;
+	unsigned seen = 0;
+	for (unsigned v = 1; v <= UINT16_MAX; v++) {
+		char *name = ldns_rr_type2str((ldns_rr_type)v);
+		assert_non_null(name);
+		if (strncmp(name, "TYPE", 4) != 0 && ldns_get_rr_type_by_name(name) == v) {
+			uint16_t t = 0;
+			assert_int_equal(st_rrtype_parse(name, &t), 0);
+			assert_int_equal(t, v);
+			assert_string_equal(st_rrtype_name((uint16_t)v), name);
+			seen++;
+		}
+		free(name);
+	}
+	assert_true(seen >= 60);
+}
+
 static void test_name_helpers(void **state)
 {
 	uint8_t w[255];
@@ -663,6 +687,7 @@ int main(void)
 	    cmocka_unit_test(test_name_helpers),
 	    cmocka_unit_test(test_name_text),
 	    cmocka_unit_test(test_rrtype),
+	    cmocka_unit_test(test_rrtype_ldns),
 	    cmocka_unit_test(test_writer),
 	    cmocka_unit_test(test_writer_far_owner),
 	};
