@@ -535,10 +535,6 @@ static int add_dyn(zb_t *zb)
 	qsort_r(zb->dyn_order, zb->n_dyn, sizeof(uint32_t), dyn_cmp, zb);
 	for (size_t k = 0; k < zb->n_dyn; k++) {
 		uint32_t i = zb->dyn_order[k];
-		zb_node_t *n = &zb->nodes[zb->dyn_node[i]];
-		if (n->ndyn == 0)
-			n->dyn_first = (uint32_t)k;
-		n->ndyn++;
 		if (k == 0 || zb->dyn_node[zb->dyn_order[k - 1]] != zb->dyn_node[i])
 			continue;
 		const st_zone_dyn_t *a = &zb->dyn[zb->dyn_order[k - 1]], *b = &zb->dyn[i];
@@ -554,6 +550,24 @@ static int add_dyn(zb_t *zb)
 		}
 	}
 	return 0;
+}
+
+uint32_t zb_node_dyn(const zb_t *zb, uint32_t node, uint32_t *first)
+{
+	/* dyn_order is sorted by node: the first entry at or after `node`. */
+	size_t lo = 0, hi = zb->dyn_order ? zb->n_dyn : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (zb->dyn_node[zb->dyn_order[mid]] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < zb->n_dyn && zb->dyn_order && zb->dyn_node[zb->dyn_order[end]] == node)
+		end++;
+	*first = (uint32_t)lo;
+	return (uint32_t)(end - lo);
 }
 
 /* The next live record of node n from r on (rend when none). */
@@ -602,7 +616,8 @@ static int compile(zb_t *zb, st_zone_t *z)
 	size_t n_rrsets = 0, n_recs = 0, extra = 0;
 	for (size_t i = 0; i < zb->n_nodes; i++) {
 		const zb_node_t *n = &zb->nodes[i];
-		size_t sets = n->ndyn;
+		uint32_t dyn_first;
+		size_t sets = zb_node_dyn(zb, (uint32_t)i, &dyn_first);
 		uint32_t rend = n->first + n->nrec;
 		for (uint32_t r = live(zb, n->first, rend); r < rend; r = live(zb, r, rend)) {
 			const zb_rec_t *first = &zb->recs[r];
@@ -672,13 +687,14 @@ static int compile(zb_t *zb, st_zone_t *z)
 		st_node_t out = {.name = z->names + n->name_off,
 				 .name_len = n->name_len,
 				 .labels = n->labels,
-				 .flags = n->flags,
+				 .flags = n->flags & (uint16_t)~ZB_NODE_MARKED,
 				 .rrsets = (const st_rrset_t *)(void *)(sets + k * sizeof(st_rrset_t))};
 		size_t k0 = k;
 		uint32_t rend = n->first + n->nrec, r = live(zb, n->first, rend), d = 0;
-		while (r < rend || d < n->ndyn) {
+		uint32_t dyn_first, ndyn = zb_node_dyn(zb, (uint32_t)i, &dyn_first);
+		while (r < rend || d < ndyn) {
 			const st_zone_dyn_t *dy =
-			    d < n->ndyn ? &zb->dyn[zb->dyn_order[n->dyn_first + d]] : NULL;
+			    d < ndyn ? &zb->dyn[zb->dyn_order[dyn_first + d]] : NULL;
 			if (dy && (r >= rend || dy->type < zb->recs[r].type)) {
 				st_rrset_t set = {
 				    .type = dy->type, .ttl = dy->ttl, .dyn_handle = dy->handle};

@@ -154,9 +154,11 @@ typedef struct zb_node {
 	uint32_t parent;
 	uint32_t first; /* first record in the sorted record array */
 	uint32_t nrec;
-	uint32_t dyn_first; /* first entry in the sorted dyn index */
-	uint32_t ndyn;
+	uint32_t dname; /* the nearest node at or above this one with a DNAME (zb_mark_cuts) */
 } zb_node_t;
+
+/* A builder node's flag besides ST_NODE_*: zb_mark_cuts has been there. */
+#define ZB_NODE_MARKED 0x8000u
 
 typedef struct zb {
 	const char *origin; /* presentation, for messages */
@@ -240,6 +242,10 @@ static inline const zb_rec_t *zb_node_other(const zb_t *zb, const zb_node_t *n, 
 	}
 	return NULL;
 }
+
+/* The dynamic RRsets of a node: how many, and (when some) *first, where
+ * they start in dyn_order. */
+uint32_t zb_node_dyn(const zb_t *zb, uint32_t node, uint32_t *first);
 
 /* The node of a name (h its st_zhash), or ZB_NONE. */
 uint32_t zb_lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h);

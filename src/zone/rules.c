@@ -75,118 +75,111 @@ int zb_check_static(zb_t *zb)
 	return 0;
 }
 
-/* Zone cuts, glue, wildcards; drops occluded data. Parents come before
- * children because nodes are visited by label count. */
+/* Zone cuts, glue, wildcards and DNAMEs of node i, whose parent is done;
+ * drops occluded data. */
+static int mark_node(zb_t *zb, uint32_t i)
+{
+	char nb[1024], cb[1024], tb[16];
+	zb_node_t *n = &zb->nodes[i];
+	const uint8_t *name = zb->names + n->name_off;
+	uint32_t up = i == 0 ? ZB_NONE : zb->nodes[n->parent].dname;
+	n->flags |= ZB_NODE_MARKED;
+	if (i == 0) {
+		n->flags |= ST_NODE_APEX;
+	} else {
+		const zb_node_t *p = &zb->nodes[n->parent];
+		if (name[0] == 1 && name[1] == '*') {
+			n->flags |= ST_NODE_WILDCARD;
+			zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
+		}
+		bool below = p->flags & ST_NODE_GLUE;
+		if (!below && zb_node_rec(zb, n, ST_TYPE_NS))
+			n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
+		else if (below)
+			n->flags |= ST_NODE_GLUE;
+	}
+	uint32_t dyn_first, ndyn = zb_node_dyn(zb, i, &dyn_first);
+	const st_zone_dyn_t *dyn = ndyn ? &zb->dyn[zb->dyn_order[dyn_first]] : NULL;
+	if ((n->flags & ST_NODE_GLUE) && dyn) {
+		uint32_t cut = i;
+		while (!(zb->nodes[cut].flags & ST_NODE_DELEG))
+			cut = zb->nodes[cut].parent;
+		const zb_node_t *c = &zb->nodes[cut];
+		st_name_to_str(name, nb, sizeof(nb));
+		st_name_to_str(zb->names + c->name_off, cb, sizeof(cb));
+		return st_diag_set(zb->diag, ST_EZONE,
+				   "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
+				   dyn->source ? dyn->source : "dynamic record",
+				   st_rrtype_str(dyn->type, tb, sizeof(tb)), nb, cb,
+				   ZB_REC_LOC(zb, zb_node_rec(zb, c, ST_TYPE_NS)));
+	}
+	/* Like NSD and Knot, data a delegation hides is not served; unlike
+	 * them it is not even kept: only addresses (glue) and, at the cut,
+	 * NS, DS and DNSSEC records stay. */
+	bool cut = n->flags & ST_NODE_DELEG;
+	for (uint32_t r = n->first; (n->flags & ST_NODE_GLUE) && r < n->first + n->nrec; r++) {
+		zb_rec_t *rec = &zb->recs[r];
+		uint16_t t = rec->type;
+		if ((rec->flags & ZB_DROP) || t == ST_TYPE_A || t == ST_TYPE_AAAA ||
+		    (cut && (t == ST_TYPE_NS || t == ST_TYPE_DS || t == ST_TYPE_RRSIG ||
+			     t == ST_TYPE_NSEC)))
+			continue;
+		rec->flags |= ZB_DROP;
+		st_name_to_str(name, nb, sizeof(nb));
+		zb_warn(zb, "%s:%u: %s %s is %s a delegation and is not served, ignored",
+			ZB_REC_LOC(zb, rec), nb, st_rrtype_str(t, tb, sizeof(tb)),
+			cut ? "at" : "below");
+	}
+	/* RFC 6672: no data below a DNAME (NSD refuses such zones too). */
+	if (up != ZB_NONE) {
+		const zb_node_t *d = &zb->nodes[up];
+		const zb_rec_t *live = n->nrec ? zb_node_other(zb, n, 0) : NULL;
+		if (!live)
+			live = zb_node_rec(zb, n, ST_TYPE_RRSIG) ? zb_node_rec(zb, n, ST_TYPE_RRSIG)
+								  : zb_node_rec(zb, n, ST_TYPE_NSEC);
+		if (live || dyn) {
+			st_name_to_str(name, nb, sizeof(nb));
+			st_name_to_str(zb->names + d->name_off, cb, sizeof(cb));
+			const zb_rec_t *dr = zb_node_rec(zb, d, ST_TYPE_DNAME);
+			if (live)
+				return st_diag_set(zb->diag, ST_EZONE,
+						   "%s:%u: %s %s is below the DNAME at %s (%s:%u); "
+						   "a DNAME must have no data below it",
+						   ZB_REC_LOC(zb, live), nb,
+						   st_rrtype_str(live->type, tb, sizeof(tb)), cb,
+						   ZB_REC_LOC(zb, dr));
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s: dynamic %s at %s is below the DNAME at %s (%s:%u)",
+					   dyn->source ? dyn->source : "dynamic record",
+					   st_rrtype_str(dyn->type, tb, sizeof(tb)), nb, cb,
+					   ZB_REC_LOC(zb, dr));
+		}
+	}
+	n->dname = zb_node_rec(zb, n, ST_TYPE_DNAME) ? i : up;
+	return 0;
+}
+
+/* Every node, each after its parent: a node's ancestors not yet marked are
+ * marked first, top down (a name has at most 127 labels). No array by
+ * label count: a big zone's reload holds no more than it must. */
 int zb_mark_cuts(zb_t *zb)
 {
-	uint32_t count[129] = {0};
-	uint32_t *order = malloc(sizeof(uint32_t) * zb->n_nodes);
-	/* dname[i]: the nearest node at or above i that owns a DNAME */
-	uint32_t *dname = malloc(sizeof(uint32_t) * zb->n_nodes);
-	if (!order || !dname) {
-		free(order);
-		free(dname);
-		return ST_ENOMEM;
-	}
-	for (size_t i = 0; i < zb->n_nodes; i++)
-		count[zb->nodes[i].labels + 1]++;
-	for (size_t l = 1; l < 129; l++)
-		count[l] += count[l - 1];
-	for (size_t i = 0; i < zb->n_nodes; i++)
-		order[count[zb->nodes[i].labels]++] = (uint32_t)i;
-	char nb[1024], cb[1024], tb[16];
-	int rc = 0;
-	for (size_t k = 0; k < zb->n_nodes && !rc; k++) {
-		uint32_t i = order[k];
-		zb_node_t *n = &zb->nodes[i];
-		const uint8_t *name = zb->names + n->name_off;
-		uint32_t up = i == 0 ? ZB_NONE : dname[n->parent];
-		if (i == 0) {
-			n->flags |= ST_NODE_APEX;
-		} else {
-			const zb_node_t *p = &zb->nodes[n->parent];
-			if (name[0] == 1 && name[1] == '*') {
-				n->flags |= ST_NODE_WILDCARD;
-				zb->nodes[n->parent].flags |= ST_NODE_HAS_WILDCARD_CHILD;
-			}
-			bool below = p->flags & ST_NODE_GLUE;
-			if (!below && zb_node_rec(zb, n, ST_TYPE_NS))
-				n->flags |= ST_NODE_DELEG | ST_NODE_GLUE;
-			else if (below)
-				n->flags |= ST_NODE_GLUE;
-		}
-		if ((n->flags & ST_NODE_GLUE) && n->ndyn) {
-			uint32_t cut = i;
-			while (!(zb->nodes[cut].flags & ST_NODE_DELEG))
-				cut = zb->nodes[cut].parent;
-			const zb_node_t *c = &zb->nodes[cut];
-			const st_zone_dyn_t *d = &zb->dyn[zb->dyn_order[n->dyn_first]];
-			st_name_to_str(name, nb, sizeof(nb));
-			st_name_to_str(zb->names + c->name_off, cb, sizeof(cb));
-			rc = st_diag_set(
-			    zb->diag, ST_EZONE,
-			    "%s: dynamic %s at %s is at or below the delegation to %s (%s:%u)",
-			    d->source ? d->source : "dynamic record",
-			    st_rrtype_str(d->type, tb, sizeof(tb)), nb, cb,
-			    ZB_REC_LOC(zb, zb_node_rec(zb, c, ST_TYPE_NS)));
-			break;
-		}
-		/* Like NSD and Knot, data a delegation hides is not served; unlike
-		 * them it is not even kept: only addresses (glue) and, at the cut,
-		 * NS, DS and DNSSEC records stay. */
-		bool cut = n->flags & ST_NODE_DELEG;
-		for (uint32_t r = n->first; (n->flags & ST_NODE_GLUE) && r < n->first + n->nrec;
-		     r++) {
-			zb_rec_t *rec = &zb->recs[r];
-			uint16_t t = rec->type;
-			if ((rec->flags & ZB_DROP) || t == ST_TYPE_A || t == ST_TYPE_AAAA ||
-			    (cut && (t == ST_TYPE_NS || t == ST_TYPE_DS || t == ST_TYPE_RRSIG ||
-				     t == ST_TYPE_NSEC)))
-				continue;
-			rec->flags |= ZB_DROP;
-			st_name_to_str(name, nb, sizeof(nb));
-			zb_warn(zb, "%s:%u: %s %s is %s a delegation and is not served, ignored",
-				ZB_REC_LOC(zb, rec), nb, st_rrtype_str(t, tb, sizeof(tb)),
-				cut ? "at" : "below");
-		}
-		/* RFC 6672: no data below a DNAME (NSD refuses such zones too). */
-		if (up != ZB_NONE) {
-			const zb_node_t *d = &zb->nodes[up];
-			const zb_rec_t *live = n->nrec ? zb_node_other(zb, n, 0) : NULL;
-			if (!live)
-				live = zb_node_rec(zb, n, ST_TYPE_RRSIG)
-					   ? zb_node_rec(zb, n, ST_TYPE_RRSIG)
-					   : zb_node_rec(zb, n, ST_TYPE_NSEC);
-			if (live || n->ndyn) {
-				st_name_to_str(name, nb, sizeof(nb));
-				st_name_to_str(zb->names + d->name_off, cb, sizeof(cb));
-				const zb_rec_t *dr = zb_node_rec(zb, d, ST_TYPE_DNAME);
-				if (live)
-					rc = st_diag_set(
-					    zb->diag, ST_EZONE,
-					    "%s:%u: %s %s is below the DNAME at %s (%s:%u); "
-					    "a DNAME must have no data below it",
-					    ZB_REC_LOC(zb, live), nb,
-					    st_rrtype_str(live->type, tb, sizeof(tb)), cb,
-					    ZB_REC_LOC(zb, dr));
-				else
-					rc = st_diag_set(
-					    zb->diag, ST_EZONE,
-					    "%s: dynamic %s at %s is below the DNAME at %s (%s:%u)",
-					    zb->dyn[zb->dyn_order[n->dyn_first]].source
-						? zb->dyn[zb->dyn_order[n->dyn_first]].source
-						: "dynamic record",
-					    st_rrtype_str(zb->dyn[zb->dyn_order[n->dyn_first]].type,
-							  tb, sizeof(tb)),
-					    nb, cb, ZB_REC_LOC(zb, dr));
+	for (uint32_t i = 0; i < zb->n_nodes; i++) {
+		uint32_t chain[128];
+		size_t m = 0;
+		for (uint32_t u = i; !(zb->nodes[u].flags & ZB_NODE_MARKED) && m < 128;
+		     u = zb->nodes[u].parent) {
+			chain[m++] = u;
+			if (u == 0)
 				break;
-			}
 		}
-		dname[i] = zb_node_rec(zb, n, ST_TYPE_DNAME) ? i : up;
+		while (m) {
+			int rc = mark_node(zb, chain[--m]);
+			if (rc)
+				return rc;
+		}
 	}
-	free(order);
-	free(dname);
-	return rc;
+	return 0;
 }
 
 /* An NS target inside the zone (at or below the apex, or below the cut it
@@ -215,10 +208,10 @@ void zb_warn_glue(zb_t *zb)
 				if (zb_node_rec(zb, tn, ST_TYPE_A) || zb_node_rec(zb, tn, ST_TYPE_AAAA))
 					continue;
 				bool dyn_addr = false;
-				for (uint32_t d = 0; d < tn->ndyn; d++)
-					dyn_addr |=
-					    zb->dyn[zb->dyn_order[tn->dyn_first + d]].type !=
-					    ST_TYPE_CNAME;
+				uint32_t dyn_first, ndyn = zb_node_dyn(zb, ti, &dyn_first);
+				for (uint32_t d = 0; d < ndyn; d++)
+					dyn_addr |= zb->dyn[zb->dyn_order[dyn_first + d]].type !=
+						    ST_TYPE_CNAME;
 				if (dyn_addr)
 					continue;
 			}
