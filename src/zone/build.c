@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ZB_REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
-
 /* Room for `need` elements of `elem` bytes in an array of *cap bytes. */
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 {
@@ -178,10 +176,14 @@ static int index_names(zb_t *zb)
 	if (first == n)
 		return 0;
 	int rc = slots_for(n) > zb->n_slots ? rehash(zb, slots_for(n)) : 0;
-	size_t map_cap;
-	uint32_t *map = rc ? NULL : st_zmem_alloc(&map_cap, sizeof(uint32_t) * (n - first));
-	if (!map)
-		return rc ? rc : ST_ENOMEM;
+	if (rc)
+		return rc;
+	/* Records name their nodes in reading order (a record's node is the
+	 * previous record's or a new one): those of each node folded here
+	 * follow those of the nodes before it, and are renamed as they come. */
+	size_t r = 0;
+	while (r < zb->n_recs && zb->recs[r].node < first)
+		r++;
 	uint32_t next = (uint32_t)first;
 	for (size_t i = first; i < n; i += BATCH) {
 		uint32_t h[BATCH];
@@ -199,14 +201,11 @@ static int index_names(zb_t *zb)
 				zb->nodes[idx] = *node;
 				insert_slot(zb, idx, h[k]);
 			}
-			map[i + k - first] = idx;
+			for (; r < zb->n_recs && zb->recs[r].node == i + k; r++)
+				zb->recs[r].node = idx;
 		}
 	}
 	zb->n_nodes = zb->n_indexed = next;
-	for (size_t r = 0; r < zb->n_recs; r++)
-		if (zb->recs[r].node >= first)
-			zb->recs[r].node = map[zb->recs[r].node - first];
-	st_zmem_free(map, map_cap);
 	return 0;
 }
 
@@ -248,64 +247,89 @@ void zb_clear(zb_t *zb)
 	st_zmem_free(zb->slots, zb->slots_cap);
 	st_zmem_free(zb->recs, zb->recs_cap);
 	st_zmem_free(zb->rdata, zb->rdata_cap);
+	st_zmem_free(zb->locs, zb->locs_cap);
+	st_zmem_free(zb->loc_step, zb->loc_step_cap);
 	for (size_t i = 0; i < zb->n_files; i++)
 		free(zb->files[i]);
 	free(zb->files);
-	free(zb->file_parent);
-	free(zb->file_line);
 	zb_includes_free(zb->includes, zb->n_includes);
 	free(zb->dyn_node);
 	free(zb->dyn_order);
 	memset(zb, 0, sizeof(*zb));
 }
 
-int zb_add_file(zb_t *zb, const char *path, int parent, uint32_t line)
+int zb_add_file(zb_t *zb, const char *path)
 {
 	if (zb->n_files >= UINT16_MAX - 1)
 		return st_diag_set(zb->diag, ST_ERANGE, "%s: too many included files", path);
-	size_t n = zb->n_files + 1;
-	char **f = realloc(zb->files, sizeof(*f) * n);
+	char **f = realloc(zb->files, sizeof(*f) * (zb->n_files + 1));
 	if (!f)
 		return ST_ENOMEM;
 	zb->files = f;
-	uint16_t *fp = realloc(zb->file_parent, sizeof(*fp) * n);
-	if (!fp)
-		return ST_ENOMEM;
-	zb->file_parent = fp;
-	uint32_t *fl = realloc(zb->file_line, sizeof(*fl) * n);
-	if (!fl)
-		return ST_ENOMEM;
-	zb->file_line = fl;
 	if (!(f[zb->n_files] = strdup(path)))
 		return ST_ENOMEM;
-	fp[zb->n_files] = parent < 0 ? UINT16_MAX : (uint16_t)parent;
-	fl[zb->n_files] = line;
 	return (int)zb->n_files++;
 }
 
-/* Was record a read before record b? Each $INCLUDE is read whole at its
- * line, so lift both to the nearest file that holds them (or the $INCLUDE
- * lines they came through) and compare lines there. */
-bool zb_read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b)
+/* The checkpoint at or before a record, and the record's line. */
+static const zb_loc_t *rec_loc(const zb_t *zb, const zb_rec_t *r, uint32_t *line)
 {
-	uint16_t fa = a->file;
-	uint32_t la = a->line;
-	for (;;) {
-		uint16_t fb = b->file;
-		uint32_t lb = b->line;
-		for (;;) {
-			if (fa == fb)
-				return la != lb ? la < lb : a < b;
-			if (zb->file_parent[fb] == UINT16_MAX)
-				break;
-			lb = zb->file_line[fb];
-			fb = zb->file_parent[fb];
-		}
-		if (zb->file_parent[fa] == UINT16_MAX)
-			return a < b; /* unreachable: every file descends from the zone file */
-		la = zb->file_line[fa];
-		fa = zb->file_parent[fa];
+	size_t lo = 0, hi = zb->n_locs;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (zb->locs[mid].rdata <= r->rdata)
+			lo = mid;
+		else
+			hi = mid;
 	}
+	const zb_loc_t *c = &zb->locs[lo];
+	uint32_t at = c->rdata, ord = c->ord;
+	*line = c->line;
+	while (at < r->rdata) {
+		at += 2u + (uint32_t)(zb->rdata[at] << 8 | zb->rdata[at + 1]);
+		*line += zb->loc_step[++ord];
+	}
+	return c;
+}
+
+uint16_t zb_rec_file(const zb_t *zb, const zb_rec_t *r)
+{
+	uint32_t line;
+	return rec_loc(zb, r, &line)->file;
+}
+
+uint32_t zb_rec_line(const zb_t *zb, const zb_rec_t *r)
+{
+	uint32_t line;
+	rec_loc(zb, r, &line);
+	return line;
+}
+
+/* Remember where the next record is read. */
+static int add_loc(zb_t *zb, uint16_t file, uint32_t line)
+{
+	size_t ord = zb->n_recs;
+	uint8_t *step = grow(zb->loc_step, &zb->loc_step_cap, ord + 1, 1);
+	if (!step)
+		return ST_ENOMEM;
+	zb->loc_step = step;
+	const zb_loc_t *c = zb->n_locs ? &zb->locs[zb->n_locs - 1] : NULL;
+	if (c && c->file == file && line >= zb->last_line && line - zb->last_line < 255 &&
+	    ord - c->ord < ZB_LOC_SPAN) {
+		step[ord] = (uint8_t)(line - zb->last_line);
+	} else {
+		zb_loc_t *locs = grow(zb->locs, &zb->locs_cap, zb->n_locs + 1, sizeof(*locs));
+		if (!locs)
+			return ST_ENOMEM;
+		zb->locs = locs;
+		locs[zb->n_locs++] = (zb_loc_t){.rdata = (uint32_t)zb->rdata_len,
+						.ord = (uint32_t)ord,
+						.line = line,
+						.file = file};
+		step[ord] = 0;
+	}
+	zb->last_line = line;
+	return 0;
 }
 
 int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
@@ -344,6 +368,9 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 	if (!recs)
 		return ST_ENOMEM;
 	zb->recs = recs;
+	int rc = add_loc(zb, file, line);
+	if (rc)
+		return rc;
 	uint8_t *rd = grow(zb->rdata, &zb->rdata_cap, zb->rdata_len + 2 + rdlen, 1);
 	if (!rd)
 		return ST_ENOMEM;
@@ -351,13 +378,8 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 	rd[zb->rdata_len] = (uint8_t)(rdlen >> 8);
 	rd[zb->rdata_len + 1] = (uint8_t)rdlen;
 	memcpy(rd + zb->rdata_len + 2, rdata, rdlen);
-	recs[zb->n_recs++] = (zb_rec_t){.node = node,
-					.type = type,
-					.rdlen = (uint16_t)rdlen,
-					.ttl = ttl,
-					.rdata = (uint32_t)zb->rdata_len,
-					.line = line,
-					.file = file};
+	recs[zb->n_recs++] = (zb_rec_t){
+	    .node = node, .type = type, .ttl = ttl, .rdata = (uint32_t)zb->rdata_len};
 	zb->rdata_len += 2 + rdlen;
 	return 0;
 }
@@ -365,21 +387,19 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 static int rec_cmp(const void *a, const void *b, void *arg)
 {
 	const zb_rec_t *x = a, *y = b;
-	const uint8_t *rdata = arg;
+	const zb_t *zb = arg;
 	if (x->node != y->node)
 		return x->node < y->node ? -1 : 1;
 	if (x->type != y->type)
 		return x->type < y->type ? -1 : 1;
-	size_t n = x->rdlen < y->rdlen ? x->rdlen : y->rdlen;
-	int c = memcmp(rdata + x->rdata + 2, rdata + y->rdata + 2, n);
+	uint16_t xl = zb_rec_rdlen(zb, x), yl = zb_rec_rdlen(zb, y);
+	int c = memcmp(zb_rec_data(zb, x), zb_rec_data(zb, y), xl < yl ? xl : yl);
 	if (c)
 		return c;
-	if (x->rdlen != y->rdlen)
-		return x->rdlen < y->rdlen ? -1 : 1;
-	/* Equal records: the first in the file stays, later ones are dropped. */
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (xl != yl)
+		return xl < yl ? -1 : 1;
+	/* Equal records: the first read stays, later ones are dropped. */
+	return x->rdata < y->rdata ? -1 : x->rdata > y->rdata;
 }
 
 /* Collapse duplicates, unify TTLs inside each RRset (the lowest wins, RFC
@@ -398,8 +418,9 @@ static void group_records(zb_t *zb)
 		while (j < zb->n_recs && zb->recs[j].node == r->node &&
 		       zb->recs[j].type == r->type) {
 			zb_rec_t *q = &zb->recs[j], *p = &zb->recs[j - 1];
-			if (q->rdlen == p->rdlen &&
-			    memcmp(zb_rec_data(zb, q), zb_rec_data(zb, p), q->rdlen) == 0)
+			uint16_t len = zb_rec_rdlen(zb, q);
+			if (len == zb_rec_rdlen(zb, p) &&
+			    memcmp(zb_rec_data(zb, q), zb_rec_data(zb, p), len) == 0)
 				q->flags |= ZB_DROP;
 			if (q->ttl != ttl) {
 				other = q;
@@ -593,9 +614,9 @@ static bool rrset_span(const zb_t *zb, uint32_t r, uint32_t rend, uint32_t *end,
 		if (rec->flags & ZB_DROP)
 			continue;
 		together &= rec->rdata == next;
-		next = rec->rdata + 2u + rec->rdlen;
+		next = rec->rdata + 2u + zb_rec_rdlen(zb, rec);
 		n++;
-		b += 2u + rec->rdlen;
+		b += 2u + zb_rec_rdlen(zb, rec);
 	}
 	*end = r;
 	*count = n;
@@ -713,8 +734,9 @@ static int compile(zb_t *zb, st_zone_t *z)
 					const zb_rec_t *rec = &zb->recs[r];
 					if (rec->flags & ZB_DROP)
 						continue;
-					memcpy(rdata + tail, rdata + rec->rdata, 2u + rec->rdlen);
-					tail += 2u + rec->rdlen;
+					size_t len = 2u + zb_rec_rdlen(zb, rec);
+					memcpy(rdata + tail, rdata + rec->rdata, len);
+					tail += len;
 				}
 			}
 			set.count = (uint16_t)count;
@@ -768,20 +790,20 @@ static void sort_records(zb_t *zb)
 	while (i < n && r[i].node >= r[i - 1].node)
 		i++;
 	if (i < n) {
-		qsort_r(r, n, sizeof(*r), rec_cmp, zb->rdata);
+		qsort_r(r, n, sizeof(*r), rec_cmp, zb);
 		return;
 	}
 	for (size_t start = 0, end; start < n; start = end) {
 		for (end = start + 1; end < n && r[end].node == r[start].node; end++)
 			;
 		if (end - start > 16) {
-			qsort_r(r + start, end - start, sizeof(*r), rec_cmp, zb->rdata);
+			qsort_r(r + start, end - start, sizeof(*r), rec_cmp, zb);
 			continue;
 		}
 		for (size_t k = start + 1; k < end; k++) {
 			zb_rec_t x = r[k];
 			size_t j = k;
-			for (; j > start && rec_cmp(&r[j - 1], &x, zb->rdata) > 0; j--)
+			for (; j > start && rec_cmp(&r[j - 1], &x, zb) > 0; j--)
 				r[j] = r[j - 1];
 			r[j] = x;
 		}

@@ -132,17 +132,30 @@ void *st_zmem_grow(void *p, size_t *cap, size_t need);
 void *st_zmem_shrink(void *p, size_t *cap, size_t len);
 void st_zmem_free(void *p, size_t cap);
 
-/* Builder: the records of a zone between parsing and compiling. */
+/* Builder: the records of a zone between parsing and compiling, as small
+ * as the snapshot's RRsets they become (compile writes those in place).
+ * Records enter the rdata arena in reading order: a record's offset there
+ * says which of two was read first, and leads to its file and line
+ * (zb_rec_file, zb_rec_line). */
 typedef struct zb_rec {
 	uint32_t node;
 	uint16_t type;
 	uint16_t flags;
 	uint32_t ttl;
 	uint32_t rdata; /* offset in the rdata arena of RDLENGTH, RDATA */
+} zb_rec_t;
+
+/* Where records were read, for messages: a checkpoint every ZB_LOC_SPAN
+ * records (and at each change of file or jump of 255 lines or more), and
+ * between checkpoints one byte per record, the lines since the previous
+ * record. */
+#define ZB_LOC_SPAN 64
+typedef struct zb_loc {
+	uint32_t rdata; /* the arena offset of the checkpoint's record */
+	uint32_t ord;	/* its place in reading order */
 	uint32_t line;
 	uint16_t file;
-	uint16_t rdlen;
-} zb_rec_t;
+} zb_loc_t;
 
 enum { ZB_DROP = 1 };
 
@@ -182,14 +195,14 @@ typedef struct zb {
 	size_t n_recs, recs_cap; /* recs_cap in bytes */
 	uint8_t *rdata;
 	size_t rdata_len, rdata_cap;
+	zb_loc_t *locs;
+	size_t n_locs, locs_cap; /* locs_cap in bytes */
+	uint8_t *loc_step;	 /* per record in reading order */
+	size_t loc_step_cap;
+	uint32_t last_line;
 
 	char **files;
 	size_t n_files;
-	/* Where each file was read from: the including file and the line of
-	 * its $INCLUDE (UINT16_MAX and 0 for the zone file itself), so that
-	 * messages can say which of two records came first. */
-	uint16_t *file_parent;
-	uint32_t *file_line;
 	st_zone_include_t *includes; /* $INCLUDEd files as opened (paths owned) */
 	size_t n_includes;
 
@@ -202,7 +215,7 @@ typedef struct zb {
 int zb_init(zb_t *zb, const char *origin, st_diag_t *diag);
 void zb_clear(zb_t *zb);
 /* Remember a file name for messages; returns its index or a negative error. */
-int zb_add_file(zb_t *zb, const char *path, int parent, uint32_t line);
+int zb_add_file(zb_t *zb, const char *path);
 /* Add one parsed record (owner: absolute wire name in any case). */
 int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t type, uint16_t rclass,
 		  uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file, uint32_t line);
@@ -211,12 +224,21 @@ int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone)
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Where a record was read, for messages: "%s:%u". */
-#define ZB_REC_LOC(zb, r) (zb)->files[(r)->file], (r)->line
+#define ZB_REC_LOC(zb, r) (zb)->files[zb_rec_file(zb, r)], zb_rec_line(zb, r)
+uint16_t zb_rec_file(const zb_t *zb, const zb_rec_t *r);
+uint32_t zb_rec_line(const zb_t *zb, const zb_rec_t *r);
 
 /* The RDATA of a record (after its RDLENGTH). */
 static inline const uint8_t *zb_rec_data(const zb_t *zb, const zb_rec_t *r)
 {
 	return zb->rdata + r->rdata + 2;
+}
+
+/* The RDLENGTH of a record. */
+static inline uint16_t zb_rec_rdlen(const zb_t *zb, const zb_rec_t *r)
+{
+	const uint8_t *p = zb->rdata + r->rdata;
+	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 /* The first live record of `type` at a node, or NULL. */
@@ -250,7 +272,10 @@ uint32_t zb_node_dyn(const zb_t *zb, uint32_t node, uint32_t *first);
 /* The node of a name (h its st_zhash), or ZB_NONE. */
 uint32_t zb_lookup(const zb_t *zb, const uint8_t *name, size_t len, uint32_t h);
 /* Was record a read before record b (through $INCLUDEs)? */
-bool zb_read_before(const zb_t *zb, const zb_rec_t *a, const zb_rec_t *b);
+static inline bool zb_read_before(const zb_rec_t *a, const zb_rec_t *b)
+{
+	return a->rdata < b->rdata;
+}
 
 /* The content rules (rules.c), in the order zb_finish runs them. */
 int zb_check_static(zb_t *zb);

@@ -668,7 +668,7 @@ static int parse_file(zb_t *zb, const char *path, const zp_file_t *from, uint32_
 		      zp_state_t *st)
 {
 	const char *shown_from = from ? from->path : NULL;
-	int rc = zb_add_file(zb, path, from ? from->idx : -1, from_line);
+	int rc = zb_add_file(zb, path);
 	if (rc < 0)
 		return rc;
 	zp_file_t f = {.path = zb->files[rc], .idx = (uint16_t)rc, .line = 1};

@@ -34,10 +34,10 @@ int zb_check_static(zb_t *zb)
 			     r && r < zb->recs + n->first + n->nrec && r->type == single[k]; r++) {
 				if (r->flags & ZB_DROP)
 					continue;
-				if (!first || zb_read_before(zb, r, first)) {
+				if (!first || zb_read_before(r, first)) {
 					second = first;
 					first = r;
-				} else if (!second || zb_read_before(zb, r, second)) {
+				} else if (!second || zb_read_before(r, second)) {
 					second = r;
 				}
 			}
@@ -51,7 +51,7 @@ int zb_check_static(zb_t *zb)
 		const zb_rec_t *cn = zb_node_rec(zb, n, ST_TYPE_CNAME);
 		const zb_rec_t *other = cn ? zb_node_other(zb, n, ST_TYPE_CNAME) : NULL;
 		if (other) {
-			bool cname_later = zb_read_before(zb, other, cn);
+			bool cname_later = zb_read_before(other, cn);
 			const zb_rec_t *later = cname_later ? cn : other;
 			const zb_rec_t *earlier = cname_later ? other : cn;
 			char eb[16];
@@ -199,10 +199,11 @@ void zb_warn_glue(zb_t *zb)
 			/* Below a cut only names under that cut need glue. */
 			const uint8_t *scope = i == 0 ? zb->apex : zb->names + n->name_off;
 			size_t scope_len = i == 0 ? zb->apex_len : n->name_len;
-			if (st_zname_suffix(t, rec->rdlen, scope, scope_len) < 0)
+			uint16_t len = zb_rec_rdlen(zb, rec);
+			if (st_zname_suffix(t, len, scope, scope_len) < 0)
 				continue;
-			uint32_t h = st_zhash(t, rec->rdlen);
-			uint32_t ti = zb_lookup(zb, t, rec->rdlen, h);
+			uint32_t h = st_zhash(t, len);
+			uint32_t ti = zb_lookup(zb, t, len, h);
 			if (ti != ZB_NONE) {
 				const zb_node_t *tn = &zb->nodes[ti];
 				if (zb_node_rec(zb, tn, ST_TYPE_A) || zb_node_rec(zb, tn, ST_TYPE_AAAA))

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -636,6 +637,95 @@ static void test_root_zone(void **state)
 	st_zoneset_free(set);
 }
 
+/* Where records were read, as messages give it: records far apart in a big
+ * file, after long runs of blank lines, on several lines, in an $INCLUDE
+ * and after it; each pair of CNAMEs is reported at both its lines. */
+typedef struct {
+	FILE *f;
+	unsigned line;
+} gen_t;
+
+static void gen_line(gen_t *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void gen_line(gen_t *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(g->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', g->f);
+	g->line++;
+}
+
+/* Records `from` .. `to` - 1 (blank lines, comments and multi-line
+ * records between them); record dup[w] is "dup CNAME", its line in at[w]. */
+static void gen_records(gen_t *g, int from, int to, const int dup[2], unsigned at[2])
+{
+	for (int i = from; i < to; i++) {
+		int gap = i % 97 == 13 ? 300 : i % 5 == 0 ? 2 : 0;
+		for (int b = 0; b < gap; b++)
+			gen_line(g, "%s", b % 2 ? "; a comment" : "");
+		if (i == dup[0] || i == dup[1]) {
+			at[i == dup[1]] = g->line;
+			gen_line(g, "dup CNAME r%d", i);
+		} else if (i % 7 == 3) {
+			gen_line(g, "r%d TXT ( \"a\"", i);
+			gen_line(g, "  \"b\" )");
+		} else {
+			gen_line(g, "r%d A 192.0.2.%d", i, i % 250);
+		}
+	}
+}
+
+static void test_record_lines(void **state)
+{
+	(void)state;
+	char dir[256], zpath[512], ipath[512];
+	snprintf(dir, sizeof(dir), "%s/st-zone-lines.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(zpath, sizeof(zpath), "%s/lines.zone", dir);
+	snprintf(ipath, sizeof(ipath), "%s/lines.inc", dir);
+	/* Records 0 .. 299 in the zone file before its $INCLUDE, 300 .. 599
+	 * in the included file, 600 .. 899 in the zone file after it. */
+	static const int pairs[][2] = {{0, 1},	   {5, 290},   {63, 64},   {64, 65},
+				       {110, 320}, {350, 599}, {299, 600}, {400, 899},
+				       {700, 701}, {641, 812}, {13, 14},   {12, 13}};
+	for (size_t p = 0; p < sizeof(pairs) / sizeof(pairs[0]); p++) {
+		unsigned at[2] = {0, 0};
+		gen_t g = {fopen(zpath, "w"), 1}, inc = {fopen(ipath, "w"), 1};
+		assert_non_null(g.f);
+		assert_non_null(inc.f);
+		gen_line(&g, "$TTL 300");
+		gen_line(&g, "@ SOA ns hm 1 2 3 4 5");
+		gen_line(&g, "@ NS ns");
+		gen_line(&g, "ns A 192.0.2.1");
+		gen_records(&g, 0, 300, pairs[p], at);
+		gen_line(&g, "$INCLUDE %s", ipath);
+		gen_records(&inc, 300, 600, pairs[p], at);
+		gen_records(&g, 600, 900, pairs[p], at);
+		fclose(g.f);
+		fclose(inc.f);
+		const char *file[2];
+		for (int w = 0; w < 2; w++)
+			file[w] = pairs[p][w] >= 300 && pairs[p][w] < 600 ? ipath : zpath;
+		char want[2048];
+		snprintf(want, sizeof(want),
+			 "%s:%u: more than one CNAME record at dup.lines.test. (first at %s:%u)",
+			 file[1], at[1], file[0], at[0]);
+		st_zone_t *z = NULL;
+		st_diag_t diag = {{0}};
+		assert_int_equal(st_zone_load("lines.test.", zpath, NULL, 0, &z, &diag), ST_EZONE);
+		if (strcmp(diag.text, want) != 0)
+			fprintf(stderr, "records %d, %d\n got: %s\nwant: %s\n", pairs[p][0],
+				pairs[p][1], diag.text, want);
+		assert_string_equal(diag.text, want);
+		assert_null(z);
+	}
+	remove(zpath);
+	remove(ipath);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -659,6 +749,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_rdata),
 	    cmocka_unit_test(test_lower8),
 	    cmocka_unit_test(test_root_zone),
+	    cmocka_unit_test(test_record_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
