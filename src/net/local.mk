@@ -7,6 +7,7 @@ src_libsteer_a_SOURCES += \
 	src/net/udp.c src/net/udp.h \
 	src/net/tcp.c src/net/tcp.h \
 	src/net/frame.c src/net/frame.h \
+	src/net/coalesce.c src/net/coalesce.h \
 	src/net/stream.c src/net/stream.h \
 	src/net/http.c src/net/http.h \
 	src/net/unix.c src/net/unix.h \

@@ -11,6 +11,7 @@
 #define _LGPL_SOURCE
 #include "net/tcp.h"
 #include "net/ev_internal.h"
+#include "net/coalesce.h"
 #include "net/frame.h"
 #include "net/sock.h"
 #include "answer/answer.h"
@@ -434,8 +435,9 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
  * short of a busy iteration, wait the window before polling again so that
  * the next wake-up finds several queries. A wake-up, with its system calls
  * and the client's wake-up by each answer, costs more than answering; the
- * price is at most the window of added latency. Light load (queries further
- * apart than the window) and heavy load never wait. */
+ * price is at most the window of added latency (net/coalesce.h: waits that
+ * overrun pause waiting). Light load (queries further apart than the
+ * window) and heavy load never wait. */
 #define TCP_BUSY 32
 
 static void *tcp_main(void *arg)
@@ -443,6 +445,7 @@ static void *tcp_main(void *arg)
 	st_tcp_t *tcp = arg;
 	struct event_base *base = st_loop_base(tcp->loop);
 	uint64_t last = 0;
+	st_coalesce_t coalesce = {0};
 	rcu_register_thread();
 	/* Offline while waiting for events; online only around st_answer(). */
 	rcu_thread_offline();
@@ -455,10 +458,8 @@ static void *tcp_main(void *arg)
 		if (tcp->answered == 0 || wait_ns == 0)
 			continue;
 		uint64_t now = st_mono_ns();
-		if (tcp->answered < TCP_BUSY && now - last < wait_ns) {
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait_ns};
-			nanosleep(&ts, NULL);
-		}
+		if (tcp->answered < TCP_BUSY && now - last < wait_ns)
+			st_coalesce_wait(&coalesce, wait_ns);
 		last = now;
 	}
 	rcu_unregister_thread();

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Proves the benchmark harness runs end to end against steerd, and against
-# steerd with rate limiting and cookies on (--limits): zone and query
+# Proves the benchmark harness runs end to end against steerd, against
+# steerd with rate limiting and cookies on (--limits), and against a variant
+# of steerd with other server settings (--steerd-variant): zone and query
 # generation, server start and readiness, dnsperf over UDP and TCP, CPU
 # accounting and the result table. Judges only that it ran and got answers,
 # never timings (those belong in tools/bench/run.sh's output, not in tests).
@@ -15,7 +16,8 @@ log=$ST_TMP/bench.log
 # low rates: under ASan+UBSan steerd is slow, and nothing here is timed;
 # --no-steer-rx: a test leaves the machine's network settings alone
 if bash "$top_srcdir/tools/bench/run.sh" --servers steerd --steerd "$top_builddir/steerd" \
-	--duration 2 --udp-rate 2000 --tcp-rate 1000 --no-steer-rx --limits --out "$out" >"$log" 2>&1; then
+	--duration 2 --udp-rate 2000 --tcp-rate 1000 --no-steer-rx --limits \
+	--steerd-variant nocoal:coalesce_us=0,udp_max_payload=1400 --out "$out" >"$log" 2>&1; then
 	st_expect "run.sh exit status" 0 0
 else
 	st_expect "run.sh exit status" 0 "$?"
@@ -23,7 +25,7 @@ fi
 cat "$log"
 
 res=$out/results.tsv
-for srv in steerd steerd-limits; do
+for srv in steerd steerd-limits steerd-nocoal; do
 for tr in udp tcp; do
 	# columns: scenario server transport rate sent completed lost qps cpu_s
 	# us_per_q noerror nxdomain other_rcodes sock_drops
@@ -41,6 +43,11 @@ done
 st_expect_match "steerd-limits: lost none (nobody limited)" '^0$' \
 	"$(awk -F'\t' '$2 == "steerd-limits" && $3 == "udp" { print $7 }' "$res" | head -1)"
 
+st_expect "variant's settings in its config" "  coalesce_us: 0
+  udp_max_payload: 1400" "$(grep -E '^  (coalesce_us|udp_max_payload):' "$out/steerd-nocoal/steerd.yaml" | sort)"
+st_expect_match "variant in the table" '^static +udp +2000 +steerd-nocoal ' "$(cat "$log")"
+st_expect "a bad variant is refused" "2" "$(bash "$top_srcdir/tools/bench/run.sh" --steerd "$top_builddir/steerd" \
+	--steerd-variant 'x:coalesce_us' >/dev/null 2>&1; echo $?)"
 st_expect_match "table printed" '^static +tcp +1000 +steerd ' "$(cat "$log")"
 st_expect_match "receive processing left alone" "^loopback receive processing: default" "$(cat "$log")"
 st_done

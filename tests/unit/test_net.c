@@ -3,6 +3,7 @@
 #include "server/server.h"
 #include "conf/conf.h"
 #include "net/ev.h"
+#include "net/coalesce.h"
 #include "net/frame.h"
 #include "net/stream.h"
 #include "zone/zone.h"
@@ -503,6 +504,39 @@ static void test_frame(void **state)
 	assert_true(f.buf == f.inl);
 }
 
+/* Coalescing waits: one that overran pauses waiting, 100 ms, doubling
+ * while waits keep overrunning, up to 1.6 s; one on time ends the doubling. */
+static void test_coalesce(void **state)
+{
+	(void)state;
+	const uint64_t ms = 1000000, wait = 200000;
+	st_coalesce_t c = {0};
+	assert_true(st_coalesce_may_wait(&c, 0));
+	/* on time, with timer slack: nothing changes */
+	st_coalesce_note(&c, 1000 * ms, wait, 2 * wait + ST_COALESCE_SLACK_NS);
+	assert_true(st_coalesce_may_wait(&c, 1000 * ms + 1));
+	assert_int_equal(c.overruns, 0);
+	/* 5 ms for 200 us: no waiting for 100 ms after it ended */
+	st_coalesce_note(&c, 2000 * ms, wait, 5 * ms);
+	assert_int_equal(c.overruns, 1);
+	assert_false(st_coalesce_may_wait(&c, 2005 * ms));
+	assert_false(st_coalesce_may_wait(&c, 2104 * ms));
+	assert_true(st_coalesce_may_wait(&c, 2105 * ms));
+	/* overrunning again: 200, 400, 800, 1600, 1600 ms */
+	uint64_t t = 3000 * ms, pause[] = {200, 400, 800, 1600, 1600};
+	for (size_t i = 0; i < sizeof(pause) / sizeof(pause[0]); i++, t += 10000 * ms) {
+		st_coalesce_note(&c, t, wait, 3 * ms);
+		assert_false(st_coalesce_may_wait(&c, t + 3 * ms + pause[i] * ms - 1));
+		assert_true(st_coalesce_may_wait(&c, t + 3 * ms + pause[i] * ms));
+	}
+	/* a wait on time, then an overrun: back to 100 ms */
+	st_coalesce_note(&c, t, wait, wait);
+	st_coalesce_note(&c, t + ms, wait, 3 * ms);
+	assert_true(st_coalesce_may_wait(&c, t + 4 * ms + 100 * ms));
+	assert_false(st_coalesce_may_wait(&c, t + 4 * ms + 100 * ms - 1));
+	assert_int_equal(c.overruns, 7);
+}
+
 int main(void)
 {
 	st_log_init("test_net", ST_LOG_ERR, false);
@@ -515,6 +549,7 @@ int main(void)
 	    cmocka_unit_test(test_stream_freed_after_stop),
 	    cmocka_unit_test(test_frame),
 	    cmocka_unit_test(test_overrides),
+	    cmocka_unit_test(test_coalesce),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

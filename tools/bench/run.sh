@@ -55,6 +55,12 @@
 #                     folder on a loopback port, so the health it answers
 #                     with is what the fleet agreed: what the fleet costs
 #                     per query (needs etcd, Debian package etcd-server)
+#   --steerd-variant NAME:KEY=VALUE[,KEY=VALUE...]
+#                     add steerd-NAME to the servers: the same steerd with
+#                     these keys of the server: section set (YAML scalars),
+#                     e.g. nocoal:coalesce_us=0, measured in the same run
+#                     and rounds as steerd (static, --dynamic, --dnssec);
+#                     repeatable
 #
 # What it does: generates the zone (10,000 names) and the queries (80%
 # existing A, 10% AAAA, 5% NXDOMAIN, 5% MX/TXT/NS/SOA) with gen.py, writes a
@@ -100,6 +106,7 @@ DNSSEC=0
 DNSSEC_ALG=13
 LIMITS=0
 FLEET=0
+VARIANTS=()
 SCENARIOS="weighted geo geo+ecs latency latency+ecs nested nested+ecs"
 
 die() { echo "run.sh: $*" >&2; exit 2; }
@@ -125,6 +132,7 @@ while [ $# -gt 0 ]; do
     --no-steer-rx) STEER_RX=0 ;;
     --limits) LIMITS=1 ;;
     --fleet) FLEET=1 ;;
+    --steerd-variant) VARIANTS+=("$2"); shift ;;
     --scenarios) SCENARIOS=${2//,/ }; shift ;;
     -h | --help) usage 0 ;;
     *) echo "run.sh: unknown option $1" >&2; usage 2 ;;
@@ -161,12 +169,32 @@ if [ -z "$SERVERS" ]; then
     elif [ "$DYNAMIC" = 1 ]; then SERVERS="steerd,gdnsd"; else SERVERS="steerd,knotd,nsd,gdnsd"; fi
 fi
 if [ "$DNSSEC" = 1 ]; then
-    [ "$SERVERS" = steerd ] || die "--dnssec measures steerd alone (signed against unsigned)"
+    [ "$SERVERS" = steerd ] || die "--dnssec measures steerd alone (signed against unsigned; add --steerd-variant for variants of it)"
     command -v dnssec-keygen >/dev/null || die "dnssec-keygen not installed (apt-get install bind9-utils)"
     case $DNSSEC_ALG in 13 | 15) ;; *) die "--dnssec-alg: 13 or 15" ;; esac
 fi
 [ "$LIMITS" = 1 ] && [ "$DYNAMIC$DNSSEC" != 00 ] && die "--limits measures the unsigned static mix only"
 [ "$LIMITS" = 1 ] && SERVERS="$SERVERS,steerd-limits"
+# variant_overrides SERVER: the server-section settings of a --steerd-variant
+# server ("" for any other)
+variant_overrides() {
+    local v
+    for v in "${VARIANTS[@]}"; do
+        [ "steerd-${v%%:*}" = "$1" ] && { printf '%s\n' "${v#*:}"; return 0; }
+    done
+    return 0
+}
+for v in "${VARIANTS[@]}"; do
+    name=${v%%:*}
+    [[ "$v" == *:* && "$name" =~ ^[a-z0-9]+$ && "$name" != limits && "$name" != fleet ]] ||
+        die "--steerd-variant NAME:KEY=VALUE,...: NAME of a-z0-9 (not limits or fleet), got '$v'"
+    IFS=, read -r -a kvs <<<"${v#*:}"
+    for kv in "${kvs[@]}"; do
+        [[ "$kv" =~ ^[a-z0-9_]+=[^=]+$ ]] || die "--steerd-variant $name: '$kv' is not KEY=VALUE"
+    done
+    printf '%s\n' "${SERVERS//,/$'\n'}" | grep -qx "steerd-$name" && die "--steerd-variant $name given twice"
+    SERVERS="$SERVERS,steerd-$name"
+done
 if [ "$FLEET" = 1 ]; then
     [ "$DYNAMIC" = 1 ] && [ "$DNSSEC" = 0 ] || die "--fleet goes with --dynamic (unsigned)"
     command -v etcd >/dev/null || die "etcd not installed (apt-get install etcd-server)"
@@ -179,7 +207,7 @@ for s in "${SERVER_LIST[@]}"; do
     case $s in
     steerd | steerd-limits | steerd-fleet) [ -n "$STEERD_BIN" ] && [ -x "$STEERD_BIN" ] || die "steerd not built (use --steerd PATH)" ;;
     knotd | nsd | gdnsd) command -v "$s" >/dev/null || die "$s not installed" ;;
-    *) die "unknown server $s (steerd, steerd-limits, steerd-fleet, knotd, nsd, gdnsd)" ;;
+    *) [ -n "$(variant_overrides "$s")" ] || die "unknown server $s (steerd, steerd-limits, steerd-fleet, knotd, nsd, gdnsd, or a --steerd-variant)" ;;
     esac
 done
 for s in $SCENARIOS; do
@@ -190,7 +218,7 @@ if [ "$DYNAMIC" = 1 ]; then
     [ -r "$MMDB" ] || die "geo database $MMDB not readable (use --mmdb FILE)"
     for s in "${SERVER_LIST[@]}"; do
         case $s in steerd | gdnsd) ;; steerd-fleet) [ "$FLEET" = 1 ] || die "steerd-fleet needs --fleet" ;;
-        *) die "--dynamic compares steerd and gdnsd only" ;; esac
+        *) [ -n "$(variant_overrides "$s")" ] || die "--dynamic compares steerd (and its variants) and gdnsd only" ;; esac
     done
 fi
 
@@ -395,6 +423,33 @@ zones:
 EOF
     SCMD=("$STEERD_BIN" -c "$d/steerd.yaml")
 }
+# set_server_keys CONFIG KEY=VALUE,...: those keys in CONFIG's server:
+# section (added, or replacing the same key)
+set_server_keys() {
+    python3 - "$1" "$2" <<'PY'
+import re, sys
+path, pairs = sys.argv[1], [p.split("=", 1) for p in sys.argv[2].split(",")]
+text = open(path).read()
+if not re.search(r"^server:\n", text, flags=re.M):
+    text = "server:\n" + text
+for key, value in pairs:
+    text = re.sub(r"^(server:\n(?:  .*\n)*?)  %s:.*\n" % re.escape(key), r"\1", text, count=1, flags=re.M)
+    text = re.sub(r"^server:\n", "server:\n  %s: %s\n" % (key, value), text, count=1, flags=re.M)
+open(path, "w").write(text)
+PY
+}
+
+# steerd with settings of a --steerd-variant (static mix, --dnssec too)
+cfg_steerd_variant() {
+    local d=$1 port=$2 zf=$3 keys=$4
+    mkdir -p "$d"
+    printf 'server:\n  listen: ["127.0.0.1:%s"]\n  workers: 1\nzones:\n  bench.test: %s\n' \
+        "$port" "$zf" >"$d/steerd.yaml"
+    [ "$DNSSEC" = 1 ] && sign_yaml "$d/steerd.yaml"
+    set_server_keys "$d/steerd.yaml" "$keys"
+    SCMD=("$STEERD_BIN" -c "$d/steerd.yaml")
+}
+
 # A client cookie in every query with --limits, whichever the server (a
 # resolver sends one whether the server does cookies or not): steerd-limits
 # makes a fresh server cookie for each (the dearer case: no cookie to echo),
@@ -514,7 +569,11 @@ run_static() {
     local srv port
     for srv in "${SERVER_LIST[@]}"; do
         port=$($REP freeport)
-        cfg_"${srv//-/_}" "$WORK/$srv" "$port" "$ZONEFILE"
+        if [ -n "$(variant_overrides "$srv")" ]; then
+            cfg_steerd_variant "$WORK/$srv" "$port" "$ZONEFILE" "$(variant_overrides "$srv")"
+        else
+            cfg_"${srv//-/_}" "$WORK/$srv" "$port" "$ZONEFILE"
+        fi
         local extra=()
         [ "$LIMITS" = 1 ] && extra=(-E "$LIMITS_COOKIE")
         if start_server "$srv" "$port"; then
@@ -574,8 +633,9 @@ run_dynamic() {
         [ "$srv" = steerd-fleet ] && health+=(--fleet-etcd "$ETCD_URL")
         $GEN dynamic "$WORK" --mmdb "$MMDB" --listen "127.0.0.1:$port" --config "$srv.yaml" "${health[@]}"
         [ "$DNSSEC" = 1 ] && sign_yaml "$conf"
+        [ -n "$(variant_overrides "$srv")" ] && set_server_keys "$conf" "$(variant_overrides "$srv")"
         case $srv in
-        steerd | steerd-fleet) SCMD=("$STEERD_BIN" -c "$conf") ;;
+        steerd | steerd-fleet | steerd-*) SCMD=("$STEERD_BIN" -c "$conf") ;;
         gdnsd) cfg_gdnsd "$WORK/gdnsd-dyn" "$port" "$WORK/dyn/gdnsd-zone" "$WORK/dyn/gdnsd-plugins" ;;
         esac
         if [ "$FLEET" = 1 ] && [ "$srv" != gdnsd ] && ! start_checker "$srv" "$conf"; then
