@@ -443,7 +443,7 @@ static enum step put_dname(lookup_t *lk, const st_node_t *node)
 /* Walk one canonical name down from the apex. Nodes exist for every name that
  * owns data or has descendants (empty non-terminals), so the first missing
  * ancestor ends the walk; the topmost zone cut on the way wins. */
-static enum find_result find(lookup_t *lk, const st_node_t **out)
+static inline enum find_result find(lookup_t *lk, const st_node_t **out)
 {
 	const uint8_t *name = lk->name;
 	size_t len = lk->name_len;

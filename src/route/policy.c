@@ -111,7 +111,7 @@ static inline bool ep_ok(ctx_t *c, uint32_t e)
  * the same way for A and AAAA (a dual-stack client must not be sent to one
  * region over IPv4 and another over IPv6); a region that lacks the asked
  * family then answers NODATA. */
-bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health *h)
+static inline bool region_healthy(const st_route_region_t *rg, const struct st_health *h)
 {
 	uint32_t up = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++)
@@ -121,12 +121,14 @@ bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health
 	return false;
 }
 
-/* The region's health as st_route_region_healthy counts it, with the
- * health of cname endpoints that follow routed names. */
-static bool region_live(ctx_t *c, const st_route_region_t *rg)
+bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health *h)
 {
-	if (!rg->has_via)
-		return st_route_region_healthy(rg, c->h);
+	return region_healthy(rg, h);
+}
+
+/* The health of a region with cname endpoints that follow routed names. */
+static bool region_live_via(ctx_t *c, const st_route_region_t *rg)
+{
 	uint32_t up = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++)
 		if (ep_live(c, rg->endpoints[i]) && ++up >= rg->min_healthy)
@@ -134,7 +136,17 @@ static bool region_live(ctx_t *c, const st_route_region_t *rg)
 	return false;
 }
 
-static bool region_ok(ctx_t *c, uint32_t r)
+/* The region's health as st_route_region_healthy counts it, with the
+ * health of cname endpoints that follow routed names. */
+static inline bool region_live(ctx_t *c, const st_route_region_t *rg)
+{
+	return rg->has_via ? region_live_via(c, rg) : region_healthy(rg, c->h);
+}
+
+/* Inlined all the way (a call per candidate region was most of what
+ * weighing three regions cost): a plain record's regions cost no more than
+ * before records could name records. */
+static inline __attribute__((always_inline)) bool region_ok(ctx_t *c, uint32_t r)
 {
 	const st_route_region_t *rg = &c->rt->regions[r];
 	if (!c->ignore_health)
@@ -154,9 +166,11 @@ static const char *target_name(const ctx_t *c, uint32_t t)
 	return st_route_is_record(t) ? target_record(c, t)->name : c->rt->regions[t].name;
 }
 
-static bool target_ok(ctx_t *c, uint32_t t)
+static inline bool target_ok(ctx_t *c, uint32_t t)
 {
-	return st_route_is_record(t) ? record_ok(c, target_record(c, t)) : region_ok(c, t);
+	if (__builtin_expect(st_route_is_record(t), 0))
+		return record_ok(c, target_record(c, t));
+	return region_ok(c, t);
 }
 
 /* The scope (ECS prefix) an answer holds for: the narrowest along the way. */
@@ -476,7 +490,7 @@ static int run_nested(ctx_t *c, const st_route_record_t *rec)
 	return rc;
 }
 
-static int select_target(ctx_t *c, uint32_t t)
+static inline int select_target(ctx_t *c, uint32_t t)
 {
 	if (!st_route_is_record(t))
 		return select_in_region(c, t);
@@ -551,7 +565,7 @@ static int pol_simple(ctx_t *c)
 	return PICKED;
 }
 
-static bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
+static inline bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
 {
 	return w->is_region ? target_ok(c, w->index) : ep_up(c, w->index);
 }
@@ -595,9 +609,38 @@ static const st_route_weight_t *pick_sticky(ctx_t *c, const bool *memo, bool bac
 	return pick;
 }
 
+/* Each item of a weighted record, for explain. */
+static void trace_weights(ctx_t *c)
+{
+	const st_route_record_t *rec = c->rec;
+	for (uint32_t i = 0; i < rec->n_weights; i++) {
+		const st_route_weight_t *w = &rec->weights[i];
+		if (w->is_region && st_route_is_record(w->index)) {
+			trace_target(c, w->index, "  weight ");
+			continue;
+		}
+		bool ok = weight_item_ok(c, w);
+		st_trace_add(c->tr, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
+			     weight_item_name(c, w), w->weight,
+			     w->is_region ? (ok ? "healthy" : "down")
+			     : ok	  ? (strcmp(ep_state(c, w->index), "up") == 0
+						 ? "healthy"
+						 : ep_state(c, w->index))
+					  : ep_state(c, w->index));
+	}
+}
+
 static int pol_weighted(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
+	if (c->tr)
+		trace_weights(c);
+	if (c->probe) {
+		for (uint32_t i = 0; i < rec->n_weights; i++)
+			if (weight_item_ok(c, &rec->weights[i]))
+				return PICKED;
+		return NONE_HEALTHY;
+	}
 	uint64_t sum = 0;
 	uint32_t zero = 0;
 	bool memo[WEIGHT_MEMO];
@@ -606,20 +649,8 @@ static int pol_weighted(ctx_t *c)
 		bool ok = weight_item_ok(c, w);
 		if (i < WEIGHT_MEMO)
 			memo[i] = ok;
-		if (c->tr && w->is_region && st_route_is_record(w->index))
-			trace_target(c, w->index, "  weight ");
-		else
-			TR(c, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
-			   weight_item_name(c, w), w->weight,
-			   w->is_region ? (ok ? "healthy" : "down")
-			   : ok		? (strcmp(ep_state(c, w->index), "up") == 0
-					       ? "healthy"
-					       : ep_state(c, w->index))
-					: ep_state(c, w->index));
 		if (!ok)
 			continue;
-		if (c->probe)
-			return PICKED;
 		if (w->weight)
 			sum += w->weight;
 		else
@@ -652,16 +683,15 @@ static int pol_weighted(ctx_t *c)
 	}
 	if (!pick)
 		return NONE_HEALTHY;
-	const char *picked = weight_item_name(c, pick);
-	if (sum > 0 && !rec->sticky.on)
-		TR(c,
-		   "weighted: %s by one random draw over the healthy weight %llu (weight %u: "
-		   "%.0f%% of answers)\n",
-		   picked, (unsigned long long)sum, pick->weight,
-		   100.0 * pick->weight / (double)sum);
-	else if (!rec->sticky.on)
-		TR(c, "weighted: %s by one random draw among %u zero-weight backups\n", picked,
-		   zero);
+	if (c->tr && sum > 0 && !rec->sticky.on)
+		st_trace_add(c->tr,
+			     "weighted: %s by one random draw over the healthy weight %llu (weight "
+			     "%u: %.0f%% of answers)\n",
+			     weight_item_name(c, pick), (unsigned long long)sum, pick->weight,
+			     100.0 * pick->weight / (double)sum);
+	else if (c->tr && !rec->sticky.on)
+		st_trace_add(c->tr, "weighted: %s by one random draw among %u zero-weight backups\n",
+			     weight_item_name(c, pick), zero);
 	if (pick->is_region)
 		return select_target(c, pick->index);
 	add_endpoint(c, pick->index);
