@@ -13,7 +13,8 @@ struct st_zoneset {
 	size_t n, cap;
 	st_zslot_t *slots; /* idx into zones */
 	uint32_t mask;
-	uint64_t labels[2]; /* bit l: some apex has l labels (0..127) */
+	uint64_t labels[2];   /* bit l: some apex has l labels (0..127) */
+	uint64_t lengths[4];  /* bit l: some apex is l bytes long (1..255) */
 };
 
 st_zoneset_t *st_zoneset_new(void)
@@ -41,6 +42,7 @@ static int reindex(st_zoneset_t *set)
 	for (uint32_t i = 0; i < slots; i++)
 		t[i].idx = ZB_NONE;
 	set->labels[0] = set->labels[1] = 0;
+	memset(set->lengths, 0, sizeof(set->lengths));
 	for (size_t k = 0; k < set->n; k++) {
 		const st_zone_t *z = set->zones[k];
 		uint32_t h = st_zhash(z->apex, z->apex_len), i = h & (slots - 1);
@@ -49,6 +51,7 @@ static int reindex(st_zoneset_t *set)
 		t[i] = (st_zslot_t){.idx = (uint32_t)k, .hash = h};
 		unsigned l = count_labels(z->apex, z->apex_len);
 		set->labels[l / 64] |= 1ULL << (l % 64);
+		set->lengths[z->apex_len / 64] |= 1ULL << (z->apex_len % 64);
 	}
 	free(set->slots);
 	set->slots = t;
@@ -139,15 +142,17 @@ void st_zoneset_free(st_zoneset_t *set)
 
 /* The longest apex in a small set that is a suffix of name on a label
  * boundary: the suffix at each label start is compared with every apex of
- * its length, longest first. */
+ * its length, longest first (only at lengths some apex has). */
 static const st_zone_t *find_linear(const st_zoneset_t *set, const uint8_t *name, size_t len)
 {
 	for (size_t o = 0, l = 0; o < len && l < 128; o += name[o] + 1u, l++) {
-		for (size_t k = 0; k < set->n; k++) {
-			const st_zone_t *z = set->zones[k];
-			if (z->apex_len == len - o && st_zname_eq(name + o, z->apex, len - o))
-				return z;
-		}
+		size_t rest = len - o; /* < 256: a name is at most 255 bytes */
+		if (rest < 256 && (set->lengths[rest / 64] >> (rest % 64) & 1))
+			for (size_t k = 0; k < set->n; k++) {
+				const st_zone_t *z = set->zones[k];
+				if (z->apex_len == rest && st_zname_eq(name + o, z->apex, rest))
+					return z;
+			}
 		if (!name[o])
 			break;
 	}
