@@ -104,19 +104,31 @@ size_t st_name_length(const uint8_t *name, size_t max)
 	return 0;
 }
 
+/* Eight bytes at i lower-cased: 0x20 set in every byte from 'A' to 'Z'. */
+static inline void lower8(uint8_t *dst, const uint8_t *src, size_t i)
+{
+	uint64_t x;
+	memcpy(&x, src + i, 8);
+	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
+	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* bit 7 set where byte >= 'A' */
+	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* bit 7 set where byte > 'Z' */
+	uint64_t upper = (ge_a & ~gt_z) & ~x & 0x8080808080808080ULL;
+	x |= upper >> 2;
+	memcpy(dst + i, &x, 8);
+}
+
 void st_name_lower(uint8_t *dst, const uint8_t *src, size_t len)
 {
 	size_t i = 0;
-	/* Eight bytes at a time: set 0x20 in every byte from 'A' to 'Z'. */
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x;
-		memcpy(&x, src + i, 8);
-		uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
-		uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* bit 7 set where byte >= 'A' */
-		uint64_t gt_z = low7 + 0x2525252525252525ULL; /* bit 7 set where byte > 'Z' */
-		uint64_t upper = (ge_a & ~gt_z) & ~x & 0x8080808080808080ULL;
-		x |= upper >> 2;
-		memcpy(dst + i, &x, 8);
+	for (; i + 8 <= len; i += 8)
+		lower8(dst, src, i);
+	if (i == len)
+		return;
+	/* The rest in the last eight bytes (lower-casing twice changes
+	 * nothing: dst and src are the same buffer or apart). */
+	if (len >= 8) {
+		lower8(dst, src, len - 8);
+		return;
 	}
 	for (; i < len; i++)
 		dst[i] = st_dns_lower(src[i]);

@@ -556,6 +556,12 @@ static void test_name_helpers(void **state)
 			for (unsigned i = 0; i < len; i++)
 				assert_int_equal(low[i], st_dns_lower(all[start + i]));
 			assert_int_equal(low[len], 0xaa);
+			/* in place too */
+			uint8_t same[256 + 16];
+			memcpy(same, all + start, len);
+			same[len] = 0xaa;
+			st_name_lower(same, same, len);
+			assert_memory_equal(same, low, len + 1);
 		}
 	}
 	for (unsigned c = 0; c < 256; c++) {
