@@ -290,6 +290,10 @@ static int pick_sticky_endpoint(ctx_t *c, const st_route_region_t *rg)
 	return best;
 }
 
+/* Items (endpoints, or a record's weighted candidates) whose health a
+ * weighted choice remembers between its two passes (more are asked again). */
+#define WEIGHT_MEMO 64
+
 /* Weighted choice among a region's usable endpoints: weight 0 = backup. */
 static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 {
@@ -297,9 +301,13 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 		return pick_sticky_endpoint(c, rg);
 	uint64_t sum = 0;
 	uint32_t zero = 0;
+	bool memo[WEIGHT_MEMO]; /* usable, for the second pass */
 	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 		uint32_t e = rg->endpoints[i];
-		if (!ep_ok(c, e))
+		bool ok = ep_ok(c, e);
+		if (i < WEIGHT_MEMO)
+			memo[i] = ok;
+		if (!ok)
 			continue;
 		if (c->rt->endpoints[e].weight)
 			sum += c->rt->endpoints[e].weight;
@@ -311,7 +319,7 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 		for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 			uint32_t e = rg->endpoints[i];
 			uint32_t w = c->rt->endpoints[e].weight;
-			if (!w || !ep_ok(c, e))
+			if (!w || !(i < WEIGHT_MEMO ? memo[i] : ep_ok(c, e)))
 				continue;
 			if (r < w)
 				return (int)e;
@@ -321,7 +329,7 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 		uint32_t r = st_rand_below(c->rng, zero);
 		for (uint32_t i = 0; i < rg->n_endpoints; i++) {
 			uint32_t e = rg->endpoints[i];
-			if (ep_ok(c, e) && r-- == 0)
+			if ((i < WEIGHT_MEMO ? memo[i] : ep_ok(c, e)) && r-- == 0)
 				return (int)e;
 		}
 	}
@@ -574,10 +582,6 @@ static const char *weight_item_name(const ctx_t *c, const st_route_weight_t *w)
 {
 	return w->is_region ? target_name(c, w->index) : c->rt->endpoints[w->index].name;
 }
-
-/* Items whose health the weighted policy remembers between its two passes
- * (more are asked again). */
-#define WEIGHT_MEMO 64
 
 /* Sticky: the healthy item of the highest rendezvous score of the client's
  * subnet (zero-weight backups only when no weighted item is healthy). */

@@ -353,6 +353,57 @@ static void test_region_select(void **state)
 	st_conf_free(c);
 }
 
+/* A region of more endpoints than a weighted choice remembers (64): the
+ * health of those past it is asked again, and never one that is down comes
+ * out, weighted or backup. */
+static void test_region_many_endpoints(void **state)
+{
+	st_conf_t *c = fx_conf();
+	uint32_t a = fx_region(c, "a", 0, 0);
+	char name[16], addr[32];
+	for (int i = 0; i < 80; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i + 1);
+		fx_endpoint(c, a, name, addr, NULL, i >= 75 ? 0 : 1);
+	}
+	st_conf_record_t *r = fx_record(c, "f.example.test.", 1, ST_POLICY_FAILOVER);
+	fx_regions(r, 1, a);
+	st_route_t *rt = fx_route(c);
+	st_health_t *h = fx_health(c);
+	/* down: every odd one before 64 and every even one from 64 on */
+	for (int i = 0; i < 80; i++)
+		if (i < 64 ? i % 2 : i % 2 == 0) {
+			snprintf(name, sizeof(name), "e%d", i);
+			fx_down(h, c, name);
+		}
+	uint64_t rng = 5;
+	st_route_result_t res;
+	unsigned seen[80] = {0};
+	for (int k = 0; k < 20000; k++) {
+		const char *x = fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+		int i = atoi(x + strlen("192.0.2.")) - 1;
+		assert_true(i >= 0 && i < 75); /* backups only when no weighted one is up */
+		assert_true(i < 64 ? i % 2 == 0 : i % 2 == 1);
+		seen[i]++;
+	}
+	for (int i = 0; i < 75; i++)
+		if (i < 64 ? i % 2 == 0 : i % 2 == 1)
+			assert_true(seen[i] > 0);
+	/* every weighted one down: the backups, those up (75 .. 79, odd ones) */
+	for (int i = 0; i < 75; i++) {
+		snprintf(name, sizeof(name), "e%d", i);
+		fx_down(h, c, name);
+	}
+	for (int k = 0; k < 2000; k++) {
+		const char *x = fx_first(rt, 0, 1, "192.0.2.200", 0, h, &rng, &res);
+		int i = atoi(x + strlen("192.0.2.")) - 1;
+		assert_true(i == 75 || i == 77 || i == 79);
+	}
+	st_health_free(h);
+	st_route_free(rt);
+	st_conf_free(c);
+}
+
 static void test_families_and_cname(void **state)
 {
 	st_conf_t *c = fx_conf();
@@ -778,6 +829,7 @@ int main(void)
 	    cmocka_unit_test(test_multivalue),
 	    cmocka_unit_test(test_multivalue_select_max),
 	    cmocka_unit_test(test_region_select),
+	    cmocka_unit_test(test_region_many_endpoints),
 	    cmocka_unit_test(test_families_and_cname),
 	    cmocka_unit_test(test_cidr),
 	    cmocka_unit_test(test_cidr_source_shorter),
