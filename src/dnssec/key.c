@@ -394,12 +394,19 @@ static int parse_private_file(const char *file, char *text, st_dnskey_t *key, bo
 	}
 	if (!key_line)
 		return st_diag_set(diag, ST_EPARSE, "%s: no PrivateKey line", file);
-	uint8_t priv[32];
-	if (base64_decode(b64, priv, sizeof(priv)) != 32)
+	/* An ECDSA scalar is a number: BIND writes it without its leading zero
+	 * octets (one key in 256 is 31 octets long); Ed25519's is a fixed
+	 * string of 32. */
+	uint8_t raw[32], priv[32] = {0};
+	int got = base64_decode(b64, raw, sizeof(raw));
+	if (got <= 0 || (key->alg == ST_ALG_ED25519 && got != 32)) {
+		OPENSSL_cleanse(raw, sizeof(raw));
 		return st_diag_set(diag, ST_EPARSE,
-				   "%s:%u: the private key is not 32 octets of "
-				   "base64",
-				   file, key_line);
+				   "%s:%u: the private key is not %s32 octets of base64", file,
+				   key_line, key->alg == ST_ALG_ED25519 ? "" : "1 to ");
+	}
+	memcpy(priv + sizeof(priv) - (size_t)got, raw, (size_t)got);
+	OPENSSL_cleanse(raw, sizeof(raw));
 	int ret = make_pkey(key->alg, priv, sizeof(priv), key->rdata + 4, &key->pkey);
 	OPENSSL_cleanse(priv, sizeof(priv));
 	OPENSSL_cleanse(b64, sizeof(b64));

@@ -480,6 +480,13 @@ static void test_sign_ecdsa(void **state)
 	sign_all("ecdsa", 65202, 54607);
 }
 
+/* BIND writes an ECDSA private key as a number: this ZSK's is 31 octets
+ * (its first octet is zero), as one key in 256 is. */
+static void test_sign_ecdsa_short_private(void **state)
+{
+	sign_all("ecdsa-short", 44546, 31994);
+}
+
 static void test_sign_ed25519(void **state)
 {
 	sign_all("ed25519", 15318, 40068);
@@ -520,6 +527,7 @@ int main(void)
 	    cmocka_unit_test(test_revoke),
 	    cmocka_unit_test(test_canonical_rrset),
 	    cmocka_unit_test(test_sign_ecdsa),
+	    cmocka_unit_test(test_sign_ecdsa_short_private),
 	    cmocka_unit_test(test_sign_ed25519),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
