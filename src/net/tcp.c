@@ -435,8 +435,8 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
  * short of a busy iteration, wait the window before polling again so that
  * the next wake-up finds several queries. A wake-up, with its system calls
  * and the client's wake-up by each answer, costs more than answering; the
- * price is at most the window of added latency (net/coalesce.h: waits that
- * overrun pause waiting). Light load (queries further apart than the
+ * price is at most the window of added latency (net/coalesce.h: a wait
+ * that overran and found little pauses waiting). Light load (queries further apart than the
  * window) and heavy load never wait. */
 #define TCP_BUSY 32
 
@@ -454,6 +454,7 @@ static void *tcp_main(void *arg)
 		/* 1: nothing to wait for (no listener): the thread is done. */
 		if (event_base_loop(base, EVLOOP_ONCE) != 0)
 			break;
+		st_coalesce_gathered(&coalesce, tcp->answered, TCP_BUSY - 1);
 		uint64_t wait_ns = atomic_load_explicit(&tcp->coalesce_ns, memory_order_relaxed);
 		if (tcp->answered == 0 || wait_ns == 0)
 			continue;

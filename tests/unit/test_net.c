@@ -504,37 +504,61 @@ static void test_frame(void **state)
 	assert_true(f.buf == f.inl);
 }
 
-/* Coalescing waits: one that overran pauses waiting, 100 ms, doubling
- * while waits keep overrunning, up to 1.6 s; one on time ends the doubling. */
+/* Coalescing waits: one that overran and then found a small batch pauses
+ * waiting, 100 ms, doubling while that goes on, up to 1.6 s; one on time,
+ * or an overrun that gathered a full batch (a busy server), ends the
+ * doubling and waiting goes on. */
 static void test_coalesce(void **state)
 {
 	(void)state;
 	const uint64_t ms = 1000000, wait = 200000;
+	const unsigned small = 32;
 	st_coalesce_t c = {0};
 	assert_true(st_coalesce_may_wait(&c, 0));
 	/* on time, with timer slack: nothing changes */
 	st_coalesce_note(&c, 1000 * ms, wait, 2 * wait + ST_COALESCE_SLACK_NS);
+	st_coalesce_gathered(&c, 1, small);
 	assert_true(st_coalesce_may_wait(&c, 1000 * ms + 1));
 	assert_int_equal(c.overruns, 0);
-	/* 5 ms for 200 us: no waiting for 100 ms after it ended */
+	/* 5 ms for 200 us, then a full batch: the wait paid, waiting goes on */
+	st_coalesce_note(&c, 1500 * ms, wait, 5 * ms);
+	st_coalesce_gathered(&c, 64, small);
+	assert_true(st_coalesce_may_wait(&c, 1505 * ms));
+	assert_int_equal(c.overruns, 0);
+	/* 5 ms for 200 us, then 3 queries: no waiting for 100 ms after it ended */
 	st_coalesce_note(&c, 2000 * ms, wait, 5 * ms);
+	st_coalesce_gathered(&c, 3, small);
 	assert_int_equal(c.overruns, 1);
 	assert_false(st_coalesce_may_wait(&c, 2005 * ms));
 	assert_false(st_coalesce_may_wait(&c, 2104 * ms));
 	assert_true(st_coalesce_may_wait(&c, 2105 * ms));
-	/* overrunning again: 200, 400, 800, 1600, 1600 ms */
+	/* a batch without a wait before it changes nothing */
+	st_coalesce_gathered(&c, 0, small);
+	assert_int_equal(c.overruns, 1);
+	/* overrunning again, nothing found (a receive that timed out): 200,
+	 * 400, 800, 1600, 1600 ms */
 	uint64_t t = 3000 * ms, pause[] = {200, 400, 800, 1600, 1600};
 	for (size_t i = 0; i < sizeof(pause) / sizeof(pause[0]); i++, t += 10000 * ms) {
 		st_coalesce_note(&c, t, wait, 3 * ms);
+		st_coalesce_gathered(&c, 0, small);
 		assert_false(st_coalesce_may_wait(&c, t + 3 * ms + pause[i] * ms - 1));
 		assert_true(st_coalesce_may_wait(&c, t + 3 * ms + pause[i] * ms));
 	}
 	/* a wait on time, then an overrun: back to 100 ms */
 	st_coalesce_note(&c, t, wait, wait);
+	st_coalesce_gathered(&c, 2, small);
 	st_coalesce_note(&c, t + ms, wait, 3 * ms);
+	st_coalesce_gathered(&c, small, small);
 	assert_true(st_coalesce_may_wait(&c, t + 4 * ms + 100 * ms));
 	assert_false(st_coalesce_may_wait(&c, t + 4 * ms + 100 * ms - 1));
 	assert_int_equal(c.overruns, 7);
+	/* an overrun, a full batch: the doubling starts over */
+	st_coalesce_note(&c, t + 200 * ms, wait, 3 * ms);
+	st_coalesce_gathered(&c, small + 1, small);
+	st_coalesce_note(&c, t + 300 * ms, wait, 3 * ms);
+	st_coalesce_gathered(&c, 1, small);
+	assert_true(st_coalesce_may_wait(&c, t + 303 * ms + 100 * ms));
+	assert_int_equal(c.overruns, 8);
 }
 
 int main(void)
