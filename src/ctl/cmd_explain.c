@@ -85,37 +85,12 @@ static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
 	return 0;
 }
 
-static void mark_record(const st_conf_t *conf, const st_conf_record_t *r, bool *used, int depth);
-
-/* A policy's candidate: a region, or a record ("@name") whose own candidates
- * count in turn (nesting is bounded and loop-free from the load). */
-static void mark_target(const st_conf_t *conf, uint32_t t, bool *used, int depth)
+/* st_conf_record_each_endpoint callback: the endpoint's region is used. */
+static bool mark_region(const st_conf_t *conf, uint32_t endpoint, void *arg)
 {
-	if (t == ST_CONF_NONE)
-		return;
-	if (!st_conf_is_record(t)) {
-		if (t < conf->n_regions)
-			used[t] = true;
-		return;
-	}
-	uint32_t k = t & ~ST_CONF_RECORD;
-	if (k < conf->n_records && depth < ST_CONF_MAX_NEST)
-		mark_record(conf, &conf->records[k], used, depth + 1);
-}
-
-static void mark_record(const st_conf_t *conf, const st_conf_record_t *r, bool *used, int depth)
-{
-	for (size_t i = 0; i < r->n_regions; i++)
-		mark_target(conf, r->regions[i], used, depth);
-	for (size_t i = 0; i < r->n_map; i++)
-		mark_target(conf, r->map[i].region, used, depth);
-	for (size_t i = 0; i < r->n_weights; i++) {
-		const st_conf_weight_t *w = &r->weights[i];
-		if (w->is_region)
-			mark_target(conf, w->index, used, depth);
-		else if (w->index < conf->n_endpoints)
-			mark_target(conf, conf->endpoints[w->index].region, used, depth);
-	}
+	bool *used = arg;
+	used[conf->endpoints[endpoint].region] = true;
+	return false;
 }
 
 /* The regions the record NAME TYPE can answer from, through nested records
@@ -129,7 +104,7 @@ static bool *used_regions(const st_conf_t *conf, const char *fqdn, uint16_t type
 		const st_conf_record_t *r = &conf->records[k];
 		if (strcasecmp(r->owner, fqdn) == 0 &&
 		    (type == ST_TYPE_ANY || r->type == type || r->type == ST_TYPE_CNAME))
-			mark_record(conf, r, used, 0);
+			st_conf_record_each_endpoint(conf, r, mark_region, used);
 	}
 	return used;
 }
