@@ -28,16 +28,19 @@ res=$out/results.tsv
 for srv in steerd steerd-limits steerd-nocoal; do
 for tr in udp tcp; do
 	# columns: scenario server transport rate sent completed lost qps cpu_s
-	# us_per_q noerror nxdomain other_rcodes sock_drops
+	# us_per_q noerror nxdomain other_rcodes sock_drops machine_us_per_q
+	# latency_ms srvcpu_us_per_q netrx_per_q
 	row=$(awk -F'\t' -v tr="$tr" -v srv="$srv" '$2 == srv && $3 == tr' "$res" 2>/dev/null | head -1)
 	completed=$(printf '%s\n' "$row" | cut -f6)
 	noerror=$(printf '%s\n' "$row" | cut -f11)
 	nxdomain=$(printf '%s\n' "$row" | cut -f12)
 	cpu=$(printf '%s\n' "$row" | cut -f9)
+	netrx=$(printf '%s\n' "$row" | cut -f18)
 	st_expect_match "$srv $tr: queries answered" '^[1-9][0-9]*$' "$completed"
 	st_expect_match "$srv $tr: NOERROR answers" '^[1-9][0-9]*$' "$noerror"
 	st_expect_match "$srv $tr: NXDOMAIN answers" '^[1-9][0-9]*$' "$nxdomain"
 	st_expect_match "$srv $tr: server CPU time read" '^[0-9]+\.[0-9]+$' "$cpu"
+	st_expect_match "$srv $tr: receive softirqs per query read" '^[0-9]+\.[0-9]+$' "$netrx"
 done
 done
 st_expect_match "steerd-limits: lost none (nobody limited)" '^0$' \

@@ -11,9 +11,11 @@ dnsperf output parsing, and the result table.
   report.py machine             busy CPU seconds of the whole machine so far
                                 (every CPU, /proc/uptime)
   report.py cpubusy CPU         busy seconds of one CPU so far (/proc/stat)
+  report.py netrx CPU           network receive softirqs run on one CPU so far
+                                (/proc/softirqs NET_RX)
   report.py drops PORT          datagrams the kernel dropped so far at the UDP
                                 sockets bound to PORT (receive buffer full)
-  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1 [SRV0 SRV1]]
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1 [SRV0 SRV1 [RX0 RX1]]]
                                 append one result row
   report.py table OUT.tsv [--reference SERVER]
                                 print the table (median over repetitions)
@@ -29,7 +31,8 @@ import sys
 TICK = os.sysconf("SC_CLK_TCK")
 COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
         "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes",
-        "sock_drops", "machine_us_per_q", "latency_ms", "srvcpu_us_per_q"]
+        "sock_drops", "machine_us_per_q", "latency_ms", "srvcpu_us_per_q",
+        "netrx_per_q"]
 
 
 def proc_stat(pid):
@@ -123,6 +126,22 @@ def cpu_busy(cpu):
     raise SystemExit("no cpu%d in /proc/stat" % cpu)
 
 
+def net_rx(cpu):
+    """Network receive softirqs run on one CPU so far. On loopback with
+    RFS, each run takes the packets queued for this CPU since the last one
+    (an inter-processor interrupt from the sender's CPU, or a send of our
+    own): fewer runs per query mean larger bursts per run, and that, more
+    than the server's own code, sets the kernel's CPU per query."""
+    with open("/proc/softirqs", encoding="ascii") as f:
+        lines = f.read().splitlines()
+    cpus = lines[0].split()
+    for line in lines[1:]:
+        col = line.split()
+        if col and col[0] == "NET_RX:":
+            return int(col[1 + cpus.index("CPU%d" % cpu)])
+    raise SystemExit("no NET_RX for CPU%d in /proc/softirqs" % cpu)
+
+
 def freeport():
     for _ in range(200):
         p = random.randint(10000, 32000)
@@ -179,7 +198,7 @@ def parse_dnsperf(text):
 
 
 def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops,
-               mach0=None, mach1=None, srv0=None, srv1=None):
+               mach0=None, mach1=None, srv0=None, srv1=None, rx0=None, rx1=None):
     with open(perf_file, encoding="utf-8", errors="replace") as f:
         r = parse_dnsperf(f.read())
     cpu = float(cpu1) - float(cpu0)
@@ -196,6 +215,10 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
         row["srvcpu_us_per_q"] = "%.2f" % ((float(srv1) - float(srv0)) * 1e6 / r["completed"])
     else:
         row["srvcpu_us_per_q"] = "-"
+    if rx0 is not None and r["completed"]:
+        row["netrx_per_q"] = "%.3f" % ((int(rx1) - int(rx0)) / r["completed"])
+    else:
+        row["netrx_per_q"] = "-"
     row["qps"] = "%.0f" % r["qps"]
     new = not os.path.exists(out) or os.path.getsize(out) == 0
     with open(out, "a", encoding="utf-8") as f:
@@ -203,9 +226,10 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
             f.write("\t".join(COLS) + "\n")
         f.write("\t".join(str(row[c]) for c in COLS) + "\n")
     print("  %-13s %-4s rate %-6s qps %8s  cpu %6.2f s  %6.2f us/query  lost %d"
-          "  server CPU %s us/query  machine %s us/query  latency %s ms"
+          "  server CPU %s us/query  machine %s us/query  latency %s ms  rx softirqs %s/query"
           % (server, transport, rate, row["qps"], cpu, us, r["lost"],
-             row["srvcpu_us_per_q"], row["machine_us_per_q"], row["latency_ms"]), flush=True)
+             row["srvcpu_us_per_q"], row["machine_us_per_q"], row["latency_ms"],
+             row["netrx_per_q"]), flush=True)
 
 
 def cmd_table(path, reference):
@@ -230,6 +254,8 @@ def cmd_table(path, reference):
                 if r.get("machine_us_per_q", "-") not in ("-", "")]
         srvc = [float(r["srvcpu_us_per_q"]) for r in rs
                 if r.get("srvcpu_us_per_q", "-") not in ("-", "")]
+        rxq = [float(r["netrx_per_q"]) for r in rs
+               if r.get("netrx_per_q", "-") not in ("-", "")]
         lat = [float(r["latency_ms"]) for r in rs if r.get("latency_ms", "") not in ("-", "")]
         med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent, "drops": drops,
                     "nx": 100.0 * nx / comp if comp else 0.0,
@@ -237,12 +263,13 @@ def cmd_table(path, reference):
                     "mach": statistics.median(mach) if mach else None,
                     "srvc": statistics.median(srvc) if srvc else None,
                     "lat": statistics.median(lat) if lat else None,
+                    "rxq": statistics.median(rxq) if rxq else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-13s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s"
+    fmt = "%-12s %-4s %-6s %-13s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s %7s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
                  "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
-                 "srv CPU", "srv ratio", "machine", "lat ms"))
+                 "srv CPU", "srv ratio", "machine", "lat ms", "rx/q"))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -260,7 +287,8 @@ def cmd_table(path, reference):
                          spread, m["lost"], m["drops"], "%.1f" % m["nx"], m["other"][:14], ratio,
                          "%.2f" % m["srvc"] if m["srvc"] is not None else "-", srv_ratio,
                          "%.2f" % m["mach"] if m["mach"] is not None else "-",
-                         "%.3f" % m["lat"] if m["lat"] is not None else "-"))
+                         "%.3f" % m["lat"] if m["lat"] is not None else "-",
+                         "%.2f" % m["rxq"] if m["rxq"] is not None else "-"))
     print()
     print("us/query = server CPU (utime+stime, all threads and child processes)"
           " / answered queries; median of %d run(s)." % max(m["runs"] for m in med.values()))
@@ -273,6 +301,8 @@ def cmd_table(path, reference):
           " / that server's." % reference)
     print("machine = busy CPU of the whole machine (server, dnsperf and the kernel"
           " between them) / answered queries; lat ms = dnsperf's average latency.")
+    print("rx/q = network receive softirq runs on the server's CPU per answered query"
+          " (README.md: why passes of one server differ by 20-40% at full rate).")
 
 
 def main(argv):
@@ -292,9 +322,11 @@ def main(argv):
         print("%.2f" % machine_cpu())
     elif cmd == "cpubusy" and len(argv) == 2:
         print("%.2f" % cpu_busy(int(argv[1])))
+    elif cmd == "netrx" and len(argv) == 2:
+        print(net_rx(int(argv[1])))
     elif cmd == "drops" and len(argv) == 2:
         print(udp_drops(int(argv[1])))
-    elif cmd == "record" and len(argv) in (10, 12, 14):
+    elif cmd == "record" and len(argv) in (10, 12, 14, 16):
         cmd_record(*argv[1:])
     elif cmd == "table" and len(argv) >= 2:
         ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"

@@ -506,14 +506,16 @@ one_pass() {
     local n=$((${#RUNNO[@]} + 1))
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
-    local c0 c1 d0 d1 m0 m1 s0 s1
+    local c0 c1 d0 d1 m0 m1 s0 s1 r0 r1
     pin_server "$srv"
     d0=$($REP drops "$port")
     c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
     m0=$($REP machine)
     s0=$($REP cpubusy "$SERVER_CPU")
+    r0=$($REP netrx "$SERVER_CPU")
     taskset -c "$CLIENT_CPU" dnsperf "${args[@]}" "$@" >"$perf" 2>&1 || true
     s1=$($REP cpubusy "$SERVER_CPU")
+    r1=$($REP netrx "$SERVER_CPU")
     m1=$($REP machine)
     c1=$($REP cpu "$SPID") || {
         echo "run.sh: $srv died during the pass; its log:" >&2
@@ -528,7 +530,7 @@ one_pass() {
     fi
     local drops=-
     [ "$tr" = udp ] && drops=$((d1 - d0))
-    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1" "$s0" "$s1"
+    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1" "$s0" "$s1" "$r0" "$r1"
 }
 RUNNO=()
 
