@@ -104,16 +104,12 @@ size_t st_name_length(const uint8_t *name, size_t max)
 	return 0;
 }
 
-/* Eight bytes at i lower-cased: 0x20 set in every byte from 'A' to 'Z'. */
+/* Eight bytes at i lower-cased. */
 static inline void lower8(uint8_t *dst, const uint8_t *src, size_t i)
 {
 	uint64_t x;
 	memcpy(&x, src + i, 8);
-	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
-	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* bit 7 set where byte >= 'A' */
-	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* bit 7 set where byte > 'Z' */
-	uint64_t upper = (ge_a & ~gt_z) & ~x & 0x8080808080808080ULL;
-	x |= upper >> 2;
+	x = st_dns_lower8(x);
 	memcpy(dst + i, &x, 8);
 }
 

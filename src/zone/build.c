@@ -117,11 +117,11 @@ static int new_node(zb_t *zb, const uint8_t *name, size_t len)
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, name + i, 8);
-		w = st_zlower8(w);
+		w = st_dns_lower8(w);
 		memcpy(lc + i, &w, 8);
 	}
 	for (; i < len; i++)
-		lc[i] = st_zlower(name[i]);
+		lc[i] = st_dns_lower(name[i]);
 	zb->names_len += len;
 	for (size_t off = 0; name[off]; off += name[off] + 1u)
 		n->labels++;
@@ -228,7 +228,7 @@ int zb_init(zb_t *zb, const char *origin, st_diag_t *diag)
 		return st_diag_set(diag, ST_EZONE, "bad zone name '%s'", origin);
 	zb->apex_len = (uint8_t)ldns_rdf_size(o);
 	for (size_t i = 0; i < zb->apex_len; i++)
-		zb->apex[i] = st_zlower(ldns_rdf_data(o)[i]);
+		zb->apex[i] = st_dns_lower(ldns_rdf_data(o)[i]);
 	ldns_rdf_deep_free(o);
 	int rc = rehash(zb, 64);
 	uint32_t apex;

@@ -15,22 +15,6 @@
 #define ZB_MAX_INCLUDE_DEPTH 8
 #define ZB_MAX_WARNINGS 20
 
-/* ASCII lower case for one byte of a wire name (length bytes are < 64 and
- * therefore never touched). */
-static inline uint8_t st_zlower(uint8_t c)
-{
-	return (uint8_t)(c + (((unsigned)c - 'A') < 26u) * 32u);
-}
-
-/* The same for eight bytes at once: bytes in 'A'..'Z' get 0x20 added. */
-static inline uint64_t st_zlower8(uint64_t x)
-{
-	uint64_t low7 = x & 0x7f7f7f7f7f7f7f7fULL;
-	uint64_t ge_a = low7 + 0x3f3f3f3f3f3f3f3fULL; /* top bit: byte >= 'A' */
-	uint64_t gt_z = low7 + 0x2525252525252525ULL; /* top bit: byte > 'Z' */
-	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ULL) >> 2);
-}
-
 /* Eight bytes of p at i, or the last 1..7 bytes zero-padded. */
 static inline uint64_t st_zload(const uint8_t *p, size_t i, size_t len)
 {
@@ -58,7 +42,7 @@ static inline uint32_t st_zhash(const uint8_t *p, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len;
 	for (size_t i = 0; i < len; i += 8) {
-		h ^= st_zlower8(st_zload(p, i, len));
+		h ^= st_dns_lower8(st_zload(p, i, len));
 		h *= 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
@@ -72,7 +56,7 @@ static inline uint32_t st_zhash(const uint8_t *p, size_t len)
 static inline bool st_zname_eq(const uint8_t *a, const uint8_t *canon, size_t len)
 {
 	for (size_t i = 0; i < len; i += 8)
-		if (st_zlower8(st_zload(a, i, len)) != st_zload(canon, i, len))
+		if (st_dns_lower8(st_zload(a, i, len)) != st_zload(canon, i, len))
 			return false;
 	return true;
 }

@@ -598,10 +598,10 @@ static void test_lower8(void **state)
 			uint8_t b[8] = {'A', 'z', 0x80, '@', '[', 0xc1, '0', 0xff}, want[8];
 			b[pos] = (uint8_t)c;
 			for (int k = 0; k < 8; k++)
-				want[k] = st_zlower(b[k]);
+				want[k] = st_dns_lower(b[k]);
 			uint64_t w;
 			memcpy(&w, b, 8);
-			w = st_zlower8(w);
+			w = st_dns_lower8(w);
 			assert_memory_equal(&w, want, 8);
 		}
 	}
@@ -610,7 +610,7 @@ static void test_lower8(void **state)
 	for (size_t len = 1; len <= sizeof(a); len++) {
 		for (size_t k = 0; k < len; k++) {
 			a[k] = (uint8_t)("AbCdEfGhIj"[k % 10]);
-			l[k] = st_zlower(a[k]);
+			l[k] = st_dns_lower(a[k]);
 		}
 		assert_int_equal(st_zhash(a, len), st_zhash(l, len));
 		assert_true(st_zname_eq(a, l, len));
