@@ -60,6 +60,8 @@ typedef struct st_conf_acl {
 typedef struct st_conf_notify {
 	st_sockaddr_t addr;
 	uint32_t key; /* index into st_conf_t.tsig, or ST_CONF_NONE: unsigned */
+	bool has_source;
+	st_sockaddr_t source; /* sent from here (port 0: any) when has_source */
 } st_conf_notify_t;
 
 typedef enum {

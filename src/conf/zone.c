@@ -236,26 +236,29 @@ static int parse_allow(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val
 			     sizeof(*z->allow_transfer), acl_entry);
 }
 
-/* One notify target: "ADDR[:PORT]", or { address: "ADDR[:PORT]", key: NAME }
- * to sign the NOTIFY. */
+/* One notify target: "ADDR[:PORT]", or { address: "ADDR[:PORT]", key: NAME,
+ * source: ADDR } to sign the NOTIFY and send it from one of our addresses
+ * (the one the secondary knows as its primary). */
 static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *elem)
 {
 	st_conf_notify_t *t = elem;
 	const char *s;
 	int rc;
-	const st_ynode_t *addr = val;
+	const st_ynode_t *addr = val, *source = NULL;
 	t->key = ST_CONF_NONE;
 	if (val->kind == ST_YNODE_MAP) {
 		for (size_t i = 0; i < val->n; i++) {
 			const char *k = st_ynode_key(val, i)->str;
-			if (strcmp(k, "key") != 0 && strcmp(k, "address") != 0)
+			if (strcmp(k, "key") != 0 && strcmp(k, "address") != 0 &&
+			    strcmp(k, "source") != 0)
 				return st_ctx_error(ctx, st_ynode_key(val, i), it->name,
 						    "unknown key '%s' (a target is ADDR:PORT or "
-						    "{ address: ADDR:PORT, key: NAME })",
+						    "{ address: ADDR:PORT, key: NAME, source: ADDR })",
 						    k);
 		}
 		const st_ynode_t *key = st_map_get(val, "key");
 		addr = st_map_get(val, "address");
+		source = st_map_get(val, "source");
 		if (!addr)
 			return st_ctx_error(ctx, val, it->name, "the target has no address");
 		if (key && (rc = entry_key(ctx, it, key, &t->key)) != 0)
@@ -266,6 +269,21 @@ static int notify_entry(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *va
 	if (st_sockaddr_parse(s, 53, &t->addr) != 0)
 		return st_ctx_error(ctx, addr, it->name,
 				    "'%s' is not ADDR, ADDR:PORT or [ADDR6]:PORT (numeric)", s);
+	if (!source)
+		return 0;
+	if ((rc = st_ctx_scalar(ctx, source, it->name, &s)) != 0)
+		return rc;
+	if (st_sockaddr_parse(s, 0, &t->source) != 0)
+		return st_ctx_error(ctx, source, it->name,
+				    "source '%s' is not an address of this host (ADDR, ADDR:PORT "
+				    "or [ADDR6]:PORT, numeric)",
+				    s);
+	if (t->source.u.sa.sa_family != t->addr.u.sa.sa_family)
+		return st_ctx_error(ctx, source, it->name,
+				    "source '%s' and the target's address are not of the same "
+				    "family (IPv4 or IPv6)",
+				    s);
+	t->has_source = true;
 	return 0;
 }
 

@@ -283,6 +283,14 @@ static int start(st_notify_t *n, const st_xfr_zone_t *xz, const st_conf_notify_t
 		e->key.secret_len = k->secret_len;
 	}
 	e->fd = socket(t->addr.u.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (e->fd >= 0 && t->has_source && bind(e->fd, &t->source.u.sa, t->source.len) != 0) {
+		char src[ST_SOCKADDR_STRLEN];
+		st_sockaddr_str(&t->source, src, sizeof(src));
+		st_log_warn("zone %s: NOTIFY to %s cannot be sent from %s (%s)", st_zone_name(zone),
+			    e->target, src, strerror(errno));
+		finish(e, ST_NOTIFY_FAILED, "source address not usable");
+		return 0;
+	}
 	if (e->fd < 0 || connect(e->fd, &t->addr.u.sa, t->addr.len) != 0) {
 		finish(e, ST_NOTIFY_FAILED, strerror(errno));
 		return 0;

@@ -129,5 +129,47 @@ xfr_secondary_refused() {
         "$(xfr_dig2 "$2" "$XFR_ZONE" SOA | sed -n 's/.*status: \([A-Z]*\).*/\1/p')"
 }
 
+# xfr_knot_conf NAME PORT SECRET [NOTIFY-FROM]: a knotd secondary of steerd
+# in $ST_TMP/NAME, listening on 127.0.0.1:PORT, taking NOTIFY signed with
+# the key from NOTIFY-FROM (default 127.0.0.1) only.
+xfr_knot_conf() {
+    local d=$ST_TMP/$1
+    mkdir -p "$d/db" "$d/zones"
+    cat >"$d/knot.conf" <<EOF
+server:
+    rundir: "$d"
+    pidfile: "$d/knot.pid"
+    listen: 127.0.0.1@$2
+log:
+  - target: "$d/knot.log"
+    any: info
+database:
+    storage: "$d/db"
+key:
+  - id: $XFR_KEY
+    algorithm: hmac-sha256
+    secret: $3
+remote:
+  - id: steerd
+    address: 127.0.0.1@$ST_PORT
+    key: $XFR_KEY
+acl:
+  - id: notify
+    address: ${4:-127.0.0.1}
+    key: $XFR_KEY
+    action: notify
+  - id: local
+    address: 127.0.0.1
+    action: transfer
+template:
+  - id: default
+    storage: "$d/zones"
+zone:
+  - domain: $XFR_ZONE
+    master: steerd
+    acl: [notify, local]
+EOF
+}
+
 # A secret that is not the key's.
 XFR_WRONG_SECRET=c2VjcmV0IHNlY3JldCBzZWNyZXQgc2VjcmV0IHNlY3I=

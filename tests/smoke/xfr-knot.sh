@@ -15,48 +15,8 @@ xfr_zone 2026120101
 xfr_config "allow_transfer: [$XFR_KEY]" \
     "notify: [{ address: \"127.0.0.1:$KNOT_PORT\", key: $XFR_KEY }]"
 
-# knot_conf NAME PORT SECRET: a knotd secondary of steerd in $ST_TMP/NAME.
-knot_conf() {
-    local d=$ST_TMP/$1
-    mkdir -p "$d/db" "$d/zones"
-    cat >"$d/knot.conf" <<EOF
-server:
-    rundir: "$d"
-    pidfile: "$d/knot.pid"
-    listen: 127.0.0.1@$2
-log:
-  - target: "$d/knot.log"
-    any: info
-database:
-    storage: "$d/db"
-key:
-  - id: $XFR_KEY
-    algorithm: hmac-sha256
-    secret: $3
-remote:
-  - id: steerd
-    address: 127.0.0.1@$ST_PORT
-    key: $XFR_KEY
-acl:
-  - id: notify
-    address: 127.0.0.1
-    key: $XFR_KEY
-    action: notify
-  - id: local
-    address: 127.0.0.1
-    action: transfer
-template:
-  - id: default
-    storage: "$d/zones"
-zone:
-  - domain: $XFR_ZONE
-    master: steerd
-    acl: [notify, local]
-EOF
-}
-
 xfr_steerd
-knot_conf knot "$KNOT_PORT" "$XFR_SECRET"
+xfr_knot_conf knot "$KNOT_PORT" "$XFR_SECRET"
 st_start knot knotd -c "$ST_TMP/knot/knot.conf"
 xfr_secondary_loaded knot "$KNOT_PORT"
 xfr_secondary_follows knot "$KNOT_PORT"
@@ -73,7 +33,7 @@ st_expect_match "zone-status: NOTIFY" \
     "notify 127\.0\.0\.1:$KNOT_PORT key $XFR_KEY\.: serial 2026120102 answered \(answered\) after 1 try" "$XFR_OUT"
 
 # The wrong secret: refused (TSIG BADSIG), nothing transferred.
-knot_conf bad "$BAD_PORT" "$XFR_WRONG_SECRET"
+xfr_knot_conf bad "$BAD_PORT" "$XFR_WRONG_SECRET"
 st_start knot-bad knotd -c "$ST_TMP/bad/knot.conf"
 xfr_secondary_refused "the other knot" "$BAD_PORT"
 st_done

@@ -277,7 +277,8 @@ static void test_transfers(void **state)
 			   "    file: zones/example.zone\n"
 			   "    allow_transfer: [xfr-key, 192.0.2.0/24, \"2001:db8::1\",\n"
 			   "                     { key: file-key, address: 10.0.0.0/8 }]\n"
-			   "    notify: [\"192.0.2.53\", { address: \"[2001:db8::53]:5300\", key: bare }]\n"
+			   "    notify: [\"192.0.2.53\", { address: \"[2001:db8::53]:5300\", key: bare,\n"
+			   "               source: \"2001:db8::1\" }]\n"
 			   "    routed_in_transfer: omit\n"
 			   "    serial: unixtime\n"
 			   "    ixfr_versions: 3\n",
@@ -316,6 +317,11 @@ static void test_transfers(void **state)
 	assert_int_equal(z->notify[0].key, ST_CONF_NONE);
 	assert_int_equal(st_sockaddr_port(&z->notify[1].addr), 5300);
 	assert_int_equal(z->notify[1].key, 2);
+	assert_false(z->notify[0].has_source);
+	assert_true(z->notify[1].has_source);
+	char src[ST_SOCKADDR_STRLEN];
+	st_sockaddr_str(&z->notify[1].source, src, sizeof(src));
+	assert_string_equal(src, "[2001:db8::1]:0");
 	assert_int_equal(z->routed_in_transfer, ST_ROUTED_OMIT);
 	assert_int_equal(z->serial, ST_SERIAL_UNIXTIME);
 	assert_int_equal(z->ixfr_versions, 3);

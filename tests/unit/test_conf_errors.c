@@ -165,6 +165,15 @@ static const struct {
     {"zones:\n  example.test: { file: z, notify: [{ address: 192.0.2.1, key: x }] }\n",
      "t.yaml:2:64: zones.example.test.notify: 'x' is not a key of the tsig: section (keys: "
      "none)"},
+    {"zones:\n  example.test: { file: z, notify: [{ address: 192.0.2.1, source: \"::1\" }] }\n",
+     "t.yaml:2:67: zones.example.test.notify: source '::1' and the target's address are not of "
+     "the same family (IPv4 or IPv6)"},
+    {"zones:\n  example.test: { file: z, notify: [{ address: 192.0.2.1, source: ns1 }] }\n",
+     "t.yaml:2:67: zones.example.test.notify: source 'ns1' is not an address of this host (ADDR, "
+     "ADDR:PORT or [ADDR6]:PORT, numeric)"},
+    {"zones:\n  example.test: { file: z, notify: [{ address: 192.0.2.1, via: 192.0.2.2 }] }\n",
+     "t.yaml:2:59: zones.example.test.notify: unknown key 'via' (a target is ADDR:PORT or "
+     "{ address: ADDR:PORT, key: NAME, source: ADDR })"},
     {"zones:\n  example.test: { file: z, routed_in_transfer: some }\n",
      "t.yaml:2:48: zones.example.test.routed_in_transfer: 'some' is not one of: all, omit"},
     {"zones:\n  example.test: { file: z, serial: date }\n",
