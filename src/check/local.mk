@@ -7,7 +7,5 @@ src_libsteer_a_SOURCES += \
 	src/check/probe.c src/check/probe.h src/check/probe_int.h \
 	src/check/probe_dns.c src/check/probe_exec.c
 
-check_PROGRAMS += tests/unit/test_check_hyst tests/unit/test_check_probe \
+UNIT_TESTS += tests/unit/test_check_hyst tests/unit/test_check_probe \
 	tests/unit/test_check_conf tests/unit/test_check_calc
-TESTS += tests/unit/test_check_hyst tests/unit/test_check_probe tests/unit/test_check_conf \
-	tests/unit/test_check_calc

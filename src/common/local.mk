@@ -13,5 +13,4 @@ src_libsteer_a_SOURCES += \
 	src/common/file.c src/common/file.h \
 	src/common/base64.c src/common/base64.h
 
-check_PROGRAMS += tests/unit/test_common_file
-TESTS += tests/unit/test_common_file
+UNIT_TESTS += tests/unit/test_common_file

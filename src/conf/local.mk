@@ -18,8 +18,7 @@ confexampledir = $(docdir)
 dist_confexample_DATA = doc/steerd.yaml.example
 EXTRA_DIST += tests/data/conf/full.yaml tests/data/conf/design.yaml
 
-check_PROGRAMS += tests/unit/test_conf tests/unit/test_conf_errors
-TESTS += tests/unit/test_conf tests/unit/test_conf_errors
+UNIT_TESTS += tests/unit/test_conf tests/unit/test_conf_errors
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c tests/unit/test_conf.h
 tests_unit_test_conf_errors_SOURCES = tests/unit/test_conf_errors.c tests/unit/test_conf.h
 
@@ -33,8 +32,7 @@ noinst_PROGRAMS += tests/unit/test_conf_fuzz
 tests_unit_test_conf_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -DST_FUZZ_LIBFUZZER
 tests_unit_test_conf_fuzz_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 else
-check_PROGRAMS += tests/unit/test_conf_fuzz
-TESTS += tests/unit/test_conf_fuzz
+UNIT_TESTS += tests/unit/test_conf_fuzz
 tests_unit_test_conf_fuzz_CPPFLAGS = $(AM_CPPFLAGS)
 endif
 tests_unit_test_conf_fuzz_LDADD = $(STEER_LIBS)

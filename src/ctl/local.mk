@@ -12,8 +12,7 @@ src_libsteer_a_SOURCES += \
 	src/ctl/cmd_zone_status.c \
 	src/ctl/shared.c src/ctl/shared.h src/ctl/ctl_fleet.c src/ctl/cmd_fleet.c
 
-check_PROGRAMS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
-TESTS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
+UNIT_TESTS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/test_ctl_metrics
 
 
 # Smoke tests against the real steerd and steerctl.

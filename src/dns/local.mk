@@ -11,17 +11,13 @@ src_libsteer_a_SOURCES += \
 	src/dns/canon.c src/dns/canon.h \
 	src/dns/typemap.c src/dns/typemap.h
 
-check_PROGRAMS += tests/unit/test_dns_query
-TESTS += tests/unit/test_dns_query
+UNIT_TESTS += tests/unit/test_dns_query
 tests_unit_test_dns_query_SOURCES = tests/unit/test_dns_query.c tests/unit/test_dns_msg.h
 
-check_PROGRAMS += tests/unit/test_dns_cookie
-TESTS += tests/unit/test_dns_cookie
+UNIT_TESTS += tests/unit/test_dns_cookie
 
-check_PROGRAMS += tests/unit/test_dns_tsig
-TESTS += tests/unit/test_dns_tsig
+UNIT_TESTS += tests/unit/test_dns_tsig
 tests_unit_test_dns_tsig_SOURCES = tests/unit/test_dns_tsig.c tests/unit/test_tsig_vectors.h
 EXTRA_DIST += tests/data/tsig/make-vectors.py
 
-check_PROGRAMS += tests/unit/test_dns_canon
-TESTS += tests/unit/test_dns_canon
+UNIT_TESTS += tests/unit/test_dns_canon

@@ -5,8 +5,7 @@ src_libsteer_a_SOURCES += \
 	src/dnssec/signer.c src/dnssec/signer.h src/dnssec/internal.h \
 	src/dnssec/cache.c
 
-check_PROGRAMS += tests/unit/test_dnssec_sign
-TESTS += tests/unit/test_dnssec_sign
+UNIT_TESTS += tests/unit/test_dnssec_sign
 tests_unit_test_dnssec_sign_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
 

@@ -7,8 +7,7 @@ src_libsteer_a_SOURCES += \
 	src/fleet/vantage.c src/fleet/vantage.h \
 	src/fleet/node.c src/fleet/node.h
 
-check_PROGRAMS += tests/unit/test_fleet
-TESTS += tests/unit/test_fleet
+UNIT_TESTS += tests/unit/test_fleet
 
 # Against a real etcd: run by tests/smoke/fleet-etcd.sh
 check_PROGRAMS += tests/unit/test_fleet_etcd

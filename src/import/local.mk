@@ -4,8 +4,7 @@ src_libsteer_a_SOURCES += \
 	src/import/r53_json.c src/import/r53_conv.c src/import/r53_check.c \
 	src/import/awsregion.c
 
-check_PROGRAMS += tests/unit/test_import
-TESTS += tests/unit/test_import
+UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
 TESTS += tests/smoke/import-route53.sh

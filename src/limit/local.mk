@@ -4,8 +4,7 @@ src_libsteer_a_SOURCES += \
 	src/limit/rrl.c src/limit/rrl.h \
 	src/limit/secret.c src/limit/secret.h
 
-check_PROGRAMS += tests/unit/test_limit
-TESTS += tests/unit/test_limit
+UNIT_TESTS += tests/unit/test_limit
 
 TESTS += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
 EXTRA_DIST += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh

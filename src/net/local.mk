@@ -13,5 +13,4 @@ src_libsteer_a_SOURCES += \
 	src/net/unix.c src/net/unix.h \
 	src/net/httpc.c src/net/httpc.h src/net/tls_internal.h
 
-check_PROGRAMS += tests/unit/test_net
-TESTS += tests/unit/test_net
+UNIT_TESTS += tests/unit/test_net

@@ -6,13 +6,11 @@ src_libsteer_a_SOURCES += \
 	src/route/dial.c src/route/explain.c \
 	src/route/sticky.c src/route/sticky.h src/route/order.c
 
-check_PROGRAMS += tests/unit/test_route
-TESTS += tests/unit/test_route
+UNIT_TESTS += tests/unit/test_route
 tests_unit_test_route_SOURCES = tests/unit/test_route.c tests/unit/test_route_fixture.h
 
 # Needs the test databases that geo/local.mk builds (it skips without them).
-check_PROGRAMS += tests/unit/test_route_geo
-TESTS += tests/unit/test_route_geo
+UNIT_TESTS += tests/unit/test_route_geo
 tests_unit_test_route_geo_SOURCES = tests/unit/test_route_geo.c tests/unit/test_route_fixture.h
 tests_unit_test_route_geo_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"' \
@@ -20,8 +18,7 @@ tests_unit_test_route_geo_CPPFLAGS = $(AM_CPPFLAGS) \
 EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 	tests/data/geo/test-city4.mmdb tests/data/geo/test-country.mmdb
 
-check_PROGRAMS += tests/unit/test_route_nest
-TESTS += tests/unit/test_route_nest
+UNIT_TESTS += tests/unit/test_route_nest
 tests_unit_test_route_nest_SOURCES = tests/unit/test_route_nest.c tests/unit/test_route_fixture.h
 tests_unit_test_route_nest_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"'

@@ -5,12 +5,10 @@ src_libsteer_a_SOURCES += \
 	src/server/totals.c src/server/totals.h
 TESTS += tests/smoke/reload-include.sh
 EXTRA_DIST += tests/smoke/reload-include.sh
-check_PROGRAMS += tests/unit/test_route_totals
-TESTS += tests/unit/test_route_totals
+UNIT_TESTS += tests/unit/test_route_totals
 TESTS += tests/smoke/reload-counters.sh
 EXTRA_DIST += tests/smoke/reload-counters.sh
-check_PROGRAMS += tests/unit/test_server
-TESTS += tests/unit/test_server
+UNIT_TESTS += tests/unit/test_server
 tests_unit_test_server_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 TESTS += tests/smoke/server-fds.sh
 EXTRA_DIST += tests/smoke/server-fds.sh

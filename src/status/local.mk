@@ -4,8 +4,7 @@ src_libsteer_a_SOURCES += \
 	src/status/split.c src/status/split.h \
 	src/status/page.c
 
-check_PROGRAMS += tests/unit/test_status
-TESTS += tests/unit/test_status
+UNIT_TESTS += tests/unit/test_status
 
 # The page in headless Chromium, from a running steerd and steercheck.
 TESTS += tests/smoke/status-page.sh

@@ -5,5 +5,4 @@ src_libsteer_a_SOURCES += \
 	src/xfr/stream.c src/xfr/stream.h \
 	src/xfr/request.c src/xfr/saved.c
 
-check_PROGRAMS += tests/unit/test_xfr
-TESTS += tests/unit/test_xfr
+UNIT_TESTS += tests/unit/test_xfr

@@ -10,20 +10,17 @@ tools_zone_load_SOURCES = tools/zone-load.c
 tools_zone_load_LDADD = $(STEER_LIBS)
 EXTRA_DIST += tools/zone-gen.py tools/zone-load-compare.sh
 
-check_PROGRAMS += tests/unit/test_zone
-TESTS += tests/unit/test_zone
+UNIT_TESTS += tests/unit/test_zone
 tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
 
 TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 EXTRA_DIST += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 
-check_PROGRAMS += tests/unit/test_zone_robust
-TESTS += tests/unit/test_zone_robust
+UNIT_TESTS += tests/unit/test_zone_robust
 tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
-check_PROGRAMS += tests/unit/test_zone_fast
-TESTS += tests/unit/test_zone_fast
+UNIT_TESTS += tests/unit/test_zone_fast
 tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
 TESTS += tests/smoke/zone-load-selftest.sh
