@@ -1,7 +1,8 @@
 # src/route: policies, dials, geo database, latency model
 src_libsteer_a_SOURCES += \
 	src/route/route.c src/route/route.h src/route/compiled.h \
-	src/route/policy.c src/route/policy.h src/route/geo.c src/route/geo.h \
+	src/route/policy.c src/route/policy.h src/route/resolve.h src/route/trace.c \
+	src/route/geo.c src/route/geo.h \
 	src/route/latency.c src/route/latency.h src/route/cidr.c src/route/cidr.h \
 	src/route/dial.c src/route/explain.c \
 	src/route/sticky.c src/route/sticky.h src/route/order.c

@@ -23,14 +23,12 @@
  * - The ECS scope is that of the deciding network when the client came
  *   from ECS, never longer than the source prefix, and 0 when located by
  *   the resolver's own address. */
-#include "route/policy.h"
+#include "route/resolve.h"
 
 #include "common/hash.h"
 #include "dns/rrtype.h"
 #include "health/health.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -40,84 +38,16 @@
 			st_trace_add((c)->tr, __VA_ARGS__);                                        \
 	} while (0)
 
-void st_trace_add(st_trace_t *t, const char *fmt, ...)
-{
-	if (t->pos >= t->len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(t->buf + t->pos, t->len - t->pos, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= t->len - t->pos) {
-		t->pos = t->len;
-		t->cut = true;
-	} else {
-		t->pos += (size_t)n;
-	}
-}
-
-/* One resolution in progress. */
-typedef struct ctx {
-	const st_route_t *rt;
-	const st_route_record_t *rec; /* the record whose policy runs (nested: the target) */
-	const st_client_t *client;
-	const struct st_health *h;
-	uint64_t *rng;
-	st_route_result_t *res;
-	st_trace_t *tr;
-	bool ignore_health; /* Route 53 all-down mode: every endpoint counts as healthy */
-	bool probe;	    /* only asking whether the policy has a healthy answer */
-	st_geo_loc_t loc;
-} ctx_t;
-
 enum { PICKED = 0, NONE_HEALTHY = 1, NO_MATCH = 2 };
-
-static bool record_ok(ctx_t *c, const st_route_record_t *rec);
 
 /* A cname endpoint into routed names follows their health: up while one of
  * its target's routed records has a healthy answer. */
-static bool via_up(ctx_t *c, const st_route_endpoint_t *ep)
+bool st_route_via_up(ctx_t *c, const st_route_endpoint_t *ep)
 {
 	for (int k = 0; k < ST_ROUTE_VIA_N; k++)
-		if (ep->via[k] != ST_CONF_NONE && record_ok(c, &c->rt->records[ep->via[k]]))
+		if (ep->via[k] != ST_CONF_NONE &&
+		    st_route_record_ok(c, &c->rt->records[ep->via[k]]))
 			return true;
-	return false;
-}
-
-/* The endpoint's health, whatever the all-down mode. */
-static inline bool ep_live(ctx_t *c, uint32_t e)
-{
-	if (!c->h)
-		return true;
-	if (!st_health_up(c->h, e))
-		return false;
-	const st_route_endpoint_t *ep = &c->rt->endpoints[e];
-	return !ep->has_via || via_up(c, ep);
-}
-
-static inline bool ep_up(ctx_t *c, uint32_t e)
-{
-	return c->ignore_health || ep_live(c, e);
-}
-
-static inline bool ep_ok(ctx_t *c, uint32_t e)
-{
-	return st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type) && ep_up(c, e);
-}
-
-/* Region health counts endpoints of every family: the policy picks a region
- * the same way for A and AAAA (a dual-stack client must not be sent to one
- * region over IPv4 and another over IPv6); a region that lacks the asked
- * family then answers NODATA. */
-static inline bool region_healthy(const st_route_region_t *rg, const struct st_health *h)
-{
-	uint32_t up = 0;
-	for (uint32_t i = 0; i < rg->n_endpoints; i++)
-		if (!h || st_health_up(h, rg->endpoints[i]))
-			if (++up >= rg->min_healthy)
-				return true;
 	return false;
 }
 
@@ -127,50 +57,13 @@ bool st_route_region_healthy(const st_route_region_t *rg, const struct st_health
 }
 
 /* The health of a region with cname endpoints that follow routed names. */
-static bool region_live_via(ctx_t *c, const st_route_region_t *rg)
+bool st_route_region_live_via(ctx_t *c, const st_route_region_t *rg)
 {
 	uint32_t up = 0;
 	for (uint32_t i = 0; i < rg->n_endpoints; i++)
 		if (ep_live(c, rg->endpoints[i]) && ++up >= rg->min_healthy)
 			return true;
 	return false;
-}
-
-/* The region's health as st_route_region_healthy counts it, with the
- * health of cname endpoints that follow routed names. */
-static inline bool region_live(ctx_t *c, const st_route_region_t *rg)
-{
-	return rg->has_via ? region_live_via(c, rg) : region_healthy(rg, c->h);
-}
-
-/* Inlined all the way (a call per candidate region was most of what
- * weighing three regions cost): a plain record's regions cost no more than
- * before records could name records. */
-static inline __attribute__((always_inline)) bool region_ok(ctx_t *c, uint32_t r)
-{
-	const st_route_region_t *rg = &c->rt->regions[r];
-	if (!c->ignore_health)
-		return region_live(c, rg);
-	return rg->n_endpoints > 0;
-}
-
-/* ---- candidates: regions, or records ("@name") ---- */
-
-static inline const st_route_record_t *target_record(const ctx_t *c, uint32_t t)
-{
-	return &c->rt->records[t & ~ST_ROUTE_RECORD];
-}
-
-static const char *target_name(const ctx_t *c, uint32_t t)
-{
-	return st_route_is_record(t) ? target_record(c, t)->name : c->rt->regions[t].name;
-}
-
-static inline bool target_ok(ctx_t *c, uint32_t t)
-{
-	if (__builtin_expect(st_route_is_record(t), 0))
-		return record_ok(c, target_record(c, t));
-	return region_ok(c, t);
 }
 
 /* The scope (ECS prefix) an answer holds for: the narrowest along the way. */
@@ -336,8 +229,6 @@ static int pick_weighted_endpoint(ctx_t *c, const st_route_region_t *rg)
 	return -1;
 }
 
-static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel);
-
 /* The region picks its endpoint(s) by its select rule. */
 static int select_in_region(ctx_t *c, uint32_t r)
 {
@@ -368,113 +259,8 @@ static int select_in_region(ctx_t *c, uint32_t r)
 	}
 	}
 	if (c->tr)
-		trace_select(c, rg, sel);
+		st_route_trace_select(c, rg, sel);
 	return PICKED;
-}
-
-/* An endpoint's state as explain names it: an override is said as such
- * (a drain is not a failure, a forced state not the checker's). */
-static const char *ep_state(ctx_t *c, uint32_t e)
-{
-	switch (c->h ? st_health_get_override(c->h, e) : ST_OVERRIDE_NONE) {
-	case ST_OVERRIDE_DRAIN:
-		return "drained";
-	case ST_OVERRIDE_UP:
-		return "forced up";
-	case ST_OVERRIDE_DOWN:
-		return "forced down";
-	default:
-		if (c->h && !st_health_up(c->h, e))
-			return "down";
-		return ep_live(c, e) ? "up" : "down (its cname's routed target has no healthy answer)";
-	}
-}
-
-static void trace_select(ctx_t *c, const st_route_region_t *rg, st_select_t sel)
-{
-	const char *all = c->ignore_health ? ", every endpoint counted healthy" : "";
-	if (sel == ST_SELECT_ALL) {
-		st_trace_add(c->tr, "region %s selects (all): every usable endpoint%s\n", rg->name,
-			     all);
-		return;
-	}
-	if (sel == ST_SELECT_MULTIVALUE) {
-		st_trace_add(c->tr,
-			     "region %s selects (multivalue): up to %u usable endpoints, which "
-			     "and in what order by one random draw%s\n",
-			     rg->name, rg->select_max, all);
-		return;
-	}
-	uint64_t sum = 0;
-	uint32_t usable = 0;
-	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
-		uint32_t e = rg->endpoints[i];
-		if (ep_ok(c, e)) {
-			usable++;
-			sum += c->rt->endpoints[e].weight;
-		}
-	}
-	const st_route_result_t *res = c->res;
-	bool got = c->rec->type == ST_TYPE_CNAME ? res->cname != NULL : res->n > 0;
-	if (!got) {
-		st_trace_add(c->tr, "region %s selects (weighted): no usable endpoint%s\n",
-			     rg->name, all);
-		return;
-	}
-	uint32_t e = c->rec->type == ST_TYPE_CNAME ? res->endpoints[0] : res->endpoints[res->n - 1];
-	uint32_t w = c->rt->endpoints[e].weight;
-	if (usable <= 1)
-		st_trace_add(c->tr,
-			     "region %s selects (weighted): %s, its only usable endpoint%s\n",
-			     rg->name, c->rt->endpoints[e].name, all);
-	else if (rg->sticky.on)
-		st_trace_add(c->tr,
-			     "region %s selects (weighted, sticky): %s, the highest rendezvous "
-			     "hash of the client's subnet among %u usable endpoints (weight %u "
-			     "of %llu)%s\n",
-			     rg->name, c->rt->endpoints[e].name, usable, w, (unsigned long long)sum,
-			     all);
-	else if (sum > 0 && w > 0)
-		st_trace_add(c->tr,
-			     "region %s selects (weighted): %s by one random draw among %u usable "
-			     "endpoints (weight %u of %llu: %.0f%% of answers)%s\n",
-			     rg->name, c->rt->endpoints[e].name, usable, w, (unsigned long long)sum,
-			     100.0 * w / (double)sum, all);
-	else
-		st_trace_add(c->tr,
-			     "region %s selects (weighted): %s by one random draw among the "
-			     "zero-weight backups%s\n",
-			     rg->name, c->rt->endpoints[e].name, all);
-}
-
-static void trace_region(ctx_t *c, uint32_t r, const char *prefix)
-{
-	if (!c->tr)
-		return;
-	const st_route_region_t *rg = &c->rt->regions[r];
-	uint32_t up = 0, serve = 0;
-	char notes[256];
-	size_t nl = 0;
-	notes[0] = '\0';
-	for (uint32_t i = 0; i < rg->n_endpoints; i++) {
-		uint32_t e = rg->endpoints[i];
-		serve += st_route_endpoint_serves(&c->rt->endpoints[e], c->rec->type);
-		if (ep_live(c, e))
-			up++;
-		const char *state = ep_state(c, e);
-		if (strcmp(state, "up") != 0 && nl < sizeof(notes)) {
-			int k = snprintf(notes + nl, sizeof(notes) - nl, "%s%s %s",
-					 nl ? ", " : " (", c->rt->endpoints[e].name, state);
-			nl += k > 0 ? (size_t)k : 0;
-		}
-	}
-	st_trace_add(c->tr,
-		     "%s%s: %u/%u endpoints up%s%s, %u with %s data (min_healthy %u) -> %s, "
-		     "dial %u\n",
-		     prefix, rg->name, up, rg->n_endpoints, notes, nl ? ")" : "", serve,
-		     st_rrtype_name(c->rec->type), rg->min_healthy,
-		     region_live(c, rg) ? "healthy" : "down",
-		     atomic_load_explicit(&rg->dial, memory_order_relaxed));
 }
 
 /* A candidate that is a record: its policy answers (the answer under the
@@ -507,7 +293,7 @@ static inline int select_target(ctx_t *c, uint32_t t)
 
 /* Is the record up: does its policy have a healthy answer for this client
  * (on_all_down does not count)? */
-static bool record_ok(ctx_t *c, const st_route_record_t *rec)
+bool st_route_record_ok(ctx_t *c, const st_route_record_t *rec)
 {
 	if (c->ignore_health)
 		return true;
@@ -522,22 +308,6 @@ static bool record_ok(ctx_t *c, const st_route_record_t *rec)
 	c->tr = tr;
 	c->probe = probe;
 	return ok;
-}
-
-static void trace_target(ctx_t *c, uint32_t t, const char *prefix)
-{
-	if (!c->tr)
-		return;
-	if (!st_route_is_record(t)) {
-		trace_region(c, t, prefix);
-		return;
-	}
-	const st_route_record_t *rec = target_record(c, t);
-	st_trace_add(c->tr, "%s%s: record %s (%s), policy %s -> %s\n", prefix, rec->name,
-		     st_rrtype_name(rec->type), rec->source, st_policy_name(rec->policy),
-		     c->ignore_health	 ? "counted healthy"
-		     : record_ok(c, rec) ? "has a healthy answer"
-					 : "no healthy answer");
 }
 
 /* ---- record policies ---- */
@@ -573,16 +343,6 @@ static int pol_simple(ctx_t *c)
 	return PICKED;
 }
 
-static inline bool weight_item_ok(ctx_t *c, const st_route_weight_t *w)
-{
-	return w->is_region ? target_ok(c, w->index) : ep_up(c, w->index);
-}
-
-static const char *weight_item_name(const ctx_t *c, const st_route_weight_t *w)
-{
-	return w->is_region ? target_name(c, w->index) : c->rt->endpoints[w->index].name;
-}
-
 /* Sticky: the healthy item of the highest rendezvous score of the client's
  * subnet (zero-weight backups only when no weighted item is healthy). */
 static const st_route_weight_t *pick_sticky(ctx_t *c, const bool *memo, bool backups)
@@ -608,37 +368,16 @@ static const st_route_weight_t *pick_sticky(ctx_t *c, const bool *memo, bool bac
 	TR(c,
 	   "weighted: %s, the highest rendezvous hash of the client's subnet /%u among the "
 	   "healthy %s (sticky)\n",
-	   pick ? weight_item_name(c, pick) : "-", prefix,
+	   pick ? st_route_weight_name(c, pick) : "-", prefix,
 	   backups ? "zero-weight backups" : "weighted items");
 	return pick;
-}
-
-/* Each item of a weighted record, for explain. */
-static void trace_weights(ctx_t *c)
-{
-	const st_route_record_t *rec = c->rec;
-	for (uint32_t i = 0; i < rec->n_weights; i++) {
-		const st_route_weight_t *w = &rec->weights[i];
-		if (w->is_region && st_route_is_record(w->index)) {
-			trace_target(c, w->index, "  weight ");
-			continue;
-		}
-		bool ok = weight_item_ok(c, w);
-		st_trace_add(c->tr, "  %s %s: weight %u, %s\n", w->is_region ? "region" : "endpoint",
-			     weight_item_name(c, w), w->weight,
-			     w->is_region ? (ok ? "healthy" : "down")
-			     : ok	  ? (strcmp(ep_state(c, w->index), "up") == 0
-						 ? "healthy"
-						 : ep_state(c, w->index))
-					  : ep_state(c, w->index));
-	}
 }
 
 static int pol_weighted(ctx_t *c)
 {
 	const st_route_record_t *rec = c->rec;
 	if (c->tr)
-		trace_weights(c);
+		st_route_trace_weights(c);
 	if (c->probe) {
 		for (uint32_t i = 0; i < rec->n_weights; i++)
 			if (weight_item_ok(c, &rec->weights[i]))
@@ -691,11 +430,12 @@ static int pol_weighted(ctx_t *c)
 		st_trace_add(c->tr,
 			     "weighted: %s by one random draw over the healthy weight %llu (weight "
 			     "%u: %.0f%% of answers)\n",
-			     weight_item_name(c, pick), (unsigned long long)sum, pick->weight,
+			     st_route_weight_name(c, pick), (unsigned long long)sum, pick->weight,
 			     100.0 * pick->weight / (double)sum);
 	else if (c->tr && !rec->sticky.on)
-		st_trace_add(c->tr, "weighted: %s by one random draw among %u zero-weight backups\n",
-			     weight_item_name(c, pick), zero);
+		st_trace_add(c->tr,
+			     "weighted: %s by one random draw among %u zero-weight backups\n",
+			     st_route_weight_name(c, pick), zero);
 	if (pick->is_region)
 		return select_target(c, pick->index);
 	add_endpoint(c, pick->index);
@@ -707,9 +447,9 @@ static int pol_failover(ctx_t *c)
 	const st_route_record_t *rec = c->rec;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t t = rec->regions[i];
-		trace_target(c, t, i == 0 ? "  primary " : "  then ");
+		st_route_trace_target(c, t, i == 0 ? "  primary " : "  then ");
 		if (target_ok(c, t)) {
-			TR(c, "failover: %s\n", target_name(c, t));
+			TR(c, "failover: %s\n", st_route_target_name(c, t));
 			return select_target(c, t);
 		}
 	}
@@ -743,7 +483,7 @@ static int pol_multivalue(ctx_t *c)
 	bool any_up = false;
 	for (uint32_t i = 0; i < rec->n_regions; i++) {
 		uint32_t t = rec->regions[i];
-		trace_target(c, t, "  ");
+		st_route_trace_target(c, t, "  ");
 		if (!target_ok(c, t))
 			continue;
 		if (c->probe)
@@ -807,14 +547,14 @@ static int pol_geolocation(ctx_t *c)
 		if (!geomap_match(m, &c->loc))
 			continue;
 		matched = true;
-		trace_target(c, m->region, "  ");
+		st_route_trace_target(c, m->region, "  ");
 		if (target_ok(c, m->region)) {
 			TR(c, "geolocation: %s match -> %s\n", lvl[m->level],
-			   target_name(c, m->region));
+			   st_route_target_name(c, m->region));
 			return select_target(c, m->region);
 		}
 		TR(c, "  %s match %s is down, walking up\n", lvl[m->level],
-		   target_name(c, m->region));
+		   st_route_target_name(c, m->region));
 	}
 	if (!matched) {
 		TR(c, "geolocation: no map entry matches and there is no default: NODATA\n");
@@ -844,7 +584,7 @@ static int pol_nearest(ctx_t *c)
 				     rec->policy == ST_POLICY_LATENCY ? "ms" : "km");
 		else
 			st_trace_add(c->tr, "  -  ");
-		trace_region(c, order[i], "");
+		st_route_trace_region(c, order[i], "");
 	}
 	int last_taker = -1, first = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -903,19 +643,19 @@ static int pol_cidr(ctx_t *c)
 	for (size_t i = 0; i < n; i++) {
 		const st_cidr_entry_t *e = &rec->cidr.entries[idx[i]];
 		any = true;
-		trace_target(c, e->region, "  ");
+		st_route_trace_target(c, e->region, "  ");
 		if (target_ok(c, e->region)) {
 			TR(c, "cidr: /%u match (line %u) -> %s\n", e->prefix, e->line,
-			   target_name(c, e->region));
+			   st_route_target_name(c, e->region));
 			return select_target(c, e->region);
 		}
 	}
 	if (rec->cidr_default != ST_CONF_NONE) {
 		any = true;
-		trace_target(c, rec->cidr_default, "  default ");
+		st_route_trace_target(c, rec->cidr_default, "  default ");
 		if (target_ok(c, rec->cidr_default)) {
 			TR(c, "cidr: %s -> %s\n", n ? "matches down, default" : "no match, default",
-			   target_name(c, rec->cidr_default));
+			   st_route_target_name(c, rec->cidr_default));
 			return select_target(c, rec->cidr_default);
 		}
 	}

@@ -1,6 +1,6 @@
 /* The policies (policy.c): the decision behind st_route_resolve, with an
- * optional trace for steerctl explain, and the pieces the explain text
- * reuses. */
+ * optional trace for steerctl explain (trace.c), and the pieces the explain
+ * text reuses. */
 #ifndef ST_ROUTE_POLICY_H
 #define ST_ROUTE_POLICY_H
 
