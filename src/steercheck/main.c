@@ -12,7 +12,6 @@
 #include "health/table.h"
 #include "net/ev.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,44 +293,23 @@ static void on_reload(int sig, short what, void *arg)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"table", required_argument, NULL, 't'},
-	    {"dump", no_argument, NULL, 'd'},
-	    {"once", no_argument, NULL, '1'},
-	    {"log-level", required_argument, NULL, 'l'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	app_t a;
 	memset(&a, 0, sizeof(a));
 	const char *log_level = NULL;
 	bool do_dump = false, once = false;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "c:t:d1l:Vh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			a.config = optarg;
-			break;
-		case 't':
-			a.table_opt = optarg;
-			break;
-		case 'd':
-			do_dump = true;
-			break;
-		case '1':
-			once = true;
-			break;
-		case 'l':
-			log_level = optarg;
-			break;
-		default:
-			return st_cli_exit(ch, "steercheck", usage);
-		}
-	}
+	const st_cli_opt_t opts[] = {
+	    {"config", 'c', .arg = &a.config},
+	    {"table", 't', .arg = &a.table_opt},
+	    {"dump", 'd', .flag = &do_dump},
+	    {"once", '1', .flag = &once},
+	    {"log-level", 'l', .arg = &log_level},
+	    {NULL},
+	};
+	int bad = st_cli_options(argc, argv, "steercheck", opts, false, usage);
+	if (bad >= 0)
+		return bad;
 	st_log_level_t level;
-	int bad = st_cli_no_args(argc, argv, "steercheck", NULL);
+	bad = st_cli_no_args(argc, argv, "steercheck", NULL);
 	if (bad || (bad = st_cli_log_init("steercheck", log_level, &level)) != 0)
 		return bad;
 	signal(SIGPIPE, SIG_IGN);

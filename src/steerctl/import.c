@@ -40,53 +40,22 @@ static void usage(FILE *f)
 
 int steerctl_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"zone", required_argument, NULL, 'z'},
-	    {"records", required_argument, NULL, 'r'},
-	    {"health-checks", required_argument, NULL, 'k'},
-	    {"cidr-blocks", required_argument, NULL, 'b'},
-	    {"geo-database", required_argument, NULL, 'g'},
-	    {"geo-coordinates", required_argument, NULL, 'G'},
-	    {"out", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *cidr[MAX_CIDR_FILES];
 	st_r53_opts_t o = {.cidr_blocks = cidr};
-	int opt;
+	const st_cli_opt_t opts[] = {
+	    {"zone", 0, .arg = &o.zone},
+	    {"records", 0, .arg = &o.records},
+	    {"health-checks", 0, .arg = &o.health_checks},
+	    {"cidr-blocks", 0, .list = cidr, .n = &o.n_cidr_blocks, .max = MAX_CIDR_FILES},
+	    {"geo-database", 0, .arg = &o.geo_database},
+	    {"geo-coordinates", 0, .arg = &o.geo_coordinates},
+	    {"out", 0, .arg = &o.out},
+	    {NULL},
+	};
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'z':
-			o.zone = optarg;
-			break;
-		case 'r':
-			o.records = optarg;
-			break;
-		case 'k':
-			o.health_checks = optarg;
-			break;
-		case 'b':
-			if (o.n_cidr_blocks == MAX_CIDR_FILES) {
-				fprintf(stderr, "steerctl: at most %d --cidr-blocks files\n",
-					MAX_CIDR_FILES);
-				return ST_EXIT_USAGE;
-			}
-			cidr[o.n_cidr_blocks++] = optarg;
-			break;
-		case 'g':
-			o.geo_database = optarg;
-			break;
-		case 'G':
-			o.geo_coordinates = optarg;
-			break;
-		case 'o':
-			o.out = optarg;
-			break;
-		default:
-			return st_cli_exit(opt, "steerctl import-route53", usage);
-		}
-	}
+	int rc = st_cli_options(argc, argv, "steerctl import-route53", opts, false, usage);
+	if (rc >= 0)
+		return rc;
 	if (st_cli_no_args(argc, argv, "steerctl import-route53", usage) != 0)
 		return ST_EXIT_USAGE;
 	const char *missing = !o.zone		 ? "--zone"
@@ -107,7 +76,7 @@ int steerctl_import(int argc, char **argv)
 	st_r53_stats_t stats;
 	st_diag_t diag;
 	st_diag_clear(&diag);
-	int rc = st_r53_import(&o, &report, &stats, &diag);
+	rc = st_r53_import(&o, &report, &stats, &diag);
 	if (report.len)
 		fputs(report.data, stderr);
 	st_buf_free(&report);

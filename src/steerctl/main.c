@@ -225,32 +225,20 @@ static int send_all(int fd, const char *buf, size_t len)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"socket", required_argument, NULL, 's'}, {"config", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},	      {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	const char *sock_opt = NULL, *conf_opt = NULL;
+	bool json = false;
+	const st_cli_opt_t opts[] = {
+	    {"socket", 's', .arg = &sock_opt},
+	    {"config", 'c', .arg = &conf_opt},
+	    {"json", 'j', .flag = &json},
+	    {NULL},
 	};
 	/* A steerd that goes away mid-request is an error to report, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
-	const char *sock_opt = NULL, *conf_opt = NULL;
-	bool json = false;
-	int opt;
-	/* "+": options end at the command, so "dial r 5 --over 1h" reaches steerd. */
-	while ((opt = getopt_long(argc, argv, "+s:c:jVh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			sock_opt = optarg;
-			break;
-		case 'c':
-			conf_opt = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return st_cli_exit(opt, "steerctl", usage);
-		}
-	}
+	/* In order: options end at the command, so "dial r 5 --over 1h" reaches steerd. */
+	int rc = st_cli_options(argc, argv, "steerctl", opts, true, usage);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		usage(stderr);
 		return 2;
@@ -309,7 +297,7 @@ int main(int argc, char **argv)
 		st_buf_free(&req);
 		return 2;
 	}
-	int rc = send_all(fd, req.data, req.len);
+	rc = send_all(fd, req.data, req.len);
 	st_buf_free(&req);
 	if (rc < 0) {
 		fprintf(stderr, "steerctl: %s: write: %s\n", sock, strerror(-rc));

@@ -15,7 +15,6 @@
 #include "common/cli.h"
 #include "common/log.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,17 +58,6 @@ static int parse_workers(const char *s, uint32_t *out)
 		return ST_EINVAL;
 	*out = (uint32_t)v;
 	return 0;
-}
-
-/* A repeatable option's value, up to MAX_ARGS of them. */
-static bool add_arg(const char **v, size_t *n, const char *arg, const char *opt)
-{
-	if (*n == MAX_ARGS) {
-		fprintf(stderr, "steerd: too many %s options\n", opt);
-		return false;
-	}
-	v[(*n)++] = arg;
-	return true;
 }
 
 /* Attach the services to the server, start it and run until a signal stops
@@ -122,54 +110,26 @@ static int serve(st_server_t *srv, st_diag_t *diag)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_LOG_LEVEL };
-	static const struct option longopts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"zone", required_argument, NULL, 'z'},
-	    {"workers", required_argument, NULL, 'w'},
-	    {"check", no_argument, NULL, OPT_CHECK},
-	    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	    {"version", no_argument, NULL, 'V'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *config = NULL, *log_level = NULL;
+	const char *config = NULL, *log_level = NULL, *workers = NULL;
 	const char *listen[MAX_ARGS], *zones[MAX_ARGS];
 	st_server_overrides_t ov = {.listen = listen, .zones = zones};
 	bool check = false;
-	int c;
-
-	while ((c = getopt_long(argc, argv, "c:l:z:w:Vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'l':
-			if (!add_arg(listen, &ov.n_listen, optarg, "--listen"))
-				return EXIT_USAGE;
-			break;
-		case 'z':
-			if (!add_arg(zones, &ov.n_zones, optarg, "--zone"))
-				return EXIT_USAGE;
-			break;
-		case 'w':
-			if (parse_workers(optarg, &ov.workers) != 0) {
-				fprintf(stderr,
-					"steerd: --workers: '%s' is not a number from 1 to 1024\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_CHECK:
-			check = true;
-			break;
-		case OPT_LOG_LEVEL:
-			log_level = optarg;
-			break;
-		default:
-			return st_cli_exit(c, "steerd", usage);
-		}
+	const st_cli_opt_t opts[] = {
+	    {"config", 'c', .arg = &config},
+	    {"listen", 'l', .list = listen, .n = &ov.n_listen, .max = MAX_ARGS},
+	    {"zone", 'z', .list = zones, .n = &ov.n_zones, .max = MAX_ARGS},
+	    {"workers", 'w', .arg = &workers},
+	    {"check", 0, .flag = &check},
+	    {"log-level", 0, .arg = &log_level},
+	    {NULL},
+	};
+	int ret = st_cli_options(argc, argv, "steerd", opts, false, usage);
+	if (ret >= 0)
+		return ret;
+	if (workers && parse_workers(workers, &ov.workers) != 0) {
+		fprintf(stderr, "steerd: --workers: '%s' is not a number from 1 to 1024\n",
+			workers);
+		return EXIT_USAGE;
 	}
 	if (st_cli_no_args(argc, argv, "steerd", usage))
 		return EXIT_USAGE;
@@ -187,7 +147,7 @@ int main(int argc, char **argv)
 	st_diag_t diag;
 	st_diag_clear(&diag);
 	st_conf_t *conf = NULL;
-	int ret = config ? st_conf_load(config, &conf, &diag) : 0;
+	ret = config ? st_conf_load(config, &conf, &diag) : 0;
 	if (ret == 0 && !config)
 		conf = st_conf_new();
 	if (ret == 0 && !conf)
