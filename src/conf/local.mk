@@ -23,8 +23,7 @@ tests_unit_test_conf_SOURCES = tests/unit/test_conf.c tests/unit/test_conf.h
 tests_unit_test_conf_errors_SOURCES = tests/unit/test_conf_errors.c tests/unit/test_conf.h
 
 # steerd --check over the example config.
-TESTS += tests/smoke/conf-example.sh
-EXTRA_DIST += tests/smoke/conf-example.sh
+SMOKE_TESTS += tests/smoke/conf-example.sh
 
 # Fuzz target for the loader: libFuzzer with --enable-fuzzing, else a replay.
 if FUZZING

@@ -16,9 +16,7 @@ UNIT_TESTS += tests/unit/test_ctl_proto tests/unit/test_ctl_state tests/unit/tes
 
 
 # Smoke tests against the real steerd and steerctl.
-TESTS += tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh tests/smoke/ctl-persist.sh \
+SMOKE_TESTS += tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh tests/smoke/ctl-persist.sh \
 	tests/smoke/metrics-scrape.sh tests/smoke/reload-under-load.sh tests/smoke/ctl-docs.sh \
 	tests/smoke/ctl-health.sh tests/smoke/ctl-reload-files.sh
-EXTRA_DIST += tests/smoke/ctl-common.sh tests/smoke/ctl-basic.sh tests/smoke/ctl-reload.sh \
-	tests/smoke/ctl-persist.sh tests/smoke/metrics-scrape.sh tests/smoke/reload-under-load.sh \
-	tests/smoke/ctl-docs.sh tests/smoke/ctl-health.sh tests/smoke/ctl-reload-files.sh
+EXTRA_DIST += tests/smoke/ctl-common.sh

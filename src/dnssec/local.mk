@@ -11,6 +11,4 @@ EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
 
 # Signed answers from the real steerd, validated (dnspython, delv, unbound);
 # key rollover by reload
-DNSSEC_SMOKE = tests/smoke/dnssec-answers.sh tests/smoke/dnssec-rollover.sh
-TESTS += $(DNSSEC_SMOKE)
-EXTRA_DIST += $(DNSSEC_SMOKE)
+SMOKE_TESTS += tests/smoke/dnssec-answers.sh tests/smoke/dnssec-rollover.sh

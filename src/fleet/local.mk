@@ -11,6 +11,6 @@ UNIT_TESTS += tests/unit/test_fleet
 
 # Against a real etcd: run by tests/smoke/fleet-etcd.sh
 check_PROGRAMS += tests/unit/test_fleet_etcd
-TESTS += tests/smoke/fleet-etcd.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh
-EXTRA_DIST += tests/smoke/fleet-etcd.sh tests/smoke/etcd-lib.sh tests/smoke/etcd-cluster.sh \
-	tests/smoke/fleet-lib.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh
+SMOKE_TESTS += tests/smoke/fleet-etcd.sh tests/smoke/fleet-health.sh tests/smoke/fleet-control.sh
+EXTRA_DIST += tests/smoke/etcd-lib.sh tests/smoke/etcd-cluster.sh \
+	tests/smoke/fleet-lib.sh

@@ -7,5 +7,4 @@ UNIT_TESTS += tests/unit/test_health_table tests/unit/test_health
 tests_unit_test_health_table_SOURCES = tests/unit/test_health_table.c tests/unit/test_health_tmp.h
 tests_unit_test_health_SOURCES = tests/unit/test_health.c tests/unit/test_health_tmp.h
 
-TESTS += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh
-EXTRA_DIST += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh
+SMOKE_TESTS += tests/smoke/health-table-load.sh tests/smoke/health-table-files.sh

@@ -7,5 +7,5 @@ src_libsteer_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_import
 tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
-TESTS += tests/smoke/import-route53.sh
-EXTRA_DIST += tests/smoke/import-route53.sh tests/data/route53
+SMOKE_TESTS += tests/smoke/import-route53.sh
+EXTRA_DIST += tests/data/route53

@@ -6,8 +6,7 @@ src_libsteer_a_SOURCES += \
 
 UNIT_TESTS += tests/unit/test_limit
 
-TESTS += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
-EXTRA_DIST += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
+SMOKE_TESTS += tests/smoke/limits-rrl.sh tests/smoke/limits-cookies.sh
 
 # rrl-flood: a flood from one source beside a client at a modest pace (by hand).
 noinst_PROGRAMS += tools/rrl-flood

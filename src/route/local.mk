@@ -27,11 +27,10 @@ EXTRA_tests_unit_test_route_nest_DEPENDENCIES = tests/data/geo/test-city.mmdb
 
 # dig smoke tests: every policy with EDNS client subnets, health changes
 # through steercheck and steerctl, dials.
-TESTS += tests/smoke/route-policies.sh
-EXTRA_DIST += tests/smoke/route-policies.sh tests/smoke/route-common.sh
+SMOKE_TESTS += tests/smoke/route-policies.sh
+EXTRA_DIST += tests/smoke/route-common.sh
 tests/smoke/route-policies.log: tests/data/geo/test-city.mmdb
-TESTS += tests/smoke/route-health.sh
-EXTRA_DIST += tests/smoke/route-health.sh
+SMOKE_TESTS += tests/smoke/route-health.sh
 tests/smoke/route-health.log: tests/data/geo/test-city.mmdb
 
 # route-bench: nanoseconds per routing decision, per record and client (by hand).
@@ -39,9 +38,7 @@ noinst_PROGRAMS += tools/route-bench
 tools_route_bench_SOURCES = tools/route-bench.c
 tools_route_bench_LDADD = $(STEER_LIBS)
 
-TESTS += tests/smoke/route-nest.sh
-EXTRA_DIST += tests/smoke/route-nest.sh
+SMOKE_TESTS += tests/smoke/route-nest.sh
 tests/smoke/route-nest.log: tests/data/geo/test-city.mmdb
 
-TESTS += tests/smoke/route-geodb.sh
-EXTRA_DIST += tests/smoke/route-geodb.sh
+SMOKE_TESTS += tests/smoke/route-geodb.sh

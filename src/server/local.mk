@@ -3,12 +3,9 @@ src_libsteer_a_SOURCES += \
 	src/server/server.c src/server/server.h \
 	src/server/view_build.c src/server/view_build.h \
 	src/server/totals.c src/server/totals.h
-TESTS += tests/smoke/reload-include.sh
-EXTRA_DIST += tests/smoke/reload-include.sh
+SMOKE_TESTS += tests/smoke/reload-include.sh
 UNIT_TESTS += tests/unit/test_route_totals
-TESTS += tests/smoke/reload-counters.sh
-EXTRA_DIST += tests/smoke/reload-counters.sh
+SMOKE_TESTS += tests/smoke/reload-counters.sh
 UNIT_TESTS += tests/unit/test_server
 tests_unit_test_server_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
-TESTS += tests/smoke/server-fds.sh
-EXTRA_DIST += tests/smoke/server-fds.sh
+SMOKE_TESTS += tests/smoke/server-fds.sh

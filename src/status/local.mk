@@ -7,5 +7,4 @@ src_libsteer_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_status
 
 # The page in headless Chromium, from a running steerd and steercheck.
-TESTS += tests/smoke/status-page.sh
-EXTRA_DIST += tests/smoke/status-page.sh
+SMOKE_TESTS += tests/smoke/status-page.sh

@@ -4,10 +4,8 @@ steerd_SOURCES = src/steerd/main.c
 steerd_LDADD = $(STEER_LIBS)
 
 # The server process: command line, transport, signals and reloads.
-SERVER_SMOKE = \
+SMOKE_TESTS += \
 	tests/smoke/server-check.sh \
 	tests/smoke/server-transport.sh \
 	tests/smoke/server-source.sh \
 	tests/smoke/server-signals.sh
-TESTS += $(SERVER_SMOKE)
-EXTRA_DIST += $(SERVER_SMOKE)

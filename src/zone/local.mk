@@ -14,8 +14,7 @@ UNIT_TESTS += tests/unit/test_zone
 tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
 
-TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
-EXTRA_DIST += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
+SMOKE_TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 
 UNIT_TESTS += tests/unit/test_zone_robust
 tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
@@ -23,5 +22,4 @@ tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_s
 UNIT_TESTS += tests/unit/test_zone_fast
 tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
-TESTS += tests/smoke/zone-load-selftest.sh
-EXTRA_DIST += tests/smoke/zone-load-selftest.sh
+SMOKE_TESTS += tests/smoke/zone-load-selftest.sh

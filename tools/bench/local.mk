@@ -2,8 +2,7 @@
 # timings never decide a test). The self-test only proves the harness runs.
 EXTRA_DIST += tools/bench/run.sh tools/bench/gen.py tools/bench/report.py \
 	tools/bench/README.md
-TESTS += tests/smoke/bench-selftest.sh tests/smoke/bench-fleet-selftest.sh
-EXTRA_DIST += tests/smoke/bench-selftest.sh tests/smoke/bench-fleet-selftest.sh
+SMOKE_TESTS += tests/smoke/bench-selftest.sh tests/smoke/bench-fleet-selftest.sh
 
 # The userspace cost of answering, in-process (see the top of the file)
 noinst_PROGRAMS += tools/bench/answer-bench
