@@ -256,10 +256,13 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, -1, transport, out,
 				   outcap);
 	/* RFC 7873 5.4: a query without a question that brings a cookie asks
-	 * for a server cookie: an empty NOERROR that carries one. */
+	 * for a server cookie: an empty answer that carries one, NOERROR, or
+	 * BADCOOKIE when the server cookie it showed is not valid. */
 	if (ret == ST_EFORMERR && q->no_question && q->cookie_reply_len && q->edns_version == 0)
-		return reply_rcode(ctx, view, q, ST_RCODE_NOERROR, false, -1, transport, out,
-				   outcap);
+		return reply_rcode(ctx, view, q,
+				   ctx->cookie == ST_COOKIE_SEEN_INVALID ? ST_RCODE_BADCOOKIE
+									 : ST_RCODE_NOERROR,
+				   false, -1, transport, out, outcap);
 	if (ret < 0)
 		return reply_rcode(ctx, view, q, ST_RCODE_FORMERR, false, -1, transport, out,
 				   outcap);

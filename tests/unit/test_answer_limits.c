@@ -247,6 +247,24 @@ static void test_no_question(void **state)
 	assert_int_equal(st_get16(out + 4), 0);
 	assert_int_equal(r.an + r.ns, 0);
 	verifies(&r, "192.0.2.1");
+	/* With the server cookie just given: NOERROR, the same cookie back. */
+	uint8_t full[28] = {0, ST_EDNS_OPT_COOKIE, 0, 24};
+	memcpy(full + 4, r.cookie, 24);
+	header(&m, 0xbeef, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, full, sizeof(full));
+	r = send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP);
+	assert_int_equal(r.rcode, ST_RCODE_NOERROR);
+	assert_memory_equal(r.cookie, full + 4, 24);
+	/* With a server cookie that is not ours: BADCOOKIE and a fresh one. */
+	full[4 + 8] ^= 0xff;
+	header(&m, 0xbeef, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, full, sizeof(full));
+	r = send_q(&m, "192.0.2.1", ST_TRANSPORT_UDP);
+	assert_int_equal(r.rcode, ST_RCODE_BADCOOKIE);
+	assert_int_equal(st_get16(out + 4), 0);
+	assert_int_equal(r.an + r.ns, 0);
+	verifies(&r, "192.0.2.1");
+	assert_memory_not_equal(r.cookie, full + 4, 24);
 	/* Without a cookie, or with cookies off, it is still FORMERR. */
 	header(&m, 0xbeef, 0, 0, 0, 0, 1);
 	opt(&m, 1232, 0, false, NULL, 0);
