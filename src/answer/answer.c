@@ -299,6 +299,7 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	lookup_t lk;
 	lk.keys = NULL;
 	lk.sig = NULL;
+	lk.neg_ttl_max = UINT32_MAX;
 	/* A zone signed online: DNSKEY, CDS and CDNSKEY come from its signer,
 	 * and with DO the answer is signed. Other queries never look. */
 	if (q->edns_do || st_lookup_key_type(q->qtype) || q->qtype == ST_TYPE_NXNAME) {

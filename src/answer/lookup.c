@@ -85,6 +85,8 @@ static int put_soa(lookup_t *lk)
 	uint32_t ttl = soa->ttl, minimum = st_get32(st_rr_rdata(rr) + len - 4);
 	if (minimum < ttl)
 		ttl = minimum;
+	if (lk->neg_ttl_max < ttl)
+		ttl = lk->neg_ttl_max;
 	/* The apex is a suffix of the question name (chains stay in the zone). */
 	size_t owner = ST_RESP_QNAME_OFF + lk->q->qname_len - lk->apex_len;
 	int ret = put_rr(lk, ST_SECTION_AUTHORITY, owner, soa, rr, ttl);
@@ -119,6 +121,8 @@ static void put_negative(lookup_t *lk, const st_node_t *node, uint16_t qtype)
 	if (lk->sig && !node && lk->rcode == ST_RCODE_NXDOMAIN)
 		lk->rcode = ST_RCODE_NOERROR;
 	int ret = put_soa(lk);
+	if (lk->sig && lk->neg_ttl_max < lk->sig->neg_ttl)
+		lk->sig->neg_ttl = lk->neg_ttl_max;
 	if (ret == 0 && lk->sig)
 		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_AUTHORITY, lk->name_off, lk->name,
 				      lk->name_len, node, qtype);
@@ -211,6 +215,20 @@ static void count_route(lookup_t *lk, const st_route_result_t *res)
 	}
 }
 
+/* The router found no data. Unless the record is of another type than the
+ * question, that is its policy's answer for now (all down, or a region
+ * without data of the type): cached no longer than the record's TTL, so
+ * that clients see the data again when health brings it back, not after
+ * the zone's negative TTL (SOA MINIMUM, often an hour). */
+static enum step routed_nodata(lookup_t *lk, const st_route_result_t *res, uint16_t qtype)
+{
+	bool other_type = res->rrtype != qtype && res->rrtype != ST_TYPE_CNAME &&
+			  qtype != ST_TYPE_ANY;
+	if (!other_type && res->ttl < lk->neg_ttl_max)
+		lk->neg_ttl_max = res->ttl;
+	return STEP_NODATA;
+}
+
 /* Ask the router. A CNAME result becomes the next name to chase. */
 static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset_t *rs,
 			     size_t owner_off, uint16_t qtype)
@@ -233,7 +251,7 @@ static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset
 	if (res.scope > lk->scope)
 		lk->scope = res.scope;
 	if (res.action == ST_ROUTE_NODATA)
-		return STEP_NODATA;
+		return routed_nodata(lk, &res, qtype);
 	count_route(lk, &res);
 	if (res.rrtype == ST_TYPE_CNAME) {
 		if (!res.cname || res.cname_len == 0 ||
@@ -261,7 +279,7 @@ static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset
 		return STEP_CHASE;
 	}
 	if ((res.rrtype != ST_TYPE_A && res.rrtype != ST_TYPE_AAAA) || res.n == 0)
-		return STEP_NODATA;
+		return routed_nodata(lk, &res, qtype);
 	size_t alen = res.rrtype == ST_TYPE_A ? 4 : 16;
 	st_rdata_ref_t addrs[ST_ROUTE_MAX_ADDRS];
 	size_t n = res.n < ST_ROUTE_MAX_ADDRS ? res.n : ST_ROUTE_MAX_ADDRS;

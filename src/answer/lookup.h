@@ -32,6 +32,10 @@ typedef struct lookup {
 	bool aa;
 	bool trunc;
 	uint8_t scope;
+	/* A NODATA that a routed record's policy decided (on_all_down: nodata,
+	 * no data of the type where health sent it) lasts no longer in a cache
+	 * than its answer would: its TTL (UINT32_MAX: no such NODATA). */
+	uint32_t neg_ttl_max;
 	/* The name being resolved (qname, then CNAME targets): canonical form
 	 * and the offset in the response where it is written. */
 	uint8_t name[ST_DNS_MAX_NAME];
