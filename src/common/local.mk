@@ -13,4 +13,4 @@ src_libsteer_a_SOURCES += \
 	src/common/file.c src/common/file.h \
 	src/common/base64.c src/common/base64.h
 
-UNIT_TESTS += tests/unit/test_common_file
+UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli
