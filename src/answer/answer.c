@@ -196,6 +196,30 @@ static size_t tsig_check(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	return reply_rcode(ctx, view, q, ST_RCODE_NOTAUTH, false, -1, transport, out, outcap);
 }
 
+/* An authoritative answer with one record in zone wire form (TYPE CLASS
+ * TTL RDLENGTH RDATA) under the question name; with TC and no record when
+ * rr is NULL or the record does not fit. */
+static size_t reply_record(st_answer_ctx_t *ctx, const st_view_t *view, const st_query_t *q,
+			   st_transport_t transport, uint8_t *out, size_t outcap, const uint8_t *rr,
+			   size_t rr_len)
+{
+	st_resp_t r;
+	size_t max = max_response(ctx, view, q, transport, outcap);
+	size_t opt = q->has_edns ? st_resp_opt_size(q, false, false) : 0;
+	if (st_resp_begin(&r, out, max, q, true) < 0 || r.len + opt > max)
+		return 0;
+	r.limit = max - opt;
+	st_resp_set_aa(&r, true);
+	bool tc = !rr || st_resp_rr(&r, ST_SECTION_ANSWER, ST_RESP_QNAME_OFF, rr, rr_len,
+				    UINT32_MAX) < 0;
+	if (tc)
+		out[2] |= ST_FLAG1_TC;
+	if (q->has_edns)
+		st_resp_opt(&r, q, server_payload(view), 0, false, 0, -1);
+	made(ctx, ST_RCODE_NOERROR, tc, ST_RRL_ANSWER, q->qname, q->qname_len);
+	return st_resp_finish(&r);
+}
+
 /* AXFR and IXFR that reach the engine: over UDP (RFC 5936 section 4.2
  * refuses AXFR; RFC 1995 section 2 answers IXFR with the SOA when the
  * client is up to date, else a truncated answer that sends it to TCP), and
@@ -224,23 +248,53 @@ static size_t transfer(st_answer_ctx_t *ctx, const st_view_t *view, const st_zon
 	}
 	atomic_fetch_add_explicit(plan.kind == ST_XFR_UPTODATE ? &st->uptodate : &st->udp_tc, 1,
 				  memory_order_relaxed);
-	st_resp_t r;
-	size_t max = max_response(ctx, view, q, transport, outcap);
-	size_t opt = q->has_edns ? st_resp_opt_size(q, false, false) : 0;
-	if (st_resp_begin(&r, out, max, q, true) < 0 || r.len + opt > max)
-		return 0;
-	r.limit = max - opt;
-	st_resp_set_aa(&r, true);
+	if (plan.kind != ST_XFR_UPTODATE)
+		return reply_record(ctx, view, q, transport, out, outcap, NULL, 0);
+	/* TYPE CLASS TTL, then the SOA's RDLENGTH and RDATA as the zone holds them. */
 	const st_rrset_t *soa = st_node_rrset(st_zone_apex_node(zone), ST_TYPE_SOA);
-	bool tc = plan.kind != ST_XFR_UPTODATE ||
-		  st_resp_rr_parts(&r, ST_SECTION_ANSWER, ST_RESP_QNAME_OFF, ST_TYPE_SOA, soa->ttl,
-				   st_rr_rdata(soa->rdata), st_rr_rdlen(soa->rdata)) < 0;
-	if (tc)
-		out[2] |= ST_FLAG1_TC;
-	if (q->has_edns)
-		st_resp_opt(&r, q, server_payload(view), 0, false, 0, -1);
-	made(ctx, ST_RCODE_NOERROR, tc, ST_RRL_ANSWER, q->qname, q->qname_len);
-	return st_resp_finish(&r);
+	uint8_t rr[8 + 2 + 2 * ST_DNS_MAX_NAME + 20];
+	size_t rdlen = st_rr_rdlen(soa->rdata);
+	if (8 + 2 + rdlen > sizeof(rr))
+		return reply_record(ctx, view, q, transport, out, outcap, NULL, 0);
+	st_put16(rr, ST_TYPE_SOA);
+	st_put16(rr + 2, ST_CLASS_IN);
+	st_put32(rr + 4, soa->ttl);
+	memcpy(rr + 8, soa->rdata, 2 + rdlen);
+	return reply_record(ctx, view, q, transport, out, outcap, rr, 10 + rdlen);
+}
+
+/* Is the question name (lower case) this wire name? */
+static bool qname_is(const st_query_t *q, const char *wire, size_t len)
+{
+	return q->qname_len == len && memcmp(q->qname, wire, len) == 0;
+}
+
+/* CHAOS TXT id.server. and hostname.bind. (server.identity), version.server.
+ * and version.bind. (server.version), as BIND, NSD and Knot answer them
+ * (RFC 4892); anything else in class CHAOS, or a text not configured, is
+ * REFUSED. */
+static size_t chaos(st_answer_ctx_t *ctx, const st_view_t *view, const st_query_t *q,
+		    st_transport_t transport, uint8_t *out, size_t outcap)
+{
+	const char *text = NULL;
+	if (qname_is(q, "\2id\6server", 11) || qname_is(q, "\10hostname\4bind", 15))
+		text = view ? view->identity : NULL;
+	else if (qname_is(q, "\7version\6server", 16) || qname_is(q, "\7version\4bind", 14))
+		text = view ? view->version : NULL;
+	if (!text || (q->qtype != ST_TYPE_TXT && q->qtype != ST_TYPE_ANY))
+		return reply_rcode(ctx, view, q, ST_RCODE_REFUSED, true, ST_EDE_NOT_AUTHORITATIVE,
+				   transport, out, outcap);
+	/* TYPE CLASS TTL RDLENGTH, then one character-string (at most 255). */
+	uint8_t rr[11 + 255];
+	size_t tl = strlen(text);
+	tl = tl > 255 ? 255 : tl;
+	st_put16(rr, ST_TYPE_TXT);
+	st_put16(rr + 2, ST_CLASS_CH);
+	st_put32(rr + 4, 0);
+	st_put16(rr + 8, (uint16_t)(tl + 1));
+	rr[10] = (uint8_t)tl;
+	memcpy(rr + 11, text, tl);
+	return reply_record(ctx, view, q, transport, out, outcap, rr, 11 + tl);
 }
 
 static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint8_t *query,
@@ -252,6 +306,10 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	if (ret == ST_EDROP || outcap < ST_DNS_HEADER_LEN)
 		return 0;
 	st_edge_cookie(ctx, view, client);
+	if (q->has_nsid && view && view->nsid) {
+		q->nsid_reply = view->nsid;
+		q->nsid_reply_len = view->nsid_len;
+	}
 	if (ret == ST_ENOTIMP)
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, false, -1, transport, out,
 				   outcap);
@@ -279,6 +337,9 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 				   outcap);
 	if (q->qtype == ST_TYPE_MAILA || q->qtype == ST_TYPE_MAILB)
 		return reply_rcode(ctx, view, q, ST_RCODE_NOTIMP, true, -1, transport, out, outcap);
+
+	if (q->qclass == ST_CLASS_CH)
+		return chaos(ctx, view, q, transport, out, outcap);
 
 	const st_zone_t *zone = NULL;
 	const struct answer_hint *hint = ctx->hint;

@@ -28,6 +28,12 @@ typedef struct st_view {
 	/* UDP workers per listen address: each rate limiting table allows
 	 * server.rrl.rate / rrl_share (0 counts as 1). */
 	uint32_t rrl_share;
+	/* server.identity and server.version: the TXT answers to CHAOS
+	 * id.server/hostname.bind and version.server/version.bind (NULL:
+	 * REFUSED); server.nsid: the NSID option's content (RFC 5001). */
+	const char *identity, *version;
+	const uint8_t *nsid;
+	uint8_t nsid_len;
 	uint64_t generation;	  /* bumped on each reload */
 } st_view_t;
 

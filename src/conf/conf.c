@@ -56,6 +56,9 @@ void st_conf_free(st_conf_t *conf)
 	free(conf->metrics);
 	free(conf->state_dir);
 	free(conf->log_level);
+	free(conf->identity);
+	free(conf->version);
+	free(conf->nsid);
 	free(conf->rrl.exempt);
 	for (size_t i = 0; i < conf->n_zones; i++)
 		st_conf_zone_clear(&conf->zones[i]);

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #define ST_CONF_NONE ((uint32_t)-1)
+/* server.nsid: at most this many bytes (a small fixed cost in answers). */
+#define ST_CONF_NSID_MAX 128
 /* A policy's candidate (`regions:` items, `map:` values, `weights:` keys
  * that name no endpoint) is a region index, or with this bit the index of
  * another routed record, written "@name" in the file: a nested record. */
@@ -313,6 +315,10 @@ typedef struct st_conf {
 	char *log_level;	      /* "info" default */
 	st_conf_rrl_t rrl;	      /* response rate limiting, off unless given */
 	bool cookies;		      /* DNS cookies (RFC 7873, RFC 9018), default false */
+	char *identity;		      /* CHAOS id.server / hostname.bind; NULL: REFUSED */
+	char *version;		      /* CHAOS version.server / version.bind; NULL: REFUSED */
+	uint8_t *nsid;		      /* NSID option content (RFC 5001); NULL: none */
+	uint8_t nsid_len;	      /* 1..ST_CONF_NSID_MAX */
 
 	st_conf_tsig_t *tsig; /* keys, for transfers and NOTIFY */
 	size_t n_tsig;

@@ -233,6 +233,62 @@ static int parse_log_level(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t 
 	return st_ctx_strdup(ctx, s, &conf->log_level);
 }
 
+/* server.identity, server.version: one TXT string (up to 255 bytes). */
+static int parse_chaos_txt(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+			   const char *s, void *obj)
+{
+	st_conf_t *conf = obj;
+	char **field = strcmp(it->name, "identity") == 0 ? &conf->identity : &conf->version;
+	size_t n = strlen(s);
+	if (n == 0 || n > 255)
+		return st_ctx_error(ctx, val, it->name,
+				    "the text must be 1 to 255 bytes long (it is %zu); leave the key "
+				    "out to answer REFUSED",
+				    n);
+	free(*field);
+	*field = NULL;
+	return st_ctx_strdup(ctx, s, field);
+}
+
+/* server.nsid: text as it is, or 0x followed by hex digits. */
+static int parse_nsid(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, const char *s,
+		      void *obj)
+{
+	st_conf_t *conf = obj;
+	uint8_t buf[ST_CONF_NSID_MAX];
+	size_t n = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		const char *h = s + 2;
+		size_t digits = strlen(h);
+		if (digits == 0 || digits % 2 != 0 || digits / 2 > sizeof(buf) ||
+		    strspn(h, "0123456789abcdefABCDEF") != digits)
+			return st_ctx_error(ctx, val, it->name,
+					    "'%s' is not 0x and an even number of hex digits (1 to "
+					    "%d bytes)",
+					    s, ST_CONF_NSID_MAX);
+		for (; n < digits / 2; n++) {
+			unsigned byte;
+			sscanf(h + 2 * n, "%2x", &byte);
+			buf[n] = (uint8_t)byte;
+		}
+	} else {
+		n = strlen(s);
+		if (n == 0 || n > sizeof(buf))
+			return st_ctx_error(ctx, val, it->name,
+					    "the identifier must be 1 to %d bytes long (it is %zu)",
+					    ST_CONF_NSID_MAX, n);
+		memcpy(buf, s, n);
+	}
+	uint8_t *p = malloc(n);
+	if (!p)
+		return ST_ENOMEM;
+	memcpy(p, buf, n);
+	free(conf->nsid);
+	conf->nsid = p;
+	conf->nsid_len = (uint8_t)n;
+	return 0;
+}
+
 static int exempt_one(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *node, const char *s,
 		      void *elem)
 {
@@ -338,6 +394,9 @@ static const st_item_t server_items[] = {
     ST_KEY("log_level", ST_T_TEXT, ST_DEF("info"), ST_TEXT(parse_log_level)),
     ST_KEY("rrl", ST_T_CUSTOM, ST_PARSE(parse_rrl)),
     ST_KEY("cookies", ST_T_BOOL, ST_AT(st_conf_t, cookies), ST_DEF("false")),
+    ST_KEY("identity", ST_T_TEXT, ST_TEXT(parse_chaos_txt)),
+    ST_KEY("version", ST_T_TEXT, ST_TEXT(parse_chaos_txt)),
+    ST_KEY("nsid", ST_T_TEXT, ST_TEXT(parse_nsid)),
     ST_END,
 };
 const st_table_t st_server_table = {"server", server_items, "the server: section"};

@@ -63,6 +63,9 @@ static int parse_opt(const uint8_t *msg, size_t pos, st_query_t *q)
 			memcpy(q->cookie, d + off, olen);
 			q->cookie_len = (uint8_t)olen;
 			q->has_cookie = true;
+		} else if (code == ST_EDNS_OPT_NSID) {
+			/* RFC 5001 2.1: sent empty; whatever it holds, it asks. */
+			q->has_nsid = true;
 		}
 		/* Other options (padding, keepalive...) are ignored. */
 		off += olen;
@@ -116,6 +119,8 @@ int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)
 	q->has_cookie = false;
 	q->cookie_len = 0;
 	q->cookie_reply_len = 0;
+	q->has_nsid = false;
+	q->nsid_reply_len = 0;
 	q->edns_do = false;
 	q->edns_version = 0;
 	q->edns_payload = 0;

@@ -46,6 +46,13 @@ typedef struct st_query {
 	uint8_t cookie_reply_len;
 	uint8_t cookie_reply[ST_COOKIE_SERVER_MAX];
 
+	/* Name server identifier (RFC 5001): the query asks for it
+	 * (has_nsid); the engine points nsid_reply at the server's (cleared
+	 * by the parser; length 0: no NSID option in the response). */
+	bool has_nsid;
+	uint8_t nsid_reply_len;
+	const uint8_t *nsid_reply;
+
 	/* Client Subnet (RFC 7871), valid when has_ecs. */
 	bool has_ecs;
 	uint8_t ecs_source, ecs_scope;

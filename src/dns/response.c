@@ -232,6 +232,8 @@ size_t st_resp_opt_size(const st_query_t *q, bool with_ecs, bool ede)
 		n += 6;
 	if (q->cookie_reply_len)
 		n += 4 + ST_COOKIE_CLIENT_LEN + q->cookie_reply_len;
+	if (q->nsid_reply_len)
+		n += 4 + q->nsid_reply_len;
 	return n;
 }
 
@@ -267,6 +269,12 @@ int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rc
 		memcpy(o + 4, q->cookie, ST_COOKIE_CLIENT_LEN);
 		memcpy(o + 4 + ST_COOKIE_CLIENT_LEN, q->cookie_reply, q->cookie_reply_len);
 		o += 4 + ST_COOKIE_CLIENT_LEN + q->cookie_reply_len;
+	}
+	if (q->nsid_reply_len) {
+		st_put16(o, ST_EDNS_OPT_NSID);
+		st_put16(o + 2, q->nsid_reply_len);
+		memcpy(o + 4, q->nsid_reply, q->nsid_reply_len);
+		o += 4 + q->nsid_reply_len;
 	}
 	if (ede >= 0) {
 		st_put16(o, ST_EDNS_OPT_EDE);

@@ -110,7 +110,8 @@ size_t st_resp_opt_size(const st_query_t *q, bool with_ecs, bool ede);
 /* Append the OPT record (in the room kept aside from limit): payload size,
  * extended rcode (upper 8 bits of a 12-bit rcode), DO copied, Client Subnet
  * echoed with `scope` when with_ecs, the client cookie with q->cookie_reply
- * when that is set (RFC 7873), and an Extended DNS Error (RFC 8914) with
+ * when that is set (RFC 7873), the server's NSID when q->nsid_reply is set
+ * (RFC 5001), and an Extended DNS Error (RFC 8914) with
  * info-code `ede` when ede >= 0. */
 int st_resp_opt(st_resp_t *r, const st_query_t *q, uint16_t payload, unsigned rcode, bool with_ecs,
 		uint8_t scope, int ede);

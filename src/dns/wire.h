@@ -68,6 +68,7 @@ enum {
 
 enum {
 	ST_CLASS_IN = 1,
+	ST_CLASS_CH = 3, /* CHAOS: the server's identity and version (RFC 4892) */
 };
 
 /* Response codes; values above 15 travel in the OPT record. */
@@ -98,6 +99,7 @@ enum {
 #define ST_FLAG2_CD 0x10
 
 /* EDNS option codes. */
+#define ST_EDNS_OPT_NSID 3
 #define ST_EDNS_OPT_ECS 8
 #define ST_EDNS_OPT_COOKIE 10
 #define ST_EDNS_OPT_EDE 15

@@ -389,6 +389,10 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 	box->view.route = rt->route;
 	box->view.health = rt->health;
 	box->view.udp_max_payload = (uint16_t)conf->udp_max_payload;
+	box->view.identity = conf->identity;
+	box->view.version = conf->version;
+	box->view.nsid = conf->nsid;
+	box->view.nsid_len = conf->nsid_len;
 	box->view.generation = generation;
 	box->view.zones = st_zoneset_new();
 	box->srcs = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*box->srcs));

@@ -358,6 +358,9 @@ static void test_defaults(void **state)
 	assert_string_equal(c->log_level, "info");
 	assert_false(c->rrl.enabled);
 	assert_false(c->cookies);
+	assert_null(c->identity);
+	assert_null(c->version);
+	assert_null(c->nsid);
 	assert_string_equal(c->zones[0].file, "example.test.zone");
 	assert_null(c->geo_database);
 	assert_null(c->geo_coordinates);
@@ -439,6 +442,27 @@ static void test_defaults(void **state)
 }
 
 /* Every error: the YAML and the exact message. */
+/* server.identity, version and nsid (text, or 0x and hex). */
+static void test_identity(void **state)
+{
+	(void)state;
+	st_conf_t *c;
+	st_diag_t d;
+	if (load_text("server:\n  identity: ns1.eu\n  version: \"steerd 1\"\n  nsid: 0x00fF41\n",
+		      &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_string_equal(c->identity, "ns1.eu");
+	assert_string_equal(c->version, "steerd 1");
+	assert_int_equal(c->nsid_len, 3);
+	assert_memory_equal(c->nsid, "\0\377A", 3);
+	st_conf_free(c);
+	if (load_text("server:\n  nsid: ns1-eu\n", &c, &d) != 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(c->nsid_len, 6);
+	assert_memory_equal(c->nsid, "ns1-eu", 6);
+	st_conf_free(c);
+}
+
 /* server.rrl: a mapping (defaults for what it leaves out), true, false;
  * server.cookies. */
 static void test_rrl(void **state)
@@ -840,6 +864,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),	   cmocka_unit_test(test_command_line),
 	    cmocka_unit_test(test_budget_warning), cmocka_unit_test(test_example),
 	    cmocka_unit_test(test_documented),	   cmocka_unit_test(test_fleet),
+	    cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_rrl),	   cmocka_unit_test(test_calculated),
 	    cmocka_unit_test(test_transfers),
 	};

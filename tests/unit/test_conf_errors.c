@@ -56,6 +56,15 @@ static const struct {
      "t.yaml:2:28: server.listen: a value is missing"},
     {"server:\n  rrl: { rate: 0 }\n",
      "t.yaml:2:16: server.rrl.rate: 0 is out of range (1..1000000)"},
+    {"server:\n  identity: \"\"\n",
+     "t.yaml:2:13: server.identity: the text must be 1 to 255 bytes long (it is 0); leave the "
+     "key out to answer REFUSED"},
+    {"server:\n  nsid: 0x123\n",
+     "t.yaml:2:9: server.nsid: '0x123' is not 0x and an even number of hex digits (1 to 128 "
+     "bytes)"},
+    {"server:\n  nsid: 0xgg\n",
+     "t.yaml:2:9: server.nsid: '0xgg' is not 0x and an even number of hex digits (1 to 128 "
+     "bytes)"},
     {"server:\n  rrl: { sip: 2 }\n",
      "t.yaml:2:10: server.rrl: unknown key 'sip' (did you mean 'slip'?)"},
     {"server:\n  rrl: { exempt: [10.0.0.1/8] }\n",
