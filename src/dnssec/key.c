@@ -524,12 +524,17 @@ size_t st_dnskey_rdata(const st_dnskey_t *key, bool revoked, uint8_t *out)
 	return key->rdlen;
 }
 
-/* Is there an active key with (sep) or without (!sep) the SEP flag? */
-static bool any_active(const st_keyset_t *ks, bool sep, int64_t now)
+/* Is a key of this algorithm, with or without the SEP flag, signing now?
+ * Roles are per algorithm (as BIND assigns them): every RRset must be
+ * signed with every algorithm of the DNSKEY RRset (RFC 4035 2.2), so an
+ * algorithm with only a KSK signs the zone with it, and one with only a
+ * ZSK signs the DNSKEY RRset with it. */
+static bool any_active(const st_keyset_t *ks, bool sep, uint8_t alg, int64_t now)
 {
 	for (size_t i = 0; i < ks->n; i++) {
 		st_key_role_t r = st_dnskey_role(&ks->keys[i], now);
-		if (r.sign && !r.revoked && ((ks->keys[i].flags & ST_DNSKEY_SEP) != 0) == sep)
+		if (r.sign && !r.revoked && ks->keys[i].alg == alg &&
+		    ((ks->keys[i].flags & ST_DNSKEY_SEP) != 0) == sep)
 			return true;
 	}
 	return false;
@@ -546,7 +551,7 @@ bool st_dnskey_signs_keys(const st_keyset_t *ks, size_t i, int64_t now)
 		return true;
 	if (!r.sign)
 		return false;
-	return (k->flags & ST_DNSKEY_SEP) || !any_active(ks, true, now);
+	return (k->flags & ST_DNSKEY_SEP) || !any_active(ks, true, k->alg, now);
 }
 
 bool st_dnskey_signs_zone(const st_keyset_t *ks, size_t i, int64_t now)
@@ -555,7 +560,7 @@ bool st_dnskey_signs_zone(const st_keyset_t *ks, size_t i, int64_t now)
 	st_key_role_t r = st_dnskey_role(k, now);
 	if (!r.sign || r.revoked)
 		return false;
-	return !(k->flags & ST_DNSKEY_SEP) || !any_active(ks, false, now);
+	return !(k->flags & ST_DNSKEY_SEP) || !any_active(ks, false, k->alg, now);
 }
 
 void st_keyset_free(st_keyset_t *ks)

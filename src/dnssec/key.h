@@ -89,9 +89,11 @@ int64_t st_dnskey_next_event(const st_dnskey_t *key, int64_t now);
 size_t st_dnskey_rdata(const st_dnskey_t *key, bool revoked, uint8_t *out);
 uint16_t st_key_tag(const uint8_t *rdata, size_t len);
 
-/* The zone's roles at `now`: signing keys for the DNSKEY RRset (active
- * SEP keys; every active key when none is SEP) and for the rest (active
- * keys without SEP; the SEP keys when there are none). */
+/* The zone's roles at `now`, per algorithm: signing keys for the DNSKEY
+ * RRset (active SEP keys; every active key of an algorithm without an
+ * active SEP key) and for the rest (active keys without SEP; the SEP keys
+ * of an algorithm without such a key). Every RRset thus gets a signature
+ * of each algorithm (RFC 4035 2.2). */
 bool st_dnskey_signs_keys(const st_keyset_t *ks, size_t i, int64_t now);
 bool st_dnskey_signs_zone(const st_keyset_t *ks, size_t i, int64_t now);
 

@@ -68,6 +68,24 @@ static size_t index_of(const st_keyset_t *ks, const st_dnskey_t *k)
 	return (size_t)(k - ks->keys);
 }
 
+/* A KSK of one algorithm and a ZSK of another: each signs the DNSKEY RRset
+ * and the zone, so every RRset has a signature of each algorithm (RFC 4035
+ * 2.2), as BIND assigns roles per algorithm. */
+static void test_roles_per_algorithm(void **state)
+{
+	st_keyset_t *ks = load_dir("mixed");
+	assert_int_equal(ks->n, 2);
+	const st_dnskey_t *ksk = by_tag(ks, 15318), *zsk = by_tag(ks, 54607);
+	assert_int_equal(ksk->alg, 15);
+	assert_int_equal(zsk->alg, 13);
+	int64_t now = time(NULL);
+	assert_true(st_dnskey_signs_keys(ks, index_of(ks, ksk), now));
+	assert_true(st_dnskey_signs_zone(ks, index_of(ks, ksk), now));
+	assert_true(st_dnskey_signs_zone(ks, index_of(ks, zsk), now));
+	assert_true(st_dnskey_signs_keys(ks, index_of(ks, zsk), now));
+	st_keyset_free(ks);
+}
+
 static void test_load_bind(void **state)
 {
 	st_keyset_t *ks = load_dir("ecdsa");
@@ -519,6 +537,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_bind),
+	    cmocka_unit_test(test_roles_per_algorithm),
 	    cmocka_unit_test(test_load_ldns),
 	    cmocka_unit_test(test_ds),
 	    cmocka_unit_test(test_load_errors),
