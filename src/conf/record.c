@@ -484,10 +484,38 @@ static bool slowest_check(const st_conf_t *conf, uint32_t e, void *arg)
 	return false;
 }
 
+/* A CNAME record's region without a cname endpoint answers NODATA whenever
+ * the policy picks it: a mistake, where a region of an A or AAAA record may
+ * lack one family on purpose. */
+static void warn_cname_regions(const st_conf_t *conf, const st_conf_record_t *r)
+{
+	size_t n = st_conf_candidates(r);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t t = st_conf_candidate(r, i);
+		if (t == ST_CONF_NONE || st_conf_is_record(t))
+			continue;
+		size_t j = 0;
+		while (j < i && st_conf_candidate(r, j) != t)
+			j++;
+		if (j < i) /* named before: said once */
+			continue;
+		const st_conf_region_t *g = &conf->regions[t];
+		size_t k = 0;
+		while (k < g->n_endpoints && !conf->endpoints[g->endpoints[k]].cname)
+			k++;
+		if (k == g->n_endpoints)
+			st_log_warn("record %s CNAME: region %s has no endpoint with a 'cname', so "
+				    "the answer is NODATA whenever the policy picks it (%s:%u)",
+				    r->owner, g->name, conf->path, r->line);
+	}
+}
+
 void st_conf_warn(const st_conf_t *conf)
 {
 	for (size_t i = 0; i < conf->n_records; i++) {
 		const st_conf_record_t *r = &conf->records[i];
+		if (r->type == ST_TYPE_CNAME)
+			warn_cname_regions(conf, r);
 		if (r->failover_budget_ms == 0)
 			continue;
 		worst_t w = {0};

@@ -599,6 +599,20 @@ static void test_budget_warning(void **state)
 			 "none of its endpoints has a check, so it never fails over (t.yaml:5)\n"))
 		fail_msg("log: %s", log);
 	st_conf_free(c);
+
+	/* A CNAME record's region without a cname endpoint: said once. */
+	fmt(yaml, sizeof(yaml), "%s",
+	    "zones: { example.test: z }\n"
+	    "regions:\n  a: { endpoints: { e: { cname: lb.example.net } } }\n"
+	    "  b: { endpoints: { f: { address: 192.0.2.2 } } }\n"
+	    "records:\n  www.example.test: { type: CNAME, regions: [a, b], policy: failover }\n");
+	assert_int_equal(load_capture(yaml, &c, &d, log, sizeof(log)), 0);
+	if (!strstr(log, "warning: record www.example.test. CNAME: region b has no endpoint with "
+			 "a 'cname', so the answer is NODATA whenever the policy picks it "
+			 "(t.yaml:6)\n"))
+		fail_msg("log: %s", log);
+	assert_null(strstr(log, "region a has"));
+	st_conf_free(c);
 }
 
 /* Load a damaged copy: it either loads or fails with "t.yaml:LINE:COL: ". */
