@@ -237,10 +237,14 @@ static int zone_signer(const st_conf_t *conf, const st_conf_zone_t *cz, st_zone_
 	if (ret == 0)
 		log_signer(cz->name, *out);
 	if (ret != 0 && diag) {
-		char inner[sizeof(diag->text)];
+		/* The signer's own messages name the zone already (they are
+		 * also logged alone when a re-signing fails): once is enough. */
+		char inner[sizeof(diag->text)], own[300];
 		snprintf(inner, sizeof(inner), "%s", diag->text);
-		st_diag_set(diag, ret, "%s:%u: zone %s: %s", conf_source(conf), cz->dnssec->line,
-			    cz->name, inner);
+		int n = snprintf(own, sizeof(own), "zone %s: ", cz->name);
+		bool named = n > 0 && (size_t)n < sizeof(own) && strncmp(inner, own, (size_t)n) == 0;
+		st_diag_set(diag, ret, "%s:%u: %s%s", conf_source(conf), cz->dnssec->line,
+			    named ? "" : own, inner);
 	}
 	return ret;
 }

@@ -106,8 +106,17 @@ st_expect "both sign once it is active" "$want" "$(sigtags)"
 st_expect "validates after the timed activation" "" "$(valid)"
 st_expect_match "the KSK's DS" "example.test. IN DS $(tag "$ksk") 13 2 " "$(ctl ds example.test)"
 
-# A reload that cannot sign keeps the signed zone serving and says why.
-sed -i 's/keys: keys,/keys: nokeys,/' steerd.yaml
+# A reload that cannot sign keeps the signed zone serving and says why:
+# keys that are all past their Inactive time, then no key folder.
+mkdir expired
+(cd expired && dnssec-keygen -q -a ECDSAP256SHA256 -P -3d -A -3d -I -1d example.test >/dev/null)
+sed -i 's/keys: keys,/keys: expired,/' steerd.yaml
+out=$(ctl reload 2>&1)
+st_expect_match "keys past their time fail the reload" \
+    "steerd.yaml:8: zone example\.test\.: no key can sign now" "$out"
+st_expect "the message names the zone once" "1" "$(printf '%s\n' "$out" | grep -o 'zone example\.test\.:' | wc -l)"
+st_expect "still signed and valid" "" "$(valid)"
+sed -i 's/keys: expired,/keys: nokeys,/' steerd.yaml
 st_expect_match "a missing key folder fails the reload" \
     "steerd.yaml:8: zone example.test.: .*nokeys: No such file or directory \(the folder of the zone's keys\)" \
     "$(ctl reload 2>&1)"
