@@ -239,13 +239,13 @@ static int state_new(const st_signer_t *s, int64_t now, st_sigstate_t **out, st_
 			st->renew_at = ev;
 	}
 	if (st->n_zsk == 0 || st->n_ksk == 0) {
+		const char *missing = st->n_ksk ? "no zone-signing key" : "no key-signing key";
 		st_sigstate_free(st);
 		return st_diag_set(
 		    diag, ST_ECONF,
 		    "zone %s: no key can sign now (%s): check the keys' Activate, "
 		    "Inactive and Delete times and that their .private files are there",
-		    apex_str(s, zb, sizeof(zb)),
-		    st->n_ksk ? "no zone-signing key" : "no key-signing key");
+		    apex_str(s, zb, sizeof(zb)), missing);
 	}
 	st->n_slots = st_zone_rrset_count(s->zone);
 	st->slots = calloc(st->n_slots ? st->n_slots : 1, sizeof(*st->slots));
