@@ -11,6 +11,7 @@ src_libsteer_a_SOURCES += \
 	src/common/hash.h src/common/enumname.h \
 	src/common/siphash.c src/common/siphash.h \
 	src/common/file.c src/common/file.h \
-	src/common/base64.c src/common/base64.h
+	src/common/base64.c src/common/base64.h \
+	src/common/hex.c src/common/hex.h
 
-UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli
+UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli tests/unit/test_common_hex

@@ -1,6 +1,7 @@
 /* st_conf_load(): the top level, the server, zones, geo and health sections,
  * and health checks. Regions and records live in region.c and record.c. */
 #include "conf/load.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/time.h"
 #include "dns/rrtype.h"
@@ -258,19 +259,13 @@ static int parse_nsid(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
 	uint8_t buf[ST_CONF_NSID_MAX];
 	size_t n = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		const char *h = s + 2;
-		size_t digits = strlen(h);
-		if (digits == 0 || digits % 2 != 0 || digits / 2 > sizeof(buf) ||
-		    strspn(h, "0123456789abcdefABCDEF") != digits)
+		long got = st_hex_decode(s + 2, strlen(s + 2), buf, sizeof(buf));
+		if (got <= 0)
 			return st_ctx_error(ctx, val, it->name,
 					    "'%s' is not 0x and an even number of hex digits (1 to "
 					    "%d bytes)",
 					    s, ST_CONF_NSID_MAX);
-		for (; n < digits / 2; n++) {
-			unsigned byte;
-			sscanf(h + 2 * n, "%2x", &byte);
-			buf[n] = (uint8_t)byte;
-		}
+		n = (size_t)got;
 	} else {
 		n = strlen(s);
 		if (n == 0 || n > sizeof(buf))

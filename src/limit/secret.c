@@ -7,6 +7,7 @@
  *   since SECONDS            (when current was made) */
 #include "limit/secret.h"
 #include "common/file.h"
+#include "common/hex.h"
 #include "common/time.h"
 
 #include <errno.h>
@@ -130,27 +131,6 @@ static int fill(FILE *f, void *arg, st_diag_t *diag)
 	return 0;
 }
 
-static int hex_get(const char *s, uint8_t out[ST_COOKIE_SECRET_LEN])
-{
-	if (strlen(s) != 2 * ST_COOKIE_SECRET_LEN)
-		return ST_EINVAL;
-	for (unsigned i = 0; i < ST_COOKIE_SECRET_LEN; i++) {
-		unsigned v = 0;
-		for (unsigned j = 0; j < 2; j++) {
-			char c = s[2 * i + j];
-			unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-				     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-				     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-							    : 16;
-			if (d > 15)
-				return ST_EINVAL;
-			v = v << 4 | d;
-		}
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 static int load(const char *path, FILE *f, secret_set_t *v, st_diag_t *diag)
 {
 	char line[256];
@@ -178,7 +158,8 @@ static int load(const char *path, FILE *f, secret_set_t *v, st_diag_t *diag)
 			magic = true;
 		} else if (strcmp(key, "current") == 0 || strcmp(key, "previous") == 0) {
 			bool cur = key[0] == 'c';
-			if (hex_get(val, cur ? v->cur : v->prev) != 0)
+			if (st_hex_decode(val, strlen(val), cur ? v->cur : v->prev,
+					  ST_COOKIE_SECRET_LEN) != ST_COOKIE_SECRET_LEN)
 				return st_diag_set(diag, ST_EPARSE,
 						   "%s:%u: %s must be %d hexadecimal digits", path,
 						   lineno, key, 2 * ST_COOKIE_SECRET_LEN);
