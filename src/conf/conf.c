@@ -1,6 +1,8 @@
 /* Config objects: defaults, command-line additions, lookups. The YAML
- * loader (conf/load.c) fills the same struct through the schema table. */
+ * loader (conf/load.c) fills the same struct through the schema table,
+ * whose rows are also where the defaults here come from. */
 #include "conf/conf.h"
+#include "conf/load.h"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -9,15 +11,11 @@
 st_conf_t *st_conf_new(void)
 {
 	st_conf_t *conf = calloc(1, sizeof(*conf));
-	if (!conf)
+	st_diag_t diag;
+	if (conf && st_load_defaults(conf, &diag) != 0) {
+		st_conf_free(conf);
 		return NULL;
-	conf->udp_max_payload = 1232;
-	conf->tcp_idle_timeout_ms = 10000;
-	conf->tcp_message_timeout_ms = 2000;
-	conf->tcp_max_clients = 1024;
-	conf->coalesce_us = 200;
-	conf->stale_after_ms = 10000;
-	conf->on_stale = ST_STALE_LAST_KNOWN;
+	}
 	return conf;
 }
 
@@ -115,6 +113,16 @@ int st_conf_add_listen(st_conf_t *conf, const char *addr, st_diag_t *diag)
 	n[conf->n_listen++] = sa;
 	conf->listen = n;
 	return 0;
+}
+
+int st_conf_default_listen(st_conf_t *conf, st_diag_t *diag)
+{
+	if (conf->n_listen > 0)
+		return 0;
+	const st_item_t *listen =
+	    &st_server_table.items[st_schema_index(&st_server_table, "listen")];
+	st_ctx_t ctx = {.file = "built-in default", .conf = conf, .diag = diag};
+	return st_schema_default(&ctx, listen, conf);
 }
 
 /* Normalise a zone name to lower case with one trailing dot. */

@@ -350,7 +350,9 @@ typedef struct st_conf {
 	size_t n_records;
 } st_conf_t;
 
-/* A config with every default and no zones (for the command-line mode). */
+/* A config for the command-line mode: the schema's defaults of the plain
+ * values of server: and health: (numbers, durations, choices), no zones, no
+ * listen address, no files. */
 st_conf_t *st_conf_new(void);
 void st_conf_free(st_conf_t *conf);
 
@@ -366,6 +368,8 @@ int st_conf_load_text(const char *name, const char *text, size_t len, st_conf_t 
 /* Command-line additions: "ADDR:PORT" and "NAME:FILE". */
 int st_conf_add_listen(st_conf_t *conf, const char *addr, st_diag_t *diag);
 int st_conf_add_zone(st_conf_t *conf, const char *name_colon_file, st_diag_t *diag);
+/* The default listen addresses (those of server.listen) when none is set. */
+int st_conf_default_listen(st_conf_t *conf, st_diag_t *diag);
 
 /* A record's candidates, i < st_conf_candidates(r): `regions:` items, then
  * `map:` values, then `weights:` keys; each a region, a record

@@ -673,6 +673,19 @@ static const struct {
 };
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
+int st_load_defaults(st_conf_t *conf, st_diag_t *diag)
+{
+	st_ctx_t ctx = {.file = "built-in default", .conf = conf, .diag = diag};
+	for (size_t j = 0; j < N_SECTIONS; j++) {
+		int rc = sections[j].table
+			     ? st_schema_value_defaults(&ctx, sections[j].table, conf)
+			     : 0;
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int load_top(st_ctx_t *ctx, const st_ynode_t *root)
 {
 	if (root->kind != ST_YNODE_MAP)

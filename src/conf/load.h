@@ -10,6 +10,10 @@ extern const st_table_t st_server_table, st_tsig_table, st_zone_table, st_geo_ta
     st_health_table, st_check_table, st_region_table, st_endpoint_table, st_record_table,
     st_fleet_table, st_fleet_tls_table, st_rrl_table, st_dnssec_table;
 
+/* The value defaults (st_schema_value_defaults) of each section that is
+ * one object (server:, geo:, health:). */
+int st_load_defaults(st_conf_t *conf, st_diag_t *diag);
+
 /* A zone's dnssec: mapping (conf/dnssec.c). */
 int st_parse_dnssec(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj);
 

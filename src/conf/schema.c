@@ -182,8 +182,6 @@ int st_parse_bool(const char *s, bool *out)
 	return ST_EINVAL;
 }
 
-static int apply_default(st_ctx_t *ctx, const st_item_t *it, void *obj);
-
 int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, void *obj)
 {
 	void *field = (char *)obj + it->offset;
@@ -195,7 +193,7 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 
 	/* null: the default, or nothing for a key without one. */
 	if ((it->type == ST_T_STR || it->type == ST_T_PATH) && st_ynode_is_null(val) && it->def)
-		return apply_default(ctx, it, obj);
+		return st_schema_default(ctx, it, obj);
 	if ((it->type == ST_T_STR || it->type == ST_T_PATH) && st_ynode_is_null(val)) {
 		char **p = field;
 		free(*p);
@@ -353,7 +351,7 @@ const char *st_suggest(const char *s, const char *const *names, size_t n)
 	return best;
 }
 
-static int apply_default(st_ctx_t *ctx, const st_item_t *it, void *obj)
+int st_schema_default(st_ctx_t *ctx, const st_item_t *it, void *obj)
 {
 	st_ynode_t *node;
 	st_diag_t d;
@@ -364,6 +362,19 @@ static int apply_default(st_ctx_t *ctx, const st_item_t *it, void *obj)
 	rc = st_schema_item(ctx, it, node, obj);
 	st_ynode_free(node);
 	return rc;
+}
+
+int st_schema_value_defaults(st_ctx_t *ctx, const st_table_t *table, void *obj)
+{
+	for (const st_item_t *it = table->items; it->name; it++) {
+		bool value = it->type == ST_T_UINT || it->type == ST_T_INT ||
+			     it->type == ST_T_DURATION || it->type == ST_T_BOOL ||
+			     it->type == ST_T_ENUM;
+		int rc;
+		if (value && it->def && (rc = st_schema_default(ctx, it, obj)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* Where a key that `table` lacks belongs, if another table has it. */
@@ -422,7 +433,7 @@ int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *ma
 			continue;
 		if (it->flags & ST_ITEM_REQUIRED)
 			return st_ctx_error(ctx, at, NULL, "'%s' is required", it->name);
-		if (it->def && (rc = apply_default(ctx, it, obj)) != 0)
+		if (it->def && (rc = st_schema_default(ctx, it, obj)) != 0)
 			return rc;
 	}
 	if (seen)

@@ -123,6 +123,15 @@ int st_schema_apply(st_ctx_t *ctx, const st_table_t *table, const st_ynode_t *ma
 /* Parse one scalar through a row (also used for defaults). */
 int st_schema_item(st_ctx_t *ctx, const st_item_t *item, const st_ynode_t *val, void *obj);
 
+/* A row's default, read as the same text in a config would be. */
+int st_schema_default(st_ctx_t *ctx, const st_item_t *item, void *obj);
+
+/* The defaults of the rows that hold a value of their own (numbers,
+ * durations, booleans, choices): what `obj` holds before any config names
+ * it. Paths, names, lists and text are left to a config (a path default
+ * is relative to the config file). */
+int st_schema_value_defaults(st_ctx_t *ctx, const st_table_t *table, void *obj);
+
 /* Index of a row by name (for `seen` tests), or -1. */
 int st_schema_index(const st_table_t *table, const char *name);
 

@@ -76,16 +76,6 @@ struct st_server {
 
 /* ---- overrides ------------------------------------------------------------ */
 
-static int set_default_listen(st_conf_t *conf, st_diag_t *diag)
-{
-	if (conf->n_listen > 0)
-		return 0;
-	int ret = st_conf_add_listen(conf, "127.0.0.1:53", diag);
-	if (ret == 0)
-		ret = st_conf_add_listen(conf, "[::1]:53", diag);
-	return ret;
-}
-
 /* Remove the config's zone named like the "NAME:FILE" argument, if any. */
 static void drop_zone(st_conf_t *conf, const char *name_colon_file)
 {
@@ -137,7 +127,7 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 		free(conf->log_level);
 		conf->log_level = level;
 	}
-	return set_default_listen(conf, diag);
+	return st_conf_default_listen(conf, diag);
 }
 
 static void strv_free(char **v, size_t n)
@@ -371,7 +361,7 @@ static void tick_cb(int fd, short what, void *arg)
 
 int st_server_new(struct st_conf *conf, st_server_t **out, st_diag_t *diag)
 {
-	int ret = set_default_listen(conf, diag);
+	int ret = st_conf_default_listen(conf, diag);
 	if (ret != 0) {
 		st_conf_free(conf);
 		return ret;

@@ -414,6 +414,12 @@ static void test_defaults(void **state)
 	assert_int_equal(n->workers, c->workers);
 	assert_int_equal(n->stale_after_ms, c->stale_after_ms);
 	assert_int_equal(n->on_stale, c->on_stale);
+	assert_int_equal(n->coalesce_us, c->coalesce_us);
+	assert_int_equal(n->cookies, c->cookies);
+	/* and nothing that names a file or a listen address */
+	assert_null(n->health_table);
+	assert_int_equal(n->n_listen, 0);
+	assert_false(n->rrl.enabled);
 	st_conf_free(n);
 	st_conf_free(c);
 
