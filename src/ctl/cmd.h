@@ -65,9 +65,6 @@ void st_ctl_fleet_status_json(st_ctl_t *ctl, st_buf_t *out);
 /* One endpoint's line: its state and the votes behind it. */
 void st_ctl_fleet_quorum(st_ctl_t *ctl, uint32_t endpoint, st_buf_t *out);
 
-/* The arguments of a command whose only one is --json: 0 with *json set,
- * or ST_EINVAL with "usage: COMMAND [--json]". */
-int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag);
 /* "2026-11-22T04:40:00Z" from st_real_ns(). */
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len);
 

@@ -25,14 +25,10 @@ static bool drifts(const st_conf_t *conf, const st_fleet_member_info_t *m)
 	return m->live && m->rec.config[0] && strcmp(m->rec.config, conf->digest) != 0;
 }
 
-static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+static int show(void *ctx, bool json, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
 	const st_conf_t *conf = st_ctl_conf(ctl);
-	bool json;
-	int rc = st_ctl_json_arg(argc, argv, &json, diag);
-	if (rc != 0)
-		return rc;
 	if (!conf->fleet.enabled)
 		return st_diag_set(diag, ST_ENOENT,
 				   "no fleet: section in the config: this "
@@ -118,9 +114,6 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 
 const st_ctl_cmd_t st_cmd_fleet = {
     .name = "fleet",
-    .usage = "[--json]",
     .help = "nameservers and vantage points of the fleet, their versions and config drift",
-    .min_args = 0,
-    .max_args = 1,
-    .exec = exec,
+    .show = show,
 };

@@ -66,13 +66,9 @@ static void fleet_votes(st_ctl_t *ctl, const st_conf_t *conf, st_view_t *view,
 	}
 }
 
-static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+static int show(void *ctx, bool json, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
-	bool json;
-	int rc = st_ctl_json_arg(argc, argv, &json, diag);
-	if (rc != 0)
-		return rc;
 	const st_conf_t *conf = st_ctl_conf(ctl);
 	st_view_t *view = st_ctl_view(ctl);
 	if (conf->n_endpoints == 0) {
@@ -171,9 +167,6 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 
 const st_ctl_cmd_t st_cmd_health = {
     .name = "health",
-    .usage = "[--json]",
     .help = "each endpoint: region, state, checker state, override, since, RTT, error, checks",
-    .min_args = 0,
-    .max_args = 1,
-    .exec = exec,
+    .show = show,
 };

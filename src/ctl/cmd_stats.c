@@ -127,13 +127,9 @@ static void json(const st_conf_t *conf, const st_answer_stats_t *s, st_buf_t *ou
 	st_buf_puts(out, "]}\n");
 }
 
-static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+static int show(void *ctx, bool as_json, st_buf_t *out, st_diag_t *diag)
 {
 	st_ctl_t *ctl = ctx;
-	bool as_json;
-	int rc = st_ctl_json_arg(argc, argv, &as_json, diag);
-	if (rc != 0)
-		return rc;
 	st_answer_stats_t *s = calloc(1, sizeof(*s));
 	if (!s)
 		return st_diag_set(diag, ST_ENOMEM, "out of memory");
@@ -148,9 +144,6 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 
 const st_ctl_cmd_t st_cmd_stats = {
     .name = "stats",
-    .usage = "[--json]",
     .help = "queries by rcode, type, transport; answers per record, region, endpoint",
-    .min_args = 0,
-    .max_args = 1,
-    .exec = exec,
+    .show = show,
 };

@@ -285,12 +285,8 @@ static void json(st_ctl_t *ctl, st_buf_t *out)
 	st_buf_puts(out, "}}\n");
 }
 
-static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag)
+static int show(void *ctx, bool as_json, st_buf_t *out, st_diag_t *diag)
 {
-	bool as_json;
-	int rc = st_ctl_json_arg(argc, argv, &as_json, diag);
-	if (rc != 0)
-		return rc;
 	if (as_json)
 		json(ctx, out);
 	else
@@ -300,9 +296,6 @@ static int exec(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag
 
 const st_ctl_cmd_t st_cmd_status = {
     .name = "status",
-    .usage = "[--json]",
     .help = "version, uptime, workers, zones, health table, dials and ramps",
-    .min_args = 0,
-    .max_args = 1,
-    .exec = exec,
+    .show = show,
 };

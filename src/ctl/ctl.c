@@ -40,14 +40,6 @@ st_view_t *st_ctl_view(st_ctl_t *ctl)
 	return st_server_view(ctl->srv);
 }
 
-int st_ctl_json_arg(int argc, char **argv, bool *json, st_diag_t *diag)
-{
-	*json = argc > 1 && strcmp(argv[1], "--json") == 0;
-	if (argc > 2 || (argc > 1 && !*json))
-		return st_diag_set(diag, ST_EINVAL, "usage: %s [--json]", argv[0]);
-	return 0;
-}
-
 void st_ctl_fmt_time(uint64_t real_ns, char *buf, size_t len)
 {
 	st_real_fmt(real_ns, buf, (unsigned)len);

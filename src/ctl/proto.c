@@ -101,16 +101,18 @@ void st_ctl_dispatch(const st_ctl_cmd_t *const *table, size_t n, void *ctx, char
 		return;
 	}
 	int nargs = argc - 1;
-	if (nargs < cmd->min_args || nargs > cmd->max_args) {
+	bool json = cmd->show && nargs == 1 && strcmp(argv[1], "--json") == 0;
+	if (cmd->show ? nargs != json : nargs < cmd->min_args || nargs > cmd->max_args) {
+		const char *usage = cmd->show ? "[--json]" : cmd->usage;
 		char msg[256];
-		snprintf(msg, sizeof(msg), "usage: %s%s%s", cmd->name, cmd->usage[0] ? " " : "",
-			 cmd->usage);
+		snprintf(msg, sizeof(msg), "usage: %s%s%s", cmd->name, usage[0] ? " " : "", usage);
 		st_ctl_frame_error(reply, msg);
 		return;
 	}
 	st_buf_t out;
 	st_buf_init(&out);
-	rc = cmd->exec(ctx, argc, argv, &out, &diag);
+	rc = cmd->show ? cmd->show(ctx, json, &out, &diag)
+		       : cmd->exec(ctx, argc, argv, &out, &diag);
 	if (rc < 0)
 		st_ctl_frame_error(reply, diag.text[0] ? diag.text : st_strerror(rc));
 	else if (out.oom)

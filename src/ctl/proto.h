@@ -16,13 +16,17 @@
 
 /* One control command. exec writes its output lines into out (the framer
  * puts "ok " before the first one) and returns 0, or returns a negative
- * code with the reason in diag. ctx is the control plane (struct st_ctl). */
+ * code with the reason in diag. ctx is the control plane (struct st_ctl).
+ * A command that shows state as text, or as JSON, has show instead of exec
+ * (and no usage or argument counts): its one argument is an optional
+ * --json, which the dispatcher reads. */
 typedef struct st_ctl_cmd {
 	const char *name;
 	const char *usage;	/* arguments, e.g. "ENDPOINT|REGION" */
 	const char *help;	/* one line */
 	int min_args, max_args; /* after the command name */
 	int (*exec)(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t *diag);
+	int (*show)(void *ctx, bool json, st_buf_t *out, st_diag_t *diag);
 } st_ctl_cmd_t;
 
 /* Split a request line in place. Returns 0 with argv[0] the command, or a

@@ -41,20 +41,35 @@ static int exec_fail(void *ctx, int argc, char **argv, st_buf_t *out, st_diag_t 
 	return st_diag_set(diag, ST_EZONE, "zones/x.zone:12: bad IPv4 address\nsecond line");
 }
 
-static const st_ctl_cmd_t cmd_echo = {"echo", "[ARG...]", "", 0, 3, exec_echo};
-static const st_ctl_cmd_t cmd_fail = {"fail", "", "", 0, 0, exec_fail};
-static const st_ctl_cmd_t cmd_two = {"two", "A B", "", 2, 2, exec_echo};
+static int show_it(void *ctx, bool json, st_buf_t *out, st_diag_t *diag)
+{
+	fake_t *f = ctx;
+	f->calls++;
+	st_buf_puts(out, json ? "{\"shown\":true}\n" : "shown\n");
+	return 0;
+}
+
+static const st_ctl_cmd_t cmd_echo = {
+    .name = "echo", .usage = "[ARG...]", .help = "", .max_args = 3, .exec = exec_echo};
+static const st_ctl_cmd_t cmd_fail = {.name = "fail", .usage = "", .help = "", .exec = exec_fail};
+static const st_ctl_cmd_t cmd_two = {
+    .name = "two", .usage = "A B", .help = "", .min_args = 2, .max_args = 2, .exec = exec_echo};
 static const st_ctl_cmd_t *const table[] = {&cmd_echo, &cmd_fail, &cmd_two};
 #define N_TABLE (sizeof(table) / sizeof(table[0]))
 
-static char *run(fake_t *f, const char *req)
+static char *run_in(const st_ctl_cmd_t *const *t, size_t n, fake_t *f, const char *req)
 {
 	char line[256];
 	snprintf(line, sizeof(line), "%s", req);
 	st_buf_t reply;
 	st_buf_init(&reply);
-	st_ctl_dispatch(table, N_TABLE, f, line, &reply);
+	st_ctl_dispatch(t, n, f, line, &reply);
 	return st_buf_steal(&reply, NULL);
+}
+
+static char *run(fake_t *f, const char *req)
+{
+	return run_in(table, N_TABLE, f, req);
 }
 
 static void test_parse(void **state)
@@ -117,6 +132,29 @@ static void test_dispatch(void **state)
 	assert_string_equal(r, "error unsupported protocol version STEER9 (this server speaks "
 			       "STEER1)\n\n");
 	free(r);
+}
+
+/* A command with show takes [--json] and nothing else. */
+static void test_dispatch_show(void **state)
+{
+	static const st_ctl_cmd_t cmd_show = {.name = "show", .help = "", .show = show_it};
+	static const st_ctl_cmd_t *const t[] = {&cmd_show};
+	fake_t f = {0};
+	char *r = run_in(t, 1, &f, "STEER1 show");
+	assert_string_equal(r, "ok shown\n\n");
+	free(r);
+	r = run_in(t, 1, &f, "STEER1 show --json");
+	assert_string_equal(r, "ok {\"shown\":true}\n\n");
+	free(r);
+	assert_int_equal(f.calls, 2);
+	const char *bad[] = {"STEER1 show --yaml", "STEER1 show --json --json",
+			     "STEER1 show json"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = run_in(t, 1, &f, bad[i]);
+		assert_string_equal(r, "error usage: show [--json]\n\n");
+		free(r);
+	}
+	assert_int_equal(f.calls, 2);
 }
 
 static void test_reply_parse(void **state)
@@ -326,9 +364,10 @@ static void test_real_table(void **state)
 			      "zone-status", "fleet"};
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(t[i]->name, want[i]);
-		assert_non_null(t[i]->usage);
 		assert_true(t[i]->help && t[i]->help[0]);
-		assert_non_null(t[i]->exec);
+		/* exec with its usage, or show (and [--json]) */
+		assert_true(!t[i]->exec != !t[i]->show);
+		assert_true(!t[i]->exec || t[i]->usage);
 		assert_true(t[i]->min_args <= t[i]->max_args);
 		assert_true(t[i]->max_args < ST_CTL_MAX_ARGS);
 		for (size_t j = 0; j < i; j++)
@@ -346,6 +385,9 @@ static void test_real_table(void **state)
 	    {"STEER1 checkconf now", "error usage: checkconf\n\n"},
 	    {"STEER1 reload a b", "error usage: reload [ZONE]\n\n"},
 	    {"STEER1 cookie-rotate now", "error usage: cookie-rotate\n\n"},
+	    {"STEER1 status --yaml", "error usage: status [--json]\n\n"},
+	    {"STEER1 stats --json now", "error usage: stats [--json]\n\n"},
+	    {"STEER1 health json", "error usage: health [--json]\n\n"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char line[128];
@@ -362,6 +404,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse),	cmocka_unit_test(test_dispatch),
+	    cmocka_unit_test(test_dispatch_show),
 	    cmocka_unit_test(test_reply_parse), cmocka_unit_test(test_buf_json),
 	    cmocka_unit_test(test_unix_server), cmocka_unit_test(test_unix_later),
 	    cmocka_unit_test(test_real_table),
