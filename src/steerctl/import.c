@@ -33,7 +33,8 @@ static void usage(FILE *f)
 		"  --geo-database FILE     geo.database of the config (for geolocation,\n"
 		"                          geoproximity and latency records)\n"
 		"  --geo-coordinates FILE  geo.coordinates of the config (countries.csv)\n"
-		"  --out DIR               the output folder (made when missing)\n\n"
+		"  --out DIR               the output folder (made when missing)\n"
+		"  -V, --version, -h, --help\n\n"
 		"exit 0: all converted; 1: written, some not converted (see the report);\n"
 		"2: usage, input or output error\n");
 }
