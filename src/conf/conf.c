@@ -201,26 +201,6 @@ uint32_t st_conf_endpoint_index(const st_conf_t *conf, const char *name)
 	return ST_CONF_NONE;
 }
 
-const char *st_policy_name(st_policy_t p)
-{
-	static const char *const names[] = {
-	    [ST_POLICY_SIMPLE] = "simple",	     [ST_POLICY_WEIGHTED] = "weighted",
-	    [ST_POLICY_FAILOVER] = "failover",	     [ST_POLICY_MULTIVALUE] = "multivalue",
-	    [ST_POLICY_GEOLOCATION] = "geolocation", [ST_POLICY_GEOPROXIMITY] = "geoproximity",
-	    [ST_POLICY_LATENCY] = "latency",	     [ST_POLICY_CIDR] = "cidr",
-	};
-	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "unknown";
-}
-
-const char *st_check_type_name(st_check_type_t t)
-{
-	static const char *const names[] = {
-	    [ST_CHECK_HTTP] = "http", [ST_CHECK_HTTPS] = "https", [ST_CHECK_TCP] = "tcp",
-	    [ST_CHECK_DNS] = "dns",   [ST_CHECK_EXEC] = "exec",
-	};
-	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "unknown";
-}
-
 void st_conf_healthy_when_fmt(const st_conf_endpoint_t *ep, char *buf, size_t len)
 {
 	if (ep->healthy_when >= ep->n_checks)

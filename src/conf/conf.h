@@ -393,7 +393,11 @@ uint32_t st_conf_endpoint_index(const st_conf_t *conf, const char *name);
 /* An endpoint's healthy_when as written: "all", "any" or the number. */
 void st_conf_healthy_when_fmt(const st_conf_endpoint_t *ep, char *buf, size_t len);
 
+/* What a config writes for a choice ("weighted", "http", "nodata",
+ * "unixtime"): read from the schema table that reads it. */
 const char *st_policy_name(st_policy_t p);
+const char *st_all_down_name(st_all_down_t a);
 const char *st_check_type_name(st_check_type_t t);
+const char *st_serial_policy_name(st_serial_policy_t s);
 
 #endif

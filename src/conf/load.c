@@ -555,6 +555,11 @@ static const st_enum_t check_type_enum[] = {
     {"dns", ST_CHECK_DNS},   {"exec", ST_CHECK_EXEC},	{NULL},
 };
 
+const char *st_check_type_name(st_check_type_t t)
+{
+	return st_enum_value_name(check_type_enum, (int)t, "unknown");
+}
+
 #define HTTP_T ((1u << ST_CHECK_HTTP) | (1u << ST_CHECK_HTTPS))
 #define NET_T (HTTP_T | (1u << ST_CHECK_TCP) | (1u << ST_CHECK_DNS))
 

@@ -182,6 +182,16 @@ static const st_enum_t all_down_enum[] = {
     {NULL},
 };
 
+const char *st_policy_name(st_policy_t p)
+{
+	return st_enum_value_name(policy_enum, (int)p, "unknown");
+}
+
+const char *st_all_down_name(st_all_down_t a)
+{
+	return st_enum_value_name(all_down_enum, (int)a, "unknown");
+}
+
 static const st_item_t record_items[] = {
     ST_KEY("type", ST_T_CUSTOM, ST_PARSE(parse_type), ST_REQUIRED),
     ST_KEY("ttl", ST_T_UINT, ST_AT(st_conf_record_t, ttl), ST_RANGE(0, 2147483647), ST_DEF("20")),

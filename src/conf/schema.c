@@ -298,6 +298,14 @@ int st_schema_item(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val, vo
 	}
 }
 
+const char *st_enum_value_name(const st_enum_t *e, int value, const char *other)
+{
+	for (; e->name; e++)
+		if (e->value == value)
+			return e->name;
+	return other;
+}
+
 int st_schema_index(const st_table_t *table, const char *name)
 {
 	for (int i = 0; table->items[i].name; i++)

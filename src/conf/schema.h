@@ -135,6 +135,10 @@ int st_schema_value_defaults(st_ctx_t *ctx, const st_table_t *table, void *obj);
 /* Index of a row by name (for `seen` tests), or -1. */
 int st_schema_index(const st_table_t *table, const char *name);
 
+/* The name of `value` in an enum table (what a config writes for it), or
+ * `other` when the table has none. */
+const char *st_enum_value_name(const st_enum_t *e, int value, const char *other);
+
 /* Scalars. Each returns 0 or an error set at `val` under `key`. */
 int st_ctx_scalar(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char **out);
 int st_ctx_uint(st_ctx_t *ctx, const st_ynode_t *val, const char *key, uint64_t min, uint64_t max,

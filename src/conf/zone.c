@@ -306,6 +306,11 @@ static const st_enum_t serial_enum[] = {
     {NULL},
 };
 
+const char *st_serial_policy_name(st_serial_policy_t s)
+{
+	return st_enum_value_name(serial_enum, (int)s, "unknown");
+}
+
 static const st_item_t zone_items[] = {
     ST_KEY("file", ST_T_PATH, ST_AT(st_conf_zone_t, file)),
     ST_KEY("allow_transfer", ST_T_CUSTOM, ST_PARSE(parse_allow)),

@@ -49,7 +49,7 @@ static void zone_text(st_ctl_t *ctl, const st_conf_t *conf, const st_conf_zone_t
 	}
 	st_buf_printf(
 	    out, "zone %s serial %u (%s), %zu records by AXFR\n", cz->name, st_xfr_zone_serial(xz),
-	    cz->serial == ST_SERIAL_UNIXTIME ? "unixtime" : "file", st_xfr_zone_records(xz));
+	    st_serial_policy_name(cz->serial), st_xfr_zone_records(xz));
 	st_buf_printf(out, "  allow_transfer: ");
 	acl_text(conf, cz, out);
 	st_buf_printf(out, "; routed names %s\n",

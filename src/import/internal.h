@@ -5,22 +5,12 @@
 
 #include "common/buf.h"
 #include "common/errors.h"
+#include "conf/conf.h"
 #include "conf/nameset.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-typedef enum {
-	R53_SIMPLE,
-	R53_WEIGHTED,
-	R53_LATENCY,
-	R53_FAILOVER,
-	R53_GEOLOCATION,
-	R53_GEOPROXIMITY,
-	R53_CIDR,
-	R53_MULTIVALUE,
-} r53_policy_t;
 
 /* One element of ResourceRecordSets. */
 typedef struct r53_set {
@@ -32,7 +22,7 @@ typedef struct r53_set {
 	char **values; /* ResourceRecords[].Value */
 	size_t n_values;
 	char *set_id; /* SetIdentifier, or NULL */
-	r53_policy_t policy;
+	st_policy_t policy;
 	int64_t weight;
 	char *region;	       /* latency: Region */
 	bool secondary;	       /* failover: SECONDARY */
@@ -92,7 +82,7 @@ void r53_input_clear(r53_input_t *in);
 typedef struct r53_rec {
 	const char *owner;
 	const char *type; /* "A", "AAAA", "CNAME" or "[A, AAAA]" */
-	r53_policy_t policy;
+	st_policy_t policy;
 	uint32_t ttl;
 	r53_set_t **sets, **six;
 	size_t n_sets;

@@ -238,7 +238,7 @@ static int alias_routed(r53_conv_t *cv, const group_t *tg, r53_set_t *s)
 			ttl = tg->sets[i]->ttl;
 	r53_rec_t rec = {.owner = s->name,
 			 .type = s->type,
-			 .policy = R53_SIMPLE,
+			 .policy = ST_POLICY_SIMPLE,
 			 .ttl = ttl == UINT32_MAX ? ALIAS_TTL : ttl,
 			 .sets = calloc(1, sizeof(*rec.sets))};
 	if (!rec.sets)
@@ -353,23 +353,23 @@ static void check_set(r53_conv_t *cv, r53_set_t *s)
 	char key[64], why[256];
 	st_map_key_t mk;
 	switch (s->policy) {
-	case R53_LATENCY:
+	case ST_POLICY_LATENCY:
 		if (!r53_aws_region_location(s->region, &s->gp_lat, &s->gp_lon))
 			r53_drop(cv, s, "Region %s is not an AWS region this version knows",
 				 s->region);
 		break;
-	case R53_GEOPROXIMITY: {
+	case ST_POLICY_GEOPROXIMITY: {
 		const char *no = gp_place(cv, s);
 		if (no)
 			r53_drop(cv, s, "%s", no);
 		break;
 	}
-	case R53_GEOLOCATION:
+	case ST_POLICY_GEOLOCATION:
 		r53_geo_key(s, key, sizeof(key));
 		if (st_map_key_parse(key, &mk, why, sizeof(why)) != 0)
 			r53_drop(cv, s, "GeoLocation %s: %s", key, why);
 		break;
-	case R53_CIDR:
+	case ST_POLICY_CIDR:
 		if (strcmp(s->cidr_location, "*") != 0 && !block_known(cv->in, s->cidr_location))
 			r53_drop(cv, s,
 				 "CIDR location %s is in no --cidr-blocks file (the output of "
@@ -412,7 +412,7 @@ static int routed(r53_conv_t *cv, const groups_t *gs, const group_t *g)
 	bool addr = !strcmp(type, "A") || !strcmp(type, "AAAA");
 	/* Latency and geoproximity order regions by where they are: a record
 	 * over a record has no place, so those aliases stay CNAMEs. */
-	bool placed = first->policy == R53_LATENCY || first->policy == R53_GEOPROXIMITY;
+	bool placed = first->policy == ST_POLICY_LATENCY || first->policy == ST_POLICY_GEOPROXIMITY;
 	size_t n_alias = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		r53_set_t *s = g->sets[i];
@@ -471,7 +471,7 @@ static int routed(r53_conv_t *cv, const groups_t *gs, const group_t *g)
 		if (ttl < rec.ttl)
 			rec.ttl = ttl;
 		/* failover: the primary first */
-		if (rec.policy == R53_FAILOVER && !s->secondary && rec.n_sets) {
+		if (rec.policy == ST_POLICY_FAILOVER && !s->secondary && rec.n_sets) {
 			memmove(rec.sets + 1, rec.sets, rec.n_sets * sizeof(*rec.sets));
 			rec.sets[0] = s;
 		} else {
@@ -488,10 +488,10 @@ static int routed(r53_conv_t *cv, const groups_t *gs, const group_t *g)
 			 "%s %s: the record sets have different TTLs; the record takes the "
 			 "lowest, %u",
 			 rec.owner, rec.type, rec.ttl);
-	if (rec.policy == R53_FAILOVER && rec.n_sets == 1)
-		rec.policy = R53_SIMPLE; /* Route 53 answers a lone failover set always */
-	if (rec.policy == R53_GEOLOCATION || rec.policy == R53_LATENCY ||
-	    rec.policy == R53_GEOPROXIMITY)
+	if (rec.policy == ST_POLICY_FAILOVER && rec.n_sets == 1)
+		rec.policy = ST_POLICY_SIMPLE; /* Route 53 answers a lone failover set always */
+	if (rec.policy == ST_POLICY_GEOLOCATION || rec.policy == ST_POLICY_LATENCY ||
+	    rec.policy == ST_POLICY_GEOPROXIMITY)
 		cv->geo_needed = true;
 	return add_rec(cv, &rec);
 }
@@ -611,8 +611,8 @@ static void check_nested(r53_conv_t *cv)
 				continue;
 			r->n_sets = kept;
 			r->dropped = kept == 0;
-			if (r->policy == R53_FAILOVER && kept == 1)
-				r->policy = R53_SIMPLE;
+			if (r->policy == ST_POLICY_FAILOVER && kept == 1)
+				r->policy = ST_POLICY_SIMPLE;
 		}
 	}
 }

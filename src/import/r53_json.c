@@ -164,16 +164,16 @@ static const char *routing(json_t *o, r53_set_t *s, const char **bad)
 	json_t *v;
 	int given = 0;
 	if (json_object_get(o, "Weight")) {
-		s->policy = R53_WEIGHTED, given++;
+		s->policy = ST_POLICY_WEIGHTED, given++;
 		s->weight = num(o, "Weight", 0, bad);
 		if (s->weight < 0 || s->weight > 255)
 			return "Weight is not 0-255";
 	}
 	if ((s->region = str(o, "Region", bad)))
-		s->policy = R53_LATENCY, given++;
+		s->policy = ST_POLICY_LATENCY, given++;
 	char *fo = str(o, "Failover", bad);
 	if (fo) {
-		s->policy = R53_FAILOVER, given++;
+		s->policy = ST_POLICY_FAILOVER, given++;
 		s->secondary = strcmp(fo, "SECONDARY") == 0;
 		bool ok = s->secondary || strcmp(fo, "PRIMARY") == 0;
 		free(fo);
@@ -181,7 +181,7 @@ static const char *routing(json_t *o, r53_set_t *s, const char **bad)
 			return "Failover is neither PRIMARY nor SECONDARY";
 	}
 	if ((v = json_object_get(o, "GeoLocation"))) {
-		s->policy = R53_GEOLOCATION, given++;
+		s->policy = ST_POLICY_GEOLOCATION, given++;
 		s->geo_continent = str(v, "ContinentCode", bad);
 		s->geo_country = str(v, "CountryCode", bad);
 		s->geo_subdivision = str(v, "SubdivisionCode", bad);
@@ -189,7 +189,7 @@ static const char *routing(json_t *o, r53_set_t *s, const char **bad)
 			return "GeoLocation has neither ContinentCode nor CountryCode";
 	}
 	if ((v = json_object_get(o, "GeoProximityLocation"))) {
-		s->policy = R53_GEOPROXIMITY, given++;
+		s->policy = ST_POLICY_GEOPROXIMITY, given++;
 		s->gp_region = str(v, "AWSRegion", bad);
 		s->gp_zone_group = str(v, "LocalZoneGroup", bad);
 		s->gp_bias = num(v, "Bias", 0, bad);
@@ -208,14 +208,14 @@ static const char *routing(json_t *o, r53_set_t *s, const char **bad)
 			       "Coordinates";
 	}
 	if ((v = json_object_get(o, "CidrRoutingConfig"))) {
-		s->policy = R53_CIDR, given++;
+		s->policy = ST_POLICY_CIDR, given++;
 		s->cidr_collection = str(v, "CollectionId", bad);
 		s->cidr_location = str(v, "LocationName", bad);
 		if (!s->cidr_location)
 			return "CidrRoutingConfig has no LocationName";
 	}
 	if (flag(o, "MultiValueAnswer", bad))
-		s->policy = R53_MULTIVALUE, given++;
+		s->policy = ST_POLICY_MULTIVALUE, given++;
 	if (given > 1)
 		return "more than one routing policy is given";
 	if (given == 1 && !s->set_id)

@@ -149,30 +149,15 @@ static void yaml_str(st_buf_t *y, const char *s)
 	st_buf_json_str(y, s); /* a JSON string is a YAML double-quoted scalar */
 }
 
-static const char *policy_name(r53_policy_t p)
-{
-	static const char *const names[] = {
-	    [R53_SIMPLE] = "simple",
-	    [R53_WEIGHTED] = "weighted",
-	    [R53_LATENCY] = "latency",
-	    [R53_FAILOVER] = "failover",
-	    [R53_GEOLOCATION] = "geolocation",
-	    [R53_GEOPROXIMITY] = "geoproximity",
-	    [R53_CIDR] = "cidr",
-	    [R53_MULTIVALUE] = "multivalue",
-	};
-	return names[p];
-}
-
 static int region_yaml(r53_conv_t *cv, names_t *nm, st_buf_t *y, const r53_rec_t *r, size_t k)
 {
 	const r53_set_t *s = r->sets[k], *six = r->six ? r->six[k] : NULL;
 	st_buf_puts(y, "  ");
 	yaml_str(y, r->regions[k]);
 	st_buf_printf(y, ": # %s\n", s->label);
-	if (r->policy == R53_LATENCY || r->policy == R53_GEOPROXIMITY)
+	if (r->policy == ST_POLICY_LATENCY || r->policy == ST_POLICY_GEOPROXIMITY)
 		st_buf_printf(y, "    location: [%.4f, %.4f]\n", s->gp_lat, s->gp_lon);
-	if (r->policy == R53_GEOPROXIMITY && s->gp_bias)
+	if (r->policy == ST_POLICY_GEOPROXIMITY && s->gp_bias)
 		st_buf_printf(y, "    bias: %lld\n", (long long)s->gp_bias);
 	st_buf_puts(y, "    select: all\n    endpoints:\n");
 	bool cname = !strcmp(r->type, "CNAME");
@@ -226,8 +211,8 @@ static void record_yaml(r53_conv_t *cv, st_buf_t *y, const r53_rec_t *r)
 	st_buf_puts(y, "  ");
 	yaml_str(y, r->owner);
 	st_buf_printf(y, ":\n    type: %s\n    ttl: %u\n    policy: %s\n", r->type, r->ttl,
-		      r->policy == R53_CIDR ? "cidr" : policy_name(r->policy));
-	if (r->policy == R53_WEIGHTED) {
+		      st_policy_name(r->policy));
+	if (r->policy == ST_POLICY_WEIGHTED) {
 		st_buf_puts(y, "    weights:\n");
 		for (size_t k = 0; k < r->n_sets; k++) {
 			st_buf_puts(y, "      ");
@@ -236,13 +221,13 @@ static void record_yaml(r53_conv_t *cv, st_buf_t *y, const r53_rec_t *r)
 		}
 		return;
 	}
-	if (r->policy == R53_GEOLOCATION || r->policy == R53_CIDR) {
+	if (r->policy == ST_POLICY_GEOLOCATION || r->policy == ST_POLICY_CIDR) {
 		st_buf_puts(y, "    map:\n");
 		for (size_t k = 0; k < r->n_sets; k++) {
 			const r53_set_t *s = r->sets[k];
 			char key[80];
-			if (r->policy == R53_GEOLOCATION || !strcmp(s->cidr_location, "*")) {
-				if (r->policy == R53_GEOLOCATION)
+			if (r->policy == ST_POLICY_GEOLOCATION || !strcmp(s->cidr_location, "*")) {
+				if (r->policy == ST_POLICY_GEOLOCATION)
 					r53_geo_key(s, key, sizeof(key));
 				else
 					snprintf(key, sizeof(key), "default");

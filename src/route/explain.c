@@ -13,13 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *all_down_name(st_all_down_t a)
-{
-	return a == ST_ALL_DOWN_SERVFAIL ? "servfail"
-	       : a == ST_ALL_DOWN_NODATA ? "nodata"
-					 : "route53";
-}
-
 static void code_str(uint16_t code, char out[3])
 {
 	out[0] = code ? (char)(code >> 8) : '-';
@@ -85,7 +78,7 @@ int st_route_explain(const st_route_t *rt, const void *handle, uint16_t qtype,
 	st_name_to_str(rec->owner, owner, sizeof(owner));
 	st_trace_add(&tr, "record %s %s (%s), policy %s, ttl %u, on_all_down %s\n", owner,
 		     st_rrtype_name(rec->type), rec->source, st_policy_name(rec->policy), rec->ttl,
-		     all_down_name(rec->on_all_down));
+		     st_all_down_name(rec->on_all_down));
 	addr_str(client->family, client->addr, client->source_prefix, net, sizeof(net));
 	st_trace_add(&tr, "client %s (%s)\n", net,
 		     client->from_ecs ? "EDNS client subnet" : "source address");

@@ -544,6 +544,9 @@ static void test_command_line(void **state)
 	assert_null(c->path);
 	assert_string_equal(st_policy_name(ST_POLICY_GEOPROXIMITY), "geoproximity");
 	assert_string_equal(st_check_type_name(ST_CHECK_EXEC), "exec");
+	assert_string_equal(st_all_down_name(ST_ALL_DOWN_NODATA), "nodata");
+	assert_string_equal(st_serial_policy_name(ST_SERIAL_UNIXTIME), "unixtime");
+	assert_string_equal(st_policy_name((st_policy_t)99), "unknown");
 	st_conf_free(c);
 	st_conf_free(NULL);
 }
