@@ -20,7 +20,8 @@ SMOKE_TESTS += tests/smoke/answer-basic.sh tests/smoke/answer-cname.sh \
 	tests/smoke/answer-edns.sh tests/smoke/answer-malformed.sh \
 	tests/smoke/answer-example.sh tests/smoke/answer-payload.sh \
 	tests/smoke/answer-vs-nsd.sh tests/smoke/answer-chain.sh \
-	tests/smoke/answer-routed-nodata.sh tests/smoke/answer-identity.sh
+	tests/smoke/answer-routed-nodata.sh tests/smoke/answer-identity.sh \
+	tests/smoke/answer-vs-knot.sh
 EXTRA_DIST += tests/smoke/answer-common.sh
 
 UNIT_TESTS += tests/unit/test_answer_dynamic

@@ -74,7 +74,10 @@ static int parse_opt(const uint8_t *msg, size_t pos, st_query_t *q)
 }
 
 /* Walk the records after the question: OPT only once, at the root, in the
- * additional section. */
+ * additional section. The records end the message: bytes after the last
+ * one the header counts are FORMERR, as Knot and PowerDNS answer (RFC 1035
+ * 4.1: a message is its header and the sections it counts; bytes after a
+ * TSIG record would be outside what its MAC covers). */
 static int parse_records(const uint8_t *msg, size_t len, size_t pos, unsigned an_ns, unsigned ar,
 			 st_query_t *q)
 {
@@ -105,7 +108,7 @@ static int parse_records(const uint8_t *msg, size_t len, size_t pos, unsigned an
 		}
 		pos += 10 + rdlen;
 	}
-	return 0;
+	return pos == len ? 0 : ST_EFORMERR;
 }
 
 int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q)

@@ -64,7 +64,8 @@ typedef struct st_query {
  *   0            a well-formed QUERY (EDNS version not checked: the caller answers BADVERS)
  *   ST_EDROP     nothing may be sent back (shorter than a header, QR=1)
  *   ST_ENOTIMP   opcode other than QUERY (the question is echoed when it parses)
- *   ST_EFORMERR  malformed (has_question and has_edns tell what can be echoed)
+ *   ST_EFORMERR  malformed, bytes after the records counted included (has_question
+ *                and has_edns tell what can be echoed)
  * Every field the caller reads is set whatever the outcome. */
 int st_query_parse(const uint8_t *msg, size_t len, st_query_t *q);
 

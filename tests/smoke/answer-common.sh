@@ -35,27 +35,13 @@ SOA='answer.test. 300 IN SOA ns1.answer.test. hostmaster.answer.test. 2024010101
 # raw HEX [tcp]: send a hand-made message, print "drop" or a summary of the
 # response: "rcode=N qd=N an=N ns=N ar=N flags=.. opt=EXTRCODE/VERSION/PAYLOAD".
 raw() {
-    "$PY" - "$ST_ADDR" "$ST_PORT" "$1" "${2:-udp}" <<'PY'
-import socket, struct, sys
+    PYTHONPATH=$top_srcdir/tests/smoke "$PY" - "$ST_ADDR" "$ST_PORT" "$1" "${2:-udp}" <<'PY'
+import struct, sys
+from smoke import exchange
 addr, port, hexmsg, proto = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 msg = bytes.fromhex(hexmsg)
-try:
-    if proto == "tcp":
-        s = socket.create_connection((addr, port), timeout=3)
-        s.sendall(struct.pack("!H", len(msg)) + msg)
-        head = b""
-        while len(head) < 2:
-            head += s.recv(2 - len(head))
-        n = struct.unpack("!H", head)[0]
-        r = b""
-        while len(r) < n:
-            r += s.recv(n - len(r))
-    else:
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.settimeout(1.5)
-        s.sendto(msg, (addr, port))
-        r, _ = s.recvfrom(65535)
-except socket.timeout:
+r = exchange(addr, port, msg, proto, 3 if proto == "tcp" else 1.5)
+if r is None:
     print("drop")
     sys.exit(0)
 idq = msg[:2]

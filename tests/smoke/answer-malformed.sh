@@ -1,6 +1,7 @@
 # Malformed and unusual messages: unknown opcodes NOTIMP, QR=1 and runts
-# dropped, QDCOUNT != 1, truncation, bad labels, compression loops and
-# overlong names FORMERR; the server keeps answering throughout.
+# dropped, QDCOUNT != 1, truncation, bad labels, compression loops,
+# overlong names and bytes after the records FORMERR; the server keeps
+# answering throughout.
 . "$top_srcdir/tests/smoke/answer-common.sh"
 st_need python3
 
@@ -41,6 +42,11 @@ st_expect "record promised, missing: FORMERR" "rcode=1" \
 st_expect "RDATA past the end: FORMERR" "rcode=1" \
     "$(raw "abcd00000001000000000001${NAME}00010001""000001000100000e100008c0000201" | cut -d' ' -f1)"
 st_expect "OPT as QTYPE: FORMERR" "rcode=1" "$(raw "abcd00000001000000000000${NAME}00290001" | cut -d' ' -f1)"
+# Bytes after the last record counted (RFC 1035 4.1): FORMERR, as knotd.
+st_expect "a byte after the question: FORMERR" "rcode=1 qd=1 an=0 ns=0 ar=0 flags=qr" \
+    "$(raw "abcd00000001000000000000${NAME}0001000100")"
+st_expect "an OPT not counted: FORMERR" "rcode=1 qd=1 an=0 ns=0 ar=0 flags=qr" \
+    "$(raw "abcd00000001000000000000${NAME}000100010000290200000000000000" tcp)"
 st_expect "AXFR: REFUSED" "REFUSED qr" "$(hdr +tcp answer.test AXFR)"
 
 # Garbage of every length: the server must still answer afterwards.

@@ -101,6 +101,73 @@ static void test_truncated(void **state)
 	assert_int_equal(parse(&m, &q), 0);
 }
 
+/* Bytes after the records the header counts: FORMERR, whatever comes last
+ * (the question, OPT, TSIG, the SOA of an IXFR, a no-question cookie
+ * query); the question and OPT are still known, to be echoed. */
+static void test_trailing(void **state)
+{
+	msg_t m;
+	st_query_t q;
+	query(&m, "a.test.", ST_TYPE_A);
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_true(q.has_question);
+	assert_false(q.has_edns);
+
+	/* What a client that forgot ARCOUNT sends: an OPT not counted. */
+	header(&m, 1, 0, 1, 0, 0, 0);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, true, NULL, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	m.b[11] = 1;
+	assert_int_equal(parse(&m, &q), 0);
+	put_bytes(&m, "\0\0\0", 3);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_true(q.has_question);
+	assert_true(q.has_edns);
+
+	/* An IXFR with its SOA in authority, then a TSIG: exact, then one more byte. */
+	header(&m, 1, 0, 1, 0, 1, 1);
+	question(&m, "a.test.", ST_TYPE_IXFR);
+	put_name(&m, "a.test.");
+	put16(&m, ST_TYPE_SOA);
+	put16(&m, ST_CLASS_IN);
+	put16(&m, 0);
+	put16(&m, 0);
+	put16(&m, 22);
+	put_bytes(&m, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 22);
+	size_t tsig = m.len;
+	put_name(&m, "key.");
+	put16(&m, ST_TYPE_TSIG);
+	put16(&m, 255); /* ANY */
+	put16(&m, 0);
+	put16(&m, 0);
+	put16(&m, 4);
+	put_bytes(&m, "\1\2\3\4", 4);
+	assert_int_equal(parse(&m, &q), 0);
+	assert_true(q.has_tsig);
+	assert_int_equal(q.tsig_off, tsig);
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+
+	/* A query for a server cookie only (no question): FORMERR, not the
+	 * cookie answer, when something follows its OPT. */
+	uint8_t cookie[] = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+	header(&m, 1, 0, 0, 0, 0, 1);
+	opt(&m, 1232, 0, false, cookie, sizeof(cookie));
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_true(q.no_question);
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_false(q.no_question);
+
+	/* Other opcodes are NOTIMP before their records are read. */
+	query(&m, "a.test.", ST_TYPE_SOA);
+	m.b[2] = (uint8_t)(4 << 3);
+	put8(&m, 0);
+	assert_int_equal(parse(&m, &q), ST_ENOTIMP);
+}
+
 static void test_bad_labels(void **state)
 {
 	msg_t m;
@@ -680,6 +747,7 @@ int main(void)
 	    cmocka_unit_test(test_notimp),
 	    cmocka_unit_test(test_qdcount),
 	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_trailing),
 	    cmocka_unit_test(test_bad_labels),
 	    cmocka_unit_test(test_compression_loops),
 	    cmocka_unit_test(test_backward_pointer),

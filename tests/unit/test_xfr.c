@@ -642,9 +642,12 @@ static void test_access(void **state)
 	assert_int_equal(st_query_parse(q, len, &qq), 0);
 	assert_int_equal(st_xfr_decide(set, z, &qq, q, len, &in, NULL, true, &plan), 0);
 	assert_int_equal(plan.kind, ST_XFR_TC);
-	/* An IXFR without its SOA is malformed. */
+	/* An IXFR without its SOA is malformed; with the SOA there but not
+	 * counted, already to the parser (bytes after the records). */
 	len = request(q, "example.test.", LDNS_RR_TYPE_IXFR, 0);
 	q[9] = 0; /* NSCOUNT */
+	assert_int_equal(st_query_parse(q, len, &qq), ST_EFORMERR);
+	len = ST_DNS_HEADER_LEN + 14 + 4; /* header, example.test., QTYPE, QCLASS */
 	assert_int_equal(st_query_parse(q, len, &qq), 0);
 	assert_int_equal(st_xfr_decide(set, z, &qq, q, len, &in, NULL, true, &plan), ST_EFORMERR);
 
