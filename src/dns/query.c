@@ -57,12 +57,17 @@ static int parse_opt(const uint8_t *msg, size_t pos, st_query_t *q)
 			int ret = parse_ecs(d + off, olen, q);
 			if (ret < 0)
 				return ret;
-		} else if (code == ST_EDNS_OPT_COOKIE && !q->has_cookie) {
+		} else if (code == ST_EDNS_OPT_COOKIE) {
+			/* RFC 7873 5.2.2: every COOKIE option is well formed or
+			 * the query is FORMERR; of several, the first counts
+			 * (as in BIND). */
 			if (!st_cookie_len_ok(olen))
 				return ST_EFORMERR;
-			memcpy(q->cookie, d + off, olen);
-			q->cookie_len = (uint8_t)olen;
-			q->has_cookie = true;
+			if (!q->has_cookie) {
+				memcpy(q->cookie, d + off, olen);
+				q->cookie_len = (uint8_t)olen;
+				q->has_cookie = true;
+			}
 		} else if (code == ST_EDNS_OPT_NSID) {
 			/* RFC 5001 2.1: sent empty; whatever it holds, it asks. */
 			q->has_nsid = true;

@@ -36,7 +36,7 @@ typedef struct st_query {
 
 	/* DNS cookie (RFC 7873), valid when has_cookie: the client cookie (8
 	 * bytes) then the server cookie as received (0 or 8 to 32 bytes). Only
-	 * the first COOKIE option counts; one of a length RFC 7873 5.2.2 does
+	 * the first COOKIE option counts; any of a length RFC 7873 5.2.2 does
 	 * not allow is FORMERR. */
 	bool has_cookie;
 	uint8_t cookie_len;

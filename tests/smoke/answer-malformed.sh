@@ -1,7 +1,7 @@
 # Malformed and unusual messages: unknown opcodes NOTIMP, QR=1 and runts
 # dropped, QDCOUNT != 1, truncation, bad labels, compression loops,
-# overlong names and bytes after the records FORMERR; the server keeps
-# answering throughout.
+# overlong names, bytes after the records and malformed COOKIE options
+# FORMERR; the server keeps answering throughout.
 . "$top_srcdir/tests/smoke/answer-common.sh"
 st_need python3
 
@@ -47,6 +47,14 @@ st_expect "a byte after the question: FORMERR" "rcode=1 qd=1 an=0 ns=0 ar=0 flag
     "$(raw "abcd00000001000000000000${NAME}0001000100")"
 st_expect "an OPT not counted: FORMERR" "rcode=1 qd=1 an=0 ns=0 ar=0 flags=qr" \
     "$(raw "abcd00000001000000000000${NAME}000100010000290200000000000000" tcp)"
+# Two COOKIE options (RFC 7873): the first counts, each must be well formed.
+COOKIE8=000a00080102030405060708
+st_expect "two COOKIE options: answered" "rcode=0" \
+    "$(raw "abcd00000001000000000001${NAME}000100010000290200000000000018${COOKIE8}000a00080807060504030201" |
+        cut -d' ' -f1)"
+st_expect "a malformed second COOKIE: FORMERR" "rcode=1" \
+    "$(raw "abcd00000001000000000001${NAME}000100010000290200000000000013${COOKIE8}000a0003010203" |
+        cut -d' ' -f1)"
 st_expect "AXFR: REFUSED" "REFUSED qr" "$(hdr +tcp answer.test AXFR)"
 
 # Garbage of every length: the server must still answer afterwards.

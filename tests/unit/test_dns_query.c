@@ -353,14 +353,25 @@ static void test_cookie_option(void **state)
 		}
 		assert_int_equal(q.cookie_reply_len, 0);
 	}
-	/* Two: the second is ignored, even a malformed one. */
-	uint8_t two[] = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 10, 0, 3, 9, 9, 9};
+	/* Two well formed: the first counts. */
+	uint8_t two[] = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 10, 0, 8, 9, 9, 9, 9, 9, 9, 9, 9};
 	header(&m, 1, 0, 1, 0, 0, 1);
 	question(&m, "a.test.", ST_TYPE_A);
 	opt(&m, 1232, 0, false, two, sizeof(two));
 	assert_int_equal(parse(&m, &q), 0);
 	assert_int_equal(q.cookie_len, 8);
 	assert_memory_equal(q.cookie, two + 4, 8);
+	/* A malformed one is FORMERR wherever it is, after a good one too. */
+	uint8_t bad_second[] = {0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 10, 0, 3, 9, 9, 9};
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, bad_second, sizeof(bad_second));
+	assert_int_equal(parse(&m, &q), ST_EFORMERR);
+	assert_true(q.has_edns);
+	header(&m, 1, 0, 1, 0, 0, 1);
+	question(&m, "a.test.", ST_TYPE_A);
+	opt(&m, 1232, 0, false, two, sizeof(two));
+	assert_int_equal(parse(&m, &q), 0);
 
 	/* The writer: client cookie, then the reply's server cookie. */
 	uint8_t out[512];
