@@ -16,6 +16,9 @@ DNSKEY RRset (itself checked against its own signatures):
   NXDOMAIN never appears (compact denial, RFC 9824);
   a NODATA proves itself: SOA, and one NSEC at the name with neither the
   type nor CNAME in its bit map (NXNAME when the name does not exist);
+  every NSEC lists RRSIG and NSEC (RFC 4035 2.3), so an RRSIG query is
+  answered: RRSIGs only, that of the name's NSEC among them, and (when
+  asking a server) each validates the RRset a query for its type gets;
   a wildcard answer carries an NSEC that covers the name and shares
   exactly the wildcard's closest encloser with it (RFC 4035 5.3.4);
   a referral carries the signed DS, or an NSEC at the cut without DS.
@@ -150,6 +153,16 @@ def check(msg, keys, qname, qtype, zone, now):
             problems.append("additional %s %s: no RRSIG" % (rrset.name,
                                                             T.to_text(rrset.rdtype)))
     nsecs = [r for r in auth if r.rdtype == T.NSEC]
+    for n in nsecs + [r for r in msg.answer if r.rdtype == T.NSEC]:
+        types = nsec_types(n)
+        if T.RRSIG not in types or T.NSEC not in types:
+            problems.append("NSEC at %s without RRSIG or NSEC: %s" % (n.name, sorted(types)))
+    if qtype == T.RRSIG and msg.answer:
+        qn = dns.name.from_text(qname)
+        if any(r.rdtype != T.RRSIG or r.name != qn for r in msg.answer):
+            problems.append("RRSIG answer with other records")
+        if not any(r.covers == T.NSEC for r in msg.answer):
+            problems.append("RRSIG answer without the signature of the NSEC at %s" % qn)
 
     # The name the answer ends at: qname, or the last CNAME's target in the zone.
     name = dns.name.from_text(qname)
@@ -224,9 +237,33 @@ def check_keys(km, zone, now):
     return None if bad else keys
 
 
-def report(case, msg, want, keys, zone, now):
+def rrsigs_match(msg, keys, now, server, port, ecs, tcp):
+    """An RRSIG answer: each signature validates the RRset a query for the
+    type it covers gets (NSEC: the NSEC query's answer)."""
+    problems = []
+    for sigset in msg.answer:
+        if sigset.rdtype != T.RRSIG:
+            continue
+        got = ask(server, port, sigset.name, sigset.covers, ecs, tcp)
+        rrset = [r for r in got.answer if r.name == sigset.name and r.rdtype == sigset.covers]
+        if not rrset:
+            problems.append("RRSIG of %s %s, but no such RRset" % (
+                sigset.name, T.to_text(sigset.covers)))
+            continue
+        for sig in sigset:
+            try:
+                dns.dnssec.validate_rrsig(rrset[0], sig, keys, now=now)
+            except dns.dnssec.ValidationFailure as e:
+                problems.append("RRSIG of %s %s by key %d does not validate its RRset: %s" % (
+                    sigset.name, T.to_text(sigset.covers), sig.key_tag, e))
+    return problems
+
+
+def report(case, msg, want, keys, zone, now, server=None):
     q = msg.question[0]
     problems, kind = check(msg, keys, q.name.to_text(), q.rdtype, zone, now)
+    if server and q.rdtype == T.RRSIG:
+        problems += rrsigs_match(msg, keys, now, *server)
     if want and kind != want and not (want == "referral" and kind == "secure-referral"):
         problems.append("a %s answer, expected %s" % (kind, want))
     if problems:
@@ -267,7 +304,8 @@ def main(argv):
                 tcp = True
             else:
                 want = w
-        ok &= report(case, ask(server, port, qname, qtype, ecs, tcp), want, keys, zone, now)
+        ok &= report(case, ask(server, port, qname, qtype, ecs, tcp), want, keys, zone, now,
+                     (server, port, ecs, tcp))
     return 0 if ok else 1
 
 

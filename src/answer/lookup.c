@@ -95,24 +95,6 @@ static int put_soa(lookup_t *lk)
 	return sign_static(lk, ST_SECTION_AUTHORITY, owner, lk->apex_node, soa, ttl);
 }
 
-/* With DO, NSEC and RRSIG queries get what compact denial says is there:
- * the NSEC at the name (NXNAME in it when the name does not exist), the
- * RRSIGs of the name's RRsets. STEP_NODATA when there is nothing. */
-static enum step put_dnssec_types(lookup_t *lk, const st_node_t *node, size_t owner_off)
-{
-	int ret;
-	if (lk->q->qtype == ST_TYPE_NSEC)
-		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, lk->name,
-				      lk->name_len, node, 0);
-	else if (!node || (ret = st_asign_rrsigs(lk->sig, &lk->r, owner_off, node)) == 0)
-		return STEP_NODATA;
-	if (ret == ST_ETRUNC)
-		lk->trunc = true;
-	else if (ret < 0)
-		lk->rcode = ST_RCODE_SERVFAIL;
-	return STEP_DONE;
-}
-
 /* A negative answer: the SOA, and with DO the NSEC of compact denial at the
  * current name (RFC 9824: a name that does not exist is answered as one
  * without data, NXNAME in its types). */
@@ -229,45 +211,78 @@ static enum step routed_nodata(lookup_t *lk, const st_route_result_t *res, uint1
 	return STEP_NODATA;
 }
 
+/* Ask the router for a dynamic RRset: false, with SERVFAIL set, when it
+ * cannot answer. */
+static bool route(lookup_t *lk, const st_rrset_t *rs, uint16_t qtype, st_route_result_t *res)
+{
+	st_client_t client;
+	if (!lk->view->route) {
+		lk->rcode = ST_RCODE_SERVFAIL;
+		return false;
+	}
+	make_client(lk, &client);
+	res->n = 0;
+	res->cname = NULL;
+	int ret = st_route_resolve(lk->view->route, st_rrset_dyn(rs), qtype, &client,
+				   lk->view->health, &lk->ctx->rng, res);
+	if (ret < 0 || res->action == ST_ROUTE_SERVFAIL) {
+		lk->rcode = ST_RCODE_SERVFAIL;
+		return false;
+	}
+	if (res->scope > lk->scope)
+		lk->scope = res->scope;
+	return true;
+}
+
+/* The records of a router's answer (rr: at least ST_ROUTE_MAX_ADDRS): how
+ * many; 0 when it has none, -1 when its CNAME target is not a name. */
+static int route_rdata(const st_route_result_t *res, st_rdata_ref_t *rr)
+{
+	if (res->action == ST_ROUTE_NODATA)
+		return 0;
+	if (res->rrtype == ST_TYPE_CNAME) {
+		if (!res->cname || res->cname_len == 0 ||
+		    st_name_length(res->cname, res->cname_len) != res->cname_len)
+			return -1;
+		rr[0] = (st_rdata_ref_t){res->cname, res->cname_len};
+		return 1;
+	}
+	if (res->rrtype != ST_TYPE_A && res->rrtype != ST_TYPE_AAAA)
+		return 0;
+	uint16_t alen = res->rrtype == ST_TYPE_A ? 4 : 16;
+	size_t n = res->n < ST_ROUTE_MAX_ADDRS ? res->n : ST_ROUTE_MAX_ADDRS;
+	for (size_t i = 0; i < n; i++)
+		rr[i] = (st_rdata_ref_t){res->addrs[i], alen};
+	return (int)n;
+}
+
 /* Ask the router. A CNAME result becomes the next name to chase. */
 static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset_t *rs,
 			     size_t owner_off, uint16_t qtype)
 {
-	st_client_t client;
 	st_route_result_t res;
-	if (!lk->view->route) {
-		lk->rcode = ST_RCODE_SERVFAIL;
+	st_rdata_ref_t rr[ST_ROUTE_MAX_ADDRS];
+	if (!route(lk, rs, qtype, &res))
 		return STEP_DONE;
-	}
-	make_client(lk, &client);
-	res.n = 0;
-	res.cname = NULL;
-	int ret = st_route_resolve(lk->view->route, st_rrset_dyn(rs), qtype, &client,
-				   lk->view->health, &lk->ctx->rng, &res);
-	if (ret < 0 || res.action == ST_ROUTE_SERVFAIL) {
-		lk->rcode = ST_RCODE_SERVFAIL;
-		return STEP_DONE;
-	}
-	if (res.scope > lk->scope)
-		lk->scope = res.scope;
 	if (res.action == ST_ROUTE_NODATA)
 		return routed_nodata(lk, &res, qtype);
 	count_route(lk, &res);
+	int n = route_rdata(&res, rr);
+	if (n < 0) {
+		lk->rcode = ST_RCODE_SERVFAIL;
+		return STEP_DONE;
+	}
+	if (n == 0)
+		return routed_nodata(lk, &res, qtype);
 	if (res.rrtype == ST_TYPE_CNAME) {
-		if (!res.cname || res.cname_len == 0 ||
-		    st_name_length(res.cname, res.cname_len) != res.cname_len) {
-			lk->rcode = ST_RCODE_SERVFAIL;
-			return STEP_DONE;
-		}
 		int off = st_resp_rr_name(&lk->r, ST_SECTION_ANSWER, owner_off, ST_TYPE_CNAME,
 					  res.ttl, res.cname, res.cname_len);
 		if (off < 0) {
 			lk->trunc = true;
 			return STEP_DONE;
 		}
-		st_rdata_ref_t target = {res.cname, res.cname_len};
 		if (!sign_records(lk, ST_SECTION_ANSWER, owner_off, node, ST_TYPE_CNAME, res.ttl,
-				  &target, 1))
+				  rr, 1))
 			return STEP_DONE;
 		/* Asked for the CNAME itself (or ANY): it is the answer. */
 		if (lk->q->qtype == ST_TYPE_CNAME || lk->q->qtype == ST_TYPE_ANY)
@@ -278,24 +293,77 @@ static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset
 		lk->name_off = suffix_off(lk->r.buf, (size_t)off, 0);
 		return STEP_CHASE;
 	}
-	if ((res.rrtype != ST_TYPE_A && res.rrtype != ST_TYPE_AAAA) || res.n == 0)
-		return routed_nodata(lk, &res, qtype);
-	size_t alen = res.rrtype == ST_TYPE_A ? 4 : 16;
-	st_rdata_ref_t addrs[ST_ROUTE_MAX_ADDRS];
-	size_t n = res.n < ST_ROUTE_MAX_ADDRS ? res.n : ST_ROUTE_MAX_ADDRS;
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		if (st_resp_rr_parts(&lk->r, ST_SECTION_ANSWER, owner_off, res.rrtype, res.ttl,
-				     res.addrs[i], alen) < 0) {
+				     rr[i].data, rr[i].len) < 0) {
 			lk->trunc = true;
 			return STEP_DONE;
 		}
-		addrs[i] = (st_rdata_ref_t){res.addrs[i], (uint16_t)alen};
 	}
-	sign_records(lk, ST_SECTION_ANSWER, owner_off, node, res.rrtype, res.ttl, addrs, n);
+	sign_records(lk, ST_SECTION_ANSWER, owner_off, node, res.rrtype, res.ttl, rr, (size_t)n);
 	return STEP_DONE;
 }
 
+/* An RRSIG query at a node with dynamic RRsets: the RRSIGs of each as it
+ * would be answered now. Returns how many RRsets were signed, or < 0. */
+static int put_dynamic_sigs(lookup_t *lk, const st_node_t *node, size_t owner_off)
+{
+	int signed_sets = 0;
+	for (unsigned i = 0; i < node->n_rrsets; i++) {
+		const st_rrset_t *rs = &node->rrsets[i];
+		st_route_result_t res;
+		st_rdata_ref_t rr[ST_ROUTE_MAX_ADDRS];
+		if (!st_rrset_dyn(rs))
+			continue;
+		if (!route(lk, rs, rs->type, &res))
+			return ST_EINVAL;
+		int n = route_rdata(&res, rr);
+		if (n < 0) {
+			lk->rcode = ST_RCODE_SERVFAIL;
+			return ST_EINVAL;
+		}
+		if (n == 0)
+			continue;
+		int ret = st_asign_records(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, node,
+					   res.rrtype, res.ttl, rr, (size_t)n);
+		if (ret < 0)
+			return ret;
+		signed_sets++;
+	}
+	return signed_sets;
+}
+
 /* ---- answering at a node ---- */
+
+/* With DO, NSEC and RRSIG queries get what compact denial says is there:
+ * the NSEC at the name (NXNAME in it when the name does not exist, node
+ * NULL); every RRSIG at the name as it would be answered now: those of the
+ * zone's RRsets, of routed ones for this client, and of that NSEC, which
+ * every name has (RFC 4035 2.3), so that an RRSIG query is never NODATA. */
+static enum step put_dnssec_types(lookup_t *lk, const st_node_t *node, size_t owner_off)
+{
+	int ret = 0;
+	if (lk->q->qtype == ST_TYPE_NSEC) {
+		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, lk->name,
+				      lk->name_len, node, 0);
+	} else {
+		st_resp_mark_t m = st_resp_mark(&lk->r);
+		if (node)
+			ret = st_asign_rrsigs(lk->sig, &lk->r, owner_off, node);
+		if (node && ret >= 0)
+			ret = put_dynamic_sigs(lk, node, owner_off);
+		if (ret >= 0)
+			ret = st_asign_denial_sigs(lk->sig, &lk->r, owner_off, lk->name,
+						   lk->name_len, node);
+		if (ret < 0)
+			st_resp_rollback(&lk->r, &m);
+	}
+	if (ret == ST_ETRUNC)
+		lk->trunc = true;
+	else if (ret < 0)
+		lk->rcode = ST_RCODE_SERVFAIL;
+	return STEP_DONE;
+}
 
 /* RFC 8482: one RRset for ANY, the most useful one. */
 static const st_rrset_t *pick_any(const st_node_t *node)
@@ -607,9 +675,9 @@ static void resolve(lookup_t *lk)
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
 			lk->nx = true;
-			if (lk->sig && lk->q->qtype == ST_TYPE_NSEC &&
-			    put_dnssec_types(lk, NULL, lk->name_off) == STEP_DONE) {
+			if (lk->sig && (lk->q->qtype == ST_TYPE_NSEC || lk->q->qtype == ST_TYPE_RRSIG)) {
 				lk->rcode = ST_RCODE_NOERROR;
+				put_dnssec_types(lk, NULL, lk->name_off);
 				return;
 			}
 			put_negative(lk, NULL, lk->q->qtype);

@@ -103,19 +103,41 @@ static int put_nsec(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, 
 	return ret;
 }
 
-int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
-		    size_t name_len, const st_node_t *node, uint16_t qtype)
+/* The RDATA of the NSEC of compact denial at `name` (lower-cased into lc):
+ * its length, 0 when there is no next name. */
+static size_t denial_rdata(const st_asign_t *a, const uint8_t *name, size_t name_len,
+			   const st_node_t *node, uint16_t qtype, uint8_t *lc, uint8_t *rdata)
 {
-	uint8_t lc[ST_DNS_MAX_NAME], next[ST_DNS_MAX_NAME];
+	uint8_t next[ST_DNS_MAX_NAME];
 	st_name_lower(lc, name, name_len);
 	/* RFC 9824 3.4: at a zone cut, the next name stays out of the child. */
 	size_t nl = node && (node->flags & ST_NODE_DELEG) ? st_name_next_sibling(lc, name_len, next)
 							  : st_name_successor(lc, name_len, next);
-	if (nl == 0)
+	return nl ? st_nsec_rdata(a->st, node, qtype, next, nl, rdata) : 0;
+}
+
+int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
+		    size_t name_len, const st_node_t *node, uint16_t qtype)
+{
+	uint8_t lc[ST_DNS_MAX_NAME], rdata[ST_NSEC_RDATA_MAX];
+	size_t rl = denial_rdata(a, name, name_len, node, qtype, lc, rdata);
+	if (rl == 0)
 		return ST_EINVAL;
-	uint8_t rdata[ST_NSEC_RDATA_MAX];
-	size_t rl = st_nsec_rdata(a->st, node, qtype, next, nl, rdata);
 	return put_nsec(a, r, section, owner_off, lc, name_len, rdata, rl);
+}
+
+int st_asign_denial_sigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,
+			 size_t name_len, const st_node_t *node)
+{
+	uint8_t lc[ST_DNS_MAX_NAME], rdata[ST_NSEC_RDATA_MAX];
+	size_t rl = denial_rdata(a, name, name_len, node, 0, lc, rdata);
+	if (rl == 0)
+		return ST_EINVAL;
+	st_rdata_ref_t ref = {rdata, (uint16_t)rl};
+	const st_sigs_t *s = st_sign_rrset(a->ctx, a->st, lc, name_len, sig_labels(lc),
+					   ST_TYPE_NSEC, a->neg_ttl, &ref, 1);
+	int ret = put_sigs(r, ST_SECTION_ANSWER, owner_off, a->neg_ttl, s);
+	return ret < 0 ? ret : (int)s->n;
 }
 
 int st_asign_rrsigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_node_t *node)

@@ -55,9 +55,14 @@ int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off,
 		    const uint8_t *name, size_t name_len, const st_node_t *node, uint16_t qtype);
 
 /* An RRSIG query: the RRSIGs of the zone's own RRsets at `node` in the
- * answer section. Returns how many records were written (0: NODATA) or
- * ST_ETRUNC / ST_EINVAL. */
+ * answer section. Returns how many records were written or ST_ETRUNC /
+ * ST_EINVAL. */
 int st_asign_rrsigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_node_t *node);
+/* An RRSIG query: the RRSIGs of the NSEC an NSEC query at `name` gets (node
+ * NULL: a name that does not exist), in the answer section. Returns how
+ * many were written or ST_ETRUNC / ST_EINVAL. */
+int st_asign_denial_sigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,
+			 size_t name_len, const st_node_t *node);
 
 /* Note that `name` was answered from the wildcard at `wild`: the answer
  * must prove that no closer name exists. */

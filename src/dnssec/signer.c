@@ -511,8 +511,10 @@ size_t st_nsec_rdata(const st_sigstate_t *st, const st_node_t *node, uint16_t om
 		if (node->flags & ST_NODE_APEX)
 			for (size_t i = 0; i < st->n_apex; i++)
 				types[n++] = st->apex_sets[i].type;
+		/* RRSIG and NSEC stay whatever was asked: the NSEC is signed
+		 * (RFC 4035 2.3), so an RRSIG query is never NODATA. */
 		if (omit) {
-			for (size_t i = 0; i < n;) {
+			for (size_t i = 2; i < n;) {
 				if (types[i] == omit || types[i] == ST_TYPE_CNAME)
 					types[i] = types[--n];
 				else

@@ -138,8 +138,8 @@ const st_sigs_t *st_sign_rrset(st_sigctx_t *c, const st_sigstate_t *st, const ui
 
 /* The type bit map of an NSEC at `node` of the state's zone (NULL: a name
  * that does not exist, NXNAME), without `omit` and CNAME (a NODATA answer
- * proves both absent; pass 0 for a positive NSEC). A zone cut lists only
- * NS and DS. Writes the NSEC RDATA (next name, then the map) to out
+ * proves both absent; pass 0 for a positive NSEC), always with RRSIG and
+ * NSEC (RFC 4035 2.3). A zone cut lists only NS and DS. Writes the NSEC RDATA (next name, then the map) to out
  * (ST_NSEC_RDATA_MAX bytes) and returns its length. */
 #define ST_NSEC_RDATA_MAX (ST_DNS_MAX_NAME + ST_TYPEMAP_MAX)
 size_t st_nsec_rdata(const st_sigstate_t *st, const st_node_t *node, uint16_t omit,

@@ -73,7 +73,8 @@ open(path, "w").write(text)
 PY
 route_start
 
-check() { "$ST_PY" "$top_srcdir/tests/dnssec_check.py" "$ST_ADDR" "$ST_PORT" "$@"; }
+# stderr too: a checker that breaks down shows in what is compared.
+check() { "$ST_PY" "$top_srcdir/tests/dnssec_check.py" "$ST_ADDR" "$ST_PORT" "$@" 2>&1; }
 out=$(check example.test \
     "www.example.test A answer" "WWW.Example.TEST TXT answer" "example.test MX answer" \
     "example.test SOA answer" "example.test NS answer" "example.test ANY answer" \
@@ -95,7 +96,12 @@ out=$(check example.test \
     "host.secure.example.test A referral" "secure.example.test DS answer" \
     "host.insecure.example.test A referral" "insecure.example.test DS nodata" \
     "child.example.test DS nodata" "www.example.test A answer tcp" \
-    "multi.example.test A answer tcp")
+    "multi.example.test A answer tcp" \
+    "failover.example.test MX nodata" "lat.example.test TXT nodata" \
+    "www.example.test RRSIG answer" "simple.example.test RRSIG answer" \
+    "failover.example.test RRSIG answer" "lb.example.test RRSIG answer" \
+    "lat.example.test RRSIG answer ecs=192.0.2.128/25" "ent.example.test RRSIG answer" \
+    "nothere.example.test RRSIG answer" "x.wild.example.test RRSIG answer")
 st_expect "every answer validates" "" "$(printf '%s\n' "$out" | grep -v '^ok ')"
 echo "$out" | sed 's/^/# /'
 
@@ -171,6 +177,13 @@ EOF
         # shellcheck disable=SC2086
         st_expect_match "unbound sets AD: $n" "flags: qr rd ra ad;" \
             "$("$DIG" @127.0.0.1 -p "$UB_PORT" +time=3 +tries=2 $n)"
+    done
+    # RRSIG queries: answered with signatures (which cannot be validated,
+    # so no AD), never a NODATA that claims the name has none, nor bogus.
+    for n in weighted.example.test www.example.test ent.example.test nothere.example.test; do
+        r=$("$DIG" @127.0.0.1 -p "$UB_PORT" +time=3 +tries=2 +dnssec "$n" RRSIG)
+        st_expect_match "unbound RRSIG $n: NOERROR" "status: NOERROR," "$r"
+        st_expect_match "unbound RRSIG $n: signatures" "ANSWER: [1-9]" "$r"
     done
 else
     echo "# unbound not installed: skipped"

@@ -186,7 +186,14 @@ static const kase_t cases[] = {
     {"www.example.test.", ST_TYPE_NSEC, "answer", false},
     {"nothere.example.test.", ST_TYPE_NSEC, "answer", false},
     {"example.test.", ST_TYPE_RRSIG, "answer", false},
-    {"ent.example.test.", ST_TYPE_RRSIG, "nodata", false},
+    /* Every name has a signed NSEC: an RRSIG query is never NODATA. */
+    {"ent.example.test.", ST_TYPE_RRSIG, "answer", false},
+    {"dyn.example.test.", ST_TYPE_RRSIG, "answer", false},
+    {"nothere.example.test.", ST_TYPE_RRSIG, "answer", false},
+    {"x.wild.example.test.", ST_TYPE_RRSIG, "answer", false},
+    {"dyn.example.test.", ST_TYPE_NSEC, "answer", false},
+    {"dyn.example.test.", ST_TYPE_MX, "nodata", false},
+    {"lbname.example.test.", ST_TYPE_MX, "nodata", false},
 };
 
 static int run_check(const char *args)
@@ -319,6 +326,62 @@ static void test_renewal(void **state)
 	test_validated(state);
 }
 
+/* The answer section of the last response: the types its RRSIGs cover
+ * and the types of its other records, as bits (types below 64). */
+static void answer_types(size_t len, uint64_t *covered, uint64_t *other)
+{
+	size_t pos = ST_DNS_HEADER_LEN;
+	*covered = *other = 0;
+	assert_int_equal(st_name_skip(out, len, &pos), 0);
+	pos += 4;
+	for (unsigned i = 0; i < st_get16(out + 6); i++) {
+		assert_int_equal(st_name_skip(out, len, &pos), 0);
+		uint16_t type = st_get16(out + pos), rdlen = st_get16(out + pos + 8);
+		assert_true(pos + 10 + rdlen <= len);
+		uint16_t t = type == ST_TYPE_RRSIG ? st_get16(out + pos + 10) : type;
+		assert_true(t < 64);
+		*(type == ST_TYPE_RRSIG ? covered : other) |= UINT64_C(1) << t;
+		pos += 10 + rdlen;
+	}
+}
+
+#define BIT(t) (UINT64_C(1) << (t))
+
+/* An RRSIG query gets every signature at the name as it would be answered
+ * now (RFC 4035 2.3, RFC 4034 4.1.2): routed RRsets signed for this
+ * client, the NSEC's even at a name without data or that does not exist;
+ * never a NODATA, whose NSEC would have to leave RRSIG out. */
+static void test_rrsig_query(void **state)
+{
+	uint64_t cov, other;
+	size_t n = ask(&signed_view, "dyn.example.test.", ST_TYPE_RRSIG, 1232, true, NULL,
+		       ST_TRANSPORT_UDP);
+	assert_int_equal(out[3] & 0x0f, ST_RCODE_NOERROR);
+	answer_types(n, &cov, &other);
+	assert_int_equal(other, 0);
+	assert_int_equal(cov, BIT(ST_TYPE_A) | BIT(ST_TYPE_AAAA) | BIT(ST_TYPE_NSEC));
+	n = ask(&signed_view, "lbname.example.test.", ST_TYPE_RRSIG, 1232, true, NULL,
+		ST_TRANSPORT_UDP);
+	answer_types(n, &cov, &other);
+	assert_int_equal(cov, BIT(ST_TYPE_CNAME) | BIT(ST_TYPE_NSEC));
+	n = ask(&signed_view, "www.example.test.", ST_TYPE_RRSIG, 1232, true, NULL,
+		ST_TRANSPORT_UDP);
+	answer_types(n, &cov, &other);
+	assert_int_equal(cov, BIT(ST_TYPE_A) | BIT(ST_TYPE_TXT) | BIT(ST_TYPE_NSEC));
+	const char *bare[] = {"ent.example.test.", "nothere.example.test.", "a.b.nothere.example.test."};
+	for (size_t i = 0; i < 3; i++) {
+		n = ask(&signed_view, bare[i], ST_TYPE_RRSIG, 1232, true, NULL, ST_TRANSPORT_UDP);
+		assert_int_equal(out[3] & 0x0f, ST_RCODE_NOERROR);
+		answer_types(n, &cov, &other);
+		assert_int_equal(cov, BIT(ST_TYPE_NSEC));
+		assert_int_equal(other, 0);
+	}
+	/* Without DO, an RRSIG query is answered as in the unsigned zone. */
+	n = ask(&signed_view, "dyn.example.test.", ST_TYPE_RRSIG, 1232, false, NULL,
+		ST_TRANSPORT_UDP);
+	assert_int_equal(st_get16(out + 6), 0);
+}
+
 /* RFC 9824 3.5: NXNAME is not a type to ask for. */
 static void test_nxname_query(void **state)
 {
@@ -331,7 +394,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_validated),	 cmocka_unit_test(test_no_do_unchanged),
 	    cmocka_unit_test(test_truncated),	 cmocka_unit_test(test_cache),
-	    cmocka_unit_test(test_nxname_query), cmocka_unit_test(test_renewal),
+	    cmocka_unit_test(test_nxname_query), cmocka_unit_test(test_rrsig_query),
+	    cmocka_unit_test(test_renewal),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
