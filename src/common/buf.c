@@ -1,6 +1,7 @@
 /* A growable text buffer (control replies, metrics pages, JSON strings). */
 #include "common/buf.h"
 #include "common/errors.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -95,36 +96,42 @@ void st_buf_printf(st_buf_t *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+void st_buf_escape(st_buf_t *b, const char *s, const char *special, const char *const *repl,
+		   st_esc_ctl_t ctl)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		const char *hit = strchr(special, *p);
+		size_t n = st_utf8_len(p);
+		if (hit)
+			st_buf_puts(b, repl[hit - special]);
+		else if (n == 0)
+			st_buf_puts(b, REPLACEMENT);
+		else if (ctl == ST_ESC_CTL_JSON && *p < 0x20)
+			st_buf_printf(b, "\\u%04x", *p);
+		else if (ctl == ST_ESC_CTL_FFFD &&
+			 ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f))
+			st_buf_puts(b, REPLACEMENT);
+		else
+			st_buf_add(b, (const char *)p, n);
+		p += n ? n : 1;
+	}
+}
+
 void st_buf_json_str(st_buf_t *b, const char *s)
 {
-	static const char special[] = "\"\\\n\t";
 	static const char *const escape[] = {"\\\"", "\\\\", "\\n", "\\t"};
 	st_buf_add(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *hit = strchr(special, *p);
-		if (hit)
-			st_buf_puts(b, escape[hit - special]);
-		else if (*p < 0x20)
-			st_buf_printf(b, "\\u%04x", *p);
-		else
-			st_buf_add(b, (const char *)p, 1);
-	}
+	st_buf_escape(b, s, "\"\\\n\t", escape, ST_ESC_CTL_JSON);
 	st_buf_add(b, "\"", 1);
 }
 
 void st_buf_html(st_buf_t *b, const char *s)
 {
-	static const char special[] = "&<>\"'";
 	static const char *const entity[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *hit = strchr(special, *p);
-		if (hit)
-			st_buf_puts(b, entity[hit - special]);
-		else if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
-			st_buf_puts(b, "\xef\xbf\xbd"); /* U+FFFD */
-		else
-			st_buf_add(b, (const char *)p, 1);
-	}
+	st_buf_escape(b, s, "&<>\"'", entity, ST_ESC_CTL_FFFD);
 }
 
 char *st_buf_steal(st_buf_t *b, size_t *len)

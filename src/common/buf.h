@@ -18,6 +18,20 @@ void st_buf_reset(st_buf_t *b);
 void st_buf_add(st_buf_t *b, const char *s, size_t len);
 void st_buf_puts(st_buf_t *b, const char *s);
 void st_buf_printf(st_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* What st_buf_escape does with a control character (below 0x20) that is
+ * not in its `special` list. */
+typedef enum {
+	ST_ESC_CTL_KEEP, /* as it is */
+	ST_ESC_CTL_JSON, /* as \u00XX */
+	ST_ESC_CTL_FFFD, /* as U+FFFD, and DEL too; tab and newline as they are */
+} st_esc_ctl_t;
+/* s with each character of `special` written as the string at the same
+ * index of repl, control characters as ctl says, and each byte that does
+ * not belong to well-formed UTF-8 as U+FFFD: JSON, HTML and the Prometheus
+ * text format all require UTF-8, and names and messages from the network
+ * or from a truncation need not be. */
+void st_buf_escape(st_buf_t *b, const char *s, const char *special, const char *const *repl,
+		   st_esc_ctl_t ctl);
 /* A JSON string literal with quotes and escapes. */
 void st_buf_json_str(st_buf_t *b, const char *s);
 /* Text for an HTML element or a quoted attribute value: &, <, >, " and '

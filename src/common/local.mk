@@ -12,6 +12,8 @@ src_libsteer_a_SOURCES += \
 	src/common/siphash.c src/common/siphash.h \
 	src/common/file.c src/common/file.h \
 	src/common/base64.c src/common/base64.h \
-	src/common/hex.c src/common/hex.h
+	src/common/hex.c src/common/hex.h \
+	src/common/utf8.c src/common/utf8.h
 
-UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli tests/unit/test_common_hex
+UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli tests/unit/test_common_hex \
+	tests/unit/test_common_utf8

@@ -1,5 +1,6 @@
 /* JSON values of the fleet's keys, through jansson. */
 #include "fleet/view.h"
+#include "common/utf8.h"
 #include "conf/conf.h"
 
 #include <jansson.h>
@@ -24,7 +25,12 @@ char *st_fleet_obs_encode(const st_fleet_obs_t *o)
 {
 	json_t *j = json_pack("{s:s,s:I,s:I}", "state", state_text(o->state), "rtt_us",
 			      (json_int_t)o->rtt_us, "since", (json_int_t)o->since_ms);
-	if (j && o->error[0] && json_object_set_new(j, "error", json_string(o->error)) != 0) {
+	/* jansson takes only UTF-8, and a probe's message may be cut in the
+	 * middle of a character: one that cannot be written must not keep the
+	 * state from the fleet. */
+	char error[ST_FLEET_ERROR_MAX];
+	st_utf8_copy(error, sizeof(error), o->error);
+	if (j && error[0] && json_object_set_new(j, "error", json_string(error)) != 0) {
 		json_decref(j);
 		return NULL;
 	}
@@ -70,7 +76,7 @@ static int get_str(json_t *j, const char *name, char *out, size_t len, st_diag_t
 		return 0;
 	if (!json_is_string(v))
 		return st_diag_set(diag, ST_EPARSE, "\"%s\": expected a string", name);
-	snprintf(out, len, "%s", json_string_value(v));
+	st_utf8_copy(out, len, json_string_value(v)); /* cut between characters */
 	return 0;
 }
 

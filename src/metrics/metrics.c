@@ -61,17 +61,9 @@ void st_prom_header(st_buf_t *out, const char *name, const char *type, const cha
 
 void st_prom_label_value(st_buf_t *out, const char *value)
 {
+	static const char *const escape[] = {"\\\\", "\\\"", "\\n"};
 	st_buf_puts(out, "\"");
-	for (const char *p = value; *p; p++) {
-		if (*p == '\\')
-			st_buf_puts(out, "\\\\");
-		else if (*p == '"')
-			st_buf_puts(out, "\\\"");
-		else if (*p == '\n')
-			st_buf_puts(out, "\\n");
-		else
-			st_buf_add(out, p, 1);
-	}
+	st_buf_escape(out, value, "\\\"\n", escape, ST_ESC_CTL_KEEP);
 	st_buf_puts(out, "\"");
 }
 

@@ -115,6 +115,26 @@ static void test_obs_json(void **state)
 	assert_int_equal(st_fleet_obs_decode(longjson, strlen(longjson), &back, &diag), 0);
 	assert_int_equal(strlen(back.error), sizeof(back.error) - 1);
 
+	/* a message cut in the middle of a character (a probe's text is cut
+	 * to fit) or with a byte that is not UTF-8 is still published: the
+	 * state must reach the fleet */
+	st_fleet_obs_t cut = {.state = ST_HEALTH_DOWN, .since_ms = 1};
+	snprintf(cut.error, sizeof(cut.error), "body lacks \"gr\xc3\xb6\xc3\" \xff end");
+	j = st_fleet_obs_encode(&cut);
+	assert_non_null(j);
+	assert_int_equal(st_fleet_obs_decode(j, strlen(j), &back, &diag), 0);
+	assert_int_equal(back.state, ST_HEALTH_DOWN);
+	assert_string_equal(back.error, "body lacks \"gr\xc3\xb6?\" ? end");
+	free(j);
+	/* a long error with multi-byte characters is cut between characters */
+	snprintf(longjson, sizeof(longjson), "{\"state\":\"down\",\"error\":\"a");
+	for (int i = 0; i < 60; i++)
+		strcat(longjson, "\xc3\xa9");
+	strcat(longjson, "\"}");
+	assert_int_equal(st_fleet_obs_decode(longjson, strlen(longjson), &back, &diag), 0);
+	assert_int_equal(strlen(back.error), sizeof(back.error) - 1); /* "a" and 47 of 2 bytes */
+	assert_int_equal((unsigned char)back.error[strlen(back.error) - 1], 0xa9);
+
 	const char *bad[] = {
 	    "",
 	    "[]",
