@@ -87,6 +87,10 @@ typedef struct st_conf_zone {
 	st_routed_transfer_t routed_in_transfer; /* default all */
 	st_serial_policy_t serial;		 /* default file */
 	uint32_t ixfr_versions;			 /* differences kept for IXFR, default 16 */
+	/* A catalog zone (RFC 9432) of the config's other zones that allow
+	 * transfers, made by steerd: file is "CONFIG:LINE (catalog)", for
+	 * messages only, and the serial unixtime. */
+	bool catalog;
 	unsigned line;
 } st_conf_zone_t;
 

@@ -322,10 +322,39 @@ static const st_item_t zone_items[] = {
     ST_KEY("ixfr_versions", ST_T_UINT, ST_AT(st_conf_zone_t, ixfr_versions), ST_RANGE(0, 1000),
 	   ST_DEF("16")),
     ST_KEY("dnssec", ST_T_CUSTOM, ST_PARSE(st_parse_dnssec)),
+    ST_KEY("catalog", ST_T_BOOL, ST_AT(st_conf_zone_t, catalog), ST_DEF("false")),
     ST_END,
 };
 const st_table_t st_zone_table = {"zone", zone_items,
 				  "a zone given as a mapping (under zones:, with its file:)"};
+
+/* catalog: true. The zone's content is made from the other zones, for
+ * secondaries: it has no file, no signing, and a serial that follows its
+ * content. */
+static int catalog_checks(st_ctx_t *ctx, const st_ynode_t *k, const st_ynode_t *v,
+			  st_conf_zone_t *z)
+{
+	if (z->file)
+		return st_ctx_error(ctx, st_map_given(v, "file"), "file",
+				    "a catalog zone is made from the other zones: no 'file:'");
+	if (z->dnssec)
+		return st_ctx_error(ctx, st_map_given(v, "dnssec"), "dnssec",
+				    "a catalog zone is for secondaries and is not signed: no "
+				    "'dnssec:'");
+	if (st_map_given(v, "serial") && z->serial != ST_SERIAL_UNIXTIME)
+		return st_ctx_error(ctx, st_map_given(v, "serial"), "serial",
+				    "a catalog zone has no file to take a serial from: its serial "
+				    "is 'unixtime' (the time its list last changed)");
+	if (!st_conf_zone_transfers(z))
+		return st_ctx_error(ctx, k, NULL,
+				    "a catalog zone is for secondaries: give it 'allow_transfer:' "
+				    "(and 'notify:')");
+	z->serial = ST_SERIAL_UNIXTIME;
+	char label[4096];
+	snprintf(label, sizeof(label), "%s:%u (catalog)", ctx->file, k->line);
+	z->file = strdup(label);
+	return z->file ? 0 : ST_ENOMEM;
+}
 
 int st_load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 {
@@ -354,11 +383,18 @@ int st_load_zones(st_ctx_t *ctx, const st_ynode_t *map)
 						    z->name, conf->zones[j].line);
 		st_ctx_set_path(ctx, "zones", k->str);
 		if (v->kind == ST_YNODE_MAP) {
-			if (!st_map_given(v, "file"))
-				return st_ctx_error(
-				    ctx, k, NULL, "the zone needs 'file: PATH' (its master file)");
+			static const char no_file[] = "the zone needs 'file: PATH' (its master file)";
+			if (!st_map_given(v, "file") && !st_map_given(v, "catalog"))
+				return st_ctx_error(ctx, k, NULL, "%s", no_file);
 			if ((rc = st_schema_apply(ctx, &st_zone_table, v, k, z, NULL)) != 0)
 				return rc;
+			if (z->catalog) {
+				if ((rc = catalog_checks(ctx, k, v, z)) != 0)
+					return rc;
+				continue;
+			}
+			if (!z->file)
+				return st_ctx_error(ctx, k, NULL, "%s", no_file);
 			if (z->dnssec && st_conf_zone_transfers(z))
 				st_log_warn("%s:%u: zone %s is signed online (dnssec:) and transferred: "
 					    "standard secondaries get it unsigned, and validating "

@@ -372,6 +372,28 @@ static int xfr_version(st_view_box_t *box, const st_conf_zone_t *cz, st_zone_src
 	return 0;
 }
 
+/* The catalog zone conf->zones[z]: every other zone that allows transfers
+ * (what a secondary that reads the catalog can transfer), catalogs aside. */
+static int make_catalog(const st_conf_t *conf, size_t z, const zone_plan_t *plan,
+			st_zone_t **out, st_diag_t *diag)
+{
+	const st_conf_zone_t *cz = &conf->zones[z];
+	const char **members = calloc(conf->n_zones, sizeof(*members));
+	if (!members)
+		return ST_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (i != z && !conf->zones[i].catalog && conf->zones[i].n_allow_transfer > 0)
+			members[n++] = conf->zones[i].name;
+	if (n == 0)
+		st_log_warn("%s: catalog zone %s lists no zone: no other zone has allow_transfer",
+			    cz->file, cz->name);
+	int ret = st_zone_catalog(cz->name, members, n, cz->file, plan->dyn, plan->n_dyn, out,
+				  diag);
+	free(members);
+	return ret;
+}
+
 typedef enum {
 	REUSE_IF_UNCHANGED, /* reload the zones whose file changed */
 	REUSE_ALL_BUT_ONE,  /* reload only `only` */
@@ -417,7 +439,10 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 		src->name = cz->name;
 		src->file = cz->file;
 		src->n_dyn = plans[z].n_dyn;
-		src_stat(src);
+		if (cz->catalog)
+			src->has_stat = false; /* made anew by every reload */
+		else
+			src_stat(src);
 
 		const st_zone_src_t *prev = old_src(old, cz->name);
 		/* A zone shared with the old view keeps its serial: so must its
@@ -441,8 +466,9 @@ static int build(st_routing_t *rt, const st_view_box_t *old, reuse_t mode, const
 			src->file = cz->file;
 			src->signer = NULL;
 		} else {
-			ret = st_zone_load(cz->name, cz->file, plans[z].dyn, plans[z].n_dyn, &zone,
-					   diag);
+			ret = cz->catalog ? make_catalog(conf, z, &plans[z], &zone, diag)
+					  : st_zone_load(cz->name, cz->file, plans[z].dyn,
+							 plans[z].n_dyn, &zone, diag);
 			if (ret == ST_EIO && conf->path && diag) {
 				/* The zone file itself is missing or unreadable: name
 				 * the config line that points at it, too. */

@@ -205,6 +205,11 @@ int zb_add_record(zb_t *zb, const uint8_t *owner, size_t owner_len, uint16_t typ
 		  uint32_t ttl, const uint8_t *rdata, size_t rdlen, uint16_t file, uint32_t line);
 /* Checks, dynamic RRsets, compilation into `zone`. */
 int zb_finish(zb_t *zb, const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t *zone);
+/* A zone from what `fill` adds to a builder over `origin` (the master file
+ * parser, or a generated zone), then zb_finish; `label` names the source in
+ * messages and is the zone's st_zone_file(). */
+int zb_make(const char *origin, const char *label, int (*fill)(zb_t *zb, void *arg), void *arg,
+	    const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t **out, st_diag_t *diag);
 void zb_warn(zb_t *zb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Where a record was read, for messages: "%s:%u". */

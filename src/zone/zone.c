@@ -25,18 +25,18 @@ static void zone_destroy(st_zone_t *z)
 	free(z);
 }
 
-int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
-		 st_zone_t **out, st_diag_t *diag)
+int zb_make(const char *origin, const char *label, int (*fill)(zb_t *zb, void *arg), void *arg,
+	    const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t **out, st_diag_t *diag)
 {
 	zb_t zb;
 	uint64_t t0 = st_mono_ns();
 	st_diag_clear(diag);
 	st_zone_t *z = calloc(1, sizeof(*z));
 	if (!z)
-		return st_diag_set(diag, ST_ENOMEM, "%s: out of memory", file);
+		return st_diag_set(diag, ST_ENOMEM, "%s: out of memory", label);
 	int rc = zb_init(&zb, origin, diag);
 	if (!rc)
-		rc = zp_parse(&zb, file);
+		rc = fill(&zb, arg);
 	if (!rc)
 		rc = zb_finish(&zb, dyn, n_dyn, z);
 	if (!rc) {
@@ -45,7 +45,7 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 		char buf[1024];
 		st_name_to_str(z->apex, buf, sizeof(buf));
 		z->name = strdup(buf);
-		z->file = strdup(file);
+		z->file = strdup(label);
 		if (!z->name || !z->file)
 			rc = ST_ENOMEM;
 		z->includes = zb.includes;
@@ -56,9 +56,9 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 	zb_clear(&zb);
 	if (rc) {
 		if (rc == ST_ENOMEM)
-			st_diag_set(diag, rc, "%s: out of memory", file);
+			st_diag_set(diag, rc, "%s: out of memory", label);
 		else if (rc == ST_ERANGE && diag && !diag->text[0])
-			st_diag_set(diag, ST_EZONE, "%s: zone too large", file);
+			st_diag_set(diag, ST_EZONE, "%s: zone too large", label);
 		zone_destroy(z);
 		return rc == ST_ERANGE ? ST_EZONE : rc;
 	}
@@ -67,6 +67,17 @@ int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn,
 	z->load_ns = st_mono_ns() - t0;
 	*out = z;
 	return 0;
+}
+
+static int parse_file(zb_t *zb, void *file)
+{
+	return zp_parse(zb, file);
+}
+
+int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
+		 st_zone_t **out, st_diag_t *diag)
+{
+	return zb_make(origin, file, parse_file, (void *)file, dyn, n_dyn, out, diag);
 }
 
 st_zone_t *st_zone_ref(st_zone_t *zone)

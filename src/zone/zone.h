@@ -131,6 +131,16 @@ typedef struct st_zone_dyn {
  * Duplicate records are collapsed. */
 int st_zone_load(const char *origin, const char *file, const st_zone_dyn_t *dyn, size_t n_dyn,
 		 st_zone_t **out, st_diag_t *diag);
+/* A catalog zone (RFC 9432, schema version 2) named `origin` listing the
+ * zones `members` (presentation names): the SOA and NS of "invalid.", TXT
+ * "2" at version.<origin>, and for each member a PTR to it at
+ * <label>.zones.<origin>, where the label is 16 hex digits of a hash of the
+ * member's name (stable over reloads and restarts); every TTL 0. `label`
+ * stands for the file in messages ("steerd.yaml:12"). Secondaries that
+ * consume catalogs (Knot, BIND, NSD) serve each member zone they find in
+ * it. Errors as st_zone_load. */
+int st_zone_catalog(const char *origin, const char *const *members, size_t n, const char *label,
+		    const st_zone_dyn_t *dyn, size_t n_dyn, st_zone_t **out, st_diag_t *diag);
 /* Zones are reference counted so that zone sets built by a reload can share
  * the zones that did not change. A new zone holds one reference;
  * st_zone_free drops one and frees the zone with the last. */

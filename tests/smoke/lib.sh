@@ -156,14 +156,15 @@ st_write_zone() {
     } >"$file"
 }
 
-# st_steerd ARGS...: start the real steerd with ARGS, set ST_STEERD_PID, wait for it.
+# st_steerd ARGS...: start the real steerd with ARGS, set ST_STEERD_PID, wait for it
+# (a steerd that never answers is a failed check: `st_steerd ... || st_done` fails).
 # Set ST_ADDR (default 127.0.0.1) and ST_PORT (default: a free port) first if needed.
 st_steerd() {
     : "${ST_ADDR:=127.0.0.1}"
     : "${ST_PORT:=$(st_free_port "$ST_ADDR")}"
     st_start steerd "$top_builddir/steerd" --listen "$(st_hostport "$ST_ADDR" "$ST_PORT")" --workers 1 "$@"
     ST_STEERD_PID=$ST_PID
-    st_wait_dns "$ST_ADDR" "$ST_PORT" || { cat "$ST_TMP/steerd.log"; return 1; }
+    st_wait_dns "$ST_ADDR" "$ST_PORT" || { cat "$ST_TMP/steerd.log"; ST_FAILS=$((ST_FAILS + 1)); return 1; }
 }
 
 # st_steerd_config FILE [NAME]: start the real steerd with config FILE (it
@@ -172,7 +173,8 @@ st_steerd() {
 st_steerd_config() {
     st_start steerd "$top_builddir/steerd" -c "$1"
     ST_STEERD_PID=$ST_PID
-    st_wait_dns "${ST_ADDR:-127.0.0.1}" "$ST_PORT" "${2:-.}" || { cat "$ST_TMP/steerd.log"; return 1; }
+    st_wait_dns "${ST_ADDR:-127.0.0.1}" "$ST_PORT" "${2:-.}" ||
+        { cat "$ST_TMP/steerd.log"; ST_FAILS=$((ST_FAILS + 1)); return 1; }
 }
 
 # st_dig ARGS...: dig against the test server, no recursion, short timeouts.

@@ -726,6 +726,97 @@ static void test_record_lines(void **state)
 	rmdir(dir);
 }
 
+/* A catalog zone (RFC 9432): SOA and NS of invalid., version "2", one PTR
+ * per member at a label that depends on the member's name alone. */
+static void test_catalog(void **state)
+{
+	(void)state;
+	const char *members[] = {"example.test.", "Other.Test."};
+	st_zone_t *z = NULL;
+	st_diag_t diag = {{0}};
+	assert_int_equal(st_zone_catalog("catalog.test.", members, 2, "t.yaml:3 (catalog)", NULL, 0,
+					 &z, &diag),
+			 0);
+	assert_string_equal(st_zone_name(z), "catalog.test.");
+	assert_string_equal(st_zone_file(z), "t.yaml:3 (catalog)");
+	assert_int_equal(st_zone_serial(z), 1);
+	assert_int_equal(st_zone_record_count(z), 5);
+	const st_node_t *apex = st_zone_apex_node(z);
+	const st_rrset_t *soa = st_node_rrset(apex, 6), *ns = st_node_rrset(apex, 2);
+	assert_non_null(soa);
+	assert_int_equal(soa->ttl, 0);
+	uint16_t len;
+	const uint8_t *rd = rdata(soa, 0, &len);
+	assert_int_equal(len, 9 + 9 + 20);
+	assert_memory_equal(rd, "\7invalid\0\7invalid\0", 18);
+	assert_non_null(ns);
+	rd = rdata(ns, 0, &len);
+	assert_int_equal(len, 9);
+	assert_memory_equal(rd, "\7invalid\0", 9);
+	const st_node_t *v = find(z, "version.catalog.test.");
+	assert_non_null(v);
+	const st_rrset_t *txt = st_node_rrset(v, 16);
+	rd = rdata(txt, 0, &len);
+	assert_int_equal(len, 2);
+	assert_memory_equal(rd, "\1" "2", 2);
+	assert_int_equal(txt->ttl, 0);
+	/* the members, by the label of their (lower-case) name */
+	size_t found = 0;
+	char label[64];
+	for (size_t i = 0; i < 2; i++) {
+		const char *want = i == 0 ? "example.test." : "other.test.";
+		size_t nodes = 0;
+		for (size_t k = 0; k < st_zone_node_count(z); k++) {
+			const st_node_t *n = st_zone_node(z, k);
+			const st_rrset_t *ptr = st_node_rrset(n, 12);
+			uint8_t w[256];
+			size_t wl = wire(want, w);
+			if (!ptr || st_rr_rdlen(ptr->rdata) != wl ||
+			    memcmp(st_rr_rdata(ptr->rdata), w, wl) != 0)
+				continue;
+			nodes++;
+			/* <16 hex>.zones.catalog.test. */
+			assert_int_equal(n->name[0], 16);
+			assert_memory_equal(n->name + 17, "\5zones\7catalog\4test\0", 20);
+			for (size_t j = 1; j <= 16; j++)
+				assert_non_null(strchr("0123456789abcdef", n->name[j]));
+			if (i == 0)
+				memcpy(label, n->name + 1, 16);
+			assert_int_equal(ptr->ttl, 0);
+		}
+		assert_int_equal(nodes, 1);
+		found += nodes;
+	}
+	assert_int_equal(found, 2);
+	st_zone_free(z);
+
+	/* the same member keeps its label in another catalog, with other members */
+	const char *one[] = {"EXAMPLE.test."};
+	assert_int_equal(st_zone_catalog("cat.test.", one, 1, "t.yaml:9 (catalog)", NULL, 0, &z,
+					 &diag),
+			 0);
+	char name[64];
+	snprintf(name, sizeof(name), "%.16s.zones.cat.test.", label);
+	assert_non_null(find(z, name));
+	st_zone_free(z);
+
+	/* an empty catalog is still a zone: SOA, NS, version */
+	assert_int_equal(st_zone_catalog("catalog.test.", NULL, 0, "t.yaml:3 (catalog)", NULL, 0,
+					 &z, &diag),
+			 0);
+	assert_int_equal(st_zone_record_count(z), 3);
+	st_zone_free(z);
+
+	/* a catalog name too long for the member labels below it */
+	char longname[300] = "";
+	for (int i = 0; i < 4; i++)
+		strcat(longname, "a123456789012345678901234567890123456789012345678901234567.");
+	assert_int_equal(st_zone_catalog(longname, members, 1, "t.yaml:3 (catalog)", NULL, 0, &z,
+					 &diag),
+			 ST_EZONE);
+	assert_non_null(strstr(diag.text, "t.yaml:3 (catalog): the catalog zone's name is too long"));
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -750,6 +841,7 @@ int main(void)
 	    cmocka_unit_test(test_lower8),
 	    cmocka_unit_test(test_root_zone),
 	    cmocka_unit_test(test_record_lines),
+	    cmocka_unit_test(test_catalog),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
