@@ -21,7 +21,7 @@ done
 # (which does not) and the catalog, NOTIFYing knotd.
 catalog_config() {
     {
-        printf 'server:\n  control: %s/steerd.sock\n' "$D"
+        printf 'server:\n  listen: ["127.0.0.1:%s"]\n  control: %s/steerd.sock\n' "$ST_PORT" "$D"
         printf 'tsig:\n  %s: { algorithm: hmac-sha256, secret: "%s" }\n' "$XFR_KEY" "$XFR_SECRET"
         printf 'zones:\n'
         local z
@@ -70,44 +70,10 @@ serial1=$(catalog_serial)
 st_expect_match "the catalog's serial is a time" '^[0-9]{10}$' "$serial1"
 
 # knotd provisions the members from the catalog.
-mkdir -p "$D/knot/db" "$D/knot/zones"
-cat >"$D/knot/knot.conf" <<EOF
-server:
-    rundir: "$D/knot"
-    pidfile: "$D/knot/knot.pid"
-    listen: 127.0.0.1@$KNOT_PORT
-log:
-  - target: "$D/knot/knot.log"
-    any: info
-database:
-    storage: "$D/knot/db"
-key:
-  - id: $XFR_KEY
-    algorithm: hmac-sha256
-    secret: $XFR_SECRET
-remote:
-  - id: steerd
-    address: 127.0.0.1@$ST_PORT
-    key: $XFR_KEY
-acl:
-  - id: notify
-    address: 127.0.0.1
-    key: $XFR_KEY
-    action: notify
-template:
-  - id: default
-    storage: "$D/knot/zones"
-  - id: member
-    storage: "$D/knot/zones"
-    master: steerd
-    acl: notify
-zone:
-  - domain: catalog.test
-    master: steerd
-    acl: notify
+XFR_KNOT_ZONES="  - domain: catalog.test
+    template: secondary
     catalog-role: interpret
-    catalog-template: member
-EOF
+    catalog-template: secondary" xfr_knot_conf knot "$KNOT_PORT" "$XFR_SECRET"
 st_start knot knotd -c "$D/knot/knot.conf"
 st_wait_expect "knotd serves example.test from the catalog" 2026120101 30 knot_has example.test
 st_wait_expect "knotd serves other.test from the catalog" 2026120101 10 knot_has other.test

@@ -131,7 +131,9 @@ xfr_secondary_refused() {
 
 # xfr_knot_conf NAME PORT SECRET [NOTIFY-FROM]: a knotd secondary of steerd
 # in $ST_TMP/NAME, listening on 127.0.0.1:PORT, taking NOTIFY signed with
-# the key from NOTIFY-FROM (default 127.0.0.1) only.
+# the key from NOTIFY-FROM (default 127.0.0.1) only. Its zone is $XFR_ZONE,
+# or the `zone:` items in $XFR_KNOT_ZONES (templates: `default`, and
+# `secondary` with steerd as the primary and the ACLs).
 xfr_knot_conf() {
     local d=$ST_TMP/$1
     mkdir -p "$d/db" "$d/zones"
@@ -164,10 +166,13 @@ acl:
 template:
   - id: default
     storage: "$d/zones"
-zone:
-  - domain: $XFR_ZONE
+  - id: secondary
+    storage: "$d/zones"
     master: steerd
     acl: [notify, local]
+zone:
+${XFR_KNOT_ZONES:-  - domain: $XFR_ZONE
+    template: secondary}
 EOF
 }
 

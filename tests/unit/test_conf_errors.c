@@ -155,13 +155,13 @@ static const struct {
     {"zones:\n  example.test: { allow_transfer: [k] }\n",
      "t.yaml:2:3: zones.example.test: the zone needs 'file: PATH' (its master file)"},
     {"zones:\n  catalog.test: { catalog: true, file: z, allow_transfer: [192.0.2.1] }\n",
-     "t.yaml:2:35: zones.catalog.test.file: a catalog zone is made from the other zones: no "
+     "t.yaml:2:34: zones.catalog.test.file: a catalog zone is made from the other zones: no "
      "'file:'"},
     {"zones:\n  catalog.test: { catalog: true }\n",
      "t.yaml:2:3: zones.catalog.test: a catalog zone is for secondaries: give it "
      "'allow_transfer:' (and 'notify:')"},
     {"zones:\n  catalog.test: { catalog: true, serial: file, allow_transfer: [192.0.2.1] }\n",
-     "t.yaml:2:35: zones.catalog.test.serial: a catalog zone has no file to take a serial "
+     "t.yaml:2:34: zones.catalog.test.serial: a catalog zone has no file to take a serial "
      "from: its serial is 'unixtime' (the time its list last changed)"},
     {"zones:\n  example.test: { catalog: false, allow_transfer: [192.0.2.1] }\n",
      "t.yaml:2:3: zones.example.test: the zone needs 'file: PATH' (its master file)"},
