@@ -286,11 +286,7 @@ int st_ctl_start(struct st_server *srv, st_ctl_t **out, st_diag_t *diag)
 	*out = ctl;
 	return 0;
 fail:
-	st_unix_close(ctl->sock);
-	st_ev_free(ctl->ramp_timer);
-	st_ctl_state_free(ctl->state);
-	free(ctl->state_path);
-	free(ctl);
+	st_ctl_free(ctl); /* not attached yet, no fleet yet: the rest of it */
 	return rc;
 }
 
