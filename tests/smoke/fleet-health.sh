@@ -29,6 +29,8 @@ fleet_mode() {
         sed -n 's/^# fleet: \([a-z]*\),.*/\1/p'
 }
 site_metrics() { curl -s --max-time 2 "http://127.0.20.$1:$FLEET_METRICS_PORT/metrics"; }
+# site_fleet_page N: the fleet paragraph of site N's status page.
+site_fleet_page() { curl -s --max-time 2 "http://127.0.20.$1:$FLEET_METRICS_PORT/" | grep '^<p id="fleet">'; }
 all_modes() {
     local i
     for i in 1 2 3; do [ "$(fleet_mode $i)" = "$1" ] || return 1; done
@@ -124,7 +126,8 @@ if fleet_wait_until 10 all_modes kept; then
     st_expect "answers while kept" "www=$EAST|$EAST|$EAST api=$WEST|$WEST|$WEST" "$(fleet_answers)"
     says_kept() {
         fleet_ctl 2 status | grep -q "^fleet health: KEPT for .*own view after 8s" &&
-            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="kept"} 1'
+            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="kept"} 1' &&
+            site_fleet_page 2 | grep -q '^<p id="fleet">The checker decides: kept, .*etcd <span class="down">unreachable</span>'
     }
     fleet_wait_until 5 says_kept || fleet_fail "status and metrics say the states are kept"
 else
@@ -135,7 +138,8 @@ if fleet_wait_until 15 all_modes own; then
     says_own() {
         fleet_ctl 2 status | grep -q "^fleet health: OWN VIEW of this vantage point, etcd unreachable" &&
             site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="own"} 1' &&
-            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 0'
+            site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 0' &&
+            site_fleet_page 2 | grep -q '^<p id="fleet">The checker decides: own, .*etcd <span class="down">unreachable</span>'
     }
     fleet_wait_until 5 says_own || fleet_fail "status and metrics say this site uses its own view"
     st_expect_match "metrics: etcd unreachable" 'steerdns_fleet_etcd_reachable 0' "$(site_metrics 2)"
@@ -159,7 +163,8 @@ else
 fi
 says_agreed() {
     fleet_ctl 2 status | grep -q "^fleet health: agreed by quorum majority of 3 vantage points" &&
-        site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 1'
+        site_metrics 2 | grep -qx 'steerdns_fleet_mode{mode="agreed"} 1' &&
+        site_fleet_page 2 | grep -q '^<p id="fleet">The checker decides: agreed, 3 vantage points live\. etcd <span class="up">reachable</span> at http://127\.0\.0\.1:[0-9]*, 3 nameservers and 3 vantage points live'
 }
 fleet_wait_until 5 says_agreed || fleet_fail "status and metrics say the site agrees again"
 st_expect_match "site 1 logs the rejoin" "etcd answers again" "$(cat "$ST_TMP/steercheck1.log")"
