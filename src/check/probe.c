@@ -50,7 +50,13 @@ int st_probe_spec_init_check(st_probe_spec_t *spec, const st_conf_t *conf, uint3
 	spec->endpoint = ep->name;
 	uint16_t port = c->port ? c->port : default_port(c->type);
 	bool have = false;
-	if (ep->check_target) {
+	if (c->target) {
+		if (st_sockaddr_parse(c->target, port, &spec->target) != 0)
+			return st_diag_set(
+			    diag, ST_ECONF, "%s:%u: check %s, target '%s' is not ADDR:PORT",
+			    conf->path ? conf->path : "config", c->line, c->name, c->target);
+		have = true;
+	} else if (ep->check_target) {
 		if (st_sockaddr_parse(ep->check_target, port, &spec->target) != 0)
 			return st_diag_set(diag, ST_ECONF,
 					   "%s:%u: endpoint %s, check_target '%s' is not ADDR:PORT",

@@ -35,8 +35,9 @@ typedef struct st_probe st_probe_t;
 typedef void (*st_probe_cb_t)(const st_probe_result_t *res, void *arg);
 
 /* Fill spec->target, target_str, host and source for an endpoint and a
- * check of it: check_target ("ADDR:PORT") when set, else the endpoint's address
- * with the check's port; health.source when it is of the target's family
+ * check of it: the check's own target when set, else the endpoint's
+ * check_target ("ADDR:PORT") when set, else the endpoint's address with the
+ * check's port; health.source when it is of the target's family
  * (else the kernel's choice). Returns ST_ECONF with diag when nothing can be
  * probed. */
 int st_probe_spec_init(st_probe_spec_t *spec, const st_conf_t *conf, uint32_t endpoint,

@@ -29,6 +29,7 @@ static void free_check(st_conf_check_t *c)
 	free(c->tls_ca_file);
 	free(c->dns_name);
 	free(c->dns_expect);
+	free(c->target);
 	for (size_t i = 0; i < c->exec_argc; i++)
 		free(c->exec_argv[i]);
 	free(c->exec_argv);

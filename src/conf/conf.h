@@ -136,6 +136,10 @@ typedef struct st_conf_check {
 	uint64_t timeout_ms;  /* default 1000, must be < interval */
 	uint32_t rise, fall;  /* default 2, 2 */
 	bool invert;	      /* up when the probes say down and down when they say up */
+	/* "ADDR[:PORT]": probe this address instead of the endpoint's (something
+	 * every endpoint using the check depends on); NULL: the endpoint's
+	 * check_target or address. */
+	char *target;
 	unsigned line;
 } st_conf_check_t;
 

@@ -550,6 +550,14 @@ static int parse_command(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *v
 	return 0;
 }
 
+/* target: a numeric address, with or without a port. */
+static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode_t *val,
+			      const char *s, void *obj)
+{
+	st_conf_check_t *c = obj;
+	return st_ctx_probe_addr(ctx, val, it->name, s, &c->target);
+}
+
 static const st_enum_t check_type_enum[] = {
     {"http", ST_CHECK_HTTP}, {"https", ST_CHECK_HTTPS}, {"tcp", ST_CHECK_TCP},
     {"dns", ST_CHECK_DNS},   {"exec", ST_CHECK_EXEC},	{NULL},
@@ -584,6 +592,7 @@ static const st_item_t check_items[] = {
     ST_KEY("rise", ST_T_UINT, ST_AT(st_conf_check_t, rise), ST_RANGE(1, 100), ST_DEF("2")),
     ST_KEY("fall", ST_T_UINT, ST_AT(st_conf_check_t, fall), ST_RANGE(1, 100), ST_DEF("2")),
     ST_KEY("invert", ST_T_BOOL, ST_AT(st_conf_check_t, invert), ST_DEF("false")),
+    ST_KEY("target", ST_T_TEXT, ST_TEXT(parse_check_target)),
     ST_END,
 };
 const st_table_t st_check_table = {"check", check_items, "a check (under checks:)"};
@@ -595,6 +604,7 @@ static const struct {
 	const char *types_text;
 } check_applies[] = {
     {"port", NET_T, "http, https, tcp and dns"},
+    {"target", NET_T, "http, https, tcp and dns"},
     {"path", HTTP_T, "http and https"},
     {"host", HTTP_T, "http and https"},
     {"expect_status", HTTP_T, "http and https"},
@@ -639,6 +649,11 @@ static int check_validate(st_ctx_t *ctx, void *obj, const st_ynode_t *name, cons
 		return st_ctx_error(ctx, key ? st_map_get(map, key) : name, key,
 				    "timeout %s must be shorter than interval %s", t, iv);
 	}
+	st_sockaddr_t sa;
+	if (c->type == ST_CHECK_TCP && c->target && c->port == 0 &&
+	    (st_sockaddr_parse(c->target, 0, &sa) != 0 || st_sockaddr_port(&sa) == 0))
+		return st_ctx_error(ctx, st_map_get(map, "target"), "target",
+				    "a tcp check needs a port: 'target: ADDR:PORT', or 'port:'");
 	return 0;
 }
 

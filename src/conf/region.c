@@ -129,14 +129,7 @@ static int parse_check_target(st_ctx_t *ctx, const st_item_t *it, const st_ynode
 			      const char *s, void *obj)
 {
 	st_conf_endpoint_t *e = obj;
-	st_sockaddr_t sa;
-	if (st_sockaddr_parse(s, 0, &sa) != 0)
-		return st_ctx_error(ctx, val, it->name,
-				    "'%s' is not ADDR:PORT, [ADDR6]:PORT or ADDR (numeric address)",
-				    s);
-	free(e->check_target);
-	e->check_target = NULL;
-	return st_ctx_strdup(ctx, s, &e->check_target);
+	return st_ctx_probe_addr(ctx, val, it->name, s, &e->check_target);
 }
 
 static const st_item_t endpoint_items[] = {
@@ -157,8 +150,8 @@ const st_table_t st_endpoint_table = {"endpoint", endpoint_items,
 static int endpoint_check_validate(st_ctx_t *ctx, const st_conf_endpoint_t *e,
 				   const st_conf_check_t *c, const st_ynode_t *map)
 {
-	if (c->type == ST_CHECK_EXEC)
-		return 0;
+	if (c->type == ST_CHECK_EXEC || c->target)
+		return 0; /* a check with its own target: conf/load.c checked it */
 	if (!e->has_v4 && !e->has_v6 && !e->check_target)
 		return st_ctx_error(
 		    ctx, st_map_get(map, "check"), "check",

@@ -1,5 +1,6 @@
 /* Generic schema walking: scalars by type, ranges, defaults, unknown keys. */
 #include "conf/schema.h"
+#include "common/sockaddr.h"
 #include "common/time.h"
 
 #include <stdarg.h>
@@ -74,6 +75,19 @@ int st_ctx_strdup(st_ctx_t *ctx, const char *s, char **out)
 		return ST_ENOMEM;
 	*out = d;
 	return 0;
+}
+
+int st_ctx_probe_addr(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *s,
+		      char **out)
+{
+	st_sockaddr_t sa;
+	if (st_sockaddr_parse(s, 0, &sa) != 0)
+		return st_ctx_error(ctx, val, key,
+				    "'%s' is not ADDR:PORT, [ADDR6]:PORT or ADDR (numeric address)",
+				    s);
+	free(*out);
+	*out = NULL;
+	return st_ctx_strdup(ctx, s, out);
 }
 
 int st_ctx_path(st_ctx_t *ctx, const char *s, char **out)

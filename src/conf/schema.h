@@ -148,6 +148,10 @@ int st_parse_bool(const char *s, bool *out);
 /* A string copy, or a path resolved from the config's folder. */
 int st_ctx_strdup(st_ctx_t *ctx, const char *s, char **out);
 int st_ctx_path(st_ctx_t *ctx, const char *s, char **out);
+/* Where probes go: "ADDR:PORT", "[ADDR6]:PORT" or a numeric ADDR, checked
+ * and copied into *out (replacing what was there). */
+int st_ctx_probe_addr(st_ctx_t *ctx, const st_ynode_t *val, const char *key, const char *s,
+		      char **out);
 /* Normalise a domain name ("WWW.Example.test" -> "www.example.test."). */
 int st_ctx_name(st_ctx_t *ctx, const st_ynode_t *val, const char *key, char **out);
 /* The closest of `names` to `s` for "did you mean" (NULL when none is close). */

@@ -28,9 +28,9 @@ static const char *unconvertible(const r53_check_t *h)
 	if (!h->type)
 		return "its HealthCheckConfig has no Type or a field of the wrong JSON type";
 	if (!strcmp(h->type, "CALCULATED"))
-		return "a CALCULATED check (from child health checks) is not convertible: "
-		       "Route 53's children each probe their own address, an endpoint's "
-		       "checks in steerd share one check_target";
+		return "a CALCULATED check (from child health checks) is left to write by "
+		       "hand: the endpoint's check: [a, b] lists the children, each check "
+		       "with target: its ADDR:PORT, and healthy_when: is the HealthThreshold";
 	if (!strcmp(h->type, "CLOUDWATCH_METRIC"))
 		return "a CLOUDWATCH_METRIC check (from a CloudWatch alarm) is not convertible";
 	if (!strcmp(h->type, "RECOVERY_CONTROL"))

@@ -5,7 +5,8 @@
 # failover record move to the other region; an endpoint with
 # healthy_when: any stays up until both its checks fail. steerctl health
 # (text and JSON) and /metrics say which check failed; steercheck --once
-# prints each check.
+# prints each check. A check with its own target probes that address for
+# its endpoint, not the endpoint's check_target.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/smoke/lib.sh"
 . "$top_srcdir/tests/smoke/ctl-common.sh"
 st_need_dig
@@ -14,14 +15,14 @@ st_need python3 curl
 BACKEND=$(cd "$top_srcdir" && pwd)/tests/data/health/backend.py # used from $ST_TMP
 ctl_setup # ports, folders and the zone; the config is written below
 # one HTTP backend per check, each behaving as its mode file says
-for b in web db maint other; do
+for b in web db maint other dep; do
     eval "P_$b=$(st_free_port)"
     port_var=P_$b
     echo ok >"m_$b"
     st_start "backend-$b" python3 "$BACKEND" --port "${!port_var}" --mode-file "$ST_TMP/m_$b"
 done
 echo 500 >m_maint # no maintenance page: the inverted check is up
-for b in web db maint other; do
+for b in web db maint other dep; do
     for _ in $(seq 1 100); do grep -q ready "backend-$b.log" 2>/dev/null && break; sleep 0.05; done
     grep -q ready "backend-$b.log" || { echo "backend $b did not start"; cat "backend-$b.log"; exit 1; }
 done
@@ -41,6 +42,7 @@ checks:
   db: { type: http, port: $P_db, path: /db, interval: 400ms, timeout: 300ms, rise: 1, fall: 1 }
   maint: { type: http, port: $P_maint, path: /maintenance, expect_status: [200], invert: true, interval: 300ms, timeout: 250ms, rise: 1, fall: 1 }
   other: { type: http, port: $P_other, interval: 300ms, timeout: 250ms, rise: 1, fall: 1 }
+  dep: { type: http, target: "127.0.0.1:$P_dep", path: /dep, interval: 300ms, timeout: 250ms, rise: 1, fall: 1 }
 regions:
   east:
     endpoints:
@@ -48,12 +50,16 @@ regions:
   east2:
     endpoints:
       e2: { address: 192.0.2.2, check: [web, db], healthy_when: any, check_target: "127.0.0.1" }
+  east3:
+    endpoints:
+      e3: { address: 192.0.2.3, check: dep, check_target: "127.0.0.9" }
   west:
     endpoints:
       w1: { address: 198.51.100.1, check: other, check_target: "127.0.0.1" }
 records:
   app.example.test: { type: A, ttl: 5, policy: failover, regions: [east, west] }
   any.example.test: { type: A, ttl: 5, policy: failover, regions: [east2, west] }
+  dep.example.test: { type: A, ttl: 5, policy: failover, regions: [east3, west] }
 YAML
 
 # steerd --check names the file and line of a healthy_when no list can meet.
@@ -170,5 +176,16 @@ echo 500 >m_db
 wait_answer "any: both checks down, failover to west" any.example.test 198.51.100.1
 echo ok >m_web
 wait_answer "any: web back is enough" any.example.test 192.0.2.2
+
+# The check with a target probes 127.0.0.1:$P_dep for e3 (its check_target,
+# 127.0.0.9, has no listener): up, then down with the target's backend.
+wait_answer "target: the check's own address is probed" dep.example.test 192.0.2.3
+echo 500 >m_dep
+wait_answer "target: its backend fails, failover to west" dep.example.test 198.51.100.1
+ctl_wait_health "^e3 +east3 +down +down .* http 500 from 127\.0\.0\.1:$P_dep" || true
+st_expect_match "health: e3's probe went to the check's target" \
+    "^e3 +east3 +down +down +- .*http 500 from 127\.0\.0\.1:$P_dep" "$CTL_OUT"
+echo ok >m_dep
+wait_answer "target: back" dep.example.test 192.0.2.3
 
 st_done

@@ -115,6 +115,50 @@ static void test_specs(void **state)
 	st_conf_free(conf);
 }
 
+/* A check with its own target probes it for every endpoint that lists the
+ * check, before the endpoint's check_target and address; its port is the
+ * target's, else the check's. A cname endpoint needs no check_target then. */
+static void test_check_target(void **state)
+{
+	static const char yaml[] =
+	    "health:\n"
+	    "  table: run/health.shm\n"
+	    "checks:\n"
+	    "  web: { type: http, port: 8080 }\n"
+	    "  db: { type: tcp, target: \"127.0.0.2:5432\" }\n"
+	    "  lb: { type: http, port: 81, target: \"::1\", path: /ready }\n"
+	    "regions:\n"
+	    "  r1:\n"
+	    "    endpoints:\n"
+	    "      a: { address: 192.0.2.1, check: [web, db] }\n"
+	    "      b: { address: 192.0.2.2, check: [web, db], check_target: \"127.0.0.9:9\" }\n"
+	    "      c: { cname: lb.example.net., check: [lb, db], healthy_when: any }\n";
+	st_diag_t diag;
+	st_conf_t *conf = load(yaml, 0, &diag);
+	st_probe_spec_t s;
+	uint32_t a = st_conf_endpoint_index(conf, "a"), b = st_conf_endpoint_index(conf, "b"),
+		 c = st_conf_endpoint_index(conf, "c");
+	uint32_t web = 0, db = 1, lb = 2;
+	assert_string_equal(conf->checks[db].name, "db");
+	assert_int_equal(st_probe_spec_init_check(&s, conf, a, web, &diag), 0);
+	assert_string_equal(s.target_str, "192.0.2.1:8080");
+	assert_int_equal(st_probe_spec_init_check(&s, conf, a, db, &diag), 0);
+	assert_string_equal(s.target_str, "127.0.0.2:5432");
+	assert_string_equal(s.endpoint, "a");
+	/* the endpoint's check_target serves its checks without a target */
+	assert_int_equal(st_probe_spec_init_check(&s, conf, b, web, &diag), 0);
+	assert_string_equal(s.target_str, "127.0.0.9:9");
+	assert_int_equal(st_probe_spec_init_check(&s, conf, b, db, &diag), 0);
+	assert_string_equal(s.target_str, "127.0.0.2:5432");
+	/* no port in the target: the check's */
+	assert_int_equal(st_probe_spec_init_check(&s, conf, c, lb, &diag), 0);
+	assert_string_equal(s.target_str, "[::1]:81");
+	assert_string_equal(s.host, "::1");
+	assert_int_equal(st_probe_spec_init_check(&s, conf, c, db, &diag), 0);
+	assert_string_equal(s.target_str, "127.0.0.2:5432");
+	st_conf_free(conf);
+}
+
 static void test_checker_table(void **state)
 {
 	st_diag_t diag;
@@ -280,6 +324,7 @@ static void test_bad_ca_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_check_target),
 	    cmocka_unit_test(test_specs),
 	    cmocka_unit_test(test_checker_table),
 	    cmocka_unit_test(test_calculated_restart),

@@ -308,6 +308,15 @@ static const struct {
      "a.example.net, check: w } }\n",
      "t.yaml:5:52: regions.r.endpoints.e.check: check 'w' (http) needs an address to probe, "
      "and the endpoint has only a cname: give 'check_target: ADDR:PORT'"},
+    {"checks:\n  db: { type: tcp, target: db.example.net:5432 }\n",
+     "t.yaml:2:28: checks.db.target: 'db.example.net:5432' is not ADDR:PORT, [ADDR6]:PORT or "
+     "ADDR (numeric address)"},
+    {"checks:\n  db: { type: tcp, target: 192.0.2.40 }\n",
+     "t.yaml:2:28: checks.db.target: a tcp check needs a port: 'target: ADDR:PORT', or "
+     "'port:'"},
+    {"checks:\n  s: { type: exec, command: [/bin/true], target: \"127.0.0.1:1\" }\n",
+     "t.yaml:2:42: checks.s: 'target' does not apply to exec checks (only to http, https, tcp "
+     "and dns)"},
     {"regions:\n  r:\n    endpoints: { e: { address: 192.0.2.1, check_target: "
      "\"127.0.0.1:1\" } }\n",
      "t.yaml:3:43: regions.r.endpoints.e: 'check_target' needs a 'check' to say how to probe "
