@@ -25,8 +25,9 @@ DNSKEY RRset (itself checked against its own signatures):
 
 KIND, when given, is what the answer must be: answer, wildcard, nodata,
 nxname, referral (secure or insecure), secure-referral. Prints one line per
-case ("ok ..." or "FAIL ..."), exits 1 when any failed, 77 when dnspython
-cannot validate here.
+case ("ok ..." or "FAIL ..."; a query that times out or an error of the
+checker's own is a FAIL line too), exits 1 when any failed, 77 when
+dnspython cannot validate here.
 """
 import sys
 import time
@@ -310,4 +311,9 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    try:
+        sys.exit(main(sys.argv))
+    except Exception as e:  # a timeout, a message that does not parse, a bug here
+        # On stdout as a FAIL line: callers keep what is not "ok".
+        print("FAIL %s: %s" % (type(e).__name__, e))
+        sys.exit(1)

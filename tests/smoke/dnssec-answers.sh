@@ -73,8 +73,7 @@ open(path, "w").write(text)
 PY
 route_start
 
-# stderr too: a checker that breaks down shows in what is compared.
-check() { "$ST_PY" "$top_srcdir/tests/dnssec_check.py" "$ST_ADDR" "$ST_PORT" "$@" 2>&1; }
+check() { "$ST_PY" "$top_srcdir/tests/dnssec_check.py" "$ST_ADDR" "$ST_PORT" "$@"; }
 out=$(check example.test \
     "www.example.test A answer" "WWW.Example.TEST TXT answer" "example.test MX answer" \
     "example.test SOA answer" "example.test NS answer" "example.test ANY answer" \
