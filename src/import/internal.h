@@ -50,6 +50,10 @@ typedef struct r53_check {
 	char *ip, *fqdn, *path, *search;
 	int64_t port, interval, threshold;
 	bool inverted, disabled;
+	char **children; /* CALCULATED: ChildHealthChecks (ids) */
+	size_t n_children;
+	int64_t health_threshold; /* CALCULATED: children that must be healthy */
+	bool child;		  /* a CALCULATED check's child: written with its target */
 	/* Conversion: -1 not tried, 0 converted, 1 not convertible (reported). */
 	int state;
 	char *name; /* in checks: */

@@ -4,7 +4,10 @@
  * first 5,120 bytes (as expect_body), HTTPS certificates are not verified,
  * the FailureThreshold counts both ways (rise and fall), and a TCP check
  * has ten seconds to connect, an HTTP one four to connect and two to
- * answer (the timeout, kept under the interval); Inverted is `invert`. */
+ * answer (the timeout, kept under the interval); Inverted is `invert`. A
+ * CALCULATED check becomes its children, listed by the endpoint with
+ * healthy_when: HealthThreshold, each child probing its IPAddress (target:,
+ * since the children of one endpoint probe different addresses). */
 #include "import/internal.h"
 
 #include <arpa/inet.h>
@@ -22,15 +25,54 @@ static bool kind_https(const char *t)
 	return !strcmp(t, "HTTPS") || !strcmp(t, "HTTPS_STR_MATCH");
 }
 
-/* Why this check cannot be converted, or NULL. */
-static const char *unconvertible(const r53_check_t *h)
+static bool calculated(const r53_check_t *h)
 {
+	return h->type && !strcmp(h->type, "CALCULATED");
+}
+
+static const char *unconvertible(r53_conv_t *cv, const r53_check_t *h);
+
+/* Why a CALCULATED check cannot be converted (into the endpoint's checks
+ * [child, ...] with healthy_when: HealthThreshold, each child probing its
+ * own address as target:), or NULL. */
+static const char *calculated_unconvertible(r53_conv_t *cv, const r53_check_t *h, char *why,
+					    size_t len)
+{
+	if (h->inverted)
+		return "an inverted CALCULATED check is not convertible (steerd inverts single "
+		       "checks, not a count of them)";
+	if (h->n_children == 0)
+		return "a CALCULATED check without ChildHealthChecks";
+	if (h->n_children > ST_CONF_MAX_ENDPOINT_CHECKS)
+		return "a CALCULATED check with more children than an endpoint may list checks";
+	if (h->health_threshold < 1 || (uint64_t)h->health_threshold > h->n_children)
+		return "a CALCULATED check whose HealthThreshold is not 1 to its number of "
+		       "children (0: Route 53 counts it healthy; more: never healthy)";
+	for (size_t i = 0; i < h->n_children; i++) {
+		uint32_t k = st_nameset_get(&cv->check_ids, h->children[i]);
+		const r53_check_t *c = k == UINT32_MAX ? NULL : &cv->in->checks[k];
+		const char *cwhy = !c			  ? "is not in the --health-checks file"
+				   : calculated(c)	  ? "is CALCULATED too"
+				   : unconvertible(cv, c) ? unconvertible(cv, c)
+				   : !c->ip ? "names only a domain name (steercheck probes addresses)"
+					    : NULL;
+		if (cwhy) {
+			snprintf(why, len, "a CALCULATED check whose child %s %s", h->children[i],
+				 cwhy);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+/* Why this check cannot be converted, or NULL. */
+static const char *unconvertible(r53_conv_t *cv, const r53_check_t *h)
+{
+	static char why[512];
 	if (!h->type)
 		return "its HealthCheckConfig has no Type or a field of the wrong JSON type";
-	if (!strcmp(h->type, "CALCULATED"))
-		return "a CALCULATED check (from child health checks) is left to write by "
-		       "hand: the endpoint's check: [a, b] lists the children, each check "
-		       "with target: its ADDR:PORT, and healthy_when: is the HealthThreshold";
+	if (calculated(h))
+		return calculated_unconvertible(cv, h, why, sizeof(why));
 	if (!strcmp(h->type, "CLOUDWATCH_METRIC"))
 		return "a CLOUDWATCH_METRIC check (from a CloudWatch alarm) is not convertible";
 	if (!strcmp(h->type, "RECOVERY_CONTROL"))
@@ -54,6 +96,27 @@ static const char *unconvertible(const r53_check_t *h)
 	return NULL;
 }
 
+/* "hc-" and the id (a UUID), in the characters names may hold. */
+static int name_check(r53_check_t *h)
+{
+	if (h->name)
+		return 0;
+	size_t n = strlen(h->id);
+	h->name = malloc(n + 4);
+	if (!h->name)
+		return ST_ENOMEM;
+	memcpy(h->name, "hc-", 3);
+	for (size_t k = 0; k <= n; k++) {
+		char c = h->id[k];
+		bool ok = c == '\0' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+		h->name[3 + k] = ok ? c : '-';
+	}
+	if (n + 3 > 63)
+		h->name[63] = '\0';
+	return 0;
+}
+
 r53_check_t *r53_check_use(r53_conv_t *cv, const char *id, const char *user)
 {
 	if (!id)
@@ -68,28 +131,28 @@ r53_check_t *r53_check_use(r53_conv_t *cv, const char *id, const char *user)
 	}
 	r53_check_t *h = &cv->in->checks[i];
 	if (h->state < 0) {
-		const char *why = unconvertible(h);
+		const char *why = unconvertible(cv, h);
 		h->state = why != NULL;
 		if (why) {
 			st_buf_printf(cv->report, "not converted: health check %s: %s\n", h->id,
 				      why);
 			cv->n_dropped++;
-		} else {
-			/* "hc-" and the id (a UUID), in the characters names may hold */
-			size_t n = strlen(h->id);
-			h->name = malloc(n + 4);
-			if (!h->name)
+		} else if (name_check(h) != 0) {
+			return NULL;
+		}
+		/* A CALCULATED check's children become the endpoint's checks. */
+		for (size_t k = 0; !why && calculated(h) && k < h->n_children; k++) {
+			r53_check_t *c =
+			    &cv->in->checks[st_nameset_get(&cv->check_ids, h->children[k])];
+			if (name_check(c) != 0)
 				return NULL;
-			memcpy(h->name, "hc-", 3);
-			for (size_t k = 0; k <= n; k++) {
-				char c = h->id[k];
-				bool ok = c == '\0' || (c >= 'a' && c <= 'z') ||
-					  (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-					  c == '-' || c == '_' || c == '.';
-				h->name[3 + k] = ok ? c : '-';
-			}
-			if (n + 3 > 63)
-				h->name[63] = '\0';
+			if (c->state < 0 && c->disabled)
+				r53_warn(cv,
+					 "health check %s is disabled: Route 53 counts it healthy, "
+					 "steercheck will check it",
+					 c->id);
+			c->state = 0;
+			c->used = c->child = true;
 		}
 		if (!why && h->disabled)
 			r53_warn(cv,
@@ -115,8 +178,17 @@ static uint16_t port_of(const r53_check_t *h)
 	return kind_https(h->type) ? 443 : 80;
 }
 
+/* "ADDR:PORT" or "[ADDR6]:PORT" of the check's IPAddress, quoted. */
+static void put_target(st_buf_t *y, const r53_check_t *h)
+{
+	bool v6 = strchr(h->ip, ':') != NULL;
+	st_buf_printf(y, "\"%s%s%s:%u\"", v6 ? "[" : "", h->ip, v6 ? "]" : "", port_of(h));
+}
+
 void r53_check_yaml(st_buf_t *y, const r53_check_t *h)
 {
+	if (calculated(h))
+		return; /* its children are the checks */
 	bool https = kind_https(h->type), tcp = !strcmp(h->type, "TCP");
 	st_buf_printf(y, "  %s:\n    type: %s\n    port: %u\n", h->name,
 		      tcp     ? "tcp"
@@ -151,15 +223,29 @@ void r53_check_yaml(st_buf_t *y, const r53_check_t *h)
 		      (long long)h->threshold);
 	if (h->inverted)
 		st_buf_puts(y, "    invert: true\n");
+	if (h->child) { /* it probes its own address, whichever endpoint lists it */
+		st_buf_puts(y, "    target: ");
+		put_target(y, h);
+		st_buf_puts(y, "\n");
+	}
 }
 
 bool r53_check_endpoint(r53_conv_t *cv, st_buf_t *y, const r53_check_t *h, bool has_address,
 			const char *endpoint)
 {
+	if (calculated(h)) {
+		st_buf_puts(y, ", check: [");
+		for (size_t i = 0; i < h->n_children; i++) {
+			const r53_check_t *c =
+			    &cv->in->checks[st_nameset_get(&cv->check_ids, h->children[i])];
+			st_buf_printf(y, "%s%s", i ? ", " : "", c->name);
+		}
+		st_buf_printf(y, "], healthy_when: %lld", (long long)h->health_threshold);
+		return true;
+	}
 	if (h->ip) {
-		bool v6 = strchr(h->ip, ':') != NULL;
-		st_buf_printf(y, ", check: %s, check_target: \"%s%s%s:%u\"", h->name, v6 ? "[" : "",
-			      h->ip, v6 ? "]" : "", port_of(h));
+		st_buf_printf(y, ", check: %s, check_target: ", h->name);
+		put_target(y, h);
 		return true;
 	}
 	if (!has_address) {

@@ -71,6 +71,31 @@ static int64_t num(json_t *o, const char *key, int64_t def, const char **bad)
 	return def;
 }
 
+/* An array of strings (absent: none). */
+static char **strs(json_t *o, const char *key, size_t *n, const char **bad)
+{
+	json_t *v = json_object_get(o, key);
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (!json_is_array(v)) {
+		*bad = key;
+		return NULL;
+	}
+	char **out = calloc(json_array_size(v) + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		json_t *e = json_array_get(v, i);
+		if (!json_is_string(e) || !(out[i] = strdup(json_string_value(e)))) {
+			*bad = key;
+			break;
+		}
+		*n = i + 1;
+	}
+	return out;
+}
+
 static bool flag(json_t *o, const char *key, const char **bad)
 {
 	json_t *v = json_object_get(o, key);
@@ -388,6 +413,8 @@ static int read_one_check(json_t *o, size_t i, void *elem, const listing_t *l)
 	h->threshold = num(c, "FailureThreshold", 3, &bad);
 	h->inverted = flag(c, "Inverted", &bad);
 	h->disabled = flag(c, "Disabled", &bad);
+	h->children = strs(c, "ChildHealthChecks", &h->n_children, &bad);
+	h->health_threshold = num(c, "HealthThreshold", -1, &bad);
 	if (bad || !h->type) {
 		free(h->type); /* reported when a record uses it */
 		h->type = NULL;
@@ -438,6 +465,9 @@ void r53_input_clear(r53_input_t *in)
 		free(h->path);
 		free(h->search);
 		free(h->name);
+		for (size_t k = 0; k < h->n_children; k++)
+			free(h->children[k]);
+		free(h->children);
 	}
 	free(in->checks);
 	for (size_t i = 0; i < in->n_blocks; i++) {

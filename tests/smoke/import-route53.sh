@@ -39,13 +39,14 @@ PY
     --out out >import.out 2>import.err
 rc=$?
 st_expect "import exit: some sets not converted" 1 "$rc"
-st_expect_match "import summary" '^out: 50 record sets: 9 static records in the zone file, 13 routed records over 31 regions, 8 health checks; 7 not converted' \
+st_expect_match "import summary" '^out: 50 record sets: 9 static records in the zone file, 13 routed records over 31 regions, 8 health checks; 6 not converted' \
     "$(cat import.out)"
 st_expect "report on stderr and in the folder" "$(cat import.err)" "$(cat out/import-report.txt)"
 st_expect_match "report: a routed TXT" '^not converted: txt\.example\.test\. TXT \[txt-a\]: steerd routes A, AAAA and CNAME' \
     "$(cat out/import-report.txt)"
-st_expect_match "report: CALCULATED" '^not converted: health check 11111111-1111-1111-1111-000000000008: a CALCULATED check' \
-    "$(cat out/import-report.txt)"
+st_expect_match "CALCULATED: its children are the endpoint's checks" \
+    '"calc-a-1": \{ address: "192\.0\.2\.91", check: \[hc-11111111-1111-1111-1111-000000000002, hc-11111111-1111-1111-1111-000000000003\], healthy_when: 1 \}' \
+    "$(cat out/steerd.yaml)"
 out=$("$top_builddir/steerd" --check -c out/steerd.yaml 2>&1)
 st_expect_match "steerd --check" 'out/steerd.yaml: ok, 1 zone, 9 records, 14 dynamic records' "$out"
 
@@ -83,6 +84,15 @@ wait_answer "multivalue: the set whose check fails is left out" "192.0.2.41 192.
     multi.example.test A
 wait_answer "inverted check: up while its probe fails (the others fail)" 192.0.2.103 \
     web.example.test A
+
+# CALCULATED, HealthThreshold 1: one child down (closed port), one up
+calc() {
+    "$top_builddir/steerctl" -c out/steerd.yaml health --json | python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin) if x["endpoint"] == "calc-a-1"][0]
+print(e["state"], " ".join(c["check"][-2:] + ":" + c["state"] for c in e["checks"]))'
+}
+st_wait_expect "calculated: up with one of its two children" "up 02:down 03:up" 20 calc
 
 # static data, aliases
 st_expect "simple A at the apex" 192.0.2.1 "$(q example.test A)"

@@ -163,13 +163,9 @@ static void test_fixtures(void **state)
 	assert_contains(r, "not converted: lat.example.test. A [moon]: Region moon-base-1");
 	assert_contains(r, "not converted: txt.example.test. TXT [txt-a]: steerd routes A, AAAA");
 	assert_contains(r, "not converted: example.test. AAAA: an alias at the zone apex");
-	assert_contains(r, "not converted: health check 11111111-1111-1111-1111-000000000008: a "
-			   "CALCULATED check");
 	assert_contains(r, "not converted: health check 11111111-1111-1111-1111-000000000009: a "
 			   "CLOUDWATCH_METRIC check");
-	assert_int_equal(count(r, "not converted: "), 7);
-	assert_contains(r, "warning: calc.example.test. A [calc-a]: imported without its health "
-			   "check");
+	assert_int_equal(count(r, "not converted: "), 6);
 	assert_contains(r, "warning: cdn.example.test. A: alias to d111111abcdef8.cloudfront.net. "
 			   "outside the zone");
 
@@ -306,14 +302,128 @@ static void test_fixtures(void **state)
 	assert_string_equal(h->expect_body, "\"status\": \"up\"");
 	assert_string_equal(h->path, "/status?full=1");
 	assert_string_equal(endpoint(c, "web-https-str-1")->check_target, "[2001:db8::443]:8443");
-	/* not convertible: the endpoints have no check */
-	assert_int_equal(endpoint(c, "calc-a-1")->check, ST_CONF_NONE);
+	/* CALCULATED (children 2 and 3, HealthThreshold 1): the children are the
+	 * endpoint's checks, each probing its own address (target:) */
+	const st_conf_endpoint_t *calc = endpoint(c, "calc-a-1");
+	assert_int_equal(calc->n_checks, 2);
+	assert_string_equal(c->checks[calc->checks[0]].name,
+			    "hc-11111111-1111-1111-1111-000000000002");
+	assert_string_equal(c->checks[calc->checks[1]].name,
+			    "hc-11111111-1111-1111-1111-000000000003");
+	assert_int_equal(calc->healthy_when, 1);
+	assert_null(calc->check_target);
+	assert_string_equal(check(c, "11111111-1111-1111-1111-000000000002")->target,
+			    "127.0.0.1:18081");
+	assert_string_equal(check(c, "11111111-1111-1111-1111-000000000003")->target,
+			    "127.0.0.1:18080");
 	/* inverted */
 	h = &c->checks[endpoint(c, "web-inverted-1")->check];
 	assert_string_equal(h->name, "hc-11111111-1111-1111-1111-000000000010");
 	assert_true(h->invert);
 	assert_false(check(c, "11111111-1111-1111-1111-000000000002")->invert);
 	assert_int_equal(c->n_checks, 8);
+	st_conf_free(c);
+	st_buf_free(&report);
+}
+
+/* CALCULATED health checks: the children become the endpoint's checks with
+ * healthy_when: HealthThreshold, each child probing its own address
+ * (target:); what steerd cannot express is reported with the reason. */
+static void test_calculated(void **state)
+{
+	(void)state;
+	static const char *const ids[] = {"c-ok",      "c-inv",	 "c-zero",  "c-many",
+					  "c-missing", "c-fqdn", "c-nested"};
+	char recs[4096] = "{\"ResourceRecordSets\": ["
+			  "{\"Name\": \"example.test.\", \"Type\": \"SOA\", \"TTL\": 900, "
+			  "\"ResourceRecords\": [{\"Value\": \"ns1.example.test. h.example.test. 7 "
+			  "1 1 1 1\"}]},"
+			  "{\"Name\": \"example.test.\", \"Type\": \"NS\", \"TTL\": 900, "
+			  "\"ResourceRecords\": [{\"Value\": \"ns1.example.test\"}]}";
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		size_t n = strlen(recs);
+		snprintf(recs + n, sizeof(recs) - n,
+			 ",{\"Name\": \"w.example.test.\", \"Type\": \"A\", \"SetIdentifier\": "
+			 "\"%s\", \"Weight\": 1, \"TTL\": 60, \"ResourceRecords\": [{\"Value\": "
+			 "\"192.0.2.%zu\"}], \"HealthCheckId\": \"%s\"}",
+			 ids[i], i + 1, ids[i]);
+	}
+	strcat(recs, "]}");
+	write_file("calc-records.json", recs);
+#define CALC(id, extra)                                                                            \
+	"{\"Id\": \"" id "\", \"HealthCheckConfig\": {\"Type\": \"CALCULATED\", " extra "}}"
+	write_file("calc-checks.json",
+		   "{\"HealthChecks\": ["
+		   "{\"Id\": \"k1\", \"HealthCheckConfig\": {\"Type\": \"HTTP\", \"IPAddress\": "
+		   "\"192.0.2.70\", \"Port\": 80, \"ResourcePath\": \"/hc\"}},"
+		   "{\"Id\": \"k2\", \"HealthCheckConfig\": {\"Type\": \"TCP\", \"IPAddress\": "
+		   "\"2001:db8::7\", \"Port\": 5432}},"
+		   "{\"Id\": \"kf\", \"HealthCheckConfig\": {\"Type\": \"HTTP\", "
+		   "\"FullyQualifiedDomainName\": \"db.example.net\"}}," CALC("c-ok", "\"HealthThre"
+										      "shold\": 2, "
+										      "\"ChildHealt"
+										      "hChecks\": "
+										      "[\"k1\", "
+										      "\"k2\"]") "," CALC(
+		       "c-inv",
+		       "\"Inverted\": true, \"HealthThreshold\": 1, \"ChildHealthChecks\": "
+		       "[\"k1\"]") "," CALC("c-zero",
+					    "\"HealthThreshold\": 0, \"ChildHealthChecks\": "
+					    "[\"k1\"]") "," CALC("c-many",
+								 "\"HealthThreshold\": 3, "
+								 "\"ChildHealthChecks\": [\"k1\", "
+								 "\"k2\"]") "," CALC("c-missing",
+										     "\"HealthThres"
+										     "hold\": 1, "
+										     "\"ChildHealth"
+										     "Checks\": "
+										     "[\"k1\", "
+										     "\"nope\"]") "," CALC("c-fqdn",
+													   "\"HealthThreshold\": 1, \"ChildHealthChecks\": [\"kf\"]") "," CALC("c-nested",
+																					       "\"HealthThreshold\": 1, \"ChildHealthChecks\": [\"c-ok\"]") "]}");
+#undef CALC
+	char records[128], checks[128], out[128];
+	snprintf(records, sizeof(records), "%s/calc-records.json", tmpdir);
+	snprintf(checks, sizeof(checks), "%s/calc-checks.json", tmpdir);
+	snprintf(out, sizeof(out), "%s/calc-out", tmpdir);
+	st_buf_t report;
+	st_buf_init(&report);
+	st_diag_t d;
+	int rc = import(records, checks, NULL, out, &report, &d);
+	if (rc < 0)
+		fail_msg("%s", d.text);
+	assert_int_equal(rc, 1);
+	const char *r = report.data;
+	assert_contains(r, "not converted: health check c-inv: an inverted CALCULATED check");
+	assert_contains(r, "not converted: health check c-zero: a CALCULATED check whose "
+			   "HealthThreshold is not 1 to its number of children");
+	assert_contains(r, "not converted: health check c-many: a CALCULATED check whose "
+			   "HealthThreshold is not 1 to its number of children");
+	assert_contains(r, "not converted: health check c-missing: a CALCULATED check whose "
+			   "child nope is not in the --health-checks file");
+	assert_contains(r, "not converted: health check c-fqdn: a CALCULATED check whose child "
+			   "kf names only a domain name");
+	assert_contains(r, "not converted: health check c-nested: a CALCULATED check whose "
+			   "child c-ok is CALCULATED too");
+	assert_int_equal(count(r, "not converted: "), 6);
+	assert_null(strstr(r, "c-ok:"));
+
+	st_conf_t *c = load_out(out);
+	const st_conf_endpoint_t *ok = endpoint(c, "c-ok-1");
+	assert_int_equal(ok->n_checks, 2);
+	assert_int_equal(ok->healthy_when, 2);
+	assert_null(ok->check_target);
+	const st_conf_check_t *k1 = &c->checks[ok->checks[0]], *k2 = &c->checks[ok->checks[1]];
+	assert_string_equal(k1->name, "hc-k1");
+	assert_string_equal(k1->target, "192.0.2.70:80");
+	assert_string_equal(k1->path, "/hc");
+	assert_string_equal(k2->name, "hc-k2");
+	assert_int_equal(k2->type, ST_CHECK_TCP);
+	assert_string_equal(k2->target, "[2001:db8::7]:5432");
+	/* the others are imported without a check */
+	assert_int_equal(endpoint(c, "c-inv-1")->check, ST_CONF_NONE);
+	assert_int_equal(endpoint(c, "c-nested-1")->check, ST_CONF_NONE);
+	assert_int_equal(c->n_checks, 2);
 	st_conf_free(c);
 	st_buf_free(&report);
 }
@@ -478,6 +588,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fixtures),
+	    cmocka_unit_test(test_calculated),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_bad_input),
 	    cmocka_unit_test(test_unroutable),
