@@ -212,8 +212,10 @@ static enum step routed_nodata(lookup_t *lk, const st_route_result_t *res, uint1
 }
 
 /* Ask the router for a dynamic RRset: false, with SERVFAIL set, when it
- * cannot answer. */
-static bool route(lookup_t *lk, const st_rrset_t *rs, uint16_t qtype, st_route_result_t *res)
+ * cannot answer. This and route_rdata are inlined: put_dynamic runs for
+ * every routed answer (as calls they cost it about 35 instructions). */
+static inline __attribute__((always_inline)) bool route(lookup_t *lk, const st_rrset_t *rs,
+							  uint16_t qtype, st_route_result_t *res)
 {
 	st_client_t client;
 	if (!lk->view->route) {
@@ -236,7 +238,8 @@ static bool route(lookup_t *lk, const st_rrset_t *rs, uint16_t qtype, st_route_r
 
 /* The records of a router's answer (rr: at least ST_ROUTE_MAX_ADDRS): how
  * many; 0 when it has none, -1 when its CNAME target is not a name. */
-static int route_rdata(const st_route_result_t *res, st_rdata_ref_t *rr)
+static inline __attribute__((always_inline)) int route_rdata(const st_route_result_t *res,
+							       st_rdata_ref_t *rr)
 {
 	if (res->action == ST_ROUTE_NODATA)
 		return 0;
