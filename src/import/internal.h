@@ -57,7 +57,7 @@ typedef struct r53_check {
 	/* Conversion: -1 not tried, 0 converted, 1 not convertible (reported). */
 	int state;
 	char *name; /* in checks: */
-	bool used;
+	bool used; /* written under checks: (a CALCULATED check never is: its children are) */
 } r53_check_t;
 
 typedef struct r53_block {

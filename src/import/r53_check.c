@@ -32,6 +32,14 @@ static bool calculated(const r53_check_t *h)
 
 static const char *unconvertible(r53_conv_t *cv, const r53_check_t *h);
 
+/* Child i of a CALCULATED check, or NULL when the --health-checks file
+ * does not have it. */
+static r53_check_t *child_of(r53_conv_t *cv, const r53_check_t *h, size_t i)
+{
+	uint32_t k = st_nameset_get(&cv->check_ids, h->children[i]);
+	return k == UINT32_MAX ? NULL : &cv->in->checks[k];
+}
+
 /* Why a CALCULATED check cannot be converted (into the endpoint's checks
  * [child, ...] with healthy_when: HealthThreshold, each child probing its
  * own address as target:), or NULL. */
@@ -49,13 +57,12 @@ static const char *calculated_unconvertible(r53_conv_t *cv, const r53_check_t *h
 		return "a CALCULATED check whose HealthThreshold is not 1 to its number of "
 		       "children (0: Route 53 counts it healthy; more: never healthy)";
 	for (size_t i = 0; i < h->n_children; i++) {
-		uint32_t k = st_nameset_get(&cv->check_ids, h->children[i]);
-		const r53_check_t *c = k == UINT32_MAX ? NULL : &cv->in->checks[k];
-		const char *cwhy = !c			  ? "is not in the --health-checks file"
-				   : calculated(c)	  ? "is CALCULATED too"
-				   : unconvertible(cv, c) ? unconvertible(cv, c)
-				   : !c->ip ? "names only a domain name (steercheck probes addresses)"
-					    : NULL;
+		const r53_check_t *c = child_of(cv, h, i);
+		const char *cwhy = !c		   ? "is not in the --health-checks file"
+				   : calculated(c) ? "is CALCULATED too"
+						   : unconvertible(cv, c);
+		if (!cwhy && !c->ip)
+			cwhy = "names only a domain name (steercheck probes addresses)";
 		if (cwhy) {
 			snprintf(why, len, "a CALCULATED check whose child %s %s", h->children[i],
 				 cwhy);
@@ -142,8 +149,7 @@ r53_check_t *r53_check_use(r53_conv_t *cv, const char *id, const char *user)
 		}
 		/* A CALCULATED check's children become the endpoint's checks. */
 		for (size_t k = 0; !why && calculated(h) && k < h->n_children; k++) {
-			r53_check_t *c =
-			    &cv->in->checks[st_nameset_get(&cv->check_ids, h->children[k])];
+			r53_check_t *c = child_of(cv, h, k);
 			if (name_check(c) != 0)
 				return NULL;
 			if (c->state < 0 && c->disabled)
@@ -167,7 +173,7 @@ r53_check_t *r53_check_use(r53_conv_t *cv, const char *id, const char *user)
 			 user, id);
 		return NULL;
 	}
-	h->used = true;
+	h->used = !calculated(h); /* a CALCULATED check is written as its children */
 	return h;
 }
 
@@ -187,8 +193,6 @@ static void put_target(st_buf_t *y, const r53_check_t *h)
 
 void r53_check_yaml(st_buf_t *y, const r53_check_t *h)
 {
-	if (calculated(h))
-		return; /* its children are the checks */
 	bool https = kind_https(h->type), tcp = !strcmp(h->type, "TCP");
 	st_buf_printf(y, "  %s:\n    type: %s\n    port: %u\n", h->name,
 		      tcp     ? "tcp"
@@ -235,11 +239,8 @@ bool r53_check_endpoint(r53_conv_t *cv, st_buf_t *y, const r53_check_t *h, bool 
 {
 	if (calculated(h)) {
 		st_buf_puts(y, ", check: [");
-		for (size_t i = 0; i < h->n_children; i++) {
-			const r53_check_t *c =
-			    &cv->in->checks[st_nameset_get(&cv->check_ids, h->children[i])];
-			st_buf_printf(y, "%s%s", i ? ", " : "", c->name);
-		}
+		for (size_t i = 0; i < h->n_children; i++)
+			st_buf_printf(y, "%s%s", i ? ", " : "", child_of(cv, h, i)->name);
 		st_buf_printf(y, "], healthy_when: %lld", (long long)h->health_threshold);
 		return true;
 	}

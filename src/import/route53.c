@@ -325,8 +325,7 @@ static int write_yaml(r53_conv_t *cv, const st_r53_opts_t *o, st_buf_t *y, const
 		}
 	}
 	for (size_t i = 0; i < cv->in->n_checks; i++)
-		if (cv->in->checks[i].used && cv->in->checks[i].name &&
-		    strcmp(cv->in->checks[i].type, "CALCULATED") != 0) {
+		if (cv->in->checks[i].used) {
 			r53_check_yaml(&checks, &cv->in->checks[i]);
 			stats->checks++;
 		}
