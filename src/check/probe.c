@@ -50,18 +50,14 @@ int st_probe_spec_init_check(st_probe_spec_t *spec, const st_conf_t *conf, uint3
 	spec->endpoint = ep->name;
 	uint16_t port = c->port ? c->port : default_port(c->type);
 	bool have = false;
-	if (c->target) {
-		if (st_sockaddr_parse(c->target, port, &spec->target) != 0)
+	/* The check's own target, else the endpoint's check_target. */
+	const char *target = c->target ? c->target : ep->check_target;
+	if (target) {
+		if (st_sockaddr_parse(target, port, &spec->target) != 0)
 			return st_diag_set(
-			    diag, ST_ECONF, "%s:%u: check %s, target '%s' is not ADDR:PORT",
-			    conf->path ? conf->path : "config", c->line, c->name, c->target);
-		have = true;
-	} else if (ep->check_target) {
-		if (st_sockaddr_parse(ep->check_target, port, &spec->target) != 0)
-			return st_diag_set(diag, ST_ECONF,
-					   "%s:%u: endpoint %s, check_target '%s' is not ADDR:PORT",
-					   conf->path ? conf->path : "config", ep->line, ep->name,
-					   ep->check_target);
+			    diag, ST_ECONF, "%s:%u: endpoint %s, %s '%s' is not ADDR:PORT",
+			    conf->path ? conf->path : "config", c->target ? c->line : ep->line,
+			    ep->name, c->target ? "the check's target" : "check_target", target);
 		have = true;
 	} else if (ep->has_v4 || ep->has_v6) {
 		st_sockaddr_t *t = &spec->target;
