@@ -26,11 +26,16 @@ typedef struct catalog {
 	uint16_t file;
 } catalog_t;
 
-/* prefix (labels in wire form, no root) + the apex into out. */
-static int below_apex(const zb_t *zb, const uint8_t *prefix, size_t plen, uint8_t *out, size_t *len)
+/* prefix (labels in wire form, no root) + the apex into out; an error
+ * naming the catalog when the name would be longer than 255 bytes. */
+static int below_apex(zb_t *zb, const catalog_t *c, const uint8_t *prefix, size_t plen,
+		      uint8_t *out, size_t *len)
 {
 	if (plen + zb->apex_len > 255)
-		return ST_ERANGE;
+		return st_diag_set(zb->diag, ST_EZONE,
+				   "%s: the catalog zone's name is too long for the names below it "
+				   "(%zu bytes more)",
+				   c->label, plen);
 	memcpy(out, prefix, plen);
 	memcpy(out + plen, zb->apex, zb->apex_len);
 	*len = plen + zb->apex_len;
@@ -66,10 +71,10 @@ static int fill(zb_t *zb, void *arg)
 	if (rc == 0)
 		rc = add(zb, c, zb->apex, zb->apex_len, ST_TYPE_NS, invalid, sizeof(invalid));
 	uint8_t owner[255];
-	size_t owner_len;
+	size_t owner_len = 0;
 	static const uint8_t version[] = {7, 'v', 'e', 'r', 's', 'i', 'o', 'n'};
 	static const uint8_t two[] = {1, '2'};
-	if (rc == 0 && (rc = below_apex(zb, version, sizeof(version), owner, &owner_len)) == 0)
+	if (rc == 0 && (rc = below_apex(zb, c, version, sizeof(version), owner, &owner_len)) == 0)
 		rc = add(zb, c, owner, owner_len, ST_TYPE_TXT, two, sizeof(two));
 	for (size_t i = 0; i < c->n && rc == 0; i++) {
 		uint8_t member[255], lc[255];
@@ -86,13 +91,9 @@ static int fill(zb_t *zb, void *arg)
 		prefix[0] = 16;
 		memcpy(prefix + 1, hex, 16);
 		memcpy(prefix + 17, "\5zones", 6);
-		rc = below_apex(zb, prefix, sizeof(prefix), owner, &owner_len);
-		if (rc != 0)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s: the catalog zone's name is too long for its member "
-					   "names (%zu bytes below it)",
-					   c->label, sizeof(prefix));
-		rc = add(zb, c, owner, owner_len, ST_TYPE_PTR, lc, (size_t)mlen);
+		rc = below_apex(zb, c, prefix, sizeof(prefix), owner, &owner_len);
+		if (rc == 0)
+			rc = add(zb, c, owner, owner_len, ST_TYPE_PTR, lc, (size_t)mlen);
 	}
 	return rc;
 }

@@ -815,6 +815,12 @@ static void test_catalog(void **state)
 					 &diag),
 			 ST_EZONE);
 	assert_non_null(strstr(diag.text, "t.yaml:3 (catalog): the catalog zone's name is too long"));
+	/* ... and for version. below it, members or not */
+	strcat(longname, "a12345678901.");
+	assert_int_equal(st_zone_catalog(longname, NULL, 0, "t.yaml:3 (catalog)", NULL, 0, &z,
+					 &diag),
+			 ST_EZONE);
+	assert_non_null(strstr(diag.text, "t.yaml:3 (catalog): the catalog zone's name is too long"));
 }
 
 int main(void)
