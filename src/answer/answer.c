@@ -360,10 +360,15 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 	lookup_t lk;
 	lk.keys = NULL;
 	lk.sig = NULL;
+	lk.types = NULL;
 	lk.neg_ttl_max = UINT32_MAX;
 	/* A zone signed online: DNSKEY, CDS and CDNSKEY come from its signer,
-	 * and with DO the answer is signed. Other queries never look. */
-	if (q->edns_do || st_lookup_key_type(q->qtype) || q->qtype == ST_TYPE_NXNAME) {
+	 * and with DO the answer is signed; NSEC and RRSIG are made by it,
+	 * with DO or without (RFC 4035 3.1: then they are RRsets like any
+	 * other). Other queries never look. */
+	bool dnssec_type = q->qtype == ST_TYPE_NSEC || q->qtype == ST_TYPE_RRSIG;
+	if (q->edns_do || dnssec_type || st_lookup_key_type(q->qtype) ||
+	    q->qtype == ST_TYPE_NXNAME) {
 		const st_signer_t *signer = st_zoneset_ext(view->zones, zone);
 		if (signer) {
 			/* RFC 9824 3.5: NXNAME is no type to ask for. */
@@ -372,14 +377,15 @@ static size_t answer_one(st_answer_ctx_t *ctx, const st_view_t *view, const uint
 						   ST_EDE_INVALID_QUERY_TYPE, transport, out,
 						   outcap);
 			lk.keys = st_signer_state(signer);
-			if (q->edns_do && !ctx->sigctx && !(ctx->sigctx = st_sigctx_new()))
+			bool signs = q->edns_do || dnssec_type;
+			if (signs && !ctx->sigctx && !(ctx->sigctx = st_sigctx_new()))
 				return reply_rcode(ctx, view, q, ST_RCODE_SERVFAIL, true, -1,
 						   transport, out, outcap);
-			if (q->edns_do) {
+			if (signs)
 				st_asign_begin(&ctx->asign, ctx->sigctx, lk.keys,
 					       st_zone_apex_node(zone));
-				lk.sig = &ctx->asign;
-			}
+			lk.sig = q->edns_do ? &ctx->asign : NULL;
+			lk.types = dnssec_type ? &ctx->asign : NULL;
 		}
 	}
 	lk.ctx = ctx;

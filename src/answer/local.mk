@@ -1,11 +1,18 @@
 # src/answer: the query engine (lookup, response assembly, counters)
 src_libsteer_a_SOURCES += \
-	src/answer/answer.c src/answer/answer.h src/answer/view.h \
-	src/answer/stats.c src/answer/stats.h \
-	src/answer/ask.c src/answer/ask.h \
-	src/answer/sign.c src/answer/sign.h \
-	src/answer/edge.c src/answer/internal.h \
-	src/answer/lookup.c src/answer/lookup.h
+	src/answer/answer.c \
+	src/answer/answer.h \
+	src/answer/view.h \
+	src/answer/stats.c \
+	src/answer/stats.h \
+	src/answer/ask.c \
+	src/answer/ask.h \
+	src/answer/sign.c \
+	src/answer/sign.h \
+	src/answer/edge.c \
+	src/answer/internal.h \
+	src/answer/lookup.c \
+	src/answer/lookup.h
 
 UNIT_TESTS += tests/unit/test_answer
 tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \

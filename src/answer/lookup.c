@@ -107,7 +107,7 @@ static void put_negative(lookup_t *lk, const st_node_t *node, uint16_t qtype)
 		lk->sig->neg_ttl = lk->neg_ttl_max;
 	if (ret == 0 && lk->sig)
 		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_AUTHORITY, lk->name_off, lk->name,
-				      lk->name_len, node, qtype);
+				      lk->name_len, node, qtype, true);
 	if (ret == ST_ETRUNC)
 		lk->trunc = true;
 	else if (ret < 0)
@@ -309,7 +309,7 @@ static enum step put_dynamic(lookup_t *lk, const st_node_t *node, const st_rrset
 
 /* An RRSIG query at a node with dynamic RRsets: the RRSIGs of each as it
  * would be answered now. Returns how many RRsets were signed, or < 0. */
-static int put_dynamic_sigs(lookup_t *lk, const st_node_t *node, size_t owner_off)
+static int put_dynamic_sigs(lookup_t *lk, st_asign_t *a, const st_node_t *node, size_t owner_off)
 {
 	int signed_sets = 0;
 	for (unsigned i = 0; i < node->n_rrsets; i++) {
@@ -327,7 +327,7 @@ static int put_dynamic_sigs(lookup_t *lk, const st_node_t *node, size_t owner_of
 		}
 		if (n == 0)
 			continue;
-		int ret = st_asign_records(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, node,
+		int ret = st_asign_records(a, &lk->r, ST_SECTION_ANSWER, owner_off, node,
 					   res.rrtype, res.ttl, rr, (size_t)n);
 		if (ret < 0)
 			return ret;
@@ -338,26 +338,30 @@ static int put_dynamic_sigs(lookup_t *lk, const st_node_t *node, size_t owner_of
 
 /* ---- answering at a node ---- */
 
-/* With DO, NSEC and RRSIG queries get what compact denial says is there:
- * the NSEC at the name (NXNAME in it when the name does not exist, node
- * NULL); every RRSIG at the name as it would be answered now: those of the
- * zone's RRsets, of routed ones for this client, and of that NSEC, which
- * every name has (RFC 4035 2.3), so that an RRSIG query is never NODATA. */
+/* NSEC and RRSIG queries get what compact denial says is there: the NSEC
+ * at the name (NXNAME in it when the name does not exist, node NULL);
+ * every RRSIG at the name as it would be answered now: those of the zone's
+ * RRsets, of routed ones for this client, and of that NSEC, which every
+ * name has (RFC 4035 2.3), so that an RRSIG query is never NODATA. Without
+ * DO these are RRsets like any other (RFC 4035 3.1): the same records, the
+ * NSEC without its signatures, and a name that does not exist is NXDOMAIN
+ * (the caller's). */
 static enum step put_dnssec_types(lookup_t *lk, const st_node_t *node, size_t owner_off)
 {
+	st_asign_t *a = lk->sig ? lk->sig : lk->types;
 	int ret = 0;
 	if (lk->q->qtype == ST_TYPE_NSEC) {
-		ret = st_asign_denial(lk->sig, &lk->r, ST_SECTION_ANSWER, owner_off, lk->name,
-				      lk->name_len, node, 0);
+		ret = st_asign_denial(a, &lk->r, ST_SECTION_ANSWER, owner_off, lk->name,
+				      lk->name_len, node, 0, lk->sig != NULL);
 	} else {
 		st_resp_mark_t m = st_resp_mark(&lk->r);
 		if (node)
-			ret = st_asign_rrsigs(lk->sig, &lk->r, owner_off, node);
+			ret = st_asign_rrsigs(a, &lk->r, owner_off, node);
 		if (node && ret >= 0)
-			ret = put_dynamic_sigs(lk, node, owner_off);
+			ret = put_dynamic_sigs(lk, a, node, owner_off);
 		if (ret >= 0)
-			ret = st_asign_denial_sigs(lk->sig, &lk->r, owner_off, lk->name,
-						   lk->name_len, node);
+			ret = st_asign_denial_sigs(a, &lk->r, owner_off, lk->name, lk->name_len,
+						   node);
 		if (ret < 0)
 			st_resp_rollback(&lk->r, &m);
 	}
@@ -455,7 +459,7 @@ static enum step answer_node(lookup_t *lk, const st_node_t *node, size_t owner_o
 
 	if (lk->keys && (node->flags & ST_NODE_APEX) && st_lookup_key_type(qtype))
 		return put_keys(lk, owner_off, qtype);
-	if (lk->sig && (qtype == ST_TYPE_NSEC || qtype == ST_TYPE_RRSIG))
+	if (lk->types)
 		return put_dnssec_types(lk, node, owner_off);
 	if (qtype == ST_TYPE_ANY) {
 		rs = pick_any(node);
@@ -633,7 +637,7 @@ static void put_referral(lookup_t *lk, const st_node_t *cut, unsigned depth)
 	const st_rrset_t *ds = st_node_rrset(cut, ST_TYPE_DS);
 	int ret = ds && ds->count ? put_rrset(lk, ST_SECTION_AUTHORITY, owner, cut, ds, false)
 				  : st_asign_denial(lk->sig, &lk->r, ST_SECTION_AUTHORITY, owner,
-						    cut->name, cut->name_len, cut, 0);
+						    cut->name, cut->name_len, cut, 0, true);
 	if (ret == ST_ETRUNC)
 		lk->trunc = true;
 	else if (ret < 0)
@@ -678,7 +682,7 @@ static void resolve(lookup_t *lk)
 		case FIND_NXDOMAIN:
 			lk->rcode = ST_RCODE_NXDOMAIN;
 			lk->nx = true;
-			if (lk->sig && (lk->q->qtype == ST_TYPE_NSEC || lk->q->qtype == ST_TYPE_RRSIG)) {
+			if (lk->sig && lk->types) {
 				lk->rcode = ST_RCODE_NOERROR;
 				put_dnssec_types(lk, NULL, lk->name_off);
 				return;

@@ -56,9 +56,11 @@ typedef struct lookup {
 	unsigned n_visited;
 	/* A zone signed online: its signatures (keys: DNSKEY, CDS and CDNSKEY
 	 * are answered from them) and, when the query has DO, the signing of
-	 * this answer (NULL otherwise). */
+	 * this answer (NULL otherwise). types: the signing that answers an
+	 * NSEC or RRSIG query, with DO or without (NULL for other types). */
 	const st_sigstate_t *keys;
 	st_asign_t *sig;
+	st_asign_t *types;
 } lookup_t;
 
 /* Types answered from a signed zone's keys (DNSKEY, CDS, CDNSKEY). */

@@ -87,13 +87,16 @@ int st_asign_apex(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_sig_rr
 	return ret;
 }
 
-/* An NSEC owned by `name` (written at owner_off), and its RRSIGs. */
+/* An NSEC owned by `name` (written at owner_off), and its RRSIGs unless
+ * the query left DO clear. */
 static int put_nsec(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
-		    size_t name_len, const uint8_t *rdata, size_t rdlen)
+		    size_t name_len, const uint8_t *rdata, size_t rdlen, bool with_sigs)
 {
 	st_resp_mark_t m = st_resp_mark(r);
 	if (st_resp_rr_parts(r, section, owner_off, ST_TYPE_NSEC, a->neg_ttl, rdata, rdlen) < 0)
 		return ST_ETRUNC;
+	if (!with_sigs)
+		return 0;
 	st_rdata_ref_t ref = {rdata, (uint16_t)rdlen};
 	const st_sigs_t *s = st_sign_rrset(a->ctx, a->st, name, name_len, sig_labels(name),
 					   ST_TYPE_NSEC, a->neg_ttl, &ref, 1);
@@ -117,13 +120,13 @@ static size_t denial_rdata(const st_asign_t *a, const uint8_t *name, size_t name
 }
 
 int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off, const uint8_t *name,
-		    size_t name_len, const st_node_t *node, uint16_t qtype)
+		    size_t name_len, const st_node_t *node, uint16_t qtype, bool with_sigs)
 {
 	uint8_t lc[ST_DNS_MAX_NAME], rdata[ST_NSEC_RDATA_MAX];
 	size_t rl = denial_rdata(a, name, name_len, node, qtype, lc, rdata);
 	if (rl == 0)
 		return ST_EINVAL;
-	return put_nsec(a, r, section, owner_off, lc, name_len, rdata, rl);
+	return put_nsec(a, r, section, owner_off, lc, name_len, rdata, rl, with_sigs);
 }
 
 int st_asign_denial_sigs(st_asign_t *a, st_resp_t *r, size_t owner_off, const uint8_t *name,

@@ -50,9 +50,11 @@ int st_asign_apex(st_asign_t *a, st_resp_t *r, size_t owner_off, const st_sig_rr
 /* The NSEC of compact denial at `name` (written at owner_off) in
  * `section`: for a name that does not exist (node NULL), a NODATA for
  * `qtype` at node, or a zone cut without DS (node a delegation). The
- * answer section holds it when NSEC itself was asked for (qtype 0). */
+ * answer section holds it when NSEC itself was asked for (qtype 0);
+ * without with_sigs (an NSEC query without DO), the NSEC alone. */
 int st_asign_denial(st_asign_t *a, st_resp_t *r, int section, size_t owner_off,
-		    const uint8_t *name, size_t name_len, const st_node_t *node, uint16_t qtype);
+		    const uint8_t *name, size_t name_len, const st_node_t *node, uint16_t qtype,
+		    bool with_sigs);
 
 /* An RRSIG query: the RRSIGs of the zone's own RRsets at `node` in the
  * answer section. Returns how many records were written or ST_ETRUNC /

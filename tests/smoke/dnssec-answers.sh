@@ -107,6 +107,13 @@ echo "$out" | sed 's/^/# /'
 # Without DO, answers are those of an unsigned zone: no RRSIG, NXDOMAIN.
 st_expect "no RRSIG without DO" "" "$(st_dig +noall +answer www.example.test A | grep RRSIG)"
 st_expect "NXDOMAIN without DO" "NXDOMAIN" "$(status nothere.example.test)"
+# ...but RRSIG and NSEC asked for are RRsets like any other (RFC 4035 3.1).
+st_expect "RRSIG query without DO" "A NSEC TXT" \
+    "$(st_dig +noall +answer www.example.test RRSIG | awk '$4 == "RRSIG" {print $5}' | sort | xargs)"
+st_expect "NSEC query without DO" "NSEC" \
+    "$(st_dig +noall +answer www.example.test NSEC | awk '{print $4}' | xargs)"
+st_expect "RRSIG query without DO, no such name" "NXDOMAIN" \
+    "$(st_dig www.nothere.example.test RRSIG | sed -n 's/.*status: \([A-Z]*\).*/\1/p')"
 st_expect "AD never set" "" "$(st_dig +dnssec +adflag www.example.test A | grep -E 'flags:[^;]* ad[ ;]')"
 
 # steerctl ds: the digest of the published KSK, as dnspython computes it.

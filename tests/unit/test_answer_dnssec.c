@@ -246,7 +246,9 @@ static void test_no_do_unchanged(void **state)
 	ctx_plain = st_answer_ctx_new(11);
 	assert_true(ctx && ctx_plain);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (cases[i].type == ST_TYPE_CDS || cases[i].type == ST_TYPE_CDNSKEY)
+		/* Made by the signer with DO or without: test_rrsig_query. */
+		if (cases[i].type == ST_TYPE_CDS || cases[i].type == ST_TYPE_CDNSKEY ||
+		    cases[i].type == ST_TYPE_NSEC || cases[i].type == ST_TYPE_RRSIG)
 			continue;
 		for (int edns = 0; edns < 2; edns++) {
 			size_t a = ask(&plain_view, cases[i].name, cases[i].type, edns ? 1232 : 0,
@@ -376,10 +378,39 @@ static void test_rrsig_query(void **state)
 		assert_int_equal(cov, BIT(ST_TYPE_NSEC));
 		assert_int_equal(other, 0);
 	}
-	/* Without DO, an RRSIG query is answered as in the unsigned zone. */
-	n = ask(&signed_view, "dyn.example.test.", ST_TYPE_RRSIG, 1232, false, NULL,
-		ST_TRANSPORT_UDP);
-	assert_int_equal(st_get16(out + 6), 0);
+	/* Without DO, RRSIG and NSEC are RRsets like any other (RFC 4035 3.1):
+	 * the same signatures, the NSEC unsigned, nothing in the other
+	 * sections; a name that does not exist is NXDOMAIN without proof. */
+	const char *names[] = {"dyn.example.test.", "www.example.test.", "ent.example.test."};
+	const uint64_t want[] = {BIT(ST_TYPE_A) | BIT(ST_TYPE_AAAA) | BIT(ST_TYPE_NSEC),
+				 BIT(ST_TYPE_A) | BIT(ST_TYPE_TXT) | BIT(ST_TYPE_NSEC),
+				 BIT(ST_TYPE_NSEC)};
+	for (size_t i = 0; i < 3; i++) {
+		for (int edns = 0; edns < 2; edns++) {
+			n = ask(&signed_view, names[i], ST_TYPE_RRSIG, edns ? 1232 : 0, false,
+				NULL, ST_TRANSPORT_UDP);
+			assert_int_equal(out[3] & 0x0f, ST_RCODE_NOERROR);
+			answer_types(n, &cov, &other);
+			assert_int_equal(cov, want[i]);
+			assert_int_equal(other, 0);
+			assert_int_equal(st_get16(out + 8), 0);
+			n = ask(&signed_view, names[i], ST_TYPE_NSEC, edns ? 1232 : 0, false, NULL,
+				ST_TRANSPORT_UDP);
+			assert_int_equal(out[3] & 0x0f, ST_RCODE_NOERROR);
+			answer_types(n, &cov, &other);
+			assert_int_equal(cov, 0);
+			assert_int_equal(other, BIT(ST_TYPE_NSEC));
+			assert_int_equal(st_get16(out + 6), 1);
+			assert_int_equal(st_get16(out + 8), 0);
+		}
+	}
+	for (size_t i = 1; i < 3; i++) {
+		uint16_t type = i == 1 ? ST_TYPE_RRSIG : ST_TYPE_NSEC;
+		n = ask(&signed_view, bare[i], type, 1232, false, NULL, ST_TRANSPORT_UDP);
+		assert_int_equal(out[3] & 0x0f, ST_RCODE_NXDOMAIN);
+		assert_int_equal(st_get16(out + 6), 0);
+		assert_int_equal(st_get16(out + 8), 1); /* the SOA alone */
+	}
 }
 
 /* RFC 9824 3.5: NXNAME is not a type to ask for. */
