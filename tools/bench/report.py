@@ -4,6 +4,7 @@ dnsperf output parsing, and the result table.
 
   report.py cpu PID             utime+stime (seconds) of PID and every
                                 descendant (NSD forks its workers)
+  report.py usercpu PID         utime alone (seconds): the server's own code
   report.py pin PID CPU         pin every thread of PID and its descendants to
                                 CPU; prints the threads that were elsewhere
                                 (knotd pins its UDP workers to CPUs itself)
@@ -15,7 +16,7 @@ dnsperf output parsing, and the result table.
                                 (/proc/softirqs NET_RX)
   report.py drops PORT          datagrams the kernel dropped so far at the UDP
                                 sockets bound to PORT (receive buffer full)
-  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1 [SRV0 SRV1 [RX0 RX1]]]
+  report.py record OUT.tsv SCENARIO SERVER TRANSPORT RATE CPU0 CPU1 DNSPERF.txt DROPS [MACH0 MACH1 [SRV0 SRV1 [RX0 RX1 [USER0 USER1]]]]
                                 append one result row
   report.py table OUT.tsv [--reference SERVER]
                                 print the table (median over repetitions)
@@ -32,11 +33,12 @@ TICK = os.sysconf("SC_CLK_TCK")
 COLS = ["scenario", "server", "transport", "rate", "sent", "completed", "lost",
         "qps", "cpu_s", "us_per_q", "noerror", "nxdomain", "other_rcodes",
         "sock_drops", "machine_us_per_q", "latency_ms", "srvcpu_us_per_q",
-        "netrx_per_q"]
+        "netrx_per_q", "user_us_per_q"]
 
 
-def proc_stat(pid):
-    """(ppid, utime+stime ticks) of one process, or None if it is gone."""
+def proc_stat(pid, user_only=False):
+    """(ppid, utime+stime ticks) of one process, or None if it is gone;
+    with user_only, utime alone."""
     try:
         with open("/proc/%d/stat" % pid, "rb") as f:
             data = f.read().decode("ascii", "replace")
@@ -45,15 +47,15 @@ def proc_stat(pid):
     # comm may hold spaces and parentheses: fields start after the last ')'
     rest = data[data.rindex(")") + 2:].split()
     # rest[0] is field 3 (state): ppid is field 4, utime 14, stime 15
-    return int(rest[1]), int(rest[11]) + int(rest[12])
+    return int(rest[1]), int(rest[11]) + (0 if user_only else int(rest[12]))
 
 
-def tree(root):
+def tree(root, user_only=False):
     """{pid: cpu ticks} of root and all its live descendants."""
     procs = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
-            st = proc_stat(int(name))
+            st = proc_stat(int(name), user_only)
             if st:
                 procs[int(name)] = st
     if root not in procs:
@@ -69,10 +71,12 @@ def tree(root):
     return found
 
 
-def tree_cpu(root):
+def tree_cpu(root, user_only=False):
     """CPU seconds of root and all its live descendants. /proc/PID/stat of a
-    process already sums all of its threads."""
-    return sum(tree(root).values()) / TICK
+    process already sums all of its threads. user_only: utime alone, the
+    time spent in the server's own code and its libraries; system calls,
+    and the packet work the kernel charges to the server, are the rest."""
+    return sum(tree(root, user_only).values()) / TICK
 
 
 def pin(root, cpu):
@@ -198,7 +202,8 @@ def parse_dnsperf(text):
 
 
 def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, drops,
-               mach0=None, mach1=None, srv0=None, srv1=None, rx0=None, rx1=None):
+               mach0=None, mach1=None, srv0=None, srv1=None, rx0=None, rx1=None,
+               user0=None, user1=None):
     with open(perf_file, encoding="utf-8", errors="replace") as f:
         r = parse_dnsperf(f.read())
     cpu = float(cpu1) - float(cpu0)
@@ -219,6 +224,10 @@ def cmd_record(out, scenario, server, transport, rate, cpu0, cpu1, perf_file, dr
         row["netrx_per_q"] = "%.3f" % ((int(rx1) - int(rx0)) / r["completed"])
     else:
         row["netrx_per_q"] = "-"
+    if user0 is not None and r["completed"]:
+        row["user_us_per_q"] = "%.2f" % ((float(user1) - float(user0)) * 1e6 / r["completed"])
+    else:
+        row["user_us_per_q"] = "-"
     row["qps"] = "%.0f" % r["qps"]
     new = not os.path.exists(out) or os.path.getsize(out) == 0
     with open(out, "a", encoding="utf-8") as f:
@@ -256,6 +265,8 @@ def cmd_table(path, reference):
                 if r.get("srvcpu_us_per_q", "-") not in ("-", "")]
         rxq = [float(r["netrx_per_q"]) for r in rs
                if r.get("netrx_per_q", "-") not in ("-", "")]
+        user = [float(r["user_us_per_q"]) for r in rs
+                if r.get("user_us_per_q", "-") not in ("-", "")]
         lat = [float(r["latency_ms"]) for r in rs if r.get("latency_ms", "") not in ("-", "")]
         med[key] = {"us": us, "qps": qps, "lost": lost, "sent": sent, "drops": drops,
                     "nx": 100.0 * nx / comp if comp else 0.0,
@@ -264,12 +275,13 @@ def cmd_table(path, reference):
                     "srvc": statistics.median(srvc) if srvc else None,
                     "lat": statistics.median(lat) if lat else None,
                     "rxq": statistics.median(rxq) if rxq else None,
+                    "user": statistics.median(user) if user else None,
                     "spread": (min(float(r["us_per_q"]) for r in rs),
                                max(float(r["us_per_q"]) for r in rs))}
-    fmt = "%-12s %-4s %-6s %-13s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s %7s"
+    fmt = "%-12s %-4s %-6s %-13s %9s %9s %-13s %7s %7s %6s %-14s %-13s %8s %9s %9s %8s %7s %6s %6s"
     print(fmt % ("scenario", "tr", "rate", "server", "QPS", "us/query",
                  "(min-max)", "lost", "drops", "NXD%", "other rcodes", "%s ratio" % reference,
-                 "srv CPU", "srv ratio", "machine", "lat ms", "rx/q"))
+                 "srv CPU", "srv ratio", "machine", "lat ms", "rx/q", "user", "floor"))
     order = {}
     for key in groups:
         order.setdefault(key[:3], []).append(key[3])
@@ -277,9 +289,11 @@ def cmd_table(path, reference):
         ref = med.get(sk + (reference,))
         for srv in order[sk]:
             m = med[sk + (srv,)]
-            ratio = srv_ratio = "-"
+            ratio = srv_ratio = floor = "-"
             if srv != reference and ref is not None:
                 ratio = "%.2f" % (ref["us"] / m["us"]) if m["us"] else "-"
+                if ref["user"] is not None and m["us"]:
+                    floor = "%.2f" % ((ref["us"] - ref["user"]) / m["us"])
                 if ref["srvc"] is not None and m["srvc"]:
                     srv_ratio = "%.2f" % (ref["srvc"] / m["srvc"])
             spread = "%.2f-%.2f" % m["spread"] if m["runs"] > 1 else ""
@@ -288,7 +302,8 @@ def cmd_table(path, reference):
                          "%.2f" % m["srvc"] if m["srvc"] is not None else "-", srv_ratio,
                          "%.2f" % m["mach"] if m["mach"] is not None else "-",
                          "%.3f" % m["lat"] if m["lat"] is not None else "-",
-                         "%.2f" % m["rxq"] if m["rxq"] is not None else "-"))
+                         "%.2f" % m["rxq"] if m["rxq"] is not None else "-",
+                         "%.2f" % m["user"] if m["user"] is not None else "-", floor))
     print()
     print("us/query = server CPU (utime+stime, all threads and child processes)"
           " / answered queries; median of %d run(s)." % max(m["runs"] for m in med.values()))
@@ -303,6 +318,9 @@ def cmd_table(path, reference):
           " between them) / answered queries; lat ms = dnsperf's average latency.")
     print("rx/q = network receive softirq runs on the server's CPU per answered query"
           " (README.md: why passes of one server differ by 20-40% at full rate).")
+    print("user = the server's own code (utime, sampled at the clock tick) / answered"
+          " queries; floor = %s ratio if %s's own code took no time at all: the"
+          " kernel's share (system calls, packets) alone." % (reference, reference))
 
 
 def main(argv):
@@ -312,6 +330,8 @@ def main(argv):
     cmd = argv[0]
     if cmd == "cpu" and len(argv) == 2:
         print("%.2f" % tree_cpu(int(argv[1])))
+    elif cmd == "usercpu" and len(argv) == 2:
+        print("%.2f" % tree_cpu(int(argv[1]), True))
     elif cmd == "pin" and len(argv) == 3:
         moved = pin(int(argv[1]), int(argv[2]))
         if moved:
@@ -326,7 +346,7 @@ def main(argv):
         print(net_rx(int(argv[1])))
     elif cmd == "drops" and len(argv) == 2:
         print(udp_drops(int(argv[1])))
-    elif cmd == "record" and len(argv) in (10, 12, 14, 16):
+    elif cmd == "record" and len(argv) in (10, 12, 14, 16, 18):
         cmd_record(*argv[1:])
     elif cmd == "table" and len(argv) >= 2:
         ref = argv[3] if len(argv) >= 4 and argv[2] == "--reference" else "steerd"

@@ -506,10 +506,11 @@ one_pass() {
     local n=$((${#RUNNO[@]} + 1))
     RUNNO+=("$n")
     local perf=$WORK/dnsperf-$scen-$srv-$tr-$rate-$n.txt
-    local c0 c1 d0 d1 m0 m1 s0 s1 r0 r1
+    local c0 c1 d0 d1 m0 m1 s0 s1 r0 r1 u0 u1
     pin_server "$srv"
     d0=$($REP drops "$port")
     c0=$($REP cpu "$SPID") || { echo "run.sh: $srv is not running" >&2; return 1; }
+    u0=$($REP usercpu "$SPID")
     m0=$($REP machine)
     s0=$($REP cpubusy "$SERVER_CPU")
     r0=$($REP netrx "$SERVER_CPU")
@@ -522,6 +523,7 @@ one_pass() {
         tail -20 "$WORK/$srv.log" >&2
         return 1
     }
+    u1=$($REP usercpu "$SPID")
     d1=$($REP drops "$port")
     if ! grep -q 'Queries completed' "$perf"; then
         echo "run.sh: dnsperf failed against $srv:" >&2
@@ -530,7 +532,7 @@ one_pass() {
     fi
     local drops=-
     [ "$tr" = udp ] && drops=$((d1 - d0))
-    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1" "$s0" "$s1" "$r0" "$r1"
+    $REP record "$RESULTS" "$scen" "$srv" "$tr" "$rate" "$c0" "$c1" "$perf" "$drops" "$m0" "$m1" "$s0" "$s1" "$r0" "$r1" "$u0" "$u1"
 }
 RUNNO=()
 
