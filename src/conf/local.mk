@@ -1,16 +1,27 @@
 # src/conf: YAML config through a schema table
 src_libsteer_a_SOURCES += \
-	src/conf/conf.c src/conf/conf.h \
-	src/conf/ynode.c src/conf/ynode.h \
-	src/conf/schema.c src/conf/schema.h \
-	src/conf/load.c src/conf/load.h \
-	src/conf/nameset.c src/conf/nameset.h \
-	src/conf/region.c src/conf/record.c src/conf/nest.c \
-	src/conf/mapkey.c src/conf/mapkey.h \
-	src/conf/geocode.c src/conf/geocode.h src/conf/iso3166.c \
+	src/conf/conf.c \
+	src/conf/conf.h \
+	src/conf/ynode.c \
+	src/conf/ynode.h \
+	src/conf/schema.c \
+	src/conf/schema.h \
+	src/conf/load.c \
+	src/conf/load.h \
+	src/conf/nameset.c \
+	src/conf/nameset.h \
+	src/conf/region.c \
+	src/conf/record.c \
+	src/conf/nest.c \
+	src/conf/mapkey.c \
+	src/conf/mapkey.h \
+	src/conf/geocode.c \
+	src/conf/geocode.h \
+	src/conf/iso3166.c \
 	src/conf/fleet.c \
 	src/conf/digest.c \
-	src/conf/zone.c src/conf/dnssec.c
+	src/conf/zone.c \
+	src/conf/dnssec.c
 
 # The config file's man page and a commented example covering every key.
 dist_man_MANS += doc/steerd.yaml.5

@@ -1,11 +1,18 @@
 # src/fleet: the etcd client (v3 JSON gateway), views, quorum
 src_libsteer_a_SOURCES += \
-	src/fleet/etcd.c src/fleet/etcd.h src/fleet/etcd_internal.h \
-	src/fleet/etcd_lease.c src/fleet/etcd_watch.c \
-	src/fleet/quorum.c src/fleet/quorum.h \
-	src/fleet/view.c src/fleet/view.h \
-	src/fleet/vantage.c src/fleet/vantage.h \
-	src/fleet/node.c src/fleet/node.h
+	src/fleet/etcd.c \
+	src/fleet/etcd.h \
+	src/fleet/etcd_internal.h \
+	src/fleet/etcd_lease.c \
+	src/fleet/etcd_watch.c \
+	src/fleet/quorum.c \
+	src/fleet/quorum.h \
+	src/fleet/view.c \
+	src/fleet/view.h \
+	src/fleet/vantage.c \
+	src/fleet/vantage.h \
+	src/fleet/node.c \
+	src/fleet/node.h
 
 UNIT_TESTS += tests/unit/test_fleet
 

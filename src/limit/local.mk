@@ -1,8 +1,10 @@
 # src/limit: what an internet-facing server limits: response rate limiting
 # and the DNS cookie secret
 src_libsteer_a_SOURCES += \
-	src/limit/rrl.c src/limit/rrl.h \
-	src/limit/secret.c src/limit/secret.h
+	src/limit/rrl.c \
+	src/limit/rrl.h \
+	src/limit/secret.c \
+	src/limit/secret.h
 
 UNIT_TESTS += tests/unit/test_limit
 

@@ -1,7 +1,9 @@
 # src/primary: the zone transfer service attached to the server (TCP transfer streams, NOTIFY)
 src_libsteer_a_SOURCES += \
-	src/primary/primary.c src/primary/primary.h \
-	src/primary/notify.c src/primary/notify.h
+	src/primary/primary.c \
+	src/primary/primary.h \
+	src/primary/notify.c \
+	src/primary/notify.h
 
 # Transfers to dig and dnspython, routed names and serials, Knot and NSD as secondaries.
 SMOKE_TESTS += tests/smoke/xfr-serve.sh tests/smoke/xfr-routed.sh tests/smoke/xfr-knot.sh \

@@ -1,11 +1,23 @@
 # src/route: policies, dials, geo database, latency model
 src_libsteer_a_SOURCES += \
-	src/route/route.c src/route/route.h src/route/compiled.h \
-	src/route/policy.c src/route/policy.h src/route/resolve.h src/route/trace.c \
-	src/route/geo.c src/route/geo.h \
-	src/route/latency.c src/route/latency.h src/route/cidr.c src/route/cidr.h \
-	src/route/dial.c src/route/explain.c \
-	src/route/sticky.c src/route/sticky.h src/route/order.c
+	src/route/route.c \
+	src/route/route.h \
+	src/route/compiled.h \
+	src/route/policy.c \
+	src/route/policy.h \
+	src/route/resolve.h \
+	src/route/trace.c \
+	src/route/geo.c \
+	src/route/geo.h \
+	src/route/latency.c \
+	src/route/latency.h \
+	src/route/cidr.c \
+	src/route/cidr.h \
+	src/route/dial.c \
+	src/route/explain.c \
+	src/route/sticky.c \
+	src/route/sticky.h \
+	src/route/order.c
 
 UNIT_TESTS += tests/unit/test_route
 tests_unit_test_route_SOURCES = tests/unit/test_route.c tests/unit/test_route_fixture.h

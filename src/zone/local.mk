@@ -1,8 +1,15 @@
 # src/zone: master files (ldns) -> immutable snapshots, zone sets
 src_libsteer_a_SOURCES += \
-	src/zone/zone.h src/zone/internal.h \
-	src/zone/parse.c src/zone/scan.c src/zone/build.c src/zone/rules.c src/zone/mem.c \
-	src/zone/zone.c src/zone/zoneset.c src/zone/catalog.c
+	src/zone/zone.h \
+	src/zone/internal.h \
+	src/zone/parse.c \
+	src/zone/scan.c \
+	src/zone/build.c \
+	src/zone/rules.c \
+	src/zone/mem.c \
+	src/zone/zone.c \
+	src/zone/zoneset.c \
+	src/zone/catalog.c
 
 # A loader that prints load time and memory (used by tools/zone-load-compare.sh)
 noinst_PROGRAMS += tools/zone-load
