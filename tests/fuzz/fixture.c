@@ -2,6 +2,8 @@
 #include "fuzz.h"
 #include "conf/conf.h"
 #include "common/log.h"
+#include "dnssec/key.h"
+#include "dnssec/signer.h"
 #include "dns/name.h"
 #include "dns/wire.h"
 #include "health/health.h"
@@ -11,17 +13,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef ST_FUZZ_SRCDIR
 #define ST_FUZZ_SRCDIR "."
 #endif
 
-static st_conf_t *conf;
-static st_route_t *route;
-static st_health_t *health;
-static st_zone_dyn_t *dyn;
-static size_t n_dyn;
-static st_view_t view;
+/* A config's routing, and its routed records for the zone loader. */
+typedef struct engine {
+	st_conf_t *conf;
+	st_route_t *route;
+	st_health_t *health;
+	st_zone_dyn_t *dyn;
+	size_t n_dyn;
+} engine_t;
+
+static engine_t plain, sig;
+static st_view_t view, signed_view;
+static st_signer_t *signer;
 static st_answer_ctx_t *ctx;
 static st_cookie_secret_t *secret;
 static st_sockaddr_t client;
@@ -68,26 +77,44 @@ static uint64_t fake_clock(void)
 	return now += 1000000;
 }
 
+/* The config tests/data/zones/NAME, its routes and health (every endpoint up). */
+static void engine_load(engine_t *e, const char *name)
+{
+	char path[4096];
+	st_diag_t diag;
+	snprintf(path, sizeof(path), "%s/tests/data/zones/%s", fuzz_srcdir(), name);
+	if (st_conf_load(path, &e->conf, &diag) < 0 ||
+	    st_route_new(e->conf, &e->route, &diag) < 0 ||
+	    st_health_new(e->conf, &e->health, &diag) < 0)
+		die(path, &diag);
+	e->n_dyn = st_route_record_count(e->route);
+	e->dyn = calloc(e->n_dyn + 1, sizeof(*e->dyn));
+	if (!e->dyn)
+		abort();
+	for (size_t i = 0; i < e->n_dyn; i++) {
+		st_route_record_info_t info;
+		st_route_record_info(e->route, i, &info);
+		e->dyn[i] = (st_zone_dyn_t){info.owner, info.owner_len, info.type,
+					    info.ttl,   info.handle,    info.source};
+	}
+}
+
+static void engine_drop(engine_t *e)
+{
+	st_health_free(e->health);
+	st_route_free(e->route);
+	st_conf_free(e->conf);
+	free(e->dyn);
+	*e = (engine_t){0};
+}
+
 static void engine_init(void)
 {
 	char path[4096];
 	st_diag_t diag;
 	/* Zone warnings and a missing health table are expected here. */
 	st_log_set_level(ST_LOG_ERR);
-	snprintf(path, sizeof(path), "%s/tests/data/zones/answer-dyn.yaml", fuzz_srcdir());
-	if (st_conf_load(path, &conf, &diag) < 0 || st_route_new(conf, &route, &diag) < 0 ||
-	    st_health_new(conf, &health, &diag) < 0)
-		die(path, &diag);
-	n_dyn = st_route_record_count(route);
-	dyn = calloc(n_dyn + 1, sizeof(*dyn));
-	if (!dyn)
-		abort();
-	for (size_t i = 0; i < n_dyn; i++) {
-		st_route_record_info_t info;
-		st_route_record_info(route, i, &info);
-		dyn[i] = (st_zone_dyn_t){info.owner, info.owner_len, info.type,
-					 info.ttl,   info.handle,    info.source};
-	}
+	engine_load(&plain, "answer-dyn.yaml");
 	ctx = st_answer_ctx_new(1);
 	if (!ctx)
 		abort();
@@ -95,7 +122,7 @@ static void engine_init(void)
 	 * clock that moves a millisecond per query, so that runs repeat. */
 	if (st_cookie_secret_open(NULL, &secret, &diag) < 0)
 		die("cookie secret", &diag);
-	conf->rrl = (st_conf_rrl_t){.enabled = true,
+	plain.conf->rrl = (st_conf_rrl_t){.enabled = true,
 				    .rate = 50,
 				    .slip = 2,
 				    .ipv4_prefix = 24,
@@ -116,35 +143,75 @@ static void engine_init(void)
 
 int fuzz_zone_load(const char *file, st_zone_t **out, st_diag_t *diag)
 {
-	if (!conf)
+	if (!plain.conf)
 		engine_init();
-	return st_zone_load("answer.test.", file, dyn, n_dyn, out, diag);
+	return st_zone_load("answer.test.", file, plain.dyn, plain.n_dyn, out, diag);
 }
 
-void fuzz_view_over(st_view_t *v, st_zoneset_t *zones)
+static void view_over(st_view_t *v, const engine_t *e, st_zoneset_t *zones)
 {
-	if (!conf)
-		engine_init();
 	memset(v, 0, sizeof(*v));
 	v->zones = zones;
-	v->route = route;
-	v->health = health;
+	v->route = e->route;
+	v->health = e->health;
 	v->udp_max_payload = 1232;
-	v->conf = conf;
+	v->conf = e->conf;
 	v->cookies = secret;
 	v->rrl_share = 1;
 }
 
+void fuzz_view_over(st_view_t *v, st_zoneset_t *zones)
+{
+	if (!plain.conf)
+		engine_init();
+	view_over(v, &plain, zones);
+}
+
 const st_view_t *fuzz_view(void)
 {
-	if (!conf)
+	if (!plain.conf)
 		engine_init();
 	return &view;
 }
 
+/* The zone of the DNSSEC unit tests, signed online with their ECDSA keys
+ * (the engine's zone has NSEC records of its own, which a zone signed
+ * online must not have). */
+static void signed_init(void)
+{
+	char path[4096];
+	st_diag_t diag;
+	st_zone_t *zone;
+	st_keyset_t *keys;
+	uint8_t apex_len;
+	engine_load(&sig, "signed.example.test.yaml");
+	snprintf(path, sizeof(path), "%s/tests/data/zones/signed.example.test.zone",
+		 fuzz_srcdir());
+	if (st_zone_load("example.test.", path, sig.dyn, sig.n_dyn, &zone, &diag) < 0)
+		die(path, &diag);
+	const uint8_t *apex = st_zone_apex(zone, &apex_len);
+	snprintf(path, sizeof(path), "%s/tests/data/keys/ecdsa", fuzz_srcdir());
+	if (st_keyset_load(path, apex, apex_len, &keys, &diag) < 0 ||
+	    st_signer_new(zone, keys, 3600, time(NULL), &signer, &diag) < 0)
+		die(path, &diag);
+	st_zoneset_t *zones = st_zoneset_new();
+	if (!zones || st_zoneset_add(zones, zone) < 0 || st_zoneset_attach(zones, zone, signer) < 0)
+		abort();
+	view_over(&signed_view, &sig, zones);
+}
+
+const st_view_t *fuzz_signed_view(void)
+{
+	if (!plain.conf)
+		engine_init();
+	if (!sig.conf)
+		signed_init();
+	return &signed_view;
+}
+
 st_answer_ctx_t *fuzz_ctx(void)
 {
-	if (!conf)
+	if (!plain.conf)
 		engine_init();
 	return ctx;
 }
@@ -153,16 +220,16 @@ void fuzz_engine_free(void)
 {
 	st_answer_ctx_free(ctx);
 	st_zoneset_free(view.zones);
-	st_health_free(health);
-	st_route_free(route);
-	st_conf_free(conf);
+	st_zoneset_free(signed_view.zones);
+	st_signer_free(signer);
+	engine_drop(&plain);
+	engine_drop(&sig);
 	st_cookie_secret_free(secret);
-	free(dyn);
 	secret = NULL;
 	ctx = NULL;
-	conf = NULL;
-	dyn = NULL;
+	signer = NULL;
 	memset(&view, 0, sizeof(view));
+	memset(&signed_view, 0, sizeof(signed_view));
 }
 
 /* The response must parse completely: question and every record, names

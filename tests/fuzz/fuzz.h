@@ -1,7 +1,8 @@
 /* What the fuzz targets share: the libFuzzer entry point each defines, the
  * replay driver that runs a corpus without libFuzzer (make check), and the
  * query engine fixture: the engine's test zone with the routed records of
- * tests/data/zones/answer-dyn.yaml grafted in, DNS cookies on and a rate
+ * tests/data/zones/answer-dyn.yaml grafted in, a zone signed online beside
+ * it, DNS cookies on and a rate
  * limit on a clock that moves a millisecond per query, and a check that a
  * response is a whole, well-formed message. Anything wrong aborts. */
 #ifndef ST_FUZZ_FUZZ_H
@@ -32,6 +33,9 @@ const char *fuzz_tmpdir(void);
 /* The engine fixture, made on first use: config, routes, health (all
  * endpoints up), the answer.test. zone and a view over it. */
 const st_view_t *fuzz_view(void);
+/* A view of the zone example.test. of the DNSSEC tests (its routed
+ * records grafted in) signed online with tests/data/keys/ecdsa. */
+const st_view_t *fuzz_signed_view(void);
 st_answer_ctx_t *fuzz_ctx(void);
 /* Load `file` as the zone answer.test. with the routed records grafted in,
  * through the same path steerd loads zones. */

@@ -1,7 +1,8 @@
 /* Fuzz target for the query path: any bytes through st_answer() over the
  * engine's test zone with routed records grafted in (so ECS reaches the
- * router), on UDP and TCP, and every response checked to be a well-formed
- * message within its size limit. */
+ * router), and over a zone signed online (DO, RRSIG, NSEC, DNSKEY queries
+ * reach the signer), on UDP and TCP, and every response checked to be a
+ * well-formed message within its size limit. */
 #include "fuzz.h"
 
 const char fuzz_target[] = "query";
@@ -9,6 +10,7 @@ const char fuzz_target[] = "query";
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_answer_both(fuzz_view(), data, size);
+	fuzz_answer_both(fuzz_signed_view(), data, size);
 	return 0;
 }
 

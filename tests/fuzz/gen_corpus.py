@@ -101,6 +101,30 @@ seeds["dyn-cidr-ecs6"] = query("net." + Z, "A", use_edns=0, options=ecs("2001:db
 seeds["dyn-cname"] = query("lbname." + Z, "A")
 seeds["dyn-cname-out"] = query("farname." + Z, "A")
 seeds["dyn-any"] = query("dyn." + Z, "ANY")
+# example.test., signed online (fixture.c, fuzz_signed_view): signed
+# answers of every kind, and the DNSSEC types with DO and without.
+S = "example.test."
+for label, name, t in [
+    ("a", "www", "A"), ("nxdomain", "nope", "A"), ("nodata", "www", "AAAA"),
+    ("ent", "deep.ent", "A"), ("wild", "foo.wild", "A"), ("wildnodata", "foo.wild", "MX"),
+    ("cwild", "x.cwild", "A"), ("secure", "host.secure", "A"), ("ds", "secure", "DS"),
+    ("insecure", "host.insecure", "A"), ("dsnods", "insecure", "DS"),
+    ("chain", "torouted", "A"), ("dname", "host.dn", "A"), ("any", "www", "ANY"),
+    ("upper", "upper", "MX"), ("dnskey", "@", "DNSKEY"), ("cds", "@", "CDS"),
+    ("cdnskey", "@", "CDNSKEY"), ("rrsig", "www", "RRSIG"), ("rrsig-nx", "nope", "RRSIG"),
+    ("rrsig-ent", "deep.ent", "RRSIG"), ("rrsig-wild", "foo.wild", "RRSIG"),
+    ("rrsig-dyn", "dyn", "RRSIG"), ("nsec", "www", "NSEC"), ("nsec-nx", "nope", "NSEC"),
+    ("nsec-dyn", "dyn", "NSEC"), ("dyn", "dyn", "A"), ("multi", "multi", "A"),
+    ("dyn-cname", "lbname", "A"), ("big", "big", "TXT"),
+]:
+    fq = S if name == "@" else name + "." + S
+    seeds["signed-do-" + label] = query(fq, t, use_edns=0, want_dnssec=True, payload=1232)
+    if t in ("RRSIG", "NSEC", "DNSKEY"):
+        seeds["signed-nodo-" + label] = query(fq, t)
+seeds["signed-do-geo-ecs"] = query("geo." + S, "A", use_edns=0, want_dnssec=True,
+                                   options=ecs("192.0.2.0", 24))
+seeds["signed-do-small"] = query("big." + S, "TXT", use_edns=0, want_dnssec=True, payload=512)
+seeds["signed-do-nxname"] = query("www." + S, 128, use_edns=0, want_dnssec=True)
 seeds["edns-unknown-option"] = query(
     "www." + Z, "A", use_edns=0, options=[dns.edns.GenericOption(65001, b"xyz")])
 
