@@ -17,7 +17,6 @@ src_libsteer_a_SOURCES += \
 UNIT_TESTS += tests/unit/test_answer
 tests_unit_test_answer_SOURCES = tests/unit/test_answer.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
-tests_unit_test_answer_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 
 EXTRA_DIST += tests/data/zones/answer.test.zone
 
@@ -34,27 +33,22 @@ EXTRA_DIST += tests/smoke/answer-common.sh
 UNIT_TESTS += tests/unit/test_answer_dynamic
 tests_unit_test_answer_dynamic_SOURCES = tests/unit/test_answer_dynamic.c tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
-tests_unit_test_answer_dynamic_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones/answer-dyn.yaml
 
 UNIT_TESTS += tests/unit/test_fastpath
 tests_unit_test_fastpath_SOURCES = tests/unit/test_fastpath.c tests/unit/test_dns_msg.h
-tests_unit_test_fastpath_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 
 UNIT_TESTS += tests/unit/test_answer_chain
 tests_unit_test_answer_chain_SOURCES = tests/unit/test_answer_chain.c tests/unit/test_answer_fixture.h tests/unit/test_dns_msg.h \
 	tests/unit/test_pkt_text.h
-tests_unit_test_answer_chain_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones/chain.test.zone tests/data/zones/sub.chain.test.zone \
 	tests/data/zones/nods.chain.test.zone
 
 UNIT_TESTS += tests/unit/test_answer_dnssec
 tests_unit_test_answer_dnssec_SOURCES = tests/unit/test_answer_dnssec.c tests/unit/test_dns_msg.h
-tests_unit_test_answer_dnssec_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones/signed.example.test.zone tests/data/zones/signed.example.test.yaml \
 	tests/dnssec_check.py
 
 UNIT_TESTS += tests/unit/test_answer_limits
 tests_unit_test_answer_limits_SOURCES = tests/unit/test_answer_limits.c tests/unit/test_answer_fixture.h \
 	tests/unit/test_dns_msg.h
-tests_unit_test_answer_limits_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'

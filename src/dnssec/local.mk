@@ -10,7 +10,6 @@ src_libsteer_a_SOURCES += \
 	src/dnssec/cache.c
 
 UNIT_TESTS += tests/unit/test_dnssec_sign
-tests_unit_test_dnssec_sign_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/keys tests/unit/dnssec_verify.py
 
 # Signed answers from the real steerd, validated (dnspython, delv, unbound);

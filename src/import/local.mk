@@ -9,7 +9,6 @@ src_libsteer_a_SOURCES += \
 	src/import/awsregion.c
 
 UNIT_TESTS += tests/unit/test_import
-tests_unit_test_import_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
 SMOKE_TESTS += tests/smoke/import-route53.sh
 EXTRA_DIST += tests/data/route53

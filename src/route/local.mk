@@ -26,8 +26,7 @@ tests_unit_test_route_SOURCES = tests/unit/test_route.c tests/unit/test_route_fi
 UNIT_TESTS += tests/unit/test_route_geo
 tests_unit_test_route_geo_SOURCES = tests/unit/test_route_geo.c tests/unit/test_route_fixture.h
 tests_unit_test_route_geo_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"' \
-	-DROUTE_TEST_SRCDIR='"$(abs_top_srcdir)"'
+	-DROUTE_TEST_DB_DIR='"$(abs_top_builddir)/tests/data/geo"'
 EXTRA_tests_unit_test_route_geo_DEPENDENCIES = tests/data/geo/test-city.mmdb \
 	tests/data/geo/test-city4.mmdb tests/data/geo/test-country.mmdb
 

@@ -10,5 +10,4 @@ SMOKE_TESTS += tests/smoke/reload-include.sh
 UNIT_TESTS += tests/unit/test_route_totals
 SMOKE_TESTS += tests/smoke/reload-counters.sh
 UNIT_TESTS += tests/unit/test_server
-tests_unit_test_server_CPPFLAGS = $(AM_CPPFLAGS) -DST_TEST_SRCDIR='"$(abs_top_srcdir)"'
 SMOKE_TESTS += tests/smoke/server-fds.sh

@@ -18,15 +18,12 @@ tools_zone_load_LDADD = $(STEER_LIBS)
 EXTRA_DIST += tools/zone-gen.py tools/zone-load-compare.sh
 
 UNIT_TESTS += tests/unit/test_zone
-tests_unit_test_zone_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 EXTRA_DIST += tests/data/zones-good tests/data/zones-bad
 
 SMOKE_TESTS += tests/smoke/zone-check.sh tests/smoke/zone-serve.sh
 
 UNIT_TESTS += tests/unit/test_zone_robust
-tests_unit_test_zone_robust_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
 UNIT_TESTS += tests/unit/test_zone_fast
-tests_unit_test_zone_fast_CPPFLAGS = $(AM_CPPFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 
 SMOKE_TESTS += tests/smoke/zone-load-selftest.sh

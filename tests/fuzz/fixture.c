@@ -15,10 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifndef ST_FUZZ_SRCDIR
-#define ST_FUZZ_SRCDIR "."
-#endif
-
 /* A config's routing, and its routed records for the zone loader. */
 typedef struct engine {
 	st_conf_t *conf;
@@ -39,7 +35,7 @@ static char tmpdir[64];
 const char *fuzz_srcdir(void)
 {
 	const char *s = getenv("top_srcdir");
-	return s && *s ? s : ST_FUZZ_SRCDIR;
+	return s && *s ? s : ST_SRCDIR;
 }
 
 static void remove_tmpdir(void)

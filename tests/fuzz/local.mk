@@ -1,7 +1,7 @@
 # tests/fuzz: fuzz targets, each a source file over the shared fixture.
 # Built with --enable-fuzzing they link libFuzzer; otherwise the replay
 # driver runs each target's checked-in corpus under make check.
-FUZZ_CPP = $(AM_CPPFLAGS) -DST_FUZZ_SRCDIR='"$(abs_top_srcdir)"'
+FUZZ_CPP = $(AM_CPPFLAGS)
 FUZZ_COMMON = tests/fuzz/fuzz.h tests/fuzz/fixture.c
 if FUZZING
 FUZZ_CPP += -DST_FUZZ_LIBFUZZER

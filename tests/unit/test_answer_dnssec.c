@@ -24,10 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
-
 #define VALIDITY 3600
 
 static const char *src;
@@ -46,7 +42,7 @@ static int setup(void **state)
 	st_diag_t diag;
 	char path[4096];
 	src = getenv("top_srcdir");
-	src = src && *src ? src : ST_TEST_SRCDIR;
+	src = src && *src ? src : ST_SRCDIR;
 	snprintf(path, sizeof(path), "%s/tests/data/zones/signed.example.test.yaml", src);
 	if (st_conf_load(path, &conf, &diag) < 0 || st_route_new(conf, &route, &diag) < 0 ||
 	    st_health_new(conf, &health, &diag) < 0) {

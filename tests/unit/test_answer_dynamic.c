@@ -26,10 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
-
 static st_conf_t *conf;
 static st_route_t *route;
 static st_health_t *health;
@@ -43,7 +39,7 @@ static int setup(void **state)
 	st_diag_t diag;
 	char path[4096];
 	const char *src = getenv("top_srcdir");
-	src = src && *src ? src : ST_TEST_SRCDIR;
+	src = src && *src ? src : ST_SRCDIR;
 	snprintf(path, sizeof(path), "%s/tests/data/zones/answer-dyn.yaml", src);
 	if (st_conf_load(path, &conf, &diag) < 0 || st_route_new(conf, &route, &diag) < 0 ||
 	    st_health_new(conf, &health, &diag) < 0) {

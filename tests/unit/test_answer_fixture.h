@@ -10,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
-
 static st_view_t view;
 static st_zoneset_t *zones;
 static st_answer_ctx_t *ctx;
@@ -28,7 +24,7 @@ static int fx_load(const char *origin, const char *file)
 	const char *src = getenv("top_srcdir");
 	if (!zones && !(zones = st_zoneset_new()))
 		return -1;
-	snprintf(path, sizeof(path), "%s/tests/data/zones/%s", src && *src ? src : ST_TEST_SRCDIR,
+	snprintf(path, sizeof(path), "%s/tests/data/zones/%s", src && *src ? src : ST_SRCDIR,
 		 file);
 	if (st_zone_load(origin, path, NULL, 0, &zone, &diag) < 0) {
 		fprintf(stderr, "%s\n", diag.text);

@@ -47,7 +47,7 @@ static st_keyset_t *load_dir(const char *which)
 	char dir[512];
 	st_diag_t diag;
 	st_keyset_t *ks = NULL;
-	snprintf(dir, sizeof(dir), "%s/tests/data/keys/%s", TOP_SRCDIR, which);
+	snprintf(dir, sizeof(dir), "%s/tests/data/keys/%s", ST_SRCDIR, which);
 	int ret = st_keyset_load(dir, apex, apex_len, &ks, &diag);
 	if (ret != 0)
 		fail_msg("%s", diag.text);
@@ -172,7 +172,7 @@ static void copy_key(const char *from_dir, const char *base, const char *to_dir,
 	snprintf(cmd, sizeof(cmd),
 		 "cp '%s/tests/data/keys/%s/%s.key' '%s/' && cp '%s/tests/data/keys/%s/%s.private' "
 		 "'%s/%s.private'",
-		 TOP_SRCDIR, from_dir, base, to_dir, TOP_SRCDIR, from_dir,
+		 ST_SRCDIR, from_dir, base, to_dir, ST_SRCDIR, from_dir,
 		 private_from ? private_from : base, to_dir, base);
 	assert_int_equal(system(cmd), 0);
 }
@@ -250,7 +250,7 @@ static void test_public_only(void **state)
 	char d[400], cmd[1200];
 	fresh_dir(d, sizeof(d), "public");
 	snprintf(cmd, sizeof(cmd),
-		 "cp '%s/tests/data/keys/ecdsa/Kexample.test.+013+54607.key' '%s/'", TOP_SRCDIR, d);
+		 "cp '%s/tests/data/keys/ecdsa/Kexample.test.+013+54607.key' '%s/'", ST_SRCDIR, d);
 	assert_int_equal(system(cmd), 0);
 	st_keyset_t *ks = NULL;
 	st_diag_t diag;
@@ -428,7 +428,7 @@ static int verify(const msgb_t *m)
 	if (access("/usr/bin/python3", X_OK) != 0)
 		return 77;
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/tests/unit/dnssec_verify.py' '%s'",
-		 TOP_SRCDIR, path);
+		 ST_SRCDIR, path);
 	int st = system(cmd);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -23,10 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef ST_TEST_SRCDIR
-#define ST_TEST_SRCDIR "."
-#endif
-
 /* More steps than this would mean a walk that does not end. */
 #define MAX_STEPS 8
 
@@ -42,7 +38,7 @@ static int setup(void **state)
 	char path[4096];
 	const char *src = getenv("top_srcdir");
 	snprintf(path, sizeof(path), "%s/tests/data/zones/answer.test.zone",
-		 src && *src ? src : ST_TEST_SRCDIR);
+		 src && *src ? src : ST_SRCDIR);
 	if (st_zone_load("answer.test.", path, NULL, 0, &z, &diag) < 0) {
 		fprintf(stderr, "%s\n", diag.text);
 		return -1;

@@ -149,9 +149,9 @@ static void test_fixtures(void **state)
 	st_buf_t report;
 	st_buf_init(&report);
 	st_diag_t d;
-	int rc = import(TOP_SRCDIR "/tests/data/route53/records.json",
-			TOP_SRCDIR "/tests/data/route53/health-checks.json",
-			TOP_SRCDIR "/tests/data/route53/cidr-blocks.json", out, &report, &d);
+	int rc = import(ST_SRCDIR "/tests/data/route53/records.json",
+			ST_SRCDIR "/tests/data/route53/health-checks.json",
+			ST_SRCDIR "/tests/data/route53/cidr-blocks.json", out, &report, &d);
 	if (rc < 0)
 		fail_msg("%s", d.text);
 	assert_int_equal(rc, 1);

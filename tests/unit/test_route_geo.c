@@ -22,13 +22,10 @@
 #ifndef ROUTE_TEST_DB_DIR
 #define ROUTE_TEST_DB_DIR "tests/data/geo"
 #endif
-#ifndef ROUTE_TEST_SRCDIR
-#define ROUTE_TEST_SRCDIR "."
-#endif
 
 #define DB(name) ROUTE_TEST_DB_DIR "/" name
-#define MAXMIND(name) ROUTE_TEST_SRCDIR "/tests/data/geo/maxmind/" name
-#define COUNTRIES ROUTE_TEST_SRCDIR "/geo/countries.csv"
+#define MAXMIND(name) ST_SRCDIR "/tests/data/geo/maxmind/" name
+#define COUNTRIES ST_SRCDIR "/geo/countries.csv"
 #define DEG(x) ((x)*180.0 / M_PI)
 
 static void lookup(const char *db, const char *countries, const char *addr, unsigned prefix,

@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ZONE "example.test:" ST_TEST_SRCDIR "/zones/example.test.zone"
+#define ZONE "example.test:" ST_SRCDIR "/zones/example.test.zone"
 
 typedef struct service {
 	char name;

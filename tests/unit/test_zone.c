@@ -827,7 +827,7 @@ int main(void)
 {
 	const char *top = getenv("top_srcdir");
 	if (!top)
-		top = TOP_SRCDIR;
+		top = ST_SRCDIR;
 	snprintf(good_dir, sizeof(good_dir), "%s/tests/data/zones-good", top);
 	snprintf(bad_dir, sizeof(bad_dir), "%s/tests/data/zones-bad", top);
 	st_log_init("test_zone", ST_LOG_ERR, false);

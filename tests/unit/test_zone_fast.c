@@ -624,8 +624,8 @@ static void test_big_file(void **state)
 int main(void)
 {
 	st_log_init("test_zone_fast", ST_LOG_ERR, false);
-	snprintf(good_dir, sizeof(good_dir), "%s/tests/data/zones-good", TOP_SRCDIR);
-	snprintf(bad_dir, sizeof(bad_dir), "%s/tests/data/zones-bad", TOP_SRCDIR);
+	snprintf(good_dir, sizeof(good_dir), "%s/tests/data/zones-good", ST_SRCDIR);
+	snprintf(bad_dir, sizeof(bad_dir), "%s/tests/data/zones-bad", ST_SRCDIR);
 	snprintf(tmp_dir, sizeof(tmp_dir), "%s/st-zone-fast.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmp_dir))

@@ -282,7 +282,7 @@ int main(void)
 {
 	const char *top = getenv("top_srcdir");
 	if (!top)
-		top = TOP_SRCDIR;
+		top = ST_SRCDIR;
 	snprintf(good_dir, sizeof(good_dir), "%s/tests/data/zones-good", top);
 	st_log_init("test_zone_robust", ST_LOG_ERR, false);
 	const struct CMUnitTest tests[] = {
