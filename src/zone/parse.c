@@ -206,6 +206,13 @@ static int make_name(const char *text, const ldns_rdf *origin, ldns_rdf **out)
 		ldns_rdf_deep_free(n);
 		return ST_EINVAL;
 	}
+	/* ldns joins a relative name to the origin without the limit: a
+	 * relative $ORIGIN would grow past 255 bytes, and every owner written
+	 * from it with it. */
+	if (ldns_rdf_size(n) > ST_DNS_MAX_NAME) {
+		ldns_rdf_deep_free(n);
+		return ST_ERANGE;
+	}
 	*out = n;
 	return 0;
 }
@@ -247,7 +254,12 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $ORIGIN takes exactly one domain name", f->path,
 					   line);
-		if (make_name(arg, st->origin, &o))
+		int r = make_name(arg, st->origin, &o);
+		if (r == ST_ERANGE)
+			return st_diag_set(zb->diag, ST_EZONE,
+					   "%s:%u: $ORIGIN '%s' makes a name longer than 255 bytes",
+					   f->path, line, quote(arg, q, sizeof(q)));
+		if (r)
 			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $ORIGIN name '%s'",
 					   f->path, line, quote(arg, q, sizeof(q)));
 		ldns_rdf_deep_free(st->origin);
@@ -285,10 +297,14 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		zp_state_t sub = {
 		    .ttl = st->ttl, .ttl_zero = st->ttl_zero, .depth = st->depth + 1, .rr = st->rr};
 		if (oname) {
-			if (make_name(oname, st->origin, &sub.origin))
-				return st_diag_set(zb->diag, ST_EZONE,
-						   "%s:%u: bad $INCLUDE origin '%s'", f->path, line,
-						   quote(oname, q, sizeof(q)));
+			int r = make_name(oname, st->origin, &sub.origin);
+			if (r)
+				return st_diag_set(
+				    zb->diag, ST_EZONE,
+				    r == ST_ERANGE
+					? "%s:%u: $INCLUDE origin '%s' makes a name longer than 255 bytes"
+					: "%s:%u: bad $INCLUDE origin '%s'",
+				    f->path, line, quote(oname, q, sizeof(q)));
 		} else if (!(sub.origin = ldns_rdf_clone(st->origin))) {
 			return ST_ENOMEM;
 		}

@@ -261,6 +261,12 @@ zone["types"] = APEX + (b"mx MX 10 ns1\nsrv SRV 1 2 3 ns1\nptr PTR ns1\nh HINFO 
                         b"c CAA 0 issue \"ca\"\nn NSEC ns1 A NSEC\ns SSHFP 1 1 " + b"ab" * 20 +
                         b"\n6 AAAA ::ffff:192.0.2.1\n")
 zone["ttl-forms"] = b"$TTL 1w2d3h4m5s\n" + APEX[9:] + b"t 0 A 192.0.2.1\nu 2147483647 A 192.0.2.2\n"
+# A relative $ORIGIN that fits alone and not once joined to the origin
+# (it overran the owner buffer of the records after it), in the file and
+# as an $INCLUDE origin.
+LONG = ".".join(["a" * 63] * 3 + ["b" * 60]).encode()
+zone["origin-too-long"] = APEX + b"$ORIGIN " + LONG + b"\n\tIN A 192.0.2.2\n"
+zone["include-origin-too-long"] = APEX + b"$INCLUDE inc.zone " + LONG + b"\n"
 corpora["zone"] = zone
 
 # ---- ctl: what a client writes to the control socket ----

@@ -304,6 +304,13 @@ static const struct {
      "%s/open-paren.zone:5: '(' without a matching ')' before the end of the file"},
     {"open-quote.zone", ST_EZONE, "%s/open-quote.zone:5: unterminated quoted string"},
     {"origin-args.zone", ST_EZONE, "%s/origin-args.zone:5: $ORIGIN takes exactly one domain name"},
+    /* relative, fine alone, too long once joined to the origin */
+    {"origin-long.zone", ST_EZONE,
+     "%s/origin-long.zone:6: $ORIGIN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name "
+     "longer than 255 bytes"},
+    {"origin-include-long.zone", ST_EZONE,
+     "%s/origin-include-long.zone:5: $INCLUDE origin 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
+     "makes a name longer than 255 bytes"},
     {"out-of-zone.zone", ST_EZONE,
      "%s/out-of-zone.zone:5: www.example.org. is outside the zone bad.test."},
     {"soa-not-apex.zone", ST_EZONE,
