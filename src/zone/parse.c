@@ -537,6 +537,13 @@ int zp_ldns(zb_t *zb, const char *path, uint32_t line, char *buf, const zp_ctx_t
 	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 		const ldns_rdf *r = ldns_rr_rdf(rr, i);
 		size_t n = ldns_rdf_size(r);
+		/* A relative name is joined to the origin without the limit. */
+		if (ldns_rdf_get_type(r) == LDNS_RDF_TYPE_DNAME && n > ST_DNS_MAX_NAME) {
+			rc = st_diag_set(zb->diag, ST_EZONE,
+					 "%s:%u: a name in the record data is longer than 255 bytes",
+					 path, line);
+			goto out;
+		}
 		if (n > sizeof(out->rdata) - out->rdlen) {
 			rc = st_diag_set(zb->diag, ST_EZONE,
 					 "%s:%u: record data longer than 65535 bytes", path, line);

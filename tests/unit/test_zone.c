@@ -308,6 +308,8 @@ static const struct {
     {"origin-long.zone", ST_EZONE,
      "%s/origin-long.zone:6: $ORIGIN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name "
      "longer than 255 bytes"},
+    {"rdata-name-long.zone", ST_EZONE,
+     "%s/rdata-name-long.zone:7: a name in the record data is longer than 255 bytes"},
     {"origin-include-long.zone", ST_EZONE,
      "%s/origin-include-long.zone:5: $INCLUDE origin 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
      "makes a name longer than 255 bytes"},
