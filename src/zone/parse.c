@@ -549,7 +549,8 @@ int zp_ldns(zb_t *zb, const char *path, uint32_t line, char *buf, const zp_ctx_t
 					 "%s:%u: record data longer than 65535 bytes", path, line);
 			goto out;
 		}
-		memcpy(out->rdata + out->rdlen, ldns_rdf_data(r), n);
+		if (n) /* an empty field (CAA "") has no data at all */
+			memcpy(out->rdata + out->rdlen, ldns_rdf_data(r), n);
 		out->rdlen += n;
 	}
 	size_t tlen = 0;

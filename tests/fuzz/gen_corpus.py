@@ -267,6 +267,8 @@ zone["ttl-forms"] = b"$TTL 1w2d3h4m5s\n" + APEX[9:] + b"t 0 A 192.0.2.1\nu 21474
 LONG = ".".join(["a" * 63] * 3 + ["b" * 60]).encode()
 zone["origin-too-long"] = APEX + b"$ORIGIN " + LONG + b"\n\tIN A 192.0.2.2\n"
 zone["include-origin-too-long"] = APEX + b"$INCLUDE inc.zone " + LONG + b"\n"
+# An empty field: ldns gives it no data at all.
+zone["caa-empty-value"] = APEX + b'c CAA 0 issue ""\n'
 corpora["zone"] = zone
 
 # ---- ctl: what a client writes to the control socket ----
