@@ -3,6 +3,7 @@
  * whose rows are also where the defaults here come from. */
 #include "conf/conf.h"
 #include "conf/load.h"
+#include "common/strv.h"
 
 #include <openssl/crypto.h>
 #include <stdlib.h>
@@ -30,9 +31,7 @@ static void free_check(st_conf_check_t *c)
 	free(c->dns_name);
 	free(c->dns_expect);
 	free(c->target);
-	for (size_t i = 0; i < c->exec_argc; i++)
-		free(c->exec_argv[i]);
-	free(c->exec_argv);
+	st_strv_free(c->exec_argv, c->exec_argc);
 }
 
 static void free_record(st_conf_record_t *r)
@@ -74,9 +73,7 @@ void st_conf_free(st_conf_t *conf)
 	free(conf->geo_latency);
 	free(conf->health_table);
 	free(conf->fleet.name);
-	for (size_t i = 0; i < conf->fleet.n_etcd; i++)
-		free(conf->fleet.etcd[i]);
-	free(conf->fleet.etcd);
+	st_strv_free(conf->fleet.etcd, conf->fleet.n_etcd);
 	free(conf->fleet.prefix);
 	free(conf->fleet.tls_ca_file);
 	free(conf->fleet.tls_cert_file);

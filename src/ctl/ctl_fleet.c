@@ -6,6 +6,7 @@
 #include "ctl/cmd.h"
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/strv.h"
 #include "common/time.h"
 #include "ctl/shared.h"
 #include "fleet/node.h"
@@ -135,9 +136,7 @@ static void pending_free(pending_t *p)
 {
 	free(p->reply);
 	st_ctl_kvs_free(&p->before);
-	for (size_t i = 0; i < p->n_keys; i++)
-		free(p->keys[i]);
-	free(p->keys);
+	st_strv_free(p->keys, p->n_keys);
 	free(p);
 }
 

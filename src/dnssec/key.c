@@ -3,6 +3,7 @@
 #include "dnssec/key.h"
 #include "common/file.h"
 #include "common/base64.h"
+#include "common/strv.h"
 #include "dns/name.h"
 
 #include <ctype.h>
@@ -652,9 +653,7 @@ int st_keyset_load(const char *dir, const uint8_t *apex, size_t apex_len, st_key
 		if (ret == 0)
 			ks->n++;
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	st_strv_free(names, n);
 	if (ret != 0) {
 		st_keyset_free(ks);
 		return ret;

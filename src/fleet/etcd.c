@@ -3,6 +3,7 @@
 #include "fleet/etcd_internal.h"
 #include "common/base64.h"
 #include "common/hash.h"
+#include "common/strv.h"
 #include "common/time.h"
 
 #include <inttypes.h>
@@ -76,9 +77,7 @@ json_t *st_etcd_json_b64(const void *data, size_t len)
 
 void st_etcd_kvs_free(etcd_kvs_t *k)
 {
-	for (size_t i = 0; i < k->n; i++)
-		free(k->bufs[i]);
-	free(k->bufs);
+	st_strv_free(k->bufs, k->n);
 	free(k->kvs);
 	memset(k, 0, sizeof(*k));
 }
@@ -282,9 +281,7 @@ static void send_op(st_etcd_op_t *op);
 static void op_free(st_etcd_op_t *op)
 {
 	LIST_REMOVE(op, link);
-	for (size_t i = 0; i < op->n_bodies; i++)
-		free(op->bodies[i]);
-	free(op->bodies);
+	st_strv_free(op->bodies, op->n_bodies);
 	st_ev_free(op->defer);
 	free(op);
 }
@@ -516,9 +513,7 @@ static int start(st_etcd_t *e, op_kind_t kind, char **bodies, size_t n, st_etcd_
 	if (!op || !defer) {
 		free(op);
 		st_ev_free(defer);
-		for (size_t i = 0; i < n; i++)
-			free(bodies[i]);
-		free(bodies);
+		st_strv_free(bodies, n);
 		return ST_ENOMEM;
 	}
 	*op = (st_etcd_op_t){.e = e,
@@ -720,9 +715,7 @@ int st_etcd_batch_send(st_etcd_t *e, st_etcd_batch_t *b, st_etcd_cb_t cb, void *
 	for (size_t i = 0; i < n; i++) {
 		bodies[i] = json_dumps(json_array_get(b->txns, i), JSON_COMPACT);
 		if (!bodies[i]) {
-			for (size_t j = 0; j < i; j++)
-				free(bodies[j]);
-			free(bodies);
+			st_strv_free(bodies, i);
 			st_etcd_batch_free(b);
 			return ST_ENOMEM;
 		}

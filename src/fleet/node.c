@@ -3,6 +3,7 @@
 #include "fleet/node.h"
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/strv.h"
 #include "common/time.h"
 #include "conf/conf.h"
 #include "conf/nameset.h"
@@ -340,9 +341,7 @@ static void stop(st_fleet_t *f)
 	free(f->members);
 	f->members = NULL;
 	f->n_members = 0;
-	for (size_t i = 0; i < f->n_vps; i++)
-		free(f->vps[i]);
-	free(f->vps);
+	st_strv_free(f->vps, f->n_vps);
 	f->vps = NULL;
 	f->n_vps = 0;
 }

@@ -3,6 +3,7 @@
  * from how recently etcd answered. */
 #include "fleet/vantage.h"
 #include "common/log.h"
+#include "common/strv.h"
 #include "common/time.h"
 #include "conf/nameset.h"
 #include "config.h"
@@ -456,13 +457,6 @@ static void on_tick(int fd, short what, void *arg)
 
 /* ---- life cycle ---- */
 
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 /* Per-endpoint arrays for the checker's endpoints. What etcd holds of the
  * previous ones carries over by name; names gone are deleted there. */
 static int bind_checker(st_vantage_t *v, const st_conf_t *conf, st_checker_t *ck)
@@ -492,8 +486,8 @@ static int bind_checker(st_vantage_t *v, const st_conf_t *conf, st_checker_t *ck
 			rc = ST_ENOMEM;
 	}
 	if (rc != 0) {
-		free_names(gone, n_gone);
-		free_names(names, n);
+		st_strv_free(gone, n_gone);
+		st_strv_free(names, n);
 		free(votes);
 		free(dirty);
 		free(published);
@@ -505,10 +499,10 @@ static int bind_checker(st_vantage_t *v, const st_conf_t *conf, st_checker_t *ck
 	v->flush_op = NULL;
 	v->record_sending = false;
 	v->gone_sending = 0;
-	free_names(v->gone, v->n_gone);
+	st_strv_free(v->gone, v->n_gone);
 	v->gone = gone;
 	v->n_gone = n_gone;
-	free_names(v->names, v->n);
+	st_strv_free(v->names, v->n);
 	free(v->votes);
 	free(v->dirty);
 	free(v->published);
@@ -644,8 +638,8 @@ void st_vantage_free(st_vantage_t *v)
 	st_ev_free(v->leave_timer);
 	for (size_t i = 0; i < v->n_vp; i++)
 		free(v->vp[i]);
-	free_names(v->gone, v->n_gone);
-	free_names(v->names, v->n);
+	st_strv_free(v->gone, v->n_gone);
+	st_strv_free(v->names, v->n);
 	free(v->vp);
 	free(v->vp_keys);
 	free(v->votes);

@@ -6,6 +6,7 @@
  * error. */
 #include "import/internal.h"
 #include "common/file.h"
+#include "common/strv.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -152,9 +153,7 @@ static void set_clear(r53_set_t *s)
 	free(s->name);
 	free(s->type);
 	free(s->label);
-	for (size_t i = 0; i < s->n_values; i++)
-		free(s->values[i]);
-	free(s->values);
+	st_strv_free(s->values, s->n_values);
 	free(s->set_id);
 	free(s->region);
 	free(s->geo_continent);
@@ -465,9 +464,7 @@ void r53_input_clear(r53_input_t *in)
 		free(h->path);
 		free(h->search);
 		free(h->name);
-		for (size_t k = 0; k < h->n_children; k++)
-			free(h->children[k]);
-		free(h->children);
+		st_strv_free(h->children, h->n_children);
 	}
 	free(in->checks);
 	for (size_t i = 0; i < in->n_blocks; i++) {

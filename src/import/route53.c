@@ -7,6 +7,7 @@
 #include "conf/conf.h"
 #include "conf/mapkey.h"
 #include "server/server.h"
+#include "common/strv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,7 @@ static char *unique(names_t *nm, const char *want)
 static void names_clear(names_t *nm)
 {
 	st_nameset_clear(&nm->set);
-	for (size_t i = 0; i < nm->n; i++)
-		free(nm->all[i]);
-	free(nm->all);
+	st_strv_free(nm->all, nm->n);
 }
 
 /* A region is named after its SetIdentifier; one that several records use

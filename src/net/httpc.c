@@ -4,6 +4,7 @@
  * failed or closed is never used again but freed from our own timer, and
  * every completion reaches the caller from that timer too. */
 #include "net/httpc.h"
+#include "common/strv.h"
 #include "common/time.h"
 #include "net/ev_internal.h"
 #include "net/tls_internal.h"
@@ -107,9 +108,7 @@ static void unlink_req(st_httpc_t *c, st_httpc_req_t *r)
 static void req_free(st_httpc_req_t *r)
 {
 	st_ev_free(r->timer);
-	for (size_t i = 0; i < r->n_headers; i++)
-		free(r->headers[i]);
-	free(r->headers);
+	st_strv_free(r->headers, r->n_headers);
 	free(r->path);
 	free(r->body);
 	free(r->resp);

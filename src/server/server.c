@@ -16,6 +16,7 @@
 #include "net/tcp.h"
 #include "net/udp.h"
 #include "zone/zone.h"
+#include "common/strv.h"
 #include "common/log.h"
 #include "common/file.h"
 #include "common/ring.h"
@@ -130,43 +131,21 @@ int st_server_apply_overrides(struct st_conf *conf, const st_server_overrides_t 
 	return st_conf_default_listen(conf, diag);
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static char **strv_dup(const char *const *v, size_t n)
-{
-	char **out = calloc(n ? n : 1, sizeof(*out));
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		out[i] = strdup(v[i]);
-		if (!out[i]) {
-			strv_free(out, i);
-			return NULL;
-		}
-	}
-	return out;
-}
-
 int st_server_set_overrides(st_server_t *srv, const st_server_overrides_t *ov)
 {
-	char **l = strv_dup(ov->listen, ov->n_listen);
-	char **z = strv_dup(ov->zones, ov->n_zones);
+	char **l = st_strv_dup(ov->listen, ov->n_listen);
+	char **z = st_strv_dup(ov->zones, ov->n_zones);
 	char *level = ov->log_level ? strdup(ov->log_level) : NULL;
 	if (!l || !z || (ov->log_level && !level)) {
-		strv_free(l, ov->n_listen);
-		strv_free(z, ov->n_zones);
+		st_strv_free(l, ov->n_listen);
+		st_strv_free(z, ov->n_zones);
 		free(level);
 		return ST_ENOMEM;
 	}
 	free(srv->ov_log_level);
 	srv->ov_log_level = level;
-	strv_free(srv->ov_listen, srv->n_ov_listen);
-	strv_free(srv->ov_zones, srv->n_ov_zones);
+	st_strv_free(srv->ov_listen, srv->n_ov_listen);
+	st_strv_free(srv->ov_zones, srv->n_ov_zones);
 	srv->ov_listen = l;
 	srv->n_ov_listen = ov->n_listen;
 	srv->ov_zones = z;
@@ -430,8 +409,8 @@ void st_server_free(st_server_t *srv)
 	free(srv->attached);
 	st_ring_free(&srv->reload_history);
 	st_loop_free(srv->loop);
-	strv_free(srv->ov_listen, srv->n_ov_listen);
-	strv_free(srv->ov_zones, srv->n_ov_zones);
+	st_strv_free(srv->ov_listen, srv->n_ov_listen);
+	st_strv_free(srv->ov_zones, srv->n_ov_zones);
 	free(srv->ov_log_level);
 	free(srv);
 }

@@ -3,6 +3,7 @@
  * reshapes every kept interval once (see reshape). */
 #include "status/split.h"
 #include "common/ring.h"
+#include "common/strv.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -43,21 +44,12 @@ st_split_t *st_split_new(size_t intervals)
 	return s;
 }
 
-static void free_names(char **names, size_t n)
-{
-	if (!names)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 void st_split_free(st_split_t *s)
 {
 	if (!s)
 		return;
 	st_ring_free(&s->rows);
-	free_names(s->names, s->width);
+	st_strv_free(s->names, s->width);
 	free(s->last);
 	free(s);
 }
@@ -140,7 +132,7 @@ static int reshape(st_split_t *s, const char *const *names, size_t n)
 	}
 	st_ring_free(&s->rows);
 	s->rows = nrows;
-	free_names(s->names, s->width);
+	st_strv_free(s->names, s->width);
 	free(s->last);
 	s->names = nn;
 	s->last = nlast;
@@ -150,7 +142,7 @@ static int reshape(st_split_t *s, const char *const *names, size_t n)
 fail_rows:
 	st_ring_free(&nrows);
 fail:
-	free_names(nn, width);
+	st_strv_free(nn, width);
 	free(nlast);
 	free(from);
 	return rc;

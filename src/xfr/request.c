@@ -8,6 +8,7 @@
 #include "dns/query.h"
 #include "zone/zone.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,11 @@ void st_xfr_set_free(st_xfr_set_t *set)
 {
 	if (!set)
 		return;
-	for (size_t i = 0; i < set->n_keys; i++)
+	/* Wiped as the config's copies are (conf.c). */
+	for (size_t i = 0; i < set->n_keys; i++) {
+		OPENSSL_cleanse(set->secrets[i], set->keys[i].secret_len);
 		free(set->secrets[i]);
+	}
 	free(set->secrets);
 	free(set->keys);
 	for (size_t i = 0; i < set->n_zones; i++) {

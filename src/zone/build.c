@@ -6,6 +6,7 @@
 #include "zone/internal.h"
 
 #include "common/log.h"
+#include "common/strv.h"
 #include "dns/rrtype.h"
 
 #include <ldns/ldns.h>
@@ -249,9 +250,7 @@ void zb_clear(zb_t *zb)
 	st_zmem_free(zb->rdata, zb->rdata_cap);
 	st_zmem_free(zb->locs, zb->locs_cap);
 	st_zmem_free(zb->loc_step, zb->loc_step_cap);
-	for (size_t i = 0; i < zb->n_files; i++)
-		free(zb->files[i]);
-	free(zb->files);
+	st_strv_free(zb->files, zb->n_files);
 	zb_includes_free(zb->includes, zb->n_includes);
 	free(zb->dyn_node);
 	free(zb->dyn_order);
