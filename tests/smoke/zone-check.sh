@@ -69,6 +69,7 @@ ttl-wrap.zone|ttl-wrap.zone:5: TTL 5000000w is out of range (at most 2147483647)
 missing.zone|missing.zone: cannot open: No such file or directory
 origin-long.zone|origin-long.zone:6: $ORIGIN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name longer than 255 bytes
 rdata-name-long.zone|rdata-name-long.zone:7: a name in the record data is longer than 255 bytes
+cert-type-zero.zone|cert-type-zero.zone:6: CERT record: '65536' is not a valid certificate type (1 to 65535, or PKIX, SPKI, PGP, ...)
 origin-include-long.zone|origin-include-long.zone:5: $INCLUDE origin 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name longer than 255 bytes
 EOF2
 st_done

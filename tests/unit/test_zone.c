@@ -310,6 +310,9 @@ static const struct {
      "longer than 255 bytes"},
     {"rdata-name-long.zone", ST_EZONE,
      "%s/rdata-name-long.zone:7: a name in the record data is longer than 255 bytes"},
+    {"cert-type-zero.zone", ST_EZONE,
+     "%s/cert-type-zero.zone:6: CERT record: '65536' is not a valid certificate type (1 to "
+     "65535, or PKIX, SPKI, PGP, ...)"},
     {"origin-include-long.zone", ST_EZONE,
      "%s/origin-include-long.zone:5: $INCLUDE origin 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' "
      "makes a name longer than 255 bytes"},
