@@ -29,7 +29,10 @@ src_libsteer_a_SOURCES += \
 	src/common/utf8.c \
 	src/common/utf8.h \
 	src/common/strv.c \
-	src/common/strv.h
+	src/common/strv.h \
+	src/common/number.c \
+	src/common/number.h
 
 UNIT_TESTS += tests/unit/test_common_file tests/unit/test_common_cli tests/unit/test_common_hex \
-	tests/unit/test_common_utf8 tests/unit/test_common_strv
+	tests/unit/test_common_utf8 tests/unit/test_common_strv \
+	tests/unit/test_common_number

@@ -1,6 +1,7 @@
 /* Socket addresses. */
 #include "common/sockaddr.h"
 #include "common/errors.h"
+#include "common/number.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -9,9 +10,8 @@
 
 static int parse_port(const char *s, uint16_t *port)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || v < 0 || v > 65535)
+	uint64_t v;
+	if (st_parse_u64(s, UINT16_MAX, &v) != 0)
 		return ST_EINVAL;
 	*port = (uint16_t)v;
 	return 0;
@@ -146,13 +146,10 @@ int st_prefix_parse(const char *s, bool bare_ok, st_prefix_t *out)
 	unsigned max = p.family == AF_INET ? 32 : 128;
 	unsigned long len = max;
 	if (slash) {
-		const char *l = slash + 1;
-		char *end;
-		if (*l < '0' || *l > '9')
+		uint64_t v;
+		if (st_parse_u64(slash + 1, max, &v) != 0)
 			return ST_EINVAL;
-		len = strtoul(l, &end, 10);
-		if (*end != '\0' || len > max)
-			return ST_EINVAL;
+		len = (unsigned long)v;
 	}
 	p.len = (uint8_t)len;
 	uint8_t masked[16];

@@ -3,6 +3,7 @@
 #include "ctl/cmd.h"
 #include "answer/ask.h"
 #include "dns/rrtype.h"
+#include "common/number.h"
 #include "common/sockaddr.h"
 #include "dns/name.h"
 #include "health/table.h"
@@ -65,23 +66,18 @@ static int parse_client(const char *s, st_client_t *c, st_diag_t *diag)
 	char addr[INET6_ADDRSTRLEN + 8];
 	snprintf(addr, sizeof(addr), "%s", s);
 	char *slash = strchr(addr, '/');
-	long prefix = -1;
-	if (slash) {
+	if (slash)
 		*slash = '\0';
-		char *end;
-		prefix = strtol(slash + 1, &end, 10);
-		if (*end || end == slash + 1)
-			prefix = -2;
-	}
 	memset(c, 0, sizeof(*c));
 	if (st_addr_parse(addr, &c->family, c->addr) < 0)
 		return st_diag_set(diag, ST_EINVAL, "--client '%s': expected ADDR or ADDR/PREFIX",
 				   s);
-	long max = c->family == AF_INET ? 32 : 128;
-	if (prefix == -2 || prefix == 0 || prefix > max)
-		return st_diag_set(diag, ST_EINVAL, "--client '%s': prefix must be 1-%ld", s, max);
-	c->from_ecs = prefix > 0;
-	c->source_prefix = (uint8_t)(prefix > 0 ? prefix : max);
+	unsigned max = c->family == AF_INET ? 32 : 128;
+	uint64_t prefix = max;
+	if (slash && (st_parse_u64(slash + 1, max, &prefix) != 0 || prefix == 0))
+		return st_diag_set(diag, ST_EINVAL, "--client '%s': prefix must be 1-%u", s, max);
+	c->from_ecs = slash != NULL;
+	c->source_prefix = (uint8_t)prefix;
 	return 0;
 }
 

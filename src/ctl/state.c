@@ -9,6 +9,7 @@
 #include "ctl/state.h"
 #include "common/enumname.h"
 #include "common/file.h"
+#include "common/number.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -187,8 +188,7 @@ void st_ctl_state_clear_dial(st_ctl_state_t *st, const char *name)
 	*d = st->dials[--st->n_dials];
 }
 
-int st_ctl_state_note_stop(st_ctl_state_t *st, const char *name, uint64_t at_ms,
-			   const char *text)
+int st_ctl_state_note_stop(st_ctl_state_t *st, const char *name, uint64_t at_ms, const char *text)
 {
 	st_state_dial_t *d = st_ctl_state_dial(st, name);
 	if (!d)
@@ -216,19 +216,6 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	if (!s || !*s)
-		return ST_EINVAL;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end || errno || *s == '-')
-		return ST_EINVAL;
-	*out = v;
-	return 0;
-}
-
 int st_dial_parse(const char *s, uint32_t *out)
 {
 	char digits[8];
@@ -240,7 +227,7 @@ int st_dial_parse(const char *s, uint32_t *out)
 		return ST_EINVAL;
 	memcpy(digits, s, n);
 	digits[n] = '\0';
-	if (parse_u64(digits, &v) < 0 || v > 100)
+	if (st_parse_u64(digits, 100, &v) < 0)
 		return ST_EINVAL;
 	*out = (uint32_t)v;
 	return 0;
@@ -254,7 +241,7 @@ static int parse_stopped(st_ctl_state_t *st, char *rest, const char **why)
 	char *at = name ? strtok_r(NULL, " \t", &save) : NULL;
 	char *text = at ? save + strspn(save, " \t") : NULL;
 	uint64_t at_ms;
-	if (!text || !valid_name(name) || parse_u64(at, &at_ms) < 0) {
+	if (!text || !valid_name(name) || st_parse_u64(at, UINT64_MAX, &at_ms) < 0) {
 		*why = "bad ramp-stopped (expected: ramp-stopped NAME AT_MS TEXT)";
 		return ST_EPARSE;
 	}
@@ -291,7 +278,8 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 		return 0;
 	if (!*seen_magic) {
 		uint64_t v;
-		if (strcmp(tok[0], STATE_MAGIC) != 0 || n != 2 || parse_u64(tok[1], &v) < 0) {
+		if (strcmp(tok[0], STATE_MAGIC) != 0 || n != 2 ||
+		    st_parse_u64(tok[1], UINT64_MAX, &v) < 0) {
 			*why = "not a steerd state file (expected \"" STATE_MAGIC " 1\")";
 			return ST_EPARSE;
 		}
@@ -328,8 +316,9 @@ static int parse_line(st_ctl_state_t *st, char *line, bool *seen_magic, const ch
 		uint32_t pct;
 		st_ramp_t r;
 		if (st_dial_parse(tok[2], &pct) < 0 || st_dial_parse(tok[3], &r.from) < 0 ||
-		    st_dial_parse(tok[4], &r.to) < 0 || parse_u64(tok[5], &r.start_ms) < 0 ||
-		    parse_u64(tok[6], &r.duration_ms) < 0 || r.duration_ms == 0) {
+		    st_dial_parse(tok[4], &r.to) < 0 ||
+		    st_parse_u64(tok[5], UINT64_MAX, &r.start_ms) < 0 ||
+		    st_parse_u64(tok[6], UINT64_MAX, &r.duration_ms) < 0 || r.duration_ms == 0) {
 			*why = "bad ramp (expected: ramp NAME PCT FROM TO START_MS DURATION_MS)";
 			return ST_EPARSE;
 		}

@@ -1,6 +1,7 @@
 /* RR type mnemonics (the IANA registry's data and meta types). */
 #include "dns/rrtype.h"
 #include "common/errors.h"
+#include "common/number.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,9 +69,8 @@ int st_rrtype_parse(const char *s, uint16_t *out)
 			return 0;
 		}
 	if (strncasecmp(s, "TYPE", 4) == 0 && s[4] >= '0' && s[4] <= '9') {
-		char *end;
-		unsigned long v = strtoul(s + 4, &end, 10);
-		if (*end == '\0' && v <= UINT16_MAX && end - (s + 4) <= 5) {
+		uint64_t v;
+		if (strlen(s + 4) <= 5 && st_parse_u64(s + 4, UINT16_MAX, &v) == 0) {
 			*out = (uint16_t)v;
 			return 0;
 		}
@@ -83,12 +83,12 @@ bool st_rdata_names(uint16_t type, st_rdata_names_t *out)
 	st_rdata_names_t l = {.skip = 0, .names = 1, .compress = false};
 	switch (type) {
 	case ST_TYPE_NS:
-	case 3:	 /* MD */
-	case 4:	 /* MF */
+	case 3: /* MD */
+	case 4: /* MF */
 	case ST_TYPE_CNAME:
-	case 7:	 /* MB */
-	case 8:	 /* MG */
-	case 9:	 /* MR */
+	case 7: /* MB */
+	case 8: /* MG */
+	case 9: /* MR */
 	case ST_TYPE_PTR:
 		l.compress = true;
 		break;

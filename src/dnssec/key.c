@@ -3,6 +3,7 @@
 #include "dnssec/key.h"
 #include "common/file.h"
 #include "common/base64.h"
+#include "common/number.h"
 #include "common/strv.h"
 #include "dns/name.h"
 
@@ -160,16 +161,6 @@ static char *next_token(char **p)
 	return tok;
 }
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
 /* The .key file: comments with timing, then one DNSKEY record. */
 static int parse_key_file(const char *file, char *text, const uint8_t *apex, size_t apex_len,
 			  st_dnskey_t *key, bool *set, st_diag_t *diag)
@@ -216,11 +207,11 @@ static int parse_key_file(const char *file, char *text, const uint8_t *apex, siz
 		return st_diag_set(diag, ST_EPARSE, "%s:%u: the key is for %s, not this zone", file,
 				   rr_line, tok);
 	tok = next_token(&p);
-	if (tok && all_digits(tok)) {
-		unsigned long ttl = strtoul(tok, NULL, 10);
-		if (ttl > INT32_MAX)
-			return st_diag_set(diag, ST_EPARSE, "%s:%u: bad TTL %s", file, rr_line,
-					   tok);
+	uint64_t ttl;
+	int rc = tok ? st_parse_u64(tok, INT32_MAX, &ttl) : ST_EINVAL;
+	if (rc == ST_ERANGE)
+		return st_diag_set(diag, ST_EPARSE, "%s:%u: bad TTL %s", file, rr_line, tok);
+	if (rc == 0) {
 		key->ttl = (uint32_t)ttl;
 		tok = next_token(&p);
 	}
@@ -230,14 +221,16 @@ static int parse_key_file(const char *file, char *text, const uint8_t *apex, siz
 		return st_diag_set(diag, ST_EPARSE, "%s:%u: expected a DNSKEY record", file,
 				   rr_line);
 	char *f = next_token(&p), *proto = next_token(&p), *alg = next_token(&p);
-	if (!f || !proto || !alg || !all_digits(f) || !all_digits(proto) || !all_digits(alg) ||
-	    strtoul(f, NULL, 10) > 65535 || strtoul(alg, NULL, 10) > 255)
+	uint64_t flags, protocol, algorithm;
+	if (st_parse_u64(f, UINT16_MAX, &flags) != 0 ||
+	    st_parse_u64(proto, UINT8_MAX, &protocol) != 0 ||
+	    st_parse_u64(alg, UINT8_MAX, &algorithm) != 0)
 		return st_diag_set(diag, ST_EPARSE,
 				   "%s:%u: expected DNSKEY flags, protocol and algorithm", file,
 				   rr_line);
-	key->flags = (uint16_t)strtoul(f, NULL, 10);
-	key->alg = (uint8_t)strtoul(alg, NULL, 10);
-	if (strcmp(proto, "3") != 0)
+	key->flags = (uint16_t)flags;
+	key->alg = (uint8_t)algorithm;
+	if (protocol != 3)
 		return st_diag_set(diag, ST_EPARSE, "%s:%u: protocol %s, expected 3", file, rr_line,
 				   proto);
 	if (!(key->flags & ST_DNSKEY_ZONE))

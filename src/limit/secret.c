@@ -8,6 +8,7 @@
 #include "limit/secret.h"
 #include "common/file.h"
 #include "common/hex.h"
+#include "common/number.h"
 #include "common/time.h"
 
 #include <errno.h>
@@ -168,10 +169,8 @@ static int load(const char *path, FILE *f, secret_set_t *v, st_diag_t *diag)
 			else
 				v->has_prev = true;
 		} else if (strcmp(key, "since") == 0) {
-			char *end;
-			errno = 0;
-			unsigned long long t = strtoull(val, &end, 10);
-			if (*end != '\0' || errno != 0)
+			uint64_t t;
+			if (st_parse_u64(val, UINT64_MAX, &t) != 0)
 				return st_diag_set(diag, ST_EPARSE, "%s:%u: since must be seconds",
 						   path, lineno);
 			v->since = t;

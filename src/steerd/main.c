@@ -14,6 +14,7 @@
 #include "common/errors.h"
 #include "common/cli.h"
 #include "common/log.h"
+#include "common/number.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,16 +49,6 @@ static void usage(FILE *f)
 		"\n"
 		"Example:\n"
 		"  steerd --listen 127.0.0.1:5353 --zone example.test:zones/example.test.zone\n");
-}
-
-static int parse_workers(const char *s, uint32_t *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || v < 1 || v > 1024)
-		return ST_EINVAL;
-	*out = (uint32_t)v;
-	return 0;
 }
 
 /* Attach the services to the server, start it and run until a signal stops
@@ -126,11 +117,13 @@ int main(int argc, char **argv)
 	int ret = st_cli_options(argc, argv, "steerd", opts, false, usage);
 	if (ret >= 0)
 		return ret;
-	if (workers && parse_workers(workers, &ov.workers) != 0) {
+	uint64_t n_workers = 0;
+	if (workers && (st_parse_u64(workers, 1024, &n_workers) != 0 || n_workers == 0)) {
 		fprintf(stderr, "steerd: --workers: '%s' is not a number from 1 to 1024\n",
 			workers);
 		return EXIT_USAGE;
 	}
+	ov.workers = (uint32_t)n_workers;
 	if (st_cli_no_args(argc, argv, "steerd", usage))
 		return EXIT_USAGE;
 	if (!config && ov.n_zones == 0) {

@@ -403,6 +403,10 @@ static void test_secret_damaged(void **state)
 	     ":3: unknown key 'key'"},
 	    {"steerd-cookie-secret 1\nprevious 000102030405060708090a0b0c0d0eZZ\n",
 	     ":2: previous must be"},
+	    {"steerd-cookie-secret 1\ncurrent 000102030405060708090a0b0c0d0e0f\nsince -1\n",
+	     ":3: since must be seconds"},
+	    {"steerd-cookie-secret 1\ncurrent 000102030405060708090a0b0c0d0e0f\nsince 1e9\n",
+	     ":3: since must be seconds"},
 	};
 	char path[400];
 	snprintf(path, sizeof(path), "%s/damaged", dir);
