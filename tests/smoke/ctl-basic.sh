@@ -80,6 +80,10 @@ ctl explain static.example.test A
 st_expect "explain static name" "1 steerctl: static.example.test. A is not a routed record (static zone data is answered as written)" "$CTL_RC $CTL_OUT"
 ctl explain www.example.test A --client 300.1.1.1
 st_expect_match "explain bad client" "expected ADDR or ADDR/PREFIX" "$CTL_OUT"
+for p in -8 0 33 24x ""; do
+    ctl explain www.example.test A --client "198.51.100.0/$p"
+    st_expect "explain bad prefix /$p" "1 steerctl: --client '198.51.100.0/$p': prefix must be 1-32" "$CTL_RC $CTL_OUT"
+done
 
 ctl checkconf
 st_expect_match "checkconf" '^steerd\.yaml and 1 zone are valid|and 1 zone are valid' "$CTL_OUT"
