@@ -243,6 +243,23 @@ static const char *quote(const char *t, char *buf, size_t len)
 	return buf;
 }
 
+/* The origin a directive names ("$ORIGIN", "$INCLUDE origin"), made
+ * absolute; the message says what is wrong with it. */
+static int directive_origin(zb_t *zb, const zp_file_t *f, uint32_t line, const char *what,
+			    const char *text, const ldns_rdf *origin, ldns_rdf **out)
+{
+	char q[48];
+	int r = make_name(text, origin, out);
+	if (r == ST_ERANGE)
+		return st_diag_set(zb->diag, ST_EZONE,
+				   "%s:%u: %s '%s' makes a name longer than 255 bytes", f->path,
+				   line, what, quote(text, q, sizeof(q)));
+	if (r == ST_EINVAL)
+		return st_diag_set(zb->diag, ST_EZONE, "%s:%u: %s '%s' is not a domain name",
+				   f->path, line, what, quote(text, q, sizeof(q)));
+	return r;
+}
+
 static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 {
 	char q[48];
@@ -255,14 +272,9 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 			return st_diag_set(zb->diag, ST_EZONE,
 					   "%s:%u: $ORIGIN takes exactly one domain name", f->path,
 					   line);
-		int r = make_name(arg, st->origin, &o);
-		if (r == ST_ERANGE)
-			return st_diag_set(zb->diag, ST_EZONE,
-					   "%s:%u: $ORIGIN '%s' makes a name longer than 255 bytes",
-					   f->path, line, quote(arg, q, sizeof(q)));
+		int r = directive_origin(zb, f, line, "$ORIGIN", arg, st->origin, &o);
 		if (r)
-			return st_diag_set(zb->diag, ST_EZONE, "%s:%u: bad $ORIGIN name '%s'",
-					   f->path, line, quote(arg, q, sizeof(q)));
+			return r;
 		ldns_rdf_deep_free(st->origin);
 		st->origin = o;
 		return 0;
@@ -298,14 +310,10 @@ static int directive(zb_t *zb, zp_file_t *f, uint32_t line, zp_state_t *st)
 		zp_state_t sub = {
 		    .ttl = st->ttl, .ttl_zero = st->ttl_zero, .depth = st->depth + 1, .rr = st->rr};
 		if (oname) {
-			int r = make_name(oname, st->origin, &sub.origin);
+			int r = directive_origin(zb, f, line, "$INCLUDE origin", oname, st->origin,
+						 &sub.origin);
 			if (r)
-				return st_diag_set(
-				    zb->diag, ST_EZONE,
-				    r == ST_ERANGE
-					? "%s:%u: $INCLUDE origin '%s' makes a name longer than 255 bytes"
-					: "%s:%u: bad $INCLUDE origin '%s'",
-				    f->path, line, quote(oname, q, sizeof(q)));
+				return r;
 		} else if (!(sub.origin = ldns_rdf_clone(st->origin))) {
 			return ST_ENOMEM;
 		}

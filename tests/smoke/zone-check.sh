@@ -67,6 +67,7 @@ nul-escape.zone|nul-escape.zone:5: NUL byte in the file
 ttl-directive-range.zone|ttl-directive-range.zone:1: $TTL 4294967296 is out of range (at most 2147483647)
 ttl-wrap.zone|ttl-wrap.zone:5: TTL 5000000w is out of range (at most 2147483647)
 missing.zone|missing.zone: cannot open: No such file or directory
+origin-bad.zone|origin-bad.zone:5: $ORIGIN 'a..b' is not a domain name
 origin-long.zone|origin-long.zone:6: $ORIGIN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name longer than 255 bytes
 rdata-name-long.zone|rdata-name-long.zone:7: a name in the record data is longer than 255 bytes
 cert-type-zero.zone|cert-type-zero.zone:6: CERT record: '65536' is not a valid certificate type (1 to 65535, or PKIX, SPKI, PGP, ...)

@@ -304,6 +304,7 @@ static const struct {
      "%s/open-paren.zone:5: '(' without a matching ')' before the end of the file"},
     {"open-quote.zone", ST_EZONE, "%s/open-quote.zone:5: unterminated quoted string"},
     {"origin-args.zone", ST_EZONE, "%s/origin-args.zone:5: $ORIGIN takes exactly one domain name"},
+    {"origin-bad.zone", ST_EZONE, "%s/origin-bad.zone:5: $ORIGIN 'a..b' is not a domain name"},
     /* relative, fine alone, too long once joined to the origin */
     {"origin-long.zone", ST_EZONE,
      "%s/origin-long.zone:6: $ORIGIN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' makes a name "
