@@ -3,7 +3,9 @@
 query (valid queries for every kind of answer the test zone gives, and
 malformed ones for every FORMERR and drop case), tcp (streams of those
 queries: pipelined, long, cut short), zone (zone files: the test zones and
-one per directive, record form and failure) and ctl (control sessions).
+one per directive, record form and failure), ctl (control sessions) and
+files (the state, secret, key, latency, coordinates, fleet and Route 53
+files, picked by their first byte).
 The health table's seeds are valid tables made by its writer:
 `tests/fuzz/fuzz_healthtab --write-seeds tests/fuzz/corpus/healthtab`.
 Deterministic; rerun after changing it and commit the output.
@@ -349,6 +351,39 @@ xfr["tsig-twice"] = signed[:10] + struct.pack("!H", 2) + signed[12:] + signed[le
 ix = xfr["ixfr-incremental"]
 xfr["ixfr-short-soa"] = ix[:-9] + b""
 corpora["xfr"] = xfr
+
+
+# files: the first byte picks the reader (fuzz_files.c), the rest is the
+# file: real files of the tree and their damaged forms.
+def tree(path):
+    with open(os.path.join(TOP, path), "rb") as f:
+        return f.read()
+
+
+STATE = (b"steerd-state 1\n# written by steerd\nendpoint use1-a drain\n"
+         b"endpoint euw1-a down\nregion-drain ap-south-1\ndial eu-west-1 40\n"
+         b"ramp us-east-1 20 0 100 1733500000000 600000\n"
+         b"ramp-stopped us-east-1 1733500300000 every endpoint of the region is down\n")
+SECRET = (b"steerd-cookie-secret 1\ncurrent 000102030405060708090a0b0c0d0e0f\n"
+          b"previous 0f0e0d0c0b0a09080706050403020100\nsince 1733500000\n")
+KEYS = "tests/data/keys/ecdsa/Kexample.test.+013+54607"
+OBS = b'{"state":"down","rtt_us":900,"since":1733500000000,"error":"connect: refused"}'
+MEMBER = (b'{"version":"1.0","config":"sha256:00112233445566778899aabbccddeeff",'
+          b'"started":1733500000000,"generation":3,"endpoints":12}')
+files = {}
+files["state"] = b"\0" + STATE
+files["state-cut"] = b"\0" + STATE[:100]
+files["state-other-version"] = b"\0" + STATE.replace(b"state 1", b"state 2")
+files["secret"] = b"\1" + SECRET
+files["secret-short"] = b"\1" + SECRET[:60]
+files["key-pair"] = b"\2" + tree(KEYS + ".key") + b"\n%%\n" + tree(KEYS + ".private")
+files["key-public-only"] = b"\2" + tree(KEYS + ".key")
+files["latency"] = b"\3" + tree("geo/latency.yaml.example")
+files["coordinates"] = b"\4" + tree("geo/countries.csv")[:2000]
+files["fleet-obs"] = b"\5" + OBS
+files["fleet-member"] = b"\5" + MEMBER
+files["route53-records"] = b"\6" + tree("tests/data/route53/records.json")
+corpora["files"] = files
 
 targets = sys.argv[1:] or sorted(corpora)
 for target in targets:
