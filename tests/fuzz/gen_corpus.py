@@ -271,6 +271,10 @@ zone["origin-too-long"] = APEX + b"$ORIGIN " + LONG + b"\n\tIN A 192.0.2.2\n"
 zone["include-origin-too-long"] = APEX + b"$INCLUDE inc.zone " + LONG + b"\n"
 # An empty field: ldns gives it no data at all.
 zone["caa-empty-value"] = APEX + b'c CAA 0 issue ""\n'
+# As libFuzzer found it: a CERT record with certificate type 0 after an
+# owner-less TTL line (ldns leaked the field it refused).
+zone["cert-type-zero-leak"] = (b"600 1209600" + b" " * 101 + b"CERT" + b" " * 24 + b"0\t.1"
+                               + b" " * 12)
 corpora["zone"] = zone
 
 # ---- ctl: what a client writes to the control socket ----
