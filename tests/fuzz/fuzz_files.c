@@ -111,8 +111,8 @@ static void control_state(const uint8_t *data, size_t size)
 			abort();
 		}
 		FILE *fa = fopen(first, "rb"), *fb = fopen(second, "rb");
-		if (!fa || !fb || getdelim(&a, &la, '\0', fa) < 0 || getdelim(&b, &lb, '\0', fb) < 0 ||
-		    strcmp(a, b) != 0) {
+		if (!fa || !fb || getdelim(&a, &la, '\0', fa) < 0 ||
+		    getdelim(&b, &lb, '\0', fb) < 0 || strcmp(a, b) != 0) {
 			fprintf(stderr, "fuzz_files: the state reads back otherwise:\n%s---\n%s",
 				a ? a : "", b ? b : "");
 			abort();
@@ -158,22 +158,28 @@ static void dnssec_key(const uint8_t *data, size_t size)
 	st_dnskey_clear(&key);
 }
 
+/* The geo files: the latency file, or the country coordinates. */
+static void geo_file(const uint8_t *data, size_t size, bool latency)
+{
+	const char *path = write_file(latency ? "latency.yaml" : "countries.csv", data, size);
+	st_latency_t lt = {0};
+	st_geo_t geo = {0};
+	st_diag_t diag = {0};
+	checked(latency ? st_latency_load(&lt, path, conf, &diag)
+			: st_geo_open(&geo, NULL, path, &diag),
+		&diag, path);
+	st_latency_free(&lt);
+	st_geo_close(&geo);
+}
+
 static void latency(const uint8_t *data, size_t size)
 {
-	const char *path = write_file("latency.yaml", data, size);
-	st_latency_t lt = {0};
-	st_diag_t diag = {0};
-	checked(st_latency_load(&lt, path, conf, &diag), &diag, path);
-	st_latency_free(&lt);
+	geo_file(data, size, true);
 }
 
 static void coordinates(const uint8_t *data, size_t size)
 {
-	const char *path = write_file("countries.csv", data, size);
-	st_geo_t geo = {0};
-	st_diag_t diag = {0};
-	checked(st_geo_open(&geo, NULL, path, &diag), &diag, path);
-	st_geo_close(&geo);
+	geo_file(data, size, false);
 }
 
 static void fleet_values(const uint8_t *data, size_t size)
