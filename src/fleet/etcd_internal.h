@@ -57,6 +57,10 @@ void st_etcd_answered(st_etcd_t *e);
  * connection, not shared with other requests). */
 int st_etcd_stream_client(st_etcd_t *e, st_httpc_t **out, size_t *endpoint, st_diag_t *diag);
 
+/* A watch stream's bytes as they arrive, in any split (one JSON message
+ * a line); the stream's data callback, and the way tests feed a watch. */
+void st_etcd_watch_input(st_etcd_watch_t *w, const char *data, size_t len);
+
 /* For st_etcd_free: */
 void st_etcd_lease_drop(st_etcd_lease_t *l);
 void st_etcd_watch_drop(st_etcd_watch_t *w);

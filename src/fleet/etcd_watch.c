@@ -40,6 +40,12 @@ struct st_etcd_watch {
 static void open_stream(st_etcd_watch_t *w);
 static void read_all(st_etcd_watch_t *w);
 
+/* The member the watch reads from (for messages; the stream may be gone). */
+static const char *url(const st_etcd_watch_t *w)
+{
+	return w->e->eps[w->endpoint].url;
+}
+
 static void close_stream(st_etcd_watch_t *w)
 {
 	st_httpc_cancel(w->req);
@@ -163,7 +169,7 @@ static void handle_message(st_etcd_watch_t *w, const char *text, size_t len)
 	char why[300];
 	if (!json_is_object(root)) {
 		json_decref(root);
-		snprintf(why, sizeof(why), "etcd %s: watch: not JSON", st_httpc_url(w->http));
+		snprintf(why, sizeof(why), "etcd %s: watch: not JSON", url(w));
 		restart_later(w, true, why);
 		return;
 	}
@@ -171,7 +177,7 @@ static void handle_message(st_etcd_watch_t *w, const char *text, size_t len)
 	json_t *res = json_object_get(root, "result");
 	if (err || !json_is_object(res)) {
 		json_t *m = json_is_object(err) ? json_object_get(err, "message") : NULL;
-		snprintf(why, sizeof(why), "etcd %s: watch: %s", st_httpc_url(w->http),
+		snprintf(why, sizeof(why), "etcd %s: watch: %s", url(w),
 			 json_is_string(m) ? json_string_value(m) : "error");
 		json_decref(root);
 		restart_later(w, true, why);
@@ -187,8 +193,7 @@ static void handle_message(st_etcd_watch_t *w, const char *text, size_t len)
 			w->need_reset = true;
 			restart_later(w, false, "compacted");
 		} else {
-			snprintf(why, sizeof(why), "etcd %s: watch cancelled (%s)",
-				 st_httpc_url(w->http),
+			snprintf(why, sizeof(why), "etcd %s: watch cancelled (%s)", url(w),
 				 json_is_string(reason) ? json_string_value(reason) : "no reason");
 			restart_later(w, true, why);
 		}
@@ -206,9 +211,10 @@ static void handle_message(st_etcd_watch_t *w, const char *text, size_t len)
 	json_decref(root);
 }
 
-static void on_data(st_httpc_req_t *r, const char *data, size_t len, void *arg)
+void st_etcd_watch_input(st_etcd_watch_t *w, const char *data, size_t len)
 {
-	st_etcd_watch_t *w = arg;
+	if (w->restart)
+		return; /* the rest of a stream being replaced */
 	if (w->line_len + len > LINE_MAX_BYTES) {
 		restart_later(w, true, "watch message too long");
 		return;
@@ -235,6 +241,11 @@ static void on_data(st_httpc_req_t *r, const char *data, size_t len, void *arg)
 	w->line_len -= start;
 }
 
+static void on_data(st_httpc_req_t *r, const char *data, size_t len, void *arg)
+{
+	st_etcd_watch_input(arg, data, len);
+}
+
 static void on_stream_done(st_httpc_req_t *r, int rc, int status, const char *body, size_t len,
 			   const char *error, void *arg)
 {
@@ -242,7 +253,7 @@ static void on_stream_done(st_httpc_req_t *r, int rc, int status, const char *bo
 	char why[300];
 	bool was_live = w->live;
 	w->req = NULL;
-	snprintf(why, sizeof(why), "etcd %s: watch: %s", st_httpc_url(w->http),
+	snprintf(why, sizeof(why), "etcd %s: watch: %s", url(w),
 		 rc != 0 ? error : (status == 200 ? "stream ended" : "refused"));
 	st_httpc_free(w->http);
 	w->http = NULL;

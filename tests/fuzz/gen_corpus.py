@@ -5,7 +5,7 @@ malformed ones for every FORMERR and drop case), tcp (streams of those
 queries: pipelined, long, cut short), zone (zone files: the test zones and
 one per directive, record form and failure), ctl (control sessions) and
 files (the state, secret, key, latency, coordinates, fleet and Route 53
-files, picked by their first byte).
+files, picked by their first byte) and etcd (watch streams).
 The health table's seeds are valid tables made by its writer:
 `tests/fuzz/fuzz_healthtab --write-seeds tests/fuzz/corpus/healthtab`.
 Deterministic; rerun after changing it and commit the output.
@@ -388,6 +388,51 @@ files["fleet-obs"] = b"\5" + OBS
 files["fleet-member"] = b"\5" + MEMBER
 files["route53-records"] = b"\6" + tree("tests/data/route53/records.json")
 corpora["files"] = files
+
+# etcd: two bytes for the chunk sizes, then a watch stream as the v3 JSON
+# gateway writes it (keys and values base64).
+def b64(text):
+    import base64
+    return base64.b64encode(text.encode()).decode()
+
+
+def kv(key, value, rev):
+    return ('{"key":"%s","create_revision":"%d","mod_revision":"%d","version":"1",'
+            '"value":"%s","lease":"7587879581519371012"}' % (b64(key), rev, rev, b64(value)))
+
+
+def watch_msg(rev, events=None, **extra):
+    res = {"header": '{"cluster_id":"1","member_id":"2","revision":"%d","raft_term":"3"}' % rev}
+    parts = ['"header":' + res["header"]]
+    for k, v in extra.items():
+        parts.append('"%s":%s' % (k, v))
+    if events is not None:
+        parts.append('"events":[%s]' % ",".join(events))
+    return ('{"result":{%s}}\n' % ",".join(parts)).encode()
+
+
+VIEW = '{"state":"down","rtt_us":900,"since":1733500000000,"error":"connect: refused"}'
+CREATED = watch_msg(41, created="true")
+PUT = watch_msg(42, ['{"kv":%s}' % kv("/steer/views/vp1/use1-a", VIEW, 42)])
+DELETE = watch_msg(43, ['{"type":"DELETE","kv":{"key":"%s","mod_revision":"43"}}'
+                        % b64("/steer/views/vp1/use1-a")])
+etcd = {}
+etcd["created-put-delete"] = b"\0\0" + CREATED + PUT + DELETE
+etcd["split-small"] = b"\x01\x00" + CREATED + PUT + DELETE
+etcd["split-large"] = b"\x01\x03" + CREATED + PUT + DELETE
+etcd["two-events"] = b"\2\7" + CREATED + watch_msg(44, [
+    '{"kv":%s}' % kv("/steer/nodes/ns1", '{"version":"1.0","config":"sha256:00","started":1,'
+                     '"generation":2,"endpoints":3}', 44),
+    '{"kv":%s}' % kv("/steer/dials/east", "40", 44)])
+etcd["progress"] = b"\3\3" + CREATED + watch_msg(50)
+etcd["compacted"] = b"\4\4" + CREATED + watch_msg(60, canceled="true", compact_revision='"55"')
+etcd["cancelled"] = b"\5\5" + CREATED + watch_msg(60, canceled="true",
+                                                  cancel_reason='"permission denied"') + PUT
+etcd["error"] = b"\6\6" + b'{"error":{"grpc_code":14,"message":"etcdserver: no leader"}}\n' + PUT
+etcd["not-json"] = b"\7\7" + CREATED + b"<html>502 Bad Gateway</html>\n" + PUT
+etcd["bad-base64"] = b"\x08\x08" + CREATED + watch_msg(42, ['{"kv":{"key":"!!","value":"??"}}']) + PUT
+etcd["no-newline"] = b"\x09\x09" + CREATED + PUT[:-1]
+corpora["etcd"] = etcd
 
 targets = sys.argv[1:] or sorted(corpora)
 for target in targets:

@@ -8,12 +8,14 @@ FUZZ_CPP += -DST_FUZZ_LIBFUZZER
 FUZZ_LINK = $(AM_LDFLAGS) -fsanitize=fuzzer
 FUZZ_DRIVER =
 noinst_PROGRAMS += tests/fuzz/fuzz_query tests/fuzz/fuzz_zone tests/fuzz/fuzz_tcp \
-	tests/fuzz/fuzz_ctl tests/fuzz/fuzz_healthtab tests/fuzz/fuzz_xfr tests/fuzz/fuzz_files
+	tests/fuzz/fuzz_ctl tests/fuzz/fuzz_healthtab tests/fuzz/fuzz_xfr tests/fuzz/fuzz_files \
+	tests/fuzz/fuzz_etcd
 else
 FUZZ_LINK = $(AM_LDFLAGS)
 FUZZ_DRIVER = tests/fuzz/replay.c
 FUZZ_TESTS = tests/fuzz/fuzz_query tests/fuzz/fuzz_zone tests/fuzz/fuzz_tcp \
-	tests/fuzz/fuzz_ctl tests/fuzz/fuzz_healthtab tests/fuzz/fuzz_xfr tests/fuzz/fuzz_files
+	tests/fuzz/fuzz_ctl tests/fuzz/fuzz_healthtab tests/fuzz/fuzz_xfr tests/fuzz/fuzz_files \
+	tests/fuzz/fuzz_etcd
 check_PROGRAMS += $(FUZZ_TESTS)
 TESTS += $(FUZZ_TESTS)
 endif
@@ -52,6 +54,11 @@ tests_fuzz_fuzz_files_SOURCES = tests/fuzz/fuzz_files.c $(FUZZ_COMMON) $(FUZZ_DR
 tests_fuzz_fuzz_files_CPPFLAGS = $(FUZZ_CPP)
 tests_fuzz_fuzz_files_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_files_LDADD = $(STEER_LIBS)
+
+tests_fuzz_fuzz_etcd_SOURCES = tests/fuzz/fuzz_etcd.c $(FUZZ_COMMON) $(FUZZ_DRIVER)
+tests_fuzz_fuzz_etcd_CPPFLAGS = $(FUZZ_CPP)
+tests_fuzz_fuzz_etcd_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_etcd_LDADD = $(STEER_LIBS)
 
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/gen_corpus.py tests/fuzz/corpus \
 	tests/fuzz/query.dict tests/fuzz/zone.dict tests/fuzz/ctl.dict
