@@ -223,7 +223,7 @@ int st_dial_parse(const char *s, uint32_t *out)
 	if (n && s[n - 1] == '%')
 		n--;
 	uint64_t v;
-	if (n == 0 || n >= sizeof(digits) || *s < '0' || *s > '9')
+	if (n >= sizeof(digits))
 		return ST_EINVAL;
 	memcpy(digits, s, n);
 	digits[n] = '\0';

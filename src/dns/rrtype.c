@@ -68,12 +68,11 @@ int st_rrtype_parse(const char *s, uint16_t *out)
 			*out = types[i].type;
 			return 0;
 		}
-	if (strncasecmp(s, "TYPE", 4) == 0 && s[4] >= '0' && s[4] <= '9') {
-		uint64_t v;
-		if (strlen(s + 4) <= 5 && st_parse_u64(s + 4, UINT16_MAX, &v) == 0) {
-			*out = (uint16_t)v;
-			return 0;
-		}
+	uint64_t v;
+	if (strncasecmp(s, "TYPE", 4) == 0 && strlen(s + 4) <= 5 &&
+	    st_parse_u64(s + 4, UINT16_MAX, &v) == 0) {
+		*out = (uint16_t)v;
+		return 0;
 	}
 	return ST_EINVAL;
 }
