@@ -1,6 +1,7 @@
 /* The query engine fixture of the fuzz targets (see fuzz.h). */
 #include "fuzz.h"
 #include "conf/conf.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "dnssec/key.h"
 #include "dnssec/signer.h"
@@ -10,10 +11,12 @@
 #include "limit/secret.h"
 #include "route/route.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* A config's routing, and its routed records for the zone loader. */
 typedef struct engine {
@@ -59,6 +62,21 @@ const char *fuzz_tmpdir(void)
 		atexit(remove_tmpdir);
 	}
 	return tmpdir;
+}
+
+void fuzz_write_tmp(const char *name, const void *data, size_t size, char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", fuzz_tmpdir(), name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || (size > 0 && write(fd, data, size) != (ssize_t)size) || close(fd) != 0)
+		abort();
+}
+
+size_t fuzz_chunk_size(uint64_t *rng)
+{
+	uint64_t r = st_splitmix64(rng);
+	static const size_t limit[4] = {3, 64, 1500, 70000};
+	return 1 + (size_t)((r >> 8) % limit[r & 3]);
 }
 
 static void die(const char *what, const st_diag_t *diag)

@@ -29,6 +29,12 @@ int fuzz_write_seeds(const char *dir) __attribute__((weak));
 const char *fuzz_srcdir(void);
 /* A fresh private folder (in /dev/shm, else /tmp), removed at exit. */
 const char *fuzz_tmpdir(void);
+/* Write data as the file `name` in fuzz_tmpdir() (made or emptied first)
+ * and put its path in path[len]; aborts when it cannot. */
+void fuzz_write_tmp(const char *name, const void *data, size_t size, char *path, size_t len);
+/* How much of a stream arrives at once, as the network might split it: 1
+ * to 3, 64, 1500 or 70000 bytes, drawn from rng. */
+size_t fuzz_chunk_size(uint64_t *rng);
 
 /* The engine fixture, made on first use: config, routes, health (all
  * endpoints up), the answer.test. zone and a view over it. */

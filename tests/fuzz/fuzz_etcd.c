@@ -9,7 +9,6 @@
  * loop never runs. */
 #include "fuzz.h"
 #include "common/buf.h"
-#include "common/hash.h"
 #include "common/log.h"
 #include "fleet/etcd_internal.h"
 #include "net/ev.h"
@@ -60,13 +59,6 @@ static void on_events(const st_etcd_event_t *evs, size_t n, bool reset, int64_t 
 	}
 }
 
-static size_t chunk_size(uint64_t *rng)
-{
-	uint64_t r = st_splitmix64(rng);
-	static const size_t limit[4] = {3, 64, 1500, 70000};
-	return 1 + (size_t)((r >> 8) % limit[r & 3]);
-}
-
 /* The events of the stream fed in chunks (rng) or at once (rng NULL). */
 static void feed(const char *stream, size_t len, uint64_t *rng, st_buf_t *log)
 {
@@ -74,7 +66,7 @@ static void feed(const char *stream, size_t len, uint64_t *rng, st_buf_t *log)
 	if (st_etcd_watch_new(etcd, "/steer/", on_events, log, &w) != 0)
 		abort();
 	for (size_t pos = 0; pos < len;) {
-		size_t n = rng ? chunk_size(rng) : len;
+		size_t n = rng ? fuzz_chunk_size(rng) : len;
 		if (n > len - pos)
 			n = len - pos;
 		st_etcd_watch_input(w, stream + pos, n);

@@ -31,21 +31,17 @@
 #include "route/geo.h"
 #include "route/latency.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 const char fuzz_target[] = "files";
 
-static char dir[256];
 static st_conf_t *conf; /* the regions the latency file names */
 
 static void init(void)
 {
 	st_log_set_level(ST_LOG_ERR);
-	snprintf(dir, sizeof(dir), "%s", fuzz_tmpdir());
 	static const char yaml[] = "zones:\n  example.test: example.test.zone\n"
 				   "regions:\n"
 				   "  us-east-1: {endpoints: {a: {address: 192.0.2.1}}}\n"
@@ -69,10 +65,7 @@ static const char *write_file(const char *name, const uint8_t *data, size_t size
 	static char path[2][300];
 	static int k;
 	char *p = path[k++ & 1];
-	snprintf(p, sizeof(path[0]), "%s/%s", dir, name);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (size > 0 && write(fd, data, size) != (ssize_t)size) || close(fd) != 0)
-		abort();
+	fuzz_write_tmp(name, data, size, p, sizeof(path[0]));
 	return p;
 }
 
@@ -100,8 +93,8 @@ static void control_state(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		/* What was read writes back and reads again the same. */
 		char first[300], second[300];
-		snprintf(first, sizeof(first), "%s/state-1", dir);
-		snprintf(second, sizeof(second), "%s/state-2", dir);
+		snprintf(first, sizeof(first), "%s/state-1", fuzz_tmpdir());
+		snprintf(second, sizeof(second), "%s/state-2", fuzz_tmpdir());
 		char *a = NULL, *b = NULL;
 		size_t la = 0, lb = 0;
 		if (st_ctl_state_save(st, first, &diag) != 0 ||
@@ -206,7 +199,7 @@ static void route53(const uint8_t *data, size_t size)
 {
 	const char *path = write_file("records.json", data, size);
 	char out[300];
-	snprintf(out, sizeof(out), "%s/import", dir);
+	snprintf(out, sizeof(out), "%s/import", fuzz_tmpdir());
 	st_r53_opts_t o = {.zone = "example.test", .records = path, .out = out};
 	st_buf_t report;
 	st_buf_init(&report);

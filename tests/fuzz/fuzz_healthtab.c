@@ -11,7 +11,6 @@
 #include "health/health.h"
 #include "health/table.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +42,8 @@ static void write_table(const uint8_t *data, size_t size)
 {
 	/* A new file each time, as steercheck replaces a table. */
 	char tmp[300];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (size > 0 && write(fd, data, size) != (ssize_t)size) || close(fd) != 0 ||
-	    rename(tmp, path) != 0)
+	fuzz_write_tmp("health.shm.tmp", data, size, tmp, sizeof(tmp));
+	if (rename(tmp, path) != 0)
 		abort();
 }
 

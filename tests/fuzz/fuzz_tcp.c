@@ -6,7 +6,6 @@
  * must be the incomplete tail, and each query is answered over TCP with a
  * well-formed response that carries its ID. */
 #include "fuzz.h"
-#include "common/hash.h"
 #include "net/frame.h"
 
 #include <stdlib.h>
@@ -15,13 +14,6 @@
 const char fuzz_target[] = "tcp";
 
 #define MAX_MSGS 4096
-
-static size_t chunk_size(uint64_t *rng)
-{
-	uint64_t r = st_splitmix64(rng);
-	static const size_t limit[4] = {3, 64, 1500, 70000};
-	return 1 + (size_t)((r >> 8) % limit[r & 3]);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -56,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t *tail = st_frame_tail(&f, &room);
 		if (room == 0)
 			abort();
-		size_t c = chunk_size(&rng);
+		size_t c = fuzz_chunk_size(&rng);
 		c = c < room ? c : room;
 		c = c < total - fed ? c : total - fed;
 		memcpy(tail, stream + fed, c);

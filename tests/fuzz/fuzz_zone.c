@@ -8,27 +8,16 @@
 #include "fuzz.h"
 #include "dns/wire.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 const char fuzz_target[] = "zone";
 
 #define NODES_ASKED 24
 
 static char path[256];
-
-static void write_file(const char *name, const void *data, size_t len)
-{
-	char p[256];
-	snprintf(p, sizeof(p), "%s/%s", fuzz_tmpdir(), name);
-	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (len > 0 && write(fd, data, len) != (ssize_t)len) || close(fd) != 0)
-		abort();
-}
 
 static void init(void)
 {
@@ -40,8 +29,8 @@ static void init(void)
 				  "ns.deleg A 192.0.2.53\n";
 	static const char nested[] = "$INCLUDE inc.zone sub.answer.test.\n"
 				     "nested CNAME inc\n";
-	write_file("inc.zone", inc, sizeof(inc) - 1);
-	write_file("nested.zone", nested, sizeof(nested) - 1);
+	fuzz_write_tmp("inc.zone", inc, sizeof(inc) - 1, path, sizeof(path));
+	fuzz_write_tmp("nested.zone", nested, sizeof(nested) - 1, path, sizeof(path));
 	snprintf(path, sizeof(path), "%s/fuzz.zone", fuzz_tmpdir());
 }
 
@@ -91,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		init();
 	if (names_other_files(data, size))
 		return 0;
-	write_file("fuzz.zone", data, size);
+	fuzz_write_tmp("fuzz.zone", data, size, path, sizeof(path));
 	st_zone_t *zone = NULL;
 	st_diag_t diag;
 	diag.text[0] = '\0';
